@@ -1,0 +1,122 @@
+# cati: build, test and run. See README.md.
+#   make          build bin/cati
+#   make run      open the demo (installs missing Debian packages first)
+#   make test     build and run every test
+#   make check    the tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench    benchmarks (print figures)
+#   make fuzz     fuzz the form compiler (FUZZ_SECONDS, default 300)
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+BINDIR  ?= bin
+SAN     ?=
+
+# Install missing Debian packages before anything needs them (a no-op when all are there).
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+DEPS_STATUS := $(shell scripts/install-deps >&2 || echo failed)
+ifeq ($(DEPS_STATUS),failed)
+$(error missing Debian packages: run scripts/install-deps as root)
+endif
+endif
+
+PKGS_TEST := check
+
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wno-missing-field-initializers
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Iinclude -MMD -MP
+ifneq ($(SAN),)
+CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+ALL_CFLAGS = $(WARN) $(CFLAGS)
+LDLIBS  += -lm
+
+UTIL_SRC   := $(wildcard src/util/*.c)
+FORM_SRC   := $(wildcard src/form/*.c)
+CLI_SRC    := $(wildcard src/cli/*.c)
+CORE_SRC   := $(UTIL_SRC) $(FORM_SRC)
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+
+CORE_OBJ := $(call obj,$(CORE_SRC))
+CLI_OBJ  := $(call obj,$(CLI_SRC))
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/check_*.c))
+TEST_SUPPORT := $(call obj,tests/support/genform.c)
+BENCHES := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/bench_*.c))
+
+.PHONY: all run test unit-test shell-test check bench fuzz fuzz-smoke install clean valgrind
+all: $(BINDIR)/cati
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(BINDIR)/cati: $(CLI_OBJ) $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(CORE_OBJ) $(TEST_SUPPORT)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs $(PKGS_TEST)) $(LDLIBS)
+
+$(BUILD)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/support $$(pkg-config --cflags $(PKGS_TEST)) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(CORE_OBJ) $(TEST_SUPPORT)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bench/%.o: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/support $(ALL_CFLAGS) -c $< -o $@
+
+run: $(BINDIR)/cati
+	$(BINDIR)/cati show forms/demo.form
+
+# Every test: unit tests (Check), then the command-line tests against the real binary.
+test: $(BINDIR)/cati $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+	@CATI=$(BINDIR)/cati BUILD=$(BUILD) tests/run-shell-tests
+	@$(MAKE) --no-print-directory fuzz-smoke
+
+check:
+	$(MAKE) BUILD=build/san BINDIR=build/san/bin SAN=1 test
+
+valgrind: $(BINDIR)/cati $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full $$t; done
+
+bench: $(BENCHES)
+	@set -e; for b in $(BENCHES); do $$b; done
+
+# The fuzzer: clang's libFuzzer with ASan, seeded from forms/.
+FUZZ_BIN := build/fuzz/fuzz_form
+FUZZ_SECONDS ?= 300
+$(FUZZ_BIN): tests/fuzz/fuzz_form.c $(CORE_SRC)
+	@mkdir -p $(dir $@)
+	clang -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc/form \
+	  -fsanitize=fuzzer,address,undefined -o $@ $^ -lm
+
+fuzz: $(FUZZ_BIN)
+	@mkdir -p build/fuzz/corpus
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=2048 \
+	  build/fuzz/corpus forms tests/forms
+
+fuzz-smoke: $(FUZZ_BIN)
+	@mkdir -p build/fuzz/smoke
+	@echo "== fuzz smoke (20 s)"
+	@$(FUZZ_BIN) -max_total_time=20 -timeout=5 -rss_limit_mb=2048 -print_final_stats=0 \
+	  build/fuzz/smoke forms tests/forms 2>build/fuzz/smoke.log || { tail -40 build/fuzz/smoke.log; exit 1; }
+	@grep -E "^Done|DONE" build/fuzz/smoke.log | tail -1
+
+install: $(BINDIR)/cati
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BINDIR)/cati $(DESTDIR)$(PREFIX)/bin/cati
+
+clean:
+	rm -rf build bin
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,86 @@
+/*
+ * util.h: allocation, growable buffers, arenas and error reports shared by every layer.
+ *
+ * Out of memory is not an error callers handle: the x* wrappers print a message and abort.
+ */
+#ifndef CATI_UTIL_H
+#define CATI_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#if defined(__GNUC__)
+#define CATI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CATI_PRINTF(f, a)
+#endif
+
+/* Allocate or abort. Free with free(). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/*
+ * A caller-owned error report: the first error set wins, later ones are ignored so that the
+ * most specific message (set deepest) survives.
+ */
+struct err {
+	int set;
+	char msg[512];
+};
+
+void err_init(struct err *e);
+/* Record an error unless one is already recorded. */
+void err_set(struct err *e, const char *fmt, ...) CATI_PRINTF(2, 3);
+
+/*
+ * A growable byte buffer, always NUL-terminated. buf_init() makes it empty (no allocation);
+ * buf_release() frees it and leaves it empty again.
+ */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+void buf_init(struct buf *b);
+void buf_release(struct buf *b);
+void buf_reset(struct buf *b);
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, int c);
+void buf_printf(struct buf *b, const char *fmt, ...) CATI_PRINTF(2, 3);
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* The buffer's text: "" when empty, never NULL. Valid until the next change. */
+const char *buf_str(const struct buf *b);
+/* Hand the text to the caller (free() it); the buffer is left empty. */
+char *buf_detach(struct buf *b);
+
+/*
+ * A bump allocator: many small allocations freed together by arena_release().
+ * Memory is 16-byte aligned and zeroed.
+ */
+struct arena_block;
+struct arena {
+	struct arena_block *head;
+	size_t used;     /* bytes used in head */
+	size_t total;    /* bytes allocated from the system, for reports */
+};
+
+void arena_init(struct arena *a);
+void arena_release(struct arena *a);
+void *arena_alloc(struct arena *a, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+
+/* Read a whole file into memory (free() it). Returns NULL and sets e on failure. */
+char *read_file(const char *path, size_t *len, struct err *e);
+
+/* UTF-8: number of code points in s[0..n) (invalid bytes count one each). */
+size_t utf8_len(const char *s, size_t n);
+/* 1 if s[0..n) is valid UTF-8, else 0 and *bad is the offset of the first bad byte. */
+int utf8_valid(const char *s, size_t n, size_t *bad);
+
+#endif

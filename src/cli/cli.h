@@ -1,0 +1,13 @@
+/* cli.h: the subcommands of the cati program. Each returns the process exit status. */
+#ifndef CATI_CLI_H
+#define CATI_CLI_H
+
+/* Exit statuses shared by the subcommands. */
+#define EXIT_OK 0
+#define EXIT_FAIL 1     /* the command ran and found a problem (form errors, ...) */
+#define EXIT_USAGE 2    /* bad arguments, or input/output failed */
+
+int cmd_check(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+
+#endif

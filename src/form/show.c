@@ -1,0 +1,206 @@
+/* show.c: print a compiled form as a readable script for proofreading. */
+#include "form-int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define SHOW_WIDTH 78
+
+/* Append text wrapped at SHOW_WIDTH, continuation lines indented by indent columns. */
+static void wrap(struct buf *out, const char *text, int indent, int startcol)
+{
+	const char *p = text, *w;
+	int col = startcol, wl;
+
+	while (*p) {
+		if (*p == '\n') {
+			buf_printf(out, "\n%*s", indent, "");
+			col = indent;
+			p++;
+			continue;
+		}
+		while (*p == ' ')
+			p++;
+		w = p;
+		while (*p && *p != ' ' && *p != '\n')
+			p++;
+		wl = (int)utf8_len(w, (size_t)(p - w));
+		if (col > indent && col + 1 + wl > SHOW_WIDTH) {
+			buf_printf(out, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			buf_putc(out, ' ');
+			col++;
+		}
+		buf_add(out, w, (size_t)(p - w));
+		col += wl;
+	}
+	buf_putc(out, '\n');
+}
+
+static void labelled(struct buf *out, int depth, const char *label, const char *text)
+{
+	int indent = depth * 2 + 6 + 9;
+
+	buf_printf(out, "%*s%-8s ", depth * 2 + 6, "", label);
+	wrap(out, text, indent, indent);
+}
+
+static void choices(const struct form *f, const struct form_scale *s, int lang, int depth,
+                    struct buf *out)
+{
+	int i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->n; i++) {
+		const struct form_choice *c = &s->choices[i];
+		char head[32];
+		int indent = depth * 2 + 8 + 7;
+
+		snprintf(head, sizeof head, "%5d  ", c->code);
+		buf_printf(out, "%*s%s", depth * 2 + 8, "", head);
+		wrap(out, form_text_get(f, &c->label, lang), indent, indent);
+		if (c->flags & (FORM_C_ANCHOR | FORM_C_EXCLUSIVE))
+			buf_printf(out, "%*s(%s%s%s)\n", indent, "",
+			           c->flags & FORM_C_ANCHOR ? "stays in place" : "",
+			           (c->flags & FORM_C_ANCHOR) && (c->flags & FORM_C_EXCLUSIVE) ? ", " : "",
+			           c->flags & FORM_C_EXCLUSIVE ? "only answer" : "");
+	}
+}
+
+static void question(const struct form *f, const struct form_node *n, int lang, int depth,
+                     int number, struct buf *out)
+{
+	char lo[11], hi[11];
+	int i;
+
+	buf_printf(out, "%*sQ%-4d %s: %s", depth * 2, "", number, n->id, form_qtype_name(n->qtype));
+	if (n->scale && n->scale->id)
+		buf_printf(out, ", scale %s", n->scale->id);
+	if (n->qtype == FORM_Q_MULTI)
+		buf_printf(out, ", %d to %d answers", n->minsel, n->maxsel);
+	if (n->has_range) {
+		if (n->qtype == FORM_Q_DATE) {
+			form_date_format(n->lo, lo);
+			form_date_format(n->hi, hi);
+			buf_printf(out, ", %s to %s", lo, hi);
+		} else {
+			buf_printf(out, ", %.*f to %.*f", n->qtype == FORM_Q_DECIMAL ? n->decimals : 0, n->lo,
+			           n->qtype == FORM_Q_DECIMAL ? n->decimals : 0, n->hi);
+		}
+	}
+	if (n->qtype == FORM_Q_DECIMAL)
+		buf_printf(out, ", %d decimals", n->decimals);
+	if (n->qtype == FORM_Q_TEXT)
+		buf_printf(out, ", up to %d characters", n->maxlen);
+	if (n->flags & FORM_F_RANDOM)
+		buf_puts(out, ", random order");
+	if (n->flags & FORM_F_CONFIRM)
+		buf_puts(out, ", confirm with Enter");
+	if (n->flags & FORM_F_FIXED)
+		buf_puts(out, ", fixed place");
+	if (n->flags & FORM_F_DK)
+		buf_puts(out, ", don't know");
+	if (n->flags & FORM_F_RF)
+		buf_puts(out, ", refused");
+	buf_putc(out, '\n');
+	if (n->cond_src)
+		labelled(out, depth, "ASK IF", n->cond_src);
+	if (n->say.s)
+		labelled(out, depth, "READ", form_text_get(f, &n->say, lang));
+	if (n->note.s)
+		labelled(out, depth, "NOTE", form_text_get(f, &n->note, lang));
+	if (n->qtype == FORM_Q_GRID) {
+		for (i = 0; i < n->nitems; i++) {
+			char head[FORM_MAX_ID + 8];
+			snprintf(head, sizeof head, "%s", n->items[i].id);
+			labelled(out, depth + 1, head, form_text_get(f, &n->items[i].label, lang));
+		}
+		buf_printf(out, "%*son the scale:\n", depth * 2 + 8, "");
+	}
+	if (n->qtype != FORM_Q_INFO)
+		choices(f, n->scale, lang, depth, out);
+}
+
+/* Print nodes from first on, at the given depth. */
+static void show_block(const struct form *f, int first, int lang, int depth, int *number,
+                       struct buf *out)
+{
+	const struct form_node *n;
+	int i;
+
+	for (i = first; i >= 0; i = n->next) {
+		n = &f->nodes[i];
+		switch (n->kind) {
+		case FORM_N_QUESTION:
+			question(f, n, lang, depth, ++*number, out);
+			break;
+		case FORM_N_GROUP:
+			buf_printf(out, "%*sGROUP %s%s%s%s\n", depth * 2, "", n->id,
+			           n->flags & FORM_F_RANDOM ? " (questions in random order)" : "",
+			           n->cond_src ? "  ASK IF " : "", n->cond_src ? n->cond_src : "");
+			show_block(f, n->child, lang, depth + 1, number, out);
+			buf_printf(out, "%*sEND GROUP %s\n", depth * 2, "", n->id);
+			break;
+		case FORM_N_LOOP:
+			buf_printf(out, "%*sLOOP %s: repeat %s times (at most %d)%s%s\n", depth * 2, "",
+			           n->id, n->expr_src ? n->expr_src : "?", n->max_iter,
+			           n->cond_src ? "  ASK IF " : "", n->cond_src ? n->cond_src : "");
+			show_block(f, n->child, lang, depth + 1, number, out);
+			buf_printf(out, "%*sEND LOOP %s\n", depth * 2, "", n->id);
+			break;
+		case FORM_N_SKIP:
+			buf_printf(out, "%*s-> SKIP TO %s%s%s\n", depth * 2, "",
+			           n->target >= 0 ? f->nodes[n->target].id : "?",
+			           n->cond_src ? " IF " : "", n->cond_src ? n->cond_src : "");
+			break;
+		case FORM_N_COMPUTE:
+			buf_printf(out, "%*sCOMPUTE %s = %s\n", depth * 2, "", n->id,
+			           n->expr_src ? n->expr_src : "?");
+			break;
+		case FORM_N_CHECK:
+			buf_printf(out, "%*sCHECK (%s) %s\n", depth * 2, "",
+			           n->flags & FORM_F_HARD ? "hard" : "soft", n->expr_src ? n->expr_src : "?");
+			labelled(out, depth, "MESSAGE", form_text_get(f, &n->message, lang));
+			break;
+		case FORM_N_ENDING:
+			if (n->flags & FORM_F_COMPLETE)
+				buf_printf(out, "%*sEND: complete%s%s\n", depth * 2, "",
+				           n->cond_src ? " IF " : "", n->cond_src ? n->cond_src : "");
+			else
+				buf_printf(out, "%*sEND: screen-out '%s'%s%s\n", depth * 2, "", n->outcome,
+				           n->cond_src ? " IF " : "", n->cond_src ? n->cond_src : "");
+			if (n->say.s)
+				labelled(out, depth, "READ", form_text_get(f, &n->say, lang));
+			break;
+		}
+		buf_putc(out, '\n');
+	}
+}
+
+void form_show(const struct form *f, int lang, struct buf *out)
+{
+	int i, number = 0;
+
+	if (lang < 0 || lang >= f->nlangs)
+		lang = 0;
+	buf_printf(out, "%s: %s\n", f->id, form_text_get(f, &f->title, lang));
+	buf_printf(out, "version %s; languages:", f->version);
+	for (i = 0; i < f->nlangs; i++)
+		buf_printf(out, " %s", f->langs[i]);
+	buf_printf(out, "; shown in %s; %d questions\n", f->langs[lang], f->nquestions);
+	for (i = 0; i < f->nvars; i++) {
+		const struct form_var *v = &f->vars[i];
+		if (v->kind != FORM_V_CASE)
+			continue;
+		buf_printf(out, "case field %s: %s", v->id,
+		           v->scale ? "coded" : v->type == FORM_T_NUM ? "number" : "text");
+		if (v->scale)
+			buf_printf(out, " (scale %s)", v->scale->id);
+		buf_putc(out, '\n');
+	}
+	buf_putc(out, '\n');
+	show_block(f, f->first, lang, 0, &number, out);
+	buf_puts(out, "END: complete (end of form)\n");
+}
