@@ -2,6 +2,8 @@
 #ifndef CATI_FORM_INT_H
 #define CATI_FORM_INT_H
 
+#include <stddef.h>
+
 #include "cati/form.h"
 
 enum tok_type {
@@ -34,7 +36,18 @@ struct lexer {
 int lex_line(struct lexer *lx, struct token **toks, int *n, int *cap, const char **emsg,
              int *ecol);
 
-int tok_is(const struct token *t, const char *word);
+/* Is t the identifier word? */
+static inline int tok_is(const struct token *t, const char *word)
+{
+	size_t i;
+
+	if (t->type != T_IDENT)
+		return 0;
+	for (i = 0; i < t->len; i++)
+		if (t->p[i] != word[i])
+			return 0;
+	return word[t->len] == '\0';
+}
 /* 1 if word is a reserved keyword of the language. */
 int is_keyword(const char *s, size_t n);
 
@@ -70,6 +83,7 @@ struct resolve_in {
 	struct parse_extra *extra;   /* one per node */
 	struct case_scale *cs;
 	int ncs;
+	int title_line;
 };
 
 void form_resolve(struct form *f, const struct resolve_in *in, struct form_diags *d);

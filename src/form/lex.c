@@ -19,21 +19,32 @@ int is_keyword(const char *s, size_t n)
 {
 	size_t i;
 
+	if (n < 2 || n > 9 || s[0] < 'a' || s[0] > 'z')
+		return 0;
 	for (i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
-		if (strlen(keywords[i]) == n && memcmp(keywords[i], s, n) == 0)
+		if (keywords[i][0] == s[0] && strncmp(keywords[i], s, n) == 0 && keywords[i][n] == '\0')
 			return 1;
 	return 0;
-}
-
-int tok_is(const struct token *t, const char *word)
-{
-	return t->type == T_IDENT && t->len == strlen(word) && memcmp(t->p, word, t->len) == 0;
 }
 
 /* Column (in characters, 1-based) of p on the line starting at bol. */
 static int column(const char *bol, const char *p)
 {
 	return (int)utf8_len(bol, (size_t)(p - bol)) + 1;
+}
+
+/* Columns of positions met left to right on one line, counted incrementally. */
+struct colcount {
+	const char *p;
+	int col;
+};
+
+static int column_at(struct colcount *cc, const char *p)
+{
+	for (; cc->p < p; cc->p++)
+		if (((unsigned char)*cc->p & 0xC0) != 0x80)
+			cc->col++;
+	return cc->col;
 }
 
 /* Push a token, growing the array. */
@@ -65,9 +76,17 @@ static int looks_like_date(const char *p, const char *end)
 /* Read a string literal starting at the opening quote; sets t->str or returns an error. */
 static const char *lex_string(struct lexer *lx, const char *eol, struct token *t, const char **pp)
 {
-	const char *p = *pp + 1;
+	const char *p = *pp + 1, *q;
 	struct buf b;
 
+	/* the usual case: no escapes before the closing quote */
+	for (q = p; q < eol && *q != '"' && *q != '\\'; q++)
+		;
+	if (q < eol && *q == '"') {
+		t->str = arena_strndup(lx->arena, p, (size_t)(q - p));
+		*pp = q + 1;
+		return NULL;
+	}
 	buf_init(&b);
 	for (;;) {
 		if (p >= eol) {
@@ -107,6 +126,7 @@ int lex_line(struct lexer *lx, struct token **toks, int *n, int *cap, const char
 {
 	const char *bol, *eol, *p, *s;
 	struct token *t;
+	struct colcount cc;
 	size_t bad;
 
 	*n = 0;
@@ -134,6 +154,8 @@ int lex_line(struct lexer *lx, struct token **toks, int *n, int *cap, const char
 	}
 
 	p = bol;
+	cc.p = bol;
+	cc.col = 1;
 	for (;;) {
 		while (p < eol && (*p == ' ' || *p == '\t'))
 			p++;
@@ -142,7 +164,7 @@ int lex_line(struct lexer *lx, struct token **toks, int *n, int *cap, const char
 		t = push(toks, n, cap);
 		t->p = p;
 		t->line = lx->line;
-		t->col = column(bol, p);
+		t->col = column_at(&cc, p);
 		if (isalpha((unsigned char)*p) || *p == '_') {
 			s = p;
 			while (p < eol && (isalnum((unsigned char)*p) || *p == '_'))
@@ -256,6 +278,6 @@ int lex_line(struct lexer *lx, struct token **toks, int *n, int *cap, const char
 	t->type = T_EOL;
 	t->p = p;
 	t->line = lx->line;
-	t->col = column(bol, p);
+	t->col = column_at(&cc, p);
 	return 1;
 }

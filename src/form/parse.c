@@ -31,6 +31,7 @@ struct parser {
 	struct case_scale *cs;    /* case fields coded by a scale */
 	int ncs, cs_cap;
 	int edepth;               /* expression nesting, bounded */
+	int title_line;
 };
 
 #define MAX_EXPR_DEPTH 100
@@ -211,6 +212,11 @@ static int parse_texts(struct parser *P, struct form_text *t, const char *what)
 			lang = lang_of(P, l, 1);
 			if (lang < 0)
 				return -1;
+			text_alloc(P, t);
+			if (t->s[lang]) {
+				fail_at(P, l, "%s has two '%s' texts", what, P->f->langs[lang]);
+				return -1;
+			}
 			P->i++;
 			l = tok(P);
 			P->i++;
@@ -1370,6 +1376,7 @@ static void parse_header(struct parser *P, const char *kw)
 			fail_at(P, t, "the form has two 'title' lines");
 			return;
 		}
+		P->title_line = t->line;
 		if (parse_texts(P, &P->f->title, "the title") == 0 && !P->bad)
 			expected(P, "the title in quotes");
 		want_eol(P);
@@ -1399,8 +1406,24 @@ static void prescan(struct parser *P, const char *src, size_t len)
 	int n = 0, cap = 0, ecol, r, seen = 0, i, k;
 	const char *emsg;
 
-	while ((r = lex_line(&lx, &t, &n, &cap, &emsg, &ecol)) != 0) {
-		if (r < 0 || !tok_is(&t[0], "languages"))
+	for (;;) {
+		/* only lines that start with the word need tokens */
+		const char *p = lx.p, *eol;
+
+		if (p >= lx.end)
+			break;
+		eol = memchr(p, '\n', (size_t)(lx.end - p));
+		if (!eol)
+			eol = lx.end;
+		while (p < eol && (*p == ' ' || *p == '\t'))
+			p++;
+		if (eol - p < 9 || memcmp(p, "languages", 9) != 0) {
+			lx.p = eol < lx.end ? eol + 1 : eol;
+			lx.line++;
+			continue;
+		}
+		r = lex_line(&lx, &t, &n, &cap, &emsg, &ecol);
+		if (r <= 0 || !tok_is(&t[0], "languages"))
 			continue;
 		if (seen) {
 			diag_add(P->d, t[0].line, t[0].col, "the form has two 'languages' lines");
@@ -1574,7 +1597,7 @@ struct form *form_compile(const char *path, const char *src, size_t len, struct 
 	if (!f->id)
 		f->id = "unnamed";
 	{
-		struct resolve_in in = { P.extra, P.cs, P.ncs };
+		struct resolve_in in = { P.extra, P.cs, P.ncs, P.title_line };
 		form_resolve(f, &in, d);
 	}
 	free(P.t);

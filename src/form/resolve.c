@@ -535,7 +535,7 @@ void form_resolve(struct form *f, const struct resolve_in *in, struct form_diags
 	for (i = 0; i < in->ncs; i++)
 		f->vars[in->cs[i].slot].scale = find_scale(&R, in->cs[i].name, in->cs[i].line, in->cs[i].col);
 	if (f->title.s)
-		check_text(&R, &f->title, -1, 1, 1, "the title", 0);
+		check_text(&R, &f->title, -1, in->title_line, 1, "the title", 0);
 	for (i = 0; i < f->nscales; i++) {
 		const struct form_scale *s = f->scales[i];
 		if (!s->n)
