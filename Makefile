@@ -22,6 +22,7 @@ endif
 endif
 
 PKGS_TEST := check
+PKGS_CLI  := jansson
 
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -36,8 +37,9 @@ LDLIBS  += -lm
 
 UTIL_SRC   := $(wildcard src/util/*.c)
 FORM_SRC   := $(wildcard src/form/*.c)
+ENGINE_SRC := $(wildcard src/engine/*.c)
 CLI_SRC    := $(wildcard src/cli/*.c)
-CORE_SRC   := $(UTIL_SRC) $(FORM_SRC)
+CORE_SRC   := $(UTIL_SRC) $(FORM_SRC) $(ENGINE_SRC)
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
 CORE_OBJ := $(call obj,$(CORE_SRC))
@@ -56,7 +58,7 @@ $(BUILD)/%.o: %.c
 
 $(BINDIR)/cati: $(CLI_OBJ) $(CORE_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs $(PKGS_CLI)) $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(CORE_OBJ) $(TEST_SUPPORT)
 	@mkdir -p $(dir $@)
@@ -103,13 +105,13 @@ $(FUZZ_BIN): tests/fuzz/fuzz_form.c $(CORE_SRC)
 fuzz: $(FUZZ_BIN)
 	@mkdir -p build/fuzz/corpus
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=2048 \
-	  build/fuzz/corpus forms tests/forms
+	  build/fuzz/corpus $(wildcard forms tests/forms)
 
 fuzz-smoke: $(FUZZ_BIN)
 	@mkdir -p build/fuzz/smoke
 	@echo "== fuzz smoke (20 s)"
 	@$(FUZZ_BIN) -max_total_time=20 -timeout=5 -rss_limit_mb=2048 -print_final_stats=0 \
-	  build/fuzz/smoke forms tests/forms 2>build/fuzz/smoke.log || { tail -40 build/fuzz/smoke.log; exit 1; }
+	  build/fuzz/smoke $(wildcard forms tests/forms) 2>build/fuzz/smoke.log || { tail -40 build/fuzz/smoke.log; exit 1; }
 	@grep -E "^Done|DONE" build/fuzz/smoke.log | tail -1
 
 install: $(BINDIR)/cati

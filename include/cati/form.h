@@ -101,6 +101,8 @@ struct form_var {
 	int loop;               /* enclosing loop node, else -1 */
 	const struct form_scale *scale;  /* labels for coded values, or NULL */
 	int line;
+	int has_range;          /* case fields declared `number LO..HI` */
+	double lo, hi;
 };
 
 enum form_op {

@@ -9,5 +9,7 @@
 
 int cmd_check(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_walk(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
 
 #endif

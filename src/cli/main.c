@@ -11,6 +11,10 @@ static const struct {
 } commands[] = {
 	{ "check", cmd_check, "check FORM...            report every error in form files" },
 	{ "show", cmd_show, "show FORM [--lang L]     print a form as a readable script" },
+	{ "walk", cmd_walk, "walk FORM [--lang L] [--case f=v ...] [--answer q=v ...] [--json]\n"
+	                    "                           run the route with given answers" },
+	{ "simulate", cmd_simulate, "simulate FORM [-n N] [--seed S]\n"
+	                            "                           random interviews: routing coverage" },
 };
 
 static void usage(FILE *out)

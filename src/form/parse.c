@@ -1066,6 +1066,9 @@ static void parse_case(struct parser *P)
 					fail_at(P, t, "the range is empty: the lowest value must come first");
 					return;
 				}
+				P->f->vars[slot].has_range = 1;
+				P->f->vars[slot].lo = lo;
+				P->f->vars[slot].hi = hi;
 			}
 		} else {
 			P->i++;

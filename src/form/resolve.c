@@ -327,20 +327,29 @@ static void check_fills(struct resolver *R, const char *s, int use, int line, in
 	}
 }
 
-/* Every declared language present, and fills valid. what: "the say of question 'q1'". */
+/*
+ * Every declared language present, and fills valid. The subject of a message is built only
+ * when there is an error: what is a format with one %s (name) and one %d (code) at most.
+ */
 static void check_text(struct resolver *R, const struct form_text *t, int use, int line,
-                       int col, const char *what, int strict)
+                       int col, const char *what, const char *name, int code, int strict)
 {
 	struct form *f = R->f;
+	char subject[2 * FORM_MAX_ID + 64];
 	int i;
 
 	if (!t->s)
 		return;
 	for (i = 0; i < f->nlangs; i++) {
-		if (!t->s[i])
-			diag_add(R->d, line, col, "no '%s' text for %s", f->langs[i], what);
-		else
+		if (!t->s[i]) {
+			if (strstr(what, "%d"))
+				snprintf(subject, sizeof subject, what, code, name ? name : "");
+			else
+				snprintf(subject, sizeof subject, what, name ? name : "");
+			diag_add(R->d, line, col, "no '%s' text for %s", f->langs[i], subject);
+		} else if (strchr(t->s[i], '{')) {
 			check_fills(R, t->s[i], use, line, col, strict);
+		}
 	}
 }
 
@@ -429,7 +438,6 @@ static void resolve_question(struct resolver *R, int idx)
 	struct form *f = R->f;
 	struct form_node *n = &f->nodes[idx];
 	const struct parse_extra *x = &R->in->extra[idx];
-	char what[FORM_MAX_ID + 64];
 	int i;
 
 	if (x->scale_name)
@@ -459,20 +467,16 @@ static void resolve_question(struct resolver *R, int idx)
 	if (n->qtype == FORM_Q_INFO ? !n->say.s && !n->note.s : !n->say.s)
 		diag_add(R->d, n->line, n->col, "question '%s' has no 'say' text to read out", n->id);
 	resolve_cond(R, n->cond, idx);
-	snprintf(what, sizeof what, "the say of question '%s'", n->id);
-	check_text(R, &n->say, idx, n->line, n->col, what, 1);
-	snprintf(what, sizeof what, "the note of question '%s'", n->id);
-	check_text(R, &n->note, idx, n->line, n->col, what, 1);
+	check_text(R, &n->say, idx, n->line, n->col, "the say of question '%s'", n->id, 0, 1);
+	check_text(R, &n->note, idx, n->line, n->col, "the note of question '%s'", n->id, 0, 1);
 	if (n->scale && !n->scale->id) {
-		for (i = 0; i < n->scale->n; i++) {
-			snprintf(what, sizeof what, "choice %d of '%s'", n->scale->choices[i].code, n->id);
-			check_text(R, &n->scale->choices[i].label, idx, n->scale->choices[i].line, 1, what, 1);
-		}
+		for (i = 0; i < n->scale->n; i++)
+			check_text(R, &n->scale->choices[i].label, idx, n->scale->choices[i].line, 1,
+			           "choice %d of '%s'", n->id, n->scale->choices[i].code, 1);
 	}
-	for (i = 0; i < n->nitems; i++) {
-		snprintf(what, sizeof what, "item '%s' of grid '%s'", n->items[i].id, n->id);
-		check_text(R, &n->items[i].label, idx, f->vars[n->items[i].var].line, 1, what, 1);
-	}
+	for (i = 0; i < n->nitems; i++)
+		check_text(R, &n->items[i].label, idx, f->vars[n->items[i].var].line, 1,
+		           "an item of grid '%s'", n->id, 0, 1);
 }
 
 /* Validate a skip's target: forward, within the same loop, not into a group. */
@@ -525,7 +529,6 @@ static void resolve_skip(struct resolver *R, int idx)
 void form_resolve(struct form *f, const struct resolve_in *in, struct form_diags *d)
 {
 	struct resolver R = { f, in, d, NULL };
-	char what[FORM_MAX_ID + 64];
 	int i, k;
 
 	R.names = xmalloc(sizeof *R.names * (size_t)(f->nvars + 1));
@@ -535,16 +538,15 @@ void form_resolve(struct form *f, const struct resolve_in *in, struct form_diags
 	for (i = 0; i < in->ncs; i++)
 		f->vars[in->cs[i].slot].scale = find_scale(&R, in->cs[i].name, in->cs[i].line, in->cs[i].col);
 	if (f->title.s)
-		check_text(&R, &f->title, -1, in->title_line, 1, "the title", 0);
+		check_text(&R, &f->title, -1, in->title_line, 1, "the title%s", NULL, 0, 0);
 	for (i = 0; i < f->nscales; i++) {
 		const struct form_scale *s = f->scales[i];
 		if (!s->n)
 			diag_add(d, s->line, 1, "scale '%s' has no choices: list them below it, e.g. 1 %s \"...\"",
 			         s->id, f->langs[0]);
-		for (k = 0; k < s->n; k++) {
-			snprintf(what, sizeof what, "choice %d of scale '%s'", s->choices[k].code, s->id);
-			check_text(&R, &s->choices[k].label, -1, s->choices[k].line, 1, what, 0);
-		}
+		for (k = 0; k < s->n; k++)
+			check_text(&R, &s->choices[k].label, -1, s->choices[k].line, 1,
+			           "choice %d of scale '%s'", s->id, s->choices[k].code, 0);
 	}
 
 	for (i = 0; i < f->nnodes; i++) {
@@ -581,7 +583,7 @@ void form_resolve(struct form *f, const struct resolve_in *in, struct form_diags
 			int refs[64], nrefs = 0;
 
 			resolve_cond(&R, n->expr, i);
-			check_text(&R, &n->message, i, n->line, n->col, "the message of this check", 1);
+			check_text(&R, &n->message, i, n->line, n->col, "the message of this check%s", NULL, 0, 1);
 			collect_refs(f, n->expr, refs, &nrefs, 64, 0);
 			n->nrefs = nrefs;
 			n->refs = arena_alloc(&f->arena, sizeof(int) * (size_t)(nrefs ? nrefs : 1));
@@ -590,7 +592,7 @@ void form_resolve(struct form *f, const struct resolve_in *in, struct form_diags
 		}
 		case FORM_N_ENDING:
 			resolve_cond(&R, n->cond, i);
-			check_text(&R, &n->say, i, n->line, n->col, "the say of this ending", 1);
+			check_text(&R, &n->say, i, n->line, n->col, "the say of this ending%s", NULL, 0, 1);
 			break;
 		}
 	}

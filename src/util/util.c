@@ -299,6 +299,10 @@ int utf8_valid(const char *s, size_t n, size_t *bad)
 	size_t i = 0, k;
 
 	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
 		k = utf8_seq(p + i, n - i);
 		if (!k) {
 			if (bad)

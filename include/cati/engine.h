@@ -1,0 +1,217 @@
+/*
+ * engine.h: run one interview over a compiled form: routing, navigation, checks, re-routing,
+ * loops, endings, paradata events, restore. No I/O, no screen, no database: callers pass
+ * commands in and read the screen's view model out.
+ *
+ * The route is a pure function of the answers: after any change the engine walks the form
+ * again from the changed question; answers the walk no longer reaches stay stored but are
+ * off route (not exported, not counted) until the route returns to them.
+ */
+#ifndef CATI_ENGINE_H
+#define CATI_ENGINE_H
+
+#include <stdint.h>
+
+#include "cati/form.h"
+
+struct eng;
+
+/* Grid cells and multi-choice codes use these for a don't know / refused item. */
+#define ENG_CODE_DK (-1)
+#define ENG_CODE_RF (-2)
+
+enum eng_rc {
+	ENG_OK,        /* accepted; the route moved on */
+	ENG_INVALID,   /* refused: wrong type, out of range, too many selections... (see message) */
+	ENG_CHECK,     /* accepted, but a check is now raised: the screen shows it */
+	ENG_DENIED,    /* the command does not apply here (back at the first question, ...) */
+};
+
+/* An answer as given by the interviewer. */
+struct eng_answer {
+	enum form_vstate state;   /* FORM_S_OK, FORM_S_DK or FORM_S_RF */
+	double num;               /* integer, decimal, date (days), single, yesno */
+	const char *text;         /* text questions */
+	int ncodes;               /* multi: chosen codes; grid: one code per item, in form order */
+	const int *codes;
+};
+
+enum eng_ev_type {
+	ENG_EV_START,        /* interview started (lang) */
+	ENG_EV_SHOWN,        /* a question was shown (qid, iter); qid NULL: the check or ending */
+	ENG_EV_ANSWER,       /* an answer was set (qid, iter, state, value); old_* when it changed;
+	                        an info screen acknowledged has value "" */
+	ENG_EV_CHECK,        /* a check was raised (check, hard) */
+	ENG_EV_CONFIRM,      /* a soft check was confirmed (check) */
+	ENG_EV_LANG,         /* the text language changed (lang) */
+	ENG_EV_BACK,         /* back to the previous question (qid, iter: where it went) */
+	ENG_EV_JUMP,         /* jump to an earlier question (qid, iter) */
+	ENG_EV_END,          /* the interview ended (outcome) */
+};
+
+/* A paradata event. Strings live until the sink returns. */
+struct eng_event {
+	enum eng_ev_type type;
+	uint64_t t_us;            /* monotonic clock of the environment */
+	const char *qid;          /* question id, or NULL */
+	int iter;                 /* loop iteration, 0 outside loops */
+	enum form_vstate state;   /* ANSWER: the new answer's state */
+	const char *value;        /* ANSWER: canonical text of the new value ("" for dk/rf) */
+	int changed;              /* ANSWER: there was an earlier answer */
+	enum form_vstate old_state;
+	const char *old_value;
+	int check;                /* CHECK/CONFIRM: the check's node index */
+	int hard;
+	const char *lang;         /* START/LANG */
+	const char *outcome;      /* END: "complete" or a screen-out name */
+};
+
+/* What the engine needs from outside: a clock and a place for events. Either may be NULL. */
+struct eng_env {
+	uint64_t (*now_us)(void *ctx);
+	void *clock_ctx;
+	void (*event)(void *ctx, const struct eng_event *ev);
+	void *event_ctx;
+};
+
+/* A case's sample fields, by name (values as text), and its seed for random orders. */
+struct eng_case {
+	int n;
+	const char *const *names;
+	const char *const *values;
+	uint64_t seed;
+};
+
+enum eng_screen_kind {
+	ENG_SCREEN_QUESTION,
+	ENG_SCREEN_CHECK,
+	ENG_SCREEN_END,
+};
+
+struct eng_choice_view {
+	int code;
+	const char *label;
+	unsigned flags;           /* FORM_C_ANCHOR, FORM_C_EXCLUSIVE */
+	int selected;
+};
+
+struct eng_item_view {
+	const char *id;
+	const char *label;
+	int code;                 /* current answer: a code, ENG_CODE_DK/RF, or 0 for none */
+};
+
+struct eng_revisit {
+	const char *qid;
+	int iter;
+	const char *text;         /* the question's text, for the interviewer to recognise it */
+};
+
+/*
+ * The current screen, with texts in the current language and fills resolved. Owned by the
+ * engine; valid until the next call that changes the interview.
+ */
+struct eng_screen {
+	enum eng_screen_kind kind;
+
+	/* QUESTION */
+	const char *qid;
+	int node;
+	enum form_qtype qtype;
+	int iter;                  /* loop iteration (1..), 0 outside loops */
+	const char *loop_id;
+	const char *text;          /* read aloud */
+	const char *note;          /* interviewer instruction, or "" */
+	int nchoices;              /* single, multi, yesno: in display order */
+	struct eng_choice_view *choices;
+	int nitems;                /* grid: items in display order; choices are the scale */
+	struct eng_item_view *items;
+	unsigned allow;            /* FORM_F_DK | FORM_F_RF */
+	unsigned flags;            /* FORM_F_CONFIRM ... */
+	int has_range;
+	double lo, hi;
+	int decimals;
+	int maxlen;
+	int minsel, maxsel;
+	int answered;              /* the question has an answer (shown as the default) */
+	enum form_vstate state;
+	const char *value;         /* canonical text of the current answer, or "" */
+	int position;              /* question n ... */
+	int estimate;              /* ... of about m on the current route */
+
+	/* CHECK */
+	int check;                 /* node */
+	int hard;
+	const char *message;
+	int nrevisit;
+	struct eng_revisit *revisit;
+
+	/* END */
+	const char *outcome;       /* "complete" or the screen-out name */
+	int complete;
+	const char *end_text;      /* the ending's text to read, or "" */
+};
+
+enum eng_status {
+	ENG_ACTIVE,
+	ENG_COMPLETE,
+	ENG_SCREENED_OUT,
+};
+
+/*
+ * Start an interview of form f for case c in language lang (index into f->langs). The form
+ * must outlive the engine. Emits START and the first SHOWN. Free with eng_free().
+ */
+struct eng *eng_new(const struct form *f, const struct eng_case *c, int lang,
+                    const struct eng_env *env);
+void eng_free(struct eng *e);
+
+/* The current screen. */
+const struct eng_screen *eng_screen(struct eng *e);
+enum eng_status eng_status(const struct eng *e);
+/* The last refusal or check message; "" if none. Valid until the next command. */
+const char *eng_message(const struct eng *e);
+
+/* Commands ------------------------------------------------------------------------------ */
+
+/* Answer the question on the screen. */
+enum eng_rc eng_answer(struct eng *e, const struct eng_answer *a);
+/* Parse an answer as typed ("3", "1,4", "2024-05-31", "dk", "rf", text) and answer. */
+enum eng_rc eng_answer_text(struct eng *e, const char *typed);
+/* Go on from an answered question without changing it (Enter on a shown answer). */
+enum eng_rc eng_next(struct eng *e);
+/* Back to the previous question on the route. */
+enum eng_rc eng_back(struct eng *e);
+/* Jump to a question already asked on the current route (iter 0 outside loops). */
+enum eng_rc eng_jump(struct eng *e, const char *qid, int iter);
+/* Go to the first unanswered question (or raised check, or ending). */
+enum eng_rc eng_resume(struct eng *e);
+/* Confirm the soft check on the screen; the confirmation is recorded. */
+enum eng_rc eng_confirm(struct eng *e);
+/* Switch the text language. */
+enum eng_rc eng_set_lang(struct eng *e, int lang);
+
+/* Replay one stored event (ANSWER, CONFIRM, LANG, BACK, JUMP) to rebuild an interview. */
+enum eng_rc eng_replay(struct eng *e, const struct eng_event *ev);
+
+/* Inspection ---------------------------------------------------------------------------- */
+
+/*
+ * The answer to qid (iteration iter): returns 1 and fills *state and *value (canonical text,
+ * valid until the next command) when there is one, on route or not; *on_route tells which.
+ */
+int eng_get(const struct eng *e, const char *qid, int iter, enum form_vstate *state,
+            const char **value, int *on_route);
+
+/* Visit every stored answer in form order: cb(ctx, qid, iter, state, value, on_route). */
+void eng_foreach_answer(const struct eng *e,
+                        void (*cb)(void *ctx, const char *qid, int iter, enum form_vstate state,
+                                   const char *value, int on_route),
+                        void *ctx);
+
+/* The questions on the route so far, in order (for a jump list): n entries into *qids/iters. */
+int eng_route(const struct eng *e, const char ***qids, const int **iters);
+
+int eng_lang(const struct eng *e);
+
+#endif

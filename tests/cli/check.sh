@@ -1,0 +1,58 @@
+#!/bin/sh
+# cati check / cati show on the shipped forms and on broken input.
+. tests/cli/lib.sh
+
+# every shipped form passes, and check says so
+for f in forms/*.form; do
+	expect_exit 0 "$CATI" check "$f"
+	expect_out "$f: ok"
+done
+
+# a broken form: every error as file:line:col, exit 1
+cat >"$TMP/bad.form" <<'FORM'
+form bad
+languages en de
+scale s
+  1 en "a" de "b"
+  1 en "c" de "d"
+single q1 s if q2 = 1
+  say en "x"
+single q2 sat6
+  say en "y" de "z"
+skip to q1
+FORM
+expect_exit 1 "$CATI" check "$TMP/bad.form"
+expect_out "$TMP/bad.form:5:3: duplicate code 1 in scale 's' (first on line 4)"
+expect_out "$TMP/bad.form:6:1: no 'de' text for the say of question 'q1'"
+expect_out "$TMP/bad.form:6:16: 'q2' is asked later (line 8)"
+expect_out "$TMP/bad.form:8:11: unknown scale 'sat6'"
+expect_out "$TMP/bad.form:10:9: skip to 'q1' goes backwards"
+expect_out "$TMP/bad.form: 5 errors"
+
+# several files: exit 1 if any has errors, and the good one is still reported
+expect_exit 1 "$CATI" check forms/demo.form "$TMP/bad.form"
+expect_out "forms/demo.form: ok"
+
+# I/O and usage errors: exit 2
+expect_exit 2 "$CATI" check "$TMP/missing.form"
+expect_out "cannot open '$TMP/missing.form'"
+expect_exit 2 "$CATI" check
+expect_exit 2 "$CATI" check --bogus forms/demo.form
+expect_exit 2 "$CATI" frobnicate
+
+# binary junk is an error with a position, never a crash
+head -c 4096 "$CATI" >"$TMP/junk.form"
+expect_exit 1 "$CATI" check "$TMP/junk.form"
+expect_out "$TMP/junk.form:1:"
+
+# show: a paper script in the chosen language
+expect_exit 0 "$CATI" show forms/cms_jobseeker.form --lang de
+expect_out "READ"
+expect_out "Geschäftsstelle"
+expect_exit 0 "$CATI" show forms/cms_jobseeker.form
+expect_out "ASK IF"
+expect_exit 2 "$CATI" show forms/cms_jobseeker.form --lang xx
+expect_out "the form has no language 'xx'"
+expect_exit 1 "$CATI" show "$TMP/bad.form"
+
+finish

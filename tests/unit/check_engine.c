@@ -1,0 +1,737 @@
+/* check_engine.c: unit tests of the interview engine: routing, navigation, checks, replay. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cati/engine.h"
+#include "cati/form.h"
+#include "genform.h"
+
+/* A form that exercises branches, a group, a loop, checks, fills and endings. */
+static const char *const route_form =
+	"form r\nlanguages en de\n"
+	"case region scale regions\ncase name\n"
+	"scale regions\n 1 en \"Vienna\" de \"Wien\"\n 2 en \"Tyrol\" de \"Tirol\"\n"
+	"yesno contact\n say en \"Did you contact us, {name}?\" de \"Kontakt, {name}?\"\n"
+	"screenout no_contact if contact = no\n say en \"Thanks\" de \"Danke\"\n"
+	"single sat\n say en \"Satisfied?\" de \"Zufrieden?\"\n"
+	" 1 en \"very\" de \"sehr\"\n 2 en \"rather\" de \"eher\"\n 3 en \"not\" de \"nicht\"\n"
+	"text why if sat = 3\n say en \"Why {sat}?\" de \"Warum {sat}?\"\n"
+	"group vienna if region = 1\n"
+	" integer vq range 0..10\n  say en \"Vienna question in {region}\" de \"Wien-Frage in {region}\"\n"
+	"end\n"
+	"integer age range 15..99 dk\n say en \"Age?\" de \"Alter?\"\n"
+	"integer months range 0..600\n say en \"Months?\" de \"Monate?\"\n"
+	"check soft months <= (age - 15) * 12 en \"{months} months at age {age}?\" de \"Sicher?\"\n"
+	"integer kids range 0..5\n say en \"Children?\" de \"Kinder?\"\n"
+	"loop kid times kids max 5\n"
+	" integer kage range 0..30\n  say en \"Age of child {kid}?\" de \"Alter von Kind {kid}?\"\n"
+	"end\n"
+	"integer total range 0..1000\n say en \"Total?\" de \"Summe?\"\n"
+	"check hard total >= kids en \"Total below children\" de \"Summe zu klein\"\n"
+	"multi ch min 1 max 2 random\n say en \"Channels?\" de \"Kanäle?\"\n"
+	" 1 en \"phone\" de \"Telefon\"\n 2 en \"web\" de \"Web\"\n 3 en \"mail\" de \"Post\"\n"
+	" 97 en \"other\" de \"andere\" anchor\n 98 en \"none\" de \"keine\" exclusive anchor\n"
+	"info bye\n say en \"Goodbye {name}\" de \"Tschüss {name}\"\n";
+
+static struct form *load(const char *src)
+{
+	struct form_diags d;
+	struct form *f;
+
+	form_diags_init(&d);
+	f = form_compile("r.form", src, strlen(src), &d);
+	ck_assert_msg(f != NULL, "form does not compile: %s", d.n ? d.v[0].msg : "");
+	form_diags_release(&d);
+	return f;
+}
+
+static struct eng *start(const struct form *f, const char *region, uint64_t seed)
+{
+	static const char *const names[] = { "region", "name" };
+	const char *values[] = { region, "Anna" };
+	struct eng_case c = { 2, names, values, seed };
+
+	return eng_new(f, &c, 0, NULL);
+}
+
+static void at(struct eng *e, const char *qid, int iter)
+{
+	const struct eng_screen *sc = eng_screen(e);
+
+	ck_assert_msg(sc->kind == ENG_SCREEN_QUESTION, "expected question %s, screen kind %d (%s)", qid,
+	              sc->kind, eng_message(e));
+	ck_assert_str_eq(sc->qid, qid);
+	ck_assert_int_eq(sc->iter, iter);
+}
+
+static void ans(struct eng *e, const char *typed, enum eng_rc want)
+{
+	enum eng_rc rc = eng_answer_text(e, typed);
+	ck_assert_msg(rc == want, "answer '%s': rc %d, want %d (%s)", typed, rc, want, eng_message(e));
+}
+
+/* The stored answer's value and route flag, or NULL. */
+static const char *val(struct eng *e, const char *qid, int iter, int *on)
+{
+	enum form_vstate st;
+	const char *v;
+
+	if (!eng_get(e, qid, iter, &st, &v, on))
+		return NULL;
+	return v;
+}
+
+START_TEST(test_basic_route_and_fills)
+{
+	struct form *f = load(route_form);
+	struct eng *e = start(f, "2", 1);
+	const struct eng_screen *sc;
+
+	at(e, "contact", 0);
+	sc = eng_screen(e);
+	ck_assert_str_eq(sc->text, "Did you contact us, Anna?");
+	ck_assert_int_eq(sc->nchoices, 2);
+	ck_assert_str_eq(sc->choices[0].label, "yes");
+	ck_assert_int_eq(sc->position, 1);
+	ans(e, "yes", ENG_OK);
+	at(e, "sat", 0);
+	ans(e, "3", ENG_OK);
+	at(e, "why", 0);
+	ck_assert_str_eq(eng_screen(e)->text, "Why not?");
+	eng_set_lang(e, 1);
+	ck_assert_str_eq(eng_screen(e)->text, "Warum nicht?");
+	eng_set_lang(e, 0);
+	ans(e, "too slow", ENG_OK);
+	/* region 2: the Vienna group is skipped */
+	at(e, "age", 0);
+	ck_assert_int_eq(eng_screen(e)->position, 4);
+	ck_assert_int_ge(eng_screen(e)->estimate, 4);
+	eng_free(e);
+	form_free(f);
+}
+END_TEST
+
+START_TEST(test_screenout)
+{
+	struct form *f = load(route_form);
+	struct eng *e = start(f, "1", 1);
+	const struct eng_screen *sc;
+
+	ans(e, "no", ENG_OK);
+	sc = eng_screen(e);
+	ck_assert_int_eq(sc->kind, ENG_SCREEN_END);
+	ck_assert_str_eq(sc->outcome, "no_contact");
+	ck_assert_int_eq(sc->complete, 0);
+	ck_assert_str_eq(sc->end_text, "Thanks");
+	ck_assert_int_eq(eng_status(e), ENG_SCREENED_OUT);
+	/* back and change: the interview goes on */
+	ck_assert_int_eq(eng_back(e), ENG_OK);
+	at(e, "contact", 0);
+	ans(e, "yes", ENG_OK);
+	at(e, "sat", 0);
+	ck_assert_int_eq(eng_status(e), ENG_ACTIVE);
+	eng_free(e);
+	form_free(f);
+}
+END_TEST
+
+START_TEST(test_branch_disappears_and_returns)
+{
+	struct form *f = load(route_form);
+	struct eng *e = start(f, "1", 1);
+	int on = -1;
+
+	ans(e, "yes", ENG_OK);
+	ans(e, "3", ENG_OK);
+	ans(e, "too slow", ENG_OK);
+	at(e, "vq", 0);
+	ck_assert_str_eq(eng_screen(e)->text, "Vienna question in Vienna");
+	ans(e, "4", ENG_OK);
+	ans(e, "40", ENG_OK);
+	at(e, "months", 0);
+	/* go back to sat and make it 1: 'why' falls off the route but is kept */
+	ck_assert_int_eq(eng_jump(e, "sat", 0), ENG_OK);
+	ans(e, "1", ENG_OK);
+	at(e, "vq", 0);   /* the next question on the new route, already answered */
+	ck_assert_str_eq(val(e, "why", 0, &on), "too slow");
+	ck_assert_int_eq(on, 0);
+	ck_assert_str_eq(val(e, "vq", 0, &on), "4");
+	ck_assert_int_eq(on, 1);
+	/* a jump to an off-route question is refused */
+	ck_assert_int_eq(eng_jump(e, "why", 0), ENG_DENIED);
+	/* and back to 3: 'why' returns with its answer */
+	ck_assert_int_eq(eng_jump(e, "sat", 0), ENG_OK);
+	ans(e, "3", ENG_OK);
+	at(e, "why", 0);
+	ck_assert_str_eq(eng_screen(e)->value, "too slow");
+	ck_assert_str_eq(val(e, "why", 0, &on), "too slow");
+	ck_assert_int_eq(on, 1);
+	ck_assert_int_eq(eng_next(e), ENG_OK);
+	at(e, "vq", 0);
+	/* resume goes to the first unanswered question */
+	ck_assert_int_eq(eng_resume(e), ENG_OK);
+	at(e, "months", 0);
+	eng_free(e);
+	form_free(f);
+}
+END_TEST
+
+/* Answer up to the loop with kids children. */
+static void to_loop(struct eng *e, const char *kids)
+{
+	ans(e, "yes", ENG_OK);
+	ans(e, "1", ENG_OK);
+	ans(e, "30", ENG_OK);  /* age (region 2: no Vienna question) */
+	ans(e, "12", ENG_OK);  /* months */
+	ans(e, kids, ENG_OK);
+}
+
+START_TEST(test_loop_lowered)
+{
+	struct form *f = load(route_form);
+	struct eng *e = start(f, "2", 1);
+	int on = -1;
+
+	to_loop(e, "3");
+	at(e, "kage", 1);
+	ck_assert_str_eq(eng_screen(e)->text, "Age of child 1?");
+	ck_assert_str_eq(eng_screen(e)->loop_id, "kid");
+	ans(e, "10", ENG_OK);
+	at(e, "kage", 2);
+	ans(e, "8", ENG_OK);
+	at(e, "kage", 3);
+	ans(e, "5", ENG_OK);
+	at(e, "total", 0);
+	/* lower the count: iteration 3 goes off route, kept */
+	ck_assert_int_eq(eng_jump(e, "kids", 0), ENG_OK);
+	ans(e, "2", ENG_OK);
+	at(e, "kage", 1);
+	ck_assert_str_eq(val(e, "kage", 3, &on), "5");
+	ck_assert_int_eq(on, 0);
+	ck_assert_str_eq(val(e, "kage", 2, &on), "8");
+	ck_assert_int_eq(on, 1);
+	ck_assert_int_eq(eng_resume(e), ENG_OK);
+	at(e, "total", 0);
+	/* raise it again: iteration 3 is back with its answer */
+	ck_assert_int_eq(eng_jump(e, "kids", 0), ENG_OK);
+	ans(e, "4", ENG_OK);
+	ck_assert_int_eq(eng_resume(e), ENG_OK);
+	at(e, "kage", 4);
+	ck_assert_str_eq(val(e, "kage", 3, &on), "5");
+	ck_assert_int_eq(on, 1);
+	eng_free(e);
+	form_free(f);
+}
+END_TEST
+
+START_TEST(test_soft_check_confirmed_then_invalidated)
+{
+	struct form *f = load(route_form);
+	struct eng *e = start(f, "2", 1);
+	const struct eng_screen *sc;
+
+	ans(e, "yes", ENG_OK);
+	ans(e, "1", ENG_OK);
+	ans(e, "16", ENG_OK);   /* age 16: at most 12 months since 15 */
+	ans(e, "30", ENG_CHECK);
+	sc = eng_screen(e);
+	ck_assert_int_eq(sc->kind, ENG_SCREEN_CHECK);
+	ck_assert_int_eq(sc->hard, 0);
+	ck_assert_str_eq(sc->message, "30 months at age 16?");
+	ck_assert_int_eq(sc->nrevisit, 2);
+	ck_assert_str_eq(sc->revisit[0].qid, "months");
+	ck_assert_str_eq(sc->revisit[1].qid, "age");
+	ck_assert_int_eq(eng_next(e), ENG_DENIED);
+	ck_assert_int_eq(eng_confirm(e), ENG_OK);
+	at(e, "kids", 0);
+	/* an unrelated change keeps the confirmation */
+	ck_assert_int_eq(eng_jump(e, "sat", 0), ENG_OK);
+	ans(e, "2", ENG_OK);
+	ck_assert_int_eq(eng_resume(e), ENG_OK);
+	at(e, "kids", 0);
+	/* changing months invalidates it: raised again */
+	ck_assert_int_eq(eng_jump(e, "months", 0), ENG_OK);
+	ans(e, "40", ENG_CHECK);
+	ck_assert_str_eq(eng_screen(e)->message, "40 months at age 16?");
+	/* correcting it makes the check pass */
+	ck_assert_int_eq(eng_back(e), ENG_OK);
+	at(e, "months", 0);
+	ans(e, "6", ENG_OK);
+	at(e, "kids", 0);
+	eng_free(e);
+	form_free(f);
+}
+END_TEST
+
+START_TEST(test_hard_check)
+{
+	struct form *f = load(route_form);
+	struct eng *e = start(f, "2", 1);
+	const struct eng_screen *sc;
+
+	to_loop(e, "1");
+	ans(e, "3", ENG_OK);
+	at(e, "total", 0);
+	ans(e, "0", ENG_CHECK);
+	sc = eng_screen(e);
+	ck_assert_int_eq(sc->hard, 1);
+	ck_assert_str_eq(sc->message, "Total below children");
+	ck_assert_int_eq(sc->nrevisit, 2);
+	ck_assert_int_eq(eng_confirm(e), ENG_DENIED);
+	ck_assert_int_eq(eng_next(e), ENG_DENIED);
+	/* the answer is stored, the route stops until corrected */
+	ck_assert_int_eq(eng_jump(e, sc->revisit[0].qid, 0), ENG_OK);
+	at(e, "total", 0);
+	ans(e, "1", ENG_OK);
+	at(e, "ch", 0);
+	eng_free(e);
+	form_free(f);
+}
+END_TEST
+
+START_TEST(test_validation)
+{
+	struct form *f = load(route_form);
+	struct eng *e = start(f, "2", 1);
+
+	ans(e, "maybe", ENG_INVALID);
+	ck_assert_str_eq(eng_message(e), "enter the code of a choice");
+	ans(e, "dk", ENG_INVALID);
+	ck_assert_str_eq(eng_message(e), "don't know is not allowed for this question");
+	ans(e, "yes", ENG_OK);
+	ans(e, "4", ENG_INVALID);
+	ck_assert_str_eq(eng_message(e), "4 is not one of the choices");
+	ans(e, "2", ENG_OK);
+	ans(e, "14", ENG_INVALID);
+	ck_assert_str_eq(eng_message(e), "enter a number from 15 to 99");
+	ans(e, "3.5", ENG_INVALID);
+	ans(e, "dk", ENG_OK);
+	ans(e, "0", ENG_OK);
+	ans(e, "0", ENG_OK);  /* kids: loop skipped */
+	ans(e, "0", ENG_OK);  /* total */
+	at(e, "ch", 0);
+	ans(e, "", ENG_INVALID);
+	ck_assert_str_eq(eng_message(e), "choose from 1 to 2 answers");
+	ans(e, "1,2,3", ENG_INVALID);
+	ans(e, "1,1", ENG_INVALID);
+	ck_assert_str_eq(eng_message(e), "1 is chosen twice");
+	ans(e, "1,98", ENG_INVALID);
+	ck_assert_str_eq(eng_message(e), "'none' cannot be combined with other answers");
+	ans(e, "3,1", ENG_OK);
+	ck_assert_str_eq(val(e, "ch", 0, NULL), "1,3");
+	at(e, "bye", 0);
+	ck_assert_str_eq(eng_screen(e)->text, "Goodbye Anna");
+	ck_assert_int_eq(eng_next(e), ENG_OK);
+	ck_assert_int_eq(eng_screen(e)->kind, ENG_SCREEN_END);
+	ck_assert_int_eq(eng_screen(e)->complete, 1);
+	ck_assert_int_eq(eng_status(e), ENG_COMPLETE);
+	eng_free(e);
+	form_free(f);
+}
+END_TEST
+
+START_TEST(test_random_choices_reproducible)
+{
+	struct form *f = load(route_form);
+	char order[2][64];
+	int s, i, differs = 0;
+
+	for (s = 0; s < 2; s++) {
+		struct eng *e = start(f, "2", 42);
+		const struct eng_screen *sc;
+
+		ans(e, "yes", ENG_OK);
+		ans(e, "2", ENG_OK);
+		ans(e, "30", ENG_OK);
+		ans(e, "0", ENG_OK);
+		ans(e, "0", ENG_OK);
+		ans(e, "0", ENG_OK);
+		sc = eng_screen(e);
+		ck_assert_str_eq(sc->qid, "ch");
+		order[s][0] = '\0';
+		for (i = 0; i < sc->nchoices; i++)
+			snprintf(order[s] + strlen(order[s]), sizeof order[s] - strlen(order[s]), "%d ", sc->choices[i].code);
+		/* anchors stay last */
+		ck_assert_int_eq(sc->choices[3].code, 97);
+		ck_assert_int_eq(sc->choices[4].code, 98);
+		eng_free(e);
+	}
+	ck_assert_str_eq(order[0], order[1]);
+	/* other seeds give other orders */
+	for (s = 1; s < 40 && !differs; s++) {
+		struct eng *e = start(f, "2", (uint64_t)s * 7919);
+		const struct eng_screen *sc;
+		char o[64] = "";
+
+		ans(e, "yes", ENG_OK);
+		ans(e, "2", ENG_OK);
+		ans(e, "30", ENG_OK);
+		ans(e, "0", ENG_OK);
+		ans(e, "0", ENG_OK);
+		ans(e, "0", ENG_OK);
+		sc = eng_screen(e);
+		for (i = 0; i < sc->nchoices; i++)
+			snprintf(o + strlen(o), sizeof o - strlen(o), "%d ", sc->choices[i].code);
+		differs = strcmp(o, order[0]) != 0;
+		eng_free(e);
+	}
+	ck_assert(differs);
+	form_free(f);
+}
+END_TEST
+
+START_TEST(test_random_group_fixed)
+{
+	const char *src = "form g\nlanguages en\n"
+	                  "group g random\n"
+	                  " info a\n  say \"a\"\n info b\n  say \"b\"\n info c fixed\n  say \"c\"\n"
+	                  " info d\n  say \"d\"\n info e\n  say \"e\"\n"
+	                  "end\n";
+	struct form *f = load(src);
+	int s, seen_other_first = 0;
+
+	for (s = 0; s < 30; s++) {
+		struct eng *e = start(f, "1", (uint64_t)s + 1);
+		char order[16] = "";
+		int k;
+
+		for (k = 0; k < 5; k++) {
+			const struct eng_screen *sc = eng_screen(e);
+			ck_assert_int_eq(sc->kind, ENG_SCREEN_QUESTION);
+			strcat(order, sc->qid);
+			ck_assert_int_eq(eng_next(e), ENG_OK);
+		}
+		ck_assert_int_eq(eng_screen(e)->kind, ENG_SCREEN_END);
+		ck_assert_int_eq(order[2], 'c');   /* fixed keeps its place */
+		seen_other_first |= order[0] != 'a';
+		eng_free(e);
+	}
+	ck_assert(seen_other_first);
+	form_free(f);
+}
+END_TEST
+
+/* Events --------------------------------------------------------------------------------- */
+
+struct log {
+	struct eng_event *v;
+	int n, cap;
+	uint64_t clock;
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void log_event(void *ctx, const struct eng_event *ev)
+{
+	struct log *l = ctx;
+	struct eng_event *c;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = xrealloc(l->v, sizeof *l->v * (size_t)l->cap);
+	}
+	c = &l->v[l->n++];
+	*c = *ev;
+	c->qid = dup_or_null(ev->qid);
+	c->value = dup_or_null(ev->value);
+	c->old_value = dup_or_null(ev->old_value);
+	c->lang = dup_or_null(ev->lang);
+	c->outcome = dup_or_null(ev->outcome);
+}
+
+static uint64_t log_clock(void *ctx)
+{
+	struct log *l = ctx;
+	return l->clock += 1000;
+}
+
+static void log_free(struct log *l)
+{
+	int i;
+
+	for (i = 0; i < l->n; i++) {
+		free((char *)l->v[i].qid);
+		free((char *)l->v[i].value);
+		free((char *)l->v[i].old_value);
+		free((char *)l->v[i].lang);
+		free((char *)l->v[i].outcome);
+	}
+	free(l->v);
+}
+
+START_TEST(test_events)
+{
+	struct form *f = load(route_form);
+	struct log l = { NULL, 0, 0, 0 };
+	struct eng_env env = { log_clock, &l, log_event, &l };
+	static const char *const names[] = { "region", "name" };
+	const char *values[] = { "2", "Anna" };
+	struct eng_case c = { 2, names, values, 1 };
+	struct eng *e = eng_new(f, &c, 0, &env);
+	int i;
+
+	ans(e, "yes", ENG_OK);
+	ans(e, "1", ENG_OK);
+	eng_back(e);
+	ans(e, "2", ENG_OK);
+	eng_set_lang(e, 1);
+	ck_assert_int_eq(l.v[0].type, ENG_EV_START);
+	ck_assert_str_eq(l.v[0].lang, "en");
+	ck_assert_int_eq(l.v[1].type, ENG_EV_SHOWN);
+	ck_assert_str_eq(l.v[1].qid, "contact");
+	ck_assert_int_eq(l.v[2].type, ENG_EV_ANSWER);
+	ck_assert_str_eq(l.v[2].value, "1");
+	ck_assert_int_eq(l.v[2].changed, 0);
+	for (i = 1; i < l.n; i++)
+		ck_assert(l.v[i].t_us > l.v[i - 1].t_us);
+	/* the change records old and new */
+	for (i = 0; i < l.n; i++)
+		if (l.v[i].type == ENG_EV_ANSWER && l.v[i].changed)
+			break;
+	ck_assert_int_lt(i, l.n);
+	ck_assert_str_eq(l.v[i].qid, "sat");
+	ck_assert_str_eq(l.v[i].old_value, "1");
+	ck_assert_str_eq(l.v[i].value, "2");
+	ck_assert_int_eq(l.v[i - 2].type, ENG_EV_BACK);
+	ck_assert_int_eq(l.v[l.n - 1].type, ENG_EV_LANG);
+	ck_assert_str_eq(l.v[l.n - 1].lang, "de");
+	eng_free(e);
+	log_free(&l);
+	form_free(f);
+}
+END_TEST
+
+/* Property: random interviews with random back-jumps; replaying the log rebuilds them. -------- */
+
+struct dump {
+	struct buf b;
+};
+
+static void dump_one(void *ctx, const char *qid, int iter, enum form_vstate st, const char *value,
+                     int on)
+{
+	struct dump *d = ctx;
+	buf_printf(&d->b, "%s[%d]=%d:%s:%d\n", qid, iter, (int)st, value, on);
+}
+
+/* Everything observable about an interview, as text. */
+static char *state_of(struct eng *e)
+{
+	struct dump d;
+	const struct eng_screen *sc = eng_screen(e);
+
+	buf_init(&d.b);
+	eng_foreach_answer(e, dump_one, &d);
+	buf_printf(&d.b, "screen %d %s %d check %d lang %d status %d\n", sc->kind, sc->qid ? sc->qid : "-",
+	           sc->iter, sc->check, eng_lang(e), eng_status(e));
+	return buf_detach(&d.b);
+}
+
+static uint64_t rng_next(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+	return *s >> 33;
+}
+
+/* A random typed answer for the screen (legal or not: the engine must cope either way). */
+static void random_typed(uint64_t *r, const struct eng_screen *sc, char *out, size_t n)
+{
+	int i, k;
+
+	if (sc->allow && rng_next(r) % 10 == 0) {
+		snprintf(out, n, "%s", (sc->allow & FORM_F_DK) ? "dk" : "rf");
+		return;
+	}
+	switch (sc->qtype) {
+	case FORM_Q_SINGLE:
+	case FORM_Q_YESNO:
+		snprintf(out, n, "%d", sc->choices[rng_next(r) % (uint64_t)sc->nchoices].code);
+		break;
+	case FORM_Q_MULTI:
+		k = 1 + (int)(rng_next(r) % 2);
+		out[0] = '\0';
+		for (i = 0; i < k; i++)
+			snprintf(out + strlen(out), n - strlen(out), "%s%d", i ? "," : "",
+			         sc->choices[rng_next(r) % (uint64_t)sc->nchoices].code);
+		break;
+	case FORM_Q_GRID:
+		out[0] = '\0';
+		for (i = 0; i < sc->nitems; i++)
+			snprintf(out + strlen(out), n - strlen(out), "%s%d", i ? "," : "",
+			         sc->choices[rng_next(r) % (uint64_t)sc->nchoices].code);
+		break;
+	case FORM_Q_INTEGER:
+	case FORM_Q_DECIMAL:
+		snprintf(out, n, "%d", sc->has_range ? (int)sc->lo + (int)(rng_next(r) % (uint64_t)(sc->hi - sc->lo + 1))
+		                                     : (int)(rng_next(r) % 50));
+		break;
+	case FORM_Q_DATE:
+		snprintf(out, n, "2024-0%d-1%d", 1 + (int)(rng_next(r) % 9), (int)(rng_next(r) % 9));
+		break;
+	default:
+		snprintf(out, n, "text %d", (int)(rng_next(r) % 100));
+		break;
+	}
+}
+
+/* Drive an interview randomly for steps commands, then replay its events into a fresh one. */
+static void property_run(const struct form *f, uint64_t seed, int steps)
+{
+	struct log l = { NULL, 0, 0, 0 };
+	struct eng_env env = { log_clock, &l, log_event, &l };
+	const char *names[64], *values[64];
+	char vbuf[64][32], typed[256];
+	struct eng_case c;
+	struct eng *e, *r;
+	uint64_t rs = seed;
+	int i, n = 0;
+	char *a, *b;
+
+	for (i = 0; i < f->nvars && n < 64; i++) {
+		const struct form_var *v = &f->vars[i];
+		if (v->kind != FORM_V_CASE)
+			continue;
+		if (v->scale && v->scale->n)
+			snprintf(vbuf[n], sizeof vbuf[n], "%d", v->scale->choices[rng_next(&rs) % (uint64_t)v->scale->n].code);
+		else if (v->type == FORM_T_NUM)
+			snprintf(vbuf[n], sizeof vbuf[n], "%d", v->has_range ? (int)v->lo : 30);
+		else
+			snprintf(vbuf[n], sizeof vbuf[n], "value %d", (int)(rng_next(&rs) % 3));
+		names[n] = v->id;
+		values[n] = vbuf[n];
+		n++;
+	}
+	c.n = n;
+	c.names = names;
+	c.values = values;
+	c.seed = seed;
+	e = eng_new(f, &c, 0, &env);
+	for (i = 0; i < steps; i++) {
+		const struct eng_screen *sc = eng_screen(e);
+		uint64_t roll = rng_next(&rs) % 100;
+
+		if (roll < 8) {
+			eng_back(e);
+		} else if (roll < 12) {
+			const char **ids;
+			const int *its;
+			int k = eng_route(e, &ids, &its);
+			if (k) {
+				int j = (int)(rng_next(&rs) % (uint64_t)k);
+				char id[FORM_MAX_ID + 1];
+				snprintf(id, sizeof id, "%s", ids[j]);
+				ck_assert_int_eq(eng_jump(e, id, its[j]), ENG_OK);
+			}
+		} else if (roll < 14) {
+			eng_set_lang(e, (int)(rng_next(&rs) % (uint64_t)f->nlangs));
+		} else if (roll < 16) {
+			eng_resume(e);
+		} else if (sc->kind == ENG_SCREEN_CHECK) {
+			if (!sc->hard)
+				eng_confirm(e);
+			else if (sc->nrevisit)
+				eng_jump(e, sc->revisit[0].qid, sc->revisit[0].iter);
+			else
+				eng_back(e);
+		} else if (sc->kind == ENG_SCREEN_END) {
+			eng_back(e);
+		} else if (sc->qtype == FORM_Q_INFO || (sc->answered && roll < 40)) {
+			eng_next(e);
+		} else {
+			random_typed(&rs, sc, typed, sizeof typed);
+			eng_answer_text(e, typed);
+		}
+	}
+	/* replay into a fresh engine */
+	c.seed = seed;
+	r = eng_new(f, &c, 0, NULL);
+	for (i = 0; i < l.n; i++) {
+		enum eng_rc rc = eng_replay(r, &l.v[i]);
+		ck_assert_msg(rc != ENG_INVALID && rc != ENG_DENIED, "%s seed %llu: replay of event %d (type %d, %s) failed: %s",
+		              f->id, (unsigned long long)seed, i, l.v[i].type, l.v[i].qid ? l.v[i].qid : "-",
+		              eng_message(r));
+	}
+	a = state_of(e);
+	b = state_of(r);
+	if (strcmp(a, b)) {
+		/* report the first line that differs; the whole dump is too long for a message */
+		const char *p = a, *q = b;
+		while (*p && *p == *q) {
+			p++;
+			q++;
+		}
+		while (p > a && p[-1] != '\n') {
+			p--;
+			q--;
+		}
+		ck_abort_msg("%s seed %llu: replay differs at\n  original: %.120s\n  replayed: %.120s", f->id,
+		             (unsigned long long)seed, p, q);
+	}
+	free(a);
+	free(b);
+	eng_free(e);
+	eng_free(r);
+	log_free(&l);
+}
+
+START_TEST(test_replay_property_route_form)
+{
+	struct form *f = load(route_form);
+	uint64_t s;
+
+	for (s = 1; s <= 200; s++)
+		property_run(f, s, 120);
+	form_free(f);
+}
+END_TEST
+
+START_TEST(test_replay_property_generated)
+{
+	char *src = genform(400, 5);
+	struct form *f = load(src);
+	uint64_t s;
+
+	for (s = 1; s <= 30; s++)
+		property_run(f, s, 600);
+	form_free(f);
+	free(src);
+}
+END_TEST
+
+static Suite *engine_suite(void)
+{
+	Suite *s = suite_create("engine");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_basic_route_and_fills);
+	tcase_add_test(tc, test_screenout);
+	tcase_add_test(tc, test_branch_disappears_and_returns);
+	tcase_add_test(tc, test_loop_lowered);
+	tcase_add_test(tc, test_soft_check_confirmed_then_invalidated);
+	tcase_add_test(tc, test_hard_check);
+	tcase_add_test(tc, test_validation);
+	tcase_add_test(tc, test_random_choices_reproducible);
+	tcase_add_test(tc, test_random_group_fixed);
+	tcase_add_test(tc, test_events);
+	tcase_add_test(tc, test_replay_property_route_form);
+	tcase_add_test(tc, test_replay_property_generated);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(engine_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
