@@ -461,6 +461,7 @@ static int simulate_one(const struct form *f, uint64_t seed, struct sim_stats *s
 	struct eng_case c = { ncase, names, (const char *const *)values, seed };
 	struct eng *e = eng_new(f, &c, 0, NULL);
 	int *codes = xmalloc(sizeof(int) * 4096);
+	unsigned char *seen = xcalloc((size_t)f->nnodes + 1, 1);
 
 	while (guard++ < 200000) {
 		const struct eng_screen *sc = eng_screen(e);
@@ -472,7 +473,10 @@ static int simulate_one(const struct form *f, uint64_t seed, struct sim_stats *s
 			break;
 		}
 		if (sc->kind == ENG_SCREEN_CHECK) {
-			st->raised[sc->check]++;
+			if (!seen[sc->check]) {
+				seen[sc->check] = 1;
+				st->raised[sc->check]++;
+			}
 			if (!sc->hard) {
 				eng_confirm(e);
 				continue;
@@ -485,7 +489,10 @@ static int simulate_one(const struct form *f, uint64_t seed, struct sim_stats *s
 			         sc->revisit[0].iter);
 			continue;
 		}
-		st->reached[sc->node]++;
+		if (!seen[sc->node]) {
+			seen[sc->node] = 1;
+			st->reached[sc->node]++;
+		}
 		if (sc->qtype == FORM_Q_INFO) {
 			eng_next(e);
 			continue;
@@ -532,6 +539,7 @@ static int simulate_one(const struct form *f, uint64_t seed, struct sim_stats *s
 	free(values);
 	free(names);
 	free(codes);
+	free(seen);
 	return len;
 }
 
@@ -637,7 +645,7 @@ int cmd_simulate(int argc, char **argv)
 		}
 	printf("%s\n", never ? "" : " none");
 
-	printf("\nquestion reach:\n");
+	printf("\nquestion reach (interviews that reached it):\n");
 	for (i = 0; i < f->nnodes; i++)
 		if (f->nodes[i].kind == FORM_N_QUESTION)
 			printf("  %-24s %8ld  %5.1f%%\n", f->nodes[i].id, st.reached[i], 100.0 * st.reached[i] / n);
