@@ -22,7 +22,7 @@ endif
 endif
 
 PKGS_TEST := check
-PKGS_CLI  := jansson
+PKGS_CLI  := jansson sqlite3 libsodium
 
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -38,8 +38,11 @@ LDLIBS  += -lm
 UTIL_SRC   := $(wildcard src/util/*.c)
 FORM_SRC   := $(wildcard src/form/*.c)
 ENGINE_SRC := $(wildcard src/engine/*.c)
+STORE_SRC  := $(wildcard src/store/*.c)
 CLI_SRC    := $(wildcard src/cli/*.c)
 CORE_SRC   := $(UTIL_SRC) $(FORM_SRC) $(ENGINE_SRC)
+PURE_SRC   := $(CORE_SRC)
+CORE_SRC   += $(STORE_SRC)
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
 CORE_OBJ := $(call obj,$(CORE_SRC))
@@ -62,7 +65,7 @@ $(BINDIR)/cati: $(CLI_OBJ) $(CORE_OBJ)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(CORE_OBJ) $(TEST_SUPPORT)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs $(PKGS_TEST)) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs $(PKGS_TEST) $(PKGS_CLI)) $(LDLIBS)
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
@@ -70,7 +73,7 @@ $(BUILD)/tests/unit/%.o: tests/unit/%.c
 
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(CORE_OBJ) $(TEST_SUPPORT)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs $(PKGS_CLI)) $(LDLIBS)
 
 $(BUILD)/bench/%.o: bench/%.c
 	@mkdir -p $(dir $@)
@@ -97,7 +100,7 @@ bench: $(BENCHES)
 # The fuzzer: clang's libFuzzer with ASan, seeded from forms/.
 FUZZ_BIN := build/fuzz/fuzz_form
 FUZZ_SECONDS ?= 300
-$(FUZZ_BIN): tests/fuzz/fuzz_form.c $(CORE_SRC)
+$(FUZZ_BIN): tests/fuzz/fuzz_form.c $(UTIL_SRC) $(FORM_SRC)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc/form \
 	  -fsanitize=fuzzer,address,undefined -o $@ $^ -lm

@@ -11,5 +11,12 @@ int cmd_check(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_walk(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
+int cmd_interview(int argc, char **argv);
+
+struct store;
+/* Open the database named by --db (removed from argv), $CATI_DB or the default place. */
+struct store *cli_open_store(int *argc, char **argv);
 
 #endif

@@ -13,6 +13,9 @@ static const struct {
 	{ "show", cmd_show, "show FORM [--lang L]     print a form as a readable script" },
 	{ "walk", cmd_walk, "walk FORM [--lang L] [--case f=v ...] [--answer q=v ...] [--json]\n"
 	                    "                           run the route with given answers" },
+	{ "sample", cmd_sample, "sample import FILE.csv --form FORM   import cases (all or nothing)" },
+	{ "interview", cmd_interview, "interview --case KEY --interviewer ID   run an interview from standard input" },
+	{ "doctor", cmd_doctor, "doctor                   check the database's integrity" },
 	{ "simulate", cmd_simulate, "simulate FORM [-n N] [--seed S]\n"
 	                            "                           random interviews: routing coverage" },
 };
@@ -21,7 +24,7 @@ static void usage(FILE *out)
 {
 	size_t i;
 
-	fprintf(out, "usage: cati COMMAND [ARGS]\n\ncommands:\n");
+	fprintf(out, "usage: cati COMMAND [ARGS]   (commands using the database take --db PATH)\n\ncommands:\n");
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(out, "  cati %s\n", commands[i].help);
 }

@@ -1,0 +1,160 @@
+/*
+ * store.h: the workstation's local database (SQLite): forms, cases, interviews, answers with
+ * their history, paradata events, call attempts, appointments, notes, quota counts, the sync
+ * outbox and cached credentials. The only layer that talks SQL.
+ *
+ * Durability: WAL journal with synchronous=FULL: a transaction that store_commit() reported
+ * committed survives a process crash and a power cut.
+ */
+#ifndef CATI_STORE_H
+#define CATI_STORE_H
+
+#include <stdint.h>
+
+#include "cati/engine.h"
+#include "cati/form.h"
+#include "cati/util.h"
+
+#define STORE_SCHEMA_VERSION 2
+
+struct store;
+
+/* Results a caller may need to branch on; details always go to the struct err. */
+enum store_rc {
+	STORE_OK = 0,
+	STORE_ERROR = -1,     /* anything else: the message says what */
+	STORE_NEWER = -2,     /* the file was written by a newer cati: refused, left untouched */
+	STORE_FULL = -3,      /* the disk is full */
+	STORE_READONLY = -4,  /* the file or its folder cannot be written */
+	STORE_BUSY = -5,      /* another program holds the database */
+	STORE_CORRUPT = -6,   /* the file is damaged or not a cati database */
+	STORE_NOTFOUND = -7,
+};
+
+/* The default database path: $XDG_DATA_HOME/cati/cati.db or ~/.local/share/cati/cati.db. */
+void store_default_path(struct buf *out);
+
+/*
+ * Open (creating if absent, with its folder) the database at path and bring its schema up to
+ * date, one version per transaction. A newer schema is refused with STORE_NEWER. Returns NULL
+ * with *rc and e set on failure.
+ */
+struct store *store_open(const char *path, enum store_rc *rc, struct err *e);
+void store_close(struct store *st);
+
+/* For tests and tools: create a fresh database at an older schema version. */
+int store_create_at_version(const char *path, int version, struct err *e);
+int store_schema_version(struct store *st);
+
+/* The clock (milliseconds since the epoch) used for timestamps; tests set their own. */
+void store_set_clock(struct store *st, int64_t (*now_ms)(void *ctx), void *ctx);
+
+/* Transactions: every interviewer action is one (BEGIN IMMEDIATE ... COMMIT). */
+enum store_rc store_begin(struct store *st, struct err *e);
+enum store_rc store_commit(struct store *st, struct err *e);
+void store_rollback(struct store *st);
+
+/* `PRAGMA integrity_check` and a few consistency checks; the report goes to out. */
+enum store_rc store_doctor(struct store *st, struct buf *out, struct err *e);
+
+/* Forms ---------------------------------------------------------------------------------- */
+
+/*
+ * Keep a form's source. The same source (by hash) is kept once; a new version of the form gets
+ * a new row, and interviews keep the row they started with. *row is the form's row.
+ */
+enum store_rc store_form_put(struct store *st, const struct form *f, const char *source,
+                             int64_t *row, struct err *e);
+/* The newest row of form id (the study). */
+enum store_rc store_form_latest(struct store *st, const char *form_id, int64_t *row,
+                                struct err *e);
+/* The source of a form row (free() it). */
+enum store_rc store_form_source(struct store *st, int64_t row, char **source, struct err *e);
+
+/* Cases ---------------------------------------------------------------------------------- */
+
+/*
+ * Import cases from a CSV file for form f (stored as row form_row). The whole file is checked
+ * first; every problem is appended to problems as "file:line: message\n" and then nothing is
+ * imported (STORE_ERROR). On success *count is the number of cases added.
+ */
+enum store_rc store_sample_import(struct store *st, const char *path, const struct form *f,
+                                  struct buf *problems, long *count, struct err *e);
+
+struct store_case {
+	int64_t id;
+	char *key;
+	char *study;
+	char *phone;
+	char *name;
+	char *tz;
+	char *status;
+	uint64_t seed;
+	int nfields;
+	char **names;      /* case fields, as imported */
+	char **values;
+};
+
+void store_case_release(struct store_case *c);
+enum store_rc store_case_get(struct store *st, const char *key, struct store_case *c,
+                             struct err *e);
+
+/* Interviews ------------------------------------------------------------------------------ */
+
+struct store_interview {
+	int64_t id;
+	char uuid[37];
+	int64_t case_id;
+	int64_t form_row;
+	char *interviewer;
+	char *lang;
+	char *status;      /* active, suspended, complete, screenout */
+	char *case_key;
+};
+
+void store_interview_release(struct store_interview *iv);
+
+/* Create an interview row (status active) in the open transaction. */
+enum store_rc store_interview_create(struct store *st, int64_t case_id, int64_t form_row,
+                                     const char *interviewer, const char *lang,
+                                     struct store_interview *iv, struct err *e);
+/* The unfinished (active or suspended) interview of a case, if any: STORE_NOTFOUND if none. */
+enum store_rc store_interview_open_for_case(struct store *st, int64_t case_id,
+                                            struct store_interview *iv, struct err *e);
+/* Unfinished interviews: cb(ctx, iv) for each, oldest first. */
+enum store_rc store_interviews_unfinished(struct store *st,
+                                          void (*cb)(void *ctx, const struct store_interview *iv),
+                                          void *ctx, struct err *e);
+/* Record an engine event for an interview in the open transaction (answers, history too). */
+enum store_rc store_event(struct store *st, int64_t interview, const char *who,
+                          const struct eng_event *ev, struct err *e);
+/* Set an answer's on/off-route flag. */
+enum store_rc store_answer_route(struct store *st, int64_t interview, const char *qid, int iter,
+                                 int on_route, struct err *e);
+/* Set an interview's status (and outcome, reason), in the open transaction. */
+enum store_rc store_interview_status(struct store *st, int64_t interview, const char *status,
+                                     const char *outcome, const char *reason, struct err *e);
+/* Replay an interview's events in order: cb(ctx, ev) for each. */
+enum store_rc store_events_replay(struct store *st, int64_t interview,
+                                  void (*cb)(void *ctx, const struct eng_event *ev), void *ctx,
+                                  struct err *e);
+/* An answer as stored: returns STORE_NOTFOUND when absent. *value is malloc'd. */
+enum store_rc store_answer_get(struct store *st, int64_t interview, const char *qid, int iter,
+                               enum form_vstate *state, char **value, int *on_route,
+                               struct err *e);
+
+/* Credentials (cached for offline login) ------------------------------------------------- */
+
+/* Set an interviewer's password (hashed with Argon2id). */
+enum store_rc store_cred_set(struct store *st, const char *interviewer, const char *password,
+                             struct err *e);
+/* STORE_OK when the password is right; STORE_NOTFOUND for an unknown interviewer. */
+enum store_rc store_cred_check(struct store *st, const char *interviewer, const char *password,
+                               struct err *e);
+
+/* Outbox ----------------------------------------------------------------------------------- */
+
+/* Records waiting to sync. */
+long store_outbox_pending(struct store *st);
+
+#endif

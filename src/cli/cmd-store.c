@@ -1,0 +1,303 @@
+/* cmd-store.c: commands on the workstation database: sample import, doctor, interview. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cati/session.h"
+#include "cati/store.h"
+#include "cli.h"
+
+/* Take `--db PATH` out of the arguments; the path, else $CATI_DB, else the default. */
+static void db_path(int *argc, char **argv, struct buf *out)
+{
+	int i, k;
+	const char *env = getenv("CATI_DB");
+
+	for (i = 1; i < *argc; i++) {
+		if (!strcmp(argv[i], "--db") && i + 1 < *argc) {
+			buf_puts(out, argv[i + 1]);
+			for (k = i; k + 2 <= *argc; k++)
+				argv[k] = argv[k + 2];
+			*argc -= 2;
+			return;
+		}
+	}
+	if (env && *env)
+		buf_puts(out, env);
+	else
+		store_default_path(out);
+}
+
+struct store *cli_open_store(int *argc, char **argv)
+{
+	struct buf path;
+	struct store *st;
+	struct err e;
+	enum store_rc rc;
+
+	buf_init(&path);
+	db_path(argc, argv, &path);
+	err_init(&e);
+	st = store_open(buf_str(&path), &rc, &e);
+	if (!st)
+		fprintf(stderr, "cati: %s\n", e.msg);
+	buf_release(&path);
+	return st;
+}
+
+/* cati sample import FILE.csv --form FORM */
+int cmd_sample(int argc, char **argv)
+{
+	const char *csv = NULL, *form_path = NULL;
+	struct store *st;
+	struct form *f;
+	struct form_diags d;
+	struct buf problems;
+	struct err e;
+	char *source;
+	size_t len;
+	int64_t row;
+	long n = 0;
+	int i, rc;
+
+	st = cli_open_store(&argc, argv);
+	if (!st)
+		return EXIT_USAGE;
+	if (argc < 2 || strcmp(argv[1], "import")) {
+		fprintf(stderr, "usage: cati sample import FILE.csv --form FORM [--db PATH]\n");
+		store_close(st);
+		return EXIT_USAGE;
+	}
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--form") && i + 1 < argc)
+			form_path = argv[++i];
+		else if (!csv && argv[i][0] != '-')
+			csv = argv[i];
+		else {
+			fprintf(stderr, "usage: cati sample import FILE.csv --form FORM [--db PATH]\n");
+			store_close(st);
+			return EXIT_USAGE;
+		}
+	}
+	if (!csv || !form_path) {
+		fprintf(stderr, "usage: cati sample import FILE.csv --form FORM [--db PATH]\n");
+		store_close(st);
+		return EXIT_USAGE;
+	}
+	err_init(&e);
+	source = read_file(form_path, &len, &e);
+	if (!source) {
+		fprintf(stderr, "cati: %s\n", e.msg);
+		store_close(st);
+		return EXIT_USAGE;
+	}
+	form_diags_init(&d);
+	f = form_compile(form_path, source, len, &d);
+	if (!f) {
+		buf_init(&problems);
+		form_diags_format(&d, form_path, &problems);
+		fputs(buf_str(&problems), stderr);
+		buf_release(&problems);
+		form_diags_release(&d);
+		free(source);
+		store_close(st);
+		return EXIT_FAIL;
+	}
+	form_diags_release(&d);
+	rc = EXIT_OK;
+	if (store_begin(st, &e) != STORE_OK || store_form_put(st, f, source, &row, &e) != STORE_OK ||
+	    store_commit(st, &e) != STORE_OK) {
+		store_rollback(st);
+		fprintf(stderr, "cati: %s\n", e.msg);
+		rc = EXIT_USAGE;
+	}
+	buf_init(&problems);
+	if (rc == EXIT_OK && store_sample_import(st, csv, f, &problems, &n, &e) != STORE_OK) {
+		fputs(buf_str(&problems), stderr);
+		if (e.set)
+			fprintf(stderr, "cati: %s\n", e.msg);
+		fprintf(stderr, "cati: nothing was imported\n");
+		rc = problems.len ? EXIT_FAIL : EXIT_USAGE;
+	} else if (rc == EXIT_OK) {
+		printf("imported %ld cases for %s (version %s) from %s\n", n, f->id, f->version, csv);
+	}
+	buf_release(&problems);
+	form_free(f);
+	free(source);
+	store_close(st);
+	return rc;
+}
+
+int cmd_doctor(int argc, char **argv)
+{
+	struct store *st = cli_open_store(&argc, argv);
+	struct buf out;
+	struct err e;
+	enum store_rc rc;
+
+	if (!st)
+		return EXIT_USAGE;
+	buf_init(&out);
+	err_init(&e);
+	rc = store_doctor(st, &out, &e);
+	fputs(buf_str(&out), stdout);
+	if (e.set)
+		fprintf(stderr, "cati: %s\n", e.msg);
+	buf_release(&out);
+	store_close(st);
+	return rc == STORE_OK ? EXIT_OK : EXIT_FAIL;
+}
+
+/* One line describing the screen, for scripts: "@ question ID ITER TYPE ..." */
+static void print_screen(struct eng *eng)
+{
+	const struct eng_screen *sc = eng_screen(eng);
+	int i;
+
+	if (sc->kind == ENG_SCREEN_END) {
+		printf("@ end %s\n", sc->complete ? "complete" : sc->outcome);
+	} else if (sc->kind == ENG_SCREEN_CHECK) {
+		printf("@ check %s %s\n", sc->hard ? "hard" : "soft", sc->message);
+	} else {
+		printf("@ question %s %d %s", sc->qid, sc->iter, form_qtype_name(sc->qtype));
+		if (sc->nchoices) {
+			printf(" choices=");
+			for (i = 0; i < sc->nchoices; i++)
+				printf("%s%d%s", i ? "," : "", sc->choices[i].code,
+				       sc->choices[i].flags & FORM_C_EXCLUSIVE ? "x" : "");
+		}
+		if (sc->qtype == FORM_Q_GRID)
+			printf(" items=%d", sc->nitems);
+		if (sc->qtype == FORM_Q_MULTI)
+			printf(" min=%d max=%d", sc->minsel, sc->maxsel);
+		if (sc->has_range) {
+			if (sc->qtype == FORM_Q_DATE) {
+				char lo[11], hi[11];
+				form_date_format(sc->lo, lo);
+				form_date_format(sc->hi, hi);
+				printf(" range=%s..%s", lo, hi);
+			} else {
+				printf(" range=%g..%g", sc->lo, sc->hi);
+			}
+		}
+		if (sc->qtype == FORM_Q_TEXT)
+			printf(" max=%d", sc->maxlen);
+		if (sc->allow & FORM_F_DK)
+			printf(" dk");
+		if (sc->allow & FORM_F_RF)
+			printf(" rf");
+		if (sc->answered)
+			printf(" answered=%s", sc->state == FORM_S_OK ? sc->value : sc->state == FORM_S_DK ? "dk" : "rf");
+		printf("\n");
+	}
+	fflush(stdout);
+}
+
+static const char *interview_usage =
+	"usage: cati interview --case KEY --interviewer ID [--lang L] [--db PATH]\n"
+	"commands on standard input, one per line:\n"
+	"  a VALUE     answer the question (a code, 1,3, a number, a date, text, dk, rf)\n"
+	"  n           next (keep the answer shown)     b   back\n"
+	"  j ID [N]    jump to an asked question        r   go to the first unanswered\n"
+	"  c           confirm a soft check             l LANG   switch language\n"
+	"  s REASON    suspend and stop                 q   stop (the interview stays open)\n";
+
+int cmd_interview(int argc, char **argv)
+{
+	const char *key = NULL, *who = NULL, *lang = NULL;
+	struct store *st;
+	struct session *s;
+	struct err e;
+	char line[4096];
+	int i, resumed;
+
+	st = cli_open_store(&argc, argv);
+	if (!st)
+		return EXIT_USAGE;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--case") && i + 1 < argc)
+			key = argv[++i];
+		else if (!strcmp(argv[i], "--interviewer") && i + 1 < argc)
+			who = argv[++i];
+		else if (!strcmp(argv[i], "--lang") && i + 1 < argc)
+			lang = argv[++i];
+		else {
+			fputs(interview_usage, stderr);
+			store_close(st);
+			return EXIT_USAGE;
+		}
+	}
+	if (!key || !who) {
+		fputs(interview_usage, stderr);
+		store_close(st);
+		return EXIT_USAGE;
+	}
+	err_init(&e);
+	s = session_open(st, key, who, lang, &resumed, &e);
+	if (!s) {
+		fprintf(stderr, "cati: %s\n", e.msg);
+		store_close(st);
+		return EXIT_FAIL;
+	}
+	printf("%s interview %s of case %s\n", resumed ? "resumed" : "started", session_interview(s)->uuid, key);
+	print_screen(session_engine(s));
+	while (fgets(line, sizeof line, stdin)) {
+		struct eng *eng = session_engine(s);
+		char *arg, *nl = strchr(line, '\n');
+		enum eng_rc rc = ENG_OK;
+
+		if (nl)
+			*nl = '\0';
+		if (!line[0])
+			continue;
+		arg = line[1] == ' ' ? line + 2 : line + 1;
+		if (line[0] == 'q')
+			break;
+		if (line[0] == 's') {
+			err_init(&e);
+			if (session_suspend(s, *arg ? arg : "suspended", &e) != STORE_OK) {
+				printf("error: %s\n", e.msg);
+				fflush(stdout);
+				continue;
+			}
+			printf("suspended\n");
+			break;
+		}
+		err_init(&e);
+		if (session_begin(s, &e) != STORE_OK) {
+			printf("error: %s\n", e.msg);
+			fflush(stdout);
+			continue;
+		}
+		switch (line[0]) {
+		case 'a': rc = eng_answer_text(eng, arg); break;
+		case 'n': rc = eng_next(eng); break;
+		case 'b': rc = eng_back(eng); break;
+		case 'r': rc = eng_resume(eng); break;
+		case 'c': rc = eng_confirm(eng); break;
+		case 'l': rc = eng_set_lang(eng, form_lang(session_form(s), arg)); break;
+		case 'j': {
+			char id[FORM_MAX_ID + 1];
+			int it = 0;
+			if (sscanf(arg, "%64s %d", id, &it) < 1)
+				id[0] = '\0';
+			rc = eng_jump(eng, id, it);
+			break;
+		}
+		default:
+			rc = ENG_DENIED;
+			break;
+		}
+		if (session_commit(s, &e) != STORE_OK) {
+			printf("error: %s\n", e.msg);
+		} else if (rc == ENG_INVALID || rc == ENG_DENIED) {
+			printf("error: %s\n", line[0] && strchr("anbrcljqs", line[0]) ? eng_message(eng) : "unknown command");
+		} else {
+			printf("ok\n");
+		}
+		print_screen(session_engine(s));
+	}
+	session_close(s);
+	store_close(st);
+	return EXIT_OK;
+}

@@ -1,0 +1,523 @@
+/* sample.c: import cases from a CSV file, all or nothing; read cases back. */
+#include "store-int.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#define MAX_PROBLEMS 200
+
+/* One parsed CSV record: fields point into an owned buffer. */
+struct csv {
+	const char *p, *end;
+	int line;          /* the line the next record starts on */
+	char sep;
+	struct buf field;
+	char **f;
+	int n, cap;
+	struct buf store;  /* the record's fields, NUL-separated */
+	size_t *offs;
+	int offs_cap;
+};
+
+/* Read one record. Returns 1, 0 at the end, -1 on an unterminated quote. */
+static int csv_next(struct csv *c, int *start_line)
+{
+	int inq = 0, quoted = 0, i;
+
+	c->n = 0;
+	buf_reset(&c->store);
+	buf_reset(&c->field);
+	*start_line = c->line;
+	if (c->p >= c->end)
+		return 0;
+	for (;;) {
+		int at_end = c->p >= c->end;
+		char ch = at_end ? '\n' : *c->p;
+
+		if (inq) {
+			if (at_end)
+				return -1;
+			c->p++;
+			if (ch == '"') {
+				if (c->p < c->end && *c->p == '"') {
+					buf_putc(&c->field, '"');
+					c->p++;
+				} else {
+					inq = 0;
+				}
+			} else {
+				if (ch == '\n')
+					c->line++;
+				buf_putc(&c->field, ch);
+			}
+			continue;
+		}
+		if (!at_end)
+			c->p++;
+		if (ch == '"' && c->field.len == 0) {
+			inq = 1;
+			quoted = 1;
+			continue;
+		}
+		if (ch == c->sep || ch == '\n') {
+			if (c->n + 1 > c->offs_cap) {
+				c->offs_cap = c->offs_cap ? c->offs_cap * 2 : 32;
+				c->offs = xrealloc(c->offs, sizeof *c->offs * (size_t)c->offs_cap);
+			}
+			/* trim a CR before the newline */
+			if (ch == '\n' && c->field.len && c->field.data[c->field.len - 1] == '\r')
+				c->field.data[--c->field.len] = '\0';
+			c->offs[c->n++] = c->store.len;
+			buf_add(&c->store, buf_str(&c->field), c->field.len);
+			buf_putc(&c->store, '\0');
+			buf_reset(&c->field);
+			if (ch == '\n') {
+				c->line++;
+				break;
+			}
+			continue;
+		}
+		buf_putc(&c->field, ch);
+	}
+	if (c->n > c->cap) {
+		c->cap = c->n;
+		c->f = xrealloc(c->f, sizeof *c->f * (size_t)c->cap);
+	}
+	for (i = 0; i < c->n; i++)
+		c->f[i] = c->store.data + c->offs[i];
+	if (c->n == 1 && !*c->f[0] && !quoted)
+		c->n = 0;  /* a blank line */
+	return 1;
+}
+
+/* A set of strings (case ids seen in the file) with the line each was on. */
+struct seen {
+	char **k;
+	int *line;
+	size_t cap, n;
+};
+
+static uint64_t fnv(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* Insert; returns the line of an earlier equal key, or 0. */
+static int seen_add(struct seen *s, const char *key, int line)
+{
+	size_t i;
+
+	if ((s->n + 1) * 2 > s->cap) {
+		struct seen bigger = { NULL, NULL, s->cap ? s->cap * 2 : 1024, 0 };
+		bigger.k = xcalloc(bigger.cap, sizeof *bigger.k);
+		bigger.line = xcalloc(bigger.cap, sizeof *bigger.line);
+		for (i = 0; i < s->cap; i++) {
+			if (s->k[i]) {
+				size_t j = fnv(s->k[i]) & (bigger.cap - 1);
+				while (bigger.k[j])
+					j = (j + 1) & (bigger.cap - 1);
+				bigger.k[j] = s->k[i];
+				bigger.line[j] = s->line[i];
+			}
+		}
+		free(s->k);
+		free(s->line);
+		bigger.n = s->n;
+		*s = bigger;
+	}
+	for (i = fnv(key) & (s->cap - 1); s->k[i]; i = (i + 1) & (s->cap - 1))
+		if (!strcmp(s->k[i], key))
+			return s->line[i];
+	s->k[i] = xstrdup(key);
+	s->line[i] = line;
+	s->n++;
+	return 0;
+}
+
+static void seen_free(struct seen *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->cap; i++)
+		free(s->k[i]);
+	free(s->k);
+	free(s->line);
+}
+
+/* Is this a telephone number we can dial? One or more, separated by ';'. */
+static const char *phone_problem(const char *s)
+{
+	const char *p;
+	int digits = 0, numbers = 0;
+
+	if (!*s)
+		return "no phone number";
+	for (p = s;; p++) {
+		if (*p == ';' || !*p) {
+			if (digits < 6 || digits > 15)
+				return digits < 6 ? "too few digits" : "too many digits (at most 15)";
+			numbers++;
+			digits = 0;
+			if (!*p)
+				break;
+			while (p[1] == ' ')
+				p++;
+			continue;
+		}
+		if (isdigit((unsigned char)*p))
+			digits++;
+		else if (*p == '+') {
+			if (digits)
+				return "'+' must come first";
+		} else if (!strchr(" -()/.", *p))
+			return "only digits, spaces, + - ( ) / . are allowed";
+	}
+	return numbers ? NULL : "no phone number";
+}
+
+/* A time zone name like Europe/Vienna; checked against the system's zone files if present. */
+static const char *tz_problem(const char *tz)
+{
+	const char *p;
+	struct stat sb;
+	char path[256];
+
+	for (p = tz; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("/_+-", *p))
+			return "not a time zone name (like Europe/Vienna)";
+	if (strstr(tz, "..") || tz[0] == '/')
+		return "not a time zone name (like Europe/Vienna)";
+	if (stat("/usr/share/zoneinfo", &sb) == 0) {
+		snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+		if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+			return "unknown time zone";
+	}
+	return NULL;
+}
+
+static void problem(struct buf *out, int *n, const char *path, int line, const char *fmt, ...)
+	CATI_PRINTF(5, 6);
+static void problem(struct buf *out, int *n, const char *path, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (++*n > MAX_PROBLEMS) {
+		if (*n == MAX_PROBLEMS + 1)
+			buf_printf(out, "%s: more than %d problems; stopping here\n", path, MAX_PROBLEMS);
+		return;
+	}
+	buf_printf(out, "%s:%d: ", path, line);
+	va_start(ap, fmt);
+	buf_vprintf(out, fmt, ap);
+	va_end(ap);
+	buf_putc(out, '\n');
+}
+
+/* Choose the separator from the header line: ',' ';' or tab, whichever occurs most. */
+static char guess_sep(const char *p, const char *end)
+{
+	int comma = 0, semi = 0, tab = 0;
+
+	for (; p < end && *p != '\n'; p++) {
+		comma += *p == ',';
+		semi += *p == ';';
+		tab += *p == '\t';
+	}
+	return tab > comma && tab > semi ? '\t' : semi > comma ? ';' : ',';
+}
+
+enum store_rc store_sample_import(struct store *st, const char *path, const struct form *f,
+                                  struct buf *problems, long *count, struct err *e)
+{
+	char *src;
+	size_t len, bad;
+	struct csv c;
+	struct seen ids = { NULL, NULL, 0, 0 };
+	int ncols = 0, i, k, line, r, nprob = 0, col_id = -1, col_phone = -1, col_name = -1, col_tz = -1;
+	char **header = NULL;
+	int *field_col = NULL;
+	sqlite3_stmt *exists = NULL, *ins = NULL;
+	enum store_rc rc = STORE_ERROR;
+	long rows = 0;
+	int64_t form_row;
+	char now[32];
+
+	*count = 0;
+	if (!(src = read_file(path, &len, e)))
+		return STORE_ERROR;
+	if (!utf8_valid(src, len, &bad)) {
+		size_t ln = 1, j;
+		for (j = 0; j < bad; j++)
+			ln += src[j] == '\n';
+		problem(problems, &nprob, path, (int)ln, "invalid UTF-8: save the file as UTF-8 text");
+		free(src);
+		return STORE_ERROR;
+	}
+	if (store_form_latest(st, f->id, &form_row, e) != STORE_OK) {
+		free(src);
+		return STORE_ERROR;
+	}
+	memset(&c, 0, sizeof c);
+	c.p = src;
+	c.end = src + len;
+	if (len >= 3 && !memcmp(src, "\xEF\xBB\xBF", 3))
+		c.p += 3;
+	c.line = 1;
+	c.sep = guess_sep(c.p, c.end);
+	buf_init(&c.field);
+	buf_init(&c.store);
+
+	/* the header */
+	r = csv_next(&c, &line);
+	if (r <= 0 || c.n == 0 || (c.n == 1 && !*c.f[0])) {
+		problem(problems, &nprob, path, 1, "the file is empty: it needs a header line (id, phone, name, tz and the case fields)");
+		goto out;
+	}
+	ncols = c.n;
+	header = xcalloc((size_t)ncols, sizeof *header);
+	for (i = 0; i < ncols; i++) {
+		const char *h = c.f[i];
+		while (*h == ' ')
+			h++;
+		header[i] = xstrdup(h);
+		for (k = (int)strlen(header[i]); k > 0 && header[i][k - 1] == ' '; k--)
+			header[i][k - 1] = '\0';
+		for (k = 0; k < i; k++)
+			if (!strcasecmp(header[k], header[i]))
+				problem(problems, &nprob, path, 1, "column '%s' appears twice", header[i]);
+		if (!*header[i])
+			problem(problems, &nprob, path, 1, "column %d has no name", i + 1);
+		if (!strcasecmp(header[i], "id"))
+			col_id = i;
+		else if (!strcasecmp(header[i], "phone"))
+			col_phone = i;
+		else if (!strcasecmp(header[i], "name"))
+			col_name = i;
+		else if (!strcasecmp(header[i], "tz"))
+			col_tz = i;
+	}
+	if (col_id < 0)
+		problem(problems, &nprob, path, 1, "the header has no 'id' column");
+	if (col_phone < 0)
+		problem(problems, &nprob, path, 1, "the header has no 'phone' column");
+	field_col = xcalloc((size_t)f->nvars + 1, sizeof *field_col);
+	for (k = 0; k < f->nvars; k++) {
+		field_col[k] = -1;
+		if (f->vars[k].kind != FORM_V_CASE)
+			continue;
+		for (i = 0; i < ncols; i++)
+			if (!strcmp(header[i], f->vars[k].id))
+				field_col[k] = i;
+		if (field_col[k] < 0 && strcmp(f->vars[k].id, "name"))
+			problem(problems, &nprob, path, 1,
+			        "form '%s' reads case field '%s', but the file has no column '%s'", f->id,
+			        f->vars[k].id, f->vars[k].id);
+		if (!strcmp(f->vars[k].id, "name"))
+			field_col[k] = col_name;
+	}
+	if (nprob)
+		goto out;
+
+	exists = store_prepare(st, "SELECT 1 FROM cases WHERE case_key = ?", e);
+	if (!exists)
+		goto out;
+	/* check every row before importing any */
+	while ((r = csv_next(&c, &line)) != 0) {
+		const char *why;
+
+		if (r < 0) {
+			problem(problems, &nprob, path, line, "a quoted field is not closed (missing \")");
+			break;
+		}
+		if (c.n == 0)
+			continue;
+		if (c.n != ncols) {
+			problem(problems, &nprob, path, line, "%d fields, but the header has %d", c.n, ncols);
+			continue;
+		}
+		if (!*c.f[col_id]) {
+			problem(problems, &nprob, path, line, "missing id");
+		} else {
+			int first = seen_add(&ids, c.f[col_id], line);
+			if (strlen(c.f[col_id]) > 64)
+				problem(problems, &nprob, path, line, "id '%.20s...' is longer than 64 characters", c.f[col_id]);
+			else if (first)
+				problem(problems, &nprob, path, line, "duplicate id '%s' (also on line %d)", c.f[col_id], first);
+			else {
+				sqlite3_bind_text(exists, 1, c.f[col_id], -1, SQLITE_STATIC);
+				if (sqlite3_step(exists) == SQLITE_ROW)
+					problem(problems, &nprob, path, line, "id '%s' is already in the database", c.f[col_id]);
+				sqlite3_reset(exists);
+			}
+		}
+		if ((why = phone_problem(c.f[col_phone])) != NULL)
+			problem(problems, &nprob, path, line, "bad phone '%s': %s", c.f[col_phone], why);
+		if (col_tz >= 0 && *c.f[col_tz] && (why = tz_problem(c.f[col_tz])) != NULL)
+			problem(problems, &nprob, path, line, "tz '%s': %s", c.f[col_tz], why);
+		for (k = 0; k < f->nvars; k++) {
+			const struct form_var *v = &f->vars[k];
+			const char *val;
+			char *end;
+			double x;
+
+			if (field_col[k] < 0 || v->kind != FORM_V_CASE || v->type != FORM_T_NUM)
+				continue;
+			val = c.f[field_col[k]];
+			if (!*val)
+				continue;  /* missing: conditions on it are false */
+			x = strtod(val, &end);
+			if (end == val || *end)
+				problem(problems, &nprob, path, line, "%s: '%s' is not a number", v->id, val);
+			else if (v->scale && !form_scale_choice(v->scale, (int)x))
+				problem(problems, &nprob, path, line, "%s: '%s' is not a code of scale '%s'", v->id,
+				        val, v->scale->id);
+			else if (v->has_range && (x < v->lo || x > v->hi))
+				problem(problems, &nprob, path, line, "%s: %s is outside %g..%g", v->id, val, v->lo, v->hi);
+		}
+		rows++;
+	}
+	if (nprob)
+		goto out;
+
+	/* all good: import in one transaction */
+	c.p = src + ((len >= 3 && !memcmp(src, "\xEF\xBB\xBF", 3)) ? 3 : 0);
+	c.line = 1;
+	csv_next(&c, &line);
+	if (store_begin(st, e) != STORE_OK)
+		goto out;
+	ins = store_prepare(st, "INSERT INTO cases(case_key, study, phone, name, tz, fields, seed, imported_at, source)"
+	                        " VALUES (?,?,?,?,?,?,?,?,?)", e);
+	if (!ins) {
+		store_rollback(st);
+		goto out;
+	}
+	store_now(st, now);
+	while (csv_next(&c, &line) > 0) {
+		json_t *fields;
+		char *js, src_ref[512];
+		int src_rc;
+
+		if (c.n == 0)
+			continue;
+		fields = json_object();
+		for (i = 0; i < ncols; i++)
+			if (i != col_id && i != col_phone && i != col_tz)
+				json_object_set_new(fields, header[i], json_string(c.f[i]));
+		js = json_dumps(fields, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(fields);
+		snprintf(src_ref, sizeof src_ref, "%s:%d", path, line);
+		sqlite3_bind_text(ins, 1, c.f[col_id], -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 2, f->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, c.f[col_phone], -1, SQLITE_TRANSIENT);
+		if (col_name >= 0)
+			sqlite3_bind_text(ins, 4, c.f[col_name], -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(ins, 4);
+		if (col_tz >= 0 && *c.f[col_tz])
+			sqlite3_bind_text(ins, 5, c.f[col_tz], -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(ins, 5);
+		sqlite3_bind_text(ins, 6, js, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(ins, 7, (sqlite3_int64)(fnv(c.f[col_id]) >> 1));
+		sqlite3_bind_text(ins, 8, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 9, src_ref, -1, SQLITE_TRANSIENT);
+		src_rc = sqlite3_step(ins);
+		sqlite3_reset(ins);
+		free(js);
+		if (src_rc != SQLITE_DONE) {
+			rc = store_fail(st, src_rc, "import the cases", e);
+			store_rollback(st);
+			goto out;
+		}
+	}
+	if ((rc = store_commit(st, e)) == STORE_OK)
+		*count = rows;
+out:
+	sqlite3_finalize(exists);
+	sqlite3_finalize(ins);
+	for (i = 0; i < ncols; i++)
+		free(header[i]);
+	free(header);
+	free(field_col);
+	seen_free(&ids);
+	buf_release(&c.field);
+	buf_release(&c.store);
+	free(c.f);
+	free(c.offs);
+	free(src);
+	(void)form_row;
+	return nprob ? STORE_ERROR : rc;
+}
+
+void store_case_release(struct store_case *c)
+{
+	int i;
+
+	free(c->key);
+	free(c->study);
+	free(c->phone);
+	free(c->name);
+	free(c->tz);
+	free(c->status);
+	for (i = 0; i < c->nfields; i++) {
+		free(c->names[i]);
+		free(c->values[i]);
+	}
+	free(c->names);
+	free(c->values);
+	memset(c, 0, sizeof *c);
+}
+
+enum store_rc store_case_get(struct store *st, const char *key, struct store_case *c,
+                             struct err *e)
+{
+	sqlite3_stmt *s = store_prepare(st, "SELECT id, case_key, study, phone, name, tz, status, seed, fields"
+	                                    " FROM cases WHERE case_key = ?", e);
+	json_t *fields;
+	const char *k;
+	json_t *v;
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	if (!s)
+		return st->last_rc;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		if (rc == SQLITE_DONE) {
+			err_set(e, "no case '%s' in database '%s'", key, st->path);
+			return STORE_NOTFOUND;
+		}
+		return store_fail(st, rc, "read the case", e);
+	}
+	c->id = sqlite3_column_int64(s, 0);
+	c->key = col_dup(s, 1);
+	c->study = col_dup(s, 2);
+	c->phone = col_dup(s, 3);
+	c->name = col_dup(s, 4);
+	c->tz = col_dup(s, 5);
+	c->status = col_dup(s, 6);
+	c->seed = (uint64_t)sqlite3_column_int64(s, 7);
+	fields = json_loads((const char *)sqlite3_column_text(s, 8), 0, NULL);
+	sqlite3_finalize(s);
+	if (json_is_object(fields)) {
+		c->names = xcalloc(json_object_size(fields) + 1, sizeof *c->names);
+		c->values = xcalloc(json_object_size(fields) + 1, sizeof *c->values);
+		json_object_foreach(fields, k, v) {
+			c->names[c->nfields] = xstrdup(k);
+			c->values[c->nfields++] = xstrdup(json_is_string(v) ? json_string_value(v) : "");
+		}
+	}
+	json_decref(fields);
+	return STORE_OK;
+}

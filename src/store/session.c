@@ -1,0 +1,285 @@
+/* session.c: an interview that lives in the store: engine events go to the database. */
+#include "cati/session.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct session {
+	struct store *st;
+	struct form *form;
+	struct eng *eng;
+	struct store_interview iv;
+	struct store_case cs;
+	char *who;
+	int replaying;          /* events come from the store: do not write them again */
+	struct err sink_err;    /* the first failure while writing events */
+	json_t *route;          /* "qid#iter" -> on-route flag as last written */
+	enum eng_status last_status;
+};
+
+static uint64_t mono_us(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* The engine's events go to the store, inside the open transaction. */
+static void sink(void *ctx, const struct eng_event *ev)
+{
+	struct session *s = ctx;
+
+	if (s->replaying || s->sink_err.set)
+		return;
+	store_event(s->st, s->iv.id, s->who, ev, &s->sink_err);
+	if (ev->type == ENG_EV_ANSWER && ev->qid) {
+		char key[FORM_MAX_ID + 16];
+		snprintf(key, sizeof key, "%s#%d", ev->qid, ev->iter);
+		json_object_set_new(s->route, key, json_true());
+	}
+}
+
+static void replay_one(void *ctx, const struct eng_event *ev)
+{
+	struct session *s = ctx;
+	eng_replay(s->eng, ev);
+}
+
+static void note_route(void *ctx, const char *qid, int iter, enum form_vstate st,
+                       const char *value, int on)
+{
+	struct session *s = ctx;
+	char key[FORM_MAX_ID + 16];
+
+	(void)st;
+	(void)value;
+	snprintf(key, sizeof key, "%s#%d", qid, iter);
+	json_object_set_new(s->route, key, json_boolean(on));
+}
+
+/* (Re)build the engine from the stored events. */
+static enum store_rc rebuild(struct session *s, struct err *e)
+{
+	struct eng_env env = { mono_us, NULL, sink, s };
+	const char *names[256], *values[256];
+	struct eng_case c;
+	enum store_rc rc;
+	int i, n = 0;
+
+	for (i = 0; i < s->cs.nfields && n < 256; i++) {
+		names[n] = s->cs.names[i];
+		values[n++] = s->cs.values[i];
+	}
+	c.n = n;
+	c.names = names;
+	c.values = values;
+	c.seed = s->cs.seed;
+	eng_free(s->eng);
+	s->replaying = 1;
+	s->eng = eng_new(s->form, &c, form_lang(s->form, s->iv.lang), &env);
+	rc = store_events_replay(s->st, s->iv.id, replay_one, s, e);
+	s->replaying = 0;
+	json_object_clear(s->route);
+	eng_foreach_answer(s->eng, note_route, s);
+	s->last_status = eng_status(s->eng);
+	return rc;
+}
+
+struct session *session_open(struct store *st, const char *key, const char *who,
+                             const char *lang, int *resumed, struct err *e)
+{
+	struct session *s = xcalloc(1, sizeof *s);
+	struct form_diags d;
+	char *source = NULL;
+	enum store_rc rc;
+
+	s->st = st;
+	s->who = xstrdup(who);
+	s->route = json_object();
+	err_init(&s->sink_err);
+	*resumed = 0;
+	if (store_case_get(st, key, &s->cs, e) != STORE_OK)
+		goto fail;
+	if (!strcmp(s->cs.status, "done")) {
+		err_set(e, "case '%s' is already done", key);
+		goto fail;
+	}
+	rc = store_interview_open_for_case(st, s->cs.id, &s->iv, e);
+	if (rc != STORE_OK && rc != STORE_NOTFOUND)
+		goto fail;
+	if (rc == STORE_OK) {
+		*resumed = 1;
+	} else {
+		int64_t row;
+		if (store_form_latest(st, s->cs.study, &row, e) != STORE_OK)
+			goto fail;
+		s->iv.form_row = row;
+	}
+	if (store_form_source(st, s->iv.form_row, &source, e) != STORE_OK)
+		goto fail;
+	form_diags_init(&d);
+	s->form = form_compile("(stored form)", source, strlen(source), &d);
+	if (!s->form) {
+		err_set(e, "the stored form of case '%s' does not compile: line %d: %s", key,
+		        d.n ? d.v[0].line : 0, d.n ? d.v[0].msg : "?");
+		form_diags_release(&d);
+		goto fail;
+	}
+	form_diags_release(&d);
+	if (*resumed) {
+		if (rebuild(s, e) != STORE_OK)
+			goto fail;
+	} else {
+		const char *l = lang && form_lang(s->form, lang) >= 0 ? lang : s->form->langs[0];
+		if (store_begin(st, e) != STORE_OK)
+			goto fail;
+		if (store_interview_create(st, s->cs.id, s->iv.form_row, who, l, &s->iv, e) != STORE_OK) {
+			store_rollback(st);
+			goto fail;
+		}
+		{
+			struct eng_env env = { mono_us, NULL, sink, s };
+			const char *names[256], *values[256];
+			struct eng_case c;
+			int i;
+
+			for (i = 0; i < s->cs.nfields && i < 256; i++) {
+				names[i] = s->cs.names[i];
+				values[i] = s->cs.values[i];
+			}
+			c.n = i;
+			c.names = names;
+			c.values = values;
+			c.seed = s->cs.seed;
+			s->eng = eng_new(s->form, &c, form_lang(s->form, l), &env);
+		}
+		if (session_commit(s, e) != STORE_OK)
+			goto fail;
+	}
+	free(source);
+	return s;
+fail:
+	free(source);
+	session_close(s);
+	return NULL;
+}
+
+void session_close(struct session *s)
+{
+	if (!s)
+		return;
+	eng_free(s->eng);
+	form_free(s->form);
+	store_interview_release(&s->iv);
+	store_case_release(&s->cs);
+	json_decref(s->route);
+	free(s->who);
+	free(s);
+}
+
+struct eng *session_engine(struct session *s)
+{
+	return s->eng;
+}
+
+const struct form *session_form(struct session *s)
+{
+	return s->form;
+}
+
+const struct store_interview *session_interview(struct session *s)
+{
+	return &s->iv;
+}
+
+const struct store_case *session_case(struct session *s)
+{
+	return &s->cs;
+}
+
+enum store_rc session_begin(struct session *s, struct err *e)
+{
+	err_init(&s->sink_err);
+	return store_begin(s->st, e);
+}
+
+struct route_sync {
+	struct session *s;
+	struct err *e;
+	enum store_rc rc;
+};
+
+/* Write on-route flags that changed since the last commit. */
+static void sync_route(void *ctx, const char *qid, int iter, enum form_vstate st,
+                       const char *value, int on)
+{
+	struct route_sync *rs = ctx;
+	char key[FORM_MAX_ID + 16];
+	json_t *was;
+
+	(void)st;
+	(void)value;
+	if (rs->rc != STORE_OK)
+		return;
+	snprintf(key, sizeof key, "%s#%d", qid, iter);
+	was = json_object_get(rs->s->route, key);
+	if (was && json_is_true(was) == on)
+		return;
+	rs->rc = store_answer_route(rs->s->st, rs->s->iv.id, qid, iter, on, rs->e);
+	json_object_set_new(rs->s->route, key, json_boolean(on));
+}
+
+enum store_rc session_commit(struct session *s, struct err *e)
+{
+	struct route_sync rs = { s, e, STORE_OK };
+	enum eng_status now = eng_status(s->eng);
+	enum store_rc rc = STORE_OK;
+
+	if (s->sink_err.set) {
+		err_set(e, "%s", s->sink_err.msg);
+		rc = STORE_ERROR;
+		if (strstr(s->sink_err.msg, "disk is full"))
+			rc = STORE_FULL;
+	}
+	if (rc == STORE_OK) {
+		eng_foreach_answer(s->eng, sync_route, &rs);
+		rc = rs.rc;
+	}
+	if (rc == STORE_OK && now != s->last_status) {
+		const struct eng_screen *sc = eng_screen(s->eng);
+		rc = store_interview_status(s->st, s->iv.id,
+		                            now == ENG_COMPLETE ? "complete" : now == ENG_SCREENED_OUT ? "screenout" : "active",
+		                            now == ENG_ACTIVE ? NULL : sc->outcome, NULL, e);
+	}
+	if (rc == STORE_OK)
+		rc = store_commit(s->st, e);
+	if (rc != STORE_OK) {
+		struct err e2;
+
+		store_rollback(s->st);
+		err_init(&e2);
+		rebuild(s, &e2);
+		return rc;
+	}
+	s->last_status = now;
+	return STORE_OK;
+}
+
+enum store_rc session_suspend(struct session *s, const char *reason, struct err *e)
+{
+	enum store_rc rc = store_begin(s->st, e);
+
+	if (rc != STORE_OK)
+		return rc;
+	rc = store_interview_status(s->st, s->iv.id, "suspended", NULL, reason, e);
+	if (rc == STORE_OK)
+		rc = store_commit(s->st, e);
+	else
+		store_rollback(s->st);
+	return rc;
+}

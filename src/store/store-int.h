@@ -1,0 +1,31 @@
+/* store-int.h: the store's internals, shared by its files. Includes <sqlite3.h>. */
+#ifndef CATI_STORE_INT_H
+#define CATI_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "cati/store.h"
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	int64_t (*now_ms)(void *ctx);
+	void *clock_ctx;
+	int in_tx;
+	enum store_rc last_rc;    /* the code store_fail() last mapped */
+	sqlite3_stmt *ins_event, *ups_answer, *ins_history, *ins_outbox, *touch_iv, *next_seq;
+};
+
+/* Map an SQLite result to a domain code and a message about doing `what`. */
+enum store_rc store_fail(struct store *st, int rc, const char *what, struct err *e);
+/* Prepare (or fetch the cached) statement. */
+sqlite3_stmt *store_prepare(struct store *st, const char *sql, struct err *e);
+/* Now, as an ISO 8601 UTC text with milliseconds. */
+void store_now(struct store *st, char out[32]);
+int64_t store_now_ms(struct store *st);
+/* A fresh random UUID (version 4). */
+void store_uuid(char out[37]);
+/* Column text copied (NULL stays NULL). */
+char *col_dup(sqlite3_stmt *s, int i);
+
+#endif

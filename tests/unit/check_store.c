@@ -1,0 +1,453 @@
+/* check_store.c: unit tests of the workstation database: schema, migrations, refusals,
+ * history, form-version pinning, sample import errors, credentials, sessions. */
+#include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cati/session.h"
+#include "cati/store.h"
+
+static char dir[256];
+
+static void setup(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/cati-store-test-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static const char *in_dir(const char *name)
+{
+	static char p[4][512];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+	return p[k];
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static struct store *open_ok(const char *path)
+{
+	struct err e;
+	enum store_rc rc;
+	struct store *st;
+
+	err_init(&e);
+	st = store_open(path, &rc, &e);
+	ck_assert_msg(st != NULL, "open: %s", e.msg);
+	return st;
+}
+
+/* A raw query on the file, outside the store: one integer. */
+static long long raw_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	long long v = -1;
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+static void raw_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+START_TEST(test_schema)
+{
+	const char *path = in_dir("sub/folder/a.db");
+	struct store *st = open_ok(path);
+
+	ck_assert_int_eq(store_schema_version(st), STORE_SCHEMA_VERSION);
+	store_close(st);
+	ck_assert_int_eq(raw_int(path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('forms','cases',"
+	                               "'interviews','answers','answer_history','events','call_attempts',"
+	                               "'appointments','quota_counts','outbox','credentials','notes')"),
+	                 12);
+	/* WAL stays set in the file */
+	ck_assert_int_eq(raw_int(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+	/* reopening is fine and changes nothing */
+	st = open_ok(path);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_migration_keeps_data)
+{
+	const char *path = in_dir("old.db");
+	struct err e;
+	struct store *st;
+
+	err_init(&e);
+	ck_assert_int_eq(store_create_at_version(path, 1, &e), 0);
+	ck_assert_int_eq(raw_int(path, "PRAGMA user_version"), 1);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'notes'"), 0);
+	raw_exec(path, "INSERT INTO cases(case_key, study, phone, fields, seed, imported_at)"
+	               " VALUES ('K1', 's', '+431234567', '{}', 1, 'now')");
+	st = open_ok(path);
+	ck_assert_int_eq(store_schema_version(st), 2);
+	store_close(st);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM cases WHERE case_key = 'K1'"), 1);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'notes'"), 1);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM pragma_table_info('interviews') WHERE name = 'suspend_reason'"), 1);
+}
+END_TEST
+
+START_TEST(test_newer_schema_refused)
+{
+	const char *path = in_dir("new.db");
+	struct store *st = open_ok(path);
+	struct err e;
+	enum store_rc rc;
+	char *before, *after;
+	size_t n1, n2;
+
+	store_close(st);
+	raw_exec(path, "PRAGMA user_version = 99");
+	raw_exec(path, "PRAGMA wal_checkpoint(TRUNCATE)");
+	err_init(&e);
+	before = read_file(path, &n1, &e);
+	st = store_open(path, &rc, &e);
+	ck_assert_ptr_null(st);
+	ck_assert_int_eq(rc, STORE_NEWER);
+	ck_assert_ptr_nonnull(strstr(e.msg, "newer cati (schema 99"));
+	after = read_file(path, &n2, &e);
+	ck_assert_uint_eq(n1, n2);
+	ck_assert_int_eq(memcmp(before, after, n1), 0);
+	free(before);
+	free(after);
+}
+END_TEST
+
+START_TEST(test_foreign_and_damaged_files)
+{
+	const char *other = in_dir("other.db"), *junk = in_dir("junk.db");
+	struct err e;
+	enum store_rc rc;
+
+	raw_exec(other, "CREATE TABLE t(x)");
+	err_init(&e);
+	ck_assert_ptr_null(store_open(other, &rc, &e));
+	ck_assert_msg(rc == STORE_CORRUPT, "rc %d: %s", rc, e.msg);
+	ck_assert_ptr_nonnull(strstr(e.msg, "another program"));
+	write_file(junk, "this is not a database at all, just some text that is long enough to matter....");
+	err_init(&e);
+	ck_assert_ptr_null(store_open(junk, &rc, &e));
+	ck_assert_int_eq(rc, STORE_CORRUPT);
+	ck_assert_ptr_nonnull(strstr(e.msg, "damaged or not a cati database"));
+}
+END_TEST
+
+static const char *const form_v1 =
+	"form study\nversion 1\nlanguages en\ncase region scale regions\ncase office\n"
+	"scale regions\n 1 \"North\"\n 2 \"South\"\n"
+	"single q1\n say \"Satisfied with {office}?\"\n 1 \"yes\"\n 2 \"no\"\n"
+	"text q2 if q1 = 2\n say \"Why not?\"\n"
+	"integer q3 range 0..99\n say \"Age?\"\n";
+
+static struct form *compile(const char *src)
+{
+	struct form_diags d;
+	struct form *f;
+
+	form_diags_init(&d);
+	f = form_compile("t.form", src, strlen(src), &d);
+	ck_assert_msg(f != NULL, "%s", d.n ? d.v[0].msg : "");
+	form_diags_release(&d);
+	return f;
+}
+
+/* Publish src into st; returns its row. */
+static int64_t publish(struct store *st, const struct form *f, const char *src)
+{
+	struct err e;
+	int64_t row;
+
+	err_init(&e);
+	ck_assert_int_eq(store_begin(st, &e), STORE_OK);
+	ck_assert_int_eq(store_form_put(st, f, src, &row, &e), STORE_OK);
+	ck_assert_int_eq(store_commit(st, &e), STORE_OK);
+	return row;
+}
+
+/* Import csv text; returns the problems text (free it) and sets *rc, *n. */
+static char *import(struct store *st, const struct form *f, const char *csv, enum store_rc *rc,
+                    long *n)
+{
+	const char *path = in_dir("s.csv");
+	struct buf problems;
+	struct err e;
+
+	write_file(path, csv);
+	buf_init(&problems);
+	err_init(&e);
+	*rc = store_sample_import(st, path, f, &problems, n, &e);
+	if (e.set)
+		buf_printf(&problems, "error: %s\n", e.msg);
+	return buf_detach(&problems);
+}
+
+static const struct {
+	const char *csv;
+	const char *want;   /* a fragment, with s.csv:LINE */
+} bad_samples[] = {
+	{ "id,phone,region\nK1,+43 1 2345678,1\n", "s.csv:1: form 'study' reads case field 'office', but the file has no column 'office'" },
+	{ "phone,region,office\n+4312345678,1,x\n", "s.csv:1: the header has no 'id' column" },
+	{ "id,phone,region,office\nK1,+43 1 2345678,1,x\n,+43 1 2345678,1,x\n", "s.csv:3: missing id" },
+	{ "id,phone,region,office\nK1,+43 1 2345678,1,x\nK1,+43 1 2345679,2,y\n", "s.csv:3: duplicate id 'K1' (also on line 2)" },
+	{ "id,phone,region,office\nK1,12,1,x\n", "s.csv:2: bad phone '12': too few digits" },
+	{ "id,phone,region,office\nK1,+43 1 234 567 890 123 456,1,x\n", "s.csv:2: bad phone '+43 1 234 567 890 123 456': too many digits" },
+	{ "id,phone,region,office\nK1,0043 abc 1234567,1,x\n", "s.csv:2: bad phone" },
+	{ "id,phone,region,office\nK1,+43 1 2345678,7,x\n", "s.csv:2: region: '7' is not a code of scale 'regions'" },
+	{ "id,phone,region,office\nK1,+43 1 2345678,north,x\n", "s.csv:2: region: 'north' is not a number" },
+	{ "id,phone,region,office\nK1,+43 1 2345678,1\n", "s.csv:2: 3 fields, but the header has 4" },
+	{ "id,phone,region,office,tz\nK1,+43 1 2345678,1,x,Mars/Olympus\n", "s.csv:2: tz 'Mars/Olympus': unknown time zone" },
+	{ "id,phone,region,office\nK1,+43 1 2345678,1,\"x\nK2,+43 1 2345678,1,y\n", "s.csv:2: a quoted field is not closed" },
+	{ "id,phone,id,office,region\n", "s.csv:1: column 'id' appears twice" },
+	{ "", "s.csv:1: the file is empty" },
+	{ "id,phone,region,office\nK1,+43 1 2345678,1,caf\xc3\n", "s.csv:2: invalid UTF-8" },
+};
+
+START_TEST(test_sample_errors)
+{
+	struct store *st = open_ok(in_dir("c.db"));
+	struct form *f = compile(form_v1);
+	enum store_rc rc;
+	long n = -1;
+	char *p;
+
+	publish(st, f, form_v1);
+	p = import(st, f, bad_samples[_i].csv, &rc, &n);
+	ck_assert_int_ne(rc, STORE_OK);
+	ck_assert_msg(strstr(p, bad_samples[_i].want) != NULL, "want '%s', got:\n%s", bad_samples[_i].want, p);
+	free(p);
+	store_close(st);
+	/* nothing imported */
+	ck_assert_int_eq(raw_int(in_dir("c.db"), "SELECT count(*) FROM cases"), 0);
+	form_free(f);
+}
+END_TEST
+
+START_TEST(test_sample_ok_and_all_errors_listed)
+{
+	struct store *st = open_ok(in_dir("c.db"));
+	struct form *f = compile(form_v1);
+	struct store_case c;
+	struct err e;
+	enum store_rc rc;
+	long n = 0;
+	char *p;
+	int i;
+
+	publish(st, f, form_v1);
+	/* semicolons, quotes with commas and newlines, a BOM, CRLF, extra columns */
+	p = import(st, f, "\xEF\xBB\xBFid;phone;name;region;office;extra\r\n"
+	                  "K1;+43 1 2345678;\"Huber; Anna\";1;\"Wien \"\"Mitte\"\"\";x\r\n"
+	                  "K2;0664 123 4567;\"two\nlines\";2;Linz;y\r\n\r\n", &rc, &n);
+	ck_assert_msg(rc == STORE_OK, "%s", p);
+	free(p);
+	ck_assert_int_eq(n, 2);
+	err_init(&e);
+	ck_assert_int_eq(store_case_get(st, "K1", &c, &e), STORE_OK);
+	ck_assert_str_eq(c.name, "Huber; Anna");
+	ck_assert_str_eq(c.phone, "+43 1 2345678");
+	ck_assert_str_eq(c.study, "study");
+	for (i = 0; i < c.nfields; i++)
+		if (!strcmp(c.names[i], "office"))
+			ck_assert_str_eq(c.values[i], "Wien \"Mitte\"");
+	store_case_release(&c);
+	/* an id already in the database is refused, and every bad line is listed */
+	p = import(st, f, "id,phone,region,office\nK1,+43 1 2345678,1,x\nK3,1,1,x\nK4,+43 1 2345678,9,x\n", &rc, &n);
+	ck_assert_int_ne(rc, STORE_OK);
+	ck_assert_ptr_nonnull(strstr(p, "s.csv:2: id 'K1' is already in the database"));
+	ck_assert_ptr_nonnull(strstr(p, "s.csv:3: bad phone"));
+	ck_assert_ptr_nonnull(strstr(p, "s.csv:4: region"));
+	free(p);
+	store_close(st);
+	ck_assert_int_eq(raw_int(in_dir("c.db"), "SELECT count(*) FROM cases"), 2);
+	form_free(f);
+}
+END_TEST
+
+START_TEST(test_history_and_pinning)
+{
+	const char *path = in_dir("h.db");
+	struct store *st = open_ok(path);
+	struct form *f1 = compile(form_v1), *f2;
+	char *v2 = xstrdup(form_v1), *p, *val;
+	struct session *s;
+	struct err e;
+	enum store_rc rc;
+	enum form_vstate state;
+	long n;
+	int resumed, on;
+	int64_t row1, row2;
+
+	row1 = publish(st, f1, form_v1);
+	p = import(st, f1, "id,phone,region,office\nK1,+43 1 2345678,1,Wien\nK2,+43 1 2345679,2,Graz\n", &rc, &n);
+	ck_assert_int_eq(rc, STORE_OK);
+	free(p);
+	err_init(&e);
+	s = session_open(st, "K1", "iv7", NULL, &resumed, &e);
+	ck_assert_msg(s != NULL, "%s", e.msg);
+	ck_assert_int_eq(resumed, 0);
+	ck_assert_str_eq(eng_screen(session_engine(s))->text, "Satisfied with Wien?");
+	session_begin(s, &e);
+	ck_assert_int_eq(eng_answer_text(session_engine(s), "2"), ENG_OK);
+	ck_assert_int_eq(session_commit(s, &e), STORE_OK);
+	session_begin(s, &e);
+	eng_answer_text(session_engine(s), "too slow");
+	session_commit(s, &e);
+	/* change q1: q2 goes off route, and the history has both values */
+	session_begin(s, &e);
+	eng_jump(session_engine(s), "q1", 0);
+	eng_answer_text(session_engine(s), "1");
+	ck_assert_int_eq(session_commit(s, &e), STORE_OK);
+	ck_assert_int_eq(store_answer_get(st, session_interview(s)->id, "q2", 0, &state, &val, &on, &e), STORE_OK);
+	ck_assert_str_eq(val, "too slow");
+	ck_assert_int_eq(on, 0);
+	free(val);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM answer_history WHERE qid = 'q1' AND who = 'iv7'"), 2);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM answer_history WHERE qid = 'q1' AND old_value = '2' AND new_value = '1'"), 1);
+	session_close(s);
+
+	/* a new version of the form is published mid-fieldwork */
+	v2 = xrealloc(v2, strlen(v2) + 64);
+	strcat(v2, "yesno q4\n say \"New question?\"\n");
+	p = strstr(v2, "version 1");
+	p[8] = '2';
+	f2 = compile(v2);
+	row2 = publish(st, f2, v2);
+	ck_assert_int_ne(row1, row2);
+	/* the running interview keeps version 1 and resumes where it stopped */
+	s = session_open(st, "K1", "iv7", NULL, &resumed, &e);
+	ck_assert_int_eq(resumed, 1);
+	ck_assert_int_eq(session_interview(s)->form_row, row1);
+	ck_assert_str_eq(session_form(s)->version, "1");
+	ck_assert_str_eq(eng_screen(session_engine(s))->qid, "q3");
+	session_begin(s, &e);
+	eng_answer_text(session_engine(s), "40");
+	ck_assert_int_eq(session_commit(s, &e), STORE_OK);
+	ck_assert_int_eq(eng_status(session_engine(s)), ENG_COMPLETE);
+	session_close(s);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM interviews WHERE status = 'complete' AND ended_at IS NOT NULL"), 1);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM cases WHERE case_key = 'K1' AND status = 'done'"), 1);
+	/* a done case is not opened again */
+	ck_assert_ptr_null(session_open(st, "K1", "iv7", NULL, &resumed, &e));
+	/* a new interview gets version 2 */
+	err_init(&e);
+	s = session_open(st, "K2", "iv7", NULL, &resumed, &e);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(session_interview(s)->form_row, row2);
+	session_close(s);
+	ck_assert_int_gt(store_outbox_pending(st), 0);
+	store_close(st);
+	free(v2);
+	form_free(f1);
+	form_free(f2);
+}
+END_TEST
+
+START_TEST(test_credentials)
+{
+	struct store *st = open_ok(in_dir("cred.db"));
+	struct err e;
+
+	err_init(&e);
+	ck_assert_int_eq(store_cred_set(st, "iv1", "s3cret pass", &e), STORE_OK);
+	ck_assert_int_eq(store_cred_check(st, "iv1", "s3cret pass", &e), STORE_OK);
+	err_init(&e);
+	ck_assert_int_eq(store_cred_check(st, "iv1", "wrong", &e), STORE_ERROR);
+	ck_assert_str_eq(e.msg, "wrong password for 'iv1'");
+	err_init(&e);
+	ck_assert_int_eq(store_cred_check(st, "nobody", "x", &e), STORE_NOTFOUND);
+	store_close(st);
+	/* only a hash is stored */
+	ck_assert_int_eq(raw_int(in_dir("cred.db"), "SELECT count(*) FROM credentials WHERE hash LIKE '$argon2id$%'"), 1);
+}
+END_TEST
+
+START_TEST(test_busy)
+{
+	const char *path = in_dir("busy.db");
+	struct store *a = open_ok(path), *b;
+	struct err e;
+	sqlite3 *db;
+
+	/* another program holds the write lock: a clear message after the busy timeout */
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	err_init(&e);
+	ck_assert_int_eq(store_begin(a, &e), STORE_BUSY);
+	ck_assert_ptr_nonnull(strstr(e.msg, "another program is using it"));
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	err_init(&e);
+	ck_assert_int_eq(store_begin(a, &e), STORE_OK);
+	store_rollback(a);
+	b = open_ok(path);
+	store_close(b);
+	store_close(a);
+}
+END_TEST
+
+static Suite *store_suite(void)
+{
+	Suite *s = suite_create("store");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_schema);
+	tcase_add_test(tc, test_migration_keeps_data);
+	tcase_add_test(tc, test_newer_schema_refused);
+	tcase_add_test(tc, test_foreign_and_damaged_files);
+	tcase_add_loop_test(tc, test_sample_errors, 0, (int)(sizeof bad_samples / sizeof bad_samples[0]));
+	tcase_add_test(tc, test_sample_ok_and_all_errors_listed);
+	tcase_add_test(tc, test_history_and_pinning);
+	tcase_add_test(tc, test_credentials);
+	tcase_add_test(tc, test_busy);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(store_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
