@@ -71,6 +71,10 @@ $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/support $$(pkg-config --cflags $(PKGS_TEST)) $(ALL_CFLAGS) -c $< -o $@
 
+$(BUILD)/tests/crash_driver: tests/crash/crash_driver.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs $(PKGS_CLI)) $(LDLIBS)
+
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(CORE_OBJ) $(TEST_SUPPORT)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs $(PKGS_CLI)) $(LDLIBS)
@@ -83,7 +87,7 @@ run: $(BINDIR)/cati
 	$(BINDIR)/cati show forms/demo.form
 
 # Every test: unit tests (Check), then the command-line tests against the real binary.
-test: $(BINDIR)/cati $(UNIT_TESTS)
+test: $(BINDIR)/cati $(UNIT_TESTS) $(BUILD)/tests/crash_driver
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 	@CATI=$(BINDIR)/cati BUILD=$(BUILD) tests/run-shell-tests
 	@$(MAKE) --no-print-directory fuzz-smoke

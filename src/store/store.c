@@ -98,7 +98,12 @@ static enum store_rc map_rc(struct store *st, int rc, const char *what, struct e
 {
 	const char *path = st && st->path ? st->path : "?";
 	const char *detail = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+	int sys = st && st->db ? sqlite3_system_errno(st->db) : 0;
 
+	if (sys == ENOSPC || sys == EDQUOT)
+		rc = SQLITE_FULL;
+	else if (sys == EROFS && (rc & 0xff) == SQLITE_IOERR)
+		rc = SQLITE_READONLY;
 	switch (rc & 0xff) {
 	case SQLITE_FULL:
 		err_set(e, "cannot %s in database '%s': the disk is full (nothing stored was lost; free some space and try again)",
@@ -139,7 +144,7 @@ sqlite3_stmt *store_prepare(struct store *st, const char *sql, struct err *e)
 	int rc = sqlite3_prepare_v3(st->db, sql, -1, 0, &s, NULL);
 
 	if (rc != SQLITE_OK) {
-		store_fail(st, rc, "prepare a statement", e);
+		store_fail(st, rc, "read", e);
 		return NULL;
 	}
 	return s;

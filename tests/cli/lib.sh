@@ -1,7 +1,7 @@
 # lib.sh: helpers for the command-line tests. Source it; $CATI is the binary under test.
 : "${CATI:=bin/cati}"
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
 failures=0
 
 fail() {
