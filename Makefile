@@ -23,6 +23,7 @@ endif
 
 PKGS_TEST := check
 PKGS_CLI  := jansson sqlite3 libsodium
+PKGS_TUI  := ncursesw
 
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -39,10 +40,12 @@ UTIL_SRC   := $(wildcard src/util/*.c)
 FORM_SRC   := $(wildcard src/form/*.c)
 ENGINE_SRC := $(wildcard src/engine/*.c)
 STORE_SRC  := $(wildcard src/store/*.c)
-CLI_SRC    := $(wildcard src/cli/*.c)
+VIEW_SRC   := $(wildcard src/view/*.c)
+TUI_SRC    := $(wildcard src/tui/*.c)
+CLI_SRC    := $(wildcard src/cli/*.c) $(wildcard src/tui/*.c)
 CORE_SRC   := $(UTIL_SRC) $(FORM_SRC) $(ENGINE_SRC)
 PURE_SRC   := $(CORE_SRC)
-CORE_SRC   += $(STORE_SRC)
+CORE_SRC   += $(STORE_SRC) $(VIEW_SRC)
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
 CORE_OBJ := $(call obj,$(CORE_SRC))
@@ -61,7 +64,11 @@ $(BUILD)/%.o: %.c
 
 $(BINDIR)/cati: $(CLI_OBJ) $(CORE_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs $(PKGS_CLI)) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs $(PKGS_CLI) $(PKGS_TUI)) $(LDLIBS)
+
+$(BUILD)/src/tui/%.o: src/tui/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $$(pkg-config --cflags $(PKGS_TUI)) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(CORE_OBJ) $(TEST_SUPPORT)
 	@mkdir -p $(dir $@)
@@ -83,8 +90,10 @@ $(BUILD)/bench/%.o: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/support $(ALL_CFLAGS) -c $< -o $@
 
+# The workstation on the demo survey (a fresh demo database each time).
 run: $(BINDIR)/cati
-	$(BINDIR)/cati show forms/demo.form
+	@rm -f build/demo.db build/demo.db-wal build/demo.db-shm
+	$(BINDIR)/cati demo --db build/demo.db
 
 # Every test: unit tests (Check), then the command-line tests against the real binary.
 test: $(BINDIR)/cati $(UNIT_TESTS) $(BUILD)/tests/crash_driver

@@ -99,6 +99,46 @@ void store_case_release(struct store_case *c);
 enum store_rc store_case_get(struct store *st, const char *key, struct store_case *c,
                              struct err *e);
 
+/* A row of the case list. */
+struct store_case_row {
+	char key[65];
+	char name[128];
+	char phone[64];
+	char status[16];
+	int attempts;
+	char last_outcome[32];
+	char appointment[32];    /* the next open appointment, "" if none */
+};
+
+/*
+ * Cases matching filter (a piece of the id or the name, case-insensitive; NULL or "" for all)
+ * and status (NULL for all), oldest first: cb(ctx, row) for each, at most limit.
+ */
+enum store_rc store_cases_list(struct store *st, const char *filter, const char *status,
+                               int limit, void (*cb)(void *ctx, const struct store_case_row *r),
+                               void *ctx, struct err *e);
+/* The next case to call: the oldest case not yet called (until the scheduler decides). */
+enum store_rc store_case_next(struct store *st, char key[65], struct err *e);
+
+/* Record a call attempt with its outcome (no_answer, busy, ...). */
+enum store_rc store_attempt_add(struct store *st, int64_t case_id, const char *who,
+                                const char *phone, const char *outcome, struct err *e);
+/* Record an appointment at (ISO local time text), hard or soft, with whom. */
+enum store_rc store_appointment_add(struct store *st, int64_t case_id, const char *who,
+                                    const char *at, int hard, const char *with_whom,
+                                    struct err *e);
+enum store_rc store_note_add(struct store *st, int64_t case_id, const char *who,
+                             const char *text, struct err *e);
+/* The case's history, newest first, one line each: "2026-11-23 10:02 no_answer (anna)". */
+enum store_rc store_case_history(struct store *st, int64_t case_id, struct buf *attempts,
+                                 struct buf *notes, struct buf *appointments, struct err *e);
+/* Set a case's status (a final outcome such as refused, wrong_number). */
+enum store_rc store_case_status(struct store *st, int64_t case_id, const char *status,
+                                struct err *e);
+/* A meta value ("" when absent; free() it). */
+char *store_meta_get(struct store *st, const char *key);
+enum store_rc store_meta_set(struct store *st, const char *key, const char *value, struct err *e);
+
 /* Interviews ------------------------------------------------------------------------------ */
 
 struct store_interview {

@@ -14,6 +14,8 @@ int cmd_simulate(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_interview(int argc, char **argv);
+int cmd_tui(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 
 struct store;
 /* Open the database named by --db (removed from argv), $CATI_DB or the default place. */

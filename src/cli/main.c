@@ -9,6 +9,7 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *help;
 } commands[] = {
+	{ "demo", cmd_demo, "demo [--db PATH]          open the workstation on the demo survey" },
 	{ "check", cmd_check, "check FORM...            report every error in form files" },
 	{ "show", cmd_show, "show FORM [--lang L]     print a form as a readable script" },
 	{ "walk", cmd_walk, "walk FORM [--lang L] [--case f=v ...] [--answer q=v ...] [--json]\n"
@@ -24,7 +25,7 @@ static void usage(FILE *out)
 {
 	size_t i;
 
-	fprintf(out, "usage: cati COMMAND [ARGS]   (commands using the database take --db PATH)\n\ncommands:\n");
+	fprintf(out, "usage: cati [--db PATH]     the interviewer's workstation\n       cati COMMAND [ARGS]   (commands using the database take --db PATH)\n\ncommands:\n");
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(out, "  cati %s\n", commands[i].help);
 }
@@ -33,10 +34,9 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
-	if (argc < 2) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	/* no command: the interviewer's workstation */
+	if (argc < 2 || !strcmp(argv[1], "--db"))
+		return cmd_tui(argc, argv);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return EXIT_OK;

@@ -1,0 +1,15 @@
+/* tui.h: the interviewer's full-screen workstation (ncurses). */
+#ifndef CATI_TUI_H
+#define CATI_TUI_H
+
+#include "cati/store.h"
+
+/*
+ * Run the workstation on the open store until the interviewer quits or a signal arrives
+ * (SIGTERM, SIGINT, SIGHUP: an interview in progress is suspended safely). The terminal is
+ * restored in every case. demo_hint is shown on the login screen (NULL: none). Returns 0, or
+ * 1 after a fatal error (printed once the terminal is restored).
+ */
+int tui_run(struct store *st, const char *demo_hint);
+
+#endif

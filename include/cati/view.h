@@ -1,0 +1,86 @@
+/*
+ * view.h: what the interviewer's screen shows, as styled lines of text for a given size.
+ * Pure: built from the engine's screen and the screen's input state; the TUI only paints it.
+ */
+#ifndef CATI_VIEW_H
+#define CATI_VIEW_H
+
+#include "cati/engine.h"
+
+enum view_style {
+	VIEW_PLAIN,
+	VIEW_READ,      /* read aloud: bold */
+	VIEW_NOTE,      /* interviewer instruction: never read aloud */
+	VIEW_CHOICE,
+	VIEW_CURSOR,    /* the highlighted line: reverse */
+	VIEW_BAR,       /* status and key bars: reverse */
+	VIEW_ERROR,     /* a message the interviewer must see: bold */
+	VIEW_TITLE,     /* headings: bold */
+	VIEW_INPUT,     /* the input field: underline */
+	VIEW_DIM,       /* secondary information */
+};
+
+struct view_line {
+	char *text;             /* UTF-8, never wider than the view */
+	enum view_style style;
+};
+
+/* A whole screen: exactly height lines. The cursor is where typing goes (-1: hidden). */
+struct view {
+	int width, height;
+	struct view_line *lines;
+	int cursor_row, cursor_col;
+};
+
+/* The interview screen's own state: what is being typed and highlighted. */
+struct view_input {
+	int highlight;          /* choice or grid item */
+	char line[1024];        /* the line editor's text */
+	int cursor;             /* byte offset in line */
+	int nsel;               /* multi: codes chosen so far */
+	int sel[256];
+	int ncells;             /* grid: code per item in display order, 0 none, ENG_CODE_DK/RF */
+	int cells[256];
+	char digits[8];         /* a code being typed */
+	int scroll;             /* first body line shown */
+};
+
+void view_init(struct view *v, int width, int height);
+void view_release(struct view *v);
+/* Set line row to text (cut to the width, with an ellipsis) in a style. */
+void view_set(struct view *v, int row, enum view_style style, const char *text);
+
+/* Display width of UTF-8 text (combining marks 0, wide East Asian characters 2). */
+int view_width(const char *s, size_t n);
+/*
+ * Word-wrap text to width columns: cb(ctx, line, len) for each line. Long words are broken;
+ * newlines in the text start new lines. Returns the number of lines.
+ */
+int view_wrap(const char *text, int width, void (*cb)(void *ctx, const char *line, size_t n),
+              void *ctx);
+
+/* The status line of an interview. */
+struct view_status {
+	const char *case_key;
+	const char *interviewer;
+	long elapsed_s;
+	int position, estimate;
+	const char *lang;
+	int online;
+	long waiting;           /* records waiting to sync */
+};
+
+/*
+ * Lay out the interview screen: status line, question (or check, or ending), the input,
+ * message line and the footer with the keys that work here. Scrolls so the highlight and
+ * the input are visible, and marks clipped text with a "more" line.
+ */
+void view_interview(struct view *v, const struct eng_screen *sc, struct view_input *in,
+                    const struct view_status *st, const char *message);
+
+/* The keys the interview screen takes for a question type, for the footer and F1. */
+const char *view_keys(const struct eng_screen *sc);
+/* All keys, for the help screen: one per line. */
+const char *view_help(void);
+
+#endif

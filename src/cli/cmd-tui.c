@@ -1,0 +1,114 @@
+/* cmd-tui.c: `cati` opens the workstation; `cati demo` prepares the demo database first. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cati/store.h"
+#include "cati/tui.h"
+#include "cli.h"
+
+#define DEMO_HINT "Demo: log in as interviewer 'demo' with password 'demo'."
+
+int cmd_tui(int argc, char **argv)
+{
+	struct store *st = cli_open_store(&argc, argv);
+	char *hint;
+	int rc;
+
+	if (!st)
+		return EXIT_USAGE;
+	if (argc > 1) {
+		fprintf(stderr, "usage: cati [--db PATH]\n");
+		store_close(st);
+		return EXIT_USAGE;
+	}
+	hint = store_meta_get(st, "login_hint");
+	rc = tui_run(st, *hint ? hint : NULL);
+	free(hint);
+	store_close(st);
+	return rc;
+}
+
+/* Load the demo form, its sample and the demo interviewer, once. */
+static int demo_setup(struct store *st, const char *form_path, const char *sample)
+{
+	struct form_diags d;
+	struct form *f;
+	struct buf problems;
+	struct err e;
+	char *source, *done = store_meta_get(st, "demo_ready");
+	size_t len;
+	int64_t row;
+	long n;
+	int rc = -1;
+
+	if (!strcmp(done, "1")) {
+		free(done);
+		return 0;
+	}
+	free(done);
+	err_init(&e);
+	if (!(source = read_file(form_path, &len, &e))) {
+		fprintf(stderr, "cati demo: %s\n", e.msg);
+		return -1;
+	}
+	form_diags_init(&d);
+	f = form_compile(form_path, source, len, &d);
+	if (!f) {
+		fprintf(stderr, "cati demo: %s:%d: %s\n", form_path, d.n ? d.v[0].line : 0, d.n ? d.v[0].msg : "");
+		goto out;
+	}
+	buf_init(&problems);
+	if (store_begin(st, &e) != STORE_OK || store_form_put(st, f, source, &row, &e) != STORE_OK ||
+	    store_commit(st, &e) != STORE_OK ||
+	    store_sample_import(st, sample, f, &problems, &n, &e) != STORE_OK ||
+	    store_cred_set(st, "demo", "demo", &e) != STORE_OK ||
+	    store_meta_set(st, "login_hint", DEMO_HINT, &e) != STORE_OK ||
+	    store_meta_set(st, "demo_ready", "1", &e) != STORE_OK) {
+		fprintf(stderr, "%scati demo: %s\n", buf_str(&problems), e.msg);
+		buf_release(&problems);
+		goto out;
+	}
+	buf_release(&problems);
+	rc = 0;
+out:
+	form_free(f);
+	form_diags_release(&d);
+	free(source);
+	return rc;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+	const char *form = "forms/demo.form", *sample = "forms/demo-sample.csv";
+	struct store *st = cli_open_store(&argc, argv);
+	int i, rc;
+
+	if (!st)
+		return EXIT_USAGE;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--form") && i + 1 < argc)
+			form = argv[++i];
+		else if (!strcmp(argv[i], "--sample") && i + 1 < argc)
+			sample = argv[++i];
+		else if (!strcmp(argv[i], "--setup-only"))
+			continue;
+		else {
+			fprintf(stderr, "usage: cati demo [--db PATH] [--form FORM] [--sample CSV] [--setup-only]\n");
+			store_close(st);
+			return EXIT_USAGE;
+		}
+	}
+	if (demo_setup(st, form, sample) < 0) {
+		store_close(st);
+		return EXIT_FAIL;
+	}
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--setup-only")) {
+			store_close(st);
+			return EXIT_OK;
+		}
+	rc = tui_run(st, DEMO_HINT);
+	store_close(st);
+	return rc;
+}

@@ -1,0 +1,241 @@
+/* term.c: ncurses behind a small interface: keys, painting, signals, restore. */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "term.h"
+
+#include <curses.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+/* Set by signal handlers; read by the main loop (the only global of the TUI). */
+static volatile sig_atomic_t stop_signal;
+static int active;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig == SIGHUP ? 2 : 1;
+}
+
+int term_signal(void)
+{
+	return stop_signal;
+}
+
+int term_start(void)
+{
+	struct sigaction sa;
+
+	setlocale(LC_ALL, "");
+	if (!initscr())
+		return -1;
+	active = 1;
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	if (has_colors()) {
+		start_color();
+		use_default_colors();
+		init_pair(1, COLOR_CYAN, -1);
+		init_pair(2, COLOR_RED, -1);
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	atexit(term_stop);
+	return 0;
+}
+
+void term_stop(void)
+{
+	if (!active)
+		return;
+	active = 0;
+	curs_set(1);
+	endwin();
+}
+
+void term_size(int *w, int *h)
+{
+	getmaxyx(stdscr, *h, *w);
+}
+
+int term_key(int timeout_ms)
+{
+	wint_t ch;
+	int r;
+
+	timeout(timeout_ms);
+	r = get_wch(&ch);
+	if (r == ERR)
+		return TK_TIMEOUT;
+	if (r == KEY_CODE_YES) {
+		switch (ch) {
+		case KEY_UP: return TK_UP;
+		case KEY_DOWN: return TK_DOWN;
+		case KEY_LEFT: return TK_LEFT;
+		case KEY_RIGHT: return TK_RIGHT;
+		case KEY_HOME: return TK_HOME;
+		case KEY_END: return TK_END;
+		case KEY_PPAGE: return TK_PGUP;
+		case KEY_NPAGE: return TK_PGDN;
+		case KEY_BACKSPACE: return TK_BS;
+		case KEY_DC: return TK_DEL;
+		case KEY_ENTER: return TK_ENTER;
+		case KEY_F(1): return TK_F1;
+		case KEY_RESIZE: return TK_RESIZE;
+		default: return TK_NONE;
+		}
+	}
+	switch (ch) {
+	case '\r':
+	case '\n': return TK_ENTER;
+	case 27: return TK_ESC;
+	case 127:
+	case 8: return TK_BS;
+	case '\t': return TK_TAB;
+	case 2: return TK_CTRL_B;
+	case 3: return TK_CTRL_C;
+	case 4: return TK_CTRL_D;
+	case 5: return TK_CTRL_E;
+	case 6: return TK_CTRL_F;
+	case 7: return TK_CTRL_G;
+	case 12: return TK_CTRL_L;
+	case 14: return TK_CTRL_N;
+	case 18: return TK_CTRL_R;
+	case 20: return TK_CTRL_T;
+	case 24: return TK_CTRL_X;
+	default: return ch < 32 ? TK_NONE : (int)ch;
+	}
+}
+
+static attr_t style_attr(enum view_style s)
+{
+	switch (s) {
+	case VIEW_READ: return A_BOLD;
+	case VIEW_NOTE: return has_colors() ? COLOR_PAIR(1) : A_DIM;
+	case VIEW_CURSOR:
+	case VIEW_BAR: return A_REVERSE;
+	case VIEW_ERROR: return A_BOLD | (has_colors() ? COLOR_PAIR(2) : 0);
+	case VIEW_TITLE: return A_BOLD | A_UNDERLINE;
+	case VIEW_INPUT: return A_UNDERLINE;
+	case VIEW_DIM: return A_DIM;
+	default: return A_NORMAL;
+	}
+}
+
+void term_paint(const struct view *v)
+{
+	int i, w;
+
+	for (i = 0; i < v->height; i++) {
+		const struct view_line *l = &v->lines[i];
+
+		move(i, 0);
+		attrset(style_attr(l->style));
+		addstr(l->text);
+		w = view_width(l->text, strlen(l->text));
+		if (l->style == VIEW_BAR || l->style == VIEW_CURSOR) {
+			for (; w < v->width; w++)
+				addch(' ');
+		} else {
+			attrset(A_NORMAL);
+			clrtoeol();
+		}
+	}
+	attrset(A_NORMAL);
+	if (v->cursor_row >= 0) {
+		curs_set(1);
+		move(v->cursor_row, v->cursor_col);
+	} else {
+		curs_set(0);
+	}
+	refresh();
+}
+
+/* Encode code point cp as UTF-8 into out; returns its length. */
+static int utf8_put(unsigned cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+int term_edit(char *line, size_t cap, int *cursor, int k)
+{
+	size_t len = strlen(line);
+	int c = *cursor;
+
+	if (k > 0) {
+		char enc[4];
+		int n = utf8_put((unsigned)k, enc);
+		if (len + (size_t)n + 1 > cap)
+			return 1;
+		memmove(line + c + n, line + c, len - (size_t)c + 1);
+		memcpy(line + c, enc, (size_t)n);
+		*cursor = c + n;
+		return 1;
+	}
+	switch (k) {
+	case TK_LEFT:
+		while (c > 0 && ((unsigned char)line[--c] & 0xC0) == 0x80)
+			;
+		*cursor = c;
+		return 1;
+	case TK_RIGHT:
+		if (c < (int)len)
+			for (c++; c < (int)len && ((unsigned char)line[c] & 0xC0) == 0x80; c++)
+				;
+		*cursor = c;
+		return 1;
+	case TK_HOME:
+		*cursor = 0;
+		return 1;
+	case TK_END:
+		*cursor = (int)len;
+		return 1;
+	case TK_BS: {
+		int start = c;
+		if (!c)
+			return 1;
+		while (start > 0 && ((unsigned char)line[--start] & 0xC0) == 0x80)
+			;
+		memmove(line + start, line + c, len - (size_t)c + 1);
+		*cursor = start;
+		return 1;
+	}
+	case TK_DEL: {
+		int end = c;
+		if (c >= (int)len)
+			return 1;
+		for (end++; end < (int)len && ((unsigned char)line[end] & 0xC0) == 0x80; end++)
+			;
+		memmove(line + c, line + end, len - (size_t)end + 1);
+		return 1;
+	}
+	default:
+		return 0;
+	}
+}

@@ -1,0 +1,496 @@
+/* view.c: lay the interviewer's screens out as styled text lines. */
+#include "cati/view.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void view_init(struct view *v, int width, int height)
+{
+	int i;
+
+	v->width = width < 20 ? 20 : width;
+	v->height = height < 6 ? 6 : height;
+	v->lines = xcalloc((size_t)v->height, sizeof *v->lines);
+	for (i = 0; i < v->height; i++)
+		v->lines[i].text = xstrdup("");
+	v->cursor_row = v->cursor_col = -1;
+}
+
+void view_release(struct view *v)
+{
+	int i;
+
+	for (i = 0; i < v->height; i++)
+		free(v->lines[i].text);
+	free(v->lines);
+	v->lines = NULL;
+}
+
+/* Decode one UTF-8 code point at s (n bytes left); returns its length (1 on bad bytes). */
+static size_t decode(const char *s, size_t n, unsigned *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] < 0x80 || n < 2) {
+		*cp = u[0];
+		return 1;
+	}
+	if ((u[0] & 0xE0) == 0xC0) {
+		*cp = ((unsigned)(u[0] & 0x1F) << 6) | (u[1] & 0x3F);
+		return 2;
+	}
+	if ((u[0] & 0xF0) == 0xE0 && n >= 3) {
+		*cp = ((unsigned)(u[0] & 0x0F) << 12) | ((unsigned)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+		return 3;
+	}
+	if ((u[0] & 0xF8) == 0xF0 && n >= 4) {
+		*cp = ((unsigned)(u[0] & 0x07) << 18) | ((unsigned)(u[1] & 0x3F) << 12) |
+		      ((unsigned)(u[2] & 0x3F) << 6) | (u[3] & 0x3F);
+		return 4;
+	}
+	*cp = u[0];
+	return 1;
+}
+
+/* Columns a code point takes. */
+static int cp_width(unsigned cp)
+{
+	if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+		return 0;
+	if ((cp >= 0x300 && cp <= 0x36F) || (cp >= 0x200B && cp <= 0x200F) || cp == 0xFE0F)
+		return 0;
+	if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+	    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+	    (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0x1F300 && cp <= 0x1FAFF))
+		return 2;
+	return 1;
+}
+
+int view_width(const char *s, size_t n)
+{
+	size_t i = 0;
+	unsigned cp;
+	int w = 0;
+
+	while (i < n) {
+		i += decode(s + i, n - i, &cp);
+		w += cp_width(cp);
+	}
+	return w;
+}
+
+/* The byte length of the longest prefix of s[0..n) that fits in width columns. */
+static size_t fit(const char *s, size_t n, int width)
+{
+	size_t i = 0, k;
+	unsigned cp;
+	int w = 0, cw;
+
+	while (i < n) {
+		k = decode(s + i, n - i, &cp);
+		cw = cp_width(cp);
+		if (w + cw > width)
+			break;
+		w += cw;
+		i += k;
+	}
+	return i;
+}
+
+void view_set(struct view *v, int row, enum view_style style, const char *text)
+{
+	size_t n = strlen(text), k;
+	struct buf b;
+
+	if (row < 0 || row >= v->height)
+		return;
+	buf_init(&b);
+	if (view_width(text, n) > v->width) {
+		k = fit(text, n, v->width - 1);
+		buf_add(&b, text, k);
+		buf_puts(&b, "\xE2\x80\xA6");  /* … */
+	} else {
+		buf_add(&b, text, n);
+	}
+	free(v->lines[row].text);
+	v->lines[row].text = buf_detach(&b);
+	v->lines[row].style = style;
+}
+
+int view_wrap(const char *text, int width, void (*cb)(void *ctx, const char *line, size_t n),
+              void *ctx)
+{
+	const char *p = text, *eol, *end;
+	int count = 0;
+
+	if (width < 1)
+		width = 1;
+	do {
+		eol = strchr(p, '\n');
+		end = eol ? eol : p + strlen(p);
+		/* one paragraph */
+		while (p < end || (p == end && !count)) {
+			const char *line = p, *brk = NULL, *q = p;
+			size_t k;
+
+			if (view_width(p, (size_t)(end - p)) <= width) {
+				cb(ctx, p, (size_t)(end - p));
+				count++;
+				p = end;
+				break;
+			}
+			k = fit(p, (size_t)(end - p), width);
+			for (q = p; q <= p + k && q < end; q++)
+				if (*q == ' ')
+					brk = q;
+			if (brk && brk > p) {
+				cb(ctx, line, (size_t)(brk - line));
+				p = brk + 1;
+			} else {
+				cb(ctx, line, k ? k : 1);
+				p = line + (k ? k : 1);
+			}
+			count++;
+			while (p < end && *p == ' ')
+				p++;
+		}
+		if (eol && p == eol && eol[1] == '\0') {
+			cb(ctx, "", 0);
+			count++;
+		}
+		p = eol ? eol + 1 : end;
+	} while (eol && *p);
+	return count;
+}
+
+/* The body being laid out: lines before they are placed on the screen. */
+struct body {
+	struct view_line *v;
+	int n, cap;
+	enum view_style style;
+	const char *prefix;    /* prepended to every wrapped line */
+	int mark;              /* the line that must stay visible (highlight / input), or -1 */
+};
+
+static void body_add(struct body *b, const char *s, size_t n, enum view_style style)
+{
+	struct buf t;
+
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 64;
+		b->v = xrealloc(b->v, sizeof *b->v * (size_t)b->cap);
+	}
+	buf_init(&t);
+	if (b->prefix)
+		buf_puts(&t, b->prefix);
+	buf_add(&t, s, n);
+	b->v[b->n].text = buf_detach(&t);
+	b->v[b->n].style = style;
+	b->n++;
+}
+
+static void body_wrap_cb(void *ctx, const char *line, size_t n)
+{
+	struct body *b = ctx;
+	body_add(b, line, n, b->style);
+}
+
+/* Wrap text into the body with a hanging prefix. */
+static void body_text(struct body *b, const char *text, int width, enum view_style style,
+                      const char *first, const char *rest)
+{
+	struct body tmp = { NULL, 0, 0, style, NULL, -1 };
+	int i, pw = view_width(first, strlen(first));
+
+	view_wrap(text, width - pw, body_wrap_cb, &tmp);
+	for (i = 0; i < tmp.n; i++) {
+		struct buf t;
+
+		buf_init(&t);
+		buf_puts(&t, i ? rest : first);
+		buf_puts(&t, tmp.v[i].text);
+		body_add(b, t.data ? t.data : "", t.len, style);
+		buf_release(&t);
+		free(tmp.v[i].text);
+	}
+	free(tmp.v);
+}
+
+static void body_free(struct body *b)
+{
+	int i;
+
+	for (i = 0; i < b->n; i++)
+		free(b->v[i].text);
+	free(b->v);
+}
+
+static int in_set(const int *v, int n, int code)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == code)
+			return 1;
+	return 0;
+}
+
+/* The label of a scale code, for grid cells. */
+static const char *cell_text(const struct eng_screen *sc, int code, char *buf, size_t n)
+{
+	int i;
+
+	if (code == ENG_CODE_DK)
+		return "don't know";
+	if (code == ENG_CODE_RF)
+		return "refused";
+	if (!code)
+		return "-";
+	for (i = 0; i < sc->nchoices; i++)
+		if (sc->choices[i].code == code) {
+			snprintf(buf, n, "%d %s", code, sc->choices[i].label);
+			return buf;
+		}
+	snprintf(buf, n, "%d", code);
+	return buf;
+}
+
+const char *view_keys(const struct eng_screen *sc)
+{
+	if (sc->kind == ENG_SCREEN_END)
+		return "Enter finish  PgUp back  F1 help";
+	if (sc->kind == ENG_SCREEN_CHECK)
+		return sc->hard ? "1-9 correct that question  PgUp back  F1 help"
+		                : "Enter confirm  1-9 correct a question  PgUp back  F1 help";
+	switch (sc->qtype) {
+	case FORM_Q_SINGLE:
+	case FORM_Q_YESNO:
+		return "0-9 choose  \xE2\x86\x91\xE2\x86\x93 move  Enter ok  ^D dk  ^R rf  PgUp back  ^G jump  ^T lang  ^N note  ^X break off  F1 help";
+	case FORM_Q_MULTI:
+		return "0-9/Space toggle  \xE2\x86\x91\xE2\x86\x93 move  Enter ok  ^D dk  ^R rf  PgUp back  ^G jump  ^T lang  ^N note  ^X break off  F1";
+	case FORM_Q_GRID:
+		return "0-9 answer item  \xE2\x86\x91\xE2\x86\x93 item  \xE2\x86\x90\xE2\x86\x92 change  Enter ok  ^D dk  ^R rf  PgUp back  ^G jump  ^X break off  F1";
+	case FORM_Q_INFO:
+		return "Enter continue  PgUp back  ^G jump  ^T lang  ^N note  ^X break off  F1 help";
+	default:
+		return "type, Enter ok  \xE2\x86\x90\xE2\x86\x92 Home End edit  ^D dk  ^R rf  PgUp back  ^G jump  ^T lang  ^N note  ^X break off  F1";
+	}
+}
+
+const char *view_help(void)
+{
+	return "On a question\n"
+	       "  0-9          choose a code (one key answers when no longer code starts with it)\n"
+	       "  Up/Down      move the highlight; Space toggles it in multiple choice\n"
+	       "  Left/Right   in a grid: change the highlighted item's answer\n"
+	       "  Enter        accept (keeps the answer shown when you came back)\n"
+	       "  Ctrl-D       don't know          Ctrl-R   refused\n"
+	       "  PgUp Ctrl-B  back one question   PgDn Ctrl-F  forward over answered ones\n"
+	       "  Ctrl-E       to the first unanswered question\n"
+	       "  Ctrl-G       jump to a question already asked\n"
+	       "  Ctrl-T       switch the language of the texts\n"
+	       "  Ctrl-N       add a note to the case\n"
+	       "  Ctrl-X       break off: suspend with a reason, or make an appointment\n"
+	       "On a check\n"
+	       "  Enter        confirm a soft check and go on\n"
+	       "  1-9          go to the question to correct\n"
+	       "In lists\n"
+	       "  Up/Down Enter  choose     /  search     Tab  filter by status     q  back\n"
+	       "Anywhere\n"
+	       "  F1           this help (any key closes it)\n";
+}
+
+/* The body lines of a question screen. */
+static void question_body(struct body *b, const struct eng_screen *sc, struct view_input *in,
+                          int width)
+{
+	char head[64], cell[256];
+	int i;
+
+	if (sc->iter && sc->loop_id) {
+		snprintf(head, sizeof head, "[%s %d]", sc->loop_id, sc->iter);
+		body_add(b, head, strlen(head), VIEW_DIM);
+	}
+	body_text(b, sc->text, width, VIEW_READ, "", "");
+	if (sc->note && *sc->note) {
+		body_add(b, "", 0, VIEW_PLAIN);
+		body_text(b, sc->note, width, VIEW_NOTE, "\xC2\xBB ", "  ");  /* » */
+	}
+	body_add(b, "", 0, VIEW_PLAIN);
+	switch (sc->qtype) {
+	case FORM_Q_SINGLE:
+	case FORM_Q_YESNO:
+	case FORM_Q_MULTI:
+		for (i = 0; i < sc->nchoices; i++) {
+			const struct eng_choice_view *c = &sc->choices[i];
+			int on = sc->qtype == FORM_Q_MULTI ? in_set(in->sel, in->nsel, c->code) : c->selected;
+			int start = b->n;
+
+			snprintf(head, sizeof head, "%s %4d  ", sc->qtype == FORM_Q_MULTI ? (on ? "[x]" : "[ ]") : (on ? " > " : "   "), c->code);
+			body_text(b, c->label, width, i == in->highlight ? VIEW_CURSOR : VIEW_CHOICE, head, "           ");
+			if (i == in->highlight)
+				b->mark = start;
+		}
+		break;
+	case FORM_Q_GRID:
+		body_add(b, "Scale:", 6, VIEW_DIM);
+		for (i = 0; i < sc->nchoices; i++) {
+			snprintf(cell, sizeof cell, "  %d %s", sc->choices[i].code, sc->choices[i].label);
+			body_add(b, cell, strlen(cell), VIEW_DIM);
+		}
+		body_add(b, "", 0, VIEW_PLAIN);
+		for (i = 0; i < sc->nitems; i++) {
+			char label[512];
+			int start = b->n;
+
+			snprintf(label, sizeof label, "%s \xE2\x86\x92 %s", sc->items[i].label,
+			         cell_text(sc, in->cells[i], cell, sizeof cell));
+			body_text(b, label, width, i == in->highlight ? VIEW_CURSOR : VIEW_CHOICE, "  ", "    ");
+			if (i == in->highlight)
+				b->mark = start;
+		}
+		break;
+	case FORM_Q_INFO:
+		break;
+	default: {
+		char hint[128] = "";
+		char lo[16], hi[16];
+
+		if (sc->qtype == FORM_Q_DATE) {
+			if (sc->has_range) {
+				form_date_format(sc->lo, lo);
+				form_date_format(sc->hi, hi);
+				snprintf(hint, sizeof hint, "a date YYYY-MM-DD from %s to %s", lo, hi);
+			} else {
+				snprintf(hint, sizeof hint, "a date YYYY-MM-DD");
+			}
+		} else if (sc->qtype == FORM_Q_TEXT) {
+			snprintf(hint, sizeof hint, "text, up to %d characters", sc->maxlen);
+		} else if (sc->has_range) {
+			int d = sc->qtype == FORM_Q_DECIMAL ? sc->decimals : 0;
+			snprintf(hint, sizeof hint, "a number from %.*f to %.*f", d, sc->lo, d, sc->hi);
+		} else {
+			snprintf(hint, sizeof hint, "a number");
+		}
+		body_add(b, hint, strlen(hint), VIEW_DIM);
+		b->mark = b->n;
+		body_text(b, in->line, width, VIEW_INPUT, "> ", "  ");
+		break;
+	}
+	}
+	if (sc->answered && sc->state != FORM_S_OK) {
+		const char *s = sc->state == FORM_S_DK ? "(answered: don't know)" : "(answered: refused)";
+		body_add(b, "", 0, VIEW_PLAIN);
+		body_add(b, s, strlen(s), VIEW_DIM);
+	}
+}
+
+void view_interview(struct view *v, const struct eng_screen *sc, struct view_input *in,
+                    const struct view_status *st, const char *message)
+{
+	struct body b = { NULL, 0, 0, VIEW_PLAIN, NULL, -1 };
+	char line[512];
+	int i, top = 2, rows, foot_rows, first, mins;
+	struct buf keys;
+
+	/* status line */
+	mins = (int)(st->elapsed_s / 60);
+	snprintf(line, sizeof line, " %s \xE2\x94\x82 %s \xE2\x94\x82 %02d:%02ld \xE2\x94\x82 Q %d of ~%d \xE2\x94\x82 %s \xE2\x94\x82 %s, %ld waiting",
+	         st->case_key, st->interviewer, mins, st->elapsed_s % 60, st->position, st->estimate,
+	         st->lang, st->online ? "online" : "offline", st->waiting);
+	view_set(v, 0, VIEW_BAR, line);
+	v->cursor_row = v->cursor_col = -1;
+
+	if (sc->kind == ENG_SCREEN_QUESTION) {
+		question_body(&b, sc, in, v->width - 2);
+	} else if (sc->kind == ENG_SCREEN_CHECK) {
+		body_add(&b, sc->hard ? "CHECK: this must be corrected" : "CHECK: please confirm", sc->hard ? 29 : 21, VIEW_TITLE);
+		body_add(&b, "", 0, VIEW_PLAIN);
+		body_text(&b, sc->message, v->width - 2, VIEW_READ, "", "");
+		body_add(&b, "", 0, VIEW_PLAIN);
+		body_add(&b, "Questions involved:", 19, VIEW_DIM);
+		for (i = 0; i < sc->nrevisit && i < 9; i++) {
+			snprintf(line, sizeof line, "%d  %s: ", i + 1, sc->revisit[i].qid);
+			body_text(&b, sc->revisit[i].text, v->width - 2, VIEW_CHOICE, line, "      ");
+		}
+	} else {
+		body_add(&b, sc->complete ? "END OF INTERVIEW: complete" : "END OF INTERVIEW: screened out", sc->complete ? 26 : 30, VIEW_TITLE);
+		if (!sc->complete) {
+			snprintf(line, sizeof line, "outcome: %s", sc->outcome);
+			body_add(&b, line, strlen(line), VIEW_DIM);
+		}
+		body_add(&b, "", 0, VIEW_PLAIN);
+		if (sc->end_text && *sc->end_text)
+			body_text(&b, sc->end_text, v->width - 2, VIEW_READ, "", "");
+		body_add(&b, "", 0, VIEW_PLAIN);
+		body_add(&b, "Press Enter to record the outcome and return to the case list.", 63, VIEW_DIM);
+	}
+
+	/* footer: the keys, wrapped onto at most two lines */
+	buf_init(&keys);
+	buf_puts(&keys, view_keys(sc));
+	foot_rows = view_width(keys.data, keys.len) > v->width ? 2 : 1;
+	rows = v->height - top - foot_rows - 1;   /* one line for the message */
+	if (rows < 1)
+		rows = 1;
+	/* scroll: keep the mark visible; clipped text is marked */
+	first = in ? in->scroll : 0;
+	if (b.mark >= 0) {
+		if (b.mark < first)
+			first = b.mark;
+		if (b.mark >= first + rows - (b.n > rows ? 1 : 0))
+			first = b.mark - rows + 2;
+	}
+	if (first > b.n - rows + 1)
+		first = b.n - rows + 1;
+	if (first < 0)
+		first = 0;
+	if (in)
+		in->scroll = first;
+	for (i = 0; i < rows; i++) {
+		int k = first + i;
+		int last_row = i == rows - 1;
+
+		if (last_row && k < b.n - 1) {
+			snprintf(line, sizeof line, "  \xE2\x96\xBC %d more line%s (\xE2\x86\x93 to scroll)", b.n - k, b.n - k == 1 ? "" : "s");
+			view_set(v, top + i, VIEW_DIM, line);
+			continue;
+		}
+		if (i == 0 && first > 0 && k < b.n) {
+			snprintf(line, sizeof line, "  \xE2\x96\xB2 %d line%s above", first, first == 1 ? "" : "s");
+			view_set(v, top + i, VIEW_DIM, line);
+			continue;
+		}
+		if (k < b.n) {
+			struct buf t;
+			buf_init(&t);
+			buf_puts(&t, " ");
+			buf_puts(&t, b.v[k].text);
+			view_set(v, top + i, b.v[k].style, t.data);
+			if (b.v[k].style == VIEW_INPUT && in) {
+				v->cursor_row = top + i;
+				v->cursor_col = 3 + view_width(in->line, (size_t)in->cursor);
+				if (v->cursor_col >= v->width)
+					v->cursor_col = v->width - 1;
+			}
+			buf_release(&t);
+		}
+	}
+	view_set(v, v->height - foot_rows - 1, VIEW_ERROR, message ? message : "");
+	if (foot_rows == 1) {
+		view_set(v, v->height - 1, VIEW_BAR, keys.data);
+	} else {
+		size_t k = fit(keys.data, keys.len, v->width);
+		while (k > 0 && keys.data[k] != ' ')
+			k--;
+		if (!k)
+			k = fit(keys.data, keys.len, v->width);
+		line[0] = '\0';
+		snprintf(line, sizeof line, "%.*s", (int)k, keys.data);
+		view_set(v, v->height - 2, VIEW_BAR, line);
+		view_set(v, v->height - 1, VIEW_BAR, keys.data + k + (keys.data[k] == ' '));
+	}
+	buf_release(&keys);
+	body_free(&b);
+}
