@@ -58,6 +58,7 @@ struct eng_event {
 	enum form_vstate state;   /* ANSWER: the new answer's state */
 	const char *value;        /* ANSWER: canonical text of the new value ("" for dk/rf) */
 	int changed;              /* ANSWER: there was an earlier answer */
+	int info;                 /* ANSWER: an info screen was acknowledged (no answer) */
 	enum form_vstate old_state;
 	const char *old_value;
 	int check;                /* CHECK/CONFIRM: the check's node index */

@@ -63,6 +63,8 @@ int view_wrap(const char *text, int width, void (*cb)(void *ctx, const char *lin
 struct view_status {
 	const char *case_key;
 	const char *interviewer;
+	const char *qid;        /* the question on screen, or NULL */
+	int iter;
 	long elapsed_s;
 	int position, estimate;
 	const char *lang;

@@ -896,6 +896,7 @@ enum eng_rc eng_answer(struct eng *e, const struct eng_answer *a)
 		ev.state = new_state;
 		ev.value = buf_str(&newv);
 		ev.changed = had;
+		ev.info = n->qtype == FORM_Q_INFO;
 		ev.old_state = old_state;
 		ev.old_value = buf_str(&oldv);
 		emit(e, &ev);

@@ -37,7 +37,7 @@ static void sink(void *ctx, const struct eng_event *ev)
 	if (s->replaying || s->sink_err.set)
 		return;
 	store_event(s->st, s->iv.id, s->who, ev, &s->sink_err);
-	if (ev->type == ENG_EV_ANSWER && ev->qid) {
+	if (ev->type == ENG_EV_ANSWER && ev->qid && !ev->info) {
 		char key[FORM_MAX_ID + 16];
 		snprintf(key, sizeof key, "%s#%d", ev->qid, ev->iter);
 		json_object_set_new(s->route, key, json_true());

@@ -723,7 +723,7 @@ enum store_rc store_event(struct store *st, int64_t interview, const char *who,
 	if (outbox_add(st, "event", sqlite3_last_insert_rowid(st->db), e) != STORE_OK)
 		return STORE_ERROR;
 
-	if (ev->type == ENG_EV_ANSWER && ev->qid) {
+	if (ev->type == ENG_EV_ANSWER && ev->qid && !ev->info) {
 		if (!st->ups_answer &&
 		    !(st->ups_answer = store_prepare(st, "INSERT INTO answers(interview, qid, iter, state, value, on_route, updated_at)"
 		                                         " VALUES (?,?,?,?,?,1,?) ON CONFLICT(interview, qid, iter) DO UPDATE SET"

@@ -721,6 +721,8 @@ static void draw_interview(struct app *a, struct view *v)
 	memset(&st, 0, sizeof st);
 	st.case_key = session_case(a->sess)->key;
 	st.interviewer = a->who;
+	st.qid = sc->kind == ENG_SCREEN_QUESTION ? sc->qid : NULL;
+	st.iter = sc->iter;
 	st.elapsed_s = (long)(time(NULL) - a->started);
 	st.position = sc->position;
 	st.estimate = sc->estimate;

@@ -395,9 +395,15 @@ void view_interview(struct view *v, const struct eng_screen *sc, struct view_inp
 	struct buf keys;
 
 	/* status line */
+	char where[FORM_MAX_ID + 24] = "";
+
 	mins = (int)(st->elapsed_s / 60);
-	snprintf(line, sizeof line, " %s \xE2\x94\x82 %s \xE2\x94\x82 %02d:%02ld \xE2\x94\x82 Q %d of ~%d \xE2\x94\x82 %s \xE2\x94\x82 %s, %ld waiting",
-	         st->case_key, st->interviewer, mins, st->elapsed_s % 60, st->position, st->estimate,
+	if (st->qid && st->iter)
+		snprintf(where, sizeof where, "%s[%d] ", st->qid, st->iter);
+	else if (st->qid)
+		snprintf(where, sizeof where, "%s ", st->qid);
+	snprintf(line, sizeof line, " %s \xE2\x94\x82 %s \xE2\x94\x82 %02d:%02ld \xE2\x94\x82 %sQ %d of ~%d \xE2\x94\x82 %s \xE2\x94\x82 %s, %ld waiting",
+	         st->case_key, st->interviewer, mins, st->elapsed_s % 60, where, st->position, st->estimate,
 	         st->lang, st->online ? "online" : "offline", st->waiting);
 	view_set(v, 0, VIEW_BAR, line);
 	v->cursor_row = v->cursor_col = -1;

@@ -1,0 +1,191 @@
+# lib.sh: drive the real bin/cati inside tmux. Source it; set COLS, ROWS, TERMTYPE first.
+: "${CATI:=bin/cati}"
+: "${COLS:=80}" "${ROWS:=24}" "${TERMTYPE:=xterm-256color}"
+TMP=$(mktemp -d)
+SOCK="cati$$"
+failures=0
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+trap 'exit 1' INT TERM
+
+fail() {
+	echo "FAIL ($COLS x $ROWS, $TERMTYPE): $*"
+	echo "---- screen ----"
+	screen
+	echo "----------------"
+	failures=$((failures + 1))
+}
+
+# start ARGS...: run cati with ARGS in a fresh tmux pane of COLS x ROWS.
+start() {
+	tmux -L "$SOCK" kill-server 2>/dev/null
+	_t=0
+	while tmux -L "$SOCK" list-sessions >/dev/null 2>&1 && [ $_t -lt 100 ]; do
+		sleep 0.02
+		_t=$((_t + 1))
+	done
+	SOCK="cati$$_$(date +%N)"
+	tmux -L "$SOCK" -f /dev/null new-session -d -x "$COLS" -y "$ROWS" \
+		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=$TERMTYPE $CATI $*; echo EXITED \$?; sleep 30"
+}
+
+screen() {
+	tmux -L "$SOCK" capture-pane -p 2>/dev/null
+}
+
+# keys K...: tmux key names (Enter, PPage, C-d, ...) or literal text with -l.
+keys() {
+	tmux -L "$SOCK" send-keys "$@"
+}
+
+type_text() {
+	tmux -L "$SOCK" send-keys -l "$1"
+}
+
+# wait_for TEXT [SECONDS]: poll the screen until it shows TEXT (fixed string).
+wait_for() {
+	_t=0
+	_limit=$(( ${2:-5} * 20 ))
+	while [ $_t -lt $_limit ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.05
+		_t=$((_t + 1))
+	done
+	fail "timed out waiting for '$1'"
+	return 1
+}
+
+# wait_gone TEXT [SECONDS]: poll until TEXT is no longer on the screen.
+wait_gone() {
+	_t=0
+	_limit=$(( ${2:-5} * 20 ))
+	while [ $_t -lt $_limit ]; do
+		screen | grep -qF -- "$1" || return 0
+		sleep 0.05
+		_t=$((_t + 1))
+	done
+	fail "'$1' stayed on the screen"
+	return 1
+}
+
+# The question id in the status line ("" when none).
+current_q() {
+	screen | head -1 | sed -n 's/.*│ \([A-Za-z_][A-Za-z0-9_.]*\(\[[0-9]*\]\)\{0,1\}\) Q [0-9]* of.*/\1/p'
+}
+
+# wait_q QID: until that question is on the screen.
+wait_q() {
+	wait_for "│ $1 Q " "${2:-5}"
+}
+
+# no line of the screen is wider than the terminal, and nothing is cut without a mark
+check_layout() {
+	screen | while IFS= read -r l; do
+		w=$(printf '%s' "$l" | wc -m)
+		[ "$w" -le "$COLS" ] || echo "line wider than $COLS: $l"
+	done | grep -q . && fail "a line is wider than the terminal"
+	return 0
+}
+
+sql() {
+	sqlite3 "$DB" "$1"
+}
+
+# login ID PW
+login() {
+	wait_for "Interviewer:"
+	type_text "$1"
+	keys Enter
+	type_text "$2"
+	keys Enter
+}
+
+finish() {
+	[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
+	echo ok
+}
+
+# wait_change BEFORE: poll until the screen differs from BEFORE.
+wait_change() {
+	_t=0
+	while [ $_t -lt 100 ]; do
+		[ "$(screen)" != "$1" ] && return 0
+		sleep 0.03
+		_t=$((_t + 1))
+	done
+	return 1
+}
+
+# autopilot [MAXSTEPS]: answer whatever the interview shows with the first legal answer until
+# the case list returns. Counts keystrokes in $KEYSTROKES.
+KEYSTROKES=0
+autopilot() {
+	_steps=0
+	_hard=0
+	while [ $_steps -lt "${1:-400}" ]; do
+		_s=$(screen)
+		_foot=$(printf '%s\n' "$_s" | tail -2 | tr '\n' ' ')
+		if printf '%s' "$_s" | head -1 | grep -q "case list"; then
+			return 0
+		fi
+		case "$_foot" in
+		*"Enter finish"*)
+			keys Enter; KEYSTROKES=$((KEYSTROKES + 1)) ;;
+		*"Enter confirm"*)
+			keys Enter; KEYSTROKES=$((KEYSTROKES + 1)) ;;
+		*"correct that question"*)
+			_hard=$((_hard + 1))
+			[ $_hard -gt 5 ] && { fail "autopilot: stuck at a hard check"; return 1; }
+			keys 1; KEYSTROKES=$((KEYSTROKES + 1))
+			wait_change "$_s"
+			_s=$(screen)
+			# answer differently: the last choice, or the top of the range
+			if printf '%s' "$_s" | grep -q "a number from"; then
+				_hi=$(printf '%s' "$_s" | sed -n 's/.*a number from [-0-9.]* to \([-0-9.]*\).*/\1/p' | head -1)
+				keys C-e 2>/dev/null; keys Home; keys C-k 2>/dev/null
+				for _i in 1 2 3 4 5 6 7 8 9 10; do keys DC; done
+				type_text "$_hi"; keys Enter
+			else
+				keys End; keys Up; keys Enter
+			fi
+			KEYSTROKES=$((KEYSTROKES + 2)) ;;
+		*"0-9 choose"*)
+			keys Enter; KEYSTROKES=$((KEYSTROKES + 1)) ;;
+		*"0-9/Space toggle"*)
+			if printf '%s' "$_s" | grep -q '\[x\]'; then keys Enter; KEYSTROKES=$((KEYSTROKES + 1))
+			else keys Space Enter; KEYSTROKES=$((KEYSTROKES + 2)); fi ;;
+		*"0-9 answer item"*)
+			_code=$(printf '%s\n' "$_s" | sed -n '/Scale:/{n;p;q}' | sed -n 's/^ *\([0-9][0-9]*\) .*/\1/p')
+			_items=$(printf '%s\n' "$_s" | grep -c '→')
+			_i=0
+			while [ $_i -lt "$_items" ]; do keys "$_code"; _i=$((_i + 1)); done
+			keys Enter
+			KEYSTROKES=$((KEYSTROKES + _items + 1)) ;;
+		*"Enter continue"*)
+			keys Enter; KEYSTROKES=$((KEYSTROKES + 1)) ;;
+		*"type, Enter ok"*)
+			if printf '%s' "$_s" | grep -q '^ > .'; then
+				keys Enter; KEYSTROKES=$((KEYSTROKES + 1))
+			else
+				if printf '%s' "$_s" | grep -q "a number from"; then
+					_v=$(printf '%s' "$_s" | sed -n 's/.*a number from \([-0-9.]*\) to.*/\1/p' | head -1)
+				elif printf '%s' "$_s" | grep -q "a number"; then
+					_v=1
+				elif printf '%s' "$_s" | grep -q "a date YYYY-MM-DD from"; then
+					_v=$(printf '%s' "$_s" | sed -n 's/.*from \([0-9-]*\) to.*/\1/p' | head -1)
+				elif printf '%s' "$_s" | grep -q "a date"; then
+					_v=2024-01-15
+				else
+					_v="Antwort über Qualität"
+				fi
+				type_text "$_v"; keys Enter
+				KEYSTROKES=$((KEYSTROKES + ${#_v} + 1))
+			fi ;;
+		*)
+			fail "autopilot: unknown screen"; return 1 ;;
+		esac
+		wait_change "$_s" || { fail "autopilot: the screen did not change"; return 1; }
+		_steps=$((_steps + 1))
+	done
+	fail "autopilot: no end after $_steps steps"
+	return 1
+}
