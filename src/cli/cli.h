@@ -12,6 +12,7 @@ int cmd_show(int argc, char **argv);
 int cmd_walk(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
+int cmd_sample_example(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_interview(int argc, char **argv);
 int cmd_tui(int argc, char **argv);

@@ -60,11 +60,14 @@ int cmd_sample(int argc, char **argv)
 	long n = 0;
 	int i, rc;
 
+	if (argc >= 2 && !strcmp(argv[1], "example"))
+		return cmd_sample_example(argc, argv);
 	st = cli_open_store(&argc, argv);
 	if (!st)
 		return EXIT_USAGE;
 	if (argc < 2 || strcmp(argv[1], "import")) {
-		fprintf(stderr, "usage: cati sample import FILE.csv --form FORM [--db PATH]\n");
+		fprintf(stderr, "usage: cati sample import FILE.csv --form FORM [--db PATH]\n"
+		                "       cati sample example FORM [-n N] [--seed S]\n");
 		store_close(st);
 		return EXIT_USAGE;
 	}

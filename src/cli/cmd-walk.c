@@ -662,3 +662,65 @@ int cmd_simulate(int argc, char **argv)
 	form_free(f);
 	return EXIT_OK;
 }
+
+/* cati sample example FORM [-n N] [--seed S]: an example sample CSV for a form. */
+int cmd_sample_example(int argc, char **argv)
+{
+	const char *path = NULL;
+	long n = 10, k;
+	uint64_t seed = 1;
+	struct form *f;
+	struct rng r;
+	int i;
+	char *end;
+
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "-n") && i + 1 < argc) {
+			n = strtol(argv[++i], &end, 10);
+			if (*end || n < 1 || n > 10000000) {
+				fprintf(stderr, "cati sample example: -n takes a count from 1 to 10000000\n");
+				return EXIT_USAGE;
+			}
+		} else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
+			seed = strtoull(argv[++i], NULL, 10);
+		} else if (!path && argv[i][0] != '-') {
+			path = argv[i];
+		} else {
+			fprintf(stderr, "usage: cati sample example FORM [-n N] [--seed S]\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (!path) {
+		fprintf(stderr, "usage: cati sample example FORM [-n N] [--seed S]\n");
+		return EXIT_USAGE;
+	}
+	if (!(f = tool_load(path)))
+		return EXIT_USAGE;
+	r.s = seed;
+	printf("id,phone,tz");
+	for (i = 0; i < f->nvars; i++)
+		if (f->vars[i].kind == FORM_V_CASE)
+			printf(",%s", f->vars[i].id);
+	if (form_var_find(f, "name") < 0)
+		printf(",name");
+	printf("\n");
+	for (k = 1; k <= n; k++) {
+		const char *names[256];
+		char *values[256];
+		int m = random_case(&r, f, names, values);
+
+		printf("%s%06ld,+43 1 %07ld,Europe/Vienna", f->id, k, 1000000 + k);
+		for (i = 0; i < m; i++) {
+			if (!strcmp(names[i], "name"))
+				printf(",Person %ld", k);
+			else
+				printf(",%s", values[i]);
+			free(values[i]);
+		}
+		if (form_var_find(f, "name") < 0)
+			printf(",Person %ld", k);
+		printf("\n");
+	}
+	form_free(f);
+	return EXIT_OK;
+}

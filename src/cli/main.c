@@ -14,7 +14,8 @@ static const struct {
 	{ "show", cmd_show, "show FORM [--lang L]     print a form as a readable script" },
 	{ "walk", cmd_walk, "walk FORM [--lang L] [--case f=v ...] [--answer q=v ...] [--json]\n"
 	                    "                           run the route with given answers" },
-	{ "sample", cmd_sample, "sample import FILE.csv --form FORM   import cases (all or nothing)" },
+	{ "sample", cmd_sample, "sample import FILE.csv --form FORM   import cases (all or nothing)\n"
+	                        "  cati sample example FORM [-n N]       an example sample for a form" },
 	{ "interview", cmd_interview, "interview --case KEY --interviewer ID   run an interview from standard input" },
 	{ "doctor", cmd_doctor, "doctor                   check the database's integrity" },
 	{ "simulate", cmd_simulate, "simulate FORM [-n N] [--seed S]\n"

@@ -1236,9 +1236,11 @@ static void parse_check(struct parser *P)
 	n->expr = parse_expr(P, &n->expr_src);
 	if (!n->expr)
 		return;
-	if (parse_texts(P, &n->message, "the check") == 0 && !P->bad)
-		fail_at(P, tok(P), "a check needs a message for the interviewer, e.g. %s \"...\"",
-		        P->f->nlangs ? P->f->langs[0] : "en");
+	/* the message may follow on the next lines: `en "..."` */
+	if (parse_texts(P, &n->message, "the check") == 0 && !P->bad) {
+		P->last_obj = &n->message;
+		P->last_what = "the check";
+	}
 	want_eol(P);
 }
 

@@ -583,6 +583,9 @@ void form_resolve(struct form *f, const struct resolve_in *in, struct form_diags
 			int refs[64], nrefs = 0;
 
 			resolve_cond(&R, n->expr, i);
+			if (!n->message.s)
+				diag_add(d, n->line, n->col,
+				         "a check needs a message for the interviewer, e.g. %s \"...\"", f->langs[0]);
 			check_text(&R, &n->message, i, n->line, n->col, "the message of this check%s", NULL, 0, 1);
 			collect_refs(f, n->expr, refs, &nrefs, 64, 0);
 			n->nrefs = nrefs;
