@@ -64,7 +64,7 @@ $(BUILD)/%.o: %.c
 
 $(BINDIR)/cati: $(CLI_OBJ) $(CORE_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs $(PKGS_CLI) $(PKGS_TUI)) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI) $(PKGS_TUI)) $(LDLIBS)
 
 $(BUILD)/src/tui/%.o: src/tui/%.c
 	@mkdir -p $(dir $@)
@@ -72,7 +72,7 @@ $(BUILD)/src/tui/%.o: src/tui/%.c
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(CORE_OBJ) $(TEST_SUPPORT)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs $(PKGS_TEST) $(PKGS_CLI)) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_TEST) $(PKGS_CLI)) $(LDLIBS)
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
@@ -80,11 +80,11 @@ $(BUILD)/tests/unit/%.o: tests/unit/%.c
 
 $(BUILD)/tests/crash_driver: tests/crash/crash_driver.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs $(PKGS_CLI)) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $$(pkg-config --libs $(PKGS_CLI)) $(LDLIBS)
 
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(CORE_OBJ) $(TEST_SUPPORT)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs $(PKGS_CLI)) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI)) $(LDLIBS)
 
 $(BUILD)/bench/%.o: bench/%.c
 	@mkdir -p $(dir $@)
@@ -116,7 +116,7 @@ FUZZ_SECONDS ?= 300
 $(FUZZ_BIN): tests/fuzz/fuzz_form.c $(UTIL_SRC) $(FORM_SRC)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc/form \
-	  -fsanitize=fuzzer,address,undefined -o $@ $^ -lm
+	  -fsanitize=fuzzer,address,undefined -o $@ $(filter %.c,$^) -lm
 
 fuzz: $(FUZZ_BIN)
 	@mkdir -p build/fuzz/corpus

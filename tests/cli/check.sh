@@ -46,12 +46,16 @@ expect_exit 1 "$CATI" check "$TMP/junk.form"
 expect_out "$TMP/junk.form:1:"
 
 # show: a paper script in the chosen language
-expect_exit 0 "$CATI" show forms/cms_jobseeker.form --lang de
-expect_out "READ"
-expect_out "Geschäftsstelle"
-expect_exit 0 "$CATI" show forms/cms_jobseeker.form
-expect_out "ASK IF"
-expect_exit 2 "$CATI" show forms/cms_jobseeker.form --lang xx
+expect_exit 0 "$CATI" show forms/demo.form --lang de
+expect_out "READ     Wie zufrieden sind Sie alles in allem mit der Geschäftsstelle"
+expect_out "NOTE     Skala von 1 bis 6 vorlesen."
+expect_out "1  sehr zufrieden"
+expect_exit 0 "$CATI" show forms/demo.form
+expect_out "ASK IF   overall >= 4"
+expect_out "-> SKIP TO wait IF not (1 in channel)"
+expect_out "CHECK (hard)"
+expect_out "END: screen-out 'no_contact' IF contact = no"
+expect_exit 2 "$CATI" show forms/demo.form --lang xx
 expect_out "the form has no language 'xx'"
 expect_exit 1 "$CATI" show "$TMP/bad.form"
 
