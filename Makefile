@@ -107,8 +107,12 @@ check:
 valgrind: $(BINDIR)/cati $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full $$t; done
 
-bench: $(BENCHES)
-	@set -e; for b in $(BENCHES); do $$b; done
+$(BUILD)/bench/bench_tui: bench/bench_tui.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< -lutil
+
+bench: $(BENCHES) $(BINDIR)/cati
+	@set -e; for b in $(BENCHES); do $$b $(BINDIR)/cati; done
 
 # The fuzzer: clang's libFuzzer with ASan, seeded from forms/.
 FUZZ_BIN := build/fuzz/fuzz_form
