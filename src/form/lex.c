@@ -15,14 +15,20 @@ static const char *const keywords[] = {
 	"number",
 };
 
+/* Is s[0..n) one of the keywords? A bitmask of first letters rules most names out at once. */
 int is_keyword(const char *s, size_t n)
 {
+	/* the first letters of the keywords above, one bit each (a = bit 0) */
+	const unsigned firsts = 0x12e79fdu;
 	size_t i;
 
 	if (n < 2 || n > 9 || s[0] < 'a' || s[0] > 'z')
 		return 0;
+	if (!(firsts & (1u << (s[0] - 'a'))))
+		return 0;
 	for (i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
-		if (keywords[i][0] == s[0] && strncmp(keywords[i], s, n) == 0 && keywords[i][n] == '\0')
+		if (keywords[i][0] == s[0] && keywords[i][1] == s[1] && strncmp(keywords[i], s, n) == 0 &&
+		    keywords[i][n] == '\0')
 			return 1;
 	return 0;
 }

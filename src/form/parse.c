@@ -865,7 +865,8 @@ static void parse_question(struct parser *P, int qt)
 			expected(P, "an option or 'if'");
 			break;
 		}
-		snprintf(opt, sizeof opt, "%.*s", (int)(t->len < 24 ? t->len : 24), t->p);
+		memcpy(opt, t->p, t->len < 24 ? t->len : 24);
+		opt[t->len < 24 ? t->len : 24] = '\0';
 		if (!is_keyword(t->p, t->len)) {
 			if (!opt_allowed(qt, "scale")) {
 				fail_at(P, t, "unknown option '%s' for %s %s question", opt,
@@ -1500,7 +1501,8 @@ static void statement(struct parser *P)
 		fail_at(P, t, "a statement starts with a keyword, not %s", describe(t, d, sizeof d));
 		return;
 	}
-	snprintf(word, sizeof word, "%.*s", (int)(t->len > FORM_MAX_ID ? FORM_MAX_ID : t->len), t->p);
+	memcpy(word, t->p, t->len > FORM_MAX_ID ? FORM_MAX_ID : t->len);
+	word[t->len > FORM_MAX_ID ? FORM_MAX_ID : t->len] = '\0';
 	if (strcmp(word, "say") && strcmp(word, "note") && strcmp(word, "item"))
 		P->scale = NULL;
 	for (k = 0; k < sizeof qtypes / sizeof qtypes[0]; k++) {

@@ -167,7 +167,7 @@ struct arena_block {
 	_Alignas(16) unsigned char mem[];
 };
 
-#define ARENA_MIN_BLOCK (64 * 1024)
+#define ARENA_MIN_BLOCK (256 * 1024)
 
 void arena_init(struct arena *a)
 {
