@@ -1477,6 +1477,12 @@ static void statement(struct parser *P)
 
 	P->statements++;
 	if (t->type == T_STR) {
+		/* a statement still waiting for its first text (a check's message) takes it */
+		if (P->last_obj && !P->last_text && P->f->nlangs == 1) {
+			parse_texts(P, P->last_obj, P->last_what);
+			want_eol(P);
+			return;
+		}
 		parse_continuation(P);
 		return;
 	}

@@ -148,6 +148,8 @@ static const struct {
 	{ HDR "1 en \"a\" de \"b\"\n", 3, 1, "a choice line" },
 	{ HDR "integer single\n", 3, 9, "'single' is a keyword" },
 	{ HDR "check hard 1 < 2\n", 3, 1, "a check needs a message" },
+	{ "form t\nlanguages en\ngroup g\ninteger q\n say \"a\"\nend\n\"a stray text\"\n", 7, 1, "must continue the text" },
+	{ "form t\nlanguages en\ninteger q\n say \"a\"\ncheck hard q < 2\n  \"message on the next line\"\n  \"and its continuation\"\n", 0, 0, "" },
 	{ HDR "integer q\n say en \"a\" de \"b\"\ncheck hard q < 2\n en \"msg\"\n", 5, 1, "no 'de' text for the message of this check" },
 	{ HDR "check medium 1 < 2 en \"a\" de \"b\"\n", 3, 7, "'hard' or 'soft'" },
 	{ HDR "info i\n note en \"x\" de \"y\"\ninteger q if i > 1\n say en \"a\" de \"b\"\n", 5, 14,
