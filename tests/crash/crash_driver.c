@@ -334,7 +334,7 @@ int main(int argc, char **argv)
 		struct child c;
 		int steps, die_after, in_flight = 0, killed = 0;
 		char flight_qid[80] = "", flight_value[1024] = "";
-		int flight_iter = 0;
+		int flight_iter = 0, flight_blind = 0;  /* an in-flight command that leaves no answer */
 
 		snprintf(key, sizeof key, "F%dC%d", (int)(rnd() % (unsigned)nforms), cases_done % 2000);
 		nack = 0;
@@ -357,6 +357,7 @@ int main(int argc, char **argv)
 				cases_done++;
 				break;
 			}
+			flight_blind = 1;   /* checks and moves: unless an answer follows below */
 			if (!strncmp(screen, "@ check soft", 12)) {
 				fprintf(c.in, "c\n");
 			} else if (!strncmp(screen, "@ check hard", 12)) {
@@ -369,6 +370,7 @@ int main(int argc, char **argv)
 				else
 					fprintf(c.in, "a %s\n", answer);
 				snprintf(flight_qid, sizeof flight_qid, "%s", strstr(screen, " info") ? "" : qid);
+				flight_blind = strstr(screen, " info") != NULL;
 				snprintf(flight_value, sizeof flight_value, "%s", answer);
 				flight_iter = iter;
 			}
@@ -441,7 +443,7 @@ int main(int argc, char **argv)
 			}
 			if (read_screen(&c, screen, sizeof screen, NULL, 0) < 0) {
 				/* the case finished in the in-flight command */
-				if (!flight_stored && strncmp(last, "@ end", 5))
+				if (!flight_stored && !flight_blind && strncmp(last, "@ end", 5))
 					FAIL("kill %d (%s): could not resume", kills, key);
 				cases_done++;
 			} else {
@@ -450,7 +452,7 @@ int main(int argc, char **argv)
 					FAIL("kill %d (%s): resumed at '%s', expected '%s'", kills, key, screen, last);
 				if (in_flight && flight_stored && !strcmp(screen, last) && strstr(last, "answered=") == NULL)
 					FAIL("kill %d (%s): the saved answer was not applied on resume (%s)", kills, key, screen);
-				if (in_flight && !flight_stored && strncmp(screen, last, strcspn(last, "=") ) &&
+				if (in_flight && !flight_stored && !flight_blind && strncmp(screen, last, strcspn(last, "=")) &&
 				    strncmp(last, "@ check", 7))
 					FAIL("kill %d (%s): resumed at '%s', expected '%s'", kills, key, screen, last);
 			}

@@ -154,12 +154,11 @@ autopilot() {
 			if printf '%s' "$_s" | grep -q '\[x\]'; then keys Enter; KEYSTROKES=$((KEYSTROKES + 1))
 			else keys Space Enter; KEYSTROKES=$((KEYSTROKES + 2)); fi ;;
 		*"0-9 answer item"*)
-			_code=$(printf '%s\n' "$_s" | sed -n '/Scale:/{n;p;q}' | sed -n 's/^ *\([0-9][0-9]*\) .*/\1/p')
-			_items=$(printf '%s\n' "$_s" | grep -c '→')
+			# Right gives an empty item the scale's first code; Down moves to the next item
 			_i=0
-			while [ $_i -lt "$_items" ]; do keys "$_code"; _i=$((_i + 1)); done
+			while [ $_i -lt 40 ]; do keys Right Down; _i=$((_i + 1)); done
 			keys Enter
-			KEYSTROKES=$((KEYSTROKES + _items + 1)) ;;
+			KEYSTROKES=$((KEYSTROKES + 81)) ;;
 		*"Enter continue"*)
 			keys Enter; KEYSTROKES=$((KEYSTROKES + 1)) ;;
 		*"type, Enter ok"*)
@@ -185,6 +184,11 @@ autopilot() {
 		esac
 		wait_change "$_s" || { fail "autopilot: the screen did not change"; return 1; }
 		_steps=$((_steps + 1))
+		# no progress: the same question with a message, again and again
+		_top=$(screen | head -1 | sed 's/[0-9][0-9]:[0-9][0-9]//')
+		if [ "$_top" = "${_last_top:-}" ]; then _same=$((_same + 1)); else _same=0; fi
+		_last_top=$_top
+		[ $_same -gt 8 ] && { fail "autopilot: no progress"; return 1; }
 	done
 	fail "autopilot: no end after $_steps steps"
 	return 1
