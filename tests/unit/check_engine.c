@@ -703,6 +703,185 @@ START_TEST(test_replay_property_generated)
 }
 END_TEST
 
+
+/* Shipped forms ------------------------------------------------------------------------------ */
+
+static struct form *load_file(const char *path)
+{
+	struct form_diags d;
+	struct err e;
+	struct form *f;
+
+	form_diags_init(&d);
+	err_init(&e);
+	f = form_load(path, &d, &e);
+	ck_assert_msg(f != NULL, "%s: %s %s", path, e.msg, d.n ? d.v[0].msg : "");
+	form_diags_release(&d);
+	return f;
+}
+
+/*
+ * Run a form with case fields "k=v k=v" and answers "q=v;q=v" (q[2]=v for loops; plain q answers
+ * every iteration); soft checks are confirmed, info screens passed. Returns the route as
+ * "q1 q2 ... END:outcome" (or "... STOP:q" / "... HARD"), malloc'd.
+ */
+static char *route_of(const struct form *f, const char *fields, const char *answers)
+{
+	const char *names[32], *values[32];
+	char fb[512], ab[2048], *p, *tok, *save = NULL;
+	struct eng_case c;
+	struct eng *e;
+	struct buf out;
+	int n = 0, guard;
+
+	snprintf(fb, sizeof fb, "%s", fields);
+	for (tok = strtok_r(fb, " ", &save); tok && n < 32; tok = strtok_r(NULL, " ", &save)) {
+		p = strchr(tok, '=');
+		*p = '\0';
+		names[n] = tok;
+		values[n++] = p + 1;
+	}
+	c.n = n;
+	c.names = names;
+	c.values = values;
+	c.seed = 1;
+	e = eng_new(f, &c, 0, NULL);
+	buf_init(&out);
+	for (guard = 0; guard < 500; guard++) {
+		const struct eng_screen *sc = eng_screen(e);
+		char key[96], *hit = NULL;
+
+		if (sc->kind == ENG_SCREEN_END) {
+			buf_printf(&out, "END:%s", sc->outcome);
+			break;
+		}
+		if (sc->kind == ENG_SCREEN_CHECK) {
+			if (sc->hard) {
+				buf_puts(&out, "HARD");
+				break;
+			}
+			buf_puts(&out, "soft ");
+			eng_confirm(e);
+			continue;
+		}
+		if (sc->iter)
+			buf_printf(&out, "%s[%d] ", sc->qid, sc->iter);
+		else
+			buf_printf(&out, "%s ", sc->qid);
+		if (sc->qtype == FORM_Q_INFO) {
+			eng_next(e);
+			continue;
+		}
+		/* the answer for this question: q[iter]= first, then q= */
+		snprintf(ab, sizeof ab, ";%s;", answers);
+		snprintf(key, sizeof key, ";%s[%d]=", sc->qid, sc->iter);
+		hit = strstr(ab, key);
+		if (!hit) {
+			snprintf(key, sizeof key, ";%s=", sc->qid);
+			hit = strstr(ab, key);
+		}
+		if (!hit) {
+			buf_printf(&out, "STOP:%s", sc->qid);
+			break;
+		}
+		hit += strlen(key);
+		*strchr(hit, ';') = '\0';
+		ck_assert_msg(eng_answer_text(e, hit) != ENG_INVALID, "%s: '%s' refused: %s", sc->qid, hit,
+		              eng_message(e));
+	}
+	eng_free(e);
+	return buf_detach(&out);
+}
+
+static const struct {
+	const char *form, *fields, *answers, *route;
+} routes[] = {
+	/* jobseeker: refusal, no contact, a full route with the add-on, one without counselling */
+	{ "forms/cms_jobseeker.form", "region=9 custtype=1 addon=0 months_registered=3", "consent=2",
+	  "intro consent END:refused_interview" },
+	{ "forms/cms_jobseeker.form", "region=9 custtype=1 addon=0 months_registered=3", "consent=1;contact=no",
+	  "intro consent contact END:no_contact" },
+	{ "forms/cms_jobseeker.form", "region=7 custtype=2 addon=1 months_registered=30",
+	  "consent=1;contact=yes;channels=1,2;sat_registration=2;had_adviser=yes;adviser=1,2,2,1;sat_adviser=2;"
+	  "offers=3;offers_fit=3;applied=yes;training=yes;course=welding;sat_course=1;course_use=1;"
+	  "sat_overall=5;why_not=too slow;knows_hotline=yes;sat_hotline=2;age=45",
+	  "intro consent contact channels sat_registration had_adviser adviser sat_adviser offers offers_fit "
+	  "applied training course sat_course course_use sat_overall why_not regional_intro knows_hotline "
+	  "sat_hotline age END:complete" },
+	{ "forms/cms_jobseeker.form", "region=3 custtype=3 addon=0 months_registered=60",
+	  "consent=1;contact=yes;channels=3;sat_registration=1;had_adviser=no;offers=0;training=no;"
+	  "sat_overall=1;age=19",
+	  "intro consent contact channels sat_registration had_adviser offers training sat_overall age soft END:complete" },
+	{ "forms/cms_jobseeker.form", "region=3 custtype=3 addon=0 months_registered=6",
+	  "consent=1;contact=yes;channels=3;sat_registration=1;had_adviser=no;offers=0;training=no;"
+	  "sat_overall=1;age=40",
+	  "intro consent contact channels sat_registration had_adviser offers training sat_overall age HARD" },
+	/* employer: the vacancy loop runs min(nvac, 3) times; screen-out without a vacancy */
+	{ "forms/cms_employer.form", "size=2", "reported=no", "intro reported END:no_vacancy" },
+	{ "forms/cms_employer.form", "size=4",
+	  "reported=yes;how_reported=1;nvac=5;occupation=cook;proposed[1]=0;proposed=2;suitable=2;filled[1]=no;"
+	  "filled=yes;filled_via=yes;speed=2;has_adviser=no;sat_overall=2;again=yes",
+	  "intro reported how_reported nvac occupation[1] proposed[1] filled[1] occupation[2] proposed[2] "
+	  "suitable[2] filled[2] filled_via[2] occupation[3] proposed[3] suitable[3] filled[3] filled_via[3] "
+	  "speed has_adviser sat_overall again END:complete" },
+	/* council: the skip over the transfer questions when resolved; screen-out */
+	{ "forms/council_contact.form", "channel_logged=1", "contacted=dk", "intro contacted END:did_not_contact" },
+	{ "forms/council_contact.form", "channel_logged=1",
+	  "contacted=yes;contact_date=2026-11-02;reason=2;channel=1;wait_minutes=4,5;resolved=yes;right_person=yes;"
+	  "problems=9;satisfaction=1",
+	  "intro contacted contact_date reason channel wait_minutes resolved right_person problems satisfaction END:complete" },
+	{ "forms/council_contact.form", "channel_logged=1",
+	  "contacted=yes;contact_date=dk;reason=97;reason_other=noise;channel=3;resolved=no;passed=12;still_open=yes;"
+	  "right_person=no;problems=1,3;satisfaction=5;improve=call back",
+	  "intro contacted contact_date reason reason_other channel soft resolved passed soft still_open "
+	  "right_person problems satisfaction improve END:complete" },
+	/* job quality: the open question only when learning is rated low; the random group keeps 'pressure' third */
+	{ "forms/ccc_job_quality.form", "site=1",
+	  "role=1;tenure=2,5;hours=38;jq=1,1,1,1,1,1,1,1,1,1,1,1;calls_per_day=2;breaks=yes;pressure=3;training=no;"
+	  "recommend=1;idea=more breaks",
+	  "intro role tenure hours jq calls_per_day breaks pressure training recommend idea END:complete" },
+	{ "forms/ccc_job_quality.form", "site=2",
+	  "role=3;tenure=10;hours=8;jq=2,2,2,2,2,2,2,2,2,5,2,2;learning_why=listen;calls_per_day=4;breaks=no;"
+	  "pressure=1;training=yes;recommend=2;idea=rf",
+	  "intro role tenure hours jq learning_why calls_per_day breaks pressure training soft recommend idea END:complete" },
+	/* demo */
+	{ "forms/demo.form", "region=9", "contact=no", "intro contact END:no_contact" },
+	{ "forms/demo.form", "region=9",
+	  "contact=yes;visit=2026-05-02;overall=2;channel=2;wait=15;months=8;recommend=1",
+	  "intro contact visit overall channel wait months recommend END:complete" },
+	{ "forms/demo.form", "region=9",
+	  "contact=yes;visit=dk;overall=6;why=rude;channel=1,2;adviser=6,6,dk;wait=2;months=70;recommend=4",
+	  "intro contact visit overall why channel adviser wait months soft recommend END:complete" },
+};
+
+START_TEST(test_shipped_routes)
+{
+	struct form *f = load_file(routes[_i].form);
+	char *r = route_of(f, routes[_i].fields, routes[_i].answers);
+
+	ck_assert_msg(!strcmp(r, routes[_i].route), "%s (%s):\n got  %s\n want %s", routes[_i].form,
+	              routes[_i].answers, r, routes[_i].route);
+	free(r);
+	form_free(f);
+}
+END_TEST
+
+static const char *const shipped[] = {
+	"forms/cms_jobseeker.form", "forms/cms_employer.form", "forms/council_contact.form",
+	"forms/ccc_job_quality.form", "forms/demo.form",
+};
+
+START_TEST(test_replay_property_shipped)
+{
+	struct form *f = load_file(shipped[_i]);
+	uint64_t s;
+
+	for (s = 1; s <= 150; s++)
+		property_run(f, s, 150);
+	form_free(f);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -721,6 +900,8 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_events);
 	tcase_add_test(tc, test_replay_property_route_form);
 	tcase_add_test(tc, test_replay_property_generated);
+	tcase_add_loop_test(tc, test_shipped_routes, 0, (int)(sizeof routes / sizeof routes[0]));
+	tcase_add_loop_test(tc, test_replay_property_shipped, 0, (int)(sizeof shipped / sizeof shipped[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }
