@@ -59,4 +59,13 @@ expect_exit 2 "$CATI" show forms/demo.form --lang xx
 expect_out "the form has no language 'xx'"
 expect_exit 1 "$CATI" show "$TMP/bad.form"
 
+# the worked example of forms/README.md compiles and routes as the text says
+awk '/^## A worked example/{f=1} f&&/^```$/{n++; if(n==2) exit; next} f&&n==1' forms/README.md |
+	sed 's/ *# [0-9]*$//' >"$TMP/example.form"
+expect_exit 0 "$CATI" check "$TMP/example.form"
+expect_exit 0 "$CATI" walk "$TMP/example.form" --case region=1 --case office=Mitte --answer contact=yes \
+	--answer q1=6 --answer q1why=slow --answer hotline=no --answer age=17
+expect_out "CHECK soft: Under 18 and very dissatisfied (very dissatisfied)? Please confirm."
+expect_out "END complete"
+
 finish
