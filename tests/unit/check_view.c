@@ -1,0 +1,219 @@
+/* check_view.c: the screen layout as text, without a terminal. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cati/view.h"
+
+struct lines {
+	char v[64][256];
+	int n;
+};
+
+static void collect(void *ctx, const char *line, size_t n)
+{
+	struct lines *l = ctx;
+
+	if (l->n < 64)
+		snprintf(l->v[l->n++], 256, "%.*s", (int)n, line);
+}
+
+START_TEST(test_width)
+{
+	ck_assert_int_eq(view_width("Größe", strlen("Größe")), 5);
+	ck_assert_int_eq(view_width("abc", 3), 3);
+	ck_assert_int_eq(view_width("\xE4\xB8\xAD", 3), 2);    /* a CJK character is two columns */
+	ck_assert_int_eq(view_width("e\xCC\x81", 3), 1);       /* e + combining accent */
+}
+END_TEST
+
+START_TEST(test_wrap)
+{
+	const char *text = "Wie zufrieden sind Sie alles in allem mit der Geschäftsstelle Wien Hauptbahnhof?";
+	struct lines l = { .n = 0 };
+	struct buf joined;
+	int i;
+
+	view_wrap(text, 20, collect, &l);
+	ck_assert_int_ge(l.n, 4);
+	buf_init(&joined);
+	for (i = 0; i < l.n; i++) {
+		ck_assert_int_le(view_width(l.v[i], strlen(l.v[i])), 20);
+		buf_printf(&joined, "%s%s", i ? " " : "", l.v[i]);
+	}
+	ck_assert_str_eq(buf_str(&joined), text);   /* nothing lost, words kept whole */
+	buf_release(&joined);
+	/* a word longer than the width is broken, not dropped */
+	l.n = 0;
+	view_wrap("Donaudampfschifffahrtsgesellschaftskapitän", 10, collect, &l);
+	ck_assert_int_eq(l.n, 5);
+	ck_assert_str_eq(l.v[4], "än");
+	/* new lines in the text start new lines */
+	l.n = 0;
+	view_wrap("one\ntwo", 40, collect, &l);
+	ck_assert_int_eq(l.n, 2);
+	ck_assert_str_eq(l.v[1], "two");
+}
+END_TEST
+
+/* A question screen with n choices, the highlight on choice hl. */
+static void make_screen(struct eng_screen *sc, struct eng_choice_view *ch, int n, const char *text)
+{
+	static char labels[64][64];
+	int i;
+
+	memset(sc, 0, sizeof *sc);
+	sc->kind = ENG_SCREEN_QUESTION;
+	sc->qid = "q3";
+	sc->qtype = FORM_Q_SINGLE;
+	sc->text = text;
+	sc->note = "Read out the scale.";
+	sc->value = "";
+	sc->position = 3;
+	sc->estimate = 10;
+	sc->nchoices = n;
+	sc->choices = ch;
+	for (i = 0; i < n; i++) {
+		snprintf(labels[i], sizeof labels[i], "choice number %d", i + 1);
+		ch[i].code = i + 1;
+		ch[i].label = labels[i];
+	}
+}
+
+static int find(const struct view *v, const char *s)
+{
+	int i;
+
+	for (i = 0; i < v->height; i++)
+		if (strstr(v->lines[i].text, s))
+			return i;
+	return -1;
+}
+
+START_TEST(test_interview_80x24)
+{
+	struct eng_screen sc;
+	struct eng_choice_view ch[6];
+	struct view_input in;
+	struct view_status st = { "K1", "anna", "q3", 0, 125, 3, 10, "de", 0, 7 };
+	struct view v;
+	int i, r;
+
+	make_screen(&sc, ch, 6, "All in all, how satisfied are you with the office? This question is long enough "
+	                        "that it must wrap over more than one line at eighty columns, and it must not be cut.");
+	memset(&in, 0, sizeof in);
+	in.highlight = 2;
+	view_init(&v, 80, 24);
+	view_interview(&v, &sc, &in, &st, "a message");
+	ck_assert_int_eq(v.lines[0].style, VIEW_BAR);
+	ck_assert_ptr_nonnull(strstr(v.lines[0].text, "K1"));
+	ck_assert_ptr_nonnull(strstr(v.lines[0].text, "02:05"));
+	ck_assert_ptr_nonnull(strstr(v.lines[0].text, "q3 Q 3 of ~10"));
+	ck_assert_ptr_nonnull(strstr(v.lines[0].text, "offline, 7 waiting"));
+	for (i = 0; i < v.height; i++)
+		ck_assert_int_le(view_width(v.lines[i].text, strlen(v.lines[i].text)), 80);
+	/* read-aloud text and instruction are styled apart */
+	r = find(&v, "All in all");
+	ck_assert_int_ge(r, 0);
+	ck_assert_int_eq(v.lines[r].style, VIEW_READ);
+	ck_assert_int_ge(find(&v, "must not be cut."), 0);
+	r = find(&v, "Read out the scale.");
+	ck_assert_int_eq(v.lines[r].style, VIEW_NOTE);
+	ck_assert_ptr_nonnull(strstr(v.lines[r].text, "\xC2\xBB"));
+	r = find(&v, "choice number 3");
+	ck_assert_int_eq(v.lines[r].style, VIEW_CURSOR);
+	ck_assert_int_ge(find(&v, "choice number 6"), 0);
+	ck_assert_int_ge(find(&v, "a message"), 0);
+	ck_assert_int_eq(v.lines[v.height - 1].style, VIEW_BAR);
+	ck_assert_int_ge(find(&v, "^D dk"), 0);
+	view_release(&v);
+}
+END_TEST
+
+START_TEST(test_long_list_scrolls_with_marker)
+{
+	struct eng_screen sc;
+	struct eng_choice_view ch[40];
+	struct view_input in;
+	struct view_status st = { "K1", "anna", "q3", 0, 5, 3, 10, "en", 0, 0 };
+	struct view v;
+	int r;
+
+	make_screen(&sc, ch, 40, "Which one?");
+	memset(&in, 0, sizeof in);
+	in.highlight = 0;
+	view_init(&v, 80, 24);
+	view_interview(&v, &sc, &in, &st, "");
+	ck_assert_int_ge(find(&v, "more lines"), 0);   /* clipped, and it says so */
+	ck_assert_int_lt(find(&v, "choice number 40"), 0);
+	view_release(&v);
+	/* the highlight far down stays visible, and what is above is marked */
+	in.highlight = 35;
+	view_init(&v, 80, 24);
+	view_interview(&v, &sc, &in, &st, "");
+	r = find(&v, "choice number 36");
+	ck_assert_int_ge(r, 0);
+	ck_assert_int_eq(v.lines[r].style, VIEW_CURSOR);
+	ck_assert_int_ge(find(&v, "above"), 0);
+	view_release(&v);
+	/* a tiny terminal does not break anything */
+	view_init(&v, 20, 6);
+	view_interview(&v, &sc, &in, &st, "a long message that is far wider than the screen");
+	ck_assert_int_le(view_width(v.lines[4].text, strlen(v.lines[4].text)), 20);
+	view_release(&v);
+}
+END_TEST
+
+START_TEST(test_check_and_end_screens)
+{
+	struct eng_screen sc;
+	struct eng_revisit rv[2] = { { "age", 0, "How old are you?" }, { "months", 0, "Months registered?" } };
+	struct view_status st = { "K1", "anna", NULL, 0, 5, 3, 10, "en", 0, 0 };
+	struct view v;
+
+	memset(&sc, 0, sizeof sc);
+	sc.kind = ENG_SCREEN_CHECK;
+	sc.hard = 1;
+	sc.message = "The household is smaller than the number of children.";
+	sc.nrevisit = 2;
+	sc.revisit = rv;
+	view_init(&v, 80, 24);
+	view_interview(&v, &sc, NULL, &st, "");
+	ck_assert_int_ge(find(&v, "CHECK: this must be corrected"), 0);
+	ck_assert_int_ge(find(&v, "1  age: How old are you?"), 0);
+	ck_assert_int_ge(find(&v, "2  months: Months registered?"), 0);
+	ck_assert_int_ge(find(&v, "1-9 correct that question"), 0);
+	view_release(&v);
+	memset(&sc, 0, sizeof sc);
+	sc.kind = ENG_SCREEN_END;
+	sc.outcome = "no_contact";
+	sc.end_text = "Thank you.";
+	view_init(&v, 80, 24);
+	view_interview(&v, &sc, NULL, &st, "");
+	ck_assert_int_ge(find(&v, "screened out"), 0);
+	ck_assert_int_ge(find(&v, "outcome: no_contact"), 0);
+	ck_assert_int_ge(find(&v, "Thank you."), 0);
+	view_release(&v);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("view");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_width);
+	tcase_add_test(tc, test_wrap);
+	tcase_add_test(tc, test_interview_80x24);
+	tcase_add_test(tc, test_long_list_scrolls_with_marker);
+	tcase_add_test(tc, test_check_and_end_screens);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
