@@ -64,6 +64,7 @@ static void make_screen(struct eng_screen *sc, struct eng_choice_view *ch, int n
 	int i;
 
 	memset(sc, 0, sizeof *sc);
+	memset(ch, 0, sizeof *ch * (size_t)n);
 	sc->kind = ENG_SCREEN_QUESTION;
 	sc->qid = "q3";
 	sc->qtype = FORM_Q_SINGLE;
