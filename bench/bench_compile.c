@@ -5,6 +5,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench.h"
+
 #include "cati/form.h"
 #include "genform.h"
 
@@ -14,12 +16,6 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
 }
 
 int main(void)
@@ -55,7 +51,7 @@ int main(void)
 	}
 	getrusage(RUSAGE_SELF, &ru);
 	rss_after = ru.ru_maxrss;
-	qsort(t, RUNS, sizeof t[0], cmp_double);
+	qsort(t, RUNS, sizeof t[0], bench_cmp_double);
 	printf("compile: %d questions, %zu KiB source: min %.2f ms, median %.2f ms, max %.2f ms (target < 20 ms)\n",
 	       nq, len / 1024, t[0], t[RUNS / 2], t[RUNS - 1]);
 	printf("compile: form memory %.1f MiB (arena), peak RSS growth %.1f MiB, peak RSS %.1f MiB "

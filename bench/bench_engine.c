@@ -5,23 +5,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
+
 #include "cati/engine.h"
 #include "cati/form.h"
 #include "genform.h"
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 /* A legal answer for the screen, typed. */
 static void typed_for(const struct eng_screen *sc, unsigned *s, char *out, size_t n)
@@ -77,21 +65,21 @@ int main(void)
 			if (sc->kind != ENG_SCREEN_QUESTION || n >= cap)
 				break;
 			typed_for(sc, &s, typed, sizeof typed);
-			t0 = now_us();
+			t0 = bench_now_us();
 			rc = eng_answer_text(e, typed);
-			t1 = now_us();
+			t1 = bench_now_us();
 			if (rc == ENG_CHECK)
 				eng_confirm(e);
 			else if (rc != ENG_OK)
 				continue;
 			sc = eng_screen(e);
-			t_screen[n] = now_us() - t1;
+			t_screen[n] = bench_now_us() - t1;
 			t_answer[n++] = t1 - t0;
 		}
 		eng_free(e);
 	}
-	qsort(t_answer, (size_t)n, sizeof(double), cmp_double);
-	qsort(t_screen, (size_t)n, sizeof(double), cmp_double);
+	qsort(t_answer, (size_t)n, sizeof(double), bench_cmp_double);
+	qsort(t_screen, (size_t)n, sizeof(double), bench_cmp_double);
 	k = (int)(n * 0.99);
 	printf("engine: %d steps on a %d-question form: answer + route median %.1f us, p99 %.1f us, "
 	       "max %.1f us (target p99 < 50 us)\n",

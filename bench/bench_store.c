@@ -5,32 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "bench.h"
 #include <unistd.h>
 
 #include "cati/session.h"
 #include "cati/store.h"
 #include "genform.h"
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static void stats(double *v, int n, double *med, double *p99)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	*med = v[n / 2];
-	*p99 = v[(int)(n * 0.99)];
-}
 
 int main(void)
 {
@@ -77,12 +58,12 @@ int main(void)
 		fprintf(o, "C%06d,+43 1 %07d,Person %d,%d\n", i, 1000000 + i, i, 1 + i % 9);
 	fclose(o);
 	buf_init(&problems);
-	t0 = now_us();
+	t0 = bench_now_us();
 	if (store_sample_import(st, csv, f, &problems, &n, &e) != STORE_OK) {
 		fprintf(stderr, "bench_store: import failed: %s %s\n", buf_str(&problems), e.msg);
 		return 1;
 	}
-	printf("store: import of %ld cases: %.2f s\n", n, (now_us() - t0) / 1e6);
+	printf("store: import of %ld cases: %.2f s\n", n, (bench_now_us() - t0) / 1e6);
 	buf_release(&problems);
 
 	s = session_open(st, "C000001", "bench", NULL, &resumed, &e);
@@ -100,7 +81,7 @@ int main(void)
 			snprintf(typed, sizeof typed, "%d", 10 + i % 50);
 		else
 			snprintf(typed, sizeof typed, "answer %d", i);
-		t0 = now_us();
+		t0 = bench_now_us();
 		session_begin(s, &e);
 		if (eng_answer_text(session_engine(s), typed) == ENG_CHECK)
 			eng_confirm(session_engine(s));
@@ -108,7 +89,7 @@ int main(void)
 			fprintf(stderr, "bench_store: commit failed: %s\n", e.msg);
 			return 1;
 		}
-		t_sess[k++] = now_us() - t0;
+		t_sess[k++] = bench_now_us() - t0;
 	}
 	session_close(s);
 	store_close(st);
@@ -122,19 +103,19 @@ int main(void)
 		sqlite3_stmt *ins;
 		sqlite3_prepare_v2(db, "INSERT INTO t VALUES (?, 'q', 'answer')", -1, &ins, NULL);
 		for (i = 0; i < k; i++) {
-			t0 = now_us();
+			t0 = bench_now_us();
 			sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 			sqlite3_bind_int(ins, 1, i);
 			sqlite3_step(ins);
 			sqlite3_reset(ins);
 			sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-			t_bare[i] = now_us() - t0;
+			t_bare[i] = bench_now_us() - t0;
 		}
 		sqlite3_finalize(ins);
 	}
 	sqlite3_close(db);
-	stats(t_sess, k, &ms, &ps);
-	stats(t_bare, k, &mb, &pb);
+	bench_stats(t_sess, k, &ms, &ps);
+	bench_stats(t_bare, k, &mb, &pb);
 	printf("store: answer commit (WAL, synchronous=FULL), %d answers: median %.0f us, p99 %.0f us\n", k, ms, ps);
 	printf("store: bare sqlite3 insert+commit, same mode:          median %.0f us, p99 %.0f us\n", mb, pb);
 	printf("store: ratio cati / bare: median %.2f, p99 %.2f\n", ms / mb, ps / pb);

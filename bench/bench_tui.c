@@ -8,32 +8,20 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
+
+#include "bench.h"
 #include <unistd.h>
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 /* Read until the output has been quiet for quiet_us; returns the time of the last byte. */
 static double drain(int fd, double quiet_us, double give_up_us, char *tail, size_t tn)
 {
 	char buf[65536];
-	double start = now_us(), last = 0;
+	double start = bench_now_us(), last = 0;
 	struct pollfd p = { fd, POLLIN, 0 };
 	ssize_t n;
 
 	for (;;) {
-		double t = now_us();
+		double t = bench_now_us();
 		int wait_ms = last ? 1 : 50;
 		if (last && t - last >= quiet_us)
 			return last;
@@ -43,7 +31,7 @@ static double drain(int fd, double quiet_us, double give_up_us, char *tail, size
 			n = read(fd, buf, sizeof buf);
 			if (n <= 0)
 				return last ? last : -1;
-			last = now_us();
+			last = bench_now_us();
 			if (tail) {
 				size_t k = (size_t)n < tn - 1 ? (size_t)n : tn - 1;
 				memcpy(tail, buf + n - k, k);
@@ -100,7 +88,7 @@ int main(int argc, char **argv)
 		return 1;
 	drain(fd, 100000, 3e6, NULL, 0);
 	for (i = 0; i < N - 1; i++) {
-		t0 = now_us();
+		t0 = bench_now_us();
 		if (write(fd, "3", 1) < 0)
 			break;
 		done = drain(fd, 3000, 2e6, NULL, 0);
@@ -117,7 +105,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_tui: only %d screens measured\n", k);
 		return 1;
 	}
-	qsort(t, (size_t)k, sizeof t[0], cmp_double);
+	qsort(t, (size_t)k, sizeof t[0], bench_cmp_double);
 	printf("tui: keystroke to next screen drawn (answer committed, 80x24 pty), %d keys: median %.2f ms, "
 	       "p99 %.2f ms, max %.2f ms (target p99 < 5 ms)\n",
 	       k, t[k / 2] / 1000, t[(int)(k * 0.99)] / 1000, t[k - 1] / 1000);

@@ -18,6 +18,10 @@ int cmd_interview(int argc, char **argv);
 int cmd_tui(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 
+struct form;
+/* Compile a form file, printing every error to stderr; *io set when it could not be read. */
+struct form *cli_load_form(const char *path, int *io);
+
 struct store;
 /* Open the database named by --db (removed from argv), $CATI_DB or the default place. */
 struct store *cli_open_store(int *argc, char **argv);

@@ -6,7 +6,7 @@
 #include "cli.h"
 
 /* Compile one file, printing its errors to stderr. *io is set on I/O failure. */
-static struct form *load(const char *path, int *io)
+struct form *cli_load_form(const char *path, int *io)
 {
 	struct form_diags d;
 	struct err e;
@@ -50,7 +50,7 @@ int cmd_check(int argc, char **argv)
 		if (argv[i][0] == '-' && argv[i][1])
 			continue;
 		files++;
-		f = load(argv[i], &io);
+		f = cli_load_form(argv[i], &io);
 		if (io)
 			broken = 1;
 		else if (!f)
@@ -89,7 +89,7 @@ int cmd_show(int argc, char **argv)
 		fprintf(stderr, "usage: cati show FORM [--lang L]\n");
 		return EXIT_USAGE;
 	}
-	f = load(path, &io);
+	f = cli_load_form(path, &io);
 	if (!f)
 		return io ? EXIT_USAGE : EXIT_FAIL;
 	if (lang) {

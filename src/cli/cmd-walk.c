@@ -12,24 +12,9 @@
 /* Load a form for a tool; prints errors. */
 static struct form *tool_load(const char *path)
 {
-	struct form_diags d;
-	struct err e;
-	struct form *f;
-	struct buf out;
+	int io;
 
-	form_diags_init(&d);
-	err_init(&e);
-	f = form_load(path, &d, &e);
-	if (e.set)
-		fprintf(stderr, "cati: %s\n", e.msg);
-	if (d.n) {
-		buf_init(&out);
-		form_diags_format(&d, path, &out);
-		fputs(buf_str(&out), stderr);
-		buf_release(&out);
-	}
-	form_diags_release(&d);
-	return f;
+	return cli_load_form(path, &io);
 }
 
 /* "name=value" into its two halves (name is copied into out, at most n bytes). */
