@@ -15,7 +15,7 @@
 #include "cati/form.h"
 #include "cati/util.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 

@@ -77,7 +77,7 @@ static enum store_rc insert_synced(struct store *st, const char *kind, const cha
                                    struct err *e)
 {
 	sqlite3_stmt *s = store_prepare(st, sql, e);
-	char uuid[37], now[32], ou[37];
+	char uuid[37], now[32];
 	int rc, i;
 
 	if (!s)
@@ -97,17 +97,7 @@ static enum store_rc insert_synced(struct store *st, const char *kind, const cha
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, rc, "save", e);
-	s = store_prepare(st, "INSERT INTO outbox(uuid, kind, ref, created_at) VALUES (?,?,?,?)", e);
-	if (!s)
-		return st->last_rc;
-	store_uuid(ou);
-	sqlite3_bind_text(s, 1, ou, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, sqlite3_last_insert_rowid(st->db));
-	sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "queue a record for sync", e);
+	return store_outbox_add(st, kind, sqlite3_last_insert_rowid(st->db), e);
 }
 
 enum store_rc store_attempt_add(struct store *st, int64_t case_id, const char *who,

@@ -13,11 +13,14 @@ struct store {
 	void *clock_ctx;
 	int in_tx;
 	enum store_rc last_rc;    /* the code store_fail() last mapped */
-	sqlite3_stmt *ins_event, *ups_answer, *ins_history, *ins_outbox, *touch_iv, *next_seq;
+	sqlite3_stmt *ins_event, *ups_answer, *ins_history, *touch_iv, *next_seq;
+	sqlite3_stmt *outbox_stmt[8];  /* one per record kind */
 };
 
 /* Map an SQLite result to a domain code and a message about doing `what`. */
 enum store_rc store_fail(struct store *st, int rc, const char *what, struct err *e);
+/* Queue row ref of a kind (event, interview, attempt, appointment, note) for sync. */
+enum store_rc store_outbox_add(struct store *st, const char *kind, int64_t ref, struct err *e);
 /* Prepare (or fetch the cached) statement. */
 sqlite3_stmt *store_prepare(struct store *st, const char *sql, struct err *e);
 /* Now, as an ISO 8601 UTC text with milliseconds. */

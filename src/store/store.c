@@ -70,6 +70,10 @@ static const char *const migrations[] = {
 	" case_id INTEGER NOT NULL REFERENCES cases(id), interviewer TEXT NOT NULL,"
 	" at TEXT NOT NULL, text TEXT NOT NULL);"
 	"ALTER TABLE interviews ADD COLUMN suspend_reason TEXT;",
+
+	/* 2 -> 3: each record to sync keeps the JSON it will be sent as, taken when it was queued,
+	   so a batch sent again is byte for byte the same */
+	"ALTER TABLE outbox ADD COLUMN payload TEXT;",
 };
 
 void store_default_path(struct buf *out)
@@ -379,9 +383,13 @@ void store_close(struct store *st)
 	sqlite3_finalize(st->ins_event);
 	sqlite3_finalize(st->ups_answer);
 	sqlite3_finalize(st->ins_history);
-	sqlite3_finalize(st->ins_outbox);
 	sqlite3_finalize(st->touch_iv);
 	sqlite3_finalize(st->next_seq);
+	{
+		size_t k;
+		for (k = 0; k < sizeof st->outbox_stmt / sizeof st->outbox_stmt[0]; k++)
+			sqlite3_finalize(st->outbox_stmt[k]);
+	}
 	if (st->db)
 		sqlite3_close_v2(st->db);
 	free(st->path);
@@ -555,23 +563,63 @@ void store_interview_release(struct store_interview *iv)
 	memset(iv, 0, sizeof *iv);
 }
 
-/* Add an outbox row for a record. */
-static enum store_rc outbox_add(struct store *st, const char *kind, int64_t ref, struct err *e)
+/* The JSON a record is synced as, per kind, built from its row (?1 is the row id). */
+static const struct {
+	const char *kind, *sql;
+} payloads[] = {
+	{ "event", "SELECT json_object('interview', i.uuid, 'case', c.case_key, 'who', i.interviewer,"
+	           " 'seq', e.seq, 'type', e.type, 't_us', e.t_us, 'at', e.at, 'qid', e.qid, 'iter', e.iter,"
+	           " 'state', e.state, 'value', e.value, 'changed', e.changed, 'old_state', e.old_state,"
+	           " 'old_value', e.old_value, 'check', e.check_node, 'hard', e.hard, 'lang', e.lang,"
+	           " 'outcome', e.outcome)"
+	           " FROM events e JOIN interviews i ON i.id = e.interview JOIN cases c ON c.id = i.case_id"
+	           " WHERE e.id = ?1" },
+	{ "interview", "SELECT json_object('interview', i.uuid, 'case', c.case_key, 'form', f.hash,"
+	               " 'form_id', f.form_id, 'version', f.version, 'interviewer', i.interviewer,"
+	               " 'lang', i.lang, 'status', i.status, 'outcome', i.outcome, 'started_at', i.started_at,"
+	               " 'ended_at', i.ended_at, 'updated_at', i.updated_at, 'suspend_reason', i.suspend_reason)"
+	               " FROM interviews i JOIN cases c ON c.id = i.case_id JOIN forms f ON f.id = i.form"
+	               " WHERE i.id = ?1" },
+	{ "attempt", "SELECT json_object('uuid', a.uuid, 'case', c.case_key, 'interviewer', a.interviewer,"
+	             " 'at', a.at, 'phone', a.phone, 'outcome', a.outcome, 'disposition', a.disposition)"
+	             " FROM call_attempts a JOIN cases c ON c.id = a.case_id WHERE a.id = ?1" },
+	{ "appointment", "SELECT json_object('uuid', p.uuid, 'case', c.case_key, 'at', p.at, 'hard', p.hard,"
+	                 " 'with', p.with_whom, 'interviewer', p.interviewer, 'created_by', p.created_by,"
+	                 " 'created_at', p.created_at)"
+	                 " FROM appointments p JOIN cases c ON c.id = p.case_id WHERE p.id = ?1" },
+	{ "note", "SELECT json_object('uuid', n.uuid, 'case', c.case_key, 'interviewer', n.interviewer,"
+	          " 'at', n.at, 'text', n.text) FROM notes n JOIN cases c ON c.id = n.case_id WHERE n.id = ?1" },
+};
+
+enum store_rc store_outbox_add(struct store *st, const char *kind, int64_t ref, struct err *e)
 {
-	char uuid[37], now[32];
+	char uuid[37], now[32], sql[2048];
+	sqlite3_stmt *s;
+	size_t k;
 	int rc;
 
-	if (!st->ins_outbox &&
-	    !(st->ins_outbox = store_prepare(st, "INSERT INTO outbox(uuid, kind, ref, created_at) VALUES (?,?,?,?)", e)))
+	for (k = 0; k < sizeof payloads / sizeof payloads[0]; k++)
+		if (!strcmp(payloads[k].kind, kind))
+			break;
+	if (k == sizeof payloads / sizeof payloads[0]) {
+		err_set(e, "cannot queue a record of unknown kind '%s'", kind);
 		return STORE_ERROR;
+	}
+	if (!st->outbox_stmt[k]) {
+		snprintf(sql, sizeof sql, "INSERT INTO outbox(uuid, kind, ref, created_at, payload) VALUES (?2, ?3, ?1, ?4, (%s))",
+		         payloads[k].sql);
+		if (!(st->outbox_stmt[k] = store_prepare(st, sql, e)))
+			return st->last_rc;
+	}
+	s = st->outbox_stmt[k];
 	store_uuid(uuid);
 	store_now(st, now);
-	sqlite3_bind_text(st->ins_outbox, 1, uuid, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st->ins_outbox, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st->ins_outbox, 3, ref);
-	sqlite3_bind_text(st->ins_outbox, 4, now, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st->ins_outbox);
-	sqlite3_reset(st->ins_outbox);
+	sqlite3_bind_int64(s, 1, ref);
+	sqlite3_bind_text(s, 2, uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "queue a record for sync", e);
 }
 
@@ -610,7 +658,7 @@ enum store_rc store_interview_create(struct store *st, int64_t case_id, int64_t 
 	if (exec(st, "UPDATE cases SET status = 'active' WHERE id = (SELECT case_id FROM interviews WHERE id = last_insert_rowid())",
 	         "mark the case", e) != STORE_OK)
 		return STORE_ERROR;
-	return outbox_add(st, "interview", iv->id, e);
+	return store_outbox_add(st, "interview", iv->id, e);
 }
 
 #define IV_COLUMNS "i.id, i.uuid, i.case_id, i.form, i.interviewer, i.lang, i.status, c.case_key"
@@ -720,7 +768,7 @@ enum store_rc store_event(struct store *st, int64_t interview, const char *who,
 	sqlite3_reset(st->ins_event);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, rc, "save the event", e);
-	if (outbox_add(st, "event", sqlite3_last_insert_rowid(st->db), e) != STORE_OK)
+	if (store_outbox_add(st, "event", sqlite3_last_insert_rowid(st->db), e) != STORE_OK)
 		return STORE_ERROR;
 
 	if (ev->type == ENG_EV_ANSWER && ev->qid && !ev->info) {
@@ -827,7 +875,7 @@ enum store_rc store_interview_status(struct store *st, int64_t interview, const 
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, rc, "save the case's status", e);
-	return outbox_add(st, "interview", interview, e);
+	return store_outbox_add(st, "interview", interview, e);
 }
 
 enum store_rc store_events_replay(struct store *st, int64_t interview,

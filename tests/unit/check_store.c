@@ -115,7 +115,7 @@ START_TEST(test_migration_keeps_data)
 	raw_exec(path, "INSERT INTO cases(case_key, study, phone, fields, seed, imported_at)"
 	               " VALUES ('K1', 's', '+431234567', '{}', 1, 'now')");
 	st = open_ok(path);
-	ck_assert_int_eq(store_schema_version(st), 2);
+	ck_assert_int_eq(store_schema_version(st), STORE_SCHEMA_VERSION);
 	store_close(st);
 	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM cases WHERE case_key = 'K1'"), 1);
 	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'notes'"), 1);

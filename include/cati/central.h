@@ -1,0 +1,65 @@
+/*
+ * central.h: the central store's records (cati-store): users and tokens, forms, cases and
+ * their assignment, and every record the workstations push, kept exactly once by its UUID.
+ * SQLite today; the functions here are the storage interface a PostgreSQL backend implements.
+ */
+#ifndef CATI_CENTRAL_H
+#define CATI_CENTRAL_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "cati/util.h"
+
+struct central;
+
+enum central_role { CENTRAL_INTERVIEWER, CENTRAL_SUPERVISOR, CENTRAL_ADMIN };
+
+struct central *central_open(const char *path, struct err *e);
+void central_close(struct central *c);
+
+/* Users: add (role "admin", "supervisor", "interviewer"), change password, disable. */
+int central_user_add(struct central *c, const char *name, const char *role, const char *password,
+                     struct err *e);
+int central_user_passwd(struct central *c, const char *name, const char *password, struct err *e);
+int central_user_disable(struct central *c, const char *name, struct err *e);
+
+/*
+ * Log in: on success a fresh bearer token (64 hex characters) valid for ttl_s seconds.
+ * Returns 0, -1 for wrong credentials (e says so), -2 when too many recent failures (rate limited).
+ */
+int central_login(struct central *c, const char *name, const char *password, int ttl_s,
+                  char token[65], enum central_role *role, struct err *e);
+/* The user of a valid, unexpired token: 0, or -1. */
+int central_auth(struct central *c, const char *token, char user[65], enum central_role *role);
+
+/* Keep a form's source (already compiled and checked by the caller); *hash is its id. */
+int central_form_put(struct central *c, const char *form_id, const char *version,
+                     const char *source, char hash[65], struct err *e);
+
+/*
+ * Add cases for study form_id from a JSON array of objects {id, phone, name, tz, fields{},
+ * interviewer}; all or nothing. Existing ids are reassigned to the given interviewer.
+ */
+int central_cases_put(struct central *c, const char *form_id, json_t *cases, struct err *e);
+
+/*
+ * Store a batch of records pushed by user: a JSON array of {uuid, kind, data}. For each record
+ * the result array gets {uuid, status}: 200 stored (or already stored with the same content),
+ * 409 the same uuid with other content (kept aside, nothing overwritten), 403 a case that is not
+ * the user's, 422 a malformed record. The batch is one transaction.
+ */
+int central_push(struct central *c, const char *user, enum central_role role, json_t *records,
+                 json_t *result, struct err *e);
+
+/*
+ * What changed for user after cursor: {cursor, forms: [{hash, form_id, version, source}],
+ * cases: [{id, study, phone, name, tz, fields, interviewer}]}. Interviewers see their own cases.
+ */
+int central_pull(struct central *c, const char *user, enum central_role role, int64_t cursor,
+                 json_t **out, struct err *e);
+
+/* Counts for reports and tests: records by kind, conflicts, duplicates. */
+int central_count(struct central *c, const char *what, int64_t *n);
+
+#endif

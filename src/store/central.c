@@ -1,0 +1,595 @@
+/* central.c: the central store's SQLite backend: users, tokens, forms, cases, pushed records. */
+#include "cati/central.h"
+
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_FAILURES 5        /* failed logins per user ... */
+#define FAILURE_WINDOW 60     /* ... within this many seconds lock the login */
+
+struct central {
+	sqlite3 *db;
+	char *path;
+};
+
+static const char *const schema =
+	"CREATE TABLE IF NOT EXISTS users(name TEXT PRIMARY KEY, role TEXT NOT NULL,"
+	" hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS tokens(hash TEXT PRIMARY KEY, user TEXT NOT NULL REFERENCES users(name),"
+	" expires INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS login_failures(user TEXT NOT NULL, at INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS counter(id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);"
+	"INSERT OR IGNORE INTO counter VALUES (1, 0);"
+	"CREATE TABLE IF NOT EXISTS forms(hash TEXT PRIMARY KEY, form_id TEXT NOT NULL, version TEXT NOT NULL,"
+	" source TEXT NOT NULL, seq INTEGER NOT NULL, published_at INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS cases(case_key TEXT PRIMARY KEY, study TEXT NOT NULL, phone TEXT NOT NULL,"
+	" name TEXT, tz TEXT, fields TEXT NOT NULL, interviewer TEXT, seq INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS cases_seq ON cases(seq);"
+	"CREATE TABLE IF NOT EXISTS records(uuid TEXT PRIMARY KEY, kind TEXT NOT NULL, owner TEXT NOT NULL,"
+	" case_key TEXT NOT NULL, content_hash TEXT NOT NULL, data TEXT NOT NULL,"
+	" received_at INTEGER NOT NULL, duplicate INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX IF NOT EXISTS records_case ON records(case_key, kind);"
+	"CREATE TABLE IF NOT EXISTS conflicts(id INTEGER PRIMARY KEY, uuid TEXT NOT NULL, owner TEXT NOT NULL,"
+	" data TEXT NOT NULL, received_at INTEGER NOT NULL);";
+
+static int fail_db(struct central *c, const char *what, struct err *e)
+{
+	err_set(e, "cannot %s in '%s': %s", what, c->path, sqlite3_errmsg(c->db));
+	return -1;
+}
+
+struct central *central_open(const char *path, struct err *e)
+{
+	struct central *c = xcalloc(1, sizeof *c);
+
+	if (sodium_init() < 0) {
+		err_set(e, "cannot initialise libsodium");
+		free(c);
+		return NULL;
+	}
+	c->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
+	    sqlite3_exec(c->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+	                 NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(c->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+		fail_db(c, "open the store", e);
+		central_close(c);
+		return NULL;
+	}
+	sqlite3_busy_timeout(c->db, 5000);
+	return c;
+}
+
+void central_close(struct central *c)
+{
+	if (!c)
+		return;
+	sqlite3_close_v2(c->db);
+	free(c->path);
+	free(c);
+}
+
+static const char *role_name(enum central_role r)
+{
+	return r == CENTRAL_ADMIN ? "admin" : r == CENTRAL_SUPERVISOR ? "supervisor" : "interviewer";
+}
+
+static int role_of(const char *s, enum central_role *r)
+{
+	if (!strcmp(s, "admin"))
+		*r = CENTRAL_ADMIN;
+	else if (!strcmp(s, "supervisor"))
+		*r = CENTRAL_SUPERVISOR;
+	else if (!strcmp(s, "interviewer"))
+		*r = CENTRAL_INTERVIEWER;
+	else
+		return -1;
+	return 0;
+}
+
+/* Run one statement with text parameters; returns sqlite's step result. */
+static int run(struct central *c, const char *sql, int n, const char *const *args)
+{
+	sqlite3_stmt *s;
+	int rc, i;
+
+	if (sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return SQLITE_ERROR;
+	for (i = 0; i < n; i++)
+		if (args[i])
+			sqlite3_bind_text(s, i + 1, args[i], -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int central_user_add(struct central *c, const char *name, const char *role, const char *password,
+                     struct err *e)
+{
+	char hash[crypto_pwhash_STRBYTES], now[32];
+	enum central_role r;
+	const char *args[4];
+
+	if (role_of(role, &r) < 0) {
+		err_set(e, "unknown role '%s' (admin, supervisor or interviewer)", role);
+		return -1;
+	}
+	if (!*name || strlen(name) > 64) {
+		err_set(e, "a user name has 1 to 64 characters");
+		return -1;
+	}
+	if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+		err_set(e, "cannot hash the password");
+		return -1;
+	}
+	snprintf(now, sizeof now, "%lld", (long long)time(NULL));
+	args[0] = name;
+	args[1] = role_name(r);
+	args[2] = hash;
+	args[3] = now;
+	if (run(c, "INSERT INTO users(name, role, hash, created_at) VALUES (?, ?, ?, ?)", 4, args) != SQLITE_DONE) {
+		if (sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_PRIMARYKEY)
+			err_set(e, "user '%s' already exists", name);
+		else
+			fail_db(c, "add the user", e);
+		return -1;
+	}
+	return 0;
+}
+
+int central_user_passwd(struct central *c, const char *name, const char *password, struct err *e)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	const char *args[2];
+
+	if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+		err_set(e, "cannot hash the password");
+		return -1;
+	}
+	args[0] = hash;
+	args[1] = name;
+	if (run(c, "UPDATE users SET hash = ? WHERE name = ?", 2, args) != SQLITE_DONE)
+		return fail_db(c, "change the password", e);
+	if (!sqlite3_changes(c->db)) {
+		err_set(e, "no user '%s'", name);
+		return -1;
+	}
+	/* a changed password ends the sessions that used the old one */
+	run(c, "DELETE FROM tokens WHERE user = ?", 1, &args[1]);
+	return 0;
+}
+
+int central_user_disable(struct central *c, const char *name, struct err *e)
+{
+	if (run(c, "UPDATE users SET disabled = 1 WHERE name = ?", 1, &name) != SQLITE_DONE)
+		return fail_db(c, "disable the user", e);
+	if (!sqlite3_changes(c->db)) {
+		err_set(e, "no user '%s'", name);
+		return -1;
+	}
+	run(c, "DELETE FROM tokens WHERE user = ?", 1, &name);
+	return 0;
+}
+
+/* The hash under which a token is kept: the token itself is never stored. */
+static void token_hash(const char *token, char out[65])
+{
+	unsigned char h[32];
+
+	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+int central_login(struct central *c, const char *name, const char *password, int ttl_s,
+                  char token[65], enum central_role *role, struct err *e)
+{
+	sqlite3_stmt *s;
+	char hash[crypto_pwhash_STRBYTES] = "", rolebuf[16] = "", th[65], exp[32], now[32];
+	unsigned char raw[32];
+	const char *args[3];
+	long long failures = 0;
+	int disabled = 1, found = 0;
+
+	snprintf(now, sizeof now, "%lld", (long long)time(NULL));
+	if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM login_failures WHERE user = ? AND at > ?", -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)time(NULL) - FAILURE_WINDOW);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			failures = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
+	if (failures >= MAX_FAILURES) {
+		err_set(e, "too many failed logins for '%s': wait a minute", name);
+		return -2;
+	}
+	if (sqlite3_prepare_v2(c->db, "SELECT hash, role, disabled FROM users WHERE name = ?", -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			found = 1;
+			snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(s, 0));
+			snprintf(rolebuf, sizeof rolebuf, "%s", (const char *)sqlite3_column_text(s, 1));
+			disabled = sqlite3_column_int(s, 2);
+		}
+		sqlite3_finalize(s);
+	}
+	if (!found || disabled || crypto_pwhash_str_verify(hash, password, strlen(password)) != 0) {
+		args[0] = name;
+		args[1] = now;
+		run(c, "INSERT INTO login_failures(user, at) VALUES (?, ?)", 2, args);
+		err_set(e, "wrong user name or password");
+		return -1;
+	}
+	role_of(rolebuf, role);
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(token, 65, raw, sizeof raw);
+	token_hash(token, th);
+	snprintf(exp, sizeof exp, "%lld", (long long)time(NULL) + ttl_s);
+	args[0] = th;
+	args[1] = name;
+	args[2] = exp;
+	if (run(c, "INSERT INTO tokens(hash, user, expires) VALUES (?, ?, ?)", 3, args) != SQLITE_DONE)
+		return fail_db(c, "log in", e);
+	run(c, "DELETE FROM login_failures WHERE user = ?", 1, &name);
+	return 0;
+}
+
+int central_auth(struct central *c, const char *token, char user[65], enum central_role *role)
+{
+	sqlite3_stmt *s;
+	char th[65];
+	int ok = -1;
+
+	if (!token || strlen(token) != 64)
+		return -1;
+	token_hash(token, th);
+	if (sqlite3_prepare_v2(c->db, "SELECT u.name, u.role FROM tokens t JOIN users u ON u.name = t.user"
+	                              " WHERE t.hash = ? AND t.expires > ? AND u.disabled = 0", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(s, 1, th, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)time(NULL));
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		snprintf(user, 65, "%s", (const char *)sqlite3_column_text(s, 0));
+		ok = role_of((const char *)sqlite3_column_text(s, 1), role);
+	}
+	sqlite3_finalize(s);
+	return ok;
+}
+
+/* The next change number, for pull cursors. */
+static int64_t next_seq(struct central *c)
+{
+	sqlite3_stmt *s;
+	int64_t v = -1;
+
+	if (sqlite3_prepare_v2(c->db, "UPDATE counter SET seq = seq + 1 WHERE id = 1 RETURNING seq", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+int central_form_put(struct central *c, const char *form_id, const char *version,
+                     const char *source, char hash[65], struct err *e)
+{
+	unsigned char h[32];
+	sqlite3_stmt *s;
+	int rc;
+
+	crypto_generichash(h, sizeof h, (const unsigned char *)source, strlen(source), NULL, 0);
+	sodium_bin2hex(hash, 65, h, sizeof h);
+	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return fail_db(c, "publish the form", e);
+	if (sqlite3_prepare_v2(c->db, "INSERT OR IGNORE INTO forms(hash, form_id, version, source, seq, published_at)"
+	                              " VALUES (?, ?, ?, ?, ?, ?)", -1, &s, NULL) != SQLITE_OK) {
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return fail_db(c, "publish the form", e);
+	}
+	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, form_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, next_seq(c));
+	sqlite3_bind_int64(s, 6, (sqlite3_int64)time(NULL));
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE || sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		fail_db(c, "publish the form", e);
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+int central_cases_put(struct central *c, const char *form_id, json_t *cases, struct err *e)
+{
+	sqlite3_stmt *s = NULL;
+	size_t i;
+	json_t *cs;
+	int rc = -1;
+
+	if (!json_is_array(cases)) {
+		err_set(e, "'cases' must be an array");
+		return -1;
+	}
+	json_array_foreach(cases, i, cs) {
+		if (!json_is_object(cs) || !jstr(cs, "id") || !*jstr(cs, "id") || !jstr(cs, "phone")) {
+			err_set(e, "case %zu: needs an 'id' and a 'phone' (strings)", i + 1);
+			return -1;
+		}
+		if (json_object_get(cs, "fields") && !json_is_object(json_object_get(cs, "fields"))) {
+			err_set(e, "case %zu: 'fields' must be an object", i + 1);
+			return -1;
+		}
+	}
+	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return fail_db(c, "add the cases", e);
+	if (sqlite3_prepare_v2(c->db, "INSERT INTO cases(case_key, study, phone, name, tz, fields, interviewer, seq)"
+	                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(case_key) DO UPDATE SET"
+	                              " interviewer = excluded.interviewer, seq = excluded.seq", -1, &s, NULL) != SQLITE_OK)
+		goto out;
+	json_array_foreach(cases, i, cs) {
+		json_t *fields = json_object_get(cs, "fields");
+		char *fj = json_dumps(fields ? fields : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+
+		sqlite3_bind_text(s, 1, jstr(cs, "id"), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 2, form_id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 3, jstr(cs, "phone"), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 4, jstr(cs, "name"), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 5, jstr(cs, "tz"), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 6, fj, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 7, jstr(cs, "interviewer"), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 8, next_seq(c));
+		free(fj);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			goto out;
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+	}
+	if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		rc = 0;
+out:
+	if (rc < 0) {
+		fail_db(c, "add the cases", e);
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static const char *const kinds[] = { "event", "interview", "attempt", "appointment", "note" };
+
+/* May user push records about this case? */
+static int owns_case(struct central *c, const char *user, enum central_role role, const char *key)
+{
+	sqlite3_stmt *s;
+	int ok = 0;
+
+	if (role != CENTRAL_INTERVIEWER)
+		return 1;
+	if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM cases WHERE case_key = ? AND interviewer = ?", -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, user, -1, SQLITE_STATIC);
+	ok = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return ok;
+}
+
+static void status(json_t *result, const char *uuid, int code, const char *why)
+{
+	json_t *r = json_object();
+
+	json_object_set_new(r, "uuid", json_string(uuid ? uuid : ""));
+	json_object_set_new(r, "status", json_integer(code));
+	if (why)
+		json_object_set_new(r, "error", json_string(why));
+	json_array_append_new(result, r);
+}
+
+int central_push(struct central *c, const char *user, enum central_role role, json_t *records,
+                 json_t *result, struct err *e)
+{
+	sqlite3_stmt *find = NULL, *ins = NULL, *conflict = NULL, *dup = NULL;
+	size_t i, k;
+	json_t *r;
+	int rc = -1;
+
+	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return fail_db(c, "store the records", e);
+	if (sqlite3_prepare_v2(c->db, "SELECT content_hash FROM records WHERE uuid = ?", -1, &find, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(c->db, "INSERT INTO records(uuid, kind, owner, case_key, content_hash, data, received_at, duplicate)"
+	                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", -1, &ins, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(c->db, "INSERT INTO conflicts(uuid, owner, data, received_at) VALUES (?, ?, ?, ?)", -1,
+	                       &conflict, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(c->db, "SELECT 1 FROM records WHERE kind = 'interview' AND case_key = ?"
+	                              " AND json_extract(data, '$.status') = 'complete'"
+	                              " AND json_extract(data, '$.interview') <> ? LIMIT 1", -1, &dup, NULL) != SQLITE_OK)
+		goto out;
+	json_array_foreach(records, i, r) {
+		const char *uuid = jstr(r, "uuid"), *kind = jstr(r, "kind"), *key;
+		json_t *data = json_object_get(r, "data");
+		unsigned char h[32];
+		char hex[65], *dump, *hashed;
+		int duplicate = 0;
+
+		if (!json_is_object(r) || !uuid || strlen(uuid) != 36 || !kind || !json_is_object(data)) {
+			status(result, uuid, 422, "a record needs a 36-character 'uuid', a 'kind' and a 'data' object");
+			continue;
+		}
+		for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+			if (!strcmp(kind, kinds[k]))
+				break;
+		if (k == sizeof kinds / sizeof kinds[0]) {
+			status(result, uuid, 422, "unknown kind of record");
+			continue;
+		}
+		key = jstr(data, "case");
+		if (!key) {
+			status(result, uuid, 422, "the record's data has no 'case'");
+			continue;
+		}
+		if (!owns_case(c, user, role, key)) {
+			status(result, uuid, 403, "this case is not assigned to you");
+			continue;
+		}
+		dump = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+		hashed = xmalloc(strlen(dump) + strlen(kind) + 2);
+		snprintf(hashed, strlen(dump) + strlen(kind) + 2, "%s\n%s", kind, dump);
+		crypto_generichash(h, sizeof h, (const unsigned char *)hashed, strlen(hashed), NULL, 0);
+		sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+		free(hashed);
+		sqlite3_bind_text(find, 1, uuid, -1, SQLITE_STATIC);
+		if (sqlite3_step(find) == SQLITE_ROW) {
+			int same = !strcmp((const char *)sqlite3_column_text(find, 0), hex);
+			sqlite3_reset(find);
+			if (same) {
+				status(result, uuid, 200, NULL);
+			} else {
+				sqlite3_bind_text(conflict, 1, uuid, -1, SQLITE_STATIC);
+				sqlite3_bind_text(conflict, 2, user, -1, SQLITE_STATIC);
+				sqlite3_bind_text(conflict, 3, dump, -1, SQLITE_STATIC);
+				sqlite3_bind_int64(conflict, 4, (sqlite3_int64)time(NULL));
+				if (sqlite3_step(conflict) != SQLITE_DONE) {
+					free(dump);
+					goto out;
+				}
+				sqlite3_reset(conflict);
+				status(result, uuid, 409, "a record with this uuid and other content is stored; kept aside for the supervisor");
+			}
+			free(dump);
+			continue;
+		}
+		sqlite3_reset(find);
+		if (!strcmp(kind, "interview") && jstr(data, "status") && !strcmp(jstr(data, "status"), "complete")) {
+			sqlite3_bind_text(dup, 1, key, -1, SQLITE_STATIC);
+			sqlite3_bind_text(dup, 2, jstr(data, "interview") ? jstr(data, "interview") : "", -1, SQLITE_STATIC);
+			duplicate = sqlite3_step(dup) == SQLITE_ROW;
+			sqlite3_reset(dup);
+		}
+		sqlite3_bind_text(ins, 1, uuid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, user, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 4, key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 5, hex, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 6, dump, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 7, (sqlite3_int64)time(NULL));
+		sqlite3_bind_int(ins, 8, duplicate);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			free(dump);
+			goto out;
+		}
+		sqlite3_reset(ins);
+		free(dump);
+		status(result, uuid, 200, duplicate ? "stored; another workstation also completed this case: flagged as a duplicate" : NULL);
+	}
+	if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		rc = 0;
+out:
+	if (rc < 0) {
+		fail_db(c, "store the records", e);
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	sqlite3_finalize(find);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(conflict);
+	sqlite3_finalize(dup);
+	return rc;
+}
+
+int central_pull(struct central *c, const char *user, enum central_role role, int64_t cursor,
+                 json_t **out, struct err *e)
+{
+	sqlite3_stmt *s;
+	json_t *o = json_object(), *forms = json_array(), *cases = json_array();
+	int64_t top = cursor;
+
+	if (sqlite3_prepare_v2(c->db, "SELECT hash, form_id, version, source, seq FROM forms WHERE seq > ? ORDER BY seq", -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(s, 1, cursor);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		json_t *f = json_object();
+		json_object_set_new(f, "hash", json_string((const char *)sqlite3_column_text(s, 0)));
+		json_object_set_new(f, "form_id", json_string((const char *)sqlite3_column_text(s, 1)));
+		json_object_set_new(f, "version", json_string((const char *)sqlite3_column_text(s, 2)));
+		json_object_set_new(f, "source", json_string((const char *)sqlite3_column_text(s, 3)));
+		if (sqlite3_column_int64(s, 4) > top)
+			top = sqlite3_column_int64(s, 4);
+		json_array_append_new(forms, f);
+	}
+	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(c->db, "SELECT case_key, study, phone, name, tz, fields, interviewer, seq FROM cases"
+	                              " WHERE seq > ? AND (? OR interviewer = ?) ORDER BY seq", -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(s, 1, cursor);
+	sqlite3_bind_int(s, 2, role != CENTRAL_INTERVIEWER);
+	sqlite3_bind_text(s, 3, user, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		json_t *k = json_object();
+		const char *t;
+		json_object_set_new(k, "id", json_string((const char *)sqlite3_column_text(s, 0)));
+		json_object_set_new(k, "study", json_string((const char *)sqlite3_column_text(s, 1)));
+		json_object_set_new(k, "phone", json_string((const char *)sqlite3_column_text(s, 2)));
+		if ((t = (const char *)sqlite3_column_text(s, 3)) != NULL)
+			json_object_set_new(k, "name", json_string(t));
+		if ((t = (const char *)sqlite3_column_text(s, 4)) != NULL)
+			json_object_set_new(k, "tz", json_string(t));
+		json_object_set_new(k, "fields", json_loads((const char *)sqlite3_column_text(s, 5), 0, NULL));
+		if ((t = (const char *)sqlite3_column_text(s, 6)) != NULL)
+			json_object_set_new(k, "interviewer", json_string(t));
+		if (sqlite3_column_int64(s, 7) > top)
+			top = sqlite3_column_int64(s, 7);
+		json_array_append_new(cases, k);
+	}
+	sqlite3_finalize(s);
+	json_object_set_new(o, "cursor", json_integer(top));
+	json_object_set_new(o, "forms", forms);
+	json_object_set_new(o, "cases", cases);
+	*out = o;
+	return 0;
+fail:
+	json_decref(o);
+	json_decref(forms);
+	json_decref(cases);
+	return fail_db(c, "read the changes", e);
+}
+
+int central_count(struct central *c, const char *what, int64_t *n)
+{
+	static const struct {
+		const char *what, *sql;
+	} q[] = {
+		{ "records", "SELECT count(*) FROM records" },
+		{ "events", "SELECT count(*) FROM records WHERE kind = 'event'" },
+		{ "interviews", "SELECT count(*) FROM records WHERE kind = 'interview'" },
+		{ "conflicts", "SELECT count(*) FROM conflicts" },
+		{ "duplicates", "SELECT count(*) FROM records WHERE duplicate = 1" },
+		{ "cases", "SELECT count(*) FROM cases" },
+		{ "forms", "SELECT count(*) FROM forms" },
+	};
+	sqlite3_stmt *s;
+	size_t i;
+
+	for (i = 0; i < sizeof q / sizeof q[0]; i++) {
+		if (strcmp(q[i].what, what))
+			continue;
+		if (sqlite3_prepare_v2(c->db, q[i].sql, -1, &s, NULL) != SQLITE_OK)
+			return -1;
+		*n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+		sqlite3_finalize(s);
+		return 0;
+	}
+	return -1;
+}
