@@ -24,6 +24,7 @@ endif
 PKGS_TEST := check
 PKGS_CLI  := jansson sqlite3 libsodium
 PKGS_TUI  := ncursesw
+PKGS_SRV  := libmicrohttpd jansson sqlite3 libsodium
 
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -42,6 +43,7 @@ ENGINE_SRC := $(wildcard src/engine/*.c)
 STORE_SRC  := $(wildcard src/store/*.c)
 VIEW_SRC   := $(wildcard src/view/*.c)
 TUI_SRC    := $(wildcard src/tui/*.c)
+SERVER_SRC := $(wildcard src/server/*.c)
 CLI_SRC    := $(wildcard src/cli/*.c) $(wildcard src/tui/*.c)
 CORE_SRC   := $(UTIL_SRC) $(FORM_SRC) $(ENGINE_SRC)
 PURE_SRC   := $(CORE_SRC)
@@ -55,8 +57,10 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/c
 TEST_SUPPORT := $(call obj,tests/support/genform.c)
 BENCHES := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/bench_*.c))
 
+SERVER_OBJ := $(call obj,$(SERVER_SRC))
+
 .PHONY: all run test unit-test shell-test check bench fuzz fuzz-smoke install clean valgrind
-all: $(BINDIR)/cati
+all: $(BINDIR)/cati $(BINDIR)/cati-store
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -65,6 +69,14 @@ $(BUILD)/%.o: %.c
 $(BINDIR)/cati: $(CLI_OBJ) $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI) $(PKGS_TUI)) $(LDLIBS)
+
+$(BINDIR)/cati-store: $(SERVER_OBJ) $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_SRV)) -lpthread $(LDLIBS)
+
+$(BUILD)/src/server/%.o: src/server/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $$(pkg-config --cflags $(PKGS_SRV)) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/src/tui/%.o: src/tui/%.c
 	@mkdir -p $(dir $@)
@@ -96,9 +108,9 @@ run: $(BINDIR)/cati
 	$(BINDIR)/cati demo --db build/demo.db
 
 # Every test: unit tests (Check), then the command-line tests against the real binary.
-test: $(BINDIR)/cati $(UNIT_TESTS) $(BUILD)/tests/crash_driver
+test: $(BINDIR)/cati $(BINDIR)/cati-store $(UNIT_TESTS) $(BUILD)/tests/crash_driver
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
-	@CATI=$(BINDIR)/cati BUILD=$(BUILD) tests/run-shell-tests
+	@CATI=$(BINDIR)/cati CATI_STORE=$(BINDIR)/cati-store BUILD=$(BUILD) tests/run-shell-tests
 	@$(MAKE) --no-print-directory fuzz-smoke
 
 check:
@@ -134,7 +146,7 @@ fuzz-smoke: $(FUZZ_BIN)
 	  build/fuzz/smoke $(wildcard forms tests/forms) 2>build/fuzz/smoke.log || { tail -40 build/fuzz/smoke.log; exit 1; }
 	@grep -E "^Done|DONE" build/fuzz/smoke.log | tail -1
 
-install: $(BINDIR)/cati
+install: $(BINDIR)/cati $(BINDIR)/cati-store
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BINDIR)/cati $(DESTDIR)$(PREFIX)/bin/cati
 

@@ -1,0 +1,149 @@
+/* main.c: the cati-store program: serve the API, manage users. */
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cati/central.h"
+
+struct MHD_Daemon *server_start(struct central *c, const char *bind_ip, unsigned port,
+                                const char *cert, const char *key, int *actual_port);
+
+static const char *usage =
+	"usage: cati-store serve --db PATH --cert CERT.pem --key KEY.pem [--bind IP] [--port N]\n"
+	"       cati-store serve --db PATH --insecure-http [--port N]   (plain HTTP on 127.0.0.1, for tests)\n"
+	"       cati-store user add NAME --role admin|supervisor|interviewer --db PATH  (password on stdin)\n"
+	"       cati-store user passwd NAME --db PATH                                 (password on stdin)\n"
+	"       cati-store user disable NAME --db PATH\n";
+
+static const char *opt(int argc, char **argv, const char *name)
+{
+	int i;
+
+	for (i = 1; i < argc - 1; i++)
+		if (!strcmp(argv[i], name))
+			return argv[i + 1];
+	return NULL;
+}
+
+static int flag(int argc, char **argv, const char *name)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], name))
+			return 1;
+	return 0;
+}
+
+/* The first line of standard input, without its newline. */
+static int read_password(char *pw, size_t n)
+{
+	if (!fgets(pw, (int)n, stdin))
+		return -1;
+	pw[strcspn(pw, "\r\n")] = '\0';
+	return pw[0] ? 0 : -1;
+}
+
+static int serve(int argc, char **argv, struct central *c)
+{
+	const char *certf = opt(argc, argv, "--cert"), *keyf = opt(argc, argv, "--key");
+	const char *bind_ip = opt(argc, argv, "--bind"), *ports = opt(argc, argv, "--port");
+	int insecure = flag(argc, argv, "--insecure-http"), port, sig;
+	char *cert = NULL, *key = NULL;
+	struct MHD_Daemon *d;
+	struct err e;
+	sigset_t set;
+	size_t n;
+
+	if (!bind_ip)
+		bind_ip = "127.0.0.1";
+	if (!certf || !keyf) {
+		if (!insecure) {
+			fprintf(stderr, "cati-store: refusing to serve plain HTTP: give --cert and --key "
+			                "(or --insecure-http on 127.0.0.1 for tests)\n");
+			return 2;
+		}
+		if (strcmp(bind_ip, "127.0.0.1")) {
+			fprintf(stderr, "cati-store: --insecure-http only serves on 127.0.0.1\n");
+			return 2;
+		}
+	} else {
+		err_init(&e);
+		if (!(cert = read_file(certf, &n, &e)) || !(key = read_file(keyf, &n, &e))) {
+			fprintf(stderr, "cati-store: %s\n", e.msg);
+			free(cert);
+			return 2;
+		}
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);   /* the server thread inherits the mask */
+	d = server_start(c, bind_ip, ports ? (unsigned)atoi(ports) : 0, cert, key, &port);
+	if (!d) {
+		fprintf(stderr, "cati-store: cannot serve on %s:%s (is the port taken, or the certificate bad?)\n",
+		        bind_ip, ports ? ports : "0");
+		free(cert);
+		free(key);
+		return 1;
+	}
+	printf("cati-store: listening on %s://%s:%d\n", cert ? "https" : "http", bind_ip, port);
+	fflush(stdout);
+	sigwait(&set, &sig);
+	MHD_stop_daemon(d);
+	free(cert);
+	free(key);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *db = opt(argc, argv, "--db");
+	struct central *c;
+	struct err e;
+	char pw[512];
+	int rc = 0;
+
+	if (argc < 2 || !db) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	err_init(&e);
+	if (!(c = central_open(db, &e))) {
+		fprintf(stderr, "cati-store: %s\n", e.msg);
+		return 2;
+	}
+	if (!strcmp(argv[1], "serve")) {
+		rc = serve(argc, argv, c);
+	} else if (!strcmp(argv[1], "user") && argc >= 4) {
+		const char *name = argv[3];
+		if (!strcmp(argv[2], "add")) {
+			const char *role = opt(argc, argv, "--role");
+			if (!role || read_password(pw, sizeof pw) < 0)
+				rc = (fputs("cati-store user add: needs --role and a password on stdin\n", stderr), 2);
+			else if (central_user_add(c, name, role, pw, &e) < 0)
+				rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
+		} else if (!strcmp(argv[2], "passwd")) {
+			if (read_password(pw, sizeof pw) < 0)
+				rc = (fputs("cati-store user passwd: needs the new password on stdin\n", stderr), 2);
+			else if (central_user_passwd(c, name, pw, &e) < 0)
+				rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
+		} else if (!strcmp(argv[2], "disable")) {
+			if (central_user_disable(c, name, &e) < 0)
+				rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
+		} else {
+			fputs(usage, stderr);
+			rc = 2;
+		}
+	} else {
+		fputs(usage, stderr);
+		rc = 2;
+	}
+	memset(pw, 0, sizeof pw);
+	central_close(c);
+	return rc;
+}

@@ -1,0 +1,332 @@
+/* server.c: cati-store's HTTPS API (libmicrohttpd with GnuTLS) over the central store. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <microhttpd.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cati/central.h"
+#include "cati/form.h"
+
+#define MAX_BODY (8 * 1024 * 1024)
+#define TOKEN_TTL (12 * 3600)
+
+struct request {
+	struct buf body;
+	int too_big;
+};
+
+struct server {
+	struct central *c;
+};
+
+/* Send a JSON body (reference taken) with a status. */
+static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, json_t *body)
+{
+	char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+
+	json_decref(body);
+	r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	rc = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+static enum MHD_Result error(struct MHD_Connection *conn, unsigned status, const char *msg)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "error", json_string(msg));
+	return reply(conn, status, o);
+}
+
+/* Reject fields the endpoint does not know: a typo must not pass silently. */
+static const char *unknown_field(json_t *o, const char *const *allowed)
+{
+	const char *k;
+	json_t *v;
+	int i, ok;
+
+	json_object_foreach(o, k, v) {
+		(void)v;
+		for (ok = 0, i = 0; allowed[i]; i++)
+			ok |= !strcmp(allowed[i], k);
+		if (!ok)
+			return k;
+	}
+	return NULL;
+}
+
+/* The user behind the request's bearer token. */
+static int authenticate(struct server *s, struct MHD_Connection *conn, char user[65],
+                        enum central_role *role)
+{
+	const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+
+	if (!h || strncasecmp(h, "Bearer ", 7))
+		return -1;
+	return central_auth(s->c, h + 7, user, role);
+}
+
+static enum MHD_Result do_login(struct server *s, struct MHD_Connection *conn, json_t *in)
+{
+	static const char *const allowed[] = { "user", "password", NULL };
+	const char *user = json_string_value(json_object_get(in, "user"));
+	const char *pw = json_string_value(json_object_get(in, "password"));
+	const char *bad = unknown_field(in, allowed);
+	char token[65];
+	enum central_role role;
+	struct err e;
+	json_t *o;
+	int rc;
+
+	if (bad)
+		return error(conn, 400, "unknown field in the request");
+	if (!user || !pw)
+		return error(conn, 400, "login needs 'user' and 'password' (strings)");
+	err_init(&e);
+	rc = central_login(s->c, user, pw, TOKEN_TTL, token, &role, &e);
+	if (rc == -2)
+		return error(conn, 429, e.msg);
+	if (rc < 0)
+		return error(conn, 401, e.msg);
+	o = json_object();
+	json_object_set_new(o, "token", json_string(token));
+	json_object_set_new(o, "expires_in", json_integer(TOKEN_TTL));
+	json_object_set_new(o, "role", json_string(role == CENTRAL_ADMIN ? "admin" : role == CENTRAL_SUPERVISOR ? "supervisor" : "interviewer"));
+	return reply(conn, 200, o);
+}
+
+static enum MHD_Result do_form(struct server *s, struct MHD_Connection *conn, json_t *in)
+{
+	static const char *const allowed[] = { "source", "name", NULL };
+	const char *src = json_string_value(json_object_get(in, "source"));
+	const char *name = json_string_value(json_object_get(in, "name"));
+	struct form_diags d;
+	struct form *f;
+	struct err e;
+	char hash[65];
+	json_t *o;
+	int i;
+
+	if (unknown_field(in, allowed))
+		return error(conn, 400, "unknown field in the request");
+	if (!src)
+		return error(conn, 400, "publishing needs the form's 'source' (a string)");
+	form_diags_init(&d);
+	f = form_compile(name ? name : "form", src, strlen(src), &d);
+	if (!f) {
+		json_t *errs = json_array();
+		o = json_object();
+		for (i = 0; i < d.n; i++) {
+			json_t *x = json_object();
+			json_object_set_new(x, "line", json_integer(d.v[i].line));
+			json_object_set_new(x, "col", json_integer(d.v[i].col));
+			json_object_set_new(x, "message", json_string(d.v[i].msg));
+			json_array_append_new(errs, x);
+		}
+		json_object_set_new(o, "error", json_string("the form has errors"));
+		json_object_set_new(o, "errors", errs);
+		form_diags_release(&d);
+		return reply(conn, 422, o);
+	}
+	err_init(&e);
+	if (central_form_put(s->c, f->id, f->version, src, hash, &e) < 0) {
+		form_free(f);
+		return error(conn, 503, e.msg);
+	}
+	o = json_object();
+	json_object_set_new(o, "form_id", json_string(f->id));
+	json_object_set_new(o, "version", json_string(f->version));
+	json_object_set_new(o, "hash", json_string(hash));
+	form_free(f);
+	return reply(conn, 200, o);
+}
+
+static enum MHD_Result do_cases(struct server *s, struct MHD_Connection *conn, json_t *in)
+{
+	static const char *const allowed[] = { "form_id", "cases", NULL };
+	const char *form_id = json_string_value(json_object_get(in, "form_id"));
+	json_t *cases = json_object_get(in, "cases"), *o;
+	struct err e;
+
+	if (unknown_field(in, allowed))
+		return error(conn, 400, "unknown field in the request");
+	if (!form_id || !json_is_array(cases))
+		return error(conn, 400, "needs 'form_id' (a string) and 'cases' (an array)");
+	err_init(&e);
+	if (central_cases_put(s->c, form_id, cases, &e) < 0)
+		return error(conn, 422, e.msg);
+	o = json_object();
+	json_object_set_new(o, "cases", json_integer((json_int_t)json_array_size(cases)));
+	return reply(conn, 200, o);
+}
+
+static enum MHD_Result do_push(struct server *s, struct MHD_Connection *conn, json_t *in,
+                               const char *user, enum central_role role)
+{
+	static const char *const allowed[] = { "records", NULL };
+	json_t *records = json_object_get(in, "records"), *result, *o;
+	struct err e;
+
+	if (unknown_field(in, allowed))
+		return error(conn, 400, "unknown field in the request");
+	if (!json_is_array(records))
+		return error(conn, 400, "push needs 'records' (an array)");
+	if (json_array_size(records) > 5000)
+		return error(conn, 413, "at most 5000 records in one batch");
+	result = json_array();
+	err_init(&e);
+	if (central_push(s->c, user, role, records, result, &e) < 0) {
+		json_decref(result);
+		return error(conn, 503, "the store could not save the batch; nothing was stored: try again");
+	}
+	o = json_object();
+	json_object_set_new(o, "results", result);
+	return reply(conn, 200, o);
+}
+
+static enum MHD_Result do_pull(struct server *s, struct MHD_Connection *conn, const char *user,
+                               enum central_role role)
+{
+	const char *cur = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "cursor");
+	long long cursor = 0;
+	char *end = NULL;
+	json_t *out;
+	struct err e;
+
+	if (cur) {
+		cursor = strtoll(cur, &end, 10);
+		if (!*cur || *end || cursor < 0)
+			return error(conn, 400, "'cursor' must be a whole number");
+	}
+	err_init(&e);
+	if (central_pull(s->c, user, role, cursor, &out, &e) < 0)
+		return error(conn, 503, e.msg);
+	return reply(conn, 200, out);
+}
+
+static void completed(void *cls, struct MHD_Connection *conn, void **ctx,
+                      enum MHD_RequestTerminationCode toe)
+{
+	struct request *r = *ctx;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (r) {
+		buf_release(&r->body);
+		free(r);
+		*ctx = NULL;
+	}
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
+                              const char *method, const char *version, const char *upload,
+                              size_t *upload_size, void **ctx)
+{
+	struct server *s = cls;
+	struct request *r = *ctx;
+	char user[65];
+	enum central_role role;
+	json_error_t jerr;
+	json_t *in = NULL;
+	enum MHD_Result rc;
+	int post = !strcmp(method, "POST");
+
+	(void)version;
+	if (!r) {
+		r = xcalloc(1, sizeof *r);
+		buf_init(&r->body);
+		*ctx = r;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (r->body.len + *upload_size > MAX_BODY)
+			r->too_big = 1;
+		else
+			buf_add(&r->body, upload, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->too_big)
+		return error(conn, 413, "the request body is too large (at most 8 MiB)");
+	if (strncmp(url, "/v1/", 4))
+		return error(conn, 404, "no such resource: the API is under /v1/");
+	if (post) {
+		in = json_loadb(buf_str(&r->body), r->body.len, JSON_REJECT_DUPLICATES, &jerr);
+		if (!json_is_object(in)) {
+			json_decref(in);
+			return error(conn, 400, "the body must be a JSON object");
+		}
+	}
+	if (!strcmp(url, "/v1/login")) {
+		rc = post ? do_login(s, conn, in) : error(conn, 405, "use POST");
+		json_decref(in);
+		return rc;
+	}
+	if (authenticate(s, conn, user, &role) < 0) {
+		json_decref(in);
+		return error(conn, 401, "log in first: the token is missing, wrong or expired");
+	}
+	if (!strcmp(url, "/v1/push"))
+		rc = post ? do_push(s, conn, in, user, role) : error(conn, 405, "use POST");
+	else if (!strcmp(url, "/v1/pull"))
+		rc = !strcmp(method, "GET") ? do_pull(s, conn, user, role) : error(conn, 405, "use GET");
+	else if (!strcmp(url, "/v1/forms") || !strcmp(url, "/v1/cases")) {
+		if (!post)
+			rc = error(conn, 405, "use POST");
+		else if (role == CENTRAL_INTERVIEWER)
+			rc = error(conn, 403, "only supervisors and admins may do this");
+		else
+			rc = url[4] == 'f' ? do_form(s, conn, in) : do_cases(s, conn, in);
+	} else
+		rc = error(conn, 404, "no such resource");
+	json_decref(in);
+	return rc;
+}
+
+/* Start serving; returns the daemon or NULL. port 0 picks a free port. */
+struct MHD_Daemon *server_start(struct central *c, const char *bind_ip, unsigned port,
+                                const char *cert, const char *key, int *actual_port);
+struct MHD_Daemon *server_start(struct central *c, const char *bind_ip, unsigned port,
+                                const char *cert, const char *key, int *actual_port)
+{
+	static struct server srv;   /* one server per process; lives until exit */
+	struct sockaddr_in addr;
+	struct MHD_Daemon *d;
+	const union MHD_DaemonInfo *info;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+
+	srv.c = c;
+	memset(&addr, 0, sizeof addr);
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, bind_ip, &addr.sin_addr) != 1)
+		return NULL;
+	if (cert)
+		flags |= MHD_USE_TLS;
+	d = cert ? MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, &srv,
+	                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+	                            MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
+	                            MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)200, MHD_OPTION_END)
+	         : MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, &srv,
+	                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+	                            MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)200, MHD_OPTION_END);
+	if (!d)
+		return NULL;
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	*actual_port = info ? info->port : (int)port;
+	return d;
+}
