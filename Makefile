@@ -22,7 +22,7 @@ endif
 endif
 
 PKGS_TEST := check
-PKGS_CLI  := jansson sqlite3 libsodium
+PKGS_CLI  := jansson sqlite3 libsodium libcurl
 PKGS_TUI  := ncursesw
 PKGS_SRV  := libmicrohttpd jansson sqlite3 libsodium
 
@@ -41,13 +41,14 @@ UTIL_SRC   := $(wildcard src/util/*.c)
 FORM_SRC   := $(wildcard src/form/*.c)
 ENGINE_SRC := $(wildcard src/engine/*.c)
 STORE_SRC  := $(wildcard src/store/*.c)
+SYNC_SRC   := $(wildcard src/sync/*.c)
 VIEW_SRC   := $(wildcard src/view/*.c)
 TUI_SRC    := $(wildcard src/tui/*.c)
 SERVER_SRC := $(wildcard src/server/*.c)
 CLI_SRC    := $(wildcard src/cli/*.c) $(wildcard src/tui/*.c)
 CORE_SRC   := $(UTIL_SRC) $(FORM_SRC) $(ENGINE_SRC)
 PURE_SRC   := $(CORE_SRC)
-CORE_SRC   += $(STORE_SRC) $(VIEW_SRC)
+CORE_SRC   += $(STORE_SRC) $(VIEW_SRC) $(SYNC_SRC)
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
 CORE_OBJ := $(call obj,$(CORE_SRC))
@@ -70,7 +71,8 @@ $(BINDIR)/cati: $(CLI_OBJ) $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI) $(PKGS_TUI)) $(LDLIBS)
 
-$(BINDIR)/cati-store: $(SERVER_OBJ) $(CORE_OBJ)
+# the store needs no sync client and no screen
+$(BINDIR)/cati-store: $(SERVER_OBJ) $(filter-out $(call obj,$(SYNC_SRC) $(VIEW_SRC)),$(CORE_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_SRV)) -lpthread $(LDLIBS)
 

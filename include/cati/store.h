@@ -15,7 +15,7 @@
 #include "cati/form.h"
 #include "cati/util.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct store;
 
@@ -196,5 +196,19 @@ enum store_rc store_cred_check(struct store *st, const char *interviewer, const 
 
 /* Records waiting to sync. */
 long store_outbox_pending(struct store *st);
+/* The oldest pending records, at most limit: cb(ctx, id, uuid, kind, payload) for each. */
+enum store_rc store_outbox_batch(struct store *st, int limit,
+                                 void (*cb)(void *ctx, int64_t id, const char *uuid,
+                                            const char *kind, const char *payload),
+                                 void *ctx, struct err *e);
+/* The store answered for record id: mark it sent with the result ("stored", "conflict ..."). */
+enum store_rc store_outbox_done(struct store *st, int64_t id, const char *result, struct err *e);
+/* A case from the central store: added, or its details updated (its status is kept). */
+enum store_rc store_case_put(struct store *st, const char *key, const char *study,
+                             const char *phone, const char *name, const char *tz,
+                             const char *fields_json, struct err *e);
+/* Append a line to the sync log; read the newest lines (newest last) into out. */
+enum store_rc store_sync_log(struct store *st, const char *line, struct err *e);
+enum store_rc store_sync_log_read(struct store *st, int limit, struct buf *out, struct err *e);
 
 #endif

@@ -17,6 +17,8 @@ int cmd_doctor(int argc, char **argv);
 int cmd_interview(int argc, char **argv);
 int cmd_tui(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_enroll(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
 
 struct form;
 /* Compile a form file, printing every error to stderr; *io set when it could not be read. */

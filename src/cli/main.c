@@ -17,6 +17,8 @@ static const struct {
 	{ "sample", cmd_sample, "sample import FILE.csv --form FORM   import cases (all or nothing)\n"
 	                        "  cati sample example FORM [-n N]       an example sample for a form" },
 	{ "interview", cmd_interview, "interview --case KEY --interviewer ID   run an interview from standard input" },
+	{ "enroll", cmd_enroll, "enroll https://HOST:PORT [--cacert CA.pem]   connect this workstation to a store" },
+	{ "sync", cmd_sync, "sync --user ID | --log    send records, receive forms and cases; or show the log" },
 	{ "doctor", cmd_doctor, "doctor                   check the database's integrity" },
 	{ "simulate", cmd_simulate, "simulate FORM [-n N] [--seed S]\n"
 	                            "                           random interviews: routing coverage" },

@@ -74,6 +74,10 @@ static const char *const migrations[] = {
 	/* 2 -> 3: each record to sync keeps the JSON it will be sent as, taken when it was queued,
 	   so a batch sent again is byte for byte the same */
 	"ALTER TABLE outbox ADD COLUMN payload TEXT;",
+
+	/* 3 -> 4: what the store answered for each record, and a log of syncs people can read */
+	"ALTER TABLE outbox ADD COLUMN result TEXT;"
+	"CREATE TABLE sync_log(id INTEGER PRIMARY KEY, at TEXT NOT NULL, line TEXT NOT NULL);",
 };
 
 void store_default_path(struct buf *out)

@@ -1,0 +1,43 @@
+/*
+ * sync.h: hand the workstation's records to cati-store over HTTPS and take back its forms and
+ * cases. Every record carries the UUID it was queued with, so sending a batch twice stores it
+ * once. TLS certificates are verified (a private CA with cacert).
+ */
+#ifndef CATI_SYNC_H
+#define CATI_SYNC_H
+
+#include "cati/store.h"
+
+enum sync_rc {
+	SYNC_OK = 0,
+	SYNC_RETRY = -1,    /* network down, 5xx, 429: try again later */
+	SYNC_AUTH = -2,     /* wrong user or password, or disabled */
+	SYNC_TLS = -3,      /* the server's certificate was not trusted */
+	SYNC_FAIL = -4,     /* the store refused the request (4xx): retrying will not help */
+};
+
+struct sync_settings {
+	char url[512];       /* https://host:port */
+	char cacert[512];    /* a CA file, or "" for the system's */
+	int insecure_http;   /* allow http:// (tests on loopback only) */
+};
+
+/* $XDG_CONFIG_HOME/cati/settings.json (or ~/.config/cati/settings.json). */
+void sync_settings_path(struct buf *out);
+int sync_settings_load(struct sync_settings *s, struct err *e);
+int sync_settings_save(const struct sync_settings *s, struct err *e);
+
+struct sync_report {
+	long pushed, stored, conflicts, rejected;
+	long forms, cases;
+};
+
+/*
+ * Log in as user, push every pending record in batches, then pull forms and cases. Writes a line
+ * to the store's sync log. On SYNC_RETRY the caller may call again: what was acknowledged stays
+ * acknowledged, the rest is sent again and stored once.
+ */
+enum sync_rc sync_run(struct store *st, const struct sync_settings *s, const char *user,
+                      const char *password, struct sync_report *r, struct err *e);
+
+#endif

@@ -1,0 +1,99 @@
+/* cmd-sync.c: `cati enroll` and `cati sync`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cati/sync.h"
+#include "cli.h"
+
+int cmd_enroll(int argc, char **argv)
+{
+	struct sync_settings s;
+	struct err e;
+	int i;
+
+	memset(&s, 0, sizeof s);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--cacert") && i + 1 < argc)
+			snprintf(s.cacert, sizeof s.cacert, "%s", argv[++i]);
+		else if (!strcmp(argv[i], "--insecure-http"))
+			s.insecure_http = 1;
+		else if (!s.url[0] && argv[i][0] != '-')
+			snprintf(s.url, sizeof s.url, "%s", argv[i]);
+		else {
+			fprintf(stderr, "usage: cati enroll https://HOST:PORT [--cacert CA.pem]\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (!s.url[0] || (strncmp(s.url, "https://", 8) && !(s.insecure_http && !strncmp(s.url, "http://127.0.0.1", 16)))) {
+		fprintf(stderr, "cati enroll: the store's address must be https://HOST:PORT\n");
+		return EXIT_USAGE;
+	}
+	err_init(&e);
+	if (sync_settings_save(&s, &e) < 0) {
+		fprintf(stderr, "cati: %s\n", e.msg);
+		return EXIT_USAGE;
+	}
+	printf("enrolled with %s\n", s.url);
+	return EXIT_OK;
+}
+
+int cmd_sync(int argc, char **argv)
+{
+	struct store *st = cli_open_store(&argc, argv);
+	struct sync_settings s;
+	struct sync_report r;
+	struct err e;
+	const char *user = NULL, *pw = getenv("CATI_PASSWORD");
+	char line[512];
+	int i, show_log = 0;
+	enum sync_rc rc;
+
+	if (!st)
+		return EXIT_USAGE;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--user") && i + 1 < argc)
+			user = argv[++i];
+		else if (!strcmp(argv[i], "--log"))
+			show_log = 1;
+		else {
+			fprintf(stderr, "usage: cati sync --user ID [--db PATH]   (password in $CATI_PASSWORD or on stdin)\n"
+			                "       cati sync --log [--db PATH]\n");
+			store_close(st);
+			return EXIT_USAGE;
+		}
+	}
+	err_init(&e);
+	if (show_log) {
+		struct buf out;
+		buf_init(&out);
+		store_sync_log_read(st, 50, &out, &e);
+		printf("%s%ld records waiting to sync\n", buf_str(&out), store_outbox_pending(st));
+		buf_release(&out);
+		store_close(st);
+		return EXIT_OK;
+	}
+	if (!user || sync_settings_load(&s, &e) < 0) {
+		fprintf(stderr, "cati sync: %s\n", e.set ? e.msg : "needs --user ID");
+		store_close(st);
+		return EXIT_USAGE;
+	}
+	if (!pw) {
+		if (!fgets(line, sizeof line, stdin)) {
+			fprintf(stderr, "cati sync: give the password on stdin or in $CATI_PASSWORD\n");
+			store_close(st);
+			return EXIT_USAGE;
+		}
+		line[strcspn(line, "\r\n")] = '\0';
+		pw = line;
+	}
+	rc = sync_run(st, &s, user, pw, &r, &e);
+	if (rc == SYNC_OK)
+		printf("sync: sent %ld records (%ld stored, %ld conflicts, %ld refused); received %ld forms, %ld cases; %ld waiting\n",
+		       r.pushed, r.stored, r.conflicts, r.rejected, r.forms, r.cases, store_outbox_pending(st));
+	else
+		fprintf(stderr, "cati sync: %s (%ld records sent; %ld still waiting)\n", e.msg, r.pushed,
+		        store_outbox_pending(st));
+	store_close(st);
+	return rc == SYNC_OK ? EXIT_OK : EXIT_FAIL;
+}

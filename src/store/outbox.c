@@ -1,0 +1,108 @@
+/* outbox.c: records waiting to sync, cases from the central store, the sync log. */
+#include "store-int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum store_rc store_outbox_batch(struct store *st, int limit,
+                                 void (*cb)(void *ctx, int64_t id, const char *uuid,
+                                            const char *kind, const char *payload),
+                                 void *ctx, struct err *e)
+{
+	sqlite3_stmt *s = store_prepare(st, "SELECT id, uuid, kind, payload FROM outbox WHERE sent_at IS NULL"
+	                                    " ORDER BY id LIMIT ?", e);
+	int rc;
+
+	if (!s)
+		return st->last_rc;
+	sqlite3_bind_int(s, 1, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		cb(ctx, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+		   (const char *)sqlite3_column_text(s, 2),
+		   sqlite3_column_text(s, 3) ? (const char *)sqlite3_column_text(s, 3) : "{}");
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "read the outbox", e);
+}
+
+enum store_rc store_outbox_done(struct store *st, int64_t id, const char *result, struct err *e)
+{
+	sqlite3_stmt *s = store_prepare(st, "UPDATE outbox SET sent_at = ?, result = ? WHERE id = ?", e);
+	char now[32];
+	int rc;
+
+	if (!s)
+		return st->last_rc;
+	store_now(st, now);
+	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, result, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, id);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "mark a record as sent", e);
+}
+
+enum store_rc store_case_put(struct store *st, const char *key, const char *study,
+                             const char *phone, const char *name, const char *tz,
+                             const char *fields_json, struct err *e)
+{
+	sqlite3_stmt *s = store_prepare(st, "INSERT INTO cases(case_key, study, phone, name, tz, fields, seed, imported_at, source)"
+	                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'central store')"
+	                                    " ON CONFLICT(case_key) DO UPDATE SET phone = excluded.phone, name = excluded.name,"
+	                                    " tz = excluded.tz, fields = excluded.fields", e);
+	uint64_t h = 1469598103934665603ULL;
+	const char *p;
+	char now[32];
+	int rc;
+
+	if (!s)
+		return st->last_rc;
+	for (p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;   /* the same seed as an import */
+	store_now(st, now);
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, study, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, phone, -1, SQLITE_STATIC);
+	if (name)
+		sqlite3_bind_text(s, 4, name, -1, SQLITE_STATIC);
+	if (tz)
+		sqlite3_bind_text(s, 5, tz, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, fields_json, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 7, (sqlite3_int64)(h >> 1));
+	sqlite3_bind_text(s, 8, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "save a case from the central store", e);
+}
+
+enum store_rc store_sync_log(struct store *st, const char *line, struct err *e)
+{
+	sqlite3_stmt *s = store_prepare(st, "INSERT INTO sync_log(at, line) VALUES (?, ?)", e);
+	char now[32];
+	int rc;
+
+	if (!s)
+		return st->last_rc;
+	store_now(st, now);
+	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, line, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "write the sync log", e);
+}
+
+enum store_rc store_sync_log_read(struct store *st, int limit, struct buf *out, struct err *e)
+{
+	sqlite3_stmt *s = store_prepare(st, "SELECT at, line FROM (SELECT id, at, line FROM sync_log ORDER BY id DESC LIMIT ?)"
+	                                    " ORDER BY id", e);
+	int rc;
+
+	if (!s)
+		return st->last_rc;
+	sqlite3_bind_int(s, 1, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		buf_printf(out, "%.19s  %s\n", (const char *)sqlite3_column_text(s, 0),
+		           (const char *)sqlite3_column_text(s, 1));
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "read the sync log", e);
+}

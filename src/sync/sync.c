@@ -1,0 +1,444 @@
+/* sync.c: the HTTPS client of cati-store (libcurl): login, push, pull. */
+#include "cati/sync.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define BATCH 500
+#define MAX_RESPONSE (64 * 1024 * 1024)
+#define TRIES 5
+
+void sync_settings_path(struct buf *out)
+{
+	const char *x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+
+	if (x && *x)
+		buf_printf(out, "%s/cati/settings.json", x);
+	else
+		buf_printf(out, "%s/.config/cati/settings.json", home && *home ? home : ".");
+}
+
+int sync_settings_load(struct sync_settings *s, struct err *e)
+{
+	struct buf path;
+	json_error_t je;
+	json_t *o;
+	const char *v;
+
+	memset(s, 0, sizeof *s);
+	buf_init(&path);
+	sync_settings_path(&path);
+	o = json_load_file(buf_str(&path), 0, &je);
+	if (!o) {
+		err_set(e, "this workstation is not enrolled ('%s': %s): run 'cati enroll https://HOST:PORT'",
+		        buf_str(&path), je.text);
+		buf_release(&path);
+		return -1;
+	}
+	buf_release(&path);
+	if ((v = json_string_value(json_object_get(o, "url"))) != NULL)
+		snprintf(s->url, sizeof s->url, "%s", v);
+	if ((v = json_string_value(json_object_get(o, "cacert"))) != NULL)
+		snprintf(s->cacert, sizeof s->cacert, "%s", v);
+	s->insecure_http = json_is_true(json_object_get(o, "insecure_http"));
+	json_decref(o);
+	return 0;
+}
+
+int sync_settings_save(const struct sync_settings *s, struct err *e)
+{
+	struct buf path;
+	json_t *o = json_object();
+	char *dir, *slash;
+	int rc = 0;
+
+	buf_init(&path);
+	sync_settings_path(&path);
+	dir = xstrdup(buf_str(&path));
+	for (slash = dir + 1; *slash; slash++)
+		if (*slash == '/') {
+			*slash = '\0';
+			mkdir(dir, 0700);
+			*slash = '/';
+		}
+	free(dir);
+	json_object_set_new(o, "url", json_string(s->url));
+	json_object_set_new(o, "cacert", json_string(s->cacert));
+	json_object_set_new(o, "insecure_http", json_boolean(s->insecure_http));
+	if (json_dump_file(o, buf_str(&path), JSON_INDENT(2)) < 0) {
+		err_set(e, "cannot write '%s'", buf_str(&path));
+		rc = -1;
+	}
+	json_decref(o);
+	buf_release(&path);
+	return rc;
+}
+
+static size_t collect(char *p, size_t size, size_t n, void *ctx)
+{
+	struct buf *b = ctx;
+
+	if (b->len + size * n > MAX_RESPONSE)
+		return 0;
+	buf_add(b, p, size * n);
+	return size * n;
+}
+
+/*
+ * One HTTP request. *status is the HTTP status (0 when no answer). Maps failures: network and
+ * 5xx/429 are SYNC_RETRY, certificate problems SYNC_TLS, 401 SYNC_AUTH, other 4xx SYNC_FAIL.
+ */
+static enum sync_rc http(const struct sync_settings *s, const char *method, const char *path,
+                         const char *token, const char *body, struct buf *out, long *status,
+                         struct err *e)
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *h = NULL;
+	char url[1024], auth[128];
+	CURLcode cc;
+	enum sync_rc rc = SYNC_OK;
+
+	*status = 0;
+	buf_reset(out);
+	snprintf(url, sizeof url, "%s%s", s->url, path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, s->insecure_http ? "https,http" : "https");
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (s->cacert[0])
+		curl_easy_setopt(c, CURLOPT_CAINFO, s->cacert);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+	h = curl_slist_append(h, "Content-Type: application/json");
+	if (token) {
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+		h = curl_slist_append(h, auth);
+	}
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	if (!strcmp(method, "POST")) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	}
+	cc = curl_easy_perform(c);
+	if (cc != CURLE_OK) {
+		if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE ||
+		    cc == CURLE_SSL_CERTPROBLEM || cc == CURLE_SSL_CONNECT_ERROR) {
+			err_set(e, "cannot trust the store at %s: %s (is the right --cacert enrolled?)", s->url,
+			        curl_easy_strerror(cc));
+			rc = SYNC_TLS;
+		} else if (cc == CURLE_UNSUPPORTED_PROTOCOL) {
+			err_set(e, "refusing a plain-http store at %s: use https", s->url);
+			rc = SYNC_FAIL;
+		} else {
+			err_set(e, "cannot reach the store at %s: %s", s->url, curl_easy_strerror(cc));
+			rc = SYNC_RETRY;
+		}
+	} else {
+		json_t *o;
+		const char *msg = NULL;
+
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+		if (*status >= 400) {
+			o = json_loads(buf_str(out), 0, NULL);
+			msg = o ? json_string_value(json_object_get(o, "error")) : NULL;
+			err_set(e, "the store answered %ld: %s", *status, msg ? msg : "(no message)");
+			json_decref(o);
+			rc = *status == 401 ? SYNC_AUTH : (*status >= 500 || *status == 429) ? SYNC_RETRY : SYNC_FAIL;
+		}
+	}
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	return rc;
+}
+
+/* http() again with exponential backoff and jitter while the answer is "try again". */
+static enum sync_rc http_retry(const struct sync_settings *s, const char *method, const char *path,
+                               const char *token, const char *body, struct buf *out, long *status,
+                               struct err *e)
+{
+	enum sync_rc rc = SYNC_RETRY;
+	int i;
+	long ms = 200;
+
+	for (i = 0; i < TRIES && rc == SYNC_RETRY; i++) {
+		struct err e1;
+
+		err_init(&e1);
+		rc = http(s, method, path, token, body, out, status, &e1);
+		if (rc == SYNC_OK)
+			return rc;
+		if (rc != SYNC_RETRY || i == TRIES - 1) {
+			err_set(e, "%s", e1.msg);
+			return rc;
+		}
+		{
+			struct timespec ts;
+			long wait = ms + (long)(rand() % (int)(ms / 2 + 1));
+			ts.tv_sec = wait / 1000;
+			ts.tv_nsec = (wait % 1000) * 1000000L;
+			nanosleep(&ts, NULL);
+			ms *= 2;
+		}
+	}
+	return rc;
+}
+
+static enum sync_rc login(const struct sync_settings *s, const char *user, const char *password,
+                          char token[65], struct err *e)
+{
+	json_t *req = json_object(), *o;
+	char *body;
+	struct buf out;
+	long status;
+	enum sync_rc rc;
+	const char *t;
+
+	json_object_set_new(req, "user", json_string(user));
+	json_object_set_new(req, "password", json_string(password));
+	body = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	buf_init(&out);
+	rc = http_retry(s, "POST", "/v1/login", NULL, body, &out, &status, e);
+	free(body);
+	if (rc == SYNC_OK) {
+		o = json_loads(buf_str(&out), 0, NULL);
+		t = o ? json_string_value(json_object_get(o, "token")) : NULL;
+		if (!t || strlen(t) != 64) {
+			err_set(e, "the store's login answer has no token");
+			rc = SYNC_FAIL;
+		} else {
+			memcpy(token, t, 65);
+		}
+		json_decref(o);
+	}
+	buf_release(&out);
+	return rc;
+}
+
+struct batch {
+	json_t *records;
+	int64_t ids[BATCH];
+	char uuids[BATCH][37];
+	int n;
+};
+
+static void add_record(void *ctx, int64_t id, const char *uuid, const char *kind, const char *payload)
+{
+	struct batch *b = ctx;
+	json_t *r = json_object();
+
+	json_object_set_new(r, "uuid", json_string(uuid));
+	json_object_set_new(r, "kind", json_string(kind));
+	json_object_set_new(r, "data", json_loads(payload, 0, NULL));
+	json_array_append_new(b->records, r);
+	b->ids[b->n] = id;
+	snprintf(b->uuids[b->n], 37, "%s", uuid);
+	b->n++;
+}
+
+/* Push every pending record; returns SYNC_OK when the outbox is empty. */
+static enum sync_rc push(struct store *st, const struct sync_settings *s, const char *token,
+                         struct sync_report *r, struct err *e)
+{
+	for (;;) {
+		struct batch b;
+		struct buf out;
+		json_t *req, *o, *results, *x;
+		char *body;
+		long status;
+		size_t i;
+		enum sync_rc rc;
+		int k;
+
+		b.records = json_array();
+		b.n = 0;
+		if (store_outbox_batch(st, BATCH, add_record, &b, e) != STORE_OK) {
+			json_decref(b.records);
+			return SYNC_FAIL;
+		}
+		if (!b.n) {
+			json_decref(b.records);
+			return SYNC_OK;
+		}
+		req = json_object();
+		json_object_set_new(req, "records", b.records);
+		body = json_dumps(req, JSON_COMPACT);
+		json_decref(req);
+		buf_init(&out);
+		rc = http_retry(s, "POST", "/v1/push", token, body, &out, &status, e);
+		free(body);
+		if (rc != SYNC_OK) {
+			buf_release(&out);
+			return rc;
+		}
+		o = json_loads(buf_str(&out), 0, NULL);
+		buf_release(&out);
+		results = json_object_get(o, "results");
+		if (!json_is_array(results)) {
+			json_decref(o);
+			err_set(e, "the store's answer to a push has no results");
+			return SYNC_FAIL;
+		}
+		if (store_begin(st, e) != STORE_OK) {
+			json_decref(o);
+			return SYNC_FAIL;
+		}
+		json_array_foreach(results, i, x) {
+			const char *uuid = json_string_value(json_object_get(x, "uuid"));
+			long code = (long)json_integer_value(json_object_get(x, "status"));
+			const char *why = json_string_value(json_object_get(x, "error"));
+			char result[300];
+
+			for (k = 0; uuid && k < b.n; k++)
+				if (!strcmp(b.uuids[k], uuid))
+					break;
+			if (!uuid || k == b.n)
+				continue;
+			snprintf(result, sizeof result, "%ld %s", code, code == 200 ? "stored" : why ? why : "");
+			if (store_outbox_done(st, b.ids[k], result, e) != STORE_OK) {
+				store_rollback(st);
+				json_decref(o);
+				return SYNC_FAIL;
+			}
+			r->pushed++;
+			if (code == 200)
+				r->stored++;
+			else if (code == 409)
+				r->conflicts++;
+			else
+				r->rejected++;
+		}
+		json_decref(o);
+		if (store_commit(st, e) != STORE_OK)
+			return SYNC_FAIL;
+	}
+}
+
+/* Take the forms and cases that changed since the last pull. */
+static enum sync_rc pull(struct store *st, const struct sync_settings *s, const char *token,
+                         struct sync_report *r, struct err *e)
+{
+	char *cursor = store_meta_get(st, "sync_cursor"), path[128];
+	struct buf out;
+	json_t *o, *x;
+	size_t i;
+	long status;
+	enum sync_rc rc;
+
+	snprintf(path, sizeof path, "/v1/pull?cursor=%s", *cursor ? cursor : "0");
+	free(cursor);
+	buf_init(&out);
+	rc = http_retry(s, "GET", path, token, NULL, &out, &status, e);
+	o = rc == SYNC_OK ? json_loads(buf_str(&out), 0, NULL) : NULL;
+	buf_release(&out);
+	if (rc != SYNC_OK)
+		return rc;
+	if (!json_is_object(o)) {
+		err_set(e, "the store's answer to a pull is not JSON");
+		json_decref(o);
+		return SYNC_FAIL;
+	}
+	if (store_begin(st, e) != STORE_OK) {
+		json_decref(o);
+		return SYNC_FAIL;
+	}
+	json_array_foreach(json_object_get(o, "forms"), i, x) {
+		const char *src = json_string_value(json_object_get(x, "source"));
+		struct form_diags d;
+		struct form *f;
+		int64_t row;
+
+		if (!src)
+			continue;
+		form_diags_init(&d);
+		f = form_compile("(from the store)", src, strlen(src), &d);
+		form_diags_release(&d);
+		if (!f)
+			continue;   /* the store checked it; a newer language version would land here */
+		if (store_form_put(st, f, src, &row, e) != STORE_OK) {
+			form_free(f);
+			goto fail;
+		}
+		form_free(f);
+		r->forms++;
+	}
+	json_array_foreach(json_object_get(o, "cases"), i, x) {
+		json_t *fields = json_object_get(x, "fields");
+		char *fj = json_dumps(json_is_object(fields) ? fields : json_object(), JSON_COMPACT);
+		enum store_rc src;
+		const char *name = json_string_value(json_object_get(x, "name"));
+
+		if (name) {
+			/* the name is a case field too, as in an import */
+			json_t *copy = json_deep_copy(json_is_object(fields) ? fields : json_object());
+			free(fj);
+			json_object_set_new(copy, "name", json_string(name));
+			fj = json_dumps(copy, JSON_COMPACT);
+			json_decref(copy);
+		}
+		src = store_case_put(st, json_string_value(json_object_get(x, "id")),
+		                     json_string_value(json_object_get(x, "study")),
+		                     json_string_value(json_object_get(x, "phone")), name,
+		                     json_string_value(json_object_get(x, "tz")), fj, e);
+		free(fj);
+		if (src != STORE_OK)
+			goto fail;
+		r->cases++;
+	}
+	{
+		char cur[32];
+		snprintf(cur, sizeof cur, "%lld", (long long)json_integer_value(json_object_get(o, "cursor")));
+		if (store_meta_set(st, "sync_cursor", cur, e) != STORE_OK)
+			goto fail;
+	}
+	json_decref(o);
+	return store_commit(st, e) == STORE_OK ? SYNC_OK : SYNC_FAIL;
+fail:
+	store_rollback(st);
+	json_decref(o);
+	return SYNC_FAIL;
+}
+
+enum sync_rc sync_run(struct store *st, const struct sync_settings *s, const char *user,
+                      const char *password, struct sync_report *r, struct err *e)
+{
+	char token[65], line[768];
+	enum sync_rc rc;
+	struct err le;
+	int relogin;
+
+	memset(r, 0, sizeof *r);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (!s->insecure_http && strncmp(s->url, "https://", 8)) {
+		err_set(e, "refusing to sync with '%s': the store must be https://", s->url);
+		return SYNC_FAIL;
+	}
+	for (relogin = 0; relogin < 2; relogin++) {
+		rc = login(s, user, password, token, e);
+		if (rc != SYNC_OK)
+			break;
+		rc = push(st, s, token, r, e);
+		if (rc == SYNC_OK)
+			rc = pull(st, s, token, r, e);
+		if (rc != SYNC_AUTH)
+			break;
+		err_init(e);   /* the token expired mid-sync: log in once more */
+	}
+	memset(token, 0, sizeof token);
+	if (rc == SYNC_OK)
+		snprintf(line, sizeof line, "sync ok: sent %ld records (%ld stored, %ld conflicts, %ld refused); received %ld forms, %ld cases",
+		         r->pushed, r->stored, r->conflicts, r->rejected, r->forms, r->cases);
+	else
+		snprintf(line, sizeof line, "sync failed after sending %ld records: %.600s", r->pushed, e->msg);
+	err_init(&le);
+	store_sync_log(st, line, &le);
+	return rc;
+}

@@ -1,0 +1,182 @@
+#!/bin/sh
+# Sync end to end: the real cati-store on 127.0.0.1 with a test CA made here by openssl; two
+# workstations; every record arrives exactly once; conflicts, duplicates, auth and hostile input.
+. tests/cli/lib.sh
+: "${CATI_STORE:=bin/cati-store}"
+CATI=$(cd "$(dirname "$CATI")" && pwd)/$(basename "$CATI")
+CATI_STORE=$(cd "$(dirname "$CATI_STORE")" && pwd)/$(basename "$CATI_STORE")
+FORMS=$(pwd)/forms
+cd "$TMP" || exit 1
+
+# a private CA and a certificate for 127.0.0.1
+openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=cati test CA" 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -keyout srv.key -out srv.csr -subj "/CN=127.0.0.1" 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1\n' >ext
+openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem -days 2 -extfile ext 2>/dev/null
+openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.pem -days 2 -subj "/CN=someone else" 2>/dev/null
+
+echo s3cret | "$CATI_STORE" user add sup --role supervisor --db central.db || fail "user add"
+echo pw-anna | "$CATI_STORE" user add anna --role interviewer --db central.db
+echo pw-ben | "$CATI_STORE" user add ben --role interviewer --db central.db
+expect_exit 1 sh -c "echo x | '$CATI_STORE' user add anna --role interviewer --db central.db"
+expect_out "user 'anna' already exists"
+expect_exit 2 "$CATI_STORE" serve --db central.db
+expect_out "refusing to serve plain HTTP"
+
+"$CATI_STORE" serve --db central.db --cert srv.pem --key srv.key >server.out 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$TMP"' EXIT
+n=0
+while ! grep -q listening server.out && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
+URL=$(sed -n 's/.*listening on \(https:[^ ]*\).*/\1/p' server.out)
+[ -n "$URL" ] || { fail "the store did not start: $(cat server.out)"; finish; }
+
+api() { # api METHOD PATH TOKEN [BODYFILE]
+	if [ -n "${4:-}" ]; then
+		curl -s --cacert ca.pem -X "$1" -H "Authorization: Bearer $3" --data-binary @"$4" "$URL$2"
+	else
+		curl -s --cacert ca.pem -X "$1" -H "Authorization: Bearer $3" "$URL$2"
+	fi
+}
+token() {
+	printf '{"user":"%s","password":"%s"}' "$1" "$2" >login.json
+	curl -s --cacert ca.pem --data-binary @login.json "$URL/v1/login" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("token",""))'
+}
+SUP=$(token sup s3cret)
+[ ${#SUP} -eq 64 ] || fail "no supervisor token"
+
+# publish: a broken form gives line:col; the demo is accepted
+python3 -c 'import json,sys; print(json.dumps({"source": "form x\nlanguages en\nsingel q\n"}))' >bad.json
+OUT=$(api POST /v1/forms "$SUP" bad.json)
+expect_out '"line":3,"col":1,"message":"'"'"'singel'"'"' is not a statement'
+python3 -c 'import json,sys; print(json.dumps({"source": open(sys.argv[1]).read()}))' "$FORMS/demo.form" >pub.json
+OUT=$(api POST /v1/forms "$SUP" pub.json)
+expect_out '"form_id":"demo"'
+# cases: D1-D3 for anna, D4 for ben
+python3 - <<'PY' >cases.json
+import json
+cases = [{"id": "D%d" % i, "phone": "+43 1 555000%d" % i, "name": "Person %d" % i, "tz": "Europe/Vienna",
+          "fields": {"office": "Wien Mitte", "region": "9"}, "interviewer": "anna" if i < 4 else "ben"} for i in range(1, 5)]
+print(json.dumps({"form_id": "demo", "cases": cases}))
+PY
+OUT=$(api POST /v1/cases "$SUP" cases.json)
+expect_out '"cases":4'
+
+# an interviewer may not publish
+ANNA=$(token anna pw-anna)
+OUT=$(api POST /v1/forms "$ANNA" pub.json)
+expect_out "only supervisors and admins"
+
+# workstation A (anna): enroll, sync down, interview, sync up
+export XDG_CONFIG_HOME="$TMP/cfgA"
+expect_exit 0 "$CATI" enroll "$URL" --cacert ca.pem
+export CATI_PASSWORD=pw-anna
+expect_exit 0 "$CATI" sync --user anna --db a.db
+expect_out "received 1 forms, 3 cases"
+printf 'n\na 1\na 2026-01-02\na 2\na 2\na 15\na 8\na 1\nq\n' | "$CATI" interview --db a.db --case D1 --interviewer anna >/dev/null
+printf 'n\na 1\na dk\nq\n' | "$CATI" interview --db a.db --case D2 --interviewer anna >/dev/null
+[ "$(sqlite3 a.db "SELECT i.status FROM interviews i JOIN cases c ON c.id = i.case_id WHERE case_key = 'D1'")" = complete ] ||
+	fail "D1 not complete on the workstation"
+waiting=$(sqlite3 a.db "SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+expect_exit 0 "$CATI" sync --user anna --db a.db
+expect_out "sent $waiting records ($waiting stored, 0 conflicts, 0 refused)"
+expect_out "0 waiting"
+# every record is in the store exactly once, with the same content
+sqlite3 a.db "SELECT uuid || ' ' || payload FROM outbox ORDER BY uuid" >local.txt
+sqlite3 central.db "SELECT uuid || ' ' || data FROM records ORDER BY uuid" >central.txt
+python3 - local.txt central.txt <<'PY' || fail "the store's records differ from the workstation's"
+import json, sys
+def load(p):
+    out = {}
+    for line in open(p):
+        u, d = line.split(" ", 1)
+        out[u] = json.loads(d)
+    return out
+a, b = load(sys.argv[1]), load(sys.argv[2])
+assert a == b, (len(a), len(b), [k for k in a if a[k] != b.get(k)][:3])
+PY
+# syncing again sends nothing; replaying the whole batch stores nothing twice
+expect_exit 0 "$CATI" sync --user anna --db a.db
+expect_out "sent 0 records"
+python3 - a.db <<'PY' >replay.json
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rows = db.execute("SELECT uuid, kind, payload FROM outbox ORDER BY id").fetchall()
+print(json.dumps({"records": [{"uuid": u, "kind": k, "data": json.loads(p)} for u, k, p in rows]}))
+PY
+before=$(sqlite3 central.db "SELECT count(*) FROM records")
+OUT=$(api POST /v1/push "$ANNA" replay.json)
+printf '%s' "$OUT" | python3 -c 'import json,sys; r=json.load(sys.stdin)["results"]; assert r and all(x["status"]==200 for x in r), r' ||
+	fail "a replayed batch was not acknowledged again"
+[ "$(sqlite3 central.db "SELECT count(*) FROM records")" = "$before" ] || fail "a replayed batch was stored twice"
+# the same uuid with other content: 409, kept aside, nothing overwritten
+python3 - replay.json <<'PY' >conflict.json
+import json, sys
+r = json.load(open(sys.argv[1]))["records"][-1]
+r["data"]["tampered"] = True
+print(json.dumps({"records": [r]}))
+PY
+OUT=$(api POST /v1/push "$ANNA" conflict.json)
+expect_out '"status":409'
+[ "$(sqlite3 central.db "SELECT count(*) FROM conflicts")" = 1 ] || fail "the conflict was not kept aside"
+[ "$(sqlite3 central.db "SELECT count(*) FROM records WHERE data LIKE '%tampered%'")" = 0 ] || fail "a conflict overwrote a record"
+# anna may not write to ben's case, and sees only her own cases
+python3 - replay.json <<'PY' >foreign.json
+import json, sys
+r = json.load(open(sys.argv[1]))["records"][0]
+r["uuid"] = "00000000-0000-4000-8000-000000000001"
+r["data"]["case"] = "D4"
+print(json.dumps({"records": [r]}))
+PY
+OUT=$(api POST /v1/push "$ANNA" foreign.json)
+expect_out '"status":403'
+OUT=$(api GET "/v1/pull?cursor=0" "$ANNA")
+printf '%s' "$OUT" | grep -q '"id":"D4"' && fail "anna can read ben's case"
+expect_out '"id":"D1"'
+
+# the same case completed on two workstations offline: both kept, the later flagged
+export XDG_CONFIG_HOME="$TMP/cfgA2"
+"$CATI" enroll "$URL" --cacert ca.pem >/dev/null
+"$CATI" sync --user anna --db a2.db >/dev/null
+printf 'n\na 1\na 2026-01-03\na 1\na 2\na 5\na 3\na 2\nq\n' | "$CATI" interview --db a2.db --case D3 --interviewer anna >/dev/null
+export XDG_CONFIG_HOME="$TMP/cfgA"
+printf 'n\na 1\na 2026-01-04\na 3\na 2\na 9\na 4\na 1\nq\n' | "$CATI" interview --db a.db --case D3 --interviewer anna >/dev/null
+expect_exit 0 "$CATI" sync --user anna --db a.db
+export XDG_CONFIG_HOME="$TMP/cfgA2"
+expect_exit 0 "$CATI" sync --user anna --db a2.db
+[ "$(sqlite3 central.db "SELECT count(DISTINCT json_extract(data, '$.interview')) FROM records WHERE case_key = 'D3' AND kind = 'interview'")" = 2 ] ||
+	fail "both interviews of D3 should be kept"
+[ "$(sqlite3 central.db "SELECT count(*) FROM records WHERE duplicate = 1")" = 1 ] || fail "the second complete was not flagged"
+
+# auth: wrong password, an unknown CA, plain http, a bad token
+CATI_PASSWORD=wrong "$CATI" sync --user anna --db a2.db >out.txt 2>&1
+OUT=$(cat out.txt)
+expect_out "wrong user name or password"
+export XDG_CONFIG_HOME="$TMP/cfgB"
+"$CATI" enroll "$URL" --cacert other.pem >/dev/null
+expect_exit 1 "$CATI" sync --user anna --db b.db
+expect_out "cannot trust the store"
+expect_exit 2 "$CATI" enroll "http://example.org:1"
+OUT=$(curl -s --cacert ca.pem -H "Authorization: Bearer 0123" "$URL/v1/pull")
+expect_out "log in first"
+
+# hostile input: malformed JSON, wrong types, unknown fields, a huge body; the store keeps serving
+printf '{"records": "nope"}' >x.json
+OUT=$(api POST /v1/push "$ANNA" x.json); expect_out "push needs 'records' (an array)"
+printf '{"records": [], "extra": 1}' >x.json
+OUT=$(api POST /v1/push "$ANNA" x.json); expect_out "unknown field"
+printf '{"records": [' >x.json
+OUT=$(api POST /v1/push "$ANNA" x.json); expect_out "the body must be a JSON object"
+printf '{"records":[{"uuid":"short","kind":"event","data":{}}]}' >x.json
+OUT=$(api POST /v1/push "$ANNA" x.json); expect_out '"status":422'
+head -c 9000000 /dev/zero | tr '\0' 'a' >huge.json
+OUT=$(api POST /v1/push "$ANNA" huge.json); expect_out "too large"
+OUT=$(api GET "/v1/pull?cursor=0" "$ANNA"); expect_out '"cursor"'
+# rate limit: five wrong passwords lock the login for a minute
+for i in 1 2 3 4 5; do token ben wrong >/dev/null; done
+printf '{"user":"ben","password":"pw-ben"}' >login.json
+OUT=$(curl -s --cacert ca.pem --data-binary @login.json "$URL/v1/login"); expect_out "too many failed logins"
+# the sync log explains itself
+export XDG_CONFIG_HOME="$TMP/cfgA"
+OUT=$("$CATI" sync --log --db a.db); expect_out "sync ok: sent"
+finish
