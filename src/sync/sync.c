@@ -425,6 +425,12 @@ enum sync_rc sync_run(struct store *st, const struct sync_settings *s, const cha
 		rc = login(s, user, password, token, e);
 		if (rc != SYNC_OK)
 			break;
+		/* the store accepted the password: it becomes the cached one for offline login */
+		if (relogin == 0) {
+			struct err ce;
+			err_init(&ce);
+			store_cred_set(st, user, password, &ce);
+		}
 		rc = push(st, s, token, r, e);
 		if (rc == SYNC_OK)
 			rc = pull(st, s, token, r, e);

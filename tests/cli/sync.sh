@@ -81,6 +81,9 @@ waiting=$(sqlite3 a.db "SELECT count(*) FROM outbox WHERE sent_at IS NULL")
 expect_exit 0 "$CATI" sync --user anna --db a.db
 expect_out "sent $waiting records ($waiting stored, 0 conflicts, 0 refused)"
 expect_out "0 waiting"
+# the password the store accepted is cached for offline login
+[ "$(sqlite3 a.db "SELECT count(*) FROM credentials WHERE interviewer = 'anna' AND hash LIKE '\$argon2id\$%'")" = 1 ] ||
+	fail "no cached credential after sync"
 # every record is in the store exactly once, with the same content
 sqlite3 a.db "SELECT uuid || ' ' || payload FROM outbox ORDER BY uuid" >local.txt
 sqlite3 central.db "SELECT uuid || ' ' || data FROM records ORDER BY uuid" >central.txt
@@ -176,6 +179,59 @@ OUT=$(api GET "/v1/pull?cursor=0" "$ANNA"); expect_out '"cursor"'
 for i in 1 2 3 4 5; do token ben wrong >/dev/null; done
 printf '{"user":"ben","password":"pw-ben"}' >login.json
 OUT=$(curl -s --cacert ca.pem --data-binary @login.json "$URL/v1/login"); expect_out "too many failed logins"
+# a store killed in the middle of a sync, after a long time offline: nothing lost, nothing twice
+export XDG_CONFIG_HOME="$TMP/cfgA"
+python3 - <<'PY' >more.json
+import json
+cases = [{"id": "M%03d" % i, "phone": "+43 1 77%05d" % i, "name": "M %d" % i, "fields": {"office": "Graz", "region": "6"},
+          "interviewer": "anna"} for i in range(1, 61)]
+print(json.dumps({"form_id": "demo", "cases": cases}))
+PY
+api POST /v1/cases "$SUP" more.json >/dev/null
+"$CATI" sync --user anna --db a.db >/dev/null
+kill $server; wait $server 2>/dev/null
+i=1
+while [ $i -le 60 ]; do
+	printf 'n\na 1\na 2026-02-01\na 2\na 1,2\na 1,2,3\na 10\na 12\na 2\nq\n' |
+		"$CATI" interview --db a.db --case "$(printf 'M%03d' $i)" --interviewer anna >/dev/null
+	i=$((i + 1))
+done
+expect_exit 1 "$CATI" sync --user anna --db a.db
+expect_out "cannot reach the store"
+waiting=$(sqlite3 a.db "SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+[ "$waiting" -gt 1000 ] || fail "expected over 1000 records waiting, got $waiting"
+port=${URL##*:}
+"$CATI_STORE" serve --db central.db --cert srv.pem --key srv.key --port "$port" >server.out 2>&1 &
+server=$!
+sleep 0.3
+"$CATI" sync --user anna --db a.db >/dev/null 2>&1 &
+syncer=$!
+sleep 0.15
+kill -9 $server
+wait $syncer
+"$CATI_STORE" serve --db central.db --cert srv.pem --key srv.key --port "$port" >server.out 2>&1 &
+server=$!
+sleep 0.3
+expect_exit 0 "$CATI" sync --user anna --db a.db
+expect_out "0 waiting"
+sqlite3 a.db "SELECT uuid || ' ' || payload FROM outbox ORDER BY uuid" >local.txt
+sqlite3 central.db "SELECT uuid || ' ' || data FROM records ORDER BY uuid" >central.txt
+python3 - local.txt central.txt <<'PY' || fail "after the kill the store's records differ from the workstation's"
+import json, sys
+def load(p):
+    out = {}
+    for line in open(p):
+        u, d = line.split(" ", 1)
+        assert u not in out, "twice: " + u
+        out[u] = json.loads(d)
+    return out
+a, b = load(sys.argv[1]), load(sys.argv[2])
+a2 = json.load(open("a2_uuids.json")) if False else None
+missing = [k for k in a if k not in b]
+assert not missing, ("missing", len(missing))
+assert all(a[k] == b[k] for k in a), "content differs"
+PY
+
 # the sync log explains itself
 export XDG_CONFIG_HOME="$TMP/cfgA"
 OUT=$("$CATI" sync --log --db a.db); expect_out "sync ok: sent"
