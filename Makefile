@@ -69,7 +69,7 @@ $(BUILD)/%.o: %.c
 
 $(BINDIR)/cati: $(CLI_OBJ) $(CORE_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI) $(PKGS_TUI)) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI) $(PKGS_TUI)) -lpthread $(LDLIBS)
 
 # the store needs no sync client and no screen
 $(BINDIR)/cati-store: $(SERVER_OBJ) $(filter-out $(call obj,$(SYNC_SRC) $(VIEW_SRC)),$(CORE_OBJ))

@@ -41,6 +41,8 @@ void store_default_path(struct buf *out);
  */
 struct store *store_open(const char *path, enum store_rc *rc, struct err *e);
 void store_close(struct store *st);
+/* The database file's path. */
+const char *store_path(const struct store *st);
 
 /* For tests and tools: create a fresh database at an older schema version. */
 int store_create_at_version(const char *path, int version, struct err *e);

@@ -380,6 +380,11 @@ int store_schema_version(struct store *st)
 	return (int)v;
 }
 
+const char *store_path(const struct store *st)
+{
+	return st->path;
+}
+
 void store_close(struct store *st)
 {
 	if (!st)

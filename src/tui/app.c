@@ -1,17 +1,109 @@
 /* app.c: the workstation's screens: login, resume, case queue, case, interview, dialogs. */
 #include "cati/session.h"
+#include "cati/sync.h"
 #include "cati/tui.h"
 #include "cati/view.h"
 #include "term.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+/* Sync in the background: its own connection to the database, never the screen's. */
+struct autosync {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	int started, stop, online, ran;
+	char message[512];
+	char path[1024];
+	char user[65], password[128];
+	struct sync_settings settings;
+};
+
+#define SYNC_EVERY_MS 5000
+
+static void *sync_loop(void *arg)
+{
+	struct autosync *as = arg;
+	struct store *st;
+	struct err e;
+	enum store_rc src;
+	int waited;
+
+	err_init(&e);
+	st = store_open(as->path, &src, &e);
+	while (st) {
+		struct sync_report r;
+		enum sync_rc rc;
+
+		err_init(&e);
+		rc = sync_run(st, &as->settings, as->user, as->password, &r, &e);
+		pthread_mutex_lock(&as->mu);
+		as->online = rc == SYNC_OK;
+		as->ran = 1;
+		snprintf(as->message, sizeof as->message, "%s", rc == SYNC_OK ? "" : e.msg);
+		pthread_mutex_unlock(&as->mu);
+		for (waited = 0; waited < SYNC_EVERY_MS; waited += 100) {
+			struct timespec ts = { 0, 100 * 1000000L };
+			pthread_mutex_lock(&as->mu);
+			if (as->stop) {
+				pthread_mutex_unlock(&as->mu);
+				store_close(st);
+				return NULL;
+			}
+			pthread_mutex_unlock(&as->mu);
+			nanosleep(&ts, NULL);
+		}
+	}
+	return NULL;
+}
+
+static void autosync_start(struct autosync *as, struct store *st, const char *user,
+                           const char *password)
+{
+	struct err e;
+
+	err_init(&e);
+	if (as->started || sync_settings_load(&as->settings, &e) < 0)
+		return;   /* not enrolled: the workstation works offline */
+	snprintf(as->path, sizeof as->path, "%s", store_path(st));
+	snprintf(as->user, sizeof as->user, "%s", user);
+	snprintf(as->password, sizeof as->password, "%s", password);
+	pthread_mutex_init(&as->mu, NULL);
+	as->started = pthread_create(&as->thread, NULL, sync_loop, as) == 0;
+}
+
+static void autosync_stop(struct autosync *as)
+{
+	if (!as->started)
+		return;
+	pthread_mutex_lock(&as->mu);
+	as->stop = 1;
+	pthread_mutex_unlock(&as->mu);
+	pthread_join(as->thread, NULL);
+	pthread_mutex_destroy(&as->mu);
+	memset(as->password, 0, sizeof as->password);
+	as->started = 0;
+}
+
+/* Online as of the last sync (0 when not enrolled or not yet synced). */
+static int autosync_online(struct autosync *as)
+{
+	int on;
+
+	if (!as->started)
+		return 0;
+	pthread_mutex_lock(&as->mu);
+	on = as->online;
+	pthread_mutex_unlock(&as->mu);
+	return on;
+}
+
 enum screen {
 	S_LOGIN, S_RESUME, S_QUEUE, S_CASE, S_APPT, S_INTERVIEW, S_JUMP, S_NOTE, S_BREAK,
-	S_REASON, S_HELP, S_QUIT,
+	S_REASON, S_HELP, S_SYNCLOG, S_QUIT,
 };
 
 #define MAX_ROWS 500
@@ -55,6 +147,7 @@ struct app {
 	int shown_iter, shown_kind, shown_check;
 	time_t started;
 	const char *pending_outcome;   /* the call outcome being saved */
+	struct autosync sync;
 };
 
 static const char *const statuses[] = { "", "new", "active", "suspended", "done", "refused",
@@ -649,7 +742,8 @@ static void draw_queue(struct app *a, struct view *v)
 {
 	long waiting = store_outbox_pending(a->st);
 
-	put(v, 0, VIEW_BAR, " cati \xE2\x94\x82 %s \xE2\x94\x82 case list \xE2\x94\x82 offline, %ld waiting", a->who, waiting);
+	put(v, 0, VIEW_BAR, " cati \xE2\x94\x82 %s \xE2\x94\x82 case list \xE2\x94\x82 %s, %ld waiting", a->who,
+	    autosync_online(&a->sync) ? "online" : "offline", waiting);
 	if (a->next_key[0])
 		put(v, 2, VIEW_TITLE, " Next case to call: %s  (N or Enter on it)", a->next_key);
 	else
@@ -659,7 +753,7 @@ static void draw_queue(struct app *a, struct view *v)
 	put(v, 5, VIEW_DIM, " %-10s %-22s %-10s %3s  %-13s %s", "case", "name", "status", "att", "last outcome", "appointment");
 	draw_list_rows(a, v, 6, v->height - 9);
 	put(v, v->height - 2, VIEW_ERROR, "%s", a->message);
-	put(v, v->height - 1, VIEW_BAR, "N next case  \xE2\x86\x91\xE2\x86\x93 Enter open  / search  Tab status  F1 help  q log out");
+	put(v, v->height - 1, VIEW_BAR, "N next case  \xE2\x86\x91\xE2\x86\x93 Enter open  / search  Tab status  L sync log  F1 help  q log out");
 	if (a->filtering) {
 		v->cursor_row = 3;
 		v->cursor_col = 9 + view_width(a->filter, (size_t)a->filter_cursor);
@@ -728,6 +822,7 @@ static void draw_interview(struct app *a, struct view *v)
 	st.estimate = sc->estimate;
 	st.lang = session_form(a->sess)->langs[eng_lang(eng)];
 	st.waiting = store_outbox_pending(a->st);
+	st.online = autosync_online(&a->sync);
 	view_interview(v, sc, &a->in, &st, a->message);
 }
 
@@ -810,6 +905,34 @@ static void draw_help(struct app *a, struct view *v)
 	put(v, v->height - 1, VIEW_BAR, "any key closes this help");
 }
 
+static void draw_synclog(struct app *a, struct view *v)
+{
+	struct buf out;
+	struct err e;
+	const char *p;
+	int row, n = 0;
+
+	put(v, 0, VIEW_BAR, " Sync log \xE2\x94\x82 %s", a->sync.started ? (autosync_online(&a->sync) ? "online" : "offline")
+	                                                                : "not enrolled: this workstation works offline");
+	buf_init(&out);
+	err_init(&e);
+	store_sync_log_read(a->st, v->height - 4, &out, &e);
+	for (p = buf_str(&out); *p; p++)
+		n += *p == '\n';
+	p = buf_str(&out);
+	for (row = 2; *p && row < v->height - 2; row++) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		put(v, row, strstr(p, "failed") && strstr(p, "failed") < p + len ? VIEW_ERROR : VIEW_PLAIN, " %.*s", (int)len, p);
+		p = nl ? nl + 1 : p + len;
+	}
+	if (!n)
+		put(v, 2, VIEW_DIM, " No sync yet.");
+	put(v, v->height - 2, VIEW_PLAIN, " %ld records waiting to sync", store_outbox_pending(a->st));
+	put(v, v->height - 1, VIEW_BAR, "any key: back to the case list");
+	buf_release(&out);
+}
+
 static void draw_resume(struct app *a, struct view *v)
 {
 	int i;
@@ -845,6 +968,7 @@ static void draw(struct app *a)
 		put(&v, v.height - 1, VIEW_BAR, "1 suspend  2 appointment  Esc back to the interview");
 		break;
 	case S_HELP: draw_help(a, &v); break;
+	case S_SYNCLOG: draw_synclog(a, &v); break;
 	case S_QUIT: break;
 	}
 	term_paint(&v);
@@ -894,6 +1018,7 @@ static void login_key(struct app *a, int k)
 		err_init(&e);
 		if (store_cred_check(a->st, a->login_id, a->login_pw, &e) == STORE_OK) {
 			snprintf(a->who, sizeof a->who, "%s", a->login_id);
+			autosync_start(&a->sync, a->st, a->login_id, a->login_pw);
 			memset(a->login_pw, 0, sizeof a->login_pw);
 			after_login(a);
 		} else {
@@ -950,6 +1075,10 @@ static void queue_key(struct app *a, int k)
 			load_case(a, a->rows[a->hl].key);
 			a->screen = S_CASE;
 		}
+		break;
+	case 'l':
+	case 'L':
+		a->screen = S_SYNCLOG;
 		break;
 	case 'q':
 	case TK_ESC:
@@ -1175,6 +1304,10 @@ static void key(struct app *a, int k)
 		}
 		break;
 	case S_HELP: a->screen = a->back_to; break;
+	case S_SYNCLOG:
+		a->screen = S_QUEUE;
+		load_queue(a);
+		break;
 	case S_QUIT: break;
 	}
 }
@@ -1216,6 +1349,7 @@ int tui_run(struct store *st, const char *demo_hint)
 		key(a, k);
 	}
 	term_stop();
+	autosync_stop(&a->sync);
 	if (a->sess)
 		session_close(a->sess);
 	if (a->have_case)

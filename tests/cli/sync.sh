@@ -232,6 +232,47 @@ assert not missing, ("missing", len(missing))
 assert all(a[k] == b[k] for k in a), "content differs"
 PY
 
+# the workstation syncs by itself in the background while the interviewer works
+export XDG_CONFIG_HOME="$TMP/cfgA"
+echo '{"form_id": "demo", "cases": [{"id": "T1", "phone": "+43 1 7000001", "name": "Tina", "fields": {"office": "Linz", "region": "4"}, "interviewer": "anna"}]}' >t1.json
+api POST /v1/cases "$SUP" t1.json >/dev/null
+sock="sync$$"
+tmux -L "$sock" -f /dev/null new-session -d -x 100 -y 30 \
+	"env LANG=C.UTF-8 TERM=xterm XDG_CONFIG_HOME=$TMP/cfgA $CATI --db $TMP/a.db"
+shot() { tmux -L "$sock" capture-pane -p; }
+until_shows() {
+	n=0
+	while ! shot | grep -qF -- "$1"; do
+		n=$((n + 1))
+		[ $n -gt "${2:-100}" ] && { fail "the workstation never showed '$1'"; shot; return 1; }
+		sleep 0.1
+	done
+}
+until_shows "Interviewer:"
+tmux -L "$sock" send-keys anna Enter pw-anna Enter
+until_shows "case D2"             # D2 was left unfinished above: offered for resumption
+tmux -L "$sock" send-keys Escape
+until_shows "case list │ online" 150
+tmux -L "$sock" send-keys /
+tmux -L "$sock" send-keys -l T1
+tmux -L "$sock" send-keys Enter Enter
+until_shows "Tina"
+tmux -L "$sock" send-keys 1
+until_shows "intro Q 1"
+tmux -L "$sock" send-keys Enter 1
+until_shows "visit Q 3"
+until_shows "online, 0 waiting" 150
+[ "$(sqlite3 central.db "SELECT count(*) FROM records WHERE case_key = 'T1' AND kind = 'event' AND json_extract(data, '$.qid') = 'contact' AND json_extract(data, '$.value') = '1'")" = 1 ] ||
+	fail "the answer given on the workstation did not reach the store"
+tmux -L "$sock" send-keys C-x 1
+tmux -L "$sock" send-keys -l "end of test"
+tmux -L "$sock" send-keys Enter
+until_shows "Interview suspended"
+tmux -L "$sock" send-keys L
+until_shows "sync ok: sent"
+tmux -L "$sock" send-keys x q
+tmux -L "$sock" kill-server 2>/dev/null
+
 # the sync log explains itself
 export XDG_CONFIG_HOME="$TMP/cfgA"
 OUT=$("$CATI" sync --log --db a.db); expect_out "sync ok: sent"
