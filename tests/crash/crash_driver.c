@@ -371,6 +371,14 @@ int main(int argc, char **argv)
 					fprintf(c.in, "a %s\n", answer);
 				snprintf(flight_qid, sizeof flight_qid, "%s", strstr(screen, " info") ? "" : qid);
 				flight_blind = strstr(screen, " info") != NULL;
+				/* the same value again leaves the answers as they were: cannot tell if it landed */
+				{
+					int k2;
+					for (k2 = 0; k2 < nack; k2++)
+						if (!strcmp(ack[k2].qid, qid) && ack[k2].iter == iter &&
+						    same_value(ack[k2].value, answer))
+							flight_blind = 1;
+				}
 				snprintf(flight_value, sizeof flight_value, "%s", answer);
 				flight_iter = iter;
 			}
