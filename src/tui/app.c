@@ -1315,7 +1315,7 @@ static void key(struct app *a, int k)
 int tui_run(struct store *st, const char *demo_hint)
 {
 	struct app *a = xcalloc(1, sizeof *a);
-	int k, sig, rc = 0;
+	int k, sig, rc = 0, lost = 0;
 
 	a->st = st;
 	a->demo_hint = demo_hint;
@@ -1341,7 +1341,21 @@ int tui_run(struct store *st, const char *demo_hint)
 			break;
 		}
 		draw(a);
-		k = term_key(1000);
+		{
+			time_t before = time(NULL);
+			k = term_key(1000);
+			/* a terminal that is gone answers at once, forever: treat it as a hang-up */
+			if (k == TK_TIMEOUT && time(NULL) == before && ++lost > 50) {
+				if (a->sess) {
+					struct err e;
+					err_init(&e);
+					session_suspend(a->sess, "terminal lost", &e);
+				}
+				break;
+			}
+			if (k != TK_TIMEOUT)
+				lost = 0;
+		}
 		if (k == TK_TIMEOUT || k == TK_NONE)
 			continue;
 		if (k == TK_RESIZE || k == TK_CTRL_L)
