@@ -23,6 +23,10 @@ int central_user_add(struct central *c, const char *name, const char *role, cons
                      struct err *e);
 int central_user_passwd(struct central *c, const char *name, const char *password, struct err *e);
 int central_user_disable(struct central *c, const char *name, struct err *e);
+/* A supervisor's projects: study (form) ids separated by commas, or "*" for every study. */
+int central_user_projects(struct central *c, const char *name, const char *projects, struct err *e);
+/* May user publish forms, add cases and read results for study? Admins all, supervisors their projects. */
+int central_may_manage(struct central *c, const char *user, enum central_role role, const char *study);
 
 /*
  * Log in: on success a fresh bearer token (64 hex characters) valid for ttl_s seconds.
@@ -54,7 +58,10 @@ int central_push(struct central *c, const char *user, enum central_role role, js
 
 /*
  * What changed for user after cursor: {cursor, forms: [{hash, form_id, version, source}],
- * cases: [{id, study, phone, name, tz, fields, interviewer}]}. Interviewers see their own cases.
+ * cases: [{id, study, phone, name, tz, fields, interviewer}], withdrawn: [{id}] (cases given to
+ * someone else), appointments: [{data}] (made by others), counts: [{study, status, outcome, n}]
+ * (finished interviews, always in full)}. Interviewers see their own cases and their studies,
+ * supervisors their projects, admins everything.
  */
 int central_pull(struct central *c, const char *user, enum central_role role, int64_t cursor,
                  json_t **out, struct err *e);

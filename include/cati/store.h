@@ -15,7 +15,7 @@
 #include "cati/form.h"
 #include "cati/util.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 struct store;
 
@@ -210,6 +210,13 @@ enum store_rc store_case_put(struct store *st, const char *key, const char *stud
                              const char *phone, const char *name, const char *tz,
                              const char *fields_json, struct err *e);
 /* Append a line to the sync log; read the newest lines (newest last) into out. */
+/* A case the central store gave to another interviewer leaves this workstation's list. */
+enum store_rc store_case_withdraw(struct store *st, const char *key, struct err *e);
+/* An appointment made on another workstation (the JSON it was pushed as); not queued again. */
+enum store_rc store_appointment_import(struct store *st, const char *data_json, struct err *e);
+/* The central store's count of finished interviews of a study by status and outcome. */
+enum store_rc store_count_set(struct store *st, const char *study, const char *status,
+                              const char *outcome, long n, struct err *e);
 enum store_rc store_sync_log(struct store *st, const char *line, struct err *e);
 enum store_rc store_sync_log_read(struct store *st, int limit, struct buf *out, struct err *e);
 

@@ -20,6 +20,8 @@ struct sync_settings {
 	char url[512];       /* https://host:port */
 	char cacert[512];    /* a CA file, or "" for the system's */
 	int insecure_http;   /* allow http:// (tests on loopback only) */
+	int timeout_s;       /* give up on a request after this long (0: 120 s) */
+	int batch;           /* records per push (0: 500), smaller for poor networks */
 };
 
 /* $XDG_CONFIG_HOME/cati/settings.json (or ~/.config/cati/settings.json). */
@@ -29,13 +31,20 @@ int sync_settings_save(const struct sync_settings *s, struct err *e);
 
 struct sync_report {
 	long pushed, stored, conflicts, rejected;
-	long forms, cases;
+	long forms, cases, appointments;
+	long requests;       /* HTTP requests made (one connection, kept open) */
+	double last_ms;      /* how long the last request took */
+	long retries;        /* requests tried again (network, 5xx, 429) */
+	char retry_why[300]; /* why the last one was */
+	/* Optional, set by the caller: called after each pushed batch is recorded. */
+	void (*progress)(const struct sync_report *r, long waiting, void *ctx);
+	void *ctx;
 };
 
 /*
  * Log in as user, push every pending record in batches, then pull forms and cases. Writes a line
  * to the store's sync log. On SYNC_RETRY the caller may call again: what was acknowledged stays
- * acknowledged, the rest is sent again and stored once.
+ * acknowledged, the rest is sent again and stored once. Fills r (keeping r->progress and r->ctx).
  */
 enum sync_rc sync_run(struct store *st, const struct sync_settings *s, const char *user,
                       const char *password, struct sync_report *r, struct err *e);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cati/sync.h"
 #include "cli.h"
@@ -18,10 +19,14 @@ int cmd_enroll(int argc, char **argv)
 			snprintf(s.cacert, sizeof s.cacert, "%s", argv[++i]);
 		else if (!strcmp(argv[i], "--insecure-http"))
 			s.insecure_http = 1;
+		else if (!strcmp(argv[i], "--batch") && i + 1 < argc && atoi(argv[i + 1]) > 0)
+			s.batch = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc && atoi(argv[i + 1]) > 0)
+			s.timeout_s = atoi(argv[++i]);
 		else if (!s.url[0] && argv[i][0] != '-')
 			snprintf(s.url, sizeof s.url, "%s", argv[i]);
 		else {
-			fprintf(stderr, "usage: cati enroll https://HOST:PORT [--cacert CA.pem]\n");
+			fprintf(stderr, "usage: cati enroll https://HOST:PORT [--cacert CA.pem] [--batch RECORDS] [--timeout SECONDS]\n");
 			return EXIT_USAGE;
 		}
 	}
@@ -36,6 +41,15 @@ int cmd_enroll(int argc, char **argv)
 	}
 	printf("enrolled with %s\n", s.url);
 	return EXIT_OK;
+}
+
+/* The progress line: on a terminal, rewritten in place after every batch. */
+static void progress(const struct sync_report *r, long waiting, void *ctx)
+{
+	(void)ctx;
+	fprintf(stderr, "\rsync: %ld records sent (%ld stored, %ld conflicts, %ld refused), %ld waiting, last batch %.0f ms   ",
+	        r->pushed, r->stored, r->conflicts, r->rejected, waiting, r->last_ms);
+	fflush(stderr);
 }
 
 int cmd_sync(int argc, char **argv)
@@ -87,7 +101,12 @@ int cmd_sync(int argc, char **argv)
 		line[strcspn(line, "\r\n")] = '\0';
 		pw = line;
 	}
+	memset(&r, 0, sizeof r);
+	if (isatty(2))
+		r.progress = progress;
 	rc = sync_run(st, &s, user, pw, &r, &e);
+	if (r.progress && r.pushed)
+		fputc('\n', stderr);
 	if (rc == SYNC_OK)
 		printf("sync: sent %ld records (%ld stored, %ld conflicts, %ld refused); received %ld forms, %ld cases; %ld waiting\n",
 		       r.pushed, r.stored, r.conflicts, r.rejected, r.forms, r.cases, store_outbox_pending(st));

@@ -10,13 +10,17 @@
 
 struct MHD_Daemon *server_start(struct central *c, const char *bind_ip, unsigned port,
                                 const char *cert, const char *key, int *actual_port);
+int server_faults(const char *spec, unsigned delay_ms);
 
 static const char *usage =
 	"usage: cati-store serve --db PATH --cert CERT.pem --key KEY.pem [--bind IP] [--port N]\n"
 	"       cati-store serve --db PATH --insecure-http [--port N]   (plain HTTP on 127.0.0.1, for tests)\n"
-	"       cati-store user add NAME --role admin|supervisor|interviewer --db PATH  (password on stdin)\n"
+	"       cati-store user add NAME --role admin|supervisor|interviewer [--projects STUDY,...] --db PATH\n"
+	"                                                         (password on stdin)\n"
+	"       cati-store user projects NAME STUDY,...|'*' --db PATH   (a supervisor's projects)\n"
 	"       cati-store user passwd NAME --db PATH                                 (password on stdin)\n"
-	"       cati-store user disable NAME --db PATH\n";
+	"       cati-store user disable NAME --db PATH\n"
+	"Testing only: serve --faults 500@N,drop@N,slow@N [--fault-delay-ms MS] injects faults into the Nth push.\n";
 
 static const char *opt(int argc, char **argv, const char *name)
 {
@@ -78,6 +82,15 @@ static int serve(int argc, char **argv, struct central *c)
 			return 2;
 		}
 	}
+	if (opt(argc, argv, "--faults")) {
+		const char *ms = opt(argc, argv, "--fault-delay-ms");
+		if (server_faults(opt(argc, argv, "--faults"), ms ? (unsigned)atoi(ms) : 3000) < 0) {
+			fprintf(stderr, "cati-store: --faults wants KIND@N,... with KIND 500, drop or slow and N from 1 to 63\n");
+			free(cert);
+			free(key);
+			return 2;
+		}
+	}
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
@@ -125,12 +138,17 @@ int main(int argc, char **argv)
 			const char *role = opt(argc, argv, "--role");
 			if (!role || read_password(pw, sizeof pw) < 0)
 				rc = (fputs("cati-store user add: needs --role and a password on stdin\n", stderr), 2);
-			else if (central_user_add(c, name, role, pw, &e) < 0)
+			else if (central_user_add(c, name, role, pw, &e) < 0 ||
+			         (opt(argc, argv, "--projects") &&
+			          central_user_projects(c, name, opt(argc, argv, "--projects"), &e) < 0))
 				rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
 		} else if (!strcmp(argv[2], "passwd")) {
 			if (read_password(pw, sizeof pw) < 0)
 				rc = (fputs("cati-store user passwd: needs the new password on stdin\n", stderr), 2);
 			else if (central_user_passwd(c, name, pw, &e) < 0)
+				rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
+		} else if (!strcmp(argv[2], "projects") && argc >= 5 && argv[4][0] != '-') {
+			if (central_user_projects(c, name, argv[4], &e) < 0)
 				rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
 		} else if (!strcmp(argv[2], "disable")) {
 			if (central_user_disable(c, name, &e) < 0)

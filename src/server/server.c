@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "cati/central.h"
 #include "cati/form.h"
@@ -20,8 +21,14 @@ struct request {
 	int too_big;
 };
 
+/* Faults injected for tests (cati-store serve --faults): what to do to the Nth push. */
+enum fault { FAULT_NONE, FAULT_500, FAULT_DROP, FAULT_SLOW };
+
 struct server {
 	struct central *c;
+	enum fault faults[64];   /* by push number, 1-based */
+	unsigned delay_ms;
+	unsigned pushes;
 };
 
 /* Send a JSON body (reference taken) with a status. */
@@ -104,7 +111,8 @@ static enum MHD_Result do_login(struct server *s, struct MHD_Connection *conn, j
 	return reply(conn, 200, o);
 }
 
-static enum MHD_Result do_form(struct server *s, struct MHD_Connection *conn, json_t *in)
+static enum MHD_Result do_form(struct server *s, struct MHD_Connection *conn, json_t *in,
+                               const char *user, enum central_role role)
 {
 	static const char *const allowed[] = { "source", "name", NULL };
 	const char *src = json_string_value(json_object_get(in, "source"));
@@ -137,6 +145,10 @@ static enum MHD_Result do_form(struct server *s, struct MHD_Connection *conn, js
 		form_diags_release(&d);
 		return reply(conn, 422, o);
 	}
+	if (!central_may_manage(s->c, user, role, f->id)) {
+		form_free(f);
+		return error(conn, 403, "this study is not one of your projects");
+	}
 	err_init(&e);
 	if (central_form_put(s->c, f->id, f->version, src, hash, &e) < 0) {
 		form_free(f);
@@ -150,7 +162,8 @@ static enum MHD_Result do_form(struct server *s, struct MHD_Connection *conn, js
 	return reply(conn, 200, o);
 }
 
-static enum MHD_Result do_cases(struct server *s, struct MHD_Connection *conn, json_t *in)
+static enum MHD_Result do_cases(struct server *s, struct MHD_Connection *conn, json_t *in,
+                                const char *user, enum central_role role)
 {
 	static const char *const allowed[] = { "form_id", "cases", NULL };
 	const char *form_id = json_string_value(json_object_get(in, "form_id"));
@@ -161,6 +174,8 @@ static enum MHD_Result do_cases(struct server *s, struct MHD_Connection *conn, j
 		return error(conn, 400, "unknown field in the request");
 	if (!form_id || !json_is_array(cases))
 		return error(conn, 400, "needs 'form_id' (a string) and 'cases' (an array)");
+	if (!central_may_manage(s->c, user, role, form_id))
+		return error(conn, 403, "this study is not one of your projects");
 	err_init(&e);
 	if (central_cases_put(s->c, form_id, cases, &e) < 0)
 		return error(conn, 422, e.msg);
@@ -174,6 +189,7 @@ static enum MHD_Result do_push(struct server *s, struct MHD_Connection *conn, js
 {
 	static const char *const allowed[] = { "records", NULL };
 	json_t *records = json_object_get(in, "records"), *result, *o;
+	enum fault fault;
 	struct err e;
 
 	if (unknown_field(in, allowed))
@@ -182,11 +198,23 @@ static enum MHD_Result do_push(struct server *s, struct MHD_Connection *conn, js
 		return error(conn, 400, "push needs 'records' (an array)");
 	if (json_array_size(records) > 5000)
 		return error(conn, 413, "at most 5000 records in one batch");
+	s->pushes++;
+	fault = s->pushes < sizeof s->faults / sizeof s->faults[0] ? s->faults[s->pushes] : FAULT_NONE;
+	if (fault == FAULT_500)
+		return error(conn, 500, "injected fault: nothing was stored");
 	result = json_array();
 	err_init(&e);
 	if (central_push(s->c, user, role, records, result, &e) < 0) {
 		json_decref(result);
 		return error(conn, 503, "the store could not save the batch; nothing was stored: try again");
+	}
+	if (fault == FAULT_DROP) {
+		json_decref(result);
+		return MHD_NO;   /* stored, but the connection closes before the answer */
+	}
+	if (fault == FAULT_SLOW) {
+		struct timespec ts = { (time_t)(s->delay_ms / 1000), (long)(s->delay_ms % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
 	}
 	o = json_object();
 	json_object_set_new(o, "results", result);
@@ -286,10 +314,45 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		else if (role == CENTRAL_INTERVIEWER)
 			rc = error(conn, 403, "only supervisors and admins may do this");
 		else
-			rc = url[4] == 'f' ? do_form(s, conn, in) : do_cases(s, conn, in);
+			rc = url[4] == 'f' ? do_form(s, conn, in, user, role) : do_cases(s, conn, in, user, role);
 	} else
 		rc = error(conn, 404, "no such resource");
 	json_decref(in);
+	return rc;
+}
+
+static struct server srv;   /* one server per process; lives until exit */
+
+/*
+ * Faults for tests: "500@2,drop@3,slow@4" answers the 2nd push with a 500 (storing nothing),
+ * stores the 3rd and closes the connection without an answer, stores the 4th and answers after
+ * delay_ms. Returns -1 on a bad spec.
+ */
+int server_faults(const char *spec, unsigned delay_ms);
+int server_faults(const char *spec, unsigned delay_ms)
+{
+	char *copy = xstrdup(spec), *tok, *save = NULL;
+	int rc = 0;
+
+	srv.delay_ms = delay_ms;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *at = strchr(tok, '@');
+		long n = at ? strtol(at + 1, NULL, 10) : 0;
+		enum fault f = FAULT_NONE;
+
+		if (at && !strncmp(tok, "500@", 4))
+			f = FAULT_500;
+		else if (at && !strncmp(tok, "drop@", 5))
+			f = FAULT_DROP;
+		else if (at && !strncmp(tok, "slow@", 5))
+			f = FAULT_SLOW;
+		if (f == FAULT_NONE || n < 1 || n >= (long)(sizeof srv.faults / sizeof srv.faults[0])) {
+			rc = -1;
+			break;
+		}
+		srv.faults[n] = f;
+	}
+	free(copy);
 	return rc;
 }
 
@@ -299,7 +362,6 @@ struct MHD_Daemon *server_start(struct central *c, const char *bind_ip, unsigned
 struct MHD_Daemon *server_start(struct central *c, const char *bind_ip, unsigned port,
                                 const char *cert, const char *key, int *actual_port)
 {
-	static struct server srv;   /* one server per process; lives until exit */
 	struct sockaddr_in addr;
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *info;

@@ -22,7 +22,7 @@ enum store_rc store_cases_list(struct store *st, const char *filter, const char 
 		" (SELECT min(at) FROM appointments p WHERE p.case_id = c.id AND p.done = 0)"
 		" FROM cases c WHERE (?1 IS NULL OR instr(lower(c.case_key), lower(?1)) > 0"
 		"                     OR instr(lower(coalesce(c.name, '')), lower(?1)) > 0)"
-		" AND (?2 IS NULL OR c.status = ?2) ORDER BY c.id LIMIT ?3", e);
+		" AND (?2 IS NULL OR c.status = ?2) AND c.withdrawn_at IS NULL ORDER BY c.id LIMIT ?3", e);
 	struct store_case_row r;
 	int rc;
 

@@ -36,6 +36,50 @@ static const char *const schema =
 	"CREATE TABLE IF NOT EXISTS conflicts(id INTEGER PRIMARY KEY, uuid TEXT NOT NULL, owner TEXT NOT NULL,"
 	" data TEXT NOT NULL, received_at INTEGER NOT NULL);";
 
+/*
+ * Later schema versions, one step each (PRAGMA user_version): 0 -> 1 gives supervisors their
+ * projects, appointments a change number for pulls, and a log of cases taken from interviewers.
+ */
+static const char *const migrations[] = {
+	"ALTER TABLE users ADD COLUMN projects TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE records ADD COLUMN seq INTEGER;"
+	"CREATE INDEX records_seq ON records(seq) WHERE seq IS NOT NULL;"
+	"CREATE TABLE reassignments(case_key TEXT NOT NULL, from_interviewer TEXT NOT NULL, seq INTEGER NOT NULL);"
+	"CREATE INDEX reassignments_from ON reassignments(from_interviewer, seq);"
+	"CREATE TRIGGER cases_reassigned AFTER UPDATE OF interviewer ON cases"
+	" WHEN old.interviewer IS NOT NULL AND old.interviewer IS NOT new.interviewer BEGIN"
+	" INSERT INTO reassignments(case_key, from_interviewer, seq) VALUES (old.case_key, old.interviewer, new.seq);"
+	" END;",
+};
+
+static int migrate(sqlite3 *db)
+{
+	sqlite3_stmt *s;
+	int v = 0;
+	size_t i;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (v > (int)(sizeof migrations / sizeof migrations[0]))
+		return -2;
+	for (i = (size_t)v; i < sizeof migrations / sizeof migrations[0]; i++) {
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %zu;", i + 1);
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+			return -1;
+		if (sqlite3_exec(db, migrations[i], NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int fail_db(struct central *c, const char *what, struct err *e)
 {
 	err_set(e, "cannot %s in '%s': %s", what, c->path, sqlite3_errmsg(c->db));
@@ -53,6 +97,7 @@ struct central *central_open(const char *path, struct err *e)
 	}
 	c->path = xstrdup(path);
 	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(c->db, 5000) != SQLITE_OK ||
 	    sqlite3_exec(c->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
 	                 NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(c->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
@@ -60,7 +105,18 @@ struct central *central_open(const char *path, struct err *e)
 		central_close(c);
 		return NULL;
 	}
-	sqlite3_busy_timeout(c->db, 5000);
+	switch (migrate(c->db)) {
+	case 0:
+		break;
+	case -2:
+		err_set(e, "'%s' was written by a newer cati-store: upgrade this one (nothing was changed)", path);
+		central_close(c);
+		return NULL;
+	default:
+		fail_db(c, "upgrade the store's schema", e);
+		central_close(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -261,6 +317,70 @@ int central_auth(struct central *c, const char *token, char user[65], enum centr
 	return ok;
 }
 
+int central_user_projects(struct central *c, const char *name, const char *projects, struct err *e)
+{
+	struct buf norm;
+	const char *p;
+	const char *args[2];
+	int rc;
+
+	/* kept as ",a,b," (or "*") so a study is matched whole */
+	buf_init(&norm);
+	if (!strcmp(projects, "*")) {
+		buf_add(&norm, "*", 1);
+	} else {
+		buf_add(&norm, ",", 1);
+		for (p = projects; *p; p++) {
+			if (*p == ' ')
+				continue;
+			if (*p == ',' && norm.len && buf_str(&norm)[norm.len - 1] == ',')
+				continue;
+			buf_add(&norm, p, 1);
+		}
+		if (buf_str(&norm)[norm.len - 1] != ',')
+			buf_add(&norm, ",", 1);
+	}
+	args[0] = buf_str(&norm);
+	args[1] = name;
+	rc = run(c, "UPDATE users SET projects = ? WHERE name = ?", 2, args);
+	buf_release(&norm);
+	if (rc != SQLITE_DONE)
+		return fail_db(c, "set the projects", e);
+	if (!sqlite3_changes(c->db)) {
+		err_set(e, "no user '%s'", name);
+		return -1;
+	}
+	return 0;
+}
+
+/* The user's projects as ",a,b," or "*" (admins); "" for none. */
+static void projects_of(struct central *c, const char *user, enum central_role role, char *out, size_t n)
+{
+	sqlite3_stmt *s;
+
+	snprintf(out, n, "%s", role == CENTRAL_ADMIN ? "*" : "");
+	if (role != CENTRAL_SUPERVISOR ||
+	    sqlite3_prepare_v2(c->db, "SELECT projects FROM users WHERE name = ?", -1, &s, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+}
+
+int central_may_manage(struct central *c, const char *user, enum central_role role, const char *study)
+{
+	char p[4096], needle[300];
+
+	if (role == CENTRAL_ADMIN)
+		return 1;
+	if (role != CENTRAL_SUPERVISOR)
+		return 0;
+	projects_of(c, user, role, p, sizeof p);
+	snprintf(needle, sizeof needle, ",%s,", study);
+	return !strcmp(p, "*") || strstr(p, needle) != NULL;
+}
+
 /* The next change number, for pull cursors. */
 static int64_t next_seq(struct central *c)
 {
@@ -336,6 +456,21 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 	}
 	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return fail_db(c, "add the cases", e);
+	if (sqlite3_prepare_v2(c->db, "SELECT study FROM cases WHERE case_key = ?", -1, &s, NULL) != SQLITE_OK)
+		goto out;
+	json_array_foreach(cases, i, cs) {
+		sqlite3_bind_text(s, 1, jstr(cs, "id"), -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(s, 0), form_id)) {
+			err_set(e, "case %zu: '%s' is already a case of study '%s'", i + 1, jstr(cs, "id"),
+			        (const char *)sqlite3_column_text(s, 0));
+			sqlite3_finalize(s);
+			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	s = NULL;
 	if (sqlite3_prepare_v2(c->db, "INSERT INTO cases(case_key, study, phone, name, tz, fields, interviewer, seq)"
 	                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(case_key) DO UPDATE SET"
 	                              " interviewer = excluded.interviewer, seq = excluded.seq", -1, &s, NULL) != SQLITE_OK)
@@ -377,13 +512,19 @@ static int owns_case(struct central *c, const char *user, enum central_role role
 	sqlite3_stmt *s;
 	int ok = 0;
 
-	if (role != CENTRAL_INTERVIEWER)
+	if (role == CENTRAL_ADMIN)
 		return 1;
-	if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM cases WHERE case_key = ? AND interviewer = ?", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", -1, &s, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, user, -1, SQLITE_STATIC);
-	ok = sqlite3_step(s) == SQLITE_ROW;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		const char *who = (const char *)sqlite3_column_text(s, 0);
+		const char *study = (const char *)sqlite3_column_text(s, 1);
+		if (role == CENTRAL_INTERVIEWER)
+			ok = who && !strcmp(who, user);
+		else
+			ok = central_may_manage(c, user, role, study);
+	}
 	sqlite3_finalize(s);
 	return ok;
 }
@@ -410,8 +551,8 @@ int central_push(struct central *c, const char *user, enum central_role role, js
 	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return fail_db(c, "store the records", e);
 	if (sqlite3_prepare_v2(c->db, "SELECT content_hash FROM records WHERE uuid = ?", -1, &find, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(c->db, "INSERT INTO records(uuid, kind, owner, case_key, content_hash, data, received_at, duplicate)"
-	                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", -1, &ins, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(c->db, "INSERT INTO records(uuid, kind, owner, case_key, content_hash, data, received_at, duplicate, seq)"
+	                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &ins, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(c->db, "INSERT INTO conflicts(uuid, owner, data, received_at) VALUES (?, ?, ?, ?)", -1,
 	                       &conflict, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(c->db, "SELECT 1 FROM records WHERE kind = 'interview' AND case_key = ?"
@@ -487,6 +628,11 @@ int central_push(struct central *c, const char *user, enum central_role role, js
 		sqlite3_bind_text(ins, 6, dump, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(ins, 7, (sqlite3_int64)time(NULL));
 		sqlite3_bind_int(ins, 8, duplicate);
+		/* appointments travel to the case's other workstations: they get a change number */
+		if (!strcmp(kind, "appointment"))
+			sqlite3_bind_int64(ins, 9, next_seq(c));
+		else
+			sqlite3_bind_null(ins, 9);
 		if (sqlite3_step(ins) != SQLITE_DONE) {
 			free(dump);
 			goto out;
@@ -509,61 +655,96 @@ out:
 	return rc;
 }
 
+/* Rows of a query as JSON objects with the given keys (NULL columns left out); the highest
+   value of the column named "seq" raises *top. */
+static int rows(sqlite3_stmt *s, const char *const *keys, json_t *into, int64_t *top)
+{
+	int rc, i;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		json_t *o = json_object();
+		for (i = 0; keys[i]; i++) {
+			int type = sqlite3_column_type(s, i);
+			if (!strcmp(keys[i], "seq")) {
+				if (sqlite3_column_int64(s, i) > *top)
+					*top = sqlite3_column_int64(s, i);
+			} else if (!strcmp(keys[i], "fields") || !strcmp(keys[i], "data")) {
+				json_t *v = json_loads((const char *)sqlite3_column_text(s, i), 0, NULL);
+				json_object_set_new(o, keys[i], v ? v : json_object());
+			} else if (type == SQLITE_INTEGER) {
+				json_object_set_new(o, keys[i], json_integer(sqlite3_column_int64(s, i)));
+			} else if (type != SQLITE_NULL) {
+				json_object_set_new(o, keys[i], json_string((const char *)sqlite3_column_text(s, i)));
+			}
+		}
+		json_array_append_new(into, o);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Who sees a study: ?2 is the user's projects (",a,b," or "*"), ?3 the user, ?4 1 for interviewers. */
+#define SEES_STUDY(col) "(CASE WHEN ?4 THEN " col " IN (SELECT study FROM cases WHERE interviewer = ?3)" \
+	" ELSE ?2 = '*' OR instr(?2, ',' || " col " || ',') > 0 END)"
+#define SEES_CASE(c) "(CASE WHEN ?4 THEN " c ".interviewer = ?3 ELSE ?2 = '*' OR instr(?2, ',' || " c ".study || ',') > 0 END)"
+
 int central_pull(struct central *c, const char *user, enum central_role role, int64_t cursor,
                  json_t **out, struct err *e)
 {
-	sqlite3_stmt *s;
-	json_t *o = json_object(), *forms = json_array(), *cases = json_array();
+	static const struct {
+		const char *name, *sql;
+		const char *const keys[10];
+	} parts[] = {
+		/* forms of the studies the user sees; an interviewer given a case of a study gets its
+		   forms with the case, however old they are */
+		{ "forms", "SELECT hash, form_id, version, source, seq FROM forms f WHERE (seq > ?1 AND " SEES_STUDY("f.form_id") ")"
+		           " OR (?4 AND form_id IN (SELECT study FROM cases WHERE interviewer = ?3 AND seq > ?1)) ORDER BY seq",
+		  { "hash", "form_id", "version", "source", "seq", NULL } },
+		{ "cases", "SELECT case_key, study, phone, name, tz, fields, interviewer, seq FROM cases c"
+		           " WHERE seq > ?1 AND " SEES_CASE("c") " ORDER BY seq",
+		  { "id", "study", "phone", "name", "tz", "fields", "interviewer", "seq", NULL } },
+		/* cases taken from this interviewer and given to someone else */
+		{ "withdrawn", "SELECT DISTINCT r.case_key, r.seq FROM reassignments r JOIN cases c USING (case_key)"
+		               " WHERE ?4 AND r.from_interviewer = ?3 AND r.seq > ?1 AND c.interviewer IS NOT ?3 ORDER BY r.seq",
+		  { "id", "seq", NULL } },
+		/* appointments others made on cases this user sees */
+		{ "appointments", "SELECT r.data, r.seq FROM records r JOIN cases c USING (case_key)"
+		                  " WHERE r.kind = 'appointment' AND r.seq > ?1 AND r.owner <> ?3 AND " SEES_CASE("c") " ORDER BY r.seq",
+		  { "data", "seq", NULL } },
+		/* finished interviews per study and outcome: the true counts behind quotas (not deltas) */
+		{ "counts", "SELECT c.study, json_extract(r.data, '$.status'), json_extract(r.data, '$.outcome'),"
+		            " count(DISTINCT json_extract(r.data, '$.interview')) FROM records r JOIN cases c USING (case_key)"
+		            " WHERE r.kind = 'interview' AND r.duplicate = 0 AND json_extract(r.data, '$.status') IN ('complete', 'screenout')"
+		            " AND " SEES_STUDY("c.study") " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+		  { "study", "status", "outcome", "n", NULL } },
+	};
+	json_t *o = json_object();
+	char projects[4096];
 	int64_t top = cursor;
+	size_t i;
 
-	if (sqlite3_prepare_v2(c->db, "SELECT hash, form_id, version, source, seq FROM forms WHERE seq > ? ORDER BY seq", -1, &s, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_int64(s, 1, cursor);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		json_t *f = json_object();
-		json_object_set_new(f, "hash", json_string((const char *)sqlite3_column_text(s, 0)));
-		json_object_set_new(f, "form_id", json_string((const char *)sqlite3_column_text(s, 1)));
-		json_object_set_new(f, "version", json_string((const char *)sqlite3_column_text(s, 2)));
-		json_object_set_new(f, "source", json_string((const char *)sqlite3_column_text(s, 3)));
-		if (sqlite3_column_int64(s, 4) > top)
-			top = sqlite3_column_int64(s, 4);
-		json_array_append_new(forms, f);
+	projects_of(c, user, role, projects, sizeof projects);
+	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		sqlite3_stmt *s;
+		json_t *a = json_array();
+
+		json_object_set_new(o, parts[i].name, a);
+		if (sqlite3_prepare_v2(c->db, parts[i].sql, -1, &s, NULL) != SQLITE_OK) {
+			json_decref(o);
+			return fail_db(c, "read the changes", e);
+		}
+		sqlite3_bind_int64(s, 1, cursor);
+		sqlite3_bind_text(s, 2, projects, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, user, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 4, role == CENTRAL_INTERVIEWER);
+		if (rows(s, parts[i].keys, a, &top) < 0) {
+			json_decref(o);
+			return fail_db(c, "read the changes", e);
+		}
 	}
-	sqlite3_finalize(s);
-	if (sqlite3_prepare_v2(c->db, "SELECT case_key, study, phone, name, tz, fields, interviewer, seq FROM cases"
-	                              " WHERE seq > ? AND (? OR interviewer = ?) ORDER BY seq", -1, &s, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_int64(s, 1, cursor);
-	sqlite3_bind_int(s, 2, role != CENTRAL_INTERVIEWER);
-	sqlite3_bind_text(s, 3, user, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		json_t *k = json_object();
-		const char *t;
-		json_object_set_new(k, "id", json_string((const char *)sqlite3_column_text(s, 0)));
-		json_object_set_new(k, "study", json_string((const char *)sqlite3_column_text(s, 1)));
-		json_object_set_new(k, "phone", json_string((const char *)sqlite3_column_text(s, 2)));
-		if ((t = (const char *)sqlite3_column_text(s, 3)) != NULL)
-			json_object_set_new(k, "name", json_string(t));
-		if ((t = (const char *)sqlite3_column_text(s, 4)) != NULL)
-			json_object_set_new(k, "tz", json_string(t));
-		json_object_set_new(k, "fields", json_loads((const char *)sqlite3_column_text(s, 5), 0, NULL));
-		if ((t = (const char *)sqlite3_column_text(s, 6)) != NULL)
-			json_object_set_new(k, "interviewer", json_string(t));
-		if (sqlite3_column_int64(s, 7) > top)
-			top = sqlite3_column_int64(s, 7);
-		json_array_append_new(cases, k);
-	}
-	sqlite3_finalize(s);
 	json_object_set_new(o, "cursor", json_integer(top));
-	json_object_set_new(o, "forms", forms);
-	json_object_set_new(o, "cases", cases);
 	*out = o;
 	return 0;
-fail:
-	json_decref(o);
-	json_decref(forms);
-	json_decref(cases);
-	return fail_db(c, "read the changes", e);
 }
 
 int central_count(struct central *c, const char *what, int64_t *n)

@@ -49,7 +49,7 @@ enum store_rc store_case_put(struct store *st, const char *key, const char *stud
 	sqlite3_stmt *s = store_prepare(st, "INSERT INTO cases(case_key, study, phone, name, tz, fields, seed, imported_at, source)"
 	                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'central store')"
 	                                    " ON CONFLICT(case_key) DO UPDATE SET phone = excluded.phone, name = excluded.name,"
-	                                    " tz = excluded.tz, fields = excluded.fields", e);
+	                                    " tz = excluded.tz, fields = excluded.fields, withdrawn_at = NULL", e);
 	uint64_t h = 1469598103934665603ULL;
 	const char *p;
 	char now[32];
@@ -73,6 +73,58 @@ enum store_rc store_case_put(struct store *st, const char *key, const char *stud
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "save a case from the central store", e);
+}
+
+enum store_rc store_case_withdraw(struct store *st, const char *key, struct err *e)
+{
+	sqlite3_stmt *s = store_prepare(st, "UPDATE cases SET withdrawn_at = ? WHERE case_key = ?", e);
+	char now[32];
+	int rc;
+
+	if (!s)
+		return st->last_rc;
+	store_now(st, now);
+	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "withdraw a case", e);
+}
+
+enum store_rc store_appointment_import(struct store *st, const char *data_json, struct err *e)
+{
+	sqlite3_stmt *s = store_prepare(st,
+		"INSERT OR IGNORE INTO appointments(uuid, case_id, at, hard, with_whom, interviewer, created_by, created_at)"
+		" SELECT json_extract(?1, '$.uuid'), c.id, json_extract(?1, '$.at'), coalesce(json_extract(?1, '$.hard'), 0),"
+		" json_extract(?1, '$.with'), json_extract(?1, '$.interviewer'), coalesce(json_extract(?1, '$.created_by'), '?'),"
+		" coalesce(json_extract(?1, '$.created_at'), '') FROM cases c WHERE c.case_key = json_extract(?1, '$.case')"
+		" AND json_extract(?1, '$.uuid') IS NOT NULL AND json_extract(?1, '$.at') IS NOT NULL", e);
+	int rc;
+
+	if (!s)
+		return st->last_rc;
+	sqlite3_bind_text(s, 1, data_json, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "save an appointment from the central store", e);
+}
+
+enum store_rc store_count_set(struct store *st, const char *study, const char *status,
+                              const char *outcome, long n, struct err *e)
+{
+	sqlite3_stmt *s = store_prepare(st, "INSERT INTO quota_counts(quota, cell, achieved) VALUES ('study:' || ?1, ?2 || ':' || ?3, ?4)"
+	                                    " ON CONFLICT(quota, cell) DO UPDATE SET achieved = excluded.achieved", e);
+	int rc;
+
+	if (!s)
+		return st->last_rc;
+	sqlite3_bind_text(s, 1, study, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, outcome ? outcome : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, n);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "save the central counts", e);
 }
 
 enum store_rc store_sync_log(struct store *st, const char *line, struct err *e)

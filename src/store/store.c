@@ -78,6 +78,9 @@ static const char *const migrations[] = {
 	/* 3 -> 4: what the store answered for each record, and a log of syncs people can read */
 	"ALTER TABLE outbox ADD COLUMN result TEXT;"
 	"CREATE TABLE sync_log(id INTEGER PRIMARY KEY, at TEXT NOT NULL, line TEXT NOT NULL);",
+
+	/* 4 -> 5: cases the central store gave to someone else leave the list (their records stay) */
+	"ALTER TABLE cases ADD COLUMN withdrawn_at TEXT;",
 };
 
 void store_default_path(struct buf *out)

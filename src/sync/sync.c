@@ -13,6 +13,15 @@
 #define MAX_RESPONSE (64 * 1024 * 1024)
 #define TRIES 5
 
+/* One sync's connection: libcurl keeps it (and its TLS session) open from batch to batch. */
+struct client {
+	const struct sync_settings *s;
+	CURL *curl;
+	long requests;
+	double last_ms;
+	struct sync_report *report;
+};
+
 void sync_settings_path(struct buf *out)
 {
 	const char *x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
@@ -46,6 +55,8 @@ int sync_settings_load(struct sync_settings *s, struct err *e)
 	if ((v = json_string_value(json_object_get(o, "cacert"))) != NULL)
 		snprintf(s->cacert, sizeof s->cacert, "%s", v);
 	s->insecure_http = json_is_true(json_object_get(o, "insecure_http"));
+	s->timeout_s = (int)json_integer_value(json_object_get(o, "timeout_s"));
+	s->batch = (int)json_integer_value(json_object_get(o, "batch"));
 	json_decref(o);
 	return 0;
 }
@@ -70,6 +81,10 @@ int sync_settings_save(const struct sync_settings *s, struct err *e)
 	json_object_set_new(o, "url", json_string(s->url));
 	json_object_set_new(o, "cacert", json_string(s->cacert));
 	json_object_set_new(o, "insecure_http", json_boolean(s->insecure_http));
+	if (s->timeout_s > 0)
+		json_object_set_new(o, "timeout_s", json_integer(s->timeout_s));
+	if (s->batch > 0)
+		json_object_set_new(o, "batch", json_integer(s->batch));
 	if (json_dump_file(o, buf_str(&path), JSON_INDENT(2)) < 0) {
 		err_set(e, "cannot write '%s'", buf_str(&path));
 		rc = -1;
@@ -93,18 +108,21 @@ static size_t collect(char *p, size_t size, size_t n, void *ctx)
  * One HTTP request. *status is the HTTP status (0 when no answer). Maps failures: network and
  * 5xx/429 are SYNC_RETRY, certificate problems SYNC_TLS, 401 SYNC_AUTH, other 4xx SYNC_FAIL.
  */
-static enum sync_rc http(const struct sync_settings *s, const char *method, const char *path,
+static enum sync_rc http(struct client *cl, const char *method, const char *path,
                          const char *token, const char *body, struct buf *out, long *status,
                          struct err *e)
 {
-	CURL *c = curl_easy_init();
+	const struct sync_settings *s = cl->s;
+	CURL *c = cl->curl;
 	struct curl_slist *h = NULL;
+	struct timespec t0, t1;
 	char url[1024], auth[128];
 	CURLcode cc;
 	enum sync_rc rc = SYNC_OK;
 
 	*status = 0;
 	buf_reset(out);
+	curl_easy_reset(c);   /* keeps the open connection and the TLS session */
 	snprintf(url, sizeof url, "%s%s", s->url, path);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, s->insecure_http ? "https,http" : "https");
@@ -113,7 +131,7 @@ static enum sync_rc http(const struct sync_settings *s, const char *method, cons
 	if (s->cacert[0])
 		curl_easy_setopt(c, CURLOPT_CAINFO, s->cacert);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)(s->timeout_s > 0 ? s->timeout_s : 120));
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
@@ -127,7 +145,15 @@ static enum sync_rc http(const struct sync_settings *s, const char *method, cons
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	cc = curl_easy_perform(c);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	cl->last_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	cl->requests++;
+	if (cl->report) {
+		cl->report->requests = cl->requests;
+		cl->report->last_ms = cl->last_ms;
+	}
 	if (cc != CURLE_OK) {
 		if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE ||
 		    cc == CURLE_SSL_CERTPROBLEM || cc == CURLE_SSL_CONNECT_ERROR) {
@@ -138,6 +164,9 @@ static enum sync_rc http(const struct sync_settings *s, const char *method, cons
 			err_set(e, "refusing a plain-http store at %s: use https", s->url);
 			rc = SYNC_FAIL;
 		} else {
+			if (cc == CURLE_OPERATION_TIMEDOUT)
+				err_set(e, "the store at %s did not answer within %d s", s->url,
+				        s->timeout_s > 0 ? s->timeout_s : 120);
 			err_set(e, "cannot reach the store at %s: %s", s->url, curl_easy_strerror(cc));
 			rc = SYNC_RETRY;
 		}
@@ -155,12 +184,11 @@ static enum sync_rc http(const struct sync_settings *s, const char *method, cons
 		}
 	}
 	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
 	return rc;
 }
 
 /* http() again with exponential backoff and jitter while the answer is "try again". */
-static enum sync_rc http_retry(const struct sync_settings *s, const char *method, const char *path,
+static enum sync_rc http_retry(struct client *s, const char *method, const char *path,
                                const char *token, const char *body, struct buf *out, long *status,
                                struct err *e)
 {
@@ -179,6 +207,10 @@ static enum sync_rc http_retry(const struct sync_settings *s, const char *method
 			err_set(e, "%s", e1.msg);
 			return rc;
 		}
+		if (s->report) {
+			s->report->retries++;
+			snprintf(s->report->retry_why, sizeof s->report->retry_why, "%.299s", e1.msg);
+		}
 		{
 			struct timespec ts;
 			long wait = ms + (long)(rand() % (int)(ms / 2 + 1));
@@ -191,7 +223,7 @@ static enum sync_rc http_retry(const struct sync_settings *s, const char *method
 	return rc;
 }
 
-static enum sync_rc login(const struct sync_settings *s, const char *user, const char *password,
+static enum sync_rc login(struct client *s, const char *user, const char *password,
                           char token[65], struct err *e)
 {
 	json_t *req = json_object(), *o;
@@ -245,7 +277,7 @@ static void add_record(void *ctx, int64_t id, const char *uuid, const char *kind
 }
 
 /* Push every pending record; returns SYNC_OK when the outbox is empty. */
-static enum sync_rc push(struct store *st, const struct sync_settings *s, const char *token,
+static enum sync_rc push(struct store *st, struct client *s, const char *token,
                          struct sync_report *r, struct err *e)
 {
 	for (;;) {
@@ -260,7 +292,8 @@ static enum sync_rc push(struct store *st, const struct sync_settings *s, const 
 
 		b.records = json_array();
 		b.n = 0;
-		if (store_outbox_batch(st, BATCH, add_record, &b, e) != STORE_OK) {
+		if (store_outbox_batch(st, s->s->batch > 0 && s->s->batch < BATCH ? s->s->batch : BATCH,
+		                       add_record, &b, e) != STORE_OK) {
 			json_decref(b.records);
 			return SYNC_FAIL;
 		}
@@ -319,11 +352,13 @@ static enum sync_rc push(struct store *st, const struct sync_settings *s, const 
 		json_decref(o);
 		if (store_commit(st, e) != STORE_OK)
 			return SYNC_FAIL;
+		if (r->progress)
+			r->progress(r, store_outbox_pending(st), r->ctx);
 	}
 }
 
 /* Take the forms and cases that changed since the last pull. */
-static enum sync_rc pull(struct store *st, const struct sync_settings *s, const char *token,
+static enum sync_rc pull(struct store *st, struct client *s, const char *token,
                          struct sync_report *r, struct err *e)
 {
 	char *cursor = store_meta_get(st, "sync_cursor"), path[128];
@@ -393,6 +428,27 @@ static enum sync_rc pull(struct store *st, const struct sync_settings *s, const 
 			goto fail;
 		r->cases++;
 	}
+	json_array_foreach(json_object_get(o, "withdrawn"), i, x) {
+		const char *id = json_string_value(json_object_get(x, "id"));
+		if (id && store_case_withdraw(st, id, e) != STORE_OK)
+			goto fail;
+	}
+	json_array_foreach(json_object_get(o, "appointments"), i, x) {
+		char *dj = json_dumps(json_object_get(x, "data"), JSON_COMPACT);
+		enum store_rc arc = dj ? store_appointment_import(st, dj, e) : STORE_OK;
+		free(dj);
+		if (arc != STORE_OK)
+			goto fail;
+		r->appointments++;
+	}
+	json_array_foreach(json_object_get(o, "counts"), i, x) {
+		const char *study = json_string_value(json_object_get(x, "study"));
+		const char *stat = json_string_value(json_object_get(x, "status"));
+		if (study && stat &&
+		    store_count_set(st, study, stat, json_string_value(json_object_get(x, "outcome")),
+		                    (long)json_integer_value(json_object_get(x, "n")), e) != STORE_OK)
+			goto fail;
+	}
 	{
 		char cur[32];
 		snprintf(cur, sizeof cur, "%lld", (long long)json_integer_value(json_object_get(o, "cursor")));
@@ -410,19 +466,30 @@ fail:
 enum sync_rc sync_run(struct store *st, const struct sync_settings *s, const char *user,
                       const char *password, struct sync_report *r, struct err *e)
 {
+	struct client cl;
 	char token[65], line[768];
 	enum sync_rc rc;
 	struct err le;
 	int relogin;
 
-	memset(r, 0, sizeof *r);
+	r->pushed = r->stored = r->conflicts = r->rejected = r->forms = r->cases = r->requests = 0;
+	r->appointments = r->retries = 0;
+	r->last_ms = 0;
+	r->retry_why[0] = '\0';
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (!s->insecure_http && strncmp(s->url, "https://", 8)) {
 		err_set(e, "refusing to sync with '%s': the store must be https://", s->url);
 		return SYNC_FAIL;
 	}
+	memset(&cl, 0, sizeof cl);
+	cl.s = s;
+	if (!(cl.curl = curl_easy_init())) {
+		err_set(e, "cannot start libcurl");
+		return SYNC_FAIL;
+	}
+	cl.report = r;
 	for (relogin = 0; relogin < 2; relogin++) {
-		rc = login(s, user, password, token, e);
+		rc = login(&cl, user, password, token, e);
 		if (rc != SYNC_OK)
 			break;
 		/* the store accepted the password: it becomes the cached one for offline login */
@@ -431,17 +498,23 @@ enum sync_rc sync_run(struct store *st, const struct sync_settings *s, const cha
 			err_init(&ce);
 			store_cred_set(st, user, password, &ce);
 		}
-		rc = push(st, s, token, r, e);
+		rc = push(st, &cl, token, r, e);
 		if (rc == SYNC_OK)
-			rc = pull(st, s, token, r, e);
+			rc = pull(st, &cl, token, r, e);
 		if (rc != SYNC_AUTH)
 			break;
 		err_init(e);   /* the token expired mid-sync: log in once more */
 	}
+	curl_easy_cleanup(cl.curl);
 	memset(token, 0, sizeof token);
-	if (rc == SYNC_OK)
-		snprintf(line, sizeof line, "sync ok: sent %ld records (%ld stored, %ld conflicts, %ld refused); received %ld forms, %ld cases",
-		         r->pushed, r->stored, r->conflicts, r->rejected, r->forms, r->cases);
+	if (rc == SYNC_OK && r->retries)
+		snprintf(line, sizeof line, "sync ok: sent %ld records (%ld stored, %ld conflicts, %ld refused); received %ld forms, %ld cases, %ld appointments;"
+		         " %ld requests tried again (last: %.300s)",
+		         r->pushed, r->stored, r->conflicts, r->rejected, r->forms, r->cases, r->appointments,
+		         r->retries, r->retry_why);
+	else if (rc == SYNC_OK)
+		snprintf(line, sizeof line, "sync ok: sent %ld records (%ld stored, %ld conflicts, %ld refused); received %ld forms, %ld cases, %ld appointments",
+		         r->pushed, r->stored, r->conflicts, r->rejected, r->forms, r->cases, r->appointments);
 	else
 		snprintf(line, sizeof line, "sync failed after sending %ld records: %.600s", r->pushed, e->msg);
 	err_init(&le);

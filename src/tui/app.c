@@ -35,7 +35,7 @@ static void *sync_loop(void *arg)
 	err_init(&e);
 	st = store_open(as->path, &src, &e);
 	while (st) {
-		struct sync_report r;
+		struct sync_report r = { 0 };
 		enum sync_rc rc;
 
 		err_init(&e);

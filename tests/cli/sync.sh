@@ -15,7 +15,7 @@ printf 'subjectAltName=IP:127.0.0.1\n' >ext
 openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem -days 2 -extfile ext 2>/dev/null
 openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.pem -days 2 -subj "/CN=someone else" 2>/dev/null
 
-echo s3cret | "$CATI_STORE" user add sup --role supervisor --db central.db || fail "user add"
+echo s3cret | "$CATI_STORE" user add sup --role supervisor --projects demo --db central.db || fail "user add"
 echo pw-anna | "$CATI_STORE" user add anna --role interviewer --db central.db
 echo pw-ben | "$CATI_STORE" user add ben --role interviewer --db central.db
 expect_exit 1 sh -c "echo x | '$CATI_STORE' user add anna --role interviewer --db central.db"
