@@ -125,7 +125,7 @@ $(BUILD)/bench/bench_tui: bench/bench_tui.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< -lutil
 
-bench: $(BENCHES) $(BINDIR)/cati
+bench: $(BENCHES) $(BINDIR)/cati $(BINDIR)/cati-store
 	@set -e; for b in $(BENCHES); do $$b $(BINDIR)/cati; done
 
 # The fuzzer: clang's libFuzzer with ASan, seeded from forms/.

@@ -8,9 +8,10 @@
 
 #include "cati/central.h"
 
-struct MHD_Daemon *server_start(struct central *c, const char *bind_ip, unsigned port,
-                                const char *cert, const char *key, int *actual_port);
+struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned port,
+                                const char *cert, const char *key, int *actual_port, struct err *e);
 int server_faults(const char *spec, unsigned delay_ms);
+void server_stop(struct MHD_Daemon *d);
 
 static const char *usage =
 	"usage: cati-store serve --db PATH --cert CERT.pem --key KEY.pem [--bind IP] [--port N]\n"
@@ -51,7 +52,7 @@ static int read_password(char *pw, size_t n)
 	return pw[0] ? 0 : -1;
 }
 
-static int serve(int argc, char **argv, struct central *c)
+static int serve(int argc, char **argv, const char *db)
 {
 	const char *certf = opt(argc, argv, "--cert"), *keyf = opt(argc, argv, "--key");
 	const char *bind_ip = opt(argc, argv, "--bind"), *ports = opt(argc, argv, "--port");
@@ -96,10 +97,10 @@ static int serve(int argc, char **argv, struct central *c)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);   /* the server thread inherits the mask */
-	d = server_start(c, bind_ip, ports ? (unsigned)atoi(ports) : 0, cert, key, &port);
+	err_init(&e);
+	d = server_start(db, bind_ip, ports ? (unsigned)atoi(ports) : 0, cert, key, &port, &e);
 	if (!d) {
-		fprintf(stderr, "cati-store: cannot serve on %s:%s (is the port taken, or the certificate bad?)\n",
-		        bind_ip, ports ? ports : "0");
+		fprintf(stderr, "cati-store: %s\n", e.msg);
 		free(cert);
 		free(key);
 		return 1;
@@ -107,7 +108,7 @@ static int serve(int argc, char **argv, struct central *c)
 	printf("cati-store: listening on %s://%s:%d\n", cert ? "https" : "http", bind_ip, port);
 	fflush(stdout);
 	sigwait(&set, &sig);
-	MHD_stop_daemon(d);
+	server_stop(d);
 	free(cert);
 	free(key);
 	return 0;
@@ -131,7 +132,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!strcmp(argv[1], "serve")) {
-		rc = serve(argc, argv, c);
+		rc = serve(argc, argv, db);
 	} else if (!strcmp(argv[1], "user") && argc >= 4) {
 		const char *name = argv[3];
 		if (!strcmp(argv[2], "add")) {

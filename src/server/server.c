@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <microhttpd.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,12 +25,44 @@ struct request {
 /* Faults injected for tests (cati-store serve --faults): what to do to the Nth push. */
 enum fault { FAULT_NONE, FAULT_500, FAULT_DROP, FAULT_SLOW };
 
+#define THREADS 4   /* MHD worker threads, each request on one of as many store connections */
+
 struct server {
-	struct central *c;
+	struct central *pool[THREADS];
+	int busy[THREADS];
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_mutex_t write;   /* one writer at a time, in arrival order, rather than SQLite's sleeping retries */
 	enum fault faults[64];   /* by push number, 1-based */
 	unsigned delay_ms;
 	unsigned pushes;
 };
+
+/* A store connection of the pool for one request (SQLite connections are not shared). */
+static struct central *take(struct server *s, int *slot)
+{
+	int i;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		for (i = 0; i < THREADS; i++)
+			if (!s->busy[i]) {
+				s->busy[i] = 1;
+				*slot = i;
+				pthread_mutex_unlock(&s->mu);
+				return s->pool[i];
+			}
+		pthread_cond_wait(&s->cv, &s->mu);
+	}
+}
+
+static void give_back(struct server *s, int slot)
+{
+	pthread_mutex_lock(&s->mu);
+	s->busy[slot] = 0;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
 
 /* Send a JSON body (reference taken) with a status. */
 static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, json_t *body)
@@ -72,17 +105,17 @@ static const char *unknown_field(json_t *o, const char *const *allowed)
 }
 
 /* The user behind the request's bearer token. */
-static int authenticate(struct server *s, struct MHD_Connection *conn, char user[65],
+static int authenticate(struct central *c, struct MHD_Connection *conn, char user[65],
                         enum central_role *role)
 {
 	const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
 
 	if (!h || strncasecmp(h, "Bearer ", 7))
 		return -1;
-	return central_auth(s->c, h + 7, user, role);
+	return central_auth(c, h + 7, user, role);
 }
 
-static enum MHD_Result do_login(struct server *s, struct MHD_Connection *conn, json_t *in)
+static enum MHD_Result do_login(struct central *c, struct MHD_Connection *conn, json_t *in)
 {
 	static const char *const allowed[] = { "user", "password", NULL };
 	const char *user = json_string_value(json_object_get(in, "user"));
@@ -99,7 +132,7 @@ static enum MHD_Result do_login(struct server *s, struct MHD_Connection *conn, j
 	if (!user || !pw)
 		return error(conn, 400, "login needs 'user' and 'password' (strings)");
 	err_init(&e);
-	rc = central_login(s->c, user, pw, TOKEN_TTL, token, &role, &e);
+	rc = central_login(c, user, pw, TOKEN_TTL, token, &role, &e);
 	if (rc == -2)
 		return error(conn, 429, e.msg);
 	if (rc < 0)
@@ -111,7 +144,7 @@ static enum MHD_Result do_login(struct server *s, struct MHD_Connection *conn, j
 	return reply(conn, 200, o);
 }
 
-static enum MHD_Result do_form(struct server *s, struct MHD_Connection *conn, json_t *in,
+static enum MHD_Result do_form(struct central *c, struct MHD_Connection *conn, json_t *in,
                                const char *user, enum central_role role)
 {
 	static const char *const allowed[] = { "source", "name", NULL };
@@ -145,12 +178,12 @@ static enum MHD_Result do_form(struct server *s, struct MHD_Connection *conn, js
 		form_diags_release(&d);
 		return reply(conn, 422, o);
 	}
-	if (!central_may_manage(s->c, user, role, f->id)) {
+	if (!central_may_manage(c, user, role, f->id)) {
 		form_free(f);
 		return error(conn, 403, "this study is not one of your projects");
 	}
 	err_init(&e);
-	if (central_form_put(s->c, f->id, f->version, src, hash, &e) < 0) {
+	if (central_form_put(c, f->id, f->version, src, hash, &e) < 0) {
 		form_free(f);
 		return error(conn, 503, e.msg);
 	}
@@ -162,7 +195,7 @@ static enum MHD_Result do_form(struct server *s, struct MHD_Connection *conn, js
 	return reply(conn, 200, o);
 }
 
-static enum MHD_Result do_cases(struct server *s, struct MHD_Connection *conn, json_t *in,
+static enum MHD_Result do_cases(struct central *c, struct MHD_Connection *conn, json_t *in,
                                 const char *user, enum central_role role)
 {
 	static const char *const allowed[] = { "form_id", "cases", NULL };
@@ -174,23 +207,24 @@ static enum MHD_Result do_cases(struct server *s, struct MHD_Connection *conn, j
 		return error(conn, 400, "unknown field in the request");
 	if (!form_id || !json_is_array(cases))
 		return error(conn, 400, "needs 'form_id' (a string) and 'cases' (an array)");
-	if (!central_may_manage(s->c, user, role, form_id))
+	if (!central_may_manage(c, user, role, form_id))
 		return error(conn, 403, "this study is not one of your projects");
 	err_init(&e);
-	if (central_cases_put(s->c, form_id, cases, &e) < 0)
+	if (central_cases_put(c, form_id, cases, &e) < 0)
 		return error(conn, 422, e.msg);
 	o = json_object();
 	json_object_set_new(o, "cases", json_integer((json_int_t)json_array_size(cases)));
 	return reply(conn, 200, o);
 }
 
-static enum MHD_Result do_push(struct server *s, struct MHD_Connection *conn, json_t *in,
+static enum MHD_Result do_push(struct server *s, struct central *c, struct MHD_Connection *conn, json_t *in,
                                const char *user, enum central_role role)
 {
 	static const char *const allowed[] = { "records", NULL };
 	json_t *records = json_object_get(in, "records"), *result, *o;
 	enum fault fault;
 	struct err e;
+	int rc;
 
 	if (unknown_field(in, allowed))
 		return error(conn, 400, "unknown field in the request");
@@ -198,13 +232,18 @@ static enum MHD_Result do_push(struct server *s, struct MHD_Connection *conn, js
 		return error(conn, 400, "push needs 'records' (an array)");
 	if (json_array_size(records) > 5000)
 		return error(conn, 413, "at most 5000 records in one batch");
+	pthread_mutex_lock(&s->mu);
 	s->pushes++;
 	fault = s->pushes < sizeof s->faults / sizeof s->faults[0] ? s->faults[s->pushes] : FAULT_NONE;
+	pthread_mutex_unlock(&s->mu);
 	if (fault == FAULT_500)
 		return error(conn, 500, "injected fault: nothing was stored");
 	result = json_array();
 	err_init(&e);
-	if (central_push(s->c, user, role, records, result, &e) < 0) {
+	pthread_mutex_lock(&s->write);
+	rc = central_push(c, user, role, records, result, &e);
+	pthread_mutex_unlock(&s->write);
+	if (rc < 0) {
 		json_decref(result);
 		return error(conn, 503, "the store could not save the batch; nothing was stored: try again");
 	}
@@ -221,7 +260,7 @@ static enum MHD_Result do_push(struct server *s, struct MHD_Connection *conn, js
 	return reply(conn, 200, o);
 }
 
-static enum MHD_Result do_pull(struct server *s, struct MHD_Connection *conn, const char *user,
+static enum MHD_Result do_pull(struct central *c, struct MHD_Connection *conn, const char *user,
                                enum central_role role)
 {
 	const char *cur = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "cursor");
@@ -236,7 +275,7 @@ static enum MHD_Result do_pull(struct server *s, struct MHD_Connection *conn, co
 			return error(conn, 400, "'cursor' must be a whole number");
 	}
 	err_init(&e);
-	if (central_pull(s->c, user, role, cursor, &out, &e) < 0)
+	if (central_pull(c, user, role, cursor, &out, &e) < 0)
 		return error(conn, 503, e.msg);
 	return reply(conn, 200, out);
 }
@@ -256,15 +295,40 @@ static void completed(void *cls, struct MHD_Connection *conn, void **ctx,
 	}
 }
 
+static enum MHD_Result route(struct server *s, struct central *c, struct MHD_Connection *conn,
+                             const char *url, const char *method, json_t *in)
+{
+	int post = !strcmp(method, "POST");
+	enum central_role role;
+	char user[65];
+
+	if (!strcmp(url, "/v1/login"))
+		return post ? do_login(c, conn, in) : error(conn, 405, "use POST");
+	if (authenticate(c, conn, user, &role) < 0)
+		return error(conn, 401, "log in first: the token is missing, wrong or expired");
+	if (!strcmp(url, "/v1/push"))
+		return post ? do_push(s, c, conn, in, user, role) : error(conn, 405, "use POST");
+	if (!strcmp(url, "/v1/pull"))
+		return !strcmp(method, "GET") ? do_pull(c, conn, user, role) : error(conn, 405, "use GET");
+	if (!strcmp(url, "/v1/forms") || !strcmp(url, "/v1/cases")) {
+		if (!post)
+			return error(conn, 405, "use POST");
+		if (role == CENTRAL_INTERVIEWER)
+			return error(conn, 403, "only supervisors and admins may do this");
+		return url[4] == 'f' ? do_form(c, conn, in, user, role) : do_cases(c, conn, in, user, role);
+	}
+	return error(conn, 404, "no such resource");
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **ctx)
 {
 	struct server *s = cls;
 	struct request *r = *ctx;
-	char user[65];
-	enum central_role role;
+	struct central *c;
 	json_error_t jerr;
+	int slot;
 	json_t *in = NULL;
 	enum MHD_Result rc;
 	int post = !strcmp(method, "POST");
@@ -295,28 +359,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			return error(conn, 400, "the body must be a JSON object");
 		}
 	}
-	if (!strcmp(url, "/v1/login")) {
-		rc = post ? do_login(s, conn, in) : error(conn, 405, "use POST");
-		json_decref(in);
-		return rc;
-	}
-	if (authenticate(s, conn, user, &role) < 0) {
-		json_decref(in);
-		return error(conn, 401, "log in first: the token is missing, wrong or expired");
-	}
-	if (!strcmp(url, "/v1/push"))
-		rc = post ? do_push(s, conn, in, user, role) : error(conn, 405, "use POST");
-	else if (!strcmp(url, "/v1/pull"))
-		rc = !strcmp(method, "GET") ? do_pull(s, conn, user, role) : error(conn, 405, "use GET");
-	else if (!strcmp(url, "/v1/forms") || !strcmp(url, "/v1/cases")) {
-		if (!post)
-			rc = error(conn, 405, "use POST");
-		else if (role == CENTRAL_INTERVIEWER)
-			rc = error(conn, 403, "only supervisors and admins may do this");
-		else
-			rc = url[4] == 'f' ? do_form(s, conn, in, user, role) : do_cases(s, conn, in, user, role);
-	} else
-		rc = error(conn, 404, "no such resource");
+	c = take(s, &slot);
+	rc = route(s, c, conn, url, method, in);
+	give_back(s, slot);
 	json_decref(in);
 	return rc;
 }
@@ -356,23 +401,32 @@ int server_faults(const char *spec, unsigned delay_ms)
 	return rc;
 }
 
-/* Start serving; returns the daemon or NULL. port 0 picks a free port. */
-struct MHD_Daemon *server_start(struct central *c, const char *bind_ip, unsigned port,
-                                const char *cert, const char *key, int *actual_port);
-struct MHD_Daemon *server_start(struct central *c, const char *bind_ip, unsigned port,
-                                const char *cert, const char *key, int *actual_port)
+/* Start serving db; returns the daemon or NULL (e says why). port 0 picks a free port. */
+struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned port,
+                                const char *cert, const char *key, int *actual_port, struct err *e);
+struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned port,
+                                const char *cert, const char *key, int *actual_port, struct err *e)
 {
+	int i;
+
 	struct sockaddr_in addr;
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *info;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
 
-	srv.c = c;
+	pthread_mutex_init(&srv.mu, NULL);
+	pthread_mutex_init(&srv.write, NULL);
+	pthread_cond_init(&srv.cv, NULL);
+	for (i = 0; i < THREADS; i++)
+		if (!(srv.pool[i] = central_open(db, e)))
+			return NULL;
 	memset(&addr, 0, sizeof addr);
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, bind_ip, &addr.sin_addr) != 1)
+	if (inet_pton(AF_INET, bind_ip, &addr.sin_addr) != 1) {
+		err_set(e, "'%s' is not an IPv4 address", bind_ip);
 		return NULL;
+	}
 	if (cert)
 		flags |= MHD_USE_TLS;
 	d = cert ? MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, &srv,
@@ -380,15 +434,32 @@ struct MHD_Daemon *server_start(struct central *c, const char *bind_ip, unsigned
 	                            MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
 	                            MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)200, MHD_OPTION_END)
+	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
+	                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS, MHD_OPTION_END)
 	         : MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, &srv,
 	                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 	                            MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)200, MHD_OPTION_END);
-	if (!d)
+	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
+	                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS, MHD_OPTION_END);
+	if (!d) {
+		err_set(e, "cannot serve on %s:%u (is the port taken, or the certificate bad?)", bind_ip, port);
 		return NULL;
+	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	*actual_port = info ? info->port : (int)port;
 	return d;
+}
+
+/* Stop serving and close the store connections. */
+void server_stop(struct MHD_Daemon *d);
+void server_stop(struct MHD_Daemon *d)
+{
+	int i;
+
+	MHD_stop_daemon(d);
+	for (i = 0; i < THREADS; i++) {
+		central_close(srv.pool[i]);
+		srv.pool[i] = NULL;
+	}
 }

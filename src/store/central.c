@@ -507,25 +507,28 @@ out:
 static const char *const kinds[] = { "event", "interview", "attempt", "appointment", "note" };
 
 /* May user push records about this case? */
-static int owns_case(struct central *c, const char *user, enum central_role role, const char *key)
+/* May user push records about the case that stmt (SELECT interviewer, study ... WHERE case_key = ?)
+   finds for key? projects is the user's (see projects_of). */
+static int owns_case(sqlite3_stmt *stmt, const char *user, enum central_role role, const char *projects,
+                     const char *key)
 {
-	sqlite3_stmt *s;
 	int ok = 0;
 
 	if (role == CENTRAL_ADMIN)
 		return 1;
-	if (sqlite3_prepare_v2(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", -1, &s, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		const char *who = (const char *)sqlite3_column_text(s, 0);
-		const char *study = (const char *)sqlite3_column_text(s, 1);
-		if (role == CENTRAL_INTERVIEWER)
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		const char *who = (const char *)sqlite3_column_text(stmt, 0);
+		const char *study = (const char *)sqlite3_column_text(stmt, 1);
+		char needle[300];
+		if (role == CENTRAL_INTERVIEWER) {
 			ok = who && !strcmp(who, user);
-		else
-			ok = central_may_manage(c, user, role, study);
+		} else {
+			snprintf(needle, sizeof needle, ",%s,", study);
+			ok = !strcmp(projects, "*") || strstr(projects, needle) != NULL;
+		}
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(stmt);
 	return ok;
 }
 
@@ -543,14 +546,18 @@ static void status(json_t *result, const char *uuid, int code, const char *why)
 int central_push(struct central *c, const char *user, enum central_role role, json_t *records,
                  json_t *result, struct err *e)
 {
-	sqlite3_stmt *find = NULL, *ins = NULL, *conflict = NULL, *dup = NULL;
+	sqlite3_stmt *find = NULL, *ins = NULL, *conflict = NULL, *dup = NULL, *owner = NULL;
+	char projects[4096];
 	size_t i, k;
 	json_t *r;
 	int rc = -1;
 
+	projects_of(c, user, role, projects, sizeof projects);
+
 	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return fail_db(c, "store the records", e);
 	if (sqlite3_prepare_v2(c->db, "SELECT content_hash FROM records WHERE uuid = ?", -1, &find, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", -1, &owner, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(c->db, "INSERT INTO records(uuid, kind, owner, case_key, content_hash, data, received_at, duplicate, seq)"
 	                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &ins, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(c->db, "INSERT INTO conflicts(uuid, owner, data, received_at) VALUES (?, ?, ?, ?)", -1,
@@ -582,7 +589,7 @@ int central_push(struct central *c, const char *user, enum central_role role, js
 			status(result, uuid, 422, "the record's data has no 'case'");
 			continue;
 		}
-		if (!owns_case(c, user, role, key)) {
+		if (!owns_case(owner, user, role, projects, key)) {
 			status(result, uuid, 403, "this case is not assigned to you");
 			continue;
 		}
@@ -649,6 +656,7 @@ out:
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	}
 	sqlite3_finalize(find);
+	sqlite3_finalize(owner);
 	sqlite3_finalize(ins);
 	sqlite3_finalize(conflict);
 	sqlite3_finalize(dup);

@@ -27,18 +27,19 @@ enum store_rc store_outbox_batch(struct store *st, int limit,
 
 enum store_rc store_outbox_done(struct store *st, int64_t id, const char *result, struct err *e)
 {
-	sqlite3_stmt *s = store_prepare(st, "UPDATE outbox SET sent_at = ?, result = ? WHERE id = ?", e);
+	sqlite3_stmt *s;
 	char now[32];
 	int rc;
 
-	if (!s)
+	if (!st->done_stmt && !(st->done_stmt = store_prepare(st, "UPDATE outbox SET sent_at = ?, result = ? WHERE id = ?", e)))
 		return st->last_rc;
+	s = st->done_stmt;
 	store_now(st, now);
 	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, result, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, id);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "mark a record as sent", e);
 }
 

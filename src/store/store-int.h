@@ -15,6 +15,7 @@ struct store {
 	enum store_rc last_rc;    /* the code store_fail() last mapped */
 	sqlite3_stmt *ins_event, *ups_answer, *ins_history, *touch_iv, *next_seq;
 	sqlite3_stmt *outbox_stmt[8];  /* one per record kind */
+	sqlite3_stmt *done_stmt;       /* marks a record sent */
 };
 
 /* Map an SQLite result to a domain code and a message about doing `what`. */

@@ -401,6 +401,7 @@ void store_close(struct store *st)
 		size_t k;
 		for (k = 0; k < sizeof st->outbox_stmt / sizeof st->outbox_stmt[0]; k++)
 			sqlite3_finalize(st->outbox_stmt[k]);
+		sqlite3_finalize(st->done_stmt);
 	}
 	if (st->db)
 		sqlite3_close_v2(st->db);
