@@ -13,9 +13,10 @@
 
 #include "cati/engine.h"
 #include "cati/form.h"
+#include "cati/calls.h"
 #include "cati/util.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 struct store;
 
@@ -125,6 +126,44 @@ enum store_rc store_case_next(struct store *st, char key[65], struct err *e);
 /* Record a call attempt with its outcome (no_answer, busy, ...). */
 enum store_rc store_attempt_add(struct store *st, int64_t case_id, const char *who,
                                 const char *phone, const char *outcome, struct err *e);
+/*
+ * What a call attempt does to its case (store_attempt_add calls it): counts it, remembers the
+ * outcome, the time and the respondent's day part, closes the case with its AAPOR disposition if
+ * the outcome is final, releases the lock and marks due appointments as kept. default_tz is the
+ * study's zone for cases without one.
+ */
+enum store_rc store_attempt_after(struct store *st, int64_t case_id, const char *outcome,
+                                  const char *default_tz, struct err *e);
+
+/* The zone of cases that have none (a study's "timezone" rule); "" for the machine's. */
+void store_set_zone(struct store *st, const char *tz);
+
+/* The scheduler's choice. */
+struct store_next_pick {
+	int64_t case_id;
+	char key[65];
+	int category;          /* 1 appointment due, 2 partial to resume, 3 fresh, 4 retry */
+	char appointment[32];  /* its time as made, for category 1 */
+	int hard;
+	int attempts;
+	char last_outcome[32];
+	char local[40];        /* the respondent's local time now */
+	int new_daypart;       /* a retry in a part of the day not tried before */
+};
+
+/*
+ * Who to call next under rules at the store's clock, for interviewer who: STORE_OK with *pick,
+ * STORE_NOTFOUND when no case may be called now. why (may be NULL) gets the reasons, a line
+ * each. lock: take the case for rules->lock_minutes (STORE_BUSY if someone else just did).
+ * Deterministic for a given clock and database.
+ */
+enum store_rc store_next(struct store *st, const struct call_rules *rules, const char *who, int lock,
+                         struct store_next_pick *pick, struct buf *why, struct err *e);
+
+/* Cases by AAPOR disposition: closed ones by theirs, open ones by what their calls say so far. */
+enum store_rc store_disposition_counts(struct store *st, void (*cb)(void *ctx, const char *code, long n),
+                                       void *ctx, struct err *e);
+
 /* Record an appointment at (ISO local time text), hard or soft, with whom. */
 enum store_rc store_appointment_add(struct store *st, int64_t case_id, const char *who,
                                     const char *at, int hard, const char *with_whom,

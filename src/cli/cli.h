@@ -19,6 +19,10 @@ int cmd_tui(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_enroll(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
+int cmd_next(int argc, char **argv);
+int cmd_call(int argc, char **argv);
+int cmd_appointment(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 struct form;
 /* Compile a form file, printing every error to stderr; *io set when it could not be read. */

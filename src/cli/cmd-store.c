@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cati/session.h"
 #include "cati/store.h"
@@ -28,6 +29,22 @@ static void db_path(int *argc, char **argv, struct buf *out)
 		store_default_path(out);
 }
 
+/* Seconds since 1970 of a UTC calendar time (no timegm in POSIX). */
+static long long timegm_utc(const struct tm *tm)
+{
+	int y = tm->tm_year + 1900, m = tm->tm_mon + 1;
+	long long days;
+
+	y -= m <= 2;
+	days = (long long)(365 * y + y / 4 - y / 100 + y / 400) + (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + tm->tm_mday - 719469;
+	return days * 86400 + tm->tm_hour * 3600 + tm->tm_min * 60 + tm->tm_sec;
+}
+
+static int64_t fixed_clock(void *ctx)
+{
+	return *(int64_t *)ctx;
+}
+
 struct store *cli_open_store(int *argc, char **argv)
 {
 	struct buf path;
@@ -41,6 +58,24 @@ struct store *cli_open_store(int *argc, char **argv)
 	st = store_open(buf_str(&path), &rc, &e);
 	if (!st)
 		fprintf(stderr, "cati: %s\n", e.msg);
+	else if (getenv("CATI_NOW") && *getenv("CATI_NOW")) {
+		/* a fixed clock, for tests and rehearsals: CATI_NOW=2026-03-02T10:00:00Z */
+		static int64_t fixed;
+		struct tm tm;
+		int n = 0;
+		memset(&tm, 0, sizeof tm);
+		if (sscanf(getenv("CATI_NOW"), "%d-%d-%dT%d:%d:%dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+		           &tm.tm_min, &tm.tm_sec, &n) != 6 || getenv("CATI_NOW")[n]) {
+			fprintf(stderr, "cati: CATI_NOW must look like 2026-03-02T10:00:00Z\n");
+			store_close(st);
+			st = NULL;
+		} else {
+			tm.tm_year -= 1900;
+			tm.tm_mon -= 1;
+			fixed = (int64_t)timegm_utc(&tm) * 1000;
+			store_set_clock(st, fixed_clock, &fixed);
+		}
+	}
 	buf_release(&path);
 	return st;
 }

@@ -19,6 +19,10 @@ static const struct {
 	{ "interview", cmd_interview, "interview --case KEY --interviewer ID   run an interview from standard input" },
 	{ "enroll", cmd_enroll, "enroll https://HOST:PORT [--cacert CA.pem]   connect this workstation to a store" },
 	{ "sync", cmd_sync, "sync --user ID | --log    send records, receive forms and cases; or show the log" },
+	{ "next", cmd_next, "next [--interviewer ID] [--study FILE] [--why] [--lock]   who to call now, and why" },
+	{ "call", cmd_call, "call --case KEY --outcome OUTCOME   record a call attempt (busy, no_answer, refusal, ...)" },
+	{ "appointment", cmd_appointment, "appointment --case KEY --at 'YYYY-MM-DD HH:MM' [--soft]   make an appointment" },
+	{ "report", cmd_report, "report rates [--e E]     dispositions and AAPOR response rates" },
 	{ "doctor", cmd_doctor, "doctor                   check the database's integrity" },
 	{ "simulate", cmd_simulate, "simulate FORM [-n N] [--seed S]\n"
 	                            "                           random interviews: routing coverage" },

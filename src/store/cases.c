@@ -103,11 +103,14 @@ static enum store_rc insert_synced(struct store *st, const char *kind, const cha
 enum store_rc store_attempt_add(struct store *st, int64_t case_id, const char *who,
                                 const char *phone, const char *outcome, struct err *e)
 {
-	const char *vals[] = { who, phone, outcome };
+	const struct call_outcome *o = calls_outcome(outcome);
+	const char *vals[] = { who, phone, outcome, o ? o->disposition : NULL };
+	enum store_rc rc;
 
-	return insert_synced(st, "attempt",
-	                     "INSERT INTO call_attempts(uuid, case_id, at, interviewer, phone, outcome) VALUES (?,?,?,?,?,?)",
-	                     vals, 3, case_id, e);
+	rc = insert_synced(st, "attempt",
+	                   "INSERT INTO call_attempts(uuid, case_id, at, interviewer, phone, outcome, disposition) VALUES (?,?,?,?,?,?,?)",
+	                   vals, 4, case_id, e);
+	return rc == STORE_OK ? store_attempt_after(st, case_id, outcome, st->default_tz, e) : rc;
 }
 
 enum store_rc store_appointment_add(struct store *st, int64_t case_id, const char *who,

@@ -16,6 +16,7 @@ struct store {
 	sqlite3_stmt *ins_event, *ups_answer, *ins_history, *touch_iv, *next_seq;
 	sqlite3_stmt *outbox_stmt[8];  /* one per record kind */
 	sqlite3_stmt *done_stmt;       /* marks a record sent */
+	char default_tz[64];           /* the study's zone for cases without one ("" the machine's) */
 };
 
 /* Map an SQLite result to a domain code and a message about doing `what`. */

@@ -81,6 +81,28 @@ static const char *const migrations[] = {
 
 	/* 4 -> 5: cases the central store gave to someone else leave the list (their records stay) */
 	"ALTER TABLE cases ADD COLUMN withdrawn_at TEXT;",
+
+	/* 5 -> 6: call management: what the scheduler needs per case, kept as attempts are recorded;
+	   appointments in UTC; the time zones in use; a case is locked while in a call */
+	"ALTER TABLE cases ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE cases ADD COLUMN last_attempt INTEGER;"
+	"ALTER TABLE cases ADD COLUMN last_outcome TEXT;"
+	"ALTER TABLE cases ADD COLUMN dayparts INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE cases ADD COLUMN disposition TEXT;"
+	"ALTER TABLE cases ADD COLUMN locked_by TEXT;"
+	"ALTER TABLE cases ADD COLUMN locked_until INTEGER;"
+	"ALTER TABLE appointments ADD COLUMN at_utc INTEGER;"
+	"UPDATE cases SET attempts = (SELECT count(*) FROM call_attempts a WHERE a.case_id = cases.id),"
+	" last_outcome = (SELECT outcome FROM call_attempts a WHERE a.case_id = cases.id ORDER BY a.id DESC LIMIT 1),"
+	" last_attempt = (SELECT CAST(strftime('%s', a.at) AS INTEGER) FROM call_attempts a WHERE a.case_id = cases.id ORDER BY a.id DESC LIMIT 1);"
+	"CREATE TABLE zones(tz TEXT PRIMARY KEY);"
+	"INSERT OR IGNORE INTO zones SELECT DISTINCT coalesce(tz, '') FROM cases;"
+	"CREATE TRIGGER cases_zone AFTER INSERT ON cases BEGIN INSERT OR IGNORE INTO zones VALUES (coalesce(new.tz, '')); END;"
+	"CREATE TRIGGER cases_zone_change AFTER UPDATE OF tz ON cases BEGIN INSERT OR IGNORE INTO zones VALUES (coalesce(new.tz, '')); END;"
+	"CREATE INDEX cases_fresh ON cases(attempts, id) WHERE disposition IS NULL;"
+	"CREATE INDEX cases_retry ON cases(last_attempt, id) WHERE disposition IS NULL AND attempts > 0;"
+	"CREATE INDEX appointments_open ON appointments(done, at_utc);"
+	"CREATE INDEX appointments_case ON appointments(case_id, done);",
 };
 
 void store_default_path(struct buf *out)

@@ -1,0 +1,103 @@
+/*
+ * calls.h: call outcomes, AAPOR final dispositions, the study's calling rules and response rates.
+ * Pure: no clock, no database. The scheduler (store.h: store_next) applies these rules.
+ *
+ * AAPOR Standard Definitions, telephone surveys: 1.1 complete, 1.2 partial; 2.1x refusal and
+ * break-off, 2.2x non-contact, 2.3x other eligible; 3.x unknown eligibility; 4.x not eligible.
+ */
+#ifndef CATI_CALLS_H
+#define CATI_CALLS_H
+
+#include "cati/util.h"
+
+/* The AAPOR groups the rates are built from. */
+enum aapor_group { AAPOR_I, AAPOR_P, AAPOR_R, AAPOR_NC, AAPOR_O, AAPOR_UH, AAPOR_UO, AAPOR_NE, AAPOR_GROUPS };
+
+struct disposition {
+	const char *code;    /* "2.112" */
+	const char *label;
+	enum aapor_group group;
+};
+
+/* The disposition with this code, or NULL. */
+const struct disposition *calls_disposition(const char *code);
+/* Every disposition, in code order; *n gets the count. */
+const struct disposition *calls_dispositions(int *n);
+
+/*
+ * What an interviewer's call outcome means. Temporary outcomes (busy, no answer, answering
+ * machine, appointment, soft refusal, break-off) leave the case open; final ones close it with
+ * their disposition. Either way the attempt is recorded with `disposition`, the code the case
+ * would end with if it ended now.
+ */
+struct call_outcome {
+	const char *name;          /* "busy" */
+	const char *label;         /* "busy" as the interviewer sees it */
+	const char *disposition;   /* "3.12" */
+	int final;                 /* 1: the case is closed */
+	int contact;               /* 1: someone answered (eligibility known) */
+};
+
+const struct call_outcome *calls_outcome(const char *name);
+const struct call_outcome *calls_outcomes(int *n);
+
+/* Calling windows, in the respondent's local time: minutes from midnight, [from, to). */
+struct call_window {
+	int from, to;
+};
+
+enum { CALLS_MAX_GAPS = 16 };
+
+struct call_rules {
+	struct call_window weekday, weekend;   /* Mon-Fri, Sat-Sun */
+	int max_attempts;
+	struct {
+		char outcome[32];
+		int minutes;
+	} gap[CALLS_MAX_GAPS];
+	int ngaps;
+	int lock_minutes;      /* how long a case given to an interviewer stays theirs */
+	int soft_early;        /* a soft appointment comes up this many minutes early */
+	char tz[64];           /* for cases without a time zone; "" for the machine's */
+};
+
+/* The defaults: Mon-Fri 09:00-20:30, Sat-Sun 09:00-17:00, 10 attempts, busy 15 min, no answer
+   and answering machine 3 h, soft refusal 7 days, appointment and break-off 0. */
+void calls_rules_default(struct call_rules *r);
+
+/*
+ * Read a study file over the defaults. Lines (# comments):
+ *   weekdays 09:00-20:30
+ *   weekends 09:00-17:00
+ *   max-attempts 10
+ *   gap busy 15m        (m, h or d)
+ *   lock 30m
+ *   soft-early 15m
+ *   timezone Europe/Vienna
+ * Returns 0, or -1 with "file:line: message" in e.
+ */
+int calls_rules_parse(struct call_rules *r, const char *name, const char *text, struct err *e);
+
+/* Minutes to wait after an attempt with this outcome before the next one. */
+int calls_gap(const struct call_rules *r, const char *outcome);
+
+/* Day parts for spreading attempts: bit 0 morning (< 12:00), 1 afternoon (< 17:00), 2 evening,
+   3 weekend. */
+int calls_daypart(int weekday, int minute);
+
+/* Counts per AAPOR group and the rates built from them. */
+struct aapor_rates {
+	double n[AAPOR_GROUPS];
+	double e;            /* the eligible share of unknown-eligibility cases used */
+	int e_estimated;     /* 1: by the proportional method */
+	/* -1 where a denominator is 0 */
+	double rr[6], coop[4], ref[3], con[3];
+};
+
+/*
+ * Compute the rates from counts n[] (by group). e < 0: estimate it as
+ * (I+P+R+NC+O) / (I+P+R+NC+O+NE), AAPOR's proportional method (0 when nothing is known).
+ */
+void calls_rates(const double n[AAPOR_GROUPS], double e, struct aapor_rates *out);
+
+#endif

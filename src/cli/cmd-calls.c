@@ -1,0 +1,298 @@
+/* cmd-calls.c: call management from the command line: next, call, appointment, report rates. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cati/calls.h"
+#include "cati/store.h"
+#include "cli.h"
+
+/* Take "--NAME VALUE" out of the arguments; the value or NULL. */
+static const char *take(int *argc, char **argv, const char *name)
+{
+	int i, k;
+
+	for (i = 1; i < *argc - 1; i++)
+		if (!strcmp(argv[i], name)) {
+			const char *v = argv[i + 1];
+			for (k = i; k + 2 <= *argc; k++)
+				argv[k] = argv[k + 2];
+			*argc -= 2;
+			return v;
+		}
+	return NULL;
+}
+
+static int take_flag(int *argc, char **argv, const char *name)
+{
+	int i, k;
+
+	for (i = 1; i < *argc; i++)
+		if (!strcmp(argv[i], name)) {
+			for (k = i; k + 1 <= *argc; k++)
+				argv[k] = argv[k + 1];
+			*argc -= 1;
+			return 1;
+		}
+	return 0;
+}
+
+/* The study's rules: --study FILE, else $CATI_STUDY, else the defaults. */
+static int load_rules(int *argc, char **argv, struct call_rules *r)
+{
+	const char *path = take(argc, argv, "--study");
+	struct err e;
+	char *text;
+	size_t n;
+
+	calls_rules_default(r);
+	if (!path)
+		path = getenv("CATI_STUDY");
+	if (!path || !*path)
+		return 0;
+	err_init(&e);
+	if (!(text = read_file(path, &n, &e)) || calls_rules_parse(r, path, text, &e) < 0) {
+		fprintf(stderr, "cati: %s\n", e.msg);
+		free(text);
+		return -1;
+	}
+	free(text);
+	return 0;
+}
+
+static const char *interviewer(int *argc, char **argv)
+{
+	const char *who = take(argc, argv, "--interviewer");
+
+	if (!who)
+		who = getenv("USER");
+	return who && *who ? who : "interviewer";
+}
+
+/* cati next [--interviewer ID] [--study FILE] [--why] [--lock] */
+int cmd_next(int argc, char **argv)
+{
+	struct store *st = cli_open_store(&argc, argv);
+	struct call_rules r;
+	struct store_next_pick pick;
+	struct buf why;
+	struct err e;
+	const char *who;
+	int show_why, lock;
+	enum store_rc rc;
+
+	if (!st)
+		return EXIT_USAGE;
+	who = interviewer(&argc, argv);
+	show_why = take_flag(&argc, argv, "--why");
+	lock = take_flag(&argc, argv, "--lock");
+	if (load_rules(&argc, argv, &r) < 0 || argc > 1) {
+		if (argc > 1)
+			fprintf(stderr, "usage: cati next [--interviewer ID] [--study FILE] [--why] [--lock] [--db PATH]\n");
+		store_close(st);
+		return EXIT_USAGE;
+	}
+	store_set_zone(st, r.tz);
+	buf_init(&why);
+	err_init(&e);
+	rc = store_next(st, &r, who, lock, &pick, show_why ? &why : NULL, &e);
+	if (show_why)
+		fputs(buf_str(&why), stdout);
+	if (rc == STORE_OK && !show_why)
+		printf("%s\n", pick.key);
+	else if (rc == STORE_BUSY)
+		fprintf(stderr, "cati next: %s was just taken by another workstation; ask again\n", pick.key);
+	else if (rc != STORE_OK && rc != STORE_NOTFOUND)
+		fprintf(stderr, "cati next: %s\n", e.msg);
+	else if (rc == STORE_NOTFOUND && !show_why)
+		fprintf(stderr, "cati next: no case to call now (--why says why)\n");
+	buf_release(&why);
+	store_close(st);
+	return rc == STORE_OK ? EXIT_OK : EXIT_FAIL;
+}
+
+/* cati call --case KEY --outcome OUTCOME [--interviewer ID] */
+int cmd_call(int argc, char **argv)
+{
+	struct store *st = cli_open_store(&argc, argv);
+	const char *key, *outcome, *who;
+	const struct call_outcome *o;
+	struct store_case c;
+	struct call_rules r;
+	struct err e;
+	int i, n;
+
+	if (!st)
+		return EXIT_USAGE;
+	key = take(&argc, argv, "--case");
+	outcome = take(&argc, argv, "--outcome");
+	who = interviewer(&argc, argv);
+	if (load_rules(&argc, argv, &r) < 0) {
+		store_close(st);
+		return EXIT_USAGE;
+	}
+	store_set_zone(st, r.tz);
+	if (!key || !outcome || argc > 1) {
+		fprintf(stderr, "usage: cati call --case KEY --outcome OUTCOME [--interviewer ID] [--db PATH]\n");
+		store_close(st);
+		return EXIT_USAGE;
+	}
+	if (!(o = calls_outcome(outcome))) {
+		const struct call_outcome *all = calls_outcomes(&n);
+		fprintf(stderr, "cati call: '%s' is not a call outcome; one of:", outcome);
+		for (i = 0; i < n; i++)
+			fprintf(stderr, " %s", all[i].name);
+		fputc('\n', stderr);
+		store_close(st);
+		return EXIT_USAGE;
+	}
+	err_init(&e);
+	memset(&c, 0, sizeof c);
+	if (store_case_get(st, key, &c, &e) != STORE_OK || store_begin(st, &e) != STORE_OK) {
+		fprintf(stderr, "cati call: %s\n", e.msg);
+		store_case_release(&c);
+		store_close(st);
+		return EXIT_FAIL;
+	}
+	if (store_attempt_add(st, c.id, who, c.phone, outcome, &e) != STORE_OK ||
+	    (o->final && store_case_status(st, c.id, !strcmp(outcome, "complete") ? "complete" : "closed", &e) != STORE_OK) ||
+	    store_commit(st, &e) != STORE_OK) {
+		store_rollback(st);
+		fprintf(stderr, "cati call: %s\n", e.msg);
+		store_case_release(&c);
+		store_close(st);
+		return EXIT_FAIL;
+	}
+	printf("%s: %s (%s %s%s)\n", key, o->label, o->final ? "final disposition" : "for now", o->disposition,
+	       o->final ? "" : ", case stays open");
+	store_case_release(&c);
+	store_close(st);
+	return EXIT_OK;
+}
+
+/* cati appointment --case KEY --at "YYYY-MM-DD HH:MM" [--soft] [--interviewer ID] [--with NAME] */
+int cmd_appointment(int argc, char **argv)
+{
+	struct store *st = cli_open_store(&argc, argv);
+	const char *key, *at, *who, *with;
+	struct store_case c;
+	struct err e;
+	int soft, y, mo, d, h, mi, len = 0;
+
+	if (!st)
+		return EXIT_USAGE;
+	key = take(&argc, argv, "--case");
+	at = take(&argc, argv, "--at");
+	with = take(&argc, argv, "--with");
+	soft = take_flag(&argc, argv, "--soft");
+	who = interviewer(&argc, argv);
+	if (!key || !at || argc > 1) {
+		fprintf(stderr, "usage: cati appointment --case KEY --at 'YYYY-MM-DD HH:MM' [--soft] [--with NAME] [--interviewer ID] [--db PATH]\n");
+		store_close(st);
+		return EXIT_USAGE;
+	}
+	if (sscanf(at, "%4d-%2d-%2d %2d:%2d%n", &y, &mo, &d, &h, &mi, &len) != 5 || at[len] || mo < 1 || mo > 12 ||
+	    d < 1 || d > 31 || h > 23 || mi > 59) {
+		fprintf(stderr, "cati appointment: '%s' is not a time like 2026-03-02 14:30 (the respondent's local time)\n", at);
+		store_close(st);
+		return EXIT_USAGE;
+	}
+	err_init(&e);
+	memset(&c, 0, sizeof c);
+	if (store_case_get(st, key, &c, &e) != STORE_OK || store_begin(st, &e) != STORE_OK ||
+	    store_appointment_add(st, c.id, who, at, !soft, with, &e) != STORE_OK ||
+	    store_attempt_add(st, c.id, who, c.phone, "appointment", &e) != STORE_OK || store_commit(st, &e) != STORE_OK) {
+		store_rollback(st);
+		fprintf(stderr, "cati appointment: %s\n", e.msg);
+		store_case_release(&c);
+		store_close(st);
+		return EXIT_FAIL;
+	}
+	printf("%s: %s appointment at %s (respondent's time)\n", key, soft ? "soft" : "hard", at);
+	store_case_release(&c);
+	store_close(st);
+	return EXIT_OK;
+}
+
+struct counts {
+	double n[AAPOR_GROUPS];
+	struct buf table;
+};
+
+static void count(void *ctx, const char *code, long n)
+{
+	struct counts *c = ctx;
+	const struct disposition *d = calls_disposition(code);
+
+	buf_printf(&c->table, "  %-6s %-62s %6ld\n", code, d ? d->label : "(unknown code)", n);
+	if (d)
+		c->n[d->group] += (double)n;
+}
+
+static void rate(const char *name, double v)
+{
+	if (v < 0)
+		printf("  %-6s    n/a\n", name);
+	else
+		printf("  %-6s %6.4f\n", name, v);
+}
+
+/* cati report rates [--e E] */
+int cmd_report(int argc, char **argv)
+{
+	struct store *st = cli_open_store(&argc, argv);
+	const char *es;
+	struct counts c;
+	struct aapor_rates r;
+	struct err e;
+	double ev = -1;
+	char *end;
+	int i;
+
+	if (!st)
+		return EXIT_USAGE;
+	es = take(&argc, argv, "--e");
+	if (argc != 2 || strcmp(argv[1], "rates") ||
+	    (es && ((ev = strtod(es, &end)), *end || ev < 0 || ev > 1))) {
+		fprintf(stderr, "usage: cati report rates [--e E (0..1)] [--db PATH]\n");
+		store_close(st);
+		return EXIT_USAGE;
+	}
+	memset(&c, 0, sizeof c);
+	buf_init(&c.table);
+	err_init(&e);
+	if (store_disposition_counts(st, count, &c, &e) != STORE_OK) {
+		fprintf(stderr, "cati report: %s\n", e.msg);
+		buf_release(&c.table);
+		store_close(st);
+		return EXIT_FAIL;
+	}
+	calls_rates(c.n, ev, &r);
+	printf("cases by AAPOR disposition:\n%s", buf_str(&c.table));
+	printf("groups: I %.0f  P %.0f  R %.0f  NC %.0f  O %.0f  UH %.0f  UO %.0f  NE %.0f\n", c.n[AAPOR_I], c.n[AAPOR_P],
+	       c.n[AAPOR_R], c.n[AAPOR_NC], c.n[AAPOR_O], c.n[AAPOR_UH], c.n[AAPOR_UO], c.n[AAPOR_NE]);
+	printf("e = %.4f (%s)\n", r.e, r.e_estimated ? "proportional: (I+P+R+NC+O) / (I+P+R+NC+O+NE)" : "given");
+	for (i = 0; i < 6; i++) {
+		char name[8];
+		snprintf(name, sizeof name, "RR%d", i + 1);
+		rate(name, r.rr[i]);
+	}
+	for (i = 0; i < 4; i++) {
+		char name[8];
+		snprintf(name, sizeof name, "COOP%d", i + 1);
+		rate(name, r.coop[i]);
+	}
+	for (i = 0; i < 3; i++) {
+		char name[8];
+		snprintf(name, sizeof name, "REF%d", i + 1);
+		rate(name, r.ref[i]);
+	}
+	for (i = 0; i < 3; i++) {
+		char name[8];
+		snprintf(name, sizeof name, "CON%d", i + 1);
+		rate(name, r.con[i]);
+	}
+	buf_release(&c.table);
+	store_close(st);
+	return EXIT_OK;
+}
