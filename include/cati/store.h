@@ -111,6 +111,7 @@ struct store_case_row {
 	int attempts;
 	char last_outcome[32];
 	char appointment[32];    /* the next open appointment, "" if none */
+	int64_t appointment_utc; /* its time in UTC seconds (0 if not known yet) */
 };
 
 /*
@@ -134,6 +135,9 @@ enum store_rc store_attempt_add(struct store *st, int64_t case_id, const char *w
  */
 enum store_rc store_attempt_after(struct store *st, int64_t case_id, const char *outcome,
                                   const char *default_tz, struct err *e);
+
+/* The store's clock (real, or the one set for tests) in milliseconds since 1970. */
+int64_t store_clock_ms(struct store *st);
 
 /* The zone of cases that have none (a study's "timezone" rule); "" for the machine's. */
 void store_set_zone(struct store *st, const char *tz);

@@ -28,6 +28,11 @@ struct form;
 /* Compile a form file, printing every error to stderr; *io set when it could not be read. */
 struct form *cli_load_form(const char *path, int *io);
 
+struct call_rules;
+/* The calling rules: --study FILE (removed from argv), else $CATI_STUDY, else the defaults.
+   -1 after printing file:line of an error. */
+int cli_load_rules(int *argc, char **argv, struct call_rules *r);
+
 struct store;
 /* Open the database named by --db (removed from argv), $CATI_DB or the default place. */
 struct store *cli_open_store(int *argc, char **argv);

@@ -38,7 +38,7 @@ static int take_flag(int *argc, char **argv, const char *name)
 }
 
 /* The study's rules: --study FILE, else $CATI_STUDY, else the defaults. */
-static int load_rules(int *argc, char **argv, struct call_rules *r)
+int cli_load_rules(int *argc, char **argv, struct call_rules *r)
 {
 	const char *path = take(argc, argv, "--study");
 	struct err e;
@@ -86,7 +86,7 @@ int cmd_next(int argc, char **argv)
 	who = interviewer(&argc, argv);
 	show_why = take_flag(&argc, argv, "--why");
 	lock = take_flag(&argc, argv, "--lock");
-	if (load_rules(&argc, argv, &r) < 0 || argc > 1) {
+	if (cli_load_rules(&argc, argv, &r) < 0 || argc > 1) {
 		if (argc > 1)
 			fprintf(stderr, "usage: cati next [--interviewer ID] [--study FILE] [--why] [--lock] [--db PATH]\n");
 		store_close(st);
@@ -127,7 +127,7 @@ int cmd_call(int argc, char **argv)
 	key = take(&argc, argv, "--case");
 	outcome = take(&argc, argv, "--outcome");
 	who = interviewer(&argc, argv);
-	if (load_rules(&argc, argv, &r) < 0) {
+	if (cli_load_rules(&argc, argv, &r) < 0) {
 		store_close(st);
 		return EXIT_USAGE;
 	}

@@ -5,6 +5,7 @@
 
 #include "cati/store.h"
 #include "cati/tui.h"
+#include "cati/calls.h"
 #include "cli.h"
 
 #define DEMO_HINT "Demo: log in as interviewer 'demo' with password 'demo'."
@@ -12,18 +13,23 @@
 int cmd_tui(int argc, char **argv)
 {
 	struct store *st = cli_open_store(&argc, argv);
+	struct call_rules rules;
 	char *hint;
 	int rc;
 
 	if (!st)
 		return EXIT_USAGE;
+	if (cli_load_rules(&argc, argv, &rules) < 0) {
+		store_close(st);
+		return EXIT_USAGE;
+	}
 	if (argc > 1) {
-		fprintf(stderr, "usage: cati [--db PATH]\n");
+		fprintf(stderr, "usage: cati [--db PATH] [--study FILE]\n");
 		store_close(st);
 		return EXIT_USAGE;
 	}
 	hint = store_meta_get(st, "login_hint");
-	rc = tui_run(st, *hint ? hint : NULL);
+	rc = tui_run(st, &rules, *hint ? hint : NULL);
 	free(hint);
 	store_close(st);
 	return rc;
@@ -108,7 +114,14 @@ int cmd_demo(int argc, char **argv)
 			store_close(st);
 			return EXIT_OK;
 		}
-	rc = tui_run(st, DEMO_HINT);
+	{
+		/* the demo calls around the clock, so that it works at any hour */
+		struct call_rules rules;
+		calls_rules_default(&rules);
+		rules.weekday.from = rules.weekend.from = 0;
+		rules.weekday.to = rules.weekend.to = 24 * 60;
+		rc = tui_run(st, &rules, DEMO_HINT);
+	}
 	store_close(st);
 	return rc;
 }

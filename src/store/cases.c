@@ -19,7 +19,8 @@ enum store_rc store_cases_list(struct store *st, const char *filter, const char 
 		"SELECT c.case_key, coalesce(c.name, ''), c.phone, c.status,"
 		" (SELECT count(*) FROM call_attempts a WHERE a.case_id = c.id),"
 		" (SELECT outcome FROM call_attempts a WHERE a.case_id = c.id ORDER BY a.id DESC LIMIT 1),"
-		" (SELECT min(at) FROM appointments p WHERE p.case_id = c.id AND p.done = 0)"
+		" (SELECT min(at) FROM appointments p WHERE p.case_id = c.id AND p.done = 0),"
+		" (SELECT min(at_utc) FROM appointments p WHERE p.case_id = c.id AND p.done = 0)"
 		" FROM cases c WHERE (?1 IS NULL OR instr(lower(c.case_key), lower(?1)) > 0"
 		"                     OR instr(lower(coalesce(c.name, '')), lower(?1)) > 0)"
 		" AND (?2 IS NULL OR c.status = ?2) AND c.withdrawn_at IS NULL ORDER BY c.id LIMIT ?3", e);
@@ -42,6 +43,7 @@ enum store_rc store_cases_list(struct store *st, const char *filter, const char 
 		r.attempts = sqlite3_column_int(s, 4);
 		copy_col(s, 5, r.last_outcome, sizeof r.last_outcome);
 		copy_col(s, 6, r.appointment, sizeof r.appointment);
+		r.appointment_utc = sqlite3_column_int64(s, 7);
 		cb(ctx, &r);
 	}
 	sqlite3_finalize(s);

@@ -66,6 +66,11 @@ static int64_t utc_of_local(const char *tz, const char *at)
 	return (int64_t)t;
 }
 
+int64_t store_clock_ms(struct store *st)
+{
+	return store_now_ms(st);
+}
+
 void store_set_zone(struct store *st, const char *tz)
 {
 	snprintf(st->default_tz, sizeof st->default_tz, "%s", tz ? tz : "");

@@ -97,8 +97,11 @@ static const char *const migrations[] = {
 	" last_attempt = (SELECT CAST(strftime('%s', a.at) AS INTEGER) FROM call_attempts a WHERE a.case_id = cases.id ORDER BY a.id DESC LIMIT 1);"
 	"CREATE TABLE zones(tz TEXT PRIMARY KEY);"
 	"INSERT OR IGNORE INTO zones SELECT DISTINCT coalesce(tz, '') FROM cases;"
-	"CREATE TRIGGER cases_zone AFTER INSERT ON cases BEGIN INSERT OR IGNORE INTO zones VALUES (coalesce(new.tz, '')); END;"
-	"CREATE TRIGGER cases_zone_change AFTER UPDATE OF tz ON cases BEGIN INSERT OR IGNORE INTO zones VALUES (coalesce(new.tz, '')); END;"
+	/* (not INSERT OR IGNORE: an upsert's conflict rule would override the trigger's) */
+	"CREATE TRIGGER cases_zone AFTER INSERT ON cases BEGIN INSERT INTO zones SELECT coalesce(new.tz, '')"
+	" WHERE NOT EXISTS (SELECT 1 FROM zones WHERE tz = coalesce(new.tz, '')); END;"
+	"CREATE TRIGGER cases_zone_change AFTER UPDATE OF tz ON cases BEGIN INSERT INTO zones SELECT coalesce(new.tz, '')"
+	" WHERE NOT EXISTS (SELECT 1 FROM zones WHERE tz = coalesce(new.tz, '')); END;"
 	"CREATE INDEX cases_fresh ON cases(attempts, id) WHERE disposition IS NULL;"
 	"CREATE INDEX cases_retry ON cases(last_attempt, id) WHERE disposition IS NULL AND attempts > 0;"
 	"CREATE INDEX appointments_open ON appointments(done, at_utc);"

@@ -126,6 +126,8 @@ struct app {
 	char filter[64];
 	int filter_cursor, filtering, status_filter;
 	char next_key[65];
+	char next_why[80];          /* why the scheduler chose it */
+	struct call_rules rules;
 	char resume_keys[32][65];
 	int nresume;
 
@@ -214,10 +216,20 @@ static void load_queue(struct app *a)
 
 	err_init(&e);
 	a->nrows = 0;
+	{
+		static const char *const why[] = { "", "appointment due", "partial to resume", "fresh case", "call again" };
+		struct store_next_pick p;
+		if (store_next(a->st, &a->rules, a->who, 0, &p, NULL, &e) == STORE_OK) {
+			snprintf(a->next_key, sizeof a->next_key, "%s", p.key);
+			snprintf(a->next_why, sizeof a->next_why, "%s%s%s", why[p.category],
+			         p.category == 1 ? " " : "", p.category == 1 ? p.appointment : "");
+		} else {
+			a->next_key[0] = '\0';
+		}
+	}
+	err_init(&e);
 	if (store_cases_list(a->st, a->filter, statuses[a->status_filter], MAX_ROWS, row_cb, a, &e) != STORE_OK)
 		say(a, "%s", e.msg);
-	if (store_case_next(a->st, a->next_key, &e) != STORE_OK)
-		a->next_key[0] = '\0';
 	if (a->hl >= a->nrows)
 		a->hl = a->nrows ? a->nrows - 1 : 0;
 }
@@ -241,10 +253,9 @@ static void load_case(struct app *a, const char *key)
 }
 
 /* The respondent's local time, from the case's time zone. */
-static void local_time(const char *tz, char *out, size_t n)
+static void local_time(const char *tz, time_t now, char *out, size_t n)
 {
 	char *old = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL;
-	time_t now = time(NULL);
 	struct tm tm;
 
 	if (tz && *tz) {
@@ -730,9 +741,22 @@ static void draw_list_rows(struct app *a, struct view *v, int first_row, int row
 		a->top = a->hl - rows + 1;
 	for (i = 0; i < rows && a->top + i < a->nrows; i++) {
 		const struct store_case_row *r = &a->rows[a->top + i];
+		char when[80];
+		snprintf(when, sizeof when, "%s", r->appointment);
+		if (r->appointment[0] && r->appointment_utc) {
+			/* a countdown: how long until the appointment, or how late it is; on a narrow
+			   screen the time of day only */
+			long long d = (long long)r->appointment_utc - store_clock_ms(a->st) / 1000;
+			long long m = (d < 0 ? -d : d) / 60;
+			const char *at = v->width < 100 && strlen(r->appointment) > 11 ? r->appointment + 11 : r->appointment;
+			if (m >= 24 * 60)
+				snprintf(when, sizeof when, "%s %s%lldd%lldh%s", at, d < 0 ? "due " : "in ", m / 1440, m / 60 % 24, d < 0 ? " ago" : "");
+			else
+				snprintf(when, sizeof when, "%s %s%lldh%02lldm%s", at, d < 0 ? "due " : "in ", m / 60, m % 60, d < 0 ? " ago" : "");
+		}
 		put(v, first_row + i, a->top + i == a->hl ? VIEW_CURSOR : VIEW_PLAIN,
 		    " %-10.10s %-22.22s %-10.10s %3d  %-13.13s %s", r->key, r->name, r->status, r->attempts,
-		    r->last_outcome, r->appointment);
+		    r->last_outcome, when);
 	}
 	if (a->top + rows < a->nrows)
 		put(v, first_row + rows - 1, VIEW_DIM, "  \xE2\x96\xBC %d more (\xE2\x86\x93)", a->nrows - a->top - rows + 1);
@@ -745,9 +769,9 @@ static void draw_queue(struct app *a, struct view *v)
 	put(v, 0, VIEW_BAR, " cati \xE2\x94\x82 %s \xE2\x94\x82 case list \xE2\x94\x82 %s, %ld waiting", a->who,
 	    autosync_online(&a->sync) ? "online" : "offline", waiting);
 	if (a->next_key[0])
-		put(v, 2, VIEW_TITLE, " Next case to call: %s  (N or Enter on it)", a->next_key);
+		put(v, 2, VIEW_TITLE, " Next case to call: %s, %s  (N)", a->next_key, a->next_why);
 	else
-		put(v, 2, VIEW_TITLE, " No case left to call.");
+		put(v, 2, VIEW_TITLE, " No case to call now.");
 	put(v, 3, a->filtering ? VIEW_INPUT : VIEW_DIM, " Search: %s%s   Status: %s", a->filter,
 	    a->filtering ? "" : (a->filter[0] ? "" : "(press /)"), a->status_filter ? statuses[a->status_filter] : "all");
 	put(v, 5, VIEW_DIM, " %-10s %-22s %-10s %3s  %-13s %s", "case", "name", "status", "att", "last outcome", "appointment");
@@ -788,7 +812,7 @@ static void draw_case(struct app *a, struct view *v)
 	put(v, 0, VIEW_BAR, " cati \xE2\x94\x82 %s \xE2\x94\x82 case %s", a->who, a->have_case ? a->cs.key : "?");
 	if (!a->have_case)
 		return;
-	local_time(a->cs.tz, lt, sizeof lt);
+	local_time(a->cs.tz, (time_t)(store_clock_ms(a->st) / 1000), lt, sizeof lt);
 	put(v, row++, VIEW_TITLE, " %s", a->cs.name && *a->cs.name ? a->cs.name : "(no name)");
 	put(v, row++, VIEW_READ, " Phone: %s", a->cs.phone);
 	put(v, row++, VIEW_PLAIN, " Local time of the respondent: %s (%s)", lt, a->cs.tz && *a->cs.tz ? a->cs.tz : "this workstation's zone");
@@ -1063,12 +1087,23 @@ static void queue_key(struct app *a, int k)
 		break;
 	case 'n':
 	case 'N':
-		if (!a->next_key[0]) {
-			say(a, "No case left to call.");
-			break;
+		{
+			struct store_next_pick p;
+			struct err e;
+			enum store_rc rc;
+			err_init(&e);
+			rc = store_next(a->st, &a->rules, a->who, 1, &p, NULL, &e);   /* take it: no one else gets it */
+			if (rc == STORE_NOTFOUND) {
+				say(a, "No case to call now: outside calling hours, waiting for gaps or appointments.");
+				break;
+			}
+			if (rc != STORE_OK) {
+				say(a, "%s", rc == STORE_BUSY ? "That case was just taken; press N again." : e.msg);
+				break;
+			}
+			load_case(a, p.key);
+			a->screen = S_CASE;
 		}
-		load_case(a, a->next_key);
-		a->screen = S_CASE;
 		break;
 	case TK_ENTER:
 		if (a->nrows) {
@@ -1312,12 +1347,14 @@ static void key(struct app *a, int k)
 	}
 }
 
-int tui_run(struct store *st, const char *demo_hint)
+int tui_run(struct store *st, const struct call_rules *rules, const char *demo_hint)
 {
 	struct app *a = xcalloc(1, sizeof *a);
 	int k, sig, rc = 0, lost = 0;
 
 	a->st = st;
+	a->rules = *rules;
+	store_set_zone(st, rules->tz);
 	a->demo_hint = demo_hint;
 	a->rows = xcalloc(MAX_ROWS, sizeof *a->rows);
 	buf_init(&a->attempts);

@@ -25,7 +25,7 @@ start() {
 	done
 	SOCK="cati$$_$(date +%N)"
 	tmux -L "$SOCK" -f /dev/null new-session -d -x "$COLS" -y "$ROWS" \
-		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=$TERMTYPE $CATI $*; echo EXITED \$?; sleep 30"
+		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=$TERMTYPE CATI_STUDY=${CATI_STUDY:-$(pwd)/tests/e2e/allday.study} $CATI $*; echo EXITED \$?; sleep 30"
 }
 
 screen() {
