@@ -222,7 +222,6 @@ enum store_rc store_next(struct store *st, const struct call_rules *r, const cha
 	for (i = 0; i < r->ngaps; i++)
 		buf_printf(&gaps, " WHEN '%s' THEN %d", r->gap[i].outcome, r->gap[i].minutes * 60);
 	buf_printf(&gaps, " ELSE 0 END");
-
 	/*
 	 * In order: due appointments (hard first; a hard one for its interviewer first, for anyone
 	 * five minutes after it is due; a soft one soft-early minutes before), partial interviews to
@@ -230,91 +229,92 @@ enum store_rc store_next(struct store *st, const struct call_rules *r, const cha
 	 * has not been tried in. Never: a closed case, one locked by someone else, one past its
 	 * attempts, one with an appointment still to come, one outside its calling window.
 	 */
-	sql = sqlite3_mprintf(
-		"WITH eligible AS (SELECT c.* FROM cases c WHERE c.disposition IS NULL AND c.withdrawn_at IS NULL"
-		"   AND c.status NOT IN ('complete', 'screenout', 'refused', 'wrong_number', 'language')"
-		"   AND (c.locked_until IS NULL OR c.locked_until <= ?1 OR c.locked_by = ?2) AND c.attempts < ?3)"
-		" SELECT * FROM ("
-		" SELECT 1 AS cat, c.id, c.case_key, p.at, p.hard, c.attempts, c.last_outcome, c.dayparts, coalesce(c.tz, '') AS tz"
-		"  FROM appointments p JOIN eligible c ON c.id = p.case_id WHERE p.done = 0"
-		"  AND p.at_utc <= ?1 + CASE WHEN p.hard THEN 0 ELSE ?4 END"
-		"  AND (p.interviewer IS NULL OR p.interviewer = ?2 OR p.at_utc <= ?1 - 300)"
-		"  ORDER BY p.hard DESC, p.at_utc, c.id LIMIT 1)"
-		" UNION ALL SELECT * FROM ("
-		" SELECT 2, c.id, c.case_key, NULL, NULL, c.attempts, c.last_outcome, c.dayparts, coalesce(c.tz, '')"
-		"  FROM eligible c WHERE c.status = 'suspended' AND coalesce(c.tz, '') IN (SELECT value FROM json_each(?5))"
-		"  AND coalesce(c.last_attempt, 0) + %s <= ?1"
-		"  AND NOT EXISTS (SELECT 1 FROM appointments p WHERE p.case_id = c.id AND p.done = 0)"
-		"  ORDER BY c.last_attempt, c.id LIMIT 1)"
-		" UNION ALL SELECT * FROM ("
-		" SELECT 3, c.id, c.case_key, NULL, NULL, c.attempts, c.last_outcome, c.dayparts, coalesce(c.tz, '')"
-		"  FROM eligible c WHERE c.attempts = 0 AND c.status = 'new' AND coalesce(c.tz, '') IN (SELECT value FROM json_each(?5))"
-		"  AND NOT EXISTS (SELECT 1 FROM appointments p WHERE p.case_id = c.id AND p.done = 0)"
-		"  ORDER BY c.attempts, c.id LIMIT 1)"
-		" UNION ALL SELECT * FROM ("
-		" SELECT 4, c.id, c.case_key, NULL, NULL, c.attempts, c.last_outcome, c.dayparts, coalesce(c.tz, '')"
-		"  FROM eligible c WHERE c.attempts > 0 AND c.status <> 'suspended'"
-		"  AND coalesce(c.tz, '') IN (SELECT value FROM json_each(?5))"
-		"  AND c.last_attempt + %s <= ?1"
-		"  AND NOT EXISTS (SELECT 1 FROM appointments p WHERE p.case_id = c.id AND p.done = 0)"
-		"  ORDER BY c.last_attempt, c.id LIMIT 200)",
-		buf_str(&gaps), buf_str(&gaps));
-	buf_release(&gaps);
-	s = store_prepare(st, sql, e);
-	sqlite3_free(sql);
-	if (!s) {
-		free(zones);
-		buf_release(&open);
-		return st->last_rc;
-	}
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_text(s, 2, who ? who : "", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 3, r->max_attempts);
-	sqlite3_bind_int64(s, 4, (sqlite3_int64)r->soft_early * 60);
-	sqlite3_bind_text(s, 5, buf_str(&open), -1, SQLITE_TRANSIENT);
 	{
+		/* each category is its own query on its own index, tried in order */
+		static const char *const cols = "c.id, c.case_key, %s, %s, c.attempts, c.last_outcome, c.dayparts, coalesce(c.tz, '')";
+		static const char *const open_case =
+			" c.disposition IS NULL AND c.withdrawn_at IS NULL"
+			" AND c.status NOT IN ('complete', 'screenout', 'refused', 'wrong_number', 'language')"
+			" AND (c.locked_until IS NULL OR c.locked_until <= ?1 OR c.locked_by = ?2) AND c.attempts < ?3";
+		static const char *const callable =
+			" AND coalesce(c.tz, '') IN (SELECT value FROM json_each(?5))"
+			" AND NOT EXISTS (SELECT 1 FROM appointments p WHERE p.case_id = c.id AND p.done = 0)";
+		char head[300];
 		struct store_next_pick first_retry;
-		int have_retry = 0;
+		int cat, have_retry = 0;
 
 		memset(&first_retry, 0, sizeof first_retry);
-		while (!found && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-			struct store_next_pick p;
-			const char *tz = (const char *)sqlite3_column_text(s, 8);
-			int dp = -1;
-
-			memset(&p, 0, sizeof p);
-			p.category = sqlite3_column_int(s, 0);
-			p.case_id = sqlite3_column_int64(s, 1);
-			snprintf(p.key, sizeof p.key, "%s", (const char *)sqlite3_column_text(s, 2));
-			if (sqlite3_column_text(s, 3))
-				snprintf(p.appointment, sizeof p.appointment, "%s", (const char *)sqlite3_column_text(s, 3));
-			p.hard = sqlite3_column_int(s, 4);
-			p.attempts = sqlite3_column_int(s, 5);
-			if (sqlite3_column_text(s, 6))
-				snprintf(p.last_outcome, sizeof p.last_outcome, "%s", (const char *)sqlite3_column_text(s, 6));
-			for (i = 0; i < nz; i++)
-				if (!strcmp(zones[i].tz, tz)) {
-					snprintf(p.local, sizeof p.local, "%s", zones[i].local);
-					dp = zones[i].daypart;
-				}
-			if (p.category != 4) {
-				*pick = p;
-				found = 1;
-			} else if (dp >= 0 && !(sqlite3_column_int(s, 7) & (1 << dp))) {
-				p.new_daypart = 1;
-				*pick = p;
-				found = 1;
-			} else if (!have_retry) {
-				first_retry = p;
-				have_retry = 1;
+		for (cat = 1; cat <= 4 && !found; cat++) {
+			if (cat == 1) {
+				snprintf(head, sizeof head, cols, "p.at", "p.hard");
+				sql = sqlite3_mprintf("SELECT %s FROM appointments p INDEXED BY appointments_open JOIN cases c ON c.id = p.case_id"
+				                      " WHERE p.done = 0 AND p.at_utc <= ?1 + CASE WHEN p.hard THEN 0 ELSE ?4 END"
+				                      " AND (p.interviewer IS NULL OR p.interviewer = ?2 OR p.at_utc <= ?1 - 300) AND %s"
+				                      " ORDER BY p.hard DESC, p.at_utc, c.id LIMIT 1", head, open_case);
+			} else {
+				snprintf(head, sizeof head, cols, "NULL", "NULL");
+				sql = cat == 2 ? sqlite3_mprintf("SELECT %s FROM cases c INDEXED BY cases_status WHERE c.status = 'suspended' AND %s%s"
+				                                 " AND coalesce(c.last_attempt, 0) + %s <= ?1 ORDER BY c.last_attempt, c.id LIMIT 1",
+				                                 head, open_case, callable, buf_str(&gaps))
+				    : cat == 3 ? sqlite3_mprintf("SELECT %s FROM cases c INDEXED BY cases_fresh WHERE c.attempts = 0 AND c.status = 'new'"
+				                                 " AND %s%s ORDER BY c.attempts, c.id LIMIT 1", head, open_case, callable)
+				               : sqlite3_mprintf("SELECT %s FROM cases c INDEXED BY cases_retry WHERE c.attempts > 0 AND c.status <> 'suspended'"
+				                                 " AND %s%s AND c.last_attempt + %s <= ?1 ORDER BY c.last_attempt, c.id LIMIT 200",
+				                                 head, open_case, callable, buf_str(&gaps));
 			}
-		}
-		if (!found && have_retry) {
-			*pick = first_retry;
-			found = 1;
+			s = store_prepare(st, sql, e);
+			sqlite3_free(sql);
+			if (!s) {
+				free(zones);
+				buf_release(&open);
+				buf_release(&gaps);
+				return st->last_rc;
+			}
+			sqlite3_bind_int64(s, 1, now);
+			sqlite3_bind_text(s, 2, who ? who : "", -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int(s, 3, r->max_attempts);
+			sqlite3_bind_int64(s, 4, (sqlite3_int64)r->soft_early * 60);
+			sqlite3_bind_text(s, 5, buf_str(&open), -1, SQLITE_TRANSIENT);
+			while (!found && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+				struct store_next_pick p;
+				const char *tz = (const char *)sqlite3_column_text(s, 7);
+				int dp = -1;
+
+				memset(&p, 0, sizeof p);
+				p.category = cat;
+				p.case_id = sqlite3_column_int64(s, 0);
+				snprintf(p.key, sizeof p.key, "%s", (const char *)sqlite3_column_text(s, 1));
+				if (sqlite3_column_text(s, 2))
+					snprintf(p.appointment, sizeof p.appointment, "%s", (const char *)sqlite3_column_text(s, 2));
+				p.hard = sqlite3_column_int(s, 3);
+				p.attempts = sqlite3_column_int(s, 4);
+				if (sqlite3_column_text(s, 5))
+					snprintf(p.last_outcome, sizeof p.last_outcome, "%s", (const char *)sqlite3_column_text(s, 5));
+				for (i = 0; i < nz; i++)
+					if (!strcmp(zones[i].tz, tz)) {
+						snprintf(p.local, sizeof p.local, "%s", zones[i].local);
+						dp = zones[i].daypart;
+					}
+				if (cat != 4) {
+					*pick = p;
+					found = 1;
+				} else if (dp >= 0 && !(sqlite3_column_int(s, 6) & (1 << dp))) {
+					p.new_daypart = 1;
+					*pick = p;
+					found = 1;
+				} else if (!have_retry) {
+					first_retry = p;
+					have_retry = 1;
+				}
+			}
+			if (!found && have_retry) {
+				*pick = first_retry;
+				found = 1;
+			}
+			sqlite3_finalize(s);
 		}
 	}
-	sqlite3_finalize(s);
+	buf_release(&gaps);
 	buf_release(&open);
 	free(zones);
 	if (!found) {

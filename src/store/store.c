@@ -92,6 +92,7 @@ static const char *const migrations[] = {
 	"ALTER TABLE cases ADD COLUMN locked_by TEXT;"
 	"ALTER TABLE cases ADD COLUMN locked_until INTEGER;"
 	"ALTER TABLE appointments ADD COLUMN at_utc INTEGER;"
+	"CREATE INDEX call_attempts_case ON call_attempts(case_id, id);"
 	"UPDATE cases SET attempts = (SELECT count(*) FROM call_attempts a WHERE a.case_id = cases.id),"
 	" last_outcome = (SELECT outcome FROM call_attempts a WHERE a.case_id = cases.id ORDER BY a.id DESC LIMIT 1),"
 	" last_attempt = (SELECT CAST(strftime('%s', a.at) AS INTEGER) FROM call_attempts a WHERE a.case_id = cases.id ORDER BY a.id DESC LIMIT 1);"
@@ -105,7 +106,9 @@ static const char *const migrations[] = {
 	"CREATE INDEX cases_fresh ON cases(attempts, id) WHERE disposition IS NULL;"
 	"CREATE INDEX cases_retry ON cases(last_attempt, id) WHERE disposition IS NULL AND attempts > 0;"
 	"CREATE INDEX appointments_open ON appointments(done, at_utc);"
-	"CREATE INDEX appointments_case ON appointments(case_id, done);",
+	"CREATE INDEX appointments_case ON appointments(case_id, done);"
+	"CREATE INDEX notes_case ON notes(case_id);"
+	"CREATE INDEX cases_status ON cases(status);",
 };
 
 void store_default_path(struct buf *out)

@@ -13,6 +13,8 @@ make_ca() {
 start_store() {
 	db=$1
 	shift
+	rm -f server.out   # (the loop below must not read the last server's line)
+	: >server.out
 	"$CATI_STORE" serve --db "$db" --cert srv.pem --key srv.key "$@" >server.out 2>&1 &
 	server=$!
 	n=0
