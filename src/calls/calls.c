@@ -219,7 +219,11 @@ int calls_rules_parse(struct call_rules *r, const char *name, const char *text, 
 			}
 			*(key[0] == 'l' ? &r->lock_minutes : &r->soft_early) = minutes;
 		} else if (!strcmp(key, "timezone") && n == 2) {
-			snprintf(r->tz, sizeof r->tz, "%s", a);
+			if (strlen(a) >= sizeof r->tz) {
+				err_set(e, "%s:%d: the time zone name is too long", name, line);
+				return -1;
+			}
+			snprintf(r->tz, sizeof r->tz, "%.63s", a);
 		} else {
 			err_set(e, "%s:%d: '%s' is not a rule here (weekdays, weekends, max-attempts, gap, lock, soft-early, timezone)",
 			        name, line, buf);

@@ -273,22 +273,22 @@ int cmd_report(int argc, char **argv)
 	       c.n[AAPOR_R], c.n[AAPOR_NC], c.n[AAPOR_O], c.n[AAPOR_UH], c.n[AAPOR_UO], c.n[AAPOR_NE]);
 	printf("e = %.4f (%s)\n", r.e, r.e_estimated ? "proportional: (I+P+R+NC+O) / (I+P+R+NC+O+NE)" : "given");
 	for (i = 0; i < 6; i++) {
-		char name[8];
+		char name[24];
 		snprintf(name, sizeof name, "RR%d", i + 1);
 		rate(name, r.rr[i]);
 	}
 	for (i = 0; i < 4; i++) {
-		char name[8];
+		char name[24];
 		snprintf(name, sizeof name, "COOP%d", i + 1);
 		rate(name, r.coop[i]);
 	}
 	for (i = 0; i < 3; i++) {
-		char name[8];
+		char name[24];
 		snprintf(name, sizeof name, "REF%d", i + 1);
 		rate(name, r.ref[i]);
 	}
 	for (i = 0; i < 3; i++) {
-		char name[8];
+		char name[24];
 		snprintf(name, sizeof name, "CON%d", i + 1);
 		rate(name, r.con[i]);
 	}

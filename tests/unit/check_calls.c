@@ -356,7 +356,7 @@ START_TEST(test_lock)
 	sim_now_ms = 1772442000LL * 1000;   /* Monday 09:00 UTC */
 	store_set_clock(st, sim_clock, NULL);
 	for (i = 0; i < 3; i++) {
-		char key[8];
+		char key[16];
 		snprintf(key, sizeof key, "L%d", i);
 		ck_assert_int_eq(store_case_put(st, key, "sim", "1", NULL, "Europe/Vienna", "{}", &e), STORE_OK);
 	}
