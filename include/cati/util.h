@@ -8,11 +8,19 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <time.h>
 
 #if defined(__GNUC__)
 #define CATI_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define CATI_PRINTF(f, a)
+/*
+ * Local time in zone tz (an IANA name such as "Europe/Vienna"; NULL or "" for the machine's),
+ * and back. They switch the process's TZ for the call: not for use from several threads at once.
+ */
+void zone_localtime(const char *tz, time_t t, struct tm *out);
+time_t zone_mktime(const char *tz, struct tm *tm);
+
 #endif
 
 /* Allocate or abort. Free with free(). */
@@ -82,5 +90,12 @@ char *read_file(const char *path, size_t *len, struct err *e);
 size_t utf8_len(const char *s, size_t n);
 /* 1 if s[0..n) is valid UTF-8, else 0 and *bad is the offset of the first bad byte. */
 int utf8_valid(const char *s, size_t n, size_t *bad);
+
+/*
+ * Local time in zone tz (an IANA name such as "Europe/Vienna"; NULL or "" for the machine's),
+ * and back. They switch the process's TZ for the call: not for use from several threads at once.
+ */
+void zone_localtime(const char *tz, time_t t, struct tm *out);
+time_t zone_mktime(const char *tz, struct tm *tm);
 
 #endif

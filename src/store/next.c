@@ -13,22 +13,9 @@
 /* The local weekday (0 Sunday) and minute of the day at t in zone tz ("" for the machine's). */
 static void local_parts(const char *tz, time_t t, int *wday, int *minute, char *text, size_t n)
 {
-	char *old = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL;
 	struct tm tm;
 
-	if (tz && *tz) {
-		setenv("TZ", tz, 1);
-		tzset();
-	}
-	localtime_r(&t, &tm);
-	if (tz && *tz) {
-		if (old)
-			setenv("TZ", old, 1);
-		else
-			unsetenv("TZ");
-		tzset();
-	}
-	free(old);
+	zone_localtime(tz, t, &tm);
 	*wday = tm.tm_wday;
 	*minute = tm.tm_hour * 60 + tm.tm_min;
 	if (text)
@@ -38,32 +25,15 @@ static void local_parts(const char *tz, time_t t, int *wday, int *minute, char *
 /* "YYYY-MM-DD HH:MM" (or with a T) in zone tz as UTC seconds; -1 if malformed. */
 static int64_t utc_of_local(const char *tz, const char *at)
 {
-	char *old = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL;
 	struct tm tm;
-	time_t t;
 
 	memset(&tm, 0, sizeof tm);
-	if (sscanf(at, "%d-%d-%d%*c%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min) != 5) {
-		free(old);
+	if (sscanf(at, "%d-%d-%d%*c%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min) != 5)
 		return -1;
-	}
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
 	tm.tm_isdst = -1;
-	if (tz && *tz) {
-		setenv("TZ", tz, 1);
-		tzset();
-	}
-	t = mktime(&tm);
-	if (tz && *tz) {
-		if (old)
-			setenv("TZ", old, 1);
-		else
-			unsetenv("TZ");
-		tzset();
-	}
-	free(old);
-	return (int64_t)t;
+	return (int64_t)zone_mktime(tz, &tm);
 }
 
 int64_t store_clock_ms(struct store *st)

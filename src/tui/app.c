@@ -255,23 +255,10 @@ static void load_case(struct app *a, const char *key)
 /* The respondent's local time, from the case's time zone. */
 static void local_time(const char *tz, time_t now, char *out, size_t n)
 {
-	char *old = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL;
 	struct tm tm;
 
-	if (tz && *tz) {
-		setenv("TZ", tz, 1);
-		tzset();
-	}
-	localtime_r(&now, &tm);
+	zone_localtime(tz, now, &tm);
 	strftime(out, n, "%a %H:%M", &tm);
-	if (tz && *tz) {
-		if (old)
-			setenv("TZ", old, 1);
-		else
-			unsetenv("TZ");
-		tzset();
-	}
-	free(old);
 }
 
 /* Interview ------------------------------------------------------------------------------ */

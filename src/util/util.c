@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 /* Report exhaustion and stop: nothing sensible can continue without memory. */
@@ -312,4 +313,45 @@ int utf8_valid(const char *s, size_t n, size_t *bad)
 		i += k;
 	}
 	return 1;
+}
+
+/* Point the process's time zone at tz (NULL or "": leave it); returns what to restore. */
+static char *zone_enter(const char *tz)
+{
+	char *old = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL;
+
+	if (tz && *tz) {
+		setenv("TZ", tz, 1);
+		tzset();
+	}
+	return old;
+}
+
+static void zone_leave(const char *tz, char *old)
+{
+	if (tz && *tz) {
+		if (old)
+			setenv("TZ", old, 1);
+		else
+			unsetenv("TZ");
+		tzset();
+	}
+	free(old);
+}
+
+void zone_localtime(const char *tz, time_t t, struct tm *out)
+{
+	char *old = zone_enter(tz);
+
+	localtime_r(&t, out);
+	zone_leave(tz, old);
+}
+
+time_t zone_mktime(const char *tz, struct tm *tm)
+{
+	char *old = zone_enter(tz);
+	time_t t = mktime(tm);
+
+	zone_leave(tz, old);
+	return t;
 }

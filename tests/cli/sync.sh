@@ -2,6 +2,7 @@
 # Sync end to end: the real cati-store on 127.0.0.1 with a test CA made here by openssl; two
 # workstations; every record arrives exactly once; conflicts, duplicates, auth and hostile input.
 . tests/cli/lib.sh
+. tests/support/store.sh
 : "${CATI_STORE:=bin/cati-store}"
 CATI=$(cd "$(dirname "$CATI")" && pwd)/$(basename "$CATI")
 CATI_STORE=$(cd "$(dirname "$CATI_STORE")" && pwd)/$(basename "$CATI_STORE")
@@ -9,10 +10,7 @@ FORMS=$(pwd)/forms
 cd "$TMP" || exit 1
 
 # a private CA and a certificate for 127.0.0.1
-openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=cati test CA" 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -keyout srv.key -out srv.csr -subj "/CN=127.0.0.1" 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1\n' >ext
-openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem -days 2 -extfile ext 2>/dev/null
+make_ca
 openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.pem -days 2 -subj "/CN=someone else" 2>/dev/null
 
 echo s3cret | "$CATI_STORE" user add sup --role supervisor --projects demo --db central.db || fail "user add"
@@ -31,17 +29,6 @@ while ! grep -q listening server.out && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 
 URL=$(sed -n 's/.*listening on \(https:[^ ]*\).*/\1/p' server.out)
 [ -n "$URL" ] || { fail "the store did not start: $(cat server.out)"; finish; }
 
-api() { # api METHOD PATH TOKEN [BODYFILE]
-	if [ -n "${4:-}" ]; then
-		curl -s --cacert ca.pem -X "$1" -H "Authorization: Bearer $3" --data-binary @"$4" "$URL$2"
-	else
-		curl -s --cacert ca.pem -X "$1" -H "Authorization: Bearer $3" "$URL$2"
-	fi
-}
-token() {
-	printf '{"user":"%s","password":"%s"}' "$1" "$2" >login.json
-	curl -s --cacert ca.pem --data-binary @login.json "$URL/v1/login" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("token",""))'
-}
 SUP=$(token sup s3cret)
 [ ${#SUP} -eq 64 ] || fail "no supervisor token"
 
