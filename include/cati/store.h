@@ -121,8 +121,6 @@ struct store_case_row {
 enum store_rc store_cases_list(struct store *st, const char *filter, const char *status,
                                int limit, void (*cb)(void *ctx, const struct store_case_row *r),
                                void *ctx, struct err *e);
-/* The next case to call: the oldest case not yet called (until the scheduler decides). */
-enum store_rc store_case_next(struct store *st, char key[65], struct err *e);
 
 /* Record a call attempt with its outcome (no_answer, busy, ...). */
 enum store_rc store_attempt_add(struct store *st, int64_t case_id, const char *who,
@@ -177,9 +175,6 @@ enum store_rc store_note_add(struct store *st, int64_t case_id, const char *who,
 /* The case's history, newest first, one line each: "2026-11-23 10:02 no_answer (anna)". */
 enum store_rc store_case_history(struct store *st, int64_t case_id, struct buf *attempts,
                                  struct buf *notes, struct buf *appointments, struct err *e);
-/* Set a case's status (a final outcome such as refused, wrong_number). */
-enum store_rc store_case_status(struct store *st, int64_t case_id, const char *status,
-                                struct err *e);
 /* A meta value ("" when absent; free() it). */
 char *store_meta_get(struct store *st, const char *key);
 enum store_rc store_meta_set(struct store *st, const char *key, const char *value, struct err *e);

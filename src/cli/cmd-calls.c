@@ -154,9 +154,7 @@ int cmd_call(int argc, char **argv)
 		store_close(st);
 		return EXIT_FAIL;
 	}
-	if (store_attempt_add(st, c.id, who, c.phone, outcome, &e) != STORE_OK ||
-	    (o->final && store_case_status(st, c.id, !strcmp(outcome, "complete") ? "complete" : "closed", &e) != STORE_OK) ||
-	    store_commit(st, &e) != STORE_OK) {
+	if (store_attempt_add(st, c.id, who, c.phone, outcome, &e) != STORE_OK || store_commit(st, &e) != STORE_OK) {
 		store_rollback(st);
 		fprintf(stderr, "cati call: %s\n", e.msg);
 		store_case_release(&c);
@@ -229,12 +227,19 @@ static void count(void *ctx, const char *code, long n)
 		c->n[d->group] += (double)n;
 }
 
-static void rate(const char *name, double v)
+/* RR1..RRn: a line each; "n/a" where the denominator is 0. */
+static void rates(const char *family, const double *v, int n)
 {
-	if (v < 0)
-		printf("  %-6s    n/a\n", name);
-	else
-		printf("  %-6s %6.4f\n", name, v);
+	int i;
+
+	for (i = 0; i < n; i++) {
+		char name[24];
+		snprintf(name, sizeof name, "%s%d", family, i + 1);
+		if (v[i] < 0)
+			printf("  %-6s    n/a\n", name);
+		else
+			printf("  %-6s %6.4f\n", name, v[i]);
+	}
 }
 
 /* cati report rates [--e E] */
@@ -247,7 +252,6 @@ int cmd_report(int argc, char **argv)
 	struct err e;
 	double ev = -1;
 	char *end;
-	int i;
 
 	if (!st)
 		return EXIT_USAGE;
@@ -272,26 +276,10 @@ int cmd_report(int argc, char **argv)
 	printf("groups: I %.0f  P %.0f  R %.0f  NC %.0f  O %.0f  UH %.0f  UO %.0f  NE %.0f\n", c.n[AAPOR_I], c.n[AAPOR_P],
 	       c.n[AAPOR_R], c.n[AAPOR_NC], c.n[AAPOR_O], c.n[AAPOR_UH], c.n[AAPOR_UO], c.n[AAPOR_NE]);
 	printf("e = %.4f (%s)\n", r.e, r.e_estimated ? "proportional: (I+P+R+NC+O) / (I+P+R+NC+O+NE)" : "given");
-	for (i = 0; i < 6; i++) {
-		char name[24];
-		snprintf(name, sizeof name, "RR%d", i + 1);
-		rate(name, r.rr[i]);
-	}
-	for (i = 0; i < 4; i++) {
-		char name[24];
-		snprintf(name, sizeof name, "COOP%d", i + 1);
-		rate(name, r.coop[i]);
-	}
-	for (i = 0; i < 3; i++) {
-		char name[24];
-		snprintf(name, sizeof name, "REF%d", i + 1);
-		rate(name, r.ref[i]);
-	}
-	for (i = 0; i < 3; i++) {
-		char name[24];
-		snprintf(name, sizeof name, "CON%d", i + 1);
-		rate(name, r.con[i]);
-	}
+	rates("RR", r.rr, 6);
+	rates("COOP", r.coop, 4);
+	rates("REF", r.ref, 3);
+	rates("CON", r.con, 3);
 	buf_release(&c.table);
 	store_close(st);
 	return EXIT_OK;

@@ -50,29 +50,6 @@ enum store_rc store_cases_list(struct store *st, const char *filter, const char 
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "list the cases", e);
 }
 
-enum store_rc store_case_next(struct store *st, char key[65], struct err *e)
-{
-	sqlite3_stmt *s = store_prepare(st,
-		"SELECT case_key FROM cases c WHERE status IN ('new', 'active', 'suspended', 'retry')"
-		" ORDER BY CASE status WHEN 'active' THEN 0 WHEN 'suspended' THEN 1 ELSE 2 END,"
-		" (SELECT count(*) FROM call_attempts a WHERE a.case_id = c.id), id LIMIT 1", e);
-	int rc;
-
-	if (!s)
-		return st->last_rc;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		copy_col(s, 0, key, 65);
-	sqlite3_finalize(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	if (rc == SQLITE_DONE) {
-		err_set(e, "no case left to call");
-		return STORE_NOTFOUND;
-	}
-	return store_fail(st, rc, "find the next case", e);
-}
-
 /* Insert a row with a uuid and queue it for sync. */
 static enum store_rc insert_synced(struct store *st, const char *kind, const char *sql,
                                    const char *const *vals, int nvals, int64_t case_id,
@@ -169,21 +146,6 @@ enum store_rc store_case_history(struct store *st, int64_t case_id, struct buf *
 		               " CASE WHEN with_whom IS NOT NULL AND with_whom <> '' THEN ' with ' || with_whom ELSE '' END"
 		               " FROM appointments WHERE case_id = ? AND done = 0 ORDER BY at", case_id, appointments, e);
 	return rc;
-}
-
-enum store_rc store_case_status(struct store *st, int64_t case_id, const char *status,
-                                struct err *e)
-{
-	sqlite3_stmt *s = store_prepare(st, "UPDATE cases SET status = ? WHERE id = ?", e);
-	int rc;
-
-	if (!s)
-		return st->last_rc;
-	sqlite3_bind_text(s, 1, status, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, case_id);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "save the case's status", e);
 }
 
 char *store_meta_get(struct store *st, const char *key)

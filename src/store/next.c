@@ -98,8 +98,14 @@ enum store_rc store_attempt_after(struct store *st, int64_t case_id, const char 
 		snprintf(tz, sizeof tz, "%s", (const char *)sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
 	local_parts(tz, (time_t)now, &wday, &minute, NULL, 0);
+	/* the case's status for the list: final outcomes name it; an interview's end and an open
+	   interview keep theirs; anything else was a call to try again */
 	s = store_prepare(st, "UPDATE cases SET attempts = attempts + 1, last_attempt = ?2, last_outcome = ?3,"
-	                      " dayparts = dayparts | ?4, disposition = ?5, locked_by = NULL, locked_until = NULL WHERE id = ?1", e);
+	                      " dayparts = dayparts | ?4, disposition = ?5, locked_by = NULL, locked_until = NULL,"
+	                      " status = CASE ?3 WHEN 'refusal' THEN 'refused' WHEN 'wrong_number' THEN 'wrong_number'"
+	                      "  WHEN 'language_barrier' THEN 'language' WHEN 'complete' THEN status WHEN 'screened_out' THEN status"
+	                      "  ELSE CASE WHEN ?5 IS NOT NULL THEN 'closed' WHEN status IN ('active', 'suspended') THEN status"
+	                      "  ELSE 'retry' END END WHERE id = ?1", e);
 	if (!s)
 		return st->last_rc;
 	sqlite3_bind_int64(s, 1, case_id);

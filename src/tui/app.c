@@ -153,7 +153,7 @@ struct app {
 };
 
 static const char *const statuses[] = { "", "new", "active", "suspended", "done", "refused",
-                                         "wrong_number", "language", "retry" };
+                                         "wrong_number", "language", "closed", "retry" };
 
 /* Helpers --------------------------------------------------------------------------------- */
 
@@ -1113,17 +1113,7 @@ static void queue_key(struct app *a, int k)
 
 static enum store_rc save_outcome(struct app *a, struct err *e)
 {
-	enum store_rc rc = store_attempt_add(a->st, a->cs.id, a->who, a->cs.phone, a->pending_outcome, e);
-
-	if (rc == STORE_OK && !strcmp(a->pending_outcome, "wrong_number"))
-		rc = store_case_status(a->st, a->cs.id, "wrong_number", e);
-	else if (rc == STORE_OK && !strcmp(a->pending_outcome, "refusal"))
-		rc = store_case_status(a->st, a->cs.id, "refused", e);
-	else if (rc == STORE_OK && !strcmp(a->pending_outcome, "language_barrier"))
-		rc = store_case_status(a->st, a->cs.id, "language", e);
-	else if (rc == STORE_OK && strcmp(a->cs.status, "active") && strcmp(a->cs.status, "suspended"))
-		rc = store_case_status(a->st, a->cs.id, "retry", e);
-	return rc;
+	return store_attempt_add(a->st, a->cs.id, a->who, a->cs.phone, a->pending_outcome, e);
 }
 
 static void case_key(struct app *a, int k)
