@@ -16,7 +16,7 @@
 #include "cati/calls.h"
 #include "cati/util.h"
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 struct store;
 
@@ -178,6 +178,9 @@ enum store_rc store_case_history(struct store *st, int64_t case_id, struct buf *
 /* A meta value ("" when absent; free() it). */
 char *store_meta_get(struct store *st, const char *key);
 enum store_rc store_meta_set(struct store *st, const char *key, const char *value, struct err *e);
+/* This workstation's id (a UUID made on first use and kept): the central store grants quota
+   allowances to it. */
+enum store_rc store_workstation_id(struct store *st, char out[37], struct err *e);
 
 /* Interviews ------------------------------------------------------------------------------ */
 

@@ -220,8 +220,9 @@ static enum MHD_Result do_cases(struct central *c, struct MHD_Connection *conn, 
 static enum MHD_Result do_push(struct server *s, struct central *c, struct MHD_Connection *conn, json_t *in,
                                const char *user, enum central_role role)
 {
-	static const char *const allowed[] = { "records", NULL };
+	static const char *const allowed[] = { "records", "workstation", NULL };
 	json_t *records = json_object_get(in, "records"), *result, *o;
+	json_t *ws = json_object_get(in, "workstation");
 	enum fault fault;
 	struct err e;
 	int rc;
@@ -230,6 +231,8 @@ static enum MHD_Result do_push(struct server *s, struct central *c, struct MHD_C
 		return error(conn, 400, "unknown field in the request");
 	if (!json_is_array(records))
 		return error(conn, 400, "push needs 'records' (an array)");
+	if (ws && (!json_is_string(ws) || strlen(json_string_value(ws)) > 64))
+		return error(conn, 400, "'workstation' must be a string of at most 64 characters");
 	if (json_array_size(records) > 5000)
 		return error(conn, 413, "at most 5000 records in one batch");
 	pthread_mutex_lock(&s->mu);
@@ -241,7 +244,7 @@ static enum MHD_Result do_push(struct server *s, struct central *c, struct MHD_C
 	result = json_array();
 	err_init(&e);
 	pthread_mutex_lock(&s->write);
-	rc = central_push(c, user, role, records, result, &e);
+	rc = central_push(c, user, role, ws ? json_string_value(ws) : NULL, records, result, &e);
 	pthread_mutex_unlock(&s->write);
 	if (rc < 0) {
 		json_decref(result);

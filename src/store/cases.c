@@ -179,3 +179,17 @@ enum store_rc store_meta_set(struct store *st, const char *key, const char *valu
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "save a setting", e);
 }
+
+enum store_rc store_workstation_id(struct store *st, char out[37], struct err *e)
+{
+	char *v = store_meta_get(st, "workstation_id");
+
+	if (strlen(v) == 36) {
+		memcpy(out, v, 37);
+		free(v);
+		return STORE_OK;
+	}
+	free(v);
+	store_uuid(out);
+	return store_meta_set(st, "workstation_id", out, e);
+}

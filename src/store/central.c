@@ -1,5 +1,5 @@
 /* central.c: the central store's SQLite backend: users, tokens, forms, cases, pushed records. */
-#include "cati/central.h"
+#include "central-int.h"
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -11,10 +11,6 @@
 #define MAX_FAILURES 5        /* failed logins per user ... */
 #define FAILURE_WINDOW 60     /* ... within this many seconds lock the login */
 
-struct central {
-	sqlite3 *db;
-	char *path;
-};
 
 static const char *const schema =
 	"CREATE TABLE IF NOT EXISTS users(name TEXT PRIMARY KEY, role TEXT NOT NULL,"
@@ -50,6 +46,48 @@ static const char *const migrations[] = {
 	" WHEN old.interviewer IS NOT NULL AND old.interviewer IS NOT new.interviewer BEGIN"
 	" INSERT INTO reassignments(case_key, from_interviewer, seq) VALUES (old.case_key, old.interviewer, new.seq);"
 	" END;",
+
+	/* 1 -> 2: what reports and quotas read, kept as records arrive: the latest state of each
+	   interview with its on-route answers, call attempts, quota cells with their counts, the
+	   cells each complete fell into, allowances granted to workstations, and when each user
+	   was last seen */
+	"CREATE TABLE interviews(uuid TEXT PRIMARY KEY, study TEXT NOT NULL, case_key TEXT NOT NULL,"
+	" form TEXT, version TEXT, interviewer TEXT NOT NULL, lang TEXT, status TEXT NOT NULL, outcome TEXT,"
+	" started_at TEXT, ended_at TEXT, updated_at TEXT NOT NULL DEFAULT '', duplicate INTEGER NOT NULL DEFAULT 0,"
+	" received_at INTEGER NOT NULL);"
+	"CREATE INDEX interviews_study ON interviews(study, status);"
+	"CREATE INDEX interviews_case ON interviews(case_key);"
+	"CREATE TABLE answers(interview TEXT NOT NULL, qid TEXT NOT NULL, iter INTEGER NOT NULL,"
+	" state INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY(interview, qid, iter)) WITHOUT ROWID;"
+	"CREATE TABLE attempts(uuid TEXT PRIMARY KEY, study TEXT NOT NULL, case_key TEXT NOT NULL,"
+	" interviewer TEXT NOT NULL, at TEXT NOT NULL, outcome TEXT NOT NULL, disposition TEXT);"
+	"CREATE INDEX attempts_study ON attempts(study, case_key);"
+	"CREATE TABLE quota_cells(study TEXT NOT NULL, quota TEXT NOT NULL, cell TEXT NOT NULL,"
+	" label TEXT NOT NULL DEFAULT '', target INTEGER NOT NULL, closed INTEGER NOT NULL DEFAULT 0,"
+	" achieved INTEGER NOT NULL DEFAULT 0, allowance INTEGER NOT NULL DEFAULT 2,"
+	" PRIMARY KEY(study, quota, cell));"
+	"CREATE TABLE interview_cells(interview TEXT NOT NULL, study TEXT NOT NULL, quota TEXT NOT NULL,"
+	" cell TEXT NOT NULL, over INTEGER NOT NULL DEFAULT 0, holder TEXT, PRIMARY KEY(interview, quota));"
+	"CREATE INDEX interview_cells_cell ON interview_cells(study, quota, cell);"
+	"CREATE TABLE grants(study TEXT NOT NULL, quota TEXT NOT NULL, cell TEXT NOT NULL, holder TEXT NOT NULL,"
+	" n INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY(study, quota, cell, holder));"
+	"CREATE TABLE seen(user TEXT PRIMARY KEY, at INTEGER NOT NULL, what TEXT NOT NULL DEFAULT '');"
+	"INSERT INTO interviews(uuid, study, case_key, form, version, interviewer, lang, status, outcome,"
+	" started_at, ended_at, updated_at, duplicate, received_at)"
+	" SELECT json_extract(r.data, '$.interview'), c.study, r.case_key, json_extract(r.data, '$.form'),"
+	" json_extract(r.data, '$.version'), coalesce(json_extract(r.data, '$.interviewer'), r.owner),"
+	" json_extract(r.data, '$.lang'), coalesce(json_extract(r.data, '$.status'), 'active'),"
+	" json_extract(r.data, '$.outcome'), json_extract(r.data, '$.started_at'), json_extract(r.data, '$.ended_at'),"
+	" coalesce(json_extract(r.data, '$.updated_at'), ''), r.duplicate, r.received_at"
+	" FROM records r JOIN cases c USING (case_key) WHERE r.kind = 'interview'"
+	" AND json_extract(r.data, '$.interview') IS NOT NULL ORDER BY r.rowid"
+	" ON CONFLICT(uuid) DO UPDATE SET status = excluded.status, outcome = excluded.outcome,"
+	" ended_at = excluded.ended_at, updated_at = excluded.updated_at, duplicate = max(duplicate, excluded.duplicate)"
+	" WHERE excluded.updated_at >= interviews.updated_at;"
+	"INSERT OR IGNORE INTO attempts(uuid, study, case_key, interviewer, at, outcome, disposition)"
+	" SELECT r.uuid, c.study, r.case_key, coalesce(json_extract(r.data, '$.interviewer'), r.owner),"
+	" coalesce(json_extract(r.data, '$.at'), ''), coalesce(json_extract(r.data, '$.outcome'), ''),"
+	" json_extract(r.data, '$.disposition') FROM records r JOIN cases c USING (case_key) WHERE r.kind = 'attempt';",
 };
 
 static int migrate(sqlite3 *db)
@@ -543,10 +581,188 @@ static void status(json_t *result, const char *uuid, int code, const char *why)
 	json_array_append_new(result, r);
 }
 
-int central_push(struct central *c, const char *user, enum central_role role, json_t *records,
-                 json_t *result, struct err *e)
+/* Statements that keep the report tables as records arrive (one push's transaction). */
+struct keep {
+	sqlite3_stmt *iv, *clear, *ans, *att, *cell, *count, *over, *spend;
+};
+
+static int keep_prepare(struct central *c, struct keep *k)
+{
+	memset(k, 0, sizeof *k);
+	return sqlite3_prepare_v2(c->db,
+		"INSERT INTO interviews(uuid, study, case_key, form, version, interviewer, lang, status, outcome,"
+		" started_at, ended_at, updated_at, duplicate, received_at)"
+		" SELECT ?1, c.study, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 FROM cases c WHERE c.case_key = ?2"
+		" ON CONFLICT(uuid) DO UPDATE SET status = excluded.status, outcome = excluded.outcome,"
+		" lang = excluded.lang, ended_at = excluded.ended_at, updated_at = excluded.updated_at,"
+		" duplicate = max(duplicate, excluded.duplicate)"
+		" WHERE excluded.updated_at >= interviews.updated_at", -1, &k->iv, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(c->db, "DELETE FROM answers WHERE interview = ?", -1, &k->clear, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO answers(interview, qid, iter, state, value) VALUES (?, ?, ?, ?, ?)",
+	                       -1, &k->ans, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(c->db, "INSERT OR IGNORE INTO attempts(uuid, study, case_key, interviewer, at, outcome, disposition)"
+	                              " SELECT ?1, c.study, ?2, ?3, ?4, ?5, ?6 FROM cases c WHERE c.case_key = ?2",
+	                       -1, &k->att, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(c->db, "INSERT OR IGNORE INTO interview_cells(interview, study, quota, cell, holder)"
+	                              " SELECT ?1, c.study, ?3, ?4, ?5 FROM cases c WHERE c.case_key = ?2",
+	                       -1, &k->cell, NULL) != SQLITE_OK ||
+	    /* a cell the form did not list (a newer form version) is counted against no target */
+	    sqlite3_prepare_v2(c->db, "INSERT INTO quota_cells(study, quota, cell, target, achieved)"
+	                              " SELECT c.study, ?2, ?3, 0, 1 FROM cases c WHERE c.case_key = ?1"
+	                              " ON CONFLICT(study, quota, cell) DO UPDATE SET achieved = achieved + 1"
+	                              " RETURNING achieved > target OR closed", -1, &k->count, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(c->db, "UPDATE interview_cells SET over = 1 WHERE interview = ? AND quota = ?",
+	                       -1, &k->over, NULL) != SQLITE_OK ||
+	    /* a complete made on an allowance uses it up until the workstation's next pull */
+	    sqlite3_prepare_v2(c->db, "UPDATE grants SET n = max(n - 1, 0) WHERE holder = ?1 AND quota = ?3 AND cell = ?4"
+	                              " AND study = (SELECT study FROM cases WHERE case_key = ?2)", -1, &k->spend, NULL) != SQLITE_OK
+	    ? -1 : 0;
+}
+
+static void keep_finalize(struct keep *k)
+{
+	sqlite3_finalize(k->iv);
+	sqlite3_finalize(k->clear);
+	sqlite3_finalize(k->ans);
+	sqlite3_finalize(k->att);
+	sqlite3_finalize(k->cell);
+	sqlite3_finalize(k->count);
+	sqlite3_finalize(k->over);
+	sqlite3_finalize(k->spend);
+}
+
+static int step_done(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+static void bind_jstr(sqlite3_stmt *s, int i, json_t *o, const char *k)
+{
+	const char *v = jstr(o, k);
+
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/*
+ * Keep the report tables for a newly stored record: the interview's latest state, its on-route
+ * answers and quota cells once it is finished (a complete that is not a duplicate counts in
+ * each cell once; beyond the target or in a closed cell it is flagged over quota), attempts.
+ */
+static int keep_record(struct keep *k, const char *kind, json_t *d, const char *key, const char *holder,
+                       int duplicate)
+{
+	const char *iv = jstr(d, "interview"), *st = jstr(d, "status");
+	int finished = st && (!strcmp(st, "complete") || !strcmp(st, "screenout"));
+	json_t *x;
+	size_t i;
+
+	if (!strcmp(kind, "attempt")) {
+		bind_jstr(k->att, 1, d, "uuid");
+		sqlite3_bind_text(k->att, 2, key, -1, SQLITE_STATIC);
+		bind_jstr(k->att, 3, d, "interviewer");
+		bind_jstr(k->att, 4, d, "at");
+		bind_jstr(k->att, 5, d, "outcome");
+		bind_jstr(k->att, 6, d, "disposition");
+		return jstr(d, "uuid") && jstr(d, "interviewer") && jstr(d, "at") && jstr(d, "outcome") ? step_done(k->att) : 0;
+	}
+	if (strcmp(kind, "interview") || !iv || !jstr(d, "interviewer"))
+		return 0;
+	sqlite3_bind_text(k->iv, 1, iv, -1, SQLITE_STATIC);
+	sqlite3_bind_text(k->iv, 2, key, -1, SQLITE_STATIC);
+	bind_jstr(k->iv, 3, d, "form");
+	bind_jstr(k->iv, 4, d, "version");
+	bind_jstr(k->iv, 5, d, "interviewer");
+	bind_jstr(k->iv, 6, d, "lang");
+	sqlite3_bind_text(k->iv, 7, st ? st : "active", -1, SQLITE_STATIC);
+	bind_jstr(k->iv, 8, d, "outcome");
+	bind_jstr(k->iv, 9, d, "started_at");
+	bind_jstr(k->iv, 10, d, "ended_at");
+	sqlite3_bind_text(k->iv, 11, jstr(d, "updated_at") ? jstr(d, "updated_at") : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(k->iv, 12, duplicate);
+	sqlite3_bind_int64(k->iv, 13, (sqlite3_int64)time(NULL));
+	if (step_done(k->iv) < 0)
+		return -1;
+	if (!finished)
+		return 0;
+	if (json_is_array(json_object_get(d, "answers"))) {
+		sqlite3_bind_text(k->clear, 1, iv, -1, SQLITE_STATIC);
+		if (step_done(k->clear) < 0)
+			return -1;
+		json_array_foreach(json_object_get(d, "answers"), i, x) {
+			/* [qid, iter, state, value] */
+			json_t *q = json_array_get(x, 0), *it = json_array_get(x, 1), *sv = json_array_get(x, 2),
+			       *v = json_array_get(x, 3);
+			if (!json_is_string(q) || !json_is_integer(it) || !json_is_integer(sv) || !json_is_string(v))
+				continue;
+			sqlite3_bind_text(k->ans, 1, iv, -1, SQLITE_STATIC);
+			sqlite3_bind_text(k->ans, 2, json_string_value(q), -1, SQLITE_STATIC);
+			sqlite3_bind_int64(k->ans, 3, json_integer_value(it));
+			sqlite3_bind_int64(k->ans, 4, json_integer_value(sv));
+			sqlite3_bind_text(k->ans, 5, json_string_value(v), -1, SQLITE_STATIC);
+			if (step_done(k->ans) < 0)
+				return -1;
+		}
+	}
+	if (strcmp(st, "complete") || duplicate || !json_is_object(json_object_get(d, "cells")))
+		return 0;
+	{
+		const char *quota;
+		json_object_foreach(json_object_get(d, "cells"), quota, x) {
+			const char *cell = json_string_value(x);
+			int over = 0, rc;
+
+			if (!cell)
+				continue;
+			sqlite3_bind_text(k->cell, 1, iv, -1, SQLITE_STATIC);
+			sqlite3_bind_text(k->cell, 2, key, -1, SQLITE_STATIC);
+			sqlite3_bind_text(k->cell, 3, quota, -1, SQLITE_STATIC);
+			sqlite3_bind_text(k->cell, 4, cell, -1, SQLITE_STATIC);
+			sqlite3_bind_text(k->cell, 5, holder, -1, SQLITE_STATIC);
+			if (step_done(k->cell) < 0)
+				return -1;
+			if (!sqlite3_changes(sqlite3_db_handle(k->cell)))
+				continue;   /* this interview was counted in this quota already */
+			sqlite3_bind_text(k->count, 1, key, -1, SQLITE_STATIC);
+			sqlite3_bind_text(k->count, 2, quota, -1, SQLITE_STATIC);
+			sqlite3_bind_text(k->count, 3, cell, -1, SQLITE_STATIC);
+			rc = sqlite3_step(k->count);
+			if (rc == SQLITE_ROW)
+				over = sqlite3_column_int(k->count, 0);
+			while (rc == SQLITE_ROW)
+				rc = sqlite3_step(k->count);
+			sqlite3_reset(k->count);
+			sqlite3_clear_bindings(k->count);
+			if (rc != SQLITE_DONE)
+				return -1;
+			if (over) {
+				sqlite3_bind_text(k->over, 1, iv, -1, SQLITE_STATIC);
+				sqlite3_bind_text(k->over, 2, quota, -1, SQLITE_STATIC);
+				if (step_done(k->over) < 0)
+					return -1;
+			}
+			sqlite3_bind_text(k->spend, 1, holder, -1, SQLITE_STATIC);
+			sqlite3_bind_text(k->spend, 2, key, -1, SQLITE_STATIC);
+			sqlite3_bind_text(k->spend, 3, quota, -1, SQLITE_STATIC);
+			sqlite3_bind_text(k->spend, 4, cell, -1, SQLITE_STATIC);
+			if (step_done(k->spend) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int central_push(struct central *c, const char *user, enum central_role role, const char *holder,
+                 json_t *records, json_t *result, struct err *e)
 {
 	sqlite3_stmt *find = NULL, *ins = NULL, *conflict = NULL, *dup = NULL, *owner = NULL;
+	struct keep keep;
 	char projects[4096];
 	size_t i, k;
 	json_t *r;
@@ -554,9 +770,13 @@ int central_push(struct central *c, const char *user, enum central_role role, js
 
 	projects_of(c, user, role, projects, sizeof projects);
 
+	if (!holder || !*holder)
+		holder = user;
+	memset(&keep, 0, sizeof keep);
 	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return fail_db(c, "store the records", e);
-	if (sqlite3_prepare_v2(c->db, "SELECT content_hash FROM records WHERE uuid = ?", -1, &find, NULL) != SQLITE_OK ||
+	if (keep_prepare(c, &keep) < 0 ||
+	    sqlite3_prepare_v2(c->db, "SELECT content_hash FROM records WHERE uuid = ?", -1, &find, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", -1, &owner, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(c->db, "INSERT INTO records(uuid, kind, owner, case_key, content_hash, data, received_at, duplicate, seq)"
 	                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &ins, NULL) != SQLITE_OK ||
@@ -646,6 +866,8 @@ int central_push(struct central *c, const char *user, enum central_role role, js
 		}
 		sqlite3_reset(ins);
 		free(dump);
+		if (keep_record(&keep, kind, data, key, holder, duplicate) < 0)
+			goto out;
 		status(result, uuid, 200, duplicate ? "stored; another workstation also completed this case: flagged as a duplicate" : NULL);
 	}
 	if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
@@ -660,6 +882,7 @@ out:
 	sqlite3_finalize(ins);
 	sqlite3_finalize(conflict);
 	sqlite3_finalize(dup);
+	keep_finalize(&keep);
 	return rc;
 }
 

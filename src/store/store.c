@@ -109,6 +109,16 @@ static const char *const migrations[] = {
 	"CREATE INDEX appointments_case ON appointments(case_id, done);"
 	"CREATE INDEX notes_case ON notes(case_id);"
 	"CREATE INDEX cases_status ON cases(status);",
+
+	/* 6 -> 7: quotas: the cells as the central store last reported them (target, its count,
+	   closed, the allowance granted to this workstation), and the cells of each complete made
+	   here, counted = 1 once the store's count includes it */
+	"CREATE TABLE quota_cells(study TEXT NOT NULL, quota TEXT NOT NULL, cell TEXT NOT NULL,"
+	" target INTEGER NOT NULL, achieved INTEGER NOT NULL DEFAULT 0, closed INTEGER NOT NULL DEFAULT 0,"
+	" allowance INTEGER, PRIMARY KEY(study, quota, cell));"
+	"CREATE TABLE interview_cells(interview INTEGER NOT NULL REFERENCES interviews(id), study TEXT NOT NULL,"
+	" quota TEXT NOT NULL, cell TEXT NOT NULL, counted INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(interview, quota));"
+	"CREATE INDEX interview_cells_cell ON interview_cells(study, quota, cell, counted);",
 };
 
 void store_default_path(struct buf *out)
@@ -618,7 +628,12 @@ static const struct {
 	{ "interview", "SELECT json_object('interview', i.uuid, 'case', c.case_key, 'form', f.hash,"
 	               " 'form_id', f.form_id, 'version', f.version, 'interviewer', i.interviewer,"
 	               " 'lang', i.lang, 'status', i.status, 'outcome', i.outcome, 'started_at', i.started_at,"
-	               " 'ended_at', i.ended_at, 'updated_at', i.updated_at, 'suspend_reason', i.suspend_reason)"
+	               " 'ended_at', i.ended_at, 'updated_at', i.updated_at, 'suspend_reason', i.suspend_reason,"
+	               /* a finished interview carries its on-route answers and its quota cells */
+	               " 'answers', json(CASE WHEN i.status IN ('complete', 'screenout') THEN (SELECT json_group_array("
+	               "json_array(a.qid, a.iter, a.state, a.value)) FROM answers a WHERE a.interview = i.id AND a.on_route) END),"
+	               " 'cells', json(CASE WHEN i.status = 'complete' THEN (SELECT json_group_object(q.quota, q.cell)"
+	               " FROM interview_cells q WHERE q.interview = i.id) END))"
 	               " FROM interviews i JOIN cases c ON c.id = i.case_id JOIN forms f ON f.id = i.form"
 	               " WHERE i.id = ?1" },
 	{ "attempt", "SELECT json_object('uuid', a.uuid, 'case', c.case_key, 'interviewer', a.interviewer,"

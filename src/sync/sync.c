@@ -20,6 +20,7 @@ struct client {
 	long requests;
 	double last_ms;
 	struct sync_report *report;
+	char ws[37];             /* this workstation's id */
 };
 
 void sync_settings_path(struct buf *out)
@@ -303,6 +304,7 @@ static enum sync_rc push(struct store *st, struct client *s, const char *token,
 		}
 		req = json_object();
 		json_object_set_new(req, "records", b.records);
+		json_object_set_new(req, "workstation", json_string(s->ws));
 		body = json_dumps(req, JSON_COMPACT);
 		json_decref(req);
 		buf_init(&out);
@@ -368,7 +370,7 @@ static enum sync_rc pull(struct store *st, struct client *s, const char *token,
 	long status;
 	enum sync_rc rc;
 
-	snprintf(path, sizeof path, "/v1/pull?cursor=%s", *cursor ? cursor : "0");
+	snprintf(path, sizeof path, "/v1/pull?cursor=%s&workstation=%s", *cursor ? cursor : "0", s->ws);
 	free(cursor);
 	buf_init(&out);
 	rc = http_retry(s, "GET", path, token, NULL, &out, &status, e);
@@ -488,6 +490,10 @@ enum sync_rc sync_run(struct store *st, const struct sync_settings *s, const cha
 		return SYNC_FAIL;
 	}
 	cl.report = r;
+	if (store_workstation_id(st, cl.ws, e) != STORE_OK) {
+		curl_easy_cleanup(cl.curl);
+		return SYNC_FAIL;
+	}
 	for (relogin = 0; relogin < 2; relogin++) {
 		rc = login(&cl, user, password, token, e);
 		if (rc != SYNC_OK)
