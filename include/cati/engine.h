@@ -67,12 +67,18 @@ struct eng_event {
 	const char *outcome;      /* END: "complete" or a screen-out name */
 };
 
-/* What the engine needs from outside: a clock and a place for events. Either may be NULL. */
+/*
+ * What the engine needs from outside: a clock, a place for events, and whether a quota cell is
+ * full (cell: its key, "9,1"; target: the form's target for it). Any may be NULL: without
+ * quota_full no cell is ever full.
+ */
 struct eng_env {
 	uint64_t (*now_us)(void *ctx);
 	void *clock_ctx;
 	void (*event)(void *ctx, const struct eng_event *ev);
 	void *event_ctx;
+	int (*quota_full)(void *ctx, const struct form_quota *q, const char *cell, int target);
+	void *quota_ctx;
 };
 
 /* A case's sample fields, by name (values as text), and its seed for random orders. */
@@ -150,6 +156,7 @@ struct eng_screen {
 	/* END */
 	const char *outcome;       /* "complete" or the screen-out name */
 	int complete;
+	const char *quota;         /* the quota whose full cell ended it, or NULL */
 	const char *end_text;      /* the ending's text to read, or "" */
 };
 
@@ -209,6 +216,13 @@ void eng_foreach_answer(const struct eng *e,
                         void (*cb)(void *ctx, const char *qid, int iter, enum form_vstate state,
                                    const char *value, int on_route),
                         void *ctx);
+
+/*
+ * Visit the quota cells the interview falls in (quotas whose variables all have an answer on
+ * the route, or a case field value): cb(ctx, quota, cell key).
+ */
+void eng_cells(const struct eng *e, void (*cb)(void *ctx, const struct form_quota *q, const char *cell),
+               void *ctx);
 
 /* The questions on the route so far, in order (for a jump list): n entries into *qids/iters. */
 int eng_route(const struct eng *e, const char ***qids, const int **iters);

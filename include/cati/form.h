@@ -171,6 +171,33 @@ struct form_node {
 	const char *outcome;      /* FORM_N_ENDING: "complete" or the screen-out name */
 };
 
+/* One cell of a quota with its own target: codes[i] is the code of the quota's i-th variable. */
+struct form_quota_cell {
+	int *codes;
+	int target;
+	int line;
+};
+
+/*
+ * A quota: completes counted per cell, a cell being one combination of codes of the quota's
+ * variables (case fields with a scale, single-choice and yes/no questions, grid items; not in
+ * loops). When a respondent's cell is full the interview ends at the quota's ending (a node of
+ * kind FORM_N_ENDING outside the route, with the quota's outcome and say text).
+ */
+struct form_quota {
+	const char *id;
+	int line, col;
+	int nvars;
+	const char **var_names;   /* as written */
+	int *vars;                /* slots */
+	const struct form_scale **scales;  /* each variable's codes */
+	int target;               /* every cell's target unless a cell line says otherwise */
+	int allowance;            /* completes a workstation may make offline per cell; -1: default */
+	int ncells;
+	struct form_quota_cell *cells;
+	int ending;               /* node index of its ending */
+};
+
 struct form_hash;
 
 struct form {
@@ -187,6 +214,8 @@ struct form {
 	int nnodes;
 	struct form_node *nodes;  /* in file order */
 	int first;                /* first top-level node, -1 for an empty form */
+	int nquotas;
+	struct form_quota *quotas;
 	int nquestions;
 	struct form_hash *var_names;    /* id -> slot */
 	struct form_hash *node_names;   /* id -> node */
@@ -225,6 +254,17 @@ struct form *form_compile(const char *path, const char *src, size_t len, struct 
 struct form *form_load(const char *path, struct form_diags *d, struct err *e);
 
 void form_free(struct form *f);
+
+/*
+ * The cell key of quota q for the given codes (one per variable): "9,1". Appends to out.
+ * The target of that cell: its cell line's, else the quota's.
+ */
+void form_quota_key(const struct form_quota *q, const int *codes, struct buf *out);
+int form_quota_target(const struct form_quota *q, const int *codes);
+/* The number of cells of q (the product of its variables' scale sizes). */
+long form_quota_ncells(const struct form_quota *q);
+/* Visit every cell of q in order: cb(ctx, codes). */
+void form_quota_foreach(const struct form_quota *q, void (*cb)(void *ctx, const int *codes), void *ctx);
 
 /* The language index of code ("de"), or -1. */
 int form_lang(const struct form *f, const char *code);

@@ -47,6 +47,10 @@ struct eng {
 	int ended_emitted;        /* END already emitted for this stop */
 	int last_shown_node, last_shown_iter;
 
+	/* quotas: the cell each was last asked about, and the answer (asked once per cell) */
+	char **quota_key;
+	unsigned char *quota_was_full;
+
 	struct confirm *confs;
 	int nconfs, confs_cap;
 
@@ -62,6 +66,8 @@ struct eng {
 struct ans *ans_at(const struct eng *e, int slot, int iter);
 const char *ans_canon(const struct eng *e, int slot, struct ans *a);
 int answered(const struct eng *e, int node, int iter);
+/* The cell key of quota q into out, or 0 when one of its variables has no value yet. */
+int quota_cell(const struct eng *e, const struct form_quota *q, struct buf *out);
 int info_seen(const struct eng *e, int node, int iter);
 void shuffle(const struct eng *e, int *idx, const unsigned char *keep, int n, int node, int iter,
              int salt);

@@ -365,6 +365,59 @@ static int confirmed(struct eng *e, int node, int iter)
 	return ok;
 }
 
+int quota_cell(const struct eng *e, const struct form_quota *q, struct buf *out)
+{
+	int codes[16], i;
+
+	for (i = 0; i < q->nvars; i++) {
+		const struct form_var *v = &e->f->vars[q->vars[i]];
+		struct ans *a = ans_at(e, q->vars[i], 0);
+
+		if (!a || a->state != FORM_S_OK || (v->kind != FORM_V_CASE && !a->on_route))
+			return 0;
+		codes[i] = (int)a->num;
+	}
+	form_quota_key(q, codes, out);
+	return 1;
+}
+
+/*
+ * Has the route so far put the respondent in a full quota cell? Then the walk stops at that
+ * quota's ending. Each cell is asked about once per interview: a cell that fills up while the
+ * interview runs does not end it later at another question.
+ */
+static int quota_stop(struct eng *e)
+{
+	const struct form *f = e->f;
+	int i;
+
+	if (!e->env.quota_full)
+		return 0;
+	for (i = 0; i < f->nquotas; i++) {
+		const struct form_quota *q = &f->quotas[i];
+		int codes[16], k;
+
+		buf_reset(&e->tmp);
+		if (!quota_cell(e, q, &e->tmp))
+			continue;
+		if (!e->quota_key[i] || strcmp(e->quota_key[i], buf_str(&e->tmp))) {
+			for (k = 0; k < q->nvars; k++)
+				codes[k] = (int)ans_at(e, q->vars[k], 0)->num;
+			free(e->quota_key[i]);
+			e->quota_key[i] = xstrdup(buf_str(&e->tmp));
+			e->quota_was_full[i] = e->env.quota_full(e->env.quota_ctx, q, e->quota_key[i],
+			                                         form_quota_target(q, codes)) != 0;
+		}
+		if (e->quota_was_full[i]) {
+			e->stop = STOP_END;
+			e->stop_node = q->ending;
+			e->stop_iter = 0;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /*
  * Walk the route from (node, iter), keeping the first `keep` steps of the trail: the rest go
  * off route first, and whatever the walk reaches comes back on.
@@ -377,6 +430,8 @@ static void walk(struct eng *e, int keep, int node, int iter)
 	for (i = keep; i < e->ntrail; i++)
 		step_route(e, &e->trail[i], 0);
 	e->ntrail = keep;
+	if (quota_stop(e))
+		return;
 	for (;;) {
 		const struct form_node *n;
 		struct form_env env;
@@ -401,6 +456,8 @@ static void walk(struct eng *e, int keep, int node, int iter)
 				e->stop_iter = iter;
 				return;
 			}
+			if (f->nquotas && quota_stop(e))
+				return;
 			break;
 		case FORM_N_GROUP:
 			if (!form_cond(f, n->cond, &env))
@@ -585,6 +642,8 @@ struct eng *eng_new(const struct form *f, const struct eng_case *c, int lang,
 		e->vals[i] = xcalloc((size_t)e->niter[i], sizeof **e->vals);
 	}
 	e->ack = xcalloc((size_t)f->nnodes + 1, sizeof *e->ack);
+	e->quota_key = xcalloc((size_t)f->nquotas + 1, sizeof *e->quota_key);
+	e->quota_was_full = xcalloc((size_t)f->nquotas + 1, 1);
 	e->remain = xcalloc((size_t)f->nnodes + 1, sizeof *e->remain);
 	for (i = f->nnodes - 1, count = 0; i >= 0; i--) {
 		if (f->nodes[i].kind == FORM_N_QUESTION) {
@@ -632,6 +691,10 @@ void eng_free(struct eng *e)
 		free(e->ack[i]);
 	for (i = 0; i < e->nconfs; i++)
 		free(e->confs[i].snapshot);
+	for (i = 0; i < e->f->nquotas; i++)
+		free(e->quota_key[i]);
+	free(e->quota_key);
+	free(e->quota_was_full);
 	free(e->confs);
 	free(e->ack);
 	free(e->remain);

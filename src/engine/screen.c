@@ -240,6 +240,9 @@ const struct eng_screen *eng_screen(struct eng *e)
 		sc->kind = ENG_SCREEN_END;
 		sc->complete = eng_status(e) == ENG_COMPLETE;
 		sc->outcome = n ? n->outcome : "complete";
+		for (i = 0; n && i < e->f->nquotas; i++)
+			if (e->f->quotas[i].ending == e->stop_node)
+				sc->quota = e->f->quotas[i].id;
 		sc->end_text = n && n->say.s ? fill(e, form_text_get(e->f, &n->say, e->lang), e->stop_iter) : "";
 		sc->position = estimate(e);
 	}
@@ -521,4 +524,19 @@ int eng_route(const struct eng *e, const char ***qids, const int **iters)
 	*qids = me->route_ids;
 	*iters = me->route_iters;
 	return n;
+}
+
+void eng_cells(const struct eng *e, void (*cb)(void *ctx, const struct form_quota *q, const char *cell),
+               void *ctx)
+{
+	struct buf b;
+	int i;
+
+	buf_init(&b);
+	for (i = 0; i < e->f->nquotas; i++) {
+		buf_reset(&b);
+		if (quota_cell(e, &e->f->quotas[i], &b))
+			cb(ctx, &e->f->quotas[i], buf_str(&b));
+	}
+	buf_release(&b);
 }

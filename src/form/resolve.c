@@ -526,6 +526,68 @@ static void resolve_skip(struct resolver *R, int idx)
 	n->target = t;
 }
 
+/* Bind a quota's variables: coded, outside loops; its cell lines' codes from their scales. */
+static void resolve_quota(struct resolver *R, struct form_quota *q)
+{
+	struct form *f = R->f;
+	int i, k, j;
+
+	for (i = 0; i < q->nvars; i++) {
+		int slot = hash_get(f->var_names, q->var_names[i]);
+		const struct form_var *v;
+		const struct form_scale *sc = NULL;
+
+		if (slot < 0) {
+			unknown_name(R, q->var_names[i], q->line, q->col);
+			continue;
+		}
+		v = &f->vars[slot];
+		if (v->kind == FORM_V_CASE)
+			sc = v->scale;
+		else if (v->kind == FORM_V_QUESTION &&
+		         (f->nodes[v->node].qtype == FORM_Q_SINGLE || f->nodes[v->node].qtype == FORM_Q_YESNO))
+			sc = f->nodes[v->node].scale;
+		else if (v->kind == FORM_V_ITEM)
+			sc = f->nodes[v->node].scale;
+		if (v->loop >= 0) {
+			diag_add(R->d, q->line, q->col, "quota '%s': '%s' is asked in loop '%s'; a quota counts each interview once",
+			         q->id, v->id, f->nodes[v->loop].id);
+			continue;
+		}
+		if (!sc) {
+			diag_add(R->d, q->line, q->col,
+			         "quota '%s': '%s' has no codes; a quota's cells are made of case fields with a scale, single choices, yes/no questions and grid items",
+			         q->id, v->id);
+			continue;
+		}
+		for (k = 0; k < i; k++)
+			if (q->vars[k] == slot)
+				diag_add(R->d, q->line, q->col, "quota '%s' names '%s' twice", q->id, v->id);
+		q->vars[i] = slot;
+		q->scales[i] = sc;
+	}
+	for (i = 0; i < q->nvars; i++)
+		if (q->vars[i] < 0)
+			return;
+	if (form_quota_ncells(q) > 100000) {
+		diag_add(R->d, q->line, q->col, "quota '%s' would have %ld cells; at most 100000", q->id,
+		         form_quota_ncells(q));
+		return;
+	}
+	for (k = 0; k < q->ncells; k++) {
+		const struct form_quota_cell *c = &q->cells[k];
+		for (i = 0; i < q->nvars; i++)
+			if (!form_scale_choice(q->scales[i], c->codes[i]))
+				diag_add(R->d, c->line, 1, "cell: %d is not a code of '%s'", c->codes[i], f->vars[q->vars[i]].id);
+		for (j = 0; j < k; j++)
+			if (!memcmp(q->cells[j].codes, c->codes, sizeof(int) * (size_t)q->nvars))
+				diag_add(R->d, c->line, 1, "quota '%s' already has this cell on line %d", q->id, q->cells[j].line);
+	}
+	if (!f->nodes[q->ending].say.s)
+		diag_add(R->d, q->line, q->col,
+		         "quota '%s' needs a text to read when the respondent's cell is full: a 'say' line below it", q->id);
+}
+
 void form_resolve(struct form *f, const struct resolve_in *in, struct form_diags *d)
 {
 	struct resolver R = { f, in, d, NULL };
@@ -599,5 +661,7 @@ void form_resolve(struct form *f, const struct resolve_in *in, struct form_diags
 			break;
 		}
 	}
+	for (i = 0; i < f->nquotas; i++)
+		resolve_quota(&R, &f->quotas[i]);
 	free(R.names);
 }

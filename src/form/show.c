@@ -200,6 +200,23 @@ void form_show(const struct form *f, int lang, struct buf *out)
 			buf_printf(out, " (scale %s)", v->scale->id);
 		buf_putc(out, '\n');
 	}
+	for (i = 0; i < f->nquotas; i++) {
+		const struct form_quota *q = &f->quotas[i];
+		int k, j;
+
+		buf_printf(out, "quota %s by", q->id);
+		for (k = 0; k < q->nvars; k++)
+			buf_printf(out, " %s", q->var_names[k]);
+		buf_printf(out, ": %ld cells, target %d each", form_quota_ncells(q), q->target);
+		for (k = 0; k < q->ncells; k++) {
+			buf_puts(out, k ? ", " : " (");
+			for (j = 0; j < q->nvars; j++)
+				buf_printf(out, j ? ",%d" : "%d", q->cells[k].codes[j]);
+			buf_printf(out, ": %d", q->cells[k].target);
+		}
+		buf_printf(out, "%s; full: screen-out '%s'\n      READ     %s\n", q->ncells ? ")" : "",
+		           f->nodes[q->ending].outcome, form_text_get(f, &f->nodes[q->ending].say, lang));
+	}
 	buf_putc(out, '\n');
 	show_block(f, f->first, lang, 0, &number, out);
 	buf_puts(out, "END: complete (end of form)\n");

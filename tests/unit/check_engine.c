@@ -854,6 +854,173 @@ static const struct {
 	  "intro contact visit overall why channel adviser wait months soft recommend END:complete" },
 };
 
+/* Quotas: region (a case field) x sex (a question), and a second quota over sat alone. */
+static const char *const quota_form =
+	"form qf\nlanguages en\n"
+	"case region scale regions\ncase name\n"
+	"scale regions\n 1 \"Vienna\"\n 2 \"Tyrol\"\n"
+	"quota rs by region sex target 2\n cell 2 2 target 0\n say \"We have enough people like you.\"\n"
+	"quota bysat by sat target 5 outcome sat_full\n say \"Enough.\"\n"
+	"info hello\n say \"Hello\"\n"
+	"single sex\n say \"Sex?\"\n 1 \"m\"\n 2 \"f\"\n"
+	"integer age range 15..99\n say \"Age?\"\n"
+	"single sat\n say \"Satisfied?\"\n 1 \"yes\"\n 2 \"no\"\n"
+	"text why\n say \"Why?\"\n";
+
+/* Full cells for the tests: listed as "quota=cell;"; every question asked is counted. */
+struct qstate {
+	char full[256];
+	int asked;
+	char last[64];
+	int last_target;
+};
+
+static int q_full(void *ctx, const struct form_quota *q, const char *cell, int target)
+{
+	struct qstate *s = ctx;
+	char key[128];
+
+	s->asked++;
+	snprintf(s->last, sizeof s->last, "%s=%s", q->id, cell);
+	s->last_target = target;
+	snprintf(key, sizeof key, "%s=%s;", q->id, cell);
+	return target == 0 || strstr(s->full, key) != NULL;
+}
+
+static struct eng *qstart(const struct form *f, const char *region, struct qstate *qs)
+{
+	static const char *const names[] = { "region", "name" };
+	const char *values[] = { region, "Anna" };
+	struct eng_case c = { 2, names, values, 1 };
+	struct eng_env env = { NULL, NULL, NULL, NULL, q_full, qs };
+
+	return eng_new(f, &c, 0, &env);
+}
+
+struct cells_seen {
+	char s[256];
+};
+
+static void collect_cell(void *ctx, const struct form_quota *q, const char *cell)
+{
+	struct cells_seen *c = ctx;
+	size_t n = strlen(c->s);
+	snprintf(c->s + n, sizeof c->s - n, "%s=%s;", q->id, cell);
+}
+
+START_TEST(test_quota_screenout)
+{
+	struct form *f = load(quota_form);
+	struct qstate qs;
+	struct cells_seen cs;
+	const struct eng_screen *sc;
+	struct eng *e;
+
+	/* an open cell: asked once when it becomes known (after sex), never again */
+	memset(&qs, 0, sizeof qs);
+	e = qstart(f, "1", &qs);
+	at(e, "hello", 0);
+	ck_assert_int_eq(qs.asked, 0);
+	ans(e, "", ENG_OK);
+	ans(e, "1", ENG_OK);
+	ck_assert_int_eq(qs.asked, 1);
+	ck_assert_str_eq(qs.last, "rs=1,1");
+	ck_assert_int_eq(qs.last_target, 2);
+	at(e, "age", 0);
+	ans(e, "40", ENG_OK);
+	ans(e, "1", ENG_OK);
+	ck_assert_int_eq(qs.asked, 2);
+	ck_assert_str_eq(qs.last, "bysat=1");
+	ck_assert_int_eq(qs.last_target, 5);
+	/* the rs cell filled meanwhile: an admitted interview goes on */
+	snprintf(qs.full, sizeof qs.full, "rs=1,1;");
+	ans(e, "just so", ENG_OK);
+	ck_assert_int_eq(eng_status(e), ENG_COMPLETE);
+	memset(&cs, 0, sizeof cs);
+	eng_cells(e, collect_cell, &cs);
+	ck_assert_str_eq(cs.s, "rs=1,1;bysat=1;");
+	eng_free(e);
+
+	/* a full cell ends the interview right where it becomes known, at the quota's ending */
+	memset(&qs, 0, sizeof qs);
+	snprintf(qs.full, sizeof qs.full, "rs=1,2;");
+	e = qstart(f, "1", &qs);
+	ans(e, "", ENG_OK);
+	ans(e, "2", ENG_OK);
+	sc = eng_screen(e);
+	ck_assert_int_eq(sc->kind, ENG_SCREEN_END);
+	ck_assert_int_eq(eng_status(e), ENG_SCREENED_OUT);
+	ck_assert_str_eq(sc->outcome, "quota_full");
+	ck_assert_str_eq(sc->quota, "rs");
+	ck_assert_str_eq(sc->end_text, "We have enough people like you.");
+	/* back and correct the answer: the other cell is open, the interview goes on */
+	ck_assert_int_eq(eng_back(e), ENG_OK);
+	at(e, "sex", 0);
+	ans(e, "1", ENG_OK);
+	at(e, "age", 0);
+	ck_assert_ptr_null(eng_screen(e)->quota);
+	eng_free(e);
+
+	/* a cell with target 0 in the form; a named outcome on the second quota */
+	memset(&qs, 0, sizeof qs);
+	e = qstart(f, "2", &qs);
+	ans(e, "", ENG_OK);
+	ans(e, "2", ENG_OK);
+	ck_assert_int_eq(qs.last_target, 0);
+	ck_assert_str_eq(eng_screen(e)->outcome, "quota_full");
+	eng_free(e);
+	memset(&qs, 0, sizeof qs);
+	snprintf(qs.full, sizeof qs.full, "bysat=2;");
+	e = qstart(f, "2", &qs);
+	ans(e, "", ENG_OK);
+	ans(e, "1", ENG_OK);
+	ans(e, "33", ENG_OK);
+	ans(e, "2", ENG_OK);
+	ck_assert_str_eq(eng_screen(e)->outcome, "sat_full");
+	ck_assert_str_eq(eng_screen(e)->quota, "bysat");
+	memset(&cs, 0, sizeof cs);
+	eng_cells(e, collect_cell, &cs);
+	ck_assert_str_eq(cs.s, "rs=2,1;bysat=2;");
+	eng_free(e);
+
+	/* without a quota oracle nothing is ever full */
+	e = start(f, "2", 1);
+	ans(e, "", ENG_OK);
+	ans(e, "2", ENG_OK);
+	at(e, "age", 0);
+	eng_free(e);
+	form_free(f);
+}
+END_TEST
+
+/* A quota over case fields only is decided before the first question. */
+START_TEST(test_quota_case_fields)
+{
+	struct form *f = load(
+		"form qc\nlanguages en\ncase region scale regions\n"
+		"scale regions\n 1 \"Vienna\"\n 2 \"Tyrol\"\n"
+		"quota reg by region target 10\n say \"Thank you.\"\n"
+		"integer age range 15..99\n say \"Age?\"\n");
+	struct qstate qs;
+	struct eng *e;
+
+	memset(&qs, 0, sizeof qs);
+	snprintf(qs.full, sizeof qs.full, "reg=2;");
+	e = qstart(f, "2", &qs);
+	ck_assert_int_eq(eng_screen(e)->kind, ENG_SCREEN_END);
+	ck_assert_str_eq(eng_screen(e)->quota, "reg");
+	eng_free(e);
+	e = qstart(f, "1", &qs);
+	at(e, "age", 0);
+	eng_free(e);
+	/* no value for the field: the quota does not apply */
+	e = qstart(f, "", &qs);
+	at(e, "age", 0);
+	eng_free(e);
+	form_free(f);
+}
+END_TEST
+
 START_TEST(test_shipped_routes)
 {
 	struct form *f = load_file(routes[_i].form);
@@ -890,6 +1057,8 @@ static Suite *engine_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_basic_route_and_fills);
 	tcase_add_test(tc, test_screenout);
+	tcase_add_test(tc, test_quota_screenout);
+	tcase_add_test(tc, test_quota_case_fields);
 	tcase_add_test(tc, test_branch_disappears_and_returns);
 	tcase_add_test(tc, test_loop_lowered);
 	tcase_add_test(tc, test_soft_check_confirmed_then_invalidated);
