@@ -61,11 +61,30 @@ int central_push(struct central *c, const char *user, enum central_role role, co
  * What changed for user after cursor: {cursor, forms: [{hash, form_id, version, source}],
  * cases: [{id, study, phone, name, tz, fields, interviewer}], withdrawn: [{id}] (cases given to
  * someone else), appointments: [{data}] (made by others), counts: [{study, status, outcome, n}]
- * (finished interviews, always in full)}. Interviewers see their own cases and their studies,
- * supervisors their projects, admins everything.
+ * (finished interviews, always in full), quotas: [{study, quota, cell, target, achieved, closed,
+ * allowance}] (always in full; allowance: what the workstation holder, NULL the user, may
+ * complete in the cell before its next pull)}. Interviewers see their own cases and their
+ * studies, supervisors their projects, admins everything. Interviewers' pulls grant allowances,
+ * so a pull writes: call it as one of the writers.
  */
-int central_pull(struct central *c, const char *user, enum central_role role, int64_t cursor,
-                 json_t **out, struct err *e);
+int central_pull(struct central *c, const char *user, enum central_role role, const char *holder,
+                 int64_t cursor, json_t **out, struct err *e);
+
+/* Quotas -------------------------------------------------------------------------------- */
+
+struct form;
+/* Set up the quota cells of a published form: new cells get the form's targets and allowance;
+   cells the store has already keep theirs (a supervisor may have changed them). */
+int central_quota_seed(struct central *c, const struct form *f, struct err *e);
+/*
+ * Change cells of a quota (cell NULL: all its cells): target (< 0 keeps it), closed (1 close,
+ * 0 reopen, < 0 keep), allowance per workstation (< 0 keeps it). Returns the number of cells
+ * changed, or -1 (e says why: no such quota or cell).
+ */
+int central_quota_set(struct central *c, const char *study, const char *quota, const char *cell,
+                      long target, int closed, long allowance, struct err *e);
+/* The cells of a study: [{quota, cell, label, target, achieved, closed, allowance, granted, over}]. */
+int central_quota_list(struct central *c, const char *study, json_t **out, struct err *e);
 
 /* Counts for reports and tests: records by kind, conflicts, duplicates. */
 int central_count(struct central *c, const char *what, int64_t *n);

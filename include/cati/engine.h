@@ -219,9 +219,10 @@ void eng_foreach_answer(const struct eng *e,
 
 /*
  * Visit the quota cells the interview falls in (quotas whose variables all have an answer on
- * the route, or a case field value): cb(ctx, quota, cell key).
+ * the route, or a case field value): cb(ctx, quota, cell key, the form's target for the cell).
  */
-void eng_cells(const struct eng *e, void (*cb)(void *ctx, const struct form_quota *q, const char *cell),
+void eng_cells(const struct eng *e,
+               void (*cb)(void *ctx, const struct form_quota *q, const char *cell, int target),
                void *ctx);
 
 /* The questions on the route so far, in order (for a jump list): n entries into *qids/iters. */

@@ -182,6 +182,42 @@ enum store_rc store_meta_set(struct store *st, const char *key, const char *valu
    allowances to it. */
 enum store_rc store_workstation_id(struct store *st, char out[37], struct err *e);
 
+/* Quotas ---------------------------------------------------------------------------------- */
+
+/*
+ * Set up the quota cells of form f (study f->id): every cell with the form's target unless the
+ * central store has reported it, and the cells the study's cases fall in by their case fields
+ * (for quotas over case fields only). Call after importing cases or pulling forms and cases.
+ */
+enum store_rc store_quota_prepare(struct store *st, const struct form *f, struct err *e);
+/*
+ * Is this cell full? Closed, or the store's count plus the completes made here that it has
+ * not counted reach the target, or those completes used up this workstation's allowance.
+ * A cell never set up is full only at a target of 0.
+ */
+int store_quota_full(struct store *st, const char *study, const char *quota, const char *cell,
+                     int target);
+/* Record that a complete interview falls in a cell (once per quota), counting it here. */
+enum store_rc store_cells_add(struct store *st, int64_t interview, const char *study,
+                              const char *quota, const char *cell, int target, struct err *e);
+/* A cell as the central store reports it; allowance < 0: none granted. */
+enum store_rc store_quota_pulled(struct store *st, const char *study, const char *quota,
+                                 const char *cell, long target, long achieved, int closed,
+                                 long allowance, struct err *e);
+/* After a pull: completes the store has counted leave the local counts. */
+enum store_rc store_quota_settle(struct store *st, struct err *e);
+
+struct store_quota_cell {
+	const char *study, *quota, *cell;
+	long target, achieved, local;  /* achieved: the store's count; local: not counted there yet */
+	int closed, full, pulled;
+	long allowance;                /* -1: none (never synced) */
+};
+/* Every cell (of study, or of all studies when NULL), in order. */
+enum store_rc store_quota_list(struct store *st, const char *study,
+                               void (*cb)(void *ctx, const struct store_quota_cell *c), void *ctx,
+                               struct err *e);
+
 /* Interviews ------------------------------------------------------------------------------ */
 
 struct store_interview {

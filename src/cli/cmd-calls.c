@@ -243,6 +243,39 @@ static void rates(const char *family, const double *v, int n)
 }
 
 /* cati report rates [--e E] */
+static void print_cell(void *ctx, const struct store_quota_cell *c)
+{
+	int *n = ctx;
+	char allow[24];
+
+	if (!(*n)++)
+		printf("%-16s %-12s %-10s %7s %8s %6s %9s  %s\n", "study", "quota", "cell", "target", "store", "here",
+		       "allowance", "state");
+	if (c->allowance < 0)
+		snprintf(allow, sizeof allow, "-");
+	else
+		snprintf(allow, sizeof allow, "%ld", c->allowance);
+	printf("%-16s %-12s %-10s %7ld %8ld %6ld %9s  %s\n", c->study, c->quota, c->cell, c->target, c->achieved,
+	       c->local, allow, c->closed ? "closed" : c->full ? "full" : "open");
+}
+
+/* cati report quotas: the quota cells as this workstation sees them. */
+static int report_quotas(struct store *st, const char *study)
+{
+	struct err e;
+	int n = 0;
+
+	err_init(&e);
+	if (store_quota_list(st, study, print_cell, &n, &e) != STORE_OK) {
+		fprintf(stderr, "cati report: %s\n", e.msg);
+		return EXIT_FAIL;
+	}
+	if (!n)
+		printf("no quota cells%s%s (the forms have no quotas, or no cases were imported or synced)\n",
+		       study ? " in study " : "", study ? study : "");
+	return EXIT_OK;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct store *st = cli_open_store(&argc, argv);
@@ -255,6 +288,12 @@ int cmd_report(int argc, char **argv)
 
 	if (!st)
 		return EXIT_USAGE;
+	if (argc >= 2 && !strcmp(argv[1], "quotas")) {
+		const char *study = take(&argc, argv, "--study-id");
+		int rc = argc == 2 ? report_quotas(st, study) : (fprintf(stderr, "usage: cati report quotas [--study-id ID] [--db PATH]\n"), EXIT_USAGE);
+		store_close(st);
+		return rc;
+	}
 	es = take(&argc, argv, "--e");
 	if (argc != 2 || strcmp(argv[1], "rates") ||
 	    (es && ((ev = strtod(es, &end)), *end || ev < 0 || ev > 1))) {

@@ -22,7 +22,8 @@ static const struct {
 	{ "next", cmd_next, "next [--interviewer ID] [--study FILE] [--why] [--lock]   who to call now, and why" },
 	{ "call", cmd_call, "call --case KEY --outcome OUTCOME   record a call attempt (busy, no_answer, refusal, ...)" },
 	{ "appointment", cmd_appointment, "appointment --case KEY --at 'YYYY-MM-DD HH:MM' [--soft]   make an appointment" },
-	{ "report", cmd_report, "report rates [--e E]     dispositions and AAPOR response rates" },
+	{ "report", cmd_report, "report rates [--e E]     dispositions and AAPOR response rates\n"
+	                        "  cati report quotas [--study-id ID]   quota cells: target, counts, allowance, open or full" },
 	{ "doctor", cmd_doctor, "doctor                   check the database's integrity" },
 	{ "simulate", cmd_simulate, "simulate FORM [-n N] [--seed S]\n"
 	                            "                           random interviews: routing coverage" },

@@ -66,8 +66,8 @@ struct eng {
 struct ans *ans_at(const struct eng *e, int slot, int iter);
 const char *ans_canon(const struct eng *e, int slot, struct ans *a);
 int answered(const struct eng *e, int node, int iter);
-/* The cell key of quota q into out, or 0 when one of its variables has no value yet. */
-int quota_cell(const struct eng *e, const struct form_quota *q, struct buf *out);
+/* The cell key of quota q into out and its target, or 0 when a variable has no value yet. */
+int quota_cell(const struct eng *e, const struct form_quota *q, struct buf *out, int *target);
 int info_seen(const struct eng *e, int node, int iter);
 void shuffle(const struct eng *e, int *idx, const unsigned char *keep, int n, int node, int iter,
              int salt);

@@ -365,7 +365,7 @@ static int confirmed(struct eng *e, int node, int iter)
 	return ok;
 }
 
-int quota_cell(const struct eng *e, const struct form_quota *q, struct buf *out)
+int quota_cell(const struct eng *e, const struct form_quota *q, struct buf *out, int *target)
 {
 	int codes[16], i;
 
@@ -378,6 +378,7 @@ int quota_cell(const struct eng *e, const struct form_quota *q, struct buf *out)
 		codes[i] = (int)a->num;
 	}
 	form_quota_key(q, codes, out);
+	*target = form_quota_target(q, codes);
 	return 1;
 }
 
@@ -395,18 +396,15 @@ static int quota_stop(struct eng *e)
 		return 0;
 	for (i = 0; i < f->nquotas; i++) {
 		const struct form_quota *q = &f->quotas[i];
-		int codes[16], k;
+		int target;
 
 		buf_reset(&e->tmp);
-		if (!quota_cell(e, q, &e->tmp))
+		if (!quota_cell(e, q, &e->tmp, &target))
 			continue;
 		if (!e->quota_key[i] || strcmp(e->quota_key[i], buf_str(&e->tmp))) {
-			for (k = 0; k < q->nvars; k++)
-				codes[k] = (int)ans_at(e, q->vars[k], 0)->num;
 			free(e->quota_key[i]);
 			e->quota_key[i] = xstrdup(buf_str(&e->tmp));
-			e->quota_was_full[i] = e->env.quota_full(e->env.quota_ctx, q, e->quota_key[i],
-			                                         form_quota_target(q, codes)) != 0;
+			e->quota_was_full[i] = e->env.quota_full(e->env.quota_ctx, q, e->quota_key[i], target) != 0;
 		}
 		if (e->quota_was_full[i]) {
 			e->stop = STOP_END;

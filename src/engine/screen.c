@@ -526,17 +526,18 @@ int eng_route(const struct eng *e, const char ***qids, const int **iters)
 	return n;
 }
 
-void eng_cells(const struct eng *e, void (*cb)(void *ctx, const struct form_quota *q, const char *cell),
+void eng_cells(const struct eng *e,
+               void (*cb)(void *ctx, const struct form_quota *q, const char *cell, int target),
                void *ctx)
 {
 	struct buf b;
-	int i;
+	int i, target;
 
 	buf_init(&b);
 	for (i = 0; i < e->f->nquotas; i++) {
 		buf_reset(&b);
-		if (quota_cell(e, &e->f->quotas[i], &b))
-			cb(ctx, &e->f->quotas[i], buf_str(&b));
+		if (quota_cell(e, &e->f->quotas[i], &b, &target))
+			cb(ctx, &e->f->quotas[i], buf_str(&b), target);
 	}
 	buf_release(&b);
 }

@@ -183,7 +183,7 @@ static enum MHD_Result do_form(struct central *c, struct MHD_Connection *conn, j
 		return error(conn, 403, "this study is not one of your projects");
 	}
 	err_init(&e);
-	if (central_form_put(c, f->id, f->version, src, hash, &e) < 0) {
+	if (central_form_put(c, f->id, f->version, src, hash, &e) < 0 || central_quota_seed(c, f, &e) < 0) {
 		form_free(f);
 		return error(conn, 503, e.msg);
 	}
@@ -263,10 +263,12 @@ static enum MHD_Result do_push(struct server *s, struct central *c, struct MHD_C
 	return reply(conn, 200, o);
 }
 
-static enum MHD_Result do_pull(struct central *c, struct MHD_Connection *conn, const char *user,
-                               enum central_role role)
+static enum MHD_Result do_pull(struct server *s, struct central *c, struct MHD_Connection *conn,
+                               const char *user, enum central_role role)
 {
 	const char *cur = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "cursor");
+	const char *ws = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "workstation");
+	int rc;
 	long long cursor = 0;
 	char *end = NULL;
 	json_t *out;
@@ -278,7 +280,13 @@ static enum MHD_Result do_pull(struct central *c, struct MHD_Connection *conn, c
 			return error(conn, 400, "'cursor' must be a whole number");
 	}
 	err_init(&e);
-	if (central_pull(c, user, role, cursor, &out, &e) < 0)
+	if (ws && strlen(ws) > 64)
+		return error(conn, 400, "'workstation' has at most 64 characters");
+	/* a pull grants quota allowances: one of the writers */
+	pthread_mutex_lock(&s->write);
+	rc = central_pull(c, user, role, ws, cursor, &out, &e);
+	pthread_mutex_unlock(&s->write);
+	if (rc < 0)
 		return error(conn, 503, e.msg);
 	return reply(conn, 200, out);
 }
@@ -298,6 +306,68 @@ static void completed(void *cls, struct MHD_Connection *conn, void **ctx,
 	}
 }
 
+/* GET: a study's quota cells; POST: change a target, close or reopen cells, set the allowance. */
+static enum MHD_Result do_quotas(struct server *s, struct central *c, struct MHD_Connection *conn, json_t *in,
+                                 const char *user, enum central_role role)
+{
+	static const char *const allowed[] = { "study", "quota", "cell", "target", "closed", "allowance", NULL };
+	const char *study;
+	json_t *out, *x;
+	struct err e;
+	long target = -1, allowance = -1;
+	int closed = -1, n;
+
+	err_init(&e);
+	if (!in) {
+		study = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "study");
+		if (!study)
+			return error(conn, 400, "say which study: /v1/quotas?study=NAME");
+		if (!central_may_manage(c, user, role, study))
+			return error(conn, 403, "this study is not one of your projects");
+		if (central_quota_list(c, study, &out, &e) < 0)
+			return error(conn, 503, e.msg);
+		x = json_object();
+		json_object_set_new(x, "study", json_string(study));
+		json_object_set_new(x, "cells", out);
+		return reply(conn, 200, x);
+	}
+	if (unknown_field(in, allowed))
+		return error(conn, 400, "unknown field in the request");
+	study = json_string_value(json_object_get(in, "study"));
+	if (!study || !json_is_string(json_object_get(in, "quota")))
+		return error(conn, 400, "changing a quota needs 'study' and 'quota' (strings), and 'cell' for one cell");
+	if (json_object_get(in, "cell") && !json_is_string(json_object_get(in, "cell")))
+		return error(conn, 400, "'cell' must be a string such as \"9,1\"");
+	if ((x = json_object_get(in, "target"))) {
+		if (!json_is_integer(x) || json_integer_value(x) < 0 || json_integer_value(x) > 1000000)
+			return error(conn, 400, "'target' must be a whole number from 0 to 1000000");
+		target = (long)json_integer_value(x);
+	}
+	if ((x = json_object_get(in, "allowance"))) {
+		if (!json_is_integer(x) || json_integer_value(x) < 0 || json_integer_value(x) > 1000)
+			return error(conn, 400, "'allowance' must be a whole number from 0 to 1000");
+		allowance = (long)json_integer_value(x);
+	}
+	if ((x = json_object_get(in, "closed"))) {
+		if (!json_is_boolean(x))
+			return error(conn, 400, "'closed' must be true or false");
+		closed = json_is_true(x);
+	}
+	if (target < 0 && allowance < 0 && closed < 0)
+		return error(conn, 400, "say what to change: 'target', 'closed' or 'allowance'");
+	if (!central_may_manage(c, user, role, study))
+		return error(conn, 403, "this study is not one of your projects");
+	pthread_mutex_lock(&s->write);
+	n = central_quota_set(c, study, json_string_value(json_object_get(in, "quota")),
+	                      json_string_value(json_object_get(in, "cell")), target, closed, allowance, &e);
+	pthread_mutex_unlock(&s->write);
+	if (n < 0)
+		return error(conn, strstr(e.msg, "has no") ? 404 : 503, e.msg);
+	x = json_object();
+	json_object_set_new(x, "changed", json_integer(n));
+	return reply(conn, 200, x);
+}
+
 static enum MHD_Result route(struct server *s, struct central *c, struct MHD_Connection *conn,
                              const char *url, const char *method, json_t *in)
 {
@@ -312,7 +382,14 @@ static enum MHD_Result route(struct server *s, struct central *c, struct MHD_Con
 	if (!strcmp(url, "/v1/push"))
 		return post ? do_push(s, c, conn, in, user, role) : error(conn, 405, "use POST");
 	if (!strcmp(url, "/v1/pull"))
-		return !strcmp(method, "GET") ? do_pull(c, conn, user, role) : error(conn, 405, "use GET");
+		return !strcmp(method, "GET") ? do_pull(s, c, conn, user, role) : error(conn, 405, "use GET");
+	if (!strcmp(url, "/v1/quotas")) {
+		if (role == CENTRAL_INTERVIEWER)
+			return error(conn, 403, "only supervisors and admins may do this");
+		if (!post && strcmp(method, "GET"))
+			return error(conn, 405, "use GET or POST");
+		return do_quotas(s, c, conn, post ? in : NULL, user, role);
+	}
 	if (!strcmp(url, "/v1/forms") || !strcmp(url, "/v1/cases")) {
 		if (!post)
 			return error(conn, 405, "use POST");

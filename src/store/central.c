@@ -391,8 +391,7 @@ int central_user_projects(struct central *c, const char *name, const char *proje
 	return 0;
 }
 
-/* The user's projects as ",a,b," or "*" (admins); "" for none. */
-static void projects_of(struct central *c, const char *user, enum central_role role, char *out, size_t n)
+void central_projects_of(struct central *c, const char *user, enum central_role role, char *out, size_t n)
 {
 	sqlite3_stmt *s;
 
@@ -414,7 +413,7 @@ int central_may_manage(struct central *c, const char *user, enum central_role ro
 		return 1;
 	if (role != CENTRAL_SUPERVISOR)
 		return 0;
-	projects_of(c, user, role, p, sizeof p);
+	central_projects_of(c, user, role, p, sizeof p);
 	snprintf(needle, sizeof needle, ",%s,", study);
 	return !strcmp(p, "*") || strstr(p, needle) != NULL;
 }
@@ -768,7 +767,7 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 	json_t *r;
 	int rc = -1;
 
-	projects_of(c, user, role, projects, sizeof projects);
+	central_projects_of(c, user, role, projects, sizeof projects);
 
 	if (!holder || !*holder)
 		holder = user;
@@ -914,13 +913,10 @@ static int rows(sqlite3_stmt *s, const char *const *keys, json_t *into, int64_t 
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Who sees a study: ?2 is the user's projects (",a,b," or "*"), ?3 the user, ?4 1 for interviewers. */
-#define SEES_STUDY(col) "(CASE WHEN ?4 THEN " col " IN (SELECT study FROM cases WHERE interviewer = ?3)" \
-	" ELSE ?2 = '*' OR instr(?2, ',' || " col " || ',') > 0 END)"
 #define SEES_CASE(c) "(CASE WHEN ?4 THEN " c ".interviewer = ?3 ELSE ?2 = '*' OR instr(?2, ',' || " c ".study || ',') > 0 END)"
 
-int central_pull(struct central *c, const char *user, enum central_role role, int64_t cursor,
-                 json_t **out, struct err *e)
+int central_pull(struct central *c, const char *user, enum central_role role, const char *holder,
+                 int64_t cursor, json_t **out, struct err *e)
 {
 	static const struct {
 		const char *name, *sql;
@@ -954,7 +950,7 @@ int central_pull(struct central *c, const char *user, enum central_role role, in
 	int64_t top = cursor;
 	size_t i;
 
-	projects_of(c, user, role, projects, sizeof projects);
+	central_projects_of(c, user, role, projects, sizeof projects);
 	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
 		sqlite3_stmt *s;
 		json_t *a = json_array();
@@ -972,6 +968,10 @@ int central_pull(struct central *c, const char *user, enum central_role role, in
 			json_decref(o);
 			return fail_db(c, "read the changes", e);
 		}
+	}
+	if (central_quota_pull(c, user, role, holder && *holder ? holder : user, projects, o, e) < 0) {
+		json_decref(o);
+		return -1;
 	}
 	json_object_set_new(o, "cursor", json_integer(top));
 	*out = o;

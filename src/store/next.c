@@ -104,6 +104,7 @@ enum store_rc store_attempt_after(struct store *st, int64_t case_id, const char 
 	                      " dayparts = dayparts | ?4, disposition = ?5, locked_by = NULL, locked_until = NULL,"
 	                      " status = CASE ?3 WHEN 'refusal' THEN 'refused' WHEN 'wrong_number' THEN 'wrong_number'"
 	                      "  WHEN 'language_barrier' THEN 'language' WHEN 'complete' THEN status WHEN 'screened_out' THEN status"
+	                      "  WHEN 'quota_full' THEN CASE status WHEN 'done' THEN status ELSE 'closed' END"
 	                      "  ELSE CASE WHEN ?5 IS NOT NULL THEN 'closed' WHEN status IN ('active', 'suspended') THEN status"
 	                      "  ELSE 'retry' END END WHERE id = ?1", e);
 	if (!s)
@@ -211,7 +212,10 @@ enum store_rc store_next(struct store *st, const struct call_rules *r, const cha
 		static const char *const open_case =
 			" c.disposition IS NULL AND c.withdrawn_at IS NULL"
 			" AND c.status NOT IN ('complete', 'screenout', 'refused', 'wrong_number', 'language')"
-			" AND (c.locked_until IS NULL OR c.locked_until <= ?1 OR c.locked_by = ?2) AND c.attempts < ?3";
+			" AND (c.locked_until IS NULL OR c.locked_until <= ?1 OR c.locked_by = ?2) AND c.attempts < ?3"
+			/* a case whose quota cell (by its case fields) is full is not called */
+			" AND NOT EXISTS (SELECT 1 FROM case_cells cc JOIN quota_cells q ON q.study = cc.study"
+			" AND q.quota = cc.quota AND q.cell = cc.cell WHERE cc.case_id = c.id AND q.full)";
 		static const char *const callable =
 			" AND coalesce(c.tz, '') IN (SELECT value FROM json_each(?5))"
 			" AND NOT EXISTS (SELECT 1 FROM appointments p WHERE p.case_id = c.id AND p.done = 0)";
@@ -296,7 +300,7 @@ enum store_rc store_next(struct store *st, const struct call_rules *r, const cha
 	if (!found) {
 		if (why)
 			buf_printf(why, "no case to call now: every open case is outside its calling window, waiting out its gap after the last call,"
-			                " waiting for an appointment, locked, or past %d attempts\n", r->max_attempts);
+			                " waiting for an appointment, locked, past %d attempts, or in a full quota cell\n", r->max_attempts);
 		return STORE_NOTFOUND;
 	}
 	if (why) {
@@ -331,10 +335,13 @@ enum store_rc store_next(struct store *st, const struct call_rules *r, const cha
 enum store_rc store_disposition_counts(struct store *st, void (*cb)(void *ctx, const char *code, long n),
                                        void *ctx, struct err *e)
 {
-	/* closed cases by their disposition; open ones by what their last call says (3.11 if none):
-	   a contact made on an earlier call outranks a later non-contact */
+	/* closed cases by their disposition; open ones in a full quota cell (by their case fields)
+	   as 4.80 quota filled, as they will not be called; other open ones by what their last call
+	   says (3.11 if none): a contact made on an earlier call outranks a later non-contact */
 	sqlite3_stmt *s = store_prepare(st,
 		"SELECT code, count(*) FROM (SELECT coalesce(c.disposition,"
+		"  (SELECT '4.80' FROM case_cells cc JOIN quota_cells q ON q.study = cc.study AND q.quota = cc.quota"
+		"   AND q.cell = cc.cell WHERE cc.case_id = c.id AND q.full AND c.status NOT IN ('done', 'active', 'suspended') LIMIT 1),"
 		"  (SELECT a.disposition FROM call_attempts a WHERE a.case_id = c.id AND a.disposition LIKE '2.%'"
 		"   ORDER BY a.id DESC LIMIT 1),"
 		"  (SELECT a.disposition FROM call_attempts a WHERE a.case_id = c.id AND a.disposition IS NOT NULL"

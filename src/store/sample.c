@@ -439,6 +439,10 @@ enum store_rc store_sample_import(struct store *st, const char *path, const stru
 			goto out;
 		}
 	}
+	if ((rc = store_quota_prepare(st, f, e)) != STORE_OK) {
+		store_rollback(st);
+		goto out;
+	}
 	if ((rc = store_commit(st, e)) == STORE_OK)
 		*count = rows;
 out:

@@ -44,6 +44,28 @@ static void sink(void *ctx, const struct eng_event *ev)
 	}
 }
 
+/* Quota cells are full or not by what this workstation knows (see store_quota_full). */
+static int quota_full(void *ctx, const struct form_quota *q, const char *cell, int target)
+{
+	struct session *s = ctx;
+
+	return store_quota_full(s->st, s->cs.study, q->id, cell, target);
+}
+
+struct cells_ctx {
+	struct session *s;
+	struct err *e;
+	enum store_rc rc;
+};
+
+static void add_cell(void *ctx, const struct form_quota *q, const char *cell, int target)
+{
+	struct cells_ctx *c = ctx;
+
+	if (c->rc == STORE_OK)
+		c->rc = store_cells_add(c->s->st, c->s->iv.id, c->s->cs.study, q->id, cell, target, c->e);
+}
+
 static void replay_one(void *ctx, const struct eng_event *ev)
 {
 	struct session *s = ctx;
@@ -65,7 +87,7 @@ static void note_route(void *ctx, const char *qid, int iter, enum form_vstate st
 /* (Re)build the engine from the stored events. */
 static enum store_rc rebuild(struct session *s, struct err *e)
 {
-	struct eng_env env = { mono_us, NULL, sink, s };
+	struct eng_env env = { mono_us, NULL, sink, s, quota_full, s };
 	const char *names[256], *values[256];
 	struct eng_case c;
 	enum store_rc rc;
@@ -143,7 +165,7 @@ struct session *session_open(struct store *st, const char *key, const char *who,
 			goto fail;
 		}
 		{
-			struct eng_env env = { mono_us, NULL, sink, s };
+			struct eng_env env = { mono_us, NULL, sink, s, quota_full, s };
 			const char *names[256], *values[256];
 			struct eng_case c;
 			int i;
@@ -249,6 +271,12 @@ enum store_rc session_commit(struct session *s, struct err *e)
 	if (rc == STORE_OK) {
 		eng_foreach_answer(s->eng, sync_route, &rs);
 		rc = rs.rc;
+	}
+	if (rc == STORE_OK && now != s->last_status && now == ENG_COMPLETE) {
+		/* the cells go with the interview's record, so they are written first */
+		struct cells_ctx cc = { s, e, STORE_OK };
+		eng_cells(s->eng, add_cell, &cc);
+		rc = cc.rc;
 	}
 	if (rc == STORE_OK && now != s->last_status) {
 		const struct eng_screen *sc = eng_screen(s->eng);

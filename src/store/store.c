@@ -110,15 +110,23 @@ static const char *const migrations[] = {
 	"CREATE INDEX notes_case ON notes(case_id);"
 	"CREATE INDEX cases_status ON cases(status);",
 
-	/* 6 -> 7: quotas: the cells as the central store last reported them (target, its count,
-	   closed, the allowance granted to this workstation), and the cells of each complete made
-	   here, counted = 1 once the store's count includes it */
+	/* 6 -> 7: quotas: each cell as the central store last reported it (target, its count, closed,
+	   the allowance granted to this workstation; or the form's target before any sync), the
+	   completes made here that the store has not counted yet (local), the cells of each complete
+	   (counted = 1 once the store's count includes it), and the cells cases fall in by their
+	   case fields, which the scheduler reads */
 	"CREATE TABLE quota_cells(study TEXT NOT NULL, quota TEXT NOT NULL, cell TEXT NOT NULL,"
 	" target INTEGER NOT NULL, achieved INTEGER NOT NULL DEFAULT 0, closed INTEGER NOT NULL DEFAULT 0,"
-	" allowance INTEGER, PRIMARY KEY(study, quota, cell));"
+	" allowance INTEGER, local INTEGER NOT NULL DEFAULT 0, pulled_at TEXT,"
+	" full INTEGER GENERATED ALWAYS AS (closed OR achieved + local >= target"
+	" OR (allowance IS NOT NULL AND local >= allowance)) VIRTUAL,"
+	" PRIMARY KEY(study, quota, cell));"
 	"CREATE TABLE interview_cells(interview INTEGER NOT NULL REFERENCES interviews(id), study TEXT NOT NULL,"
 	" quota TEXT NOT NULL, cell TEXT NOT NULL, counted INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(interview, quota));"
-	"CREATE INDEX interview_cells_cell ON interview_cells(study, quota, cell, counted);",
+	"CREATE INDEX interview_cells_cell ON interview_cells(study, quota, cell, counted);"
+	"CREATE TABLE case_cells(case_id INTEGER NOT NULL REFERENCES cases(id), study TEXT NOT NULL,"
+	" quota TEXT NOT NULL, cell TEXT NOT NULL, PRIMARY KEY(case_id, quota)) WITHOUT ROWID;"
+	"CREATE INDEX case_cells_cell ON case_cells(study, quota, cell);",
 };
 
 void store_default_path(struct buf *out)

@@ -359,6 +359,32 @@ static enum sync_rc push(struct store *st, struct client *s, const char *token,
 	}
 }
 
+/* Set up the quota cells of a study's newest form (see store_quota_prepare). */
+static enum store_rc prepare_quotas(struct store *st, const char *study, struct err *e)
+{
+	struct form_diags d;
+	struct form *f;
+	char *src = NULL;
+	int64_t row;
+	enum store_rc rc = store_form_latest(st, study, &row, e);
+
+	if (rc == STORE_NOTFOUND) {
+		err_init(e);
+		return STORE_OK;   /* cases of a study whose form comes later */
+	}
+	if (rc != STORE_OK || (rc = store_form_source(st, row, &src, e)) != STORE_OK)
+		return rc;
+	form_diags_init(&d);
+	f = form_compile("(stored form)", src, strlen(src), &d);
+	form_diags_release(&d);
+	free(src);
+	if (!f)
+		return STORE_OK;
+	rc = store_quota_prepare(st, f, e);
+	form_free(f);
+	return rc;
+}
+
 /* Take the forms and cases that changed since the last pull. */
 static enum sync_rc pull(struct store *st, struct client *s, const char *token,
                          struct sync_report *r, struct err *e)
@@ -451,6 +477,43 @@ static enum sync_rc pull(struct store *st, struct client *s, const char *token,
 		                    (long)json_integer_value(json_object_get(x, "n")), e) != STORE_OK)
 			goto fail;
 	}
+	/* the store's quota cells, with this workstation's allowance in each */
+	json_array_foreach(json_object_get(o, "quotas"), i, x) {
+		const char *study = json_string_value(json_object_get(x, "study"));
+		const char *quota = json_string_value(json_object_get(x, "quota"));
+		const char *cell = json_string_value(json_object_get(x, "cell"));
+		json_t *allow = json_object_get(x, "allowance");
+
+		if (!study || !quota || !cell)
+			continue;
+		if (store_quota_pulled(st, study, quota, cell, (long)json_integer_value(json_object_get(x, "target")),
+		                       (long)json_integer_value(json_object_get(x, "achieved")),
+		                       json_is_true(json_object_get(x, "closed")),
+		                       json_is_integer(allow) ? (long)json_integer_value(allow) : -1, e) != STORE_OK)
+			goto fail;
+	}
+	/* studies with new forms or cases: their quota cells and the cases' cells */
+	{
+		json_t *studies = json_object();
+		const char *study;
+		json_t *v;
+
+		json_array_foreach(json_object_get(o, "forms"), i, x)
+			if (json_string_value(json_object_get(x, "form_id")))
+				json_object_set_new(studies, json_string_value(json_object_get(x, "form_id")), json_true());
+		json_array_foreach(json_object_get(o, "cases"), i, x)
+			if (json_string_value(json_object_get(x, "study")))
+				json_object_set_new(studies, json_string_value(json_object_get(x, "study")), json_true());
+		json_object_foreach(studies, study, v) {
+			if (prepare_quotas(st, study, e) != STORE_OK) {
+				json_decref(studies);
+				goto fail;
+			}
+		}
+		json_decref(studies);
+	}
+	if (store_quota_settle(st, e) != STORE_OK)
+		goto fail;
 	{
 		char cur[32];
 		snprintf(cur, sizeof cur, "%lld", (long long)json_integer_value(json_object_get(o, "cursor")));

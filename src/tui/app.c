@@ -416,7 +416,7 @@ static enum store_rc record_end(struct app *a, struct err *e)
 	const struct eng_screen *sc = eng_screen(session_engine(a->sess));
 	char outcome[80];
 
-	snprintf(outcome, sizeof outcome, "%s", sc->complete ? "complete" : "screened_out");
+	snprintf(outcome, sizeof outcome, "%s", sc->complete ? "complete" : sc->quota ? "quota_full" : "screened_out");
 	return store_attempt_add(a->st, session_case(a->sess)->id, a->who, session_case(a->sess)->phone,
 	                         outcome, e);
 }

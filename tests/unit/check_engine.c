@@ -901,11 +901,11 @@ struct cells_seen {
 	char s[256];
 };
 
-static void collect_cell(void *ctx, const struct form_quota *q, const char *cell)
+static void collect_cell(void *ctx, const struct form_quota *q, const char *cell, int target)
 {
 	struct cells_seen *c = ctx;
 	size_t n = strlen(c->s);
-	snprintf(c->s + n, sizeof c->s - n, "%s=%s;", q->id, cell);
+	snprintf(c->s + n, sizeof c->s - n, "%s=%s:%d;", q->id, cell, target);
 }
 
 START_TEST(test_quota_screenout)
@@ -938,7 +938,7 @@ START_TEST(test_quota_screenout)
 	ck_assert_int_eq(eng_status(e), ENG_COMPLETE);
 	memset(&cs, 0, sizeof cs);
 	eng_cells(e, collect_cell, &cs);
-	ck_assert_str_eq(cs.s, "rs=1,1;bysat=1;");
+	ck_assert_str_eq(cs.s, "rs=1,1:2;bysat=1:5;");
 	eng_free(e);
 
 	/* a full cell ends the interview right where it becomes known, at the quota's ending */
@@ -980,7 +980,7 @@ START_TEST(test_quota_screenout)
 	ck_assert_str_eq(eng_screen(e)->quota, "bysat");
 	memset(&cs, 0, sizeof cs);
 	eng_cells(e, collect_cell, &cs);
-	ck_assert_str_eq(cs.s, "rs=2,1;bysat=2;");
+	ck_assert_str_eq(cs.s, "rs=2,1:2;bysat=2:5;");
 	eng_free(e);
 
 	/* without a quota oracle nothing is ever full */
