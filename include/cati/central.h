@@ -70,6 +70,14 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 int central_pull(struct central *c, const char *user, enum central_role role, const char *holder,
                  int64_t cursor, json_t **out, struct err *e);
 
+/*
+ * Lock case key for a call from workstation holder (NULL: the user) for seconds: 0 locked (or
+ * renewed) until *until; 1 another workstation holds it: who (its user) and *until say until
+ * when; -2 not the user's case; -1 on error. A call attempt pushed by the holder ends its lock.
+ */
+int central_lock(struct central *c, const char *user, enum central_role role, const char *holder,
+                 const char *key, int seconds, char *who, size_t nwho, int64_t *until, struct err *e);
+
 /* Quotas -------------------------------------------------------------------------------- */
 
 struct form;

@@ -162,6 +162,11 @@ struct store_next_pick {
 enum store_rc store_next(struct store *st, const struct call_rules *rules, const char *who, int lock,
                          struct store_next_pick *pick, struct buf *why, struct err *e);
 
+/* Case key is in a call at another workstation (of user who) until the UTC time until: the
+   scheduler leaves it alone until then. */
+enum store_rc store_case_held(struct store *st, const char *key, const char *who, int64_t until,
+                              struct err *e);
+
 /* Cases by AAPOR disposition: closed ones by theirs, open ones by what their calls say so far. */
 enum store_rc store_disposition_counts(struct store *st, void (*cb)(void *ctx, const char *code, long n),
                                        void *ctx, struct err *e);

@@ -14,6 +14,7 @@ enum sync_rc {
 	SYNC_AUTH = -2,     /* wrong user or password, or disabled */
 	SYNC_TLS = -3,      /* the server's certificate was not trusted */
 	SYNC_FAIL = -4,     /* the store refused the request (4xx): retrying will not help */
+	SYNC_TAKEN = -5,    /* a lock: another workstation has the case */
 };
 
 struct sync_settings {
@@ -48,5 +49,17 @@ struct sync_report {
  */
 enum sync_rc sync_run(struct store *st, const struct sync_settings *s, const char *user,
                       const char *password, struct sync_report *r, struct err *e);
+
+/*
+ * Take the next case to call (store_next with a lock) and, when the workstation is enrolled
+ * (s not NULL) and the store can be reached, lock it at the store too, so that no other
+ * workstation calls it at the same time: a case another workstation has in a call is left to
+ * it (until its lock runs out, or its call is recorded) and the next one is taken. *shared says
+ * whether the lock holds at the store (0: offline, this workstation only; why says so).
+ * One quick try per case: a workstation without a network waits at most a few seconds.
+ */
+enum store_rc sync_take_next(struct store *st, const struct sync_settings *s, const char *user,
+                             const char *password, const struct call_rules *r,
+                             struct store_next_pick *pick, struct buf *why, int *shared, struct err *e);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "cati/calls.h"
 #include "cati/store.h"
+#include "cati/sync.h"
 #include "cli.h"
 
 /* Take "--NAME VALUE" out of the arguments; the value or NULL. */
@@ -95,7 +96,21 @@ int cmd_next(int argc, char **argv)
 	store_set_zone(st, r.tz);
 	buf_init(&why);
 	err_init(&e);
-	rc = store_next(st, &r, who, lock, &pick, show_why ? &why : NULL, &e);
+	if (lock) {
+		/* an enrolled workstation locks the case at the store too (password: $CATI_PASSWORD) */
+		struct sync_settings set;
+		struct err se;
+		const char *pw = getenv("CATI_PASSWORD");
+		int enrolled, shared = 0;
+
+		err_init(&se);
+		enrolled = sync_settings_load(&set, &se) == 0 && pw && *pw;
+		rc = sync_take_next(st, enrolled ? &set : NULL, who, pw, &r, &pick, show_why ? &why : NULL, &shared, &e);
+		if (rc == STORE_OK && enrolled && !shared && !show_why)
+			fprintf(stderr, "cati next: %s is locked on this workstation only: the store could not be reached\n", pick.key);
+	} else {
+		rc = store_next(st, &r, who, 0, &pick, show_why ? &why : NULL, &e);
+	}
 	if (show_why)
 		fputs(buf_str(&why), stdout);
 	if (rc == STORE_OK && !show_why)

@@ -306,6 +306,44 @@ static void completed(void *cls, struct MHD_Connection *conn, void **ctx,
 	}
 }
 
+/* Lock a case for a call: {case, seconds, workstation}; 409 when another workstation has it. */
+static enum MHD_Result do_lock(struct server *s, struct central *c, struct MHD_Connection *conn, json_t *in,
+                               const char *user, enum central_role role)
+{
+	static const char *const allowed[] = { "case", "seconds", "workstation", NULL };
+	const char *key = json_string_value(json_object_get(in, "case"));
+	const char *ws = json_string_value(json_object_get(in, "workstation"));
+	json_t *sec = json_object_get(in, "seconds"), *o;
+	char who[80];
+	int64_t until = 0;
+	struct err e;
+	int rc;
+
+	if (unknown_field(in, allowed))
+		return error(conn, 400, "unknown field in the request");
+	if (!key || !*key || !json_is_integer(sec) || json_integer_value(sec) < 1 || json_integer_value(sec) > 86400)
+		return error(conn, 400, "a lock needs 'case' (a string) and 'seconds' (1 to 86400)");
+	if (json_object_get(in, "workstation") && (!ws || strlen(ws) > 64))
+		return error(conn, 400, "'workstation' must be a string of at most 64 characters");
+	err_init(&e);
+	pthread_mutex_lock(&s->write);
+	rc = central_lock(c, user, role, ws ? ws : user, key, (int)json_integer_value(sec), who, sizeof who, &until, &e);
+	pthread_mutex_unlock(&s->write);
+	if (rc == -2)
+		return error(conn, 403, e.msg);
+	if (rc < 0)
+		return error(conn, 503, e.msg);
+	o = json_object();
+	json_object_set_new(o, "case", json_string(key));
+	json_object_set_new(o, "until", json_integer(until));
+	json_object_set_new(o, "user", json_string(who));
+	if (rc == 1) {
+		json_object_set_new(o, "error", json_string("the case is in a call at another workstation"));
+		return reply(conn, 409, o);
+	}
+	return reply(conn, 200, o);
+}
+
 /* GET: a study's quota cells; POST: change a target, close or reopen cells, set the allowance. */
 static enum MHD_Result do_quotas(struct server *s, struct central *c, struct MHD_Connection *conn, json_t *in,
                                  const char *user, enum central_role role)
@@ -383,6 +421,8 @@ static enum MHD_Result route(struct server *s, struct central *c, struct MHD_Con
 		return post ? do_push(s, c, conn, in, user, role) : error(conn, 405, "use POST");
 	if (!strcmp(url, "/v1/pull"))
 		return !strcmp(method, "GET") ? do_pull(s, c, conn, user, role) : error(conn, 405, "use GET");
+	if (!strcmp(url, "/v1/lock"))
+		return post ? do_lock(s, c, conn, in, user, role) : error(conn, 405, "use POST");
 	if (!strcmp(url, "/v1/quotas")) {
 		if (role == CENTRAL_INTERVIEWER)
 			return error(conn, 403, "only supervisors and admins may do this");

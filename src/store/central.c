@@ -88,6 +88,10 @@ static const char *const migrations[] = {
 	" SELECT r.uuid, c.study, r.case_key, coalesce(json_extract(r.data, '$.interviewer'), r.owner),"
 	" coalesce(json_extract(r.data, '$.at'), ''), coalesce(json_extract(r.data, '$.outcome'), ''),"
 	" json_extract(r.data, '$.disposition') FROM records r JOIN cases c USING (case_key) WHERE r.kind = 'attempt';",
+
+	/* 2 -> 3: a case in a call is locked for its workstation until the call is recorded */
+	"CREATE TABLE locks(case_key TEXT PRIMARY KEY, holder TEXT NOT NULL, user TEXT NOT NULL,"
+	" until INTEGER NOT NULL);",
 };
 
 static int migrate(sqlite3 *db)
@@ -582,7 +586,7 @@ static void status(json_t *result, const char *uuid, int code, const char *why)
 
 /* Statements that keep the report tables as records arrive (one push's transaction). */
 struct keep {
-	sqlite3_stmt *iv, *clear, *ans, *att, *cell, *count, *over, *spend;
+	sqlite3_stmt *iv, *clear, *ans, *att, *cell, *count, *over, *spend, *unlock;
 };
 
 static int keep_prepare(struct central *c, struct keep *k)
@@ -614,7 +618,9 @@ static int keep_prepare(struct central *c, struct keep *k)
 	                       -1, &k->over, NULL) != SQLITE_OK ||
 	    /* a complete made on an allowance uses it up until the workstation's next pull */
 	    sqlite3_prepare_v2(c->db, "UPDATE grants SET n = max(n - 1, 0) WHERE holder = ?1 AND quota = ?3 AND cell = ?4"
-	                              " AND study = (SELECT study FROM cases WHERE case_key = ?2)", -1, &k->spend, NULL) != SQLITE_OK
+	                              " AND study = (SELECT study FROM cases WHERE case_key = ?2)", -1, &k->spend, NULL) != SQLITE_OK ||
+	    /* a recorded call ends the workstation's lock on its case */
+	    sqlite3_prepare_v2(c->db, "DELETE FROM locks WHERE case_key = ? AND holder = ?", -1, &k->unlock, NULL) != SQLITE_OK
 	    ? -1 : 0;
 }
 
@@ -628,6 +634,7 @@ static void keep_finalize(struct keep *k)
 	sqlite3_finalize(k->count);
 	sqlite3_finalize(k->over);
 	sqlite3_finalize(k->spend);
+	sqlite3_finalize(k->unlock);
 }
 
 static int step_done(sqlite3_stmt *s)
@@ -663,6 +670,10 @@ static int keep_record(struct keep *k, const char *kind, json_t *d, const char *
 	size_t i;
 
 	if (!strcmp(kind, "attempt")) {
+		sqlite3_bind_text(k->unlock, 1, key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(k->unlock, 2, holder, -1, SQLITE_STATIC);
+		if (step_done(k->unlock) < 0)
+			return -1;
 		bind_jstr(k->att, 1, d, "uuid");
 		sqlite3_bind_text(k->att, 2, key, -1, SQLITE_STATIC);
 		bind_jstr(k->att, 3, d, "interviewer");
@@ -1004,4 +1015,64 @@ int central_count(struct central *c, const char *what, int64_t *n)
 		return 0;
 	}
 	return -1;
+}
+
+int central_lock(struct central *c, const char *user, enum central_role role, const char *holder,
+                 const char *key, int seconds, char *who, size_t nwho, int64_t *until, struct err *e)
+{
+	sqlite3_stmt *s = NULL;
+	char projects[4096];
+	int64_t now = (int64_t)time(NULL);
+	int rc = -1, step;
+
+	central_projects_of(c, user, role, projects, sizeof projects);
+	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return fail_db(c, "lock the case", e);
+	if (sqlite3_prepare_v2(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", -1, &s, NULL) != SQLITE_OK)
+		goto out;
+	if (!owns_case(s, user, role, projects, key)) {
+		sqlite3_finalize(s);
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		err_set(e, "case '%s' is not assigned to you", key);
+		return -2;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	/* someone else's lock that has not run out: taken */
+	if (sqlite3_prepare_v2(c->db, "SELECT user, until FROM locks WHERE case_key = ? AND holder <> ? AND until > ?",
+	                       -1, &s, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, holder, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now);
+	step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
+		snprintf(who, nwho, "%s", (const char *)sqlite3_column_text(s, 0));
+		*until = sqlite3_column_int64(s, 1);
+		sqlite3_finalize(s);
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return 1;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (step != SQLITE_DONE ||
+	    sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO locks(case_key, holder, user, until) VALUES (?, ?, ?, ?)",
+	                       -1, &s, NULL) != SQLITE_OK)
+		goto out;
+	*until = now + seconds;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, holder, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, user, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, *until);
+	if (sqlite3_step(s) != SQLITE_DONE || sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	snprintf(who, nwho, "%s", user);
+	rc = 0;
+out:
+	if (rc < 0) {
+		fail_db(c, "lock the case", e);
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	sqlite3_finalize(s);
+	return rc;
 }

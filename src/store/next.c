@@ -356,3 +356,20 @@ enum store_rc store_disposition_counts(struct store *st, void (*cb)(void *ctx, c
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "count the dispositions", e);
 }
+
+enum store_rc store_case_held(struct store *st, const char *key, const char *who, int64_t until,
+                              struct err *e)
+{
+	sqlite3_stmt *s = store_prepare(st, "UPDATE cases SET locked_by = ?2 || ' (another workstation)', locked_until = ?3"
+	                                    " WHERE case_key = ?1", e);
+	int rc;
+
+	if (!s)
+		return st->last_rc;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, who, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, until);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "mark the case as in a call elsewhere", e);
+}

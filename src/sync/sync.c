@@ -21,6 +21,7 @@ struct client {
 	double last_ms;
 	struct sync_report *report;
 	char ws[37];             /* this workstation's id */
+	int quick;               /* one try, short timeouts: someone is waiting at the screen */
 };
 
 void sync_settings_path(struct buf *out)
@@ -131,8 +132,8 @@ static enum sync_rc http(struct client *cl, const char *method, const char *path
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (s->cacert[0])
 		curl_easy_setopt(c, CURLOPT_CAINFO, s->cacert);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)(s->timeout_s > 0 ? s->timeout_s : 120));
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, cl->quick ? 3L : 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, cl->quick ? 5L : (long)(s->timeout_s > 0 ? s->timeout_s : 120));
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
@@ -197,14 +198,14 @@ static enum sync_rc http_retry(struct client *s, const char *method, const char 
 	int i;
 	long ms = 200;
 
-	for (i = 0; i < TRIES && rc == SYNC_RETRY; i++) {
+	for (i = 0; i < (s->quick ? 1 : TRIES) && rc == SYNC_RETRY; i++) {
 		struct err e1;
 
 		err_init(&e1);
 		rc = http(s, method, path, token, body, out, status, &e1);
 		if (rc == SYNC_OK)
 			return rc;
-		if (rc != SYNC_RETRY || i == TRIES - 1) {
+		if (rc != SYNC_RETRY || i == TRIES - 1 || s->quick) {
 			err_set(e, "%s", e1.msg);
 			return rc;
 		}
@@ -589,4 +590,102 @@ enum sync_rc sync_run(struct store *st, const struct sync_settings *s, const cha
 	err_init(&le);
 	store_sync_log(st, line, &le);
 	return rc;
+}
+
+/* Lock key at the store for this workstation: SYNC_OK, SYNC_TAKEN (who, *until), or a failure. */
+static enum sync_rc remote_lock(struct store *st, const struct sync_settings *set, const char *user,
+                                const char *password, const char *key, int seconds, char *who, size_t nwho,
+                                int64_t *until, struct err *e)
+{
+	struct client cl;
+	char token[65];
+	json_t *req, *o;
+	struct buf out;
+	char *body;
+	long status = 0;
+	enum sync_rc rc;
+
+	memset(&cl, 0, sizeof cl);
+	cl.s = set;
+	cl.quick = 1;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (!(cl.curl = curl_easy_init())) {
+		err_set(e, "cannot start libcurl");
+		return SYNC_FAIL;
+	}
+	if (store_workstation_id(st, cl.ws, e) != STORE_OK) {
+		curl_easy_cleanup(cl.curl);
+		return SYNC_FAIL;
+	}
+	rc = login(&cl, user, password, token, e);
+	if (rc == SYNC_OK) {
+		req = json_object();
+		json_object_set_new(req, "case", json_string(key));
+		json_object_set_new(req, "seconds", json_integer(seconds));
+		json_object_set_new(req, "workstation", json_string(cl.ws));
+		body = json_dumps(req, JSON_COMPACT);
+		json_decref(req);
+		buf_init(&out);
+		rc = http(&cl, "POST", "/v1/lock", token, body, &out, &status, e);
+		free(body);
+		if (status == 409 || rc == SYNC_OK) {
+			o = json_loads(buf_str(&out), 0, NULL);
+			snprintf(who, nwho, "%s", o && json_string_value(json_object_get(o, "user")) ?
+			         json_string_value(json_object_get(o, "user")) : "?");
+			*until = o ? (int64_t)json_integer_value(json_object_get(o, "until")) : 0;
+			json_decref(o);
+			if (status == 409) {
+				err_init(e);
+				rc = SYNC_TAKEN;
+			}
+		}
+		buf_release(&out);
+	}
+	memset(token, 0, sizeof token);
+	curl_easy_cleanup(cl.curl);
+	return rc;
+}
+
+enum store_rc sync_take_next(struct store *st, const struct sync_settings *s, const char *user,
+                             const char *password, const struct call_rules *r,
+                             struct store_next_pick *pick, struct buf *why, int *shared, struct err *e)
+{
+	enum store_rc rc = STORE_NOTFOUND;
+	int tries;
+
+	*shared = 0;
+	for (tries = 0; tries < 50; tries++) {
+		char who[80];
+		int64_t until = 0;
+		struct err le;
+		enum sync_rc lrc;
+
+		rc = store_next(st, r, user, 1, pick, why, e);
+		if (rc != STORE_OK || !s || !password)
+			return rc;
+		err_init(&le);
+		lrc = remote_lock(st, s, user, password, pick->key, r->lock_minutes * 60, who, sizeof who, &until, &le);
+		if (lrc == SYNC_OK) {
+			*shared = 1;
+			return STORE_OK;
+		}
+		if (lrc != SYNC_TAKEN) {
+			/* offline, or the store would not say: the lock holds on this workstation only */
+			if (why)
+				buf_printf(why, "lock: on this workstation only (%s)\n", le.msg);
+			return STORE_OK;
+		}
+		/* in a call elsewhere: leave it to that workstation until its lock runs out */
+		if (why) {
+			time_t t = (time_t)until;
+			struct tm tm;
+			char hhmm[16];
+			gmtime_r(&t, &tm);
+			strftime(hhmm, sizeof hhmm, "%H:%M", &tm);
+			buf_printf(why, "%s is in a call at another workstation (%s) until %s UTC: the next one\n", pick->key, who, hhmm);
+		}
+		if ((rc = store_case_held(st, pick->key, who, until, e)) != STORE_OK)
+			return rc;
+	}
+	return STORE_NOTFOUND;
 }

@@ -1079,7 +1079,10 @@ static void queue_key(struct app *a, int k)
 			struct err e;
 			enum store_rc rc;
 			err_init(&e);
-			rc = store_next(a->st, &a->rules, a->who, 1, &p, NULL, &e);   /* take it: no one else gets it */
+			int shared;
+			/* take it: no one else gets it, at the store too when it can be reached */
+			rc = sync_take_next(a->st, autosync_online(&a->sync) ? &a->sync.settings : NULL, a->who,
+			                    a->sync.password, &a->rules, &p, NULL, &shared, &e);
 			if (rc == STORE_NOTFOUND) {
 				say(a, "No case to call now: outside calling hours, waiting for gaps or appointments.");
 				break;
