@@ -13,6 +13,7 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 int server_faults(const char *spec, unsigned delay_ms);
 void server_stop(struct MHD_Daemon *d);
 int store_cmd_quota(struct central *c, int argc, char **argv);
+int store_cmd_report(struct central *c, int argc, char **argv);
 
 static const char *usage =
 	"usage: cati-store serve --db PATH --cert CERT.pem --key KEY.pem [--bind IP] [--port N]\n"
@@ -24,6 +25,8 @@ static const char *usage =
 	"       cati-store user disable NAME --db PATH\n"
 	"       cati-store quota list STUDY --db PATH                 (cells, targets, counts, allowances)\n"
 	"       cati-store quota set STUDY QUOTA [CELL] [--target N] [--close|--open] [--allowance N] --db PATH\n"
+	"       cati-store report STUDY --db PATH [--format text|csv|json] [--section NAME] [--by FIELD,...]\n"
+	"                                                         (the supervisor's report, without a screen)\n"
 	"Testing only: serve --faults 500@N,drop@N,slow@N [--fault-delay-ms MS] injects faults into the Nth push.\n";
 
 static const char *opt(int argc, char **argv, const char *name)
@@ -138,6 +141,8 @@ int main(int argc, char **argv)
 		rc = serve(argc, argv, db);
 	} else if (!strcmp(argv[1], "quota")) {
 		rc = store_cmd_quota(c, argc, argv);
+	} else if (!strcmp(argv[1], "report")) {
+		rc = store_cmd_report(c, argc, argv);
 	} else if (!strcmp(argv[1], "user") && argc >= 4) {
 		const char *name = argv[3];
 		if (!strcmp(argv[2], "add")) {

@@ -13,9 +13,11 @@
 
 #include "cati/central.h"
 #include "cati/form.h"
+#include "cati/report.h"
 
 #define MAX_BODY (8 * 1024 * 1024)
 #define TOKEN_TTL (12 * 3600)
+#define SEEN_GAP 30   /* seconds: how often a user's "last seen" is written at most */
 
 struct request {
 	struct buf body;
@@ -406,6 +408,45 @@ static enum MHD_Result do_quotas(struct server *s, struct central *c, struct MHD
 	return reply(conn, 200, x);
 }
 
+/* The supervisor's report of a study: GET /v1/report?study=S[&by=FIELD,...]. */
+static enum MHD_Result do_report(struct central *c, struct MHD_Connection *conn, const char *user,
+                                 enum central_role role)
+{
+	const char *study = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "study");
+	struct report_opts o;
+	enum report_rc rc;
+	struct err e;
+	json_t *out;
+
+	if (!study || !*study)
+		return error(conn, 400, "say which study: /v1/report?study=NAME");
+	memset(&o, 0, sizeof o);
+	o.by = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "by");
+	err_init(&e);
+	rc = central_report(c, user, role, study, &o, &out, &e);
+	switch (rc) {
+	case REPORT_OK: return reply(conn, 200, out);
+	case REPORT_FORBIDDEN: return error(conn, 403, "this study is not one of your projects");
+	case REPORT_NO_STUDY: return error(conn, 404, e.msg);
+	case REPORT_BAD_BY: return error(conn, 400, e.msg);
+	default: return error(conn, 503, e.msg);
+	}
+}
+
+/* Note that user made a request (for "logged in" in reports): one write per SEEN_GAP at most. */
+static void seen(struct server *s, struct central *c, const char *user, const char *url)
+{
+	int64_t now = (int64_t)time(NULL);
+	struct err e;
+
+	if (!central_seen_due(c, user, now, SEEN_GAP))
+		return;
+	err_init(&e);
+	pthread_mutex_lock(&s->write);
+	central_seen(c, user, url + 4, now, &e);   /* a failure only makes the user look away longer */
+	pthread_mutex_unlock(&s->write);
+}
+
 static enum MHD_Result route(struct server *s, struct central *c, struct MHD_Connection *conn,
                              const char *url, const char *method, json_t *in)
 {
@@ -417,6 +458,9 @@ static enum MHD_Result route(struct server *s, struct central *c, struct MHD_Con
 		return post ? do_login(c, conn, in) : error(conn, 405, "use POST");
 	if (authenticate(c, conn, user, &role) < 0)
 		return error(conn, 401, "log in first: the token is missing, wrong or expired");
+	seen(s, c, user, url);
+	if (!strcmp(url, "/v1/report"))
+		return !strcmp(method, "GET") ? do_report(c, conn, user, role) : error(conn, 405, "use GET");
 	if (!strcmp(url, "/v1/push"))
 		return post ? do_push(s, c, conn, in, user, role) : error(conn, 405, "use POST");
 	if (!strcmp(url, "/v1/pull"))

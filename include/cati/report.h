@@ -1,0 +1,106 @@
+/*
+ * report.h: the supervisor's report of one study, as one JSON object:
+ *
+ *   quotas        cells with target, achieved, open (what the target still takes), closed, over
+ *   interviewers  logged in or not, completes per hour, attempts, average interview length,
+ *                 refusal rate
+ *   dispositions  cases per AAPOR final disposition, and rates: the AAPOR groups, e and
+ *                 RR1-RR6, COOP1-COOP4, REF1-REF3, CON1-CON3 (calls.h computes them)
+ *   results       each satisfaction question's top-2-box share (codes 1 and 2 of a 6-point
+ *                 scale) overall, by segment (case fields) and by month, with n respondents
+ *   problems      duplicate completes and completes counted over quota
+ *
+ * central_report builds it from the central store (src/store/report.c, the only part with SQL);
+ * report_text and report_csv print it (src/report/format.c: pure, no database, no terminal).
+ */
+#ifndef CATI_REPORT_H
+#define CATI_REPORT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "cati/central.h"
+#include "cati/util.h"
+
+/* A user counts as logged in when the store saw a request of theirs this recently. */
+#define REPORT_SEEN_MINUTES 15
+
+struct report_opts {
+	/* segments of the results: case fields separated by commas ("region,office"); NULL or "":
+	   every case field with a scale, and `office` when the form has it, in the form's order */
+	const char *by;
+	int seen_minutes;   /* 0: REPORT_SEEN_MINUTES */
+	int64_t now;        /* unix seconds; 0: the clock */
+};
+
+enum report_rc {
+	REPORT_OK = 0,
+	REPORT_ERROR = -1,      /* the database failed */
+	REPORT_FORBIDDEN = -2,  /* not one of the user's projects */
+	REPORT_NO_STUDY = -3,   /* no form of that study on the store */
+	REPORT_BAD_BY = -4,     /* a segment that is not a case field of the form */
+};
+
+/*
+ * Build the report of study for user (admins: every study; supervisors: their projects;
+ * interviewers: none). o may be NULL for the defaults. On REPORT_OK *out is a new object (the
+ * caller json_decref()s it); otherwise e says why. Read only: one read transaction, so the
+ * figures agree with each other. Fields (null where a figure has no denominator):
+ *   {study, title, version, generated_at, seen_minutes,
+ *    totals: {cases, attempts, interviews, completes, screenouts, duplicates, over_quota},
+ *    quotas: [{quota, cell, label, target, achieved, open, closed, over}],
+ *    interviewers: [{name, logged_in, last_seen, completes, hours, per_hour, attempts,
+ *                    avg_minutes, contacts, refusals, refusal_rate}],
+ *    dispositions: [{code, label, group, n}],
+ *    rates: {e, e_estimated, groups: {I, P, R, NC, O, UH, UO, NE}, RR1 ... CON3},
+ *    results: {segments: [names], questions: [{id, text, n, top2, share}],
+ *              rows: [{question, segment, value, label, n, top2, share}]},
+ *    problems: {duplicates: [{interview, case, interviewer, at, kept, kept_interviewer}],
+ *               over_quota: [{interview, case, interviewer, at, quota, cell, label}]}}
+ */
+enum report_rc central_report(struct central *c, const char *user, enum central_role role, const char *study,
+                              const struct report_opts *o, json_t **out, struct err *e);
+
+/*
+ * When users were last seen (for "logged in"): central_seen_due says whether user's last
+ * request is older than gap_s seconds at now (1) or not (0), reading only; central_seen records
+ * a request (what: its path) at now. The server calls the second only when the first says so,
+ * so a busy user costs one write a minute, not one per request.
+ */
+int central_seen_due(struct central *c, const char *user, int64_t now, int gap_s);
+int central_seen(struct central *c, const char *user, const char *what, int64_t now, struct err *e);
+
+/* The report's sections, in the console's page order. */
+enum report_section {
+	REPORT_QUOTAS,
+	REPORT_INTERVIEWERS,
+	REPORT_DISPOSITIONS,
+	REPORT_RESULTS,
+	REPORT_PROBLEMS,
+	REPORT_SECTIONS
+};
+
+/* A section's name ("quotas", ...) and title ("Quotas"); the section named name, or -1. */
+const char *report_section_name(enum report_section s);
+const char *report_section_title(enum report_section s);
+int report_section_find(const char *name);
+
+/*
+ * The report as text for a terminal width columns wide (0: 80): aligned tables, bar charts of
+ * '#' characters. section < 0 prints every section with its heading; question (results only)
+ * limits the results to one question id, NULL all. Appends to out. No line is wider than width.
+ */
+void report_text(const json_t *r, int section, int width, const char *question, struct buf *out);
+
+/*
+ * The report as CSV (RFC 4180: commas, quotes doubled, CRLF line ends): one table per section,
+ * each row starting with the section's name, after a header line of its own. section < 0: all
+ * sections, separated by an empty line. Shares are fractions with 4 decimals. Appends to out.
+ */
+void report_csv(const json_t *r, int section, struct buf *out);
+
+/* The ids of the result questions in order, for paging through them: the count; ids[i] stay
+   valid while r lives. At most n are stored. */
+int report_questions(const json_t *r, const char **ids, int n);
+
+#endif

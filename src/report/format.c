@@ -1,0 +1,642 @@
+/*
+ * format.c: the supervisor's report (report.h) as text for a terminal (aligned tables, bars of
+ * '#') and as CSV. Pure: it reads the report's JSON only.
+ */
+#include "cati/report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *name, *title;
+} sections[REPORT_SECTIONS] = {
+	{ "quotas", "Quotas" },
+	{ "interviewers", "Interviewers" },
+	{ "dispositions", "Dispositions and response rates" },
+	{ "results", "Results: top-2-box" },
+	{ "problems", "Duplicates and over quota" },
+};
+
+const char *report_section_name(enum report_section s)
+{
+	return s < REPORT_SECTIONS ? sections[s].name : "";
+}
+
+const char *report_section_title(enum report_section s)
+{
+	return s < REPORT_SECTIONS ? sections[s].title : "";
+}
+
+int report_section_find(const char *name)
+{
+	int i;
+
+	for (i = 0; name && i < REPORT_SECTIONS; i++)
+		if (!strcmp(sections[i].name, name))
+			return i;
+	return -1;
+}
+
+/* Helpers to read the report ---------------------------------------------------------------- */
+
+static const char *str(const json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+	return v ? v : "";
+}
+
+static long num(const json_t *o, const char *k)
+{
+	return (long)json_integer_value(json_object_get(o, k));
+}
+
+/* A real (or integer) field; 0 with *null set when it is null or missing. */
+static double real(const json_t *o, const char *k, int *null)
+{
+	json_t *v = json_object_get(o, k);
+
+	*null = !json_is_number(v);
+	return json_number_value(v);
+}
+
+/* Text layout ------------------------------------------------------------------------------- */
+
+/* Columns taken by UTF-8 text: one per code point (the report has no wide characters to speak of). */
+static size_t cols(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* Bytes of s that fill at most w columns. */
+static size_t fit(const char *s, size_t w)
+{
+	size_t i = 0, c = 0;
+
+	while (s[i]) {
+		size_t j = i + 1;
+		while (s[j] && ((unsigned char)s[j] & 0xC0) == 0x80)
+			j++;
+		if (c + 1 > w)
+			break;
+		c++;
+		i = j;
+	}
+	return i;
+}
+
+/* Append s in exactly w columns: cut with an ellipsis, padded with spaces (right: aligned right). */
+static void cell(struct buf *b, const char *s, int w, int right)
+{
+	size_t n = cols(s), k;
+
+	if (w <= 0)
+		return;
+	if (n > (size_t)w) {
+		k = fit(s, (size_t)w - 1);
+		buf_add(b, s, k);
+		buf_puts(b, "\xE2\x80\xA6");   /* … */
+		return;
+	}
+	if (right)
+		for (k = n; k < (size_t)w; k++)
+			buf_putc(b, ' ');
+	buf_puts(b, s);
+	if (!right)
+		for (k = n; k < (size_t)w; k++)
+			buf_putc(b, ' ');
+}
+
+/* Remove trailing spaces and end the line. */
+static void eol(struct buf *b)
+{
+	while (b->len && b->data[b->len - 1] == ' ')
+		b->data[--b->len] = '\0';
+	buf_putc(b, '\n');
+}
+
+/* A bar of w columns: '#' for the share (0..1), '.' for the rest, in brackets. */
+static void bar(struct buf *b, double share, int w)
+{
+	int i, fill;
+
+	if (w < 3)
+		return;
+	if (share < 0)
+		share = 0;
+	if (share > 1)
+		share = 1;
+	fill = (int)(share * (w - 2) + 0.5);
+	buf_putc(b, '[');
+	for (i = 0; i < w - 2; i++)
+		buf_putc(b, i < fill ? '#' : '.');
+	buf_putc(b, ']');
+}
+
+/* 100 * top / n as "62.5%" (computed from the counts, so that anyone dividing them agrees). */
+static void percent(char *out, size_t n, long top, long total)
+{
+	if (total > 0)
+		snprintf(out, n, "%.1f%%", 100.0 * (double)top / (double)total);
+	else
+		snprintf(out, n, "n/a");
+}
+
+static void number(char *out, size_t n, const json_t *o, const char *k, const char *fmt)
+{
+	int null;
+	double v = real(o, k, &null);
+
+	if (null)
+		snprintf(out, n, "-");
+	else
+		snprintf(out, n, fmt, v);
+}
+
+static void text_quotas(const json_t *r, int width, struct buf *b)
+{
+	const json_t *cells = json_object_get(r, "quotas"), *x;
+	const char *last = NULL;
+	int bar_w = (width - 47) / 3, label_w;
+	size_t i;
+
+	/* label and bar share what the fixed columns leave */
+	if (bar_w > 30)
+		bar_w = 30;
+	label_w = width - 47 - bar_w;
+	if (label_w > 40)
+		label_w = 40;
+	if (!json_array_size(cells)) {
+		buf_puts(b, "  (this study has no quotas)\n");
+		return;
+	}
+	json_array_foreach(cells, i, x) {
+		char t[32], a[32], o[32], v[32], p[16];
+		long target = num(x, "target"), got = num(x, "achieved");
+
+		if (!last || strcmp(last, str(x, "quota"))) {
+			last = str(x, "quota");
+			cell(b, last, width, 0);
+			eol(b);
+			buf_puts(b, "  ");
+			cell(b, "cell", 7, 0);
+			buf_putc(b, ' ');
+			cell(b, "label", label_w, 0);
+			buf_puts(b, " target achieved   open over  progress");
+			eol(b);
+		}
+		snprintf(t, sizeof t, "%ld", target);
+		snprintf(a, sizeof a, "%ld", got);
+		snprintf(o, sizeof o, "%ld", num(x, "open"));
+		snprintf(v, sizeof v, "%ld", num(x, "over"));
+		if (json_is_true(json_object_get(x, "closed")))
+			snprintf(p, sizeof p, "closed");
+		else
+			percent(p, sizeof p, got, target);
+		buf_puts(b, "  ");
+		cell(b, str(x, "cell"), 7, 0);
+		buf_putc(b, ' ');
+		cell(b, str(x, "label"), label_w, 0);
+		buf_putc(b, ' ');
+		cell(b, t, 6, 1);
+		buf_putc(b, ' ');
+		cell(b, a, 8, 1);
+		buf_putc(b, ' ');
+		cell(b, o, 6, 1);
+		buf_putc(b, ' ');
+		cell(b, v, 4, 1);
+		buf_puts(b, "  ");
+		bar(b, target > 0 ? (double)got / (double)target : got > 0, bar_w);
+		buf_putc(b, ' ');
+		cell(b, p, 6, 1);
+		eol(b);
+	}
+}
+
+static void text_interviewers(const json_t *r, int width, struct buf *b)
+{
+	const json_t *a = json_object_get(r, "interviewers"), *x;
+	int name_w = width - 59;
+	size_t i;
+
+	if (name_w > 24)
+		name_w = 24;
+	cell(b, "interviewer", name_w, 0);
+	buf_puts(b, " online completes  hours per hour attempts avg min refusals");
+	eol(b);
+	json_array_foreach(a, i, x) {
+		char c[32], h[32], ph[32], at[32], m[32], rf[32];
+		int null;
+
+		real(x, "refusal_rate", &null);
+		snprintf(c, sizeof c, "%ld", num(x, "completes"));
+		number(h, sizeof h, x, "hours", "%.1f");
+		number(ph, sizeof ph, x, "per_hour", "%.2f");
+		snprintf(at, sizeof at, "%ld", num(x, "attempts"));
+		number(m, sizeof m, x, "avg_minutes", "%.1f");
+		if (null)
+			snprintf(rf, sizeof rf, "-");
+		else
+			percent(rf, sizeof rf, num(x, "refusals"), num(x, "contacts"));
+		cell(b, str(x, "name"), name_w, 0);
+		buf_putc(b, ' ');
+		cell(b, json_is_true(json_object_get(x, "logged_in")) ? "yes" : "no", 6, 0);
+		buf_putc(b, ' ');
+		cell(b, c, 9, 1);
+		buf_putc(b, ' ');
+		cell(b, h, 6, 1);
+		buf_putc(b, ' ');
+		cell(b, ph, 8, 1);
+		buf_putc(b, ' ');
+		cell(b, at, 8, 1);
+		buf_putc(b, ' ');
+		cell(b, m, 7, 1);
+		buf_putc(b, ' ');
+		cell(b, rf, 8, 1);
+		eol(b);
+	}
+	if (!json_array_size(a))
+		buf_puts(b, "  (no interviewers have cases or calls in this study yet)\n");
+	buf_printf(b, "\nonline: seen by the store in the last %ld minutes\n"
+	              "hours: first to last call of each day; refusals: per call someone answered\n",
+	           num(r, "seen_minutes"));
+}
+
+static void text_dispositions(const json_t *r, int width, struct buf *b)
+{
+	static const char *const fams[][7] = {
+		{ "RR1", "RR2", "RR3", "RR4", "RR5", "RR6", NULL },
+		{ "COOP1", "COOP2", "COOP3", "COOP4", NULL },
+		{ "REF1", "REF2", "REF3", NULL },
+		{ "CON1", "CON2", "CON3", NULL },
+	};
+	static const char *const groups[] = { "I", "P", "R", "NC", "O", "UH", "UO", "NE", NULL };
+	const json_t *a = json_object_get(r, "dispositions"), *rates = json_object_get(r, "rates"), *x;
+	int label_w = width - 24, null, i, k;
+	long total = 0;
+	double e;
+	size_t j;
+
+	if (label_w > 56)
+		label_w = 56;
+	cell(b, "code", 7, 0);
+	buf_putc(b, ' ');
+	cell(b, "disposition", label_w, 0);
+	buf_puts(b, " group       n");
+	eol(b);
+	json_array_foreach(a, j, x) {
+		char n[32];
+		snprintf(n, sizeof n, "%ld", num(x, "n"));
+		total += num(x, "n");
+		cell(b, str(x, "code"), 7, 0);
+		buf_putc(b, ' ');
+		cell(b, str(x, "label"), label_w, 0);
+		buf_putc(b, ' ');
+		cell(b, str(x, "group"), 5, 0);
+		buf_putc(b, ' ');
+		cell(b, n, 7, 1);
+		eol(b);
+	}
+	{
+		char n[32];
+		snprintf(n, sizeof n, "%ld", total);
+		cell(b, "", 7, 0);
+		buf_putc(b, ' ');
+		cell(b, "cases", label_w, 0);
+		buf_puts(b, "       ");
+		cell(b, n, 7, 1);
+		eol(b);
+	}
+	e = real(rates, "e", &null);
+	buf_puts(b, "groups:");
+	for (i = 0; groups[i]; i++)
+		buf_printf(b, " %s %ld", groups[i], num(json_object_get(rates, "groups"), groups[i]));
+	buf_printf(b, "; e %.3f%s", e, json_is_true(json_object_get(rates, "e_estimated")) ? " (estimated)" : "");
+	eol(b);
+	for (i = 0; i < 4; i++) {
+		for (k = 0; fams[i][k]; k++) {
+			double v = real(rates, fams[i][k], &null);
+			char t[32];
+			if (null)
+				snprintf(t, sizeof t, "n/a");
+			else
+				snprintf(t, sizeof t, "%.1f%%", 100.0 * v);
+			buf_printf(b, "%s%-5s", k ? "  " : "", fams[i][k]);
+			cell(b, t, 6, 1);
+		}
+		eol(b);
+	}
+}
+
+/* One line of results: label, bar, share and n; bars line up whatever the indent. */
+static void result_line(struct buf *b, int indent, const char *label, long n, long top, int width)
+{
+	char p[16], ns[32];
+	int label_w = (width > 100 ? 30 : 24) + 4 - indent, bar_w = width - 4 - (width > 100 ? 30 : 24) - 18;
+
+	percent(p, sizeof p, top, n);
+	snprintf(ns, sizeof ns, "n=%ld", n);
+	if (bar_w > 50)
+		bar_w = 50;
+	cell(b, "", indent, 0);
+	cell(b, label, label_w, 0);
+	buf_putc(b, ' ');
+	bar(b, n ? (double)top / (double)n : 0, bar_w);
+	buf_putc(b, ' ');
+	cell(b, p, 6, 1);
+	buf_putc(b, ' ');
+	cell(b, ns, 8, 0);
+	eol(b);
+}
+
+static void text_results(const json_t *r, int width, const char *question, struct buf *b)
+{
+	const json_t *res = json_object_get(r, "results"), *qs = json_object_get(res, "questions");
+	const json_t *rows = json_object_get(res, "rows"), *q, *x;
+	size_t i, j;
+
+	if (!json_array_size(qs)) {
+		buf_puts(b, "  (the form has no single-choice questions on a 6-point scale)\n");
+		return;
+	}
+	buf_puts(b, "top-2-box: codes 1 and 2 of 6; n: valid answers (no don't know, refused)\n");
+	json_array_foreach(qs, i, q) {
+		const char *id = str(q, "id"), *seg = NULL;
+		struct buf h;
+
+		if (question && strcmp(question, id))
+			continue;
+		buf_init(&h);
+		buf_printf(&h, "%s  %s", id, str(q, "text"));
+		buf_putc(b, '\n');
+		cell(b, buf_str(&h), width, 0);
+		eol(b);
+		buf_release(&h);
+		json_array_foreach(rows, j, x) {
+			if (strcmp(str(x, "question"), id))
+				continue;
+			if (!strcmp(str(x, "segment"), "all")) {
+				result_line(b, 2, str(x, "label"), num(x, "n"), num(x, "top2"), width);
+				continue;
+			}
+			if (!seg || strcmp(seg, str(x, "segment"))) {
+				seg = str(x, "segment");
+				buf_puts(b, "  by ");
+				cell(b, seg, width - 5, 0);
+				eol(b);
+			}
+			result_line(b, 4, str(x, "label"), num(x, "n"), num(x, "top2"), width);
+		}
+	}
+}
+
+/* The first 8 characters of a uuid: enough to find it, short enough for a screen. */
+static void short_id(char out[9], const char *id)
+{
+	snprintf(out, 9, "%.8s", id);
+}
+
+/* "2026-03-02T09:58:45.000Z" as "2026-03-02 09:58" (UTC). */
+static void when(char out[17], const char *iso)
+{
+	snprintf(out, 17, "%.16s", iso);
+	if (out[10] == 'T')
+		out[10] = ' ';
+}
+
+/* The columns both problem lists start with. */
+static void problem_start(struct buf *b, const json_t *x)
+{
+	char id[9], at[17];
+
+	short_id(id, str(x, "interview"));
+	when(at, str(x, "at"));
+	buf_puts(b, "  ");
+	cell(b, id, 9, 0);
+	buf_putc(b, ' ');
+	cell(b, str(x, "case"), 12, 0);
+	buf_putc(b, ' ');
+	cell(b, str(x, "interviewer"), 12, 0);
+	buf_putc(b, ' ');
+	cell(b, at, 16, 0);
+	buf_putc(b, ' ');
+}
+
+static void text_problems(const json_t *r, int width, struct buf *b)
+{
+	const json_t *p = json_object_get(r, "problems"), *tot = json_object_get(r, "totals"), *x;
+	const json_t *d = json_object_get(p, "duplicates"), *o = json_object_get(p, "over_quota");
+	size_t i;
+	char kept[9];
+
+	buf_printf(b, "Duplicates: %ld (a case completed again after it was complete)\n", num(tot, "duplicates"));
+	if (json_array_size(d)) {
+		buf_puts(b, "  interview case         interviewer  ended            kept (by)");
+		eol(b);
+	}
+	json_array_foreach(d, i, x) {
+		struct buf k;
+		buf_init(&k);
+		short_id(kept, str(x, "kept"));
+		buf_printf(&k, "%s (%s)", kept, str(x, "kept_interviewer"));
+		problem_start(b, x);
+		cell(b, buf_str(&k), width - 56, 0);
+		eol(b);
+		buf_release(&k);
+	}
+	if ((long)json_array_size(d) < num(tot, "duplicates"))
+		buf_printf(b, "  ... and %ld more\n", num(tot, "duplicates") - (long)json_array_size(d));
+	buf_printf(b, "\nOver quota: %ld (completes beyond the target or in a closed cell)\n", num(tot, "over_quota"));
+	if (json_array_size(o)) {
+		buf_puts(b, "  interview case         interviewer  ended            quota cell");
+		eol(b);
+	}
+	json_array_foreach(o, i, x) {
+		struct buf q;
+		buf_init(&q);
+		buf_printf(&q, "%s %s%s%s", str(x, "quota"), str(x, "cell"), *str(x, "label") ? " " : "", str(x, "label"));
+		problem_start(b, x);
+		cell(b, buf_str(&q), width - 56, 0);
+		eol(b);
+		buf_release(&q);
+	}
+}
+
+void report_text(const json_t *r, int section, int width, const char *question, struct buf *out)
+{
+	int s;
+
+	if (width <= 0)
+		width = 80;
+	if (width < 72)
+		width = 72;   /* the tables' fixed columns; a narrower terminal clips */
+	if (section < 0) {
+		const json_t *t = json_object_get(r, "totals");
+		struct buf h;
+		buf_init(&h);
+		buf_printf(&h, "%s: %s (version %s), %s", str(r, "study"), str(r, "title"), str(r, "version"),
+		           str(r, "generated_at"));
+		cell(out, buf_str(&h), width, 0);
+		eol(out);
+		buf_release(&h);
+		buf_printf(out, "%ld cases, %ld calls, %ld completes, %ld screen-outs, %ld duplicates, %ld over quota\n",
+		           num(t, "cases"), num(t, "attempts"), num(t, "completes"), num(t, "screenouts"),
+		           num(t, "duplicates"), num(t, "over_quota"));
+	}
+	for (s = 0; s < REPORT_SECTIONS; s++) {
+		if (section >= 0 && s != section)
+			continue;
+		if (section < 0)
+			buf_printf(out, "\n== %s\n", sections[s].title);
+		switch (s) {
+		case REPORT_QUOTAS: text_quotas(r, width, out); break;
+		case REPORT_INTERVIEWERS: text_interviewers(r, width, out); break;
+		case REPORT_DISPOSITIONS: text_dispositions(r, width, out); break;
+		case REPORT_RESULTS: text_results(r, width, question, out); break;
+		case REPORT_PROBLEMS: text_problems(r, width, out); break;
+		}
+	}
+}
+
+int report_questions(const json_t *r, const char **ids, int n)
+{
+	const json_t *qs = json_object_get(json_object_get(r, "results"), "questions"), *q;
+	size_t i;
+	int k = 0;
+
+	json_array_foreach(qs, i, q) {
+		if (k < n)
+			ids[k] = str(q, "id");
+		k++;
+	}
+	return k;
+}
+
+/* CSV --------------------------------------------------------------------------------------- */
+
+/* One field, quoted when it holds a comma, a quote or a line break (RFC 4180). */
+static void csv_field(struct buf *b, const char *s, int first)
+{
+	if (!first)
+		buf_putc(b, ',');
+	if (!strpbrk(s, ",\"\r\n")) {
+		buf_puts(b, s);
+		return;
+	}
+	buf_putc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *s);
+	}
+	buf_putc(b, '"');
+}
+
+/* A JSON value as a CSV field: text as is, integers, reals with 4 decimals, null empty. */
+static void csv_value(struct buf *b, const json_t *v)
+{
+	char t[64] = "";
+
+	if (json_is_string(v)) {
+		csv_field(b, json_string_value(v), 0);
+		return;
+	}
+	if (json_is_integer(v))
+		snprintf(t, sizeof t, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(t, sizeof t, "%.4f", json_real_value(v));
+	else if (json_is_boolean(v))
+		snprintf(t, sizeof t, "%d", json_is_true(v));
+	csv_field(b, t, 0);
+}
+
+/* A table: a header of section + keys, then one row per object of a. */
+static void csv_table(struct buf *b, const char *section, const char *const *keys, const json_t *a)
+{
+	const json_t *x;
+	size_t i;
+	int k;
+
+	csv_field(b, "section", 1);
+	for (k = 0; keys[k]; k++)
+		csv_field(b, keys[k], 0);
+	buf_puts(b, "\r\n");
+	json_array_foreach(a, i, x) {
+		csv_field(b, section, 1);
+		for (k = 0; keys[k]; k++)
+			csv_value(b, json_object_get(x, keys[k]));
+		buf_puts(b, "\r\n");
+	}
+}
+
+void report_csv(const json_t *r, int section, struct buf *out)
+{
+	static const char *const quota_keys[] = { "quota", "cell", "label", "target", "achieved", "open", "closed", "over", NULL };
+	static const char *const iv_keys[] = { "name", "logged_in", "last_seen", "completes", "hours", "per_hour", "attempts",
+	                                       "avg_minutes", "contacts", "refusals", "refusal_rate", NULL };
+	static const char *const disp_keys[] = { "code", "label", "group", "n", NULL };
+	static const char *const rate_keys[] = { "measure", "value", NULL };
+	static const char *const res_keys[] = { "question", "segment", "value", "label", "n", "top2", "share", NULL };
+	static const char *const prob_keys[] = { "problem", "interview", "case", "interviewer", "at", "quota", "cell", "label",
+	                                         "kept", "kept_interviewer", NULL };
+	static const char *const measures[] = { "e", "RR1", "RR2", "RR3", "RR4", "RR5", "RR6", "COOP1", "COOP2", "COOP3", "COOP4",
+	                                        "REF1", "REF2", "REF3", "CON1", "CON2", "CON3", NULL };
+	int s, first = 1, k;
+
+	for (s = 0; s < REPORT_SECTIONS; s++) {
+		json_t *rows, *x;
+		const json_t *p;
+		size_t i;
+
+		if (section >= 0 && s != section)
+			continue;
+		if (!first)
+			buf_puts(out, "\r\n");
+		first = 0;
+		switch (s) {
+		case REPORT_QUOTAS:
+			csv_table(out, "quotas", quota_keys, json_object_get(r, "quotas"));
+			break;
+		case REPORT_INTERVIEWERS:
+			csv_table(out, "interviewers", iv_keys, json_object_get(r, "interviewers"));
+			break;
+		case REPORT_DISPOSITIONS:
+			csv_table(out, "dispositions", disp_keys, json_object_get(r, "dispositions"));
+			buf_puts(out, "\r\n");
+			rows = json_array();
+			for (k = 0; measures[k]; k++) {
+				x = json_object();
+				json_object_set_new(x, "measure", json_string(measures[k]));
+				json_object_set(x, "value", json_object_get(json_object_get(r, "rates"), measures[k]));
+				json_array_append_new(rows, x);
+			}
+			csv_table(out, "rates", rate_keys, rows);
+			json_decref(rows);
+			break;
+		case REPORT_RESULTS:
+			csv_table(out, "results", res_keys, json_object_get(json_object_get(r, "results"), "rows"));
+			break;
+		case REPORT_PROBLEMS:
+			/* both lists in one table, told apart by the problem column */
+			rows = json_array();
+			p = json_object_get(r, "problems");
+			json_array_foreach(json_object_get(p, "duplicates"), i, x) {
+				json_t *y = json_deep_copy(x);
+				json_object_set_new(y, "problem", json_string("duplicate"));
+				json_array_append_new(rows, y);
+			}
+			json_array_foreach(json_object_get(p, "over_quota"), i, x) {
+				json_t *y = json_deep_copy(x);
+				json_object_set_new(y, "problem", json_string("over_quota"));
+				json_array_append_new(rows, y);
+			}
+			csv_table(out, "problems", prob_keys, rows);
+			json_decref(rows);
+			break;
+		}
+	}
+}

@@ -1,0 +1,814 @@
+/*
+ * report.c: the supervisor's report of a study, read from the central store's report tables
+ * (interviews, answers, attempts, quota cells, cases, seen) with indexed, grouped SQL in one
+ * read transaction. The form (the study's latest published version) says which questions are
+ * satisfaction questions and which case fields segment the results.
+ */
+#include "central-int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cati/calls.h"
+#include "cati/form.h"
+#include "cati/report.h"
+
+#define MAX_SEGMENTS 8
+#define MAX_PROBLEMS 500     /* rows per problem list; totals give the full counts */
+
+/* A segment of the results: a case field, or the month the interview ended. */
+struct segment {
+	const char *name;                 /* field name, "month" */
+	const struct form_scale *scale;   /* labels of a coded field, or NULL */
+	char path[80];                    /* JSON path into cases.fields */
+};
+
+/* A satisfaction question: a single choice on a 6-point scale, or one item of such a grid. */
+struct question {
+	char id[2 * FORM_MAX_ID + 2];     /* "sat_overall", "grid.item" */
+	const char *qid;                  /* the answer's question id */
+	int item;                         /* 0: a single choice; k: the grid's k-th item */
+	const char *text;
+};
+
+struct report {
+	struct central *c;
+	const char *study;
+	const struct form *f;
+	int64_t now;
+	int seen_minutes;
+	json_t *o;
+	struct err *e;
+	struct segment seg[MAX_SEGMENTS + 1];
+	int nseg;                         /* including month, the last */
+	struct question *q;
+	int nq;
+	/* ",name,name," lists from the calls layer */
+	struct buf final, contact, refusal;
+};
+
+static const char *const group_names[AAPOR_GROUPS] = { "I", "P", "R", "NC", "O", "UH", "UO", "NE" };
+
+static int fail(struct report *r, const char *what)
+{
+	err_set(r->e, "cannot %s in '%s': %s", what, r->c->path, sqlite3_errmsg(r->c->db));
+	return -1;
+}
+
+/* t as "2026-11-23T10:02:03Z". */
+static void iso_utc(int64_t t, char out[32])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Column i as a JSON value: integer, real, text, or null. */
+static json_t *column(sqlite3_stmt *s, int i)
+{
+	switch (sqlite3_column_type(s, i)) {
+	case SQLITE_INTEGER: return json_integer(sqlite3_column_int64(s, i));
+	case SQLITE_FLOAT: return json_real(sqlite3_column_double(s, i));
+	case SQLITE_NULL: return json_null();
+	default: return json_string((const char *)sqlite3_column_text(s, i));
+	}
+}
+
+static sqlite3_stmt *prepare(struct report *r, const char *sql)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(r->c->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		fail(r, "prepare the report");
+		return NULL;
+	}
+	sqlite3_bind_text(s, 1, r->study, -1, SQLITE_STATIC);
+	return s;
+}
+
+/* Run s (the study bound as ?1) and append one object per row with the given keys to into;
+   keys[i] NULL ends the list. Finalizes s. */
+static int rows_into(struct report *r, sqlite3_stmt *s, const char *const *keys, json_t *into)
+{
+	int rc, i;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		json_t *x = json_object();
+		for (i = 0; keys[i]; i++)
+			json_object_set_new(x, keys[i], column(s, i));
+		json_array_append_new(into, x);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : fail(r, "read the report");
+}
+
+/* SQL function report_item(value, k): the k-th (1-based) comma-separated part of a grid answer. */
+static void sql_item(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	const char *v = (const char *)sqlite3_value_text(argv[0]), *end;
+	int k = sqlite3_value_int(argv[1]);
+
+	(void)argc;
+	if (!v || k < 1) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	while (--k > 0 && (v = strchr(v, ',')) != NULL)
+		v++;
+	if (!v) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	end = strchr(v, ',');
+	sqlite3_result_text(cx, v, end ? (int)(end - v) : (int)strlen(v), SQLITE_TRANSIENT);
+}
+
+/* ",a,b," of the outcome names of the calls layer that pass keep(). */
+static void outcome_list(struct buf *b, int (*keep)(const struct call_outcome *))
+{
+	const struct call_outcome *o;
+	int i, n;
+
+	o = calls_outcomes(&n);
+	buf_puts(b, ",");
+	for (i = 0; i < n; i++)
+		if (keep(&o[i]))
+			buf_printf(b, "%s,", o[i].name);
+}
+
+static int is_final(const struct call_outcome *o) { return o->final; }
+static int is_contact(const struct call_outcome *o) { return o->contact; }
+static int is_refusal(const struct call_outcome *o) { return !strncmp(o->disposition, "2.11", 4); }
+
+/* The study's latest form, compiled; NULL when there is none (REPORT_NO_STUDY) or on errors. */
+static struct form *load_form(struct report *r, enum report_rc *rc)
+{
+	sqlite3_stmt *s = prepare(r, "SELECT source FROM forms WHERE form_id = ?1 ORDER BY seq DESC LIMIT 1");
+	struct form_diags d;
+	struct form *f = NULL;
+	int step;
+
+	*rc = REPORT_ERROR;
+	if (!s)
+		return NULL;
+	step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
+		const char *src = (const char *)sqlite3_column_text(s, 0);
+		form_diags_init(&d);
+		f = form_compile(r->study, src, strlen(src), &d);
+		if (!f)
+			err_set(r->e, "the published form of study '%s' does not compile", r->study);
+		form_diags_release(&d);
+	} else if (step == SQLITE_DONE) {
+		err_set(r->e, "no study '%s' on this store (publish its form first)", r->study);
+		*rc = REPORT_NO_STUDY;
+	} else {
+		fail(r, "read the study's form");
+	}
+	sqlite3_finalize(s);
+	if (f)
+		*rc = REPORT_OK;
+	return f;
+}
+
+static void add_segment(struct report *r, const char *name, const struct form_scale *scale)
+{
+	struct segment *g = &r->seg[r->nseg++];
+
+	g->name = name;
+	g->scale = scale;
+	snprintf(g->path, sizeof g->path, "$.\"%s\"", name);
+}
+
+/* The segments: the by list, or every case field with a scale and office; then the month. */
+static enum report_rc choose_segments(struct report *r, const char *by)
+{
+	const struct form *f = r->f;
+	int i;
+
+	r->nseg = 0;
+	if (by && *by) {
+		const char *p = by;
+		while (*p) {
+			size_t n = strcspn(p, ",");
+			char name[FORM_MAX_ID + 1];
+			int v;
+
+			snprintf(name, sizeof name, "%.*s", (int)(n < FORM_MAX_ID ? n : FORM_MAX_ID), p);
+			p += n + (p[n] == ',');
+			if (!*name || !strcmp(name, "month"))
+				continue;
+			v = form_var_find(f, name);
+			if (v < 0 || f->vars[v].kind != FORM_V_CASE) {
+				err_set(r->e, "'%s' is not a case field of study '%s'", name, r->study);
+				return REPORT_BAD_BY;
+			}
+			if (r->nseg == MAX_SEGMENTS) {
+				err_set(r->e, "at most %d segments", MAX_SEGMENTS);
+				return REPORT_BAD_BY;
+			}
+			add_segment(r, f->vars[v].id, f->vars[v].scale);
+		}
+	} else {
+		for (i = 0; i < f->nvars && r->nseg < MAX_SEGMENTS; i++)
+			if (f->vars[i].kind == FORM_V_CASE && (f->vars[i].scale || !strcmp(f->vars[i].id, "office")))
+				add_segment(r, f->vars[i].id, f->vars[i].scale);
+	}
+	r->seg[r->nseg].name = "month";
+	r->seg[r->nseg].scale = NULL;
+	r->seg[r->nseg].path[0] = '\0';
+	r->nseg++;
+	return REPORT_OK;
+}
+
+/* A scale of six choices coded 1 to 6: where codes 1 and 2 are the top-2 box. */
+static int six_point(const struct form_scale *s)
+{
+	int i;
+
+	if (!s || s->n != 6)
+		return 0;
+	for (i = 0; i < 6; i++)
+		if (!form_scale_choice(s, i + 1))
+			return 0;
+	return 1;
+}
+
+/* The satisfaction questions in form order (outside loops). */
+static void choose_questions(struct report *r)
+{
+	const struct form *f = r->f;
+	size_t cap = 1;
+	int i, k;
+
+	for (i = 0; i < f->nnodes; i++)
+		cap += f->nodes[i].kind == FORM_N_QUESTION && f->nodes[i].qtype == FORM_Q_GRID ? (size_t)f->nodes[i].nitems : 1;
+	r->q = xcalloc(cap, sizeof *r->q);
+	for (i = 0; i < f->nnodes; i++) {
+		const struct form_node *n = &f->nodes[i];
+		if (n->kind != FORM_N_QUESTION || n->loop >= 0 || !six_point(n->scale))
+			continue;
+		if (n->qtype == FORM_Q_SINGLE) {
+			struct question *q = &r->q[r->nq++];
+			snprintf(q->id, sizeof q->id, "%s", n->id);
+			q->qid = n->id;
+			q->item = 0;
+			q->text = form_text_get(f, &n->say, 0);
+		} else if (n->qtype == FORM_Q_GRID) {
+			for (k = 0; k < n->nitems; k++) {
+				struct question *q = &r->q[r->nq++];
+				snprintf(q->id, sizeof q->id, "%s.%s", n->id, n->items[k].id);
+				q->qid = n->id;
+				q->item = k + 1;
+				q->text = form_text_get(f, &n->items[k].label, 0);
+			}
+		}
+	}
+}
+
+static int totals(struct report *r)
+{
+	static const char *const keys[] = { "cases", "attempts", "interviews", "completes", "screenouts", "duplicates",
+	                                    "over_quota", NULL };
+	sqlite3_stmt *s = prepare(r,
+		"SELECT (SELECT count(*) FROM cases WHERE study = ?1), (SELECT count(*) FROM attempts WHERE study = ?1),"
+		" count(*), coalesce(sum(status = 'complete' AND duplicate = 0), 0), coalesce(sum(status = 'screenout'), 0),"
+		" coalesce(sum(duplicate), 0),"
+		" (SELECT count(DISTINCT interview) FROM interview_cells WHERE study = ?1 AND over)"
+		" FROM interviews WHERE study = ?1");
+	json_t *a = json_array();
+	int rc;
+
+	if (!s) {
+		json_decref(a);
+		return -1;
+	}
+	rc = rows_into(r, s, keys, a);
+	if (rc == 0)
+		json_object_set(r->o, "totals", json_array_get(a, 0));
+	json_decref(a);
+	return rc;
+}
+
+/* Quota cells as the store counts them; open: what the target still takes (0 when closed). */
+static int quotas(struct report *r)
+{
+	json_t *cells, *x;
+	size_t i;
+
+	if (central_quota_list(r->c, r->study, &cells, r->e) < 0)
+		return -1;
+	json_array_foreach(cells, i, x) {
+		json_int_t target = json_integer_value(json_object_get(x, "target"));
+		json_int_t got = json_integer_value(json_object_get(x, "achieved"));
+		int closed = json_is_true(json_object_get(x, "closed"));
+		json_object_set_new(x, "open", json_integer(closed || got >= target ? 0 : target - got));
+		json_object_del(x, "allowance");
+		json_object_del(x, "granted");
+	}
+	json_object_set_new(r->o, "quotas", cells);
+	return 0;
+}
+
+/*
+ * Interviewers of the study (with cases, calls or interviews in it): logged in (seen within
+ * seen_minutes), completes, hours (per UTC day, first to last call or interview moment, summed),
+ * completes per hour, attempts, average length of their completes, contacts (calls someone
+ * answered), refusals (2.11x outcomes) and refusals per contact.
+ */
+static int interviewers(struct report *r)
+{
+	static const char *const keys[] = { "name", "last_seen", "logged_in", "completes", "hours", "attempts",
+	                                    "avg_minutes", "contacts", "refusals", NULL };
+	sqlite3_stmt *s = prepare(r,
+		"WITH who(name) AS (SELECT interviewer FROM attempts WHERE study = ?1"
+		"  UNION SELECT interviewer FROM interviews WHERE study = ?1"
+		"  UNION SELECT interviewer FROM cases WHERE study = ?1 AND interviewer IS NOT NULL),"
+		" iv AS (SELECT interviewer, sum(status = 'complete') AS completes,"
+		"  avg(CASE WHEN status = 'complete' THEN (julianday(ended_at) - julianday(started_at)) * 1440 END) AS minutes"
+		"  FROM interviews WHERE study = ?1 GROUP BY interviewer),"
+		" calls AS (SELECT interviewer, count(*) AS n, sum(instr(?2, ',' || outcome || ',') > 0) AS contacts,"
+		"  sum(instr(?3, ',' || outcome || ',') > 0) AS refusals FROM attempts WHERE study = ?1 GROUP BY interviewer),"
+		" moments(interviewer, t) AS (SELECT interviewer, at FROM attempts WHERE study = ?1"
+		"  UNION ALL SELECT interviewer, started_at FROM interviews WHERE study = ?1 AND started_at IS NOT NULL"
+		"  UNION ALL SELECT interviewer, ended_at FROM interviews WHERE study = ?1 AND ended_at IS NOT NULL),"
+		" days AS (SELECT interviewer, (julianday(max(t)) - julianday(min(t))) * 24 AS h FROM moments"
+		"  GROUP BY interviewer, substr(t, 1, 10)),"
+		" hours AS (SELECT interviewer, sum(h) AS h FROM days GROUP BY interviewer)"
+		" SELECT w.name, strftime('%Y-%m-%dT%H:%M:%SZ', s.at, 'unixepoch'), coalesce(s.at >= ?4, 0),"
+		"  coalesce(iv.completes, 0), hours.h, coalesce(calls.n, 0), iv.minutes, coalesce(calls.contacts, 0),"
+		"  coalesce(calls.refusals, 0)"
+		" FROM who w LEFT JOIN iv ON iv.interviewer = w.name LEFT JOIN calls ON calls.interviewer = w.name"
+		" LEFT JOIN hours ON hours.interviewer = w.name LEFT JOIN seen s ON s.user = w.name ORDER BY w.name");
+	json_t *a = json_array(), *x;
+	size_t i;
+
+	if (!s) {
+		json_decref(a);
+		return -1;
+	}
+	sqlite3_bind_text(s, 2, buf_str(&r->contact), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, buf_str(&r->refusal), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, r->now - (int64_t)r->seen_minutes * 60);
+	if (rows_into(r, s, keys, a) < 0) {
+		json_decref(a);
+		return -1;
+	}
+	json_array_foreach(a, i, x) {
+		double hours = json_number_value(json_object_get(x, "hours"));
+		json_int_t completes = json_integer_value(json_object_get(x, "completes"));
+		json_int_t contacts = json_integer_value(json_object_get(x, "contacts"));
+
+		json_object_set_new(x, "logged_in", json_boolean(json_integer_value(json_object_get(x, "logged_in"))));
+		/* less than a minute on the phone says nothing about an hour */
+		json_object_set_new(x, "per_hour", hours >= 1.0 / 60 ? json_real((double)completes / hours) : json_null());
+		json_object_set_new(x, "refusal_rate", contacts > 0
+		                    ? json_real((double)json_integer_value(json_object_get(x, "refusals")) / (double)contacts)
+		                    : json_null());
+	}
+	json_object_set_new(r->o, "interviewers", a);
+	return 0;
+}
+
+/*
+ * The case-field condition of the quotas whose variables are all coded case fields: an open
+ * case (no interview, no final call) whose cell is full or closed counts as 4.80, as on the
+ * workstation. Appends SQL to sql and the parameters (from ?first) to params.
+ */
+static void quota_full_sql(struct report *r, struct buf *sql, const char **params, int *np, int first)
+{
+	const struct form *f = r->f;
+	int i, k, all;
+
+	for (i = 0; i < f->nquotas; i++) {
+		const struct form_quota *q = &f->quotas[i];
+		for (all = 1, k = 0; k < q->nvars; k++)
+			all &= f->vars[q->vars[k]].kind == FORM_V_CASE;
+		if (!all || !q->nvars || *np + q->nvars + 1 > 60)
+			continue;
+		buf_printf(sql, " WHEN EXISTS (SELECT 1 FROM quota_cells q WHERE q.study = ?1 AND q.quota = ?%d AND q.cell = ",
+		           first + *np);
+		params[(*np)++] = q->id;
+		for (k = 0; k < q->nvars; k++) {
+			buf_printf(sql, "%sjson_extract(c.fields, '$.' || ?%d)", k ? " || ',' || " : "", first + *np);
+			params[(*np)++] = f->vars[q->vars[k]].id;
+		}
+		buf_puts(sql, " AND (q.closed OR q.achieved >= q.target))"
+		              " AND NOT EXISTS (SELECT 1 FROM interviews i WHERE i.case_key = c.case_key) THEN '4.80'");
+	}
+}
+
+/*
+ * Cases per disposition, as README "Calling" says: a complete interview 1.1; else the last
+ * call's disposition if its outcome closed the case; else 4.80 for an open case in a full quota
+ * cell; else the last contact's code (2.x); else the last call's; else 3.11 not attempted.
+ * Then the AAPOR groups and rates from the calls layer.
+ */
+static int dispositions(struct report *r)
+{
+	struct buf sql;
+	const char *params[64];
+	int np = 0, rc, i, n;
+	sqlite3_stmt *s;
+	double groups[AAPOR_GROUPS] = { 0 };
+	struct aapor_rates rates;
+	const struct disposition *all = calls_dispositions(&n);
+	json_t *counts = json_object(), *a = json_array(), *rt = json_object(), *g = json_object(), *v;
+	const char *code;
+	static const char *const fam[] = { "RR", "COOP", "REF", "CON" };
+	const double *vals[] = { rates.rr, rates.coop, rates.ref, rates.con };
+	const int nvals[] = { 6, 4, 3, 3 };
+
+	buf_init(&sql);
+	buf_puts(&sql, "SELECT code, count(*) FROM (SELECT CASE"
+	               " WHEN EXISTS (SELECT 1 FROM interviews i WHERE i.case_key = c.case_key AND i.status = 'complete') THEN '1.1'"
+	               " WHEN (SELECT instr(?2, ',' || a.outcome || ',') > 0 FROM attempts a WHERE a.study = ?1"
+	               "  AND a.case_key = c.case_key ORDER BY a.at DESC, a.rowid DESC LIMIT 1)"
+	               " THEN (SELECT a.disposition FROM attempts a WHERE a.study = ?1 AND a.case_key = c.case_key"
+	               "  ORDER BY a.at DESC, a.rowid DESC LIMIT 1)");
+	quota_full_sql(r, &sql, params, &np, 3);
+	buf_puts(&sql, " ELSE coalesce((SELECT a.disposition FROM attempts a WHERE a.study = ?1 AND a.case_key = c.case_key"
+	               "  AND a.disposition LIKE '2.%' ORDER BY a.at DESC, a.rowid DESC LIMIT 1),"
+	               " (SELECT a.disposition FROM attempts a WHERE a.study = ?1 AND a.case_key = c.case_key"
+	               "  AND a.disposition IS NOT NULL ORDER BY a.at DESC, a.rowid DESC LIMIT 1), '3.11') END AS code"
+	               " FROM cases c WHERE c.study = ?1) GROUP BY code");
+	s = prepare(r, buf_str(&sql));
+	buf_release(&sql);
+	if (!s)
+		goto fail;
+	sqlite3_bind_text(s, 2, buf_str(&r->final), -1, SQLITE_STATIC);
+	for (i = 0; i < np; i++)
+		sqlite3_bind_text(s, 3 + i, params[i], -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		json_object_set_new(counts, (const char *)sqlite3_column_text(s, 0), json_integer(sqlite3_column_int64(s, 1)));
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		fail(r, "count the dispositions");
+		goto fail;
+	}
+	/* in the calls layer's order; codes it does not know last, outside the rates */
+	for (i = 0; i < n; i++) {
+		json_t *x;
+		if (!(v = json_object_get(counts, all[i].code)))
+			continue;
+		x = json_object();
+		json_object_set_new(x, "code", json_string(all[i].code));
+		json_object_set_new(x, "label", json_string(all[i].label));
+		json_object_set_new(x, "group", json_string(group_names[all[i].group]));
+		json_object_set(x, "n", v);
+		json_array_append_new(a, x);
+		groups[all[i].group] += (double)json_integer_value(v);
+		json_object_del(counts, all[i].code);
+	}
+	json_object_foreach(counts, code, v) {
+		json_t *x = json_object();
+		json_object_set_new(x, "code", json_string(code));
+		json_object_set_new(x, "label", json_string("not an AAPOR code cati knows"));
+		json_object_set_new(x, "group", json_null());
+		json_object_set(x, "n", v);
+		json_array_append_new(a, x);
+	}
+	calls_rates(groups, -1, &rates);
+	json_object_set_new(rt, "e", json_real(rates.e));
+	json_object_set_new(rt, "e_estimated", json_boolean(rates.e_estimated));
+	for (i = 0; i < AAPOR_GROUPS; i++)
+		json_object_set_new(g, group_names[i], json_integer((json_int_t)rates.n[i]));
+	json_object_set_new(rt, "groups", g);
+	for (i = 0; i < 4; i++) {
+		int k;
+		for (k = 0; k < nvals[i]; k++) {
+			char key[16];
+			snprintf(key, sizeof key, "%s%d", fam[i], k + 1);
+			json_object_set_new(rt, key, vals[i][k] < 0 ? json_null() : json_real(vals[i][k]));
+		}
+	}
+	json_decref(counts);
+	json_object_set_new(r->o, "dispositions", a);
+	json_object_set_new(r->o, "rates", rt);
+	return 0;
+fail:
+	json_decref(counts);
+	json_decref(a);
+	json_decref(rt);
+	json_decref(g);
+	return -1;
+}
+
+/* One bin of the results: respondents and top-2 answers. */
+struct bin {
+	const char *value;
+	long n, top;
+};
+
+static int bin_by_code(const void *a, const void *b)
+{
+	const struct bin *x = a, *y = b;
+	long cx = strtol(x->value, NULL, 10), cy = strtol(y->value, NULL, 10);
+
+	if (!*x->value || !*y->value)
+		return !*x->value - !*y->value;   /* the missing value last */
+	return cx < cy ? -1 : cx > cy ? 1 : strcmp(x->value, y->value);
+}
+
+static int bin_by_text(const void *a, const void *b)
+{
+	const struct bin *x = a, *y = b;
+
+	if (!*x->value || !*y->value)
+		return !*x->value - !*y->value;
+	return strcmp(x->value, y->value);
+}
+
+/* Add n respondents of whom top were top-2 to map[value]. */
+static void tally(json_t *map, const char *value, long n, long top)
+{
+	json_t *x = json_object_get(map, value);
+
+	if (!x) {
+		json_object_set_new(map, value, json_pack("[II]", (json_int_t)n, (json_int_t)top));
+		return;
+	}
+	json_integer_set(json_array_get(x, 0), json_integer_value(json_array_get(x, 0)) + n);
+	json_integer_set(json_array_get(x, 1), json_integer_value(json_array_get(x, 1)) + top);
+}
+
+static json_t *result_row(const char *question, const char *segment, const char *value, const char *label,
+                          long n, long top)
+{
+	json_t *x = json_object();
+
+	json_object_set_new(x, "question", json_string(question));
+	json_object_set_new(x, "segment", json_string(segment));
+	json_object_set_new(x, "value", json_string(value));
+	json_object_set_new(x, "label", json_string(label));
+	json_object_set_new(x, "n", json_integer(n));
+	json_object_set_new(x, "top2", json_integer(top));
+	json_object_set_new(x, "share", n ? json_real((double)top / (double)n) : json_null());
+	return x;
+}
+
+/*
+ * Top-2-box results: one grouped query over the finished, non-duplicate completes gives
+ * respondents and top-2 answers per question, month and combination of segment values (valid
+ * codes 1-6 only: don't know, refused and missing answers are not in n); C adds them up per
+ * segment value.
+ */
+static int results(struct report *r)
+{
+	struct buf sql;
+	sqlite3_stmt *s;
+	json_t *res = json_object(), *qs = json_array(), *rowsj = json_array(), *segs = json_array();
+	json_t **maps;   /* [question][segment]: value -> [n, top] */
+	json_t *totals;  /* question id -> [n, top] */
+	int i, k, rc, p;
+
+	for (k = 0; k < r->nseg; k++)
+		json_array_append_new(segs, json_string(r->seg[k].name));
+	json_object_set_new(res, "segments", segs);
+	json_object_set_new(res, "questions", qs);
+	json_object_set_new(res, "rows", rowsj);
+	json_object_set_new(r->o, "results", res);
+	if (!r->nq)
+		return 0;
+	maps = xcalloc((size_t)r->nq * (size_t)r->nseg, sizeof *maps);
+	for (i = 0; i < r->nq * r->nseg; i++)
+		maps[i] = json_object();
+	totals = json_object();
+
+	buf_init(&sql);
+	buf_puts(&sql, "WITH q(idx, qid, item) AS (VALUES ");
+	p = 2;
+	for (i = 0; i < r->nq; i++, p += 2)
+		buf_printf(&sql, "%s(%d, ?%d, ?%d)", i ? ", " : "", i, p, p + 1);
+	buf_puts(&sql, "), iv AS MATERIALIZED (SELECT i.uuid AS uuid, substr(i.ended_at, 1, 7) AS month");
+	for (k = 0; k < r->nseg - 1; k++, p++)
+		buf_printf(&sql, ", json_extract(c.fields, ?%d) AS s%d", p, k);
+	buf_puts(&sql, " FROM interviews i JOIN cases c ON c.case_key = i.case_key"
+	               " WHERE i.study = ?1 AND i.status = 'complete' AND i.duplicate = 0),"
+	               " r AS (SELECT q.idx AS idx, iv.*, CASE WHEN q.item = 0 THEN a.value ELSE report_item(a.value, q.item) END AS v"
+	               " FROM iv JOIN q JOIN answers a ON a.interview = iv.uuid AND a.qid = q.qid AND a.iter = 0 WHERE a.state = 1)"
+	               " SELECT idx, count(*), sum(v IN ('1', '2')), coalesce(month, '')");
+	for (k = 0; k < r->nseg - 1; k++)
+		buf_printf(&sql, ", coalesce(s%d, '')", k);
+	buf_puts(&sql, " FROM r WHERE v IN ('1', '2', '3', '4', '5', '6') GROUP BY idx, month");
+	for (k = 0; k < r->nseg - 1; k++)
+		buf_printf(&sql, ", s%d", k);
+	s = prepare(r, buf_str(&sql));
+	buf_release(&sql);
+	if (!s)
+		goto out_fail;
+	for (i = 0, p = 2; i < r->nq; i++, p += 2) {
+		sqlite3_bind_text(s, p, r->q[i].qid, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, p + 1, r->q[i].item);
+	}
+	for (k = 0; k < r->nseg - 1; k++, p++)
+		sqlite3_bind_text(s, p, r->seg[k].path, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int qi = sqlite3_column_int(s, 0);
+		long n = (long)sqlite3_column_int64(s, 1), top = (long)sqlite3_column_int64(s, 2);
+		if (qi < 0 || qi >= r->nq)
+			continue;
+		tally(totals, r->q[qi].id, n, top);
+		/* the month is the last segment, and the query's fourth column */
+		tally(maps[qi * r->nseg + r->nseg - 1], (const char *)sqlite3_column_text(s, 3), n, top);
+		for (k = 0; k < r->nseg - 1; k++)
+			tally(maps[qi * r->nseg + k], (const char *)sqlite3_column_text(s, 4 + k), n, top);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		fail(r, "compute the results");
+		goto out_fail;
+	}
+	for (i = 0; i < r->nq; i++) {
+		json_t *t = json_object_get(totals, r->q[i].id), *x = json_object();
+		long n = t ? (long)json_integer_value(json_array_get(t, 0)) : 0;
+		long top = t ? (long)json_integer_value(json_array_get(t, 1)) : 0;
+
+		json_object_set_new(x, "id", json_string(r->q[i].id));
+		json_object_set_new(x, "text", json_string(r->q[i].text));
+		json_object_set_new(x, "n", json_integer(n));
+		json_object_set_new(x, "top2", json_integer(top));
+		json_object_set_new(x, "share", n ? json_real((double)top / (double)n) : json_null());
+		json_array_append_new(qs, x);
+		json_array_append_new(rowsj, result_row(r->q[i].id, "all", "", "all respondents", n, top));
+		for (k = 0; k < r->nseg; k++) {
+			json_t *map = maps[i * r->nseg + k], *v;
+			size_t nb = json_object_size(map), j = 0;
+			struct bin *b = xcalloc(nb + 1, sizeof *b);
+			const char *value;
+
+			json_object_foreach(map, value, v) {
+				b[j].value = value;
+				b[j].n = (long)json_integer_value(json_array_get(v, 0));
+				b[j].top = (long)json_integer_value(json_array_get(v, 1));
+				j++;
+			}
+			qsort(b, nb, sizeof *b, r->seg[k].scale ? bin_by_code : bin_by_text);
+			for (j = 0; j < nb; j++) {
+				const struct form_choice *ch = r->seg[k].scale && *b[j].value
+				                               ? form_scale_choice(r->seg[k].scale, (int)strtol(b[j].value, NULL, 10))
+				                               : NULL;
+				const char *label = ch ? form_text_get(r->f, &ch->label, 0) : *b[j].value ? b[j].value : "(none)";
+				json_array_append_new(rowsj, result_row(r->q[i].id, r->seg[k].name, b[j].value, label, b[j].n, b[j].top));
+			}
+			free(b);
+		}
+	}
+	for (i = 0; i < r->nq * r->nseg; i++)
+		json_decref(maps[i]);
+	free(maps);
+	json_decref(totals);
+	return 0;
+out_fail:
+	for (i = 0; i < r->nq * r->nseg; i++)
+		json_decref(maps[i]);
+	free(maps);
+	json_decref(totals);
+	return -1;
+}
+
+/* Duplicate completes (with the complete kept for the case) and completes counted over quota. */
+static int problems(struct report *r)
+{
+	static const char *const dkeys[] = { "interview", "case", "interviewer", "at", "kept", "kept_interviewer", NULL };
+	static const char *const okeys[] = { "interview", "case", "interviewer", "at", "quota", "cell", "label", NULL };
+	char limit[128];
+	struct buf sql;
+	sqlite3_stmt *s;
+	json_t *o = json_object(), *d = json_array(), *q = json_array();
+
+	json_object_set_new(o, "duplicates", d);
+	json_object_set_new(o, "over_quota", q);
+	json_object_set_new(r->o, "problems", o);
+	snprintf(limit, sizeof limit, " LIMIT %d", MAX_PROBLEMS);
+	buf_init(&sql);
+	buf_puts(&sql, "SELECT i.uuid, i.case_key, i.interviewer, coalesce(i.ended_at, i.updated_at), k.uuid, k.interviewer"
+	               " FROM interviews i LEFT JOIN interviews k ON k.uuid = (SELECT x.uuid FROM interviews x"
+	               "  WHERE x.case_key = i.case_key AND x.status = 'complete' AND x.duplicate = 0 AND x.uuid <> i.uuid"
+	               "  ORDER BY x.ended_at, x.uuid LIMIT 1)"
+	               " WHERE i.study = ?1 AND i.duplicate ORDER BY 4, 1");
+	buf_puts(&sql, limit);
+	s = prepare(r, buf_str(&sql));
+	if (!s || rows_into(r, s, dkeys, d) < 0) {
+		buf_release(&sql);
+		return -1;
+	}
+	buf_reset(&sql);
+	buf_puts(&sql, "SELECT i.uuid, i.case_key, i.interviewer, coalesce(i.ended_at, i.updated_at), ic.quota, ic.cell,"
+	               " coalesce(q.label, '') FROM interview_cells ic JOIN interviews i ON i.uuid = ic.interview"
+	               " LEFT JOIN quota_cells q ON q.study = ic.study AND q.quota = ic.quota AND q.cell = ic.cell"
+	               " WHERE ic.study = ?1 AND ic.over ORDER BY 4, 1, 5");
+	buf_puts(&sql, limit);
+	s = prepare(r, buf_str(&sql));
+	buf_release(&sql);
+	return s ? rows_into(r, s, okeys, q) : -1;
+}
+
+enum report_rc central_report(struct central *c, const char *user, enum central_role role, const char *study,
+                              const struct report_opts *o, json_t **out, struct err *e)
+{
+	struct report r;
+	struct form *f = NULL;
+	enum report_rc rc = REPORT_ERROR;
+	char now[32];
+
+	*out = NULL;
+	if (!central_may_manage(c, user, role, study)) {
+		err_set(e, "study '%s' is not one of your projects", study);
+		return REPORT_FORBIDDEN;
+	}
+	memset(&r, 0, sizeof r);
+	r.c = c;
+	r.study = study;
+	r.e = e;
+	r.now = o && o->now ? o->now : (int64_t)time(NULL);
+	r.seen_minutes = o && o->seen_minutes > 0 ? o->seen_minutes : REPORT_SEEN_MINUTES;
+	buf_init(&r.final);
+	buf_init(&r.contact);
+	buf_init(&r.refusal);
+	outcome_list(&r.final, is_final);
+	outcome_list(&r.contact, is_contact);
+	outcome_list(&r.refusal, is_refusal);
+	if (sqlite3_create_function_v2(c->db, "report_item", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_item,
+	                               NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		fail(&r, "start the report");
+		goto out;
+	}
+	if (!(f = load_form(&r, &rc)))
+		goto rollback;
+	r.f = f;
+	if ((rc = choose_segments(&r, o ? o->by : NULL)) != REPORT_OK)
+		goto rollback;
+	rc = REPORT_ERROR;
+	choose_questions(&r);
+	r.o = json_object();
+	iso_utc(r.now, now);
+	json_object_set_new(r.o, "study", json_string(study));
+	json_object_set_new(r.o, "title", json_string(form_text_get(f, &f->title, 0)));
+	json_object_set_new(r.o, "version", json_string(f->version));
+	json_object_set_new(r.o, "generated_at", json_string(now));
+	json_object_set_new(r.o, "seen_minutes", json_integer(r.seen_minutes));
+	if (totals(&r) < 0 || quotas(&r) < 0 || interviewers(&r) < 0 || dispositions(&r) < 0 || results(&r) < 0 ||
+	    problems(&r) < 0)
+		goto rollback;
+	if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		fail(&r, "finish the report");
+		goto rollback;
+	}
+	*out = r.o;
+	r.o = NULL;
+	rc = REPORT_OK;
+	goto out;
+rollback:
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+out:
+	json_decref(r.o);
+	free(r.q);
+	form_free(f);
+	buf_release(&r.final);
+	buf_release(&r.contact);
+	buf_release(&r.refusal);
+	return rc;
+}
+
+int central_seen_due(struct central *c, const char *user, int64_t now, int gap_s)
+{
+	sqlite3_stmt *s;
+	int due = 1;
+
+	if (sqlite3_prepare_v2(c->db, "SELECT at FROM seen WHERE user = ?", -1, &s, NULL) != SQLITE_OK)
+		return 1;
+	sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		due = sqlite3_column_int64(s, 0) + gap_s <= now;
+	sqlite3_finalize(s);
+	return due;
+}
+
+int central_seen(struct central *c, const char *user, const char *what, int64_t now, struct err *e)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(c->db, "INSERT INTO seen(user, at, what) VALUES (?, ?, ?)"
+	                              " ON CONFLICT(user) DO UPDATE SET at = max(at, excluded.at), what = excluded.what",
+	                       -1, &s, NULL) != SQLITE_OK) {
+		err_set(e, "cannot note when '%s' was seen in '%s': %s", user, c->path, sqlite3_errmsg(c->db));
+		return -1;
+	}
+	sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_text(s, 3, what ? what : "", -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		err_set(e, "cannot note when '%s' was seen in '%s': %s", user, c->path, sqlite3_errmsg(c->db));
+		return -1;
+	}
+	return 0;
+}
