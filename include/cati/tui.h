@@ -13,4 +13,16 @@
  */
 int tui_run(struct store *st, const struct call_rules *rules, const char *demo_hint);
 
+struct json_t;
+
+/*
+ * The supervisor's console: fetch(ctx, &report, e) a report (report.h) now and every every_s
+ * seconds (and on r), and show it on pages 1-5 (quotas, interviewers, dispositions and rates,
+ * results, duplicates and over quota) until q, Ctrl-C or a signal. fetch returns 0 with a new
+ * report (the console frees it), or -1 with e set: the last figures stay, the status line says
+ * what failed. The terminal is restored in every case. Returns 0, or 1 if the terminal failed.
+ */
+int tui_supervise(const char *study, const char *user, int every_s,
+                  int (*fetch)(void *ctx, struct json_t **report, struct err *e), void *ctx);
+
 #endif

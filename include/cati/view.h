@@ -85,4 +85,25 @@ const char *view_keys(const struct eng_screen *sc);
 /* All keys, for the help screen: one per line. */
 const char *view_help(void);
 
+/* The supervisor's console (cati supervise) --------------------------------------------------- */
+
+struct json_t;
+
+/* What the console shows besides the report: the page and scroll position, the status line. */
+struct view_console {
+	const char *study, *user;
+	int page;              /* enum report_section */
+	int question;          /* results page: the question shown (index); clamped by the layout */
+	int scroll;            /* first body line shown; clamped by the layout */
+	char status[256];      /* when the figures were fetched and how long it took, or what failed */
+	int error;             /* status is an error */
+};
+
+/*
+ * Lay out the console: title bar, page tabs (1-5), the study's totals, the page's section of the
+ * report (report_text at the view's width, scrolled), status line, key bar. report may be NULL
+ * (not fetched yet).
+ */
+void view_console(struct view *v, const struct json_t *report, struct view_console *c);
+
 #endif

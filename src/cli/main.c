@@ -24,6 +24,8 @@ static const struct {
 	{ "appointment", cmd_appointment, "appointment --case KEY --at 'YYYY-MM-DD HH:MM' [--soft]   make an appointment" },
 	{ "report", cmd_report, "report rates [--e E]     dispositions and AAPOR response rates\n"
 	                        "  cati report quotas [--study-id ID]   quota cells: target, counts, allowance, open or full" },
+	{ "supervise", cmd_supervise, "supervise --study STUDY [--user NAME] [--password-file FILE] [--every SECONDS]\n"
+	                              "                           the supervisor's console: quotas, interviewers, rates, results" },
 	{ "doctor", cmd_doctor, "doctor                   check the database's integrity" },
 	{ "simulate", cmd_simulate, "simulate FORM [-n N] [--seed S]\n"
 	                            "                           random interviews: routing coverage" },

@@ -1,0 +1,156 @@
+/* cmd-supervise.c: `cati supervise`: the supervisor's console on the enrolled store. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cati/remote.h"
+#include "cati/tui.h"
+#include "cli.h"
+
+static const char *const usage =
+	"usage: cati supervise --study STUDY [--user NAME] [--password-file FILE] [--every SECONDS] [--by FIELD,...]\n"
+	"       (the password: --password-file, $CATI_PASSWORD, or asked for on the terminal)\n";
+
+/* What the console fetches: the report of one study. */
+struct fetch {
+	struct remote *r;
+	struct buf path;
+};
+
+static int fetch_report(void *ctx, struct json_t **out, struct err *e)
+{
+	struct fetch *f = ctx;
+
+	return remote_get(f->r, buf_str(&f->path), out, NULL, e) == SYNC_OK ? 0 : -1;
+}
+
+/* A line from the terminal (echo off for secrets); 0, or -1 when there is none. */
+static int ask(const char *prompt, char *out, size_t n, int secret)
+{
+	FILE *tty = fopen("/dev/tty", "r+");
+	struct termios old, quiet;
+	int hidden = 0, rc = -1;
+
+	if (!tty)
+		return -1;
+	fputs(prompt, tty);
+	fflush(tty);
+	if (secret && tcgetattr(fileno(tty), &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		hidden = tcsetattr(fileno(tty), TCSAFLUSH, &quiet) == 0;
+	}
+	if (fgets(out, (int)n, tty)) {
+		out[strcspn(out, "\r\n")] = '\0';
+		rc = 0;
+	}
+	if (hidden) {
+		tcsetattr(fileno(tty), TCSAFLUSH, &old);
+		fputc('\n', tty);
+	}
+	fclose(tty);
+	return rc;
+}
+
+/* The first line of a file. */
+static int first_line(const char *path, char *out, size_t n)
+{
+	FILE *fp = fopen(path, "r");
+	int rc = -1;
+
+	if (!fp)
+		return -1;
+	if (fgets(out, (int)n, fp)) {
+		out[strcspn(out, "\r\n")] = '\0';
+		rc = 0;
+	}
+	fclose(fp);
+	return rc;
+}
+
+int cmd_supervise(int argc, char **argv)
+{
+	const char *study = NULL, *pwfile = NULL, *by = NULL;
+	char user[128] = "", pw[512] = "";
+	struct sync_settings s;
+	struct fetch f;
+	enum sync_rc rc;
+	struct err e;
+	json_t *first = NULL;
+	long every = 5;
+	int i, status;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--study") && i + 1 < argc)
+			study = argv[++i];
+		else if (!strcmp(argv[i], "--user") && i + 1 < argc)
+			snprintf(user, sizeof user, "%s", argv[++i]);
+		else if (!strcmp(argv[i], "--password-file") && i + 1 < argc)
+			pwfile = argv[++i];
+		else if (!strcmp(argv[i], "--by") && i + 1 < argc)
+			by = argv[++i];
+		else if (!strcmp(argv[i], "--every") && i + 1 < argc) {
+			char *end;
+			every = strtol(argv[++i], &end, 10);
+			if (*end || every < 1 || every > 3600) {
+				fprintf(stderr, "cati supervise: --every wants seconds from 1 to 3600\n");
+				return EXIT_USAGE;
+			}
+		} else {
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (!study) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	err_init(&e);
+	if (sync_settings_load(&s, &e) < 0) {
+		fprintf(stderr, "cati supervise: %s\n", e.msg);
+		return EXIT_USAGE;
+	}
+	if (!user[0] && ask("Supervisor: ", user, sizeof user, 0) < 0) {
+		fprintf(stderr, "cati supervise: give --user NAME\n");
+		return EXIT_USAGE;
+	}
+	if (pwfile) {
+		if (first_line(pwfile, pw, sizeof pw) < 0) {
+			fprintf(stderr, "cati supervise: cannot read a password from '%s'\n", pwfile);
+			return EXIT_USAGE;
+		}
+	} else if (getenv("CATI_PASSWORD")) {
+		snprintf(pw, sizeof pw, "%s", getenv("CATI_PASSWORD"));
+	} else if (ask("Password: ", pw, sizeof pw, 1) < 0) {
+		fprintf(stderr, "cati supervise: give the password with --password-file, $CATI_PASSWORD or on a terminal\n");
+		return EXIT_USAGE;
+	}
+	f.r = remote_open(&s, user, pw, &rc, &e);
+	memset(pw, 0, sizeof pw);
+	if (!f.r) {
+		fprintf(stderr, "cati supervise: %s\n", e.msg);
+		return EXIT_FAIL;
+	}
+	buf_init(&f.path);
+	buf_puts(&f.path, "/v1/report?study=");
+	remote_escape(study, &f.path);
+	if (by) {
+		buf_puts(&f.path, "&by=");
+		remote_escape(by, &f.path);
+	}
+	/* a study that is not there or not ours is said plainly, before the screen opens */
+	if (fetch_report(&f, &first, &e) < 0) {
+		fprintf(stderr, "cati supervise: %s\n", e.msg);
+		remote_close(f.r);
+		buf_release(&f.path);
+		return EXIT_FAIL;
+	}
+	json_decref(first);
+	status = tui_supervise(study, user, (int)every, fetch_report, &f);
+	remote_close(f.r);
+	buf_release(&f.path);
+	return status ? EXIT_FAIL : EXIT_OK;
+}

@@ -1,0 +1,111 @@
+/* console.c: lay out the supervisor's console (cati supervise) from a report, as styled lines. */
+#include "cati/view.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cati/report.h"
+
+/* The page's body: the report's section as text at this width, one entry per line. */
+static char **body_lines(const json_t *r, int page, const char *question, int width, int *n)
+{
+	struct buf text;
+	char **lines = NULL, *p, *nl;
+	int cap = 0;
+
+	*n = 0;
+	buf_init(&text);
+	if (r)
+		report_text(r, page, width, question, &text);
+	else
+		buf_puts(&text, "Fetching the report from the store...\n");
+	for (p = text.data; p && *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			lines = xrealloc(lines, (size_t)cap * sizeof *lines);
+		}
+		lines[(*n)++] = xstrndup(p, (size_t)(nl - p));
+		if (!*nl)
+			break;
+	}
+	buf_release(&text);
+	return lines;
+}
+
+void view_console(struct view *v, const json_t *r, struct view_console *c)
+{
+	const json_t *t = json_object_get(r, "totals");
+	const char *ids[256];
+	int nq = r ? report_questions(r, ids, 256) : 0, n = 0, rows, i, s;
+	char **lines;
+	struct buf b;
+
+	if (nq > 256)
+		nq = 256;
+	if (c->page < 0 || c->page >= REPORT_SECTIONS)
+		c->page = 0;
+	if (c->question >= nq)
+		c->question = nq ? nq - 1 : 0;
+	if (c->question < 0)
+		c->question = 0;
+	buf_init(&b);
+	buf_printf(&b, " cati supervise \xE2\x94\x82 %s", c->study);
+	if (r && json_string_value(json_object_get(r, "title")))
+		buf_printf(&b, ": %s", json_string_value(json_object_get(r, "title")));
+	buf_printf(&b, " \xE2\x94\x82 %s", c->user);
+	view_set(v, 0, VIEW_BAR, buf_str(&b));
+	/* the tabs: the current one in brackets */
+	buf_reset(&b);
+	for (s = 0; s < REPORT_SECTIONS; s++) {
+		static const char *const tab[REPORT_SECTIONS] = { "Quotas", "Interviewers", "Dispositions", "Results", "Problems" };
+		if (s == REPORT_RESULTS && s == c->page && nq)
+			buf_printf(&b, "[%d %s %d/%d]", s + 1, tab[s], c->question + 1, nq);
+		else
+			buf_printf(&b, s == c->page ? "[%d %s]" : " %d %s ", s + 1, tab[s]);
+	}
+	view_set(v, 1, VIEW_TITLE, buf_str(&b));
+	buf_reset(&b);
+	if (t)
+		buf_printf(&b, " %lld cases, %lld calls, %lld completes, %lld screen-outs, %lld duplicates, %lld over quota",
+		           (long long)json_integer_value(json_object_get(t, "cases")),
+		           (long long)json_integer_value(json_object_get(t, "attempts")),
+		           (long long)json_integer_value(json_object_get(t, "completes")),
+		           (long long)json_integer_value(json_object_get(t, "screenouts")),
+		           (long long)json_integer_value(json_object_get(t, "duplicates")),
+		           (long long)json_integer_value(json_object_get(t, "over_quota")));
+	view_set(v, 2, VIEW_DIM, buf_str(&b));
+
+	lines = body_lines(r, c->page, c->page == REPORT_RESULTS && nq ? ids[c->question] : NULL, v->width - 1, &n);
+	rows = v->height - 5;
+	if (c->scroll > n - rows)
+		c->scroll = n - rows;
+	if (c->scroll < 0)
+		c->scroll = 0;
+	for (i = 0; i < rows && c->scroll + i < n; i++) {
+		const char *l = lines[c->scroll + i];
+		/* headings (question texts, quota names) stand out; table rows are indented */
+		enum view_style st = (c->page == REPORT_RESULTS || c->page == REPORT_QUOTAS) && *l && *l != ' ' &&
+		                     strncmp(l, "top-2-box:", 10) ? VIEW_TITLE : VIEW_PLAIN;
+		buf_reset(&b);
+		buf_printf(&b, " %s", l);
+		view_set(v, 3 + i, st, buf_str(&b));
+	}
+	buf_reset(&b);
+	buf_printf(&b, " %s", c->status);
+	if (n > rows)
+		buf_printf(&b, "  \xE2\x94\x82 lines %d-%d of %d", c->scroll + 1, c->scroll + rows < n ? c->scroll + rows : n, n);
+	view_set(v, v->height - 2, c->error ? VIEW_ERROR : VIEW_DIM, buf_str(&b));
+	view_set(v, v->height - 1, VIEW_BAR,
+	         c->page == REPORT_RESULTS
+	         ? " 1-5 Tab page  \xE2\x86\x90\xE2\x86\x92 question  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn scroll  r refresh  q quit"
+	         : " 1-5 Tab \xE2\x86\x90\xE2\x86\x92 page  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn scroll  r refresh now  q quit");
+	for (i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	buf_release(&b);
+}
