@@ -262,7 +262,8 @@ static void text_interviewers(const json_t *r, int width, struct buf *b)
 	if (!json_array_size(a))
 		buf_puts(b, "  (no interviewers have cases or calls in this study yet)\n");
 	buf_printf(b, "\nonline: seen by the store in the last %ld minutes\n"
-	              "hours: first to last call of each day; refusals: per call someone answered\n",
+	              "hours: first to last call of each day\n"
+	              "refusals: per call someone answered\n",
 	           num(r, "seen_minutes"));
 }
 
@@ -318,6 +319,7 @@ static void text_dispositions(const json_t *r, int width, struct buf *b)
 	buf_printf(b, "; e %.3f%s", e, json_is_true(json_object_get(rates, "e_estimated")) ? " (estimated)" : "");
 	eol(b);
 	for (i = 0; i < 4; i++) {
+		int used = 0;
 		for (k = 0; fams[i][k]; k++) {
 			double v = real(rates, fams[i][k], &null);
 			char t[32];
@@ -325,8 +327,13 @@ static void text_dispositions(const json_t *r, int width, struct buf *b)
 				snprintf(t, sizeof t, "n/a");
 			else
 				snprintf(t, sizeof t, "%.1f%%", 100.0 * v);
-			buf_printf(b, "%s%-5s", k ? "  " : "", fams[i][k]);
+			if (used && used + 13 > width) {   /* each rate takes 11 columns and 2 between */
+				eol(b);
+				used = 0;
+			}
+			buf_printf(b, "%s%-5s", used ? "  " : "", fams[i][k]);
 			cell(b, t, 6, 1);
+			used += used ? 13 : 11;
 		}
 		eol(b);
 	}

@@ -45,7 +45,7 @@ struct report {
 	int nseg;                         /* including month, the last */
 	struct question *q;
 	int nq;
-	/* ",name,name," lists from the calls layer */
+	/* outcome names from the calls layer: ",a,b," (final), JSON arrays (contact, refusal) */
 	struct buf final, contact, refusal;
 };
 
@@ -127,17 +127,23 @@ static void sql_item(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(cx, v, end ? (int)(end - v) : (int)strlen(v), SQLITE_TRANSIENT);
 }
 
-/* ",a,b," of the outcome names of the calls layer that pass keep(). */
-static void outcome_list(struct buf *b, int (*keep)(const struct call_outcome *))
+/* The outcome names of the calls layer that pass keep(), as a JSON array, or as ",a,b," (csv). */
+static void outcome_list(struct buf *b, int (*keep)(const struct call_outcome *), int csv)
 {
 	const struct call_outcome *o;
-	int i, n;
+	int i, n, k = 0;
 
 	o = calls_outcomes(&n);
-	buf_puts(b, ",");
+	buf_puts(b, csv ? "," : "[");
 	for (i = 0; i < n; i++)
-		if (keep(&o[i]))
+		if (!keep(&o[i]))
+			continue;
+		else if (csv)
 			buf_printf(b, "%s,", o[i].name);
+		else
+			buf_printf(b, "%s\"%s\"", k++ ? "," : "", o[i].name);
+	if (!csv)
+		buf_puts(b, "]");
 }
 
 static int is_final(const struct call_outcome *o) { return o->final; }
@@ -316,34 +322,36 @@ static int quotas(struct report *r)
 
 /*
  * Interviewers of the study (with cases, calls or interviews in it): logged in (seen within
- * seen_minutes), completes, hours (per UTC day, first to last call or interview moment, summed),
- * completes per hour, attempts, average length of their completes, contacts (calls someone
- * answered), refusals (2.11x outcomes) and refusals per contact.
+ * seen_minutes), completes, hours (per UTC day, from the first to the last call or interview
+ * moment, an interview counting on the day it started; summed), completes per hour, attempts,
+ * average length of their completes, contacts (calls someone answered), refusals (2.11x
+ * outcomes) and refusals per contact. One grouped pass over the calls and one over the
+ * interviews, by interviewer and day.
  */
 static int interviewers(struct report *r)
 {
 	static const char *const keys[] = { "name", "last_seen", "logged_in", "completes", "hours", "attempts",
 	                                    "avg_minutes", "contacts", "refusals", NULL };
 	sqlite3_stmt *s = prepare(r,
-		"WITH who(name) AS (SELECT interviewer FROM attempts WHERE study = ?1"
-		"  UNION SELECT interviewer FROM interviews WHERE study = ?1"
-		"  UNION SELECT interviewer FROM cases WHERE study = ?1 AND interviewer IS NOT NULL),"
-		" iv AS (SELECT interviewer, sum(status = 'complete') AS completes,"
-		"  avg(CASE WHEN status = 'complete' THEN (julianday(ended_at) - julianday(started_at)) * 1440 END) AS minutes"
-		"  FROM interviews WHERE study = ?1 GROUP BY interviewer),"
-		" calls AS (SELECT interviewer, count(*) AS n, sum(instr(?2, ',' || outcome || ',') > 0) AS contacts,"
-		"  sum(instr(?3, ',' || outcome || ',') > 0) AS refusals FROM attempts WHERE study = ?1 GROUP BY interviewer),"
-		" moments(interviewer, t) AS (SELECT interviewer, at FROM attempts WHERE study = ?1"
-		"  UNION ALL SELECT interviewer, started_at FROM interviews WHERE study = ?1 AND started_at IS NOT NULL"
-		"  UNION ALL SELECT interviewer, ended_at FROM interviews WHERE study = ?1 AND ended_at IS NOT NULL),"
-		" days AS (SELECT interviewer, (julianday(max(t)) - julianday(min(t))) * 24 AS h FROM moments"
-		"  GROUP BY interviewer, substr(t, 1, 10)),"
-		" hours AS (SELECT interviewer, sum(h) AS h FROM days GROUP BY interviewer)"
+		"WITH calls(interviewer, d, n, contacts, refusals, lo, hi, completes, minutes) AS MATERIALIZED"
+		"  (SELECT interviewer, substr(at, 1, 10), count(*), sum(outcome IN (SELECT value FROM json_each(?2))),"
+		"   sum(outcome IN (SELECT value FROM json_each(?3))), min(at), max(at), 0, 0.0"
+		"   FROM attempts WHERE study = ?1 GROUP BY 1, 2),"
+		" ivs(interviewer, d, n, contacts, refusals, lo, hi, completes, minutes) AS MATERIALIZED"
+		"  (SELECT interviewer, substr(started_at, 1, 10), 0, 0, 0, min(started_at), max(coalesce(ended_at, started_at)),"
+		"   sum(status = 'complete'),"
+		"   sum(CASE WHEN status = 'complete' THEN (julianday(ended_at) - julianday(started_at)) * 1440 END)"
+		"   FROM interviews WHERE study = ?1 AND started_at IS NOT NULL GROUP BY 1, 2),"
+		" days AS (SELECT interviewer, sum(n) AS n, sum(contacts) AS contacts, sum(refusals) AS refusals,"
+		"  (julianday(max(hi)) - julianday(min(lo))) * 24 AS h, sum(completes) AS completes, sum(minutes) AS minutes"
+		"  FROM (SELECT * FROM calls UNION ALL SELECT * FROM ivs) GROUP BY interviewer, d),"
+		" per AS (SELECT interviewer, sum(n) AS n, sum(contacts) AS contacts, sum(refusals) AS refusals, sum(h) AS h,"
+		"  sum(completes) AS completes, sum(minutes) / nullif(sum(completes), 0) AS minutes FROM days GROUP BY interviewer),"
+		" who(name) AS (SELECT interviewer FROM per UNION SELECT interviewer FROM cases WHERE study = ?1 AND interviewer IS NOT NULL)"
 		" SELECT w.name, strftime('%Y-%m-%dT%H:%M:%SZ', s.at, 'unixepoch'), coalesce(s.at >= ?4, 0),"
-		"  coalesce(iv.completes, 0), hours.h, coalesce(calls.n, 0), iv.minutes, coalesce(calls.contacts, 0),"
-		"  coalesce(calls.refusals, 0)"
-		" FROM who w LEFT JOIN iv ON iv.interviewer = w.name LEFT JOIN calls ON calls.interviewer = w.name"
-		" LEFT JOIN hours ON hours.interviewer = w.name LEFT JOIN seen s ON s.user = w.name ORDER BY w.name");
+		"  coalesce(per.completes, 0), per.h, coalesce(per.n, 0), per.minutes, coalesce(per.contacts, 0),"
+		"  coalesce(per.refusals, 0)"
+		" FROM who w LEFT JOIN per ON per.interviewer = w.name LEFT JOIN seen s ON s.user = w.name ORDER BY w.name");
 	json_t *a = json_array(), *x;
 	size_t i;
 
@@ -551,83 +559,163 @@ static json_t *result_row(const char *question, const char *segment, const char 
 	return x;
 }
 
+/* A complete's place among the combinations of segment values met. */
+struct ivseg {
+	int64_t rowid;
+	int combo;
+};
+
+static int by_rowid(const void *a, const void *b)
+{
+	const struct ivseg *x = a, *y = b;
+
+	return x->rowid < y->rowid ? -1 : x->rowid > y->rowid;
+}
+
+/* The answer value of question q in an answer's text: the text itself, or a grid's k-th code. */
+static int answer_code(const struct question *q, const char *v)
+{
+	int k;
+
+	for (k = 1; k < q->item && v; k++)
+		if ((v = strchr(v, ',')) != NULL)
+			v++;
+	if (!v || v[0] < '1' || v[0] > '6' || (v[1] && v[1] != ','))
+		return 0;
+	return v[0] - '0';
+}
+
 /*
- * Top-2-box results: one grouped query over the finished, non-duplicate completes gives
- * respondents and top-2 answers per question, month and combination of segment values (valid
- * codes 1-6 only: don't know, refused and missing answers are not in n); C adds them up per
- * segment value.
+ * Top-2-box results over the non-duplicate completes, in two indexed passes: (1) each
+ * complete's segment values (case fields, month), numbered by combination; (2) the valid
+ * answers (codes 1-6: don't know, refused and unasked questions are not in n) to the
+ * satisfaction questions, counted per combination; then added up per segment value. Grouping
+ * the 150,000 answers of a year in SQL would sort them; counting into the combinations is a
+ * third of the time.
  */
 static int results(struct report *r)
 {
 	struct buf sql;
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = NULL;
 	json_t *res = json_object(), *qs = json_array(), *rowsj = json_array(), *segs = json_array();
-	json_t **maps;   /* [question][segment]: value -> [n, top] */
-	json_t *totals;  /* question id -> [n, top] */
-	int i, k, rc, p;
+	json_t *combos = json_object(), *qids = json_array(), *first = json_object(), **maps = NULL;
+	struct ivseg *ivs = NULL;
+	char **vals = NULL, *qlist = NULL;
+	long *counts = NULL;
+	size_t niv = 0, capiv = 0, ncombo = 0, capcombo = 0, c;
+	int i, k, rc = -1, step;
+	struct buf key;
 
+	buf_init(&sql);
+	buf_init(&key);
 	for (k = 0; k < r->nseg; k++)
 		json_array_append_new(segs, json_string(r->seg[k].name));
 	json_object_set_new(res, "segments", segs);
 	json_object_set_new(res, "questions", qs);
 	json_object_set_new(res, "rows", rowsj);
 	json_object_set_new(r->o, "results", res);
-	if (!r->nq)
-		return 0;
-	maps = xcalloc((size_t)r->nq * (size_t)r->nseg, sizeof *maps);
-	for (i = 0; i < r->nq * r->nseg; i++)
-		maps[i] = json_object();
-	totals = json_object();
-
-	buf_init(&sql);
-	buf_puts(&sql, "WITH q(idx, qid, item) AS (VALUES ");
-	p = 2;
-	for (i = 0; i < r->nq; i++, p += 2)
-		buf_printf(&sql, "%s(%d, ?%d, ?%d)", i ? ", " : "", i, p, p + 1);
-	buf_puts(&sql, "), iv AS MATERIALIZED (SELECT i.uuid AS uuid, substr(i.ended_at, 1, 7) AS month");
-	for (k = 0; k < r->nseg - 1; k++, p++)
-		buf_printf(&sql, ", json_extract(c.fields, ?%d) AS s%d", p, k);
-	buf_puts(&sql, " FROM interviews i JOIN cases c ON c.case_key = i.case_key"
-	               " WHERE i.study = ?1 AND i.status = 'complete' AND i.duplicate = 0),"
-	               " r AS (SELECT q.idx AS idx, iv.*, CASE WHEN q.item = 0 THEN a.value ELSE report_item(a.value, q.item) END AS v"
-	               " FROM iv JOIN q JOIN answers a ON a.interview = iv.uuid AND a.qid = q.qid AND a.iter = 0 WHERE a.state = 1)"
-	               " SELECT idx, count(*), sum(v IN ('1', '2')), coalesce(month, '')");
-	for (k = 0; k < r->nseg - 1; k++)
-		buf_printf(&sql, ", coalesce(s%d, '')", k);
-	buf_puts(&sql, " FROM r WHERE v IN ('1', '2', '3', '4', '5', '6') GROUP BY idx, month");
-	for (k = 0; k < r->nseg - 1; k++)
-		buf_printf(&sql, ", s%d", k);
-	s = prepare(r, buf_str(&sql));
-	buf_release(&sql);
-	if (!s)
-		goto out_fail;
-	for (i = 0, p = 2; i < r->nq; i++, p += 2) {
-		sqlite3_bind_text(s, p, r->q[i].qid, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, p + 1, r->q[i].item);
+	if (!r->nq) {
+		rc = 0;
+		goto out;
 	}
-	for (k = 0; k < r->nseg - 1; k++, p++)
-		sqlite3_bind_text(s, p, r->seg[k].path, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int qi = sqlite3_column_int(s, 0);
-		long n = (long)sqlite3_column_int64(s, 1), top = (long)sqlite3_column_int64(s, 2);
-		if (qi < 0 || qi >= r->nq)
+
+	/* 1: segment values; the month is the last segment */
+	buf_puts(&sql, "SELECT i.rowid");
+	for (k = 0; k < r->nseg - 1; k++)
+		buf_printf(&sql, ", coalesce(json_extract(c.fields, ?%d), '')", k + 2);
+	buf_puts(&sql, ", coalesce(substr(i.ended_at, 1, 7), '') FROM interviews i JOIN cases c ON c.case_key = i.case_key"
+	               " WHERE i.study = ?1 AND i.status = 'complete' AND i.duplicate = 0 ORDER BY i.rowid");
+	if (!(s = prepare(r, buf_str(&sql))))
+		goto out;
+	for (k = 0; k < r->nseg - 1; k++)
+		sqlite3_bind_text(s, k + 2, r->seg[k].path, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		json_t *x;
+
+		buf_reset(&key);
+		for (k = 0; k < r->nseg; k++) {
+			buf_puts(&key, (const char *)sqlite3_column_text(s, k + 1));
+			buf_putc(&key, '\x1f');
+		}
+		if (niv == capiv) {
+			capiv = capiv ? capiv * 2 : 1024;
+			ivs = xrealloc(ivs, capiv * sizeof *ivs);
+		}
+		ivs[niv].rowid = sqlite3_column_int64(s, 0);
+		if ((x = json_object_get(combos, buf_str(&key)))) {
+			ivs[niv++].combo = (int)json_integer_value(x);
 			continue;
-		tally(totals, r->q[qi].id, n, top);
-		/* the month is the last segment, and the query's fourth column */
-		tally(maps[qi * r->nseg + r->nseg - 1], (const char *)sqlite3_column_text(s, 3), n, top);
-		for (k = 0; k < r->nseg - 1; k++)
-			tally(maps[qi * r->nseg + k], (const char *)sqlite3_column_text(s, 4 + k), n, top);
+		}
+		if (ncombo == capcombo) {
+			capcombo = capcombo ? capcombo * 2 : 256;
+			vals = xrealloc(vals, capcombo * (size_t)r->nseg * sizeof *vals);
+		}
+		for (k = 0; k < r->nseg; k++)
+			vals[ncombo * (size_t)r->nseg + (size_t)k] = xstrdup((const char *)sqlite3_column_text(s, k + 1));
+		json_object_set_new(combos, buf_str(&key), json_integer((json_int_t)ncombo));
+		ivs[niv++].combo = (int)ncombo++;
 	}
 	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		fail(r, "compute the results");
-		goto out_fail;
+	s = NULL;
+	if (step != SQLITE_DONE) {
+		fail(r, "read the completes' segments");
+		goto out;
 	}
-	for (i = 0; i < r->nq; i++) {
-		json_t *t = json_object_get(totals, r->q[i].id), *x = json_object();
-		long n = t ? (long)json_integer_value(json_array_get(t, 0)) : 0;
-		long top = t ? (long)json_integer_value(json_array_get(t, 1)) : 0;
+	qsort(ivs, niv, sizeof *ivs, by_rowid);   /* in rowid order already; cheap to make sure */
 
+	/* 2: the answers, counted per combination and question */
+	counts = xcalloc(ncombo * (size_t)r->nq * 2 + 1, sizeof *counts);
+	for (i = 0; i < r->nq; i++)
+		if (!json_object_get(first, r->q[i].qid)) {
+			json_object_set_new(first, r->q[i].qid, json_integer(i));
+			json_array_append_new(qids, json_string(r->q[i].qid));
+		}
+	qlist = json_dumps(qids, JSON_COMPACT);
+	if (!(s = prepare(r, "SELECT i.rowid, a.qid, a.value FROM interviews i CROSS JOIN answers a ON a.interview = i.uuid"
+	                     " WHERE i.study = ?1 AND i.status = 'complete' AND i.duplicate = 0 AND a.iter = 0 AND a.state = 1"
+	                     " AND a.qid IN (SELECT value FROM json_each(?2))")))
+		goto out;
+	sqlite3_bind_text(s, 2, qlist, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		struct ivseg want = { sqlite3_column_int64(s, 0), 0 }, *iv = bsearch(&want, ivs, niv, sizeof *ivs, by_rowid);
+		const char *qid = (const char *)sqlite3_column_text(s, 1), *v = (const char *)sqlite3_column_text(s, 2);
+		json_t *x = json_object_get(first, qid);
+
+		if (!iv || !x || !v)
+			continue;
+		for (i = (int)json_integer_value(x); i < r->nq && !strcmp(r->q[i].qid, qid); i++) {
+			int code = answer_code(&r->q[i], v);
+			long *cell = &counts[((size_t)iv->combo * (size_t)r->nq + (size_t)i) * 2];
+			if (!code)
+				continue;
+			cell[0]++;
+			cell[1] += code <= 2;
+		}
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (step != SQLITE_DONE) {
+		fail(r, "read the answers");
+		goto out;
+	}
+
+	/* 3: per question, the totals and each segment's values in order */
+	maps = xcalloc((size_t)r->nseg, sizeof *maps);
+	for (i = 0; i < r->nq; i++) {
+		json_t *x = json_object();
+		long n = 0, top = 0;
+
+		for (k = 0; k < r->nseg; k++)
+			maps[k] = json_object();
+		for (c = 0; c < ncombo; c++) {
+			long *cell = &counts[(c * (size_t)r->nq + (size_t)i) * 2];
+			if (!cell[0])
+				continue;
+			n += cell[0];
+			top += cell[1];
+			for (k = 0; k < r->nseg; k++)
+				tally(maps[k], vals[c * (size_t)r->nseg + (size_t)k], cell[0], cell[1]);
+		}
 		json_object_set_new(x, "id", json_string(r->q[i].id));
 		json_object_set_new(x, "text", json_string(r->q[i].text));
 		json_object_set_new(x, "n", json_integer(n));
@@ -636,12 +724,12 @@ static int results(struct report *r)
 		json_array_append_new(qs, x);
 		json_array_append_new(rowsj, result_row(r->q[i].id, "all", "", "all respondents", n, top));
 		for (k = 0; k < r->nseg; k++) {
-			json_t *map = maps[i * r->nseg + k], *v;
-			size_t nb = json_object_size(map), j = 0;
+			size_t nb = json_object_size(maps[k]), j = 0;
 			struct bin *b = xcalloc(nb + 1, sizeof *b);
 			const char *value;
+			json_t *v;
 
-			json_object_foreach(map, value, v) {
+			json_object_foreach(maps[k], value, v) {
 				b[j].value = value;
 				b[j].n = (long)json_integer_value(json_array_get(v, 0));
 				b[j].top = (long)json_integer_value(json_array_get(v, 1));
@@ -656,19 +744,25 @@ static int results(struct report *r)
 				json_array_append_new(rowsj, result_row(r->q[i].id, r->seg[k].name, b[j].value, label, b[j].n, b[j].top));
 			}
 			free(b);
+			json_decref(maps[k]);
 		}
 	}
-	for (i = 0; i < r->nq * r->nseg; i++)
-		json_decref(maps[i]);
+	rc = 0;
+out:
+	sqlite3_finalize(s);
+	for (c = 0; c < ncombo * (size_t)r->nseg; c++)
+		free(vals[c]);
+	free(vals);
+	free(ivs);
+	free(counts);
 	free(maps);
-	json_decref(totals);
-	return 0;
-out_fail:
-	for (i = 0; i < r->nq * r->nseg; i++)
-		json_decref(maps[i]);
-	free(maps);
-	json_decref(totals);
-	return -1;
+	free(qlist);
+	json_decref(combos);
+	json_decref(qids);
+	json_decref(first);
+	buf_release(&sql);
+	buf_release(&key);
+	return rc;
 }
 
 /* Duplicate completes (with the complete kept for the case) and completes counted over quota. */
@@ -730,9 +824,9 @@ enum report_rc central_report(struct central *c, const char *user, enum central_
 	buf_init(&r.final);
 	buf_init(&r.contact);
 	buf_init(&r.refusal);
-	outcome_list(&r.final, is_final);
-	outcome_list(&r.contact, is_contact);
-	outcome_list(&r.refusal, is_refusal);
+	outcome_list(&r.final, is_final, 1);
+	outcome_list(&r.contact, is_contact, 0);
+	outcome_list(&r.refusal, is_refusal, 0);
 	if (sqlite3_create_function_v2(c->db, "report_item", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_item,
 	                               NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
