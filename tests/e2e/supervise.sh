@@ -1,0 +1,144 @@
+#!/bin/sh
+# The supervisor's console against a real cati-store (HTTPS, a test CA made here) seeded through
+# the API with users, the jobseeker form, 60 cases, interviews with answers, calls, a duplicate
+# and over-quota completes. Every figure on each page of `cati supervise` (80x24, in tmux) and in
+# `cati-store report --format csv` is compared with what tests/e2e/supervise_data.py computes
+# from the raw records on its own; a record pushed while the console runs shows up by itself.
+. tests/e2e/lib.sh
+. tests/support/store.sh
+: "${CATI_STORE:=bin/cati-store}"
+CATI=$(cd "$(dirname "$CATI")" && pwd)/$(basename "$CATI")
+CATI_STORE=$(cd "$(dirname "$CATI_STORE")" && pwd)/$(basename "$CATI_STORE")
+DATA=$(pwd)/tests/e2e/supervise_data.py
+FORMS=$(pwd)/forms
+cd "$TMP" || exit 1
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null; stop_store; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+
+make_ca
+echo s3cret | "$CATI_STORE" user add sup --role supervisor --projects cms_jobseeker --db central.db >/dev/null
+echo pw-other | "$CATI_STORE" user add other --role supervisor --projects cms_employer --db central.db >/dev/null
+for u in anna ben cara; do echo "pw-$u" | "$CATI_STORE" user add $u --role interviewer --db central.db >/dev/null; done
+start_store central.db
+SUP=$(token sup s3cret)
+[ ${#SUP} -eq 64 ] || { fail "no supervisor token"; finish; }
+
+# the form, cell 9,1 of the region x type quota lowered to 2, the cases and the records
+python3 -c 'import json,sys; print(json.dumps({"source": open(sys.argv[1]).read()}))' "$FORMS/cms_jobseeker.form" >pub.json
+HASH=$(api POST /v1/forms "$SUP" pub.json | jq -r .hash)
+printf '{"study":"cms_jobseeker","quota":"region_type","cell":"9,1","target":2}' >quota.json
+[ "$(api POST /v1/quotas "$SUP" quota.json)" = '{"changed":1}' ] || fail "lowering the 9,1 target"
+python3 "$DATA" seed "$HASH"
+[ "$(api POST /v1/cases "$SUP" cases.json)" = '{"cases":60}' ] || fail "uploading the cases"
+for b in push1 push2; do
+	api POST /v1/push "$SUP" $b.json >$b.out
+	[ "$(jq '[.results[] | select(.status != 200)] | length' $b.out)" = 0 ] || fail "$b: $(cat $b.out)"
+done
+python3 "$DATA" expect "$(date +%s)"
+[ "$(jq '.over | length' expected.json)" -ge 1 ] && [ "$(jq '.duplicates | length' expected.json)" = 1 ] ||
+	fail "the seed should make over-quota completes and a duplicate"
+# anna's workstation talks to the store now: she is logged in, ben and cara are not
+ANNA=$(token anna pw-anna)
+api GET "/v1/pull?cursor=0" "$ANNA" >/dev/null
+
+# the API: supervisors of other projects and interviewers get 403
+[ "$(api GET "/v1/report?study=cms_jobseeker" "$(token other pw-other)" | jq -r .error)" = "this study is not one of your projects" ] ||
+	fail "another project's supervisor read the report"
+[ "$(api GET "/v1/report?study=cms_jobseeker" "$ANNA" | jq -r .error)" = "this study is not one of your projects" ] ||
+	fail "an interviewer read the report"
+[ "$(api GET "/v1/report" "$SUP" | jq -r .error)" = "say which study: /v1/report?study=NAME" ] || fail "no study"
+[ "$(api GET "/v1/report?study=cms_jobseeker" "$SUP" | jq -r .totals.completes)" = "$(jq .completes expected.json)" ] ||
+	fail "completes over the API"
+
+# the same figures without a screen
+"$CATI_STORE" report cms_jobseeker --db central.db --format csv >report.csv || fail "cati-store report --format csv"
+python3 "$DATA" csv report.csv || fail "cati-store report --format csv differs from the raw records"
+"$CATI_STORE" report cms_jobseeker --db central.db --section results --question sat_overall >report.txt
+grep -q "^sat_overall  All in all" report.txt || fail "cati-store report --section results"
+OUT=$("$CATI_STORE" report cms_jobseeker --db central.db --section nosuch 2>&1) && fail "a bad section was taken"
+printf '%s' "$OUT" | grep -q "no section 'nosuch'" || fail "bad section message: $OUT"
+
+# the console: enrolled like a workstation, a supervisor's password from a file
+export XDG_CONFIG_HOME="$TMP/cfg"
+"$CATI" enroll "$URL" --cacert ca.pem >/dev/null || fail "enroll"
+echo s3cret >sup.pw
+echo pw-other >other.pw
+echo wrong >wrong.pw
+OUT=$("$CATI" supervise --study cms_jobseeker --user other --password-file other.pw 2>&1) && fail "other's console opened"
+printf '%s' "$OUT" | grep -q "not one of your projects" || fail "other's console: $OUT"
+OUT=$("$CATI" supervise --study cms_jobseeker --user sup --password-file wrong.pw 2>&1) && fail "a wrong password opened the console"
+printf '%s' "$OUT" | grep -q "wrong user name or password" || fail "wrong password: $OUT"
+
+start supervise --study cms_jobseeker --user sup --password-file sup.pw --every 2
+wait_for "refreshed" 10
+
+# collect PAGEFILE: every body line of the page (just switched to, so at its top), scrolling
+# down; 'index<TAB>line' per line
+collect() {
+	: >"$1"
+	_last=""
+	_n=0
+	while [ $_n -lt 40 ]; do
+		_s=$(screen)
+		_ind=$(printf '%s\n' "$_s" | sed -n "$((ROWS - 1))p" | sed -n 's/.*lines \([0-9]*\)-\([0-9]*\) of \([0-9]*\).*/\1 \2 \3/p')
+		set -- "$1" ${_ind:-1 0 0}
+		[ "$_ind" = "$_last" ] && [ -n "$_ind" ] && { sleep 0.05; _n=$((_n + 1)); continue; }
+		printf '%s\n' "$_s" | sed -n "4,$((ROWS - 2))p" | awk -v first="$2" '{ printf "%d\t%s\n", first + NR - 1, $0 }' >>"$1"
+		[ -z "$_ind" ] || [ "$3" -ge "$4" ] && return 0
+		_last=$_ind
+		keys NPage
+		_n=0
+	done
+	fail "collect: the page did not scroll"
+}
+
+# page NUMBER TAB: switch to a page and wait until its tab is the current one
+page() {
+	keys "$1"
+	wait_for "[$1 $2" 5
+}
+
+page 1 Quotas
+collect quotas.txt
+python3 "$DATA" quotas quotas.txt || fail "the quotas page differs from the raw records"
+page 2 Interviewers
+collect interviewers.txt
+python3 "$DATA" interviewers interviewers.txt || fail "the interviewers page differs from the raw records"
+page 3 Dispositions
+collect dispositions.txt
+python3 "$DATA" dispositions dispositions.txt || fail "the dispositions page differs from the raw records"
+page 4 Results
+for q in sat_registration sat_adviser offers_fit sat_course sat_overall sat_hotline; do
+	wait_for "$q  " 5
+	collect "results-$q.txt"
+	python3 "$DATA" results "results-$q.txt" "$q" || fail "results of $q differ from the raw records"
+	keys Right
+done
+wait_for "[4 Results 6/6]"
+page 5 Problems
+collect problems.txt
+python3 "$DATA" problems problems.txt || fail "the problems page differs from the raw records"
+check_layout
+
+# a call recorded while the console is open shows up at its next refresh: C058 (never called,
+# 3.11) is refused
+page 3 Dispositions
+before_311=$(jq '.dispositions["3.11"]' expected.json)
+before_2112=$(jq '.dispositions["2.112"] // 0' expected.json)
+printf '{"records":[{"uuid":"ffffffff-0000-4000-8000-000000000001","kind":"attempt","data":{"uuid":"ffffffff-0000-4000-8000-000000000001","case":"C058","interviewer":"cara","at":"2026-03-09T10:00:00.000Z","outcome":"refusal","disposition":"2.112"}}]}' >late.json
+api POST /v1/push "$SUP" late.json >/dev/null
+_t=0
+until screen | grep -Eq "^ 2\.112 .* R +$((before_2112 + 1))\$"; do
+	_t=$((_t + 1))
+	[ $_t -lt 100 ] || { fail "the late call did not show up"; break; }
+	sleep 0.05
+done
+collect late.txt
+cut -f2- late.txt | grep -Eq "^ 3\.11 .* UH +$((before_311 - 1))\$" || fail "3.11 after the late call: $(grep 3.11 late.txt)"
+cut -f2- late.txt | grep -Eq "^ 2\.112 .* R +$((before_2112 + 1))\$" || fail "2.112 after the late call: $(grep 2.112 late.txt)"
+
+# r refreshes at once; q quits and restores the terminal
+keys r
+wait_for "refreshed" 5
+keys q
+wait_for "EXITED 0" 5
+finish
