@@ -35,13 +35,14 @@ CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sani
 LDFLAGS += -fsanitize=address,undefined
 endif
 ALL_CFLAGS = $(WARN) $(CFLAGS)
-LDLIBS  += -lm
+LDLIBS  += -lreadstat -lm
 
 UTIL_SRC   := $(wildcard src/util/*.c)
 FORM_SRC   := $(wildcard src/form/*.c)
 ENGINE_SRC := $(wildcard src/engine/*.c)
 CALLS_SRC  := $(wildcard src/calls/*.c)
 REPORT_SRC := $(wildcard src/report/*.c)
+EXPORT_SRC := $(wildcard src/export/*.c)
 STORE_SRC  := $(wildcard src/store/*.c)
 SYNC_SRC   := $(wildcard src/sync/*.c)
 VIEW_SRC   := $(wildcard src/view/*.c)
@@ -50,6 +51,7 @@ SERVER_SRC := $(wildcard src/server/*.c)
 CLI_SRC    := $(wildcard src/cli/*.c) $(wildcard src/tui/*.c)
 CORE_SRC   := $(UTIL_SRC) $(FORM_SRC) $(ENGINE_SRC) $(CALLS_SRC) $(REPORT_SRC)
 PURE_SRC   := $(CORE_SRC)
+CORE_SRC   += $(EXPORT_SRC)
 CORE_SRC   += $(STORE_SRC) $(VIEW_SRC) $(SYNC_SRC)
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "cati/export.h"
 #include "cati/util.h"
 
 struct central;
@@ -77,6 +78,17 @@ int central_pull(struct central *c, const char *user, enum central_role role, co
  */
 int central_lock(struct central *c, const char *user, enum central_role role, const char *holder,
                  const char *key, int seconds, char *who, size_t nwho, int64_t *until, struct err *e);
+
+/* Export -------------------------------------------------------------------------------- */
+
+/* The source of the newest form of study (free() it): 0, or -1 when there is none. */
+int central_form_latest(struct central *c, const char *study, char **source, struct err *e);
+/* Every finished interview of study that is not a duplicate, with its on-route answers, to cb. */
+int central_export(struct central *c, const char *study,
+                   void (*cb)(void *ctx, const struct exp_interview *iv), void *ctx, struct err *e);
+/* Every call attempt of the study, in time order, with its AAPOR code. */
+int central_export_calls(struct central *c, const char *study,
+                         void (*cb)(void *ctx, const struct exp_attempt *at), void *ctx, struct err *e);
 
 /* Quotas -------------------------------------------------------------------------------- */
 

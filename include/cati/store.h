@@ -14,6 +14,7 @@
 #include "cati/engine.h"
 #include "cati/form.h"
 #include "cati/calls.h"
+#include "cati/export.h"
 #include "cati/util.h"
 
 #define STORE_SCHEMA_VERSION 7
@@ -186,6 +187,20 @@ enum store_rc store_meta_set(struct store *st, const char *key, const char *valu
 /* This workstation's id (a UUID made on first use and kept): the central store grants quota
    allowances to it. */
 enum store_rc store_workstation_id(struct store *st, char out[37], struct err *e);
+
+/* Export -------------------------------------------------------------------------------- */
+
+/*
+ * Hand every finished interview (complete or screened out; with unfinished, every interview) of
+ * study to cb, in the order they were started, with its on-route answers.
+ */
+enum store_rc store_export(struct store *st, const char *study, int unfinished,
+                           void (*cb)(void *ctx, const struct exp_interview *iv), void *ctx,
+                           struct err *e);
+/* Every call attempt on the study's cases, in order, with its AAPOR code. */
+enum store_rc store_export_calls(struct store *st, const char *study,
+                                 void (*cb)(void *ctx, const struct exp_attempt *at), void *ctx,
+                                 struct err *e);
 
 /* Quotas ---------------------------------------------------------------------------------- */
 

@@ -23,6 +23,7 @@ int cmd_next(int argc, char **argv);
 int cmd_call(int argc, char **argv);
 int cmd_appointment(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_supervise(int argc, char **argv);
 
 struct form;

@@ -1,0 +1,163 @@
+/*
+ * export.h: interviews as a data set researchers open at once: one row per interview, the
+ * variables and their labels worked out from the form, written as CSV, JSON, SPSS (.sav),
+ * Stata (.dta), Triple-S (XML + data), a DDI Codebook 2.5 XML and a plain codebook, and the
+ * call records. No database here: a source (the workstation's or the central store's) hands
+ * the interviews over one by one.
+ */
+#ifndef CATI_EXPORT_H
+#define CATI_EXPORT_H
+
+#include <stdint.h>
+
+#include "cati/form.h"
+#include "cati/util.h"
+
+/* Codes of the declared missing values in numeric variables (see exp_schema_build). */
+#define EXP_DK_CODE (-8.0)
+#define EXP_RF_CODE (-9.0)
+
+enum exp_vtype { EXP_NUM, EXP_STR };
+
+/* Where a variable's value comes from. */
+enum exp_src {
+	EXP_S_META,     /* the interview: id, case, interviewer, lang, status, outcome, times, duration */
+	EXP_S_CASE,     /* a case field */
+	EXP_S_ANSWER,   /* a question's answer (or one loop iteration of it) */
+	EXP_S_OPTION,   /* one option of a multiple choice: 1 chosen, 0 not */
+	EXP_S_ITEM,     /* one item of a grid */
+};
+
+struct exp_label {
+	double value;
+	const char *label;
+};
+
+/* One variable (column). Everything points into the schema's arena. */
+struct exp_var {
+	const char *name;         /* unique, at most 32 characters of [A-Za-z0-9_], starts with a letter */
+	const char *label;        /* the question's text (first language, fills as {name}) or a description */
+	enum exp_vtype type;
+	int width;                /* EXP_STR: bytes (set by exp_widths from the data; at least 1) */
+	int decimals;             /* EXP_NUM: digits after the point */
+	int is_date;              /* EXP_NUM holding days since 1970-01-01 */
+	int nlabels;              /* value labels */
+	struct exp_label *labels;
+	int missing;              /* declared missing values: EXP_DK_CODE and/or EXP_RF_CODE are used */
+	const char *route;        /* the condition the question is asked under, as written, or NULL */
+	const char *question;     /* the question id (qid), the case field, or the meta field */
+
+	enum exp_src src;
+	int iter;                 /* loop iteration (1..) for questions in loops, else 0 */
+	int code;                 /* EXP_S_OPTION: the option's code */
+	int item;                 /* EXP_S_ITEM: item index in the grid */
+	int qtype;                /* enum form_qtype of the question */
+};
+
+struct exp_schema {
+	const struct form *form;
+	int nvars;
+	struct exp_var *vars;
+	struct arena arena;
+	/* internal: the first variable of each question node (-1: none) and how many each loop
+	   iteration has */
+	int *node_first, *node_per_iter;
+};
+
+/*
+ * The variables of form f, in this order: interview, case, interviewer, lang, status, outcome,
+ * started, ended, duration (seconds); the case fields; then each question in form order (a
+ * multiple choice as one 0/1 variable per option, a grid as one variable per item, a question in
+ * a loop once per iteration up to the loop's maximum; info screens have none). Texts in language
+ * lang. Don't know and refused are EXP_DK_CODE / EXP_RF_CODE, declared missing, in numeric
+ * variables; in text variables they are the strings "dk" / "rf".
+ */
+void exp_schema_build(struct exp_schema *s, const struct form *f, int lang);
+void exp_schema_release(struct exp_schema *s);
+
+/* One answer of an interview, as the stores keep it (value: canonical text; state FORM_S_*). */
+struct exp_answer {
+	const char *qid;
+	int iter;
+	int state;
+	const char *value;
+};
+
+/* One interview as a source hands it over. Strings live until the callback returns. */
+struct exp_interview {
+	const char *uuid, *case_key, *interviewer, *lang, *status, *outcome;
+	const char *started_at, *ended_at;   /* ISO 8601 UTC, or NULL */
+	const char *fields_json;             /* the case fields, a JSON object of texts */
+	int nanswers;
+	const struct exp_answer *answers;    /* on-route answers only */
+};
+
+/* A value of one cell. */
+struct exp_value {
+	int present;              /* 0: empty (system missing: not asked, off route) */
+	double num;
+	const char *str;          /* EXP_STR */
+};
+
+/*
+ * The row of one interview: vals[i] for schema variable i (into a caller array of s->nvars).
+ * Strings point into row_arena (reset by the caller between rows as it likes).
+ */
+void exp_row(const struct exp_schema *s, const struct exp_interview *iv, struct exp_value *vals,
+             struct arena *row_arena);
+
+/* One call attempt for the call-record file. */
+struct exp_attempt {
+	const char *case_key, *interviewer, *at, *phone, *outcome, *disposition;
+	const char *disposition_label;   /* "no answer" ... */
+};
+
+enum exp_format { EXP_CSV, EXP_JSON, EXP_SAV, EXP_DTA, EXP_SSS, EXP_DDI, EXP_CODEBOOK };
+
+/* "csv" -> EXP_CSV ...; -1 for an unknown name. */
+int exp_format_of(const char *name);
+
+/*
+ * The data set in memory: the schema and every row, so that writers can size text columns and
+ * count rows before they write. exp_data_add copies the row.
+ */
+struct exp_data {
+	struct exp_schema schema;
+	long nrows;
+	struct exp_value **rows;  /* rows[r][i] */
+	long cap;
+	struct arena arena;       /* the rows' strings */
+	const char *title;        /* the form's title in the export language */
+	const char *study;
+};
+
+void exp_data_init(struct exp_data *d, const struct form *f, int lang);
+void exp_data_add(struct exp_data *d, const struct exp_interview *iv);
+/* Set text widths from the data (the longest value, in bytes, at least 1). */
+void exp_widths(struct exp_data *d);
+void exp_data_release(struct exp_data *d);
+
+/*
+ * Write the data set to path in a format. EXP_SSS writes path (the XML) and path with ".dat"
+ * for ".sss" (fixed-width data); the others one file. Returns 0, or -1 with e ("cannot write
+ * 'x.sav': disk full").
+ */
+int exp_write(struct exp_data *d, enum exp_format fmt, const char *path, struct err *e);
+
+/* exp_data_add as a source's callback (ctx: the struct exp_data). */
+void exp_data_take(void *ctx, const struct exp_interview *iv);
+
+/* Call records collected from a source (exp_calls_take copies each). */
+struct exp_calls {
+	long n, cap;
+	struct exp_attempt *v;
+	struct arena arena;
+};
+void exp_calls_init(struct exp_calls *c);
+void exp_calls_take(void *ctx, const struct exp_attempt *a);
+void exp_calls_release(struct exp_calls *c);
+
+/* The call records as CSV: case, interviewer, at, phone, outcome, disposition and its label. */
+int exp_write_calls(const struct exp_attempt *a, long n, const char *path, struct err *e);
+
+#endif
