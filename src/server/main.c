@@ -13,6 +13,7 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 int server_faults(const char *spec, unsigned delay_ms);
 void server_stop(struct MHD_Daemon *d);
 int store_cmd_quota(struct central *c, int argc, char **argv);
+int store_cmd_export(struct central *c, int argc, char **argv);
 int store_cmd_report(struct central *c, int argc, char **argv);
 
 static const char *usage =
@@ -23,6 +24,7 @@ static const char *usage =
 	"       cati-store user projects NAME STUDY,...|'*' --db PATH   (a supervisor's projects)\n"
 	"       cati-store user passwd NAME --db PATH                                 (password on stdin)\n"
 	"       cati-store user disable NAME --db PATH\n"
+	"       cati-store export STUDY --format csv|json|sav|dta|sss|ddi|codebook --out FILE [--lang L] [--calls FILE.csv] --db PATH\n"
 	"       cati-store quota list STUDY --db PATH                 (cells, targets, counts, allowances)\n"
 	"       cati-store quota set STUDY QUOTA [CELL] [--target N] [--close|--open] [--allowance N] --db PATH\n"
 	"       cati-store report STUDY --db PATH [--format text|csv|json] [--section NAME] [--by FIELD,...]\n"
@@ -139,6 +141,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "serve")) {
 		rc = serve(argc, argv, db);
+	} else if (!strcmp(argv[1], "export")) {
+		rc = store_cmd_export(c, argc, argv);
 	} else if (!strcmp(argv[1], "quota")) {
 		rc = store_cmd_quota(c, argc, argv);
 	} else if (!strcmp(argv[1], "report")) {

@@ -216,6 +216,33 @@ expect_out "study 'qstudy' has no cell '9,9' in quota 'rs'"
 expect_exit 2 "$CATI_STORE" quota set qstudy rs --target x --db central.db
 expect_out "--target must be a whole number"
 
+# the store's export: every finished interview once, read back by PSPP, values as on the
+# workstations that made them; the call records with their AAPOR codes
+expect_exit 0 "$CATI_STORE" export qstudy --format sav --out q.sav --calls qcalls.csv --db central.db
+printf "GET FILE='q.sav'.\nLIST.\n" >q.sps
+pspp -O format=csv -o q.pspp.csv q.sps >/dev/null 2>&1 || fail "pspp cannot read the store's export"
+python3 - <<'PY' || fail "the store's export differs from the workstations"
+import csv, io, sqlite3, sys
+lines = open("q.pspp.csv", encoding="utf-8").read().split("Table: Data List\n")[1].strip().split("\n")
+rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+want = {}
+for w in ("ann", "ben"):
+    db = sqlite3.connect(w + ".db")
+    for case, status, qid, value in db.execute(
+            "SELECT c.case_key, i.status, a.qid, a.value FROM interviews i JOIN cases c ON c.id = i.case_id"
+            " LEFT JOIN answers a ON a.interview = i.id AND a.on_route = 1 WHERE i.status IN ('complete', 'screenout')"):
+        r = want.setdefault(case, {"status": status})
+        if qid:
+            r[qid] = value
+bad = [r["case"] for r in rows if r["case"] not in want or r["status"].strip() != want[r["case"]]["status"]
+       or any(r[q].strip() not in (want[r["case"]].get(q) or ".",) for q in ("sex", "sat"))]
+if len(rows) != len(want) or bad:
+    print("rows", len(rows), "want", len(want), "bad", bad[:5])
+    sys.exit(1)
+PY
+[ "$(($(wc -l <qcalls.csv) - 1))" = "$(sqlite3 central.db "SELECT count(*) FROM attempts WHERE study = 'qstudy'")" ] ||
+	fail "the call records: $(cat qcalls.csv)"
+
 # every count on the store equals the completes it holds, cell by cell
 bad=$(sqlite3 central.db "SELECT count(*) FROM quota_cells q WHERE q.achieved <> (SELECT count(*) FROM interview_cells i
 	JOIN interviews v ON v.uuid = i.interview WHERE v.status = 'complete' AND i.study = q.study AND i.quota = q.quota AND i.cell = q.cell)")
