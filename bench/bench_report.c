@@ -1,7 +1,7 @@
 /*
  * bench_report.c: the supervisor's console refresh against a store holding a year of the
  * jobseeker monitor: 30,000 completes of cms_jobseeker (plus screen-outs, duplicates, over-quota
- * completes), 45,000 cases, 110,000 call attempts, 60 interviewers. The store is seeded with SQL
+ * completes), 45,000 cases, 122,500 call attempts, 424,000 answers, 60 interviewers. The store is seeded with SQL
  * inserts straight into its report tables (what central_push keeps as records arrive), then
  * central_report + report_text + report_csv + the JSON the HTTP answer carries are timed
  * together. Target: under 1 s a refresh.
@@ -146,7 +146,7 @@ static void seed(const char *path)
 int main(void)
 {
 	char dir[] = "/var/tmp/cati-bench-report-XXXXXX", path[300], cmd[400];
-	double t[RUNS], sql_ms[RUNS], t0, t1, med, p95, total;
+	double t[RUNS], sql_ms[RUNS], t0, t1, med, p99;
 	size_t text_len = 0, csv_len = 0, json_len = 0;
 	struct central *c;
 	struct err e;
@@ -201,13 +201,13 @@ int main(void)
 		json_decref(r);
 	}
 	central_close(c);
-	bench_stats(sql_ms, RUNS, &med, &p95);
-	p95 = sql_ms[(int)(RUNS * 0.95)];
-	printf("  central_report: median %.0f ms, p95 %.0f ms, max %.0f ms\n", med, p95, sql_ms[RUNS - 1]);
-	bench_stats(t, RUNS, &med, &total);
-	p95 = t[(int)(RUNS * 0.95)];
+	/* sorted by bench_stats; the 95th percentile of 20 runs is the 19th */
+	bench_stats(sql_ms, RUNS, &med, &p99);
+	printf("  central_report: median %.0f ms, p95 %.0f ms, max %.0f ms\n", med, sql_ms[RUNS * 95 / 100 - 1],
+	       sql_ms[RUNS - 1]);
+	bench_stats(t, RUNS, &med, &p99);
 	printf("  refresh (report + text + CSV + JSON, %zu + %zu + %zu bytes): median %.0f ms, p95 %.0f ms, max %.0f ms"
-	       " (target < 1000 ms)\n", text_len, csv_len, json_len, med, p95, t[RUNS - 1]);
+	       " (target < 1000 ms)\n", text_len, csv_len, json_len, med, t[RUNS * 95 / 100 - 1], t[RUNS - 1]);
 	if (getenv("KEEP")) {
 		printf("  kept %s\n", path);
 		return 0;
