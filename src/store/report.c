@@ -106,27 +106,6 @@ static int rows_into(struct report *r, sqlite3_stmt *s, const char *const *keys,
 	return rc == SQLITE_DONE ? 0 : fail(r, "read the report");
 }
 
-/* SQL function report_item(value, k): the k-th (1-based) comma-separated part of a grid answer. */
-static void sql_item(sqlite3_context *cx, int argc, sqlite3_value **argv)
-{
-	const char *v = (const char *)sqlite3_value_text(argv[0]), *end;
-	int k = sqlite3_value_int(argv[1]);
-
-	(void)argc;
-	if (!v || k < 1) {
-		sqlite3_result_null(cx);
-		return;
-	}
-	while (--k > 0 && (v = strchr(v, ',')) != NULL)
-		v++;
-	if (!v) {
-		sqlite3_result_null(cx);
-		return;
-	}
-	end = strchr(v, ',');
-	sqlite3_result_text(cx, v, end ? (int)(end - v) : (int)strlen(v), SQLITE_TRANSIENT);
-}
-
 /* The outcome names of the calls layer that pass keep(), as a JSON array, or as ",a,b," (csv). */
 static void outcome_list(struct buf *b, int (*keep)(const struct call_outcome *), int csv)
 {
@@ -827,9 +806,7 @@ enum report_rc central_report(struct central *c, const char *user, enum central_
 	outcome_list(&r.final, is_final, 1);
 	outcome_list(&r.contact, is_contact, 0);
 	outcome_list(&r.refusal, is_refusal, 0);
-	if (sqlite3_create_function_v2(c->db, "report_item", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_item,
-	                               NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
 		fail(&r, "start the report");
 		goto out;
 	}
