@@ -65,6 +65,52 @@ void term_size(int *w, int *h)
 	getmaxyx(stdscr, *h, *w);
 }
 
+/*
+ * An escape sequence curses did not know for this terminal ("ESC [ 1 ~" for Home under tmux
+ * with TERM=xterm-256color): read the rest of it, so that its digits never count as keys.
+ * A lone ESC stays ESC.
+ */
+static int escape_key(void)
+{
+	wint_t ch;
+	char seq[16];
+	int n = 0, r;
+
+	timeout(25);
+	while (n < (int)sizeof seq - 1) {
+		r = get_wch(&ch);
+		if (r == ERR || r == KEY_CODE_YES)
+			break;
+		seq[n++] = (char)ch;
+		if (n >= 2 && ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch == '~'))
+			break;
+	}
+	seq[n] = '\0';
+	if (!n)
+		return TK_ESC;
+	if (seq[0] != '[' && seq[0] != 'O')
+		return TK_NONE;
+	switch (seq[n - 1]) {
+	case 'A': return TK_UP;
+	case 'B': return TK_DOWN;
+	case 'C': return TK_RIGHT;
+	case 'D': return TK_LEFT;
+	case 'H': return TK_HOME;
+	case 'F': return TK_END;
+	case '~':
+		switch (atoi(seq + 1)) {
+		case 1: case 7: return TK_HOME;
+		case 4: case 8: return TK_END;
+		case 3: return TK_DEL;
+		case 5: return TK_PGUP;
+		case 6: return TK_PGDN;
+		default: return TK_NONE;
+		}
+	default:
+		return TK_NONE;
+	}
+}
+
 int term_key(int timeout_ms)
 {
 	wint_t ch;
@@ -95,7 +141,7 @@ int term_key(int timeout_ms)
 	switch (ch) {
 	case '\r':
 	case '\n': return TK_ENTER;
-	case 27: return TK_ESC;
+	case 27: return escape_key();
 	case 127:
 	case 8: return TK_BS;
 	case '\t': return TK_TAB;

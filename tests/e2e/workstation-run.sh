@@ -82,7 +82,10 @@ keys 1                    # yes: one keystroke answers
 wait_q sat
 keys 3
 wait_q why
-type_text "zu langsam, größer Ärger"
+type_text "langsam, größer Ärger"
+keys Home                 # whatever the terminal sends for Home, never a digit
+type_text "zu "
+keys End
 keys Enter
 wait_q age
 
