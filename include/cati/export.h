@@ -157,6 +157,12 @@ void exp_calls_init(struct exp_calls *c);
 void exp_calls_take(void *ctx, const struct exp_attempt *a);
 void exp_calls_release(struct exp_calls *c);
 
+/*
+ * Every format at once, beside each other: PREFIX.csv, .json, .sav, .dta, .sss (+ .dat),
+ * .ddi.xml and .codebook.txt. Stops at the first failure.
+ */
+int exp_write_all(struct exp_data *d, const char *prefix, struct err *e);
+
 /* The call records as CSV: case, interviewer, at, phone, outcome, disposition and its label. */
 int exp_write_calls(const struct exp_attempt *a, long n, const char *path, struct err *e);
 

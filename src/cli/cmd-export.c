@@ -37,7 +37,7 @@ static int take_flag(int *argc, char **argv, const char *name)
 }
 
 static const char usage[] =
-	"usage: cati export --study ID --format csv|json|sav|dta|sss|ddi|codebook --out FILE\n"
+	"usage: cati export --study ID --format csv|json|sav|dta|sss|ddi|codebook|all --out FILE\n"
 	"                   [--lang L] [--all] [--calls FILE.csv] [--db PATH]\n";
 
 int cmd_export(int argc, char **argv)
@@ -60,7 +60,7 @@ int cmd_export(int argc, char **argv)
 	lang = take(&argc, argv, "--lang");
 	calls = take(&argc, argv, "--calls");
 	all = take_flag(&argc, argv, "--all");
-	format = fmt ? exp_format_of(fmt) : -1;
+	format = !fmt ? -1 : !strcmp(fmt, "all") ? 99 : exp_format_of(fmt);
 	if (argc != 1 || !study || !out || format < 0) {
 		if (fmt && format < 0)
 			fprintf(stderr, "cati export: unknown format '%s'\n", fmt);
@@ -94,7 +94,7 @@ int cmd_export(int argc, char **argv)
 		fprintf(stderr, "cati export: %s\n", e.msg);
 		goto out;
 	}
-	if (exp_write(&data, (enum exp_format)format, out, &e) < 0) {
+	if ((format == 99 ? exp_write_all(&data, out, &e) : exp_write(&data, (enum exp_format)format, out, &e)) < 0) {
 		fprintf(stderr, "cati export: %s\n", e.msg);
 		goto out;
 	}

@@ -549,3 +549,26 @@ void exp_calls_release(struct exp_calls *c)
 	arena_release(&c->arena);
 	memset(c, 0, sizeof *c);
 }
+
+int exp_write_all(struct exp_data *d, const char *prefix, struct err *e)
+{
+	static const struct {
+		enum exp_format fmt;
+		const char *ext;
+	} all[] = {
+		{ EXP_CSV, ".csv" }, { EXP_JSON, ".json" }, { EXP_SAV, ".sav" }, { EXP_DTA, ".dta" },
+		{ EXP_SSS, ".sss" }, { EXP_DDI, ".ddi.xml" }, { EXP_CODEBOOK, ".codebook.txt" },
+	};
+	struct buf path;
+	size_t i;
+	int rc = 0;
+
+	buf_init(&path);
+	for (i = 0; i < sizeof all / sizeof all[0] && rc == 0; i++) {
+		buf_reset(&path);
+		buf_printf(&path, "%s%s", prefix, all[i].ext);
+		rc = exp_write(d, all[i].fmt, buf_str(&path), e);
+	}
+	buf_release(&path);
+	return rc;
+}

@@ -28,12 +28,12 @@ int store_cmd_export(struct central *c, int argc, char **argv)
 	struct form *f;
 	char *src = NULL;
 	struct err e;
-	int format = fmt ? exp_format_of(fmt) : -1, rc = 1;
+	int format = !fmt ? -1 : !strcmp(fmt, "all") ? 99 : exp_format_of(fmt), rc = 1;
 
 	if (argc < 3 || argv[2][0] == '-' || !out || format < 0) {
 		if (fmt && format < 0)
 			fprintf(stderr, "cati-store export: unknown format '%s'\n", fmt);
-		fputs("usage: cati-store export STUDY --format csv|json|sav|dta|sss|ddi|codebook --out FILE\n"
+		fputs("usage: cati-store export STUDY --format csv|json|sav|dta|sss|ddi|codebook|all --out FILE\n"
 		      "                         [--lang L] [--calls FILE.csv] --db PATH\n", stderr);
 		return 2;
 	}
@@ -57,7 +57,7 @@ int store_cmd_export(struct central *c, int argc, char **argv)
 	}
 	exp_data_init(&data, f, lang ? form_lang(f, lang) : 0);
 	if (central_export(c, argv[2], exp_data_take, &data, &e) < 0 ||
-	    exp_write(&data, (enum exp_format)format, out, &e) < 0) {
+	    (format == 99 ? exp_write_all(&data, out, &e) : exp_write(&data, (enum exp_format)format, out, &e)) < 0) {
 		fprintf(stderr, "cati-store: %s\n", e.msg);
 		goto out;
 	}
