@@ -44,11 +44,17 @@ static void sink(void *ctx, const struct eng_event *ev)
 	}
 }
 
-/* Quota cells are full or not by what this workstation knows (see store_quota_full). */
+/*
+ * Quota cells are full or not by what this workstation knows (see store_quota_full). While an
+ * interview is rebuilt from its events every cell it passed was open when it passed it: it was
+ * admitted then and stays admitted, even if the cell has filled since.
+ */
 static int quota_full(void *ctx, const struct form_quota *q, const char *cell, int target)
 {
 	struct session *s = ctx;
 
+	if (s->replaying)
+		return 0;
 	return store_quota_full(s->st, s->cs.study, q->id, cell, target);
 }
 

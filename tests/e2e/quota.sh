@@ -29,12 +29,21 @@ single sat
   1 "very"
   2 "not"
 EOF
-printf 'id,phone,name,region\nQ1,+43 1 5550101,Quentin One,1\nQ2,+43 1 5550102,Quinn Two,1\nQ3,+43 1 5550103,Quirin Three,2\n' >"$TMP/q.csv"
+printf 'id,phone,name,region\nQ1,+43 1 5550101,Quentin One,1\nQ2,+43 1 5550102,Quinn Two,1\nQ3,+43 1 5550103,Quirin Three,2\nQ4,+43 1 5550104,Qi Four,1\nQ5,+43 1 5550105,Quincy Five,1\nQ6,+43 1 5550106,Queenie Six,1\n' >"$TMP/q.csv"
 "$CATI" sample import "$TMP/q.csv" --form "$TMP/q.form" --db "$DB" >/dev/null || { fail "import"; finish; }
 # the men's cell fills with Q1
 printf 'n\na 1\na 1\nq\n' | "$CATI" interview --db "$DB" --case Q1 --interviewer demo >/dev/null
 [ "$(sql "SELECT i.status FROM interviews i JOIN cases c ON c.id = i.case_id WHERE case_key = 'Q1'")" = complete ] ||
 	{ fail "Q1 should be complete"; finish; }
+
+# an interview admitted to a cell keeps its place: Q4 (a woman) breaks off after the cell
+# question, Q5 fills the women's cell, Q4 resumes and goes on; Q6, a woman, screens out
+printf 'n\na 2\ns break\nq\n' | "$CATI" interview --db "$DB" --case Q4 --interviewer demo >/dev/null
+printf 'n\na 2\na 1\nq\n' | "$CATI" interview --db "$DB" --case Q5 --interviewer demo >/dev/null
+out=$(printf 'a 2\nq\n' | "$CATI" interview --db "$DB" --case Q4 --interviewer demo 2>&1)
+printf '%s\n' "$out" | grep -q "^@ end complete" || fail "Q4 should resume past the full cell and complete: $out"
+out=$(printf 'n\na 2\nq\n' | "$CATI" interview --db "$DB" --case Q6 --interviewer demo 2>&1)
+printf '%s\n' "$out" | grep -q "^@ end quota_full" || fail "Q6 should screen out: $out"
 
 start --db "$DB"
 login demo demo
