@@ -2,7 +2,23 @@
 #ifndef CATI_EXPORT_INT_H
 #define CATI_EXPORT_INT_H
 
+#include <stdio.h>
+
 #include "cati/export.h"
+
+/* A file written under a temporary name (path + ".tmp") and renamed when complete. */
+struct exp_out {
+	FILE *f;
+	const char *path;
+	char *tmp;
+};
+int exp_out_open(struct exp_out *o, const char *path, struct err *e);
+/* Close and rename; on any write failure the temporary file goes and e says why. */
+int exp_out_close(struct exp_out *o, struct err *e);
+/* s escaped for XML text and attributes. */
+void exp_xml_text(FILE *f, const char *s);
+/* A numeric value as text: a date as YYYY-MM-DD, else with the variable's decimals. */
+void exp_num_text(const struct exp_var *v, double x, char *out, size_t n);
 
 int exp_write_csv(struct exp_data *d, const char *path, struct err *e);
 int exp_write_json(struct exp_data *d, const char *path, struct err *e);

@@ -7,14 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A file written under a temporary name and renamed when complete. */
-struct out {
-	FILE *f;
-	const char *path;
-	char *tmp;
-};
-
-static int out_open(struct out *o, const char *path, struct err *e)
+int exp_out_open(struct exp_out *o, const char *path, struct err *e)
 {
 	size_t n = strlen(path) + 5;
 
@@ -29,7 +22,7 @@ static int out_open(struct out *o, const char *path, struct err *e)
 	return 0;
 }
 
-static int out_close(struct out *o, struct err *e)
+int exp_out_close(struct exp_out *o, struct err *e)
 {
 	int bad = ferror(o->f);
 	int rc = fclose(o->f);
@@ -42,6 +35,38 @@ static int out_close(struct out *o, struct err *e)
 	}
 	free(o->tmp);
 	return 0;
+}
+
+void exp_xml_text(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&apos;", f); break;
+		default:
+			/* control characters are not allowed in XML 1.0 */
+			if ((unsigned char)*s < 32 && *s != '\n' && *s != '\t' && *s != '\r')
+				fputc(' ', f);
+			else
+				fputc(*s, f);
+		}
+	}
+}
+
+void exp_num_text(const struct exp_var *v, double x, char *out, size_t n)
+{
+	if (v->is_date && x != EXP_DK_CODE && x != EXP_RF_CODE) {
+		char d[11];
+		form_date_format(x, d);
+		snprintf(out, n, "%s", d);
+	} else if (v->decimals) {
+		snprintf(out, n, "%.*f", v->decimals, x);
+	} else {
+		snprintf(out, n, "%.0f", x);
+	}
 }
 
 static void csv_field(FILE *f, const char *s)
@@ -59,27 +84,13 @@ static void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* A numeric cell as text: a date as YYYY-MM-DD, else with the variable's decimals. */
-static void num_text(const struct exp_var *v, double x, char *out, size_t n)
-{
-	if (v->is_date && x != EXP_DK_CODE && x != EXP_RF_CODE) {
-		char d[11];
-		form_date_format(x, d);
-		snprintf(out, n, "%s", d);
-	} else if (v->decimals) {
-		snprintf(out, n, "%.*f", v->decimals, x);
-	} else {
-		snprintf(out, n, "%.0f", x);
-	}
-}
-
 int exp_write_csv(struct exp_data *d, const char *path, struct err *e)
 {
-	struct out o;
+	struct exp_out o;
 	long r;
 	int i;
 
-	if (out_open(&o, path, e) < 0)
+	if (exp_out_open(&o, path, e) < 0)
 		return -1;
 	for (i = 0; i < d->schema.nvars; i++) {
 		if (i)
@@ -99,19 +110,19 @@ int exp_write_csv(struct exp_data *d, const char *path, struct err *e)
 			if (d->schema.vars[i].type == EXP_STR) {
 				csv_field(o.f, x->str ? x->str : "");
 			} else {
-				num_text(&d->schema.vars[i], x->num, num, sizeof num);
+				exp_num_text(&d->schema.vars[i], x->num, num, sizeof num);
 				fputs(num, o.f);
 			}
 		}
 		fputs("\r\n", o.f);
 	}
-	return out_close(&o, e);
+	return exp_out_close(&o, e);
 }
 
 int exp_write_json(struct exp_data *d, const char *path, struct err *e)
 {
 	json_t *vars = json_array(), *top = json_object();
-	struct out o;
+	struct exp_out o;
 	long r;
 	int i, k;
 
@@ -146,7 +157,7 @@ int exp_write_json(struct exp_data *d, const char *path, struct err *e)
 	json_object_set_new(top, "study", json_string(d->study));
 	json_object_set_new(top, "title", json_string(d->title));
 	json_object_set_new(top, "variables", vars);
-	if (out_open(&o, path, e) < 0) {
+	if (exp_out_open(&o, path, e) < 0) {
 		json_decref(top);
 		return -1;
 	}
@@ -190,15 +201,15 @@ int exp_write_json(struct exp_data *d, const char *path, struct err *e)
 		json_decref(row);
 	}
 	fputs("]}\n", o.f);
-	return out_close(&o, e);
+	return exp_out_close(&o, e);
 }
 
 int exp_write_calls(const struct exp_attempt *a, long n, const char *path, struct err *e)
 {
-	struct out o;
+	struct exp_out o;
 	long i;
 
-	if (out_open(&o, path, e) < 0)
+	if (exp_out_open(&o, path, e) < 0)
 		return -1;
 	fputs("case,interviewer,at,phone,outcome,disposition,disposition_label\r\n", o.f);
 	for (i = 0; i < n; i++) {
@@ -214,5 +225,5 @@ int exp_write_calls(const struct exp_attempt *a, long n, const char *path, struc
 		csv_field(o.f, a[i].disposition_label ? a[i].disposition_label : "");
 		fputs("\r\n", o.f);
 	}
-	return out_close(&o, e);
+	return exp_out_close(&o, e);
 }

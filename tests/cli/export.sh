@@ -41,6 +41,19 @@ printf 'id,phone,name,size\nK1,+43 1 5550001,Zoë Ñandú,3\nK2,+43 1 5550002,Bo
 iv K1 'a 1\na 2\na 7\na dk\nq\n' anna
 iv K2 'a 2\nq\n' anna
 
+expect_exit 0 "$CATI" export --db $DB --study demo --format all --out all
+for f in sss ddi.xml; do
+	xmllint --noout all.$f 2>xmllint.out || fail "all.$f is not well-formed XML: $(cat xmllint.out)"
+done
+[ "$(xmllint --xpath 'count(/sss/survey/record/variable)' all.sss)" = 28 ] || fail "all.sss should describe 28 variables"
+[ "$(xmllint --xpath 'string(//*[local-name()="caseQnty"])' all.ddi.xml)" = 3 ] || fail "DDI caseQnty should be 3"
+[ "$(xmllint --xpath 'string(//*[local-name()="varQnty"])' all.ddi.xml)" = 28 ] || fail "DDI varQnty should be 28"
+for x in codeBook/docDscr/citation/titlStmt/titl codeBook/stdyDscr/citation/titlStmt/titl codeBook/fileDscr/fileTxt/fileName; do
+	p=$(printf '%s' "/$x" | sed 's#/\([A-Za-z]*\)#/*[local-name()="\1"]#g')
+	[ "$(xmllint --xpath "count($p)" all.ddi.xml)" -ge 1 ] || fail "DDI lacks $x"
+done
+grep -q "asked if: overall >= 4" all.codebook.txt || fail "the codebook lacks why's route"
+grep -q "^    *-9  refused" all.codebook.txt || fail "the codebook lacks the refused code"
 for f in csv json sav dta; do
 	expect_exit 0 "$CATI" export --db $DB --study demo --format $f --out demo.$f
 	expect_out "exported 3 interviews"
@@ -228,6 +241,38 @@ check(len(calls) == n, "calls.csv: %d rows, want %d" % (len(calls), n))
 check("D004" not in open("demo.csv").read(), "D004 (unfinished) exported")
 check("D004" in open("all.csv").read(), "D004 missing from --all")
 check("left off the route" not in open("demo.csv").read(), "an off-route answer was exported")
+# Triple-S read with Python's own XML parser: every value at its columns of the .dat
+import xml.etree.ElementTree as ET
+sss = ET.parse("all.sss").getroot()
+dat = open("all.dat", encoding="utf-8", newline="").read().split("\r\n")[:-1]
+exp = expected("demo")
+check(len(dat) == len(exp), "all.dat: %d lines" % len(dat))
+for line in dat:
+    raw = line.encode("utf-8")
+    cols = {}
+    for v in sss.iter("variable"):
+        pos = v.find("position")
+        cols[v.findtext("name")] = (v.get("type"), raw[int(pos.get("start")) - 1:int(pos.get("finish"))].decode("utf-8").strip(), v)
+    case = cols["case"][1]
+    for var, (typ, got, v) in cols.items():
+        if var in skip: continue
+        want = value_of(exp[case], var, "demo")
+        if typ == "single" and want in (-8, -9):
+            codes = {x.text: x.get("code") for x in v.iter("value")}
+            want = int(codes["don't know" if want == -8 else "refused"])
+        elif typ in ("logical", "date") and want in (-8, -9):
+            want = None
+        elif typ == "date" and want is not None:
+            want = want.replace("-", "")
+        check(same(got, want, var), "all.dat %s %s: %r, want %r" % (case, var, got, want))
+ddi = ET.parse("all.ddi.xml").getroot()
+ns = {"d": "ddi:codebook:2_5"}
+ov = [v for v in ddi.iter("{ddi:codebook:2_5}var") if v.get("name") == "overall"][0]
+miss = sorted(c.findtext("d:catValu", namespaces=ns) for c in ov.findall("d:catgry", ns) if c.get("missing") == "Y")
+check(miss == ["-8", "-9"], "DDI: overall's missing categories %r" % miss)
+why = [v for v in ddi.iter("{ddi:codebook:2_5}var") if v.get("name") == "why"][0]
+check(why.findtext("d:universe", namespaces=ns) == "overall >= 4", "DDI: why's universe")
+
 for m in bad[:30]:
     print(m)
 sys.exit(1 if bad else 0)
