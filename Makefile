@@ -24,7 +24,7 @@ endif
 PKGS_TEST := check
 PKGS_CLI  := jansson sqlite3 libsodium libcurl
 PKGS_TUI  := ncursesw
-PKGS_SRV  := libmicrohttpd jansson sqlite3 libsodium
+PKGS_SRV  := libmicrohttpd jansson sqlite3 libsodium libpq
 
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -47,7 +47,7 @@ STORE_SRC  := $(wildcard src/store/*.c)
 SYNC_SRC   := $(wildcard src/sync/*.c)
 VIEW_SRC   := $(wildcard src/view/*.c)
 TUI_SRC    := $(wildcard src/tui/*.c)
-SERVER_SRC := $(wildcard src/server/*.c)
+SERVER_SRC := $(wildcard src/server/*.c) $(wildcard src/pg/*.c)
 CLI_SRC    := $(wildcard src/cli/*.c) $(wildcard src/tui/*.c)
 CORE_SRC   := $(UTIL_SRC) $(FORM_SRC) $(ENGINE_SRC) $(CALLS_SRC) $(REPORT_SRC)
 PURE_SRC   := $(CORE_SRC)
@@ -83,6 +83,11 @@ $(BINDIR)/cati-store: $(SERVER_OBJ) $(filter-out $(call obj,$(SYNC_SRC) $(VIEW_S
 $(BUILD)/src/server/%.o: src/server/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $$(pkg-config --cflags $(PKGS_SRV)) $(ALL_CFLAGS) -c $< -o $@
+
+# the PostgreSQL backend: only cati-store links libpq
+$(BUILD)/src/pg/%.o: src/pg/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $$(pkg-config --cflags libpq) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/src/tui/%.o: src/tui/%.c
 	@mkdir -p $(dir $@)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cati/central.h"
+#include "cati/pg.h"
 
 struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned port,
                                 const char *cert, const char *key, int *actual_port, struct err *e);
@@ -25,6 +26,7 @@ static const char *usage =
 	"       cati-store user passwd NAME --db PATH                                 (password on stdin)\n"
 	"       cati-store user disable NAME --db PATH\n"
 	"       cati-store export STUDY --format csv|json|sav|dta|sss|ddi|codebook --out FILE [--lang L] [--calls FILE.csv] --db PATH\n"
+	"       cati-store migrate --pg postgresql://USER@HOST:PORT/DB   (the PostgreSQL backend's schema)\n"
 	"       cati-store quota list STUDY --db PATH                 (cells, targets, counts, allowances)\n"
 	"       cati-store quota set STUDY QUOTA [CELL] [--target N] [--close|--open] [--allowance N] --db PATH\n"
 	"       cati-store report STUDY --db PATH [--format text|csv|json] [--section NAME] [--by FIELD,...]\n"
@@ -130,6 +132,26 @@ int main(int argc, char **argv)
 	char pw[512];
 	int rc = 0;
 
+	if (argc >= 2 && !strcmp(argv[1], "migrate")) {
+		/* the PostgreSQL backend: its schema, set up or moved forward */
+		const char *url = opt(argc, argv, "--pg");
+		int from, to;
+
+		if (!url) {
+			fputs("usage: cati-store migrate --pg postgresql://USER@HOST:PORT/DB\n", stderr);
+			return 2;
+		}
+		err_init(&e);
+		if (pg_migrate(url, &from, &to, &e) < 0) {
+			fprintf(stderr, "cati-store: %s\n", e.msg);
+			return 1;
+		}
+		if (from == to)
+			printf("cati-store: the schema is up to date (version %d)\n", to);
+		else
+			printf("cati-store: schema moved from version %d to %d\n", from, to);
+		return 0;
+	}
 	if (argc < 2 || !db) {
 		fputs(usage, stderr);
 		return 2;

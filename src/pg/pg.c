@@ -1,0 +1,156 @@
+/*
+ * pg.c: the central store's PostgreSQL schema, created and moved forward by the store itself
+ * (cati-store migrate --pg URL). One step per transaction, under an advisory lock so that
+ * several store instances starting at once migrate once; a database written by a newer store is
+ * refused and left untouched. The tables are those of the SQLite backend (central.c), in
+ * PostgreSQL's types: change numbers from a sequence, times as bigint seconds or ISO text.
+ */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cati/pg.h"
+
+#define LOCK_KEY "7260414"   /* pg_advisory_xact_lock key: "cati" migrations */
+
+static const char *const steps[] = {
+	/* 0 -> 1: the store as of schema 3 of the SQLite backend */
+	"CREATE TABLE users(name text PRIMARY KEY, role text NOT NULL, hash text NOT NULL,"
+	" disabled integer NOT NULL DEFAULT 0, created_at bigint NOT NULL, projects text NOT NULL DEFAULT '');"
+	"CREATE TABLE tokens(hash text PRIMARY KEY, \"user\" text NOT NULL REFERENCES users(name), expires bigint NOT NULL);"
+	"CREATE TABLE login_failures(\"user\" text NOT NULL, at bigint NOT NULL);"
+	"CREATE INDEX login_failures_user ON login_failures(\"user\", at);"
+	"CREATE SEQUENCE change_seq;"
+	"CREATE TABLE forms(hash text PRIMARY KEY, form_id text NOT NULL, version text NOT NULL, source text NOT NULL,"
+	" seq bigint NOT NULL, published_at bigint NOT NULL);"
+	"CREATE TABLE cases(case_key text PRIMARY KEY, study text NOT NULL, phone text NOT NULL, name text, tz text,"
+	" fields jsonb NOT NULL, interviewer text, seq bigint NOT NULL);"
+	"CREATE INDEX cases_seq ON cases(seq);"
+	"CREATE INDEX cases_interviewer ON cases(interviewer, study);"
+	"CREATE TABLE records(uuid uuid PRIMARY KEY, kind text NOT NULL, owner text NOT NULL, case_key text NOT NULL,"
+	" content_hash text NOT NULL, data jsonb NOT NULL, received_at bigint NOT NULL,"
+	" duplicate integer NOT NULL DEFAULT 0, seq bigint);"
+	"CREATE INDEX records_case ON records(case_key, kind);"
+	"CREATE INDEX records_seq ON records(seq) WHERE seq IS NOT NULL;"
+	"CREATE TABLE conflicts(id bigserial PRIMARY KEY, uuid uuid NOT NULL, owner text NOT NULL, data jsonb NOT NULL,"
+	" received_at bigint NOT NULL);"
+	"CREATE TABLE reassignments(case_key text NOT NULL, from_interviewer text NOT NULL, seq bigint NOT NULL);"
+	"CREATE INDEX reassignments_from ON reassignments(from_interviewer, seq);"
+	"CREATE FUNCTION cases_reassigned() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+	" IF OLD.interviewer IS NOT NULL AND OLD.interviewer IS DISTINCT FROM NEW.interviewer THEN"
+	" INSERT INTO reassignments(case_key, from_interviewer, seq) VALUES (OLD.case_key, OLD.interviewer, NEW.seq);"
+	" END IF; RETURN NEW; END $$;"
+	"CREATE TRIGGER cases_reassigned AFTER UPDATE OF interviewer ON cases FOR EACH ROW EXECUTE FUNCTION cases_reassigned();"
+	"CREATE TABLE interviews(uuid uuid PRIMARY KEY, study text NOT NULL, case_key text NOT NULL, form text, version text,"
+	" interviewer text NOT NULL, lang text, status text NOT NULL, outcome text, started_at text, ended_at text,"
+	" updated_at text NOT NULL DEFAULT '', duplicate integer NOT NULL DEFAULT 0, received_at bigint NOT NULL);"
+	"CREATE INDEX interviews_study ON interviews(study, status);"
+	"CREATE INDEX interviews_case ON interviews(case_key);"
+	"CREATE TABLE answers(interview uuid NOT NULL, qid text NOT NULL, iter integer NOT NULL, state integer NOT NULL,"
+	" value text NOT NULL, PRIMARY KEY(interview, qid, iter));"
+	"CREATE TABLE attempts(uuid uuid PRIMARY KEY, study text NOT NULL, case_key text NOT NULL, interviewer text NOT NULL,"
+	" at text NOT NULL, outcome text NOT NULL, disposition text);"
+	"CREATE INDEX attempts_study ON attempts(study, case_key);"
+	"CREATE TABLE quota_cells(study text NOT NULL, quota text NOT NULL, cell text NOT NULL, label text NOT NULL DEFAULT '',"
+	" target integer NOT NULL, closed integer NOT NULL DEFAULT 0, achieved integer NOT NULL DEFAULT 0,"
+	" allowance integer NOT NULL DEFAULT 2, PRIMARY KEY(study, quota, cell));"
+	"CREATE TABLE interview_cells(interview uuid NOT NULL, study text NOT NULL, quota text NOT NULL, cell text NOT NULL,"
+	" over integer NOT NULL DEFAULT 0, holder text, PRIMARY KEY(interview, quota));"
+	"CREATE INDEX interview_cells_cell ON interview_cells(study, quota, cell);"
+	"CREATE TABLE grants(study text NOT NULL, quota text NOT NULL, cell text NOT NULL, holder text NOT NULL,"
+	" n integer NOT NULL, at bigint NOT NULL, PRIMARY KEY(study, quota, cell, holder));"
+	"CREATE TABLE seen(\"user\" text PRIMARY KEY, at bigint NOT NULL, what text NOT NULL DEFAULT '');"
+	"CREATE TABLE locks(case_key text PRIMARY KEY, holder text NOT NULL, \"user\" text NOT NULL, until bigint NOT NULL);",
+};
+
+int pg_schema_version(void)
+{
+	return (int)(sizeof steps / sizeof steps[0]);
+}
+
+/* PostgreSQL's notices ("relation already exists, skipping") are not for the operator. */
+static void quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+/* The message of a failed result, first line only. */
+static void fail(struct err *e, const char *what, PGconn *c, PGresult *r)
+{
+	const char *m = r ? PQresultErrorMessage(r) : PQerrorMessage(c);
+	size_t n = strcspn(m, "\n");
+
+	err_set(e, "cannot %s: %.*s", what, (int)n, m);
+}
+
+/* Run sql; 0, or -1 with e set. */
+static int exec(PGconn *c, const char *sql, const char *what, struct err *e)
+{
+	PGresult *r = PQexec(c, sql);
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+
+	if (!ok)
+		fail(e, what, c, r);
+	PQclear(r);
+	return ok ? 0 : -1;
+}
+
+int pg_migrate(const char *url, int *from, int *to, struct err *e)
+{
+	PGconn *c = PQconnectdb(url);
+	PGresult *r;
+	int v = 0, rc = -1, i, n = pg_schema_version();
+
+	*from = *to = -1;
+	if (PQstatus(c) != CONNECTION_OK) {
+		fail(e, "connect to PostgreSQL", c, NULL);
+		PQfinish(c);
+		return -1;
+	}
+	PQsetNoticeProcessor(c, quiet, NULL);
+	if (exec(c, "BEGIN", "start the migration", e) < 0 ||
+	    exec(c, "SELECT pg_advisory_xact_lock(" LOCK_KEY ")", "lock the schema", e) < 0 ||
+	    exec(c, "CREATE TABLE IF NOT EXISTS cati_schema(version integer NOT NULL)", "create the version table", e) < 0)
+		goto out;
+	r = PQexec(c, "SELECT max(version) FROM cati_schema");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		fail(e, "read the schema version", c, r);
+		PQclear(r);
+		goto out;
+	}
+	v = PQgetisnull(r, 0, 0) ? 0 : atoi(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	*from = v;
+	if (v > n) {
+		err_set(e, "the database was set up by a newer cati-store (schema %d; this one knows %d): upgrade this store (nothing was changed)", v, n);
+		goto out;
+	}
+	/* each step commits on its own, so a failure leaves the last good version */
+	for (i = v; i < n; i++) {
+		char sql[128];
+
+		if (exec(c, steps[i], "move the schema forward", e) < 0)
+			goto out;
+		snprintf(sql, sizeof sql, "DELETE FROM cati_schema; INSERT INTO cati_schema VALUES (%d)", i + 1);
+		if (exec(c, sql, "record the schema version", e) < 0 || exec(c, "COMMIT", "commit the migration", e) < 0)
+			goto out;
+		*to = i + 1;
+		if (i + 1 < n && (exec(c, "BEGIN", "start the migration", e) < 0 ||
+		                  exec(c, "SELECT pg_advisory_xact_lock(" LOCK_KEY ")", "lock the schema", e) < 0))
+			goto out;
+	}
+	if (v == n && exec(c, "COMMIT", "finish", e) < 0)
+		goto out;
+	*to = n;
+	rc = 0;
+out:
+	if (rc < 0) {
+		struct err ignored;
+		err_init(&ignored);
+		exec(c, "ROLLBACK", "roll back", &ignored);
+	}
+	PQfinish(c);
+	return rc;
+}
