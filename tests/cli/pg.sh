@@ -7,6 +7,7 @@
 : "${CATI_STORE:=bin/cati-store}"
 CATI_STORE=$(cd "$(dirname "$CATI_STORE")" && pwd)/$(basename "$CATI_STORE")
 trap 'stop_pg; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+cd "$TMP" || exit 1
 start_pg || finish
 PSQL="$PGBIN/psql -X -A -t -q $PGURL"
 
