@@ -109,7 +109,7 @@ void exp_row(const struct exp_schema *s, const struct exp_interview *iv, struct 
 /* One call attempt for the call-record file. */
 struct exp_attempt {
 	const char *case_key, *interviewer, *at, *phone, *outcome, *disposition;
-	const char *disposition_label;   /* "no answer" ... */
+	const char *disposition_label;   /* "no answer" ...; NULL: exp_calls_take looks it up */
 };
 
 enum exp_format { EXP_CSV, EXP_JSON, EXP_SAV, EXP_DTA, EXP_SSS, EXP_DDI, EXP_CODEBOOK };

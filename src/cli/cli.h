@@ -26,6 +26,11 @@ int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_supervise(int argc, char **argv);
 
+/* Take "--NAME VALUE" out of the arguments: the value, or NULL when absent. */
+const char *cli_take(int *argc, char **argv, const char *name);
+/* Take the flag "--NAME" out of the arguments: 1 if it was there. */
+int cli_take_flag(int *argc, char **argv, const char *name);
+
 struct form;
 /* Compile a form file, printing every error to stderr; *io set when it could not be read. */
 struct form *cli_load_form(const char *path, int *io);

@@ -8,40 +8,10 @@
 #include "cati/sync.h"
 #include "cli.h"
 
-/* Take "--NAME VALUE" out of the arguments; the value or NULL. */
-static const char *take(int *argc, char **argv, const char *name)
-{
-	int i, k;
-
-	for (i = 1; i < *argc - 1; i++)
-		if (!strcmp(argv[i], name)) {
-			const char *v = argv[i + 1];
-			for (k = i; k + 2 <= *argc; k++)
-				argv[k] = argv[k + 2];
-			*argc -= 2;
-			return v;
-		}
-	return NULL;
-}
-
-static int take_flag(int *argc, char **argv, const char *name)
-{
-	int i, k;
-
-	for (i = 1; i < *argc; i++)
-		if (!strcmp(argv[i], name)) {
-			for (k = i; k + 1 <= *argc; k++)
-				argv[k] = argv[k + 1];
-			*argc -= 1;
-			return 1;
-		}
-	return 0;
-}
-
 /* The study's rules: --study FILE, else $CATI_STUDY, else the defaults. */
 int cli_load_rules(int *argc, char **argv, struct call_rules *r)
 {
-	const char *path = take(argc, argv, "--study");
+	const char *path = cli_take(argc, argv, "--study");
 	struct err e;
 	char *text;
 	size_t n;
@@ -63,7 +33,7 @@ int cli_load_rules(int *argc, char **argv, struct call_rules *r)
 
 static const char *interviewer(int *argc, char **argv)
 {
-	const char *who = take(argc, argv, "--interviewer");
+	const char *who = cli_take(argc, argv, "--interviewer");
 
 	if (!who)
 		who = getenv("USER");
@@ -85,8 +55,8 @@ int cmd_next(int argc, char **argv)
 	if (!st)
 		return EXIT_USAGE;
 	who = interviewer(&argc, argv);
-	show_why = take_flag(&argc, argv, "--why");
-	lock = take_flag(&argc, argv, "--lock");
+	show_why = cli_take_flag(&argc, argv, "--why");
+	lock = cli_take_flag(&argc, argv, "--lock");
 	if (cli_load_rules(&argc, argv, &r) < 0 || argc > 1) {
 		if (argc > 1)
 			fprintf(stderr, "usage: cati next [--interviewer ID] [--study FILE] [--why] [--lock] [--db PATH]\n");
@@ -139,8 +109,8 @@ int cmd_call(int argc, char **argv)
 
 	if (!st)
 		return EXIT_USAGE;
-	key = take(&argc, argv, "--case");
-	outcome = take(&argc, argv, "--outcome");
+	key = cli_take(&argc, argv, "--case");
+	outcome = cli_take(&argc, argv, "--outcome");
 	who = interviewer(&argc, argv);
 	if (cli_load_rules(&argc, argv, &r) < 0) {
 		store_close(st);
@@ -194,10 +164,10 @@ int cmd_appointment(int argc, char **argv)
 
 	if (!st)
 		return EXIT_USAGE;
-	key = take(&argc, argv, "--case");
-	at = take(&argc, argv, "--at");
-	with = take(&argc, argv, "--with");
-	soft = take_flag(&argc, argv, "--soft");
+	key = cli_take(&argc, argv, "--case");
+	at = cli_take(&argc, argv, "--at");
+	with = cli_take(&argc, argv, "--with");
+	soft = cli_take_flag(&argc, argv, "--soft");
 	who = interviewer(&argc, argv);
 	if (!key || !at || argc > 1) {
 		fprintf(stderr, "usage: cati appointment --case KEY --at 'YYYY-MM-DD HH:MM' [--soft] [--with NAME] [--interviewer ID] [--db PATH]\n");
@@ -304,12 +274,12 @@ int cmd_report(int argc, char **argv)
 	if (!st)
 		return EXIT_USAGE;
 	if (argc >= 2 && !strcmp(argv[1], "quotas")) {
-		const char *study = take(&argc, argv, "--study-id");
+		const char *study = cli_take(&argc, argv, "--study-id");
 		int rc = argc == 2 ? report_quotas(st, study) : (fprintf(stderr, "usage: cati report quotas [--study-id ID] [--db PATH]\n"), EXIT_USAGE);
 		store_close(st);
 		return rc;
 	}
-	es = take(&argc, argv, "--e");
+	es = cli_take(&argc, argv, "--e");
 	if (argc != 2 || strcmp(argv[1], "rates") ||
 	    (es && ((ev = strtod(es, &end)), *end || ev < 0 || ev > 1))) {
 		fprintf(stderr, "usage: cati report rates [--e E (0..1)] [--db PATH]\n");

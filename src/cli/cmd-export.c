@@ -7,35 +7,6 @@
 #include "cati/store.h"
 #include "cli.h"
 
-static const char *take(int *argc, char **argv, const char *name)
-{
-	int i, k;
-
-	for (i = 1; i < *argc - 1; i++)
-		if (!strcmp(argv[i], name)) {
-			const char *v = argv[i + 1];
-			for (k = i; k + 2 <= *argc; k++)
-				argv[k] = argv[k + 2];
-			*argc -= 2;
-			return v;
-		}
-	return NULL;
-}
-
-static int take_flag(int *argc, char **argv, const char *name)
-{
-	int i, k;
-
-	for (i = 1; i < *argc; i++)
-		if (!strcmp(argv[i], name)) {
-			for (k = i; k + 1 <= *argc; k++)
-				argv[k] = argv[k + 1];
-			*argc -= 1;
-			return 1;
-		}
-	return 0;
-}
-
 static const char usage[] =
 	"usage: cati export --study ID --format csv|json|sav|dta|sss|ddi|codebook|all --out FILE\n"
 	"                   [--lang L] [--all] [--calls FILE.csv] [--db PATH]\n";
@@ -54,12 +25,12 @@ int cmd_export(int argc, char **argv)
 
 	if (!st)
 		return EXIT_USAGE;
-	study = take(&argc, argv, "--study");
-	fmt = take(&argc, argv, "--format");
-	out = take(&argc, argv, "--out");
-	lang = take(&argc, argv, "--lang");
-	calls = take(&argc, argv, "--calls");
-	all = take_flag(&argc, argv, "--all");
+	study = cli_take(&argc, argv, "--study");
+	fmt = cli_take(&argc, argv, "--format");
+	out = cli_take(&argc, argv, "--out");
+	lang = cli_take(&argc, argv, "--lang");
+	calls = cli_take(&argc, argv, "--calls");
+	all = cli_take_flag(&argc, argv, "--all");
 	format = !fmt ? -1 : !strcmp(fmt, "all") ? 99 : exp_format_of(fmt);
 	if (argc != 1 || !study || !out || format < 0) {
 		if (fmt && format < 0)

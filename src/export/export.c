@@ -1,6 +1,8 @@
 /* export.c: a form's variables for export, the row of each interview, and the data set. */
 #include "export-int.h"
 
+#include "cati/calls.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -540,7 +542,12 @@ void exp_calls_take(void *ctx, const struct exp_attempt *a)
 	x->phone = dup_or_null(&c->arena, a->phone);
 	x->outcome = dup_or_null(&c->arena, a->outcome);
 	x->disposition = dup_or_null(&c->arena, a->disposition);
-	x->disposition_label = dup_or_null(&c->arena, a->disposition_label);
+	if (a->disposition_label)
+		x->disposition_label = dup_or_null(&c->arena, a->disposition_label);
+	else {
+		const struct disposition *d = a->disposition ? calls_disposition(a->disposition) : NULL;
+		x->disposition_label = d ? d->label : NULL;
+	}
 }
 
 void exp_calls_release(struct exp_calls *c)

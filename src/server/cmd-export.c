@@ -3,26 +3,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "cati/central.h"
 #include "cati/export.h"
 #include "cati/form.h"
 
 int store_cmd_export(struct central *c, int argc, char **argv);
 
-static const char *opt(int argc, char **argv, const char *name)
-{
-	int i;
-
-	for (i = 1; i < argc - 1; i++)
-		if (!strcmp(argv[i], name))
-			return argv[i + 1];
-	return NULL;
-}
-
 int store_cmd_export(struct central *c, int argc, char **argv)
 {
-	const char *fmt = opt(argc, argv, "--format"), *out = opt(argc, argv, "--out");
-	const char *lang = opt(argc, argv, "--lang"), *calls = opt(argc, argv, "--calls");
+	const char *fmt = store_opt(argc, argv, "--format"), *out = store_opt(argc, argv, "--out");
+	const char *lang = store_opt(argc, argv, "--lang"), *calls = store_opt(argc, argv, "--calls");
 	struct form_diags d;
 	struct exp_data data;
 	struct form *f;

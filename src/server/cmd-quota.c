@@ -3,29 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "cati/central.h"
 
 int store_cmd_quota(struct central *c, int argc, char **argv);
-
-static const char *opt(int argc, char **argv, const char *name)
-{
-	int i;
-
-	for (i = 1; i < argc - 1; i++)
-		if (!strcmp(argv[i], name))
-			return argv[i + 1];
-	return NULL;
-}
-
-static int has(int argc, char **argv, const char *name)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], name))
-			return 1;
-	return 0;
-}
 
 /* A whole number from lo to hi, or -1 with a message. */
 static long number(const char *what, const char *s, long lo, long hi)
@@ -77,7 +58,7 @@ static int list(struct central *c, const char *study)
 
 int store_cmd_quota(struct central *c, int argc, char **argv)
 {
-	const char *t = opt(argc, argv, "--target"), *a = opt(argc, argv, "--allowance");
+	const char *t = store_opt(argc, argv, "--target"), *a = store_opt(argc, argv, "--allowance");
 	long target = -1, allowance = -1;
 	int closed = -1, n;
 	struct err e;
@@ -92,11 +73,11 @@ int store_cmd_quota(struct central *c, int argc, char **argv)
 	if ((t && (target = number("--target", t, 0, 1000000)) < 0) ||
 	    (a && (allowance = number("--allowance", a, 0, 1000)) < 0))
 		return 2;
-	if (has(argc, argv, "--close") && has(argc, argv, "--open")) {
+	if (store_flag(argc, argv, "--close") && store_flag(argc, argv, "--open")) {
 		fputs("cati-store quota: --close or --open, not both\n", stderr);
 		return 2;
 	}
-	closed = has(argc, argv, "--close") ? 1 : has(argc, argv, "--open") ? 0 : -1;
+	closed = store_flag(argc, argv, "--close") ? 1 : store_flag(argc, argv, "--open") ? 0 : -1;
 	if (target < 0 && allowance < 0 && closed < 0) {
 		fputs("cati-store quota set: say what to change: --target N, --close, --open or --allowance N\n", stderr);
 		return 2;

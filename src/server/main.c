@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "cati/central.h"
 #include "cati/pg.h"
 
@@ -33,26 +34,6 @@ static const char *usage =
 	"                                                         (the supervisor's report, without a screen)\n"
 	"Testing only: serve --faults 500@N,drop@N,slow@N [--fault-delay-ms MS] injects faults into the Nth push.\n";
 
-static const char *opt(int argc, char **argv, const char *name)
-{
-	int i;
-
-	for (i = 1; i < argc - 1; i++)
-		if (!strcmp(argv[i], name))
-			return argv[i + 1];
-	return NULL;
-}
-
-static int flag(int argc, char **argv, const char *name)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], name))
-			return 1;
-	return 0;
-}
-
 /* The first line of standard input, without its newline. */
 static int read_password(char *pw, size_t n)
 {
@@ -64,9 +45,9 @@ static int read_password(char *pw, size_t n)
 
 static int serve(int argc, char **argv, const char *db)
 {
-	const char *certf = opt(argc, argv, "--cert"), *keyf = opt(argc, argv, "--key");
-	const char *bind_ip = opt(argc, argv, "--bind"), *ports = opt(argc, argv, "--port");
-	int insecure = flag(argc, argv, "--insecure-http"), port, sig;
+	const char *certf = store_opt(argc, argv, "--cert"), *keyf = store_opt(argc, argv, "--key");
+	const char *bind_ip = store_opt(argc, argv, "--bind"), *ports = store_opt(argc, argv, "--port");
+	int insecure = store_flag(argc, argv, "--insecure-http"), port, sig;
 	char *cert = NULL, *key = NULL;
 	struct MHD_Daemon *d;
 	struct err e;
@@ -93,9 +74,9 @@ static int serve(int argc, char **argv, const char *db)
 			return 2;
 		}
 	}
-	if (opt(argc, argv, "--faults")) {
-		const char *ms = opt(argc, argv, "--fault-delay-ms");
-		if (server_faults(opt(argc, argv, "--faults"), ms ? (unsigned)atoi(ms) : 3000) < 0) {
+	if (store_opt(argc, argv, "--faults")) {
+		const char *ms = store_opt(argc, argv, "--fault-delay-ms");
+		if (server_faults(store_opt(argc, argv, "--faults"), ms ? (unsigned)atoi(ms) : 3000) < 0) {
 			fprintf(stderr, "cati-store: --faults wants KIND@N,... with KIND 500, drop or slow and N from 1 to 63\n");
 			free(cert);
 			free(key);
@@ -126,7 +107,7 @@ static int serve(int argc, char **argv, const char *db)
 
 int main(int argc, char **argv)
 {
-	const char *db = opt(argc, argv, "--db");
+	const char *db = store_opt(argc, argv, "--db");
 	struct central *c;
 	struct err e;
 	char pw[512];
@@ -134,7 +115,7 @@ int main(int argc, char **argv)
 
 	if (argc >= 2 && !strcmp(argv[1], "migrate")) {
 		/* the PostgreSQL backend: its schema, set up or moved forward */
-		const char *url = opt(argc, argv, "--pg");
+		const char *url = store_opt(argc, argv, "--pg");
 		int from, to;
 
 		if (!url) {
@@ -172,12 +153,12 @@ int main(int argc, char **argv)
 	} else if (!strcmp(argv[1], "user") && argc >= 4) {
 		const char *name = argv[3];
 		if (!strcmp(argv[2], "add")) {
-			const char *role = opt(argc, argv, "--role");
+			const char *role = store_opt(argc, argv, "--role");
 			if (!role || read_password(pw, sizeof pw) < 0)
 				rc = (fputs("cati-store user add: needs --role and a password on stdin\n", stderr), 2);
 			else if (central_user_add(c, name, role, pw, &e) < 0 ||
-			         (opt(argc, argv, "--projects") &&
-			          central_user_projects(c, name, opt(argc, argv, "--projects"), &e) < 0))
+			         (store_opt(argc, argv, "--projects") &&
+			          central_user_projects(c, name, store_opt(argc, argv, "--projects"), &e) < 0))
 				rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
 		} else if (!strcmp(argv[2], "passwd")) {
 			if (read_password(pw, sizeof pw) < 0)

@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cati/calls.h"
-
 int central_form_latest(struct central *c, const char *study, char **source, struct err *e)
 {
 	sqlite3_stmt *s;
@@ -119,7 +117,6 @@ int central_export_calls(struct central *c, const char *study,
 	sqlite3_bind_text(s, 1, study, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct exp_attempt at;
-		const struct disposition *d;
 
 		at.case_key = (const char *)sqlite3_column_text(s, 0);
 		at.interviewer = (const char *)sqlite3_column_text(s, 1);
@@ -127,8 +124,7 @@ int central_export_calls(struct central *c, const char *study,
 		at.phone = (const char *)sqlite3_column_text(s, 3);
 		at.outcome = (const char *)sqlite3_column_text(s, 4);
 		at.disposition = (const char *)sqlite3_column_text(s, 5);
-		d = at.disposition ? calls_disposition(at.disposition) : NULL;
-		at.disposition_label = d ? d->label : NULL;
+		at.disposition_label = NULL;   /* the export layer names the code */
 		cb(ctx, &at);
 	}
 	sqlite3_finalize(s);

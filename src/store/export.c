@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cati/calls.h"
-
 enum store_rc store_export(struct store *st, const char *study, int unfinished,
                            void (*cb)(void *ctx, const struct exp_interview *iv), void *ctx,
                            struct err *e)
@@ -90,7 +88,6 @@ enum store_rc store_export_calls(struct store *st, const char *study,
 	sqlite3_bind_text(s, 1, study, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct exp_attempt at;
-		const struct disposition *d;
 
 		at.case_key = (const char *)sqlite3_column_text(s, 0);
 		at.interviewer = (const char *)sqlite3_column_text(s, 1);
@@ -98,8 +95,7 @@ enum store_rc store_export_calls(struct store *st, const char *study,
 		at.phone = (const char *)sqlite3_column_text(s, 3);
 		at.outcome = (const char *)sqlite3_column_text(s, 4);
 		at.disposition = (const char *)sqlite3_column_text(s, 5);
-		d = at.disposition ? calls_disposition(at.disposition) : NULL;
-		at.disposition_label = d ? d->label : NULL;
+		at.disposition_label = NULL;   /* the export layer names the code */
 		cb(ctx, &at);
 	}
 	sqlite3_finalize(s);
