@@ -92,6 +92,10 @@ static const char *const migrations[] = {
 	/* 2 -> 3: a case in a call is locked for its workstation until the call is recorded */
 	"CREATE TABLE locks(case_key TEXT PRIMARY KEY, holder TEXT NOT NULL, user TEXT NOT NULL,"
 	" until INTEGER NOT NULL);",
+
+	/* 3 -> 4: an interviewer's pull finds their cases and studies by index, not by a scan of
+	   every case (it runs every few seconds per workstation) */
+	"CREATE INDEX cases_interviewer ON cases(interviewer, study);",
 };
 
 static int migrate(sqlite3 *db)
