@@ -84,6 +84,16 @@ int central_quota_seed(struct central *c, const struct form *f, struct err *e)
 	return 0;
 }
 
+/* Bind who is asking: ?2 projects, ?3 user, ?4 1 for interviewers (SEES_STUDY), ?5 the holder. */
+static void bind_viewer(sqlite3_stmt *s, const char *projects, const char *user, int interviewer,
+                        const char *holder)
+{
+	sqlite3_bind_text(s, 2, projects, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, user, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 4, interviewer);
+	sqlite3_bind_text(s, 5, holder, -1, SQLITE_STATIC);
+}
+
 int central_quota_pull(struct central *c, const char *user, enum central_role role, const char *holder,
                        const char *projects, json_t *o, struct err *e)
 {
@@ -113,10 +123,7 @@ int central_quota_pull(struct central *c, const char *user, enum central_role ro
 			"  AND g.cell = q.cell AND g.at > ?6 - " GRANT_TTL "), 0))), ?6"
 			" FROM quota_cells q WHERE q.closed = 0 AND " SEES_STUDY("q.study"), -1, &s, NULL) != SQLITE_OK)
 			goto out;
-		sqlite3_bind_text(s, 2, projects, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, user, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 4, 1);
-		sqlite3_bind_text(s, 5, holder, -1, SQLITE_STATIC);
+		bind_viewer(s, projects, user, 1, holder);
 		sqlite3_bind_int64(s, 6, now);
 		step = sqlite3_step(s);
 		sqlite3_finalize(s);
@@ -129,10 +136,7 @@ int central_quota_pull(struct central *c, const char *user, enum central_role ro
 		" LEFT JOIN grants g ON g.study = q.study AND g.quota = q.quota AND g.cell = q.cell AND g.holder = ?5"
 		" WHERE " SEES_STUDY("q.study") " ORDER BY q.study, q.quota, q.cell", -1, &s, NULL) != SQLITE_OK)
 		goto out;
-	sqlite3_bind_text(s, 2, projects, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, user, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 4, role == CENTRAL_INTERVIEWER);
-	sqlite3_bind_text(s, 5, holder, -1, SQLITE_STATIC);
+	bind_viewer(s, projects, user, role == CENTRAL_INTERVIEWER, holder);
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		json_t *x = json_object();
 		json_object_set_new(x, "study", json_string((const char *)sqlite3_column_text(s, 0)));
