@@ -18,4 +18,13 @@ int pg_schema_version(void);
  */
 int pg_migrate(const char *url, int *from, int *to, struct err *e);
 
+/* The same on an open connection (libpq's PGconn). */
+struct pg_conn;
+int pg_migrate_conn(struct pg_conn *conn, int *from, int *to, struct err *e);
+
+/* Let db_open() (src/store/db.h) open postgresql:// URLs: cati-store calls this at start. */
+void db_pg_register(void);
+/* Is s a postgresql:// or postgres:// URL? */
+int db_is_pg_url(const char *s);
+
 #endif

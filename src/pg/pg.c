@@ -62,6 +62,34 @@ static const char *const steps[] = {
 	" n integer NOT NULL, at bigint NOT NULL, PRIMARY KEY(study, quota, cell, holder));"
 	"CREATE TABLE seen(\"user\" text PRIMARY KEY, at bigint NOT NULL, what text NOT NULL DEFAULT '');"
 	"CREATE TABLE locks(case_key text PRIMARY KEY, holder text NOT NULL, \"user\" text NOT NULL, until bigint NOT NULL);",
+
+	/* 1 -> 2: serving from PostgreSQL. Record ids are kept as the text the workstations send, as
+	   on SQLite (any 36 characters); change numbers come from one counter that writers update
+	   under the store's lock, so they commit in order; and the few SQLite functions the
+	   store's queries use are defined here (db-pg.c rewrites the rest) */
+	"ALTER TABLE records ALTER COLUMN uuid TYPE text;"
+	"ALTER TABLE conflicts ALTER COLUMN uuid TYPE text;"
+	"ALTER TABLE interviews ALTER COLUMN uuid TYPE text;"
+	"ALTER TABLE answers ALTER COLUMN interview TYPE text;"
+	"ALTER TABLE attempts ALTER COLUMN uuid TYPE text;"
+	"ALTER TABLE interview_cells ALTER COLUMN interview TYPE text;"
+	"CREATE TABLE counter(id integer PRIMARY KEY CHECK (id = 1), seq bigint NOT NULL);"
+	"INSERT INTO counter SELECT 1, CASE WHEN is_called THEN last_value ELSE 0 END FROM change_seq;"
+	"DROP SEQUENCE change_seq;"
+	/* json_extract(j, '$.key') and '$.\"key\"': one level, as the store uses it */
+	"CREATE FUNCTION json_extract(j jsonb, path text) RETURNS text LANGUAGE sql IMMUTABLE AS"
+	" $$ SELECT j ->> btrim(substr(path, 3), '\"') $$;"
+	"CREATE FUNCTION json_set(j jsonb, path text, v text) RETURNS jsonb LANGUAGE sql IMMUTABLE AS"
+	" $$ SELECT jsonb_set(j, ARRAY[btrim(substr(path, 3), '\"')], coalesce(to_jsonb(v), 'null'::jsonb)) $$;"
+	"CREATE FUNCTION cati_each(a text) RETURNS TABLE(value text) LANGUAGE sql IMMUTABLE AS"
+	" $$ SELECT jsonb_array_elements_text(a::jsonb) $$;"
+	/* ISO 8601 times as SQLite reads them: NULL for what is not a time */
+	"CREATE FUNCTION julianday(t text) RETURNS double precision LANGUAGE plpgsql STABLE AS $$ BEGIN"
+	" RETURN extract(epoch FROM t::timestamptz)::double precision / 86400.0 + 2440587.5;"
+	" EXCEPTION WHEN others THEN RETURN NULL; END $$;"
+	"CREATE FUNCTION strftime(f text, t bigint, m text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN"
+	" IF f <> '%Y-%m-%dT%H:%M:%SZ' OR m <> 'unixepoch' THEN RAISE 'strftime: only ISO 8601 UTC from unixepoch'; END IF;"
+	" RETURN to_char(to_timestamp(t) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'); END $$;",
 };
 
 int pg_schema_version(void)
@@ -100,8 +128,7 @@ static int exec(PGconn *c, const char *sql, const char *what, struct err *e)
 int pg_migrate(const char *url, int *from, int *to, struct err *e)
 {
 	PGconn *c = PQconnectdb(url);
-	PGresult *r;
-	int v = 0, rc = -1, i, n = pg_schema_version();
+	int rc;
 
 	*from = *to = -1;
 	if (PQstatus(c) != CONNECTION_OK) {
@@ -110,6 +137,17 @@ int pg_migrate(const char *url, int *from, int *to, struct err *e)
 		return -1;
 	}
 	PQsetNoticeProcessor(c, quiet, NULL);
+	rc = pg_migrate_conn(c, from, to, e);
+	PQfinish(c);
+	return rc;
+}
+
+int pg_migrate_conn(PGconn *c, int *from, int *to, struct err *e)
+{
+	PGresult *r;
+	int v = 0, rc = -1, i, n = pg_schema_version();
+
+	*from = *to = -1;
 	if (exec(c, "BEGIN", "start the migration", e) < 0 ||
 	    exec(c, "SELECT pg_advisory_xact_lock(" LOCK_KEY ")", "lock the schema", e) < 0 ||
 	    exec(c, "CREATE TABLE IF NOT EXISTS cati_schema(version integer NOT NULL)", "create the version table", e) < 0)
@@ -151,6 +189,5 @@ out:
 		err_init(&ignored);
 		exec(c, "ROLLBACK", "roll back", &ignored);
 	}
-	PQfinish(c);
 	return rc;
 }

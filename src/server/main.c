@@ -32,6 +32,8 @@ static const char *usage =
 	"       cati-store quota set STUDY QUOTA [CELL] [--target N] [--close|--open] [--allowance N] --db PATH\n"
 	"       cati-store report STUDY --db PATH [--format text|csv|json] [--section NAME] [--by FIELD,...]\n"
 	"                                                         (the supervisor's report, without a screen)\n"
+	"Every --db PATH (an SQLite file) may be --pg postgresql://USER@HOST:PORT/DB instead: the same\n"
+	"store on PostgreSQL, shared by several cati-store instances (password in ~/.pgpass or PGPASSWORD).\n"
 	"Testing only: serve --faults 500@N,drop@N,slow@N [--fault-delay-ms MS] injects faults into the Nth push.\n";
 
 /* The first line of standard input, without its newline. */
@@ -107,12 +109,13 @@ static int serve(int argc, char **argv, const char *db)
 
 int main(int argc, char **argv)
 {
-	const char *db = store_opt(argc, argv, "--db");
+	const char *db = store_opt(argc, argv, "--db"), *pg = store_opt(argc, argv, "--pg");
 	struct central *c;
 	struct err e;
 	char pw[512];
 	int rc = 0;
 
+	db_pg_register();
 	if (argc >= 2 && !strcmp(argv[1], "migrate")) {
 		/* the PostgreSQL backend: its schema, set up or moved forward */
 		const char *url = store_opt(argc, argv, "--pg");
@@ -132,6 +135,20 @@ int main(int argc, char **argv)
 		else
 			printf("cati-store: schema moved from version %d to %d\n", from, to);
 		return 0;
+	}
+	if (db && pg) {
+		fputs("cati-store: give --db (SQLite) or --pg (PostgreSQL), not both\n", stderr);
+		return 2;
+	}
+	if (pg && !db_is_pg_url(pg)) {
+		fprintf(stderr, "cati-store: --pg wants a URL: postgresql://USER@HOST:PORT/DB (not '%s')\n", pg);
+		return 2;
+	}
+	if (!db)
+		db = pg;
+	if (db && !pg && db_is_pg_url(db)) {
+		fputs("cati-store: a PostgreSQL URL goes with --pg, not --db\n", stderr);
+		return 2;
 	}
 	if (argc < 2 || !db) {
 		fputs(usage, stderr);

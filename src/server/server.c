@@ -250,6 +250,7 @@ static enum MHD_Result do_push(struct server *s, struct central *c, struct MHD_C
 	pthread_mutex_unlock(&s->write);
 	if (rc < 0) {
 		json_decref(result);
+		fprintf(stderr, "cati-store: a push by '%s' was not stored: %s\n", user, e.msg);   /* for the operator */
 		return error(conn, 503, "the store could not save the batch; nothing was stored: try again");
 	}
 	if (fault == FAULT_DROP) {

@@ -3,12 +3,12 @@
 #ifndef CATI_CENTRAL_INT_H
 #define CATI_CENTRAL_INT_H
 
-#include <sqlite3.h>
+#include "db.h"
 
 #include "cati/central.h"
 
 struct central {
-	sqlite3 *db;
+	struct db *db;
 	char *path;
 };
 

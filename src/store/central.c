@@ -2,7 +2,6 @@
 #include "central-int.h"
 
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,28 +97,26 @@ static const char *const migrations[] = {
 	"CREATE INDEX cases_interviewer ON cases(interviewer, study);",
 };
 
-static int migrate(sqlite3 *db)
+static int migrate(struct db *db)
 {
-	sqlite3_stmt *s;
+	struct dbs *s;
 	int v = 0;
 	size_t i;
 
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+	if (db_prepare(db, "PRAGMA user_version", &s) != DB_OK)
 		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
+	if (db_step(s) == DB_ROW)
+		v = db_column_int(s, 0);
+	db_finalize(s);
 	if (v > (int)(sizeof migrations / sizeof migrations[0]))
 		return -2;
 	for (i = (size_t)v; i < sizeof migrations / sizeof migrations[0]; i++) {
 		char pragma[64];
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %zu;", i + 1);
-		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		if (db_begin(db, 1) != DB_OK)
 			return -1;
-		if (sqlite3_exec(db, migrations[i], NULL, NULL, NULL) != SQLITE_OK ||
-		    sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK ||
-		    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		if (db_exec(db, migrations[i]) != DB_OK || db_exec(db, pragma) != DB_OK || db_commit(db) != DB_OK) {
+			db_rollback(db);
 			return -1;
 		}
 	}
@@ -128,7 +125,7 @@ static int migrate(sqlite3 *db)
 
 static int fail_db(struct central *c, const char *what, struct err *e)
 {
-	err_set(e, "cannot %s in '%s': %s", what, c->path, sqlite3_errmsg(c->db));
+	err_set(e, "cannot %s in '%s': %s", what, c->path, db_errmsg(c->db));
 	return -1;
 }
 
@@ -141,12 +138,15 @@ struct central *central_open(const char *path, struct err *e)
 		free(c);
 		return NULL;
 	}
-	c->path = xstrdup(path);
-	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
-	    sqlite3_busy_timeout(c->db, 5000) != SQLITE_OK ||
-	    sqlite3_exec(c->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
-	                 NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(c->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+	/* a PostgreSQL database gets its schema from the driver, which moves it forward on open */
+	if (!(c->db = db_open(path, e))) {
+		free(c);
+		return NULL;
+	}
+	c->path = xstrdup(c->db->where);
+	if (db_is_pg(c->db))
+		return c;
+	if (db_exec(c->db, schema) != DB_OK) {
 		fail_db(c, "open the store", e);
 		central_close(c);
 		return NULL;
@@ -170,7 +170,7 @@ void central_close(struct central *c)
 {
 	if (!c)
 		return;
-	sqlite3_close_v2(c->db);
+	db_close(c->db);
 	free(c->path);
 	free(c);
 }
@@ -196,16 +196,16 @@ static int role_of(const char *s, enum central_role *r)
 /* Run one statement with text parameters; returns sqlite's step result. */
 static int run(struct central *c, const char *sql, int n, const char *const *args)
 {
-	sqlite3_stmt *s;
+	struct dbs *s;
 	int rc, i;
 
-	if (sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK)
-		return SQLITE_ERROR;
+	if (db_prepare(c->db, sql, &s) != DB_OK)
+		return DB_ERROR;
 	for (i = 0; i < n; i++)
 		if (args[i])
-			sqlite3_bind_text(s, i + 1, args[i], -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+			db_bind_text_copy(s, i + 1, args[i]);
+	rc = db_step(s);
+	db_finalize(s);
 	return rc;
 }
 
@@ -234,8 +234,8 @@ int central_user_add(struct central *c, const char *name, const char *role, cons
 	args[1] = role_name(r);
 	args[2] = hash;
 	args[3] = now;
-	if (run(c, "INSERT INTO users(name, role, hash, created_at) VALUES (?, ?, ?, ?)", 4, args) != SQLITE_DONE) {
-		if (sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_PRIMARYKEY)
+	if (run(c, "INSERT INTO users(name, role, hash, created_at) VALUES (?, ?, ?, ?)", 4, args) != DB_DONE) {
+		if (db_constraint(c->db))
 			err_set(e, "user '%s' already exists", name);
 		else
 			fail_db(c, "add the user", e);
@@ -256,9 +256,9 @@ int central_user_passwd(struct central *c, const char *name, const char *passwor
 	}
 	args[0] = hash;
 	args[1] = name;
-	if (run(c, "UPDATE users SET hash = ? WHERE name = ?", 2, args) != SQLITE_DONE)
+	if (run(c, "UPDATE users SET hash = ? WHERE name = ?", 2, args) != DB_DONE)
 		return fail_db(c, "change the password", e);
-	if (!sqlite3_changes(c->db)) {
+	if (!db_changes(c->db)) {
 		err_set(e, "no user '%s'", name);
 		return -1;
 	}
@@ -269,9 +269,9 @@ int central_user_passwd(struct central *c, const char *name, const char *passwor
 
 int central_user_disable(struct central *c, const char *name, struct err *e)
 {
-	if (run(c, "UPDATE users SET disabled = 1 WHERE name = ?", 1, &name) != SQLITE_DONE)
+	if (run(c, "UPDATE users SET disabled = 1 WHERE name = ?", 1, &name) != DB_DONE)
 		return fail_db(c, "disable the user", e);
-	if (!sqlite3_changes(c->db)) {
+	if (!db_changes(c->db)) {
 		err_set(e, "no user '%s'", name);
 		return -1;
 	}
@@ -291,7 +291,7 @@ static void token_hash(const char *token, char out[65])
 int central_login(struct central *c, const char *name, const char *password, int ttl_s,
                   char token[65], enum central_role *role, struct err *e)
 {
-	sqlite3_stmt *s;
+	struct dbs *s;
 	char hash[crypto_pwhash_STRBYTES] = "", rolebuf[16] = "", th[65], exp[32], now[32];
 	unsigned char raw[32];
 	const char *args[3];
@@ -299,26 +299,26 @@ int central_login(struct central *c, const char *name, const char *password, int
 	int disabled = 1, found = 0;
 
 	snprintf(now, sizeof now, "%lld", (long long)time(NULL));
-	if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM login_failures WHERE user = ? AND at > ?", -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, (sqlite3_int64)time(NULL) - FAILURE_WINDOW);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			failures = sqlite3_column_int64(s, 0);
-		sqlite3_finalize(s);
+	if (db_prepare(c->db, "SELECT count(*) FROM login_failures WHERE user = ? AND at > ?", &s) == DB_OK) {
+		db_bind_text(s, 1, name);
+		db_bind_int64(s, 2, (int64_t)time(NULL) - FAILURE_WINDOW);
+		if (db_step(s) == DB_ROW)
+			failures = db_column_int64(s, 0);
+		db_finalize(s);
 	}
 	if (failures >= MAX_FAILURES) {
 		err_set(e, "too many failed logins for '%s': wait a minute", name);
 		return -2;
 	}
-	if (sqlite3_prepare_v2(c->db, "SELECT hash, role, disabled FROM users WHERE name = ?", -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_ROW) {
+	if (db_prepare(c->db, "SELECT hash, role, disabled FROM users WHERE name = ?", &s) == DB_OK) {
+		db_bind_text(s, 1, name);
+		if (db_step(s) == DB_ROW) {
 			found = 1;
-			snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(s, 0));
-			snprintf(rolebuf, sizeof rolebuf, "%s", (const char *)sqlite3_column_text(s, 1));
-			disabled = sqlite3_column_int(s, 2);
+			snprintf(hash, sizeof hash, "%s", db_column_text(s, 0));
+			snprintf(rolebuf, sizeof rolebuf, "%s", db_column_text(s, 1));
+			disabled = db_column_int(s, 2);
 		}
-		sqlite3_finalize(s);
+		db_finalize(s);
 	}
 	if (!found || disabled || crypto_pwhash_str_verify(hash, password, strlen(password)) != 0) {
 		args[0] = name;
@@ -335,7 +335,7 @@ int central_login(struct central *c, const char *name, const char *password, int
 	args[0] = th;
 	args[1] = name;
 	args[2] = exp;
-	if (run(c, "INSERT INTO tokens(hash, user, expires) VALUES (?, ?, ?)", 3, args) != SQLITE_DONE)
+	if (run(c, "INSERT INTO tokens(hash, user, expires) VALUES (?, ?, ?)", 3, args) != DB_DONE)
 		return fail_db(c, "log in", e);
 	run(c, "DELETE FROM login_failures WHERE user = ?", 1, &name);
 	return 0;
@@ -343,23 +343,23 @@ int central_login(struct central *c, const char *name, const char *password, int
 
 int central_auth(struct central *c, const char *token, char user[65], enum central_role *role)
 {
-	sqlite3_stmt *s;
+	struct dbs *s;
 	char th[65];
 	int ok = -1;
 
 	if (!token || strlen(token) != 64)
 		return -1;
 	token_hash(token, th);
-	if (sqlite3_prepare_v2(c->db, "SELECT u.name, u.role FROM tokens t JOIN users u ON u.name = t.user"
-	                              " WHERE t.hash = ? AND t.expires > ? AND u.disabled = 0", -1, &s, NULL) != SQLITE_OK)
+	if (db_prepare(c->db, "SELECT u.name, u.role FROM tokens t JOIN users u ON u.name = t.user"
+	                              " WHERE t.hash = ? AND t.expires > ? AND u.disabled = 0", &s) != DB_OK)
 		return -1;
-	sqlite3_bind_text(s, 1, th, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)time(NULL));
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		snprintf(user, 65, "%s", (const char *)sqlite3_column_text(s, 0));
-		ok = role_of((const char *)sqlite3_column_text(s, 1), role);
+	db_bind_text(s, 1, th);
+	db_bind_int64(s, 2, (int64_t)time(NULL));
+	if (db_step(s) == DB_ROW) {
+		snprintf(user, 65, "%s", db_column_text(s, 0));
+		ok = role_of(db_column_text(s, 1), role);
 	}
-	sqlite3_finalize(s);
+	db_finalize(s);
 	return ok;
 }
 
@@ -390,9 +390,9 @@ int central_user_projects(struct central *c, const char *name, const char *proje
 	args[1] = name;
 	rc = run(c, "UPDATE users SET projects = ? WHERE name = ?", 2, args);
 	buf_release(&norm);
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return fail_db(c, "set the projects", e);
-	if (!sqlite3_changes(c->db)) {
+	if (!db_changes(c->db)) {
 		err_set(e, "no user '%s'", name);
 		return -1;
 	}
@@ -401,16 +401,16 @@ int central_user_projects(struct central *c, const char *name, const char *proje
 
 void central_projects_of(struct central *c, const char *user, enum central_role role, char *out, size_t n)
 {
-	sqlite3_stmt *s;
+	struct dbs *s;
 
 	snprintf(out, n, "%s", role == CENTRAL_ADMIN ? "*" : "");
 	if (role != CENTRAL_SUPERVISOR ||
-	    sqlite3_prepare_v2(c->db, "SELECT projects FROM users WHERE name = ?", -1, &s, NULL) != SQLITE_OK)
+	    db_prepare(c->db, "SELECT projects FROM users WHERE name = ?", &s) != DB_OK)
 		return;
-	sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-		snprintf(out, n, "%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
+	db_bind_text(s, 1, user);
+	if (db_step(s) == DB_ROW && db_column_text(s, 0))
+		snprintf(out, n, "%s", db_column_text(s, 0));
+	db_finalize(s);
 }
 
 int central_may_manage(struct central *c, const char *user, enum central_role role, const char *study)
@@ -429,14 +429,14 @@ int central_may_manage(struct central *c, const char *user, enum central_role ro
 /* The next change number, for pull cursors. */
 static int64_t next_seq(struct central *c)
 {
-	sqlite3_stmt *s;
+	struct dbs *s;
 	int64_t v = -1;
 
-	if (sqlite3_prepare_v2(c->db, "UPDATE counter SET seq = seq + 1 WHERE id = 1 RETURNING seq", -1, &s, NULL) != SQLITE_OK)
+	if (db_prepare(c->db, "UPDATE counter SET seq = seq + 1 WHERE id = 1 RETURNING seq", &s) != DB_OK)
 		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	if (db_step(s) == DB_ROW)
+		v = db_column_int64(s, 0);
+	db_finalize(s);
 	return v;
 }
 
@@ -444,29 +444,29 @@ int central_form_put(struct central *c, const char *form_id, const char *version
                      const char *source, char hash[65], struct err *e)
 {
 	unsigned char h[32];
-	sqlite3_stmt *s;
+	struct dbs *s;
 	int rc;
 
 	crypto_generichash(h, sizeof h, (const unsigned char *)source, strlen(source), NULL, 0);
 	sodium_bin2hex(hash, 65, h, sizeof h);
-	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	if (db_begin(c->db, 1) != DB_OK)
 		return fail_db(c, "publish the form", e);
-	if (sqlite3_prepare_v2(c->db, "INSERT OR IGNORE INTO forms(hash, form_id, version, source, seq, published_at)"
-	                              " VALUES (?, ?, ?, ?, ?, ?)", -1, &s, NULL) != SQLITE_OK) {
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	if (db_prepare(c->db, "INSERT INTO forms(hash, form_id, version, source, seq, published_at)"
+	                              " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", &s) != DB_OK) {
+		db_rollback(c->db);
 		return fail_db(c, "publish the form", e);
 	}
-	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, form_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, version, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, source, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, next_seq(c));
-	sqlite3_bind_int64(s, 6, (sqlite3_int64)time(NULL));
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE || sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+	db_bind_text(s, 1, hash);
+	db_bind_text(s, 2, form_id);
+	db_bind_text(s, 3, version);
+	db_bind_text(s, 4, source);
+	db_bind_int64(s, 5, next_seq(c));
+	db_bind_int64(s, 6, (int64_t)time(NULL));
+	rc = db_step(s);
+	db_finalize(s);
+	if (rc != DB_DONE || db_commit(c->db) != DB_OK) {
 		fail_db(c, "publish the form", e);
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		db_rollback(c->db);
 		return -1;
 	}
 	return 0;
@@ -480,7 +480,7 @@ static const char *jstr(json_t *o, const char *k)
 
 int central_cases_put(struct central *c, const char *form_id, json_t *cases, struct err *e)
 {
-	sqlite3_stmt *s = NULL;
+	struct dbs *s = NULL;
 	size_t i;
 	json_t *cs;
 	int rc = -1;
@@ -499,53 +499,53 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 			return -1;
 		}
 	}
-	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	if (db_begin(c->db, 1) != DB_OK)
 		return fail_db(c, "add the cases", e);
-	if (sqlite3_prepare_v2(c->db, "SELECT study FROM cases WHERE case_key = ?", -1, &s, NULL) != SQLITE_OK)
+	if (db_prepare(c->db, "SELECT study FROM cases WHERE case_key = ?", &s) != DB_OK)
 		goto out;
 	json_array_foreach(cases, i, cs) {
-		sqlite3_bind_text(s, 1, jstr(cs, "id"), -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(s, 0), form_id)) {
+		db_bind_text(s, 1, jstr(cs, "id"));
+		if (db_step(s) == DB_ROW && strcmp(db_column_text(s, 0), form_id)) {
 			err_set(e, "case %zu: '%s' is already a case of study '%s'", i + 1, jstr(cs, "id"),
-			        (const char *)sqlite3_column_text(s, 0));
-			sqlite3_finalize(s);
-			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+			        db_column_text(s, 0));
+			db_finalize(s);
+			db_rollback(c->db);
 			return -1;
 		}
-		sqlite3_reset(s);
+		db_reset(s);
 	}
-	sqlite3_finalize(s);
+	db_finalize(s);
 	s = NULL;
-	if (sqlite3_prepare_v2(c->db, "INSERT INTO cases(case_key, study, phone, name, tz, fields, interviewer, seq)"
+	if (db_prepare(c->db, "INSERT INTO cases(case_key, study, phone, name, tz, fields, interviewer, seq)"
 	                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(case_key) DO UPDATE SET"
-	                              " interviewer = excluded.interviewer, seq = excluded.seq", -1, &s, NULL) != SQLITE_OK)
+	                              " interviewer = excluded.interviewer, seq = excluded.seq", &s) != DB_OK)
 		goto out;
 	json_array_foreach(cases, i, cs) {
 		json_t *fields = json_object_get(cs, "fields");
 		char *fj = json_dumps(fields ? fields : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
 
-		sqlite3_bind_text(s, 1, jstr(cs, "id"), -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 2, form_id, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 3, jstr(cs, "phone"), -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 4, jstr(cs, "name"), -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 5, jstr(cs, "tz"), -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 6, fj, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 7, jstr(cs, "interviewer"), -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(s, 8, next_seq(c));
+		db_bind_text_copy(s, 1, jstr(cs, "id"));
+		db_bind_text_copy(s, 2, form_id);
+		db_bind_text_copy(s, 3, jstr(cs, "phone"));
+		db_bind_text_copy(s, 4, jstr(cs, "name"));
+		db_bind_text_copy(s, 5, jstr(cs, "tz"));
+		db_bind_text_copy(s, 6, fj);
+		db_bind_text_copy(s, 7, jstr(cs, "interviewer"));
+		db_bind_int64(s, 8, next_seq(c));
 		free(fj);
-		if (sqlite3_step(s) != SQLITE_DONE)
+		if (db_step(s) != DB_DONE)
 			goto out;
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
+		db_reset(s);
+		db_clear_bindings(s);
 	}
-	if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+	if (db_commit(c->db) == DB_OK)
 		rc = 0;
 out:
 	if (rc < 0) {
 		fail_db(c, "add the cases", e);
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		db_rollback(c->db);
 	}
-	sqlite3_finalize(s);
+	db_finalize(s);
 	return rc;
 }
 
@@ -554,17 +554,17 @@ static const char *const kinds[] = { "event", "interview", "attempt", "appointme
 /* May user push records about this case? */
 /* May user push records about the case that stmt (SELECT interviewer, study ... WHERE case_key = ?)
    finds for key? projects is the user's (see projects_of). */
-static int owns_case(sqlite3_stmt *stmt, const char *user, enum central_role role, const char *projects,
+static int owns_case(struct dbs *stmt, const char *user, enum central_role role, const char *projects,
                      const char *key)
 {
 	int ok = 0;
 
 	if (role == CENTRAL_ADMIN)
 		return 1;
-	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		const char *who = (const char *)sqlite3_column_text(stmt, 0);
-		const char *study = (const char *)sqlite3_column_text(stmt, 1);
+	db_bind_text(stmt, 1, key);
+	if (db_step(stmt) == DB_ROW) {
+		const char *who = db_column_text(stmt, 0);
+		const char *study = db_column_text(stmt, 1);
 		char needle[300];
 		if (role == CENTRAL_INTERVIEWER) {
 			ok = who && !strcmp(who, user);
@@ -573,7 +573,7 @@ static int owns_case(sqlite3_stmt *stmt, const char *user, enum central_role rol
 			ok = !strcmp(projects, "*") || strstr(projects, needle) != NULL;
 		}
 	}
-	sqlite3_reset(stmt);
+	db_reset(stmt);
 	return ok;
 }
 
@@ -590,74 +590,71 @@ static void status(json_t *result, const char *uuid, int code, const char *why)
 
 /* Statements that keep the report tables as records arrive (one push's transaction). */
 struct keep {
-	sqlite3_stmt *iv, *clear, *ans, *att, *cell, *count, *over, *spend, *unlock;
+	struct dbs *iv, *clear, *ans, *att, *cell, *count, *over, *spend, *unlock;
 };
 
 static int keep_prepare(struct central *c, struct keep *k)
 {
 	memset(k, 0, sizeof *k);
-	return sqlite3_prepare_v2(c->db,
-		"INSERT INTO interviews(uuid, study, case_key, form, version, interviewer, lang, status, outcome,"
+	return db_prepare(c->db, "INSERT INTO interviews(uuid, study, case_key, form, version, interviewer, lang, status, outcome,"
 		" started_at, ended_at, updated_at, duplicate, received_at)"
-		" SELECT ?1, c.study, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 FROM cases c WHERE c.case_key = ?2"
+		" SELECT ?1, c.study, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, CAST(?12 AS INTEGER), CAST(?13 AS BIGINT)"
+		" FROM cases c WHERE c.case_key = ?2"
 		" ON CONFLICT(uuid) DO UPDATE SET status = excluded.status, outcome = excluded.outcome,"
 		" lang = excluded.lang, ended_at = excluded.ended_at, updated_at = excluded.updated_at,"
-		" duplicate = max(duplicate, excluded.duplicate)"
-		" WHERE excluded.updated_at >= interviews.updated_at", -1, &k->iv, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(c->db, "DELETE FROM answers WHERE interview = ?", -1, &k->clear, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO answers(interview, qid, iter, state, value) VALUES (?, ?, ?, ?, ?)",
-	                       -1, &k->ans, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(c->db, "INSERT OR IGNORE INTO attempts(uuid, study, case_key, interviewer, at, outcome, disposition)"
-	                              " SELECT ?1, c.study, ?2, ?3, ?4, ?5, ?6 FROM cases c WHERE c.case_key = ?2",
-	                       -1, &k->att, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(c->db, "INSERT OR IGNORE INTO interview_cells(interview, study, quota, cell, holder)"
-	                              " SELECT ?1, c.study, ?3, ?4, ?5 FROM cases c WHERE c.case_key = ?2",
-	                       -1, &k->cell, NULL) != SQLITE_OK ||
+		" duplicate = max(interviews.duplicate, excluded.duplicate)"
+		" WHERE excluded.updated_at >= interviews.updated_at", &k->iv) != DB_OK ||
+	    db_prepare(c->db, "DELETE FROM answers WHERE interview = ?", &k->clear) != DB_OK ||
+	    db_prepare(c->db, "INSERT INTO answers(interview, qid, iter, state, value) VALUES (?, ?, ?, ?, ?)"
+	                              " ON CONFLICT(interview, qid, iter) DO UPDATE SET state = excluded.state, value = excluded.value", &k->ans) != DB_OK ||
+	    db_prepare(c->db, "INSERT INTO attempts(uuid, study, case_key, interviewer, at, outcome, disposition)"
+	                              " SELECT ?1, c.study, ?2, ?3, ?4, ?5, ?6 FROM cases c WHERE c.case_key = ?2 ON CONFLICT DO NOTHING", &k->att) != DB_OK ||
+	    db_prepare(c->db, "INSERT INTO interview_cells(interview, study, quota, cell, holder)"
+	                              " SELECT ?1, c.study, ?3, ?4, ?5 FROM cases c WHERE c.case_key = ?2 ON CONFLICT DO NOTHING", &k->cell) != DB_OK ||
 	    /* a cell the form did not list (a newer form version) is counted against no target */
-	    sqlite3_prepare_v2(c->db, "INSERT INTO quota_cells(study, quota, cell, target, achieved)"
+	    db_prepare(c->db, "INSERT INTO quota_cells(study, quota, cell, target, achieved)"
 	                              " SELECT c.study, ?2, ?3, 0, 1 FROM cases c WHERE c.case_key = ?1"
-	                              " ON CONFLICT(study, quota, cell) DO UPDATE SET achieved = achieved + 1"
-	                              " RETURNING achieved > target OR closed", -1, &k->count, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(c->db, "UPDATE interview_cells SET over = 1 WHERE interview = ? AND quota = ?",
-	                       -1, &k->over, NULL) != SQLITE_OK ||
+	                              " ON CONFLICT(study, quota, cell) DO UPDATE SET achieved = quota_cells.achieved + 1"
+	                              " RETURNING achieved > target OR closed <> 0", &k->count) != DB_OK ||
+	    db_prepare(c->db, "UPDATE interview_cells SET over = 1 WHERE interview = ? AND quota = ?", &k->over) != DB_OK ||
 	    /* a complete made on an allowance uses it up until the workstation's next pull */
-	    sqlite3_prepare_v2(c->db, "UPDATE grants SET n = max(n - 1, 0) WHERE holder = ?1 AND quota = ?3 AND cell = ?4"
-	                              " AND study = (SELECT study FROM cases WHERE case_key = ?2)", -1, &k->spend, NULL) != SQLITE_OK ||
+	    db_prepare(c->db, "UPDATE grants SET n = max(n - 1, 0) WHERE holder = ?1 AND quota = ?3 AND cell = ?4"
+	                              " AND study = (SELECT study FROM cases WHERE case_key = ?2)", &k->spend) != DB_OK ||
 	    /* a recorded call ends the workstation's lock on its case */
-	    sqlite3_prepare_v2(c->db, "DELETE FROM locks WHERE case_key = ? AND holder = ?", -1, &k->unlock, NULL) != SQLITE_OK
+	    db_prepare(c->db, "DELETE FROM locks WHERE case_key = ? AND holder = ?", &k->unlock) != DB_OK
 	    ? -1 : 0;
 }
 
 static void keep_finalize(struct keep *k)
 {
-	sqlite3_finalize(k->iv);
-	sqlite3_finalize(k->clear);
-	sqlite3_finalize(k->ans);
-	sqlite3_finalize(k->att);
-	sqlite3_finalize(k->cell);
-	sqlite3_finalize(k->count);
-	sqlite3_finalize(k->over);
-	sqlite3_finalize(k->spend);
-	sqlite3_finalize(k->unlock);
+	db_finalize(k->iv);
+	db_finalize(k->clear);
+	db_finalize(k->ans);
+	db_finalize(k->att);
+	db_finalize(k->cell);
+	db_finalize(k->count);
+	db_finalize(k->over);
+	db_finalize(k->spend);
+	db_finalize(k->unlock);
 }
 
-static int step_done(sqlite3_stmt *s)
+static int step_done(struct dbs *s)
 {
-	int rc = sqlite3_step(s);
+	int rc = db_step(s);
 
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+	db_reset(s);
+	db_clear_bindings(s);
+	return rc == DB_DONE || rc == DB_ROW ? 0 : -1;
 }
 
-static void bind_jstr(sqlite3_stmt *s, int i, json_t *o, const char *k)
+static void bind_jstr(struct dbs *s, int i, json_t *o, const char *k)
 {
 	const char *v = jstr(o, k);
 
 	if (v)
-		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+		db_bind_text(s, i, v);
 	else
-		sqlite3_bind_null(s, i);
+		db_bind_null(s, i);
 }
 
 /*
@@ -674,12 +671,12 @@ static int keep_record(struct keep *k, const char *kind, json_t *d, const char *
 	size_t i;
 
 	if (!strcmp(kind, "attempt")) {
-		sqlite3_bind_text(k->unlock, 1, key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(k->unlock, 2, holder, -1, SQLITE_STATIC);
+		db_bind_text(k->unlock, 1, key);
+		db_bind_text(k->unlock, 2, holder);
 		if (step_done(k->unlock) < 0)
 			return -1;
 		bind_jstr(k->att, 1, d, "uuid");
-		sqlite3_bind_text(k->att, 2, key, -1, SQLITE_STATIC);
+		db_bind_text(k->att, 2, key);
 		bind_jstr(k->att, 3, d, "interviewer");
 		bind_jstr(k->att, 4, d, "at");
 		bind_jstr(k->att, 5, d, "outcome");
@@ -688,25 +685,25 @@ static int keep_record(struct keep *k, const char *kind, json_t *d, const char *
 	}
 	if (strcmp(kind, "interview") || !iv || !jstr(d, "interviewer"))
 		return 0;
-	sqlite3_bind_text(k->iv, 1, iv, -1, SQLITE_STATIC);
-	sqlite3_bind_text(k->iv, 2, key, -1, SQLITE_STATIC);
+	db_bind_text(k->iv, 1, iv);
+	db_bind_text(k->iv, 2, key);
 	bind_jstr(k->iv, 3, d, "form");
 	bind_jstr(k->iv, 4, d, "version");
 	bind_jstr(k->iv, 5, d, "interviewer");
 	bind_jstr(k->iv, 6, d, "lang");
-	sqlite3_bind_text(k->iv, 7, st ? st : "active", -1, SQLITE_STATIC);
+	db_bind_text(k->iv, 7, st ? st : "active");
 	bind_jstr(k->iv, 8, d, "outcome");
 	bind_jstr(k->iv, 9, d, "started_at");
 	bind_jstr(k->iv, 10, d, "ended_at");
-	sqlite3_bind_text(k->iv, 11, jstr(d, "updated_at") ? jstr(d, "updated_at") : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int(k->iv, 12, duplicate);
-	sqlite3_bind_int64(k->iv, 13, (sqlite3_int64)time(NULL));
+	db_bind_text(k->iv, 11, jstr(d, "updated_at") ? jstr(d, "updated_at") : "");
+	db_bind_int(k->iv, 12, duplicate);
+	db_bind_int64(k->iv, 13, (int64_t)time(NULL));
 	if (step_done(k->iv) < 0)
 		return -1;
 	if (!finished)
 		return 0;
 	if (json_is_array(json_object_get(d, "answers"))) {
-		sqlite3_bind_text(k->clear, 1, iv, -1, SQLITE_STATIC);
+		db_bind_text(k->clear, 1, iv);
 		if (step_done(k->clear) < 0)
 			return -1;
 		json_array_foreach(json_object_get(d, "answers"), i, x) {
@@ -715,11 +712,11 @@ static int keep_record(struct keep *k, const char *kind, json_t *d, const char *
 			       *v = json_array_get(x, 3);
 			if (!json_is_string(q) || !json_is_integer(it) || !json_is_integer(sv) || !json_is_string(v))
 				continue;
-			sqlite3_bind_text(k->ans, 1, iv, -1, SQLITE_STATIC);
-			sqlite3_bind_text(k->ans, 2, json_string_value(q), -1, SQLITE_STATIC);
-			sqlite3_bind_int64(k->ans, 3, json_integer_value(it));
-			sqlite3_bind_int64(k->ans, 4, json_integer_value(sv));
-			sqlite3_bind_text(k->ans, 5, json_string_value(v), -1, SQLITE_STATIC);
+			db_bind_text(k->ans, 1, iv);
+			db_bind_text(k->ans, 2, json_string_value(q));
+			db_bind_int64(k->ans, 3, json_integer_value(it));
+			db_bind_int64(k->ans, 4, json_integer_value(sv));
+			db_bind_text(k->ans, 5, json_string_value(v));
 			if (step_done(k->ans) < 0)
 				return -1;
 		}
@@ -734,37 +731,37 @@ static int keep_record(struct keep *k, const char *kind, json_t *d, const char *
 
 			if (!cell)
 				continue;
-			sqlite3_bind_text(k->cell, 1, iv, -1, SQLITE_STATIC);
-			sqlite3_bind_text(k->cell, 2, key, -1, SQLITE_STATIC);
-			sqlite3_bind_text(k->cell, 3, quota, -1, SQLITE_STATIC);
-			sqlite3_bind_text(k->cell, 4, cell, -1, SQLITE_STATIC);
-			sqlite3_bind_text(k->cell, 5, holder, -1, SQLITE_STATIC);
+			db_bind_text(k->cell, 1, iv);
+			db_bind_text(k->cell, 2, key);
+			db_bind_text(k->cell, 3, quota);
+			db_bind_text(k->cell, 4, cell);
+			db_bind_text(k->cell, 5, holder);
 			if (step_done(k->cell) < 0)
 				return -1;
-			if (!sqlite3_changes(sqlite3_db_handle(k->cell)))
+			if (!db_changes(db_handle(k->cell)))
 				continue;   /* this interview was counted in this quota already */
-			sqlite3_bind_text(k->count, 1, key, -1, SQLITE_STATIC);
-			sqlite3_bind_text(k->count, 2, quota, -1, SQLITE_STATIC);
-			sqlite3_bind_text(k->count, 3, cell, -1, SQLITE_STATIC);
-			rc = sqlite3_step(k->count);
-			if (rc == SQLITE_ROW)
-				over = sqlite3_column_int(k->count, 0);
-			while (rc == SQLITE_ROW)
-				rc = sqlite3_step(k->count);
-			sqlite3_reset(k->count);
-			sqlite3_clear_bindings(k->count);
-			if (rc != SQLITE_DONE)
+			db_bind_text(k->count, 1, key);
+			db_bind_text(k->count, 2, quota);
+			db_bind_text(k->count, 3, cell);
+			rc = db_step(k->count);
+			if (rc == DB_ROW)
+				over = db_column_int(k->count, 0);
+			while (rc == DB_ROW)
+				rc = db_step(k->count);
+			db_reset(k->count);
+			db_clear_bindings(k->count);
+			if (rc != DB_DONE)
 				return -1;
 			if (over) {
-				sqlite3_bind_text(k->over, 1, iv, -1, SQLITE_STATIC);
-				sqlite3_bind_text(k->over, 2, quota, -1, SQLITE_STATIC);
+				db_bind_text(k->over, 1, iv);
+				db_bind_text(k->over, 2, quota);
 				if (step_done(k->over) < 0)
 					return -1;
 			}
-			sqlite3_bind_text(k->spend, 1, holder, -1, SQLITE_STATIC);
-			sqlite3_bind_text(k->spend, 2, key, -1, SQLITE_STATIC);
-			sqlite3_bind_text(k->spend, 3, quota, -1, SQLITE_STATIC);
-			sqlite3_bind_text(k->spend, 4, cell, -1, SQLITE_STATIC);
+			db_bind_text(k->spend, 1, holder);
+			db_bind_text(k->spend, 2, key);
+			db_bind_text(k->spend, 3, quota);
+			db_bind_text(k->spend, 4, cell);
 			if (step_done(k->spend) < 0)
 				return -1;
 		}
@@ -775,7 +772,7 @@ static int keep_record(struct keep *k, const char *kind, json_t *d, const char *
 int central_push(struct central *c, const char *user, enum central_role role, const char *holder,
                  json_t *records, json_t *result, struct err *e)
 {
-	sqlite3_stmt *find = NULL, *ins = NULL, *conflict = NULL, *dup = NULL, *owner = NULL;
+	struct dbs *find = NULL, *ins = NULL, *conflict = NULL, *dup = NULL, *owner = NULL;
 	struct keep keep;
 	char projects[4096];
 	size_t i, k;
@@ -787,18 +784,17 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 	if (!holder || !*holder)
 		holder = user;
 	memset(&keep, 0, sizeof keep);
-	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	if (db_begin(c->db, 1) != DB_OK)
 		return fail_db(c, "store the records", e);
 	if (keep_prepare(c, &keep) < 0 ||
-	    sqlite3_prepare_v2(c->db, "SELECT content_hash FROM records WHERE uuid = ?", -1, &find, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", -1, &owner, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(c->db, "INSERT INTO records(uuid, kind, owner, case_key, content_hash, data, received_at, duplicate, seq)"
-	                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &ins, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(c->db, "INSERT INTO conflicts(uuid, owner, data, received_at) VALUES (?, ?, ?, ?)", -1,
-	                       &conflict, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(c->db, "SELECT 1 FROM records WHERE kind = 'interview' AND case_key = ?"
+	    db_prepare(c->db, "SELECT content_hash FROM records WHERE uuid = ?", &find) != DB_OK ||
+	    db_prepare(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", &owner) != DB_OK ||
+	    db_prepare(c->db, "INSERT INTO records(uuid, kind, owner, case_key, content_hash, data, received_at, duplicate, seq)"
+	                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &ins) != DB_OK ||
+	    db_prepare(c->db, "INSERT INTO conflicts(uuid, owner, data, received_at) VALUES (?, ?, ?, ?)", &conflict) != DB_OK ||
+	    db_prepare(c->db, "SELECT 1 FROM records WHERE kind = 'interview' AND case_key = ?"
 	                              " AND json_extract(data, '$.status') = 'complete'"
-	                              " AND json_extract(data, '$.interview') <> ? LIMIT 1", -1, &dup, NULL) != SQLITE_OK)
+	                              " AND json_extract(data, '$.interview') <> ? LIMIT 1", &dup) != DB_OK)
 		goto out;
 	json_array_foreach(records, i, r) {
 		const char *uuid = jstr(r, "uuid"), *kind = jstr(r, "kind"), *key;
@@ -833,99 +829,99 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 		crypto_generichash(h, sizeof h, (const unsigned char *)hashed, strlen(hashed), NULL, 0);
 		sodium_bin2hex(hex, sizeof hex, h, sizeof h);
 		free(hashed);
-		sqlite3_bind_text(find, 1, uuid, -1, SQLITE_STATIC);
-		if (sqlite3_step(find) == SQLITE_ROW) {
-			int same = !strcmp((const char *)sqlite3_column_text(find, 0), hex);
-			sqlite3_reset(find);
+		db_bind_text(find, 1, uuid);
+		if (db_step(find) == DB_ROW) {
+			int same = !strcmp(db_column_text(find, 0), hex);
+			db_reset(find);
 			if (same) {
 				status(result, uuid, 200, NULL);
 			} else {
-				sqlite3_bind_text(conflict, 1, uuid, -1, SQLITE_STATIC);
-				sqlite3_bind_text(conflict, 2, user, -1, SQLITE_STATIC);
-				sqlite3_bind_text(conflict, 3, dump, -1, SQLITE_STATIC);
-				sqlite3_bind_int64(conflict, 4, (sqlite3_int64)time(NULL));
-				if (sqlite3_step(conflict) != SQLITE_DONE) {
+				db_bind_text(conflict, 1, uuid);
+				db_bind_text(conflict, 2, user);
+				db_bind_text(conflict, 3, dump);
+				db_bind_int64(conflict, 4, (int64_t)time(NULL));
+				if (db_step(conflict) != DB_DONE) {
 					free(dump);
 					goto out;
 				}
-				sqlite3_reset(conflict);
+				db_reset(conflict);
 				status(result, uuid, 409, "a record with this uuid and other content is stored; kept aside for the supervisor");
 			}
 			free(dump);
 			continue;
 		}
-		sqlite3_reset(find);
+		db_reset(find);
 		if (!strcmp(kind, "interview") && jstr(data, "status") && !strcmp(jstr(data, "status"), "complete")) {
-			sqlite3_bind_text(dup, 1, key, -1, SQLITE_STATIC);
-			sqlite3_bind_text(dup, 2, jstr(data, "interview") ? jstr(data, "interview") : "", -1, SQLITE_STATIC);
-			duplicate = sqlite3_step(dup) == SQLITE_ROW;
-			sqlite3_reset(dup);
+			db_bind_text(dup, 1, key);
+			db_bind_text(dup, 2, jstr(data, "interview") ? jstr(data, "interview") : "");
+			duplicate = db_step(dup) == DB_ROW;
+			db_reset(dup);
 		}
-		sqlite3_bind_text(ins, 1, uuid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 2, kind, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 3, user, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 4, key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 5, hex, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 6, dump, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(ins, 7, (sqlite3_int64)time(NULL));
-		sqlite3_bind_int(ins, 8, duplicate);
+		db_bind_text(ins, 1, uuid);
+		db_bind_text(ins, 2, kind);
+		db_bind_text(ins, 3, user);
+		db_bind_text(ins, 4, key);
+		db_bind_text(ins, 5, hex);
+		db_bind_text(ins, 6, dump);
+		db_bind_int64(ins, 7, (int64_t)time(NULL));
+		db_bind_int(ins, 8, duplicate);
 		/* appointments travel to the case's other workstations: they get a change number */
 		if (!strcmp(kind, "appointment"))
-			sqlite3_bind_int64(ins, 9, next_seq(c));
+			db_bind_int64(ins, 9, next_seq(c));
 		else
-			sqlite3_bind_null(ins, 9);
-		if (sqlite3_step(ins) != SQLITE_DONE) {
+			db_bind_null(ins, 9);
+		if (db_step(ins) != DB_DONE) {
 			free(dump);
 			goto out;
 		}
-		sqlite3_reset(ins);
+		db_reset(ins);
 		free(dump);
 		if (keep_record(&keep, kind, data, key, holder, duplicate) < 0)
 			goto out;
 		status(result, uuid, 200, duplicate ? "stored; another workstation also completed this case: flagged as a duplicate" : NULL);
 	}
-	if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+	if (db_commit(c->db) == DB_OK)
 		rc = 0;
 out:
 	if (rc < 0) {
 		fail_db(c, "store the records", e);
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		db_rollback(c->db);
 	}
-	sqlite3_finalize(find);
-	sqlite3_finalize(owner);
-	sqlite3_finalize(ins);
-	sqlite3_finalize(conflict);
-	sqlite3_finalize(dup);
+	db_finalize(find);
+	db_finalize(owner);
+	db_finalize(ins);
+	db_finalize(conflict);
+	db_finalize(dup);
 	keep_finalize(&keep);
 	return rc;
 }
 
 /* Rows of a query as JSON objects with the given keys (NULL columns left out); the highest
    value of the column named "seq" raises *top. */
-static int rows(sqlite3_stmt *s, const char *const *keys, json_t *into, int64_t *top)
+static int rows(struct dbs *s, const char *const *keys, json_t *into, int64_t *top)
 {
 	int rc, i;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		json_t *o = json_object();
 		for (i = 0; keys[i]; i++) {
-			int type = sqlite3_column_type(s, i);
+			int type = db_column_type(s, i);
 			if (!strcmp(keys[i], "seq")) {
-				if (sqlite3_column_int64(s, i) > *top)
-					*top = sqlite3_column_int64(s, i);
+				if (db_column_int64(s, i) > *top)
+					*top = db_column_int64(s, i);
 			} else if (!strcmp(keys[i], "fields") || !strcmp(keys[i], "data")) {
-				json_t *v = json_loads((const char *)sqlite3_column_text(s, i), 0, NULL);
+				json_t *v = json_loads(db_column_text(s, i), 0, NULL);
 				json_object_set_new(o, keys[i], v ? v : json_object());
-			} else if (type == SQLITE_INTEGER) {
-				json_object_set_new(o, keys[i], json_integer(sqlite3_column_int64(s, i)));
-			} else if (type != SQLITE_NULL) {
-				json_object_set_new(o, keys[i], json_string((const char *)sqlite3_column_text(s, i)));
+			} else if (type == DB_INTEGER) {
+				json_object_set_new(o, keys[i], json_integer(db_column_int64(s, i)));
+			} else if (type != DB_NULL) {
+				json_object_set_new(o, keys[i], json_string(db_column_text(s, i)));
 			}
 		}
 		json_array_append_new(into, o);
 	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : -1;
+	db_finalize(s);
+	return rc == DB_DONE ? 0 : -1;
 }
 
 #define SEES_CASE(c) "(CASE WHEN ?4 THEN " c ".interviewer = ?3 ELSE ?2 = '*' OR instr(?2, ',' || " c ".study || ',') > 0 END)"
@@ -947,7 +943,7 @@ int central_pull(struct central *c, const char *user, enum central_role role, co
 		  { "id", "study", "phone", "name", "tz", "fields", "interviewer", "seq", NULL } },
 		/* cases taken from this interviewer and given to someone else */
 		{ "withdrawn", "SELECT DISTINCT r.case_key, r.seq FROM reassignments r JOIN cases c USING (case_key)"
-		               " WHERE ?4 AND r.from_interviewer = ?3 AND r.seq > ?1 AND c.interviewer IS NOT ?3 ORDER BY r.seq",
+		               " WHERE ?4 AND r.from_interviewer = ?3 AND r.seq > ?1 AND c.interviewer IS DISTINCT FROM ?3 ORDER BY r.seq",
 		  { "id", "seq", NULL } },
 		/* appointments others made on cases this user sees */
 		{ "appointments", "SELECT r.data, r.seq FROM records r JOIN cases c USING (case_key)"
@@ -967,18 +963,18 @@ int central_pull(struct central *c, const char *user, enum central_role role, co
 
 	central_projects_of(c, user, role, projects, sizeof projects);
 	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-		sqlite3_stmt *s;
+		struct dbs *s;
 		json_t *a = json_array();
 
 		json_object_set_new(o, parts[i].name, a);
-		if (sqlite3_prepare_v2(c->db, parts[i].sql, -1, &s, NULL) != SQLITE_OK) {
+		if (db_prepare(c->db, parts[i].sql, &s) != DB_OK) {
 			json_decref(o);
 			return fail_db(c, "read the changes", e);
 		}
-		sqlite3_bind_int64(s, 1, cursor);
-		sqlite3_bind_text(s, 2, projects, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, user, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 4, role == CENTRAL_INTERVIEWER);
+		db_bind_int64(s, 1, cursor);
+		db_bind_text(s, 2, projects);
+		db_bind_text(s, 3, user);
+		db_bind_int(s, 4, role == CENTRAL_INTERVIEWER);
 		if (rows(s, parts[i].keys, a, &top) < 0) {
 			json_decref(o);
 			return fail_db(c, "read the changes", e);
@@ -1006,16 +1002,16 @@ int central_count(struct central *c, const char *what, int64_t *n)
 		{ "cases", "SELECT count(*) FROM cases" },
 		{ "forms", "SELECT count(*) FROM forms" },
 	};
-	sqlite3_stmt *s;
+	struct dbs *s;
 	size_t i;
 
 	for (i = 0; i < sizeof q / sizeof q[0]; i++) {
 		if (strcmp(q[i].what, what))
 			continue;
-		if (sqlite3_prepare_v2(c->db, q[i].sql, -1, &s, NULL) != SQLITE_OK)
+		if (db_prepare(c->db, q[i].sql, &s) != DB_OK)
 			return -1;
-		*n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-		sqlite3_finalize(s);
+		*n = db_step(s) == DB_ROW ? db_column_int64(s, 0) : 0;
+		db_finalize(s);
 		return 0;
 	}
 	return -1;
@@ -1024,59 +1020,58 @@ int central_count(struct central *c, const char *what, int64_t *n)
 int central_lock(struct central *c, const char *user, enum central_role role, const char *holder,
                  const char *key, int seconds, char *who, size_t nwho, int64_t *until, struct err *e)
 {
-	sqlite3_stmt *s = NULL;
+	struct dbs *s = NULL;
 	char projects[4096];
 	int64_t now = (int64_t)time(NULL);
 	int rc = -1, step;
 
 	central_projects_of(c, user, role, projects, sizeof projects);
-	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	if (db_begin(c->db, 1) != DB_OK)
 		return fail_db(c, "lock the case", e);
-	if (sqlite3_prepare_v2(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", -1, &s, NULL) != SQLITE_OK)
+	if (db_prepare(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", &s) != DB_OK)
 		goto out;
 	if (!owns_case(s, user, role, projects, key)) {
-		sqlite3_finalize(s);
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		db_finalize(s);
+		db_rollback(c->db);
 		err_set(e, "case '%s' is not assigned to you", key);
 		return -2;
 	}
-	sqlite3_finalize(s);
+	db_finalize(s);
 	s = NULL;
 	/* someone else's lock that has not run out: taken */
-	if (sqlite3_prepare_v2(c->db, "SELECT user, until FROM locks WHERE case_key = ? AND holder <> ? AND until > ?",
-	                       -1, &s, NULL) != SQLITE_OK)
+	if (db_prepare(c->db, "SELECT user, until FROM locks WHERE case_key = ? AND holder <> ? AND until > ?", &s) != DB_OK)
 		goto out;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, holder, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, now);
-	step = sqlite3_step(s);
-	if (step == SQLITE_ROW) {
-		snprintf(who, nwho, "%s", (const char *)sqlite3_column_text(s, 0));
-		*until = sqlite3_column_int64(s, 1);
-		sqlite3_finalize(s);
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	db_bind_text(s, 1, key);
+	db_bind_text(s, 2, holder);
+	db_bind_int64(s, 3, now);
+	step = db_step(s);
+	if (step == DB_ROW) {
+		snprintf(who, nwho, "%s", db_column_text(s, 0));
+		*until = db_column_int64(s, 1);
+		db_finalize(s);
+		db_rollback(c->db);
 		return 1;
 	}
-	sqlite3_finalize(s);
+	db_finalize(s);
 	s = NULL;
-	if (step != SQLITE_DONE ||
-	    sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO locks(case_key, holder, user, until) VALUES (?, ?, ?, ?)",
-	                       -1, &s, NULL) != SQLITE_OK)
+	if (step != DB_DONE ||
+	    db_prepare(c->db, "INSERT INTO locks(case_key, holder, user, until) VALUES (?, ?, ?, ?) ON CONFLICT(case_key)"
+	                       " DO UPDATE SET holder = excluded.holder, user = excluded.user, until = excluded.until", &s) != DB_OK)
 		goto out;
 	*until = now + seconds;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, holder, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, user, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, *until);
-	if (sqlite3_step(s) != SQLITE_DONE || sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	db_bind_text(s, 1, key);
+	db_bind_text(s, 2, holder);
+	db_bind_text(s, 3, user);
+	db_bind_int64(s, 4, *until);
+	if (db_step(s) != DB_DONE || db_commit(c->db) != DB_OK)
 		goto out;
 	snprintf(who, nwho, "%s", user);
 	rc = 0;
 out:
 	if (rc < 0) {
 		fail_db(c, "lock the case", e);
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		db_rollback(c->db);
 	}
-	sqlite3_finalize(s);
+	db_finalize(s);
 	return rc;
 }

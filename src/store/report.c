@@ -53,7 +53,7 @@ static const char *const group_names[AAPOR_GROUPS] = { "I", "P", "R", "NC", "O",
 
 static int fail(struct report *r, const char *what)
 {
-	err_set(r->e, "cannot %s in '%s': %s", what, r->c->path, sqlite3_errmsg(r->c->db));
+	err_set(r->e, "cannot %s in '%s': %s", what, r->c->path, db_errmsg(r->c->db));
 	return -1;
 }
 
@@ -68,42 +68,42 @@ static void iso_utc(int64_t t, char out[32])
 }
 
 /* Column i as a JSON value: integer, real, text, or null. */
-static json_t *column(sqlite3_stmt *s, int i)
+static json_t *column(struct dbs *s, int i)
 {
-	switch (sqlite3_column_type(s, i)) {
-	case SQLITE_INTEGER: return json_integer(sqlite3_column_int64(s, i));
-	case SQLITE_FLOAT: return json_real(sqlite3_column_double(s, i));
-	case SQLITE_NULL: return json_null();
-	default: return json_string((const char *)sqlite3_column_text(s, i));
+	switch (db_column_type(s, i)) {
+	case DB_INTEGER: return json_integer(db_column_int64(s, i));
+	case DB_FLOAT: return json_real(db_column_double(s, i));
+	case DB_NULL: return json_null();
+	default: return json_string(db_column_text(s, i));
 	}
 }
 
-static sqlite3_stmt *prepare(struct report *r, const char *sql)
+static struct dbs *prepare(struct report *r, const char *sql)
 {
-	sqlite3_stmt *s;
+	struct dbs *s;
 
-	if (sqlite3_prepare_v2(r->c->db, sql, -1, &s, NULL) != SQLITE_OK) {
+	if (db_prepare(r->c->db, sql, &s) != DB_OK) {
 		fail(r, "prepare the report");
 		return NULL;
 	}
-	sqlite3_bind_text(s, 1, r->study, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, r->study);
 	return s;
 }
 
 /* Run s (the study bound as ?1) and append one object per row with the given keys to into;
    keys[i] NULL ends the list. Finalizes s. */
-static int rows_into(struct report *r, sqlite3_stmt *s, const char *const *keys, json_t *into)
+static int rows_into(struct report *r, struct dbs *s, const char *const *keys, json_t *into)
 {
 	int rc, i;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		json_t *x = json_object();
 		for (i = 0; keys[i]; i++)
 			json_object_set_new(x, keys[i], column(s, i));
 		json_array_append_new(into, x);
 	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : fail(r, "read the report");
+	db_finalize(s);
+	return rc == DB_DONE ? 0 : fail(r, "read the report");
 }
 
 /* The outcome names of the calls layer that pass keep(), as a JSON array, or as ",a,b," (csv). */
@@ -132,7 +132,7 @@ static int is_refusal(const struct call_outcome *o) { return !strncmp(o->disposi
 /* The study's latest form, compiled; NULL when there is none (REPORT_NO_STUDY) or on errors. */
 static struct form *load_form(struct report *r, enum report_rc *rc)
 {
-	sqlite3_stmt *s = prepare(r, "SELECT source FROM forms WHERE form_id = ?1 ORDER BY seq DESC LIMIT 1");
+	struct dbs *s = prepare(r, "SELECT source FROM forms WHERE form_id = ?1 ORDER BY seq DESC LIMIT 1");
 	struct form_diags d;
 	struct form *f = NULL;
 	int step;
@@ -140,21 +140,21 @@ static struct form *load_form(struct report *r, enum report_rc *rc)
 	*rc = REPORT_ERROR;
 	if (!s)
 		return NULL;
-	step = sqlite3_step(s);
-	if (step == SQLITE_ROW) {
-		const char *src = (const char *)sqlite3_column_text(s, 0);
+	step = db_step(s);
+	if (step == DB_ROW) {
+		const char *src = db_column_text(s, 0);
 		form_diags_init(&d);
 		f = form_compile(r->study, src, strlen(src), &d);
 		if (!f)
 			err_set(r->e, "the published form of study '%s' does not compile", r->study);
 		form_diags_release(&d);
-	} else if (step == SQLITE_DONE) {
+	} else if (step == DB_DONE) {
 		err_set(r->e, "no study '%s' on this store (publish its form first)", r->study);
 		*rc = REPORT_NO_STUDY;
 	} else {
 		fail(r, "read the study's form");
 	}
-	sqlite3_finalize(s);
+	db_finalize(s);
 	if (f)
 		*rc = REPORT_OK;
 	return f;
@@ -259,7 +259,7 @@ static int totals(struct report *r)
 {
 	static const char *const keys[] = { "cases", "attempts", "interviews", "completes", "screenouts", "duplicates",
 	                                    "over_quota", NULL };
-	sqlite3_stmt *s = prepare(r,
+	struct dbs *s = prepare(r,
 		"SELECT (SELECT count(*) FROM cases WHERE study = ?1), (SELECT count(*) FROM attempts WHERE study = ?1),"
 		" count(*), coalesce(sum(status = 'complete' AND duplicate = 0), 0), coalesce(sum(status = 'screenout'), 0),"
 		" coalesce(sum(duplicate), 0),"
@@ -311,7 +311,7 @@ static int interviewers(struct report *r)
 {
 	static const char *const keys[] = { "name", "last_seen", "logged_in", "completes", "hours", "attempts",
 	                                    "avg_minutes", "contacts", "refusals", NULL };
-	sqlite3_stmt *s = prepare(r,
+	struct dbs *s = prepare(r,
 		"WITH calls(interviewer, d, n, contacts, refusals, lo, hi, completes, minutes) AS MATERIALIZED"
 		"  (SELECT interviewer, substr(at, 1, 10), count(*), sum(outcome IN (SELECT value FROM json_each(?2))),"
 		"   sum(outcome IN (SELECT value FROM json_each(?3))), min(at), max(at), 0, 0.0"
@@ -338,9 +338,9 @@ static int interviewers(struct report *r)
 		json_decref(a);
 		return -1;
 	}
-	sqlite3_bind_text(s, 2, buf_str(&r->contact), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, buf_str(&r->refusal), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, r->now - (int64_t)r->seen_minutes * 60);
+	db_bind_text(s, 2, buf_str(&r->contact));
+	db_bind_text(s, 3, buf_str(&r->refusal));
+	db_bind_int64(s, 4, r->now - (int64_t)r->seen_minutes * 60);
 	if (rows_into(r, s, keys, a) < 0) {
 		json_decref(a);
 		return -1;
@@ -400,7 +400,7 @@ static int dispositions(struct report *r)
 	struct buf sql;
 	const char *params[64];
 	int np = 0, rc, i, n;
-	sqlite3_stmt *s;
+	struct dbs *s;
 	double groups[AAPOR_GROUPS] = { 0 };
 	struct aapor_rates rates;
 	const struct disposition *all = calls_dispositions(&n);
@@ -427,13 +427,13 @@ static int dispositions(struct report *r)
 	buf_release(&sql);
 	if (!s)
 		goto fail;
-	sqlite3_bind_text(s, 2, buf_str(&r->final), -1, SQLITE_STATIC);
+	db_bind_text(s, 2, buf_str(&r->final));
 	for (i = 0; i < np; i++)
-		sqlite3_bind_text(s, 3 + i, params[i], -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		json_object_set_new(counts, (const char *)sqlite3_column_text(s, 0), json_integer(sqlite3_column_int64(s, 1)));
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
+		db_bind_text(s, 3 + i, params[i]);
+	while ((rc = db_step(s)) == DB_ROW)
+		json_object_set_new(counts, db_column_text(s, 0), json_integer(db_column_int64(s, 1)));
+	db_finalize(s);
+	if (rc != DB_DONE) {
 		fail(r, "count the dispositions");
 		goto fail;
 	}
@@ -575,7 +575,7 @@ static int answer_code(const struct question *q, const char *v)
 static int results(struct report *r)
 {
 	struct buf sql;
-	sqlite3_stmt *s = NULL;
+	struct dbs *s = NULL;
 	json_t *res = json_object(), *qs = json_array(), *rowsj = json_array(), *segs = json_array();
 	json_t *combos = json_object(), *qids = json_array(), *first = json_object(), **maps = NULL;
 	struct ivseg *ivs = NULL;
@@ -607,20 +607,20 @@ static int results(struct report *r)
 	if (!(s = prepare(r, buf_str(&sql))))
 		goto out;
 	for (k = 0; k < r->nseg - 1; k++)
-		sqlite3_bind_text(s, k + 2, r->seg[k].path, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		db_bind_text(s, k + 2, r->seg[k].path);
+	while ((step = db_step(s)) == DB_ROW) {
 		json_t *x;
 
 		buf_reset(&key);
 		for (k = 0; k < r->nseg; k++) {
-			buf_puts(&key, (const char *)sqlite3_column_text(s, k + 1));
+			buf_puts(&key, db_column_text(s, k + 1));
 			buf_putc(&key, '\x1f');
 		}
 		if (niv == capiv) {
 			capiv = capiv ? capiv * 2 : 1024;
 			ivs = xrealloc(ivs, capiv * sizeof *ivs);
 		}
-		ivs[niv].rowid = sqlite3_column_int64(s, 0);
+		ivs[niv].rowid = db_column_int64(s, 0);
 		if ((x = json_object_get(combos, buf_str(&key)))) {
 			ivs[niv++].combo = (int)json_integer_value(x);
 			continue;
@@ -630,13 +630,13 @@ static int results(struct report *r)
 			vals = xrealloc(vals, capcombo * (size_t)r->nseg * sizeof *vals);
 		}
 		for (k = 0; k < r->nseg; k++)
-			vals[ncombo * (size_t)r->nseg + (size_t)k] = xstrdup((const char *)sqlite3_column_text(s, k + 1));
+			vals[ncombo * (size_t)r->nseg + (size_t)k] = xstrdup(db_column_text(s, k + 1));
 		json_object_set_new(combos, buf_str(&key), json_integer((json_int_t)ncombo));
 		ivs[niv++].combo = (int)ncombo++;
 	}
-	sqlite3_finalize(s);
+	db_finalize(s);
 	s = NULL;
-	if (step != SQLITE_DONE) {
+	if (step != DB_DONE) {
 		fail(r, "read the completes' segments");
 		goto out;
 	}
@@ -654,10 +654,10 @@ static int results(struct report *r)
 	                     " WHERE i.study = ?1 AND i.status = 'complete' AND i.duplicate = 0 AND a.iter = 0 AND a.state = 1"
 	                     " AND a.qid IN (SELECT value FROM json_each(?2))")))
 		goto out;
-	sqlite3_bind_text(s, 2, qlist, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		struct ivseg want = { sqlite3_column_int64(s, 0), 0 }, *iv = bsearch(&want, ivs, niv, sizeof *ivs, by_rowid);
-		const char *qid = (const char *)sqlite3_column_text(s, 1), *v = (const char *)sqlite3_column_text(s, 2);
+	db_bind_text(s, 2, qlist);
+	while ((step = db_step(s)) == DB_ROW) {
+		struct ivseg want = { db_column_int64(s, 0), 0 }, *iv = bsearch(&want, ivs, niv, sizeof *ivs, by_rowid);
+		const char *qid = db_column_text(s, 1), *v = db_column_text(s, 2);
 		json_t *x = json_object_get(first, qid);
 
 		if (!iv || !x || !v)
@@ -671,9 +671,9 @@ static int results(struct report *r)
 			cell[1] += code <= 2;
 		}
 	}
-	sqlite3_finalize(s);
+	db_finalize(s);
 	s = NULL;
-	if (step != SQLITE_DONE) {
+	if (step != DB_DONE) {
 		fail(r, "read the answers");
 		goto out;
 	}
@@ -728,7 +728,7 @@ static int results(struct report *r)
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(s);
+	db_finalize(s);
 	for (c = 0; c < ncombo * (size_t)r->nseg; c++)
 		free(vals[c]);
 	free(vals);
@@ -751,7 +751,7 @@ static int problems(struct report *r)
 	static const char *const okeys[] = { "interview", "case", "interviewer", "at", "quota", "cell", "label", NULL };
 	char limit[128];
 	struct buf sql;
-	sqlite3_stmt *s;
+	struct dbs *s;
 	json_t *o = json_object(), *d = json_array(), *q = json_array();
 
 	json_object_set_new(o, "duplicates", d);
@@ -806,7 +806,7 @@ enum report_rc central_report(struct central *c, const char *user, enum central_
 	outcome_list(&r.final, is_final, 1);
 	outcome_list(&r.contact, is_contact, 0);
 	outcome_list(&r.refusal, is_refusal, 0);
-	if (sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+	if (db_begin(c->db, 0) != DB_OK) {
 		fail(&r, "start the report");
 		goto out;
 	}
@@ -827,7 +827,7 @@ enum report_rc central_report(struct central *c, const char *user, enum central_
 	if (totals(&r) < 0 || quotas(&r) < 0 || interviewers(&r) < 0 || dispositions(&r) < 0 || results(&r) < 0 ||
 	    problems(&r) < 0)
 		goto rollback;
-	if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+	if (db_commit(c->db) != DB_OK) {
 		fail(&r, "finish the report");
 		goto rollback;
 	}
@@ -836,7 +836,7 @@ enum report_rc central_report(struct central *c, const char *user, enum central_
 	rc = REPORT_OK;
 	goto out;
 rollback:
-	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	db_rollback(c->db);
 out:
 	json_decref(r.o);
 	free(r.q);
@@ -849,36 +849,35 @@ out:
 
 int central_seen_due(struct central *c, const char *user, int64_t now, int gap_s)
 {
-	sqlite3_stmt *s;
+	struct dbs *s;
 	int due = 1;
 
-	if (sqlite3_prepare_v2(c->db, "SELECT at FROM seen WHERE user = ?", -1, &s, NULL) != SQLITE_OK)
+	if (db_prepare(c->db, "SELECT at FROM seen WHERE user = ?", &s) != DB_OK)
 		return 1;
-	sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		due = sqlite3_column_int64(s, 0) + gap_s <= now;
-	sqlite3_finalize(s);
+	db_bind_text(s, 1, user);
+	if (db_step(s) == DB_ROW)
+		due = db_column_int64(s, 0) + gap_s <= now;
+	db_finalize(s);
 	return due;
 }
 
 int central_seen(struct central *c, const char *user, const char *what, int64_t now, struct err *e)
 {
-	sqlite3_stmt *s;
+	struct dbs *s;
 	int rc;
 
-	if (sqlite3_prepare_v2(c->db, "INSERT INTO seen(user, at, what) VALUES (?, ?, ?)"
-	                              " ON CONFLICT(user) DO UPDATE SET at = max(at, excluded.at), what = excluded.what",
-	                       -1, &s, NULL) != SQLITE_OK) {
-		err_set(e, "cannot note when '%s' was seen in '%s': %s", user, c->path, sqlite3_errmsg(c->db));
+	if (db_prepare(c->db, "INSERT INTO seen(user, at, what) VALUES (?, ?, ?)"
+	                              " ON CONFLICT(user) DO UPDATE SET at = max(seen.at, excluded.at), what = excluded.what", &s) != DB_OK) {
+		err_set(e, "cannot note when '%s' was seen in '%s': %s", user, c->path, db_errmsg(c->db));
 		return -1;
 	}
-	sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, now);
-	sqlite3_bind_text(s, 3, what ? what : "", -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		err_set(e, "cannot note when '%s' was seen in '%s': %s", user, c->path, sqlite3_errmsg(c->db));
+	db_bind_text(s, 1, user);
+	db_bind_int64(s, 2, now);
+	db_bind_text(s, 3, what ? what : "");
+	rc = db_step(s);
+	db_finalize(s);
+	if (rc != DB_DONE) {
+		err_set(e, "cannot note when '%s' was seen in '%s': %s", user, c->path, db_errmsg(c->db));
 		return -1;
 	}
 	return 0;

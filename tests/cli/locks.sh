@@ -43,7 +43,7 @@ B() { XDG_CONFIG_HOME="$TMP/cfg-B" "$CATI" "$@" --db B.db; }
 expect_exit 0 A next --interviewer ann --lock
 [ "$OUT" = K1 ] || fail "A should get K1: $OUT"
 wsA=$(sqlite3 A.db "SELECT value FROM meta WHERE key = 'workstation_id'")
-[ "$(sqlite3 central.db "SELECT holder || ' ' || user FROM locks WHERE case_key = 'K1'")" = "$wsA ann" ] ||
+[ "$(sqlite3 central.db "SELECT holder || ' ' || \"user\" FROM locks WHERE case_key = 'K1'")" = "$wsA ann" ] ||
 	fail "the store should hold K1 for workstation A: $(sqlite3 central.db 'SELECT * FROM locks')"
 # B, the same interviewer on another workstation, does not get K1 and says why
 expect_exit 0 B next --interviewer ann --lock --why

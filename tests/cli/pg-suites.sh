@@ -1,0 +1,25 @@
+#!/bin/sh
+# The store's sync test suites again, on PostgreSQL: the same scripts, unchanged, with
+# cati-store's --db FILE turned into --pg URL (tests/support/pg-bin/cati-store) and the scripts'
+# sqlite3 queries of the store sent to psql (pg-bin/sqlite3). One private PostgreSQL server for
+# all of them, started here and stopped after. PG_SUITES picks the scripts.
+. tests/cli/lib.sh
+. tests/support/pg.sh
+: "${CATI_STORE:=bin/cati-store}"
+: "${PG_SUITES:=tests/cli/sync.sh tests/cli/sync-faults.sh tests/cli/locks.sh tests/cli/quotas.sh}"
+trap 'stop_pg; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+start_pg || finish
+CATI_STORE_REAL=$(cd "$(dirname "$CATI_STORE")" && pwd)/$(basename "$CATI_STORE")
+PGBASE=${PGURL%postgres}
+export PGBIN PGBASE CATI_STORE_REAL
+for t in $PG_SUITES; do
+	out=$(PATH="$PWD/tests/support/pg-bin:$PATH" CATI_STORE="$PWD/tests/support/pg-bin/cati-store" sh "$t" 2>&1)
+	rc=$?
+	if [ $rc = 0 ]; then
+		echo "  on PostgreSQL: $t ok"
+	else
+		fail "$t on PostgreSQL:
+$out"
+	fi
+done
+finish
