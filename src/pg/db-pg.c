@@ -3,7 +3,7 @@
  *
  * The store's statements are SQLite's dialect; prepare() rewrites each once: ?N and ? become
  * $N, instr() strpos(), two-argument max() and min() greatest() and least(), json_each()
- * cati_each(), and the column name user is quoted. The schema (pg.c) defines the SQLite
+ * cati_each(), CROSS JOIN ... ON a plain JOIN, and the column name user is quoted. The schema (pg.c) defines the SQLite
  * functions PostgreSQL lacks. Statements are prepared on the server once per connection and
  * kept; their results are read whole, so a statement may be stepped while another is open.
  *
@@ -165,6 +165,8 @@ static char *translate(const char *sql, int *nparams, unsigned *types)
 					break;
 			if (i < sizeof words / sizeof words[0])
 				buf_puts(&b, words[i].to);
+			else if (len == 5 && !strncmp(p, "CROSS", 5) && !strncmp(q, " JOIN", 5))
+				;   /* SQLite's CROSS JOIN ... ON fixes the join order; PostgreSQL's is a JOIN */
 			else if (len == 3 && *q == '(' && (!strncmp(p, "max", 3) || !strncmp(p, "min", 3)) && two_args(q))
 				buf_puts(&b, p[1] == 'a' ? "greatest" : "least");
 			else
@@ -335,9 +337,10 @@ static int column_type(struct dbs *x, int i)
 	case 23:     /* int4 */
 	case 26:     /* oid */
 		return DB_INTEGER;
+	case 1700:   /* numeric: a sum of integers is one, as on SQLite */
+		return strpbrk(PQgetvalue(s->r, s->row, i), ".eEN") ? DB_FLOAT : DB_INTEGER;
 	case 700:    /* float4 */
 	case 701:    /* float8 */
-	case 1700:   /* numeric */
 		return DB_FLOAT;
 	default:
 		return DB_TEXT;

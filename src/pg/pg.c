@@ -83,6 +83,13 @@ static const char *const steps[] = {
 	" $$ SELECT jsonb_set(j, ARRAY[btrim(substr(path, 3), '\"')], coalesce(to_jsonb(v), 'null'::jsonb)) $$;"
 	"CREATE FUNCTION cati_each(a text) RETURNS TABLE(value text) LANGUAGE sql IMMUTABLE AS"
 	" $$ SELECT jsonb_array_elements_text(a::jsonb) $$;"
+	/* the order rows came in, which SQLite keeps as rowid */
+	"ALTER TABLE interviews ADD COLUMN rowid bigserial;"
+	"ALTER TABLE attempts ADD COLUMN rowid bigserial;"
+	/* SQLite sums truth values as 0 and 1 */
+	"CREATE FUNCTION cati_add_truth(s bigint, b boolean) RETURNS bigint LANGUAGE sql IMMUTABLE AS"
+	" $$ SELECT CASE WHEN b IS NULL THEN s ELSE coalesce(s, 0) + CASE WHEN b THEN 1 ELSE 0 END END $$;"
+	"CREATE AGGREGATE sum(boolean) (SFUNC = cati_add_truth, STYPE = bigint);"
 	/* ISO 8601 times as SQLite reads them: NULL for what is not a time */
 	"CREATE FUNCTION julianday(t text) RETURNS double precision LANGUAGE plpgsql STABLE AS $$ BEGIN"
 	" RETURN extract(epoch FROM t::timestamptz)::double precision / 86400.0 + 2440587.5;"

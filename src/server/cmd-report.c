@@ -9,7 +9,7 @@
 int store_cmd_report(struct central *c, int argc, char **argv);
 
 static const char *const usage =
-	"usage: cati-store report STUDY --db PATH [--format text|csv|json] [--section NAME] [--by FIELD,...] [--width N]\n"
+	"usage: cati-store report STUDY --db PATH|--pg URL [--format text|csv|json] [--section NAME] [--by FIELD,...] [--width N]\n"
 	"       sections: quotas, interviewers, dispositions, results, problems (default: all)\n";
 
 int store_cmd_report(struct central *c, int argc, char **argv)
@@ -24,7 +24,7 @@ int store_cmd_report(struct central *c, int argc, char **argv)
 
 	memset(&o, 0, sizeof o);
 	for (i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--db") && i + 1 < argc)
+		if ((!strcmp(argv[i], "--db") || !strcmp(argv[i], "--pg")) && i + 1 < argc)
 			i++;
 		else if (!strcmp(argv[i], "--format") && i + 1 < argc)
 			format = argv[++i];

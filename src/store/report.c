@@ -263,7 +263,7 @@ static int totals(struct report *r)
 		"SELECT (SELECT count(*) FROM cases WHERE study = ?1), (SELECT count(*) FROM attempts WHERE study = ?1),"
 		" count(*), coalesce(sum(status = 'complete' AND duplicate = 0), 0), coalesce(sum(status = 'screenout'), 0),"
 		" coalesce(sum(duplicate), 0),"
-		" (SELECT count(DISTINCT interview) FROM interview_cells WHERE study = ?1 AND over)"
+		" (SELECT count(DISTINCT interview) FROM interview_cells WHERE study = ?1 AND over <> 0)"
 		" FROM interviews WHERE study = ?1");
 	json_t *a = json_array();
 	int rc;
@@ -323,11 +323,11 @@ static int interviewers(struct report *r)
 		"   FROM interviews WHERE study = ?1 AND started_at IS NOT NULL GROUP BY 1, 2),"
 		" days AS (SELECT interviewer, sum(n) AS n, sum(contacts) AS contacts, sum(refusals) AS refusals,"
 		"  (julianday(max(hi)) - julianday(min(lo))) * 24 AS h, sum(completes) AS completes, sum(minutes) AS minutes"
-		"  FROM (SELECT * FROM calls UNION ALL SELECT * FROM ivs) GROUP BY interviewer, d),"
+		"  FROM (SELECT * FROM calls UNION ALL SELECT * FROM ivs) AS u GROUP BY interviewer, d),"
 		" per AS (SELECT interviewer, sum(n) AS n, sum(contacts) AS contacts, sum(refusals) AS refusals, sum(h) AS h,"
 		"  sum(completes) AS completes, sum(minutes) / nullif(sum(completes), 0) AS minutes FROM days GROUP BY interviewer),"
 		" who(name) AS (SELECT interviewer FROM per UNION SELECT interviewer FROM cases WHERE study = ?1 AND interviewer IS NOT NULL)"
-		" SELECT w.name, strftime('%Y-%m-%dT%H:%M:%SZ', s.at, 'unixepoch'), coalesce(s.at >= ?4, 0),"
+		" SELECT w.name, strftime('%Y-%m-%dT%H:%M:%SZ', s.at, 'unixepoch'), CASE WHEN s.at >= ?4 THEN 1 ELSE 0 END,"
 		"  coalesce(per.completes, 0), per.h, coalesce(per.n, 0), per.minutes, coalesce(per.contacts, 0),"
 		"  coalesce(per.refusals, 0)"
 		" FROM who w LEFT JOIN per ON per.interviewer = w.name LEFT JOIN seen s ON s.user = w.name ORDER BY w.name");
@@ -384,7 +384,7 @@ static void quota_full_sql(struct report *r, struct buf *sql, const char **param
 			buf_printf(sql, "%sjson_extract(c.fields, '$.' || ?%d)", k ? " || ',' || " : "", first + *np);
 			params[(*np)++] = f->vars[q->vars[k]].id;
 		}
-		buf_puts(sql, " AND (q.closed OR q.achieved >= q.target))"
+		buf_puts(sql, " AND (q.closed <> 0 OR q.achieved >= q.target))"
 		              " AND NOT EXISTS (SELECT 1 FROM interviews i WHERE i.case_key = c.case_key) THEN '4.80'");
 	}
 }
@@ -422,7 +422,7 @@ static int dispositions(struct report *r)
 	               "  AND a.disposition LIKE '2.%' ORDER BY a.at DESC, a.rowid DESC LIMIT 1),"
 	               " (SELECT a.disposition FROM attempts a WHERE a.study = ?1 AND a.case_key = c.case_key"
 	               "  AND a.disposition IS NOT NULL ORDER BY a.at DESC, a.rowid DESC LIMIT 1), '3.11') END AS code"
-	               " FROM cases c WHERE c.study = ?1) GROUP BY code");
+	               " FROM cases c WHERE c.study = ?1) AS x GROUP BY code");
 	s = prepare(r, buf_str(&sql));
 	buf_release(&sql);
 	if (!s)
@@ -763,7 +763,7 @@ static int problems(struct report *r)
 	               " FROM interviews i LEFT JOIN interviews k ON k.uuid = (SELECT x.uuid FROM interviews x"
 	               "  WHERE x.case_key = i.case_key AND x.status = 'complete' AND x.duplicate = 0 AND x.uuid <> i.uuid"
 	               "  ORDER BY x.ended_at, x.uuid LIMIT 1)"
-	               " WHERE i.study = ?1 AND i.duplicate ORDER BY 4, 1");
+	               " WHERE i.study = ?1 AND i.duplicate <> 0 ORDER BY 4, 1");
 	buf_puts(&sql, limit);
 	s = prepare(r, buf_str(&sql));
 	if (!s || rows_into(r, s, dkeys, d) < 0) {
@@ -774,7 +774,7 @@ static int problems(struct report *r)
 	buf_puts(&sql, "SELECT i.uuid, i.case_key, i.interviewer, coalesce(i.ended_at, i.updated_at), ic.quota, ic.cell,"
 	               " coalesce(q.label, '') FROM interview_cells ic JOIN interviews i ON i.uuid = ic.interview"
 	               " LEFT JOIN quota_cells q ON q.study = ic.study AND q.quota = ic.quota AND q.cell = ic.cell"
-	               " WHERE ic.study = ?1 AND ic.over ORDER BY 4, 1, 5");
+	               " WHERE ic.study = ?1 AND ic.over <> 0 ORDER BY 4, 1, 5");
 	buf_puts(&sql, limit);
 	s = prepare(r, buf_str(&sql));
 	buf_release(&sql);
