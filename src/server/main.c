@@ -160,6 +160,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!strcmp(argv[1], "serve")) {
+		/* opened to check the store (and move its schema forward); the server opens its own */
+		central_close(c);
+		c = NULL;
 		rc = serve(argc, argv, db);
 	} else if (!strcmp(argv[1], "export")) {
 		rc = store_cmd_export(c, argc, argv);

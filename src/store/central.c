@@ -962,24 +962,33 @@ int central_pull(struct central *c, const char *user, enum central_role role, co
 	size_t i;
 
 	central_projects_of(c, user, role, projects, sizeof projects);
+	if (db_begin(c->db, 0) != DB_OK) {
+		json_decref(o);
+		return fail_db(c, "read the changes", e);
+	}
 	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
 		struct dbs *s;
 		json_t *a = json_array();
 
 		json_object_set_new(o, parts[i].name, a);
 		if (db_prepare(c->db, parts[i].sql, &s) != DB_OK) {
+			fail_db(c, "read the changes", e);
+			db_rollback(c->db);
 			json_decref(o);
-			return fail_db(c, "read the changes", e);
+			return -1;
 		}
 		db_bind_int64(s, 1, cursor);
 		db_bind_text(s, 2, projects);
 		db_bind_text(s, 3, user);
 		db_bind_int(s, 4, role == CENTRAL_INTERVIEWER);
 		if (rows(s, parts[i].keys, a, &top) < 0) {
+			fail_db(c, "read the changes", e);
+			db_rollback(c->db);
 			json_decref(o);
-			return fail_db(c, "read the changes", e);
+			return -1;
 		}
 	}
+	db_commit(c->db);
 	if (central_quota_pull(c, user, role, holder && *holder ? holder : user, projects, o, e) < 0) {
 		json_decref(o);
 		return -1;

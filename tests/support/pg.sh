@@ -1,5 +1,6 @@
 # pg.sh: a private PostgreSQL server for a test: data and socket under $TMP/pg, a free port on
-# 127.0.0.1, trust authentication for the user "cati". Source after tests/cli/lib.sh.
+# 127.0.0.1, trust authentication for the user "cati". Source after tests/cli/lib.sh. Tests run
+# without fsync (PG_FSYNC=on for benchmarks).
 
 # start_pg: initdb and start; sets $PGURL. As root the server runs as the postgres user.
 start_pg() {
@@ -16,7 +17,7 @@ start_pg() {
 		{ fail "initdb failed: $(cat "$TMP/pg.init.log")"; return 1; }
 	PGPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	$PGRUN "$PGBIN/pg_ctl" -D "$TMP/pg/data" -l "$TMP/pg/log" -w -t 30 \
-		-o "-p $PGPORT -k $TMP/pg -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null 2>&1 ||
+		-o "-p $PGPORT -k $TMP/pg -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-off}" start >/dev/null 2>&1 ||
 		{ fail "PostgreSQL did not start: $(cat "$TMP/pg/log")"; return 1; }
 	PGURL="postgresql://cati@127.0.0.1:$PGPORT/postgres"
 }
