@@ -5,7 +5,11 @@
  *      records per second, and the latency of each push request;
  *   2. 50 workstations push 40 interviews each, all at once: throughput and p99 latency;
  *   3. the same request bodies sent by bare libcurl (one kept-open connection, no bookkeeping)
- *      to an address the store answers with 404 after reading the body: the transport's limit.
+ *      to an address the store answers with 404 after reading the body: the transport's limit;
+ *   4. the store's backends: the 50 workstations of 2 again, each time into a new store, on
+ *      SQLite, on PostgreSQL with one instance and with two instances on the same database (the
+ *      workstations split between them, as a load balancer would): records per second and the
+ *      ratios. PostgreSQL runs here on a private port with fsync on, as SQLite syncs its WAL.
  *
  * The store and certificates are made here (openssl); the workstations' outboxes are filled by
  * one real interview (cati interview) cloned in SQL with fresh UUIDs, case keys and interview ids.
@@ -26,6 +30,7 @@
 
 #include "bench.h"
 #include "cati/central.h"
+#include "cati/pg.h"
 #include "cati/store.h"
 #include "cati/sync.h"
 
@@ -161,6 +166,7 @@ static struct sync_settings settings;
 
 struct job {
 	char db[512], user[32];
+	struct sync_settings *set;
 	struct lat *lat;
 	struct sync_report r;
 	int rc;
@@ -182,7 +188,7 @@ static void *run_sync(void *arg)
 	memset(&j->r, 0, sizeof j->r);
 	j->r.progress = on_batch;
 	j->r.ctx = j->lat;
-	j->rc = sync_run(st, &settings, j->user, "bench-pw", &j->r, &e);
+	j->rc = sync_run(st, j->set ? j->set : &settings, j->user, "bench-pw", &j->r, &e);
 	if (j->rc != SYNC_OK)
 		fprintf(stderr, "bench_sync: %s: %s\n", j->user, e.msg);
 	store_close(st);
@@ -241,21 +247,196 @@ static json_t *bodies_of(const char *db)
 	return all;
 }
 
-int main(int argc, char **argv)
+/* A new store at where (a file or a PostgreSQL URL): the 50 workstations' users and cases, and
+   with solo the single workstation's. */
+static void setup_store(const char *where, const char *src, int with_solo)
 {
-	char path[1024], line[512], *src, *slash;
 	struct central *c;
 	struct err e;
-	json_t *cases;
+	json_t *cases = json_array();
+	char hash[65];
+	int i;
+
+	err_init(&e);
+	if (!(c = central_open(where, &e)))
+		die(e.msg);
+	if (central_form_put(c, "benchsync", "1", src, hash, &e) < 0)
+		die(e.msg);
+	if (with_solo && central_user_add(c, "solo", "interviewer", "bench-pw", &e) < 0)
+		die(e.msg);
+	for (i = 0; with_solo && i < SOLO; i++) {
+		json_t *k = json_object();
+		char key[32];
+		snprintf(key, sizeof key, "S%05d", i);
+		json_object_set_new(k, "id", json_string(key));
+		json_object_set_new(k, "phone", json_string("+43 1 0"));
+		json_object_set_new(k, "interviewer", json_string("solo"));
+		json_array_append_new(cases, k);
+	}
+	for (i = 0; i < WORKSTATIONS; i++) {
+		char user[32], key[32];
+		int k;
+		snprintf(user, sizeof user, "w%02d", i);
+		if (central_user_add(c, user, "interviewer", "bench-pw", &e) < 0)
+			die(e.msg);
+		for (k = 0; k < EACH; k++) {
+			json_t *o = json_object();
+			snprintf(key, sizeof key, "W%02d%05d", i, k);
+			json_object_set_new(o, "id", json_string(key));
+			json_object_set_new(o, "phone", json_string("+43 1 0"));
+			json_object_set_new(o, "interviewer", json_string(user));
+			json_array_append_new(cases, o);
+		}
+	}
+	if (central_cases_put(c, "benchsync", cases, &e) < 0)
+		die(e.msg);
+	json_decref(cases);
+	central_close(c);
+}
+
+/* Start cati-store serving where (flag "--db" or "--pg"); its URL into url. */
+static pid_t start_store(const char *flag, const char *where, char *url, size_t n)
+{
+	char line[512];
+	int pipefd[2];
 	pid_t pid;
-	int pipefd[2], i;
 	FILE *out;
+
+	if (pipe(pipefd))
+		die("pipe");
+	if ((pid = fork()) == 0) {
+		char cert[600], key[600];
+		snprintf(cert, sizeof cert, "%s/srv.pem", dir);
+		snprintf(key, sizeof key, "%s/srv.key", dir);
+		dup2(pipefd[1], 1);
+		close(pipefd[0]);
+		execl(store_bin, store_bin, "serve", flag, where, "--cert", cert, "--key", key, (char *)NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	out = fdopen(pipefd[0], "r");
+	if (!out || !fgets(line, sizeof line, out) || !strstr(line, "https://"))
+		die("the store did not start");
+	fclose(out);
+	line[strcspn(line, "\n")] = '\0';
+	snprintf(url, n, "%s", strstr(line, "https://"));
+	return pid;
+}
+
+/* Push every workstation's interviews at once; jobs[i].set says where. Seconds, records. */
+static double push_all(struct job *jobs, struct lat *lat, long *records)
+{
+	pthread_t th[WORKSTATIONS];
+	double t0 = bench_now_us(), t;
+	int i;
+
+	*records = 0;
+	for (i = 0; i < WORKSTATIONS; i++) {
+		jobs[i].lat = lat;
+		pthread_create(&th[i], NULL, run_sync, &jobs[i]);
+	}
+	for (i = 0; i < WORKSTATIONS; i++)
+		pthread_join(th[i], NULL);
+	t = (bench_now_us() - t0) / 1e6;
+	for (i = 0; i < WORKSTATIONS; i++) {
+		if (jobs[i].rc != SYNC_OK || jobs[i].r.stored != jobs[i].r.pushed)
+			die("a concurrent workstation's sync failed");
+		*records += jobs[i].r.pushed;
+	}
+	return t;
+}
+
+/*
+ * 4. The 50 workstations into a new store each time: SQLite, PostgreSQL with one instance, with
+ * two. PostgreSQL is started here by tests/support/pg.sh (fsync on), when it is installed.
+ */
+static void backends(struct job *jobs, const char *src)
+{
+	static const char *const names[] = { "SQLite, 1 instance", "PostgreSQL, 1 instance", "PostgreSQL, 2 instances" };
+	struct sync_settings set[2];
+	char cmd[2048], base[512] = "", pgbin[512] = "", where[600];
+	double rate[3];
+	int b, i, k;
+	FILE *f;
+
+	printf("  store backends, %d workstations at once, %d interviews each, each into a new store:\n",
+	       WORKSTATIONS, EACH);
+	snprintf(cmd, sizeof cmd, "fail() { echo \"$*\" >&2; }; TMP=%s PG_FSYNC=on; . tests/support/pg.sh &&"
+	         " start_pg && echo \"${PGURL%%postgres}\" >%s/pgbase && echo \"$PGBIN\" >%s/pgbin", dir, dir, dir);
+	if (system(cmd) != 0) {
+		printf("    PostgreSQL: not measured (not installed or would not start: scripts/install-deps installs it)\n");
+		return;
+	}
+	snprintf(cmd, sizeof cmd, "%s/pgbase", dir);
+	if ((f = fopen(cmd, "r"))) {
+		if (!fgets(base, sizeof base, f))
+			base[0] = '\0';
+		fclose(f);
+	}
+	snprintf(cmd, sizeof cmd, "%s/pgbin", dir);
+	if ((f = fopen(cmd, "r"))) {
+		if (!fgets(pgbin, sizeof pgbin, f))
+			pgbin[0] = '\0';
+		fclose(f);
+	}
+	base[strcspn(base, "\n")] = pgbin[strcspn(pgbin, "\n")] = '\0';
+	db_pg_register();
+	for (b = 0; b < 3; b++) {
+		struct lat lat = { 0 };
+		pid_t pids[2];
+		long records;
+		double t, med, p99;
+		int n = b == 2 ? 2 : 1;
+
+		if (b == 0) {
+			snprintf(where, sizeof where, "%s/backend.db", dir);
+		} else {
+			snprintf(where, sizeof where, "%sb%d", base, b);
+			snprintf(cmd, sizeof cmd, "%s/psql -X -q %spostgres -c 'CREATE DATABASE b%d'", pgbin, base, b);
+			sh(cmd);
+		}
+		setup_store(where, src, 0);
+		snprintf(cmd, sizeof cmd, "cd %s && for f in unsent-w*.db; do cp \"$f\" \"${f#unsent-}\"; rm -f \"${f#unsent-}-wal\" \"${f#unsent-}-shm\"; done", dir);
+		sh(cmd);
+		for (k = 0; k < n; k++) {
+			memset(&set[k], 0, sizeof set[k]);
+			pids[k] = start_store(b ? "--pg" : "--db", where, set[k].url, sizeof set[k].url);
+			snprintf(set[k].cacert, sizeof set[k].cacert, "%s/ca.pem", dir);
+		}
+		for (i = 0; i < WORKSTATIONS; i++)
+			jobs[i].set = &set[i % n];
+		pthread_mutex_init(&lat.mu, NULL);
+		t = push_all(jobs, &lat, &records);
+		bench_stats(lat.v, lat.n, &med, &p99);
+		rate[b] = records / t;
+		printf("    %-24s %ld records in %5.1f s: %6.0f records/s, %4.0f interviews/s; push median %.0f ms, p99 %.0f ms\n",
+		       names[b], records, t, rate[b], WORKSTATIONS * EACH / t, med, p99);
+		for (k = 0; k < n; k++) {
+			kill(pids[k], SIGTERM);
+			waitpid(pids[k], NULL, 0);
+		}
+		free(lat.v);
+	}
+	printf("    ratios: PostgreSQL 1 instance / SQLite %.2f, 2 instances / SQLite %.2f, 2 instances / 1 instance %.2f\n",
+	       rate[1] / rate[0], rate[2] / rate[0], rate[2] / rate[1]);
+	snprintf(cmd, sizeof cmd, "%s%s/pg_ctl -D %s/pg/data -m fast -w stop >/dev/null 2>&1",
+	         getuid() == 0 ? "runuser -u postgres -- " : "", pgbin, dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "bench_sync: could not stop PostgreSQL\n");
+	for (i = 0; i < WORKSTATIONS; i++)
+		jobs[i].set = NULL;
+}
+
+int main(int argc, char **argv)
+{
+	char path[1024], *src, *slash;
+	pid_t pid;
+	int i;
 	double t0, t_solo, t_many, t_bare, med, p99;
 	long records_solo = 0, records_many = 0;
 	size_t bytes = 0;
 	struct lat lat_solo = { 0 }, lat_many = { 0 };
 	struct job solo, *jobs;
-	pthread_t th[WORKSTATIONS];
 
 	if (argc < 2)
 		die("usage: bench_sync PATH/TO/cati");
@@ -284,46 +465,7 @@ int main(int argc, char **argv)
 	src = form_source();
 	write_file("bench.form", src);
 	snprintf(path, sizeof path, "%s/central.db", dir);
-	err_init(&e);
-	if (!(c = central_open(path, &e)))
-		die(e.msg);
-	cases = json_array();
-	{
-		char hash[65];
-		if (central_user_add(c, "solo", "interviewer", "bench-pw", &e) < 0 ||
-		    central_form_put(c, "benchsync", "1", src, hash, &e) < 0)
-			die(e.msg);
-	}
-	for (i = 0; i < SOLO; i++) {
-		json_t *k = json_object();
-		char key[32];
-		snprintf(key, sizeof key, "S%05d", i);
-		json_object_set_new(k, "id", json_string(key));
-		json_object_set_new(k, "phone", json_string("+43 1 0"));
-		json_object_set_new(k, "interviewer", json_string("solo"));
-		json_array_append_new(cases, k);
-	}
-	for (i = 0; i < WORKSTATIONS; i++) {
-		char user[32], key[32];
-		int k;
-		snprintf(user, sizeof user, "w%02d", i);
-		if (central_user_add(c, user, "interviewer", "bench-pw", &e) < 0)
-			die(e.msg);
-		for (k = 0; k < EACH; k++) {
-			json_t *o = json_object();
-			snprintf(key, sizeof key, "W%02d%05d", i, k);
-			json_object_set_new(o, "id", json_string(key));
-			json_object_set_new(o, "phone", json_string("+43 1 0"));
-			json_object_set_new(o, "interviewer", json_string(user));
-			json_array_append_new(cases, o);
-		}
-	}
-	if (central_cases_put(c, "benchsync", cases, &e) < 0)
-		die(e.msg);
-	json_decref(cases);
-	central_close(c);
-	free(src);
-
+	setup_store(path, src, 1);
 	/* the workstations */
 	make_workstation("solo.db", "S", SOLO, "solo");
 	for (i = 0; i < WORKSTATIONS; i++) {
@@ -333,26 +475,13 @@ int main(int argc, char **argv)
 		snprintf(user, sizeof user, "w%02d", i);
 		make_workstation(db, prefix, EACH, user);
 	}
+	/* copies as they are before their sync, for part 4 */
+	snprintf(path, sizeof path, "cd %s && for f in w*.db; do cp \"$f\" \"unsent-$f\"; done", dir);
+	sh(path);
 
 	/* start the store, read its port */
-	if (pipe(pipefd))
-		die("pipe");
-	if ((pid = fork()) == 0) {
-		char db[600], cert[600], key[600];
-		snprintf(db, sizeof db, "%s/central.db", dir);
-		snprintf(cert, sizeof cert, "%s/srv.pem", dir);
-		snprintf(key, sizeof key, "%s/srv.key", dir);
-		dup2(pipefd[1], 1);
-		close(pipefd[0]);
-		execl(store_bin, store_bin, "serve", "--db", db, "--cert", cert, "--key", key, (char *)NULL);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	out = fdopen(pipefd[0], "r");
-	if (!out || !fgets(line, sizeof line, out) || !strstr(line, "https://"))
-		die("the store did not start");
-	line[strcspn(line, "\n")] = '\0';
-	snprintf(settings.url, sizeof settings.url, "%s", strstr(line, "https://"));
+	snprintf(path, sizeof path, "%s/central.db", dir);
+	pid = start_store("--db", path, settings.url, sizeof settings.url);
 	snprintf(settings.cacert, sizeof settings.cacert, "%s/ca.pem", dir);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 
@@ -380,19 +509,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < WORKSTATIONS; i++) {
 		snprintf(jobs[i].db, sizeof jobs[i].db, "%s/w%02d.db", dir, i);
 		snprintf(jobs[i].user, sizeof jobs[i].user, "w%02d", i);
-		jobs[i].lat = &lat_many;
 	}
-	t0 = bench_now_us();
-	for (i = 0; i < WORKSTATIONS; i++)
-		pthread_create(&th[i], NULL, run_sync, &jobs[i]);
-	for (i = 0; i < WORKSTATIONS; i++)
-		pthread_join(th[i], NULL);
-	t_many = (bench_now_us() - t0) / 1e6;
-	for (i = 0; i < WORKSTATIONS; i++) {
-		if (jobs[i].rc != SYNC_OK || jobs[i].r.stored != jobs[i].r.pushed)
-			die("a concurrent workstation's sync failed");
-		records_many += jobs[i].r.pushed;
-	}
+	t_many = push_all(jobs, &lat_many, &records_many);
 	bench_stats(lat_many.v, lat_many.n, &med, &p99);
 	printf("  %d workstations at once, %d interviews each (%ld records): %.1f s including logins, %.0f interviews/s,"
 	       " %.0f records/s; push request median %.1f ms, p99 %.1f ms\n",
@@ -435,6 +553,9 @@ int main(int argc, char **argv)
 	}
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
+	backends(jobs, src);
+	free(jobs);
+	free(src);
 	{
 		char cmd[600];
 		snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
