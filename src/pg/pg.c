@@ -149,44 +149,49 @@ int pg_migrate(const char *url, int *from, int *to, struct err *e)
 	return rc;
 }
 
-int pg_migrate_conn(PGconn *c, int *from, int *to, struct err *e)
+/* Lock the schema in a new transaction and read its version into *v; 0 or -1. */
+static int lock_and_read(PGconn *c, int *v, struct err *e)
 {
 	PGresult *r;
-	int v = 0, rc = -1, i, n = pg_schema_version();
 
-	*from = *to = -1;
 	if (exec(c, "BEGIN", "start the migration", e) < 0 ||
 	    exec(c, "SELECT pg_advisory_xact_lock(" LOCK_KEY ")", "lock the schema", e) < 0 ||
 	    exec(c, "CREATE TABLE IF NOT EXISTS cati_schema(version integer NOT NULL)", "create the version table", e) < 0)
-		goto out;
+		return -1;
 	r = PQexec(c, "SELECT max(version) FROM cati_schema");
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		fail(e, "read the schema version", c, r);
 		PQclear(r);
-		goto out;
+		return -1;
 	}
-	v = PQgetisnull(r, 0, 0) ? 0 : atoi(PQgetvalue(r, 0, 0));
+	*v = PQgetisnull(r, 0, 0) ? 0 : atoi(PQgetvalue(r, 0, 0));
 	PQclear(r);
+	return 0;
+}
+
+int pg_migrate_conn(PGconn *c, int *from, int *to, struct err *e)
+{
+	int v = 0, rc = -1, i, n = pg_schema_version();
+	char sql[128];
+
+	*from = *to = -1;
+	/*
+	 * All steps run in one transaction under one lock (PostgreSQL's schema changes are
+	 * transactional): a failure leaves the database as it was, and an instance migrating at
+	 * the same time waits, then finds the work done.
+	 */
+	if (lock_and_read(c, &v, e) < 0)
+		goto out;
 	*from = v;
 	if (v > n) {
 		err_set(e, "the database was set up by a newer cati-store (schema %d; this one knows %d): upgrade this store (nothing was changed)", v, n);
 		goto out;
 	}
-	/* each step commits on its own, so a failure leaves the last good version */
-	for (i = v; i < n; i++) {
-		char sql[128];
-
+	for (i = v; i < n; i++)
 		if (exec(c, steps[i], "move the schema forward", e) < 0)
 			goto out;
-		snprintf(sql, sizeof sql, "DELETE FROM cati_schema; INSERT INTO cati_schema VALUES (%d)", i + 1);
-		if (exec(c, sql, "record the schema version", e) < 0 || exec(c, "COMMIT", "commit the migration", e) < 0)
-			goto out;
-		*to = i + 1;
-		if (i + 1 < n && (exec(c, "BEGIN", "start the migration", e) < 0 ||
-		                  exec(c, "SELECT pg_advisory_xact_lock(" LOCK_KEY ")", "lock the schema", e) < 0))
-			goto out;
-	}
-	if (v == n && exec(c, "COMMIT", "finish", e) < 0)
+	snprintf(sql, sizeof sql, "DELETE FROM cati_schema; INSERT INTO cati_schema VALUES (%d)", n);
+	if ((v < n && exec(c, sql, "record the schema version", e) < 0) || exec(c, "COMMIT", "commit the migration", e) < 0)
 		goto out;
 	*to = n;
 	rc = 0;

@@ -26,8 +26,8 @@ for t in users tokens forms cases records conflicts reassignments interviews ans
 	[ "$($PSQL -c "SELECT to_regclass('public.$t') IS NOT NULL")" = t ] || fail "table $t missing"
 done
 # the reassignment trigger works as on SQLite
-$PSQL -c "INSERT INTO cases VALUES ('K1', 's', '+43', NULL, NULL, '{}', 'anna', nextval('change_seq'));
-          UPDATE cases SET interviewer = 'ben', seq = nextval('change_seq') WHERE case_key = 'K1'"
+$PSQL -c "INSERT INTO cases VALUES ('K1', 's', '+43', NULL, NULL, '{}', 'anna', 1);
+          UPDATE cases SET interviewer = 'ben', seq = 2 WHERE case_key = 'K1'"
 [ "$($PSQL -c "SELECT from_interviewer FROM reassignments WHERE case_key = 'K1'")" = anna ] || fail "reassignment not logged"
 expect_exit 0 "$CATI_STORE" migrate --pg "$PGURL"
 expect_out "up to date"
