@@ -774,10 +774,10 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 {
 	struct dbs *find = NULL, *ins = NULL, *conflict = NULL, *dup = NULL, *owner = NULL;
 	struct keep keep;
-	char projects[4096];
+	char projects[4096], *owned_key = NULL;
 	size_t i, k;
 	json_t *r;
-	int rc = -1;
+	int rc = -1, owned = 0;
 
 	central_projects_of(c, user, role, projects, sizeof projects);
 
@@ -790,7 +790,7 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 	    db_prepare(c->db, "SELECT content_hash FROM records WHERE uuid = ?", &find) != DB_OK ||
 	    db_prepare(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", &owner) != DB_OK ||
 	    db_prepare(c->db, "INSERT INTO records(uuid, kind, owner, case_key, content_hash, data, received_at, duplicate, seq)"
-	                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &ins) != DB_OK ||
+	                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uuid) DO NOTHING", &ins) != DB_OK ||
 	    db_prepare(c->db, "INSERT INTO conflicts(uuid, owner, data, received_at) VALUES (?, ?, ?, ?)", &conflict) != DB_OK ||
 	    db_prepare(c->db, "SELECT 1 FROM records WHERE kind = 'interview' AND case_key = ?"
 	                              " AND json_extract(data, '$.status') = 'complete'"
@@ -801,7 +801,7 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 		json_t *data = json_object_get(r, "data");
 		unsigned char h[32];
 		char hex[65], *dump, *hashed;
-		int duplicate = 0;
+		int duplicate = 0, stored;
 
 		if (!json_is_object(r) || !uuid || strlen(uuid) != 36 || !kind || !json_is_object(data)) {
 			status(result, uuid, 422, "a record needs a 36-character 'uuid', a 'kind' and a 'data' object");
@@ -819,7 +819,13 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 			status(result, uuid, 422, "the record's data has no 'case'");
 			continue;
 		}
-		if (!owns_case(owner, user, role, projects, key)) {
+		/* a batch holds a case's records one after another: its owner is looked up once */
+		if (!owned_key || strcmp(owned_key, key)) {
+			free(owned_key);
+			owned_key = xstrdup(key);
+			owned = owns_case(owner, user, role, projects, key);
+		}
+		if (!owned) {
 			status(result, uuid, 403, "this case is not assigned to you");
 			continue;
 		}
@@ -829,9 +835,42 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 		crypto_generichash(h, sizeof h, (const unsigned char *)hashed, strlen(hashed), NULL, 0);
 		sodium_bin2hex(hex, sizeof hex, h, sizeof h);
 		free(hashed);
-		db_bind_text(find, 1, uuid);
-		if (db_step(find) == DB_ROW) {
-			int same = !strcmp(db_column_text(find, 0), hex);
+		if (!strcmp(kind, "interview") && jstr(data, "status") && !strcmp(jstr(data, "status"), "complete")) {
+			db_bind_text(dup, 1, key);
+			db_bind_text(dup, 2, jstr(data, "interview") ? jstr(data, "interview") : "");
+			duplicate = db_step(dup) == DB_ROW;
+			db_reset(dup);
+		}
+		/* a new record is the common case: it goes in at once, and what is stored under its
+		   uuid is read only when it was there already */
+		db_bind_text(ins, 1, uuid);
+		db_bind_text(ins, 2, kind);
+		db_bind_text(ins, 3, user);
+		db_bind_text(ins, 4, key);
+		db_bind_text(ins, 5, hex);
+		db_bind_text(ins, 6, dump);
+		db_bind_int64(ins, 7, (int64_t)time(NULL));
+		db_bind_int(ins, 8, duplicate);
+		/* appointments travel to the case's other workstations: they get a change number */
+		if (!strcmp(kind, "appointment"))
+			db_bind_int64(ins, 9, next_seq(c));
+		else
+			db_bind_null(ins, 9);
+		if (db_step(ins) != DB_DONE) {
+			free(dump);
+			goto out;
+		}
+		stored = db_changes(c->db) > 0;
+		db_reset(ins);
+		if (!stored) {
+			int same;
+
+			db_bind_text(find, 1, uuid);
+			if (db_step(find) != DB_ROW) {
+				free(dump);
+				goto out;
+			}
+			same = !strcmp(db_column_text(find, 0), hex);
 			db_reset(find);
 			if (same) {
 				status(result, uuid, 200, NULL);
@@ -850,31 +889,6 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 			free(dump);
 			continue;
 		}
-		db_reset(find);
-		if (!strcmp(kind, "interview") && jstr(data, "status") && !strcmp(jstr(data, "status"), "complete")) {
-			db_bind_text(dup, 1, key);
-			db_bind_text(dup, 2, jstr(data, "interview") ? jstr(data, "interview") : "");
-			duplicate = db_step(dup) == DB_ROW;
-			db_reset(dup);
-		}
-		db_bind_text(ins, 1, uuid);
-		db_bind_text(ins, 2, kind);
-		db_bind_text(ins, 3, user);
-		db_bind_text(ins, 4, key);
-		db_bind_text(ins, 5, hex);
-		db_bind_text(ins, 6, dump);
-		db_bind_int64(ins, 7, (int64_t)time(NULL));
-		db_bind_int(ins, 8, duplicate);
-		/* appointments travel to the case's other workstations: they get a change number */
-		if (!strcmp(kind, "appointment"))
-			db_bind_int64(ins, 9, next_seq(c));
-		else
-			db_bind_null(ins, 9);
-		if (db_step(ins) != DB_DONE) {
-			free(dump);
-			goto out;
-		}
-		db_reset(ins);
 		free(dump);
 		if (keep_record(&keep, kind, data, key, holder, duplicate) < 0)
 			goto out;
@@ -893,6 +907,7 @@ out:
 	db_finalize(conflict);
 	db_finalize(dup);
 	keep_finalize(&keep);
+	free(owned_key);
 	return rc;
 }
 
