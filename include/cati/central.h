@@ -57,6 +57,9 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
  */
 int central_push(struct central *c, const char *user, enum central_role role, const char *holder,
                  json_t *records, json_t *result, struct err *e);
+/* May batches be pushed side by side on connections to this store (PostgreSQL), or must the
+   caller run them one at a time like every other writer (SQLite)? */
+int central_pushes_share(struct central *c);
 
 /*
  * What changed for user after cursor: {cursor, forms: [{hash, form_id, version, source}],

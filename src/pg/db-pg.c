@@ -3,14 +3,18 @@
  *
  * The store's statements are SQLite's dialect; prepare() rewrites each once: ?N and ? become
  * $N, instr() strpos(), two-argument max() and min() greatest() and least(), json_each()
- * cati_each(), CROSS JOIN ... ON a plain JOIN, and the column name user is quoted. The schema (pg.c) defines the SQLite
- * functions PostgreSQL lacks. Statements are prepared on the server once per connection and
+ * cati_each(), CROSS JOIN ... ON a plain JOIN, and the column name user is quoted. The
+ * schema (pg.c) defines the SQLite functions PostgreSQL lacks. Statements are prepared on the server once per connection and
  * kept; their results are read whole, so a statement may be stepped while another is open.
  *
  * Writers take one advisory lock per transaction, which every store instance on the database
  * shares: change numbers for pulls are then handed out and committed in one order, and the
- * store's checks (a uuid seen before, a quota cell's count, a case's lock) read what the
- * previous writer committed, as they do on SQLite. A lost connection is reopened at the next
+ * store's checks (a quota cell's allowances, a case's lock) read what the previous writer
+ * committed, as they do on SQLite. Pushes are shared writers: they hold that lock in shared mode,
+ * so batches go in side by side on every connection of every instance, and wait for each other
+ * only where they meet: a uuid both store (the primary key), a case both complete (db_lock), a
+ * quota cell both count (its row, taken in sorted order), the change counter's row (held to
+ * commit, so change numbers still commit in order). A lost connection is reopened at the next
  * transaction or statement.
  */
 #include <libpq-fe.h>
@@ -22,6 +26,7 @@
 #include "cati/pg.h"
 
 #define WRITE_LOCK "7260415"    /* pg_advisory_xact_lock key of the store's writers */
+#define KEY_LOCKS "7260416"     /* first number of the store's locks on keys (db_lock) */
 #define CACHE 1024              /* prepared statements kept per connection */
 #define MAX_PARAMS 1024         /* ?N in one statement */
 
@@ -424,9 +429,25 @@ static int pg_exec(struct db *d, const char *sql)
 
 static int pg_begin(struct db *d, int write)
 {
+	if (write == DB_WRITE_SHARED)
+		return pg_exec(d, "BEGIN; SELECT pg_advisory_xact_lock_shared(" WRITE_LOCK ")");
 	if (write)
 		return pg_exec(d, "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK ")");
 	return pg_exec(d, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+}
+
+/* A key's lock: the two-number advisory locks, in a space of their own. */
+static int pg_lock(struct db *d, const char *key)
+{
+	struct dbs *s;
+	int rc;
+
+	if (pg_prepare(d, "SELECT pg_advisory_xact_lock(" KEY_LOCKS ", hashtext(?))", &s) != DB_OK)
+		return DB_ERROR;
+	pg_bind_text(s, 1, key, 0);
+	rc = pg_step(s) == DB_ROW ? DB_OK : DB_ERROR;
+	pg_finalize(s);
+	return rc;
 }
 
 static int64_t pg_changes(struct db *d)
@@ -458,7 +479,7 @@ static void pg_close(struct db *d)
 static const struct db_ops pg_ops = {
 	"postgresql", pg_prepare, pg_bind_text, pg_bind_int64, pg_bind_double, pg_bind_null,
 	pg_step, pg_column_count, column_type, column_text, column_int64, column_double,
-	pg_reset, pg_clear_bindings, pg_finalize, pg_exec, pg_begin, pg_changes, pg_errmsg,
+	pg_reset, pg_clear_bindings, pg_finalize, pg_exec, pg_begin, pg_lock, pg_changes, pg_errmsg,
 	pg_constraint, pg_close,
 };
 

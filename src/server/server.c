@@ -227,7 +227,7 @@ static enum MHD_Result do_push(struct server *s, struct central *c, struct MHD_C
 	json_t *ws = json_object_get(in, "workstation");
 	enum fault fault;
 	struct err e;
-	int rc;
+	int rc, share;
 
 	if (unknown_field(in, allowed))
 		return error(conn, 400, "unknown field in the request");
@@ -245,9 +245,13 @@ static enum MHD_Result do_push(struct server *s, struct central *c, struct MHD_C
 		return error(conn, 500, "injected fault: nothing was stored");
 	result = json_array();
 	err_init(&e);
-	pthread_mutex_lock(&s->write);
+	/* on PostgreSQL batches go in side by side: the store orders what they share */
+	share = central_pushes_share(c);
+	if (!share)
+		pthread_mutex_lock(&s->write);
 	rc = central_push(c, user, role, ws ? json_string_value(ws) : NULL, records, result, &e);
-	pthread_mutex_unlock(&s->write);
+	if (!share)
+		pthread_mutex_unlock(&s->write);
 	if (rc < 0) {
 		json_decref(result);
 		fprintf(stderr, "cati-store: a push by '%s' was not stored: %s\n", user, e.msg);   /* for the operator */

@@ -551,25 +551,27 @@ out:
 
 static const char *const kinds[] = { "event", "interview", "attempt", "appointment", "note" };
 
-/* May user push records about this case? */
-/* May user push records about the case that stmt (SELECT interviewer, study ... WHERE case_key = ?)
-   finds for key? projects is the user's (see projects_of). */
+/*
+ * May user push records about the case that stmt (SELECT interviewer, study ... WHERE case_key = ?)
+ * finds for key? projects is the user's (see projects_of). *study is set to the case's study
+ * (to be freed), or NULL when there is no such case.
+ */
 static int owns_case(struct dbs *stmt, const char *user, enum central_role role, const char *projects,
-                     const char *key)
+                     const char *key, char **study)
 {
-	int ok = 0;
+	int ok = role == CENTRAL_ADMIN;
 
-	if (role == CENTRAL_ADMIN)
-		return 1;
+	*study = NULL;
 	db_bind_text(stmt, 1, key);
 	if (db_step(stmt) == DB_ROW) {
 		const char *who = db_column_text(stmt, 0);
-		const char *study = db_column_text(stmt, 1);
 		char needle[300];
+
+		*study = xstrdup(db_column_text(stmt, 1) ? db_column_text(stmt, 1) : "");
 		if (role == CENTRAL_INTERVIEWER) {
 			ok = who && !strcmp(who, user);
-		} else {
-			snprintf(needle, sizeof needle, ",%s,", study);
+		} else if (role != CENTRAL_ADMIN) {
+			snprintf(needle, sizeof needle, ",%s,", *study);
 			ok = !strcmp(projects, "*") || strstr(projects, needle) != NULL;
 		}
 	}
@@ -589,8 +591,17 @@ static void status(json_t *result, const char *uuid, int code, const char *why)
 }
 
 /* Statements that keep the report tables as records arrive (one push's transaction). */
+/* A complete's quota cell, counted at the end of its batch. */
+struct tally {
+	const char *iv, *key, *quota, *cell;   /* in the pushed JSON */
+	char *study;
+	size_t n;                              /* its place in the batch */
+};
+
 struct keep {
 	struct dbs *iv, *clear, *ans, *att, *cell, *count, *over, *spend, *unlock;
+	struct tally *tally;
+	size_t ntally, atally;
 };
 
 static int keep_prepare(struct central *c, struct keep *k)
@@ -636,6 +647,9 @@ static void keep_finalize(struct keep *k)
 	db_finalize(k->over);
 	db_finalize(k->spend);
 	db_finalize(k->unlock);
+	for (size_t i = 0; i < k->ntally; i++)
+		free(k->tally[i].study);
+	free(k->tally);
 }
 
 static int step_done(struct dbs *s)
@@ -662,8 +676,8 @@ static void bind_jstr(struct dbs *s, int i, json_t *o, const char *k)
  * answers and quota cells once it is finished (a complete that is not a duplicate counts in
  * each cell once; beyond the target or in a closed cell it is flagged over quota), attempts.
  */
-static int keep_record(struct keep *k, const char *kind, json_t *d, const char *key, const char *holder,
-                       int duplicate)
+static int keep_record(struct keep *k, const char *kind, json_t *d, const char *key, const char *study,
+                       const char *holder, int duplicate)
 {
 	const char *iv = jstr(d, "interview"), *st = jstr(d, "status");
 	int finished = st && (!strcmp(st, "complete") || !strcmp(st, "screenout"));
@@ -721,52 +735,130 @@ static int keep_record(struct keep *k, const char *kind, json_t *d, const char *
 				return -1;
 		}
 	}
-	if (strcmp(st, "complete") || duplicate || !json_is_object(json_object_get(d, "cells")))
+	if (strcmp(st, "complete") || duplicate || !study || !json_is_object(json_object_get(d, "cells")))
 		return 0;
 	{
 		const char *quota;
 		json_object_foreach(json_object_get(d, "cells"), quota, x) {
-			const char *cell = json_string_value(x);
-			int over = 0, rc;
+			struct tally *t;
 
-			if (!cell)
+			if (!json_string_value(x))
 				continue;
-			db_bind_text(k->cell, 1, iv);
-			db_bind_text(k->cell, 2, key);
-			db_bind_text(k->cell, 3, quota);
-			db_bind_text(k->cell, 4, cell);
-			db_bind_text(k->cell, 5, holder);
-			if (step_done(k->cell) < 0)
-				return -1;
-			if (!db_changes(db_handle(k->cell)))
-				continue;   /* this interview was counted in this quota already */
-			db_bind_text(k->count, 1, key);
-			db_bind_text(k->count, 2, quota);
-			db_bind_text(k->count, 3, cell);
-			rc = db_step(k->count);
-			if (rc == DB_ROW)
-				over = db_column_int(k->count, 0);
-			while (rc == DB_ROW)
-				rc = db_step(k->count);
-			db_reset(k->count);
-			db_clear_bindings(k->count);
-			if (rc != DB_DONE)
-				return -1;
-			if (over) {
-				db_bind_text(k->over, 1, iv);
-				db_bind_text(k->over, 2, quota);
-				if (step_done(k->over) < 0)
-					return -1;
+			if (k->ntally == k->atally) {
+				k->atally = k->atally ? 2 * k->atally : 16;
+				k->tally = xrealloc(k->tally, k->atally * sizeof *k->tally);
 			}
-			db_bind_text(k->spend, 1, holder);
-			db_bind_text(k->spend, 2, key);
-			db_bind_text(k->spend, 3, quota);
-			db_bind_text(k->spend, 4, cell);
-			if (step_done(k->spend) < 0)
-				return -1;
+			t = &k->tally[k->ntally];
+			t->iv = iv;
+			t->key = key;
+			t->quota = quota;
+			t->cell = json_string_value(x);
+			t->study = xstrdup(study);
+			t->n = k->ntally++;
 		}
 	}
 	return 0;
+}
+
+/* Quota cells in one order for every store instance; a batch's completes in their order. */
+static int tally_cmp(const void *a, const void *b)
+{
+	const struct tally *x = a, *y = b;
+	int d = strcmp(x->study, y->study);
+
+	if (!d)
+		d = strcmp(x->quota, y->quota);
+	if (!d)
+		d = strcmp(x->cell, y->cell);
+	return d ? d : (x->n > y->n) - (x->n < y->n);
+}
+
+/*
+ * Count the batch's completes in their quota cells (each interview in each quota once; beyond
+ * the target or in a closed cell flagged over quota) and spend the workstation's allowances.
+ * The cells are taken in one sorted order, so two batches stored at once on PostgreSQL wait for
+ * each other's cell rows without ever waiting in a circle.
+ */
+static int keep_tally(struct keep *k, const char *holder)
+{
+	size_t i;
+
+	qsort(k->tally, k->ntally, sizeof *k->tally, tally_cmp);
+	for (i = 0; i < k->ntally; i++) {
+		const struct tally *t = &k->tally[i];
+		int over = 0, rc;
+
+		db_bind_text(k->cell, 1, t->iv);
+		db_bind_text(k->cell, 2, t->key);
+		db_bind_text(k->cell, 3, t->quota);
+		db_bind_text(k->cell, 4, t->cell);
+		db_bind_text(k->cell, 5, holder);
+		if (step_done(k->cell) < 0)
+			return -1;
+		if (!db_changes(db_handle(k->cell)))
+			continue;   /* this interview was counted in this quota already */
+		db_bind_text(k->count, 1, t->key);
+		db_bind_text(k->count, 2, t->quota);
+		db_bind_text(k->count, 3, t->cell);
+		rc = db_step(k->count);
+		if (rc == DB_ROW)
+			over = db_column_int(k->count, 0);
+		while (rc == DB_ROW)
+			rc = db_step(k->count);
+		db_reset(k->count);
+		db_clear_bindings(k->count);
+		if (rc != DB_DONE)
+			return -1;
+		if (over) {
+			db_bind_text(k->over, 1, t->iv);
+			db_bind_text(k->over, 2, t->quota);
+			if (step_done(k->over) < 0)
+				return -1;
+		}
+		db_bind_text(k->spend, 1, holder);
+		db_bind_text(k->spend, 2, t->key);
+		db_bind_text(k->spend, 3, t->quota);
+		db_bind_text(k->spend, 4, t->cell);
+		if (step_done(k->spend) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Whether a complete is a duplicate reads the case's other completes: a batch takes the lock of
+ * each case it completes, in sorted order, before it stores anything.
+ */
+static int lock_completed_cases(struct central *c, json_t *records)
+{
+	const char **keys = xmalloc((json_array_size(records) + 1) * sizeof *keys);
+	size_t i, n = 0;
+	json_t *r;
+	int rc = 0;
+
+	json_array_foreach(records, i, r) {
+		json_t *d = json_object_get(r, "data");
+		const char *kind = jstr(r, "kind"), *st = jstr(d, "status"), *key = jstr(d, "case");
+
+		if (kind && !strcmp(kind, "interview") && st && !strcmp(st, "complete") && key)
+			keys[n++] = key;
+	}
+	qsort(keys, n, sizeof *keys, str_cmp);
+	for (i = 0; i < n && rc == 0; i++)
+		if (i == 0 || strcmp(keys[i], keys[i - 1]))
+			rc = db_lock(c->db, keys[i]) == DB_OK ? 0 : -1;
+	free(keys);
+	return rc;
+}
+
+int central_pushes_share(struct central *c)
+{
+	return db_is_pg(c->db);
 }
 
 int central_push(struct central *c, const char *user, enum central_role role, const char *holder,
@@ -774,7 +866,7 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 {
 	struct dbs *find = NULL, *ins = NULL, *conflict = NULL, *dup = NULL, *owner = NULL;
 	struct keep keep;
-	char projects[4096], *owned_key = NULL;
+	char projects[4096], *owned_key = NULL, *study = NULL;
 	size_t i, k;
 	json_t *r;
 	int rc = -1, owned = 0;
@@ -784,9 +876,9 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 	if (!holder || !*holder)
 		holder = user;
 	memset(&keep, 0, sizeof keep);
-	if (db_begin(c->db, 1) != DB_OK)
+	if (db_begin(c->db, DB_WRITE_SHARED) != DB_OK)
 		return fail_db(c, "store the records", e);
-	if (keep_prepare(c, &keep) < 0 ||
+	if (lock_completed_cases(c, records) < 0 || keep_prepare(c, &keep) < 0 ||
 	    db_prepare(c->db, "SELECT content_hash FROM records WHERE uuid = ?", &find) != DB_OK ||
 	    db_prepare(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", &owner) != DB_OK ||
 	    db_prepare(c->db, "INSERT INTO records(uuid, kind, owner, case_key, content_hash, data, received_at, duplicate, seq)"
@@ -822,8 +914,9 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 		/* a batch holds a case's records one after another: its owner is looked up once */
 		if (!owned_key || strcmp(owned_key, key)) {
 			free(owned_key);
+			free(study);
 			owned_key = xstrdup(key);
-			owned = owns_case(owner, user, role, projects, key);
+			owned = owns_case(owner, user, role, projects, key, &study);
 		}
 		if (!owned) {
 			status(result, uuid, 403, "this case is not assigned to you");
@@ -890,10 +983,12 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 			continue;
 		}
 		free(dump);
-		if (keep_record(&keep, kind, data, key, holder, duplicate) < 0)
+		if (keep_record(&keep, kind, data, key, study, holder, duplicate) < 0)
 			goto out;
 		status(result, uuid, 200, duplicate ? "stored; another workstation also completed this case: flagged as a duplicate" : NULL);
 	}
+	if (keep_tally(&keep, holder) < 0)
+		goto out;
 	if (db_commit(c->db) == DB_OK)
 		rc = 0;
 out:
@@ -908,6 +1003,7 @@ out:
 	db_finalize(dup);
 	keep_finalize(&keep);
 	free(owned_key);
+	free(study);
 	return rc;
 }
 
@@ -1046,6 +1142,7 @@ int central_lock(struct central *c, const char *user, enum central_role role, co
 {
 	struct dbs *s = NULL;
 	char projects[4096];
+	char *study = NULL;
 	int64_t now = (int64_t)time(NULL);
 	int rc = -1, step;
 
@@ -1054,12 +1151,14 @@ int central_lock(struct central *c, const char *user, enum central_role role, co
 		return fail_db(c, "lock the case", e);
 	if (db_prepare(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", &s) != DB_OK)
 		goto out;
-	if (!owns_case(s, user, role, projects, key)) {
+	if (!owns_case(s, user, role, projects, key, &study)) {
+		free(study);
 		db_finalize(s);
 		db_rollback(c->db);
 		err_set(e, "case '%s' is not assigned to you", key);
 		return -2;
 	}
+	free(study);
 	db_finalize(s);
 	s = NULL;
 	/* someone else's lock that has not run out: taken */

@@ -128,6 +128,14 @@ static int lite_begin(struct db *d, int write)
 	return lite_exec(d, write ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
+/* A SQLite writer is alone already. */
+static int lite_lock(struct db *d, const char *key)
+{
+	(void)d;
+	(void)key;
+	return DB_OK;
+}
+
 static int64_t lite_changes(struct db *d)
 {
 	return sqlite3_changes(H(d));
@@ -154,7 +162,7 @@ static void lite_close(struct db *d)
 static const struct db_ops lite_ops = {
 	"sqlite", lite_prepare, lite_bind_text, lite_bind_int64, lite_bind_double, lite_bind_null,
 	lite_step, lite_column_count, lite_column_type, lite_column_text, lite_column_int64,
-	lite_column_double, lite_reset, lite_clear_bindings, lite_finalize, lite_exec, lite_begin,
+	lite_column_double, lite_reset, lite_clear_bindings, lite_finalize, lite_exec, lite_begin, lite_lock,
 	lite_changes, lite_errmsg, lite_constraint, lite_close,
 };
 
@@ -311,6 +319,11 @@ int db_exec(struct db *d, const char *sql)
 int db_begin(struct db *d, int write)
 {
 	return d->ops->begin(d, write);
+}
+
+int db_lock(struct db *d, const char *key)
+{
+	return d->ops->lock(d, key);
 }
 
 int db_commit(struct db *d)

@@ -40,6 +40,7 @@ struct db_ops {
 	void (*finalize)(struct dbs *s);
 	int (*exec)(struct db *d, const char *sql);
 	int (*begin)(struct db *d, int write);
+	int (*lock)(struct db *d, const char *key);
 	int64_t (*changes)(struct db *d);
 	const char *(*errmsg)(struct db *d);
 	int (*constraint)(struct db *d);
@@ -92,11 +93,18 @@ struct db *db_handle(struct dbs *s);
 /* Run statements without parameters or results: DB_OK or DB_ERROR. */
 int db_exec(struct db *d, const char *sql);
 /*
- * Begin a transaction. A writer's (write 1) waits for every other writer, in this process or
+ * Begin a transaction. A writer's (DB_WRITE) waits for every other writer, in this process or
  * another store instance on the same database, so change numbers are handed out and committed
- * in one order; a reader's sees one snapshot.
+ * in one order; a reader's (DB_READ) sees one snapshot. A shared writer (DB_WRITE_SHARED) waits
+ * for writers but runs beside other shared writers where the database can (PostgreSQL; on SQLite
+ * it is a writer): it takes db_lock() on whatever it must read and change alone, changes rows
+ * other shared writers touch in one agreed order, and takes change numbers only from the counter
+ * row, whose lock is held to commit.
  */
+enum { DB_READ = 0, DB_WRITE = 1, DB_WRITE_SHARED = 2 };
 int db_begin(struct db *d, int write);
+/* In a shared writer: wait until no other transaction holds key, and hold it to the end. */
+int db_lock(struct db *d, const char *key);
 int db_commit(struct db *d);
 int db_rollback(struct db *d);
 /* Rows changed by the last INSERT, UPDATE or DELETE. */
