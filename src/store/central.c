@@ -590,7 +590,6 @@ static void status(json_t *result, const char *uuid, int code, const char *why)
 	json_array_append_new(result, r);
 }
 
-/* Statements that keep the report tables as records arrive (one push's transaction). */
 /* A complete's quota cell, counted at the end of its batch. */
 struct tally {
 	const char *iv, *key, *quota, *cell;   /* in the pushed JSON */
@@ -598,6 +597,7 @@ struct tally {
 	size_t n;                              /* its place in the batch */
 };
 
+/* Statements that keep the report tables as records arrive (one push's transaction). */
 struct keep {
 	struct dbs *iv, *clear, *ans, *att, *cell, *count, *over, *spend, *unlock;
 	struct tally *tally;
@@ -783,7 +783,8 @@ static int keep_tally(struct keep *k, const char *holder)
 {
 	size_t i;
 
-	qsort(k->tally, k->ntally, sizeof *k->tally, tally_cmp);
+	if (k->ntally)
+		qsort(k->tally, k->ntally, sizeof *k->tally, tally_cmp);
 	for (i = 0; i < k->ntally; i++) {
 		const struct tally *t = &k->tally[i];
 		int over = 0, rc;
