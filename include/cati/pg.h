@@ -12,7 +12,7 @@ int pg_schema_version(void);
 
 /*
  * Create or move forward the schema in the database at url ("postgresql://user@host:port/db"),
- * one step per transaction under an advisory lock (several instances may start at once).
+ * all steps in one transaction under an advisory lock (several instances may start at once).
  * *from and *to get the versions before and after. A database of a newer store is refused and
  * left untouched. 0, or -1 with e ("cannot connect to PostgreSQL: ...").
  */

@@ -107,7 +107,7 @@ static int two_args(const char *p)
 
 /*
  * SQLite's dialect to PostgreSQL's (see the top of this file); *nparams gets the highest $N and
- * types[] (CACHE long) 25, text, for each $N below it the statement leaves out, 0 for the rest:
+ * types[] (MAX_PARAMS long) 25, text, for each $N below it the statement leaves out, 0 for the rest:
  * PostgreSQL wants a type for every parameter and SQLite does not care.
  */
 static char *translate(const char *sql, int *nparams, unsigned *types)

@@ -1,9 +1,9 @@
 /*
  * pg.c: the central store's PostgreSQL schema, created and moved forward by the store itself
- * (cati-store migrate --pg URL). One step per transaction, under an advisory lock so that
+ * (cati-store migrate --pg URL). All steps in one transaction, under an advisory lock so that
  * several store instances starting at once migrate once; a database written by a newer store is
  * refused and left untouched. The tables are those of the SQLite backend (central.c), in
- * PostgreSQL's types: change numbers from a sequence, times as bigint seconds or ISO text.
+ * PostgreSQL's types: change numbers from a counter row, times as bigint seconds or ISO text.
  */
 #include <libpq-fe.h>
 #include <stdio.h>
