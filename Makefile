@@ -4,7 +4,8 @@
 #   make test     build and run every test
 #   make check    the tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench    benchmarks (print figures)
-#   make fuzz     fuzz the form compiler (FUZZ_SECONDS, default 300)
+#   make fuzz     random keys into the workstation (1,000,000 keys; KEYS_MODEL_KEYS), then
+#                 fuzz the form compiler (FUZZ_SECONDS, default 300)
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -46,13 +47,14 @@ EXPORT_SRC := $(wildcard src/export/*.c)
 STORE_SRC  := $(wildcard src/store/*.c)
 SYNC_SRC   := $(wildcard src/sync/*.c)
 VIEW_SRC   := $(wildcard src/view/*.c)
+SCREENS_SRC := $(wildcard src/screens/*.c)
 TUI_SRC    := $(wildcard src/tui/*.c)
 SERVER_SRC := $(wildcard src/server/*.c) $(wildcard src/pg/*.c)
 CLI_SRC    := $(wildcard src/cli/*.c) $(wildcard src/tui/*.c)
 CORE_SRC   := $(UTIL_SRC) $(FORM_SRC) $(ENGINE_SRC) $(CALLS_SRC) $(REPORT_SRC)
 PURE_SRC   := $(CORE_SRC)
 CORE_SRC   += $(EXPORT_SRC)
-CORE_SRC   += $(STORE_SRC) $(VIEW_SRC) $(SYNC_SRC)
+CORE_SRC   += $(STORE_SRC) $(VIEW_SRC) $(SYNC_SRC) $(SCREENS_SRC)
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
 CORE_OBJ := $(call obj,$(CORE_SRC))
@@ -76,7 +78,7 @@ $(BINDIR)/cati: $(CLI_OBJ) $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI) $(PKGS_TUI)) -lpthread $(LDLIBS)
 
 # the store needs no sync client and no screen
-$(BINDIR)/cati-store: $(SERVER_OBJ) $(filter-out $(call obj,$(SYNC_SRC) $(VIEW_SRC)),$(CORE_OBJ))
+$(BINDIR)/cati-store: $(SERVER_OBJ) $(filter-out $(call obj,$(SYNC_SRC) $(VIEW_SRC) $(SCREENS_SRC)),$(CORE_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_SRV)) -lpthread $(LDLIBS)
 
@@ -124,7 +126,12 @@ run: $(BINDIR)/cati
 	$(BINDIR)/cati demo --db build/demo.db
 
 # Every test: unit tests (Check), then the command-line tests against the real binary.
-test: $(BINDIR)/cati $(BINDIR)/cati-store $(UNIT_TESTS) $(BUILD)/tests/crash_driver
+KEYS_MODEL := $(BUILD)/tests/keys_model
+$(KEYS_MODEL): $(BUILD)/tests/model/keys_model.o $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI)) -lpthread $(LDLIBS)
+
+test: $(BINDIR)/cati $(BINDIR)/cati-store $(UNIT_TESTS) $(BUILD)/tests/crash_driver $(KEYS_MODEL)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 	@CATI=$(BINDIR)/cati CATI_STORE=$(BINDIR)/cati-store BUILD=$(BUILD) tests/run-shell-tests
 	@$(MAKE) --no-print-directory fuzz-smoke
@@ -150,7 +157,8 @@ $(FUZZ_BIN): tests/fuzz/fuzz_form.c $(UTIL_SRC) $(FORM_SRC)
 	clang -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc/form \
 	  -fsanitize=fuzzer,address,undefined -o $@ $(filter %.c,$^) -lm
 
-fuzz: $(FUZZ_BIN)
+fuzz: $(FUZZ_BIN) $(KEYS_MODEL) $(BINDIR)/cati
+	KEYS_MODEL_KEYS=$${KEYS_MODEL_KEYS:-1000000} CATI=$(BINDIR)/cati BUILD=$(BUILD) sh tests/cli/keys-model.sh
 	@mkdir -p build/fuzz/corpus
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=2048 \
 	  build/fuzz/corpus $(wildcard forms tests/forms)

@@ -106,6 +106,7 @@ struct eng_item_view {
 	const char *id;
 	const char *label;
 	int code;                 /* current answer: a code, ENG_CODE_DK/RF, or 0 for none */
+	int index;                /* the item's place in the form's order */
 };
 
 struct eng_revisit {
@@ -229,5 +230,20 @@ void eng_cells(const struct eng *e,
 int eng_route(const struct eng *e, const char ***qids, const int **iters);
 
 int eng_lang(const struct eng *e);
+
+/* Choosing on a screen (choose.c): the rules every caller shares ------------------------------ */
+
+/*
+ * Toggle code in a multiple choice's selection sel[0..n) (room for cap): taken off when it is
+ * there; else added, an exclusive choice alone and any exclusive one dropped beside another.
+ * Returns the new count.
+ */
+int eng_toggle(const struct eng_screen *sc, int *sel, int n, int cap, int code);
+/*
+ * A grid's cells as shown (display order, one per sc->items) into codes in the form's order, as
+ * eng_answer takes them. codes has room for sc->nitems. Returns the index (display order) of the
+ * first item without an answer, or -1 when every item has one.
+ */
+int eng_grid_codes(const struct eng_screen *sc, const int *cells, int *codes);
 
 #endif

@@ -62,4 +62,23 @@ enum store_rc sync_take_next(struct store *st, const struct sync_settings *s, co
                              const char *password, const struct call_rules *r,
                              struct store_next_pick *pick, struct buf *why, int *shared, struct err *e);
 
+/* Sync in the background (autosync.c) ----------------------------------------------------------- */
+
+struct sync_bg;
+
+/*
+ * When this workstation is enrolled, sync the store at path every every_ms in a thread of its
+ * own, with its own database connection, as user; NULL when it is not enrolled (it then works
+ * offline). user and password are copied. Stop and free with sync_bg_stop().
+ */
+struct sync_bg *sync_bg_start(const char *path, const char *user, const char *password,
+                              int every_ms);
+/* Stop the thread, wipe the password and free bg (NULL: nothing). */
+void sync_bg_stop(struct sync_bg *bg);
+/* The last sync reached the store (0 for NULL or before the first sync). */
+int sync_bg_online(struct sync_bg *bg);
+/* The settings and credentials it syncs with, for requests of the caller's own (lock a case). */
+const struct sync_settings *sync_bg_settings(const struct sync_bg *bg);
+const char *sync_bg_password(const struct sync_bg *bg);
+
 #endif

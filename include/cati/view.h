@@ -43,6 +43,9 @@ struct view_input {
 	int cells[256];
 	char digits[8];         /* a code being typed */
 	int scroll;             /* first body line shown */
+	int chosen;             /* single/yesno: the choice the interviewer took (typed its code or
+	                           moved the highlight onto it), or -1: Enter keeps what is stored */
+	int touched;            /* the interviewer changed the selection, a cell or the line */
 };
 
 void view_init(struct view *v, int width, int height);
@@ -84,6 +87,47 @@ void view_interview(struct view *v, const struct eng_screen *sc, struct view_inp
 const char *view_keys(const struct eng_screen *sc);
 /* All keys, for the help screen: one per line. */
 const char *view_help(void);
+
+/* What a key does on the interview screen (input.c) -------------------------------------------- */
+
+enum view_cmd_kind {
+	VIEW_CMD_NONE,        /* nothing for the engine (the input changed, or message says why) */
+	VIEW_CMD_ANSWER,      /* eng_answer(answer) */
+	VIEW_CMD_TYPED,       /* eng_answer_text(text): what was typed on a text, number or date */
+	VIEW_CMD_NEXT,        /* eng_next: go on, keeping the answer shown */
+	VIEW_CMD_BACK,
+	VIEW_CMD_RESUME,
+	VIEW_CMD_CONFIRM,
+	VIEW_CMD_JUMP,        /* eng_jump(qid, iter) */
+	VIEW_CMD_LANG,        /* the next language of the form */
+	VIEW_CMD_FINISH,      /* Enter on the ending: close the interview */
+	VIEW_CMD_OPEN_JUMP,   /* open the jump list */
+	VIEW_CMD_OPEN_NOTE,
+	VIEW_CMD_OPEN_BREAK,
+};
+
+/* An engine command worked out from a key. Pointers point into cmd, sc or in. */
+struct view_cmd {
+	enum view_cmd_kind kind;
+	struct eng_answer answer;
+	int codes[256];
+	const char *text;
+	const char *qid;
+	int iter;
+	char message[160];    /* why a key did nothing; "" when it did what it says */
+};
+
+/* Set in to show sc's current answer: highlight, selections, cells, line; nothing chosen. */
+void view_input_reset(struct view_input *in, const struct eng_screen *sc);
+/*
+ * Apply key k to the interview screen sc: change in and fill cmd with what the engine must do.
+ * Pure. An answer is only ever one the interviewer took on this screen: a bare Enter with
+ * nothing taken keeps the stored answer, or asks for one.
+ */
+void view_input_key(const struct eng_screen *sc, struct view_input *in, int k,
+                    struct view_cmd *cmd);
+/* Edit a UTF-8 line (at most cap bytes with the NUL) with key k; returns 1 if the key was used. */
+int view_edit(char *line, size_t cap, int *cursor, int k);
 
 /* The supervisor's console (cati supervise) --------------------------------------------------- */
 

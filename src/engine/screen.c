@@ -169,6 +169,7 @@ static void build_question(struct eng *e, struct eng_screen *sc)
 		for (i = 0; i < n->nitems; i++) {
 			const struct form_item *it = &n->items[idx[i]];
 			sc->items[i].id = it->id;
+			sc->items[i].index = idx[i];
 			sc->items[i].label = fill(e, form_text_get(e->f, &it->label, e->lang), st->iter);
 			a = ans_at(e, it->var, st->iter);
 			sc->items[i].code = !a || a->state == FORM_S_MISSING ? 0

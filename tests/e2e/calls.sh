@@ -15,8 +15,7 @@ login demo demo
 wait_for "No case to call now."
 keys n
 wait_for "outside calling hours"
-keys q
-wait_for "EXITED 0"
+quit_desk
 
 # Monday 09:00 in Vienna
 export CATI_NOW=2026-03-02T08:00:00Z
@@ -46,6 +45,10 @@ wait_for "Next case to call: D004"
 keys n
 wait_for "Local time of the respondent"
 keys 7
+wait_for "Press 7 again to record refusal"   # a refusal closes the case: confirmed
+[ "$(sql "SELECT count(*) FROM call_attempts a JOIN cases c ON c.id = a.case_id WHERE case_key = 'D004'")" = 0 ] ||
+	fail "a refusal was recorded before its confirmation"
+keys 7
 wait_for "refusal recorded"
 wait_for "Next case to call: D005"
 keys n
@@ -64,8 +67,7 @@ keys Enter;  wait_for "recorded: complete"
 # busy D002 waits out its 15 minutes: the next fresh case comes first
 wait_for "Next case to call: D006, fresh case"
 wait_for "14:00 in 5h00m"     # the appointment counts down in the case list
-keys q
-wait_for "EXITED 0"
+quit_desk
 
 # 14:00 in Vienna: the appointment is due and comes first
 export CATI_NOW=2026-03-02T13:00:00Z
@@ -76,8 +78,7 @@ keys n
 wait_for "Local time of the respondent: Mon 14:00"
 keys 4
 wait_for "answering_machine recorded"
-keys q
-wait_for "EXITED 0"
+quit_desk
 
 # the database: attempts with their dispositions, closed cases with theirs
 [ "$(sql "SELECT group_concat(c.case_key || ':' || a.outcome || ':' || a.disposition, ' ') FROM call_attempts a JOIN cases c ON c.id = a.case_id ORDER BY a.id")" = \

@@ -99,6 +99,14 @@ login() {
 	keys Enter
 }
 
+# quit_desk: log out from the case list (q), then quit at the login screen (Esc).
+quit_desk() {
+	keys q
+	wait_for "Interviewer:"
+	keys Escape
+	wait_for "EXITED 0"
+}
+
 finish() {
 	[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 	echo ok
@@ -149,7 +157,10 @@ autopilot() {
 			fi
 			KEYSTROKES=$((KEYSTROKES + 2)) ;;
 		*"0-9 choose"*)
-			keys Enter; KEYSTROKES=$((KEYSTROKES + 1)) ;;
+			# a bare Enter answers nothing: take the first choice with the arrows, unless
+			# an answer is shown already
+			if printf '%s' "$_s" | grep -q '^  >  '; then keys Enter; KEYSTROKES=$((KEYSTROKES + 1))
+			else keys Down Up Enter; KEYSTROKES=$((KEYSTROKES + 3)); fi ;;
 		*"0-9/Space toggle"*)
 			if printf '%s' "$_s" | grep -q '\[x\]'; then keys Enter; KEYSTROKES=$((KEYSTROKES + 1))
 			else keys Space Enter; KEYSTROKES=$((KEYSTROKES + 2)); fi ;;

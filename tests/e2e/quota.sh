@@ -68,8 +68,7 @@ wait_for "recorded: quota_full"
 	fail "Q2's call: $(sql "SELECT a.outcome, a.disposition FROM call_attempts a JOIN cases c ON c.id = a.case_id WHERE case_key = 'Q2'")"
 [ "$(sql "SELECT count(*) FROM answers a JOIN interviews i ON i.id = a.interview JOIN cases c ON c.id = i.case_id WHERE case_key = 'Q2' AND qid = 'sat'")" = 0 ] ||
 	fail "Q2 went on past the full cell"
-keys q
-wait_for "EXITED 0"
+quit_desk
 # Q3 (region 2, a cell with target 0) is never offered
 for i in 1 2 3 4 5 6; do
 	got=$("$CATI" next --db "$DB" --interviewer demo 2>&1)

@@ -1,0 +1,159 @@
+/*
+ * appointment.c: the appointment dialog, from the case screen or from a break-off: date, time,
+ * with whom, hard or soft. Each field keeps its own text and cursor.
+ */
+#include "desk-int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { F_DATE, F_TIME, F_WITH, F_KIND };
+
+/* How many bytes each field may hold (with its NUL). */
+static const size_t caps[] = { 16, 8, 64 };
+
+/* Parse a time of day as typed: H:MM or HH:MM. */
+static int parse_time(const char *s, int *hh, int *mm)
+{
+	int h = 0, m = 0, nh = 0, nm = 0;
+
+	while (*s >= '0' && *s <= '9' && nh < 2)
+		h = h * 10 + (*s++ - '0'), nh++;
+	if (!nh || *s++ != ':')
+		return -1;
+	while (*s >= '0' && *s <= '9' && nm < 2)
+		m = m * 10 + (*s++ - '0'), nm++;
+	if (nm != 2 || *s || h > 23 || m > 59)
+		return -1;
+	*hh = h;
+	*mm = m;
+	return 0;
+}
+
+static int64_t appt_case(struct desk *d)
+{
+	return d->sess ? session_case(d->sess)->id : d->cs.id;
+}
+
+static enum store_rc save_appt(struct desk *d, struct err *e)
+{
+	char at[32], date[11];
+	const char *phone = d->sess ? session_case(d->sess)->phone : d->cs.phone;
+	double days;
+	int hh, mm;
+	enum store_rc rc;
+
+	form_date_parse(d->appt[F_DATE].text, strlen(d->appt[F_DATE].text), &days);
+	form_date_format(days, date);
+	parse_time(d->appt[F_TIME].text, &hh, &mm);
+	snprintf(at, sizeof at, "%s %02d:%02d", date, hh, mm);
+	rc = store_appointment_add(d->st, appt_case(d), d->who, at, d->appt_hard, d->appt[F_WITH].text, e);
+	if (rc == STORE_OK)
+		rc = store_attempt_add(d->st, appt_case(d), d->who, phone, "appointment", e);
+	return rc;
+}
+
+static void appt_enter(struct desk *d)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		desk_field_clear(&d->appt[i]);
+	d->appt_field = F_DATE;
+	d->appt_hard = 1;
+}
+
+/* Check the fields; on a mistake say so and put the focus (and its cursor) on that field. */
+static int appt_valid(struct desk *d)
+{
+	double days;
+	int hh, mm;
+
+	if (form_date_parse(d->appt[F_DATE].text, strlen(d->appt[F_DATE].text), &days) < 0) {
+		desk_say(d, "%s", "Enter the date as YYYY-MM-DD.");
+		d->appt_field = F_DATE;
+		return 0;
+	}
+	if (parse_time(d->appt[F_TIME].text, &hh, &mm) < 0) {
+		desk_say(d, "%s", "Enter the time as HH:MM (9:30 or 14:05).");
+		d->appt_field = F_TIME;
+		return 0;
+	}
+	return 1;
+}
+
+static enum desk_screen appt_save(struct desk *d)
+{
+	struct err e;
+
+	if (!appt_valid(d))
+		return DESK_APPT;
+	if (d->appt_from_interview) {
+		if (desk_tx(d, save_appt) < 0)
+			return DESK_APPT;
+		err_init(&e);
+		if (session_suspend(d->sess, "appointment", &e) != STORE_OK) {
+			desk_say(d, "NOT SAVED: %s", e.msg);
+			return DESK_APPT;
+		}
+		desk_say(d, "%s", "Appointment saved; the interview is suspended.");
+		return desk_close_interview(d);
+	}
+	if (desk_tx(d, save_appt) < 0)
+		return DESK_APPT;
+	desk_say(d, "Appointment saved for case %s.", d->cs.key);
+	return DESK_QUEUE;
+}
+
+static enum desk_screen appt_key(struct desk *d, int k)
+{
+	struct desk_field *f;
+
+	if (k == TK_ESC)
+		return d->appt_from_interview ? DESK_INTERVIEW : DESK_CASE;
+	if (k == TK_TAB || k == TK_DOWN) {
+		d->appt_field = (d->appt_field + 1) % 4;
+		return DESK_APPT;
+	}
+	if (k == TK_UP) {
+		d->appt_field = (d->appt_field + 3) % 4;
+		return DESK_APPT;
+	}
+	if (k == TK_ENTER)
+		return appt_save(d);
+	if (d->appt_field == F_KIND) {
+		if (k == ' ')
+			d->appt_hard = !d->appt_hard;
+		return DESK_APPT;
+	}
+	f = &d->appt[d->appt_field];
+	view_edit(f->text, caps[d->appt_field], &f->cursor, k);
+	return DESK_APPT;
+}
+
+static void appt_draw(struct desk *d, struct view *v)
+{
+	const char *key = d->sess ? session_case(d->sess)->key : d->have_case ? d->cs.key : "";
+
+	desk_put(v, 0, VIEW_BAR, " Appointment for case %s", key);
+	desk_put(v, 3, d->appt_field == F_DATE ? VIEW_INPUT : VIEW_PLAIN, " Date (YYYY-MM-DD):  %s", d->appt[F_DATE].text);
+	desk_put(v, 4, d->appt_field == F_TIME ? VIEW_INPUT : VIEW_PLAIN, " Time (HH:MM):       %s", d->appt[F_TIME].text);
+	desk_put(v, 5, d->appt_field == F_WITH ? VIEW_INPUT : VIEW_PLAIN, " With whom:          %s", d->appt[F_WITH].text);
+	desk_put(v, 6, d->appt_field == F_KIND ? VIEW_INPUT : VIEW_PLAIN, " Kind:               %s  (Space changes)",
+	         d->appt_hard ? "hard: call at that minute" : "soft: call around that time");
+	desk_put(v, 8, VIEW_DIM, " Times are the respondent's local time.");
+	desk_put(v, v->height - 2, VIEW_ERROR, "%s", d->message);
+	desk_put(v, v->height - 1, VIEW_BAR, "Tab next field  Enter save  Esc cancel");
+	if (d->appt_field < F_KIND) {
+		const struct desk_field *f = &d->appt[d->appt_field];
+		v->cursor_row = 3 + d->appt_field;
+		v->cursor_col = 21 + view_width(f->text, (size_t)f->cursor);
+	}
+}
+
+const struct desk_mode desk_appt_mode = {
+	.name = "appointment",
+	.enter = appt_enter,
+	.key = appt_key,
+	.draw = appt_draw,
+};

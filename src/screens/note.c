@@ -1,0 +1,110 @@
+/* note.c: the one-line editors: a note on the case, and the reason for suspending an interview. */
+#include "desk-int.h"
+
+#include <string.h>
+
+static enum store_rc save_note(struct desk *d, struct err *e)
+{
+	int64_t id = d->sess ? session_case(d->sess)->id : d->cs.id;
+	return store_note_add(d->st, id, d->who, d->edit.text, e);
+}
+
+static enum store_rc save_breakoff(struct desk *d, struct err *e)
+{
+	return store_attempt_add(d->st, session_case(d->sess)->id, d->who, session_case(d->sess)->phone,
+	                         "breakoff", e);
+}
+
+static void edit_enter(struct desk *d)
+{
+	desk_field_clear(&d->edit);
+}
+
+/* Nothing typed but blanks. */
+static int blank(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	return !*s;
+}
+
+static enum desk_screen note_key(struct desk *d, int k)
+{
+	if (k == TK_ESC)
+		return d->back_to;
+	if (k != TK_ENTER) {
+		view_edit(d->edit.text, sizeof d->edit.text, &d->edit.cursor, k);
+		return DESK_NOTE;
+	}
+	if (blank(d->edit.text)) {
+		desk_say(d, "%s", "Type something first, or Esc to cancel.");
+		return DESK_NOTE;
+	}
+	if (desk_tx(d, save_note) < 0)
+		return DESK_NOTE;
+	desk_say(d, "%s", "Note saved.");
+	return d->back_to;
+}
+
+static enum desk_screen reason_key(struct desk *d, int k)
+{
+	struct err e;
+
+	if (k == TK_ESC)
+		return DESK_INTERVIEW;
+	if (k != TK_ENTER) {
+		view_edit(d->edit.text, sizeof d->edit.text, &d->edit.cursor, k);
+		return DESK_REASON;
+	}
+	if (blank(d->edit.text)) {
+		desk_say(d, "%s", "Type something first, or Esc to cancel.");
+		return DESK_REASON;
+	}
+	if (desk_tx(d, save_breakoff) < 0)
+		return DESK_REASON;
+	err_init(&e);
+	if (session_suspend(d->sess, d->edit.text, &e) != STORE_OK) {
+		desk_say(d, "NOT SAVED: %s", e.msg);
+		return DESK_REASON;
+	}
+	desk_say(d, "Interview suspended: %s.", d->edit.text);
+	return desk_close_interview(d);
+}
+
+/* The editor's screen: a title, a hint, the line. */
+static void edit_draw(struct desk *d, struct view *v, const char *title, const char *hint)
+{
+	desk_put(v, 0, VIEW_BAR, " %s", title);
+	desk_put(v, 3, VIEW_PLAIN, " %s", hint);
+	desk_put(v, 5, VIEW_INPUT, " > %s", d->edit.text);
+	desk_put(v, v->height - 2, VIEW_ERROR, "%s", d->message);
+	desk_put(v, v->height - 1, VIEW_BAR, "Enter save  Esc cancel");
+	v->cursor_row = 5;
+	v->cursor_col = 3 + view_width(d->edit.text, (size_t)d->edit.cursor);
+	if (v->cursor_col >= v->width)
+		v->cursor_col = v->width - 1;
+}
+
+static void note_draw(struct desk *d, struct view *v)
+{
+	edit_draw(d, v, "Note on the case", "Type the note (it stays with the case):");
+}
+
+static void reason_draw(struct desk *d, struct view *v)
+{
+	edit_draw(d, v, "Break off: suspend the interview", "Why is it suspended? (it can be resumed later)");
+}
+
+const struct desk_mode desk_note_mode = {
+	.name = "note",
+	.enter = edit_enter,
+	.key = note_key,
+	.draw = note_draw,
+};
+
+const struct desk_mode desk_reason_mode = {
+	.name = "break-off reason",
+	.enter = edit_enter,
+	.key = reason_key,
+	.draw = reason_draw,
+};

@@ -1,0 +1,222 @@
+/* queue.c: the case list: the next case to call, search, status filter, the cases to open. */
+#include "desk-int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Append text as a column of exactly width display columns: padded, or cut with a mark. */
+static void column(struct buf *out, const char *text, int width)
+{
+	size_t n = strlen(text), i = 0;
+	int w = view_width(text, n);
+
+	if (w <= width) {
+		buf_puts(out, text);
+		for (; w < width; w++)
+			buf_putc(out, ' ');
+		return;
+	}
+	/* the longest prefix that leaves room for the mark, whole characters only */
+	w = 0;
+	while (i < n) {
+		size_t k = i + 1;
+		int cw;
+		while (k < n && ((unsigned char)text[k] & 0xC0) == 0x80)
+			k++;
+		cw = view_width(text + i, k - i);
+		if (w + cw > width - 1)
+			break;
+		w += cw;
+		i = k;
+	}
+	/* combining marks stay with their letter: drop a letter whose mark would not fit */
+	buf_add(out, text, i);
+	buf_puts(out, "\xE2\x80\xA6");
+	for (w++; w < width; w++)
+		buf_putc(out, ' ');
+}
+
+static void queue_enter(struct desk *d)
+{
+	desk_load_queue(d);
+}
+
+/* Take the next case to call: no one else gets it, at the store too when it can be reached. */
+static enum desk_screen take_next(struct desk *d)
+{
+	struct store_next_pick p;
+	struct err e;
+	enum store_rc rc;
+	int shared;
+
+	err_init(&e);
+	rc = sync_take_next(d->st, desk_online(d) ? sync_bg_settings(d->sync) : NULL, d->who,
+	                    sync_bg_password(d->sync), &d->rules, &p, NULL, &shared, &e);
+	if (rc == STORE_NOTFOUND) {
+		desk_say(d, "%s", "No case to call now: outside calling hours, waiting for gaps or appointments.");
+		return DESK_QUEUE;
+	}
+	if (rc != STORE_OK) {
+		desk_say(d, "%s", rc == STORE_BUSY ? "That case was just taken; press N again." : e.msg);
+		return DESK_QUEUE;
+	}
+	desk_load_case(d, p.key);
+	return d->have_case ? DESK_CASE : DESK_QUEUE;
+}
+
+static enum desk_screen queue_key(struct desk *d, int k)
+{
+	if (d->filtering) {
+		if (k == TK_ENTER || k == TK_ESC) {
+			d->filtering = 0;
+		} else if (view_edit(d->filter, sizeof d->filter, &d->filter_cursor, k)) {
+			d->hl = 0;
+			desk_load_queue(d);
+		}
+		return DESK_QUEUE;
+	}
+	switch (k) {
+	case TK_UP:
+		if (d->hl > 0)
+			d->hl--;
+		break;
+	case TK_DOWN:
+		if (d->hl < d->nrows - 1)
+			d->hl++;
+		break;
+	case TK_PGUP:
+		d->hl = d->hl > 10 ? d->hl - 10 : 0;
+		break;
+	case TK_PGDN:
+		d->hl = d->hl + 10 < d->nrows ? d->hl + 10 : (d->nrows ? d->nrows - 1 : 0);
+		break;
+	case '/':
+		d->filtering = 1;
+		d->filter_cursor = (int)strlen(d->filter);
+		break;
+	case TK_TAB:
+		d->status_filter = (d->status_filter + 1) % desk_status_filters();
+		d->hl = 0;
+		desk_load_queue(d);
+		break;
+	case 'n':
+	case 'N':
+		return take_next(d);
+	case TK_ENTER:
+		if (d->nrows && d->hl < d->nrows) {
+			desk_load_case(d, d->rows[d->hl].key);
+			if (d->have_case)
+				return DESK_CASE;
+		}
+		break;
+	case 'l':
+	case 'L':
+		return DESK_SYNCLOG;
+	case 'q':
+	case 'Q':
+		/* log out: the next interviewer logs in on this screen */
+		sync_bg_stop(d->sync);
+		d->sync = NULL;
+		d->who[0] = '\0';
+		return DESK_LOGIN;
+	default:
+		break;
+	}
+	return DESK_QUEUE;
+}
+
+/* When an appointment is due, as a countdown (or how late it is). */
+static void when(const struct desk *d, const struct store_case_row *r, int width, char *out, size_t n)
+{
+	long long dt, m;
+	const char *at;
+
+	snprintf(out, n, "%s", r->appointment);
+	if (!r->appointment[0] || !r->appointment_utc)
+		return;
+	dt = (long long)r->appointment_utc - store_clock_ms(d->st) / 1000;
+	m = (dt < 0 ? -dt : dt) / 60;
+	/* on a narrow screen the time of day only */
+	at = width < 100 && strlen(r->appointment) > 11 ? r->appointment + 11 : r->appointment;
+	if (m >= 24 * 60)
+		snprintf(out, n, "%s %s%lldd%lldh%s", at, dt < 0 ? "due " : "in ", m / 1440, m / 60 % 24, dt < 0 ? " ago" : "");
+	else
+		snprintf(out, n, "%s %s%lldh%02lldm%s", at, dt < 0 ? "due " : "in ", m / 60, m % 60, dt < 0 ? " ago" : "");
+}
+
+/* One row of the list, or the header (r NULL), with the columns' widths. */
+static void row_text(struct buf *b, const char *key, const char *name, const char *status,
+                     const char *att, const char *last, const char *appt, int idw, int namew)
+{
+	buf_putc(b, ' ');
+	column(b, key, idw);
+	buf_putc(b, ' ');
+	column(b, name, namew);
+	buf_putc(b, ' ');
+	column(b, status, 12);
+	buf_puts(b, " ");
+	buf_printf(b, "%3s  ", att);
+	column(b, last, 13);
+	buf_printf(b, " %s", appt);
+}
+
+static void queue_draw(struct desk *d, struct view *v)
+{
+	long waiting = store_outbox_pending(d->st);
+	int i, rows = v->height - 9, idw = 4, namew;
+	struct buf b;
+
+	desk_put(v, 0, VIEW_BAR, " cati \xE2\x94\x82 %s \xE2\x94\x82 case list \xE2\x94\x82 %s, %ld waiting", d->who,
+	         desk_online(d) ? "online" : "offline", waiting);
+	if (d->next_key[0])
+		desk_put(v, 2, VIEW_TITLE, " Next case to call: %s, %s  (N)", d->next_key, d->next_why);
+	else
+		desk_put(v, 2, VIEW_TITLE, " No case to call now.");
+	desk_put(v, 3, d->filtering ? VIEW_INPUT : VIEW_DIM, " Search: %s%s   Status: %s", d->filter,
+	         d->filtering ? "" : (d->filter[0] ? "" : "(press /)"),
+	         d->status_filter ? desk_status_filter(d) : "all");
+	if (d->hl < d->top)
+		d->top = d->hl;
+	if (d->hl >= d->top + rows)
+		d->top = d->hl - rows + 1;
+	/* ids are never cut: their column is as wide as the widest shown; the name gives way */
+	for (i = 0; i < d->nrows; i++) {
+		int w = view_width(d->rows[i].key, strlen(d->rows[i].key));
+		if (w > idw)
+			idw = w;
+	}
+	namew = v->width - idw - 52;
+	if (namew > 26)
+		namew = 26;
+	if (namew < 8)
+		namew = 8;
+	buf_init(&b);
+	row_text(&b, "case", "name", "status", "att", "last outcome", "appointment", idw, namew);
+	view_set(v, 5, VIEW_DIM, buf_str(&b));
+	for (i = 0; i < rows && d->top + i < d->nrows; i++) {
+		const struct store_case_row *r = &d->rows[d->top + i];
+		char w[80], att[16];
+
+		when(d, r, v->width, w, sizeof w);
+		snprintf(att, sizeof att, "%d", r->attempts);
+		buf_reset(&b);
+		row_text(&b, r->key, r->name, r->status, att, r->last_outcome, w, idw, namew);
+		view_set(v, 6 + i, d->top + i == d->hl ? VIEW_CURSOR : VIEW_PLAIN, buf_str(&b));
+	}
+	buf_release(&b);
+	if (d->top + rows < d->nrows)
+		desk_put(v, 6 + rows - 1, VIEW_DIM, "  \xE2\x96\xBC %d more (\xE2\x86\x93)", d->nrows - d->top - rows + 1);
+	desk_put(v, v->height - 2, VIEW_ERROR, "%s", d->message);
+	desk_put(v, v->height - 1, VIEW_BAR, "N next case  \xE2\x86\x91\xE2\x86\x93 Enter open  / search  Tab status  L sync log  F1 help  q log out");
+	if (d->filtering) {
+		v->cursor_row = 3;
+		v->cursor_col = 9 + view_width(d->filter, (size_t)d->filter_cursor);
+	}
+}
+
+const struct desk_mode desk_queue_mode = {
+	.name = "case list",
+	.enter = queue_enter,
+	.key = queue_key,
+	.draw = queue_draw,
+};

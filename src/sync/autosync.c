@@ -1,0 +1,122 @@
+/* autosync.c: the workstation's background sync: a thread with its own connection to the database. */
+#include "cati/sync.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct sync_bg {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	int stop, online;
+	int every_ms;
+	char path[1024];
+	char user[65], password[128];
+	struct sync_settings settings;
+};
+
+/* Sleep about ms milliseconds, waking every 100 ms to see whether to stop; 1 when asked to. */
+static int nap(struct sync_bg *bg, int ms)
+{
+	int waited, stop;
+
+	for (waited = 0; waited < ms; waited += 100) {
+		struct timespec ts = { 0, 100 * 1000000L };
+		pthread_mutex_lock(&bg->mu);
+		stop = bg->stop;
+		pthread_mutex_unlock(&bg->mu);
+		if (stop)
+			return 1;
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
+/* The thread: sync, note whether the store answered, wait, again until stopped. */
+static void *loop(void *arg)
+{
+	struct sync_bg *bg = arg;
+	struct store *st;
+	struct err e;
+	enum store_rc src;
+
+	err_init(&e);
+	st = store_open(bg->path, &src, &e);
+	if (!st)
+		return NULL;
+	do {
+		struct sync_report r;
+		enum sync_rc rc;
+
+		memset(&r, 0, sizeof r);
+		err_init(&e);
+		rc = sync_run(st, &bg->settings, bg->user, bg->password, &r, &e);
+		pthread_mutex_lock(&bg->mu);
+		bg->online = rc == SYNC_OK;
+		pthread_mutex_unlock(&bg->mu);
+	} while (!nap(bg, bg->every_ms));
+	store_close(st);
+	return NULL;
+}
+
+struct sync_bg *sync_bg_start(const char *path, const char *user, const char *password,
+                              int every_ms)
+{
+	struct sync_bg *bg = xcalloc(1, sizeof *bg);
+	struct err e;
+
+	err_init(&e);
+	if (sync_settings_load(&bg->settings, &e) < 0) {
+		free(bg);
+		return NULL;
+	}
+	snprintf(bg->path, sizeof bg->path, "%s", path);
+	snprintf(bg->user, sizeof bg->user, "%s", user);
+	snprintf(bg->password, sizeof bg->password, "%s", password);
+	bg->every_ms = every_ms;
+	pthread_mutex_init(&bg->mu, NULL);
+	if (pthread_create(&bg->thread, NULL, loop, bg) != 0) {
+		pthread_mutex_destroy(&bg->mu);
+		memset(bg->password, 0, sizeof bg->password);
+		free(bg);
+		return NULL;
+	}
+	return bg;
+}
+
+void sync_bg_stop(struct sync_bg *bg)
+{
+	if (!bg)
+		return;
+	pthread_mutex_lock(&bg->mu);
+	bg->stop = 1;
+	pthread_mutex_unlock(&bg->mu);
+	pthread_join(bg->thread, NULL);
+	pthread_mutex_destroy(&bg->mu);
+	memset(bg->password, 0, sizeof bg->password);
+	free(bg);
+}
+
+int sync_bg_online(struct sync_bg *bg)
+{
+	int on;
+
+	if (!bg)
+		return 0;
+	pthread_mutex_lock(&bg->mu);
+	on = bg->online;
+	pthread_mutex_unlock(&bg->mu);
+	return on;
+}
+
+const struct sync_settings *sync_bg_settings(const struct sync_bg *bg)
+{
+	return bg ? &bg->settings : NULL;
+}
+
+const char *sync_bg_password(const struct sync_bg *bg)
+{
+	return bg ? bg->password : "";
+}
