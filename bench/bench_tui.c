@@ -74,6 +74,8 @@ int main(int argc, char **argv)
 	if (pid == 0) {
 		setenv("TERM", "xterm-256color", 1);
 		setenv("LANG", "C.UTF-8", 1);
+		/* within calling hours whenever the benchmark runs */
+		setenv("CATI_NOW", "2026-03-02T09:00:00Z", 1);
 		execl(cati, cati, "--db", db, (char *)NULL);
 		_exit(127);
 	}
