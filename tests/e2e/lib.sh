@@ -15,7 +15,9 @@ fail() {
 	failures=$((failures + 1))
 }
 
-# start ARGS...: run cati with ARGS in a fresh tmux pane of COLS x ROWS.
+# start ARGS...: run cati with ARGS in a fresh tmux pane of COLS x ROWS. With CATI_STDERR set,
+# cati's standard error is appended to that file (a sanitizer's report, say); ASAN_OPTIONS and
+# UBSAN_OPTIONS are passed on when set.
 start() {
 	tmux -L "$SOCK" kill-server 2>/dev/null
 	_t=0
@@ -25,7 +27,7 @@ start() {
 	done
 	SOCK="cati$$_$(date +%N)"
 	tmux -L "$SOCK" -f /dev/null new-session -d -x "$COLS" -y "$ROWS" \
-		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=$TERMTYPE CATI_STUDY=${CATI_STUDY:-$(pwd)/tests/e2e/allday.study} $CATI $*; echo EXITED \$?; sleep 30"
+		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=$TERMTYPE CATI_STUDY=${CATI_STUDY:-$(pwd)/tests/e2e/allday.study}${ASAN_OPTIONS:+ ASAN_OPTIONS=$ASAN_OPTIONS}${UBSAN_OPTIONS:+ UBSAN_OPTIONS=$UBSAN_OPTIONS} $CATI $*${CATI_STDERR:+ 2>>$CATI_STDERR}; echo EXITED \$?; sleep 30"
 }
 
 screen() {
