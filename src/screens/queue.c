@@ -185,7 +185,7 @@ static void queue_draw(struct desk *d, struct view *v)
 		if (w > idw)
 			idw = w;
 	}
-	namew = v->width - idw - 52;
+	namew = v->width - idw - 49;   /* what the other columns and a countdown need */
 	if (namew > 26)
 		namew = 26;
 	if (namew < 8)

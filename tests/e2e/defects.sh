@@ -402,7 +402,7 @@ d3() {
 	open_appt || return 0
 	appt_bad || return 0
 	keys Escape
-	check d3.esc-back-on-case sees "case D001"
+	check d3.esc-back-on-case sees "Call outcome:"
 	check d3.esc-no-error-left no_error_left
 	check d3.esc-alive alive
 	layout d3.layout-case
@@ -414,7 +414,7 @@ d3() {
 	keys BSpace
 	check d3.bs-esc-time-edited field_is Time "9:3"
 	keys Escape
-	check d3.bs-esc-back-on-case sees "case D001"
+	check d3.bs-esc-back-on-case sees "Call outcome:"
 	check d3.bs-esc-no-case-question-mark absent "case ?"
 	check d3.bs-esc-alive alive
 
