@@ -157,6 +157,9 @@ struct eng_screen {
 	const char *outcome;       /* "complete" or the screen-out name */
 	int complete;
 	const char *quota;         /* the quota whose full cell ended it, or NULL */
+	const char *call_outcome;  /* the call outcome the ending records: "complete", "quota_full"
+	                              (a quota's ending), or the screen-out's named outcome
+	                              ("refusal", ...; "screened_out" when it names none) */
 	const char *end_text;      /* the ending's text to read, or "" */
 };
 
