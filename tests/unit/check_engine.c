@@ -118,6 +118,7 @@ START_TEST(test_screenout)
 	struct form *f = load(route_form);
 	struct eng *e = start(f, "1", 1);
 	const struct eng_screen *sc;
+	const char *ending, *call;
 
 	ans(e, "no", ENG_OK);
 	sc = eng_screen(e);
@@ -127,12 +128,16 @@ START_TEST(test_screenout)
 	ck_assert_str_eq(sc->end_text, "Thanks");
 	ck_assert_str_eq(sc->call_outcome, "screened_out");
 	ck_assert_int_eq(eng_status(e), ENG_SCREENED_OUT);
-	/* back and change: the interview goes on */
+	/* back and change: the interview goes on; looking back, the route still ends there */
 	ck_assert_int_eq(eng_back(e), ENG_OK);
 	at(e, "contact", 0);
+	ck_assert_int_eq(eng_ending(e, &ending, &call), 1);
+	ck_assert_str_eq(ending, "no_contact");
+	ck_assert_str_eq(call, "screened_out");
 	ans(e, "yes", ENG_OK);
 	at(e, "sat", 0);
 	ck_assert_int_eq(eng_status(e), ENG_ACTIVE);
+	ck_assert_int_eq(eng_ending(e, &ending, &call), 0);
 	eng_free(e);
 	form_free(f);
 }
