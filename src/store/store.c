@@ -508,8 +508,8 @@ enum store_rc store_doctor(struct store *st, struct buf *out, struct err *e)
 		{ "answers", "SELECT count(*) FROM answers" },
 		{ "events", "SELECT count(*) FROM events" },
 		{ "records waiting to sync", "SELECT count(*) FROM outbox WHERE sent_at IS NULL" },
-		{ "finished, call not recorded", "SELECT count(*) FROM interviews i WHERE i.status IN ('complete','screenout')"
-		                                 " AND NOT EXISTS (SELECT 1 FROM call_attempts a WHERE a.interview = i.id)" },
+		{ "finished without a call", "SELECT count(*) FROM interviews i WHERE i.status IN ('complete','screenout')"
+		                             " AND NOT EXISTS (SELECT 1 FROM call_attempts a WHERE a.interview = i.id)" },
 	};
 	size_t i;
 
