@@ -152,7 +152,7 @@ bench: $(BENCHES) $(BINDIR)/cati $(BINDIR)/cati-store
 # The fuzzer: clang's libFuzzer with ASan, seeded from forms/.
 FUZZ_BIN := build/fuzz/fuzz_form
 FUZZ_SECONDS ?= 300
-$(FUZZ_BIN): tests/fuzz/fuzz_form.c $(UTIL_SRC) $(FORM_SRC)
+$(FUZZ_BIN): tests/fuzz/fuzz_form.c $(UTIL_SRC) $(FORM_SRC) $(CALLS_SRC)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc/form \
 	  -fsanitize=fuzzer,address,undefined -o $@ $(filter %.c,$^) -lm

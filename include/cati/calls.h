@@ -36,10 +36,19 @@ struct call_outcome {
 	const char *disposition;   /* "3.12" */
 	int final;                 /* 1: the case is closed */
 	int contact;               /* 1: someone answered (eligibility known) */
+	int ending;                /* 1: a form's ending other than a complete may record it */
 };
 
 const struct call_outcome *calls_outcome(const char *name);
 const struct call_outcome *calls_outcomes(int *n);
+/*
+ * The outcome called name if an interview's ending that is not a complete may record it (a
+ * final outcome of a call someone answered: refusal, language_barrier, unable, deceased,
+ * screened_out, quota_full), else NULL. Forms name it: `screenout NAME if ... outcome refusal`.
+ */
+const struct call_outcome *calls_ending_outcome(const char *name);
+/* Append the names calls_ending_outcome() accepts to out, as "refusal, language_barrier, ...". */
+void calls_ending_outcomes(struct buf *out);
 
 /* Calling windows, in the respondent's local time: minutes from midnight, [from, to). */
 struct call_window {

@@ -158,6 +158,9 @@ struct eng_screen {
 	const char *outcome;       /* "complete" or the screen-out name */
 	int complete;
 	const char *quota;         /* the quota whose full cell ended it, or NULL */
+	const char *call_outcome;  /* the call outcome the ending records: "complete", "quota_full"
+	                              (a quota's ending), or the screen-out's named outcome
+	                              ("refusal", ...; "screened_out" when it names none) */
 	const char *end_text;      /* the ending's text to read, or "" */
 };
 
@@ -178,6 +181,13 @@ void eng_free(struct eng *e);
 /* The current screen. */
 const struct eng_screen *eng_screen(struct eng *e);
 enum eng_status eng_status(const struct eng *e);
+/*
+ * Where the route ends, whatever the screen shows (the interviewer may have gone back from the
+ * ending to look): the ending's name ("complete" or the screen-out's) and the call outcome it
+ * records, as the END screen gives them; both live as long as the form. Returns 1, or 0 (and
+ * sets nothing) while the route does not end.
+ */
+int eng_ending(const struct eng *e, const char **outcome, const char **call_outcome);
 /* The last refusal or check message; "" if none. Valid until the next command. */
 const char *eng_message(const struct eng *e);
 

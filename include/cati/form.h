@@ -169,6 +169,9 @@ struct form_node {
 	int target;               /* FORM_N_SKIP: node jumped to */
 	int max_iter;             /* FORM_N_LOOP */
 	const char *outcome;      /* FORM_N_ENDING: "complete" or the screen-out name */
+	const char *call_outcome; /* FORM_N_ENDING: the call outcome it records: "complete",
+	                             "quota_full" (a quota's), or the screen-out's `outcome`
+	                             (default "screened_out"); a name calls.h knows */
 };
 
 /* One cell of a quota with its own target: codes[i] is the code of the quota's i-th variable. */

@@ -17,7 +17,7 @@
 #include "cati/export.h"
 #include "cati/util.h"
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 struct store;
 
@@ -126,6 +126,18 @@ enum store_rc store_cases_list(struct store *st, const char *filter, const char 
 /* Record a call attempt with its outcome (no_answer, busy, ...). */
 enum store_rc store_attempt_add(struct store *st, int64_t case_id, const char *who,
                                 const char *phone, const char *outcome, struct err *e);
+/*
+ * Record the call that ends interview (outcome: complete, quota_full, or the ending's call
+ * outcome, see eng_screen.call_outcome) in the open transaction, which should be the one that
+ * stores the interview's end (session_commit does both): a call attempt of the interview's case
+ * by who, at the case's phone, linked to the interview and queued for sync; the case counts it
+ * and closes with its disposition, keeping its status. An interview has one such attempt: when
+ * it ends again after going back from its ending, the attempt is left alone if nothing changed
+ * (same outcome, no other call on the case since), else it takes the new outcome, time and
+ * interviewer and is queued again under its uuid. STORE_NOTFOUND: no such interview.
+ */
+enum store_rc store_attempt_end(struct store *st, int64_t interview, const char *who,
+                                const char *outcome, struct err *e);
 /*
  * What a call attempt does to its case (store_attempt_add calls it): counts it, remembers the
  * outcome, the time and the respondent's day part, closes the case with its AAPOR disposition if

@@ -38,24 +38,24 @@ static const struct disposition dispositions[] = {
 };
 
 static const struct call_outcome outcomes[] = {
-	/* name, label, disposition, final, contact */
-	{ "complete", "complete", "1.1", 1, 1 },
-	{ "partial", "partial (study closed)", "1.2", 1, 1 },
-	{ "breakoff", "break-off (resumable)", "2.12", 0, 1 },
-	{ "refusal", "refusal", "2.112", 1, 1 },
-	{ "soft_refusal", "soft refusal (convert later)", "2.112", 0, 1 },
-	{ "appointment", "appointment", "2.21", 0, 1 },
-	{ "no_answer", "no answer", "3.13", 0, 0 },
-	{ "busy", "busy", "3.12", 0, 0 },
-	{ "answering_machine", "answering machine", "3.14", 0, 0 },
-	{ "wrong_number", "wrong number", "3.90", 1, 0 },
-	{ "disconnected", "number not in service", "4.30", 1, 0 },
-	{ "fax", "fax or data line", "4.20", 1, 0 },
-	{ "language_barrier", "language barrier", "2.332", 1, 1 },
-	{ "unable", "unable to do an interview", "2.32", 1, 1 },
-	{ "deceased", "deceased", "2.31", 1, 1 },
-	{ "screened_out", "screened out", "4.70", 1, 1 },
-	{ "quota_full", "quota filled", "4.80", 1, 1 },
+	/* name, label, disposition, final, contact, ending */
+	{ "complete", "complete", "1.1", 1, 1, 0 },
+	{ "partial", "partial (study closed)", "1.2", 1, 1, 0 },
+	{ "breakoff", "break-off (resumable)", "2.12", 0, 1, 0 },
+	{ "refusal", "refusal", "2.112", 1, 1, 1 },
+	{ "soft_refusal", "soft refusal (convert later)", "2.112", 0, 1, 0 },
+	{ "appointment", "appointment", "2.21", 0, 1, 0 },
+	{ "no_answer", "no answer", "3.13", 0, 0, 0 },
+	{ "busy", "busy", "3.12", 0, 0, 0 },
+	{ "answering_machine", "answering machine", "3.14", 0, 0, 0 },
+	{ "wrong_number", "wrong number", "3.90", 1, 0, 0 },
+	{ "disconnected", "number not in service", "4.30", 1, 0, 0 },
+	{ "fax", "fax or data line", "4.20", 1, 0, 0 },
+	{ "language_barrier", "language barrier", "2.332", 1, 1, 1 },
+	{ "unable", "unable to do an interview", "2.32", 1, 1, 1 },
+	{ "deceased", "deceased", "2.31", 1, 1, 1 },
+	{ "screened_out", "screened out", "4.70", 1, 1, 1 },
+	{ "quota_full", "quota filled", "4.80", 1, 1, 1 },
 };
 
 const struct disposition *calls_disposition(const char *code)
@@ -88,6 +88,24 @@ const struct call_outcome *calls_outcomes(int *n)
 {
 	*n = (int)(sizeof outcomes / sizeof outcomes[0]);
 	return outcomes;
+}
+
+/* The outcome called name, if an ending may record it. */
+const struct call_outcome *calls_ending_outcome(const char *name)
+{
+	const struct call_outcome *o = calls_outcome(name);
+
+	return o && o->ending ? o : NULL;
+}
+
+/* The names of the outcomes an ending may record, for messages. */
+void calls_ending_outcomes(struct buf *out)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
+		if (outcomes[i].ending)
+			buf_printf(out, "%s%s", k++ ? ", " : "", outcomes[i].name);
 }
 
 static void set_gap(struct call_rules *r, const char *outcome, int minutes)

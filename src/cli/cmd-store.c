@@ -193,7 +193,7 @@ static void print_screen(struct eng *eng)
 	int i;
 
 	if (sc->kind == ENG_SCREEN_END) {
-		printf("@ end %s\n", sc->complete ? "complete" : sc->outcome);
+		printf("@ end %s call_outcome=%s\n", sc->complete ? "complete" : sc->outcome, sc->call_outcome);
 	} else if (sc->kind == ENG_SCREEN_CHECK) {
 		printf("@ check %s %s\n", sc->hard ? "hard" : "soft", sc->message);
 	} else {

@@ -168,8 +168,11 @@ int cmd_walk(int argc, char **argv)
 			if (json) {
 				json_object_set_new(jout, "ending", json_string(sc->outcome));
 				json_object_set_new(jout, "complete", json_boolean(sc->complete));
+				json_object_set_new(jout, "call_outcome", json_string(sc->call_outcome));
+			} else if (sc->complete) {
+				printf("END complete\n");
 			} else {
-				printf("END %s\n", sc->complete ? "complete" : sc->outcome);
+				printf("END %s (call outcome %s)\n", sc->outcome, sc->call_outcome);
 			}
 			rc = EXIT_OK;
 			break;
@@ -390,6 +393,7 @@ struct sim_stats {
 	long **chosen;          /* per node, per choice index */
 	long *raised;           /* per check node */
 	char **outcomes;
+	const char **outcome_calls;   /* each ending's call outcome (static or the form's) */
 	long *outcome_n;
 	int noutcomes;
 	long stuck;
@@ -397,7 +401,8 @@ struct sim_stats {
 	uint64_t shortest_seed, longest_seed;
 };
 
-static void count_outcome(struct sim_stats *st, const char *o)
+/* Count one interview that ended at ending o, which records call outcome call. */
+static void count_outcome(struct sim_stats *st, const char *o, const char *call)
 {
 	int i;
 
@@ -407,7 +412,9 @@ static void count_outcome(struct sim_stats *st, const char *o)
 	if (i == st->noutcomes) {
 		st->outcomes = xrealloc(st->outcomes, sizeof *st->outcomes * (size_t)(i + 1));
 		st->outcome_n = xrealloc(st->outcome_n, sizeof *st->outcome_n * (size_t)(i + 1));
+		st->outcome_calls = xrealloc(st->outcome_calls, sizeof *st->outcome_calls * (size_t)(i + 1));
 		st->outcomes[i] = xstrdup(o);
+		st->outcome_calls[i] = call;
 		st->outcome_n[i] = 0;
 		st->noutcomes++;
 	}
@@ -453,7 +460,7 @@ static int simulate_one(const struct form *f, uint64_t seed, struct sim_stats *s
 		struct eng_answer a;
 
 		if (sc->kind == ENG_SCREEN_END) {
-			count_outcome(st, sc->complete ? "complete" : sc->outcome);
+			count_outcome(st, sc->complete ? "complete" : sc->outcome, sc->call_outcome);
 			len = sc->position;
 			break;
 		}
@@ -589,9 +596,10 @@ int cmd_simulate(int argc, char **argv)
 	}
 
 	printf("simulated %ld interviews of %s (seed %llu)\n\n", n, f->id, (unsigned long long)seed);
-	printf("endings:\n");
+	printf("endings:%*scall outcome\n", 37, "");
 	for (i = 0; i < st.noutcomes; i++)
-		printf("  %-24s %8ld  %5.1f%%\n", st.outcomes[i], st.outcome_n[i], 100.0 * st.outcome_n[i] / n);
+		printf("  %-24s %8ld  %5.1f%%  %s\n", st.outcomes[i], st.outcome_n[i], 100.0 * st.outcome_n[i] / n,
+		       st.outcome_calls[i]);
 	if (st.stuck)
 		printf("  %-24s %8ld  %5.1f%%  (a hard check could not be satisfied by random answers)\n",
 		       "(stuck)", st.stuck, 100.0 * st.stuck / n);
@@ -640,6 +648,7 @@ int cmd_simulate(int argc, char **argv)
 	for (i = 0; i < st.noutcomes; i++)
 		free(st.outcomes[i]);
 	free(st.outcomes);
+	free(st.outcome_calls);
 	free(st.outcome_n);
 	free(st.chosen);
 	free(st.reached);

@@ -714,6 +714,18 @@ enum eng_status eng_status(const struct eng *e)
 	       ? ENG_COMPLETE : ENG_SCREENED_OUT;
 }
 
+/* The ending the route reaches, whatever screen is shown. */
+int eng_ending(const struct eng *e, const char **outcome, const char **call_outcome)
+{
+	const struct form_node *n = e->stop_node >= 0 ? &e->f->nodes[e->stop_node] : NULL;
+
+	if (e->stop != STOP_END)
+		return 0;
+	*outcome = n ? n->outcome : "complete";
+	*call_outcome = n ? n->call_outcome : "complete";
+	return 1;
+}
+
 const char *eng_message(const struct eng *e)
 {
 	return e->msg;

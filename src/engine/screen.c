@@ -241,6 +241,7 @@ const struct eng_screen *eng_screen(struct eng *e)
 		sc->kind = ENG_SCREEN_END;
 		sc->complete = eng_status(e) == ENG_COMPLETE;
 		sc->outcome = n ? n->outcome : "complete";
+		sc->call_outcome = n ? n->call_outcome : "complete";
 		for (i = 0; n && i < e->f->nquotas; i++)
 			if (e->f->quotas[i].ending == e->stop_node)
 				sc->quota = e->f->quotas[i].id;

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cati/calls.h"
+
 #define MAX_DEPTH 32
 
 struct parser {
@@ -1247,6 +1249,44 @@ static void parse_check(struct parser *P)
 	want_eol(P);
 }
 
+/* `outcome NAME` on a screen-out: the call outcome the ending records (see calls.h). */
+static void parse_call_outcome(struct parser *P, struct form_node *n, int complete)
+{
+	struct token *kw = tok(P), *t;
+	struct buf valid;
+	char *name;
+
+	if (complete) {
+		fail_at(P, kw, "a 'complete' ending records the call outcome complete; 'outcome' names the call outcome of a screenout");
+		return;
+	}
+	if (n->call_outcome) {
+		fail_at(P, kw, "'outcome' is given twice");
+		return;
+	}
+	P->i++;
+	t = tok(P);
+	if (tok_is(t, "complete")) {
+		fail_at(P, t, "a screen-out cannot record the call outcome 'complete'; use the 'complete' statement");
+		return;
+	}
+	if (t->type != T_IDENT || is_keyword(t->p, t->len)) {
+		expected(P, "the call outcome it records, e.g. outcome refusal");
+		return;
+	}
+	name = tok_dup(P, t);
+	if (!calls_ending_outcome(name)) {
+		buf_init(&valid);
+		calls_ending_outcomes(&valid);
+		fail_at(P, t, "'%s' is not a call outcome an ending can record (%s)", name, buf_str(&valid));
+		buf_release(&valid);
+		return;
+	}
+	n->call_outcome = calls_ending_outcome(name)->name;
+	P->i++;
+}
+
+/* screenout NAME [outcome CALL] [if COND] [outcome CALL]; complete [if COND] */
 static void parse_ending(struct parser *P, int complete)
 {
 	struct token *kw = tok(P);
@@ -1273,7 +1313,15 @@ static void parse_ending(struct parser *P, int complete)
 	n->outcome = outcome;
 	n->flags |= complete ? FORM_F_COMPLETE : 0;
 	P->cur = idx;
-	parse_if(P, n);
+	/* the call outcome may come before or after the condition */
+	if (tok_is(tok(P), "outcome"))
+		parse_call_outcome(P, n, complete);
+	if (!P->bad)
+		parse_if(P, n);
+	if (!P->bad && tok_is(tok(P), "outcome"))
+		parse_call_outcome(P, n, complete);
+	if (!n->call_outcome)
+		n->call_outcome = complete ? "complete" : "screened_out";
 	want_eol(P);
 }
 
@@ -1297,6 +1345,7 @@ static int detached_ending(struct parser *P, const struct token *at, const char 
 	n->col = at->col;
 	n->parent = n->child = n->next = n->var = n->target = n->loop = -1;
 	n->outcome = outcome;
+	n->call_outcome = "quota_full";
 	return idx;
 }
 

@@ -166,11 +166,15 @@ static void show_block(const struct form *f, int first, int lang, int depth, int
 			break;
 		case FORM_N_ENDING:
 			if (n->flags & FORM_F_COMPLETE)
-				buf_printf(out, "%*sEND: complete%s%s\n", depth * 2, "",
-				           n->cond_src ? " IF " : "", n->cond_src ? n->cond_src : "");
+				buf_printf(out, "%*sEND: complete", depth * 2, "");
 			else
-				buf_printf(out, "%*sEND: screen-out '%s'%s%s\n", depth * 2, "", n->outcome,
-				           n->cond_src ? " IF " : "", n->cond_src ? n->cond_src : "");
+				buf_printf(out, "%*sEND: screen-out '%s'", depth * 2, "", n->outcome);
+			if (n->cond_src)
+				buf_printf(out, " IF %s", n->cond_src);
+			/* a screen-out records screened_out unless it names its call outcome */
+			if (!(n->flags & FORM_F_COMPLETE) && strcmp(n->call_outcome, "screened_out"))
+				buf_printf(out, " (call outcome %s)", n->call_outcome);
+			buf_putc(out, '\n');
 			if (n->say.s)
 				labelled(out, depth, "READ", form_text_get(f, &n->say, lang));
 			break;

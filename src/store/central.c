@@ -618,8 +618,13 @@ static int keep_prepare(struct central *c, struct keep *k)
 	    db_prepare(c->db, "DELETE FROM answers WHERE interview = ?", &k->clear) != DB_OK ||
 	    db_prepare(c->db, "INSERT INTO answers(interview, qid, iter, state, value) VALUES (?, ?, ?, ?, ?)"
 	                              " ON CONFLICT(interview, qid, iter) DO UPDATE SET state = excluded.state, value = excluded.value", &k->ans) != DB_OK ||
+	    /* an attempt sent again under its uuid is the call that ended an interview, its outcome
+	       changed (the interviewer went back from the ending): the latest one counts */
 	    db_prepare(c->db, "INSERT INTO attempts(uuid, study, case_key, interviewer, at, outcome, disposition)"
-	                              " SELECT ?1, c.study, ?2, ?3, ?4, ?5, ?6 FROM cases c WHERE c.case_key = ?2 ON CONFLICT DO NOTHING", &k->att) != DB_OK ||
+	                              " SELECT ?1, c.study, ?2, ?3, ?4, ?5, ?6 FROM cases c WHERE c.case_key = ?2"
+	                              " ON CONFLICT(uuid) DO UPDATE SET interviewer = excluded.interviewer, at = excluded.at,"
+	                              " outcome = excluded.outcome, disposition = excluded.disposition"
+	                              " WHERE excluded.at >= attempts.at", &k->att) != DB_OK ||
 	    db_prepare(c->db, "INSERT INTO interview_cells(interview, study, quota, cell, holder)"
 	                              " SELECT ?1, c.study, ?3, ?4, ?5 FROM cases c WHERE c.case_key = ?2 ON CONFLICT DO NOTHING", &k->cell) != DB_OK ||
 	    /* a cell the form did not list (a newer form version) is counted against no target */

@@ -84,6 +84,13 @@ static enum store_rc fill_utc(struct store *st, const char *default_tz, struct e
 enum store_rc store_attempt_after(struct store *st, int64_t case_id, const char *outcome,
                                   const char *default_tz, struct err *e)
 {
+	return store_call_after(st, case_id, outcome, default_tz, 1, 0, e);
+}
+
+/* What a call does to its case; an interview's end keeps the case's status. */
+enum store_rc store_call_after(struct store *st, int64_t case_id, const char *outcome,
+                               const char *default_tz, int count, int ends_interview, struct err *e)
+{
 	const struct call_outcome *o = calls_outcome(outcome);
 	sqlite3_stmt *s = store_prepare(st, "SELECT coalesce(nullif(tz, ''), ?) FROM cases WHERE id = ?", e);
 	char tz[64] = "";
@@ -98,15 +105,17 @@ enum store_rc store_attempt_after(struct store *st, int64_t case_id, const char 
 		snprintf(tz, sizeof tz, "%s", (const char *)sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
 	local_parts(tz, (time_t)now, &wday, &minute, NULL, 0);
-	/* the case's status for the list: final outcomes name it; an interview's end and an open
-	   interview keep theirs; anything else was a call to try again */
-	s = store_prepare(st, "UPDATE cases SET attempts = attempts + 1, last_attempt = ?2, last_outcome = ?3,"
+	/* the case's status for the list: final outcomes name it; an interview's end (whatever its
+	   outcome: the case is done) and an open interview keep theirs; anything else was a call to
+	   try again */
+	s = store_prepare(st, "UPDATE cases SET attempts = attempts + ?6, last_attempt = ?2, last_outcome = ?3,"
 	                      " dayparts = dayparts | ?4, disposition = ?5, locked_by = NULL, locked_until = NULL,"
-	                      " status = CASE ?3 WHEN 'refusal' THEN 'refused' WHEN 'wrong_number' THEN 'wrong_number'"
+	                      " status = CASE WHEN ?7 THEN status ELSE CASE ?3 WHEN 'refusal' THEN 'refused'"
+	                      "  WHEN 'wrong_number' THEN 'wrong_number'"
 	                      "  WHEN 'language_barrier' THEN 'language' WHEN 'complete' THEN status WHEN 'screened_out' THEN status"
 	                      "  WHEN 'quota_full' THEN CASE status WHEN 'done' THEN status ELSE 'closed' END"
 	                      "  ELSE CASE WHEN ?5 IS NOT NULL THEN 'closed' WHEN status IN ('active', 'suspended') THEN status"
-	                      "  ELSE 'retry' END END WHERE id = ?1", e);
+	                      "  ELSE 'retry' END END END WHERE id = ?1", e);
 	if (!s)
 		return st->last_rc;
 	sqlite3_bind_int64(s, 1, case_id);
@@ -117,6 +126,8 @@ enum store_rc store_attempt_after(struct store *st, int64_t case_id, const char 
 		sqlite3_bind_text(s, 5, o->disposition, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(s, 5);
+	sqlite3_bind_int(s, 6, count ? 1 : 0);
+	sqlite3_bind_int(s, 7, ends_interview ? 1 : 0);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)

@@ -17,7 +17,8 @@ struct session {
 	int replaying;          /* events come from the store: do not write them again */
 	struct err sink_err;    /* the first failure while writing events */
 	json_t *route;          /* "qid#iter" -> on-route flag as last written */
-	enum eng_status last_status;
+	enum eng_status last_status;  /* as stored: active (or suspended), complete, screened out */
+	char last_end[2 * FORM_MAX_ID + 8];  /* the stored ending and its call outcome, "" if none */
 };
 
 static uint64_t mono_us(void *ctx)
@@ -114,8 +115,18 @@ static enum store_rc rebuild(struct session *s, struct err *e)
 	s->replaying = 0;
 	json_object_clear(s->route);
 	eng_foreach_answer(s->eng, note_route, s);
-	s->last_status = eng_status(s->eng);
 	return rc;
+}
+
+/* The ending the route reaches and its call outcome, as "name call" ("" while it goes on). */
+static void ending_of(struct session *s, char *out, size_t n)
+{
+	const char *outcome, *call;
+
+	if (eng_ending(s->eng, &outcome, &call))
+		snprintf(out, n, "%s %s", outcome, call);
+	else
+		snprintf(out, n, "%s", "");
 }
 
 struct session *session_open(struct store *st, const char *key, const char *who,
@@ -160,6 +171,9 @@ struct session *session_open(struct store *st, const char *key, const char *who,
 	}
 	form_diags_release(&d);
 	if (*resumed) {
+		/* an unfinished interview: stored as active or suspended, whatever the route says
+		   (going back from its ending, then a break); its next action stores any end */
+		s->last_status = ENG_ACTIVE;
 		if (rebuild(s, e) != STORE_OK)
 			goto fail;
 	} else {
@@ -267,6 +281,12 @@ enum store_rc session_commit(struct session *s, struct err *e)
 	struct route_sync rs = { s, e, STORE_OK };
 	enum eng_status now = eng_status(s->eng);
 	enum store_rc rc = STORE_OK;
+	char end[sizeof s->last_end];
+	int changed;
+
+	/* the status, or the ending (one screen-out for another after going back), changed */
+	ending_of(s, end, sizeof end);
+	changed = now != s->last_status || strcmp(end, s->last_end);
 
 	if (s->sink_err.set) {
 		err_set(e, "%s", s->sink_err.msg);
@@ -278,17 +298,22 @@ enum store_rc session_commit(struct session *s, struct err *e)
 		eng_foreach_answer(s->eng, sync_route, &rs);
 		rc = rs.rc;
 	}
-	if (rc == STORE_OK && now != s->last_status && now == ENG_COMPLETE) {
+	if (rc == STORE_OK && changed && now == ENG_COMPLETE) {
 		/* the cells go with the interview's record, so they are written first */
 		struct cells_ctx cc = { s, e, STORE_OK };
 		eng_cells(s->eng, add_cell, &cc);
 		rc = cc.rc;
 	}
-	if (rc == STORE_OK && now != s->last_status) {
-		const struct eng_screen *sc = eng_screen(s->eng);
+	if (rc == STORE_OK && changed) {
+		const char *outcome = NULL, *call = NULL;
+		int ended = eng_ending(s->eng, &outcome, &call);
+
 		rc = store_interview_status(s->st, s->iv.id,
 		                            now == ENG_COMPLETE ? "complete" : now == ENG_SCREENED_OUT ? "screenout" : "active",
-		                            now == ENG_ACTIVE ? NULL : sc->outcome, NULL, e);
+		                            outcome, NULL, e);
+		/* the end and its call are one transaction: a kill after it leaves both, or neither */
+		if (rc == STORE_OK && ended)
+			rc = store_attempt_end(s->st, s->iv.id, s->who, call, e);
 	}
 	if (rc == STORE_OK)
 		rc = store_commit(s->st, e);
@@ -301,6 +326,7 @@ enum store_rc session_commit(struct session *s, struct err *e)
 		return rc;
 	}
 	s->last_status = now;
+	snprintf(s->last_end, sizeof s->last_end, "%s", end);
 	return STORE_OK;
 }
 
@@ -315,5 +341,10 @@ enum store_rc session_suspend(struct session *s, const char *reason, struct err 
 		rc = store_commit(s->st, e);
 	else
 		store_rollback(s->st);
+	if (rc == STORE_OK) {
+		/* stored as unfinished: should the route still end, the next action stores the end */
+		s->last_status = ENG_ACTIVE;
+		s->last_end[0] = '\0';
+	}
 	return rc;
 }

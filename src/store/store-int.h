@@ -32,5 +32,18 @@ int64_t store_now_ms(struct store *st);
 void store_uuid(char out[37]);
 /* Column text copied (NULL stays NULL). */
 char *col_dup(sqlite3_stmt *s, int i);
+/*
+ * store_attempt_after() with two choices: count (1: the call is a new attempt of the case; 0:
+ * an attempt recorded before changed its outcome) and ends_interview (1: the call ends an
+ * interview, so the case keeps its status, "done").
+ */
+enum store_rc store_call_after(struct store *st, int64_t case_id, const char *outcome,
+                               const char *default_tz, int count, int ends_interview, struct err *e);
+/*
+ * Schema step 7 -> 8, in its transaction: every finished interview without its end attempt
+ * gets one (complete, quota_full, or its ending's call outcome; at its end time), or is linked
+ * to the attempt an older workstation recorded after its END screen.
+ */
+enum store_rc store_end_attempts_repair(struct store *st, struct err *e);
 
 #endif

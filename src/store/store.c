@@ -127,6 +127,17 @@ static const char *const migrations[] = {
 	"CREATE TABLE case_cells(case_id INTEGER NOT NULL REFERENCES cases(id), study TEXT NOT NULL,"
 	" quota TEXT NOT NULL, cell TEXT NOT NULL, PRIMARY KEY(case_id, quota)) WITHOUT ROWID;"
 	"CREATE INDEX case_cells_cell ON case_cells(study, quota, cell);",
+
+	/* 7 -> 8: the call an interview's end records is linked to the interview, one per
+	   interview; finished interviews whose call was never recorded get it (migration_code) */
+	"ALTER TABLE call_attempts ADD COLUMN interview INTEGER REFERENCES interviews(id);"
+	"CREATE UNIQUE INDEX call_attempts_interview ON call_attempts(interview) WHERE interview IS NOT NULL;",
+};
+
+/* Steps that need code as well: migration_code[i] runs after migrations[i], in its transaction. */
+static enum store_rc (*const migration_code[sizeof migrations / sizeof migrations[0]])(struct store *st,
+                                                                                      struct err *e) = {
+	[7] = store_end_attempts_repair,
 };
 
 void store_default_path(struct buf *out)
@@ -299,7 +310,7 @@ static enum store_rc migrate(struct store *st, int target, struct err *e)
 {
 	int64_t v, app;
 	enum store_rc rc;
-	char sql[64];
+	char sql[96];
 
 	if ((rc = query_int(st, "PRAGMA user_version", &v, e)) != STORE_OK)
 		return rc;
@@ -327,6 +338,8 @@ static enum store_rc migrate(struct store *st, int target, struct err *e)
 		if ((rc = exec(st, "BEGIN IMMEDIATE", "upgrade the schema", e)) != STORE_OK)
 			return rc;
 		rc = exec(st, migrations[v], "upgrade the schema", e);
+		if (rc == STORE_OK && migration_code[v])
+			rc = migration_code[v](st, e);
 		snprintf(sql, sizeof sql, "PRAGMA user_version = %d; PRAGMA application_id = %d",
 		         (int)v + 1, APPLICATION_ID);
 		if (rc == STORE_OK)
@@ -495,6 +508,8 @@ enum store_rc store_doctor(struct store *st, struct buf *out, struct err *e)
 		{ "answers", "SELECT count(*) FROM answers" },
 		{ "events", "SELECT count(*) FROM events" },
 		{ "records waiting to sync", "SELECT count(*) FROM outbox WHERE sent_at IS NULL" },
+		{ "finished without a call", "SELECT count(*) FROM interviews i WHERE i.status IN ('complete','screenout')"
+		                             " AND NOT EXISTS (SELECT 1 FROM call_attempts a WHERE a.interview = i.id)" },
 	};
 	size_t i;
 

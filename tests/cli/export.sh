@@ -65,7 +65,7 @@ expect_out "exported 4 interviews"
 "$CATI" call --db $DB --case D005 --outcome busy --interviewer anna >/dev/null || fail "call D005"
 "$CATI" call --db $DB --case D006 --outcome refusal --interviewer anna >/dev/null || fail "call D006"
 expect_exit 0 "$CATI" export --db $DB --study demo --format csv --out c.csv --calls calls.csv
-expect_out "exported 2 call attempts"
+expect_out "exported 5 call attempts"
 # bad input: clear messages, nothing written
 expect_exit 2 "$CATI" export --db $DB --study demo --format xls --out x.xls
 expect_out "unknown format 'xls'"
@@ -240,8 +240,11 @@ check(kv["haskids"][2] == "Haben Sie Kinder?", "German label: %r" % kv["haskids"
 calls = list(csv.DictReader(open("calls.csv", encoding="utf-8", newline="")))
 n = db.execute("SELECT count(*) FROM call_attempts a JOIN cases c ON c.id = a.case_id WHERE c.study = 'demo'").fetchone()[0]
 check(len(calls) == n, "calls.csv: %d rows, want %d" % (len(calls), n))
+# (the finished interviews' calls, recorded as they ended, and then the two calls made)
 check([(c["case"], c["outcome"], c["disposition"], c["disposition_label"]) for c in calls] ==
-      [("D005", "busy", "3.12", "always busy"), ("D006", "refusal", "2.112", "known-respondent refusal")],
+      [("D001", "complete", "1.1", "complete"), ("D002", "complete", "1.1", "complete"),
+       ("D003", "screened_out", "4.70", "no eligible respondent (screened out)"),
+       ("D005", "busy", "3.12", "always busy"), ("D006", "refusal", "2.112", "known-respondent refusal")],
       "calls.csv: %r" % calls)
 # the unfinished interview stays out unless asked for
 check("D004" not in open("demo.csv").read(), "D004 (unfinished) exported")

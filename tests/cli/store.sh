@@ -63,7 +63,7 @@ cat >"$TMP/medium.sh" <<MEDIUM
 set -u
 cd "$(pwd)"
 small="$TMP/small"
-mount -t tmpfs -o size=512k tmpfs "\$small" || exit 77
+mount -t tmpfs -o size=1m tmpfs "\$small" || exit 77
 "$CATI" sample import "$TMP/s.csv" --form "$TMP/f.form" --db "\$small/c.db" >/dev/null || exit 1
 # the disk fills up while the interviewer works: the session is running
 mkfifo "$TMP/cmds"

@@ -1,7 +1,8 @@
 /*
  * crash_driver.c: run scripted interviews through the real `cati interview` and kill it with
  * SIGKILL at random moments. After each kill: the database passes PRAGMA integrity_check,
- * every answer the binary acknowledged is stored, and the resumed interview continues at the
+ * every answer the binary acknowledged is stored, every finished interview has its call (one
+ * end attempt, in the transaction that ended it), and the resumed interview continues at the
  * right question.
  *
  * usage: crash_driver CATI DIR KILLS SEED FORM...
@@ -187,6 +188,29 @@ static int integrity_ok(const char *db)
 	}
 	sqlite3_close(h);
 	return ok;
+}
+
+/* Finished interviews without exactly one end attempt that matches them (should be none). */
+static int ends_unrecorded(const char *db)
+{
+	sqlite3 *h;
+	sqlite3_stmt *s;
+	int n = -1;
+
+	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(h, "SELECT count(*) FROM interviews i JOIN cases c ON c.id = i.case_id"
+	                          " WHERE i.status IN ('complete', 'screenout') AND (c.disposition IS NULL"
+	                          " OR (SELECT count(*) FROM call_attempts a WHERE a.interview = i.id"
+	                          "     AND (a.outcome = 'complete') = (i.status = 'complete')) <> 1"
+	                          " OR (SELECT count(*) FROM call_attempts a WHERE a.interview = i.id) <> 1)", -1, &s,
+	                       NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			n = sqlite3_column_int(s, 0);
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(h);
+	return n;
 }
 
 /* The stored answer of (case, qid, iter) in its open or last interview, into out; 0 if none. */
@@ -422,6 +446,11 @@ int main(int argc, char **argv)
 		if (!integrity_ok(db))
 			FAIL("kill %d (%s): integrity_check failed", kills, key);
 		{
+			int unrecorded = ends_unrecorded(db);
+			if (unrecorded != 0)
+				FAIL("kill %d (%s): %d finished interviews without their one end attempt", kills, key, unrecorded);
+		}
+		{
 			int k, flight_stored = 0;
 			char v[1024];
 
@@ -471,6 +500,8 @@ int main(int argc, char **argv)
 		if (failures > 10)
 			break;
 	}
+	if (ends_unrecorded(db) != 0)
+		FAIL("at the end: %d finished interviews without their one end attempt", ends_unrecorded(db));
 	printf("crash test: %d kills, %d acknowledged answers checked, %d resumes, %d failures\n", kills,
 	       answers_checked, resumes, failures);
 	free(ack);

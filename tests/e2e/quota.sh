@@ -75,5 +75,6 @@ for i in 1 2 3 4 5 6; do
 	[ "$got" = Q3 ] && fail "Q3 was offered"
 	[ -n "$got" ] && "$CATI" call --db "$DB" --case "$got" --outcome refusal --interviewer demo >/dev/null 2>&1
 done
-"$CATI" report rates --db "$DB" | grep -q "4.80   quota filled .* 2$" || fail "report: $("$CATI" report rates --db "$DB")"
+# 4.80: Q2 and Q6, ended by a full cell (each with its call), and Q3, in a full cell
+"$CATI" report rates --db "$DB" | grep -q "4.80   quota filled .* 3$" || fail "report: $("$CATI" report rates --db "$DB")"
 finish

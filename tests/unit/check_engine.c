@@ -118,6 +118,7 @@ START_TEST(test_screenout)
 	struct form *f = load(route_form);
 	struct eng *e = start(f, "1", 1);
 	const struct eng_screen *sc;
+	const char *ending, *call;
 
 	ans(e, "no", ENG_OK);
 	sc = eng_screen(e);
@@ -125,14 +126,59 @@ START_TEST(test_screenout)
 	ck_assert_str_eq(sc->outcome, "no_contact");
 	ck_assert_int_eq(sc->complete, 0);
 	ck_assert_str_eq(sc->end_text, "Thanks");
+	ck_assert_str_eq(sc->call_outcome, "screened_out");
 	ck_assert_int_eq(eng_status(e), ENG_SCREENED_OUT);
-	/* back and change: the interview goes on */
+	/* back and change: the interview goes on; looking back, the route still ends there */
 	ck_assert_int_eq(eng_back(e), ENG_OK);
 	at(e, "contact", 0);
+	ck_assert_int_eq(eng_ending(e, &ending, &call), 1);
+	ck_assert_str_eq(ending, "no_contact");
+	ck_assert_str_eq(call, "screened_out");
 	ans(e, "yes", ENG_OK);
 	at(e, "sat", 0);
 	ck_assert_int_eq(eng_status(e), ENG_ACTIVE);
+	ck_assert_int_eq(eng_ending(e, &ending, &call), 0);
 	eng_free(e);
+	form_free(f);
+}
+END_TEST
+
+/* The END screen says which call outcome the ending records. */
+START_TEST(test_end_call_outcome)
+{
+	struct form *f = load("form o\nlanguages en\n"
+	                      "single consent\n say \"May we begin?\"\n 1 \"yes\"\n 2 \"no\"\n 3 \"no German\"\n"
+	                      "screenout refused if consent = 2 outcome refusal\n say \"Goodbye.\"\n"
+	                      "screenout no_german outcome language_barrier if consent = 3\n say \"Sorry.\"\n"
+	                      "yesno eligible\n say \"Eligible?\"\n"
+	                      "screenout not_eligible if eligible = no\n say \"Thanks.\"\n"
+	                      "complete if eligible = yes\n");
+	static const struct {
+		const char *answers, *outcome, *call;
+		int complete;
+	} cases[] = {
+		{ "2", "refused", "refusal", 0 },
+		{ "3", "no_german", "language_barrier", 0 },
+		{ "1 no", "not_eligible", "screened_out", 0 },
+		{ "1 yes", "complete", "complete", 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct eng *e = eng_new(f, &(struct eng_case){ 0, NULL, NULL, 1 }, 0, NULL);
+		char buf[32], *p, *save = NULL;
+		const struct eng_screen *sc;
+
+		snprintf(buf, sizeof buf, "%s", cases[i].answers);
+		for (p = strtok_r(buf, " ", &save); p; p = strtok_r(NULL, " ", &save))
+			ans(e, p, ENG_OK);
+		sc = eng_screen(e);
+		ck_assert_int_eq(sc->kind, ENG_SCREEN_END);
+		ck_assert_str_eq(sc->outcome, cases[i].outcome);
+		ck_assert_str_eq(sc->call_outcome, cases[i].call);
+		ck_assert_int_eq(sc->complete, cases[i].complete);
+		eng_free(e);
+	}
 	form_free(f);
 }
 END_TEST
@@ -952,6 +998,7 @@ START_TEST(test_quota_screenout)
 	ck_assert_int_eq(eng_status(e), ENG_SCREENED_OUT);
 	ck_assert_str_eq(sc->outcome, "quota_full");
 	ck_assert_str_eq(sc->quota, "rs");
+	ck_assert_str_eq(sc->call_outcome, "quota_full");
 	ck_assert_str_eq(sc->end_text, "We have enough people like you.");
 	/* back and correct the answer: the other cell is open, the interview goes on */
 	ck_assert_int_eq(eng_back(e), ENG_OK);
@@ -978,6 +1025,7 @@ START_TEST(test_quota_screenout)
 	ans(e, "2", ENG_OK);
 	ck_assert_str_eq(eng_screen(e)->outcome, "sat_full");
 	ck_assert_str_eq(eng_screen(e)->quota, "bysat");
+	ck_assert_str_eq(eng_screen(e)->call_outcome, "quota_full");
 	memset(&cs, 0, sizeof cs);
 	eng_cells(e, collect_cell, &cs);
 	ck_assert_str_eq(cs.s, "rs=2,1:2;bysat=2:5;");
@@ -1057,6 +1105,7 @@ static Suite *engine_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_basic_route_and_fills);
 	tcase_add_test(tc, test_screenout);
+	tcase_add_test(tc, test_end_call_outcome);
 	tcase_add_test(tc, test_quota_screenout);
 	tcase_add_test(tc, test_quota_case_fields);
 	tcase_add_test(tc, test_branch_disappears_and_returns);

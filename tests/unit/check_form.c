@@ -173,6 +173,22 @@ static const struct {
 	{ HDR "info i\n note en \"x\" de \"y\"\ninteger q if i > 1\n say en \"a\" de \"b\"\n", 5, 14,
 	  "'i' is an info screen and has no answer" },
 	{ HDR "screenout\n", 3, 10, "name of the outcome" },
+	/* the call outcome an ending records */
+	{ HDR "yesno y\n say en \"a\" de \"b\"\nscreenout nope if y = no outcome refusl\n say en \"a\" de \"b\"\n", 5, 34,
+	  "'refusl' is not a call outcome an ending can record (refusal, language_barrier, unable, deceased, screened_out, quota_full)" },
+	{ HDR "yesno y\n say en \"a\" de \"b\"\nscreenout nope if y = no outcome busy\n say en \"a\" de \"b\"\n", 5, 34,
+	  "'busy' is not a call outcome an ending can record" },
+	{ HDR "yesno y\n say en \"a\" de \"b\"\nscreenout nope outcome complete if y = no\n say en \"a\" de \"b\"\n", 5, 24,
+	  "a screen-out cannot record the call outcome 'complete'; use the 'complete' statement" },
+	{ HDR "yesno y\n say en \"a\" de \"b\"\nscreenout nope if y = no outcome\n say en \"a\" de \"b\"\n", 5, 33,
+	  "the call outcome it records, e.g. outcome refusal" },
+	{ HDR "yesno y\n say en \"a\" de \"b\"\nscreenout nope outcome refusal if y = no outcome refusal\n say en \"a\" de \"b\"\n", 5, 42,
+	  "'outcome' is given twice" },
+	{ HDR "yesno y\n say en \"a\" de \"b\"\ncomplete if y = no outcome refusal\n say en \"a\" de \"b\"\n", 5, 20,
+	  "a 'complete' ending records the call outcome complete" },
+	{ HDR "yesno y\n say en \"a\" de \"b\"\nscreenout nope if y = no outcome refusal extra\n say en \"a\" de \"b\"\n", 5, 42,
+	  "unexpected 'extra'" },
+	{ HDR "yesno y\n say en \"a\" de \"b\"\nscreenout nope outcome refusal if y = no\n say en \"a\" de \"b\"\n", 0, 0, "" },
 	{ HDR "yesno y\n say en \"a\" de \"b\"\n", 3, 1, "" /* en/de known: this one is fine */ },
 };
 
@@ -548,6 +564,47 @@ START_TEST(test_show)
 }
 END_TEST
 
+START_TEST(test_ending_outcomes)
+{
+	struct form *f = expect_ok(HDR "case region scale regions\nscale regions\n 1 en \"N\" de \"N\"\n 2 en \"S\" de \"S\"\n"
+	                               "quota q by region target 3 outcome region_full\n say en \"Full\" de \"Voll\"\n"
+	                               "single consent\n say en \"Start?\" de \"Los?\"\n 1 en \"yes\" de \"ja\"\n 2 en \"no\" de \"nein\"\n"
+	                               "screenout refused if consent = 2 outcome refusal\n say en \"Bye\" de \"Tschüss\"\n"
+	                               "yesno y dk\n say en \"a\" de \"b\"\n"
+	                               "screenout lang outcome language_barrier if y = no\n say en \"a\" de \"b\"\n"
+	                               "screenout not_eligible if dk(y)\n say en \"a\" de \"b\"\n"
+	                               "complete if y = yes\n");
+	const char *want[][2] = { { "refused", "refusal" }, { "lang", "language_barrier" },
+	                          { "not_eligible", "screened_out" }, { "complete", "complete" } };
+	struct buf out;
+	int i, k, seen = 0;
+
+	for (i = 0; i < f->nnodes; i++) {
+		const struct form_node *n = &f->nodes[i];
+		if (n->kind != FORM_N_ENDING)
+			continue;
+		if (i == f->quotas[0].ending) {
+			ck_assert_str_eq(n->outcome, "region_full");
+			ck_assert_str_eq(n->call_outcome, "quota_full");
+			seen++;
+			continue;
+		}
+		for (k = 0; k < 4; k++)
+			if (!strcmp(n->outcome, want[k][0])) {
+				ck_assert_str_eq(n->call_outcome, want[k][1]);
+				seen++;
+			}
+	}
+	ck_assert_int_eq(seen, 5);
+	buf_init(&out);
+	form_show(f, 0, &out);
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "END: screen-out 'refused' IF consent = 2 (call outcome refusal)"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "END: screen-out 'not_eligible' IF dk(y)\n"));
+	buf_release(&out);
+	form_free(f);
+}
+END_TEST
+
 START_TEST(test_garbage_never_crashes)
 {
 	/* random bytes and truncations of a real form: errors, never a crash */
@@ -597,6 +654,7 @@ static Suite *form_suite(void)
 	tcase_add_test(tc, test_generated_5000);
 	tcase_add_test(tc, test_dates);
 	tcase_add_test(tc, test_show);
+	tcase_add_test(tc, test_ending_outcomes);
 	tcase_add_test(tc, test_garbage_never_crashes);
 	suite_add_tcase(s, tc);
 	return s;

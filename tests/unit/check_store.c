@@ -378,6 +378,219 @@ START_TEST(test_history_and_pinning)
 }
 END_TEST
 
+static const char *const form_end =
+	"form study\nversion 1\nlanguages en\ncase region scale regions\ncase office\n"
+	"scale regions\n 1 \"North\"\n 2 \"South\"\n"
+	"single q1\n say \"Now?\"\n 1 \"yes\"\n 2 \"no\"\n 3 \"never\"\n"
+	"screenout not_now if q1 = 2\n say \"Goodbye.\"\n"
+	"screenout refused if q1 = 3 outcome refusal\n say \"Goodbye.\"\n"
+	"integer q3 range 0..99\n say \"Age?\"\n";
+
+static int64_t test_now_ms;
+
+static int64_t test_clock(void *ctx)
+{
+	(void)ctx;
+	return test_now_ms;
+}
+
+/* One interviewer action through the session API: a typed answer, "back", or "suspend". */
+static void act(struct session *s, const char *what)
+{
+	struct err e;
+
+	err_init(&e);
+	test_now_ms += 60000;
+	ck_assert_int_eq(session_begin(s, &e), STORE_OK);
+	if (!strcmp(what, "back"))
+		ck_assert_int_eq(eng_back(session_engine(s)), ENG_OK);
+	else
+		ck_assert_int_eq(eng_answer_text(session_engine(s), what), ENG_OK);
+	ck_assert_msg(session_commit(s, &e) == STORE_OK, "%s", e.msg);
+}
+
+/* A count from the file, read by a second connection (as after a kill), for case key. */
+static long long case_int(const char *path, const char *key, const char *sql_where)
+{
+	char sql[1024];
+
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM call_attempts a JOIN cases c ON c.id = a.case_id"
+	                          " WHERE c.case_key = '%s' AND (%s)", key, sql_where);
+	return raw_int(path, sql);
+}
+
+START_TEST(test_end_records_attempt)
+{
+	const char *path = in_dir("end.db");
+	struct store *st = open_ok(path);
+	struct form *f = compile(form_end);
+	struct session *s;
+	struct err e;
+	enum store_rc rc;
+	long n;
+	int resumed;
+	char *p;
+
+	test_now_ms = 1772445600000LL;   /* 2026-03-02T10:00:00Z */
+	store_set_clock(st, test_clock, NULL);
+	publish(st, f, form_end);
+	p = import(st, f, "id,phone,region,office\nK1,+43 1 2345678,1,Wien\nK2,+43 1 2345679,2,Graz\n"
+	                  "K3,+43 1 2345670,1,Linz\n", &rc, &n);
+	ck_assert_int_eq(rc, STORE_OK);
+	free(p);
+	err_init(&e);
+
+	/* the commit that completes the interview holds its call: a second reader sees it at once */
+	s = session_open(st, "K1", "iv7", NULL, &resumed, &e);
+	ck_assert_msg(s != NULL, "%s", e.msg);
+	act(s, "1");
+	act(s, "40");
+	ck_assert_int_eq(eng_status(session_engine(s)), ENG_COMPLETE);
+	ck_assert_int_eq(case_int(path, "K1", "1"), 1);
+	ck_assert_int_eq(case_int(path, "K1", "a.outcome = 'complete' AND a.disposition = '1.1' AND a.interviewer = 'iv7'"
+	                                      " AND a.phone = '+43 1 2345678' AND a.interview = (SELECT max(id) FROM interviews)"
+	                                      " AND a.at = (SELECT ended_at FROM interviews WHERE status = 'complete')"), 1);
+	ck_assert_int_eq(raw_int(path, "SELECT attempts FROM cases WHERE case_key = 'K1'"), 1);
+	ck_assert_int_eq(raw_int(path, "SELECT disposition = '1.1' AND status = 'done' FROM cases WHERE case_key = 'K1'"), 1);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM outbox WHERE kind = 'attempt' AND json_extract(payload, '$.case') = 'K1'"), 1);
+	/* back from the ending and finishing again with the same ending: still the one call */
+	act(s, "back");
+	ck_assert_int_eq(case_int(path, "K1", "1"), 1);
+	act(s, "41");
+	ck_assert_int_eq(eng_status(session_engine(s)), ENG_COMPLETE);
+	ck_assert_int_eq(case_int(path, "K1", "a.outcome = 'complete'"), 1);
+	ck_assert_int_eq(case_int(path, "K1", "1"), 1);
+	ck_assert_int_eq(raw_int(path, "SELECT attempts FROM cases WHERE case_key = 'K1'"), 1);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM outbox WHERE kind = 'attempt' AND json_extract(payload, '$.case') = 'K1'"), 1);
+	session_close(s);
+
+	/* the ending changes after going back: the one attempt takes the new outcome, synced again */
+	s = session_open(st, "K2", "iv7", NULL, &resumed, &e);
+	ck_assert_ptr_nonnull(s);
+	act(s, "2");
+	ck_assert_int_eq(eng_status(session_engine(s)), ENG_SCREENED_OUT);
+	ck_assert_int_eq(case_int(path, "K2", "a.outcome = 'screened_out' AND a.disposition = '4.70'"), 1);
+	/* one screen-out for another, without the interview ever going on */
+	act(s, "back");
+	act(s, "3");
+	ck_assert_int_eq(eng_status(session_engine(s)), ENG_SCREENED_OUT);
+	ck_assert_int_eq(case_int(path, "K2", "1"), 1);
+	ck_assert_int_eq(case_int(path, "K2", "a.outcome = 'refusal' AND a.disposition = '2.112'"), 1);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM interviews WHERE outcome = 'refused' AND status = 'screenout'"), 1);
+	ck_assert_int_eq(raw_int(path, "SELECT disposition = '2.112' AND status = 'done' FROM cases WHERE case_key = 'K2'"), 1);
+	act(s, "back");
+	act(s, "1");
+	act(s, "35");
+	ck_assert_int_eq(eng_status(session_engine(s)), ENG_COMPLETE);
+	ck_assert_int_eq(case_int(path, "K2", "1"), 1);
+	ck_assert_int_eq(case_int(path, "K2", "a.outcome = 'complete' AND a.disposition = '1.1'"
+	                                      " AND a.at = (SELECT ended_at FROM interviews i WHERE i.id = a.interview)"), 1);
+	ck_assert_int_eq(raw_int(path, "SELECT attempts = 1 AND disposition = '1.1' AND last_outcome = 'complete'"
+	                               " FROM cases WHERE case_key = 'K2'"), 1);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM outbox WHERE kind = 'attempt' AND json_extract(payload, '$.case') = 'K2'"), 3);
+	ck_assert_int_eq(raw_int(path, "SELECT count(DISTINCT json_extract(payload, '$.uuid')) FROM outbox WHERE kind = 'attempt'"
+	                               " AND json_extract(payload, '$.case') = 'K2'"), 1);
+	ck_assert_int_eq(raw_int(path, "SELECT json_extract(payload, '$.outcome') = 'complete' FROM outbox WHERE kind = 'attempt'"
+	                               " AND json_extract(payload, '$.case') = 'K2' ORDER BY id DESC LIMIT 1"), 1);
+	session_close(s);
+
+	/* reopened, broken off, finished on a later call: the end attempt moves to that call */
+	s = session_open(st, "K3", "iv7", NULL, &resumed, &e);
+	ck_assert_ptr_nonnull(s);
+	act(s, "2");
+	act(s, "back");
+	ck_assert_int_eq(session_suspend(s, "phone died", &e), STORE_OK);
+	ck_assert_int_eq(store_begin(st, &e), STORE_OK);
+	ck_assert_int_eq(store_attempt_add(st, session_case(s)->id, "iv7", "+43 1 2345670", "breakoff", &e), STORE_OK);
+	ck_assert_int_eq(store_commit(st, &e), STORE_OK);
+	session_close(s);
+	test_now_ms += 3600000;
+	s = session_open(st, "K3", "iv8", NULL, &resumed, &e);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(resumed, 1);
+	act(s, "2");
+	ck_assert_int_eq(eng_status(session_engine(s)), ENG_SCREENED_OUT);
+	session_close(s);
+	ck_assert_int_eq(case_int(path, "K3", "1"), 2);
+	ck_assert_int_eq(case_int(path, "K3", "a.interview IS NOT NULL AND a.outcome = 'screened_out' AND a.interviewer = 'iv8'"
+	                                      " AND a.at > (SELECT at FROM call_attempts b WHERE b.outcome = 'breakoff')"), 1);
+	ck_assert_int_eq(raw_int(path, "SELECT attempts = 2 AND disposition = '4.70' AND last_outcome = 'screened_out'"
+	                               " AND status = 'done' FROM cases WHERE case_key = 'K3'"), 1);
+	/* every finished interview has exactly one end attempt */
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM interviews i WHERE i.status IN ('complete', 'screenout')"
+	                               " AND (SELECT count(*) FROM call_attempts a WHERE a.interview = i.id) <> 1"), 0);
+	store_close(st);
+	form_free(f);
+}
+END_TEST
+
+/* An interview as an older cati left it: finished, its call never recorded. */
+static void old_interview(const char *path, const char *key, const char *status, const char *outcome,
+                          const char *ended)
+{
+	char sql[1024];
+
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO interviews(uuid, case_id, form, interviewer, lang, status, outcome, started_at, ended_at, updated_at)"
+	         " SELECT lower(hex(randomblob(16))), id, 1, 'old', 'en', '%s', '%s', '%s', '%s', '%s' FROM cases WHERE case_key = '%s';"
+	         "UPDATE cases SET status = 'done' WHERE case_key = '%s'",
+	         status, outcome, ended, ended, ended, key, key);
+	raw_exec(path, sql);
+}
+
+START_TEST(test_migration_adds_end_attempts)
+{
+	const char *path = in_dir("old7.db");
+	static const char *const quota_form =
+		"form study\nversion 1\nlanguages en\ncase region scale regions\n"
+		"scale regions\n 1 \"North\"\n 2 \"South\"\n"
+		"quota by_region by region target 5 outcome region_full\n say \"Full.\"\n"
+		"single q1\n say \"Now?\"\n 1 \"yes\"\n 2 \"no\"\n"
+		"screenout not_now if q1 = 2\n say \"Goodbye.\"\n";
+	struct store *st;
+	struct err e;
+	char sql[2048];
+
+	err_init(&e);
+	ck_assert_int_eq(store_create_at_version(path, 7, &e), 0);
+	snprintf(sql, sizeof sql, "INSERT INTO forms(form_id, version, hash, source, published_at) VALUES ('study', '1', 'h', '%s', 'x')",
+	         quota_form);
+	raw_exec(path, sql);
+	raw_exec(path, "INSERT INTO cases(case_key, study, phone, fields, seed, imported_at) VALUES"
+	               " ('K1', 'study', '+43 1 1', '{}', 1, 'x'), ('K2', 'study', '+43 1 2', '{}', 2, 'x'),"
+	               " ('K3', 'study', '+43 1 3', '{}', 3, 'x'), ('K4', 'study', '+43 1 4', '{}', 4, 'x'),"
+	               " ('K5', 'study', '+43 1 5', '{}', 5, 'x')");
+	old_interview(path, "K1", "complete", "complete", "2026-03-02T10:00:00.000Z");
+	old_interview(path, "K2", "screenout", "not_now", "2026-03-02T11:00:00.000Z");
+	old_interview(path, "K3", "screenout", "region_full", "2026-03-02T12:00:00.000Z");
+	/* K4 was finished in the workstation of old, which recorded the call after the END screen */
+	old_interview(path, "K4", "complete", "complete", "2026-03-02T13:00:00.000Z");
+	raw_exec(path, "INSERT INTO call_attempts(uuid, case_id, interviewer, at, phone, outcome, disposition)"
+	               " SELECT 'u-k4', id, 'old', '2026-03-02T13:00:05.000Z', phone, 'complete', '1.1' FROM cases WHERE case_key = 'K4';"
+	               "UPDATE cases SET attempts = 1, disposition = '1.1' WHERE case_key = 'K4'");
+	/* K5 is still going */
+	raw_exec(path, "INSERT INTO interviews(uuid, case_id, form, interviewer, lang, status, started_at, updated_at)"
+	               " SELECT 'u-k5', id, 1, 'old', 'en', 'active', 'x', 'x' FROM cases WHERE case_key = 'K5'");
+
+	st = open_ok(path);
+	ck_assert_int_eq(store_schema_version(st), STORE_SCHEMA_VERSION);
+	store_close(st);
+	ck_assert_int_eq(case_int(path, "K1", "a.outcome = 'complete' AND a.disposition = '1.1' AND a.interviewer = 'old'"
+	                                      " AND a.at = '2026-03-02T10:00:00.000Z' AND a.phone = '+43 1 1' AND a.interview IS NOT NULL"), 1);
+	ck_assert_int_eq(case_int(path, "K2", "a.outcome = 'screened_out' AND a.disposition = '4.70'"), 1);
+	ck_assert_int_eq(case_int(path, "K3", "a.outcome = 'quota_full' AND a.disposition = '4.80'"), 1);
+	ck_assert_int_eq(case_int(path, "K4", "a.uuid = 'u-k4' AND a.interview IS NOT NULL"), 1);
+	ck_assert_int_eq(case_int(path, "K4", "1"), 1);
+	ck_assert_int_eq(case_int(path, "K5", "1"), 0);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM cases WHERE attempts = 1 AND disposition IS NOT NULL"), 4);
+	ck_assert_int_eq(raw_int(path, "SELECT disposition = '4.80' AND status = 'done' FROM cases WHERE case_key = 'K3'"), 1);
+	/* the calls added go to the central store; the one recorded before was queued then */
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM outbox WHERE kind = 'attempt'"), 3);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM outbox o JOIN call_attempts a ON a.id = o.ref WHERE o.kind = 'attempt'"
+	                               " AND json_extract(o.payload, '$.uuid') = a.uuid AND json_extract(o.payload, '$.at') = a.at"), 3);
+}
+END_TEST
+
 START_TEST(test_credentials)
 {
 	struct store *st = open_ok(in_dir("cred.db"));
@@ -435,6 +648,8 @@ static Suite *store_suite(void)
 	tcase_add_loop_test(tc, test_sample_errors, 0, (int)(sizeof bad_samples / sizeof bad_samples[0]));
 	tcase_add_test(tc, test_sample_ok_and_all_errors_listed);
 	tcase_add_test(tc, test_history_and_pinning);
+	tcase_add_test(tc, test_end_records_attempt);
+	tcase_add_test(tc, test_migration_adds_end_attempts);
 	tcase_add_test(tc, test_credentials);
 	tcase_add_test(tc, test_busy);
 	suite_add_tcase(s, tc);
