@@ -31,5 +31,10 @@ enum store_rc session_begin(struct session *s, struct err *e);
 enum store_rc session_commit(struct session *s, struct err *e);
 /* Suspend the interview (it stays resumable) with a reason. */
 enum store_rc session_suspend(struct session *s, const char *reason, struct err *e);
+/*
+ * The same inside the caller's open transaction, so that a break-off's call attempt (and an
+ * appointment) are stored with the suspension or not at all.
+ */
+enum store_rc session_suspend_tx(struct session *s, const char *reason, struct err *e);
 
 #endif

@@ -50,6 +50,9 @@ static enum store_rc save_appt(struct desk *d, struct err *e)
 	rc = store_appointment_add(d->st, appt_case(d), d->who, at, d->appt_hard, d->appt[F_WITH].text, e);
 	if (rc == STORE_OK)
 		rc = store_attempt_add(d->st, appt_case(d), d->who, phone, "appointment", e);
+	/* from an interview: suspended with the appointment, in the same transaction */
+	if (rc == STORE_OK && d->appt_from_interview)
+		rc = session_suspend_tx(d->sess, "appointment", e);
 	return rc;
 }
 
@@ -84,18 +87,11 @@ static int appt_valid(struct desk *d)
 
 static enum desk_screen appt_save(struct desk *d)
 {
-	struct err e;
-
 	if (!appt_valid(d))
 		return DESK_APPT;
 	if (d->appt_from_interview) {
 		if (desk_tx(d, save_appt) < 0)
 			return DESK_APPT;
-		err_init(&e);
-		if (session_suspend(d->sess, "appointment", &e) != STORE_OK) {
-			desk_say(d, "NOT SAVED: %s", e.msg);
-			return DESK_APPT;
-		}
 		desk_say(d, "%s", "Appointment saved; the interview is suspended.");
 		return desk_close_interview(d);
 	}

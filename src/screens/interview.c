@@ -12,20 +12,6 @@ static void interview_enter(struct desk *d)
 	desk_sync_input(d);
 }
 
-/* The call outcome an ending records. */
-static const char *end_outcome(const struct eng_screen *sc)
-{
-	return sc->complete ? "complete" : sc->quota ? "quota_full" : "screened_out";
-}
-
-static enum store_rc record_end(struct desk *d, struct err *e)
-{
-	const struct eng_screen *sc = eng_screen(session_engine(d->sess));
-
-	return store_attempt_add(d->st, session_case(d->sess)->id, d->who, session_case(d->sess)->phone,
-	                         end_outcome(sc), e);
-}
-
 /* Carry out one engine command in one transaction; show refusals and storage errors. */
 static void run(struct desk *d, const struct view_cmd *cmd)
 {
@@ -89,8 +75,7 @@ static enum desk_screen interview_key(struct desk *d, int k)
 	case VIEW_CMD_OPEN_BREAK:
 		return DESK_BREAK;
 	case VIEW_CMD_FINISH:
-		if (desk_tx(d, record_end) < 0)
-			return DESK_INTERVIEW;
+		/* the end and its call were stored with the last answer (session_commit) */
 		desk_say(d, "Interview of case %s recorded: %s.", session_case(d->sess)->key,
 		         sc->complete ? "complete" : sc->outcome);
 		return desk_close_interview(d);

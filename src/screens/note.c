@@ -9,10 +9,12 @@ static enum store_rc save_note(struct desk *d, struct err *e)
 	return store_note_add(d->st, id, d->who, d->edit.text, e);
 }
 
+/* The break-off's call and the suspension, in one transaction. */
 static enum store_rc save_breakoff(struct desk *d, struct err *e)
 {
-	return store_attempt_add(d->st, session_case(d->sess)->id, d->who, session_case(d->sess)->phone,
-	                         "breakoff", e);
+	enum store_rc rc = store_attempt_add(d->st, session_case(d->sess)->id, d->who,
+	                                     session_case(d->sess)->phone, "breakoff", e);
+	return rc == STORE_OK ? session_suspend_tx(d->sess, d->edit.text, e) : rc;
 }
 
 static void edit_enter(struct desk *d)
@@ -48,8 +50,6 @@ static enum desk_screen note_key(struct desk *d, int k)
 
 static enum desk_screen reason_key(struct desk *d, int k)
 {
-	struct err e;
-
 	if (k == TK_ESC)
 		return DESK_INTERVIEW;
 	if (k != TK_ENTER) {
@@ -62,11 +62,6 @@ static enum desk_screen reason_key(struct desk *d, int k)
 	}
 	if (desk_tx(d, save_breakoff) < 0)
 		return DESK_REASON;
-	err_init(&e);
-	if (session_suspend(d->sess, d->edit.text, &e) != STORE_OK) {
-		desk_say(d, "NOT SAVED: %s", e.msg);
-		return DESK_REASON;
-	}
 	desk_say(d, "Interview suspended: %s.", d->edit.text);
 	return desk_close_interview(d);
 }

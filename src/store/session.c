@@ -330,21 +330,28 @@ enum store_rc session_commit(struct session *s, struct err *e)
 	return STORE_OK;
 }
 
+enum store_rc session_suspend_tx(struct session *s, const char *reason, struct err *e)
+{
+	enum store_rc rc = store_interview_status(s->st, s->iv.id, "suspended", NULL, reason, e);
+
+	if (rc == STORE_OK) {
+		/* stored as unfinished: should the route still end, the next action stores the end */
+		s->last_status = ENG_ACTIVE;
+		s->last_end[0] = '\0';
+	}
+	return rc;
+}
+
 enum store_rc session_suspend(struct session *s, const char *reason, struct err *e)
 {
 	enum store_rc rc = store_begin(s->st, e);
 
 	if (rc != STORE_OK)
 		return rc;
-	rc = store_interview_status(s->st, s->iv.id, "suspended", NULL, reason, e);
+	rc = session_suspend_tx(s, reason, e);
 	if (rc == STORE_OK)
 		rc = store_commit(s->st, e);
 	else
 		store_rollback(s->st);
-	if (rc == STORE_OK) {
-		/* stored as unfinished: should the route still end, the next action stores the end */
-		s->last_status = ENG_ACTIVE;
-		s->last_end[0] = '\0';
-	}
 	return rc;
 }
