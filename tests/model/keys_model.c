@@ -134,32 +134,47 @@ static int next_key(struct run *r)
 		return r->queue[r->qpos++];
 	r->nqueue = r->qpos = 0;
 	switch (w) {
+	case DESK_BREAK:
+		if (p < 30)
+			return '2';
+		if (p < 45)
+			return '1';
+		if (p < 55)
+			return TK_ESC;
+		break;
 	case DESK_NOTE:
 	case DESK_REASON:
 	case DESK_HELP:
 	case DESK_SYNCLOG:
-	case DESK_BREAK:
 	case DESK_JUMP:
 		if (p < 30)
 			return TK_ESC;
 		break;
 	case DESK_APPT:
-		if (p < 10) {
+		if (p < 20) {
+			/* the whole dialog as an interviewer fills it in: clear, date, Tab, clear, time, Enter */
+			int j;
 			if (rnd(r) % 2)
 				snprintf(t, sizeof t, "%d.%d.2026", 1 + (int)(rnd(r) % 31), 1 + (int)(rnd(r) % 12));
 			else
 				snprintf(t, sizeof t, "2026-%02d-%02d", 1 + (int)(rnd(r) % 12), 1 + (int)(rnd(r) % 31));
-			queue_text(r, t, 0);
+			r->nqueue = r->qpos = 0;
+			r->queue[r->nqueue++] = TK_END;
+			for (j = 0; j < 16; j++)
+				r->queue[r->nqueue++] = TK_BS;
+			for (j = 0; t[j]; j++)
+				r->queue[r->nqueue++] = (unsigned char)t[j];
 			r->queue[r->nqueue++] = TK_TAB;
-			return next_key(r);
-		}
-		if (p < 20) {
+			r->queue[r->nqueue++] = TK_END;
+			for (j = 0; j < 8; j++)
+				r->queue[r->nqueue++] = TK_BS;
 			snprintf(t, sizeof t, "%d:%02d", (int)(rnd(r) % 25), (int)(rnd(r) % 61));
-			queue_text(r, t, 0);
-			r->queue[r->nqueue++] = TK_TAB;
+			for (j = 0; t[j]; j++)
+				r->queue[r->nqueue++] = (unsigned char)t[j];
+			r->queue[r->nqueue++] = TK_ENTER;
 			return next_key(r);
 		}
-		if (p < 25)
+		if (p < 23)
 			return TK_ESC;
 		if (p < 35)
 			return TK_ENTER;
@@ -171,6 +186,8 @@ static int next_key(struct run *r)
 	case DESK_CASE:
 		if (p < 50)
 			return '1';
+		if (p < 60)
+			return '6';
 		break;
 	case DESK_INTERVIEW: {
 		const struct eng_screen *sc = eng_screen(session_engine(s));
@@ -895,6 +912,8 @@ int main(int argc, char **argv)
 			check_changes(r, k, qtype, question);
 			check_db(r);
 			check_dialogs(r, k, was);
+			if (getenv("KEYS_MODEL_APPT") && was == DESK_APPT && k == TK_ENTER)
+				fprintf(stderr, "appt enter: [%s] [%s] -> %s\n", r->shown_date, r->shown_time, desk_message(r->d));
 			/* an Enter refused for a missing grid item moves the highlight there */
 			if (qtype == FORM_Q_GRID && strstr(desk_message(r->d), "has no answer yet"))
 				r->mhl = desk_input(r->d)->highlight;
