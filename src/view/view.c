@@ -1,9 +1,11 @@
 /* view.c: lay the interviewer's screens out as styled text lines. */
+#define _XOPEN_SOURCE 700  /* wcwidth */
 #include "cati/view.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 void view_init(struct view *v, int width, int height)
 {
@@ -31,40 +33,74 @@ void view_release(struct view *v)
 static size_t decode(const char *s, size_t n, unsigned *cp)
 {
 	const unsigned char *u = (const unsigned char *)s;
+	size_t len, i;
 
-	if (u[0] < 0x80 || n < 2) {
+	*cp = u[0];
+	if (u[0] < 0x80)
+		return 1;
+	if ((u[0] & 0xE0) == 0xC0) {
+		len = 2;
+		*cp = u[0] & 0x1Fu;
+	} else if ((u[0] & 0xF0) == 0xE0) {
+		len = 3;
+		*cp = u[0] & 0x0Fu;
+	} else if ((u[0] & 0xF8) == 0xF0) {
+		len = 4;
+		*cp = u[0] & 0x07u;
+	} else {
 		*cp = u[0];
 		return 1;
 	}
-	if ((u[0] & 0xE0) == 0xC0) {
-		*cp = ((unsigned)(u[0] & 0x1F) << 6) | (u[1] & 0x3F);
-		return 2;
+	if (n < len)
+		goto bad;
+	for (i = 1; i < len; i++) {
+		if ((u[i] & 0xC0) != 0x80)
+			goto bad;
+		*cp = (*cp << 6) | (u[i] & 0x3Fu);
 	}
-	if ((u[0] & 0xF0) == 0xE0 && n >= 3) {
-		*cp = ((unsigned)(u[0] & 0x0F) << 12) | ((unsigned)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
-		return 3;
-	}
-	if ((u[0] & 0xF8) == 0xF0 && n >= 4) {
-		*cp = ((unsigned)(u[0] & 0x07) << 18) | ((unsigned)(u[1] & 0x3F) << 12) |
-		      ((unsigned)(u[2] & 0x3F) << 6) | (u[3] & 0x3F);
-		return 4;
-	}
+	return len;
+bad:
 	*cp = u[0];
 	return 1;
 }
 
-/* Columns a code point takes. */
-static int cp_width(unsigned cp)
+/*
+ * Columns of a code point by our own table: used where wcwidth cannot tell, that is for
+ * non-ASCII text in the C locale (unit tests, a harness started without LANG).
+ */
+static int table_width(unsigned cp)
 {
 	if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
 		return 0;
-	if ((cp >= 0x300 && cp <= 0x36F) || (cp >= 0x200B && cp <= 0x200F) || cp == 0xFE0F)
+	if ((cp >= 0x300 && cp <= 0x36F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+	    (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x200B && cp <= 0x200F) ||
+	    (cp >= 0x20D0 && cp <= 0x20FF) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+	    (cp >= 0xFE20 && cp <= 0xFE2F))
 		return 0;
 	if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
 	    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-	    (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0x1F300 && cp <= 0x1FAFF))
+	    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+	    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+	    (cp >= 0x1F900 && cp <= 0x1FAFF) || (cp >= 0x20000 && cp <= 0x3FFFD))
 		return 2;
 	return 1;
+}
+
+/*
+ * Columns a code point takes: what wcwidth says in the current locale, so that the layout
+ * agrees with curses; our table where wcwidth gives -1 (the C locale knows only ASCII).
+ * wchar_t holds Unicode code points on the systems we build on (__STDC_ISO_10646__).
+ */
+static int cp_width(unsigned cp)
+{
+	int w;
+
+	if (cp < 0x20 || cp == 0x7F)
+		return 0;
+	if (cp < 0x7F)
+		return 1;
+	w = wcwidth((wchar_t)cp);
+	return w >= 0 ? w : table_width(cp);
 }
 
 int view_width(const char *s, size_t n)
@@ -80,7 +116,10 @@ int view_width(const char *s, size_t n)
 	return w;
 }
 
-/* The byte length of the longest prefix of s[0..n) that fits in width columns. */
+/*
+ * The byte length of the longest prefix of s[0..n) that fits in width columns: whole
+ * characters only, with the combining marks that follow the last one.
+ */
 static size_t fit(const char *s, size_t n, int width)
 {
 	size_t i = 0, k;
@@ -96,6 +135,26 @@ static size_t fit(const char *s, size_t n, int width)
 		i += k;
 	}
 	return i;
+}
+
+void view_cell(struct buf *out, const char *text, int width)
+{
+	size_t n = strlen(text), k;
+	int w;
+
+	if (width < 1)
+		return;
+	w = view_width(text, n);
+	if (w > width) {
+		k = fit(text, n, width - 1);
+		buf_add(out, text, k);
+		buf_puts(out, "\xE2\x80\xA6");  /* … */
+		w = view_width(text, k) + 1;
+	} else {
+		buf_add(out, text, n);
+	}
+	for (; w < width; w++)
+		buf_putc(out, ' ');
 }
 
 void view_set(struct view *v, int row, enum view_style style, const char *text)

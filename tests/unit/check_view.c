@@ -1,5 +1,6 @@
 /* check_view.c: the screen layout as text, without a terminal. */
 #include <check.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,71 @@ START_TEST(test_width)
 	ck_assert_int_eq(view_width("abc", 3), 3);
 	ck_assert_int_eq(view_width("\xE4\xB8\xAD", 3), 2);    /* a CJK character is two columns */
 	ck_assert_int_eq(view_width("e\xCC\x81", 3), 1);       /* e + combining accent */
+	ck_assert_int_eq(view_width("\xF0\x9F\x98\x80", 4), 2);  /* an emoji is two columns */
+	ck_assert_int_eq(view_width("\xE2\x80\xA6", 3), 1);    /* … */
+}
+END_TEST
+
+/* The locales the width tests run in: the real one, and C, where wcwidth knows only ASCII. */
+static const char *const locales[] = { "C.UTF-8", "C" };
+
+/* Cells of an exact width: padded, or cut with an ellipsis, never inside a character. */
+static const struct {
+	const char *text;
+	int width;
+	const char *want;
+} cells[] = {
+	{ "abc", 5, "abc  " },
+	{ "abcde", 5, "abcde" },                       /* exact fit */
+	{ "abcdef", 5, "abcd\xE2\x80\xA6" },          /* one too long */
+	{ "", 3, "   " },
+	{ "abc", 1, "\xE2\x80\xA6" },
+	{ "a", 1, "a" },
+	{ "abc", 0, "" },
+	{ "M\xC3\xBCller", 6, "M\xC3\xBCller" },           /* precomposed umlaut */
+	{ "M\xC3\xBCller", 8, "M\xC3\xBCller  " },
+	{ "Hannes M\xC3\xBCller", 10, "Hannes M\xC3\xBC\xE2\x80\xA6" },
+	{ "\xC3\x84nnchen Wei\xC3\x9F-\xC3\x9C" "berbach", 20,
+	  "\xC3\x84nnchen Wei\xC3\x9F-\xC3\x9C" "berba\xE2\x80\xA6" },
+	{ "\xC3\x84nnchen Wei\xC3\x9F-\xC3\x9C" "berba", 22,
+	  "\xC3\x84nnchen Wei\xC3\x9F-\xC3\x9C" "berba   " },
+	{ "Mu\xCC\x88ller", 6, "Mu\xCC\x88ller" },         /* u + combining diaeresis */
+	{ "Mu\xCC\x88ller", 7, "Mu\xCC\x88ller " },
+	{ "Mu\xCC\x88ller", 3, "Mu\xCC\x88\xE2\x80\xA6" }, /* the mark stays with its u */
+	{ "Mu\xCC\x88ller", 2, "M\xE2\x80\xA6" },
+	{ "\xE4\xB8\xAD\xE6\x96\x87\xE5\xAD\x97", 6, "\xE4\xB8\xAD\xE6\x96\x87\xE5\xAD\x97" },
+	{ "\xE4\xB8\xAD\xE6\x96\x87\xE5\xAD\x97", 7, "\xE4\xB8\xAD\xE6\x96\x87\xE5\xAD\x97 " },
+	{ "\xE4\xB8\xAD\xE6\x96\x87\xE5\xAD\x97", 5, "\xE4\xB8\xAD\xE6\x96\x87\xE2\x80\xA6" },
+	{ "\xE4\xB8\xAD\xE6\x96\x87\xE5\xAD\x97", 4, "\xE4\xB8\xAD\xE2\x80\xA6 " }, /* no half character */
+	{ "\xF0\x9F\x98\x80\xF0\x9F\x98\x80", 4, "\xF0\x9F\x98\x80\xF0\x9F\x98\x80" },
+	{ "\xF0\x9F\x98\x80\xF0\x9F\x98\x80", 3, "\xF0\x9F\x98\x80\xE2\x80\xA6" },
+	{ "\xF0\x9F\x98\x80\xF0\x9F\x98\x80", 2, "\xE2\x80\xA6 " },
+};
+
+START_TEST(test_cell)
+{
+	char *old = xstrdup(setlocale(LC_CTYPE, NULL));
+	struct buf b;
+	size_t i;
+
+	if (!setlocale(LC_CTYPE, locales[_i]) && _i == 0)
+		setlocale(LC_CTYPE, "C.utf8");
+	buf_init(&b);
+	for (i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+		buf_reset(&b);
+		buf_puts(&b, "|");
+		view_cell(&b, cells[i].text, cells[i].width);
+		ck_assert_msg(!strcmp(buf_str(&b) + 1, cells[i].want), "%s: '%s' in %d columns: '%s', want '%s'",
+		              locales[_i], cells[i].text, cells[i].width, buf_str(&b) + 1, cells[i].want);
+		ck_assert_int_eq(view_width(b.data + 1, b.len - 1), cells[i].width > 0 ? cells[i].width : 0);
+	}
+	/* the widths a case list relies on */
+	ck_assert_int_eq(view_width("Hannes M\xC3\xBCller", strlen("Hannes M\xC3\xBCller")), 13);
+	ck_assert_int_eq(view_width("e\xCC\x88", 3), 1);
+	ck_assert_int_eq(view_width("\xE4\xB8\xAD", 3), 2);
+	buf_release(&b);
+	setlocale(LC_CTYPE, old);
+	free(old);
 }
 END_TEST
 
@@ -211,6 +277,7 @@ int main(void)
 	tcase_add_test(tc, test_interview_80x24);
 	tcase_add_test(tc, test_long_list_scrolls_with_marker);
 	tcase_add_test(tc, test_check_and_end_screens);
+	tcase_add_loop_test(tc, test_cell, 0, (int)(sizeof locales / sizeof locales[0]));
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
