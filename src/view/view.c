@@ -230,6 +230,9 @@ struct body {
 	enum view_style style;
 	const char *prefix;    /* prepended to every wrapped line */
 	int mark;              /* the line that must stay visible (highlight / input), or -1 */
+	int mark_end;          /* the last line that should stay visible with it, or -1 */
+	int cursor_line;       /* the line the cursor is on, or -1 */
+	int cursor_col;        /* its column in that line */
 };
 
 static void body_add(struct body *b, const char *s, size_t n, enum view_style style)
@@ -259,7 +262,7 @@ static void body_wrap_cb(void *ctx, const char *line, size_t n)
 static void body_text(struct body *b, const char *text, int width, enum view_style style,
                       const char *first, const char *rest)
 {
-	struct body tmp = { NULL, 0, 0, style, NULL, -1 };
+	struct body tmp = { NULL, 0, 0, style, NULL, -1, -1, -1, 0 };
 	int i, pw = view_width(first, strlen(first));
 
 	view_wrap(text, width - pw, body_wrap_cb, &tmp);
@@ -360,6 +363,62 @@ const char *view_help(void)
 	       "  F1           this help (any key closes it)\n";
 }
 
+/*
+ * Break typed text into lines of at most width columns, keeping every byte so that the cursor
+ * maps to one place: a line ends after the last space that fits, or takes one more space into
+ * the column past the width (where a cursor may stand), or breaks a word longer than the line.
+ * starts[i] is where line i begins (starts has room for strlen(text) + 2 entries); a text that
+ * ends in such a space gets an empty last line, where the next character will appear.
+ * Returns the number of lines, at least 1.
+ */
+static int input_lines(const char *text, int width, size_t *starts)
+{
+	size_t len = strlen(text), p = 0, k, q, brk;
+	unsigned cp;
+	int n = 0;
+
+	for (;;) {
+		starts[n++] = p;
+		if (view_width(text + p, len - p) <= width)
+			return n;
+		k = fit(text + p, len - p, width);
+		if (text[p + k] == ' ') {
+			p += k + 1;
+			if (p == len) {
+				starts[n++] = len;
+				return n;
+			}
+			continue;
+		}
+		for (brk = 0, q = k; q > 0 && !brk; q--)
+			if (text[p + q - 1] == ' ')
+				brk = q;
+		p += brk ? brk : k ? k : decode(text + p, len - p, &cp);
+	}
+}
+
+/* Lay out the input field under a question, and note the line and column of the cursor. */
+static void input_body(struct body *b, const struct view_input *in, int width)
+{
+	size_t len = strlen(in->line), *starts = xmalloc((len + 2) * sizeof *starts), end;
+	size_t cur = in->cursor < 0 ? 0 : (size_t)in->cursor > len ? len : (size_t)in->cursor;
+	int n, i;
+
+	n = input_lines(in->line, width - 2, starts);
+	for (i = 0; i < n; i++) {
+		end = i + 1 < n ? starts[i + 1] : len;
+		b->prefix = i ? "  " : "> ";
+		if (cur >= starts[i] && (i + 1 == n || cur < starts[i + 1])) {
+			b->mark = b->cursor_line = b->n;
+			b->cursor_col = 2 + view_width(in->line + starts[i], cur - starts[i]);
+		}
+		body_add(b, in->line + starts[i], end - starts[i], VIEW_INPUT);
+	}
+	b->prefix = NULL;
+	b->mark_end = b->n - 1;
+	free(starts);
+}
+
 /* The body lines of a question screen. */
 static void question_body(struct body *b, const struct eng_screen *sc, struct view_input *in,
                           int width)
@@ -433,8 +492,7 @@ static void question_body(struct body *b, const struct eng_screen *sc, struct vi
 			snprintf(hint, sizeof hint, "a number");
 		}
 		body_add(b, hint, strlen(hint), VIEW_DIM);
-		b->mark = b->n;
-		body_text(b, in->line, width, VIEW_INPUT, "> ", "  ");
+		input_body(b, in, width);
 		break;
 	}
 	}
@@ -445,10 +503,31 @@ static void question_body(struct body *b, const struct eng_screen *sc, struct vi
 	}
 }
 
+/*
+ * The first body line to show, from first, so that line m of n is visible in rows rows: the
+ * first row says "lines above" when scrolled down, the last "more lines" when lines follow.
+ */
+static int scroll_to(int first, int m, int n, int rows)
+{
+	int lo = first + (first > 0), hi = first + rows - 1;
+
+	if (hi < n - 1)
+		hi--;
+	if (m < 0 || m >= n)
+		return first;
+	if (m < lo)
+		first = m > 0 ? m - 1 : 0;
+	else if (m > hi)
+		first = m - rows + 2;
+	if (first > n - rows)
+		first = n - rows;
+	return first < 0 ? 0 : first;
+}
+
 void view_interview(struct view *v, const struct eng_screen *sc, struct view_input *in,
                     const struct view_status *st, const char *message)
 {
-	struct body b = { NULL, 0, 0, VIEW_PLAIN, NULL, -1 };
+	struct body b = { NULL, 0, 0, VIEW_PLAIN, NULL, -1, -1, -1, 0 };
 	char line[512];
 	int i, top = 2, rows, foot_rows, first, mins;
 	struct buf keys;
@@ -499,18 +578,9 @@ void view_interview(struct view *v, const struct eng_screen *sc, struct view_inp
 	rows = v->height - top - foot_rows - 1;   /* one line for the message */
 	if (rows < 1)
 		rows = 1;
-	/* scroll: keep the mark visible; clipped text is marked */
-	first = in ? in->scroll : 0;
-	if (b.mark >= 0) {
-		if (b.mark < first)
-			first = b.mark;
-		if (b.mark >= first + rows - (b.n > rows ? 1 : 0))
-			first = b.mark - rows + 2;
-	}
-	if (first > b.n - rows + 1)
-		first = b.n - rows + 1;
-	if (first < 0)
-		first = 0;
+	/* scroll: keep the whole input, or at least the mark, visible; clipped text is marked */
+	first = scroll_to(in ? in->scroll : 0, b.mark_end, b.n, rows);
+	first = scroll_to(first, b.mark, b.n, rows);
 	if (in)
 		in->scroll = first;
 	for (i = 0; i < rows; i++) {
@@ -533,9 +603,9 @@ void view_interview(struct view *v, const struct eng_screen *sc, struct view_inp
 			buf_puts(&t, " ");
 			buf_puts(&t, b.v[k].text);
 			view_set(v, top + i, b.v[k].style, t.data);
-			if (b.v[k].style == VIEW_INPUT && in) {
+			if (k == b.cursor_line) {
 				v->cursor_row = top + i;
-				v->cursor_col = 3 + view_width(in->line, (size_t)in->cursor);
+				v->cursor_col = 1 + b.cursor_col;
 				if (v->cursor_col >= v->width)
 					v->cursor_col = v->width - 1;
 			}

@@ -265,6 +265,177 @@ START_TEST(test_check_and_end_screens)
 }
 END_TEST
 
+/* A text question screen. */
+static void make_text_screen(struct eng_screen *sc, enum form_qtype type, unsigned allow, const char *text)
+{
+	memset(sc, 0, sizeof *sc);
+	sc->kind = ENG_SCREEN_QUESTION;
+	sc->qid = "q9";
+	sc->qtype = type;
+	sc->text = text;
+	sc->note = "";
+	sc->value = "";
+	sc->maxlen = 1000;
+	sc->allow = allow;
+	sc->position = 9;
+	sc->estimate = 10;
+}
+
+/* The byte offset in s of display column col, or -1 when col falls inside a character. */
+static int column_offset(const char *s, int col)
+{
+	size_t i = 0, n = strlen(s), k;
+
+	while (view_width(s, i) < col && i < n) {
+		k = 1;
+		while (i + k < n && ((unsigned char)s[i + k] & 0xC0) == 0x80)
+			k++;
+		i += k;
+	}
+	/* zero-width marks belong to the character before */
+	return view_width(s, i) == col ? (int)i : -1;
+}
+
+/* The bytes of the character at s (with the combining marks that follow it). */
+static size_t char_len(const char *s)
+{
+	size_t k = 1;
+
+	while (s[k] && ((unsigned char)s[k] & 0xC0) == 0x80)
+		k++;
+	/* combining marks U+0300..U+036F */
+	while ((unsigned char)s[k] == 0xCC || ((unsigned char)s[k] == 0xCD && (unsigned char)s[k + 1] < 0xB0))
+		k += 2;
+	return k;
+}
+
+/* The input as the screen shows it: the input lines joined, without their "> " prefix. */
+static void shown_input(const struct view *v, struct buf *out)
+{
+	int i;
+
+	for (i = 0; i < v->height; i++)
+		if (v->lines[i].style == VIEW_INPUT)
+			buf_puts(out, v->lines[i].text + 3);
+}
+
+/* Texts long enough to wrap at 80 columns: ASCII, and umlauts, CJK and a combining mark. */
+static const char *const typed[] = {
+	"The respondent says that the office was friendly but the waiting time was far too long, "
+	"more than an hour on two visits",
+	"Gr\xC3\xBC\xC3\x9F" "e aus \xC3\x96sterreich: die Wartezeit war l\xC3\xA4nger als eine Stunde, "
+	"Beratung \xE4\xB8\xAD\xE6\x96\x87 gut, Caf\x65\xCC\x81 kalt, \xC3\xBC" "berall zu wenig Sitzpl\xC3\xA4tze",
+};
+
+START_TEST(test_input_cursor)
+{
+	struct eng_screen sc;
+	struct view_input in;
+	struct view_status st = { "K1", "anna", "q9", 0, 5, 9, 10, "de", 1, 0 };
+	struct view v;
+	struct buf shown;
+	int height, first_row = -1, rows = 0, i;
+	size_t len, pos[5], npos, p, wrap;
+
+	for (height = 24; height >= 8; height -= 16) {
+		memset(&in, 0, sizeof in);
+		snprintf(in.line, sizeof in.line, "%s", typed[_i]);
+		len = strlen(in.line);
+		make_text_screen(&sc, FORM_Q_TEXT, 0, "What did the respondent say about the office? Note it in their words.");
+		/* find where the input wraps */
+		in.cursor = 0;
+		view_init(&v, 80, height);
+		view_interview(&v, &sc, &in, &st, "");
+		buf_init(&shown);
+		shown_input(&v, &shown);
+		ck_assert_str_eq(buf_str(&shown), in.line);   /* every byte shown, in order */
+		buf_release(&shown);
+		for (i = 0, rows = 0; i < v.height; i++)
+			if (v.lines[i].style == VIEW_INPUT) {
+				if (!rows)
+					first_row = i;
+				rows++;
+				ck_assert_int_le(view_width(v.lines[i].text, strlen(v.lines[i].text)), 80);
+			}
+		ck_assert_int_ge(rows, 2);
+		wrap = strlen(v.lines[first_row].text + 3);   /* the first byte of the second line */
+		view_release(&v);
+		npos = 0;
+		pos[npos++] = 0;
+		pos[npos++] = wrap / 2;
+		pos[npos++] = wrap - 1;
+		pos[npos++] = wrap;
+		pos[npos++] = len;
+		for (p = 0; p < npos; p++) {
+			const char *text;
+			int off;
+
+			while (pos[p] > 0 && pos[p] < len && ((unsigned char)in.line[pos[p]] & 0xC0) == 0x80)
+				pos[p]--;
+			in.cursor = (int)pos[p];
+			view_init(&v, 80, height);
+			view_interview(&v, &sc, &in, &st, "");
+			ck_assert_msg(v.cursor_row >= 2 && v.cursor_row < v.height - 2, "cursor %zu: row %d",
+			              pos[p], v.cursor_row);
+			ck_assert_int_eq(v.lines[v.cursor_row].style, VIEW_INPUT);
+			ck_assert_int_lt(v.cursor_col, 80);
+			text = v.lines[v.cursor_row].text;
+			off = column_offset(text, v.cursor_col);
+			ck_assert_msg(off >= 3, "cursor %zu: column %d is not on a character of '%s'", pos[p],
+			              v.cursor_col, text);
+			if (pos[p] < len)
+				ck_assert_msg(!strncmp(text + off, in.line + pos[p], char_len(in.line + pos[p])),
+				              "cursor %zu (height %d): at row %d col %d is '%s', want '%.4s'", pos[p],
+				              height, v.cursor_row, v.cursor_col, text + off, in.line + pos[p]);
+			else
+				ck_assert_msg(text[off] == '\0' && (v.cursor_row == v.height - 1 ||
+				              v.lines[v.cursor_row + 1].style != VIEW_INPUT),
+				              "cursor at the end: row %d col %d of '%s'", v.cursor_row, v.cursor_col, text);
+			if (pos[p] == wrap)
+				ck_assert_int_eq(v.cursor_col, 3);    /* the start of a continuation line */
+			view_release(&v);
+		}
+	}
+}
+END_TEST
+
+/* A space at the end of a full line: the cursor after it is where the next character will be. */
+START_TEST(test_input_cursor_full_line)
+{
+	struct eng_screen sc;
+	struct view_input in;
+	struct view_status st = { "K1", "anna", "q9", 0, 5, 9, 10, "de", 1, 0 };
+	struct view v;
+	int row;
+
+	make_text_screen(&sc, FORM_Q_TEXT, 0, "Notes?");
+	memset(&in, 0, sizeof in);
+	memset(in.line, 'x', 76);            /* the input's full width at 80 columns */
+	in.cursor = 76;
+	view_init(&v, 80, 24);
+	view_interview(&v, &sc, &in, &st, "");
+	row = v.cursor_row;
+	ck_assert_int_eq(v.cursor_col, 79);
+	view_release(&v);
+	in.line[76] = ' ';
+	in.cursor = 77;
+	view_init(&v, 80, 24);
+	view_interview(&v, &sc, &in, &st, "");
+	ck_assert_int_eq(v.cursor_row, row + 1);
+	ck_assert_int_eq(v.cursor_col, 3);
+	ck_assert_int_eq(v.lines[row + 1].style, VIEW_INPUT);
+	view_release(&v);
+	in.line[77] = 'y';
+	in.cursor = 78;
+	view_init(&v, 80, 24);
+	view_interview(&v, &sc, &in, &st, "");
+	ck_assert_int_eq(v.cursor_row, row + 1);
+	ck_assert_int_eq(v.cursor_col, 4);
+	ck_assert_str_eq(v.lines[row + 1].text, "   y");
+	view_release(&v);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("view");
@@ -278,6 +449,8 @@ int main(void)
 	tcase_add_test(tc, test_long_list_scrolls_with_marker);
 	tcase_add_test(tc, test_check_and_end_screens);
 	tcase_add_loop_test(tc, test_cell, 0, (int)(sizeof locales / sizeof locales[0]));
+	tcase_add_loop_test(tc, test_input_cursor, 0, (int)(sizeof typed / sizeof typed[0]));
+	tcase_add_test(tc, test_input_cursor_full_line);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
