@@ -92,9 +92,14 @@ struct view_status {
 void view_interview(struct view *v, const struct eng_screen *sc, struct view_input *in,
                     const struct view_status *st, const char *message);
 
-/* The keys the interview screen takes for a question type, for the footer and F1. */
-const char *view_keys(const struct eng_screen *sc);
-/* All keys, for the help screen: one per line. */
+/*
+ * The footer of the interview screen: the keys that work on sc ("^D dk" and "^R rf" only where
+ * the question allows them), "  " between entries. When they are wider than width columns the
+ * least important entries are left out whole until they fit; "F1 help" is always there.
+ * Appends to out.
+ */
+void view_keys(const struct eng_screen *sc, int width, struct buf *out);
+/* All keys, for the help screen: one per line, none wider than 78 columns. */
 const char *view_help(void);
 
 /* The supervisor's console (cati supervise) --------------------------------------------------- */

@@ -318,36 +318,102 @@ static const char *cell_text(const struct eng_screen *sc, int code, char *buf, s
 	return buf;
 }
 
-const char *view_keys(const struct eng_screen *sc)
+/* One key in the footer; entries with the highest rank are left out first, rank 0 never. */
+struct key_entry {
+	const char *text;
+	int rank;
+};
+
+/* The footer's entries for a screen, in the order shown. Returns how many. */
+static int key_entries(const struct eng_screen *sc, struct key_entry *k)
 {
-	if (sc->kind == ENG_SCREEN_END)
-		return "Enter finish  PgUp back  F1 help";
-	if (sc->kind == ENG_SCREEN_CHECK)
-		return sc->hard ? "1-9 correct that question  PgUp back  F1 help"
-		                : "Enter confirm  1-9 correct a question  PgUp back  F1 help";
-	switch (sc->qtype) {
-	case FORM_Q_SINGLE:
-	case FORM_Q_YESNO:
-		return "0-9 choose  \xE2\x86\x91\xE2\x86\x93 move  Enter ok  ^D dk  ^R rf  PgUp back  ^G jump  ^T lang  ^N note  ^X break off  F1 help";
-	case FORM_Q_MULTI:
-		return "0-9/Space toggle  \xE2\x86\x91\xE2\x86\x93 move  Enter ok  ^D dk  ^R rf  PgUp back  ^G jump  ^T lang  ^N note  ^X break off  F1";
-	case FORM_Q_GRID:
-		return "0-9 answer item  \xE2\x86\x91\xE2\x86\x93 item  \xE2\x86\x90\xE2\x86\x92 change  Enter ok  ^D dk  ^R rf  PgUp back  ^G jump  ^X break off  F1";
-	case FORM_Q_INFO:
-		return "Enter continue  PgUp back  ^G jump  ^T lang  ^N note  ^X break off  F1 help";
-	default:
-		return "type, Enter ok  \xE2\x86\x90\xE2\x86\x92 Home End edit  ^D dk  ^R rf  PgUp back  ^G jump  ^T lang  ^N note  ^X break off  F1";
+	int n = 0;
+
+#define KEY(t, r) (k[n].text = (t), k[n].rank = (r), n++)
+	if (sc->kind == ENG_SCREEN_END) {
+		KEY("Enter finish", 1);
+		KEY("PgUp back", 3);
+	} else if (sc->kind == ENG_SCREEN_CHECK) {
+		if (sc->hard) {
+			KEY("1-9 correct that question", 1);
+		} else {
+			KEY("Enter confirm", 1);
+			KEY("1-9 correct a question", 1);
+		}
+		KEY("PgUp back", 3);
+	} else {
+		switch (sc->qtype) {
+		case FORM_Q_SINGLE:
+		case FORM_Q_YESNO:
+			KEY("0-9 choose", 1);
+			KEY("\xE2\x86\x91\xE2\x86\x93 move", 5);   /* ↑↓ */
+			KEY("Enter ok", 1);
+			break;
+		case FORM_Q_MULTI:
+			KEY("0-9/Space toggle", 1);
+			KEY("\xE2\x86\x91\xE2\x86\x93 move", 5);
+			KEY("Enter ok", 1);
+			break;
+		case FORM_Q_GRID:
+			KEY("0-9 answer item", 1);
+			KEY("\xE2\x86\x91\xE2\x86\x93 item", 5);
+			KEY("\xE2\x86\x90\xE2\x86\x92 change", 2);  /* ←→ */
+			KEY("Enter ok", 1);
+			break;
+		case FORM_Q_INFO:
+			KEY("Enter continue", 1);
+			break;
+		default:
+			KEY("type, Enter ok", 1);
+			KEY("\xE2\x86\x90\xE2\x86\x92 Home End edit", 7);
+			break;
+		}
+		if (sc->qtype != FORM_Q_INFO && (sc->allow & FORM_F_DK))
+			KEY("^D dk", 2);
+		if (sc->qtype != FORM_Q_INFO && (sc->allow & FORM_F_RF))
+			KEY("^R rf", 2);
+		KEY("PgUp back", 3);
+		KEY("^G jump", 6);
+		KEY("^T lang", 9);
+		KEY("^N note", 8);
+		KEY("^X break off", 4);
+	}
+	KEY("F1 help", 0);
+#undef KEY
+	return n;
+}
+
+void view_keys(const struct eng_screen *sc, int width, struct buf *out)
+{
+	struct key_entry k[16];
+	int n = key_entries(sc, k), i, total, worst;
+
+	for (;;) {
+		for (i = 0, total = 0, worst = -1; i < n; i++) {
+			total += (i ? 2 : 0) + view_width(k[i].text, strlen(k[i].text));
+			if (k[i].rank && (worst < 0 || k[i].rank >= k[worst].rank))
+				worst = i;
+		}
+		if (total <= width || worst < 0)
+			break;
+		memmove(&k[worst], &k[worst + 1], (size_t)(n - worst - 1) * sizeof *k);
+		n--;
+	}
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_puts(out, "  ");
+		buf_puts(out, k[i].text);
 	}
 }
 
 const char *view_help(void)
 {
 	return "On a question\n"
-	       "  0-9          choose a code (one key answers when no longer code starts with it)\n"
+	       "  0-9          choose by code (Enter needed when a longer code begins with it)\n"
 	       "  Up/Down      move the highlight; Space toggles it in multiple choice\n"
 	       "  Left/Right   in a grid: change the highlighted item's answer\n"
 	       "  Enter        accept (keeps the answer shown when you came back)\n"
-	       "  Ctrl-D       don't know          Ctrl-R   refused\n"
+	       "  Ctrl-D       don't know; Ctrl-R refused (where the question allows them)\n"
 	       "  PgUp Ctrl-B  back one question   PgDn Ctrl-F  forward over answered ones\n"
 	       "  Ctrl-E       to the first unanswered question\n"
 	       "  Ctrl-G       jump to a question already asked\n"
@@ -529,7 +595,7 @@ void view_interview(struct view *v, const struct eng_screen *sc, struct view_inp
 {
 	struct body b = { NULL, 0, 0, VIEW_PLAIN, NULL, -1, -1, -1, 0 };
 	char line[512];
-	int i, top = 2, rows, foot_rows, first, mins;
+	int i, top = 2, rows, first, mins;
 	struct buf keys;
 
 	/* status line */
@@ -571,11 +637,10 @@ void view_interview(struct view *v, const struct eng_screen *sc, struct view_inp
 		body_add(&b, "Press Enter to record the outcome and return to the case list.", 63, VIEW_DIM);
 	}
 
-	/* footer: the keys, wrapped onto at most two lines */
+	/* footer: the keys that fit on one line */
 	buf_init(&keys);
-	buf_puts(&keys, view_keys(sc));
-	foot_rows = view_width(keys.data, keys.len) > v->width ? 2 : 1;
-	rows = v->height - top - foot_rows - 1;   /* one line for the message */
+	view_keys(sc, v->width, &keys);
+	rows = v->height - top - 2;   /* one line for the message, one for the keys */
 	if (rows < 1)
 		rows = 1;
 	/* scroll: keep the whole input, or at least the mark, visible; clipped text is marked */
@@ -612,20 +677,8 @@ void view_interview(struct view *v, const struct eng_screen *sc, struct view_inp
 			buf_release(&t);
 		}
 	}
-	view_set(v, v->height - foot_rows - 1, VIEW_ERROR, message ? message : "");
-	if (foot_rows == 1) {
-		view_set(v, v->height - 1, VIEW_BAR, keys.data);
-	} else {
-		size_t k = fit(keys.data, keys.len, v->width);
-		while (k > 0 && keys.data[k] != ' ')
-			k--;
-		if (!k)
-			k = fit(keys.data, keys.len, v->width);
-		line[0] = '\0';
-		snprintf(line, sizeof line, "%.*s", (int)k, keys.data);
-		view_set(v, v->height - 2, VIEW_BAR, line);
-		view_set(v, v->height - 1, VIEW_BAR, keys.data + k + (keys.data[k] == ' '));
-	}
+	view_set(v, v->height - 2, VIEW_ERROR, message ? message : "");
+	view_set(v, v->height - 1, VIEW_BAR, buf_str(&keys));
 	buf_release(&keys);
 	body_free(&b);
 }
