@@ -545,9 +545,9 @@ static void question_body(struct body *b, const struct eng_screen *sc, struct vi
 			if (sc->has_range) {
 				form_date_format(sc->lo, lo);
 				form_date_format(sc->hi, hi);
-				snprintf(hint, sizeof hint, "a date YYYY-MM-DD from %s to %s", lo, hi);
+				snprintf(hint, sizeof hint, "a date YYYY-MM-DD from %s to %s, or D.M.YYYY", lo, hi);
 			} else {
-				snprintf(hint, sizeof hint, "a date YYYY-MM-DD");
+				snprintf(hint, sizeof hint, "a date YYYY-MM-DD or D.M.YYYY");
 			}
 		} else if (sc->qtype == FORM_Q_TEXT) {
 			snprintf(hint, sizeof hint, "text, up to %d characters", sc->maxlen);

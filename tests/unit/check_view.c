@@ -547,6 +547,36 @@ START_TEST(test_help_fits)
 }
 END_TEST
 
+/* A date question tells both ways a date may be typed. */
+START_TEST(test_date_hint)
+{
+	struct eng_screen sc;
+	struct view_input in;
+	struct view_status st = { "K1", "anna", "q9", 0, 5, 9, 10, "de", 1, 0 };
+	struct view v;
+	int r;
+
+	make_text_screen(&sc, FORM_Q_DATE, FORM_F_DK, "When?");
+	memset(&in, 0, sizeof in);
+	view_init(&v, 80, 24);
+	view_interview(&v, &sc, &in, &st, "");
+	r = find(&v, "a date");
+	ck_assert_int_ge(r, 0);
+	ck_assert_ptr_nonnull(strstr(v.lines[r].text, "D.M.YYYY"));
+	ck_assert_ptr_nonnull(strstr(v.lines[r].text, "YYYY-MM-DD"));
+	view_release(&v);
+	sc.has_range = 1;
+	sc.lo = 19723;    /* 2024-01-01 */
+	sc.hi = 20453;    /* 2025-12-31 */
+	view_init(&v, 80, 24);
+	view_interview(&v, &sc, &in, &st, "");
+	r = find(&v, "a date YYYY-MM-DD from 2024-01-01 to 2025-12-31");   /* tests/e2e/lib.sh reads it */
+	ck_assert_int_ge(r, 0);
+	ck_assert_ptr_nonnull(strstr(v.lines[r].text, "D.M.YYYY"));
+	view_release(&v);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("view");
@@ -565,6 +595,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_footer, 0, (int)(sizeof qtypes / sizeof qtypes[0]));
 	tcase_add_test(tc, test_footer_check_and_end);
 	tcase_add_test(tc, test_help_fits);
+	tcase_add_test(tc, test_date_hint);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
