@@ -64,7 +64,8 @@ static const char *number_chars(const char *t, size_t n, int whole)
 		if (c == ' ' || c == '\t')
 			space = 1;
 		else if ((c == 'e' || c == 'E') && k > 0 && is_digit(t[k - 1]) && k + 1 < n &&
-		         (is_digit(t[k + 1]) || ((t[k + 1] == '-' || t[k + 1] == '+') && k + 2 < n && is_digit(t[k + 2])))) {
+		         (is_digit(t[k + 1]) ||
+		          ((t[k + 1] == '-' || t[k + 1] == '+') && k + 2 < n && is_digit(t[k + 2])))) {
 			exponent = 1;
 			if (!is_digit(t[k + 1]))
 				k++;  /* the exponent's sign */
@@ -81,6 +82,7 @@ static const char *number_chars(const char *t, size_t n, int whole)
 	return NULL;
 }
 
+/* A number as typed; the value computed here, not by strtod, whose point follows LC_NUMERIC. */
 int form_input_number(const char *s, int whole, double *x, struct err *e)
 {
 	size_t n, i, k, mark = 0, marks = 0, int_end, frac_end, digits = 0;
@@ -163,6 +165,7 @@ static int month_days(int y, int m)
 	return mdays[m - 1] + (m == 2 && leap);
 }
 
+/* A date as typed, D.M.YYYY or YYYY-MM-DD, checked against the calendar. */
 int form_input_date(const char *s, double *days, struct err *e)
 {
 	size_t n, k, a, b, c;
@@ -237,6 +240,7 @@ bad:
 	return -1;
 }
 
+/* A time of day as typed, H:MM or HH:MM. */
 int form_input_time(const char *s, int *hh, int *mm, struct err *e)
 {
 	size_t n, a, b;

@@ -137,6 +137,7 @@ static size_t fit(const char *s, size_t n, int width)
 	return i;
 }
 
+/* Pad or cut text to exactly width columns. */
 void view_cell(struct buf *out, const char *text, int width)
 {
 	size_t n = strlen(text), k;
@@ -383,6 +384,7 @@ static int key_entries(const struct eng_screen *sc, struct key_entry *k)
 	return n;
 }
 
+/* Join the screen's key entries, leaving out the least important until they fit. */
 void view_keys(const struct eng_screen *sc, int width, struct buf *out)
 {
 	struct key_entry k[16];
