@@ -195,7 +195,12 @@ const char *eng_message(const struct eng *e);
 
 /* Answer the question on the screen. */
 enum eng_rc eng_answer(struct eng *e, const struct eng_answer *a);
-/* Parse an answer as typed ("3", "1,4", "2024-05-31", "dk", "rf", text) and answer. */
+/*
+ * Parse an answer as typed and answer: a code ("3"), codes ("1,4"), a number as people type it
+ * ("-2", "3,5" or "3.5"; see form_input_number), a date ("15.3.2025" or "2025-03-15"), "dk",
+ * "rf", or text. ENG_INVALID when it does not parse: eng_message() then names what is wrong
+ * ("31.02.2025: February 2025 has 28 days").
+ */
 enum eng_rc eng_answer_text(struct eng *e, const char *typed);
 /* Go on from an answered question without changing it (Enter on a shown answer). */
 enum eng_rc eng_next(struct eng *e);

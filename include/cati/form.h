@@ -333,4 +333,32 @@ int form_cond(const struct form *f, const struct form_expr *e, const struct form
 int form_date_parse(const char *s, size_t n, double *days);
 void form_date_format(double days, char out[11]);
 
+/* Typed values: what an interviewer types into a question or a dialog ------------------- */
+
+/*
+ * A number as a person types it: digits, a leading minus, and (unless whole) one decimal mark
+ * written as a point or a comma: "15", "-2", "3,5", "3.5". Spaces around it are ignored.
+ * Nothing else is a number: no plus sign, exponent, hex, inf or nan, no spaces or thousands
+ * separators inside, at most 15 significant digits. Returns 0 with *x set (never -0), or -1
+ * with e naming what is wrong, the text first: "1e2: type the number in full, without an
+ * exponent", "3,5: type a whole number, without decimals or thousands separators".
+ */
+int form_input_number(const char *s, int whole, double *x, struct err *e);
+
+/*
+ * A date as a person types it: D.M.YYYY (day and month with one or two digits) or YYYY-MM-DD,
+ * spaces around it ignored, years from 1900. Returns 0 with *days since 1970-01-01
+ * (form_date_format() gives the canonical ISO text), or -1 with e naming what is wrong:
+ * "31.02.2025: February 2025 has 28 days", "1.13.2025: there is no month 13",
+ * "15.3.25: type the year with four digits". For questions and the appointment dialog alike.
+ */
+int form_input_date(const char *s, double *days, struct err *e);
+
+/*
+ * A time of day as a person types it: H:MM or HH:MM, or with a point (9.30), spaces around it
+ * ignored. Returns 0 with *hh (0-23) and *mm (0-59), or -1 with e naming what is wrong:
+ * "25:00: there is no hour 25", "9:5: type the minutes with two digits, like 9:05".
+ */
+int form_input_time(const char *s, int *hh, int *mm, struct err *e);
+
 #endif

@@ -53,8 +53,20 @@ void view_release(struct view *v);
 /* Set line row to text (cut to the width, with an ellipsis) in a style. */
 void view_set(struct view *v, int row, enum view_style style, const char *text);
 
-/* Display width of UTF-8 text (combining marks 0, wide East Asian characters 2). */
+/*
+ * Display width of UTF-8 text in terminal columns, by wcwidth() in the current LC_CTYPE for
+ * each code point (combining marks 0, wide East Asian characters and emoji 2). Where wcwidth
+ * cannot tell (non-ASCII in the C locale) a built-in table answers the same for common text.
+ * Invalid bytes count one column each.
+ */
 int view_width(const char *s, size_t n);
+/*
+ * Append text to out as a cell exactly width columns wide: padded with spaces, or, when it is
+ * wider, cut to width - 1 columns and an ellipsis ("…"), padded again if a wide character
+ * left a gap. Never splits a UTF-8 sequence or parts a combining mark from its character.
+ * Appends nothing when width < 1. For table columns, such as the case list.
+ */
+void view_cell(struct buf *out, const char *text, int width);
 /*
  * Word-wrap text to width columns: cb(ctx, line, len) for each line. Long words are broken;
  * newlines in the text start new lines. Returns the number of lines.
@@ -83,9 +95,14 @@ struct view_status {
 void view_interview(struct view *v, const struct eng_screen *sc, struct view_input *in,
                     const struct view_status *st, const char *message);
 
-/* The keys the interview screen takes for a question type, for the footer and F1. */
-const char *view_keys(const struct eng_screen *sc);
-/* All keys, for the help screen: one per line. */
+/*
+ * The footer of the interview screen: the keys that work on sc ("^D dk" and "^R rf" only where
+ * the question allows them), "  " between entries. When they are wider than width columns the
+ * least important entries are left out whole until they fit; "F1 help" is always there.
+ * Appends to out.
+ */
+void view_keys(const struct eng_screen *sc, int width, struct buf *out);
+/* All keys, for the help screen: one per line, none wider than 78 columns. */
 const char *view_help(void);
 
 /* What a key does on the interview screen (input.c) -------------------------------------------- */

@@ -810,7 +810,7 @@ static enum eng_rc validate(struct eng *e, const struct form_node *n, const stru
 		if (n->qtype == FORM_Q_DECIMAL) {
 			double scaled = a->num * pow(10, n->decimals);
 			if (fabs(scaled - round(scaled)) > 1e-6)
-				return refuse(e, ENG_INVALID, "at most %d decimal%s", n->decimals,
+				return refuse(e, ENG_INVALID, "%.15g: at most %d decimal%s", a->num, n->decimals,
 				              n->decimals == 1 ? "" : "s");
 		}
 		return ENG_OK;

@@ -256,32 +256,23 @@ const struct eng_screen *eng_screen(struct eng *e)
 
 /* Typed answers --------------------------------------------------------------------------- */
 
+/* A code as typed: digits only, spaces around them ignored. */
 static int parse_int(const char *s, long *out)
 {
-	char *end;
+	size_t n;
 
 	while (isspace((unsigned char)*s))
 		s++;
-	if (!*s)
-		return -1;
-	*out = strtol(s, &end, 10);
-	while (isspace((unsigned char)*end))
-		end++;
-	return *end ? -1 : 0;
-}
-
-/* A date as YYYY-MM-DD or DD.MM.YYYY. */
-static int parse_date(const char *s, double *days)
-{
-	char iso[11];
-
-	while (isspace((unsigned char)*s))
-		s++;
-	if (strlen(s) >= 10 && s[2] == '.' && s[5] == '.') {
-		snprintf(iso, sizeof iso, "%.4s-%.2s-%.2s", s + 6, s + 3, s);
-		return strlen(s) == 10 ? form_date_parse(iso, 10, days) : -1;
+	for (n = 0, *out = 0; s[n] >= '0' && s[n] <= '9'; n++) {
+		if (n >= 9)
+			return -1;
+		*out = *out * 10 + (s[n] - '0');
 	}
-	return form_date_parse(s, strlen(s), days);
+	if (!n)
+		return -1;
+	while (isspace((unsigned char)s[n]))
+		n++;
+	return s[n] ? -1 : 0;
 }
 
 /* Codes separated by commas, semicolons or spaces; cells may be dk / rf when cells is set. */
@@ -321,7 +312,7 @@ static enum eng_rc answer_typed(struct eng *e, const char *typed, int special)
 	struct eng_answer a;
 	int codes[1024], k;
 	long v;
-	char *end, *dec;
+	struct err err;
 	const char *t = typed ? typed : "";
 
 	e->msg[0] = '\0';
@@ -353,33 +344,25 @@ static enum eng_rc answer_typed(struct eng *e, const char *typed, int special)
 		}
 		/* fall through */
 	case FORM_Q_SINGLE:
-	case FORM_Q_INTEGER:
 		if (parse_int(t, &v) < 0)
-			return refuse(e, ENG_INVALID, n->qtype == FORM_Q_INTEGER ? "enter a whole number"
-			                                                       : "enter the code of a choice");
+			return refuse(e, ENG_INVALID, "enter the code of a choice");
 		a.num = (double)v;
 		break;
-	case FORM_Q_DECIMAL: {
-		char *copy = xstrdup(t);
-
-		if ((dec = strchr(copy, ',')) != NULL)
-			*dec = '.';  /* 3,5 as written in German and Dutch */
-		a.num = strtod(copy, &end);
-		k = end == copy;
-		while (isspace((unsigned char)*end))
-			end++;
-		k = k || *end;
-		free(copy);
-		if (k)
-			return refuse(e, ENG_INVALID, "enter a number");
+	case FORM_Q_INTEGER:
+	case FORM_Q_DECIMAL:
+		/* 3,5 as written in German and Dutch, 3.5 as stored */
+		err_init(&err);
+		if (form_input_number(t, n->qtype == FORM_Q_INTEGER, &a.num, &err) < 0)
+			return refuse(e, ENG_INVALID, "%s", err.msg);
 		break;
-	}
 	case FORM_Q_TEXT:
 		a.text = t;
 		break;
 	case FORM_Q_DATE:
-		if (parse_date(t, &a.num) < 0)
-			return refuse(e, ENG_INVALID, "enter a date as YYYY-MM-DD (or DD.MM.YYYY)");
+		/* D.M.YYYY as typed, YYYY-MM-DD as stored */
+		err_init(&err);
+		if (form_input_date(t, &a.num, &err) < 0)
+			return refuse(e, ENG_INVALID, "%s", err.msg);
 		break;
 	case FORM_Q_MULTI:
 	case FORM_Q_GRID:

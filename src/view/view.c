@@ -1,9 +1,11 @@
 /* view.c: lay the interviewer's screens out as styled text lines. */
+#define _XOPEN_SOURCE 700  /* wcwidth */
 #include "cati/view.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 void view_init(struct view *v, int width, int height)
 {
@@ -31,40 +33,74 @@ void view_release(struct view *v)
 static size_t decode(const char *s, size_t n, unsigned *cp)
 {
 	const unsigned char *u = (const unsigned char *)s;
+	size_t len, i;
 
-	if (u[0] < 0x80 || n < 2) {
+	*cp = u[0];
+	if (u[0] < 0x80)
+		return 1;
+	if ((u[0] & 0xE0) == 0xC0) {
+		len = 2;
+		*cp = u[0] & 0x1Fu;
+	} else if ((u[0] & 0xF0) == 0xE0) {
+		len = 3;
+		*cp = u[0] & 0x0Fu;
+	} else if ((u[0] & 0xF8) == 0xF0) {
+		len = 4;
+		*cp = u[0] & 0x07u;
+	} else {
 		*cp = u[0];
 		return 1;
 	}
-	if ((u[0] & 0xE0) == 0xC0) {
-		*cp = ((unsigned)(u[0] & 0x1F) << 6) | (u[1] & 0x3F);
-		return 2;
+	if (n < len)
+		goto bad;
+	for (i = 1; i < len; i++) {
+		if ((u[i] & 0xC0) != 0x80)
+			goto bad;
+		*cp = (*cp << 6) | (u[i] & 0x3Fu);
 	}
-	if ((u[0] & 0xF0) == 0xE0 && n >= 3) {
-		*cp = ((unsigned)(u[0] & 0x0F) << 12) | ((unsigned)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
-		return 3;
-	}
-	if ((u[0] & 0xF8) == 0xF0 && n >= 4) {
-		*cp = ((unsigned)(u[0] & 0x07) << 18) | ((unsigned)(u[1] & 0x3F) << 12) |
-		      ((unsigned)(u[2] & 0x3F) << 6) | (u[3] & 0x3F);
-		return 4;
-	}
+	return len;
+bad:
 	*cp = u[0];
 	return 1;
 }
 
-/* Columns a code point takes. */
-static int cp_width(unsigned cp)
+/*
+ * Columns of a code point by our own table: used where wcwidth cannot tell, that is for
+ * non-ASCII text in the C locale (unit tests, a harness started without LANG).
+ */
+static int table_width(unsigned cp)
 {
 	if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
 		return 0;
-	if ((cp >= 0x300 && cp <= 0x36F) || (cp >= 0x200B && cp <= 0x200F) || cp == 0xFE0F)
+	if ((cp >= 0x300 && cp <= 0x36F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+	    (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x200B && cp <= 0x200F) ||
+	    (cp >= 0x20D0 && cp <= 0x20FF) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+	    (cp >= 0xFE20 && cp <= 0xFE2F))
 		return 0;
 	if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
 	    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-	    (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0x1F300 && cp <= 0x1FAFF))
+	    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+	    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+	    (cp >= 0x1F900 && cp <= 0x1FAFF) || (cp >= 0x20000 && cp <= 0x3FFFD))
 		return 2;
 	return 1;
+}
+
+/*
+ * Columns a code point takes: what wcwidth says in the current locale, so that the layout
+ * agrees with curses; our table where wcwidth gives -1 (the C locale knows only ASCII).
+ * wchar_t holds Unicode code points on the systems we build on (__STDC_ISO_10646__).
+ */
+static int cp_width(unsigned cp)
+{
+	int w;
+
+	if (cp < 0x20 || cp == 0x7F)
+		return 0;
+	if (cp < 0x7F)
+		return 1;
+	w = wcwidth((wchar_t)cp);
+	return w >= 0 ? w : table_width(cp);
 }
 
 int view_width(const char *s, size_t n)
@@ -80,7 +116,10 @@ int view_width(const char *s, size_t n)
 	return w;
 }
 
-/* The byte length of the longest prefix of s[0..n) that fits in width columns. */
+/*
+ * The byte length of the longest prefix of s[0..n) that fits in width columns: whole
+ * characters only, with the combining marks that follow the last one.
+ */
 static size_t fit(const char *s, size_t n, int width)
 {
 	size_t i = 0, k;
@@ -96,6 +135,27 @@ static size_t fit(const char *s, size_t n, int width)
 		i += k;
 	}
 	return i;
+}
+
+/* Pad or cut text to exactly width columns. */
+void view_cell(struct buf *out, const char *text, int width)
+{
+	size_t n = strlen(text), k;
+	int w;
+
+	if (width < 1)
+		return;
+	w = view_width(text, n);
+	if (w > width) {
+		k = fit(text, n, width - 1);
+		buf_add(out, text, k);
+		buf_puts(out, "\xE2\x80\xA6");  /* … */
+		w = view_width(text, k) + 1;
+	} else {
+		buf_add(out, text, n);
+	}
+	for (; w < width; w++)
+		buf_putc(out, ' ');
 }
 
 void view_set(struct view *v, int row, enum view_style style, const char *text)
@@ -171,6 +231,9 @@ struct body {
 	enum view_style style;
 	const char *prefix;    /* prepended to every wrapped line */
 	int mark;              /* the line that must stay visible (highlight / input), or -1 */
+	int mark_end;          /* the last line that should stay visible with it, or -1 */
+	int cursor_line;       /* the line the cursor is on, or -1 */
+	int cursor_col;        /* its column in that line */
 };
 
 static void body_add(struct body *b, const char *s, size_t n, enum view_style style)
@@ -200,7 +263,7 @@ static void body_wrap_cb(void *ctx, const char *line, size_t n)
 static void body_text(struct body *b, const char *text, int width, enum view_style style,
                       const char *first, const char *rest)
 {
-	struct body tmp = { NULL, 0, 0, style, NULL, -1 };
+	struct body tmp = { NULL, 0, 0, style, NULL, -1, -1, -1, 0 };
 	int i, pw = view_width(first, strlen(first));
 
 	view_wrap(text, width - pw, body_wrap_cb, &tmp);
@@ -256,36 +319,103 @@ static const char *cell_text(const struct eng_screen *sc, int code, char *buf, s
 	return buf;
 }
 
-const char *view_keys(const struct eng_screen *sc)
+/* One key in the footer; entries with the highest rank are left out first, rank 0 never. */
+struct key_entry {
+	const char *text;
+	int rank;
+};
+
+/* The footer's entries for a screen, in the order shown. Returns how many. */
+static int key_entries(const struct eng_screen *sc, struct key_entry *k)
 {
-	if (sc->kind == ENG_SCREEN_END)
-		return "Enter finish  PgUp back  F1 help";
-	if (sc->kind == ENG_SCREEN_CHECK)
-		return sc->hard ? "1-9 correct that question  PgUp back  F1 help"
-		                : "Enter confirm  1-9 correct a question  PgUp back  F1 help";
-	switch (sc->qtype) {
-	case FORM_Q_SINGLE:
-	case FORM_Q_YESNO:
-		return "0-9 choose  \xE2\x86\x91\xE2\x86\x93 move  Enter ok  ^D dk  ^R rf  PgUp back  ^G jump  ^T lang  ^N note  ^X break off  F1 help";
-	case FORM_Q_MULTI:
-		return "0-9/Space toggle  \xE2\x86\x91\xE2\x86\x93 move  Enter ok  ^D dk  ^R rf  PgUp back  ^G jump  ^T lang  ^N note  ^X break off  F1";
-	case FORM_Q_GRID:
-		return "0-9 answer item  \xE2\x86\x91\xE2\x86\x93 item  \xE2\x86\x90\xE2\x86\x92 change  Enter ok  ^D dk  ^R rf  PgUp back  ^G jump  ^X break off  F1";
-	case FORM_Q_INFO:
-		return "Enter continue  PgUp back  ^G jump  ^T lang  ^N note  ^X break off  F1 help";
-	default:
-		return "type, Enter ok  \xE2\x86\x90\xE2\x86\x92 Home End edit  ^D dk  ^R rf  PgUp back  ^G jump  ^T lang  ^N note  ^X break off  F1";
+	int n = 0;
+
+#define KEY(t, r) (k[n].text = (t), k[n].rank = (r), n++)
+	if (sc->kind == ENG_SCREEN_END) {
+		KEY("Enter finish", 1);
+		KEY("PgUp back", 3);
+	} else if (sc->kind == ENG_SCREEN_CHECK) {
+		if (sc->hard) {
+			KEY("1-9 correct that question", 1);
+		} else {
+			KEY("Enter confirm", 1);
+			KEY("1-9 correct a question", 1);
+		}
+		KEY("PgUp back", 3);
+	} else {
+		switch (sc->qtype) {
+		case FORM_Q_SINGLE:
+		case FORM_Q_YESNO:
+			KEY("0-9 choose", 1);
+			KEY("\xE2\x86\x91\xE2\x86\x93 move", 5);   /* ↑↓ */
+			KEY("Enter ok", 1);
+			break;
+		case FORM_Q_MULTI:
+			KEY("0-9/Space toggle", 1);
+			KEY("\xE2\x86\x91\xE2\x86\x93 move", 5);
+			KEY("Enter ok", 1);
+			break;
+		case FORM_Q_GRID:
+			KEY("0-9 answer item", 1);
+			KEY("\xE2\x86\x91\xE2\x86\x93 item", 5);
+			KEY("\xE2\x86\x90\xE2\x86\x92 change", 2);  /* ←→ */
+			KEY("Enter ok", 1);
+			break;
+		case FORM_Q_INFO:
+			KEY("Enter continue", 1);
+			break;
+		default:
+			KEY("type, Enter ok", 1);
+			KEY("\xE2\x86\x90\xE2\x86\x92 Home End edit", 7);
+			break;
+		}
+		if (sc->qtype != FORM_Q_INFO && (sc->allow & FORM_F_DK))
+			KEY("^D dk", 2);
+		if (sc->qtype != FORM_Q_INFO && (sc->allow & FORM_F_RF))
+			KEY("^R rf", 2);
+		KEY("PgUp back", 3);
+		KEY("^G jump", 6);
+		KEY("^T lang", 9);
+		KEY("^N note", 8);
+		KEY("^X break off", 4);
+	}
+	KEY("F1 help", 0);
+#undef KEY
+	return n;
+}
+
+/* Join the screen's key entries, leaving out the least important until they fit. */
+void view_keys(const struct eng_screen *sc, int width, struct buf *out)
+{
+	struct key_entry k[16];
+	int n = key_entries(sc, k), i, total, worst;
+
+	for (;;) {
+		for (i = 0, total = 0, worst = -1; i < n; i++) {
+			total += (i ? 2 : 0) + view_width(k[i].text, strlen(k[i].text));
+			if (k[i].rank && (worst < 0 || k[i].rank >= k[worst].rank))
+				worst = i;
+		}
+		if (total <= width || worst < 0)
+			break;
+		memmove(&k[worst], &k[worst + 1], (size_t)(n - worst - 1) * sizeof *k);
+		n--;
+	}
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_puts(out, "  ");
+		buf_puts(out, k[i].text);
 	}
 }
 
 const char *view_help(void)
 {
 	return "On a question\n"
-	       "  0-9          choose a code (one key answers when no longer code starts with it)\n"
+	       "  0-9          choose by code (Enter needed when a longer code begins with it)\n"
 	       "  Up/Down      move the highlight; Space toggles it in multiple choice\n"
 	       "  Left/Right   in a grid: change the highlighted item's answer\n"
 	       "  Enter        accept (keeps the answer shown when you came back)\n"
-	       "  Ctrl-D       don't know          Ctrl-R   refused\n"
+	       "  Ctrl-D       don't know; Ctrl-R refused (where the question allows them)\n"
 	       "  PgUp Ctrl-B  back one question   PgDn Ctrl-F  forward over answered ones\n"
 	       "  Ctrl-E       to the first unanswered question\n"
 	       "  Ctrl-G       jump to a question already asked\n"
@@ -299,6 +429,62 @@ const char *view_help(void)
 	       "  Up/Down Enter  choose     /  search     Tab  filter by status     q  back\n"
 	       "Anywhere\n"
 	       "  F1           this help (any key closes it)\n";
+}
+
+/*
+ * Break typed text into lines of at most width columns, keeping every byte so that the cursor
+ * maps to one place: a line ends after the last space that fits, or takes one more space into
+ * the column past the width (where a cursor may stand), or breaks a word longer than the line.
+ * starts[i] is where line i begins (starts has room for strlen(text) + 2 entries); a text that
+ * ends in such a space gets an empty last line, where the next character will appear.
+ * Returns the number of lines, at least 1.
+ */
+static int input_lines(const char *text, int width, size_t *starts)
+{
+	size_t len = strlen(text), p = 0, k, q, brk;
+	unsigned cp;
+	int n = 0;
+
+	for (;;) {
+		starts[n++] = p;
+		if (view_width(text + p, len - p) <= width)
+			return n;
+		k = fit(text + p, len - p, width);
+		if (text[p + k] == ' ') {
+			p += k + 1;
+			if (p == len) {
+				starts[n++] = len;
+				return n;
+			}
+			continue;
+		}
+		for (brk = 0, q = k; q > 0 && !brk; q--)
+			if (text[p + q - 1] == ' ')
+				brk = q;
+		p += brk ? brk : k ? k : decode(text + p, len - p, &cp);
+	}
+}
+
+/* Lay out the input field under a question, and note the line and column of the cursor. */
+static void input_body(struct body *b, const struct view_input *in, int width)
+{
+	size_t len = strlen(in->line), *starts = xmalloc((len + 2) * sizeof *starts), end;
+	size_t cur = in->cursor < 0 ? 0 : (size_t)in->cursor > len ? len : (size_t)in->cursor;
+	int n, i;
+
+	n = input_lines(in->line, width - 2, starts);
+	for (i = 0; i < n; i++) {
+		end = i + 1 < n ? starts[i + 1] : len;
+		b->prefix = i ? "  " : "> ";
+		if (cur >= starts[i] && (i + 1 == n || cur < starts[i + 1])) {
+			b->mark = b->cursor_line = b->n;
+			b->cursor_col = 2 + view_width(in->line + starts[i], cur - starts[i]);
+		}
+		body_add(b, in->line + starts[i], end - starts[i], VIEW_INPUT);
+	}
+	b->prefix = NULL;
+	b->mark_end = b->n - 1;
+	free(starts);
 }
 
 /* The body lines of a question screen. */
@@ -361,9 +547,9 @@ static void question_body(struct body *b, const struct eng_screen *sc, struct vi
 			if (sc->has_range) {
 				form_date_format(sc->lo, lo);
 				form_date_format(sc->hi, hi);
-				snprintf(hint, sizeof hint, "a date YYYY-MM-DD from %s to %s", lo, hi);
+				snprintf(hint, sizeof hint, "a date YYYY-MM-DD from %s to %s, or D.M.YYYY", lo, hi);
 			} else {
-				snprintf(hint, sizeof hint, "a date YYYY-MM-DD");
+				snprintf(hint, sizeof hint, "a date YYYY-MM-DD or D.M.YYYY");
 			}
 		} else if (sc->qtype == FORM_Q_TEXT) {
 			snprintf(hint, sizeof hint, "text, up to %d characters", sc->maxlen);
@@ -374,8 +560,7 @@ static void question_body(struct body *b, const struct eng_screen *sc, struct vi
 			snprintf(hint, sizeof hint, "a number");
 		}
 		body_add(b, hint, strlen(hint), VIEW_DIM);
-		b->mark = b->n;
-		body_text(b, in->line, width, VIEW_INPUT, "> ", "  ");
+		input_body(b, in, width);
 		break;
 	}
 	}
@@ -386,12 +571,33 @@ static void question_body(struct body *b, const struct eng_screen *sc, struct vi
 	}
 }
 
+/*
+ * The first body line to show, from first, so that line m of n is visible in rows rows: the
+ * first row says "lines above" when scrolled down, the last "more lines" when lines follow.
+ */
+static int scroll_to(int first, int m, int n, int rows)
+{
+	int lo = first + (first > 0), hi = first + rows - 1;
+
+	if (hi < n - 1)
+		hi--;
+	if (m < 0 || m >= n)
+		return first;
+	if (m < lo)
+		first = m > 0 ? m - 1 : 0;
+	else if (m > hi)
+		first = m - rows + 2;
+	if (first > n - rows)
+		first = n - rows;
+	return first < 0 ? 0 : first;
+}
+
 void view_interview(struct view *v, const struct eng_screen *sc, struct view_input *in,
                     const struct view_status *st, const char *message)
 {
-	struct body b = { NULL, 0, 0, VIEW_PLAIN, NULL, -1 };
+	struct body b = { NULL, 0, 0, VIEW_PLAIN, NULL, -1, -1, -1, 0 };
 	char line[512];
-	int i, top = 2, rows, foot_rows, first, mins;
+	int i, top = 2, rows, first, mins;
 	struct buf keys;
 
 	/* status line */
@@ -433,25 +639,15 @@ void view_interview(struct view *v, const struct eng_screen *sc, struct view_inp
 		body_add(&b, "Press Enter to record the outcome and return to the case list.", 63, VIEW_DIM);
 	}
 
-	/* footer: the keys, wrapped onto at most two lines */
+	/* footer: the keys that fit on one line */
 	buf_init(&keys);
-	buf_puts(&keys, view_keys(sc));
-	foot_rows = view_width(keys.data, keys.len) > v->width ? 2 : 1;
-	rows = v->height - top - foot_rows - 1;   /* one line for the message */
+	view_keys(sc, v->width, &keys);
+	rows = v->height - top - 2;   /* one line for the message, one for the keys */
 	if (rows < 1)
 		rows = 1;
-	/* scroll: keep the mark visible; clipped text is marked */
-	first = in ? in->scroll : 0;
-	if (b.mark >= 0) {
-		if (b.mark < first)
-			first = b.mark;
-		if (b.mark >= first + rows - (b.n > rows ? 1 : 0))
-			first = b.mark - rows + 2;
-	}
-	if (first > b.n - rows + 1)
-		first = b.n - rows + 1;
-	if (first < 0)
-		first = 0;
+	/* scroll: keep the whole input, or at least the mark, visible; clipped text is marked */
+	first = scroll_to(in ? in->scroll : 0, b.mark_end, b.n, rows);
+	first = scroll_to(first, b.mark, b.n, rows);
 	if (in)
 		in->scroll = first;
 	for (i = 0; i < rows; i++) {
@@ -474,29 +670,17 @@ void view_interview(struct view *v, const struct eng_screen *sc, struct view_inp
 			buf_puts(&t, " ");
 			buf_puts(&t, b.v[k].text);
 			view_set(v, top + i, b.v[k].style, t.data);
-			if (b.v[k].style == VIEW_INPUT && in) {
+			if (k == b.cursor_line) {
 				v->cursor_row = top + i;
-				v->cursor_col = 3 + view_width(in->line, (size_t)in->cursor);
+				v->cursor_col = 1 + b.cursor_col;
 				if (v->cursor_col >= v->width)
 					v->cursor_col = v->width - 1;
 			}
 			buf_release(&t);
 		}
 	}
-	view_set(v, v->height - foot_rows - 1, VIEW_ERROR, message ? message : "");
-	if (foot_rows == 1) {
-		view_set(v, v->height - 1, VIEW_BAR, keys.data);
-	} else {
-		size_t k = fit(keys.data, keys.len, v->width);
-		while (k > 0 && keys.data[k] != ' ')
-			k--;
-		if (!k)
-			k = fit(keys.data, keys.len, v->width);
-		line[0] = '\0';
-		snprintf(line, sizeof line, "%.*s", (int)k, keys.data);
-		view_set(v, v->height - 2, VIEW_BAR, line);
-		view_set(v, v->height - 1, VIEW_BAR, keys.data + k + (keys.data[k] == ' '));
-	}
+	view_set(v, v->height - 2, VIEW_ERROR, message ? message : "");
+	view_set(v, v->height - 1, VIEW_BAR, buf_str(&keys));
 	buf_release(&keys);
 	body_free(&b);
 }

@@ -337,6 +337,80 @@ START_TEST(test_hard_check)
 }
 END_TEST
 
+/* A form with one question of each typed kind, for what typing into them gives. */
+static const char *const typed_form =
+	"form t\nlanguages en\n"
+	"single pick\n say en \"Pick?\"\n 1 en \"one\"\n 2 en \"two\"\n"
+	"integer n range -5..99\n say en \"N?\"\n"
+	"decimal d range -10..100 decimals 2\n say en \"D?\"\n"
+	"date when range 2024-01-01..2025-12-31\n say en \"When?\"\n"
+	"info bye\n say en \"Bye\"\n";
+
+/* Typed answers: stored canonically, or refused with a message that names the problem. */
+static const struct {
+	const char *qid;
+	const char *typed;
+	enum eng_rc rc;
+	const char *want;   /* the stored value, or the message */
+} typed_answers[] = {
+	{ "pick", "2", ENG_OK, "2" },
+	{ "pick", " 2 ", ENG_OK, "2" },
+	{ "pick", "+2", ENG_INVALID, "enter the code of a choice" },
+	{ "pick", "2.0", ENG_INVALID, "enter the code of a choice" },
+	{ "pick", "0x2", ENG_INVALID, "enter the code of a choice" },
+	{ "n", "15", ENG_OK, "15" },
+	{ "n", "-2", ENG_OK, "-2" },
+	{ "n", " 7 ", ENG_OK, "7" },
+	{ "n", "-0", ENG_OK, "0" },
+	{ "n", "3,5", ENG_INVALID, "3,5: type a whole number, without decimals or thousands separators" },
+	{ "n", "1e2", ENG_INVALID, "1e2: type the number in full, without an exponent" },
+	{ "n", "0x10", ENG_INVALID, "0x10: not a whole number; type digits, like 15" },
+	{ "n", "+5", ENG_INVALID, "+5: type the number without a plus sign" },
+	{ "n", "inf", ENG_INVALID, "inf: not a whole number; type digits, like 15" },
+	{ "n", "", ENG_INVALID, "type a whole number" },
+	{ "n", "100", ENG_INVALID, "enter a number from -5 to 99" },
+	{ "d", "3,5", ENG_OK, "3.50" },
+	{ "d", "3.25", ENG_OK, "3.25" },
+	{ "d", "-2", ENG_OK, "-2.00" },
+	{ "d", "3.456", ENG_INVALID, "3.456: at most 2 decimals" },
+	{ "d", "1e2", ENG_INVALID, "1e2: type the number in full, without an exponent" },
+	{ "d", "nan", ENG_INVALID, "nan: not a number; type digits, like 15 or 3,5" },
+	{ "d", "1.000,5", ENG_INVALID, "1.000,5: type one decimal mark at most, and no thousands separators" },
+	{ "d", "100.5", ENG_INVALID, "enter a number from -10.00 to 100.00" },
+	{ "when", "15.3.2025", ENG_OK, "2025-03-15" },
+	{ "when", "2025-03-15", ENG_OK, "2025-03-15" },
+	{ "when", "29.02.2024", ENG_OK, "2024-02-29" },
+	{ "when", "29.02.2025", ENG_INVALID, "29.02.2025: February 2025 has 28 days" },
+	{ "when", "31.04.2025", ENG_INVALID, "31.04.2025: April 2025 has 30 days" },
+	{ "when", "0.1.2025", ENG_INVALID, "0.1.2025: there is no day 0" },
+	{ "when", "1.13.2025", ENG_INVALID, "1.13.2025: there is no month 13" },
+	{ "when", "15.3.25", ENG_INVALID, "15.3.25: type the year with four digits" },
+	{ "when", "1.1.2026", ENG_INVALID, "enter a date from 2024-01-01 to 2025-12-31" },
+	{ "when", "", ENG_INVALID, "type a date, like 15.3.2025" },
+};
+
+START_TEST(test_typed_answers)
+{
+	static const char *const before[] = { "1", "1", "1", "2024-06-01" };
+	static const char *const qids[] = { "pick", "n", "d", "when" };
+	struct form *f = load(typed_form);
+	struct eng *e = eng_new(f, NULL, 0, NULL);
+	int i;
+
+	for (i = 0; strcmp(qids[i], typed_answers[_i].qid); i++)
+		ans(e, before[i], ENG_OK);
+	at(e, typed_answers[_i].qid, 0);
+	ck_assert_msg(eng_answer_text(e, typed_answers[_i].typed) == typed_answers[_i].rc,
+	              "%s: '%s': %s", typed_answers[_i].qid, typed_answers[_i].typed, eng_message(e));
+	if (typed_answers[_i].rc == ENG_OK)
+		ck_assert_str_eq(val(e, typed_answers[_i].qid, 0, NULL), typed_answers[_i].want);
+	else
+		ck_assert_str_eq(eng_message(e), typed_answers[_i].want);
+	eng_free(e);
+	form_free(f);
+}
+END_TEST
+
 START_TEST(test_validation)
 {
 	struct form *f = load(route_form);
@@ -1113,6 +1187,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_soft_check_confirmed_then_invalidated);
 	tcase_add_test(tc, test_hard_check);
 	tcase_add_test(tc, test_validation);
+	tcase_add_loop_test(tc, test_typed_answers, 0, (int)(sizeof typed_answers / sizeof typed_answers[0]));
 	tcase_add_test(tc, test_random_choices_reproducible);
 	tcase_add_test(tc, test_random_group_fixed);
 	tcase_add_test(tc, test_events);

@@ -544,6 +544,167 @@ START_TEST(test_dates)
 }
 END_TEST
 
+/* Numbers as typed: what a person types, and nothing else. msg "" means accepted. */
+static const struct {
+	const char *typed;
+	int whole;
+	double want;
+	const char *msg;
+} numbers[] = {
+	{ "15", 1, 15, "" },
+	{ "-2", 1, -2, "" },
+	{ " 42 ", 1, 42, "" },
+	{ "007", 1, 7, "" },
+	{ "-0", 1, 0, "" },
+	{ "123456789012345", 1, 123456789012345.0, "" },
+	{ "3,5", 0, 3.5, "" },
+	{ "3.5", 0, 3.5, "" },
+	{ "-0,75", 0, -0.75, "" },
+	{ "3.50", 0, 3.5, "" },
+	{ "0.1", 0, 0.1, "" },
+	{ "15", 0, 15, "" },
+	{ "1234567.125", 0, 1234567.125, "" },
+	{ "12.00", 0, 12, "" },                   /* a stored decimal, replayed */
+	{ "", 1, 0, "type a whole number" },
+	{ "   ", 0, 0, "type a number" },
+	{ "3,5", 1, 0, "3,5: type a whole number, without decimals or thousands separators" },
+	{ "3.5", 1, 0, "3.5: type a whole number, without decimals or thousands separators" },
+	{ "1.000", 1, 0, "1.000: type a whole number, without decimals or thousands separators" },
+	{ "1.000,5", 0, 0, "1.000,5: type one decimal mark at most, and no thousands separators" },
+	{ "1,000.5", 0, 0, "1,000.5: type one decimal mark at most, and no thousands separators" },
+	{ "1e2", 1, 0, "1e2: type the number in full, without an exponent" },
+	{ "1.5E3", 0, 0, "1.5E3: type the number in full, without an exponent" },
+	{ "+5", 1, 0, "+5: type the number without a plus sign" },
+	{ "1 000", 1, 0, "1 000: type the number without spaces" },
+	{ ".5", 0, 0, ".5: type it as 0.5" },
+	{ "-,5", 0, 0, "-,5: type it as -0,5" },
+	{ "5.", 0, 0, "5.: digits must follow the decimal mark" },
+	{ "1234567890123456", 1, 0, "1234567890123456: too many digits (at most 15)" },
+	{ "0x10", 1, 0, "0x10: not a whole number; type digits, like 15" },
+	{ "inf", 0, 0, "inf: not a number; type digits, like 15 or 3,5" },
+	{ "nan", 0, 0, "nan: not a number; type digits, like 15 or 3,5" },
+	{ "-inf", 0, 0, "-inf: not a number; type digits, like 15 or 3,5" },
+	{ "--5", 1, 0, "--5: not a whole number; type digits, like 15" },
+	{ "-", 1, 0, "-: not a whole number; type digits, like 15" },
+	{ "12a", 0, 0, "12a: not a number; type digits, like 15 or 3,5" },
+	{ "\xD9\xA3", 1, 0, "\xD9\xA3: not a whole number; type digits, like 15" },
+};
+
+START_TEST(test_input_number)
+{
+	struct err e;
+	double x = -99;
+	int rc;
+
+	err_init(&e);
+	rc = form_input_number(numbers[_i].typed, numbers[_i].whole, &x, &e);
+	if (!*numbers[_i].msg) {
+		ck_assert_msg(rc == 0, "'%s' refused: %s", numbers[_i].typed, e.msg);
+		ck_assert_msg(x == numbers[_i].want, "'%s': %.17g, want %.17g", numbers[_i].typed, x, numbers[_i].want);
+		ck_assert(!signbit(x) || x != 0);
+	} else {
+		ck_assert_msg(rc == -1, "'%s' (whole %d) accepted as %g", numbers[_i].typed, numbers[_i].whole, x);
+		ck_assert_str_eq(e.msg, numbers[_i].msg);
+	}
+}
+END_TEST
+
+/* Dates as typed: D.M.YYYY and YYYY-MM-DD; want is the ISO date, or msg what is wrong. */
+static const struct {
+	const char *typed;
+	const char *want;
+	const char *msg;
+} dates[] = {
+	{ "15.3.2025", "2025-03-15", "" },
+	{ "15.03.2025", "2025-03-15", "" },
+	{ "1.1.2000", "2000-01-01", "" },
+	{ " 2025-03-15 ", "2025-03-15", "" },
+	{ "2025-3-5", "2025-03-05", "" },
+	{ "29.02.2024", "2024-02-29", "" },    /* a leap year */
+	{ "29.2.2000", "2000-02-29", "" },     /* divisible by 400 */
+	{ "31.12.1999", "1999-12-31", "" },
+	{ "29.02.2025", "", "29.02.2025: February 2025 has 28 days" },
+	{ "31.02.2025", "", "31.02.2025: February 2025 has 28 days" },
+	{ "29.02.1900", "", "29.02.1900: February 1900 has 28 days" },
+	{ "31.04.2025", "", "31.04.2025: April 2025 has 30 days" },
+	{ "2025-06-31", "", "2025-06-31: June 2025 has 30 days" },
+	{ "32.1.2025", "", "32.1.2025: there is no day 32" },
+	{ "0.1.2025", "", "0.1.2025: there is no day 0" },
+	{ "1.13.2025", "", "1.13.2025: there is no month 13" },
+	{ "1.0.2025", "", "1.0.2025: there is no month 0" },
+	{ "2025-13-01", "", "2025-13-01: there is no month 13" },
+	{ "15.3.25", "", "15.3.25: type the year with four digits" },
+	{ "15.3.", "", "15.3.: type the year too, like 15.3.2025" },
+	{ "15.3", "", "15.3: type the year too, like 15.3.2025" },
+	{ "1.1.1899", "", "1.1.1899: the year must be 1900 or later" },
+	{ "3/15/2025", "", "3/15/2025: not a date; type it like 15.3.2025 or 2025-03-15" },
+	{ "15.3.2025.", "", "15.3.2025.: not a date; type it like 15.3.2025 or 2025-03-15" },
+	{ "abc", "", "abc: not a date; type it like 15.3.2025 or 2025-03-15" },
+	{ "", "", "type a date, like 15.3.2025" },
+};
+
+START_TEST(test_input_date)
+{
+	struct err e;
+	double d = -1;
+	char iso[11];
+	int rc;
+
+	err_init(&e);
+	rc = form_input_date(dates[_i].typed, &d, &e);
+	if (!*dates[_i].msg) {
+		ck_assert_msg(rc == 0, "'%s' refused: %s", dates[_i].typed, e.msg);
+		form_date_format(d, iso);
+		ck_assert_str_eq(iso, dates[_i].want);
+	} else {
+		ck_assert_msg(rc == -1, "'%s' accepted", dates[_i].typed);
+		ck_assert_str_eq(e.msg, dates[_i].msg);
+	}
+}
+END_TEST
+
+/* Times of day as typed: H:MM, HH:MM, with a point too. */
+static const struct {
+	const char *typed;
+	int hh, mm;
+	const char *msg;
+} times[] = {
+	{ "9:30", 9, 30, "" },
+	{ "09:30", 9, 30, "" },
+	{ "9.30", 9, 30, "" },
+	{ " 14:05 ", 14, 5, "" },
+	{ "0:00", 0, 0, "" },
+	{ "23:59", 23, 59, "" },
+	{ "25:00", 0, 0, "25:00: there is no hour 25" },
+	{ "24:00", 0, 0, "24:00: there is no hour 24" },
+	{ "9:60", 0, 0, "9:60: there is no minute 60" },
+	{ "9:5", 0, 0, "9:5: type the minutes with two digits, like 9:05" },
+	{ "930", 0, 0, "930: not a time; type it like 9:30 or 14:05" },
+	{ "9", 0, 0, "9: not a time; type it like 9:30 or 14:05" },
+	{ "123:00", 0, 0, "123:00: not a time; type it like 9:30 or 14:05" },
+	{ "9:30 Uhr", 0, 0, "9:30 Uhr: not a time; type it like 9:30 or 14:05" },
+	{ "-1:00", 0, 0, "-1:00: not a time; type it like 9:30 or 14:05" },
+	{ "", 0, 0, "type a time, like 9:30" },
+};
+
+START_TEST(test_input_time)
+{
+	struct err e;
+	int hh = -1, mm = -1, rc;
+
+	err_init(&e);
+	rc = form_input_time(times[_i].typed, &hh, &mm, &e);
+	if (!*times[_i].msg) {
+		ck_assert_msg(rc == 0, "'%s' refused: %s", times[_i].typed, e.msg);
+		ck_assert_int_eq(hh, times[_i].hh);
+		ck_assert_int_eq(mm, times[_i].mm);
+	} else {
+		ck_assert_msg(rc == -1, "'%s' accepted", times[_i].typed);
+		ck_assert_str_eq(e.msg, times[_i].msg);
+	}
+}
+END_TEST
+
 START_TEST(test_show)
 {
 	struct form *f = expect_ok(HDR "single q1 if 1 = 1\n say en \"Hello\" de \"Hallo\"\n"
@@ -653,6 +814,9 @@ static Suite *form_suite(void)
 	tcase_add_test(tc, test_no_getter_never_crashes);
 	tcase_add_test(tc, test_generated_5000);
 	tcase_add_test(tc, test_dates);
+	tcase_add_loop_test(tc, test_input_number, 0, (int)(sizeof numbers / sizeof numbers[0]));
+	tcase_add_loop_test(tc, test_input_date, 0, (int)(sizeof dates / sizeof dates[0]));
+	tcase_add_loop_test(tc, test_input_time, 0, (int)(sizeof times / sizeof times[0]));
 	tcase_add_test(tc, test_show);
 	tcase_add_test(tc, test_ending_outcomes);
 	tcase_add_test(tc, test_garbage_never_crashes);

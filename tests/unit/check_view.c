@@ -1,5 +1,6 @@
 /* check_view.c: the screen layout as text, without a terminal. */
 #include <check.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,71 @@ START_TEST(test_width)
 	ck_assert_int_eq(view_width("abc", 3), 3);
 	ck_assert_int_eq(view_width("\xE4\xB8\xAD", 3), 2);    /* a CJK character is two columns */
 	ck_assert_int_eq(view_width("e\xCC\x81", 3), 1);       /* e + combining accent */
+	ck_assert_int_eq(view_width("\xF0\x9F\x98\x80", 4), 2);  /* an emoji is two columns */
+	ck_assert_int_eq(view_width("\xE2\x80\xA6", 3), 1);    /* … */
+}
+END_TEST
+
+/* The locales the width tests run in: the real one, and C, where wcwidth knows only ASCII. */
+static const char *const locales[] = { "C.UTF-8", "C" };
+
+/* Cells of an exact width: padded, or cut with an ellipsis, never inside a character. */
+static const struct {
+	const char *text;
+	int width;
+	const char *want;
+} cells[] = {
+	{ "abc", 5, "abc  " },
+	{ "abcde", 5, "abcde" },                       /* exact fit */
+	{ "abcdef", 5, "abcd\xE2\x80\xA6" },          /* one too long */
+	{ "", 3, "   " },
+	{ "abc", 1, "\xE2\x80\xA6" },
+	{ "a", 1, "a" },
+	{ "abc", 0, "" },
+	{ "M\xC3\xBCller", 6, "M\xC3\xBCller" },           /* precomposed umlaut */
+	{ "M\xC3\xBCller", 8, "M\xC3\xBCller  " },
+	{ "Hannes M\xC3\xBCller", 10, "Hannes M\xC3\xBC\xE2\x80\xA6" },
+	{ "\xC3\x84nnchen Wei\xC3\x9F-\xC3\x9C" "berbach", 20,
+	  "\xC3\x84nnchen Wei\xC3\x9F-\xC3\x9C" "berba\xE2\x80\xA6" },
+	{ "\xC3\x84nnchen Wei\xC3\x9F-\xC3\x9C" "berba", 22,
+	  "\xC3\x84nnchen Wei\xC3\x9F-\xC3\x9C" "berba   " },
+	{ "Mu\xCC\x88ller", 6, "Mu\xCC\x88ller" },         /* u + combining diaeresis */
+	{ "Mu\xCC\x88ller", 7, "Mu\xCC\x88ller " },
+	{ "Mu\xCC\x88ller", 3, "Mu\xCC\x88\xE2\x80\xA6" }, /* the mark stays with its u */
+	{ "Mu\xCC\x88ller", 2, "M\xE2\x80\xA6" },
+	{ "\xE4\xB8\xAD\xE6\x96\x87\xE5\xAD\x97", 6, "\xE4\xB8\xAD\xE6\x96\x87\xE5\xAD\x97" },
+	{ "\xE4\xB8\xAD\xE6\x96\x87\xE5\xAD\x97", 7, "\xE4\xB8\xAD\xE6\x96\x87\xE5\xAD\x97 " },
+	{ "\xE4\xB8\xAD\xE6\x96\x87\xE5\xAD\x97", 5, "\xE4\xB8\xAD\xE6\x96\x87\xE2\x80\xA6" },
+	{ "\xE4\xB8\xAD\xE6\x96\x87\xE5\xAD\x97", 4, "\xE4\xB8\xAD\xE2\x80\xA6 " }, /* no half character */
+	{ "\xF0\x9F\x98\x80\xF0\x9F\x98\x80", 4, "\xF0\x9F\x98\x80\xF0\x9F\x98\x80" },
+	{ "\xF0\x9F\x98\x80\xF0\x9F\x98\x80", 3, "\xF0\x9F\x98\x80\xE2\x80\xA6" },
+	{ "\xF0\x9F\x98\x80\xF0\x9F\x98\x80", 2, "\xE2\x80\xA6 " },
+};
+
+START_TEST(test_cell)
+{
+	char *old = xstrdup(setlocale(LC_CTYPE, NULL));
+	struct buf b;
+	size_t i;
+
+	if (!setlocale(LC_CTYPE, locales[_i]) && _i == 0)
+		setlocale(LC_CTYPE, "C.utf8");
+	buf_init(&b);
+	for (i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+		buf_reset(&b);
+		buf_puts(&b, "|");
+		view_cell(&b, cells[i].text, cells[i].width);
+		ck_assert_msg(!strcmp(buf_str(&b) + 1, cells[i].want), "%s: '%s' in %d columns: '%s', want '%s'",
+		              locales[_i], cells[i].text, cells[i].width, buf_str(&b) + 1, cells[i].want);
+		ck_assert_int_eq(view_width(b.data + 1, b.len - 1), cells[i].width > 0 ? cells[i].width : 0);
+	}
+	/* the widths a case list relies on */
+	ck_assert_int_eq(view_width("Hannes M\xC3\xBCller", strlen("Hannes M\xC3\xBCller")), 13);
+	ck_assert_int_eq(view_width("e\xCC\x88", 3), 1);
+	ck_assert_int_eq(view_width("\xE4\xB8\xAD", 3), 2);
+	buf_release(&b);
+	setlocale(LC_CTYPE, old);
+	free(old);
 }
 END_TEST
 
@@ -127,7 +193,7 @@ START_TEST(test_interview_80x24)
 	ck_assert_int_ge(find(&v, "choice number 6"), 0);
 	ck_assert_int_ge(find(&v, "a message"), 0);
 	ck_assert_int_eq(v.lines[v.height - 1].style, VIEW_BAR);
-	ck_assert_int_ge(find(&v, "^D dk"), 0);
+	ck_assert_int_lt(find(&v, "^D dk"), 0);       /* the question allows no don't know */
 	view_release(&v);
 }
 END_TEST
@@ -199,6 +265,318 @@ START_TEST(test_check_and_end_screens)
 }
 END_TEST
 
+/* A text question screen. */
+static void make_text_screen(struct eng_screen *sc, enum form_qtype type, unsigned allow, const char *text)
+{
+	memset(sc, 0, sizeof *sc);
+	sc->kind = ENG_SCREEN_QUESTION;
+	sc->qid = "q9";
+	sc->qtype = type;
+	sc->text = text;
+	sc->note = "";
+	sc->value = "";
+	sc->maxlen = 1000;
+	sc->allow = allow;
+	sc->position = 9;
+	sc->estimate = 10;
+}
+
+/* The byte offset in s of display column col, or -1 when col falls inside a character. */
+static int column_offset(const char *s, int col)
+{
+	size_t i = 0, n = strlen(s), k;
+
+	while (view_width(s, i) < col && i < n) {
+		k = 1;
+		while (i + k < n && ((unsigned char)s[i + k] & 0xC0) == 0x80)
+			k++;
+		i += k;
+	}
+	/* zero-width marks belong to the character before */
+	return view_width(s, i) == col ? (int)i : -1;
+}
+
+/* The bytes of the character at s (with the combining marks that follow it). */
+static size_t char_len(const char *s)
+{
+	size_t k = 1;
+
+	while (s[k] && ((unsigned char)s[k] & 0xC0) == 0x80)
+		k++;
+	/* combining marks U+0300..U+036F */
+	while ((unsigned char)s[k] == 0xCC || ((unsigned char)s[k] == 0xCD && (unsigned char)s[k + 1] < 0xB0))
+		k += 2;
+	return k;
+}
+
+/* The input as the screen shows it: the input lines joined, without their "> " prefix. */
+static void shown_input(const struct view *v, struct buf *out)
+{
+	int i;
+
+	for (i = 0; i < v->height; i++)
+		if (v->lines[i].style == VIEW_INPUT)
+			buf_puts(out, v->lines[i].text + 3);
+}
+
+/* Texts long enough to wrap at 80 columns: ASCII, and umlauts, CJK and a combining mark. */
+static const char *const typed[] = {
+	"The respondent says that the office was friendly but the waiting time was far too long, "
+	"more than an hour on two visits",
+	"Gr\xC3\xBC\xC3\x9F" "e aus \xC3\x96sterreich: die Wartezeit war l\xC3\xA4nger als eine Stunde, "
+	"Beratung \xE4\xB8\xAD\xE6\x96\x87 gut, Caf\x65\xCC\x81 kalt, \xC3\xBC" "berall zu wenig Sitzpl\xC3\xA4tze",
+};
+
+START_TEST(test_input_cursor)
+{
+	struct eng_screen sc;
+	struct view_input in;
+	struct view_status st = { "K1", "anna", "q9", 0, 5, 9, 10, "de", 1, 0 };
+	struct view v;
+	struct buf shown;
+	int height, first_row = -1, rows = 0, i;
+	size_t len, pos[5], npos, p, wrap;
+
+	for (height = 24; height >= 8; height -= 16) {
+		memset(&in, 0, sizeof in);
+		snprintf(in.line, sizeof in.line, "%s", typed[_i]);
+		len = strlen(in.line);
+		make_text_screen(&sc, FORM_Q_TEXT, 0, "What did the respondent say about the office? Note it in their words.");
+		/* find where the input wraps */
+		in.cursor = 0;
+		view_init(&v, 80, height);
+		view_interview(&v, &sc, &in, &st, "");
+		buf_init(&shown);
+		shown_input(&v, &shown);
+		ck_assert_str_eq(buf_str(&shown), in.line);   /* every byte shown, in order */
+		buf_release(&shown);
+		for (i = 0, rows = 0; i < v.height; i++)
+			if (v.lines[i].style == VIEW_INPUT) {
+				if (!rows)
+					first_row = i;
+				rows++;
+				ck_assert_int_le(view_width(v.lines[i].text, strlen(v.lines[i].text)), 80);
+			}
+		ck_assert_int_ge(rows, 2);
+		wrap = strlen(v.lines[first_row].text + 3);   /* the first byte of the second line */
+		view_release(&v);
+		npos = 0;
+		pos[npos++] = 0;
+		pos[npos++] = wrap / 2;
+		pos[npos++] = wrap - 1;
+		pos[npos++] = wrap;
+		pos[npos++] = len;
+		for (p = 0; p < npos; p++) {
+			const char *text;
+			int off;
+
+			while (pos[p] > 0 && pos[p] < len && ((unsigned char)in.line[pos[p]] & 0xC0) == 0x80)
+				pos[p]--;
+			in.cursor = (int)pos[p];
+			view_init(&v, 80, height);
+			view_interview(&v, &sc, &in, &st, "");
+			ck_assert_msg(v.cursor_row >= 2 && v.cursor_row < v.height - 2, "cursor %zu: row %d",
+			              pos[p], v.cursor_row);
+			ck_assert_int_eq(v.lines[v.cursor_row].style, VIEW_INPUT);
+			ck_assert_int_lt(v.cursor_col, 80);
+			text = v.lines[v.cursor_row].text;
+			off = column_offset(text, v.cursor_col);
+			ck_assert_msg(off >= 3, "cursor %zu: column %d is not on a character of '%s'", pos[p],
+			              v.cursor_col, text);
+			if (pos[p] < len)
+				ck_assert_msg(!strncmp(text + off, in.line + pos[p], char_len(in.line + pos[p])),
+				              "cursor %zu (height %d): at row %d col %d is '%s', want '%.4s'", pos[p],
+				              height, v.cursor_row, v.cursor_col, text + off, in.line + pos[p]);
+			else
+				ck_assert_msg(text[off] == '\0' && (v.cursor_row == v.height - 1 ||
+				              v.lines[v.cursor_row + 1].style != VIEW_INPUT),
+				              "cursor at the end: row %d col %d of '%s'", v.cursor_row, v.cursor_col, text);
+			if (pos[p] == wrap)
+				ck_assert_int_eq(v.cursor_col, 3);    /* the start of a continuation line */
+			view_release(&v);
+		}
+	}
+}
+END_TEST
+
+/* A space at the end of a full line: the cursor after it is where the next character will be. */
+START_TEST(test_input_cursor_full_line)
+{
+	struct eng_screen sc;
+	struct view_input in;
+	struct view_status st = { "K1", "anna", "q9", 0, 5, 9, 10, "de", 1, 0 };
+	struct view v;
+	int row;
+
+	make_text_screen(&sc, FORM_Q_TEXT, 0, "Notes?");
+	memset(&in, 0, sizeof in);
+	memset(in.line, 'x', 76);            /* the input's full width at 80 columns */
+	in.cursor = 76;
+	view_init(&v, 80, 24);
+	view_interview(&v, &sc, &in, &st, "");
+	row = v.cursor_row;
+	ck_assert_int_eq(v.cursor_col, 79);
+	view_release(&v);
+	in.line[76] = ' ';
+	in.cursor = 77;
+	view_init(&v, 80, 24);
+	view_interview(&v, &sc, &in, &st, "");
+	ck_assert_int_eq(v.cursor_row, row + 1);
+	ck_assert_int_eq(v.cursor_col, 3);
+	ck_assert_int_eq(v.lines[row + 1].style, VIEW_INPUT);
+	view_release(&v);
+	in.line[77] = 'y';
+	in.cursor = 78;
+	view_init(&v, 80, 24);
+	view_interview(&v, &sc, &in, &st, "");
+	ck_assert_int_eq(v.cursor_row, row + 1);
+	ck_assert_int_eq(v.cursor_col, 4);
+	ck_assert_str_eq(v.lines[row + 1].text, "   y");
+	view_release(&v);
+}
+END_TEST
+
+/* The footer of every question type, with and without don't know / refused. */
+static const enum form_qtype qtypes[] = {
+	FORM_Q_SINGLE, FORM_Q_MULTI, FORM_Q_INTEGER, FORM_Q_DECIMAL, FORM_Q_TEXT,
+	FORM_Q_DATE, FORM_Q_YESNO, FORM_Q_GRID, FORM_Q_INFO,
+};
+
+START_TEST(test_footer)
+{
+	static const char *const first[] = {
+		[FORM_Q_SINGLE] = "0-9 choose", [FORM_Q_MULTI] = "0-9/Space toggle",
+		[FORM_Q_INTEGER] = "type, Enter ok", [FORM_Q_DECIMAL] = "type, Enter ok",
+		[FORM_Q_TEXT] = "type, Enter ok", [FORM_Q_DATE] = "type, Enter ok",
+		[FORM_Q_YESNO] = "0-9 choose", [FORM_Q_GRID] = "0-9 answer item",
+		[FORM_Q_INFO] = "Enter continue",
+	};
+	static const int widths[] = { 80, 132 };
+	struct eng_screen sc;
+	struct eng_choice_view ch[3];
+	struct view_input in;
+	struct view_status st = { "K1", "anna", "q3", 0, 5, 3, 10, "en", 0, 0 };
+	struct view v;
+	unsigned allow;
+	size_t w;
+	enum form_qtype t = qtypes[_i];
+
+	for (allow = 0; allow <= (FORM_F_DK | FORM_F_RF); allow++) {
+		for (w = 0; w < sizeof widths / sizeof widths[0]; w++) {
+			const char *foot;
+			size_t n;
+
+			make_screen(&sc, ch, 3, "Which one?");
+			sc.qtype = t;
+			sc.allow = allow;
+			memset(&in, 0, sizeof in);
+			view_init(&v, widths[w], 24);
+			view_interview(&v, &sc, &in, &st, "");
+			foot = v.lines[v.height - 1].text;
+			n = strlen(foot);
+			ck_assert_int_eq(v.lines[v.height - 1].style, VIEW_BAR);
+			ck_assert_msg(view_width(foot, n) <= widths[w], "%s at %d: '%s' is too wide",
+			              form_qtype_name(t), widths[w], foot);
+			ck_assert_msg(n >= 7 && !strcmp(foot + n - 7, "F1 help"), "%s at %d: '%s' does not end in F1 help",
+			              form_qtype_name(t), widths[w], foot);
+			ck_assert_msg(!strstr(foot, "\xE2\x80\xA6"), "'%s' is cut", foot);
+			ck_assert_msg(!strncmp(foot, first[t], strlen(first[t])), "%s: '%s' lacks '%s'",
+			              form_qtype_name(t), foot, first[t]);
+			ck_assert_msg(!strstr(foot, "^D dk") == !(allow & FORM_F_DK && t != FORM_Q_INFO),
+			              "%s, allow %u: '%s'", form_qtype_name(t), allow, foot);
+			ck_assert_msg(!strstr(foot, "^R rf") == !(allow & FORM_F_RF && t != FORM_Q_INFO),
+			              "%s, allow %u: '%s'", form_qtype_name(t), allow, foot);
+			ck_assert_msg(!strstr(foot, "dk") == !(allow & FORM_F_DK && t != FORM_Q_INFO), "'%s'", foot);
+			if (t != FORM_Q_INFO && t != FORM_Q_MULTI && t != FORM_Q_GRID)
+				ck_assert_msg(!strstr(foot, "Enter ok") == 0, "%s: '%s'", form_qtype_name(t), foot);
+			ck_assert_msg(strstr(foot, "PgUp back"), "%s at %d: '%s'", form_qtype_name(t), widths[w], foot);
+			if (widths[w] == 132) {
+				ck_assert_msg(strstr(foot, "^X break off") && strstr(foot, "^G jump") &&
+				              strstr(foot, "^N note") && strstr(foot, "^T lang"),
+				              "%s at 132: '%s' leaves out keys", form_qtype_name(t), foot);
+			}
+			/* only one footer line: the one above is the message line */
+			ck_assert_int_ne(v.lines[v.height - 2].style, VIEW_BAR);
+			view_release(&v);
+		}
+	}
+}
+END_TEST
+
+START_TEST(test_footer_check_and_end)
+{
+	struct eng_screen sc;
+	struct view_status st = { "K1", "anna", NULL, 0, 5, 3, 10, "en", 0, 0 };
+	struct view v;
+	int kind, hard;
+
+	for (kind = 0; kind < 3; kind++) {
+		for (hard = 0; hard < 2; hard++) {
+			const char *foot;
+
+			memset(&sc, 0, sizeof sc);
+			sc.kind = kind ? ENG_SCREEN_END : ENG_SCREEN_CHECK;
+			sc.hard = hard;
+			sc.message = "Check";
+			sc.outcome = "complete";
+			sc.complete = 1;
+			sc.end_text = "";
+			view_init(&v, kind == 2 ? 132 : 80, 24);
+			view_interview(&v, &sc, NULL, &st, "");
+			foot = v.lines[v.height - 1].text;
+			ck_assert_int_le(view_width(foot, strlen(foot)), v.width);
+			ck_assert_ptr_nonnull(strstr(foot, "F1 help"));
+			ck_assert_ptr_null(strstr(foot, "dk"));
+			ck_assert_ptr_nonnull(strstr(foot, kind ? "Enter finish" : hard ? "1-9 correct that question"
+			                                                                : "Enter confirm"));
+			view_release(&v);
+		}
+	}
+}
+END_TEST
+
+START_TEST(test_help_fits)
+{
+	const char *p = view_help(), *nl;
+
+	for (; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		ck_assert_ptr_nonnull(nl);
+		ck_assert_msg(view_width(p, (size_t)(nl - p)) <= 78, "help line too wide: '%.*s'", (int)(nl - p), p);
+	}
+}
+END_TEST
+
+/* A date question tells both ways a date may be typed. */
+START_TEST(test_date_hint)
+{
+	struct eng_screen sc;
+	struct view_input in;
+	struct view_status st = { "K1", "anna", "q9", 0, 5, 9, 10, "de", 1, 0 };
+	struct view v;
+	int r;
+
+	make_text_screen(&sc, FORM_Q_DATE, FORM_F_DK, "When?");
+	memset(&in, 0, sizeof in);
+	view_init(&v, 80, 24);
+	view_interview(&v, &sc, &in, &st, "");
+	r = find(&v, "a date");
+	ck_assert_int_ge(r, 0);
+	ck_assert_ptr_nonnull(strstr(v.lines[r].text, "D.M.YYYY"));
+	ck_assert_ptr_nonnull(strstr(v.lines[r].text, "YYYY-MM-DD"));
+	view_release(&v);
+	sc.has_range = 1;
+	sc.lo = 19723;    /* 2024-01-01 */
+	sc.hi = 20453;    /* 2025-12-31 */
+	view_init(&v, 80, 24);
+	view_interview(&v, &sc, &in, &st, "");
+	r = find(&v, "a date YYYY-MM-DD from 2024-01-01 to 2025-12-31");   /* tests/e2e/lib.sh reads it */
+	ck_assert_int_ge(r, 0);
+	ck_assert_ptr_nonnull(strstr(v.lines[r].text, "D.M.YYYY"));
+	view_release(&v);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("view");
@@ -211,6 +589,13 @@ int main(void)
 	tcase_add_test(tc, test_interview_80x24);
 	tcase_add_test(tc, test_long_list_scrolls_with_marker);
 	tcase_add_test(tc, test_check_and_end_screens);
+	tcase_add_loop_test(tc, test_cell, 0, (int)(sizeof locales / sizeof locales[0]));
+	tcase_add_loop_test(tc, test_input_cursor, 0, (int)(sizeof typed / sizeof typed[0]));
+	tcase_add_test(tc, test_input_cursor_full_line);
+	tcase_add_loop_test(tc, test_footer, 0, (int)(sizeof qtypes / sizeof qtypes[0]));
+	tcase_add_test(tc, test_footer_check_and_end);
+	tcase_add_test(tc, test_help_fits);
+	tcase_add_test(tc, test_date_hint);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
