@@ -12,24 +12,6 @@ enum { F_DATE, F_TIME, F_WITH, F_KIND };
 /* How many bytes each field may hold (with its NUL). */
 static const size_t caps[] = { 16, 8, 64 };
 
-/* Parse a time of day as typed: H:MM or HH:MM. */
-static int parse_time(const char *s, int *hh, int *mm)
-{
-	int h = 0, m = 0, nh = 0, nm = 0;
-
-	while (*s >= '0' && *s <= '9' && nh < 2)
-		h = h * 10 + (*s++ - '0'), nh++;
-	if (!nh || *s++ != ':')
-		return -1;
-	while (*s >= '0' && *s <= '9' && nm < 2)
-		m = m * 10 + (*s++ - '0'), nm++;
-	if (nm != 2 || *s || h > 23 || m > 59)
-		return -1;
-	*hh = h;
-	*mm = m;
-	return 0;
-}
-
 static int64_t appt_case(struct desk *d)
 {
 	return d->sess ? session_case(d->sess)->id : d->cs.id;
@@ -43,9 +25,10 @@ static enum store_rc save_appt(struct desk *d, struct err *e)
 	int hh, mm;
 	enum store_rc rc;
 
-	form_date_parse(d->appt[F_DATE].text, strlen(d->appt[F_DATE].text), &days);
+	if (form_input_date(d->appt[F_DATE].text, &days, e) < 0 ||
+	    form_input_time(d->appt[F_TIME].text, &hh, &mm, e) < 0)
+		return STORE_ERROR;
 	form_date_format(days, date);
-	parse_time(d->appt[F_TIME].text, &hh, &mm);
 	snprintf(at, sizeof at, "%s %02d:%02d", date, hh, mm);
 	rc = store_appointment_add(d->st, appt_case(d), d->who, at, d->appt_hard, d->appt[F_WITH].text, e);
 	if (rc == STORE_OK)
@@ -66,19 +49,21 @@ static void appt_enter(struct desk *d)
 	d->appt_hard = 1;
 }
 
-/* Check the fields; on a mistake say so and put the focus (and its cursor) on that field. */
+/* Check the fields; on a mistake say what is wrong and put the focus (and its cursor) there. */
 static int appt_valid(struct desk *d)
 {
+	struct err e;
 	double days;
 	int hh, mm;
 
-	if (form_date_parse(d->appt[F_DATE].text, strlen(d->appt[F_DATE].text), &days) < 0) {
-		desk_say(d, "%s", "Enter the date as YYYY-MM-DD.");
+	err_init(&e);
+	if (!d->appt[F_DATE].text[0] || form_input_date(d->appt[F_DATE].text, &days, &e) < 0) {
+		desk_say(d, "Enter the date as D.M.YYYY or YYYY-MM-DD%s%s.", e.set ? ": " : "", e.set ? e.msg : "");
 		d->appt_field = F_DATE;
 		return 0;
 	}
-	if (parse_time(d->appt[F_TIME].text, &hh, &mm) < 0) {
-		desk_say(d, "%s", "Enter the time as HH:MM (9:30 or 14:05).");
+	if (!d->appt[F_TIME].text[0] || form_input_time(d->appt[F_TIME].text, &hh, &mm, &e) < 0) {
+		desk_say(d, "Enter the time as HH:MM (9:30 or 14:05)%s%s.", e.set ? ": " : "", e.set ? e.msg : "");
 		d->appt_field = F_TIME;
 		return 0;
 	}
@@ -132,7 +117,7 @@ static void appt_draw(struct desk *d, struct view *v)
 	const char *key = d->sess ? session_case(d->sess)->key : d->have_case ? d->cs.key : "";
 
 	desk_put(v, 0, VIEW_BAR, " Appointment for case %s", key);
-	desk_put(v, 3, d->appt_field == F_DATE ? VIEW_INPUT : VIEW_PLAIN, " Date (YYYY-MM-DD):  %s", d->appt[F_DATE].text);
+	desk_put(v, 3, d->appt_field == F_DATE ? VIEW_INPUT : VIEW_PLAIN, " Date (D.M.YYYY):    %s", d->appt[F_DATE].text);
 	desk_put(v, 4, d->appt_field == F_TIME ? VIEW_INPUT : VIEW_PLAIN, " Time (HH:MM):       %s", d->appt[F_TIME].text);
 	desk_put(v, 5, d->appt_field == F_WITH ? VIEW_INPUT : VIEW_PLAIN, " With whom:          %s", d->appt[F_WITH].text);
 	desk_put(v, 6, d->appt_field == F_KIND ? VIEW_INPUT : VIEW_PLAIN, " Kind:               %s  (Space changes)",

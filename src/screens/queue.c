@@ -4,38 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Append text as a column of exactly width display columns: padded, or cut with a mark. */
-static void column(struct buf *out, const char *text, int width)
-{
-	size_t n = strlen(text), i = 0;
-	int w = view_width(text, n);
-
-	if (w <= width) {
-		buf_puts(out, text);
-		for (; w < width; w++)
-			buf_putc(out, ' ');
-		return;
-	}
-	/* the longest prefix that leaves room for the mark, whole characters only */
-	w = 0;
-	while (i < n) {
-		size_t k = i + 1;
-		int cw;
-		while (k < n && ((unsigned char)text[k] & 0xC0) == 0x80)
-			k++;
-		cw = view_width(text + i, k - i);
-		if (w + cw > width - 1)
-			break;
-		w += cw;
-		i = k;
-	}
-	/* combining marks stay with their letter: drop a letter whose mark would not fit */
-	buf_add(out, text, i);
-	buf_puts(out, "\xE2\x80\xA6");
-	for (w++; w < width; w++)
-		buf_putc(out, ' ');
-}
-
 static void queue_enter(struct desk *d)
 {
 	desk_load_queue(d);
@@ -149,14 +117,14 @@ static void row_text(struct buf *b, const char *key, const char *name, const cha
                      const char *att, const char *last, const char *appt, int idw, int namew)
 {
 	buf_putc(b, ' ');
-	column(b, key, idw);
+	view_cell(b, key, idw);
 	buf_putc(b, ' ');
-	column(b, name, namew);
+	view_cell(b, name, namew);
 	buf_putc(b, ' ');
-	column(b, status, 12);
+	view_cell(b, status, 12);
 	buf_puts(b, " ");
 	buf_printf(b, "%3s  ", att);
-	column(b, last, 13);
+	view_cell(b, last, 13);
 	buf_printf(b, " %s", appt);
 }
 

@@ -694,7 +694,7 @@ static void check_view(struct run *r)
 	if (v.cursor_row >= v.height || v.cursor_col >= v.width)
 		fail(r, "the cursor is off the screen: %d,%d", v.cursor_row, v.cursor_col);
 	if (desk_where(r->d) == DESK_APPT) {
-		after(&v, 3, "Date (YYYY-MM-DD):  ", r->shown_date, sizeof r->shown_date);
+		after(&v, 3, "Date (D.M.YYYY):    ", r->shown_date, sizeof r->shown_date);
 		after(&v, 4, "Time (HH:MM):       ", r->shown_time, sizeof r->shown_time);
 		after(&v, 5, "With whom:          ", r->shown_with, sizeof r->shown_with);
 	}
@@ -746,12 +746,14 @@ static void check_dialogs(struct run *r, int k, enum desk_screen was)
 				int hh, mm;
 				double days;
 				char want[32], iso[11];
-				if (sscanf(r->shown_time, "%d:%d", &hh, &mm) == 2) {
+				struct err e;
+				err_init(&e);
+				if (form_input_time(r->shown_time, &hh, &mm, &e) == 0) {
 					snprintf(want, sizeof want, " %02d:%02d", hh, mm);
 					if (!strstr(at, want))
 						fail(r, "appointment at '%s' saved, the dialog showed time '%s'", at, r->shown_time);
 				}
-				if (form_date_parse(r->shown_date, strlen(r->shown_date), &days) == 0) {
+				if (form_input_date(r->shown_date, &days, &e) == 0) {
 					form_date_format(days, iso);
 					if (strncmp(at, iso, 10))
 						fail(r, "appointment at '%s' saved, the dialog showed date '%s'", at, r->shown_date);
