@@ -412,9 +412,9 @@ const char *view_help(void)
 {
 	return "On a question\n"
 	       "  0-9          choose by code (Enter needed when a longer code begins with it)\n"
-	       "  Up/Down      move the highlight; Space toggles it in multiple choice\n"
+	       "  Up/Down      move the highlight (Enter takes it); Space toggles in a multi\n"
 	       "  Left/Right   in a grid: change the highlighted item's answer\n"
-	       "  Enter        accept (keeps the answer shown when you came back)\n"
+	       "  Enter        accept; keeps the answer shown; with nothing chosen: nothing\n"
 	       "  Ctrl-D       don't know; Ctrl-R refused (where the question allows them)\n"
 	       "  PgUp Ctrl-B  back one question   PgDn Ctrl-F  forward over answered ones\n"
 	       "  Ctrl-E       to the first unanswered question\n"
@@ -425,10 +425,11 @@ const char *view_help(void)
 	       "On a check\n"
 	       "  Enter        confirm a soft check and go on\n"
 	       "  1-9          go to the question to correct\n"
-	       "In lists\n"
-	       "  Up/Down Enter  choose     /  search     Tab  filter by status     q  back\n"
-	       "Anywhere\n"
-	       "  F1           this help (any key closes it)\n";
+	       "In the case list\n"
+	       "  Up/Down Enter  open     N  next case     /  search     Tab  by status\n"
+	       "  L  sync log     q  log out (Esc on the login screen quits)\n"
+	       "On a case\n"
+	       "  1-8  the call's outcome; 5, 7 and 8 close the case: press them twice\n";
 }
 
 /*
@@ -629,14 +630,16 @@ void view_interview(struct view *v, const struct eng_screen *sc, struct view_inp
 	} else {
 		body_add(&b, sc->complete ? "END OF INTERVIEW: complete" : "END OF INTERVIEW: screened out", sc->complete ? 26 : 30, VIEW_TITLE);
 		if (!sc->complete) {
-			snprintf(line, sizeof line, "outcome: %s", sc->outcome);
+			snprintf(line, sizeof line, "outcome: %s (call recorded as %s)", sc->outcome,
+			         sc->call_outcome ? sc->call_outcome : "screened_out");
 			body_add(&b, line, strlen(line), VIEW_DIM);
 		}
 		body_add(&b, "", 0, VIEW_PLAIN);
 		if (sc->end_text && *sc->end_text)
 			body_text(&b, sc->end_text, v->width - 2, VIEW_READ, "", "");
 		body_add(&b, "", 0, VIEW_PLAIN);
-		body_add(&b, "Press Enter to record the outcome and return to the case list.", 63, VIEW_DIM);
+		body_text(&b, "The interview and its call are saved. Enter returns to the case list; PgUp goes back to change an answer.",
+		          v->width - 2, VIEW_DIM, "", "");
 	}
 
 	/* footer: the keys that fit on one line */

@@ -196,7 +196,7 @@ keys Enter
 wait_for "W3   Clara Czerny"
 wait_gone "Bernd Baum"
 keys F1
-wait_for "this help (any key closes it)"
+wait_for "any key closes this help"
 keys x
 wait_for "case list"
 quit_desk
