@@ -30,38 +30,42 @@ static int blank(const char *s)
 	return !*s;
 }
 
+/*
+ * A key in a one-line editor on screen self: Esc goes to back, Enter saves (save, in one
+ * transaction) once something is typed; returns 1 when it saved, else the next screen in *next.
+ */
+static int edit_key(struct desk *d, int k, enum desk_screen self, enum desk_screen back,
+                    enum store_rc (*save)(struct desk *d, struct err *e), enum desk_screen *next)
+{
+	*next = self;
+	if (k == TK_ESC) {
+		*next = back;
+	} else if (k != TK_ENTER) {
+		view_edit(d->edit.text, sizeof d->edit.text, &d->edit.cursor, k);
+	} else if (blank(d->edit.text)) {
+		desk_say(d, "%s", "Type something first, or Esc to cancel.");
+	} else if (desk_tx(d, save) == 0) {
+		return 1;
+	}
+	return 0;
+}
+
 static enum desk_screen note_key(struct desk *d, int k)
 {
-	if (k == TK_ESC)
-		return d->back_to;
-	if (k != TK_ENTER) {
-		view_edit(d->edit.text, sizeof d->edit.text, &d->edit.cursor, k);
-		return DESK_NOTE;
-	}
-	if (blank(d->edit.text)) {
-		desk_say(d, "%s", "Type something first, or Esc to cancel.");
-		return DESK_NOTE;
-	}
-	if (desk_tx(d, save_note) < 0)
-		return DESK_NOTE;
+	enum desk_screen next;
+
+	if (!edit_key(d, k, DESK_NOTE, d->back_to, save_note, &next))
+		return next;
 	desk_say(d, "%s", "Note saved.");
 	return d->back_to;
 }
 
 static enum desk_screen reason_key(struct desk *d, int k)
 {
-	if (k == TK_ESC)
-		return DESK_INTERVIEW;
-	if (k != TK_ENTER) {
-		view_edit(d->edit.text, sizeof d->edit.text, &d->edit.cursor, k);
-		return DESK_REASON;
-	}
-	if (blank(d->edit.text)) {
-		desk_say(d, "%s", "Type something first, or Esc to cancel.");
-		return DESK_REASON;
-	}
-	if (desk_tx(d, save_breakoff) < 0)
-		return DESK_REASON;
+	enum desk_screen next;
+
+	if (!edit_key(d, k, DESK_REASON, DESK_INTERVIEW, save_breakoff, &next))
+		return next;
 	desk_say(d, "Interview suspended: %s.", d->edit.text);
 	return desk_close_interview(d);
 }
