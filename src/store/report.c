@@ -640,7 +640,8 @@ static int results(struct report *r)
 		fail(r, "read the completes' segments");
 		goto out;
 	}
-	qsort(ivs, niv, sizeof *ivs, by_rowid);   /* in rowid order already; cheap to make sure */
+	if (niv)
+		qsort(ivs, niv, sizeof *ivs, by_rowid);   /* in rowid order already; cheap to make sure */
 
 	/* 2: the answers, counted per combination and question */
 	counts = xcalloc(ncombo * (size_t)r->nq * 2 + 1, sizeof *counts);
