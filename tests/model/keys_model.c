@@ -50,7 +50,7 @@ struct run {
 	int explicit_codes[512], nexplicit;
 	int typed;              /* a line was typed or edited */
 	int grid_any[256];      /* grid: Left/Right used on the item (form order) */
-	int grid_codes[256][16], grid_n[256];
+	int grid_codes[256][64], grid_n[256];
 	int dkrf;               /* Ctrl-D / Ctrl-R pressed on this key */
 
 	/* the engine's answers before the key */
@@ -62,6 +62,10 @@ struct run {
 		char value[2048];
 	} *snap, *old;          /* after and before the key */
 	long appt_rows, note_rows;
+	int force_visit;               /* a jump from the list shows the question afresh */
+	int in_appt, appt_focus;       /* the appointment dialog: the model's own fields */
+	char appt_text[3][128];
+	int appt_cur[3];
 	int queue[64], nqueue, qpos;   /* keys of a plausible input, typed one by one */
 	long by_screen[DESK_QUIT + 1];
 	char shown_date[64], shown_time[64], shown_with[128], shown_note[600];
@@ -315,6 +319,22 @@ static void add_explicit(struct run *r, int code)
 		r->explicit_codes[r->nexplicit++] = code;
 }
 
+/* Note that code was set on grid item fi (form order) in this visit. */
+static void grid_set(struct run *r, int fi, int code)
+{
+	int i;
+
+	if (fi < 0 || fi >= 256)
+		return;
+	for (i = 0; i < r->grid_n[fi]; i++)
+		if (r->grid_codes[fi][i] == code)
+			return;
+	if (r->grid_n[fi] < 64)
+		r->grid_codes[fi][r->grid_n[fi]++] = code;
+	else
+		r->grid_any[fi] = 1;   /* more codes than the model keeps: any is fine */
+}
+
 /* Start a new visit when the interview's screen is another one than the model's. */
 static void follow_screen(struct run *r)
 {
@@ -328,10 +348,11 @@ static void follow_screen(struct run *r)
 		return;
 	}
 	sc = eng_screen(session_engine(s));
-	if (s == r->sess && (int)sc->kind == r->kind && sc->iter == r->iter &&
+	if (!r->force_visit && s == r->sess && (int)sc->kind == r->kind && sc->iter == r->iter &&
 	    (sc->kind != ENG_SCREEN_QUESTION || !strcmp(sc->qid, r->qid)) &&
 	    (sc->kind != ENG_SCREEN_CHECK || sc->check == r->check))
 		return;
+	r->force_visit = 0;
 	if (s != r->sess)
 		r->interviews++;
 	r->sess = s;
@@ -392,9 +413,7 @@ static void model_key(struct run *r, int k)
 	if (k == TK_CTRL_D || k == TK_CTRL_R) {
 		r->dkrf = k;
 		if (sc->qtype == FORM_Q_GRID && sc->nitems && (sc->allow & (k == TK_CTRL_D ? FORM_F_DK : FORM_F_RF))) {
-			int fi = sc->items[r->mhl].index;
-			if (fi < 256 && r->grid_n[fi] < 16)
-				r->grid_codes[fi][r->grid_n[fi]++] = k == TK_CTRL_D ? ENG_CODE_DK : ENG_CODE_RF;
+			grid_set(r, sc->items[r->mhl].index, k == TK_CTRL_D ? ENG_CODE_DK : ENG_CODE_RF);
 			if (r->mhl < sc->nitems - 1)
 				r->mhl++;
 		}
@@ -464,8 +483,7 @@ static void model_key(struct run *r, int k)
 			char dd[2] = { (char)k, 0 };
 			i = code_of(sc, dd, &longer, &prefix);
 			if (i >= 0) {
-				if (fi < 256 && r->grid_n[fi] < 16)
-					r->grid_codes[fi][r->grid_n[fi]++] = sc->choices[i].code;
+				grid_set(r, fi, sc->choices[i].code);
 				if (r->mhl < sc->nitems - 1)
 					r->mhl++;
 			}
@@ -679,6 +697,75 @@ static void after(const struct view *v, int row, const char *label, char *out, s
 		snprintf(out, n, "%s", p + strlen(label));
 }
 
+/* The model's line editor: key k on text (at most cap bytes with the NUL) at byte *cur. */
+static void shadow_edit(char *text, size_t cap, int *cur, int k)
+{
+	size_t len = strlen(text);
+	int c = *cur;
+	char enc[4];
+	int n = 0;
+
+	if (k > 0 && k >= 0x20 && k != 0x7F) {
+		if (k < 0x80) {
+			enc[n++] = (char)k;
+		} else if (k < 0x800) {
+			enc[n++] = (char)(0xC0 | (k >> 6));
+			enc[n++] = (char)(0x80 | (k & 0x3F));
+		} else {
+			enc[n++] = (char)(0xE0 | (k >> 12));
+			enc[n++] = (char)(0x80 | ((k >> 6) & 0x3F));
+			enc[n++] = (char)(0x80 | (k & 0x3F));
+		}
+		if (len + (size_t)n + 1 > cap)
+			return;
+		memmove(text + c + n, text + c, len - (size_t)c + 1);
+		memcpy(text + c, enc, (size_t)n);
+		*cur = c + n;
+	} else if (k == TK_LEFT && c > 0) {
+		while (c > 0 && ((unsigned char)text[--c] & 0xC0) == 0x80)
+			;
+		*cur = c;
+	} else if (k == TK_RIGHT && c < (int)len) {
+		for (c++; c < (int)len && ((unsigned char)text[c] & 0xC0) == 0x80; c++)
+			;
+		*cur = c;
+	} else if (k == TK_HOME) {
+		*cur = 0;
+	} else if (k == TK_END) {
+		*cur = (int)len;
+	} else if (k == TK_BS && c > 0) {
+		int start = c;
+		while (start > 0 && ((unsigned char)text[--start] & 0xC0) == 0x80)
+			;
+		memmove(text + start, text + c, len - (size_t)c + 1);
+		*cur = start;
+	} else if (k == TK_DEL && c < (int)len) {
+		int end = c;
+		for (end++; end < (int)len && ((unsigned char)text[end] & 0xC0) == 0x80; end++)
+			;
+		memmove(text + c, text + end, len - (size_t)end + 1);
+	}
+}
+
+/* A key in the appointment dialog, to the model's field that has the focus. */
+static void model_appt_key(struct run *r, int k)
+{
+	static const size_t caps[] = { 16, 8, 64 };
+
+	if (desk_where(r->d) != DESK_APPT) {
+		r->in_appt = 0;
+		return;
+	}
+	if (!r->in_appt) {
+		memset(r->appt_text, 0, sizeof r->appt_text);
+		memset(r->appt_cur, 0, sizeof r->appt_cur);
+		r->in_appt = 1;
+	}
+	if (r->appt_focus >= 0 && r->appt_focus < 3 && k != TK_ENTER && k != TK_TAB && k != TK_UP &&
+	    k != TK_DOWN && k != TK_ESC)
+		shadow_edit(r->appt_text[r->appt_focus], caps[r->appt_focus], &r->appt_cur[r->appt_focus], k);
+}
+
 /* Draw the screen and check its layout; note what the dialogs show before the key. */
 static void check_view(struct run *r)
 {
@@ -694,9 +781,25 @@ static void check_view(struct run *r)
 	if (v.cursor_row >= v.height || v.cursor_col >= v.width)
 		fail(r, "the cursor is off the screen: %d,%d", v.cursor_row, v.cursor_col);
 	if (desk_where(r->d) == DESK_APPT) {
+		const char *shown[3];
 		after(&v, 3, "Date (D.M.YYYY):    ", r->shown_date, sizeof r->shown_date);
 		after(&v, 4, "Time (HH:MM):       ", r->shown_time, sizeof r->shown_time);
 		after(&v, 5, "With whom:          ", r->shown_with, sizeof r->shown_with);
+		shown[0] = r->shown_date;
+		shown[1] = r->shown_time;
+		shown[2] = r->shown_with;
+		r->appt_focus = -1;
+		for (i = 3; i <= 6; i++)
+			if (v.lines[i].style == VIEW_INPUT)
+				r->appt_focus = i - 3;
+		/* each field holds what was typed into it, and the cursor is where the keys put it */
+		for (i = 0; r->in_appt && i < 3; i++)
+			if (!strstr(shown[i], "\xE2\x80\xA6") && strcmp(shown[i], r->appt_text[i]))
+				fail(r, "appointment field %d shows '%s', the keys typed '%s'", i, shown[i], r->appt_text[i]);
+		if (r->in_appt && r->appt_focus >= 0 && r->appt_focus < 3 && v.cursor_col < v.width - 1 &&
+		    v.cursor_col != 21 + view_width(r->appt_text[r->appt_focus], (size_t)r->appt_cur[r->appt_focus]))
+			fail(r, "the cursor of appointment field %d is at column %d, the keys put it at %d", r->appt_focus,
+			     v.cursor_col, 21 + view_width(r->appt_text[r->appt_focus], (size_t)r->appt_cur[r->appt_focus]));
 	}
 	if (desk_where(r->d) == DESK_NOTE)
 		after(&v, 5, " > ", r->shown_note, sizeof r->shown_note);
@@ -907,11 +1010,19 @@ int main(int argc, char **argv)
 				qtype = question ? (int)sc->qtype : -1;
 			}
 			model_key(r, k);
+			if (desk_where(r->d) == DESK_APPT)
+				model_appt_key(r, k);
 			if (getenv("KEYS_MODEL_TRACE") && r->keys > atol(getenv("KEYS_MODEL_TRACE")))
 				fprintf(stderr, "key %ld: %d on %s (%s) hl %d mhl %d\n", r->keys, k, desk_screen_name(r->d), r->qid,
 				        desk_input(r->d)->highlight, r->mhl);
 			desk_key(r->d, k);
 			check_changes(r, k, qtype, question);
+			if (was == DESK_JUMP && desk_where(r->d) == DESK_INTERVIEW && k == TK_ENTER)
+				r->force_visit = 1;
+			if (desk_where(r->d) != DESK_APPT && desk_where(r->d) != DESK_HELP)
+				r->in_appt = 0;   /* help returns to the dialog as it was */
+			else if (!r->in_appt)
+				model_appt_key(r, TK_NONE);
 			check_db(r);
 			check_dialogs(r, k, was);
 			if (getenv("KEYS_MODEL_APPT") && was == DESK_APPT && k == TK_ENTER)
