@@ -86,6 +86,12 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 /* Read a whole file into memory (free() it). Returns NULL and sets e on failure. */
 char *read_file(const char *path, size_t *len, struct err *e);
 
+/*
+ * Create path as an empty file readable and writable by its owner only (0600, whatever the
+ * umask), unless it exists already; an existing file is left as it is. 0, or -1 with errno.
+ */
+int file_create_private(const char *path);
+
 /* UTF-8: number of code points in s[0..n) (invalid bytes count one each). */
 size_t utf8_len(const char *s, size_t n);
 /* 1 if s[0..n) is valid UTF-8, else 0 and *bad is the offset of the first bad byte. */

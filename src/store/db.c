@@ -193,6 +193,9 @@ struct db *db_open(const char *where, struct err *e)
 		}
 		return db_pg_open(where, e);
 	}
+	/* SQLite gives the -wal, -shm and journal files the database file's mode: make that 0600 */
+	if (*where && strcmp(where, ":memory:") && strncmp(where, "file:", 5))
+		file_create_private(where);   /* a failure shows when SQLite opens the file */
 	if (sqlite3_open_v2(where, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
 	    sqlite3_busy_timeout(h, 5000) != SQLITE_OK ||
 	    sqlite3_exec(h, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",

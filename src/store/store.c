@@ -371,6 +371,9 @@ static struct store *open_raw(const char *path, enum store_rc *rcp, struct err *
 	st->path = xstrdup(path);
 	st->now_ms = wall_ms;
 	make_parent(path);
+	/* SQLite gives the -wal, -shm and journal files the database file's mode: make that 0600 */
+	if (*path && strcmp(path, ":memory:") && strncmp(path, "file:", 5))
+		file_create_private(path);   /* a failure shows when SQLite opens the file */
 	src = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (src != SQLITE_OK) {
 		rc = store_fail(st, src, "open", e);

@@ -2,11 +2,14 @@
 #include "cati/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Report exhaustion and stop: nothing sensible can continue without memory. */
 static void oom(size_t n)
@@ -354,4 +357,21 @@ time_t zone_mktime(const char *tz, struct tm *tm)
 
 	zone_leave(tz, old);
 	return t;
+}
+
+/* O_EXCL: only a file made here gets the mode; an existing one (or a race's winner) is kept. */
+int file_create_private(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return errno == EEXIST ? 0 : -1;
+	/* a umask such as 0277 would leave the owner unable to write: say the mode exactly */
+	if (fchmod(fd, 0600) != 0) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return close(fd);
 }
