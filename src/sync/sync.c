@@ -2,12 +2,15 @@
 #include "cati/sync.h"
 
 #include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define BATCH 500
 #define MAX_RESPONSE (64 * 1024 * 1024)
@@ -65,10 +68,11 @@ int sync_settings_load(struct sync_settings *s, struct err *e)
 
 int sync_settings_save(const struct sync_settings *s, struct err *e)
 {
-	struct buf path;
+	struct buf path, tmp;
 	json_t *o = json_object();
 	char *dir, *slash;
-	int rc = 0;
+	int rc = 0, fd;
+	FILE *f = NULL;
 
 	buf_init(&path);
 	sync_settings_path(&path);
@@ -87,11 +91,29 @@ int sync_settings_save(const struct sync_settings *s, struct err *e)
 		json_object_set_new(o, "timeout_s", json_integer(s->timeout_s));
 	if (s->batch > 0)
 		json_object_set_new(o, "batch", json_integer(s->batch));
-	if (json_dump_file(o, buf_str(&path), JSON_INDENT(2)) < 0) {
-		err_set(e, "cannot write '%s'", buf_str(&path));
+	/* a new file readable by this user only (whatever the umask), put in place whole */
+	buf_init(&tmp);
+	buf_printf(&tmp, "%s.tmp", buf_str(&path));
+	unlink(buf_str(&tmp));
+	fd = open(buf_str(&tmp), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || fchmod(fd, 0600) != 0 || !(f = fdopen(fd, "w"))) {
+		err_set(e, "cannot write '%s': %s", buf_str(&tmp), strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		rc = -1;
+	} else if (json_dumpf(o, f, JSON_INDENT(2)) < 0 || fputc('\n', f) == EOF || fflush(f) != 0 ||
+	           fsync(fileno(f)) != 0) {
+		err_set(e, "cannot write '%s': %s", buf_str(&tmp), strerror(errno));
+		fclose(f);
+		rc = -1;
+	} else if (fclose(f) != 0 || rename(buf_str(&tmp), buf_str(&path)) != 0) {
+		err_set(e, "cannot write '%s': %s", buf_str(&path), strerror(errno));
 		rc = -1;
 	}
+	if (rc < 0)
+		unlink(buf_str(&tmp));
 	json_decref(o);
+	buf_release(&tmp);
 	buf_release(&path);
 	return rc;
 }
