@@ -30,6 +30,21 @@ void sync_settings_path(struct buf *out);
 int sync_settings_load(struct sync_settings *s, struct err *e);
 int sync_settings_save(const struct sync_settings *s, struct err *e);
 
+/*
+ * The store's address for `cati enroll`: https://HOST[:PORT], or http:// with insecure_http,
+ * which is only for this machine (the host exactly 127.0.0.1, ::1 or localhost). Rewrites
+ * s->url without a trailing slash. 0, or -1 with what is wrong in e.
+ */
+int sync_check_url(struct sync_settings *s, struct err *e);
+
+/*
+ * The rest of `cati enroll`'s checks, after sync_check_url: the CA file (if any) can be read and
+ * becomes s->cacert as an absolute path; one request reaches the store with a certificate that
+ * CA (or the system's) trusts. SYNC_OK, or SYNC_TLS (certificate or CA file), SYNC_RETRY (not
+ * reached) or SYNC_FAIL (no cati store there, or no CA file) with what is wrong in e.
+ */
+enum sync_rc sync_check_store(struct sync_settings *s, struct err *e);
+
 struct sync_report {
 	long pushed, stored, conflicts, rejected;
 	long forms, cases, appointments;

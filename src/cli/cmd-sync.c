@@ -30,11 +30,20 @@ int cmd_enroll(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (!s.url[0] || (strncmp(s.url, "https://", 8) && !(s.insecure_http && !strncmp(s.url, "http://127.0.0.1", 16)))) {
+	if (!s.url[0]) {
 		fprintf(stderr, "cati enroll: the store's address must be https://HOST:PORT\n");
 		return EXIT_USAGE;
 	}
 	err_init(&e);
+	if (sync_check_url(&s, &e) < 0) {
+		fprintf(stderr, "cati enroll: %s\n", e.msg);
+		return EXIT_USAGE;
+	}
+	/* nothing is saved unless the CA file is there and the store answers with a certificate it trusts */
+	if (sync_check_store(&s, &e) != SYNC_OK) {
+		fprintf(stderr, "cati enroll: %s\n", e.msg);
+		return EXIT_FAIL;
+	}
 	if (sync_settings_save(&s, &e) < 0) {
 		fprintf(stderr, "cati: %s\n", e.msg);
 		return EXIT_USAGE;

@@ -1,4 +1,5 @@
 /* sync.c: the HTTPS client of cati-store (libcurl): login, push, pull. */
+#define _XOPEN_SOURCE 700   /* realpath */
 #include "cati/sync.h"
 
 #include <curl/curl.h>
@@ -25,6 +26,9 @@ struct client {
 	struct sync_report *report;
 	char ws[37];             /* this workstation's id */
 	int quick;               /* one try, short timeouts: someone is waiting at the screen */
+	CURLcode cc;             /* the last request's libcurl result, */
+	long os_errno;           /* the system's error behind it, */
+	char why[CURL_ERROR_SIZE];   /* and libcurl's words for it */
 };
 
 void sync_settings_path(struct buf *out)
@@ -159,6 +163,8 @@ static enum sync_rc http(struct client *cl, const char *method, const char *path
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+	cl->why[0] = '\0';
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cl->why);
 	h = curl_slist_append(h, "Content-Type: application/json");
 	if (token) {
 		snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
@@ -174,6 +180,9 @@ static enum sync_rc http(struct client *cl, const char *method, const char *path
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	cl->last_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	cl->requests++;
+	cl->cc = cc;
+	cl->os_errno = 0;
+	curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &cl->os_errno);
 	if (cl->report) {
 		cl->report->requests = cl->requests;
 		cl->report->last_ms = cl->last_ms;
@@ -276,6 +285,172 @@ static enum sync_rc login(struct client *s, const char *user, const char *passwo
 		json_decref(o);
 	}
 	buf_release(&out);
+	return rc;
+}
+
+/* Is host this machine by one of the three names --insecure-http accepts (curl gives [::1])? */
+static int loopback(const char *host)
+{
+	return !strcmp(host, "127.0.0.1") || !strcmp(host, "[::1]") || !strcmp(host, "::1") ||
+	       !strcmp(host, "localhost") || !strcmp(host, "LOCALHOST");
+}
+
+int sync_check_url(struct sync_settings *s, struct err *e)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *extra = NULL;
+	CURLUcode uc;
+	int rc = -1;
+
+	if (!u)
+		abort();   /* out of memory */
+	uc = curl_url_set(u, CURLUPART_URL, s->url, 0);
+	if (uc != CURLUE_OK) {
+		err_set(e, "cannot parse the store's address '%s': %s", s->url, curl_url_strerror(uc));
+		goto out;
+	}
+	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || !*host) {
+		err_set(e, "cannot parse the store's address '%s': no host", s->url);
+		goto out;
+	}
+	if (s->insecure_http && !loopback(host)) {
+		err_set(e, "--insecure-http is only for a store on this machine (127.0.0.1, ::1 or localhost), not '%s'",
+		        host);
+		goto out;
+	}
+	if (strcmp(scheme, "https") && !(s->insecure_http && !strcmp(scheme, "http"))) {
+		err_set(e, "the store's address must be https://HOST:PORT, not '%s'", s->url);
+		goto out;
+	}
+	if (curl_url_get(u, CURLUPART_USER, &extra, 0) != CURLUE_NO_USER ||
+	    curl_url_get(u, CURLUPART_QUERY, &extra, 0) != CURLUE_NO_QUERY ||
+	    curl_url_get(u, CURLUPART_FRAGMENT, &extra, 0) != CURLUE_NO_FRAGMENT ||
+	    curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK || strcmp(path, "/")) {
+		err_set(e, "the store's address must be https://HOST:PORT, not '%s'", s->url);
+		goto out;
+	}
+	curl_url_get(u, CURLUPART_PORT, &port, 0);   /* none: the scheme's own */
+	snprintf(s->url, sizeof s->url, "%s://%s%s%s", scheme, host, port ? ":" : "", port ? port : "");
+	rc = 0;
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_free(path);
+	curl_free(extra);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/* The CA file exists and can be read: s->cacert becomes its absolute path. */
+static int check_cacert(struct sync_settings *s, struct err *e)
+{
+	char *abs, byte;
+	FILE *f;
+
+	if (!s->cacert[0])
+		return 0;
+	abs = realpath(s->cacert, NULL);
+	if (!abs) {
+		err_set(e, "cannot read the CA file '%s': %s", s->cacert, strerror(errno));
+		return -1;
+	}
+	f = fopen(abs, "r");
+	if (!f || (fread(&byte, 1, 1, f) != 1 && ferror(f))) {
+		err_set(e, "cannot read the CA file '%s': %s", s->cacert, strerror(errno));
+		if (f)
+			fclose(f);
+		free(abs);
+		return -1;
+	}
+	fclose(f);
+	if (strlen(abs) >= sizeof s->cacert) {
+		err_set(e, "cannot use the CA file '%s': its path is longer than %zu bytes", abs,
+		        sizeof s->cacert - 1);
+		free(abs);
+		return -1;
+	}
+	snprintf(s->cacert, sizeof s->cacert, "%s", abs);
+	free(abs);
+	return 0;
+}
+
+/* Say in enroll's words why the one request of sync_check_store failed. */
+static enum sync_rc enroll_why(const struct client *cl, const struct sync_settings *s, struct err *e)
+{
+	const char *why = cl->why[0] ? cl->why : curl_easy_strerror(cl->cc);
+
+	switch (cl->cc) {
+	case CURLE_COULDNT_CONNECT:
+		if (cl->os_errno == ECONNREFUSED)
+			err_set(e, "cannot reach the store at %s: connection refused", s->url);
+		else
+			err_set(e, "cannot reach the store at %s: %s", s->url,
+			        cl->os_errno ? strerror((int)cl->os_errno) : why);
+		return SYNC_RETRY;
+	case CURLE_COULDNT_RESOLVE_HOST:
+		err_set(e, "cannot reach the store at %s: no such host", s->url);
+		return SYNC_RETRY;
+	case CURLE_OPERATION_TIMEDOUT:
+		err_set(e, "cannot reach the store at %s: no answer within %d s", s->url, cl->quick ? 5 : 120);
+		return SYNC_RETRY;
+	case CURLE_PEER_FAILED_VERIFICATION:
+		if (strstr(why, "subject name") || strstr(why, "does not match"))
+			err_set(e, "the store's certificate is not for %s (%s)", s->url, why);
+		else if (s->cacert[0])
+			err_set(e, "the store's certificate is not trusted by the CA file '%s' (%s)", s->cacert, why);
+		else
+			err_set(e, "the store's certificate is not trusted by this system's CAs (%s): enroll with --cacert CA.pem",
+			        why);
+		return SYNC_TLS;
+	case CURLE_SSL_CACERT_BADFILE:
+		err_set(e, "cannot use the CA file '%s': %s", s->cacert, why);
+		return SYNC_TLS;
+	case CURLE_SSL_CONNECT_ERROR:
+		err_set(e, "cannot make a TLS connection to the store at %s: %s", s->url, why);
+		return SYNC_TLS;
+	default:
+		err_set(e, "cannot reach the store at %s: %s", s->url, why);
+		return SYNC_RETRY;
+	}
+}
+
+enum sync_rc sync_check_store(struct sync_settings *s, struct err *e)
+{
+	struct client cl;
+	struct buf out;
+	struct err e1;
+	long status = 0;
+	enum sync_rc rc;
+
+	if (check_cacert(s, e) < 0)
+		return SYNC_FAIL;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	memset(&cl, 0, sizeof cl);
+	cl.s = s;
+	cl.quick = 1;
+	if (!(cl.curl = curl_easy_init())) {
+		err_set(e, "cannot start libcurl");
+		return SYNC_FAIL;
+	}
+	buf_init(&out);
+	err_init(&e1);
+	/* the cheapest question a store answers without a password: "use POST" */
+	rc = http(&cl, "GET", "/v1/login", NULL, NULL, &out, &status, &e1);
+	if (!status) {
+		rc = enroll_why(&cl, s, e);
+	} else if (status == 404) {
+		err_set(e, "the server at %s is not a cati store (GET /v1/login answered 404)", s->url);
+		rc = SYNC_FAIL;
+	} else if (status >= 500) {
+		err_set(e, "the store at %s cannot serve now: %s", s->url, e1.msg);
+		rc = SYNC_RETRY;
+	} else {
+		rc = SYNC_OK;
+	}
+	buf_release(&out);
+	curl_easy_cleanup(cl.curl);
 	return rc;
 }
 

@@ -143,7 +143,12 @@ CATI_PASSWORD=wrong "$CATI" sync --user anna --db a2.db >out.txt 2>&1
 OUT=$(cat out.txt)
 expect_out "wrong user name or password"
 export XDG_CONFIG_HOME="$TMP/cfgB"
-"$CATI" enroll "$URL" --cacert other.pem >/dev/null
+expect_exit 1 "$CATI" enroll "$URL" --cacert other.pem
+expect_out "the store's certificate is not trusted by the CA file"
+# (a CA file that changes after enrolling: sync itself refuses the store)
+cp ca.pem moving.pem
+"$CATI" enroll "$URL" --cacert moving.pem >/dev/null
+cp other.pem moving.pem
 expect_exit 1 "$CATI" sync --user anna --db b.db
 expect_out "cannot trust the store"
 expect_exit 2 "$CATI" enroll "http://example.org:1"
