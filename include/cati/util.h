@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 #if defined(__GNUC__)
@@ -91,6 +92,12 @@ char *read_file(const char *path, size_t *len, struct err *e);
  * umask), unless it exists already; an existing file is left as it is. 0, or -1 with errno.
  */
 int file_create_private(const char *path);
+
+/*
+ * Open path for writing, emptied, readable and writable by its owner only (0600 whatever the
+ * umask, an existing file too). The caller fclose()s it. NULL with errno when it cannot.
+ */
+FILE *file_write_private(const char *path);
 
 /* UTF-8: number of code points in s[0..n) (invalid bytes count one each). */
 size_t utf8_len(const char *s, size_t n);

@@ -70,7 +70,8 @@ int exp_write_readstat(struct exp_data *d, enum exp_format fmt, const char *path
 
 	snprintf(tmpname, plen, "%s.tmp", path);
 	memset(&sk, 0, sizeof sk);
-	if (!(sk.f = fopen(tmpname, "wb"))) {
+	sk.f = file_write_private(tmpname);   /* answers and case fields: the owner's only */
+	if (!sk.f) {
 		err_set(e, "cannot write '%s': %s", path, strerror(errno));
 		readstat_writer_free(w);
 		free(tmpname);

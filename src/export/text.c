@@ -14,7 +14,8 @@ int exp_out_open(struct exp_out *o, const char *path, struct err *e)
 	o->path = path;
 	o->tmp = xmalloc(n);
 	snprintf(o->tmp, n, "%s.tmp", path);
-	if (!(o->f = fopen(o->tmp, "w"))) {
+	o->f = file_write_private(o->tmp);   /* answers, names and phone numbers: the owner's only */
+	if (!o->f) {
 		err_set(e, "cannot write '%s': %s", path, strerror(errno));
 		free(o->tmp);
 		return -1;

@@ -375,3 +375,22 @@ int file_create_private(const char *path)
 	}
 	return close(fd);
 }
+
+/* fchmod: an existing file keeps its old mode through O_TRUNC, and the umask may take bits away. */
+FILE *file_write_private(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), saved;
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	if (fchmod(fd, 0600) == 0) {
+		f = fdopen(fd, "w");
+		if (f)
+			return f;
+	}
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return NULL;
+}
