@@ -1,7 +1,7 @@
 #!/bin/sh
 # Files the programs write, and enrolling: under umask 022 every database (workstation and
-# store, with its -wal and -shm) and the settings are readable by their owner only; `cati enroll`
-# checks the address, the CA file and the store itself before it saves anything.
+# store, with its -wal and -shm), the settings and the exports are readable by their owner only;
+# `cati enroll` checks the address, the CA file and the store itself before it saves anything.
 . tests/cli/lib.sh
 . tests/support/store.sh
 : "${CATI_STORE:=bin/cati-store}"
@@ -46,6 +46,11 @@ printf 'q\n' >&3
 exec 3>&-
 wait $iv
 iv=
+
+# exports hold answers, names and phone numbers: the owner's only too
+expect_exit 0 "$CATI" export --db ws.db --study demo --format all --out all --calls calls.csv
+private all.* calls.csv
+[ -n "$(ls all.*)" ] || fail "nothing exported"
 
 # the store's database, WAL and shared memory while it serves
 echo pw-sup | "$CATI_STORE" user add sup --role supervisor --projects demo --db central.db
