@@ -295,6 +295,7 @@ static int loopback(const char *host)
 	       !strcmp(host, "localhost") || !strcmp(host, "LOCALHOST");
 }
 
+/* Parse the address with libcurl's URL API, never by prefix: 127.0.0.1.example.org is not this machine. */
 int sync_check_url(struct sync_settings *s, struct err *e)
 {
 	CURLU *u = curl_url();
@@ -416,6 +417,7 @@ static enum sync_rc enroll_why(const struct client *cl, const struct sync_settin
 	}
 }
 
+/* The CA file, then one request through http(), the one door to the network. */
 enum sync_rc sync_check_store(struct sync_settings *s, struct err *e)
 {
 	struct client cl;
