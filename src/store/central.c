@@ -95,6 +95,21 @@ static const char *const migrations[] = {
 	/* 3 -> 4: an interviewer's pull finds their cases and studies by index, not by a scan of
 	   every case (it runs every few seconds per workstation) */
 	"CREATE INDEX cases_interviewer ON cases(interviewer, study);",
+
+	/* 4 -> 5: identity. An interview id belongs to the case, interviewer and workstation it
+	   first came with (holder NULL: not known yet, taken by the next push); a user has an id
+	   that is never given again, and a token names the id, so a user deleted and added again
+	   under the same name does not revive the old tokens */
+	"CREATE TABLE interview_owners(interview TEXT PRIMARY KEY, case_key TEXT NOT NULL,"
+	" interviewer TEXT NOT NULL, holder TEXT);"
+	"INSERT OR IGNORE INTO interview_owners(interview, case_key, interviewer)"
+	" SELECT uuid, case_key, interviewer FROM interviews;"
+	"ALTER TABLE users ADD COLUMN id TEXT;"
+	"UPDATE users SET id = lower(hex(randomblob(16)));"
+	"CREATE UNIQUE INDEX users_id ON users(id);"
+	"ALTER TABLE tokens ADD COLUMN user_id TEXT;"
+	"UPDATE tokens SET user_id = (SELECT id FROM users WHERE name = tokens.user);"
+	"DELETE FROM tokens WHERE user_id IS NULL;",
 };
 
 static int migrate(struct db *db)
@@ -862,6 +877,108 @@ static int lock_completed_cases(struct central *c, json_t *records)
 	return rc;
 }
 
+/* The key of a record's data that names who made it: the token's user is written there. */
+static const char *who_key(const char *kind)
+{
+	return !strcmp(kind, "event") ? "who" : !strcmp(kind, "appointment") ? "created_by" : "interviewer";
+}
+
+/*
+ * Stamp who made the record into its data, whatever the body said: an interviewer is the
+ * token's user. Supervisors and admins may bring in records made by interviewers (an import),
+ * so theirs keep the interviewer the body names. Returns the record's interviewer (owned by
+ * data), or NULL when it names none.
+ */
+static const char *stamp_who(json_t *data, const char *kind, const char *user, enum central_role role)
+{
+	const char *k = who_key(kind), *v = jstr(data, k);
+	int needed = !strcmp(kind, "interview") || !strcmp(kind, "event") || !strcmp(kind, "attempt");
+
+	if (role != CENTRAL_INTERVIEWER && v)
+		return v;
+	if (v ? strcmp(v, user) != 0 : needed)
+		json_object_set_new(data, k, json_string(user));
+	return jstr(data, k);
+}
+
+/* Statements that keep an interview (or call) with the case, interviewer and workstation it
+   first came with. */
+struct claim {
+	struct dbs *take, *read, *fill, *attempt;
+};
+
+static int claim_prepare(struct central *c, struct claim *cl)
+{
+	memset(cl, 0, sizeof *cl);
+	return db_prepare(c->db, "INSERT INTO interview_owners(interview, case_key, interviewer, holder) VALUES (?, ?, ?, ?)"
+	                         " ON CONFLICT(interview) DO NOTHING", &cl->take) != DB_OK ||
+	       db_prepare(c->db, "SELECT case_key, interviewer, holder FROM interview_owners WHERE interview = ?", &cl->read) != DB_OK ||
+	       db_prepare(c->db, "UPDATE interview_owners SET holder = ? WHERE interview = ? AND holder IS NULL", &cl->fill) != DB_OK ||
+	       db_prepare(c->db, "SELECT case_key, interviewer FROM attempts WHERE uuid = ?", &cl->attempt) != DB_OK
+	       ? -1 : 0;
+}
+
+static void claim_finalize(struct claim *cl)
+{
+	db_finalize(cl->take);
+	db_finalize(cl->read);
+	db_finalize(cl->fill);
+	db_finalize(cl->attempt);
+}
+
+/*
+ * May this record touch the interview or call it names? An interview id is taken for good by
+ * the case, interviewer and workstation (holder) of the first record naming it; a call's uuid
+ * by the case and interviewer it was stored with. 1 yes, 0 no, -1 on error.
+ */
+static int claim(struct claim *cl, const char *kind, json_t *data, const char *key, const char *who,
+                 const char *holder)
+{
+	const char *iv = jstr(data, "interview");
+	int rc, ok;
+
+	if (!strcmp(kind, "attempt")) {
+		if (!jstr(data, "uuid"))
+			return 1;
+		db_bind_text(cl->attempt, 1, jstr(data, "uuid"));
+		rc = db_step(cl->attempt);
+		ok = rc == DB_DONE || (rc == DB_ROW && !strcmp(db_column_text(cl->attempt, 0), key) &&
+		                       who && !strcmp(db_column_text(cl->attempt, 1), who));
+		db_reset(cl->attempt);
+		return rc == DB_ROW || rc == DB_DONE ? ok : -1;
+	}
+	if (strcmp(kind, "interview") && strcmp(kind, "event"))
+		return 1;
+	if (!iv)
+		return 1;
+	if (!who)
+		return 0;
+	db_bind_text(cl->take, 1, iv);
+	db_bind_text(cl->take, 2, key);
+	db_bind_text(cl->take, 3, who);
+	db_bind_text(cl->take, 4, holder);
+	if (step_done(cl->take) < 0)
+		return -1;
+	if (db_changes(db_handle(cl->take)))
+		return 1;
+	db_bind_text(cl->read, 1, iv);
+	if ((rc = db_step(cl->read)) != DB_ROW) {
+		db_reset(cl->read);
+		return -1;
+	}
+	ok = !strcmp(db_column_text(cl->read, 0), key) && !strcmp(db_column_text(cl->read, 1), who) &&
+	     (!db_column_text(cl->read, 2) || !strcmp(db_column_text(cl->read, 2), holder));
+	rc = db_column_text(cl->read, 2) == NULL;
+	db_reset(cl->read);
+	if (ok && rc) {
+		db_bind_text(cl->fill, 1, holder);
+		db_bind_text(cl->fill, 2, iv);
+		if (step_done(cl->fill) < 0)
+			return -1;
+	}
+	return ok;
+}
+
 int central_pushes_share(struct central *c)
 {
 	return db_is_pg(c->db);
@@ -872,6 +989,7 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 {
 	struct dbs *find = NULL, *ins = NULL, *conflict = NULL, *dup = NULL, *owner = NULL;
 	struct keep keep;
+	struct claim cl;
 	char projects[4096], *owned_key = NULL, *study = NULL;
 	size_t i, k;
 	json_t *r;
@@ -882,9 +1000,10 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 	if (!holder || !*holder)
 		holder = user;
 	memset(&keep, 0, sizeof keep);
+	memset(&cl, 0, sizeof cl);
 	if (db_begin(c->db, DB_WRITE_SHARED) != DB_OK)
 		return fail_db(c, "store the records", e);
-	if (lock_completed_cases(c, records) < 0 || keep_prepare(c, &keep) < 0 ||
+	if (lock_completed_cases(c, records) < 0 || keep_prepare(c, &keep) < 0 || claim_prepare(c, &cl) < 0 ||
 	    db_prepare(c->db, "SELECT content_hash FROM records WHERE uuid = ?", &find) != DB_OK ||
 	    db_prepare(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", &owner) != DB_OK ||
 	    db_prepare(c->db, "INSERT INTO records(uuid, kind, owner, case_key, content_hash, data, received_at, duplicate, seq)"
@@ -895,11 +1014,11 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 	                              " AND json_extract(data, '$.interview') <> ? LIMIT 1", &dup) != DB_OK)
 		goto out;
 	json_array_foreach(records, i, r) {
-		const char *uuid = jstr(r, "uuid"), *kind = jstr(r, "kind"), *key;
+		const char *uuid = jstr(r, "uuid"), *kind = jstr(r, "kind"), *key, *who;
 		json_t *data = json_object_get(r, "data");
 		unsigned char h[32];
 		char hex[65], *dump, *hashed;
-		int duplicate = 0, stored;
+		int duplicate = 0, stored, claimed;
 
 		if (!json_is_object(r) || !uuid || strlen(uuid) != 36 || !kind || !json_is_object(data)) {
 			status(result, uuid, 422, "a record needs a 36-character 'uuid', a 'kind' and a 'data' object");
@@ -928,12 +1047,18 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 			status(result, uuid, 403, "this case is not assigned to you");
 			continue;
 		}
+		who = stamp_who(data, kind, user, role);
 		dump = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
 		hashed = xmalloc(strlen(dump) + strlen(kind) + 2);
 		snprintf(hashed, strlen(dump) + strlen(kind) + 2, "%s\n%s", kind, dump);
 		crypto_generichash(h, sizeof h, (const unsigned char *)hashed, strlen(hashed), NULL, 0);
 		sodium_bin2hex(hex, sizeof hex, h, sizeof h);
 		free(hashed);
+		claimed = claim(&cl, kind, data, key, who, holder);
+		if (claimed < 0) {
+			free(dump);
+			goto out;
+		}
 		if (!strcmp(kind, "interview") && jstr(data, "status") && !strcmp(jstr(data, "status"), "complete")) {
 			db_bind_text(dup, 1, key);
 			db_bind_text(dup, 2, jstr(data, "interview") ? jstr(data, "interview") : "");
@@ -941,7 +1066,11 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 			db_reset(dup);
 		}
 		/* a new record is the common case: it goes in at once, and what is stored under its
-		   uuid is read only when it was there already */
+		   uuid is read only when it was there already; a record whose interview or call is
+		   someone else's does not go in */
+		stored = 0;
+		if (!claimed)
+			goto stored_before;
 		db_bind_text(ins, 1, uuid);
 		db_bind_text(ins, 2, kind);
 		db_bind_text(ins, 3, user);
@@ -961,13 +1090,20 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 		}
 		stored = db_changes(c->db) > 0;
 		db_reset(ins);
+stored_before:
 		if (!stored) {
-			int same;
+			int same, found;
 
 			db_bind_text(find, 1, uuid);
-			if (db_step(find) != DB_ROW) {
+			found = db_step(find);
+			if (found != DB_ROW) {
+				db_reset(find);
 				free(dump);
-				goto out;
+				if (claimed || found != DB_DONE)
+					goto out;
+				status(result, uuid, 403, "this interview or call belongs to another case, interviewer or"
+				                          " workstation: nothing was changed");
+				continue;
 			}
 			same = !strcmp(db_column_text(find, 0), hex);
 			db_reset(find);
@@ -1008,6 +1144,7 @@ out:
 	db_finalize(conflict);
 	db_finalize(dup);
 	keep_finalize(&keep);
+	claim_finalize(&cl);
 	free(owned_key);
 	free(study);
 	return rc;

@@ -93,9 +93,17 @@ who = {x["name"]: x.get("completes") for x in r["interviewers"]}
 assert who.get("anna") == 1 and who.get("ben") == 1, who
 PY
 
-# finding 9: no text a report prints carries control characters, whatever was pushed
-printf '{"records":[{"uuid":"dddddddd-0000-4000-8000-000000000001","kind":"attempt","data":{"uuid":"dddddddd-0000-4000-8000-000000000001","case":"D3","interviewer":"x","at":"2026-03-02T11:00:00.000Z","outcome":"\033[2Jrefusal\033]0;t\007","disposition":"2.112\033[31m"}}]}' >esc.json
+# finding 9: no text a report prints carries control characters, whatever was pushed (a
+# supervisor's import keeps the interviewer its records name)
+python3 - <<'PY' >esc.json
+import json
+e = "\x1b[2J\x1b]0;pwned\x07"
+d = {"uuid": "dddddddd-0000-4000-8000-000000000001", "case": "D3", "interviewer": "x" + e + "y",
+     "at": "2026-03-02T11:00:00.000Z", "outcome": "refusal" + e, "disposition": "2.112"}
+print(json.dumps({"records": [{"uuid": d["uuid"], "kind": "attempt", "data": d}]}))
+PY
 api POST /v1/push "$SUP" esc.json >esc.out
+[ "$(status esc.out)" = 200 ] || fail "the supervisor's import: $(cat esc.out)"
 "$CATI_STORE" report demo --db central.db --format text >report.txt || fail "text report"
 if LC_ALL=C grep -q "$(printf '\033')" report.txt; then fail "the text report carries an ESC byte"; fi
 if LC_ALL=C grep -q "$(printf '\007')" report.txt; then fail "the text report carries a BEL byte"; fi
