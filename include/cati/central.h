@@ -24,6 +24,9 @@ int central_user_add(struct central *c, const char *name, const char *role, cons
                      struct err *e);
 int central_user_passwd(struct central *c, const char *name, const char *password, struct err *e);
 int central_user_disable(struct central *c, const char *name, struct err *e);
+/* Delete a user and end their tokens for good: a user added later under the name gets a new id,
+   and the old tokens name the old one. -1 with e when there is no such user. */
+int central_user_delete(struct central *c, const char *name, struct err *e);
 /* A supervisor's projects: study (form) ids separated by commas, or "*" for every study. */
 int central_user_projects(struct central *c, const char *name, const char *projects, struct err *e);
 /* May user publish forms, add cases and read results for study? Admins all, supervisors their projects. */

@@ -227,9 +227,10 @@ static int run(struct central *c, const char *sql, int n, const char *const *arg
 int central_user_add(struct central *c, const char *name, const char *role, const char *password,
                      struct err *e)
 {
-	char hash[crypto_pwhash_STRBYTES], now[32];
+	char hash[crypto_pwhash_STRBYTES], now[32], id[33];
+	unsigned char raw[16];
 	enum central_role r;
-	const char *args[4];
+	const char *args[5];
 
 	if (role_of(role, &r) < 0) {
 		err_set(e, "unknown role '%s' (admin, supervisor or interviewer)", role);
@@ -249,7 +250,11 @@ int central_user_add(struct central *c, const char *name, const char *role, cons
 	args[1] = role_name(r);
 	args[2] = hash;
 	args[3] = now;
-	if (run(c, "INSERT INTO users(name, role, hash, created_at) VALUES (?, ?, ?, ?)", 4, args) != DB_DONE) {
+	/* the id tokens name: never given again, so a name added anew does not revive old tokens */
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(id, sizeof id, raw, sizeof raw);
+	args[4] = id;
+	if (run(c, "INSERT INTO users(name, role, hash, created_at, id) VALUES (?, ?, ?, ?, ?)", 5, args) != DB_DONE) {
 		if (db_constraint(c->db))
 			err_set(e, "user '%s' already exists", name);
 		else
@@ -282,6 +287,31 @@ int central_user_passwd(struct central *c, const char *name, const char *passwor
 	return 0;
 }
 
+int central_user_delete(struct central *c, const char *name, struct err *e)
+{
+	int rc;
+
+	if (db_begin(c->db, DB_WRITE) != DB_OK)
+		return fail_db(c, "delete the user", e);
+	if (run(c, "DELETE FROM tokens WHERE user = ?1 OR user_id IN (SELECT id FROM users WHERE name = ?1)", 1, &name) != DB_DONE ||
+	    run(c, "DELETE FROM users WHERE name = ?", 1, &name) != DB_DONE) {
+		fail_db(c, "delete the user", e);
+		db_rollback(c->db);
+		return -1;
+	}
+	rc = db_changes(c->db) > 0;
+	if (db_commit(c->db) != DB_OK) {
+		fail_db(c, "delete the user", e);
+		db_rollback(c->db);
+		return -1;
+	}
+	if (!rc) {
+		err_set(e, "no user '%s'", name);
+		return -1;
+	}
+	return 0;
+}
+
 int central_user_disable(struct central *c, const char *name, struct err *e)
 {
 	if (run(c, "UPDATE users SET disabled = 1 WHERE name = ?", 1, &name) != DB_DONE)
@@ -307,9 +337,9 @@ int central_login(struct central *c, const char *name, const char *password, int
                   char token[65], enum central_role *role, struct err *e)
 {
 	struct dbs *s;
-	char hash[crypto_pwhash_STRBYTES] = "", rolebuf[16] = "", th[65], exp[32], now[32];
+	char hash[crypto_pwhash_STRBYTES] = "", rolebuf[16] = "", th[65], exp[32], now[32], id[65] = "";
 	unsigned char raw[32];
-	const char *args[3];
+	const char *args[4];
 	long long failures = 0;
 	int disabled = 1, found = 0;
 
@@ -325,10 +355,11 @@ int central_login(struct central *c, const char *name, const char *password, int
 		err_set(e, "too many failed logins for '%s': wait a minute", name);
 		return -2;
 	}
-	if (db_prepare(c->db, "SELECT hash, role, disabled FROM users WHERE name = ?", &s) == DB_OK) {
+	if (db_prepare(c->db, "SELECT hash, role, disabled, id FROM users WHERE name = ?", &s) == DB_OK) {
 		db_bind_text(s, 1, name);
-		if (db_step(s) == DB_ROW) {
+		if (db_step(s) == DB_ROW && db_column_text(s, 3)) {
 			found = 1;
+			snprintf(id, sizeof id, "%s", db_column_text(s, 3));
 			snprintf(hash, sizeof hash, "%s", db_column_text(s, 0));
 			snprintf(rolebuf, sizeof rolebuf, "%s", db_column_text(s, 1));
 			disabled = db_column_int(s, 2);
@@ -350,7 +381,8 @@ int central_login(struct central *c, const char *name, const char *password, int
 	args[0] = th;
 	args[1] = name;
 	args[2] = exp;
-	if (run(c, "INSERT INTO tokens(hash, user, expires) VALUES (?, ?, ?)", 3, args) != DB_DONE)
+	args[3] = id;
+	if (run(c, "INSERT INTO tokens(hash, user, expires, user_id) VALUES (?, ?, ?, ?)", 4, args) != DB_DONE)
 		return fail_db(c, "log in", e);
 	run(c, "DELETE FROM login_failures WHERE user = ?", 1, &name);
 	return 0;
@@ -365,7 +397,7 @@ int central_auth(struct central *c, const char *token, char user[65], enum centr
 	if (!token || strlen(token) != 64)
 		return -1;
 	token_hash(token, th);
-	if (db_prepare(c->db, "SELECT u.name, u.role FROM tokens t JOIN users u ON u.name = t.user"
+	if (db_prepare(c->db, "SELECT u.name, u.role FROM tokens t JOIN users u ON u.id = t.user_id"
 	                              " WHERE t.hash = ? AND t.expires > ? AND u.disabled = 0", &s) != DB_OK)
 		return -1;
 	db_bind_text(s, 1, th);
