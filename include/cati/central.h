@@ -55,8 +55,11 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
  * Store a batch of records pushed by user: a JSON array of {uuid, kind, data}. For each record
  * the result array gets {uuid, status}: 200 stored (or already stored with the same content),
  * 409 the same uuid with other content (kept aside, nothing overwritten), 403 a case that is not
- * the user's, 422 a malformed record. The batch is one transaction. holder names the workstation
- * (NULL: the user), whose quota allowances its completes use up.
+ * the user's, or an interview (call) first pushed with another case, interviewer or workstation
+ * (another case or interviewer), 422 a malformed record. An interviewer's records are stamped
+ * with user as their interviewer, whatever they say; a supervisor's or admin's keep the one they
+ * name. The batch is one transaction. holder names the workstation (NULL: the user), whose quota
+ * allowances its completes use up.
  */
 int central_push(struct central *c, const char *user, enum central_role role, const char *holder,
                  json_t *records, json_t *result, struct err *e);
