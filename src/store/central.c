@@ -937,6 +937,7 @@ static const char *stamp_who(json_t *data, const char *kind, const char *user, e
    first came with. */
 struct claim {
 	struct dbs *take, *read, *fill, *attempt;
+	char *iv, *key, *who;   /* the last interview found to be this batch's (its events come in a row) */
 };
 
 static int claim_prepare(struct central *c, struct claim *cl)
@@ -956,6 +957,9 @@ static void claim_finalize(struct claim *cl)
 	db_finalize(cl->read);
 	db_finalize(cl->fill);
 	db_finalize(cl->attempt);
+	free(cl->iv);
+	free(cl->key);
+	free(cl->who);
 }
 
 /*
@@ -967,7 +971,7 @@ static int claim(struct claim *cl, const char *kind, json_t *data, const char *k
                  const char *holder)
 {
 	const char *iv = jstr(data, "interview");
-	int rc, ok;
+	int rc, ok, unheld;
 
 	if (!strcmp(kind, "attempt")) {
 		if (!jstr(data, "uuid"))
@@ -985,6 +989,8 @@ static int claim(struct claim *cl, const char *kind, json_t *data, const char *k
 		return 1;
 	if (!who)
 		return 0;
+	if (cl->iv && !strcmp(cl->iv, iv) && !strcmp(cl->key, key) && !strcmp(cl->who, who))
+		return 1;
 	db_bind_text(cl->take, 1, iv);
 	db_bind_text(cl->take, 2, key);
 	db_bind_text(cl->take, 3, who);
@@ -992,23 +998,34 @@ static int claim(struct claim *cl, const char *kind, json_t *data, const char *k
 	if (step_done(cl->take) < 0)
 		return -1;
 	if (db_changes(db_handle(cl->take)))
-		return 1;
+		goto mine;
 	db_bind_text(cl->read, 1, iv);
-	if ((rc = db_step(cl->read)) != DB_ROW) {
+	rc = db_step(cl->read);
+	if (rc != DB_ROW) {
 		db_reset(cl->read);
 		return -1;
 	}
+	/* holder NULL: an interview the store knew before it kept workstations; this one takes it */
+	unheld = db_column_text(cl->read, 2) == NULL;
 	ok = !strcmp(db_column_text(cl->read, 0), key) && !strcmp(db_column_text(cl->read, 1), who) &&
-	     (!db_column_text(cl->read, 2) || !strcmp(db_column_text(cl->read, 2), holder));
-	rc = db_column_text(cl->read, 2) == NULL;
+	     (unheld || !strcmp(db_column_text(cl->read, 2), holder));
 	db_reset(cl->read);
-	if (ok && rc) {
+	if (!ok)
+		return 0;
+	if (unheld) {
 		db_bind_text(cl->fill, 1, holder);
 		db_bind_text(cl->fill, 2, iv);
 		if (step_done(cl->fill) < 0)
 			return -1;
 	}
-	return ok;
+mine:
+	free(cl->iv);
+	free(cl->key);
+	free(cl->who);
+	cl->iv = xstrdup(iv);
+	cl->key = xstrdup(key);
+	cl->who = xstrdup(who);
+	return 1;
 }
 
 int central_pushes_share(struct central *c)
