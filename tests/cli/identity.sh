@@ -72,6 +72,16 @@ api POST /v1/push "$ANNA" a2.json >a2.out
 python3 rec.py b2.json interview cccccccc-0000-4000-8000-000000000003 D4 $IVB ben 6 ws-other
 api POST /v1/push "$BEN" b2.json >b2.out
 [ "$(status b2.out)" = 403 ] || fail "ben's interview from another workstation: $(cat b2.out)"
+# ... and a call of hers may not take over the uuid of his call
+python3 rec.py b3.json attempt eeeeeeee-0000-4000-8000-000000000004 D4 - ben 01
+api POST /v1/push "$BEN" b3.json >b3.out
+[ "$(status b3.out)" = 200 ] || fail "ben's call: $(cat b3.out)"
+python3 rec.py a4.json attempt eeeeeeee-0000-4000-8000-000000000004 D2 - anna 09
+sed 's/"uuid": "eeeeeeee-0000-4000-8000-000000000004", "kind"/"uuid": "cccccccc-0000-4000-8000-000000000004", "kind"/' a4.json >a4b.json
+api POST /v1/push "$ANNA" a4b.json >a4.out
+[ "$(status a4.out)" = 403 ] || fail "anna's call under ben's call uuid: $(cat a4.out)"
+[ "$(sqlite3 central.db "SELECT case_key || ' ' || interviewer || ' ' || at FROM attempts WHERE uuid = 'eeeeeeee-0000-4000-8000-000000000004'")" = "D4 ben 2026-03-02T10:01:00.000Z" ] ||
+	fail "ben's call changed"
 "$CATI_STORE" export demo --format csv --out after.csv --db central.db || fail "export"
 cmp -s before.csv after.csv || fail "ben's interview changed in the export: $(diff before.csv after.csv)"
 [ "$(sqlite3 central.db "SELECT interviewer || ' ' || case_key FROM interviews WHERE uuid = '$IVB'")" = "ben D4" ] ||
