@@ -538,12 +538,17 @@ int report_questions(const json_t *r, const char **ids, int n)
 /* CSV --------------------------------------------------------------------------------------- */
 
 /* One field, quoted when it holds a comma, a quote or a line break (RFC 4180). */
-static void csv_field(struct buf *b, const char *s, int first)
+static void csv_field(struct buf *b, const char *text, int first)
 {
+	char *clean = xstrdup(text), *s = clean;
+
+	/* a CSV report is printed on terminals too: what was pushed loses its control characters */
+	text_clean(clean, 0);
 	if (!first)
 		buf_putc(b, ',');
 	if (!strpbrk(s, ",\"\r\n")) {
 		buf_puts(b, s);
+		free(clean);
 		return;
 	}
 	buf_putc(b, '"');
@@ -553,6 +558,7 @@ static void csv_field(struct buf *b, const char *s, int first)
 		buf_putc(b, *s);
 	}
 	buf_putc(b, '"');
+	free(clean);
 }
 
 /* A JSON value as a CSV field: text as is, integers, reals with 4 decimals, null empty. */

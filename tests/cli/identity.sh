@@ -117,6 +117,9 @@ api POST /v1/push "$SUP" esc.json >esc.out
 "$CATI_STORE" report demo --db central.db --format text >report.txt || fail "text report"
 if LC_ALL=C grep -q "$(printf '\033')" report.txt; then fail "the text report carries an ESC byte"; fi
 if LC_ALL=C grep -q "$(printf '\007')" report.txt; then fail "the text report carries a BEL byte"; fi
+"$CATI_STORE" report demo --db central.db --format csv >report.csv || fail "csv report"
+if LC_ALL=C grep -q "$(printf '\033')" report.csv; then fail "the CSV report carries an ESC byte"; fi
+grep -q '^interviewers,xy,' report.csv || fail "the imported interviewer's name, cleaned, is not in the CSV report"
 
 # finding 9: a user deleted and made again under the same name does not revive the old token
 OLD=$(token ben pw-ben)
