@@ -940,6 +940,7 @@ struct claim {
 	char *iv, *key, *who;   /* the last interview found to be this batch's (its events come in a row) */
 };
 
+/* Prepare the claim's statements in the push's transaction: 0, or -1. */
 static int claim_prepare(struct central *c, struct claim *cl)
 {
 	memset(cl, 0, sizeof *cl);
@@ -951,6 +952,7 @@ static int claim_prepare(struct central *c, struct claim *cl)
 	       ? -1 : 0;
 }
 
+/* Free the claim's statements and what it remembers. */
 static void claim_finalize(struct claim *cl)
 {
 	db_finalize(cl->take);
