@@ -24,6 +24,9 @@ int central_user_add(struct central *c, const char *name, const char *role, cons
                      struct err *e);
 int central_user_passwd(struct central *c, const char *name, const char *password, struct err *e);
 int central_user_disable(struct central *c, const char *name, struct err *e);
+/* Delete a user and end their tokens for good: a user added later under the name gets a new id,
+   and the old tokens name the old one. -1 with e when there is no such user. */
+int central_user_delete(struct central *c, const char *name, struct err *e);
 /* A supervisor's projects: study (form) ids separated by commas, or "*" for every study. */
 int central_user_projects(struct central *c, const char *name, const char *projects, struct err *e);
 /* May user publish forms, add cases and read results for study? Admins all, supervisors their projects. */
@@ -52,8 +55,11 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
  * Store a batch of records pushed by user: a JSON array of {uuid, kind, data}. For each record
  * the result array gets {uuid, status}: 200 stored (or already stored with the same content),
  * 409 the same uuid with other content (kept aside, nothing overwritten), 403 a case that is not
- * the user's, 422 a malformed record. The batch is one transaction. holder names the workstation
- * (NULL: the user), whose quota allowances its completes use up.
+ * the user's, or an interview (call) first pushed with another case, interviewer or workstation
+ * (another case or interviewer), 422 a malformed record. An interviewer's records are stamped
+ * with user as their interviewer, whatever they say; a supervisor's or admin's keep the one they
+ * name. The batch is one transaction. holder names the workstation (NULL: the user), whose quota
+ * allowances its completes use up.
  */
 int central_push(struct central *c, const char *user, enum central_role role, const char *holder,
                  json_t *records, json_t *result, struct err *e);

@@ -103,6 +103,12 @@ FILE *file_write_private(const char *path);
 size_t utf8_len(const char *s, size_t n);
 /* 1 if s[0..n) is valid UTF-8, else 0 and *bad is the offset of the first bad byte. */
 int utf8_valid(const char *s, size_t n, size_t *bad);
+/*
+ * Make text safe to print on a terminal, in place: escape sequences (ESC [ ... final, ESC ] ...
+ * BEL or ESC \, ESC and one byte) go whole, and so do the other C0 controls, DEL and the C1
+ * controls (U+0080 to U+009F); newlines stay when keep_newlines is set. Returns the new length.
+ */
+size_t text_clean(char *s, int keep_newlines);
 
 /*
  * Local time in zone tz (an IANA name such as "Europe/Vienna"; NULL or "" for the machine's),

@@ -97,6 +97,20 @@ static const char *const steps[] = {
 	"CREATE FUNCTION strftime(f text, t bigint, m text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN"
 	" IF f <> '%Y-%m-%dT%H:%M:%SZ' OR m <> 'unixepoch' THEN RAISE 'strftime: only ISO 8601 UTC from unixepoch'; END IF;"
 	" RETURN to_char(to_timestamp(t) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'); END $$;",
+
+	/* 2 -> 3 (step 5 of the SQLite backend): identity. An interview id belongs to the case,
+	   interviewer and workstation it first came with (holder NULL: not known yet); a user has an
+	   id never given again, and a token names the id */
+	"CREATE TABLE interview_owners(interview text PRIMARY KEY, case_key text NOT NULL,"
+	" interviewer text NOT NULL, holder text);"
+	"INSERT INTO interview_owners(interview, case_key, interviewer)"
+	" SELECT uuid, case_key, interviewer FROM interviews ON CONFLICT DO NOTHING;"
+	"ALTER TABLE users ADD COLUMN id text;"
+	"UPDATE users SET id = md5(random()::text || clock_timestamp()::text || name);"
+	"CREATE UNIQUE INDEX users_id ON users(id);"
+	"ALTER TABLE tokens ADD COLUMN user_id text;"
+	"UPDATE tokens SET user_id = (SELECT id FROM users WHERE name = tokens.\"user\");"
+	"DELETE FROM tokens WHERE user_id IS NULL;",
 };
 
 int pg_schema_version(void)

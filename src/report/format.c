@@ -90,16 +90,23 @@ static size_t fit(const char *s, size_t w)
 }
 
 /* Append s in exactly w columns: cut with an ellipsis, padded with spaces (right: aligned right). */
-static void cell(struct buf *b, const char *s, int w, int right)
+static void cell(struct buf *b, const char *text, int w, int right)
 {
-	size_t n = cols(s), k;
+	char *s = xstrdup(text);
+	size_t n, k;
 
-	if (w <= 0)
+	/* what was pushed may hold terminal escapes: measured and printed without them */
+	text_clean(s, 0);
+	n = cols(s);
+	if (w <= 0) {
+		free(s);
 		return;
+	}
 	if (n > (size_t)w) {
 		k = fit(s, (size_t)w - 1);
 		buf_add(b, s, k);
 		buf_puts(b, "\xE2\x80\xA6");   /* … */
+		free(s);
 		return;
 	}
 	if (right)
@@ -109,6 +116,7 @@ static void cell(struct buf *b, const char *s, int w, int right)
 	if (!right)
 		for (k = n; k < (size_t)w; k++)
 			buf_putc(b, ' ');
+	free(s);
 }
 
 /* Remove trailing spaces and end the line. */
@@ -475,6 +483,7 @@ static void text_problems(const json_t *r, int width, struct buf *b)
 
 void report_text(const json_t *r, int section, int width, const char *question, struct buf *out)
 {
+	size_t from = out->len;
 	int s;
 
 	if (width <= 0)
@@ -507,6 +516,9 @@ void report_text(const json_t *r, int section, int width, const char *question, 
 		case REPORT_PROBLEMS: text_problems(r, width, out); break;
 		}
 	}
+	/* texts printed outside the table cells too: no control characters reach the terminal */
+	if (out->len > from)
+		out->len = from + text_clean(out->data + from, 1);
 }
 
 int report_questions(const json_t *r, const char **ids, int n)
@@ -526,12 +538,17 @@ int report_questions(const json_t *r, const char **ids, int n)
 /* CSV --------------------------------------------------------------------------------------- */
 
 /* One field, quoted when it holds a comma, a quote or a line break (RFC 4180). */
-static void csv_field(struct buf *b, const char *s, int first)
+static void csv_field(struct buf *b, const char *text, int first)
 {
+	char *clean = xstrdup(text), *s = clean;
+
+	/* a CSV report is printed on terminals too: what was pushed loses its control characters */
+	text_clean(clean, 0);
 	if (!first)
 		buf_putc(b, ',');
 	if (!strpbrk(s, ",\"\r\n")) {
 		buf_puts(b, s);
+		free(clean);
 		return;
 	}
 	buf_putc(b, '"');
@@ -541,6 +558,7 @@ static void csv_field(struct buf *b, const char *s, int first)
 		buf_putc(b, *s);
 	}
 	buf_putc(b, '"');
+	free(clean);
 }
 
 /* A JSON value as a CSV field: text as is, integers, reals with 4 decimals, null empty. */

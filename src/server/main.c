@@ -26,6 +26,7 @@ static const char *usage =
 	"       cati-store user projects NAME STUDY,...|'*' --db PATH   (a supervisor's projects)\n"
 	"       cati-store user passwd NAME --db PATH                                 (password on stdin)\n"
 	"       cati-store user disable NAME --db PATH\n"
+	"       cati-store user delete NAME --db PATH     (ends the user's tokens for good)\n"
 	"       cati-store export STUDY --format csv|json|sav|dta|sss|ddi|codebook --out FILE [--lang L] [--calls FILE.csv] --db PATH\n"
 	"       cati-store migrate --pg postgresql://USER@HOST:PORT/DB   (the PostgreSQL backend's schema)\n"
 	"       cati-store quota list STUDY --db PATH                 (cells, targets, counts, allowances)\n"
@@ -187,6 +188,9 @@ int main(int argc, char **argv)
 				rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
 		} else if (!strcmp(argv[2], "projects") && argc >= 5 && argv[4][0] != '-') {
 			if (central_user_projects(c, name, argv[4], &e) < 0)
+				rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
+		} else if (!strcmp(argv[2], "delete")) {
+			if (central_user_delete(c, name, &e) < 0)
 				rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
 		} else if (!strcmp(argv[2], "disable")) {
 			if (central_user_disable(c, name, &e) < 0)

@@ -95,6 +95,21 @@ static const char *const migrations[] = {
 	/* 3 -> 4: an interviewer's pull finds their cases and studies by index, not by a scan of
 	   every case (it runs every few seconds per workstation) */
 	"CREATE INDEX cases_interviewer ON cases(interviewer, study);",
+
+	/* 4 -> 5: identity. An interview id belongs to the case, interviewer and workstation it
+	   first came with (holder NULL: not known yet, taken by the next push); a user has an id
+	   that is never given again, and a token names the id, so a user deleted and added again
+	   under the same name does not revive the old tokens */
+	"CREATE TABLE interview_owners(interview TEXT PRIMARY KEY, case_key TEXT NOT NULL,"
+	" interviewer TEXT NOT NULL, holder TEXT);"
+	"INSERT OR IGNORE INTO interview_owners(interview, case_key, interviewer)"
+	" SELECT uuid, case_key, interviewer FROM interviews;"
+	"ALTER TABLE users ADD COLUMN id TEXT;"
+	"UPDATE users SET id = lower(hex(randomblob(16)));"
+	"CREATE UNIQUE INDEX users_id ON users(id);"
+	"ALTER TABLE tokens ADD COLUMN user_id TEXT;"
+	"UPDATE tokens SET user_id = (SELECT id FROM users WHERE name = tokens.user);"
+	"DELETE FROM tokens WHERE user_id IS NULL;",
 };
 
 static int migrate(struct db *db)
@@ -212,9 +227,10 @@ static int run(struct central *c, const char *sql, int n, const char *const *arg
 int central_user_add(struct central *c, const char *name, const char *role, const char *password,
                      struct err *e)
 {
-	char hash[crypto_pwhash_STRBYTES], now[32];
+	char hash[crypto_pwhash_STRBYTES], now[32], id[33];
+	unsigned char raw[16];
 	enum central_role r;
-	const char *args[4];
+	const char *args[5];
 
 	if (role_of(role, &r) < 0) {
 		err_set(e, "unknown role '%s' (admin, supervisor or interviewer)", role);
@@ -234,7 +250,11 @@ int central_user_add(struct central *c, const char *name, const char *role, cons
 	args[1] = role_name(r);
 	args[2] = hash;
 	args[3] = now;
-	if (run(c, "INSERT INTO users(name, role, hash, created_at) VALUES (?, ?, ?, ?)", 4, args) != DB_DONE) {
+	/* the id tokens name: never given again, so a name added anew does not revive old tokens */
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(id, sizeof id, raw, sizeof raw);
+	args[4] = id;
+	if (run(c, "INSERT INTO users(name, role, hash, created_at, id) VALUES (?, ?, ?, ?, ?)", 5, args) != DB_DONE) {
 		if (db_constraint(c->db))
 			err_set(e, "user '%s' already exists", name);
 		else
@@ -267,6 +287,31 @@ int central_user_passwd(struct central *c, const char *name, const char *passwor
 	return 0;
 }
 
+int central_user_delete(struct central *c, const char *name, struct err *e)
+{
+	int rc;
+
+	if (db_begin(c->db, DB_WRITE) != DB_OK)
+		return fail_db(c, "delete the user", e);
+	if (run(c, "DELETE FROM tokens WHERE user = ?1 OR user_id IN (SELECT id FROM users WHERE name = ?1)", 1, &name) != DB_DONE ||
+	    run(c, "DELETE FROM users WHERE name = ?", 1, &name) != DB_DONE) {
+		fail_db(c, "delete the user", e);
+		db_rollback(c->db);
+		return -1;
+	}
+	rc = db_changes(c->db) > 0;
+	if (db_commit(c->db) != DB_OK) {
+		fail_db(c, "delete the user", e);
+		db_rollback(c->db);
+		return -1;
+	}
+	if (!rc) {
+		err_set(e, "no user '%s'", name);
+		return -1;
+	}
+	return 0;
+}
+
 int central_user_disable(struct central *c, const char *name, struct err *e)
 {
 	if (run(c, "UPDATE users SET disabled = 1 WHERE name = ?", 1, &name) != DB_DONE)
@@ -292,9 +337,9 @@ int central_login(struct central *c, const char *name, const char *password, int
                   char token[65], enum central_role *role, struct err *e)
 {
 	struct dbs *s;
-	char hash[crypto_pwhash_STRBYTES] = "", rolebuf[16] = "", th[65], exp[32], now[32];
+	char hash[crypto_pwhash_STRBYTES] = "", rolebuf[16] = "", th[65], exp[32], now[32], id[65] = "";
 	unsigned char raw[32];
-	const char *args[3];
+	const char *args[4];
 	long long failures = 0;
 	int disabled = 1, found = 0;
 
@@ -310,10 +355,11 @@ int central_login(struct central *c, const char *name, const char *password, int
 		err_set(e, "too many failed logins for '%s': wait a minute", name);
 		return -2;
 	}
-	if (db_prepare(c->db, "SELECT hash, role, disabled FROM users WHERE name = ?", &s) == DB_OK) {
+	if (db_prepare(c->db, "SELECT hash, role, disabled, id FROM users WHERE name = ?", &s) == DB_OK) {
 		db_bind_text(s, 1, name);
-		if (db_step(s) == DB_ROW) {
+		if (db_step(s) == DB_ROW && db_column_text(s, 3)) {
 			found = 1;
+			snprintf(id, sizeof id, "%s", db_column_text(s, 3));
 			snprintf(hash, sizeof hash, "%s", db_column_text(s, 0));
 			snprintf(rolebuf, sizeof rolebuf, "%s", db_column_text(s, 1));
 			disabled = db_column_int(s, 2);
@@ -335,7 +381,8 @@ int central_login(struct central *c, const char *name, const char *password, int
 	args[0] = th;
 	args[1] = name;
 	args[2] = exp;
-	if (run(c, "INSERT INTO tokens(hash, user, expires) VALUES (?, ?, ?)", 3, args) != DB_DONE)
+	args[3] = id;
+	if (run(c, "INSERT INTO tokens(hash, user, expires, user_id) VALUES (?, ?, ?, ?)", 4, args) != DB_DONE)
 		return fail_db(c, "log in", e);
 	run(c, "DELETE FROM login_failures WHERE user = ?", 1, &name);
 	return 0;
@@ -350,7 +397,7 @@ int central_auth(struct central *c, const char *token, char user[65], enum centr
 	if (!token || strlen(token) != 64)
 		return -1;
 	token_hash(token, th);
-	if (db_prepare(c->db, "SELECT u.name, u.role FROM tokens t JOIN users u ON u.name = t.user"
+	if (db_prepare(c->db, "SELECT u.name, u.role FROM tokens t JOIN users u ON u.id = t.user_id"
 	                              " WHERE t.hash = ? AND t.expires > ? AND u.disabled = 0", &s) != DB_OK)
 		return -1;
 	db_bind_text(s, 1, th);
@@ -862,6 +909,127 @@ static int lock_completed_cases(struct central *c, json_t *records)
 	return rc;
 }
 
+/* The key of a record's data that names who made it: the token's user is written there. */
+static const char *who_key(const char *kind)
+{
+	return !strcmp(kind, "event") ? "who" : !strcmp(kind, "appointment") ? "created_by" : "interviewer";
+}
+
+/*
+ * Stamp who made the record into its data, whatever the body said: an interviewer is the
+ * token's user. Supervisors and admins may bring in records made by interviewers (an import),
+ * so theirs keep the interviewer the body names. Returns the record's interviewer (owned by
+ * data), or NULL when it names none.
+ */
+static const char *stamp_who(json_t *data, const char *kind, const char *user, enum central_role role)
+{
+	const char *k = who_key(kind), *v = jstr(data, k);
+	int needed = !strcmp(kind, "interview") || !strcmp(kind, "event") || !strcmp(kind, "attempt");
+
+	if (role != CENTRAL_INTERVIEWER && v)
+		return v;
+	if (v ? strcmp(v, user) != 0 : needed)
+		json_object_set_new(data, k, json_string(user));
+	return jstr(data, k);
+}
+
+/* Statements that keep an interview (or call) with the case, interviewer and workstation it
+   first came with. */
+struct claim {
+	struct dbs *take, *read, *fill, *attempt;
+	char *iv, *key, *who;   /* the last interview found to be this batch's (its events come in a row) */
+};
+
+/* Prepare the claim's statements in the push's transaction: 0, or -1. */
+static int claim_prepare(struct central *c, struct claim *cl)
+{
+	memset(cl, 0, sizeof *cl);
+	return db_prepare(c->db, "INSERT INTO interview_owners(interview, case_key, interviewer, holder) VALUES (?, ?, ?, ?)"
+	                         " ON CONFLICT(interview) DO NOTHING", &cl->take) != DB_OK ||
+	       db_prepare(c->db, "SELECT case_key, interviewer, holder FROM interview_owners WHERE interview = ?", &cl->read) != DB_OK ||
+	       db_prepare(c->db, "UPDATE interview_owners SET holder = ? WHERE interview = ? AND holder IS NULL", &cl->fill) != DB_OK ||
+	       db_prepare(c->db, "SELECT case_key, interviewer FROM attempts WHERE uuid = ?", &cl->attempt) != DB_OK
+	       ? -1 : 0;
+}
+
+/* Free the claim's statements and what it remembers. */
+static void claim_finalize(struct claim *cl)
+{
+	db_finalize(cl->take);
+	db_finalize(cl->read);
+	db_finalize(cl->fill);
+	db_finalize(cl->attempt);
+	free(cl->iv);
+	free(cl->key);
+	free(cl->who);
+}
+
+/*
+ * May this record touch the interview or call it names? An interview id is taken for good by
+ * the case, interviewer and workstation (holder) of the first record naming it; a call's uuid
+ * by the case and interviewer it was stored with. 1 yes, 0 no, -1 on error.
+ */
+static int claim(struct claim *cl, const char *kind, json_t *data, const char *key, const char *who,
+                 const char *holder)
+{
+	const char *iv = jstr(data, "interview");
+	int rc, ok, unheld;
+
+	if (!strcmp(kind, "attempt")) {
+		if (!jstr(data, "uuid"))
+			return 1;
+		db_bind_text(cl->attempt, 1, jstr(data, "uuid"));
+		rc = db_step(cl->attempt);
+		ok = rc == DB_DONE || (rc == DB_ROW && !strcmp(db_column_text(cl->attempt, 0), key) &&
+		                       who && !strcmp(db_column_text(cl->attempt, 1), who));
+		db_reset(cl->attempt);
+		return rc == DB_ROW || rc == DB_DONE ? ok : -1;
+	}
+	if (strcmp(kind, "interview") && strcmp(kind, "event"))
+		return 1;
+	if (!iv)
+		return 1;
+	if (!who)
+		return 0;
+	if (cl->iv && !strcmp(cl->iv, iv) && !strcmp(cl->key, key) && !strcmp(cl->who, who))
+		return 1;
+	db_bind_text(cl->take, 1, iv);
+	db_bind_text(cl->take, 2, key);
+	db_bind_text(cl->take, 3, who);
+	db_bind_text(cl->take, 4, holder);
+	if (step_done(cl->take) < 0)
+		return -1;
+	if (db_changes(db_handle(cl->take)))
+		goto mine;
+	db_bind_text(cl->read, 1, iv);
+	rc = db_step(cl->read);
+	if (rc != DB_ROW) {
+		db_reset(cl->read);
+		return -1;
+	}
+	/* holder NULL: an interview the store knew before it kept workstations; this one takes it */
+	unheld = db_column_text(cl->read, 2) == NULL;
+	ok = !strcmp(db_column_text(cl->read, 0), key) && !strcmp(db_column_text(cl->read, 1), who) &&
+	     (unheld || !strcmp(db_column_text(cl->read, 2), holder));
+	db_reset(cl->read);
+	if (!ok)
+		return 0;
+	if (unheld) {
+		db_bind_text(cl->fill, 1, holder);
+		db_bind_text(cl->fill, 2, iv);
+		if (step_done(cl->fill) < 0)
+			return -1;
+	}
+mine:
+	free(cl->iv);
+	free(cl->key);
+	free(cl->who);
+	cl->iv = xstrdup(iv);
+	cl->key = xstrdup(key);
+	cl->who = xstrdup(who);
+	return 1;
+}
+
 int central_pushes_share(struct central *c)
 {
 	return db_is_pg(c->db);
@@ -872,6 +1040,7 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 {
 	struct dbs *find = NULL, *ins = NULL, *conflict = NULL, *dup = NULL, *owner = NULL;
 	struct keep keep;
+	struct claim cl;
 	char projects[4096], *owned_key = NULL, *study = NULL;
 	size_t i, k;
 	json_t *r;
@@ -882,9 +1051,10 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 	if (!holder || !*holder)
 		holder = user;
 	memset(&keep, 0, sizeof keep);
+	memset(&cl, 0, sizeof cl);
 	if (db_begin(c->db, DB_WRITE_SHARED) != DB_OK)
 		return fail_db(c, "store the records", e);
-	if (lock_completed_cases(c, records) < 0 || keep_prepare(c, &keep) < 0 ||
+	if (lock_completed_cases(c, records) < 0 || keep_prepare(c, &keep) < 0 || claim_prepare(c, &cl) < 0 ||
 	    db_prepare(c->db, "SELECT content_hash FROM records WHERE uuid = ?", &find) != DB_OK ||
 	    db_prepare(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", &owner) != DB_OK ||
 	    db_prepare(c->db, "INSERT INTO records(uuid, kind, owner, case_key, content_hash, data, received_at, duplicate, seq)"
@@ -895,11 +1065,11 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 	                              " AND json_extract(data, '$.interview') <> ? LIMIT 1", &dup) != DB_OK)
 		goto out;
 	json_array_foreach(records, i, r) {
-		const char *uuid = jstr(r, "uuid"), *kind = jstr(r, "kind"), *key;
+		const char *uuid = jstr(r, "uuid"), *kind = jstr(r, "kind"), *key, *who;
 		json_t *data = json_object_get(r, "data");
 		unsigned char h[32];
 		char hex[65], *dump, *hashed;
-		int duplicate = 0, stored;
+		int duplicate = 0, stored, claimed;
 
 		if (!json_is_object(r) || !uuid || strlen(uuid) != 36 || !kind || !json_is_object(data)) {
 			status(result, uuid, 422, "a record needs a 36-character 'uuid', a 'kind' and a 'data' object");
@@ -928,12 +1098,18 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 			status(result, uuid, 403, "this case is not assigned to you");
 			continue;
 		}
+		who = stamp_who(data, kind, user, role);
 		dump = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
 		hashed = xmalloc(strlen(dump) + strlen(kind) + 2);
 		snprintf(hashed, strlen(dump) + strlen(kind) + 2, "%s\n%s", kind, dump);
 		crypto_generichash(h, sizeof h, (const unsigned char *)hashed, strlen(hashed), NULL, 0);
 		sodium_bin2hex(hex, sizeof hex, h, sizeof h);
 		free(hashed);
+		claimed = claim(&cl, kind, data, key, who, holder);
+		if (claimed < 0) {
+			free(dump);
+			goto out;
+		}
 		if (!strcmp(kind, "interview") && jstr(data, "status") && !strcmp(jstr(data, "status"), "complete")) {
 			db_bind_text(dup, 1, key);
 			db_bind_text(dup, 2, jstr(data, "interview") ? jstr(data, "interview") : "");
@@ -941,7 +1117,11 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 			db_reset(dup);
 		}
 		/* a new record is the common case: it goes in at once, and what is stored under its
-		   uuid is read only when it was there already */
+		   uuid is read only when it was there already; a record whose interview or call is
+		   someone else's does not go in */
+		stored = 0;
+		if (!claimed)
+			goto stored_before;
 		db_bind_text(ins, 1, uuid);
 		db_bind_text(ins, 2, kind);
 		db_bind_text(ins, 3, user);
@@ -961,13 +1141,20 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 		}
 		stored = db_changes(c->db) > 0;
 		db_reset(ins);
+stored_before:
 		if (!stored) {
-			int same;
+			int same, found;
 
 			db_bind_text(find, 1, uuid);
-			if (db_step(find) != DB_ROW) {
+			found = db_step(find);
+			if (found != DB_ROW) {
+				db_reset(find);
 				free(dump);
-				goto out;
+				if (claimed || found != DB_DONE)
+					goto out;
+				status(result, uuid, 403, "this interview or call belongs to another case, interviewer or"
+				                          " workstation: nothing was changed");
+				continue;
 			}
 			same = !strcmp(db_column_text(find, 0), hex);
 			db_reset(find);
@@ -1008,6 +1195,7 @@ out:
 	db_finalize(conflict);
 	db_finalize(dup);
 	keep_finalize(&keep);
+	claim_finalize(&cl);
 	free(owned_key);
 	free(study);
 	return rc;

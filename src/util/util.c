@@ -284,6 +284,51 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* The bytes after an ESC that belong to its sequence: a CSI up to its final byte, an OSC, DCS,
+   SOS, PM or APC string up to BEL or ST, else one byte. */
+static size_t escape_len(const unsigned char *p)
+{
+	size_t i = 1;
+
+	if (*p == '[') {
+		while (p[i] && (p[i] < 0x40 || p[i] > 0x7E))
+			i++;
+		return p[i] ? i + 1 : i;
+	}
+	if (*p == ']' || *p == 'P' || *p == 'X' || *p == '^' || *p == '_') {
+		for (; p[i]; i++) {
+			if (p[i] == 0x07)
+				return i + 1;
+			if (p[i] == 0x1B && p[i + 1] == '\\')
+				return i + 2;
+		}
+		return i;
+	}
+	return *p ? 1 : 0;
+}
+
+size_t text_clean(char *s, int keep_newlines)
+{
+	unsigned char *r = (unsigned char *)s, *w = (unsigned char *)s;
+
+	while (*r) {
+		if (*r == 0x1B) {
+			r++;
+			r += escape_len(r);
+		} else if (*r == '\n' && keep_newlines) {
+			*w++ = *r++;
+		} else if (*r < 0x20 || *r == 0x7F) {
+			r++;
+		} else if (*r == 0xC2 && r[1] >= 0x80 && r[1] <= 0x9F) {
+			r += 2;   /* a C1 control in UTF-8 */
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - (unsigned char *)s);
+}
+
 size_t utf8_len(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;

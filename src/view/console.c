@@ -8,6 +8,14 @@
 
 #include "cati/report.h"
 
+/* Show b on row y of v without the control characters a pushed text or a message may carry. */
+static void set_clean(struct view *v, int y, enum view_style st, struct buf *b)
+{
+	if (b->data)
+		b->len = text_clean(b->data, 0);
+	view_set(v, y, st, buf_str(b));
+}
+
 /* The page's body: the report's section as text at this width, one entry per line. */
 static char **body_lines(const json_t *r, int page, const char *question, int width, int *n)
 {
@@ -58,7 +66,7 @@ void view_console(struct view *v, const json_t *r, struct view_console *c)
 	if (r && json_string_value(json_object_get(r, "title")))
 		buf_printf(&b, ": %s", json_string_value(json_object_get(r, "title")));
 	buf_printf(&b, " \xE2\x94\x82 %s", c->user);
-	view_set(v, 0, VIEW_BAR, buf_str(&b));
+	set_clean(v, 0, VIEW_BAR, &b);
 	/* the tabs: the current one in brackets */
 	buf_reset(&b);
 	for (s = 0; s < REPORT_SECTIONS; s++) {
@@ -93,13 +101,13 @@ void view_console(struct view *v, const json_t *r, struct view_console *c)
 		                     strncmp(l, "top-2-box:", 10) ? VIEW_TITLE : VIEW_PLAIN;
 		buf_reset(&b);
 		buf_printf(&b, " %s", l);
-		view_set(v, 3 + i, st, buf_str(&b));
+		set_clean(v, 3 + i, st, &b);
 	}
 	buf_reset(&b);
 	buf_printf(&b, " %s", c->status);
 	if (n > rows)
 		buf_printf(&b, "  \xE2\x94\x82 lines %d-%d of %d", c->scroll + 1, c->scroll + rows < n ? c->scroll + rows : n, n);
-	view_set(v, v->height - 2, c->error ? VIEW_ERROR : VIEW_DIM, buf_str(&b));
+	set_clean(v, v->height - 2, c->error ? VIEW_ERROR : VIEW_DIM, &b);
 	view_set(v, v->height - 1, VIEW_BAR,
 	         c->page == REPORT_RESULTS
 	         ? " 1-5 Tab page  \xE2\x86\x90\xE2\x86\x92 question  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn scroll  r refresh  q quit"

@@ -312,7 +312,47 @@ START_TEST(test_format)
 	report_text(r, REPORT_QUOTAS, 80, NULL, &out);
 	ck_assert_ptr_nonnull(strstr(buf_str(&out), "  1       one                         9        3      6    0  [###......]  33.3%\n"));
 	json_decref(r);
+	/* a label pushed with terminal escapes is printed, and measured, without them */
+	r = json_pack("{s:[{s:s, s:s, s:s, s:i, s:i, s:i, s:b, s:i}]}", "quotas", "quota", "q", "cell", "1", "label",
+	              "o\x1b[2Jn\x1b]0;title\x07" "e\xc2\x9b\x7f", "target", 9, "achieved", 3, "open", 6, "closed", 0, "over", 0);
+	buf_reset(&out);
+	report_text(r, REPORT_QUOTAS, 80, NULL, &out);
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "  1       one                         9        3      6    0  [###......]  33.3%\n"));
+	json_decref(r);
 	buf_release(&out);
+}
+END_TEST
+
+/* Control characters and escape sequences go, text and (when asked) newlines stay. */
+START_TEST(test_text_clean)
+{
+	static const struct {
+		const char *in, *out;
+		int keep_newlines;
+	} t[] = {
+		{ "plain text", "plain text", 0 },
+		{ "a\x1b[2Jb", "ab", 0 },
+		{ "a\x1b[38;5;1mb\x1b[0m", "ab", 0 },
+		{ "a\x1b]0;pwned\x07" "b", "ab", 0 },
+		{ "a\x1b]0;pwned\x1b\\b", "ab", 0 },
+		{ "a\x1b" "cb", "ab", 0 },
+		{ "a\tb\rc\x7f\x01", "abc", 0 },
+		{ "a\nb", "ab", 0 },
+		{ "a\nb", "a\nb", 1 },
+		{ "\xc2\x9b" "2Jx\xc2\x85", "2Jx", 0 },
+		{ "W\xc3\xa4hrung \xe2\x80\xa6", "W\xc3\xa4hrung \xe2\x80\xa6", 0 },
+		{ "cut\x1b[", "cut", 0 },
+		{ "cut\x1b", "cut", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char *s = xstrdup(t[i].in);
+		size_t n = text_clean(s, t[i].keep_newlines);
+		ck_assert_msg(!strcmp(s, t[i].out), "case %zu: got '%s'", i, s);
+		ck_assert_uint_eq(n, strlen(t[i].out));
+		free(s);
+	}
 }
 END_TEST
 
@@ -329,6 +369,7 @@ int main(void)
 	tcase_add_test(tc, test_dispositions_and_interviewers);
 	tcase_add_test(tc, test_access_and_seen);
 	tcase_add_test(tc, test_format);
+	tcase_add_test(tc, test_text_clean);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
