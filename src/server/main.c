@@ -11,7 +11,8 @@
 #include "cati/pg.h"
 
 struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned port,
-                                const char *cert, const char *key, int *actual_port, struct err *e);
+                                const char *cert, const char *key, const char *priority,
+                                int *actual_port, struct err *e);
 int server_faults(const char *spec, unsigned delay_ms);
 void server_stop(struct MHD_Daemon *d);
 int store_cmd_quota(struct central *c, int argc, char **argv);
@@ -20,6 +21,7 @@ int store_cmd_report(struct central *c, int argc, char **argv);
 
 static const char *usage =
 	"usage: cati-store serve --db PATH --cert CERT.pem --key KEY.pem [--bind IP] [--port N]\n"
+	"                       [--tls-priority GNUTLS-PRIORITY]   (default: TLS 1.2/1.3, ECDHE, AEAD only)\n"
 	"       cati-store serve --db PATH --insecure-http [--port N]   (plain HTTP on 127.0.0.1, for tests)\n"
 	"       cati-store user add NAME --role admin|supervisor|interviewer [--projects STUDY,...] --db PATH\n"
 	"                                                         (password on stdin)\n"
@@ -91,7 +93,8 @@ static int serve(int argc, char **argv, const char *db)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);   /* the server thread inherits the mask */
 	err_init(&e);
-	d = server_start(db, bind_ip, ports ? (unsigned)atoi(ports) : 0, cert, key, &port, &e);
+	d = server_start(db, bind_ip, ports ? (unsigned)atoi(ports) : 0, cert, key,
+	                 store_opt(argc, argv, "--tls-priority"), &port, &e);
 	if (!d) {
 		fprintf(stderr, "cati-store: %s\n", e.msg);
 		free(cert);

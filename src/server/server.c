@@ -1,5 +1,6 @@
 /* server.c: cati-store's HTTPS API (libmicrohttpd with GnuTLS) over the central store. */
 #include <arpa/inet.h>
+#include <gnutls/gnutls.h>
 #include <netinet/in.h>
 #include <microhttpd.h>
 #include <jansson.h>
@@ -18,6 +19,9 @@
 #define MAX_BODY (8 * 1024 * 1024)
 #define TOKEN_TTL (12 * 3600)
 #define SEEN_GAP 30   /* seconds: how often a user's "last seen" is written at most */
+/* TLS 1.2 and 1.3 only, ECDHE key exchange (forward secrecy) and AEAD ciphers only. */
+#define TLS_PRIORITY "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-KX-ALL:+ECDHE-RSA:+ECDHE-ECDSA:" \
+	"-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:-MAC-ALL:+AEAD"
 
 struct request {
 	struct buf body;
@@ -570,11 +574,16 @@ int server_faults(const char *spec, unsigned delay_ms)
 	return rc;
 }
 
-/* Start serving db; returns the daemon or NULL (e says why). port 0 picks a free port. */
+/*
+ * Start serving db; returns the daemon or NULL (e says why). port 0 picks a free port; priority
+ * is a GnuTLS priority string (NULL: TLS_PRIORITY).
+ */
 struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned port,
-                                const char *cert, const char *key, int *actual_port, struct err *e);
+                                const char *cert, const char *key, const char *priority,
+                                int *actual_port, struct err *e);
 struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned port,
-                                const char *cert, const char *key, int *actual_port, struct err *e)
+                                const char *cert, const char *key, const char *priority,
+                                int *actual_port, struct err *e)
 {
 	int i;
 
@@ -583,6 +592,18 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 	const union MHD_DaemonInfo *info;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
 
+	if (!priority)
+		priority = TLS_PRIORITY;
+	if (cert) {
+		gnutls_priority_t p;
+		const char *where = NULL;
+
+		if (gnutls_priority_init(&p, priority, &where) != GNUTLS_E_SUCCESS) {
+			err_set(e, "bad tls priority '%s' (at '%s')", priority, where ? where : "");
+			return NULL;
+		}
+		gnutls_priority_deinit(p);
+	}
 	pthread_mutex_init(&srv.mu, NULL);
 	pthread_mutex_init(&srv.write, NULL);
 	pthread_cond_init(&srv.cv, NULL);
@@ -601,6 +622,7 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 	d = cert ? MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, &srv,
 	                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 	                            MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
+	                            MHD_OPTION_HTTPS_PRIORITIES, priority,
 	                            MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
