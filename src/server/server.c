@@ -93,6 +93,36 @@ static enum MHD_Result error(struct MHD_Connection *conn, unsigned status, const
 	return reply(conn, status, o);
 }
 
+/*
+ * Answer a failure the store reported in e. A failing database is the operator's business: its
+ * message (which names the database file or URL) goes to the log only, and the client hears
+ * 503 with Retry-After when the database was busy, 500 otherwise. Other messages are the
+ * client's own mistakes and are answered as they are, with status.
+ */
+static enum MHD_Result fail(struct MHD_Connection *conn, unsigned status, const struct err *e)
+{
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+	json_t *o;
+	char *text;
+
+	if (e->kind == ERR_KIND_INPUT)
+		return error(conn, status, e->msg);
+	fprintf(stderr, "cati-store: %s\n", e->msg);
+	o = json_object();
+	json_object_set_new(o, "error", json_string(e->kind == ERR_KIND_BUSY ? "the store is busy: try again in a moment"
+	                                                                        : "internal error in the store (its log has the detail)"));
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	if (e->kind == ERR_KIND_BUSY)
+		MHD_add_response_header(r, "Retry-After", "2");
+	rc = MHD_queue_response(conn, e->kind == ERR_KIND_BUSY ? 503 : 500, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
 /* Reject fields the endpoint does not know: a typo must not pass silently. */
 static const char *unknown_field(json_t *o, const char *const *allowed)
 {
@@ -140,9 +170,9 @@ static enum MHD_Result do_login(struct central *c, struct MHD_Connection *conn, 
 	err_init(&e);
 	rc = central_login(c, user, pw, TOKEN_TTL, token, &role, &e);
 	if (rc == -2)
-		return error(conn, 429, e.msg);
+		return fail(conn, 429, &e);
 	if (rc < 0)
-		return error(conn, 401, e.msg);
+		return fail(conn, 401, &e);
 	o = json_object();
 	json_object_set_new(o, "token", json_string(token));
 	json_object_set_new(o, "expires_in", json_integer(TOKEN_TTL));
@@ -191,7 +221,7 @@ static enum MHD_Result do_form(struct central *c, struct MHD_Connection *conn, j
 	err_init(&e);
 	if (central_form_put(c, f->id, f->version, src, hash, &e) < 0 || central_quota_seed(c, f, &e) < 0) {
 		form_free(f);
-		return error(conn, 503, e.msg);
+		return fail(conn, 503, &e);
 	}
 	o = json_object();
 	json_object_set_new(o, "form_id", json_string(f->id));
@@ -217,7 +247,7 @@ static enum MHD_Result do_cases(struct central *c, struct MHD_Connection *conn, 
 		return error(conn, 403, "this study is not one of your projects");
 	err_init(&e);
 	if (central_cases_put(c, form_id, cases, &e) < 0)
-		return error(conn, 422, e.msg);
+		return fail(conn, 422, &e);
 	o = json_object();
 	json_object_set_new(o, "cases", json_integer((json_int_t)json_array_size(cases)));
 	return reply(conn, 200, o);
@@ -259,6 +289,8 @@ static enum MHD_Result do_push(struct server *s, struct central *c, struct MHD_C
 	if (rc < 0) {
 		json_decref(result);
 		fprintf(stderr, "cati-store: a push by '%s' was not stored: %s\n", user, e.msg);   /* for the operator */
+		if (e.kind == ERR_KIND_BUSY)
+			return fail(conn, 503, &e);
 		return error(conn, 503, "the store could not save the batch; nothing was stored: try again");
 	}
 	if (fault == FAULT_DROP) {
@@ -298,7 +330,7 @@ static enum MHD_Result do_pull(struct server *s, struct central *c, struct MHD_C
 	rc = central_pull(c, user, role, ws, cursor, &out, &e);
 	pthread_mutex_unlock(&s->write);
 	if (rc < 0)
-		return error(conn, 503, e.msg);
+		return fail(conn, 503, &e);
 	return reply(conn, 200, out);
 }
 
@@ -341,9 +373,9 @@ static enum MHD_Result do_lock(struct server *s, struct central *c, struct MHD_C
 	rc = central_lock(c, user, role, ws ? ws : user, key, (int)json_integer_value(sec), who, sizeof who, &until, &e);
 	pthread_mutex_unlock(&s->write);
 	if (rc == -2)
-		return error(conn, 403, e.msg);
+		return fail(conn, 403, &e);
 	if (rc < 0)
-		return error(conn, 503, e.msg);
+		return fail(conn, 503, &e);
 	o = json_object();
 	json_object_set_new(o, "case", json_string(key));
 	json_object_set_new(o, "until", json_integer(until));
@@ -374,7 +406,7 @@ static enum MHD_Result do_quotas(struct server *s, struct central *c, struct MHD
 		if (!central_may_manage(c, user, role, study))
 			return error(conn, 403, "this study is not one of your projects");
 		if (central_quota_list(c, study, &out, &e) < 0)
-			return error(conn, 503, e.msg);
+			return fail(conn, 503, &e);
 		x = json_object();
 		json_object_set_new(x, "study", json_string(study));
 		json_object_set_new(x, "cells", out);
@@ -436,9 +468,9 @@ static enum MHD_Result do_report(struct central *c, struct MHD_Connection *conn,
 	switch (rc) {
 	case REPORT_OK: return reply(conn, 200, out);
 	case REPORT_FORBIDDEN: return error(conn, 403, "this study is not one of your projects");
-	case REPORT_NO_STUDY: return error(conn, 404, e.msg);
-	case REPORT_BAD_BY: return error(conn, 400, e.msg);
-	default: return error(conn, 503, e.msg);
+	case REPORT_NO_STUDY: return fail(conn, 404, &e);
+	case REPORT_BAD_BY: return fail(conn, 400, &e);
+	default: return fail(conn, 503, &e);
 	}
 }
 

@@ -123,9 +123,14 @@ static int migrate(struct db *db)
 	return 0;
 }
 
-static int fail_db(struct central *c, const char *what, struct err *e)
+int central_fail(struct central *c, const char *what, struct err *e)
 {
-	err_set(e, "cannot %s in '%s': %s", what, c->path, db_errmsg(c->db));
+	const char *m = db_errmsg(c->db);
+
+	if (!e->set)   /* SQLite's "database is locked"; PostgreSQL's lock, serialization and deadlock failures */
+		e->kind = strstr(m, "locked") || strstr(m, "busy") || strstr(m, "could not obtain lock") ||
+		          strstr(m, "could not serialize") || strstr(m, "deadlock") ? ERR_KIND_BUSY : ERR_KIND_STORAGE;
+	err_set(e, "cannot %s in '%s': %s", what, c->path, m);
 	return -1;
 }
 
@@ -147,7 +152,7 @@ struct central *central_open(const char *path, struct err *e)
 	if (db_is_pg(c->db))
 		return c;
 	if (db_exec(c->db, schema) != DB_OK) {
-		fail_db(c, "open the store", e);
+		central_fail(c, "open the store", e);
 		central_close(c);
 		return NULL;
 	}
@@ -159,7 +164,7 @@ struct central *central_open(const char *path, struct err *e)
 		central_close(c);
 		return NULL;
 	default:
-		fail_db(c, "upgrade the store's schema", e);
+		central_fail(c, "upgrade the store's schema", e);
 		central_close(c);
 		return NULL;
 	}
@@ -238,7 +243,7 @@ int central_user_add(struct central *c, const char *name, const char *role, cons
 		if (db_constraint(c->db))
 			err_set(e, "user '%s' already exists", name);
 		else
-			fail_db(c, "add the user", e);
+			central_fail(c, "add the user", e);
 		return -1;
 	}
 	return 0;
@@ -257,7 +262,7 @@ int central_user_passwd(struct central *c, const char *name, const char *passwor
 	args[0] = hash;
 	args[1] = name;
 	if (run(c, "UPDATE users SET hash = ? WHERE name = ?", 2, args) != DB_DONE)
-		return fail_db(c, "change the password", e);
+		return central_fail(c, "change the password", e);
 	if (!db_changes(c->db)) {
 		err_set(e, "no user '%s'", name);
 		return -1;
@@ -270,7 +275,7 @@ int central_user_passwd(struct central *c, const char *name, const char *passwor
 int central_user_disable(struct central *c, const char *name, struct err *e)
 {
 	if (run(c, "UPDATE users SET disabled = 1 WHERE name = ?", 1, &name) != DB_DONE)
-		return fail_db(c, "disable the user", e);
+		return central_fail(c, "disable the user", e);
 	if (!db_changes(c->db)) {
 		err_set(e, "no user '%s'", name);
 		return -1;
@@ -336,7 +341,7 @@ int central_login(struct central *c, const char *name, const char *password, int
 	args[1] = name;
 	args[2] = exp;
 	if (run(c, "INSERT INTO tokens(hash, user, expires) VALUES (?, ?, ?)", 3, args) != DB_DONE)
-		return fail_db(c, "log in", e);
+		return central_fail(c, "log in", e);
 	run(c, "DELETE FROM login_failures WHERE user = ?", 1, &name);
 	return 0;
 }
@@ -391,7 +396,7 @@ int central_user_projects(struct central *c, const char *name, const char *proje
 	rc = run(c, "UPDATE users SET projects = ? WHERE name = ?", 2, args);
 	buf_release(&norm);
 	if (rc != DB_DONE)
-		return fail_db(c, "set the projects", e);
+		return central_fail(c, "set the projects", e);
 	if (!db_changes(c->db)) {
 		err_set(e, "no user '%s'", name);
 		return -1;
@@ -450,11 +455,11 @@ int central_form_put(struct central *c, const char *form_id, const char *version
 	crypto_generichash(h, sizeof h, (const unsigned char *)source, strlen(source), NULL, 0);
 	sodium_bin2hex(hash, 65, h, sizeof h);
 	if (db_begin(c->db, 1) != DB_OK)
-		return fail_db(c, "publish the form", e);
+		return central_fail(c, "publish the form", e);
 	if (db_prepare(c->db, "INSERT INTO forms(hash, form_id, version, source, seq, published_at)"
 	                              " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", &s) != DB_OK) {
 		db_rollback(c->db);
-		return fail_db(c, "publish the form", e);
+		return central_fail(c, "publish the form", e);
 	}
 	db_bind_text(s, 1, hash);
 	db_bind_text(s, 2, form_id);
@@ -465,7 +470,7 @@ int central_form_put(struct central *c, const char *form_id, const char *version
 	rc = db_step(s);
 	db_finalize(s);
 	if (rc != DB_DONE || db_commit(c->db) != DB_OK) {
-		fail_db(c, "publish the form", e);
+		central_fail(c, "publish the form", e);
 		db_rollback(c->db);
 		return -1;
 	}
@@ -500,7 +505,7 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 		}
 	}
 	if (db_begin(c->db, 1) != DB_OK)
-		return fail_db(c, "add the cases", e);
+		return central_fail(c, "add the cases", e);
 	if (db_prepare(c->db, "SELECT study FROM cases WHERE case_key = ?", &s) != DB_OK)
 		goto out;
 	json_array_foreach(cases, i, cs) {
@@ -542,7 +547,7 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 		rc = 0;
 out:
 	if (rc < 0) {
-		fail_db(c, "add the cases", e);
+		central_fail(c, "add the cases", e);
 		db_rollback(c->db);
 	}
 	db_finalize(s);
@@ -883,7 +888,7 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 		holder = user;
 	memset(&keep, 0, sizeof keep);
 	if (db_begin(c->db, DB_WRITE_SHARED) != DB_OK)
-		return fail_db(c, "store the records", e);
+		return central_fail(c, "store the records", e);
 	if (lock_completed_cases(c, records) < 0 || keep_prepare(c, &keep) < 0 ||
 	    db_prepare(c->db, "SELECT content_hash FROM records WHERE uuid = ?", &find) != DB_OK ||
 	    db_prepare(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", &owner) != DB_OK ||
@@ -999,7 +1004,7 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 		rc = 0;
 out:
 	if (rc < 0) {
-		fail_db(c, "store the records", e);
+		central_fail(c, "store the records", e);
 		db_rollback(c->db);
 	}
 	db_finalize(find);
@@ -1081,7 +1086,7 @@ int central_pull(struct central *c, const char *user, enum central_role role, co
 	central_projects_of(c, user, role, projects, sizeof projects);
 	if (db_begin(c->db, 0) != DB_OK) {
 		json_decref(o);
-		return fail_db(c, "read the changes", e);
+		return central_fail(c, "read the changes", e);
 	}
 	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
 		struct dbs *s;
@@ -1089,7 +1094,7 @@ int central_pull(struct central *c, const char *user, enum central_role role, co
 
 		json_object_set_new(o, parts[i].name, a);
 		if (db_prepare(c->db, parts[i].sql, &s) != DB_OK) {
-			fail_db(c, "read the changes", e);
+			central_fail(c, "read the changes", e);
 			db_rollback(c->db);
 			json_decref(o);
 			return -1;
@@ -1099,7 +1104,7 @@ int central_pull(struct central *c, const char *user, enum central_role role, co
 		db_bind_text(s, 3, user);
 		db_bind_int(s, 4, role == CENTRAL_INTERVIEWER);
 		if (rows(s, parts[i].keys, a, &top) < 0) {
-			fail_db(c, "read the changes", e);
+			central_fail(c, "read the changes", e);
 			db_rollback(c->db);
 			json_decref(o);
 			return -1;
@@ -1154,7 +1159,7 @@ int central_lock(struct central *c, const char *user, enum central_role role, co
 
 	central_projects_of(c, user, role, projects, sizeof projects);
 	if (db_begin(c->db, 1) != DB_OK)
-		return fail_db(c, "lock the case", e);
+		return central_fail(c, "lock the case", e);
 	if (db_prepare(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", &s) != DB_OK)
 		goto out;
 	if (!owns_case(s, user, role, projects, key, &study)) {
@@ -1198,7 +1203,7 @@ int central_lock(struct central *c, const char *user, enum central_role role, co
 	rc = 0;
 out:
 	if (rc < 0) {
-		fail_db(c, "lock the case", e);
+		central_fail(c, "lock the case", e);
 		db_rollback(c->db);
 	}
 	db_finalize(s);
