@@ -151,13 +151,27 @@ static int authenticate(struct central *c, struct MHD_Connection *conn, char use
 	return central_auth(c, h + 7, user, role);
 }
 
+/* The client's address as text in buf (INET6_ADDRSTRLEN bytes); "" if unknown. */
+static const char *client_address(struct MHD_Connection *conn, char *buf)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	buf[0] = '\0';
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf, INET6_ADDRSTRLEN);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf, INET6_ADDRSTRLEN);
+	return buf;
+}
+
 static enum MHD_Result do_login(struct central *c, struct MHD_Connection *conn, json_t *in)
 {
 	static const char *const allowed[] = { "user", "password", NULL };
 	const char *user = json_string_value(json_object_get(in, "user"));
 	const char *pw = json_string_value(json_object_get(in, "password"));
 	const char *bad = unknown_field(in, allowed);
-	char token[65];
+	char token[65], addr[INET6_ADDRSTRLEN];
 	enum central_role role;
 	struct err e;
 	json_t *o;
@@ -167,8 +181,12 @@ static enum MHD_Result do_login(struct central *c, struct MHD_Connection *conn, 
 		return error(conn, 400, "unknown field in the request");
 	if (!user || !pw)
 		return error(conn, 400, "login needs 'user' and 'password' (strings)");
+	if (strlen(user) > CENTRAL_MAX_USER)   /* before anything is stored */
+		return error(conn, 400, "the user name is too long (at most 64 bytes)");
 	err_init(&e);
-	rc = central_login(c, user, pw, TOKEN_TTL, token, &role, &e);
+	rc = central_login(c, user, pw, client_address(conn, addr), TOKEN_TTL, token, &role, &e);
+	if (rc == -3)
+		return fail(conn, 400, &e);
 	if (rc == -2)
 		return fail(conn, 429, &e);
 	if (rc < 0)

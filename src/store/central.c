@@ -9,6 +9,9 @@
 
 #define MAX_FAILURES 5        /* failed logins per user ... */
 #define FAILURE_WINDOW 60     /* ... within this many seconds lock the login */
+#define MAX_ADDR_FAILURES 30  /* failed logins per client address within the window */
+/* login_failures rows of an address: a key no user name can be (names have no control characters) */
+#define ADDR_KEY "\001addr "
 
 
 static const char *const schema =
@@ -293,28 +296,106 @@ static void token_hash(const char *token, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof h);
 }
 
-int central_login(struct central *c, const char *name, const char *password, int ttl_s,
-                  char token[65], enum central_role *role, struct err *e)
+/* How many failures under key (a user name, or ADDR_KEY and an address) are still in the window. */
+static long long failures_of(struct central *c, const char *key, int64_t since)
 {
 	struct dbs *s;
-	char hash[crypto_pwhash_STRBYTES] = "", rolebuf[16] = "", th[65], exp[32], now[32];
-	unsigned char raw[32];
-	const char *args[3];
-	long long failures = 0;
-	int disabled = 1, found = 0;
+	long long n = -1;
 
-	snprintf(now, sizeof now, "%lld", (long long)time(NULL));
 	if (db_prepare(c->db, "SELECT count(*) FROM login_failures WHERE user = ? AND at > ?", &s) == DB_OK) {
-		db_bind_text(s, 1, name);
-		db_bind_int64(s, 2, (int64_t)time(NULL) - FAILURE_WINDOW);
+		db_bind_text(s, 1, key);
+		db_bind_int64(s, 2, since);
 		if (db_step(s) == DB_ROW)
-			failures = db_column_int64(s, 0);
+			n = db_column_int64(s, 0);
 		db_finalize(s);
 	}
-	if (failures >= MAX_FAILURES) {
-		err_set(e, "too many failed logins for '%s': wait a minute", name);
+	return n;
+}
+
+/*
+ * Count this attempt against the user and the address before its password is checked, in one
+ * transaction that holds both counters: parallel attempts cannot all see room under the limit.
+ * Rows past the window go at the same time, so the table holds at most the limits' worth.
+ * Returns 0 (counted), -2 (over a limit: not counted) or -1 (the database failed).
+ */
+static int count_attempt(struct central *c, const char *name, const char *addr, int64_t now, struct err *e)
+{
+	char akey[80], at[32];
+	const char *args[2];
+	long long by_user, by_addr;
+	struct dbs *s;
+	int rc;
+
+	snprintf(akey, sizeof akey, "%s%s", ADDR_KEY, addr);
+	snprintf(at, sizeof at, "%lld", (long long)now);
+	if (db_begin(c->db, DB_WRITE_SHARED) != DB_OK)
+		return central_fail(c, "count the login", e);
+	if (db_lock(c->db, "login-user") != DB_OK)
+		goto fail;
+	if (db_prepare(c->db, "DELETE FROM login_failures WHERE at <= ?", &s) != DB_OK)
+		goto fail;
+	db_bind_int64(s, 1, now - FAILURE_WINDOW);
+	rc = db_step(s);
+	db_finalize(s);
+	if (rc != DB_DONE)
+		goto fail;
+	by_user = failures_of(c, name, now - FAILURE_WINDOW);
+	by_addr = failures_of(c, akey, now - FAILURE_WINDOW);
+	if (by_user < 0 || by_addr < 0)
+		goto fail;
+	if (by_user >= MAX_FAILURES || by_addr >= MAX_ADDR_FAILURES) {
+		db_rollback(c->db);
+		if (by_user >= MAX_FAILURES)
+			err_set(e, "too many failed logins for '%s': wait a minute", name);
+		else
+			err_set(e, "too many failed logins from this address: wait a minute");
 		return -2;
 	}
+	args[0] = name;
+	args[1] = at;
+	if (run(c, "INSERT INTO login_failures(user, at) VALUES (?, ?)", 2, args) != DB_DONE)
+		goto fail;
+	args[0] = akey;
+	if (run(c, "INSERT INTO login_failures(user, at) VALUES (?, ?)", 2, args) != DB_DONE)
+		goto fail;
+	if (db_commit(c->db) != DB_OK)
+		goto fail;
+	return 0;
+fail:
+	central_fail(c, "count the login", e);
+	db_rollback(c->db);
+	return -1;
+}
+
+int central_login(struct central *c, const char *name, const char *password, const char *addr,
+                  int ttl_s, char token[65], enum central_role *role, struct err *e)
+{
+	struct dbs *s;
+	char hash[crypto_pwhash_STRBYTES] = "", rolebuf[16] = "", th[65], exp[32];
+	unsigned char raw[32];
+	const char *args[3];
+	int disabled = 1, found = 0, rc;
+	const char *p;
+	char akey[80], at[32];
+	int64_t now;
+
+	if (strlen(name) > CENTRAL_MAX_USER) {
+		err_set(e, "the user name is too long (at most %d bytes)", CENTRAL_MAX_USER);
+		return -3;
+	}
+	if (strlen(password) > CENTRAL_MAX_PASSWORD) {
+		err_set(e, "the password is too long (at most %d bytes)", CENTRAL_MAX_PASSWORD);
+		return -3;
+	}
+	for (p = name; *p; p++)
+		if ((unsigned char)*p < 0x20) {
+			err_set(e, "the user name has control characters");
+			return -3;
+		}
+	now = (int64_t)time(NULL);
+	rc = count_attempt(c, name, addr ? addr : "", now, e);
+	if (rc < 0)
+		return rc;
 	if (db_prepare(c->db, "SELECT hash, role, disabled FROM users WHERE name = ?", &s) == DB_OK) {
 		db_bind_text(s, 1, name);
 		if (db_step(s) == DB_ROW) {
@@ -326,9 +407,6 @@ int central_login(struct central *c, const char *name, const char *password, int
 		db_finalize(s);
 	}
 	if (!found || disabled || crypto_pwhash_str_verify(hash, password, strlen(password)) != 0) {
-		args[0] = name;
-		args[1] = now;
-		run(c, "INSERT INTO login_failures(user, at) VALUES (?, ?)", 2, args);
 		err_set(e, "wrong user name or password");
 		return -1;
 	}
@@ -342,7 +420,14 @@ int central_login(struct central *c, const char *name, const char *password, int
 	args[2] = exp;
 	if (run(c, "INSERT INTO tokens(hash, user, expires) VALUES (?, ?, ?)", 3, args) != DB_DONE)
 		return central_fail(c, "log in", e);
+	/* a success is no failure: the user's count goes, and the address's attempts of this second
+	   (rows carry no id both databases share; a second's worth of failures is forgiven) */
 	run(c, "DELETE FROM login_failures WHERE user = ?", 1, &name);
+	snprintf(akey, sizeof akey, "%s%s", ADDR_KEY, addr ? addr : "");
+	snprintf(at, sizeof at, "%lld", (long long)now);
+	args[0] = akey;
+	args[1] = at;
+	run(c, "DELETE FROM login_failures WHERE user = ? AND at = ?", 2, args);
 	return 0;
 }
 
