@@ -32,6 +32,10 @@ struct request {
 enum fault { FAULT_NONE, FAULT_500, FAULT_DROP, FAULT_SLOW };
 
 #define THREADS 4   /* MHD worker threads, each request on one of as many store connections */
+/* Connections: one address cannot take them all (a flood, slow headers) and idle ones go. */
+#define MAX_CONNECTIONS 1000
+#define MAX_PER_ADDRESS 64
+#define IDLE_TIMEOUT 10   /* seconds without a byte either way */
 
 struct server {
 	struct central *pool[THREADS];
@@ -640,7 +644,8 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 	struct sockaddr_in addr;
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *info;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	/* AUTO: epoll where there is one (select() stops at 1024 descriptors) */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
 
 	if (!priority)
 		priority = TLS_PRIORITY;
@@ -674,14 +679,16 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 	                            MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
 	                            MHD_OPTION_HTTPS_PRIORITIES, priority,
 	                            MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
+	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT,
+	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
+	                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)MAX_PER_ADDRESS,
 	                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS, MHD_OPTION_END)
 	         : MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, &srv,
 	                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 	                            MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
+	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT,
+	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
+	                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)MAX_PER_ADDRESS,
 	                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS, MHD_OPTION_END);
 	if (!d) {
 		err_set(e, "cannot serve on %s:%u (is the port taken, or the certificate bad?)", bind_ip, port);
