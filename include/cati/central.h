@@ -31,6 +31,8 @@ int central_may_manage(struct central *c, const char *user, enum central_role ro
 
 #define CENTRAL_MAX_USER 64        /* bytes of a user name */
 #define CENTRAL_MAX_PASSWORD 1024  /* bytes of a password */
+#define CENTRAL_MAX_KEY 256        /* bytes of a case's id, phone and name */
+#define CENTRAL_MAX_RECORD (1024 * 1024)   /* bytes of a pushed record's data (compact JSON) */
 /*
  * Log in from the client address addr: on success a fresh bearer token (64 hex characters) valid
  * for ttl_s seconds. Every attempt counts against the user (5 a minute) and the address (30 a

@@ -588,6 +588,14 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 			err_set(e, "case %zu: 'fields' must be an object", i + 1);
 			return -1;
 		}
+		if (strlen(jstr(cs, "id")) > CENTRAL_MAX_KEY || strlen(jstr(cs, "phone")) > CENTRAL_MAX_KEY ||
+		    (jstr(cs, "name") && strlen(jstr(cs, "name")) > CENTRAL_MAX_KEY) ||
+		    (jstr(cs, "tz") && strlen(jstr(cs, "tz")) > CENTRAL_MAX_KEY) ||
+		    (jstr(cs, "interviewer") && strlen(jstr(cs, "interviewer")) > CENTRAL_MAX_USER)) {
+			err_set(e, "case %zu: 'id', 'phone', 'name' and 'tz' are at most %d bytes, 'interviewer' %d",
+			        i + 1, CENTRAL_MAX_KEY, CENTRAL_MAX_USER);
+			return -1;
+		}
 	}
 	if (db_begin(c->db, 1) != DB_OK)
 		return central_fail(c, "add the cases", e);
@@ -1019,6 +1027,11 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 			continue;
 		}
 		dump = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+		if (strlen(dump) > CENTRAL_MAX_RECORD) {
+			free(dump);
+			status(result, uuid, 413, "the record's data is too large (at most 1 MiB)");
+			continue;
+		}
 		hashed = xmalloc(strlen(dump) + strlen(kind) + 2);
 		snprintf(hashed, strlen(dump) + strlen(kind) + 2, "%s\n%s", kind, dump);
 		crypto_generichash(h, sizeof h, (const unsigned char *)hashed, strlen(hashed), NULL, 0);

@@ -6,6 +6,7 @@
 . tests/support/store.sh
 : "${CATI_STORE:=bin/cati-store}"
 CATI_STORE=$(cd "$(dirname "$CATI_STORE")" && pwd)/$(basename "$CATI_STORE")
+FORMS=$(pwd)/forms
 cd "$TMP" || exit 1
 trap 'kill $server $holder 2>/dev/null; rm -rf "$TMP"' EXIT
 make_ca
@@ -13,6 +14,7 @@ holder=
 echo pw-root | "$CATI_STORE" user add root --role admin --db central.db
 echo pw-anna | "$CATI_STORE" user add anna --role interviewer --db central.db
 echo pw-ben | "$CATI_STORE" user add ben --role interviewer --db central.db
+echo pw-sup | "$CATI_STORE" user add sup --role supervisor --projects demo --db central.db
 start_store central.db
 PORT=${URL##*:}
 
@@ -89,6 +91,22 @@ python3 -c 'import json; print(json.dumps({"user": "y" * 65, "password": "p"}))'
 OUT=$(curl -s --cacert ca.pem --data-binary @long65.json "$URL/v1/login"); expect_out "user name is too long"
 python3 -c 'import json; print(json.dumps({"user": "anna", "password": "p" * 5000}))' >longpw.json
 OUT=$(curl -s --cacert ca.pem --data-binary @longpw.json "$URL/v1/login"); expect_out "password is too long"
+
+# a pushed record's data is at most 1 MiB, a case's strings 256 bytes
+SUP=$(token sup pw-sup)
+python3 -c 'import json,sys; print(json.dumps({"source": open(sys.argv[1]).read()}))' "$FORMS/demo.form" >demo.json
+OUT=$(api POST /v1/forms "$SUP" demo.json); expect_out '"form_id":"demo"'
+printf '{"form_id":"demo","cases":[{"id":"H1","phone":"+43 1 1","interviewer":"anna"}]}' >case.json
+OUT=$(api POST /v1/cases "$SUP" case.json); expect_out '"cases":1'
+python3 -c 'import json; print(json.dumps({"form_id": "demo", "cases": [{"id": "H2", "phone": "9" * 300}]}))' >longcase.json
+OUT=$(api POST /v1/cases "$SUP" longcase.json); expect_out "at most 256 bytes"
+ANNA=$(token anna pw-anna)
+python3 -c 'import json; print(json.dumps({"records": [{"uuid": "00000000-0000-4000-8000-000000000001", "kind": "note", "data": {"case": "H1", "text": "n" * (2 * 1024 * 1024)}}]}))' >bigrec.json
+before=$(size)
+OUT=$(api POST /v1/push "$ANNA" bigrec.json); expect_out '"status":413'
+expect_out "too large"
+after=$(size)
+[ $((after - before)) -lt 1048576 ] || fail "a 2 MiB record grew the store by $((after - before)) bytes"
 
 # --- 6. 40 parallel wrong passwords for one user: exactly 5 reach the password check (401)
 printf '{"user":"ben","password":"wrong"}' >wrong.json
