@@ -34,7 +34,7 @@ enum fault { FAULT_NONE, FAULT_500, FAULT_DROP, FAULT_SLOW };
 #define THREADS 4   /* MHD worker threads, each request on one of as many store connections */
 /* Connections: one address cannot take them all (a flood, slow headers) and idle ones go. */
 #define MAX_CONNECTIONS 1000
-#define MAX_PER_ADDRESS 64
+#define MAX_PER_ADDRESS 64   /* the default; serve --connections-per-address */
 #define IDLE_TIMEOUT 10   /* seconds without a byte either way */
 
 struct server {
@@ -630,14 +630,15 @@ int server_faults(const char *spec, unsigned delay_ms)
 
 /*
  * Start serving db; returns the daemon or NULL (e says why). port 0 picks a free port; priority
- * is a GnuTLS priority string (NULL: TLS_PRIORITY).
+ * is a GnuTLS priority string (NULL: TLS_PRIORITY); per_address caps one client address's
+ * connections (0: MAX_PER_ADDRESS).
  */
 struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned port,
                                 const char *cert, const char *key, const char *priority,
-                                int *actual_port, struct err *e);
+                                unsigned per_address, int *actual_port, struct err *e);
 struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned port,
                                 const char *cert, const char *key, const char *priority,
-                                int *actual_port, struct err *e)
+                                unsigned per_address, int *actual_port, struct err *e)
 {
 	int i;
 
@@ -649,6 +650,8 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 
 	if (!priority)
 		priority = TLS_PRIORITY;
+	if (!per_address)
+		per_address = MAX_PER_ADDRESS;
 	if (cert) {
 		gnutls_priority_t p;
 		const char *where = NULL;
@@ -681,14 +684,14 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 	                            MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT,
 	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
-	                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)MAX_PER_ADDRESS,
+	                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
 	                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS, MHD_OPTION_END)
 	         : MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, &srv,
 	                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 	                            MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT,
 	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
-	                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)MAX_PER_ADDRESS,
+	                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
 	                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS, MHD_OPTION_END);
 	if (!d) {
 		err_set(e, "cannot serve on %s:%u (is the port taken, or the certificate bad?)", bind_ip, port);

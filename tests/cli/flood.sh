@@ -102,4 +102,32 @@ flood=
 [ "$served" -ge 9 ] || fail "during the flood $served of 10 requests were served (flood: $(cat ready) connections at first, $(cat flood.out))"
 echo "  $served of 10 served during the flood ($(( $(date +%s) - t0 )) s; flood opened $(tr -d '\n' <ready) at first, $(cat flood.out))"
 stop_store
+# the share per address can be set: with 2, a third connection from 127.0.0.2 is closed at once
+start_store central.db --connections-per-address 2
+PORT=${URL##*:}
+OUT=$(python3 - "$PORT" <<'PY'
+import socket, sys
+socks = []
+for i in range(3):
+    s = socket.socket()
+    s.settimeout(3)
+    s.bind(("127.0.0.2", 0))
+    s.connect(("127.0.0.1", int(sys.argv[1])))
+    socks.append(s)
+try:
+    print("third closed" if socks[2].recv(1) == b"" else "third open")
+except socket.timeout:
+    print("third open")
+try:
+    socks[1].settimeout(0.5)
+    print("second closed" if socks[1].recv(1) == b"" else "second open")
+except socket.timeout:
+    print("second open")
+PY
+)
+expect_out "third closed"
+expect_out "second open"
+stop_store
+expect_exit 2 "$CATI_STORE" serve --db central.db --cert srv.pem --key srv.key --connections-per-address 0
+expect_out "--connections-per-address wants a number"
 finish
