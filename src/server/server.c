@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "cati/central.h"
@@ -36,6 +37,14 @@ enum fault { FAULT_NONE, FAULT_500, FAULT_DROP, FAULT_SLOW };
 #define MAX_CONNECTIONS 1000
 #define MAX_PER_ADDRESS 64   /* the default; serve --connections-per-address */
 #define IDLE_TIMEOUT 10   /* seconds without a byte either way */
+#define HEADER_DEADLINE 10   /* seconds from a connection's start (or its last answer) to a request's headers */
+
+/* A connection the header deadline watches (MHD's socket context, listed in struct server). */
+struct watch {
+	int fd;
+	time_t since;   /* when it began waiting for a request's headers; 0: a request is served */
+	struct watch *prev, *next;
+};
 
 struct server {
 	struct central *pool[THREADS];
@@ -43,6 +52,11 @@ struct server {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	pthread_mutex_t write;   /* one writer at a time, in arrival order, rather than SQLite's sleeping retries */
+	pthread_mutex_t watch_mu;   /* guards watched and stopping */
+	pthread_cond_t watch_cv;
+	struct watch *watched;
+	int stopping;
+	pthread_t watchdog;
 	enum fault faults[64];   /* by push number, 1-based */
 	unsigned delay_ms;
 	unsigned pushes;
@@ -356,14 +370,90 @@ static enum MHD_Result do_pull(struct server *s, struct central *c, struct MHD_C
 	return reply(conn, 200, out);
 }
 
+/* Note a connection's start (listed for the watchdog) or its end (unlisted). */
+static void notify_connection(void *cls, struct MHD_Connection *conn, void **sock_ctx,
+                              enum MHD_ConnectionNotificationCode code)
+{
+	struct server *s = cls;
+	const union MHD_ConnectionInfo *ci;
+	struct watch *w;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		w = xcalloc(1, sizeof *w);
+		w->fd = ci ? ci->connect_fd : -1;
+		w->since = time(NULL);
+		pthread_mutex_lock(&s->watch_mu);
+		w->next = s->watched;
+		if (w->next)
+			w->next->prev = w;
+		s->watched = w;
+		pthread_mutex_unlock(&s->watch_mu);
+		*sock_ctx = w;
+		return;
+	}
+	if (!(w = *sock_ctx))
+		return;
+	pthread_mutex_lock(&s->watch_mu);
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		s->watched = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	pthread_mutex_unlock(&s->watch_mu);
+	free(w);
+	*sock_ctx = NULL;
+}
+
+/* Mark the connection as serving a request (waiting 0) or waiting for the next one's headers. */
+static void waiting(struct server *s, struct MHD_Connection *conn, int wait)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct watch *w = ci ? ci->socket_context : NULL;
+
+	if (!w)
+		return;
+	pthread_mutex_lock(&s->watch_mu);
+	w->since = wait ? time(NULL) : 0;
+	pthread_mutex_unlock(&s->watch_mu);
+}
+
+/*
+ * Once a second, shut the socket of every connection that has not sent a request's headers
+ * within HEADER_DEADLINE: the idle timeout alone lets a client that sends a header line every few
+ * seconds hold a connection for ever. MHD then sees the end of the stream and closes it.
+ */
+static void *watchdog(void *arg)
+{
+	struct server *s = arg;
+	struct timespec ts;
+	struct watch *w;
+	time_t now;
+
+	pthread_mutex_lock(&s->watch_mu);
+	while (!s->stopping) {
+		now = time(NULL);
+		for (w = s->watched; w; w = w->next)
+			if (w->since && now - w->since >= HEADER_DEADLINE && w->fd >= 0) {
+				shutdown(w->fd, SHUT_RDWR);
+				w->since = 0;
+			}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&s->watch_cv, &s->watch_mu, &ts);
+	}
+	pthread_mutex_unlock(&s->watch_mu);
+	return NULL;
+}
+
 static void completed(void *cls, struct MHD_Connection *conn, void **ctx,
                       enum MHD_RequestTerminationCode toe)
 {
 	struct request *r = *ctx;
 
-	(void)cls;
-	(void)conn;
 	(void)toe;
+	waiting(cls, conn, 1);
 	if (r) {
 		buf_release(&r->body);
 		free(r);
@@ -562,6 +652,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 
 	(void)version;
 	if (!r) {
+		waiting(s, conn, 0);
 		r = xcalloc(1, sizeof *r);
 		buf_init(&r->body);
 		*ctx = r;
@@ -663,6 +754,8 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 		gnutls_priority_deinit(p);
 	}
 	pthread_mutex_init(&srv.mu, NULL);
+	pthread_mutex_init(&srv.watch_mu, NULL);
+	pthread_cond_init(&srv.watch_cv, NULL);
 	pthread_mutex_init(&srv.write, NULL);
 	pthread_cond_init(&srv.cv, NULL);
 	for (i = 0; i < THREADS; i++)
@@ -681,14 +774,16 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 	                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 	                            MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
 	                            MHD_OPTION_HTTPS_PRIORITIES, priority,
-	                            MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	                            MHD_OPTION_NOTIFY_COMPLETED, completed, &srv,
+	                            MHD_OPTION_NOTIFY_CONNECTION, notify_connection, &srv,
 	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT,
 	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
 	                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
 	                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS, MHD_OPTION_END)
 	         : MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, &srv,
 	                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-	                            MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	                            MHD_OPTION_NOTIFY_COMPLETED, completed, &srv,
+	                            MHD_OPTION_NOTIFY_CONNECTION, notify_connection, &srv,
 	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT,
 	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
 	                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
@@ -697,6 +792,7 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 		err_set(e, "cannot serve on %s:%u (is the port taken, or the certificate bad?)", bind_ip, port);
 		return NULL;
 	}
+	pthread_create(&srv.watchdog, NULL, watchdog, &srv);
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	*actual_port = info ? info->port : (int)port;
 	return d;
@@ -708,6 +804,11 @@ void server_stop(struct MHD_Daemon *d)
 {
 	int i;
 
+	pthread_mutex_lock(&srv.watch_mu);
+	srv.stopping = 1;
+	pthread_cond_signal(&srv.watch_cv);
+	pthread_mutex_unlock(&srv.watch_mu);
+	pthread_join(srv.watchdog, NULL);
 	MHD_stop_daemon(d);
 	for (i = 0; i < THREADS; i++) {
 		central_close(srv.pool[i]);

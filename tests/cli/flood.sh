@@ -101,6 +101,33 @@ wait $flood
 flood=
 [ "$served" -ge 9 ] || fail "during the flood $served of 10 requests were served (flood: $(cat ready) connections at first, $(cat flood.out))"
 echo "  $served of 10 served during the flood ($(( $(date +%s) - t0 )) s; flood opened $(tr -d '\n' <ready) at first, $(cat flood.out))"
+# a request's headers must arrive within 10 s: a header line every half second does not keep a
+# connection open for longer (the idle timeout alone would)
+OUT=$(python3 - "$PORT" <<'PY'
+import socket, ssl, sys, time
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+s = socket.socket()
+s.bind(("127.0.0.2", 0))
+s.connect(("127.0.0.1", int(sys.argv[1])))
+s = ctx.wrap_socket(s)
+t0 = time.time()
+s.sendall(b"GET /v1/pull HTTP/1.1\r\nHost: x\r\n")
+try:
+    while time.time() - t0 < 25:
+        s.sendall(b"X-Slow: 1\r\n")
+        time.sleep(0.5)
+    print("still open after 25 s")
+except Exception:
+    print("closed after %d s" % round(time.time() - t0))
+PY
+)
+case "$OUT" in
+"closed after "*) secs=${OUT#closed after }; secs=${secs% s}
+	[ "$secs" -ge 9 ] && [ "$secs" -le 14 ] || fail "slow headers: closed after $secs s, expected about 10" ;;
+*) fail "slow headers: $OUT" ;;
+esac
 stop_store
 # the share per address can be set: with 2, a third connection from 127.0.0.2 is closed at once
 start_store central.db --connections-per-address 2
