@@ -25,7 +25,7 @@ endif
 PKGS_TEST := check
 PKGS_CLI  := jansson sqlite3 libsodium libcurl
 PKGS_TUI  := ncursesw
-PKGS_SRV  := libmicrohttpd jansson sqlite3 libsodium libpq
+PKGS_SRV  := libmicrohttpd gnutls jansson sqlite3 libsodium libpq
 
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

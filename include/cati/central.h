@@ -32,12 +32,19 @@ int central_user_projects(struct central *c, const char *name, const char *proje
 /* May user publish forms, add cases and read results for study? Admins all, supervisors their projects. */
 int central_may_manage(struct central *c, const char *user, enum central_role role, const char *study);
 
+#define CENTRAL_MAX_USER 64        /* bytes of a user name */
+#define CENTRAL_MAX_PASSWORD 1024  /* bytes of a password */
+#define CENTRAL_MAX_KEY 256        /* bytes of a case's id, phone and name */
+#define CENTRAL_MAX_RECORD (1024 * 1024)   /* bytes of a pushed record's data (compact JSON) */
 /*
- * Log in: on success a fresh bearer token (64 hex characters) valid for ttl_s seconds.
- * Returns 0, -1 for wrong credentials (e says so), -2 when too many recent failures (rate limited).
+ * Log in from the client address addr: on success a fresh bearer token (64 hex characters) valid
+ * for ttl_s seconds. Every attempt counts against the user (5 a minute) and the address (30 a
+ * minute) before the password is checked; a success clears the user's count. Returns 0, -1 for
+ * wrong credentials or a failing database (e says so; e->kind tells them apart), -2 when over a
+ * limit (nothing checked), -3 for a name or password too long to be anyone's.
  */
-int central_login(struct central *c, const char *name, const char *password, int ttl_s,
-                  char token[65], enum central_role *role, struct err *e);
+int central_login(struct central *c, const char *name, const char *password, const char *addr,
+                  int ttl_s, char token[65], enum central_role *role, struct err *e);
 /* The user of a valid, unexpired token: 0, or -1. */
 int central_auth(struct central *c, const char *token, char user[65], enum central_role *role);
 

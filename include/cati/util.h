@@ -37,8 +37,11 @@ char *xstrndup(const char *s, size_t n);
  */
 struct err {
 	int set;
+	int kind;   /* ERR_KIND_*: what failed, for callers that answer others than the operator */
 	char msg[512];
 };
+/* The database failed (msg names it: for the operator only); busy: try again later. */
+enum { ERR_KIND_INPUT = 0, ERR_KIND_STORAGE = 1, ERR_KIND_BUSY = 2 };
 
 void err_init(struct err *e);
 /* Record an error unless one is already recorded. */

@@ -11,7 +11,8 @@
 #include "cati/pg.h"
 
 struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned port,
-                                const char *cert, const char *key, int *actual_port, struct err *e);
+                                const char *cert, const char *key, const char *priority,
+                                unsigned per_address, int *actual_port, struct err *e);
 int server_faults(const char *spec, unsigned delay_ms);
 void server_stop(struct MHD_Daemon *d);
 int store_cmd_quota(struct central *c, int argc, char **argv);
@@ -20,6 +21,8 @@ int store_cmd_report(struct central *c, int argc, char **argv);
 
 static const char *usage =
 	"usage: cati-store serve --db PATH --cert CERT.pem --key KEY.pem [--bind IP] [--port N]\n"
+	"                       [--tls-priority GNUTLS-PRIORITY]   (default: TLS 1.2/1.3, ECDHE, AEAD only)\n"
+	"                       [--connections-per-address N]      (default 64, of 1000 in all)\n"
 	"       cati-store serve --db PATH --insecure-http [--port N]   (plain HTTP on 127.0.0.1, for tests)\n"
 	"       cati-store user add NAME --role admin|supervisor|interviewer [--projects STUDY,...] --db PATH\n"
 	"                                                         (password on stdin)\n"
@@ -50,7 +53,9 @@ static int serve(int argc, char **argv, const char *db)
 {
 	const char *certf = store_opt(argc, argv, "--cert"), *keyf = store_opt(argc, argv, "--key");
 	const char *bind_ip = store_opt(argc, argv, "--bind"), *ports = store_opt(argc, argv, "--port");
+	const char *per = store_opt(argc, argv, "--connections-per-address");
 	int insecure = store_flag(argc, argv, "--insecure-http"), port, sig;
+	long per_address = 0;
 	char *cert = NULL, *key = NULL;
 	struct MHD_Daemon *d;
 	struct err e;
@@ -77,6 +82,16 @@ static int serve(int argc, char **argv, const char *db)
 			return 2;
 		}
 	}
+	if (per) {
+		char *end;
+		per_address = strtol(per, &end, 10);
+		if (*end || per_address < 1 || per_address > 1000) {
+			fprintf(stderr, "cati-store: --connections-per-address wants a number from 1 to 1000\n");
+			free(cert);
+			free(key);
+			return 2;
+		}
+	}
 	if (store_opt(argc, argv, "--faults")) {
 		const char *ms = store_opt(argc, argv, "--fault-delay-ms");
 		if (server_faults(store_opt(argc, argv, "--faults"), ms ? (unsigned)atoi(ms) : 3000) < 0) {
@@ -92,7 +107,8 @@ static int serve(int argc, char **argv, const char *db)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);   /* the server thread inherits the mask */
 	err_init(&e);
-	d = server_start(db, bind_ip, ports ? (unsigned)atoi(ports) : 0, cert, key, &port, &e);
+	d = server_start(db, bind_ip, ports ? (unsigned)atoi(ports) : 0, cert, key,
+	                 store_opt(argc, argv, "--tls-priority"), (unsigned)per_address, &port, &e);
 	if (!d) {
 		fprintf(stderr, "cati-store: %s\n", e.msg);
 		free(cert);

@@ -1,5 +1,6 @@
 /* server.c: cati-store's HTTPS API (libmicrohttpd with GnuTLS) over the central store. */
 #include <arpa/inet.h>
+#include <gnutls/gnutls.h>
 #include <netinet/in.h>
 #include <microhttpd.h>
 #include <jansson.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "cati/central.h"
@@ -18,6 +20,9 @@
 #define MAX_BODY (8 * 1024 * 1024)
 #define TOKEN_TTL (12 * 3600)
 #define SEEN_GAP 30   /* seconds: how often a user's "last seen" is written at most */
+/* TLS 1.2 and 1.3 only, ECDHE key exchange (forward secrecy) and AEAD ciphers only. */
+#define TLS_PRIORITY "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-KX-ALL:+ECDHE-RSA:+ECDHE-ECDSA:" \
+	"-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:-MAC-ALL:+AEAD"
 
 struct request {
 	struct buf body;
@@ -28,6 +33,18 @@ struct request {
 enum fault { FAULT_NONE, FAULT_500, FAULT_DROP, FAULT_SLOW };
 
 #define THREADS 4   /* MHD worker threads, each request on one of as many store connections */
+/* Connections: one address cannot take them all (a flood, slow headers) and idle ones go. */
+#define MAX_CONNECTIONS 1000
+#define MAX_PER_ADDRESS 64   /* the default; serve --connections-per-address */
+#define IDLE_TIMEOUT 10   /* seconds without a byte either way */
+#define HEADER_DEADLINE 10   /* seconds from a connection's start (or its last answer) to a request's headers */
+
+/* A connection the header deadline watches (MHD's socket context, listed in struct server). */
+struct watch {
+	int fd;
+	time_t since;   /* when it began waiting for a request's headers; 0: a request is served */
+	struct watch *prev, *next;
+};
 
 struct server {
 	struct central *pool[THREADS];
@@ -35,6 +52,11 @@ struct server {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	pthread_mutex_t write;   /* one writer at a time, in arrival order, rather than SQLite's sleeping retries */
+	pthread_mutex_t watch_mu;   /* guards watched and stopping */
+	pthread_cond_t watch_cv;
+	struct watch *watched;
+	int stopping;
+	pthread_t watchdog;
 	enum fault faults[64];   /* by push number, 1-based */
 	unsigned delay_ms;
 	unsigned pushes;
@@ -89,6 +111,36 @@ static enum MHD_Result error(struct MHD_Connection *conn, unsigned status, const
 	return reply(conn, status, o);
 }
 
+/*
+ * Answer a failure the store reported in e. A failing database is the operator's business: its
+ * message (which names the database file or URL) goes to the log only, and the client hears
+ * 503 with Retry-After when the database was busy, 500 otherwise. Other messages are the
+ * client's own mistakes and are answered as they are, with status.
+ */
+static enum MHD_Result fail(struct MHD_Connection *conn, unsigned status, const struct err *e)
+{
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+	json_t *o;
+	char *text;
+
+	if (e->kind == ERR_KIND_INPUT)
+		return error(conn, status, e->msg);
+	fprintf(stderr, "cati-store: %s\n", e->msg);
+	o = json_object();
+	json_object_set_new(o, "error", json_string(e->kind == ERR_KIND_BUSY ? "the store is busy: try again in a moment"
+	                                                                        : "internal error in the store (its log has the detail)"));
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	if (e->kind == ERR_KIND_BUSY)
+		MHD_add_response_header(r, "Retry-After", "2");
+	rc = MHD_queue_response(conn, e->kind == ERR_KIND_BUSY ? 503 : 500, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
 /* Reject fields the endpoint does not know: a typo must not pass silently. */
 static const char *unknown_field(json_t *o, const char *const *allowed)
 {
@@ -117,13 +169,27 @@ static int authenticate(struct central *c, struct MHD_Connection *conn, char use
 	return central_auth(c, h + 7, user, role);
 }
 
+/* The client's address as text in buf (INET6_ADDRSTRLEN bytes); "" if unknown. */
+static const char *client_address(struct MHD_Connection *conn, char *buf)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	buf[0] = '\0';
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf, INET6_ADDRSTRLEN);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf, INET6_ADDRSTRLEN);
+	return buf;
+}
+
 static enum MHD_Result do_login(struct central *c, struct MHD_Connection *conn, json_t *in)
 {
 	static const char *const allowed[] = { "user", "password", NULL };
 	const char *user = json_string_value(json_object_get(in, "user"));
 	const char *pw = json_string_value(json_object_get(in, "password"));
 	const char *bad = unknown_field(in, allowed);
-	char token[65];
+	char token[65], addr[INET6_ADDRSTRLEN];
 	enum central_role role;
 	struct err e;
 	json_t *o;
@@ -133,12 +199,16 @@ static enum MHD_Result do_login(struct central *c, struct MHD_Connection *conn, 
 		return error(conn, 400, "unknown field in the request");
 	if (!user || !pw)
 		return error(conn, 400, "login needs 'user' and 'password' (strings)");
+	if (strlen(user) > CENTRAL_MAX_USER)   /* before anything is stored */
+		return error(conn, 400, "the user name is too long (at most 64 bytes)");
 	err_init(&e);
-	rc = central_login(c, user, pw, TOKEN_TTL, token, &role, &e);
+	rc = central_login(c, user, pw, client_address(conn, addr), TOKEN_TTL, token, &role, &e);
+	if (rc == -3)
+		return fail(conn, 400, &e);
 	if (rc == -2)
-		return error(conn, 429, e.msg);
+		return fail(conn, 429, &e);
 	if (rc < 0)
-		return error(conn, 401, e.msg);
+		return fail(conn, 401, &e);
 	o = json_object();
 	json_object_set_new(o, "token", json_string(token));
 	json_object_set_new(o, "expires_in", json_integer(TOKEN_TTL));
@@ -187,7 +257,7 @@ static enum MHD_Result do_form(struct central *c, struct MHD_Connection *conn, j
 	err_init(&e);
 	if (central_form_put(c, f->id, f->version, src, hash, &e) < 0 || central_quota_seed(c, f, &e) < 0) {
 		form_free(f);
-		return error(conn, 503, e.msg);
+		return fail(conn, 503, &e);
 	}
 	o = json_object();
 	json_object_set_new(o, "form_id", json_string(f->id));
@@ -213,7 +283,7 @@ static enum MHD_Result do_cases(struct central *c, struct MHD_Connection *conn, 
 		return error(conn, 403, "this study is not one of your projects");
 	err_init(&e);
 	if (central_cases_put(c, form_id, cases, &e) < 0)
-		return error(conn, 422, e.msg);
+		return fail(conn, 422, &e);
 	o = json_object();
 	json_object_set_new(o, "cases", json_integer((json_int_t)json_array_size(cases)));
 	return reply(conn, 200, o);
@@ -255,6 +325,8 @@ static enum MHD_Result do_push(struct server *s, struct central *c, struct MHD_C
 	if (rc < 0) {
 		json_decref(result);
 		fprintf(stderr, "cati-store: a push by '%s' was not stored: %s\n", user, e.msg);   /* for the operator */
+		if (e.kind == ERR_KIND_BUSY)
+			return fail(conn, 503, &e);
 		return error(conn, 503, "the store could not save the batch; nothing was stored: try again");
 	}
 	if (fault == FAULT_DROP) {
@@ -294,8 +366,85 @@ static enum MHD_Result do_pull(struct server *s, struct central *c, struct MHD_C
 	rc = central_pull(c, user, role, ws, cursor, &out, &e);
 	pthread_mutex_unlock(&s->write);
 	if (rc < 0)
-		return error(conn, 503, e.msg);
+		return fail(conn, 503, &e);
 	return reply(conn, 200, out);
+}
+
+/* Note a connection's start (listed for the watchdog) or its end (unlisted). */
+static void notify_connection(void *cls, struct MHD_Connection *conn, void **sock_ctx,
+                              enum MHD_ConnectionNotificationCode code)
+{
+	struct server *s = cls;
+	const union MHD_ConnectionInfo *ci;
+	struct watch *w;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		w = xcalloc(1, sizeof *w);
+		w->fd = ci ? ci->connect_fd : -1;
+		w->since = time(NULL);
+		pthread_mutex_lock(&s->watch_mu);
+		w->next = s->watched;
+		if (w->next)
+			w->next->prev = w;
+		s->watched = w;
+		pthread_mutex_unlock(&s->watch_mu);
+		*sock_ctx = w;
+		return;
+	}
+	if (!(w = *sock_ctx))
+		return;
+	pthread_mutex_lock(&s->watch_mu);
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		s->watched = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	pthread_mutex_unlock(&s->watch_mu);
+	free(w);
+	*sock_ctx = NULL;
+}
+
+/* Mark the connection as serving a request (waiting 0) or waiting for the next one's headers. */
+static void waiting(struct server *s, struct MHD_Connection *conn, int wait)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct watch *w = ci ? ci->socket_context : NULL;
+
+	if (!w)
+		return;
+	pthread_mutex_lock(&s->watch_mu);
+	w->since = wait ? time(NULL) : 0;
+	pthread_mutex_unlock(&s->watch_mu);
+}
+
+/*
+ * Once a second, shut the socket of every connection that has not sent a request's headers
+ * within HEADER_DEADLINE: the idle timeout alone lets a client that sends a header line every few
+ * seconds hold a connection for ever. MHD then sees the end of the stream and closes it.
+ */
+static void *watchdog(void *arg)
+{
+	struct server *s = arg;
+	struct timespec ts;
+	struct watch *w;
+	time_t now;
+
+	pthread_mutex_lock(&s->watch_mu);
+	while (!s->stopping) {
+		now = time(NULL);
+		for (w = s->watched; w; w = w->next)
+			if (w->since && now - w->since >= HEADER_DEADLINE && w->fd >= 0) {
+				shutdown(w->fd, SHUT_RDWR);
+				w->since = 0;
+			}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&s->watch_cv, &s->watch_mu, &ts);
+	}
+	pthread_mutex_unlock(&s->watch_mu);
+	return NULL;
 }
 
 static void completed(void *cls, struct MHD_Connection *conn, void **ctx,
@@ -303,9 +452,8 @@ static void completed(void *cls, struct MHD_Connection *conn, void **ctx,
 {
 	struct request *r = *ctx;
 
-	(void)cls;
-	(void)conn;
 	(void)toe;
+	waiting(cls, conn, 1);
 	if (r) {
 		buf_release(&r->body);
 		free(r);
@@ -337,9 +485,9 @@ static enum MHD_Result do_lock(struct server *s, struct central *c, struct MHD_C
 	rc = central_lock(c, user, role, ws ? ws : user, key, (int)json_integer_value(sec), who, sizeof who, &until, &e);
 	pthread_mutex_unlock(&s->write);
 	if (rc == -2)
-		return error(conn, 403, e.msg);
+		return fail(conn, 403, &e);
 	if (rc < 0)
-		return error(conn, 503, e.msg);
+		return fail(conn, 503, &e);
 	o = json_object();
 	json_object_set_new(o, "case", json_string(key));
 	json_object_set_new(o, "until", json_integer(until));
@@ -370,7 +518,7 @@ static enum MHD_Result do_quotas(struct server *s, struct central *c, struct MHD
 		if (!central_may_manage(c, user, role, study))
 			return error(conn, 403, "this study is not one of your projects");
 		if (central_quota_list(c, study, &out, &e) < 0)
-			return error(conn, 503, e.msg);
+			return fail(conn, 503, &e);
 		x = json_object();
 		json_object_set_new(x, "study", json_string(study));
 		json_object_set_new(x, "cells", out);
@@ -432,9 +580,9 @@ static enum MHD_Result do_report(struct central *c, struct MHD_Connection *conn,
 	switch (rc) {
 	case REPORT_OK: return reply(conn, 200, out);
 	case REPORT_FORBIDDEN: return error(conn, 403, "this study is not one of your projects");
-	case REPORT_NO_STUDY: return error(conn, 404, e.msg);
-	case REPORT_BAD_BY: return error(conn, 400, e.msg);
-	default: return error(conn, 503, e.msg);
+	case REPORT_NO_STUDY: return fail(conn, 404, &e);
+	case REPORT_BAD_BY: return fail(conn, 400, &e);
+	default: return fail(conn, 503, &e);
 	}
 }
 
@@ -504,6 +652,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 
 	(void)version;
 	if (!r) {
+		waiting(s, conn, 0);
 		r = xcalloc(1, sizeof *r);
 		buf_init(&r->body);
 		*ctx = r;
@@ -570,20 +719,43 @@ int server_faults(const char *spec, unsigned delay_ms)
 	return rc;
 }
 
-/* Start serving db; returns the daemon or NULL (e says why). port 0 picks a free port. */
+/*
+ * Start serving db; returns the daemon or NULL (e says why). port 0 picks a free port; priority
+ * is a GnuTLS priority string (NULL: TLS_PRIORITY); per_address caps one client address's
+ * connections (0: MAX_PER_ADDRESS).
+ */
 struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned port,
-                                const char *cert, const char *key, int *actual_port, struct err *e);
+                                const char *cert, const char *key, const char *priority,
+                                unsigned per_address, int *actual_port, struct err *e);
 struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned port,
-                                const char *cert, const char *key, int *actual_port, struct err *e)
+                                const char *cert, const char *key, const char *priority,
+                                unsigned per_address, int *actual_port, struct err *e)
 {
 	int i;
 
 	struct sockaddr_in addr;
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *info;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	/* AUTO: epoll where there is one (select() stops at 1024 descriptors) */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
 
+	if (!priority)
+		priority = TLS_PRIORITY;
+	if (!per_address)
+		per_address = MAX_PER_ADDRESS;
+	if (cert) {
+		gnutls_priority_t p;
+		const char *where = NULL;
+
+		if (gnutls_priority_init(&p, priority, &where) != GNUTLS_E_SUCCESS) {
+			err_set(e, "bad tls priority '%s' (at '%s')", priority, where ? where : "");
+			return NULL;
+		}
+		gnutls_priority_deinit(p);
+	}
 	pthread_mutex_init(&srv.mu, NULL);
+	pthread_mutex_init(&srv.watch_mu, NULL);
+	pthread_cond_init(&srv.watch_cv, NULL);
 	pthread_mutex_init(&srv.write, NULL);
 	pthread_cond_init(&srv.cv, NULL);
 	for (i = 0; i < THREADS; i++)
@@ -601,20 +773,26 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 	d = cert ? MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, &srv,
 	                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 	                            MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
-	                            MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
+	                            MHD_OPTION_HTTPS_PRIORITIES, priority,
+	                            MHD_OPTION_NOTIFY_COMPLETED, completed, &srv,
+	                            MHD_OPTION_NOTIFY_CONNECTION, notify_connection, &srv,
+	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT,
+	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
+	                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
 	                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS, MHD_OPTION_END)
 	         : MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, &srv,
 	                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-	                            MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
+	                            MHD_OPTION_NOTIFY_COMPLETED, completed, &srv,
+	                            MHD_OPTION_NOTIFY_CONNECTION, notify_connection, &srv,
+	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT,
+	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
+	                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
 	                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS, MHD_OPTION_END);
 	if (!d) {
 		err_set(e, "cannot serve on %s:%u (is the port taken, or the certificate bad?)", bind_ip, port);
 		return NULL;
 	}
+	pthread_create(&srv.watchdog, NULL, watchdog, &srv);
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	*actual_port = info ? info->port : (int)port;
 	return d;
@@ -626,6 +804,11 @@ void server_stop(struct MHD_Daemon *d)
 {
 	int i;
 
+	pthread_mutex_lock(&srv.watch_mu);
+	srv.stopping = 1;
+	pthread_cond_signal(&srv.watch_cv);
+	pthread_mutex_unlock(&srv.watch_mu);
+	pthread_join(srv.watchdog, NULL);
 	MHD_stop_daemon(d);
 	for (i = 0; i < THREADS; i++) {
 		central_close(srv.pool[i]);

@@ -61,7 +61,7 @@ int central_quota_seed(struct central *c, const struct form *f, struct err *e)
 	if (db_begin(c->db, 1) != DB_OK ||
 	    db_prepare(c->db, "INSERT INTO quota_cells(study, quota, cell, label, target, allowance)"
 	                              " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(study, quota, cell) DO UPDATE SET label = excluded.label", &sd.ins) != DB_OK) {
-		err_set(e, "cannot set up the quota cells in '%s': %s", c->path, db_errmsg(c->db));
+		central_fail(c, "set up the quota cells", e);
 		db_rollback(c->db);
 		buf_release(&sd.key);
 		buf_release(&sd.label);
@@ -76,7 +76,7 @@ int central_quota_seed(struct central *c, const struct form *f, struct err *e)
 	buf_release(&sd.key);
 	buf_release(&sd.label);
 	if (sd.rc != DB_DONE || db_commit(c->db) != DB_OK) {
-		err_set(e, "cannot set up the quota cells in '%s': %s", c->path, db_errmsg(c->db));
+		central_fail(c, "set up the quota cells", e);
 		db_rollback(c->db);
 		return -1;
 	}
@@ -156,7 +156,7 @@ int central_quota_pull(struct central *c, const char *user, enum central_role ro
 	rc = 0;
 out:
 	if (rc < 0) {
-		err_set(e, "cannot read the quota cells in '%s': %s", c->path, db_errmsg(c->db));
+		central_fail(c, "read the quota cells", e);
 		db_finalize(s);
 		db_rollback(c->db);
 	}
@@ -173,7 +173,7 @@ int central_quota_set(struct central *c, const char *study, const char *quota, c
 	                              " closed = CASE WHEN ?5 >= 0 THEN ?5 ELSE closed END,"
 	                              " allowance = CASE WHEN ?6 >= 0 THEN ?6 ELSE allowance END"
 	                              " WHERE study = ?1 AND quota = ?2 AND (CAST(?3 AS TEXT) IS NULL OR cell = ?3)", &s) != DB_OK) {
-		err_set(e, "cannot change the quota in '%s': %s", c->path, db_errmsg(c->db));
+		central_fail(c, "change the quota", e);
 		return -1;
 	}
 	db_bind_text(s, 1, study);
@@ -186,7 +186,7 @@ int central_quota_set(struct central *c, const char *study, const char *quota, c
 	rc = db_step(s);
 	db_finalize(s);
 	if (rc != DB_DONE) {
-		err_set(e, "cannot change the quota in '%s': %s", c->path, db_errmsg(c->db));
+		central_fail(c, "change the quota", e);
 		return -1;
 	}
 	n = db_changes(c->db);
@@ -212,7 +212,7 @@ int central_quota_list(struct central *c, const char *study, json_t **out, struc
 		" (SELECT count(*) FROM interview_cells i WHERE i.study = q.study AND i.quota = q.quota AND i.cell = q.cell AND i.over <> 0)"
 		" FROM quota_cells q WHERE q.study = ?1 ORDER BY q.quota, q.cell", &s) != DB_OK) {
 		json_decref(a);
-		err_set(e, "cannot read the quota cells in '%s': %s", c->path, db_errmsg(c->db));
+		central_fail(c, "read the quota cells", e);
 		return -1;
 	}
 	db_bind_text(s, 1, study);
@@ -233,7 +233,7 @@ int central_quota_list(struct central *c, const char *study, json_t **out, struc
 	db_finalize(s);
 	if (rc != DB_DONE) {
 		json_decref(a);
-		err_set(e, "cannot read the quota cells in '%s': %s", c->path, db_errmsg(c->db));
+		central_fail(c, "read the quota cells", e);
 		return -1;
 	}
 	*out = a;

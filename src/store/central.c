@@ -9,6 +9,9 @@
 
 #define MAX_FAILURES 5        /* failed logins per user ... */
 #define FAILURE_WINDOW 60     /* ... within this many seconds lock the login */
+#define MAX_ADDR_FAILURES 30  /* failed logins per client address within the window */
+/* login_failures rows of an address: a key no user name can be (names have no control characters) */
+#define ADDR_KEY "\001addr "
 
 
 static const char *const schema =
@@ -138,9 +141,14 @@ static int migrate(struct db *db)
 	return 0;
 }
 
-static int fail_db(struct central *c, const char *what, struct err *e)
+int central_fail(struct central *c, const char *what, struct err *e)
 {
-	err_set(e, "cannot %s in '%s': %s", what, c->path, db_errmsg(c->db));
+	const char *m = db_errmsg(c->db);
+
+	if (!e->set)   /* SQLite's "database is locked"; PostgreSQL's lock, serialization and deadlock failures */
+		e->kind = strstr(m, "locked") || strstr(m, "busy") || strstr(m, "could not obtain lock") ||
+		          strstr(m, "could not serialize") || strstr(m, "deadlock") ? ERR_KIND_BUSY : ERR_KIND_STORAGE;
+	err_set(e, "cannot %s in '%s': %s", what, c->path, m);
 	return -1;
 }
 
@@ -162,7 +170,7 @@ struct central *central_open(const char *path, struct err *e)
 	if (db_is_pg(c->db))
 		return c;
 	if (db_exec(c->db, schema) != DB_OK) {
-		fail_db(c, "open the store", e);
+		central_fail(c, "open the store", e);
 		central_close(c);
 		return NULL;
 	}
@@ -174,7 +182,7 @@ struct central *central_open(const char *path, struct err *e)
 		central_close(c);
 		return NULL;
 	default:
-		fail_db(c, "upgrade the store's schema", e);
+		central_fail(c, "upgrade the store's schema", e);
 		central_close(c);
 		return NULL;
 	}
@@ -258,7 +266,7 @@ int central_user_add(struct central *c, const char *name, const char *role, cons
 		if (db_constraint(c->db))
 			err_set(e, "user '%s' already exists", name);
 		else
-			fail_db(c, "add the user", e);
+			central_fail(c, "add the user", e);
 		return -1;
 	}
 	return 0;
@@ -277,7 +285,7 @@ int central_user_passwd(struct central *c, const char *name, const char *passwor
 	args[0] = hash;
 	args[1] = name;
 	if (run(c, "UPDATE users SET hash = ? WHERE name = ?", 2, args) != DB_DONE)
-		return fail_db(c, "change the password", e);
+		return central_fail(c, "change the password", e);
 	if (!db_changes(c->db)) {
 		err_set(e, "no user '%s'", name);
 		return -1;
@@ -292,16 +300,16 @@ int central_user_delete(struct central *c, const char *name, struct err *e)
 	int rc;
 
 	if (db_begin(c->db, DB_WRITE) != DB_OK)
-		return fail_db(c, "delete the user", e);
+		return central_fail(c, "delete the user", e);
 	if (run(c, "DELETE FROM tokens WHERE user = ?1 OR user_id IN (SELECT id FROM users WHERE name = ?1)", 1, &name) != DB_DONE ||
 	    run(c, "DELETE FROM users WHERE name = ?", 1, &name) != DB_DONE) {
-		fail_db(c, "delete the user", e);
+		central_fail(c, "delete the user", e);
 		db_rollback(c->db);
 		return -1;
 	}
 	rc = db_changes(c->db) > 0;
 	if (db_commit(c->db) != DB_OK) {
-		fail_db(c, "delete the user", e);
+		central_fail(c, "delete the user", e);
 		db_rollback(c->db);
 		return -1;
 	}
@@ -315,7 +323,7 @@ int central_user_delete(struct central *c, const char *name, struct err *e)
 int central_user_disable(struct central *c, const char *name, struct err *e)
 {
 	if (run(c, "UPDATE users SET disabled = 1 WHERE name = ?", 1, &name) != DB_DONE)
-		return fail_db(c, "disable the user", e);
+		return central_fail(c, "disable the user", e);
 	if (!db_changes(c->db)) {
 		err_set(e, "no user '%s'", name);
 		return -1;
@@ -333,28 +341,106 @@ static void token_hash(const char *token, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof h);
 }
 
-int central_login(struct central *c, const char *name, const char *password, int ttl_s,
-                  char token[65], enum central_role *role, struct err *e)
+/* How many failures under key (a user name, or ADDR_KEY and an address) are still in the window. */
+static long long failures_of(struct central *c, const char *key, int64_t since)
 {
 	struct dbs *s;
-	char hash[crypto_pwhash_STRBYTES] = "", rolebuf[16] = "", th[65], exp[32], now[32], id[65] = "";
-	unsigned char raw[32];
-	const char *args[4];
-	long long failures = 0;
-	int disabled = 1, found = 0;
+	long long n = -1;
 
-	snprintf(now, sizeof now, "%lld", (long long)time(NULL));
 	if (db_prepare(c->db, "SELECT count(*) FROM login_failures WHERE user = ? AND at > ?", &s) == DB_OK) {
-		db_bind_text(s, 1, name);
-		db_bind_int64(s, 2, (int64_t)time(NULL) - FAILURE_WINDOW);
+		db_bind_text(s, 1, key);
+		db_bind_int64(s, 2, since);
 		if (db_step(s) == DB_ROW)
-			failures = db_column_int64(s, 0);
+			n = db_column_int64(s, 0);
 		db_finalize(s);
 	}
-	if (failures >= MAX_FAILURES) {
-		err_set(e, "too many failed logins for '%s': wait a minute", name);
+	return n;
+}
+
+/*
+ * Count this attempt against the user and the address before its password is checked, in one
+ * transaction that holds both counters: parallel attempts cannot all see room under the limit.
+ * Rows past the window go at the same time, so the table holds at most the limits' worth.
+ * Returns 0 (counted), -2 (over a limit: not counted) or -1 (the database failed).
+ */
+static int count_attempt(struct central *c, const char *name, const char *addr, int64_t now, struct err *e)
+{
+	char akey[80], at[32];
+	const char *args[2];
+	long long by_user, by_addr;
+	struct dbs *s;
+	int rc;
+
+	snprintf(akey, sizeof akey, "%s%s", ADDR_KEY, addr);
+	snprintf(at, sizeof at, "%lld", (long long)now);
+	if (db_begin(c->db, DB_WRITE_SHARED) != DB_OK)
+		return central_fail(c, "count the login", e);
+	if (db_lock(c->db, "login-user") != DB_OK)
+		goto fail;
+	if (db_prepare(c->db, "DELETE FROM login_failures WHERE at <= ?", &s) != DB_OK)
+		goto fail;
+	db_bind_int64(s, 1, now - FAILURE_WINDOW);
+	rc = db_step(s);
+	db_finalize(s);
+	if (rc != DB_DONE)
+		goto fail;
+	by_user = failures_of(c, name, now - FAILURE_WINDOW);
+	by_addr = failures_of(c, akey, now - FAILURE_WINDOW);
+	if (by_user < 0 || by_addr < 0)
+		goto fail;
+	if (by_user >= MAX_FAILURES || by_addr >= MAX_ADDR_FAILURES) {
+		db_rollback(c->db);
+		if (by_user >= MAX_FAILURES)
+			err_set(e, "too many failed logins for '%s': wait a minute", name);
+		else
+			err_set(e, "too many failed logins from this address: wait a minute");
 		return -2;
 	}
+	args[0] = name;
+	args[1] = at;
+	if (run(c, "INSERT INTO login_failures(user, at) VALUES (?, ?)", 2, args) != DB_DONE)
+		goto fail;
+	args[0] = akey;
+	if (run(c, "INSERT INTO login_failures(user, at) VALUES (?, ?)", 2, args) != DB_DONE)
+		goto fail;
+	if (db_commit(c->db) != DB_OK)
+		goto fail;
+	return 0;
+fail:
+	central_fail(c, "count the login", e);
+	db_rollback(c->db);
+	return -1;
+}
+
+int central_login(struct central *c, const char *name, const char *password, const char *addr,
+                  int ttl_s, char token[65], enum central_role *role, struct err *e)
+{
+	struct dbs *s;
+	char hash[crypto_pwhash_STRBYTES] = "", rolebuf[16] = "", th[65], exp[32], id[65] = "";
+	unsigned char raw[32];
+	const char *args[4];
+	int disabled = 1, found = 0, rc;
+	const char *p;
+	char akey[80], at[32];
+	int64_t now;
+
+	if (strlen(name) > CENTRAL_MAX_USER) {
+		err_set(e, "the user name is too long (at most %d bytes)", CENTRAL_MAX_USER);
+		return -3;
+	}
+	if (strlen(password) > CENTRAL_MAX_PASSWORD) {
+		err_set(e, "the password is too long (at most %d bytes)", CENTRAL_MAX_PASSWORD);
+		return -3;
+	}
+	for (p = name; *p; p++)
+		if ((unsigned char)*p < 0x20) {
+			err_set(e, "the user name has control characters");
+			return -3;
+		}
+	now = (int64_t)time(NULL);
+	rc = count_attempt(c, name, addr ? addr : "", now, e);
+	if (rc < 0)
+		return rc;
 	if (db_prepare(c->db, "SELECT hash, role, disabled, id FROM users WHERE name = ?", &s) == DB_OK) {
 		db_bind_text(s, 1, name);
 		if (db_step(s) == DB_ROW && db_column_text(s, 3)) {
@@ -367,9 +453,6 @@ int central_login(struct central *c, const char *name, const char *password, int
 		db_finalize(s);
 	}
 	if (!found || disabled || crypto_pwhash_str_verify(hash, password, strlen(password)) != 0) {
-		args[0] = name;
-		args[1] = now;
-		run(c, "INSERT INTO login_failures(user, at) VALUES (?, ?)", 2, args);
 		err_set(e, "wrong user name or password");
 		return -1;
 	}
@@ -383,8 +466,15 @@ int central_login(struct central *c, const char *name, const char *password, int
 	args[2] = exp;
 	args[3] = id;
 	if (run(c, "INSERT INTO tokens(hash, user, expires, user_id) VALUES (?, ?, ?, ?)", 4, args) != DB_DONE)
-		return fail_db(c, "log in", e);
+		return central_fail(c, "log in", e);
+	/* a success is no failure: the user's count goes, and the address's attempts of this second
+	   (rows carry no id both databases share; a second's worth of failures is forgiven) */
 	run(c, "DELETE FROM login_failures WHERE user = ?", 1, &name);
+	snprintf(akey, sizeof akey, "%s%s", ADDR_KEY, addr ? addr : "");
+	snprintf(at, sizeof at, "%lld", (long long)now);
+	args[0] = akey;
+	args[1] = at;
+	run(c, "DELETE FROM login_failures WHERE user = ? AND at = ?", 2, args);
 	return 0;
 }
 
@@ -438,7 +528,7 @@ int central_user_projects(struct central *c, const char *name, const char *proje
 	rc = run(c, "UPDATE users SET projects = ? WHERE name = ?", 2, args);
 	buf_release(&norm);
 	if (rc != DB_DONE)
-		return fail_db(c, "set the projects", e);
+		return central_fail(c, "set the projects", e);
 	if (!db_changes(c->db)) {
 		err_set(e, "no user '%s'", name);
 		return -1;
@@ -497,11 +587,11 @@ int central_form_put(struct central *c, const char *form_id, const char *version
 	crypto_generichash(h, sizeof h, (const unsigned char *)source, strlen(source), NULL, 0);
 	sodium_bin2hex(hash, 65, h, sizeof h);
 	if (db_begin(c->db, 1) != DB_OK)
-		return fail_db(c, "publish the form", e);
+		return central_fail(c, "publish the form", e);
 	if (db_prepare(c->db, "INSERT INTO forms(hash, form_id, version, source, seq, published_at)"
 	                              " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", &s) != DB_OK) {
 		db_rollback(c->db);
-		return fail_db(c, "publish the form", e);
+		return central_fail(c, "publish the form", e);
 	}
 	db_bind_text(s, 1, hash);
 	db_bind_text(s, 2, form_id);
@@ -512,7 +602,7 @@ int central_form_put(struct central *c, const char *form_id, const char *version
 	rc = db_step(s);
 	db_finalize(s);
 	if (rc != DB_DONE || db_commit(c->db) != DB_OK) {
-		fail_db(c, "publish the form", e);
+		central_fail(c, "publish the form", e);
 		db_rollback(c->db);
 		return -1;
 	}
@@ -545,9 +635,17 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 			err_set(e, "case %zu: 'fields' must be an object", i + 1);
 			return -1;
 		}
+		if (strlen(jstr(cs, "id")) > CENTRAL_MAX_KEY || strlen(jstr(cs, "phone")) > CENTRAL_MAX_KEY ||
+		    (jstr(cs, "name") && strlen(jstr(cs, "name")) > CENTRAL_MAX_KEY) ||
+		    (jstr(cs, "tz") && strlen(jstr(cs, "tz")) > CENTRAL_MAX_KEY) ||
+		    (jstr(cs, "interviewer") && strlen(jstr(cs, "interviewer")) > CENTRAL_MAX_USER)) {
+			err_set(e, "case %zu: 'id', 'phone', 'name' and 'tz' are at most %d bytes, 'interviewer' %d",
+			        i + 1, CENTRAL_MAX_KEY, CENTRAL_MAX_USER);
+			return -1;
+		}
 	}
 	if (db_begin(c->db, 1) != DB_OK)
-		return fail_db(c, "add the cases", e);
+		return central_fail(c, "add the cases", e);
 	if (db_prepare(c->db, "SELECT study FROM cases WHERE case_key = ?", &s) != DB_OK)
 		goto out;
 	json_array_foreach(cases, i, cs) {
@@ -589,7 +687,7 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 		rc = 0;
 out:
 	if (rc < 0) {
-		fail_db(c, "add the cases", e);
+		central_fail(c, "add the cases", e);
 		db_rollback(c->db);
 	}
 	db_finalize(s);
@@ -1053,7 +1151,7 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 	memset(&keep, 0, sizeof keep);
 	memset(&cl, 0, sizeof cl);
 	if (db_begin(c->db, DB_WRITE_SHARED) != DB_OK)
-		return fail_db(c, "store the records", e);
+		return central_fail(c, "store the records", e);
 	if (lock_completed_cases(c, records) < 0 || keep_prepare(c, &keep) < 0 || claim_prepare(c, &cl) < 0 ||
 	    db_prepare(c->db, "SELECT content_hash FROM records WHERE uuid = ?", &find) != DB_OK ||
 	    db_prepare(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", &owner) != DB_OK ||
@@ -1100,6 +1198,11 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 		}
 		who = stamp_who(data, kind, user, role);
 		dump = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+		if (strlen(dump) > CENTRAL_MAX_RECORD) {
+			free(dump);
+			status(result, uuid, 413, "the record's data is too large (at most 1 MiB)");
+			continue;
+		}
 		hashed = xmalloc(strlen(dump) + strlen(kind) + 2);
 		snprintf(hashed, strlen(dump) + strlen(kind) + 2, "%s\n%s", kind, dump);
 		crypto_generichash(h, sizeof h, (const unsigned char *)hashed, strlen(hashed), NULL, 0);
@@ -1186,7 +1289,7 @@ stored_before:
 		rc = 0;
 out:
 	if (rc < 0) {
-		fail_db(c, "store the records", e);
+		central_fail(c, "store the records", e);
 		db_rollback(c->db);
 	}
 	db_finalize(find);
@@ -1269,7 +1372,7 @@ int central_pull(struct central *c, const char *user, enum central_role role, co
 	central_projects_of(c, user, role, projects, sizeof projects);
 	if (db_begin(c->db, 0) != DB_OK) {
 		json_decref(o);
-		return fail_db(c, "read the changes", e);
+		return central_fail(c, "read the changes", e);
 	}
 	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
 		struct dbs *s;
@@ -1277,7 +1380,7 @@ int central_pull(struct central *c, const char *user, enum central_role role, co
 
 		json_object_set_new(o, parts[i].name, a);
 		if (db_prepare(c->db, parts[i].sql, &s) != DB_OK) {
-			fail_db(c, "read the changes", e);
+			central_fail(c, "read the changes", e);
 			db_rollback(c->db);
 			json_decref(o);
 			return -1;
@@ -1287,7 +1390,7 @@ int central_pull(struct central *c, const char *user, enum central_role role, co
 		db_bind_text(s, 3, user);
 		db_bind_int(s, 4, role == CENTRAL_INTERVIEWER);
 		if (rows(s, parts[i].keys, a, &top) < 0) {
-			fail_db(c, "read the changes", e);
+			central_fail(c, "read the changes", e);
 			db_rollback(c->db);
 			json_decref(o);
 			return -1;
@@ -1342,7 +1445,7 @@ int central_lock(struct central *c, const char *user, enum central_role role, co
 
 	central_projects_of(c, user, role, projects, sizeof projects);
 	if (db_begin(c->db, 1) != DB_OK)
-		return fail_db(c, "lock the case", e);
+		return central_fail(c, "lock the case", e);
 	if (db_prepare(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", &s) != DB_OK)
 		goto out;
 	if (!owns_case(s, user, role, projects, key, &study)) {
@@ -1386,7 +1489,7 @@ int central_lock(struct central *c, const char *user, enum central_role role, co
 	rc = 0;
 out:
 	if (rc < 0) {
-		fail_db(c, "lock the case", e);
+		central_fail(c, "lock the case", e);
 		db_rollback(c->db);
 	}
 	db_finalize(s);

@@ -53,8 +53,7 @@ static const char *const group_names[AAPOR_GROUPS] = { "I", "P", "R", "NC", "O",
 
 static int fail(struct report *r, const char *what)
 {
-	err_set(r->e, "cannot %s in '%s': %s", what, r->c->path, db_errmsg(r->c->db));
-	return -1;
+	return central_fail(r->c, what, r->e);
 }
 
 /* t as "2026-11-23T10:02:03Z". */
@@ -869,8 +868,7 @@ int central_seen(struct central *c, const char *user, const char *what, int64_t 
 
 	if (db_prepare(c->db, "INSERT INTO seen(user, at, what) VALUES (?, ?, ?)"
 	                              " ON CONFLICT(user) DO UPDATE SET at = max(seen.at, excluded.at), what = excluded.what", &s) != DB_OK) {
-		err_set(e, "cannot note when '%s' was seen in '%s': %s", user, c->path, db_errmsg(c->db));
-		return -1;
+		return central_fail(c, "note when a user was seen", e);
 	}
 	db_bind_text(s, 1, user);
 	db_bind_int64(s, 2, now);
@@ -878,8 +876,7 @@ int central_seen(struct central *c, const char *user, const char *what, int64_t 
 	rc = db_step(s);
 	db_finalize(s);
 	if (rc != DB_DONE) {
-		err_set(e, "cannot note when '%s' was seen in '%s': %s", user, c->path, db_errmsg(c->db));
-		return -1;
+		return central_fail(c, "note when a user was seen", e);
 	}
 	return 0;
 }

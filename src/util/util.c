@@ -58,6 +58,7 @@ char *xstrndup(const char *s, size_t n)
 void err_init(struct err *e)
 {
 	e->set = 0;
+	e->kind = ERR_KIND_INPUT;
 	e->msg[0] = '\0';
 }
 
