@@ -341,19 +341,34 @@ static void token_hash(const char *token, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof h);
 }
 
-/* How many failures under key (a user name, or ADDR_KEY and an address) are still in the window. */
-static long long failures_of(struct central *c, const char *key, int64_t since)
+/*
+ * How many attempts under key are still in the window: a user name's rows are the name itself;
+ * an address's rows (prefix set) each carry a mark of their own after the key, so that a login
+ * that succeeds takes back exactly its own row.
+ */
+static long long failures_of(struct central *c, const char *key, int prefix, int64_t since)
 {
 	struct dbs *s;
+	struct buf like;
+	const char *p;
 	long long n = -1;
 
-	if (db_prepare(c->db, "SELECT count(*) FROM login_failures WHERE user = ? AND at > ?", &s) == DB_OK) {
-		db_bind_text(s, 1, key);
+	buf_init(&like);
+	for (p = key; *p; p++) {
+		if (*p == '!' || *p == '%' || *p == '_')
+			buf_putc(&like, '!');
+		buf_putc(&like, *p);
+	}
+	buf_puts(&like, "\002%");
+	if (db_prepare(c->db, prefix ? "SELECT count(*) FROM login_failures WHERE user LIKE ? ESCAPE '!' AND at > ?"
+	                             : "SELECT count(*) FROM login_failures WHERE user = ? AND at > ?", &s) == DB_OK) {
+		db_bind_text(s, 1, prefix ? buf_str(&like) : key);
 		db_bind_int64(s, 2, since);
 		if (db_step(s) == DB_ROW)
 			n = db_column_int64(s, 0);
 		db_finalize(s);
 	}
+	buf_release(&like);
 	return n;
 }
 
@@ -363,15 +378,20 @@ static long long failures_of(struct central *c, const char *key, int64_t since)
  * Rows past the window go at the same time, so the table holds at most the limits' worth.
  * Returns 0 (counted), -2 (over a limit: not counted) or -1 (the database failed).
  */
-static int count_attempt(struct central *c, const char *name, const char *addr, int64_t now, struct err *e)
+static int count_attempt(struct central *c, const char *name, const char *addr, int64_t now,
+                         char mark[128], struct err *e)
 {
-	char akey[80], at[32];
+	char akey[80], at[32], nonce[17];
+	unsigned char raw[8];
 	const char *args[2];
 	long long by_user, by_addr;
 	struct dbs *s;
 	int rc;
 
 	snprintf(akey, sizeof akey, "%s%s", ADDR_KEY, addr);
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(nonce, sizeof nonce, raw, sizeof raw);
+	snprintf(mark, 128, "%s\002%s", akey, nonce);
 	snprintf(at, sizeof at, "%lld", (long long)now);
 	if (db_begin(c->db, DB_WRITE_SHARED) != DB_OK)
 		return central_fail(c, "count the login", e);
@@ -384,8 +404,8 @@ static int count_attempt(struct central *c, const char *name, const char *addr, 
 	db_finalize(s);
 	if (rc != DB_DONE)
 		goto fail;
-	by_user = failures_of(c, name, now - FAILURE_WINDOW);
-	by_addr = failures_of(c, akey, now - FAILURE_WINDOW);
+	by_user = failures_of(c, name, 0, now - FAILURE_WINDOW);
+	by_addr = failures_of(c, akey, 1, now - FAILURE_WINDOW);
 	if (by_user < 0 || by_addr < 0)
 		goto fail;
 	if (by_user >= MAX_FAILURES || by_addr >= MAX_ADDR_FAILURES) {
@@ -400,7 +420,7 @@ static int count_attempt(struct central *c, const char *name, const char *addr, 
 	args[1] = at;
 	if (run(c, "INSERT INTO login_failures(user, at) VALUES (?, ?)", 2, args) != DB_DONE)
 		goto fail;
-	args[0] = akey;
+	args[0] = mark;
 	if (run(c, "INSERT INTO login_failures(user, at) VALUES (?, ?)", 2, args) != DB_DONE)
 		goto fail;
 	if (db_commit(c->db) != DB_OK)
@@ -421,7 +441,7 @@ int central_login(struct central *c, const char *name, const char *password, con
 	const char *args[4];
 	int disabled = 1, found = 0, rc;
 	const char *p;
-	char akey[80], at[32];
+	char mark[128];
 	int64_t now;
 
 	if (strlen(name) > CENTRAL_MAX_USER) {
@@ -438,7 +458,7 @@ int central_login(struct central *c, const char *name, const char *password, con
 			return -3;
 		}
 	now = (int64_t)time(NULL);
-	rc = count_attempt(c, name, addr ? addr : "", now, e);
+	rc = count_attempt(c, name, addr ? addr : "", now, mark, e);
 	if (rc < 0)
 		return rc;
 	if (db_prepare(c->db, "SELECT hash, role, disabled, id FROM users WHERE name = ?", &s) == DB_OK) {
@@ -467,14 +487,10 @@ int central_login(struct central *c, const char *name, const char *password, con
 	args[3] = id;
 	if (run(c, "INSERT INTO tokens(hash, user, expires, user_id) VALUES (?, ?, ?, ?)", 4, args) != DB_DONE)
 		return central_fail(c, "log in", e);
-	/* a success is no failure: the user's count goes, and the address's attempts of this second
-	   (rows carry no id both databases share; a second's worth of failures is forgiven) */
+	/* a success is no failure: the user's count goes, and this attempt's row of its address */
 	run(c, "DELETE FROM login_failures WHERE user = ?", 1, &name);
-	snprintf(akey, sizeof akey, "%s%s", ADDR_KEY, addr ? addr : "");
-	snprintf(at, sizeof at, "%lld", (long long)now);
-	args[0] = akey;
-	args[1] = at;
-	run(c, "DELETE FROM login_failures WHERE user = ? AND at = ?", 2, args);
+	args[0] = mark;
+	run(c, "DELETE FROM login_failures WHERE user = ?", 1, args);
 	return 0;
 }
 

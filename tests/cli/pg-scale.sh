@@ -59,7 +59,8 @@ wait
 # serve INSTANCE: a store instance on the shared database; its pid in $server_INSTANCE
 serve() {
 	: >"server-$1.out"
-	"$CATI_STORE" serve --pg "$PGURL" --cert srv.pem --key srv.key >"server-$1.out" 2>&1 &
+	# every workstation comes through the load balancer's one address, as behind a NAT
+	"$CATI_STORE" serve --pg "$PGURL" --cert srv.pem --key srv.key --connections-per-address 1000 >"server-$1.out" 2>&1 &
 	eval "server_$1=$!"
 	pids="$pids $!"
 	n=0
@@ -283,7 +284,8 @@ w, tag = int(sys.argv[1]), sys.argv[2]
 print(json.dumps({"form_id": "crowd", "cases": [{"id": "w%02d-%s" % (i, tag), "phone": "+43 2 %04d" % i,
     "name": tag, "tz": "Europe/Vienna", "fields": {"region": "1"}, "interviewer": "w%02d" % i} for i in range(1, w + 1)]}))
 PY
-	api POST /v1/cases "$SUP" "extra-$1.json" | grep -q "\"cases\":$WORKSTATIONS" || fail "extra cases $1 not added"
+	_got=$(api POST /v1/cases "$SUP" "extra-$1.json")
+	printf '%s' "$_got" | grep -q "\"cases\":$WORKSTATIONS" || fail "extra cases $1 not added: $_got"
 }
 extra x1
 killed_at=$($PSQL -c "SELECT count(*) FROM records WHERE owner <> 'adm'")
