@@ -5,6 +5,9 @@
  * quota list: the study). The checks each handler makes before it calls the store are
  * server.c's, so what reaches the store is what a client could send. It must never crash,
  * leak, or read out of bounds. */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,6 +40,29 @@ static void cleanup(void)
 	unlink(p);
 	snprintf(p, sizeof p, "%s-shm", path);
 	unlink(p);
+}
+
+/* Remove the stores of runs that died without cleanup() (a crash or a leak report ends the
+   process with _exit): files named after a process that is gone. */
+static void sweep(void)
+{
+	DIR *d = opendir("/dev/shm");
+	struct dirent *de;
+	char p[300];
+	long pid;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "cati-fuzz-store-", 16))
+			continue;
+		pid = strtol(de->d_name + 16, NULL, 10);
+		if (pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
+			snprintf(p, sizeof p, "/dev/shm/%s", de->d_name);
+			unlink(p);
+		}
+	}
+	closedir(d);
 }
 
 /* Read a whole file (free() it), or NULL. */
@@ -93,6 +119,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
+	sweep();
 	snprintf(path, sizeof path, "/dev/shm/cati-fuzz-store-%ld.db", (long)getpid());
 	err_init(&e);
 	if (!(store = central_open(path, &e))) {
