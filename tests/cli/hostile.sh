@@ -4,7 +4,8 @@
 # disabled, deleted and expired users, and every endpoint with every role. After each group
 # the store still serves a real client, the database is intact (SQLite: PRAGMA
 # integrity_check; PostgreSQL: a count(*) of every table succeeds) and every record stored
-# before the group is unchanged. Prints inputs sent, classes and failures at the end.
+# before the group is unchanged. Prints inputs sent, classes and failures at the end
+# (HOSTILE_VERBOSE=1: every status seen).
 . tests/cli/lib.sh
 . tests/support/store.sh
 : "${CATI_STORE:=bin/cati-store}"

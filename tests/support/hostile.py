@@ -78,6 +78,8 @@ def login(user, pw):
 
 
 def expect(what, got, allowed):
+    if os.environ.get("HOSTILE_VERBOSE"):
+        print("    %s: %r" % (what, got))
     if got not in allowed:
         fail("%s: got %r, expected one of %r" % (what, got, allowed))
 
