@@ -5,7 +5,7 @@
 #   make check    the tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench    benchmarks (print figures)
 #   make fuzz     random keys into the workstation (1,000,000 keys; KEYS_MODEL_KEYS), then
-#                 fuzz the form compiler (FUZZ_SECONDS, default 300)
+#                 fuzz the form compiler, then the store's handlers (FUZZ_SECONDS each, default 300)
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -157,18 +157,38 @@ $(FUZZ_BIN): tests/fuzz/fuzz_form.c $(UTIL_SRC) $(FORM_SRC) $(CALLS_SRC)
 	clang -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc/form \
 	  -fsanitize=fuzzer,address,undefined -o $@ $(filter %.c,$^) -lm
 
-fuzz: $(FUZZ_BIN) $(KEYS_MODEL) $(BINDIR)/cati
+# The store's handlers (push, pull, login, forms, cases, lock, quotas) on a store in /dev/shm.
+FUZZ_STORE := build/fuzz/fuzz_store
+FUZZ_STORE_SRC := $(UTIL_SRC) $(FORM_SRC) $(ENGINE_SRC) $(CALLS_SRC) $(REPORT_SRC) $(EXPORT_SRC) \
+                  $(STORE_SRC) $(wildcard src/pg/*.c)
+$(FUZZ_STORE): tests/fuzz/fuzz_store.c $(FUZZ_STORE_SRC)
+	@mkdir -p $(dir $@)
+	clang -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -Iinclude $$(pkg-config --cflags $(PKGS_SRV)) \
+	  -fsanitize=fuzzer,address,undefined -o $@ $(filter %.c,$^) \
+	  $$(pkg-config --libs jansson sqlite3 libsodium libpq) -lpthread $(LDLIBS)
+
+fuzz: $(FUZZ_BIN) $(FUZZ_STORE) $(KEYS_MODEL) $(BINDIR)/cati
 	KEYS_MODEL_KEYS=$${KEYS_MODEL_KEYS:-1000000} CATI=$(BINDIR)/cati BUILD=$(BUILD) sh tests/cli/keys-model.sh
 	@mkdir -p build/fuzz/corpus
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=2048 \
 	  build/fuzz/corpus $(wildcard forms tests/forms)
+	sh tests/fuzz/store-seeds.sh build/fuzz/store-seeds
+	@mkdir -p build/fuzz/store-corpus
+	$(FUZZ_STORE) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	  build/fuzz/store-corpus build/fuzz/store-seeds
 
-fuzz-smoke: $(FUZZ_BIN)
+fuzz-smoke: $(FUZZ_BIN) $(FUZZ_STORE)
 	@mkdir -p build/fuzz/smoke
 	@echo "== fuzz smoke (20 s)"
 	@$(FUZZ_BIN) -max_total_time=20 -timeout=5 -rss_limit_mb=2048 -print_final_stats=0 \
 	  build/fuzz/smoke $(wildcard forms tests/forms) 2>build/fuzz/smoke.log || { tail -40 build/fuzz/smoke.log; exit 1; }
 	@grep -E "^Done|DONE" build/fuzz/smoke.log | tail -1
+	@sh tests/fuzz/store-seeds.sh build/fuzz/store-seeds
+	@mkdir -p build/fuzz/store-smoke
+	@echo "== store fuzz smoke (15 s)"
+	@$(FUZZ_STORE) -max_total_time=15 -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \
+	  build/fuzz/store-smoke build/fuzz/store-seeds 2>build/fuzz/store-smoke.log || { tail -40 build/fuzz/store-smoke.log; exit 1; }
+	@grep -E "^Done|DONE" build/fuzz/store-smoke.log | tail -1
 
 install: $(BINDIR)/cati $(BINDIR)/cati-store
 	install -d $(DESTDIR)$(PREFIX)/bin

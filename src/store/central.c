@@ -683,7 +683,7 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 		goto out;
 	json_array_foreach(cases, i, cs) {
 		json_t *fields = json_object_get(cs, "fields");
-		char *fj = json_dumps(fields ? fields : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+		char *fj = fields ? json_dumps(fields, JSON_COMPACT | JSON_SORT_KEYS) : xstrdup("{}");
 
 		db_bind_text_copy(s, 1, jstr(cs, "id"));
 		db_bind_text_copy(s, 2, form_id);
