@@ -817,6 +817,33 @@ enum sync_rc sync_run(struct store *st, const struct sync_settings *s, const cha
 	return rc;
 }
 
+enum sync_rc sync_register(struct store *st, const struct sync_settings *s, const char *user,
+                           const char *password, struct err *e)
+{
+	struct client cl;
+	char token[65];
+	enum sync_rc rc;
+
+	memset(&cl, 0, sizeof cl);
+	cl.s = s;
+	cl.quick = 1;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (!(cl.curl = curl_easy_init())) {
+		err_set(e, "cannot start libcurl");
+		return SYNC_FAIL;
+	}
+	if (store_workstation_id(st, cl.ws, e) != STORE_OK) {
+		curl_easy_cleanup(cl.curl);
+		return SYNC_FAIL;
+	}
+	rc = login(&cl, user, password, token, e);
+	if (rc == SYNC_OK)
+		rc = register_ws(&cl, token, e);
+	memset(token, 0, sizeof token);
+	curl_easy_cleanup(cl.curl);
+	return rc;
+}
+
 /* Lock key at the store for this workstation: SYNC_OK, SYNC_TAKEN (who, *until), or a failure. */
 static enum sync_rc remote_lock(struct store *st, const struct sync_settings *set, const char *user,
                                 const char *password, const char *key, int seconds, char *who, size_t nwho,
