@@ -84,6 +84,13 @@ OUT=$(printf 'n\na 1\nq\n' | XDG_CONFIG_HOME="$TMP/cfg-ben" "$CATI" interview --
 st=$(sqlite3 ben.db "SELECT i.status FROM interviews i JOIN cases c ON c.id = i.case_id WHERE c.case_key = 'B1'")
 [ "$st" = complete ] || fail "ben's interview should complete, not '$st': $OUT"
 
+# cati enroll --user registers the workstation at once, under that user
+OUT=$(XDG_CONFIG_HOME="$TMP/cfg-ann" CATI_PASSWORD=pw-ann "$CATI" enroll "$URL" --cacert ca.pem --user ann --db ann.db 2>&1)
+expect_out "registered under ann"
+[ "$(sqlite3 central.db "SELECT count(*) FROM workstations WHERE \"user\" = 'ann'")" = 3 ] || fail "enroll --user should register ann's workstation"
+OUT=$(XDG_CONFIG_HOME="$TMP/cfg-ann" CATI_PASSWORD=wrong "$CATI" enroll "$URL" --cacert ca.pem --user ann --db ann2.db 2>&1)
+expect_out "cannot register this workstation"
+
 # the supervisor lists the workstations and retires one of ann's: it gets nothing more
 expect_exit 0 "$CATI_STORE" workstation list --db central.db
 expect_out "ann-1"
