@@ -382,9 +382,14 @@ static enum MHD_Result do_workstations(struct server *s, struct central *c, stru
 	name = json_string_value(json_object_get(in, "name"));
 	if (!id || !*id || strlen(id) > 64 || (json_object_get(in, "name") && (!name || strlen(name) > 200)))
 		return error(conn, 400, "registering needs 'workstation' (1 to 64 characters) and may give 'name' (at most 200)");
-	pthread_mutex_lock(&s->write);
-	rc = central_ws_register(c, user, id, name, &e);
-	pthread_mutex_unlock(&s->write);
+	/* every sync registers again: already the user's, it takes no writer's turn */
+	rc = central_ws_check(c, user, id, &e);
+	if (rc != 0) {
+		err_init(&e);
+		pthread_mutex_lock(&s->write);
+		rc = central_ws_register(c, user, id, name, &e);
+		pthread_mutex_unlock(&s->write);
+	}
 	if (rc == -2)
 		return error(conn, 403, e.msg);
 	if (rc < 0)
