@@ -28,6 +28,7 @@ static int ws_find(struct central *c, const char *id, char owner[65])
 	return rc;
 }
 
+/* Is id the user's registered, not retired workstation? The refusal says what to do. */
 int central_ws_check(struct central *c, const char *user, const char *id, struct err *e)
 {
 	char owner[65] = "";
@@ -50,6 +51,7 @@ int central_ws_check(struct central *c, const char *user, const char *id, struct
 	}
 }
 
+/* Register id under user, in one write transaction; the first user's it stays. */
 int central_ws_register(struct central *c, const char *user, const char *id, const char *name,
                         struct err *e)
 {
@@ -87,6 +89,7 @@ fail:
 	return -1;
 }
 
+/* Every workstation, by user and the time it was registered. */
 int central_ws_list(struct central *c, json_t **out, struct err *e)
 {
 	struct dbs *s;
@@ -117,6 +120,7 @@ int central_ws_list(struct central *c, json_t **out, struct err *e)
 	return 0;
 }
 
+/* Retire id and end its grants and locks in one transaction. */
 int central_ws_retire(struct central *c, const char *id, struct err *e)
 {
 	static const char *const sql[] = {
