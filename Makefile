@@ -148,6 +148,7 @@ $(BUILD)/bench/bench_tui: bench/bench_tui.c
 
 bench: $(BENCHES) $(BINDIR)/cati $(BINDIR)/cati-store
 	@set -e; for b in $(BENCHES); do $$b $(BINDIR)/cati; done
+	WORKSTATIONS=50 CATI=$(BINDIR)/cati CATI_STORE=$(BINDIR)/cati-store sh tests/cli/pg-scale.sh
 
 # The fuzzer: clang's libFuzzer with ASan, seeded from forms/.
 FUZZ_BIN := build/fuzz/fuzz_form

@@ -95,6 +95,22 @@ int central_pull(struct central *c, const char *user, enum central_role role, co
 int central_lock(struct central *c, const char *user, enum central_role role, const char *holder,
                  const char *key, int seconds, char *who, size_t nwho, int64_t *until, struct err *e);
 
+/* Workstations ---------------------------------------------------------------------------- */
+
+/*
+ * Register workstation id (at most 64 characters) under user with a name for people: 0 (also
+ * when it is already the user's), -2 it is another user's or retired (e says which), -1 error.
+ */
+int central_ws_register(struct central *c, const char *user, const char *id, const char *name,
+                        struct err *e);
+/* 0 when id is registered to user and not retired; -2 not (e says why, for the user); -1 error. */
+int central_ws_check(struct central *c, const char *user, const char *id, struct err *e);
+/* Every workstation: [{workstation, user, name, registered_at, retired_at}] into *out (the
+   caller's reference). 0 or -1. */
+int central_ws_list(struct central *c, json_t **out, struct err *e);
+/* Retire id for good: no more allowances or locks; its grants and locks end. 0, -2 unknown, -1. */
+int central_ws_retire(struct central *c, const char *id, struct err *e);
+
 /* Export -------------------------------------------------------------------------------- */
 
 /* The source of the newest form of study (free() it): 0, or -1 when there is none. */

@@ -44,6 +44,12 @@ int sync_check_url(struct sync_settings *s, struct err *e);
  * reached) or SYNC_FAIL (no cati store there, or no CA file) with what is wrong in e.
  */
 enum sync_rc sync_check_store(struct sync_settings *s, struct err *e);
+/*
+ * Log in as user and register this workstation (its id from st) with the store under that user:
+ * only registered workstations get quota allowances and case locks. SYNC_OK, or why not (e).
+ */
+enum sync_rc sync_register(struct store *st, const struct sync_settings *s, const char *user,
+                           const char *password, struct err *e);
 
 struct sync_report {
 	long pushed, stored, conflicts, rejected;

@@ -7,15 +7,39 @@
 #include "cati/sync.h"
 #include "cli.h"
 
+/* The password from $CATI_PASSWORD or the first line of stdin (into line); NULL if neither. */
+static const char *password(char *line, size_t n)
+{
+	const char *pw = getenv("CATI_PASSWORD");
+
+	if (pw)
+		return pw;
+	if (!fgets(line, (int)n, stdin))
+		return NULL;
+	line[strcspn(line, "\r\n")] = '\0';
+	return line;
+}
+
+/* Save the store's address once it answers; with --user, also register this workstation under that user. */
 int cmd_enroll(int argc, char **argv)
 {
 	struct sync_settings s;
+	struct store *st = NULL;
+	const char *user = NULL, *pw;
+	char line[512];
 	struct err e;
 	int i;
 
 	memset(&s, 0, sizeof s);
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--user") && i + 1 < argc)
+			user = argv[i + 1];
+	if (user && !(st = cli_open_store(&argc, argv)))
+		return EXIT_USAGE;
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--cacert") && i + 1 < argc)
+		if (!strcmp(argv[i], "--user") && i + 1 < argc)
+			i++;
+		else if (!strcmp(argv[i], "--cacert") && i + 1 < argc)
 			snprintf(s.cacert, sizeof s.cacert, "%s", argv[++i]);
 		else if (!strcmp(argv[i], "--insecure-http"))
 			s.insecure_http = 1;
@@ -26,30 +50,47 @@ int cmd_enroll(int argc, char **argv)
 		else if (!s.url[0] && argv[i][0] != '-')
 			snprintf(s.url, sizeof s.url, "%s", argv[i]);
 		else {
-			fprintf(stderr, "usage: cati enroll https://HOST:PORT [--cacert CA.pem] [--batch RECORDS] [--timeout SECONDS]\n");
-			return EXIT_USAGE;
+			fprintf(stderr, "usage: cati enroll https://HOST:PORT [--cacert CA.pem] [--batch RECORDS] [--timeout SECONDS]\n"
+			                "                  [--user ID [--db PATH]]   (registers the workstation; password in $CATI_PASSWORD or on stdin)\n");
+			goto usage;
 		}
 	}
 	if (!s.url[0]) {
 		fprintf(stderr, "cati enroll: the store's address must be https://HOST:PORT\n");
-		return EXIT_USAGE;
+		goto usage;
 	}
 	err_init(&e);
 	if (sync_check_url(&s, &e) < 0) {
 		fprintf(stderr, "cati enroll: %s\n", e.msg);
-		return EXIT_USAGE;
+		goto usage;
 	}
 	/* nothing is saved unless the CA file is there and the store answers with a certificate it trusts */
 	if (sync_check_store(&s, &e) != SYNC_OK) {
 		fprintf(stderr, "cati enroll: %s\n", e.msg);
+		store_close(st);
 		return EXIT_FAIL;
+	}
+	if (user) {
+		if (!(pw = password(line, sizeof line))) {
+			fprintf(stderr, "cati enroll: give the password on stdin or in $CATI_PASSWORD\n");
+			goto usage;
+		}
+		if (sync_register(st, &s, user, pw, &e) != SYNC_OK) {
+			fprintf(stderr, "cati enroll: cannot register this workstation: %s\n", e.msg);
+			store_close(st);
+			return EXIT_FAIL;
+		}
 	}
 	if (sync_settings_save(&s, &e) < 0) {
 		fprintf(stderr, "cati: %s\n", e.msg);
-		return EXIT_USAGE;
+		goto usage;
 	}
-	printf("enrolled with %s\n", s.url);
+	store_close(st);
+	printf("enrolled with %s%s%s\n", s.url, user ? ", registered under " : "", user ? user : "");
 	return EXIT_OK;
+usage:
+	store_close(st);
+	return EXIT_USAGE;
 }
 
 /* The progress line: on a terminal, rewritten in place after every batch. */

@@ -17,7 +17,7 @@ static const struct {
 	{ "sample", cmd_sample, "sample import FILE.csv --form FORM   import cases (all or nothing)\n"
 	                        "  cati sample example FORM [-n N]       an example sample for a form" },
 	{ "interview", cmd_interview, "interview --case KEY --interviewer ID   run an interview from standard input" },
-	{ "enroll", cmd_enroll, "enroll https://HOST:PORT [--cacert CA.pem]   connect this workstation to a store" },
+	{ "enroll", cmd_enroll, "enroll https://HOST:PORT [--cacert CA.pem] [--user ID]   connect this workstation to a store" },
 	{ "sync", cmd_sync, "sync --user ID | --log    send records, receive forms and cases; or show the log" },
 	{ "next", cmd_next, "next [--interviewer ID] [--study FILE] [--why] [--lock]   who to call now, and why" },
 	{ "call", cmd_call, "call --case KEY --outcome OUTCOME   record a call attempt (busy, no_answer, refusal, ...)" },

@@ -111,6 +111,12 @@ static const char *const steps[] = {
 	"ALTER TABLE tokens ADD COLUMN user_id text;"
 	"UPDATE tokens SET user_id = (SELECT id FROM users WHERE name = tokens.\"user\");"
 	"DELETE FROM tokens WHERE user_id IS NULL;",
+
+	/* 3 -> 4 (step 6 of the SQLite backend): registered workstations; only these get quota
+	   allowances and case locks */
+	"CREATE TABLE workstations(id text PRIMARY KEY, \"user\" text NOT NULL, name text NOT NULL DEFAULT '',"
+	" registered_at bigint NOT NULL, retired_at bigint);"
+	"CREATE INDEX workstations_user ON workstations(\"user\");",
 };
 
 int pg_schema_version(void)

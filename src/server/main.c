@@ -18,6 +18,7 @@ void server_stop(struct MHD_Daemon *d);
 int store_cmd_quota(struct central *c, int argc, char **argv);
 int store_cmd_export(struct central *c, int argc, char **argv);
 int store_cmd_report(struct central *c, int argc, char **argv);
+int store_cmd_workstation(struct central *c, int argc, char **argv);
 
 static const char *usage =
 	"usage: cati-store serve --db PATH --cert CERT.pem --key KEY.pem [--bind IP] [--port N]\n"
@@ -30,6 +31,8 @@ static const char *usage =
 	"       cati-store user passwd NAME --db PATH                                 (password on stdin)\n"
 	"       cati-store user disable NAME --db PATH\n"
 	"       cati-store user delete NAME --db PATH     (ends the user's tokens for good)\n"
+	"       cati-store workstation list --db PATH              (registered workstations, by user)\n"
+	"       cati-store workstation retire ID --db PATH         (no more allowances or locks, for good)\n"
 	"       cati-store export STUDY --format csv|json|sav|dta|sss|ddi|codebook --out FILE [--lang L] [--calls FILE.csv] --db PATH\n"
 	"       cati-store migrate --pg postgresql://USER@HOST:PORT/DB   (the PostgreSQL backend's schema)\n"
 	"       cati-store quota list STUDY --db PATH                 (cells, targets, counts, allowances)\n"
@@ -183,6 +186,8 @@ int main(int argc, char **argv)
 		rc = serve(argc, argv, db);
 	} else if (!strcmp(argv[1], "export")) {
 		rc = store_cmd_export(c, argc, argv);
+	} else if (!strcmp(argv[1], "workstation")) {
+		rc = store_cmd_workstation(c, argc, argv);
 	} else if (!strcmp(argv[1], "quota")) {
 		rc = store_cmd_quota(c, argc, argv);
 	} else if (!strcmp(argv[1], "report")) {

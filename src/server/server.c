@@ -363,7 +363,14 @@ static enum MHD_Result do_pull(struct server *s, struct central *c, struct MHD_C
 		return error(conn, 400, "'workstation' has at most 64 characters");
 	/* a pull grants quota allowances: one of the writers */
 	pthread_mutex_lock(&s->write);
-	rc = central_pull(c, user, role, ws, cursor, &out, &e);
+	/* an interviewer's named workstation must be registered: no allowances for invented names */
+	rc = role == CENTRAL_INTERVIEWER && ws ? central_ws_check(c, user, ws, &e) : 0;
+	if (rc == -2) {
+		pthread_mutex_unlock(&s->write);
+		return error(conn, 403, e.msg);
+	}
+	if (rc == 0)
+		rc = central_pull(c, user, role, ws, cursor, &out, &e);
 	pthread_mutex_unlock(&s->write);
 	if (rc < 0)
 		return fail(conn, 503, &e);
@@ -499,6 +506,45 @@ static enum MHD_Result do_lock(struct server *s, struct central *c, struct MHD_C
 	return reply(conn, 200, o);
 }
 
+/* POST: register {workstation, name} under the user; GET (supervisors, admins): list them all. */
+static enum MHD_Result do_workstations(struct server *s, struct central *c, struct MHD_Connection *conn,
+                                       json_t *in, const char *user, enum central_role role)
+{
+	static const char *const allowed[] = { "workstation", "name", NULL };
+	const char *id, *name;
+	struct err e;
+	json_t *out;
+	int rc;
+
+	err_init(&e);
+	if (!in) {
+		if (role == CENTRAL_INTERVIEWER)
+			return error(conn, 403, "only supervisors and admins may do this");
+		if (central_ws_list(c, &out, &e) < 0)
+			return error(conn, 503, e.msg);
+		return reply(conn, 200, json_pack("{s:o}", "workstations", out));
+	}
+	if (unknown_field(in, allowed))
+		return error(conn, 400, "unknown field in the request");
+	id = json_string_value(json_object_get(in, "workstation"));
+	name = json_string_value(json_object_get(in, "name"));
+	if (!id || !*id || strlen(id) > 64 || (json_object_get(in, "name") && (!name || strlen(name) > 200)))
+		return error(conn, 400, "registering needs 'workstation' (1 to 64 characters) and may give 'name' (at most 200)");
+	/* every sync registers again: already the user's, it takes no writer's turn */
+	rc = central_ws_check(c, user, id, &e);
+	if (rc != 0) {
+		err_init(&e);
+		pthread_mutex_lock(&s->write);
+		rc = central_ws_register(c, user, id, name, &e);
+		pthread_mutex_unlock(&s->write);
+	}
+	if (rc == -2)
+		return error(conn, 403, e.msg);
+	if (rc < 0)
+		return error(conn, 503, e.msg);
+	return reply(conn, 200, json_pack("{s:s,s:s}", "workstation", id, "user", user));
+}
+
 /* GET: a study's quota cells; POST: change a target, close or reopen cells, set the allowance. */
 static enum MHD_Result do_quotas(struct server *s, struct central *c, struct MHD_Connection *conn, json_t *in,
                                  const char *user, enum central_role role)
@@ -618,6 +664,9 @@ static enum MHD_Result route(struct server *s, struct central *c, struct MHD_Con
 		return post ? do_push(s, c, conn, in, user, role) : error(conn, 405, "use POST");
 	if (!strcmp(url, "/v1/pull"))
 		return !strcmp(method, "GET") ? do_pull(s, c, conn, user, role) : error(conn, 405, "use GET");
+	if (!strcmp(url, "/v1/workstations"))
+		return post || !strcmp(method, "GET") ? do_workstations(s, c, conn, post ? in : NULL, user, role)
+		                                      : error(conn, 405, "use GET or POST");
 	if (!strcmp(url, "/v1/lock"))
 		return post ? do_lock(s, c, conn, in, user, role) : error(conn, 405, "use POST");
 	if (!strcmp(url, "/v1/quotas")) {

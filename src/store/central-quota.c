@@ -106,7 +106,9 @@ int central_quota_pull(struct central *c, const char *user, enum central_role ro
 		goto out;
 	if (role == CENTRAL_INTERVIEWER) {
 		/* the holder's earlier grants come back, then each open cell of its studies grants
-		   what the target leaves after the count and the others' live grants */
+		   what the target leaves after the count and the others' live grants. Only a
+		   registered, not retired workstation of the user gets any, and all of the user's
+		   workstations together hold at most the cell's allowance (what one would get) */
 		if (db_prepare(c->db, "DELETE FROM grants WHERE holder = ?", &s) != DB_OK)
 			goto out;
 		db_bind_text(s, 1, holder);
@@ -116,10 +118,14 @@ int central_quota_pull(struct central *c, const char *user, enum central_role ro
 		if (step != DB_DONE)
 			goto out;
 		if (db_prepare(c->db, "INSERT INTO grants(study, quota, cell, holder, n, at)"
-			" SELECT q.study, q.quota, q.cell, ?5, max(0, min(q.allowance, q.target - q.achieved"
+			" SELECT q.study, q.quota, q.cell, ?5, max(0, min(q.allowance"
+			"  - coalesce((SELECT sum(g.n) FROM grants g JOIN workstations w ON w.id = g.holder"
+			"  WHERE w.user = ?3 AND g.study = q.study AND g.quota = q.quota AND g.cell = q.cell"
+			"  AND g.at > ?6 - " GRANT_TTL "), 0), q.target - q.achieved"
 			"  - coalesce((SELECT sum(g.n) FROM grants g WHERE g.study = q.study AND g.quota = q.quota"
 			"  AND g.cell = q.cell AND g.at > ?6 - " GRANT_TTL "), 0))), CAST(?6 AS BIGINT)"
-			" FROM quota_cells q WHERE q.closed = 0 AND " SEES_STUDY("q.study"), &s) != DB_OK)
+			" FROM quota_cells q WHERE q.closed = 0 AND " SEES_STUDY("q.study")
+			" AND EXISTS (SELECT 1 FROM workstations w WHERE w.id = ?5 AND w.user = ?3 AND w.retired_at IS NULL)", &s) != DB_OK)
 			goto out;
 		bind_viewer(s, projects, user, 1, holder);
 		db_bind_int64(s, 6, now);

@@ -113,6 +113,11 @@ static const char *const migrations[] = {
 	"ALTER TABLE tokens ADD COLUMN user_id TEXT;"
 	"UPDATE tokens SET user_id = (SELECT id FROM users WHERE name = tokens.user);"
 	"DELETE FROM tokens WHERE user_id IS NULL;",
+
+	/* 5 -> 6: registered workstations; only these get quota allowances and case locks */
+	"CREATE TABLE workstations(id TEXT PRIMARY KEY, user TEXT NOT NULL, name TEXT NOT NULL DEFAULT '',"
+	" registered_at INTEGER NOT NULL, retired_at INTEGER);"
+	"CREATE INDEX workstations_user ON workstations(user);",
 };
 
 static int migrate(struct db *db)
@@ -1474,6 +1479,11 @@ int central_lock(struct central *c, const char *user, enum central_role role, co
 	free(study);
 	db_finalize(s);
 	s = NULL;
+	/* an interviewer locks only from a registered workstation of theirs */
+	if (role == CENTRAL_INTERVIEWER && (step = central_ws_check(c, user, holder, e)) < 0) {
+		db_rollback(c->db);
+		return step == -2 ? -2 : central_fail(c, "lock the case", e);
+	}
 	/* someone else's lock that has not run out: taken */
 	if (db_prepare(c->db, "SELECT user, until FROM locks WHERE case_key = ? AND holder <> ? AND until > ?", &s) != DB_OK)
 		goto out;

@@ -288,6 +288,30 @@ static enum sync_rc login(struct client *s, const char *user, const char *passwo
 	return rc;
 }
 
+/* Register this workstation under the logged-in user (the store keeps the first user's; a
+   second registration of the same is a no-op): only registered workstations get allowances and locks. */
+static enum sync_rc register_ws(struct client *s, const char *token, struct err *e)
+{
+	json_t *req = json_object();
+	char host[256] = "";
+	char *body;
+	struct buf out;
+	long status;
+	enum sync_rc rc;
+
+	if (gethostname(host, sizeof host - 1) < 0)
+		host[0] = '\0';
+	json_object_set_new(req, "workstation", json_string(s->ws));
+	json_object_set_new(req, "name", json_string(host));
+	body = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	buf_init(&out);
+	rc = http_retry(s, "POST", "/v1/workstations", token, body, &out, &status, e);
+	free(body);
+	buf_release(&out);
+	return rc;
+}
+
 /* Is host this machine by one of the three names --insecure-http accepts (curl gives [::1])? */
 static int loopback(const char *host)
 {
@@ -767,7 +791,9 @@ enum sync_rc sync_run(struct store *st, const struct sync_settings *s, const cha
 			err_init(&ce);
 			store_cred_set(st, user, password, &ce);
 		}
-		rc = push(st, &cl, token, r, e);
+		rc = register_ws(&cl, token, e);
+		if (rc == SYNC_OK)
+			rc = push(st, &cl, token, r, e);
 		if (rc == SYNC_OK)
 			rc = pull(st, &cl, token, r, e);
 		if (rc != SYNC_AUTH)
@@ -788,6 +814,33 @@ enum sync_rc sync_run(struct store *st, const struct sync_settings *s, const cha
 		snprintf(line, sizeof line, "sync failed after sending %ld records: %.600s", r->pushed, e->msg);
 	err_init(&le);
 	store_sync_log(st, line, &le);
+	return rc;
+}
+
+enum sync_rc sync_register(struct store *st, const struct sync_settings *s, const char *user,
+                           const char *password, struct err *e)
+{
+	struct client cl;
+	char token[65];
+	enum sync_rc rc;
+
+	memset(&cl, 0, sizeof cl);
+	cl.s = s;
+	cl.quick = 1;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (!(cl.curl = curl_easy_init())) {
+		err_set(e, "cannot start libcurl");
+		return SYNC_FAIL;
+	}
+	if (store_workstation_id(st, cl.ws, e) != STORE_OK) {
+		curl_easy_cleanup(cl.curl);
+		return SYNC_FAIL;
+	}
+	rc = login(&cl, user, password, token, e);
+	if (rc == SYNC_OK)
+		rc = register_ws(&cl, token, e);
+	memset(token, 0, sizeof token);
+	curl_easy_cleanup(cl.curl);
 	return rc;
 }
 
@@ -817,6 +870,8 @@ static enum sync_rc remote_lock(struct store *st, const struct sync_settings *se
 		return SYNC_FAIL;
 	}
 	rc = login(&cl, user, password, token, e);
+	if (rc == SYNC_OK)
+		rc = register_ws(&cl, token, e);
 	if (rc == SYNC_OK) {
 		req = json_object();
 		json_object_set_new(req, "case", json_string(key));
