@@ -817,6 +817,35 @@ enum sync_rc sync_run(struct store *st, const struct sync_settings *s, const cha
 	return rc;
 }
 
+/*
+ * A short-lived client for one request of the workstation's own (register, lock): libcurl set
+ * up for quick tries, this workstation's id, logged in as user and the workstation registered.
+ * cl->curl is NULL when libcurl or the id could not be had; else the caller cleans it up.
+ */
+static enum sync_rc quick_session(struct store *st, const struct sync_settings *s, const char *user,
+                                  const char *password, struct client *cl, char token[65], struct err *e)
+{
+	enum sync_rc rc;
+
+	memset(cl, 0, sizeof *cl);
+	cl->s = s;
+	cl->quick = 1;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (!(cl->curl = curl_easy_init())) {
+		err_set(e, "cannot start libcurl");
+		return SYNC_FAIL;
+	}
+	if (store_workstation_id(st, cl->ws, e) != STORE_OK) {
+		curl_easy_cleanup(cl->curl);
+		cl->curl = NULL;
+		return SYNC_FAIL;
+	}
+	rc = login(cl, user, password, token, e);
+	if (rc == SYNC_OK)
+		rc = register_ws(cl, token, e);
+	return rc;
+}
+
 enum sync_rc sync_register(struct store *st, const struct sync_settings *s, const char *user,
                            const char *password, struct err *e)
 {
@@ -824,23 +853,10 @@ enum sync_rc sync_register(struct store *st, const struct sync_settings *s, cons
 	char token[65];
 	enum sync_rc rc;
 
-	memset(&cl, 0, sizeof cl);
-	cl.s = s;
-	cl.quick = 1;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (!(cl.curl = curl_easy_init())) {
-		err_set(e, "cannot start libcurl");
-		return SYNC_FAIL;
-	}
-	if (store_workstation_id(st, cl.ws, e) != STORE_OK) {
-		curl_easy_cleanup(cl.curl);
-		return SYNC_FAIL;
-	}
-	rc = login(&cl, user, password, token, e);
-	if (rc == SYNC_OK)
-		rc = register_ws(&cl, token, e);
+	rc = quick_session(st, s, user, password, &cl, token, e);
 	memset(token, 0, sizeof token);
-	curl_easy_cleanup(cl.curl);
+	if (cl.curl)
+		curl_easy_cleanup(cl.curl);
 	return rc;
 }
 
@@ -857,21 +873,9 @@ static enum sync_rc remote_lock(struct store *st, const struct sync_settings *se
 	long status = 0;
 	enum sync_rc rc;
 
-	memset(&cl, 0, sizeof cl);
-	cl.s = set;
-	cl.quick = 1;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (!(cl.curl = curl_easy_init())) {
-		err_set(e, "cannot start libcurl");
-		return SYNC_FAIL;
-	}
-	if (store_workstation_id(st, cl.ws, e) != STORE_OK) {
-		curl_easy_cleanup(cl.curl);
-		return SYNC_FAIL;
-	}
-	rc = login(&cl, user, password, token, e);
-	if (rc == SYNC_OK)
-		rc = register_ws(&cl, token, e);
+	rc = quick_session(st, set, user, password, &cl, token, e);
+	if (!cl.curl)
+		return rc;
 	if (rc == SYNC_OK) {
 		req = json_object();
 		json_object_set_new(req, "case", json_string(key));
