@@ -25,7 +25,8 @@ struct client {
 	double last_ms;
 	struct sync_report *report;
 	char ws[37];             /* this workstation's id */
-	int quick;               /* one try, short timeouts: someone is waiting at the screen */
+	int quick;               /* one try, short timeouts: someone is waiting at the screen (1),
+	                            or enrolling, where a busy store may take longer to answer (2) */
 	CURLcode cc;             /* the last request's libcurl result, */
 	long os_errno;           /* the system's error behind it, */
 	char why[CURL_ERROR_SIZE];   /* and libcurl's words for it */
@@ -158,8 +159,9 @@ static enum sync_rc http(struct client *cl, const char *method, const char *path
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (s->cacert[0])
 		curl_easy_setopt(c, CURLOPT_CAINFO, s->cacert);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, cl->quick ? 3L : 10L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, cl->quick ? 5L : (long)(s->timeout_s > 0 ? s->timeout_s : 120));
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, cl->quick == 1 ? 3L : 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, cl->quick == 1 ? 5L : cl->quick == 2 ? 30L
+	                                     : (long)(s->timeout_s > 0 ? s->timeout_s : 120));
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
@@ -418,7 +420,8 @@ static enum sync_rc enroll_why(const struct client *cl, const struct sync_settin
 		err_set(e, "cannot reach the store at %s: no such host", s->url);
 		return SYNC_RETRY;
 	case CURLE_OPERATION_TIMEDOUT:
-		err_set(e, "cannot reach the store at %s: no answer within %d s", s->url, cl->quick ? 5 : 120);
+		err_set(e, "cannot reach the store at %s: no answer within %d s", s->url,
+		        cl->quick == 1 ? 5 : cl->quick == 2 ? 30 : s->timeout_s > 0 ? s->timeout_s : 120);
 		return SYNC_RETRY;
 	case CURLE_PEER_FAILED_VERIFICATION:
 		if (strstr(why, "subject name") || strstr(why, "does not match"))
@@ -455,7 +458,7 @@ enum sync_rc sync_check_store(struct sync_settings *s, struct err *e)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	memset(&cl, 0, sizeof cl);
 	cl.s = s;
-	cl.quick = 1;
+	cl.quick = 2;
 	if (!(cl.curl = curl_easy_init())) {
 		err_set(e, "cannot start libcurl");
 		return SYNC_FAIL;
