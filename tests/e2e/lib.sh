@@ -30,6 +30,11 @@ start() {
 		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=$TERMTYPE CATI_STUDY=${CATI_STUDY:-$(pwd)/tests/e2e/allday.study}${ASAN_OPTIONS:+ ASAN_OPTIONS=$ASAN_OPTIONS}${UBSAN_OPTIONS:+ UBSAN_OPTIONS=$UBSAN_OPTIONS} $CATI $*${CATI_STDERR:+ 2>>$CATI_STDERR}; echo EXITED \$?; sleep 30"
 }
 
+# cati_pid: the pid of the cati this test started (the child of the pane's shell; env execs it).
+cati_pid() {
+	ps -o pid= --ppid "$(tmux -L "$SOCK" display -p '#{pane_pid}')" | tr -d ' ' | head -1
+}
+
 screen() {
 	tmux -L "$SOCK" capture-pane -p 2>/dev/null
 }

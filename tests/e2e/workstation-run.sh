@@ -155,7 +155,8 @@ keys 2 Enter              # web
 wait_q bye
 
 # kill it mid-interview; the next start offers to resume, at the right question
-pkill -9 -f "^$CATI --db $DB" || fail "no cati process to kill"
+pid=$(cati_pid)
+[ -n "$pid" ] && kill -9 "$pid" || fail "no cati process to kill"
 wait_for "EXITED"
 start --db "$DB"
 login demo demo
