@@ -89,7 +89,8 @@ static char *form_source(void)
 	return xstrdup(buf_str(&b));
 }
 
-/* A workstation database: the form, the cases, one real interview cloned onto every case. */
+/* A workstation database: the form, the cases, one real interview cloned onto every case (each
+   clone with its own interview id, and its own call id: the store keeps a call with its case). */
 static void make_workstation(const char *db, const char *prefix, int n, const char *who)
 {
 	char path[512], cmd[2048], key[64];
@@ -123,7 +124,9 @@ static void make_workstation(const char *db, const char *prefix, int n, const ch
 		"INSERT INTO outbox(uuid, kind, ref, created_at, payload)"
 		" SELECT lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-a'"
 		"   || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))),"
-		" kind, ref, created_at, json_set(payload, '$.case', ?1, '$.interview', ?2)"
+		" kind, ref, created_at, CASE WHEN kind = 'attempt' AND json_extract(payload, '$.uuid') IS NOT NULL"
+		"   THEN json_set(payload, '$.case', ?1, '$.interview', ?2, '$.uuid', ?2 || '-call')"
+		"   ELSE json_set(payload, '$.case', ?1, '$.interview', ?2) END"
 		" FROM temp.template ORDER BY id", -1, &s, NULL) != SQLITE_OK)
 		die(sqlite3_errmsg(h));
 	for (i = 1; i < n; i++) {

@@ -190,8 +190,13 @@ static enum sync_rc http(struct client *cl, const char *method, const char *path
 		cl->report->last_ms = cl->last_ms;
 	}
 	if (cc != CURLE_OK) {
-		if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE ||
-		    cc == CURLE_SSL_CERTPROBLEM || cc == CURLE_SSL_CONNECT_ERROR) {
+		if (cc == CURLE_SSL_CONNECT_ERROR) {
+			/* a handshake that broke off (a busy store, a dropped packet): try again; a store
+			   whose certificate the CA does not vouch for fails verification instead */
+			err_set(e, "the TLS handshake with the store at %s failed: %s", s->url, curl_easy_strerror(cc));
+			rc = SYNC_RETRY;
+		} else if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE ||
+		           cc == CURLE_SSL_CERTPROBLEM) {
 			err_set(e, "cannot trust the store at %s: %s (is the right --cacert enrolled?)", s->url,
 			        curl_easy_strerror(cc));
 			rc = SYNC_TLS;
