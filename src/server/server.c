@@ -506,6 +506,35 @@ static enum MHD_Result do_lock(struct server *s, struct central *c, struct MHD_C
 	return reply(conn, 200, o);
 }
 
+/* POST {workstation} (supervisors, admins): retire a workstation for good; its grants and locks
+   end at once. */
+static enum MHD_Result do_retire(struct server *s, struct central *c, struct MHD_Connection *conn,
+                                 json_t *in, const char *user, enum central_role role)
+{
+	static const char *const allowed[] = { "workstation", NULL };
+	const char *id;
+	struct err e;
+	int rc;
+
+	if (role == CENTRAL_INTERVIEWER)
+		return error(conn, 403, "only supervisors and admins may do this");
+	if (unknown_field(in, allowed))
+		return error(conn, 400, "unknown field in the request");
+	id = json_string_value(json_object_get(in, "workstation"));
+	if (!id || !*id || strlen(id) > 64)
+		return error(conn, 400, "retiring needs 'workstation' (1 to 64 characters)");
+	err_init(&e);
+	pthread_mutex_lock(&s->write);
+	rc = central_ws_retire(c, id, &e);
+	pthread_mutex_unlock(&s->write);
+	if (rc == -2)
+		return error(conn, 404, "no such workstation");
+	if (rc < 0)
+		return fail(conn, 503, &e);
+	fprintf(stderr, "cati-store: %s retired workstation %s\n", user, id);   /* for the operator */
+	return reply(conn, 200, json_pack("{s:s,s:b}", "workstation", id, "retired", 1));
+}
+
 /* POST: register {workstation, name} under the user; GET (supervisors, admins): list them all. */
 static enum MHD_Result do_workstations(struct server *s, struct central *c, struct MHD_Connection *conn,
                                        json_t *in, const char *user, enum central_role role)
@@ -664,6 +693,8 @@ static enum MHD_Result route(struct server *s, struct central *c, struct MHD_Con
 		return post ? do_push(s, c, conn, in, user, role) : error(conn, 405, "use POST");
 	if (!strcmp(url, "/v1/pull"))
 		return !strcmp(method, "GET") ? do_pull(s, c, conn, user, role) : error(conn, 405, "use GET");
+	if (!strcmp(url, "/v1/workstations/retire"))
+		return post ? do_retire(s, c, conn, in, user, role) : error(conn, 405, "use POST");
 	if (!strcmp(url, "/v1/workstations"))
 		return post || !strcmp(method, "GET") ? do_workstations(s, c, conn, post ? in : NULL, user, role)
 		                                      : error(conn, 405, "use GET or POST");

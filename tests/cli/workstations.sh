@@ -107,4 +107,21 @@ expect_out "retired"
 expect_exit 0 "$CATI_STORE" workstation list --db central.db
 expect_out "retired"
 expect_exit 1 "$CATI_STORE" workstation retire nosuch --db central.db
+
+# a supervisor at a desk retires ann-2 over the API (an interviewer may not); it gets no more
+# allowances or locks, and a second retire changes nothing
+printf '{"workstation":"ann-2"}' >retire.json
+code=$(curl -s -o ret.out -w '%{http_code}' --cacert ca.pem -H "Authorization: Bearer $ANN" --data-binary @retire.json "$URL/v1/workstations/retire")
+[ "$code" = 403 ] || fail "an interviewer retiring a workstation should get 403, not $code"
+[ "$(sqlite3 central.db "SELECT retired_at IS NULL FROM workstations WHERE id = 'ann-2'")" = 1 ] || fail "the interviewer's retire should change nothing"
+SUPT=$SUP
+OUT=$(api POST /v1/workstations/retire "$SUPT" retire.json)
+expect_out '"retired":true'
+[ "$(held 'ann-2')" = 0 ] || fail "a workstation retired over the API should lose its places"
+code=$(curl -s -o pull.out -w '%{http_code}' --cacert ca.pem -H "Authorization: Bearer $ANN" "$URL/v1/pull?cursor=0&workstation=ann-2")
+[ "$code" = 403 ] || fail "a workstation retired over the API should get 403, not $code"
+printf '{"workstation":"nosuch"}' >retire2.json
+code=$(curl -s -o ret.out -w '%{http_code}' --cacert ca.pem -H "Authorization: Bearer $SUPT" --data-binary @retire2.json "$URL/v1/workstations/retire")
+[ "$code" = 404 ] || fail "retiring an unknown workstation should get 404, not $code"
+grep -q "central.db" ret.out && fail "the answer names the store's file: $(cat ret.out)"
 finish

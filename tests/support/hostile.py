@@ -370,7 +370,9 @@ def status_all(token):
              ("POST", "/v1/lock", {"case": "D2", "seconds": 1, "workstation": "ws-h"}),
              ("GET", "/v1/report?study=demo", None), ("GET", "/v1/quotas?study=demo", None),
              ("POST", "/v1/quotas", {"study": "demo", "quota": "q", "target": 1}),
-             ("POST", "/v1/forms", pub), ("POST", "/v1/cases", {"form_id": "demo", "cases": []})]
+             ("POST", "/v1/forms", pub), ("POST", "/v1/cases", {"form_id": "demo", "cases": []}),
+             ("GET", "/v1/workstations", None),
+             ("POST", "/v1/workstations/retire", {"workstation": "no-such-workstation"})]
     return {"%s %s" % (m, p.split("?")[0]): request(m, p, token, b)[0] for m, p, b in calls}
 
 
@@ -421,6 +423,8 @@ WANT = {
     "POST /v1/quotas":      (401, 401, 403, 404, 403, 404),
     "POST /v1/forms":       (401, 401, 403, 200, 403, 200),
     "POST /v1/cases":       (401, 401, 403, 200, 403, 200),
+    "GET /v1/workstations": (401, 401, 403, 200, 200, 200),
+    "POST /v1/workstations/retire": (401, 401, 403, 404, 404, 404),
 }
 
 
@@ -437,9 +441,9 @@ def _():
             g = got[role].get(ep)
             if g != w:
                 fail("%s as %s: got %r, expected %r" % (ep, role, g, w))
-    print("  %-16s %s" % ("endpoint", " ".join("%11s" % r for r in ROLES)))
+    print("  %-30s %s" % ("endpoint", " ".join("%11s" % r for r in ROLES)))
     for ep in WANT:
-        print("  %-16s %s" % (ep, " ".join("%11s" % got[r][ep] for r in ROLES)))
+        print("  %-30s %s" % (ep, " ".join("%11s" % got[r][ep] for r in ROLES)))
     # login: wrong method, wrong password, unknown user, unknown field, no body
     expect("GET /v1/login", request("GET", "/v1/login")[0], {405})
     expect("a wrong password", request("POST", "/v1/login", None, {"user": "anna", "password": "no"})[0], {401})
