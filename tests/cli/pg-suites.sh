@@ -17,6 +17,8 @@ for t in $PG_SUITES; do
 	rc=$?
 	if [ $rc = 0 ]; then
 		echo "  on PostgreSQL: $t ok"
+		# the figures the closing notes quote: the hostile suite's counts, requests served in a flood
+		printf '%s\n' "$out" | grep -E '^hostile:|served during the flood' | sed 's/^/    /'
 	else
 		fail "$t on PostgreSQL:
 $out"
