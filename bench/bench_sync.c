@@ -44,11 +44,29 @@ static char *cati;
 static int made;
 static char store_bin[1024];
 
+static pid_t stores[8];   /* stores started and not yet stopped: die() stops them */
+
+/* Stop a store this benchmark started and forget it. */
+static void stop_store(pid_t pid)
+{
+	size_t i;
+
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	for (i = 0; i < sizeof stores / sizeof stores[0]; i++)
+		if (stores[i] == pid)
+			stores[i] = 0;
+}
+
 static void die(const char *what)
 {
 	char cmd[600];
+	size_t i;
 
 	fprintf(stderr, "bench_sync: %s\n", what);
+	for (i = 0; i < sizeof stores / sizeof stores[0]; i++)
+		if (stores[i] > 0)
+			kill(stores[i], SIGTERM);
 	if (made) {   /* take the temporary directory away */
 		snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 		if (system(cmd) != 0)
@@ -317,6 +335,11 @@ static pid_t start_store(const char *flag, const char *where, char *url, size_t 
 		_exit(127);
 	}
 	close(pipefd[1]);
+	for (size_t i = 0; i < sizeof stores / sizeof stores[0]; i++)
+		if (!stores[i]) {
+			stores[i] = pid;
+			break;
+		}
 	out = fdopen(pipefd[0], "r");
 	if (!out || !fgets(line, sizeof line, out) || !strstr(line, "https://"))
 		die("the store did not start");
@@ -415,8 +438,7 @@ static void backends(struct job *jobs, const char *src)
 		printf("    %-24s %ld records in %5.1f s: %6.0f records/s, %4.0f interviews/s; push median %.0f ms, p99 %.0f ms\n",
 		       names[b], records, t, rate[b], WORKSTATIONS * EACH / t, med, p99);
 		for (k = 0; k < n; k++) {
-			kill(pids[k], SIGTERM);
-			waitpid(pids[k], NULL, 0);
+			stop_store(pids[k]);
 		}
 		free(lat.v);
 	}
@@ -554,8 +576,7 @@ int main(int argc, char **argv)
 		       " cati's push of the %d interviews takes %.1fx the transport's time\n",
 		       bytes / 1e6, nreq, t_bare, bytes / 1e6 / t_bare, SOLO, t_solo / t_bare);
 	}
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
+	stop_store(pid);
 	backends(jobs, src);
 	free(jobs);
 	free(src);
