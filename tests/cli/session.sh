@@ -68,6 +68,13 @@ expect_out "sync: sent 0 records"
 [ "$(tokens)" = 2 ] || fail "a one-shot sync did not log in once: $(tokens) tokens"
 lines "$from" | grep -q 'sync ok.*\[logged in, new connection\]$' || fail "one-shot sync: $(lines "$from")"
 
+# a connection idle longer than the store keeps one (10 s): the next sync opens a new one, same token
+from=$(next_line)
+expect_exit 0 "$CATI" sync --user anna --db a.db --repeat 2 --every 12
+[ "$(tokens)" = 3 ] || fail "one login for 2 syncs, not $(($(tokens) - 2))"
+lines "$from" | tail -1 | grep -q '^sync ok.*\[token kept, new connection\]$' ||
+	fail "after the store closed the idle connection: $(lines "$from")"
+
 # the tokens revoked mid-run: the next sync logs in again and succeeds, once
 from=$(next_line)
 "$CATI" sync --user anna --db a.db --repeat 6 --every 1 >bg.out 2>&1 &
