@@ -31,7 +31,8 @@ export XDG_CONFIG_HOME="$TMP/cfg"
 expect_exit 0 "$CATI" enroll "$URL" --cacert ca.pem
 export CATI_PASSWORD=pw-anna
 # tokens: anna's logins the store holds a token for; lines FROM: the workstation's sync log from line FROM on
-tokens() { sqlite3 central.db "SELECT count(*) FROM tokens WHERE user = 'anna'"; }
+# (by user_id: "user" is a keyword in PostgreSQL)
+tokens() { sqlite3 central.db "SELECT count(*) FROM tokens t JOIN users u ON u.id = t.user_id WHERE u.name = 'anna'"; }
 lines() { sqlite3 a.db "SELECT line FROM sync_log WHERE id >= $1 ORDER BY id"; }
 next_line() { sqlite3 a.db "SELECT coalesce(max(id), 0) + 1 FROM sync_log"; }
 # wait_lines FROM N: poll (at most 30 s) until the sync log has N lines from FROM on
@@ -80,7 +81,7 @@ from=$(next_line)
 "$CATI" sync --user anna --db a.db --repeat 6 --every 1 >bg.out 2>&1 &
 bg=$!
 wait_lines "$from" 2
-sqlite3 central.db "DELETE FROM tokens WHERE user = 'anna'"
+sqlite3 central.db "DELETE FROM tokens WHERE user_id = (SELECT id FROM users WHERE name = 'anna')"
 wait "$bg"
 rc=$?
 bg=
