@@ -55,6 +55,8 @@ struct sync_report {
 	long pushed, stored, conflicts, rejected;
 	long forms, cases, appointments;
 	long requests;       /* HTTP requests made (one connection, kept open) */
+	long logins;         /* logins with the password this sync made (0: the kept token served) */
+	long connects;       /* connections it opened (0: the one kept from the last sync served) */
 	double last_ms;      /* how long the last request took */
 	long retries;        /* requests tried again (network, 5xx, 429) */
 	char retry_why[300]; /* why the last one was */
@@ -64,12 +66,32 @@ struct sync_report {
 };
 
 /*
- * Log in as user, push every pending record in batches, then pull forms and cases. Writes a line
+ * Log in as user, push every pending record in batches, then pull forms and cases, on a
+ * connection of its own closed at the end (a sync_conn used once). Writes a line
  * to the store's sync log. On SYNC_RETRY the caller may call again: what was acknowledged stays
  * acknowledged, the rest is sent again and stored once. Fills r (keeping r->progress and r->ctx).
  */
 enum sync_rc sync_run(struct store *st, const struct sync_settings *s, const char *user,
                       const char *password, struct sync_report *r, struct err *e);
+
+/*
+ * A session with the store for syncing again and again (the background sync): one connection
+ * kept open (libcurl reuses it and its TLS session) and the token of one login, kept in memory
+ * only. sync_conn_new: NULL when libcurl cannot start; s must outlive the conn. sync_conn_free
+ * wipes the token and closes the connection (NULL: nothing).
+ */
+struct sync_conn;
+struct sync_conn *sync_conn_new(const struct sync_settings *s);
+void sync_conn_free(struct sync_conn *c);
+/*
+ * sync_run on a kept session: logs in only when it has no token yet or the store no longer takes
+ * it (401: then once more, and the request is tried again); registers the workstation once per
+ * login (again when the store says it is not registered). The password goes to the store only
+ * at a login, and becomes the cached one for offline login only then. Its sync log line says
+ * "[logged in, ...]" or "[token kept, ...]" and whether a new connection was opened.
+ */
+enum sync_rc sync_conn_run(struct sync_conn *c, struct store *st, const char *user, const char *password,
+                           struct sync_report *r, struct err *e);
 
 /*
  * Take the next case to call (store_next with a lock) and, when the workstation is enrolled
@@ -89,12 +111,21 @@ struct sync_bg;
 
 /*
  * When this workstation is enrolled, sync the store at path every every_ms in a thread of its
- * own, with its own database connection, as user; NULL when it is not enrolled (it then works
+ * own, with its own database connection, as user, over one sync_conn: one login and one
+ * connection to the store for the thread's whole life; NULL when it is not enrolled (it then works
  * offline). user and password are copied. Stop and free with sync_bg_stop().
  */
 struct sync_bg *sync_bg_start(const char *path, const char *user, const char *password,
                               int every_ms);
-/* Stop the thread, wipe the password and free bg (NULL: nothing). */
+/*
+ * For `cati sync --repeat`: as sync_bg_start, but the thread stops by itself after cycles syncs
+ * (0: never). sync_bg_wait waits for that, frees bg and gives the last sync's result (what went
+ * wrong in e).
+ */
+struct sync_bg *sync_bg_start_n(const char *path, const char *user, const char *password,
+                                int every_ms, long cycles);
+enum sync_rc sync_bg_wait(struct sync_bg *bg, struct err *e);
+/* Stop the thread, close its session with the store, wipe the password and free bg (NULL: nothing). */
 void sync_bg_stop(struct sync_bg *bg);
 /* The last sync reached the store (0 for NULL or before the first sync). */
 int sync_bg_online(struct sync_bg *bg);

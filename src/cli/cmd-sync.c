@@ -111,6 +111,7 @@ int cmd_sync(int argc, char **argv)
 	const char *user = NULL, *pw = getenv("CATI_PASSWORD");
 	char line[512];
 	int i, show_log = 0;
+	long repeat = 0, every = 5;
 	enum sync_rc rc;
 
 	if (!st)
@@ -120,8 +121,15 @@ int cmd_sync(int argc, char **argv)
 			user = argv[++i];
 		else if (!strcmp(argv[i], "--log"))
 			show_log = 1;
+		else if (!strcmp(argv[i], "--repeat") && i + 1 < argc && atol(argv[i + 1]) > 0)
+			repeat = atol(argv[++i]);
+		else if (!strcmp(argv[i], "--every") && i + 1 < argc && atol(argv[i + 1]) > 0 && atol(argv[i + 1]) <= 3600)
+			every = atol(argv[++i]);
 		else {
 			fprintf(stderr, "usage: cati sync --user ID [--db PATH]   (password in $CATI_PASSWORD or on stdin)\n"
+			                "       cati sync --user ID --repeat N [--every SECONDS] [--db PATH]\n"
+			                "            (N syncs as the workstation's background sync does them: one login,\n"
+			                "             one connection kept open; every 5 s unless told)\n"
 			                "       cati sync --log [--db PATH]\n");
 			store_close(st);
 			return EXIT_USAGE;
@@ -150,6 +158,22 @@ int cmd_sync(int argc, char **argv)
 		}
 		line[strcspn(line, "\r\n")] = '\0';
 		pw = line;
+	}
+	if (repeat) {
+		/* the background sync of the workstation's screens, without the screens */
+		struct sync_bg *bg = sync_bg_start_n(store_path(st), user, pw, (int)(every * 1000), repeat);
+		if (!bg) {
+			fprintf(stderr, "cati sync: cannot start the background sync\n");
+			store_close(st);
+			return EXIT_FAIL;
+		}
+		rc = sync_bg_wait(bg, &e);
+		if (rc == SYNC_OK)
+			printf("sync: %ld syncs, the last one ok; %ld waiting\n", repeat, store_outbox_pending(st));
+		else
+			fprintf(stderr, "cati sync: %s (%ld still waiting)\n", e.msg, store_outbox_pending(st));
+		store_close(st);
+		return rc == SYNC_OK ? EXIT_OK : EXIT_FAIL;
 	}
 	memset(&r, 0, sizeof r);
 	if (isatty(2))

@@ -1,4 +1,5 @@
-/* autosync.c: the workstation's background sync: a thread with its own connection to the database. */
+/* autosync.c: the workstation's background sync: a thread with its own connection to the database
+   and one session with the store (a sync_conn: one login, one connection kept open). */
 #include "cati/sync.h"
 
 #include <pthread.h>
@@ -12,6 +13,10 @@ struct sync_bg {
 	pthread_mutex_t mu;
 	int stop, online;
 	int every_ms;
+	long cycles, done;       /* stop by itself after cycles syncs (0: never); syncs done */
+	enum sync_rc last;       /* the last sync's result, */
+	char why[512];           /* and what went wrong */
+	struct sync_conn *conn;
 	char path[1024];
 	char user[65], password[128];
 	struct sync_settings settings;
@@ -34,7 +39,7 @@ static int nap(struct sync_bg *bg, int ms)
 	return 0;
 }
 
-/* The thread: sync, note whether the store answered, wait, again until stopped. */
+/* The thread: sync, note whether the store answered, wait, again until stopped (or cycles done). */
 static void *loop(void *arg)
 {
 	struct sync_bg *bg = arg;
@@ -44,31 +49,42 @@ static void *loop(void *arg)
 
 	err_init(&e);
 	st = store_open(bg->path, &src, &e);
-	if (!st)
+	if (!st) {
+		pthread_mutex_lock(&bg->mu);
+		bg->last = SYNC_FAIL;
+		snprintf(bg->why, sizeof bg->why, "%s", e.msg);
+		pthread_mutex_unlock(&bg->mu);
 		return NULL;
+	}
 	do {
 		struct sync_report r;
 		enum sync_rc rc;
+		int enough;
 
 		memset(&r, 0, sizeof r);
 		err_init(&e);
-		rc = sync_run(st, &bg->settings, bg->user, bg->password, &r, &e);
+		rc = sync_conn_run(bg->conn, st, bg->user, bg->password, &r, &e);
 		pthread_mutex_lock(&bg->mu);
 		bg->online = rc == SYNC_OK;
+		bg->last = rc;
+		snprintf(bg->why, sizeof bg->why, "%s", rc == SYNC_OK ? "" : e.msg);
+		enough = bg->cycles > 0 && ++bg->done >= bg->cycles;
 		pthread_mutex_unlock(&bg->mu);
+		if (enough)
+			break;
 	} while (!nap(bg, bg->every_ms));
 	store_close(st);
 	return NULL;
 }
 
-struct sync_bg *sync_bg_start(const char *path, const char *user, const char *password,
-                              int every_ms)
+struct sync_bg *sync_bg_start_n(const char *path, const char *user, const char *password,
+                                int every_ms, long cycles)
 {
 	struct sync_bg *bg = xcalloc(1, sizeof *bg);
 	struct err e;
 
 	err_init(&e);
-	if (sync_settings_load(&bg->settings, &e) < 0) {
+	if (sync_settings_load(&bg->settings, &e) < 0 || !(bg->conn = sync_conn_new(&bg->settings))) {
 		free(bg);
 		return NULL;
 	}
@@ -76,14 +92,32 @@ struct sync_bg *sync_bg_start(const char *path, const char *user, const char *pa
 	snprintf(bg->user, sizeof bg->user, "%s", user);
 	snprintf(bg->password, sizeof bg->password, "%s", password);
 	bg->every_ms = every_ms;
+	bg->cycles = cycles;
+	bg->last = SYNC_RETRY;
 	pthread_mutex_init(&bg->mu, NULL);
 	if (pthread_create(&bg->thread, NULL, loop, bg) != 0) {
 		pthread_mutex_destroy(&bg->mu);
+		sync_conn_free(bg->conn);
 		memset(bg->password, 0, sizeof bg->password);
 		free(bg);
 		return NULL;
 	}
 	return bg;
+}
+
+struct sync_bg *sync_bg_start(const char *path, const char *user, const char *password,
+                              int every_ms)
+{
+	return sync_bg_start_n(path, user, password, every_ms, 0);
+}
+
+/* After the thread ended: close the session (the token wiped) and free bg with the password. */
+static void release(struct sync_bg *bg)
+{
+	pthread_mutex_destroy(&bg->mu);
+	sync_conn_free(bg->conn);
+	memset(bg->password, 0, sizeof bg->password);
+	free(bg);
 }
 
 void sync_bg_stop(struct sync_bg *bg)
@@ -94,9 +128,19 @@ void sync_bg_stop(struct sync_bg *bg)
 	bg->stop = 1;
 	pthread_mutex_unlock(&bg->mu);
 	pthread_join(bg->thread, NULL);
-	pthread_mutex_destroy(&bg->mu);
-	memset(bg->password, 0, sizeof bg->password);
-	free(bg);
+	release(bg);
+}
+
+enum sync_rc sync_bg_wait(struct sync_bg *bg, struct err *e)
+{
+	enum sync_rc rc;
+
+	pthread_join(bg->thread, NULL);
+	rc = bg->last;
+	if (rc != SYNC_OK)
+		err_set(e, "%s", bg->why);
+	release(bg);
+	return rc;
 }
 
 int sync_bg_online(struct sync_bg *bg)

@@ -27,6 +27,8 @@ struct client {
 	char ws[37];             /* this workstation's id */
 	int quick;               /* one try, short timeouts: someone is waiting at the screen (1),
 	                            or enrolling, where a busy store may take longer to answer (2) */
+	long status;             /* the last request's HTTP status (0: no answer) */
+	long connects;           /* new connections libcurl opened (0: the kept one served) */
 	CURLcode cc;             /* the last request's libcurl result, */
 	long os_errno;           /* the system's error behind it, */
 	char why[CURL_ERROR_SIZE];   /* and libcurl's words for it */
@@ -184,10 +186,17 @@ static enum sync_rc http(struct client *cl, const char *method, const char *path
 	cl->requests++;
 	cl->cc = cc;
 	cl->os_errno = 0;
+	cl->status = 0;
 	curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &cl->os_errno);
+	{
+		long n = 0;
+		if (curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &n) == CURLE_OK)
+			cl->connects += n;
+	}
 	if (cl->report) {
 		cl->report->requests = cl->requests;
 		cl->report->last_ms = cl->last_ms;
+		cl->report->connects = cl->connects;
 	}
 	if (cc != CURLE_OK) {
 		if (cc == CURLE_SSL_CONNECT_ERROR) {
@@ -215,6 +224,7 @@ static enum sync_rc http(struct client *cl, const char *method, const char *path
 		const char *msg = NULL;
 
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+		cl->status = *status;
 		if (*status >= 400) {
 			o = json_loads(buf_str(out), 0, NULL);
 			msg = o ? json_string_value(json_object_get(o, "error")) : NULL;
@@ -263,6 +273,7 @@ static enum sync_rc http_retry(struct client *s, const char *method, const char 
 	return rc;
 }
 
+/* Log in with the password: a fresh token on SYNC_OK (the only request that carries the password). */
 static enum sync_rc login(struct client *s, const char *user, const char *password,
                           char token[65], struct err *e)
 {
@@ -279,6 +290,8 @@ static enum sync_rc login(struct client *s, const char *user, const char *passwo
 	json_decref(req);
 	buf_init(&out);
 	rc = http_retry(s, "POST", "/v1/login", NULL, body, &out, &status, e);
+	/* the body held the password */
+	memset(body, 0, strlen(body));
 	free(body);
 	if (rc == SYNC_OK) {
 		o = json_loads(buf_str(&out), 0, NULL);
@@ -760,56 +773,114 @@ fail:
 	return SYNC_FAIL;
 }
 
-enum sync_rc sync_run(struct store *st, const struct sync_settings *s, const char *user,
-                      const char *password, struct sync_report *r, struct err *e)
-{
+/* The background sync's session: one libcurl handle (its connection kept open), the token of
+   the last login, and whether this workstation registered under it. */
+struct sync_conn {
 	struct client cl;
-	char token[65], line[768];
-	enum sync_rc rc;
-	struct err le;
-	int relogin;
+	char user[65];
+	char token[65];          /* "" until logged in; in memory only */
+	int registered;
+};
 
-	r->pushed = r->stored = r->conflicts = r->rejected = r->forms = r->cases = r->requests = 0;
-	r->appointments = r->retries = 0;
-	r->last_ms = 0;
-	r->retry_why[0] = '\0';
+struct sync_conn *sync_conn_new(const struct sync_settings *s)
+{
+	struct sync_conn *c = xcalloc(1, sizeof *c);
+
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (!s->insecure_http && strncmp(s->url, "https://", 8)) {
-		err_set(e, "refusing to sync with '%s': the store must be https://", s->url);
-		return SYNC_FAIL;
+	c->cl.s = s;
+	if (!(c->cl.curl = curl_easy_init())) {
+		free(c);
+		return NULL;
 	}
-	memset(&cl, 0, sizeof cl);
-	cl.s = s;
-	if (!(cl.curl = curl_easy_init())) {
-		err_set(e, "cannot start libcurl");
-		return SYNC_FAIL;
-	}
-	cl.report = r;
-	if (store_workstation_id(st, cl.ws, e) != STORE_OK) {
-		curl_easy_cleanup(cl.curl);
-		return SYNC_FAIL;
-	}
-	for (relogin = 0; relogin < 2; relogin++) {
-		rc = login(&cl, user, password, token, e);
-		if (rc != SYNC_OK)
-			break;
+	return c;
+}
+
+void sync_conn_free(struct sync_conn *c)
+{
+	if (!c)
+		return;
+	curl_easy_cleanup(c->cl.curl);
+	memset(c->token, 0, sizeof c->token);
+	free(c);
+}
+
+/* One try at a sync on the conn: log in unless a token is kept, register unless done, push, pull. */
+static enum sync_rc conn_sync(struct sync_conn *c, struct store *st, const char *user, const char *password,
+                              struct sync_report *r, struct err *e)
+{
+	enum sync_rc rc = SYNC_OK;
+
+	if (!c->token[0]) {
+		rc = login(&c->cl, user, password, c->token, e);
+		if (rc != SYNC_OK) {
+			c->token[0] = '\0';
+			return rc;
+		}
+		r->logins++;
+		c->registered = 0;   /* a new login registers again: cheap, and the store may have forgotten */
 		/* the store accepted the password: it becomes the cached one for offline login */
-		if (relogin == 0) {
+		{
 			struct err ce;
 			err_init(&ce);
 			store_cred_set(st, user, password, &ce);
 		}
-		rc = register_ws(&cl, token, e);
-		if (rc == SYNC_OK)
-			rc = push(st, &cl, token, r, e);
-		if (rc == SYNC_OK)
-			rc = pull(st, &cl, token, r, e);
-		if (rc != SYNC_AUTH)
-			break;
-		err_init(e);   /* the token expired mid-sync: log in once more */
 	}
-	curl_easy_cleanup(cl.curl);
-	memset(token, 0, sizeof token);
+	if (!c->registered) {
+		rc = register_ws(&c->cl, c->token, e);
+		if (rc != SYNC_OK)
+			return rc;
+		c->registered = 1;
+	}
+	rc = push(st, &c->cl, c->token, r, e);
+	if (rc == SYNC_OK)
+		rc = pull(st, &c->cl, c->token, r, e);
+	return rc;
+}
+
+enum sync_rc sync_conn_run(struct sync_conn *c, struct store *st, const char *user, const char *password,
+                           struct sync_report *r, struct err *e)
+{
+	const struct sync_settings *s = c->cl.s;
+	char line[768], ws[37];
+	enum sync_rc rc;
+	struct err le;
+	int again;
+
+	r->pushed = r->stored = r->conflicts = r->rejected = r->forms = r->cases = r->requests = 0;
+	r->appointments = r->retries = r->logins = r->connects = 0;
+	r->last_ms = 0;
+	r->retry_why[0] = '\0';
+	if (!s->insecure_http && strncmp(s->url, "https://", 8)) {
+		err_set(e, "refusing to sync with '%s': the store must be https://", s->url);
+		return SYNC_FAIL;
+	}
+	c->cl.report = r;
+	c->cl.requests = c->cl.connects = 0;
+	if (store_workstation_id(st, ws, e) != STORE_OK) {
+		c->cl.report = NULL;
+		return SYNC_FAIL;
+	}
+	if (strcmp(ws, c->cl.ws)) {
+		snprintf(c->cl.ws, sizeof c->cl.ws, "%s", ws);
+		c->registered = 0;
+	}
+	if (strcmp(user, c->user)) {
+		snprintf(c->user, sizeof c->user, "%s", user);
+		memset(c->token, 0, sizeof c->token);
+	}
+	for (again = 0; again < 2; again++) {
+		rc = conn_sync(c, st, user, password, r, e);
+		if (rc == SYNC_AUTH && c->token[0]) {
+			/* the kept token is no longer good (expired, revoked): log in again, once */
+			memset(c->token, 0, sizeof c->token);
+		} else if (rc == SYNC_FAIL && c->cl.status == 403 && c->registered && strstr(e->msg, "not registered")) {
+			c->registered = 0;   /* the store forgot this workstation: register again, once */
+		} else {
+			break;
+		}
+		err_init(e);
+	}
+	c->cl.report = NULL;
 	if (rc == SYNC_OK && r->retries)
 		snprintf(line, sizeof line, "sync ok: sent %ld records (%ld stored, %ld conflicts, %ld refused); received %ld forms, %ld cases, %ld appointments;"
 		         " %ld requests tried again (last: %.300s)",
@@ -820,8 +891,27 @@ enum sync_rc sync_run(struct store *st, const struct sync_settings *s, const cha
 		         r->pushed, r->stored, r->conflicts, r->rejected, r->forms, r->cases, r->appointments);
 	else
 		snprintf(line, sizeof line, "sync failed after sending %ld records: %.600s", r->pushed, e->msg);
+	/* how this sync reached the store: whether it logged in, whether it opened a connection */
+	snprintf(line + strlen(line), sizeof line - strlen(line), " [%s, %s]",
+	         r->logins ? "logged in" : "token kept",
+	         r->connects ? "new connection" : r->requests ? "connection kept" : "no connection");
 	err_init(&le);
 	store_sync_log(st, line, &le);
+	return rc;
+}
+
+enum sync_rc sync_run(struct store *st, const struct sync_settings *s, const char *user,
+                      const char *password, struct sync_report *r, struct err *e)
+{
+	struct sync_conn *c;
+	enum sync_rc rc;
+
+	if (!(c = sync_conn_new(s))) {
+		err_set(e, "cannot start libcurl");
+		return SYNC_FAIL;
+	}
+	rc = sync_conn_run(c, st, user, password, r, e);
+	sync_conn_free(c);
 	return rc;
 }
 
