@@ -5,8 +5,10 @@
  * attempts and events, 20 interviewers, a study with quota cells), then times pulls: the first
  * (cursor 0) and, many times over, one with nothing new. Prints figures; asserts nothing.
  *
- *   build/bench/bench_pull [RECORDS] [--db PATH | --pg URL] [--keep]
- * RECORDS defaults to 500000; an existing --db PATH with --keep is pulled from as it is.
+ *   build/bench/bench_pull [RECORDS] [--db PATH | --pg URL] [--keep] [--pulls N] [--changed N]
+ * RECORDS defaults to 500000; an existing --db PATH with --keep is pulled from as it is. Then
+ * N pulls (default 300) with nothing new, and N (default 30) after one complete pushed by
+ * another interviewer (the pull that follows a change).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -21,7 +23,7 @@
 
 #define INTERVIEWERS 20
 #define BATCH 500
-#define PULLS 300
+#define MAXPULLS 10000
 
 static const char form_src[] =
 	"form benchpull\n"
@@ -144,27 +146,54 @@ static double one_pull(struct central *c, const char *user, enum central_role ro
 	return t;
 }
 
-/* The pulls of one user: the first, then PULLS with nothing new. */
-static void time_pulls(struct central *c, const char *label, const char *user, enum central_role role,
-                       const char *ws)
+/* One more complete, pushed by interviewer iv00 on its case C0000000 (number n). */
+static void push_one(struct central *c, long n)
 {
-	double v[PULLS], first, med, p99;
+	json_t *batch = json_array(), *result = json_array();
+	char ivid[64];
+	struct err e;
+
+	err_init(&e);
+	snprintf(ivid, sizeof ivid, "%08lx-2222-4000-8000-000000000000", (unsigned long)n & 0xffffffffUL);
+	json_array_append_new(batch, record("interview", 0x40000000L + n, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:{s:s}}",
+	                                    "case", "C0000000", "interview", ivid, "interviewer", "iv00", "status", "complete",
+	                                    "outcome", "complete", "updated_at", "2026-02-01T00:00:00Z", "cells", "reg", "2")));
+	if (central_push(c, "iv00", CENTRAL_INTERVIEWER, "00000000-0000-4000-8000-000000000000", batch, result, &e) < 0)
+		die(e.msg);
+	json_decref(batch);
+	json_decref(result);
+}
+
+/* The pulls of one user: the first, then npulls with nothing new, then nchanged after a change. */
+static void time_pulls(struct central *c, const char *label, const char *user, enum central_role role,
+                       const char *ws, int npulls, int nchanged, long *pushed)
+{
+	static double v[MAXPULLS];
+	double first, med, p99;
 	int64_t cursor = 0, again;
 	int i;
 
 	first = one_pull(c, user, role, ws, 0, &cursor);
-	for (i = 0; i < PULLS; i++)
+	for (i = 0; i < npulls; i++)
 		v[i] = one_pull(c, user, role, ws, cursor, &again);
-	bench_stats(v, PULLS, &med, &p99);
-	printf("%-12s first pull (cursor 0) %8.1f ms   nothing new: median %7.3f ms  p99 %7.3f ms  (%.0f pulls/s)\n",
+	bench_stats(v, npulls, &med, &p99);
+	printf("%-12s first pull (cursor 0) %8.1f ms   nothing new: median %8.3f ms  p99 %8.3f ms  (%.0f pulls/s)\n",
 	       label, first, med, p99, 1000.0 / med);
+	for (i = 0; i < nchanged; i++) {
+		push_one(c, (*pushed)++);
+		v[i] = one_pull(c, user, role, ws, cursor, &cursor);
+	}
+	if (nchanged) {
+		bench_stats(v, nchanged, &med, &p99);
+		printf("%-12s after one complete elsewhere:         median %8.3f ms  p99 %8.3f ms\n", label, med, p99);
+	}
 }
 
 int main(int argc, char **argv)
 {
 	const char *where = "build/bench/pull.db", *pg = NULL;
-	long nrec = 500000;
-	int keep = 0, i;
+	long nrec = 500000, pushed = 0;
+	int keep = 0, npulls = 300, nchanged = 30, i;
 	struct central *c;
 	struct err e;
 	int64_t n;
@@ -174,11 +203,17 @@ int main(int argc, char **argv)
 			where = argv[++i];
 		else if (!strcmp(argv[i], "--pg") && i + 1 < argc)
 			where = pg = argv[++i];
+		else if (!strcmp(argv[i], "--pulls") && i + 1 < argc)
+			npulls = (int)strtol(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--changed") && i + 1 < argc)
+			nchanged = (int)strtol(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--keep"))
 			keep = 1;
 		else if (argv[i][0] != '-')
 			nrec = strtol(argv[i], NULL, 10);
 	}
+	if (npulls < 1 || npulls > MAXPULLS || nchanged < 0 || nchanged > MAXPULLS)
+		die("--pulls wants 1 to 10000, --changed 0 to 10000");
 	db_pg_register();
 	err_init(&e);
 	if (!pg && !keep) {
@@ -189,8 +224,13 @@ int main(int argc, char **argv)
 		snprintf(side, sizeof side, "%s-shm", where);
 		unlink(side);
 	}
-	if (!(c = central_open(where, &e)))
-		die(e.msg);
+	{
+		double t0 = bench_now_us();
+		if (!(c = central_open(where, &e)))
+			die(e.msg);
+		fprintf(stderr, "bench_pull: opened (schema moved forward if it had to) in %.1f s\n",
+		        (bench_now_us() - t0) / 1e6);
+	}
 	if (central_count(c, "records", &n) == 0 && n == 0) {
 		double t0 = bench_now_us();
 		seed(c, nrec);
@@ -198,10 +238,11 @@ int main(int argc, char **argv)
 	}
 	central_count(c, "records", &n);
 	printf("bench_pull: %lld records on %s\n", (long long)n, pg ? "PostgreSQL" : "SQLite");
-	time_pulls(c, "interviewer", "iv03", CENTRAL_INTERVIEWER, "00000000-0000-4000-8000-000000000003");
+	time_pulls(c, "interviewer", "iv03", CENTRAL_INTERVIEWER, "00000000-0000-4000-8000-000000000003", npulls, nchanged,
+	           &pushed);
 	if (central_user_add(c, "sup", "supervisor", "bench-pw", &e) == 0)
 		central_user_projects(c, "sup", "benchpull", &e);
-	time_pulls(c, "supervisor", "sup", CENTRAL_SUPERVISOR, NULL);
+	time_pulls(c, "supervisor", "sup", CENTRAL_SUPERVISOR, NULL, npulls, nchanged, &pushed);
 	central_close(c);
 	return 0;
 }
