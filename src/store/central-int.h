@@ -19,6 +19,10 @@ void central_projects_of(struct central *c, const char *user, enum central_role 
 /* Who sees a study: ?2 is the user's projects (",a,b," or "*"), ?3 the user, ?4 1 for interviewers. */
 #define SEES_STUDY(col) "(CASE WHEN ?4 THEN " col " IN (SELECT study FROM cases WHERE interviewer = ?3)" \
 	" ELSE ?2 = '*' OR instr(?2, ',' || " col " || ',') > 0 END)"
+/* a quota grant not renewed for a week (seconds) no longer holds cells back ... */
+#define GRANT_TTL "604800"
+/* ... and one half its time gone is renewed by the holder's next pull */
+#define GRANT_RENEW "302400"
 /* The next change number, for pull cursors (inside a write transaction); -1 on failure. */
 int64_t central_next_seq(struct central *c);
 /*

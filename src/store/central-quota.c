@@ -12,8 +12,6 @@
 
 #include "cati/form.h"
 
-/* a grant not renewed for a week (seconds) no longer holds cells back */
-#define GRANT_TTL "604800"
 
 struct seed {
 	const struct form *f;
@@ -94,9 +92,6 @@ static void bind_viewer(struct dbs *s, const char *projects, const char *user, i
 	db_bind_int(s, 4, interviewer);
 	db_bind_text(s, 5, holder);
 }
-
-/* a grant half its time gone is renewed by the holder's next pull */
-#define GRANT_RENEW "302400"
 
 /*
  * What open cell q would grant workstation ?5 of user ?3 at time ?6: the cell's allowance less

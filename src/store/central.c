@@ -1467,9 +1467,6 @@ static int rows(struct dbs *s, const char *const *keys, json_t *into, int64_t *t
 
 #define SEES_CASE(c) "(CASE WHEN ?4 THEN " c ".interviewer = ?3 ELSE ?2 = '*' OR instr(?2, ',' || " c ".study || ',') > 0 END)"
 
-/* a grant half its time gone (GRANT_TTL in central-quota.c) is renewed by the next pull */
-#define GRANT_RENEW "302400"
-
 /* The store's change counter (in the current transaction's view) into *top; 0 or -1. */
 static int counter_top(struct central *c, int64_t *top)
 {
