@@ -1536,7 +1536,6 @@ int central_pull_read(struct central *c, const char *user, enum central_role rol
 	if (!holder || !*holder)
 		holder = user;
 	*out = NULL;
-	central_projects_of(c, user, role, projects, sizeof projects);
 	/* one read transaction: every change up to the counter's value is in its view */
 	if (db_begin(c->db, 0) != DB_OK || counter_top(c, &top) < 0)
 		goto out;
@@ -1553,6 +1552,7 @@ int central_pull_read(struct central *c, const char *user, enum central_role rol
 			goto out;
 		}
 	}
+	central_projects_of(c, user, role, projects, sizeof projects);
 	if (interviewer && renew) {
 		int stale = central_quota_stale(c, user, holder, projects);
 		if (stale < 0)
