@@ -116,6 +116,11 @@ $(BUILD)/bench/bench_sync: $(BUILD)/bench/bench_sync.o $(CORE_OBJ) $(TEST_SUPPOR
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI) libpq) $(LDLIBS)
 
+# the pull benchmark runs on PostgreSQL too
+$(BUILD)/bench/bench_pull: $(BUILD)/bench/bench_pull.o $(CORE_OBJ) $(TEST_SUPPORT) $(call obj,$(wildcard src/pg/*.c))
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI) libpq) $(LDLIBS)
+
 $(BUILD)/bench/%.o: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/support $(ALL_CFLAGS) -c $< -o $@

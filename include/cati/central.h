@@ -78,14 +78,35 @@ int central_pushes_share(struct central *c);
  * What changed for user after cursor: {cursor, forms: [{hash, form_id, version, source}],
  * cases: [{id, study, phone, name, tz, fields, interviewer}], withdrawn: [{id}] (cases given to
  * someone else), appointments: [{data}] (made by others), counts: [{study, status, outcome, n}]
- * (finished interviews, always in full), quotas: [{study, quota, cell, target, achieved, closed,
- * allowance}] (always in full; allowance: what the workstation holder, NULL the user, may
- * complete in the cell before its next pull)}. Interviewers see their own cases and their
- * studies, supervisors their projects, admins everything. Interviewers' pulls grant allowances,
- * so a pull writes: call it as one of the writers.
+ * (finished interviews: absolute numbers, the keys that changed), quotas: [{study, quota, cell,
+ * target, achieved, closed, allowance}] (the cells that changed, or whose allowance for this
+ * workstation did; allowance: what the workstation holder, NULL the user, may complete in the
+ * cell before its next pull)}. Cursor 0 gives everything. Interviewers see their own cases and
+ * their studies (all of a study's forms, counts and cells once a case of it comes), supervisors
+ * their projects, admins everything. The cursor returned is the store's change counter, so a
+ * pull with nothing new reads one row and answers with empty lists.
+ * central_pull_read only reads (call it with no lock held): it returns 1, and *out unset, when
+ * renew is set and the holder's quota grants must be worked out first: call
+ * central_quota_renew as one of the writers, then central_pull_read with renew 0.
+ * central_pull does both (for callers that hold no writers' lock). 0 or -1.
  */
+int central_pull_read(struct central *c, const char *user, enum central_role role, const char *holder,
+                      int64_t cursor, int renew, json_t **out, struct err *e);
 int central_pull(struct central *c, const char *user, enum central_role role, const char *holder,
                  int64_t cursor, json_t **out, struct err *e);
+/*
+ * Work out again what each open quota cell of the interviewer's studies grants workstation
+ * holder: min(the cell's allowance less the user's other workstations' live grants, what the
+ * target leaves after the count and the others' live grants), in one write transaction. 0 or -1.
+ */
+int central_quota_renew(struct central *c, const char *user, const char *holder, struct err *e);
+/*
+ * Count the finished interviews again from the records and compare with the counts kept as
+ * they arrived: *differ is the number of (study, status, outcome) keys that differ, each told
+ * to report (NULL: not told) as "study status outcome kept N counted M". 0 or -1.
+ */
+int central_figures_check(struct central *c, int *differ, void (*report)(void *ctx, const char *line),
+                          void *ctx, struct err *e);
 
 /*
  * Lock case key for a call from workstation holder (NULL: the user) for seconds: 0 locked (or

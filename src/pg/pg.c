@@ -117,6 +117,26 @@ static const char *const steps[] = {
 	"CREATE TABLE workstations(id text PRIMARY KEY, \"user\" text NOT NULL, name text NOT NULL DEFAULT '',"
 	" registered_at bigint NOT NULL, retired_at bigint);"
 	"CREATE INDEX workstations_user ON workstations(\"user\");",
+
+	/* 4 -> 5 (step 7 of the SQLite backend): a pull sends only what changed. Finished
+	   interviews are counted as records arrive, and quota cells and each workstation's grants
+	   carry change numbers; everything counted so far is sent once more */
+	"CREATE TABLE counted(interview text NOT NULL, study text NOT NULL, status text NOT NULL,"
+	" outcome text NOT NULL, PRIMARY KEY(interview, study, status, outcome));"
+	"CREATE TABLE counts(study text NOT NULL, status text NOT NULL, outcome text NOT NULL,"
+	" n bigint NOT NULL, seq bigint NOT NULL, PRIMARY KEY(study, status, outcome));"
+	"CREATE INDEX counts_seq ON counts(seq);"
+	"ALTER TABLE quota_cells ADD COLUMN seq bigint NOT NULL DEFAULT 0;"
+	"ALTER TABLE grants ADD COLUMN seq bigint NOT NULL DEFAULT 0;"
+	"CREATE INDEX grants_holder ON grants(holder, at);"
+	"UPDATE counter SET seq = seq + 1;"
+	"INSERT INTO counted(interview, study, status, outcome)"
+	" SELECT DISTINCT r.data ->> 'interview', c.study, r.data ->> 'status', coalesce(r.data ->> 'outcome', '')"
+	" FROM records r JOIN cases c USING (case_key) WHERE r.kind = 'interview' AND r.duplicate = 0"
+	" AND r.data ->> 'status' IN ('complete', 'screenout') AND r.data ->> 'interview' IS NOT NULL;"
+	"INSERT INTO counts(study, status, outcome, n, seq) SELECT study, status, outcome, count(*),"
+	" (SELECT seq FROM counter) FROM counted GROUP BY study, status, outcome;"
+	"UPDATE quota_cells SET seq = (SELECT seq FROM counter);",
 };
 
 int pg_schema_version(void)

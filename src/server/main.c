@@ -39,9 +39,36 @@ static const char *usage =
 	"       cati-store quota set STUDY QUOTA [CELL] [--target N] [--close|--open] [--allowance N] --db PATH\n"
 	"       cati-store report STUDY --db PATH [--format text|csv|json] [--section NAME] [--by FIELD,...]\n"
 	"                                                         (the supervisor's report, without a screen)\n"
+	"       cati-store check --figures --db PATH   (the counts pulls send, kept as records arrive, against a\n"
+	"                                                         full count from the records; exit 1 if they differ)\n"
 	"Every --db PATH (an SQLite file) may be --pg postgresql://USER@HOST:PORT/DB instead: the same\n"
 	"store on PostgreSQL, shared by several cati-store instances (password in ~/.pgpass or PGPASSWORD).\n"
 	"Testing only: serve --faults 500@N,drop@N,slow@N [--fault-delay-ms MS] injects faults into the Nth push.\n";
+
+/* Print a line of the figures check. */
+static void print_line(void *ctx, const char *line)
+{
+	fprintf(ctx, "%s\n", line);
+}
+
+/* cati-store check --figures: the kept counts against a full count; 0 equal, 1 different. */
+static int check_figures(struct central *c)
+{
+	struct err e;
+	int differ;
+
+	err_init(&e);
+	if (central_figures_check(c, &differ, print_line, stdout, &e) < 0) {
+		fprintf(stderr, "cati-store: %s\n", e.msg);
+		return 2;
+	}
+	if (differ) {
+		printf("cati-store: %d of the kept counts differ from a full count\n", differ);
+		return 1;
+	}
+	printf("cati-store: the kept counts agree with a full count\n");
+	return 0;
+}
 
 /* The first line of standard input, without its newline. */
 static int read_password(char *pw, size_t n)
@@ -190,6 +217,8 @@ int main(int argc, char **argv)
 		rc = store_cmd_workstation(c, argc, argv);
 	} else if (!strcmp(argv[1], "quota")) {
 		rc = store_cmd_quota(c, argc, argv);
+	} else if (!strcmp(argv[1], "check") && store_flag(argc, argv, "--figures")) {
+		rc = check_figures(c);
 	} else if (!strcmp(argv[1], "report")) {
 		rc = store_cmd_report(c, argc, argv);
 	} else if (!strcmp(argv[1], "user") && argc >= 4) {

@@ -361,17 +361,24 @@ static enum MHD_Result do_pull(struct server *s, struct central *c, struct MHD_C
 	err_init(&e);
 	if (ws && strlen(ws) > 64)
 		return error(conn, 400, "'workstation' has at most 64 characters");
-	/* a pull grants quota allowances: one of the writers */
-	pthread_mutex_lock(&s->write);
 	/* an interviewer's named workstation must be registered: no allowances for invented names */
 	rc = role == CENTRAL_INTERVIEWER && ws ? central_ws_check(c, user, ws, &e) : 0;
-	if (rc == -2) {
-		pthread_mutex_unlock(&s->write);
+	if (rc == -2)
 		return error(conn, 403, e.msg);
-	}
+	/* a pull reads in a transaction of its own (readers never wait for writers); only when
+	   the workstation's quota grants must be worked out again is it one of the writers */
 	if (rc == 0)
-		rc = central_pull(c, user, role, ws, cursor, &out, &e);
-	pthread_mutex_unlock(&s->write);
+		rc = central_pull_read(c, user, role, ws, cursor, 1, &out, &e);
+	if (rc == 1) {
+		int share = central_pushes_share(c);
+		if (!share)
+			pthread_mutex_lock(&s->write);
+		rc = central_quota_renew(c, user, ws && *ws ? ws : user, &e);
+		if (!share)
+			pthread_mutex_unlock(&s->write);
+		if (rc == 0)
+			rc = central_pull_read(c, user, role, ws, cursor, 0, &out, &e);
+	}
 	if (rc < 0)
 		return fail(conn, 503, &e);
 	return reply(conn, 200, out);

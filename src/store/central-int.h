@@ -19,12 +19,24 @@ void central_projects_of(struct central *c, const char *user, enum central_role 
 /* Who sees a study: ?2 is the user's projects (",a,b," or "*"), ?3 the user, ?4 1 for interviewers. */
 #define SEES_STUDY(col) "(CASE WHEN ?4 THEN " col " IN (SELECT study FROM cases WHERE interviewer = ?3)" \
 	" ELSE ?2 = '*' OR instr(?2, ',' || " col " || ',') > 0 END)"
+/* a quota grant not renewed for a week (seconds) no longer holds cells back ... */
+#define GRANT_TTL "604800"
+/* ... and one half its time gone is renewed by the holder's next pull */
+#define GRANT_RENEW "302400"
+/* The next change number, for pull cursors (inside a write transaction); -1 on failure. */
+int64_t central_next_seq(struct central *c);
 /*
- * The pull's quota cells into o["quotas"]: for an interviewer's workstation (holder) its earlier
- * grants return and each open cell grants it min(allowance, what the target leaves after the
- * count and the other workstations' grants). projects as central_projects_of gives.
+ * Inside a pull's read transaction: does the interviewer's workstation holder need its grants
+ * worked out again (one missing, half its time gone, a closed cell still granted, or what an
+ * open cell would grant now differs)? 1 yes, 0 no, -1 on failure.
  */
-int central_quota_pull(struct central *c, const char *user, enum central_role role, const char *holder,
-                       const char *projects, json_t *o, struct err *e);
+int central_quota_stale(struct central *c, const char *user, const char *holder, const char *projects);
+/*
+ * Inside a pull's read transaction: the quota cells that changed for holder after cursor (or
+ * that are in a study of one of the interviewer's cases given after cursor) into o["quotas"],
+ * each with the holder's allowance. projects as central_projects_of gives.
+ */
+int central_quota_rows(struct central *c, const char *user, enum central_role role, const char *holder,
+                       const char *projects, int64_t cursor, json_t *o);
 
 #endif

@@ -12,13 +12,12 @@
 
 #include "cati/form.h"
 
-/* a grant not renewed for a week (seconds) no longer holds cells back */
-#define GRANT_TTL "604800"
 
 struct seed {
 	const struct form *f;
 	const struct form_quota *q;
 	struct dbs *ins;
+	int64_t seq;
 	struct buf key, label;
 	int rc;
 };
@@ -43,6 +42,7 @@ static void seed_cell(void *ctx, const int *codes)
 	db_bind_text_copy(sd->ins, 4, buf_str(&sd->label));
 	db_bind_int(sd->ins, 5, form_quota_target(sd->q, codes));
 	db_bind_int(sd->ins, 6, sd->q->allowance >= 0 ? sd->q->allowance : 2);
+	db_bind_int64(sd->ins, 7, sd->seq);
 	sd->rc = db_step(sd->ins);
 	db_reset(sd->ins);
 }
@@ -58,9 +58,9 @@ int central_quota_seed(struct central *c, const struct form *f, struct err *e)
 	sd.f = f;
 	buf_init(&sd.key);
 	buf_init(&sd.label);
-	if (db_begin(c->db, 1) != DB_OK ||
-	    db_prepare(c->db, "INSERT INTO quota_cells(study, quota, cell, label, target, allowance)"
-	                              " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(study, quota, cell) DO UPDATE SET label = excluded.label", &sd.ins) != DB_OK) {
+	if (db_begin(c->db, 1) != DB_OK || (sd.seq = central_next_seq(c)) < 0 ||
+	    db_prepare(c->db, "INSERT INTO quota_cells(study, quota, cell, label, target, allowance, seq)"
+	                              " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(study, quota, cell) DO UPDATE SET label = excluded.label", &sd.ins) != DB_OK) {
 		central_fail(c, "set up the quota cells", e);
 		db_rollback(c->db);
 		buf_release(&sd.key);
@@ -93,52 +93,97 @@ static void bind_viewer(struct dbs *s, const char *projects, const char *user, i
 	db_bind_text(s, 5, holder);
 }
 
-int central_quota_pull(struct central *c, const char *user, enum central_role role, const char *holder,
-                       const char *projects, json_t *o, struct err *e)
+/*
+ * What open cell q would grant workstation ?5 of user ?3 at time ?6: the cell's allowance less
+ * the user's other workstations' live grants (all of them together hold at most what one would
+ * get), and no more than the target leaves after the count and the others' live grants.
+ */
+#define GRANT_N \
+	"max(0, min(q.allowance" \
+	" - coalesce((SELECT sum(g2.n) FROM grants g2 JOIN workstations w ON w.id = g2.holder" \
+	"  WHERE w.user = ?3 AND g2.holder <> ?5 AND g2.study = q.study AND g2.quota = q.quota AND g2.cell = q.cell" \
+	"  AND g2.at > ?6 - " GRANT_TTL "), 0), q.target - q.achieved" \
+	" - coalesce((SELECT sum(g2.n) FROM grants g2 WHERE g2.holder <> ?5 AND g2.study = q.study AND g2.quota = q.quota" \
+	"  AND g2.cell = q.cell AND g2.at > ?6 - " GRANT_TTL "), 0)))"
+
+/* Only a registered, not retired workstation of the user gets any allowance. */
+#define HOLDER_REGISTERED \
+	"EXISTS (SELECT 1 FROM workstations w WHERE w.id = ?5 AND w.user = ?3 AND w.retired_at IS NULL)"
+
+int central_quota_stale(struct central *c, const char *user, const char *holder, const char *projects)
+{
+	struct dbs *s;
+	int step;
+
+	if (db_prepare(c->db, "SELECT 1 FROM quota_cells q LEFT JOIN grants g ON g.study = q.study AND g.quota = q.quota"
+		" AND g.cell = q.cell AND g.holder = ?5 WHERE " SEES_STUDY("q.study") " AND " HOLDER_REGISTERED
+		" AND CASE WHEN q.closed <> 0 THEN g.holder IS NOT NULL"
+		" ELSE g.holder IS NULL OR g.at <= ?6 - " GRANT_RENEW " OR g.n <> " GRANT_N " END LIMIT 1", &s) != DB_OK)
+		return -1;
+	bind_viewer(s, projects, user, 1, holder);
+	db_bind_int64(s, 6, (int64_t)time(NULL));
+	step = db_step(s);
+	db_finalize(s);
+	return step == DB_ROW ? 1 : step == DB_DONE ? 0 : -1;
+}
+
+int central_quota_renew(struct central *c, const char *user, const char *holder, struct err *e)
+{
+	struct dbs *s = NULL;
+	char projects[16] = "";
+	int64_t seq;
+	int rc = -1, step;
+
+	if (db_begin(c->db, 1) != DB_OK || (seq = central_next_seq(c)) < 0)
+		goto out;
+	/* the holder's grants go, then each open cell of its studies grants it anew; all of them
+	   take one change number, so the holder's next pull brings the cells with its allowance */
+	if (db_prepare(c->db, "DELETE FROM grants WHERE holder = ?", &s) != DB_OK)
+		goto out;
+	db_bind_text(s, 1, holder);
+	step = db_step(s);
+	db_finalize(s);
+	s = NULL;
+	if (step != DB_DONE)
+		goto out;
+	if (db_prepare(c->db, "INSERT INTO grants(study, quota, cell, holder, n, at, seq)"
+		" SELECT q.study, q.quota, q.cell, ?5, " GRANT_N ", CAST(?6 AS BIGINT), CAST(?7 AS BIGINT)"
+		" FROM quota_cells q WHERE q.closed = 0 AND " SEES_STUDY("q.study") " AND " HOLDER_REGISTERED, &s) != DB_OK)
+		goto out;
+	bind_viewer(s, projects, user, 1, holder);
+	db_bind_int64(s, 6, (int64_t)time(NULL));
+	db_bind_int64(s, 7, seq);
+	step = db_step(s);
+	db_finalize(s);
+	s = NULL;
+	if (step != DB_DONE || db_commit(c->db) != DB_OK)
+		goto out;
+	rc = 0;
+out:
+	if (rc < 0) {
+		central_fail(c, "grant quota allowances", e);
+		db_finalize(s);
+		db_rollback(c->db);
+	}
+	return rc;
+}
+
+int central_quota_rows(struct central *c, const char *user, enum central_role role, const char *holder,
+                       const char *projects, int64_t cursor, json_t *o)
 {
 	struct dbs *s = NULL;
 	json_t *a = json_array();
-	int64_t now = (int64_t)time(NULL);
-	int rc = -1, step;
+	int step;
 
 	json_object_set_new(o, "quotas", a);
-	if (db_begin(c->db, 1) != DB_OK)
-		goto out;
-	if (role == CENTRAL_INTERVIEWER) {
-		/* the holder's earlier grants come back, then each open cell of its studies grants
-		   what the target leaves after the count and the others' live grants. Only a
-		   registered, not retired workstation of the user gets any, and all of the user's
-		   workstations together hold at most the cell's allowance (what one would get) */
-		if (db_prepare(c->db, "DELETE FROM grants WHERE holder = ?", &s) != DB_OK)
-			goto out;
-		db_bind_text(s, 1, holder);
-		step = db_step(s);
-		db_finalize(s);
-		s = NULL;
-		if (step != DB_DONE)
-			goto out;
-		if (db_prepare(c->db, "INSERT INTO grants(study, quota, cell, holder, n, at)"
-			" SELECT q.study, q.quota, q.cell, ?5, max(0, min(q.allowance"
-			"  - coalesce((SELECT sum(g.n) FROM grants g JOIN workstations w ON w.id = g.holder"
-			"  WHERE w.user = ?3 AND g.study = q.study AND g.quota = q.quota AND g.cell = q.cell"
-			"  AND g.at > ?6 - " GRANT_TTL "), 0), q.target - q.achieved"
-			"  - coalesce((SELECT sum(g.n) FROM grants g WHERE g.study = q.study AND g.quota = q.quota"
-			"  AND g.cell = q.cell AND g.at > ?6 - " GRANT_TTL "), 0))), CAST(?6 AS BIGINT)"
-			" FROM quota_cells q WHERE q.closed = 0 AND " SEES_STUDY("q.study")
-			" AND EXISTS (SELECT 1 FROM workstations w WHERE w.id = ?5 AND w.user = ?3 AND w.retired_at IS NULL)", &s) != DB_OK)
-			goto out;
-		bind_viewer(s, projects, user, 1, holder);
-		db_bind_int64(s, 6, now);
-		step = db_step(s);
-		db_finalize(s);
-		s = NULL;
-		if (step != DB_DONE)
-			goto out;
-	}
+	/* a cell changes with its target, count or closing; the holder's allowance in it with
+	   its grant; an interviewer given a first case of a study gets all of the study's cells */
 	if (db_prepare(c->db, "SELECT q.study, q.quota, q.cell, q.target, q.achieved, q.closed, g.n FROM quota_cells q"
 		" LEFT JOIN grants g ON g.study = q.study AND g.quota = q.quota AND g.cell = q.cell AND g.holder = ?5"
-		" WHERE " SEES_STUDY("q.study") " ORDER BY q.study, q.quota, q.cell", &s) != DB_OK)
-		goto out;
+		" WHERE (q.seq > ?1 OR g.seq > ?1 OR (?4 AND q.study IN (SELECT study FROM cases WHERE interviewer = ?3 AND seq > ?1)))"
+		" AND " SEES_STUDY("q.study") " ORDER BY q.study, q.quota, q.cell", &s) != DB_OK)
+		return -1;
+	db_bind_int64(s, 1, cursor);
 	bind_viewer(s, projects, user, role == CENTRAL_INTERVIEWER, holder);
 	while ((step = db_step(s)) == DB_ROW) {
 		json_t *x = json_object();
@@ -156,30 +201,24 @@ int central_quota_pull(struct central *c, const char *user, enum central_role ro
 		json_array_append_new(a, x);
 	}
 	db_finalize(s);
-	s = NULL;
-	if (step != DB_DONE || db_commit(c->db) != DB_OK)
-		goto out;
-	rc = 0;
-out:
-	if (rc < 0) {
-		central_fail(c, "read the quota cells", e);
-		db_finalize(s);
-		db_rollback(c->db);
-	}
-	return rc;
+	return step == DB_DONE ? 0 : -1;
 }
 
 int central_quota_set(struct central *c, const char *study, const char *quota, const char *cell,
                       long target, int closed, long allowance, struct err *e)
 {
 	struct dbs *s;
+	int64_t seq;
 	int rc, n;
 
-	if (db_prepare(c->db, "UPDATE quota_cells SET target = CASE WHEN ?4 >= 0 THEN ?4 ELSE target END,"
+	/* the cells take a change number: the workstations' next pulls bring them */
+	if (db_begin(c->db, 1) != DB_OK || (seq = central_next_seq(c)) < 0 ||
+	    db_prepare(c->db, "UPDATE quota_cells SET target = CASE WHEN ?4 >= 0 THEN ?4 ELSE target END,"
 	                              " closed = CASE WHEN ?5 >= 0 THEN ?5 ELSE closed END,"
-	                              " allowance = CASE WHEN ?6 >= 0 THEN ?6 ELSE allowance END"
+	                              " allowance = CASE WHEN ?6 >= 0 THEN ?6 ELSE allowance END, seq = CAST(?7 AS BIGINT)"
 	                              " WHERE study = ?1 AND quota = ?2 AND (CAST(?3 AS TEXT) IS NULL OR cell = ?3)", &s) != DB_OK) {
 		central_fail(c, "change the quota", e);
+		db_rollback(c->db);
 		return -1;
 	}
 	db_bind_text(s, 1, study);
@@ -189,14 +228,17 @@ int central_quota_set(struct central *c, const char *study, const char *quota, c
 	db_bind_int64(s, 4, target);
 	db_bind_int(s, 5, closed);
 	db_bind_int64(s, 6, allowance);
+	db_bind_int64(s, 7, seq);
 	rc = db_step(s);
 	db_finalize(s);
-	if (rc != DB_DONE) {
+	n = rc == DB_DONE ? (int)db_changes(c->db) : 0;
+	if (rc != DB_DONE || (n && db_commit(c->db) != DB_OK)) {
 		central_fail(c, "change the quota", e);
+		db_rollback(c->db);
 		return -1;
 	}
-	n = db_changes(c->db);
 	if (!n) {
+		db_rollback(c->db);
 		if (cell)
 			err_set(e, "study '%s' has no cell '%s' in quota '%s'", study, cell, quota);
 		else

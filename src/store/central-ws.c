@@ -80,7 +80,8 @@ int central_ws_register(struct central *c, const char *user, const char *id, con
 	db_bind_int64(s, 4, (int64_t)time(NULL));
 	rc = db_step(s);
 	db_finalize(s);
-	if (rc != DB_DONE || db_commit(c->db) != DB_OK)
+	/* a change: the workstation's next pull, whatever its cursor, gets its allowances */
+	if (rc != DB_DONE || central_next_seq(c) < 0 || db_commit(c->db) != DB_OK)
 		goto fail;
 	return 0;
 fail:
@@ -153,7 +154,8 @@ int central_ws_retire(struct central *c, const char *id, struct err *e)
 		if (rc != DB_DONE)
 			goto fail;
 	}
-	if (db_commit(c->db) != DB_OK)
+	/* a change: the user's other workstations may be granted what this one held */
+	if (central_next_seq(c) < 0 || db_commit(c->db) != DB_OK)
 		goto fail;
 	return 0;
 fail:

@@ -118,6 +118,28 @@ static const char *const migrations[] = {
 	"CREATE TABLE workstations(id TEXT PRIMARY KEY, user TEXT NOT NULL, name TEXT NOT NULL DEFAULT '',"
 	" registered_at INTEGER NOT NULL, retired_at INTEGER);"
 	"CREATE INDEX workstations_user ON workstations(user);",
+
+	/* 6 -> 7: a pull sends only what changed. Finished interviews are counted as records
+	   arrive (each interview once per study, status and outcome it finished with), and quota
+	   cells and each workstation's grants carry change numbers; everything counted so far is
+	   sent once more */
+	"CREATE TABLE counted(interview TEXT NOT NULL, study TEXT NOT NULL, status TEXT NOT NULL,"
+	" outcome TEXT NOT NULL, PRIMARY KEY(interview, study, status, outcome)) WITHOUT ROWID;"
+	"CREATE TABLE counts(study TEXT NOT NULL, status TEXT NOT NULL, outcome TEXT NOT NULL,"
+	" n INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(study, status, outcome));"
+	"CREATE INDEX counts_seq ON counts(seq);"
+	"ALTER TABLE quota_cells ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE grants ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX grants_holder ON grants(holder, at);"
+	"UPDATE counter SET seq = seq + 1;"
+	"INSERT OR IGNORE INTO counted(interview, study, status, outcome)"
+	" SELECT json_extract(r.data, '$.interview'), c.study, json_extract(r.data, '$.status'),"
+	" CAST(coalesce(json_extract(r.data, '$.outcome'), '') AS TEXT) FROM records r JOIN cases c USING (case_key)"
+	" WHERE r.kind = 'interview' AND r.duplicate = 0 AND json_extract(r.data, '$.status') IN ('complete', 'screenout')"
+	" AND json_extract(r.data, '$.interview') IS NOT NULL;"
+	"INSERT INTO counts(study, status, outcome, n, seq) SELECT study, status, outcome, count(*),"
+	" (SELECT seq FROM counter) FROM counted GROUP BY study, status, outcome;"
+	"UPDATE quota_cells SET seq = (SELECT seq FROM counter);",
 };
 
 static int migrate(struct db *db)
@@ -584,8 +606,7 @@ int central_may_manage(struct central *c, const char *user, enum central_role ro
 	return !strcmp(p, "*") || strstr(p, needle) != NULL;
 }
 
-/* The next change number, for pull cursors. */
-static int64_t next_seq(struct central *c)
+int64_t central_next_seq(struct central *c)
 {
 	struct dbs *s;
 	int64_t v = -1;
@@ -618,7 +639,7 @@ int central_form_put(struct central *c, const char *form_id, const char *version
 	db_bind_text(s, 2, form_id);
 	db_bind_text(s, 3, version);
 	db_bind_text(s, 4, source);
-	db_bind_int64(s, 5, next_seq(c));
+	db_bind_int64(s, 5, central_next_seq(c));
 	db_bind_int64(s, 6, (int64_t)time(NULL));
 	rc = db_step(s);
 	db_finalize(s);
@@ -697,7 +718,7 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 		db_bind_text_copy(s, 5, jstr(cs, "tz"));
 		db_bind_text_copy(s, 6, fj);
 		db_bind_text_copy(s, 7, jstr(cs, "interviewer"));
-		db_bind_int64(s, 8, next_seq(c));
+		db_bind_int64(s, 8, central_next_seq(c));
 		free(fj);
 		if (db_step(s) != DB_DONE)
 			goto out;
@@ -763,11 +784,18 @@ struct tally {
 	size_t n;                              /* its place in the batch */
 };
 
+/* A finished interview newly counted under (study, status, outcome) in this push. */
+struct counted {
+	char *study, *status, *outcome;
+};
+
 /* Statements that keep the report tables as records arrive (one push's transaction). */
 struct keep {
-	struct dbs *iv, *clear, *ans, *att, *cell, *count, *over, *spend, *unlock;
+	struct dbs *iv, *clear, *ans, *att, *cell, *count, *over, *spend, *unlock, *counted, *counts;
 	struct tally *tally;
 	size_t ntally, atally;
+	struct counted *counted_keys;
+	size_t ncounted, acounted;
 };
 
 static int keep_prepare(struct central *c, struct keep *k)
@@ -794,16 +822,21 @@ static int keep_prepare(struct central *c, struct keep *k)
 	    db_prepare(c->db, "INSERT INTO interview_cells(interview, study, quota, cell, holder)"
 	                              " SELECT ?1, c.study, ?3, ?4, ?5 FROM cases c WHERE c.case_key = ?2 ON CONFLICT DO NOTHING", &k->cell) != DB_OK ||
 	    /* a cell the form did not list (a newer form version) is counted against no target */
-	    db_prepare(c->db, "INSERT INTO quota_cells(study, quota, cell, target, achieved)"
-	                              " SELECT c.study, ?2, ?3, 0, 1 FROM cases c WHERE c.case_key = ?1"
-	                              " ON CONFLICT(study, quota, cell) DO UPDATE SET achieved = quota_cells.achieved + 1"
+	    db_prepare(c->db, "INSERT INTO quota_cells(study, quota, cell, target, achieved, seq)"
+	                              " SELECT c.study, ?2, ?3, 0, 1, CAST(?4 AS BIGINT) FROM cases c WHERE c.case_key = ?1"
+	                              " ON CONFLICT(study, quota, cell) DO UPDATE SET achieved = quota_cells.achieved + 1, seq = excluded.seq"
 	                              " RETURNING achieved > target OR closed <> 0", &k->count) != DB_OK ||
 	    db_prepare(c->db, "UPDATE interview_cells SET over = 1 WHERE interview = ? AND quota = ?", &k->over) != DB_OK ||
 	    /* a complete made on an allowance uses it up until the workstation's next pull */
 	    db_prepare(c->db, "UPDATE grants SET n = max(n - 1, 0) WHERE holder = ?1 AND quota = ?3 AND cell = ?4"
 	                              " AND study = (SELECT study FROM cases WHERE case_key = ?2)", &k->spend) != DB_OK ||
 	    /* a recorded call ends the workstation's lock on its case */
-	    db_prepare(c->db, "DELETE FROM locks WHERE case_key = ? AND holder = ?", &k->unlock) != DB_OK
+	    db_prepare(c->db, "DELETE FROM locks WHERE case_key = ? AND holder = ?", &k->unlock) != DB_OK ||
+	    /* the finished interviews behind the pull's counts: each once per study, status, outcome */
+	    db_prepare(c->db, "INSERT INTO counted(interview, study, status, outcome) VALUES (?, ?, ?, ?)"
+	                              " ON CONFLICT DO NOTHING", &k->counted) != DB_OK ||
+	    db_prepare(c->db, "INSERT INTO counts(study, status, outcome, n, seq) VALUES (?1, ?2, ?3, 1, CAST(?4 AS BIGINT))"
+	                              " ON CONFLICT(study, status, outcome) DO UPDATE SET n = counts.n + 1, seq = excluded.seq", &k->counts) != DB_OK
 	    ? -1 : 0;
 }
 
@@ -818,9 +851,17 @@ static void keep_finalize(struct keep *k)
 	db_finalize(k->over);
 	db_finalize(k->spend);
 	db_finalize(k->unlock);
+	db_finalize(k->counted);
+	db_finalize(k->counts);
 	for (size_t i = 0; i < k->ntally; i++)
 		free(k->tally[i].study);
 	free(k->tally);
+	for (size_t i = 0; i < k->ncounted; i++) {
+		free(k->counted_keys[i].study);
+		free(k->counted_keys[i].status);
+		free(k->counted_keys[i].outcome);
+	}
+	free(k->counted_keys);
 }
 
 static int step_done(struct dbs *s)
@@ -840,6 +881,44 @@ static void bind_jstr(struct dbs *s, int i, json_t *o, const char *k)
 		db_bind_text(s, i, v);
 	else
 		db_bind_null(s, i);
+}
+
+/*
+ * Count a newly stored finished interview record (complete or screenout, not a duplicate, of a
+ * known case's study) under its status and outcome, once per interview; the counts themselves
+ * change at the end of the push (keep_tally).
+ */
+static int keep_counted(struct keep *k, json_t *d, const char *iv, const char *study, const char *st,
+                        int duplicate)
+{
+	json_t *out = json_object_get(d, "outcome");
+	char outcome[64];
+	struct counted *n;
+
+	if (!st || (strcmp(st, "complete") && strcmp(st, "screenout")) || duplicate || !study)
+		return 0;
+	/* as the full count reads it: a number as its digits, none as '' */
+	if (json_is_integer(out))
+		snprintf(outcome, sizeof outcome, "%" JSON_INTEGER_FORMAT, json_integer_value(out));
+	else
+		snprintf(outcome, sizeof outcome, "%s", json_is_string(out) ? json_string_value(out) : "");
+	db_bind_text(k->counted, 1, iv);
+	db_bind_text(k->counted, 2, study);
+	db_bind_text(k->counted, 3, st);
+	db_bind_text(k->counted, 4, json_is_string(out) ? json_string_value(out) : outcome);
+	if (step_done(k->counted) < 0)
+		return -1;
+	if (!db_changes(db_handle(k->counted)))
+		return 0;
+	if (k->ncounted == k->acounted) {
+		k->acounted = k->acounted ? 2 * k->acounted : 8;
+		k->counted_keys = xrealloc(k->counted_keys, k->acounted * sizeof *k->counted_keys);
+	}
+	n = &k->counted_keys[k->ncounted++];
+	n->study = xstrdup(study);
+	n->status = xstrdup(st);
+	n->outcome = xstrdup(json_is_string(out) ? json_string_value(out) : outcome);
+	return 0;
 }
 
 /*
@@ -868,7 +947,11 @@ static int keep_record(struct keep *k, const char *kind, json_t *d, const char *
 		bind_jstr(k->att, 6, d, "disposition");
 		return jstr(d, "uuid") && jstr(d, "interviewer") && jstr(d, "at") && jstr(d, "outcome") ? step_done(k->att) : 0;
 	}
-	if (strcmp(kind, "interview") || !iv || !jstr(d, "interviewer"))
+	if (strcmp(kind, "interview") || !iv)
+		return 0;
+	if (keep_counted(k, d, iv, study, st, duplicate) < 0)
+		return -1;
+	if (!jstr(d, "interviewer"))
 		return 0;
 	db_bind_text(k->iv, 1, iv);
 	db_bind_text(k->iv, 2, key);
@@ -944,16 +1027,44 @@ static int tally_cmp(const void *a, const void *b)
 	return d ? d : (x->n > y->n) - (x->n < y->n);
 }
 
-/*
- * Count the batch's completes in their quota cells (each interview in each quota once; beyond
- * the target or in a closed cell flagged over quota) and spend the workstation's allowances.
- * The cells are taken in one sorted order, so two batches stored at once on PostgreSQL wait for
- * each other's cell rows without ever waiting in a circle.
- */
-static int keep_tally(struct keep *k, const char *holder)
+/* Counts in one order for every store instance. */
+static int counted_cmp(const void *a, const void *b)
 {
+	const struct counted *x = a, *y = b;
+	int d = strcmp(x->study, y->study);
+
+	if (!d)
+		d = strcmp(x->status, y->status);
+	return d ? d : strcmp(x->outcome, y->outcome);
+}
+
+/*
+ * Count the batch's finished interviews, and its completes in their quota cells (each interview
+ * in each quota once; beyond the target or in a closed cell flagged over quota), and spend the
+ * workstation's allowances. What changed takes one change number, at the end of the push so
+ * that the counter (a row every writer updates) is held only until the commit. Counts and cells
+ * are taken in one sorted order, so two batches stored at once on PostgreSQL wait for each
+ * other's rows without ever waiting in a circle.
+ */
+static int keep_tally(struct central *c, struct keep *k, const char *holder)
+{
+	int64_t seq = 0;
 	size_t i;
 
+	if (!k->ntally && !k->ncounted)
+		return 0;
+	if ((seq = central_next_seq(c)) < 0)
+		return -1;
+	if (k->ncounted)
+		qsort(k->counted_keys, k->ncounted, sizeof *k->counted_keys, counted_cmp);
+	for (i = 0; i < k->ncounted; i++) {
+		db_bind_text(k->counts, 1, k->counted_keys[i].study);
+		db_bind_text(k->counts, 2, k->counted_keys[i].status);
+		db_bind_text(k->counts, 3, k->counted_keys[i].outcome);
+		db_bind_int64(k->counts, 4, seq);
+		if (step_done(k->counts) < 0)
+			return -1;
+	}
 	if (k->ntally)
 		qsort(k->tally, k->ntally, sizeof *k->tally, tally_cmp);
 	for (i = 0; i < k->ntally; i++) {
@@ -972,6 +1083,7 @@ static int keep_tally(struct keep *k, const char *holder)
 		db_bind_text(k->count, 1, t->key);
 		db_bind_text(k->count, 2, t->quota);
 		db_bind_text(k->count, 3, t->cell);
+		db_bind_int64(k->count, 4, seq);
 		rc = db_step(k->count);
 		if (rc == DB_ROW)
 			over = db_column_int(k->count, 0);
@@ -1256,7 +1368,7 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 		db_bind_int(ins, 8, duplicate);
 		/* appointments travel to the case's other workstations: they get a change number */
 		if (!strcmp(kind, "appointment"))
-			db_bind_int64(ins, 9, next_seq(c));
+			db_bind_int64(ins, 9, central_next_seq(c));
 		else
 			db_bind_null(ins, 9);
 		if (db_step(ins) != DB_DONE) {
@@ -1304,7 +1416,7 @@ stored_before:
 			goto out;
 		status(result, uuid, 200, duplicate ? "stored; another workstation also completed this case: flagged as a duplicate" : NULL);
 	}
-	if (keep_tally(&keep, holder) < 0)
+	if (keep_tally(c, &keep, holder) < 0)
 		goto out;
 	if (db_commit(c->db) == DB_OK)
 		rc = 0;
@@ -1355,8 +1467,37 @@ static int rows(struct dbs *s, const char *const *keys, json_t *into, int64_t *t
 
 #define SEES_CASE(c) "(CASE WHEN ?4 THEN " c ".interviewer = ?3 ELSE ?2 = '*' OR instr(?2, ',' || " c ".study || ',') > 0 END)"
 
-int central_pull(struct central *c, const char *user, enum central_role role, const char *holder,
-                 int64_t cursor, json_t **out, struct err *e)
+/* The store's change counter (in the current transaction's view) into *top; 0 or -1. */
+static int counter_top(struct central *c, int64_t *top)
+{
+	struct dbs *s;
+	int rc;
+
+	if (db_prepare(c->db, "SELECT seq FROM counter WHERE id = 1", &s) != DB_OK)
+		return -1;
+	rc = db_step(s);
+	*top = rc == DB_ROW ? db_column_int64(s, 0) : 0;
+	db_finalize(s);
+	return rc == DB_ROW || rc == DB_DONE ? 0 : -1;
+}
+
+/* Has the holder a grant half its time gone (its pull renews it even when nothing changed)? */
+static int grants_expiring(struct central *c, const char *holder)
+{
+	struct dbs *s;
+	int rc;
+
+	if (db_prepare(c->db, "SELECT 1 FROM grants WHERE holder = ? AND at <= ? - " GRANT_RENEW " LIMIT 1", &s) != DB_OK)
+		return -1;
+	db_bind_text(s, 1, holder);
+	db_bind_int64(s, 2, (int64_t)time(NULL));
+	rc = db_step(s);
+	db_finalize(s);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+int central_pull_read(struct central *c, const char *user, enum central_role role, const char *holder,
+                      int64_t cursor, int renew, json_t **out, struct err *e)
 {
 	static const struct {
 		const char *name, *sql;
@@ -1378,52 +1519,139 @@ int central_pull(struct central *c, const char *user, enum central_role role, co
 		{ "appointments", "SELECT r.data, r.seq FROM records r JOIN cases c USING (case_key)"
 		                  " WHERE r.kind = 'appointment' AND r.seq > ?1 AND r.owner <> ?3 AND " SEES_CASE("c") " ORDER BY r.seq",
 		  { "data", "seq", NULL } },
-		/* finished interviews per study and outcome: the true counts behind quotas (not deltas) */
-		{ "counts", "SELECT c.study, json_extract(r.data, '$.status'), json_extract(r.data, '$.outcome'),"
-		            " count(DISTINCT json_extract(r.data, '$.interview')) FROM records r JOIN cases c USING (case_key)"
-		            " WHERE r.kind = 'interview' AND r.duplicate = 0 AND json_extract(r.data, '$.status') IN ('complete', 'screenout')"
-		            " AND " SEES_STUDY("c.study") " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+		/* finished interviews per study and outcome, kept as records arrive: the true counts
+		   behind quotas (absolute numbers), those that changed, and all of a study whose first
+		   case an interviewer is given */
+		{ "counts", "SELECT study, status, NULLIF(outcome, ''), n FROM counts"
+		            " WHERE (seq > ?1 OR (?4 AND study IN (SELECT study FROM cases WHERE interviewer = ?3 AND seq > ?1)))"
+		            " AND " SEES_STUDY("study") " ORDER BY study, status, outcome",
 		  { "study", "status", "outcome", "n", NULL } },
 	};
 	json_t *o = json_object();
 	char projects[4096];
-	int64_t top = cursor;
+	int64_t top = 0, ignored = 0;
+	int interviewer = role == CENTRAL_INTERVIEWER, rc = -1;
 	size_t i;
 
+	if (!holder || !*holder)
+		holder = user;
+	*out = NULL;
+	/* one read transaction: every change up to the counter's value is in its view */
+	if (db_begin(c->db, 0) != DB_OK || counter_top(c, &top) < 0)
+		goto out;
+	if (cursor > 0 && top <= cursor) {
+		int expiring = interviewer ? grants_expiring(c, holder) : 0;
+		if (expiring < 0)
+			goto out;
+		if (!expiring) {
+			/* nothing new: one indexed row read, none of the queries below */
+			for (i = 0; i < sizeof parts / sizeof parts[0]; i++)
+				json_object_set_new(o, parts[i].name, json_array());
+			json_object_set_new(o, "quotas", json_array());
+			rc = 0;
+			goto out;
+		}
+	}
 	central_projects_of(c, user, role, projects, sizeof projects);
-	if (db_begin(c->db, 0) != DB_OK) {
-		json_decref(o);
-		return central_fail(c, "read the changes", e);
+	if (interviewer && renew) {
+		int stale = central_quota_stale(c, user, holder, projects);
+		if (stale < 0)
+			goto out;
+		if (stale) {
+			rc = 1;
+			goto out;
+		}
 	}
 	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
 		struct dbs *s;
 		json_t *a = json_array();
 
 		json_object_set_new(o, parts[i].name, a);
-		if (db_prepare(c->db, parts[i].sql, &s) != DB_OK) {
-			central_fail(c, "read the changes", e);
-			db_rollback(c->db);
-			json_decref(o);
-			return -1;
-		}
+		if (db_prepare(c->db, parts[i].sql, &s) != DB_OK)
+			goto out;
 		db_bind_int64(s, 1, cursor);
 		db_bind_text(s, 2, projects);
 		db_bind_text(s, 3, user);
-		db_bind_int(s, 4, role == CENTRAL_INTERVIEWER);
-		if (rows(s, parts[i].keys, a, &top) < 0) {
-			central_fail(c, "read the changes", e);
-			db_rollback(c->db);
-			json_decref(o);
-			return -1;
-		}
+		db_bind_int(s, 4, interviewer);
+		if (rows(s, parts[i].keys, a, &ignored) < 0)
+			goto out;
 	}
-	db_commit(c->db);
-	if (central_quota_pull(c, user, role, holder && *holder ? holder : user, projects, o, e) < 0) {
+	if (central_quota_rows(c, user, role, holder, projects, cursor, o) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc < 0) {
+		central_fail(c, "read the changes", e);
+		db_rollback(c->db);
 		json_decref(o);
 		return -1;
 	}
-	json_object_set_new(o, "cursor", json_integer(top));
+	db_commit(c->db);
+	if (rc == 1) {
+		json_decref(o);
+		return 1;
+	}
+	/* a store set up again behind a workstation's back: its cursor stays */
+	json_object_set_new(o, "cursor", json_integer(top > cursor ? top : cursor));
 	*out = o;
+	return 0;
+}
+
+int central_pull(struct central *c, const char *user, enum central_role role, const char *holder,
+                 int64_t cursor, json_t **out, struct err *e)
+{
+	int rc = central_pull_read(c, user, role, holder, cursor, 1, out, e);
+
+	if (rc != 1)
+		return rc;
+	if (central_quota_renew(c, user, holder && *holder ? holder : user, e) < 0)
+		return -1;
+	return central_pull_read(c, user, role, holder, cursor, 0, out, e);
+}
+
+/* The finished interviews counted from the records themselves, as the pull once did each time. */
+#define RECOUNT \
+	"SELECT c.study AS study, json_extract(r.data, '$.status') AS status," \
+	" CAST(coalesce(json_extract(r.data, '$.outcome'), '') AS TEXT) AS outcome," \
+	" count(DISTINCT json_extract(r.data, '$.interview')) AS n FROM records r JOIN cases c USING (case_key)" \
+	" WHERE r.kind = 'interview' AND r.duplicate = 0 AND json_extract(r.data, '$.status') IN ('complete', 'screenout')" \
+	" AND json_extract(r.data, '$.interview') IS NOT NULL GROUP BY 1, 2, 3"
+
+int central_figures_check(struct central *c, int *differ, void (*report)(void *ctx, const char *line),
+                          void *ctx, struct err *e)
+{
+	struct dbs *s;
+	int rc;
+
+	*differ = 0;
+	if (db_begin(c->db, 0) != DB_OK ||
+	    db_prepare(c->db, "SELECT k.study, k.status, k.outcome, k.n, coalesce(f.n, 0) FROM counts k"
+	                      " LEFT JOIN (" RECOUNT ") f ON f.study = k.study AND f.status = k.status AND f.outcome = k.outcome"
+	                      " WHERE f.n IS NULL OR f.n <> k.n"
+	                      " UNION ALL SELECT f.study, f.status, f.outcome, 0, f.n FROM (" RECOUNT ") f"
+	                      " WHERE NOT EXISTS (SELECT 1 FROM counts k WHERE k.study = f.study AND k.status = f.status"
+	                      " AND k.outcome = f.outcome)", &s) != DB_OK) {
+		central_fail(c, "count the finished interviews", e);
+		db_rollback(c->db);
+		return -1;
+	}
+	while ((rc = db_step(s)) == DB_ROW) {
+		char line[512];
+
+		/* a key kept at 0 is no difference (there is none: counts only grow) */
+		if (db_column_int64(s, 3) == db_column_int64(s, 4))
+			continue;
+		(*differ)++;
+		snprintf(line, sizeof line, "%s %s %s kept %lld counted %lld", db_column_text(s, 0), db_column_text(s, 1),
+		         *db_column_text(s, 2) ? db_column_text(s, 2) : "-", (long long)db_column_int64(s, 3),
+		         (long long)db_column_int64(s, 4));
+		if (report)
+			report(ctx, line);
+	}
+	db_finalize(s);
+	db_commit(c->db);
+	if (rc != DB_DONE)
+		return central_fail(c, "count the finished interviews", e);
 	return 0;
 }
 
