@@ -55,7 +55,7 @@ take() {
 		[ $_n -lt 200 ]; do sleep 0.05; _n=$((_n + 1)); done
 	[ $_n -lt 200 ] || fail "take $1: the store holds no lock of this workstation: $(sqlite3 central.db 'SELECT * FROM locks')"
 	keys q
-	wait_for "case list" 5
+	wait_for "N next case" 5
 }
 
 # the screens: anna logs in; the background sync logs in once and is online
