@@ -93,6 +93,8 @@ void sync_conn_free(struct sync_conn *c);
 enum sync_rc sync_conn_run(struct sync_conn *c, struct store *st, const char *user, const char *password,
                            struct sync_report *r, struct err *e);
 
+struct sync_bg;
+
 /*
  * Take the next case to call (store_next with a lock) and, when the workstation is enrolled
  * (s not NULL) and the store can be reached, lock it at the store too, so that no other
@@ -100,9 +102,12 @@ enum sync_rc sync_conn_run(struct sync_conn *c, struct store *st, const char *us
  * it (until its lock runs out, or its call is recorded) and the next one is taken. *shared says
  * whether the lock holds at the store (0: offline, this workstation only; why says so).
  * One quick try per case: a workstation without a network waits at most a few seconds.
+ * session (NULL: none) is the background sync of user: its token is borrowed for the lock, on a
+ * connection of the lock's own, so taking a case costs no login at the store; the password is
+ * used only without a token or when the store refuses it (the new token then goes to session).
  */
 enum store_rc sync_take_next(struct store *st, const struct sync_settings *s, const char *user,
-                             const char *password, const struct call_rules *r,
+                             const char *password, struct sync_bg *session, const struct call_rules *r,
                              struct store_next_pick *pick, struct buf *why, int *shared, struct err *e);
 
 /* Sync in the background (autosync.c) ----------------------------------------------------------- */

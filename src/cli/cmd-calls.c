@@ -75,7 +75,7 @@ int cmd_next(int argc, char **argv)
 
 		err_init(&se);
 		enrolled = sync_settings_load(&set, &se) == 0 && pw && *pw;
-		rc = sync_take_next(st, enrolled ? &set : NULL, who, pw, &r, &pick, show_why ? &why : NULL, &shared, &e);
+		rc = sync_take_next(st, enrolled ? &set : NULL, who, pw, NULL, &r, &pick, show_why ? &why : NULL, &shared, &e);
 		if (rc == STORE_OK && enrolled && !shared && !show_why)
 			fprintf(stderr, "cati next: %s is locked on this workstation only: the store could not be reached\n", pick.key);
 	} else {

@@ -19,7 +19,7 @@ static enum desk_screen take_next(struct desk *d)
 
 	err_init(&e);
 	rc = sync_take_next(d->st, desk_online(d) ? sync_bg_settings(d->sync) : NULL, d->who,
-	                    sync_bg_password(d->sync), &d->rules, &p, NULL, &shared, &e);
+	                    sync_bg_password(d->sync), d->sync, &d->rules, &p, NULL, &shared, &e);
 	if (rc == STORE_NOTFOUND) {
 		desk_say(d, "%s", "No case to call now: outside calling hours, waiting for gaps or appointments.");
 		return DESK_QUEUE;

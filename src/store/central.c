@@ -468,7 +468,7 @@ int central_login(struct central *c, const char *name, const char *password, con
 	const char *args[4];
 	int disabled = 1, found = 0, rc;
 	const char *p;
-	char mark[128];
+	char mark[128], lockkey[80];
 	int64_t now;
 
 	if (strlen(name) > CENTRAL_MAX_USER) {
@@ -508,17 +508,36 @@ int central_login(struct central *c, const char *name, const char *password, con
 	sodium_bin2hex(token, 65, raw, sizeof raw);
 	token_hash(token, th);
 	snprintf(exp, sizeof exp, "%lld", (long long)time(NULL) + ttl_s);
+	/* one transaction: the new token, the user's expired ones gone (so the table holds at most
+	   the tokens still good), and the failure counts cleared; the user's logins in turn */
+	snprintf(lockkey, sizeof lockkey, "tokens:%s", id);
+	if (db_begin(c->db, DB_WRITE_SHARED) != DB_OK)
+		return central_fail(c, "log in", e);
+	if (db_lock(c->db, lockkey) != DB_OK || db_prepare(c->db, "DELETE FROM tokens WHERE user_id = ? AND expires <= ?", &s) != DB_OK)
+		goto fail;
+	db_bind_text(s, 1, id);
+	db_bind_int64(s, 2, now);
+	rc = db_step(s);
+	db_finalize(s);
+	if (rc != DB_DONE)
+		goto fail;
 	args[0] = th;
 	args[1] = name;
 	args[2] = exp;
 	args[3] = id;
 	if (run(c, "INSERT INTO tokens(hash, user, expires, user_id) VALUES (?, ?, ?, ?)", 4, args) != DB_DONE)
-		return central_fail(c, "log in", e);
+		goto fail;
 	/* a success is no failure: the user's count goes, and this attempt's row of its address */
-	run(c, "DELETE FROM login_failures WHERE user = ?", 1, &name);
+	if (run(c, "DELETE FROM login_failures WHERE user = ?", 1, &name) != DB_DONE)
+		goto fail;
 	args[0] = mark;
-	run(c, "DELETE FROM login_failures WHERE user = ?", 1, args);
+	if (run(c, "DELETE FROM login_failures WHERE user = ?", 1, args) != DB_DONE || db_commit(c->db) != DB_OK)
+		goto fail;
 	return 0;
+fail:
+	central_fail(c, "log in", e);
+	db_rollback(c->db);
+	return -1;
 }
 
 int central_auth(struct central *c, const char *token, char user[65], enum central_role *role)

@@ -1,6 +1,7 @@
 /* autosync.c: the workstation's background sync: a thread with its own connection to the database
    and one session with the store (a sync_conn: one login, one connection kept open). */
 #include "cati/sync.h"
+#include "sync-int.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -17,6 +18,8 @@ struct sync_bg {
 	enum sync_rc last;       /* the last sync's result, */
 	char why[512];           /* and what went wrong */
 	struct sync_conn *conn;
+	char token[65];          /* the session's token after the last sync, lent to case locks */
+	char handed[65], handed_for[65];   /* a lock's new token, for the session's refused one */
 	char path[1024];
 	char user[65], password[128];
 	struct sync_settings settings;
@@ -61,10 +64,24 @@ static void *loop(void *arg)
 		enum sync_rc rc;
 		int enough;
 
+		char fresh[65], old[65];
+
 		memset(&r, 0, sizeof r);
 		err_init(&e);
+		/* a case's lock logged in again for the token the session holds: take its token */
+		pthread_mutex_lock(&bg->mu);
+		memcpy(fresh, bg->handed, sizeof fresh);
+		memcpy(old, bg->handed_for, sizeof old);
+		memset(bg->handed, 0, sizeof bg->handed);
+		memset(bg->handed_for, 0, sizeof bg->handed_for);
+		pthread_mutex_unlock(&bg->mu);
+		if (fresh[0])
+			sync_conn_adopt(bg->conn, old, fresh);
+		memset(fresh, 0, sizeof fresh);
+		memset(old, 0, sizeof old);
 		rc = sync_conn_run(bg->conn, st, bg->user, bg->password, &r, &e);
 		pthread_mutex_lock(&bg->mu);
+		sync_conn_token(bg->conn, bg->token);
 		bg->online = rc == SYNC_OK;
 		bg->last = rc;
 		snprintf(bg->why, sizeof bg->why, "%s", rc == SYNC_OK ? "" : e.msg);
@@ -117,6 +134,9 @@ static void release(struct sync_bg *bg)
 	pthread_mutex_destroy(&bg->mu);
 	sync_conn_free(bg->conn);
 	memset(bg->password, 0, sizeof bg->password);
+	memset(bg->token, 0, sizeof bg->token);
+	memset(bg->handed, 0, sizeof bg->handed);
+	memset(bg->handed_for, 0, sizeof bg->handed_for);
 	free(bg);
 }
 
@@ -163,4 +183,35 @@ const struct sync_settings *sync_bg_settings(const struct sync_bg *bg)
 const char *sync_bg_password(const struct sync_bg *bg)
 {
 	return bg ? bg->password : "";
+}
+
+/* Lend the session's token under the lock that guards it (see sync-int.h). */
+int sync_bg_token(struct sync_bg *bg, const char *user, char token[65])
+{
+	int rc = -1;
+
+	token[0] = '\0';
+	if (!bg)
+		return -1;
+	pthread_mutex_lock(&bg->mu);
+	if (bg->token[0] && !strcmp(bg->user, user)) {
+		memcpy(token, bg->token, 65);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&bg->mu);
+	return rc;
+}
+
+/* Note a lock's new token for the session to take before its next sync (see sync-int.h). */
+void sync_bg_token_renewed(struct sync_bg *bg, const char *user, const char *old, const char *fresh)
+{
+	if (!bg || strlen(old) != 64 || strlen(fresh) != 64)
+		return;
+	pthread_mutex_lock(&bg->mu);
+	if (!strcmp(bg->user, user) && !strcmp(bg->token, old)) {
+		snprintf(bg->token, sizeof bg->token, "%s", fresh);
+		snprintf(bg->handed, sizeof bg->handed, "%s", fresh);
+		snprintf(bg->handed_for, sizeof bg->handed_for, "%s", old);
+	}
+	pthread_mutex_unlock(&bg->mu);
 }

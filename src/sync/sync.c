@@ -1,6 +1,7 @@
 /* sync.c: the HTTPS client of cati-store (libcurl): login, push, pull. */
 #define _XOPEN_SOURCE 700   /* realpath */
 #include "cati/sync.h"
+#include "sync-int.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -804,6 +805,21 @@ void sync_conn_free(struct sync_conn *c)
 	free(c);
 }
 
+/* Copy the session's token (see sync-int.h). */
+void sync_conn_token(const struct sync_conn *c, char token[65])
+{
+	memcpy(token, c->token, 65);
+}
+
+/* Take a lock's new token in place of a refused one (see sync-int.h). */
+void sync_conn_adopt(struct sync_conn *c, const char *old, const char *fresh)
+{
+	if (!c->token[0] || strcmp(c->token, old) || strlen(fresh) != 64)
+		return;
+	memcpy(c->token, fresh, 65);
+	c->registered = 1;   /* the lock's login registered this workstation under it */
+}
+
 /* One try at a sync on the conn: log in unless a token is kept, register unless done, push, pull. */
 static enum sync_rc conn_sync(struct sync_conn *c, struct store *st, const char *user, const char *password,
                               struct sync_report *r, struct err *e)
@@ -917,14 +933,12 @@ enum sync_rc sync_run(struct store *st, const struct sync_settings *s, const cha
 
 /*
  * A short-lived client for one request of the workstation's own (register, lock): libcurl set
- * up for quick tries, this workstation's id, logged in as user and the workstation registered.
- * cl->curl is NULL when libcurl or the id could not be had; else the caller cleans it up.
+ * up for quick tries, this workstation's id. cl->curl is NULL when libcurl or the id could not
+ * be had; else the caller cleans it up.
  */
-static enum sync_rc quick_session(struct store *st, const struct sync_settings *s, const char *user,
-                                  const char *password, struct client *cl, char token[65], struct err *e)
+static enum sync_rc quick_client(struct store *st, const struct sync_settings *s, struct client *cl,
+                                 struct err *e)
 {
-	enum sync_rc rc;
-
 	memset(cl, 0, sizeof *cl);
 	cl->s = s;
 	cl->quick = 1;
@@ -938,10 +952,27 @@ static enum sync_rc quick_session(struct store *st, const struct sync_settings *
 		cl->curl = NULL;
 		return SYNC_FAIL;
 	}
-	rc = login(cl, user, password, token, e);
+	return SYNC_OK;
+}
+
+/* On a quick client: log in as user and register the workstation under the new token. */
+static enum sync_rc quick_login(struct client *cl, const char *user, const char *password, char token[65],
+                                struct err *e)
+{
+	enum sync_rc rc = login(cl, user, password, token, e);
+
 	if (rc == SYNC_OK)
 		rc = register_ws(cl, token, e);
 	return rc;
+}
+
+/* A quick client logged in as user, the workstation registered (see quick_client). */
+static enum sync_rc quick_session(struct store *st, const struct sync_settings *s, const char *user,
+                                  const char *password, struct client *cl, char token[65], struct err *e)
+{
+	enum sync_rc rc = quick_client(st, s, cl, e);
+
+	return rc == SYNC_OK ? quick_login(cl, user, password, token, e) : rc;
 }
 
 enum sync_rc sync_register(struct store *st, const struct sync_settings *s, const char *user,
@@ -958,52 +989,78 @@ enum sync_rc sync_register(struct store *st, const struct sync_settings *s, cons
 	return rc;
 }
 
-/* Lock key at the store for this workstation: SYNC_OK, SYNC_TAKEN (who, *until), or a failure. */
-static enum sync_rc remote_lock(struct store *st, const struct sync_settings *set, const char *user,
-                                const char *password, const char *key, int seconds, char *who, size_t nwho,
-                                int64_t *until, struct err *e)
+/* One lock request with token: SYNC_OK, SYNC_TAKEN (who, *until), or a failure (401: SYNC_AUTH). */
+static enum sync_rc lock_request(struct client *cl, const char *token, const char *key, int seconds,
+                                 char *who, size_t nwho, int64_t *until, struct err *e)
 {
-	struct client cl;
-	char token[65];
-	json_t *req, *o;
+	json_t *req = json_object(), *o;
 	struct buf out;
 	char *body;
 	long status = 0;
 	enum sync_rc rc;
 
-	rc = quick_session(st, set, user, password, &cl, token, e);
+	json_object_set_new(req, "case", json_string(key));
+	json_object_set_new(req, "seconds", json_integer(seconds));
+	json_object_set_new(req, "workstation", json_string(cl->ws));
+	body = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	buf_init(&out);
+	rc = http(cl, "POST", "/v1/lock", token, body, &out, &status, e);
+	free(body);
+	if (status == 409 || rc == SYNC_OK) {
+		o = json_loads(buf_str(&out), 0, NULL);
+		snprintf(who, nwho, "%s", o && json_string_value(json_object_get(o, "user")) ?
+		         json_string_value(json_object_get(o, "user")) : "?");
+		*until = o ? (int64_t)json_integer_value(json_object_get(o, "until")) : 0;
+		json_decref(o);
+		if (status == 409) {
+			err_init(e);
+			rc = SYNC_TAKEN;
+		}
+	}
+	buf_release(&out);
+	return rc;
+}
+
+/*
+ * Lock key at the store for this workstation: SYNC_OK, SYNC_TAKEN (who, *until), or a failure.
+ * With the token of session (the background sync, logged in as user) no login; a full login
+ * only without one, or when the store refuses it (its new token then goes to session).
+ */
+static enum sync_rc remote_lock(struct store *st, const struct sync_settings *set, struct sync_bg *session,
+                                const char *user, const char *password, const char *key, int seconds,
+                                char *who, size_t nwho, int64_t *until, struct err *e)
+{
+	struct client cl;
+	char token[65] = "", lent[65] = "";
+	enum sync_rc rc;
+	int refused = 0;
+
+	rc = quick_client(st, set, &cl, e);
 	if (!cl.curl)
 		return rc;
-	if (rc == SYNC_OK) {
-		req = json_object();
-		json_object_set_new(req, "case", json_string(key));
-		json_object_set_new(req, "seconds", json_integer(seconds));
-		json_object_set_new(req, "workstation", json_string(cl.ws));
-		body = json_dumps(req, JSON_COMPACT);
-		json_decref(req);
-		buf_init(&out);
-		rc = http(&cl, "POST", "/v1/lock", token, body, &out, &status, e);
-		free(body);
-		if (status == 409 || rc == SYNC_OK) {
-			o = json_loads(buf_str(&out), 0, NULL);
-			snprintf(who, nwho, "%s", o && json_string_value(json_object_get(o, "user")) ?
-			         json_string_value(json_object_get(o, "user")) : "?");
-			*until = o ? (int64_t)json_integer_value(json_object_get(o, "until")) : 0;
-			json_decref(o);
-			if (status == 409) {
-				err_init(e);
-				rc = SYNC_TAKEN;
-			}
-		}
-		buf_release(&out);
+	if (sync_bg_token(session, user, lent) == 0) {
+		rc = lock_request(&cl, lent, key, seconds, who, nwho, until, e);
+		/* a revoked or expired token, or a workstation the store forgot: the full way */
+		refused = rc == SYNC_AUTH;
+		if (!refused && !(rc == SYNC_FAIL && cl.status == 403 && strstr(e->msg, "not registered")))
+			goto out;
+		err_init(e);
 	}
+	rc = quick_login(&cl, user, password, token, e);
+	if (rc == SYNC_OK && refused)
+		sync_bg_token_renewed(session, user, lent, token);
+	if (rc == SYNC_OK)
+		rc = lock_request(&cl, token, key, seconds, who, nwho, until, e);
+out:
 	memset(token, 0, sizeof token);
+	memset(lent, 0, sizeof lent);
 	curl_easy_cleanup(cl.curl);
 	return rc;
 }
 
 enum store_rc sync_take_next(struct store *st, const struct sync_settings *s, const char *user,
-                             const char *password, const struct call_rules *r,
+                             const char *password, struct sync_bg *session, const struct call_rules *r,
                              struct store_next_pick *pick, struct buf *why, int *shared, struct err *e)
 {
 	enum store_rc rc = STORE_NOTFOUND;
@@ -1020,7 +1077,7 @@ enum store_rc sync_take_next(struct store *st, const struct sync_settings *s, co
 		if (rc != STORE_OK || !s || !password)
 			return rc;
 		err_init(&le);
-		lrc = remote_lock(st, s, user, password, pick->key, r->lock_minutes * 60, who, sizeof who, &until, &le);
+		lrc = remote_lock(st, s, session, user, password, pick->key, r->lock_minutes * 60, who, sizeof who, &until, &le);
 		if (lrc == SYNC_OK) {
 			*shared = 1;
 			return STORE_OK;

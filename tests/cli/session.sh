@@ -4,6 +4,7 @@
 # (libcurl opens no new one after the first sync), logs in again when its token is revoked and
 # goes on, and says "wrong user name or password" when the password changed meanwhile.
 # `cati sync --repeat N --every S` runs the same background loop as the workstation's screens.
+# A user's expired tokens go from the store at the user's next login.
 . tests/cli/lib.sh
 . tests/support/store.sh
 : "${CATI_STORE:=bin/cati-store}"
@@ -111,4 +112,23 @@ expect_out "cati sync: the store answered 401: wrong user name or password"
 export CATI_PASSWORD=pw-new
 expect_exit 0 "$CATI" sync --user anna --db a.db --repeat 2 --every 1
 [ "$(tokens)" = 1 ] || fail "$(tokens) tokens after 2 syncs with the new password"
+
+# expired tokens go at the user's next login: two of anna's three made to expire (and sup's);
+# the next login of anna deletes her two, keeps her good one and sup's (sup logs in for himself)
+expect_exit 0 "$CATI" sync --user anna --db a.db
+expect_exit 0 "$CATI" sync --user anna --db a.db
+[ "$(tokens)" = 3 ] || fail "$(tokens) tokens after two more one-shot syncs, not 3"
+sqlite3 central.db "UPDATE tokens SET expires = 1 WHERE hash IN (SELECT t.hash FROM tokens t JOIN users u ON u.id = t.user_id
+ WHERE u.name = 'anna' ORDER BY t.hash LIMIT 2)"
+sqlite3 central.db "UPDATE tokens SET expires = 1 WHERE user_id = (SELECT id FROM users WHERE name = 'sup')"
+expired() { sqlite3 central.db "SELECT count(*) FROM tokens t JOIN users u ON u.id = t.user_id WHERE u.name = '$1' AND t.expires = 1"; }
+[ "$(expired anna)" = 2 ] && [ "$(expired sup)" -ge 1 ] || fail "no expired tokens to delete: $(expired anna), $(expired sup)"
+sup_expired=$(expired sup)
+expect_exit 0 "$CATI" sync --user anna --db a.db
+[ "$(expired anna)" = 0 ] || fail "anna's login left $(expired anna) expired tokens of hers"
+[ "$(tokens)" = 2 ] || fail "anna's good token and the new one should stay: $(tokens) tokens"
+[ "$(expired sup)" = "$sup_expired" ] || fail "anna's login deleted sup's expired tokens"
+# the store itself no longer takes an expired token
+[ "$(api GET "/v1/pull?cursor=0" "$SUP" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("error",""))')" != "" ] ||
+	fail "an expired token was taken"
 finish

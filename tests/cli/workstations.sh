@@ -113,7 +113,7 @@ expect_exit 1 "$CATI_STORE" workstation retire nosuch --db central.db
 printf '{"workstation":"ann-2"}' >retire.json
 code=$(curl -s -o ret.out -w '%{http_code}' --cacert ca.pem -H "Authorization: Bearer $ANN" --data-binary @retire.json "$URL/v1/workstations/retire")
 [ "$code" = 403 ] || fail "an interviewer retiring a workstation should get 403, not $code"
-[ "$(sqlite3 central.db "SELECT retired_at IS NULL FROM workstations WHERE id = 'ann-2'")" = 1 ] || fail "the interviewer's retire should change nothing"
+[ "$(sqlite3 central.db "SELECT count(*) FROM workstations WHERE id = 'ann-2' AND retired_at IS NULL")" = 1 ] || fail "the interviewer's retire should change nothing"
 SUPT=$SUP
 OUT=$(api POST /v1/workstations/retire "$SUPT" retire.json)
 expect_out '"retired":true'
