@@ -208,7 +208,7 @@ static enum MHD_Result do_login(struct central *c, struct MHD_Connection *conn, 
 	if (rc == -2)
 		return fail(conn, 429, &e);
 	if (rc < 0)
-		return fail(conn, 401, &e);
+		return fail(conn, e.kind == ERR_KIND_INPUT ? 401 : 503, &e);   /* a busy store is not a wrong password */
 	o = json_object();
 	json_object_set_new(o, "token", json_string(token));
 	json_object_set_new(o, "expires_in", json_integer(TOKEN_TTL));
