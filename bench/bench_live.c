@@ -23,6 +23,7 @@
 #define _XOPEN_SOURCE 700   /* realpath */
 #include <curl/curl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -303,6 +304,50 @@ static void flush_cases(struct central *c, json_t *cases)
 	json_array_clear(cases);
 }
 
+/* Users added by one of the seeding threads: every nth of the list, from first. */
+struct adder {
+	const char *where;
+	int first, step, nlive;
+	pthread_t th;
+	char msg[600];
+};
+
+/* The name of user k of the seed: past interviewers, live ones, the backlog's. */
+static void seed_user(int k, int nlive, char user[32])
+{
+	if (k < HIST_USERS)
+		snprintf(user, 32, "hist%02d", k);
+	else if (k < HIST_USERS + nlive)
+		snprintf(user, 32, "live%03d", k - HIST_USERS);
+	else
+		snprintf(user, 32, "back%02d", (k - HIST_USERS - nlive) % 100);
+}
+
+/* Add this thread's share of the users (hashing a password is the slow part: side by side). */
+static void *add_users(void *arg)
+{
+	struct adder *a = arg;
+	struct central *c;
+	struct err e;
+	char user[32];
+	int k;
+
+	err_init(&e);
+	if (!(c = central_open(a->where, &e))) {
+		snprintf(a->msg, sizeof a->msg, "%s", e.msg);
+		return NULL;
+	}
+	for (k = a->first; k < HIST_USERS + a->nlive + BACKLOG_WS; k += a->step) {
+		seed_user(k, a->nlive, user);
+		if (central_user_add(c, user, "interviewer", PASSWORD, &e) < 0) {
+			snprintf(a->msg, sizeof a->msg, "%s", e.msg);
+			break;
+		}
+	}
+	central_close(c);
+	return NULL;
+}
+
 /*
  * Seed a new store at where: the form and its quotas, the users (admin, past interviewers, nlive
  * live ones, the backlog's), years of history at scale. Prints how long it took.
@@ -330,19 +375,21 @@ static void seed(const char *where, const char *src, int years, double scale, in
 	form_free(f);
 	if (central_user_add(c, "admin", "admin", PASSWORD, &e) < 0)
 		die(e.msg);
-	for (k = 0; k < HIST_USERS; k++) {
-		snprintf(user, sizeof user, "hist%02d", k);
-		if (central_user_add(c, user, "interviewer", PASSWORD, &e) < 0)
-			die(e.msg);
+	{
+		struct adder ad[3];
+		for (k = 0; k < 3; k++) {
+			ad[k] = (struct adder){ .where = where, .first = k, .step = 3, .nlive = nlive };
+			pthread_create(&ad[k].th, NULL, add_users, &ad[k]);
+		}
+		for (k = 0; k < 3; k++) {
+			pthread_join(ad[k].th, NULL);
+			if (ad[k].msg[0])
+				die(ad[k].msg);
+		}
 	}
 	for (k = 0; k < nlive + BACKLOG_WS; k++) {
 		int n;
-		if (k < nlive)
-			snprintf(user, sizeof user, "live%03d", k);
-		else
-			snprintf(user, sizeof user, "back%02d", k - nlive);
-		if (central_user_add(c, user, "interviewer", PASSWORD, &e) < 0)
-			die(e.msg);
+		seed_user(HIST_USERS + k, nlive, user);
 		for (n = 0; n < LIVE_CASES; n++) {
 			snprintf(key, sizeof key, "%s-%02d", user, n);
 			json_array_append_new(cases, case_of(key, user, 9000000 + k * LIVE_CASES + n));
@@ -768,6 +815,7 @@ static void ws_init(struct run *r, int n, const char *prefix, int backlog)
 		curl_easy_setopt(w->h, CURLOPT_INTERFACE, w->iface);
 		curl_easy_setopt(w->h, CURLOPT_WRITEFUNCTION, collect);
 		curl_easy_setopt(w->h, CURLOPT_WRITEDATA, &w->body);
+		curl_easy_setopt(w->h, CURLOPT_CONNECTTIMEOUT, 10L);   /* as the workstation's sync */
 		curl_easy_setopt(w->h, CURLOPT_TIMEOUT, 120L);
 		curl_easy_setopt(w->h, CURLOPT_NOSIGNAL, 1L);
 		/* each workstation is its own program: no TLS sessions shared between them */
@@ -1023,6 +1071,7 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	int pg_started = 0;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);   /* figures as they come, into a file too */
 	if (argc < 2)
 		die("usage: bench_live PATH/TO/cati");
 	if (!(cati = realpath(argv[1], NULL)))
