@@ -60,6 +60,7 @@ static char *cati;
 static int made;
 static char store_bin[1024];
 static char form_hash[65];
+static pid_t store_pid;     /* the store running now, stopped on the way out */
 
 /* The template interview: one real complete made by cati interview. */
 static json_t *tmpl[128];
@@ -70,6 +71,11 @@ static void cleanup(void)
 {
 	char cmd[600];
 
+	if (store_pid > 0) {
+		kill(store_pid, SIGTERM);
+		waitpid(store_pid, NULL, 0);
+		store_pid = 0;
+	}
 	if (!made)
 		return;
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
@@ -1176,7 +1182,7 @@ int main(int argc, char **argv)
 				sh(cmd);
 			}
 			seed(where, src, years[y], scale, maxn);
-			pid = start_store(b ? "--pg" : "--db", where, url, sizeof url);
+			pid = store_pid = start_store(b ? "--pg" : "--db", where, url, sizeof url);
 			snprintf(label, sizeof label, "%s %dy", name, years[y]);
 			idle_pull(url);
 			for (i = 0; i < nn; i++)
@@ -1185,6 +1191,7 @@ int main(int argc, char **argv)
 			backlog(url, maxn);
 			kill(pid, SIGTERM);
 			waitpid(pid, NULL, 0);
+			store_pid = 0;
 			if (b == 0) {
 				snprintf(cmd, sizeof cmd, "rm -f %s %s-wal %s-shm", where, where, where);
 				sh(cmd);
