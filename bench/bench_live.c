@@ -61,6 +61,7 @@ static int made;
 static char store_bin[1024];
 static char form_hash[65];
 static pid_t store_pid;     /* the store running now, stopped on the way out */
+static char pg_stop[1200];  /* the command that stops the private PostgreSQL, once started */
 
 /* The template interview: one real complete made by cati interview. */
 static json_t *tmpl[128];
@@ -76,6 +77,9 @@ static void cleanup(void)
 		waitpid(store_pid, NULL, 0);
 		store_pid = 0;
 	}
+	if (pg_stop[0] && system(pg_stop) != 0)
+		fprintf(stderr, "bench_live: could not stop PostgreSQL\n");
+	pg_stop[0] = '\0';
 	if (!made)
 		return;
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
@@ -1167,6 +1171,8 @@ int main(int argc, char **argv)
 			base[strcspn(base, "\n")] = pgbin[strcspn(pgbin, "\n")] = '\0';
 			db_pg_register();
 			pg_started = 1;
+			snprintf(pg_stop, sizeof pg_stop, "%s%s/pg_ctl -D %s/pg/data -m fast -w stop >/dev/null 2>&1",
+			         getuid() == 0 ? "runuser -u postgres -- " : "", pgbin, dir);
 		}
 		for (y = 0; y < ny; y++) {
 			char where[700], url[512], label[32];
@@ -1200,12 +1206,6 @@ int main(int argc, char **argv)
 				sh(cmd);
 			}
 		}
-	}
-	if (pg_started) {
-		snprintf(cmd, sizeof cmd, "%s%s/pg_ctl -D %s/pg/data -m fast -w stop >/dev/null 2>&1",
-		         getuid() == 0 ? "runuser -u postgres -- " : "", pgbin, dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "bench_live: could not stop PostgreSQL\n");
 	}
 	printf("  the whole run took %.1f min\n", (bench_now_us() - t_all) / 60e6);
 	free(src);
