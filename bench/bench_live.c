@@ -724,8 +724,9 @@ static void finished(struct run *r, struct ws *w, CURLcode cc)
 
 	w->inflight = 0;
 	curl_easy_getinfo(w->h, CURLINFO_RESPONSE_CODE, &code);
-	if ((cc == CURLE_SSL_CONNECT_ERROR || cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR ||
-	     cc == CURLE_GOT_NOTHING) && w->tls_tries < (r->setup ? 100 : 5)) {
+	if (((cc == CURLE_SSL_CONNECT_ERROR || cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR ||
+	      cc == CURLE_GOT_NOTHING) && w->tls_tries < (r->setup ? 100 : 5)) ||
+	    ((cc == CURLE_OPERATION_TIMEDOUT || cc == CURLE_COULDNT_CONNECT) && r->setup && w->tls_tries < 100)) {
 		/* a broken-off handshake or connection: the workstation tries again (sync.c does) */
 		w->tls_tries++;
 		r->tls_retries++;
