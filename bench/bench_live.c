@@ -20,9 +20,10 @@
  * Backends BENCH_LIVE_BACKENDS ("sqlite pg"), history BENCH_LIVE_YEARS ("1"; "1 5" for five years
  * too), size of the seed BENCH_LIVE_SCALE (0.1; 1 is the monitor's full size), N default "50": on
  * the store before issue 18, setting up 200 workstations queued for over 12 minutes, so the
- * defaults keep `make bench` near 15 minutes on 2 cores (BENCH_LIVE_N="50 200 500" after). Full size (BENCH_LIVE_SCALE=1 BENCH_LIVE_YEARS="1 5")
- * seeds 15 million records, which takes hours there. Syncs still running DRAIN_S after the window
- * are counted as not done; BENCH_LIVE_BACKLOG=0 leaves the backlog out. Usage: bench_live PATH/TO/cati (cati-store beside it).
+ * defaults keep `make bench` near 15 minutes on 2 cores (BENCH_LIVE_N="50 200 500" after).
+ * Full size (BENCH_LIVE_SCALE=1 BENCH_LIVE_YEARS="1 5") seeds 15 million records, hours there.
+ * Syncs still running DRAIN_S after the window are counted as not done; BENCH_LIVE_BACKLOG=0
+ * leaves the backlog out. Usage: bench_live PATH/TO/cati (cati-store beside it).
  */
 #define _XOPEN_SOURCE 700   /* realpath */
 #include <curl/curl.h>
