@@ -111,8 +111,11 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(CORE_OBJ) $(TEST_SUPPORT)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI)) $(LDLIBS)
 
-# the sync benchmark sets up stores on PostgreSQL too
+# the sync and live benchmarks set up stores on PostgreSQL too
 $(BUILD)/bench/bench_sync: $(BUILD)/bench/bench_sync.o $(CORE_OBJ) $(TEST_SUPPORT) $(call obj,$(wildcard src/pg/*.c))
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI) libpq) $(LDLIBS)
+$(BUILD)/bench/bench_live: $(BUILD)/bench/bench_live.o $(CORE_OBJ) $(TEST_SUPPORT) $(call obj,$(wildcard src/pg/*.c))
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI) libpq) $(LDLIBS)
 
