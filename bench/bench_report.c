@@ -17,7 +17,27 @@
 #include "cati/form.h"
 #include "cati/report.h"
 
-enum { CASES = 45000, COMPLETES = 30000, SCREENOUTS = 2500, DUPLICATES = 120, RUNS = 20 };
+enum { RUNS = 20 };
+
+/* the store's size: YEARS=N (environment) years of the monitor, one by default */
+static int YEARS = 1, CASES = 45000, COMPLETES = 30000, SCREENOUTS = 2500, DUPLICATES = 120;
+static long SPAN = 31536000;   /* seconds the interviews are spread over */
+
+/* Scale the store to YEARS=N years (a year: 30,000 completes, 55,000 cases from the second on). */
+static void size_from_env(void)
+{
+	const char *y = getenv("YEARS");
+
+	YEARS = y ? (int)strtol(y, NULL, 10) : 1;
+	if (YEARS < 1)
+		YEARS = 1;
+	if (YEARS > 1)
+		CASES = 55000 * YEARS;
+	COMPLETES = 30000 * YEARS;
+	SCREENOUTS = 2500 * YEARS;
+	DUPLICATES = 120 * YEARS;
+	SPAN = 31536000L * YEARS;
+}
 
 static void run(sqlite3 *db, const char *sql)
 {
@@ -81,10 +101,10 @@ static void seed(const char *path)
 		" SELECT printf('%%08d-0000-4000-8000-000000000000', i), 'cms_jobseeker', printf('J%%06d', i), NULL, '2026.1',"
 		"  printf('iv%%02d', (i + (i %% 7 = 0)) %% 60), 'de',"
 		"  CASE WHEN i <= %d THEN 'complete' ELSE 'screenout' END, CASE WHEN i <= %d THEN 'complete' ELSE 'no_contact' END,"
-		"  strftime('%%Y-%%m-%%dT%%H:%%M:%%S.000Z', 1767225600 + (i * 1039) %% 31536000, 'unixepoch'),"
-		"  strftime('%%Y-%%m-%%dT%%H:%%M:%%S.000Z', 1767225600 + (i * 1039) %% 31536000 + 300 + i %% 600, 'unixepoch'),"
-		"  strftime('%%Y-%%m-%%dT%%H:%%M:%%S.000Z', 1767225600 + (i * 1039) %% 31536000 + 300 + i %% 600, 'unixepoch'),"
-		"  0, 0 FROM n", COMPLETES + SCREENOUTS, COMPLETES, COMPLETES);
+		"  strftime('%%Y-%%m-%%dT%%H:%%M:%%S.000Z', 1767225600 + (i * 1039) %% %ld, 'unixepoch'),"
+		"  strftime('%%Y-%%m-%%dT%%H:%%M:%%S.000Z', 1767225600 + (i * 1039) %% %ld + 300 + i %% 600, 'unixepoch'),"
+		"  strftime('%%Y-%%m-%%dT%%H:%%M:%%S.000Z', 1767225600 + (i * 1039) %% %ld + 300 + i %% 600, 'unixepoch'),"
+		"  0, 0 FROM n", COMPLETES + SCREENOUTS, COMPLETES, COMPLETES, SPAN, SPAN, SPAN);
 	run(db, sql);
 	snprintf(sql, sizeof sql,
 		"INSERT INTO interviews(uuid, study, case_key, form, version, interviewer, lang, status, outcome,"
@@ -115,14 +135,14 @@ static void seed(const char *path)
 		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d), k(j) AS (VALUES (1), (2), (3), (4))"
 		" INSERT INTO attempts(uuid, study, case_key, interviewer, at, outcome, disposition)"
 		" SELECT printf('a%%07d-%%d', i, j), 'cms_jobseeker', printf('J%%06d', i), printf('iv%%02d', (i + j) %% 60),"
-		"  strftime('%%Y-%%m-%%dT%%H:%%M:%%S.000Z', 1767225600 + (i * 1039) %% 31536000 - j * 5400, 'unixepoch'),"
+		"  strftime('%%Y-%%m-%%dT%%H:%%M:%%S.000Z', 1767225600 + (i * 1039) %% %ld - j * 5400, 'unixepoch'),"
 		"  o.outcome, o.disposition FROM n JOIN k ON j <= (i * 31) %% 5"
 		"  JOIN (SELECT 0 AS m, 'no_answer' AS outcome, '3.13' AS disposition UNION ALL SELECT 1, 'busy', '3.12'"
 		"   UNION ALL SELECT 2, 'answering_machine', '3.14' UNION ALL SELECT 3, 'appointment', '2.21'"
 		"   UNION ALL SELECT 4, 'soft_refusal', '2.112' UNION ALL SELECT 5, 'no_answer', '3.13' UNION ALL SELECT 6, 'refusal', '2.112'"
 		"   UNION ALL SELECT 7, 'wrong_number', '3.90' UNION ALL SELECT 8, 'language_barrier', '2.332') o"
 		"  ON o.m = CASE WHEN i > %d AND j = 1 THEN 4 + (i %% 5) ELSE (i + j) %% 4 END",
-		CASES, COMPLETES + SCREENOUTS);
+		CASES, SPAN, COMPLETES + SCREENOUTS);
 	run(db, sql);
 	run(db, "INSERT INTO attempts(uuid, study, case_key, interviewer, at, outcome, disposition)"
 	        " SELECT 'c' || uuid, study, case_key, interviewer, ended_at, CASE status WHEN 'complete' THEN 'complete' ELSE 'screened_out' END,"
@@ -152,6 +172,7 @@ int main(void)
 	struct err e;
 	int i;
 
+	size_from_env();
 	if (!mkdtemp(dir)) {
 		perror("bench_report: mkdtemp");
 		return 1;
@@ -160,8 +181,8 @@ int main(void)
 	t0 = bench_now_us();
 	publish(path);
 	seed(path);
-	printf("bench_report: a store with %d completes of cms_jobseeker (%d cases, %d screen-outs, %d duplicates)"
-	       " seeded by SQL in %.1f s\n", COMPLETES, CASES, SCREENOUTS, DUPLICATES, (bench_now_us() - t0) / 1e6);
+	printf("bench_report: %d year(s), a store with %d completes of cms_jobseeker (%d cases, %d screen-outs, %d duplicates)"
+	       " seeded by SQL in %.1f s\n", YEARS, COMPLETES, CASES, SCREENOUTS, DUPLICATES, (bench_now_us() - t0) / 1e6);
 	err_init(&e);
 	if (!(c = central_open(path, &e))) {
 		fprintf(stderr, "bench_report: %s\n", e.msg);

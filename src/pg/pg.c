@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cati/pg.h"
+#include "../store/figures-schema.h"
 
 #define LOCK_KEY "7260414"   /* pg_advisory_xact_lock key: "cati" migrations */
 
@@ -117,6 +118,10 @@ static const char *const steps[] = {
 	"CREATE TABLE workstations(id text PRIMARY KEY, \"user\" text NOT NULL, name text NOT NULL DEFAULT '',"
 	" registered_at bigint NOT NULL, retired_at bigint);"
 	"CREATE INDEX workstations_user ON workstations(\"user\");",
+
+	/* 4 -> 5 (step 7 of the SQLite backend): the report's figures, kept as records arrive;
+	   built from the report tables when the store opens */
+	FIG_SCHEMA,
 };
 
 int pg_schema_version(void)

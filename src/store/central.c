@@ -1,5 +1,6 @@
 /* central.c: the central store's SQLite backend: users, tokens, forms, cases, pushed records. */
 #include "central-int.h"
+#include "figures.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -118,6 +119,10 @@ static const char *const migrations[] = {
 	"CREATE TABLE workstations(id TEXT PRIMARY KEY, user TEXT NOT NULL, name TEXT NOT NULL DEFAULT '',"
 	" registered_at INTEGER NOT NULL, retired_at INTEGER);"
 	"CREATE INDEX workstations_user ON workstations(user);",
+
+	/* 6 -> 7: the report's figures, kept as records arrive (figures.c); built from the report
+	   tables when the store opens (fig_refresh) */
+	FIG_SCHEMA,
 };
 
 static int migrate(struct db *db)
@@ -172,6 +177,10 @@ struct central *central_open(const char *path, struct err *e)
 		return NULL;
 	}
 	c->path = xstrdup(c->db->where);
+	if (db_is_pg(c->db) && fig_refresh(c, e) < 0) {
+		central_close(c);
+		return NULL;
+	}
 	if (db_is_pg(c->db))
 		return c;
 	if (db_exec(c->db, schema) != DB_OK) {
@@ -188,6 +197,10 @@ struct central *central_open(const char *path, struct err *e)
 		return NULL;
 	default:
 		central_fail(c, "upgrade the store's schema", e);
+		central_close(c);
+		return NULL;
+	}
+	if (fig_refresh(c, e) < 0) {
 		central_close(c);
 		return NULL;
 	}
@@ -627,7 +640,7 @@ int central_form_put(struct central *c, const char *form_id, const char *version
 		db_rollback(c->db);
 		return -1;
 	}
-	return 0;
+	return fig_refresh(c, e);
 }
 
 static const char *jstr(json_t *o, const char *k)
@@ -638,6 +651,7 @@ static const char *jstr(json_t *o, const char *k)
 
 int central_cases_put(struct central *c, const char *form_id, json_t *cases, struct err *e)
 {
+	struct figures *fig = NULL;
 	struct dbs *s = NULL;
 	size_t i;
 	json_t *cs;
@@ -686,9 +700,15 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 	                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(case_key) DO UPDATE SET"
 	                              " interviewer = excluded.interviewer, seq = excluded.seq", &s) != DB_OK)
 		goto out;
+	fig = fig_begin(c);
 	json_array_foreach(cases, i, cs) {
 		json_t *fields = json_object_get(cs, "fields");
 		char *fj = fields ? json_dumps(fields, JSON_COMPACT | JSON_SORT_KEYS) : xstrdup("{}");
+
+		if (fig_case(fig, jstr(cs, "id"), form_id, jstr(cs, "interviewer"), 0) < 0) {
+			free(fj);
+			goto out;
+		}
 
 		db_bind_text_copy(s, 1, jstr(cs, "id"));
 		db_bind_text_copy(s, 2, form_id);
@@ -699,12 +719,12 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 		db_bind_text_copy(s, 7, jstr(cs, "interviewer"));
 		db_bind_int64(s, 8, next_seq(c));
 		free(fj);
-		if (db_step(s) != DB_DONE)
+		if (db_step(s) != DB_DONE || fig_case(fig, jstr(cs, "id"), form_id, NULL, 1) < 0)
 			goto out;
 		db_reset(s);
 		db_clear_bindings(s);
 	}
-	if (db_commit(c->db) == DB_OK)
+	if (fig_finish(fig) == 0 && db_commit(c->db) == DB_OK)
 		rc = 0;
 out:
 	if (rc < 0) {
@@ -712,6 +732,7 @@ out:
 		db_rollback(c->db);
 	}
 	db_finalize(s);
+	fig_free(fig);
 	return rc;
 }
 
@@ -766,6 +787,7 @@ struct tally {
 /* Statements that keep the report tables as records arrive (one push's transaction). */
 struct keep {
 	struct dbs *iv, *clear, *ans, *att, *cell, *count, *over, *spend, *unlock;
+	struct figures *fig;
 	struct tally *tally;
 	size_t ntally, atally;
 };
@@ -773,6 +795,7 @@ struct keep {
 static int keep_prepare(struct central *c, struct keep *k)
 {
 	memset(k, 0, sizeof *k);
+	k->fig = fig_begin(c);
 	return db_prepare(c->db, "INSERT INTO interviews(uuid, study, case_key, form, version, interviewer, lang, status, outcome,"
 		" started_at, ended_at, updated_at, duplicate, received_at)"
 		" SELECT ?1, c.study, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, CAST(?12 AS INTEGER), CAST(?13 AS BIGINT)"
@@ -818,6 +841,7 @@ static void keep_finalize(struct keep *k)
 	db_finalize(k->over);
 	db_finalize(k->spend);
 	db_finalize(k->unlock);
+	fig_free(k->fig);
 	for (size_t i = 0; i < k->ntally; i++)
 		free(k->tally[i].study);
 	free(k->tally);
@@ -994,7 +1018,7 @@ static int keep_tally(struct keep *k, const char *holder)
 		if (step_done(k->spend) < 0)
 			return -1;
 	}
-	return 0;
+	return fig_finish(k->fig);
 }
 
 static int str_cmp(const void *a, const void *b)
@@ -1300,7 +1324,9 @@ stored_before:
 			continue;
 		}
 		free(dump);
-		if (keep_record(&keep, kind, data, key, study, holder, duplicate) < 0)
+		if (fig_record(keep.fig, kind, data, key, study, 0) < 0 ||
+		    keep_record(&keep, kind, data, key, study, holder, duplicate) < 0 ||
+		    fig_record(keep.fig, kind, data, key, study, 1) < 0)
 			goto out;
 		status(result, uuid, 200, duplicate ? "stored; another workstation also completed this case: flagged as a duplicate" : NULL);
 	}
