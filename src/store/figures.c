@@ -609,37 +609,73 @@ int fig_case(struct figures *f, const char *key, const char *study, const char *
 	return 0;
 }
 
-/* Over-quota flags of the batch's interviews: fig_over follows interview_cells. */
+/* Over-quota flags of the batch's interviews: fig_over follows interview_cells, and each
+   cell's count of completes over quota ("o:quota,cell") and the interviews over any quota too. */
 static int recount_over(struct figures *f)
 {
-	struct dbs *before = NULL, *ins = NULL, *at = NULL;
+	struct dbs *before = NULL, *news = NULL, *ins = NULL, *at = NULL;
 	const char *iv;
 	json_t *v;
-	int rc = -1;
+	int rc = -1, step;
 
 	if (!json_object_size(f->ivs))
 		return 0;
 	if (db_prepare(f->c->db, "SELECT count(*) FROM fig_over WHERE interview = ?", &before) != DB_OK ||
-	    db_prepare(f->c->db, "INSERT INTO fig_over(interview, quota, study, cell, at) SELECT ic.interview, ic.quota, ic.study, ic.cell,"
-	                         " coalesce(i.ended_at, i.updated_at) FROM interview_cells ic JOIN interviews i ON i.uuid = ic.interview"
-	                         " WHERE ic.interview = ?1 AND ic.over <> 0 ON CONFLICT(interview, quota) DO NOTHING", &ins) != DB_OK ||
+	    db_prepare(f->c->db, "SELECT ic.quota, ic.cell, coalesce(i.ended_at, i.updated_at) FROM interview_cells ic"
+	                         " JOIN interviews i ON i.uuid = ic.interview WHERE ic.interview = ?1 AND ic.over <> 0"
+	                         " AND NOT EXISTS (SELECT 1 FROM fig_over o WHERE o.interview = ic.interview AND o.quota = ic.quota)",
+	                         &news) != DB_OK ||
+	    db_prepare(f->c->db, "INSERT INTO fig_over(interview, quota, study, cell, at) VALUES (?, ?, ?, ?, ?)", &ins) != DB_OK ||
 	    db_prepare(f->c->db, "UPDATE fig_over SET at = (SELECT coalesce(i.ended_at, i.updated_at) FROM interviews i"
 	                         " WHERE i.uuid = ?1) WHERE interview = ?1", &at) != DB_OK)
 		goto out;
 	json_object_foreach(f->ivs, iv, v) {
+		const char *study = json_string_value(v);
+		json_t *rows = json_array(), *x;
+		size_t i;
 		int had;
 
 		db_bind_text(before, 1, iv);
-		if (db_step(before) != DB_ROW)
+		if (db_step(before) != DB_ROW) {
+			json_decref(rows);
 			goto out;
+		}
 		had = db_column_int(before, 0) > 0;
 		db_reset(before);
-		db_bind_text(ins, 1, iv);
-		if (db_step(ins) != DB_DONE)
+		db_bind_text(news, 1, iv);
+		while ((step = db_step(news)) == DB_ROW)
+			json_array_append_new(rows, json_pack("[sss?]", db_column_text(news, 0), db_column_text(news, 1),
+			                                      db_column_text(news, 2)));
+		db_reset(news);
+		if (step != DB_DONE) {
+			json_decref(rows);
 			goto out;
-		db_reset(ins);
-		if (!had && db_changes(f->c->db) > 0)
-			count(f, json_string_value(v), "over_quota", 1);
+		}
+		json_array_foreach(rows, i, x) {
+			struct buf k;
+
+			db_bind_text(ins, 1, iv);
+			db_bind_text(ins, 2, json_string_value(json_array_get(x, 0)));
+			db_bind_text(ins, 3, study);
+			db_bind_text(ins, 4, json_string_value(json_array_get(x, 1)));
+			if (json_is_string(json_array_get(x, 2)))
+				db_bind_text(ins, 5, json_string_value(json_array_get(x, 2)));
+			else
+				db_bind_null(ins, 5);
+			step = db_step(ins);
+			db_reset(ins);
+			if (step != DB_DONE) {
+				json_decref(rows);
+				goto out;
+			}
+			buf_init(&k);
+			buf_printf(&k, "o:%s,%s", json_string_value(json_array_get(x, 0)), json_string_value(json_array_get(x, 1)));
+			count(f, study, buf_str(&k), 1);
+			buf_release(&k);
+		}
+		if (!had && json_array_size(rows))
+			count(f, study, "over_quota", 1);
+		json_decref(rows);
 		db_bind_text(at, 1, iv);
 		if (db_step(at) != DB_DONE)
 			goto out;
@@ -648,6 +684,7 @@ static int recount_over(struct figures *f)
 	rc = 0;
 out:
 	db_finalize(before);
+	db_finalize(news);
 	db_finalize(ins);
 	db_finalize(at);
 	return rc;

@@ -301,12 +301,51 @@ static int totals(struct report *r)
 	return 0;
 }
 
+/* Quota cells with the kept counts of completes over quota, as quotas() shows them. */
+static int kept_quotas(struct report *r)
+{
+	struct dbs *s = prepare(r, "SELECT q.quota, q.cell, q.label, q.target, q.achieved, q.closed, coalesce(f.n, 0)"
+	                           " FROM quota_cells q LEFT JOIN fig_counts f ON f.study = q.study"
+	                           " AND f.what = 'o:' || q.quota || ',' || q.cell WHERE q.study = ?1 ORDER BY q.quota, q.cell");
+	json_t *a = json_array();
+	int rc;
+
+	if (!s) {
+		json_decref(a);
+		return -1;
+	}
+	while ((rc = db_step(s)) == DB_ROW) {
+		json_t *x = json_object();
+		json_int_t target = db_column_int64(s, 3), got = db_column_int64(s, 4);
+		int closed = db_column_int(s, 5) != 0;
+
+		json_object_set_new(x, "quota", json_string(db_column_text(s, 0)));
+		json_object_set_new(x, "cell", json_string(db_column_text(s, 1)));
+		json_object_set_new(x, "label", json_string(db_column_text(s, 2)));
+		json_object_set_new(x, "target", json_integer(target));
+		json_object_set_new(x, "achieved", json_integer(got));
+		json_object_set_new(x, "closed", json_boolean(closed));
+		json_object_set_new(x, "over", json_integer(db_column_int64(s, 6)));
+		json_object_set_new(x, "open", json_integer(closed || got >= target ? 0 : target - got));
+		json_array_append_new(a, x);
+	}
+	db_finalize(s);
+	if (rc != DB_DONE) {
+		json_decref(a);
+		return fail(r, "read the quota cells");
+	}
+	json_object_set_new(r->o, "quotas", a);
+	return 0;
+}
+
 /* Quota cells as the store counts them; open: what the target still takes (0 when closed). */
 static int quotas(struct report *r)
 {
 	json_t *cells, *x;
 	size_t i;
 
+	if (r->fig)
+		return kept_quotas(r);
 	if (central_quota_list(r->c, r->study, &cells, r->e) < 0)
 		return -1;
 	json_array_foreach(cells, i, x) {
