@@ -29,6 +29,7 @@ struct figures {
 	json_t *ivs;          /* interviews of the batch -> study: over-quota flags */
 	json_t *attempt_old;  /* the call being stored, before: [study, interviewer, day] */
 	int attempt_was;
+	int alone;            /* in a writer that waits for every other (no locks needed) */
 	struct buf final, contact, refusal;
 };
 
@@ -724,6 +725,19 @@ static char *split(const char *key, char **p, int n)
 	return c;
 }
 
+/* Hold the lock named prefix key to the end of the transaction: 0 or -1. */
+static int fig_lock(struct figures *f, const char *prefix, const char *key)
+{
+	struct buf b;
+	int rc;
+
+	buf_init(&b);
+	buf_printf(&b, "%s%s", prefix, key);
+	rc = db_lock(f->c->db, buf_str(&b)) == DB_OK ? 0 : -1;
+	buf_release(&b);
+	return rc;
+}
+
 int fig_finish(struct figures *f)
 {
 	struct dbs *s = NULL;
@@ -735,8 +749,12 @@ int fig_finish(struct figures *f)
 	if (!f)
 		return 0;
 	/* the days and cases first: they add to the counts */
+	/* a day or case is counted again from what is committed: two batches stored side by side
+	   on PostgreSQL take turns (locks taken in one sorted order: days, then cases) */
 	k = sorted_keys(f->days, &n);
 	for (i = 0; i < n; i++) {
+		if (!f->alone && fig_lock(f, "fig day ", k[i]) < 0)
+			goto out;
 		copy = split(k[i], p, 3);
 		j = recount_day(f, p[0], p[1], p[2]);
 		free(copy);
@@ -746,7 +764,8 @@ int fig_finish(struct figures *f)
 	free(k);
 	k = sorted_keys(f->cases, &n);
 	for (i = 0; i < n; i++)
-		if (recount_case(f, k[i], json_string_value(json_object_get(f->cases, k[i]))) < 0)
+		if ((!f->alone && fig_lock(f, "fig case ", k[i]) < 0) ||
+		    recount_case(f, k[i], json_string_value(json_object_get(f->cases, k[i]))) < 0)
 			goto out;
 	free(k);
 	k = NULL;
@@ -878,6 +897,8 @@ int fig_rebuild(struct central *c, const char *study, const char *spec)
 	struct figures *f = fig_begin(c);
 	struct dbs *s = NULL;
 	json_t *a = NULL, *x;
+
+	f->alone = 1;
 	size_t i;
 	int rc = -1;
 
