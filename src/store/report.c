@@ -1078,6 +1078,26 @@ static int figures_follow(struct report *r, const struct form *f)
 	return rc == DB_ROW || rc == DB_DONE ? same : fail(r, "read the figures' spec");
 }
 
+/* Are r's segments the form's default ones (those the kept results are counted by)? */
+static int default_segments(struct report *r)
+{
+	struct report t;
+	struct err e;
+	int k, same;
+
+	memset(&t, 0, sizeof t);
+	err_init(&e);
+	t.c = r->c;
+	t.study = r->study;
+	t.f = r->f;
+	t.e = &e;
+	choose_segments(&t, NULL);
+	same = t.nseg == r->nseg;
+	for (k = 0; same && k < r->nseg; k++)
+		same = !strcmp(t.seg[k].name, r->seg[k].name);
+	return same;
+}
+
 enum report_rc central_report(struct central *c, const char *user, enum central_role role, const char *study,
                               const struct report_opts *o, json_t **out, struct err *e)
 {
@@ -1117,7 +1137,7 @@ enum report_rc central_report(struct central *c, const char *user, enum central_
 	if (!(o && o->live)) {
 		if ((r.fig = figures_follow(&r, f)) < 0)
 			goto rollback;
-		r.fig_results = r.fig && !(o && o->by && *o->by);
+		r.fig_results = r.fig && default_segments(&r);
 	}
 	r.o = json_object();
 	iso_utc(r.now, now);
