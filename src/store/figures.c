@@ -30,6 +30,10 @@ struct figures {
 	json_t *attempt_old;  /* the call being stored, before: [study, interviewer, day] */
 	int attempt_was;
 	int alone;            /* in a writer that waits for every other (no locks needed) */
+	struct {
+		const char *sql;  /* a string constant: its address is the key */
+		struct dbs *s;
+	} cache[16];          /* statements prepared once per batch */
 	struct buf final, contact, refusal;
 };
 
@@ -87,6 +91,8 @@ void fig_free(struct figures *f)
 	free(f->study);
 	json_decref(f->spec);
 	db_finalize(f->combo);
+	for (size_t i = 0; i < sizeof f->cache / sizeof f->cache[0]; i++)
+		db_finalize(f->cache[i].s);
 	json_decref(f->counts);
 	json_decref(f->results);
 	json_decref(f->people);
@@ -98,6 +104,41 @@ void fig_free(struct figures *f)
 	buf_release(&f->contact);
 	buf_release(&f->refusal);
 	free(f);
+}
+
+/* The statement for sql (a string constant), prepared once per batch: DB_OK or DB_ERROR. */
+static int fig_prepare(struct figures *f, const char *sql, struct dbs **s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof f->cache / sizeof f->cache[0] && f->cache[i].sql; i++)
+		if (f->cache[i].sql == sql) {
+			*s = f->cache[i].s;
+			return DB_OK;
+		}
+	if (db_prepare(f->c->db, sql, s) != DB_OK)
+		return DB_ERROR;
+	if (i < sizeof f->cache / sizeof f->cache[0]) {
+		f->cache[i].sql = sql;
+		f->cache[i].s = *s;
+	}
+	return DB_OK;
+}
+
+/* Done with a statement of fig_prepare's: ready for the next use (NULL is fine). */
+static void fig_done(struct figures *f, struct dbs *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < sizeof f->cache / sizeof f->cache[0]; i++)
+		if (f->cache[i].s == s) {
+			db_reset(s);
+			db_clear_bindings(s);
+			return;
+		}
+	db_finalize(s);
 }
 
 /* Load study's spec (once per study in a row): 1 kept, 0 not kept, -1 on errors. */
@@ -233,7 +274,7 @@ static int results_of(struct figures *f, const char *study, const char *iv, int 
 		out = 0;
 		goto done;
 	}
-	if (rc != DB_ROW || db_prepare(f->c->db, "SELECT qid, value FROM answers WHERE interview = ? AND iter = 0"
+	if (rc != DB_ROW || fig_prepare(f, "SELECT qid, value FROM answers WHERE interview = ? AND iter = 0"
 	                                         " AND state = 1", &s) != DB_OK)
 		goto done;
 	db_bind_text(s, 1, iv);
@@ -259,7 +300,7 @@ static int results_of(struct figures *f, const char *study, const char *iv, int 
 	}
 	out = rc == DB_DONE ? 0 : -1;
 done:
-	db_finalize(s);
+	fig_done(f, s);
 	buf_release(&combo);
 	buf_release(&k);
 	return out;
@@ -271,7 +312,7 @@ static int interview_counts(struct figures *f, const char *iv, int sign)
 	struct dbs *s;
 	int rc, out = 0;
 
-	if (db_prepare(f->c->db, "SELECT study, case_key, interviewer, status, duplicate, started_at FROM interviews"
+	if (fig_prepare(f, "SELECT study, case_key, interviewer, status, duplicate, started_at FROM interviews"
 	                         " WHERE uuid = ?", &s) != DB_OK)
 		return -1;
 	db_bind_text(s, 1, iv);
@@ -302,7 +343,7 @@ static int interview_counts(struct figures *f, const char *iv, int sign)
 	} else if (rc != DB_DONE) {
 		out = -1;
 	}
-	db_finalize(s);
+	fig_done(f, s);
 	return out;
 }
 
@@ -313,13 +354,13 @@ static int attempt_now(struct figures *f, const char *uuid, json_t **out)
 	int rc;
 
 	*out = NULL;
-	if (db_prepare(f->c->db, "SELECT study, interviewer, substr(at, 1, 10) FROM attempts WHERE uuid = ?", &s) != DB_OK)
+	if (fig_prepare(f, "SELECT study, interviewer, substr(at, 1, 10) FROM attempts WHERE uuid = ?", &s) != DB_OK)
 		return -1;
 	db_bind_text(s, 1, uuid);
 	rc = db_step(s);
 	if (rc == DB_ROW)
 		*out = json_pack("[sss]", db_column_text(s, 0), db_column_text(s, 1), db_column_text(s, 2));
-	db_finalize(s);
+	fig_done(f, s);
 	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
@@ -385,7 +426,7 @@ static int recount_day(struct figures *f, const char *study, const char *who, co
 	json_int_t old[NPEOPLE] = { 0 }, now[NPEOPLE] = { 0 }, d[NPEOPLE];
 	int rc, i, null, any = 0, had = 0;
 
-	if (db_prepare(f->c->db, "SELECT n, contacts, refusals, ms, completes, min_ms, min_n FROM fig_days"
+	if (fig_prepare(f, "SELECT n, contacts, refusals, ms, completes, min_ms, min_n FROM fig_days"
 	                         " WHERE study = ?1 AND interviewer = ?2 AND day = ?3", &s) != DB_OK)
 		return -1;
 	db_bind_text(s, 1, study);
@@ -403,11 +444,11 @@ static int recount_day(struct figures *f, const char *study, const char *who, co
 		old[8] = col(s, 5, &null);
 		old[9] = col(s, 6, &null);
 	}
-	db_finalize(s);
+	fig_done(f, s);
 	s = NULL;
 	if (rc != DB_ROW && rc != DB_DONE)
 		return -1;
-	if (db_prepare(f->c->db, DAY_SQL, &s) != DB_OK)
+	if (fig_prepare(f, DAY_SQL, &s) != DB_OK)
 		return -1;
 	db_bind_text(s, 1, study);
 	db_bind_text(s, 2, who);
@@ -427,17 +468,17 @@ static int recount_day(struct figures *f, const char *study, const char *who, co
 		now[8] = col(s, 5, &null);
 		now[9] = col(s, 6, &null);
 	}
-	db_finalize(s);
+	fig_done(f, s);
 	if (rc != DB_ROW && rc != DB_DONE)
 		return -1;
 	if (any)
-		rc = db_prepare(f->c->db, "INSERT INTO fig_days(study, interviewer, day, n, contacts, refusals, ms, completes,"
+		rc = fig_prepare(f, "INSERT INTO fig_days(study, interviewer, day, n, contacts, refusals, ms, completes,"
 		                          " min_ms, min_n) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
 		                          " ON CONFLICT(study, interviewer, day) DO UPDATE SET n = excluded.n,"
 		                          " contacts = excluded.contacts, refusals = excluded.refusals, ms = excluded.ms,"
 		                          " completes = excluded.completes, min_ms = excluded.min_ms, min_n = excluded.min_n", &w);
 	else if (had)
-		rc = db_prepare(f->c->db, "DELETE FROM fig_days WHERE study = ?1 AND interviewer = ?2 AND day = ?3", &w);
+		rc = fig_prepare(f, "DELETE FROM fig_days WHERE study = ?1 AND interviewer = ?2 AND day = ?3", &w);
 	else
 		return 0;
 	if (rc != DB_OK)
@@ -458,7 +499,7 @@ static int recount_day(struct figures *f, const char *study, const char *who, co
 		db_bind_int64(w, 10, now[9]);
 	}
 	rc = db_step(w);
-	db_finalize(w);
+	fig_done(f, w);
 	if (rc != DB_DONE)
 		return -1;
 	for (i = 0; i < NPEOPLE; i++)
@@ -517,16 +558,16 @@ static int recount_case(struct figures *f, const char *key, const char *study)
 	if ((kept = load_spec(f, study)) <= 0)
 		return kept;
 	buf_init(&k);
-	if (db_prepare(f->c->db, "SELECT what FROM fig_cases WHERE case_key = ?", &s) != DB_OK)
+	if (fig_prepare(f, "SELECT what FROM fig_cases WHERE case_key = ?", &s) != DB_OK)
 		goto fail;
 	db_bind_text(s, 1, key);
 	if ((rc = db_step(s)) == DB_ROW)
 		old = xstrdup(db_column_text(s, 0));
-	db_finalize(s);
+	fig_done(f, s);
 	s = NULL;
 	if (rc != DB_ROW && rc != DB_DONE)
 		goto fail;
-	if (db_prepare(f->c->db, "SELECT CASE"
+	if (fig_prepare(f, "SELECT CASE"
 		" WHEN EXISTS (SELECT 1 FROM interviews i WHERE i.case_key = ?2 AND i.status = 'complete') THEN '1.1'"
 		" WHEN (SELECT instr(?3, ',' || a.outcome || ',') > 0 FROM attempts a WHERE a.study = ?1"
 		"  AND a.case_key = ?2 ORDER BY a.at DESC, a.rowid DESC LIMIT 1)"
@@ -547,7 +588,7 @@ static int recount_case(struct figures *f, const char *key, const char *study)
 	rc = db_step(s);
 	if (rc == DB_ROW && db_column_type(s, 0) != DB_NULL)
 		disposition_key(f->spec, db_column_text(s, 0), db_column_int(s, 1), db_column_text(s, 2), &k);
-	db_finalize(s);
+	fig_done(f, s);
 	s = NULL;
 	if (rc != DB_ROW && rc != DB_DONE)
 		goto fail;
@@ -557,14 +598,14 @@ static int recount_case(struct figures *f, const char *key, const char *study)
 		count(f, study, old, -1);
 	if (k.len)
 		count(f, study, buf_str(&k), 1);
-	if (db_prepare(f->c->db, "INSERT INTO fig_cases(case_key, study, what) VALUES (?1, ?2, ?3)"
+	if (fig_prepare(f, "INSERT INTO fig_cases(case_key, study, what) VALUES (?1, ?2, ?3)"
 	                         " ON CONFLICT(case_key) DO UPDATE SET what = excluded.what", &s) != DB_OK)
 		goto fail;
 	db_bind_text(s, 1, key);
 	db_bind_text(s, 2, study);
 	db_bind_text(s, 3, buf_str(&k));
 	rc = db_step(s);
-	db_finalize(s);
+	fig_done(f, s);
 	if (rc != DB_DONE)
 		goto fail;
 same:
@@ -572,7 +613,7 @@ same:
 	buf_release(&k);
 	return 0;
 fail:
-	db_finalize(s);
+	fig_done(f, s);
 	free(old);
 	buf_release(&k);
 	return -1;
@@ -590,7 +631,7 @@ int fig_case(struct figures *f, const char *key, const char *study, const char *
 		json_object_set_new(f->cases, key, json_string(study));
 		return 0;
 	}
-	if (db_prepare(f->c->db, "SELECT interviewer FROM cases WHERE case_key = ?", &s) != DB_OK)
+	if (fig_prepare(f, "SELECT interviewer FROM cases WHERE case_key = ?", &s) != DB_OK)
 		return -1;
 	db_bind_text(s, 1, key);
 	rc = db_step(s);
@@ -600,7 +641,7 @@ int fig_case(struct figures *f, const char *key, const char *study, const char *
 		d[0] = -1;
 		person(f, study, db_column_text(s, 0), d);
 	}
-	db_finalize(s);
+	fig_done(f, s);
 	if (rc != DB_ROW && rc != DB_DONE)
 		return -1;
 	if (interviewer) {
