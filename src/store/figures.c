@@ -252,6 +252,7 @@ static int results_of(struct figures *f, const char *study, const char *iv, int 
 	json_t *seg = json_object_get(f->spec, "seg"), *qs = json_object_get(f->spec, "q"), *q;
 	struct buf combo, k;
 	struct dbs *s = NULL;
+	const char *m;
 	size_t i, j;
 	int rc, out = -1;
 
@@ -263,10 +264,14 @@ static int results_of(struct figures *f, const char *study, const char *iv, int 
 	for (i = 0; i < json_array_size(seg); i++)
 		db_bind_text(f->combo, (int)i + 2, json_string_value(json_array_get(json_array_get(seg, i), 1)));
 	rc = db_step(f->combo);
+	/* the complete's segment values, "k\x1fvalue" each after a NUL ("*" first: all
+	   respondents): what is kept is each segment value's figures, not each combination's */
+	buf_putc(&combo, '*');
+	buf_putc(&combo, '\0');
 	if (rc == DB_ROW)
 		for (i = 0; i <= json_array_size(seg); i++) {
-			buf_puts(&combo, db_column_text(f->combo, (int)i + 1));
-			buf_putc(&combo, '\x1f');
+			buf_printf(&combo, "%zu\x1f%s", i, db_column_text(f->combo, (int)i + 1));
+			buf_putc(&combo, '\0');
 		}
 	db_reset(f->combo);
 	db_clear_bindings(f->combo);
@@ -288,14 +293,16 @@ static int results_of(struct figures *f, const char *study, const char *iv, int 
 			if (strcmp(json_string_value(json_array_get(q, 1)), qid) ||
 			    !(code = answer_code((int)json_integer_value(json_array_get(q, 2)), v)))
 				continue;
-			buf_reset(&k);
-			buf_printf(&k, "%s" SEP "%s" SEP "%s", study, json_string_value(json_array_get(q, 0)), buf_str(&combo));
-			if (!(x = json_object_get(f->results, buf_str(&k)))) {
-				x = json_pack("[ii]", 0, 0);
-				json_object_set_new(f->results, buf_str(&k), x);
+			for (m = combo.data; m < combo.data + combo.len; m += strlen(m) + 1) {
+				buf_reset(&k);
+				buf_printf(&k, "%s" SEP "%s" SEP "%s", study, json_string_value(json_array_get(q, 0)), m);
+				if (!(x = json_object_get(f->results, buf_str(&k)))) {
+					x = json_pack("[ii]", 0, 0);
+					json_object_set_new(f->results, buf_str(&k), x);
+				}
+				json_integer_set(json_array_get(x, 0), json_integer_value(json_array_get(x, 0)) + sign);
+				json_integer_set(json_array_get(x, 1), json_integer_value(json_array_get(x, 1)) + (code <= 2 ? sign : 0));
 			}
-			json_integer_set(json_array_get(x, 0), json_integer_value(json_array_get(x, 0)) + sign);
-			json_integer_set(json_array_get(x, 1), json_integer_value(json_array_get(x, 1)) + (code <= 2 ? sign : 0));
 		}
 	}
 	out = rc == DB_DONE ? 0 : -1;

@@ -694,11 +694,12 @@ static int answer_code(const struct question *q, const char *v)
 }
 
 /*
- * The kept results: per combination of the default segments' values (numbered in combos,
- * their values in *vals, r->nseg a combination) and question, respondents and top-2 answers
- * in *counts, as results() counts them.
+ * The kept results, as results() phase 3 reads its combinations: each kept row is a pseudo
+ * combination, "*" (all respondents: every segment value NULL) or "k\x1fvalue" (segment k's
+ * value; the other segments NULL, and margin[c] set: not added to the question's totals);
+ * respondents and top-2 answers per pseudo combination and question in *counts.
  */
-static int kept_results(struct report *r, json_t *combos, size_t *ncombo, char ***vals, long **counts)
+static int kept_results(struct report *r, json_t *combos, size_t *ncombo, char ***vals, long **counts, char **margin)
 {
 	struct dbs *s = prepare(r, "SELECT q, combo, n, top FROM fig_results WHERE study = ?1 AND n <> 0");
 	json_t *qi = json_object(), *x;
@@ -725,14 +726,19 @@ static int kept_results(struct report *r, json_t *combos, size_t *ncombo, char *
 		if ((x = json_object_get(combos, combo))) {
 			c = (size_t)json_integer_value(x);
 		} else {
-			const char *p = combo;
+			char *end;
+			long seg = strtol(combo, &end, 10);
+
+			if (strcmp(combo, "*") && (*end != '\x1f' || seg < 0 || seg >= r->nseg))
+				continue;
 			c = *ncombo;
 			*vals = xrealloc(*vals, (c + 1) * (size_t)r->nseg * sizeof **vals);
-			for (k = 0; k < r->nseg; k++) {
-				size_t len = strcspn(p, "\x1f");
-				(*vals)[c * (size_t)r->nseg + (size_t)k] = xstrndup(p, len);
-				p += len + (p[len] != '\0');
-			}
+			*margin = xrealloc(*margin, c + 1);
+			for (k = 0; k < r->nseg; k++)
+				(*vals)[c * (size_t)r->nseg + (size_t)k] = NULL;
+			(*margin)[c] = strcmp(combo, "*") != 0;
+			if ((*margin)[c])
+				(*vals)[c * (size_t)r->nseg + (size_t)seg] = xstrdup(end + 1);
 			json_object_set_new(combos, combo, json_integer((json_int_t)c));
 			(*ncombo)++;
 		}
@@ -773,7 +779,7 @@ static int results(struct report *r)
 	json_t *res = json_object(), *qs = json_array(), *rowsj = json_array(), *segs = json_array();
 	json_t *combos = json_object(), *qids = json_array(), *first = json_object(), **maps = NULL;
 	struct ivseg *ivs = NULL;
-	char **vals = NULL, *qlist = NULL;
+	char **vals = NULL, *qlist = NULL, *margin = NULL;
 	long *counts = NULL;
 	size_t niv = 0, capiv = 0, ncombo = 0, capcombo = 0, c;
 	int i, k, rc = -1, step;
@@ -793,7 +799,7 @@ static int results(struct report *r)
 	}
 
 	if (r->fig_results) {
-		if (kept_results(r, combos, &ncombo, &vals, &counts) < 0)
+		if (kept_results(r, combos, &ncombo, &vals, &counts, &margin) < 0)
 			goto out;
 		goto counted;
 	}
@@ -891,10 +897,13 @@ counted:
 			long *cell = &counts[(c * (size_t)r->nq + (size_t)i) * 2];
 			if (!cell[0])
 				continue;
-			n += cell[0];
-			top += cell[1];
+			if (!margin || !margin[c]) {
+				n += cell[0];
+				top += cell[1];
+			}
 			for (k = 0; k < r->nseg; k++)
-				tally(maps[k], vals[c * (size_t)r->nseg + (size_t)k], cell[0], cell[1]);
+				if (vals[c * (size_t)r->nseg + (size_t)k])
+					tally(maps[k], vals[c * (size_t)r->nseg + (size_t)k], cell[0], cell[1]);
 		}
 		json_object_set_new(x, "id", json_string(r->q[i].id));
 		json_object_set_new(x, "text", json_string(r->q[i].text));
@@ -933,6 +942,7 @@ out:
 	for (c = 0; c < ncombo * (size_t)r->nseg; c++)
 		free(vals[c]);
 	free(vals);
+	free(margin);
 	free(ivs);
 	free(counts);
 	free(maps);
