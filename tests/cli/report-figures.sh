@@ -7,7 +7,8 @@
 # After each step `cati-store report --check` builds the report from the kept figures and by
 # counting everything, with and without by=, and the JSON must be the same; the report over
 # HTTPS shows what was pushed at once. Figures made wrong on purpose must fail the check, and a
-# store whose figures are missing (an upgrade) builds them when it opens.
+# store whose figures are missing, or of the schema before them (an upgrade), builds them when it
+# opens.
 . tests/cli/lib.sh
 . tests/support/store.sh
 : "${CATI_STORE:=bin/cati-store}"
@@ -207,4 +208,18 @@ sqlite3 central.db "DELETE FROM fig_specs"
 expect_exit 0 "$CATI_STORE" report fig --db central.db --check
 expect_out "the same as a full count"
 check "after the rebuild" office region,custtype
+
+# a store of the schema before the figures (SQLite 6, PostgreSQL 4) is moved forward and its
+# figures are built from its records when it opens
+drop="DROP TABLE fig_specs; DROP TABLE fig_counts; DROP TABLE fig_cases; DROP TABLE fig_days; DROP TABLE fig_people;
+ DROP TABLE fig_results; DROP TABLE fig_over; DROP INDEX attempts_day; DROP INDEX interviews_day; DROP INDEX interviews_dup;"
+if grep -q '^cati-pg-store ' central.db 2>/dev/null; then
+	sqlite3 central.db "$drop UPDATE cati_schema SET version = 4;"
+else
+	sqlite3 central.db "$drop PRAGMA user_version = 6;"
+fi
+expect_exit 0 "$CATI_STORE" report fig --db central.db --check
+expect_out "the same as a full count"
+[ "$(sqlite3 central.db "SELECT count(*) FROM fig_specs")" = 1 ] || fail "no figures after the upgrade"
+check "after the upgrade" office,region,custtype
 finish
