@@ -60,10 +60,12 @@ static void outcomes(struct buf *b, int (*keep)(const struct call_outcome *), in
 		buf_puts(b, "]");
 }
 
+/* Outcomes that close a case, make a contact, or are refusals (the calls layer says which). */
 static int final_of(const struct call_outcome *o) { return o->final; }
 static int contact_of(const struct call_outcome *o) { return o->contact; }
 static int refusal_of(const struct call_outcome *o) { return !strncmp(o->disposition, "2.11", 4); }
 
+/* A batch's figures: nothing changed yet, the calls layer's outcome lists at hand. */
 struct figures *fig_begin(struct central *c)
 {
 	struct figures *f = xcalloc(1, sizeof *f);
@@ -84,6 +86,7 @@ struct figures *fig_begin(struct central *c)
 	return f;
 }
 
+/* Free the batch's figures and its prepared statements. */
 void fig_free(struct figures *f)
 {
 	if (!f)
@@ -371,6 +374,7 @@ static int attempt_now(struct figures *f, const char *uuid, json_t **out)
 	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
+/* Take away (before) or add (after) what a stored record's interview or call counts. */
 int fig_record(struct figures *f, const char *kind, json_t *d, const char *key, const char *study, int after)
 {
 	json_t *u = json_object_get(d, "uuid"), *iv = json_object_get(d, "interview"), *now = NULL;
@@ -626,6 +630,7 @@ fail:
 	return -1;
 }
 
+/* Count a case imported, move it between interviewers, or count its disposition again. */
 int fig_case(struct figures *f, const char *key, const char *study, const char *interviewer, int after)
 {
 	struct dbs *s;
@@ -739,6 +744,7 @@ out:
 	return rc;
 }
 
+/* strcmp for qsort over an array of strings. */
 static int key_cmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -786,6 +792,7 @@ static int fig_lock(struct figures *f, const char *prefix, const char *key)
 	return rc;
 }
 
+/* Count the touched days and cases again, then write the batch's changes in sorted order. */
 int fig_finish(struct figures *f)
 {
 	struct dbs *s = NULL;
@@ -934,6 +941,7 @@ static json_t *column_of(struct central *c, const char *sql, const char *study)
 	return a;
 }
 
+/* Throw away study's figures and count them again from the report tables under spec. */
 int fig_rebuild(struct central *c, const char *study, const char *spec)
 {
 	static const char *const clear[] = {
@@ -993,6 +1001,7 @@ out:
 	return rc;
 }
 
+/* Rebuild each study's figures whose spec is missing or not its form's any longer. */
 int fig_refresh(struct central *c, struct err *e)
 {
 	json_t *studies;

@@ -1047,6 +1047,7 @@ static char *spec_of(struct central *c, const char *study, const struct form *f)
 	return out;
 }
 
+/* The spec of study's latest form, read in a transaction of its own. */
 char *report_spec(struct central *c, const char *study)
 {
 	struct report r;
