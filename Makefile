@@ -124,6 +124,11 @@ $(BUILD)/bench/bench_pull: $(BUILD)/bench/bench_pull.o $(CORE_OBJ) $(TEST_SUPPOR
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI) libpq) $(LDLIBS)
 
+# the report benchmark times the store on PostgreSQL too (BENCH_PG_URL)
+$(BUILD)/bench/bench_report: $(BUILD)/bench/bench_report.o $(CORE_OBJ) $(TEST_SUPPORT) $(call obj,$(wildcard src/pg/*.c))
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI) libpq) $(LDLIBS)
+
 $(BUILD)/bench/%.o: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/support $(ALL_CFLAGS) -c $< -o $@

@@ -31,6 +31,9 @@ struct report_opts {
 	const char *by;
 	int seen_minutes;   /* 0: REPORT_SEEN_MINUTES */
 	int64_t now;        /* unix seconds; 0: the clock */
+	/* 1: count everything from the report tables, not from the figures the store keeps as
+	   records arrive (the check that both agree: report_check) */
+	int live;
 };
 
 enum report_rc {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cati/pg.h"
+#include "../store/figures-schema.h"
 
 #define LOCK_KEY "7260414"   /* pg_advisory_xact_lock key: "cati" migrations */
 
@@ -137,6 +138,10 @@ static const char *const steps[] = {
 	"INSERT INTO counts(study, status, outcome, n, seq) SELECT study, status, outcome, count(*),"
 	" (SELECT seq FROM counter) FROM counted GROUP BY study, status, outcome;"
 	"UPDATE quota_cells SET seq = (SELECT seq FROM counter);",
+
+	/* 5 -> 6 (step 8 of the SQLite backend): the report's figures, kept as records arrive;
+	   built from the report tables when the store opens */
+	FIG_SCHEMA,
 };
 
 int pg_schema_version(void)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cati/central.h"
 #include "cati/report.h"
@@ -10,10 +11,59 @@ int store_cmd_report(struct central *c, int argc, char **argv);
 
 static const char *const usage =
 	"usage: cati-store report STUDY --db PATH|--pg URL [--format text|csv|json] [--section NAME] [--by FIELD,...] [--width N]\n"
+	"       cati-store report STUDY --db PATH|--pg URL --check [--by FIELD,...]   (the kept figures against a full count)\n"
 	"       sections: quotas, interviewers, dispositions, results, problems (default: all)\n";
+
+/*
+ * Build the report from the kept figures and again by counting everything, at one moment, and
+ * compare: 0 when the JSON is the same, 1 with the sections that differ on stderr.
+ */
+static int check(struct central *c, const char *study, struct report_opts *o)
+{
+	static const char *const sections[] = { "totals", "quotas", "interviewers", "dispositions", "rates", "results",
+	                                        "problems", NULL };
+	json_t *kept = NULL, *live = NULL;
+	struct err e;
+	int i, bad = 0;
+
+	err_init(&e);
+	o->now = (int64_t)time(NULL);
+	o->live = 0;
+	if (central_report(c, "cati-store", CENTRAL_ADMIN, study, o, &kept, &e) != REPORT_OK) {
+		fprintf(stderr, "cati-store: %s\n", e.msg);
+		return 1;
+	}
+	o->live = 1;
+	if (central_report(c, "cati-store", CENTRAL_ADMIN, study, o, &live, &e) != REPORT_OK) {
+		fprintf(stderr, "cati-store: %s\n", e.msg);
+		json_decref(kept);
+		return 1;
+	}
+	for (i = 0; sections[i]; i++) {
+		json_t *a = json_object_get(kept, sections[i]), *b = json_object_get(live, sections[i]);
+		if (!json_equal(a, b)) {
+			char *x = json_dumps(a, JSON_COMPACT | JSON_PRESERVE_ORDER), *y = json_dumps(b, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			fprintf(stderr, "cati-store report: the kept figures differ from the full count in %s:\n  kept: %s\n  full: %s\n",
+			        sections[i], x ? x : "null", y ? y : "null");
+			free(x);
+			free(y);
+			bad = 1;
+		}
+	}
+	if (!bad && !json_equal(kept, live)) {
+		fprintf(stderr, "cati-store report: the kept figures differ from the full count\n");
+		bad = 1;
+	}
+	if (!bad)
+		printf("figures of %s: the same as a full count\n", study);
+	json_decref(kept);
+	json_decref(live);
+	return bad;
+}
 
 int store_cmd_report(struct central *c, int argc, char **argv)
 {
+	int checking = 0;
 	const char *study = NULL, *format = "text", *section = NULL, *question = NULL;
 	struct report_opts o;
 	enum report_rc rc;
@@ -34,6 +84,8 @@ int store_cmd_report(struct central *c, int argc, char **argv)
 			question = argv[++i];
 		else if (!strcmp(argv[i], "--by") && i + 1 < argc)
 			o.by = argv[++i];
+		else if (!strcmp(argv[i], "--check"))
+			checking = 1;
 		else if (!strcmp(argv[i], "--width") && i + 1 < argc) {
 			char *end;
 			long w = strtol(argv[++i], &end, 10);
@@ -58,6 +110,8 @@ int store_cmd_report(struct central *c, int argc, char **argv)
 		        section);
 		return 2;
 	}
+	if (checking)
+		return check(c, study, &o);
 	err_init(&e);
 	/* whoever may read the database file sees every study */
 	rc = central_report(c, "cati-store", CENTRAL_ADMIN, study, &o, &r, &e);

@@ -1,5 +1,6 @@
 /* central.c: the central store's SQLite backend: users, tokens, forms, cases, pushed records. */
 #include "central-int.h"
+#include "figures.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -140,6 +141,10 @@ static const char *const migrations[] = {
 	"INSERT INTO counts(study, status, outcome, n, seq) SELECT study, status, outcome, count(*),"
 	" (SELECT seq FROM counter) FROM counted GROUP BY study, status, outcome;"
 	"UPDATE quota_cells SET seq = (SELECT seq FROM counter);",
+
+	/* 7 -> 8: the report's figures, kept as records arrive (figures.c); built from the report
+	   tables when the store opens (fig_refresh) */
+	FIG_SCHEMA,
 };
 
 static int migrate(struct db *db)
@@ -194,6 +199,10 @@ struct central *central_open(const char *path, struct err *e)
 		return NULL;
 	}
 	c->path = xstrdup(c->db->where);
+	if (db_is_pg(c->db) && fig_refresh(c, e) < 0) {
+		central_close(c);
+		return NULL;
+	}
 	if (db_is_pg(c->db))
 		return c;
 	if (db_exec(c->db, schema) != DB_OK) {
@@ -210,6 +219,10 @@ struct central *central_open(const char *path, struct err *e)
 		return NULL;
 	default:
 		central_fail(c, "upgrade the store's schema", e);
+		central_close(c);
+		return NULL;
+	}
+	if (fig_refresh(c, e) < 0) {
 		central_close(c);
 		return NULL;
 	}
@@ -667,7 +680,7 @@ int central_form_put(struct central *c, const char *form_id, const char *version
 		db_rollback(c->db);
 		return -1;
 	}
-	return 0;
+	return fig_refresh(c, e);
 }
 
 static const char *jstr(json_t *o, const char *k)
@@ -678,6 +691,7 @@ static const char *jstr(json_t *o, const char *k)
 
 int central_cases_put(struct central *c, const char *form_id, json_t *cases, struct err *e)
 {
+	struct figures *fig = NULL;
 	struct dbs *s = NULL;
 	size_t i;
 	json_t *cs;
@@ -726,9 +740,15 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 	                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(case_key) DO UPDATE SET"
 	                              " interviewer = excluded.interviewer, seq = excluded.seq", &s) != DB_OK)
 		goto out;
+	fig = fig_begin(c);
 	json_array_foreach(cases, i, cs) {
 		json_t *fields = json_object_get(cs, "fields");
 		char *fj = fields ? json_dumps(fields, JSON_COMPACT | JSON_SORT_KEYS) : xstrdup("{}");
+
+		if (fig_case(fig, jstr(cs, "id"), form_id, jstr(cs, "interviewer"), 0) < 0) {
+			free(fj);
+			goto out;
+		}
 
 		db_bind_text_copy(s, 1, jstr(cs, "id"));
 		db_bind_text_copy(s, 2, form_id);
@@ -739,12 +759,12 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 		db_bind_text_copy(s, 7, jstr(cs, "interviewer"));
 		db_bind_int64(s, 8, central_next_seq(c));
 		free(fj);
-		if (db_step(s) != DB_DONE)
+		if (db_step(s) != DB_DONE || fig_case(fig, jstr(cs, "id"), form_id, NULL, 1) < 0)
 			goto out;
 		db_reset(s);
 		db_clear_bindings(s);
 	}
-	if (db_commit(c->db) == DB_OK)
+	if (fig_finish(fig) == 0 && db_commit(c->db) == DB_OK)
 		rc = 0;
 out:
 	if (rc < 0) {
@@ -752,6 +772,7 @@ out:
 		db_rollback(c->db);
 	}
 	db_finalize(s);
+	fig_free(fig);
 	return rc;
 }
 
@@ -811,6 +832,7 @@ struct counted {
 /* Statements that keep the report tables as records arrive (one push's transaction). */
 struct keep {
 	struct dbs *iv, *clear, *ans, *att, *cell, *count, *over, *spend, *unlock, *counted, *counts;
+	struct figures *fig;
 	struct tally *tally;
 	size_t ntally, atally;
 	struct counted *counted_keys;
@@ -820,6 +842,7 @@ struct keep {
 static int keep_prepare(struct central *c, struct keep *k)
 {
 	memset(k, 0, sizeof *k);
+	k->fig = fig_begin(c);
 	return db_prepare(c->db, "INSERT INTO interviews(uuid, study, case_key, form, version, interviewer, lang, status, outcome,"
 		" started_at, ended_at, updated_at, duplicate, received_at)"
 		" SELECT ?1, c.study, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, CAST(?12 AS INTEGER), CAST(?13 AS BIGINT)"
@@ -872,6 +895,7 @@ static void keep_finalize(struct keep *k)
 	db_finalize(k->unlock);
 	db_finalize(k->counted);
 	db_finalize(k->counts);
+	fig_free(k->fig);
 	for (size_t i = 0; i < k->ntally; i++)
 		free(k->tally[i].study);
 	free(k->tally);
@@ -1071,7 +1095,7 @@ static int keep_tally(struct central *c, struct keep *k, const char *holder)
 	size_t i;
 
 	if (!k->ntally && !k->ncounted)
-		return 0;
+		return fig_finish(k->fig);   /* a batch without completes still changes the report's figures */
 	if ((seq = central_next_seq(c)) < 0)
 		return -1;
 	if (k->ncounted)
@@ -1125,7 +1149,7 @@ static int keep_tally(struct central *c, struct keep *k, const char *holder)
 		if (step_done(k->spend) < 0)
 			return -1;
 	}
-	return 0;
+	return fig_finish(k->fig);
 }
 
 static int str_cmp(const void *a, const void *b)
@@ -1431,7 +1455,9 @@ stored_before:
 			continue;
 		}
 		free(dump);
-		if (keep_record(&keep, kind, data, key, study, holder, duplicate) < 0)
+		if (fig_record(keep.fig, kind, data, key, study, 0) < 0 ||
+		    keep_record(&keep, kind, data, key, study, holder, duplicate) < 0 ||
+		    fig_record(keep.fig, kind, data, key, study, 1) < 0)
 			goto out;
 		status(result, uuid, 200, duplicate ? "stored; another workstation also completed this case: flagged as a duplicate" : NULL);
 	}

@@ -2,9 +2,13 @@
  * report.c: the supervisor's report of a study, read from the central store's report tables
  * (interviews, answers, attempts, quota cells, cases, seen) with indexed, grouped SQL in one
  * read transaction. The form (the study's latest published version) says which questions are
- * satisfaction questions and which case fields segment the results.
+ * satisfaction questions and which case fields segment the results. The counts come from the
+ * figures the store keeps as records arrive (figures.c) when they follow the form the report
+ * reads; results segmented by other fields than the form's default ones are counted here, and
+ * report_opts.live counts everything here (the check that both agree).
  */
 #include "central-int.h"
+#include "figures.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +49,8 @@ struct report {
 	int nseg;                         /* including month, the last */
 	struct question *q;
 	int nq;
+	int fig;                          /* read the kept figures (all but by= results) */
+	int fig_results;                  /* ... and the results too (default segments) */
 	/* outcome names from the calls layer: ",a,b," (final), JSON arrays (contact, refusal) */
 	struct buf final, contact, refusal;
 };
@@ -254,16 +260,53 @@ static void choose_questions(struct report *r)
 	}
 }
 
+/* The study's totals: from the kept counts, or counted in the report tables. */
 static int totals(struct report *r)
 {
 	static const char *const keys[] = { "cases", "attempts", "interviews", "completes", "screenouts", "duplicates",
 	                                    "over_quota", NULL };
-	struct dbs *s = prepare(r,
-		"SELECT (SELECT count(*) FROM cases WHERE study = ?1), (SELECT count(*) FROM attempts WHERE study = ?1),"
-		" count(*), coalesce(sum(status = 'complete' AND duplicate = 0), 0), coalesce(sum(status = 'screenout'), 0),"
-		" coalesce(sum(duplicate), 0),"
-		" (SELECT count(DISTINCT interview) FROM interview_cells WHERE study = ?1 AND over <> 0)"
-		" FROM interviews WHERE study = ?1");
+	struct dbs *s = prepare(r, r->fig
+		? "SELECT what, n FROM fig_counts WHERE study = ?1 AND what IN ('cases', 'attempts', 'interviews', 'completes',"
+		  " 'screenouts', 'duplicates', 'over_quota')"
+		: "SELECT (SELECT count(*) FROM cases WHERE study = ?1), (SELECT count(*) FROM attempts WHERE study = ?1),"
+		  " count(*), coalesce(sum(status = 'complete' AND duplicate = 0), 0), coalesce(sum(status = 'screenout'), 0),"
+		  " coalesce(sum(duplicate), 0),"
+		  " (SELECT count(DISTINCT interview) FROM interview_cells WHERE study = ?1 AND over <> 0)"
+		  " FROM interviews WHERE study = ?1");
+	json_t *t = json_object(), *got = json_object();
+	int rc, i;
+
+	if (!s) {
+		json_decref(t);
+		json_decref(got);
+		return -1;
+	}
+	while ((rc = db_step(s)) == DB_ROW)
+		if (r->fig)
+			json_object_set_new(got, db_column_text(s, 0), json_integer(db_column_int64(s, 1)));
+		else
+			for (i = 0; keys[i]; i++)
+				json_object_set_new(got, keys[i], json_integer(db_column_int64(s, i)));
+	db_finalize(s);
+	for (i = 0; keys[i]; i++) {
+		json_t *v = json_object_get(got, keys[i]);
+		json_object_set_new(t, keys[i], json_integer(v ? json_integer_value(v) : 0));
+	}
+	json_decref(got);
+	if (rc != DB_DONE) {
+		json_decref(t);
+		return fail(r, "read the report");
+	}
+	json_object_set_new(r->o, "totals", t);
+	return 0;
+}
+
+/* Quota cells with the kept counts of completes over quota, as quotas() shows them. */
+static int kept_quotas(struct report *r)
+{
+	struct dbs *s = prepare(r, "SELECT q.quota, q.cell, q.label, q.target, q.achieved, q.closed, coalesce(f.n, 0)"
+	                           " FROM quota_cells q LEFT JOIN fig_counts f ON f.study = q.study"
+	                           " AND f.what = 'o:' || q.quota || ',' || q.cell WHERE q.study = ?1 ORDER BY q.quota, q.cell");
 	json_t *a = json_array();
 	int rc;
 
@@ -271,11 +314,28 @@ static int totals(struct report *r)
 		json_decref(a);
 		return -1;
 	}
-	rc = rows_into(r, s, keys, a);
-	if (rc == 0)
-		json_object_set(r->o, "totals", json_array_get(a, 0));
-	json_decref(a);
-	return rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		json_t *x = json_object();
+		json_int_t target = db_column_int64(s, 3), got = db_column_int64(s, 4);
+		int closed = db_column_int(s, 5) != 0;
+
+		json_object_set_new(x, "quota", json_string(db_column_text(s, 0)));
+		json_object_set_new(x, "cell", json_string(db_column_text(s, 1)));
+		json_object_set_new(x, "label", json_string(db_column_text(s, 2)));
+		json_object_set_new(x, "target", json_integer(target));
+		json_object_set_new(x, "achieved", json_integer(got));
+		json_object_set_new(x, "closed", json_boolean(closed));
+		json_object_set_new(x, "over", json_integer(db_column_int64(s, 6)));
+		json_object_set_new(x, "open", json_integer(closed || got >= target ? 0 : target - got));
+		json_array_append_new(a, x);
+	}
+	db_finalize(s);
+	if (rc != DB_DONE) {
+		json_decref(a);
+		return fail(r, "read the quota cells");
+	}
+	json_object_set_new(r->o, "quotas", a);
+	return 0;
 }
 
 /* Quota cells as the store counts them; open: what the target still takes (0 when closed). */
@@ -284,6 +344,8 @@ static int quotas(struct report *r)
 	json_t *cells, *x;
 	size_t i;
 
+	if (r->fig)
+		return kept_quotas(r);
 	if (central_quota_list(r->c, r->study, &cells, r->e) < 0)
 		return -1;
 	json_array_foreach(cells, i, x) {
@@ -310,24 +372,30 @@ static int interviewers(struct report *r)
 {
 	static const char *const keys[] = { "name", "last_seen", "logged_in", "completes", "hours", "attempts",
 	                                    "avg_minutes", "contacts", "refusals", NULL };
-	struct dbs *s = prepare(r,
-		"WITH calls(interviewer, d, n, contacts, refusals, lo, hi, completes, minutes) AS MATERIALIZED"
+	/* times on the phone in milliseconds, so that kept and counted figures are the same sums */
+	struct dbs *s = prepare(r, r->fig
+		? "SELECT p.interviewer, strftime('%Y-%m-%dT%H:%M:%SZ', s.at, 'unixepoch'), CASE WHEN s.at >= ?4 THEN 1 ELSE 0 END,"
+		  " p.completes, CASE WHEN p.ms_n > 0 THEN p.ms END, p.n, CASE WHEN p.min_n > 0 THEN p.min_ms END, p.contacts,"
+		  " p.refusals FROM fig_people p LEFT JOIN seen s ON s.user = p.interviewer"
+		  " WHERE p.study = ?1 AND (p.cases > 0 OR p.days > 0)"
+		  " ORDER BY p.interviewer"
+		: "WITH calls(interviewer, d, n, contacts, refusals, lo, hi, completes, min_ms) AS MATERIALIZED"
 		"  (SELECT interviewer, substr(at, 1, 10), count(*), sum(outcome IN (SELECT value FROM json_each(?2))),"
-		"   sum(outcome IN (SELECT value FROM json_each(?3))), min(at), max(at), 0, 0.0"
+		"   sum(outcome IN (SELECT value FROM json_each(?3))), min(at), max(at), 0, CAST(NULL AS BIGINT)"
 		"   FROM attempts WHERE study = ?1 GROUP BY 1, 2),"
-		" ivs(interviewer, d, n, contacts, refusals, lo, hi, completes, minutes) AS MATERIALIZED"
+		" ivs(interviewer, d, n, contacts, refusals, lo, hi, completes, min_ms) AS MATERIALIZED"
 		"  (SELECT interviewer, substr(started_at, 1, 10), 0, 0, 0, min(started_at), max(coalesce(ended_at, started_at)),"
-		"   sum(status = 'complete'),"
-		"   sum(CASE WHEN status = 'complete' THEN (julianday(ended_at) - julianday(started_at)) * 1440 END)"
+		"   sum(status = 'complete'), sum(CASE WHEN status = 'complete'"
+		"   THEN CAST(round((julianday(ended_at) - julianday(started_at)) * 86400000) AS BIGINT) END)"
 		"   FROM interviews WHERE study = ?1 AND started_at IS NOT NULL GROUP BY 1, 2),"
 		" days AS (SELECT interviewer, sum(n) AS n, sum(contacts) AS contacts, sum(refusals) AS refusals,"
-		"  (julianday(max(hi)) - julianday(min(lo))) * 24 AS h, sum(completes) AS completes, sum(minutes) AS minutes"
-		"  FROM (SELECT * FROM calls UNION ALL SELECT * FROM ivs) AS u GROUP BY interviewer, d),"
-		" per AS (SELECT interviewer, sum(n) AS n, sum(contacts) AS contacts, sum(refusals) AS refusals, sum(h) AS h,"
-		"  sum(completes) AS completes, sum(minutes) / nullif(sum(completes), 0) AS minutes FROM days GROUP BY interviewer),"
+		"  CAST(round((julianday(max(hi)) - julianday(min(lo))) * 86400000) AS BIGINT) AS ms, sum(completes) AS completes,"
+		"  sum(min_ms) AS min_ms FROM (SELECT * FROM calls UNION ALL SELECT * FROM ivs) AS u GROUP BY interviewer, d),"
+		" per AS (SELECT interviewer, sum(n) AS n, sum(contacts) AS contacts, sum(refusals) AS refusals, sum(ms) AS ms,"
+		"  sum(completes) AS completes, sum(min_ms) AS min_ms FROM days GROUP BY interviewer),"
 		" who(name) AS (SELECT interviewer FROM per UNION SELECT interviewer FROM cases WHERE study = ?1 AND interviewer IS NOT NULL)"
 		" SELECT w.name, strftime('%Y-%m-%dT%H:%M:%SZ', s.at, 'unixepoch'), CASE WHEN s.at >= ?4 THEN 1 ELSE 0 END,"
-		"  coalesce(per.completes, 0), per.h, coalesce(per.n, 0), per.minutes, coalesce(per.contacts, 0),"
+		"  coalesce(per.completes, 0), per.ms, coalesce(per.n, 0), per.min_ms, coalesce(per.contacts, 0),"
 		"  coalesce(per.refusals, 0)"
 		" FROM who w LEFT JOIN per ON per.interviewer = w.name LEFT JOIN seen s ON s.user = w.name ORDER BY w.name");
 	json_t *a = json_array(), *x;
@@ -345,10 +413,14 @@ static int interviewers(struct report *r)
 		return -1;
 	}
 	json_array_foreach(a, i, x) {
-		double hours = json_number_value(json_object_get(x, "hours"));
+		json_t *ms = json_object_get(x, "hours"), *mm = json_object_get(x, "avg_minutes");
 		json_int_t completes = json_integer_value(json_object_get(x, "completes"));
 		json_int_t contacts = json_integer_value(json_object_get(x, "contacts"));
+		double hours = json_is_null(ms) ? 0 : (double)json_integer_value(ms) / 3600000.0;
 
+		json_object_set_new(x, "hours", json_is_null(ms) ? json_null() : json_real(hours));
+		json_object_set_new(x, "avg_minutes", json_is_null(mm) || completes <= 0 ? json_null()
+		                    : json_real((double)json_integer_value(mm) / 60000.0 / (double)completes));
 		json_object_set_new(x, "logged_in", json_boolean(json_integer_value(json_object_get(x, "logged_in"))));
 		/* less than a minute on the phone says nothing about an hour */
 		json_object_set_new(x, "per_hour", hours >= 1.0 / 60 ? json_real((double)completes / hours) : json_null());
@@ -389,6 +461,58 @@ static void quota_full_sql(struct report *r, struct buf *sql, const char **param
 }
 
 /*
+ * The kept disposition counts into counts (code -> n): an open case counted with its quota
+ * cells is 4.80 when one of them is full or closed now.
+ */
+static int kept_dispositions(struct report *r, json_t *counts)
+{
+	struct dbs *s = prepare(r, "SELECT quota, cell FROM quota_cells WHERE study = ?1 AND (closed <> 0 OR achieved >= target)");
+	json_t *full = json_object(), *cells, *x;
+	struct buf k;
+	int rc;
+	size_t i;
+
+	if (!s) {
+		json_decref(full);
+		return -1;
+	}
+	buf_init(&k);
+	while ((rc = db_step(s)) == DB_ROW) {
+		buf_reset(&k);
+		buf_printf(&k, "%s\x1f%s", db_column_text(s, 0), db_column_text(s, 1));
+		json_object_set_new(full, buf_str(&k), json_true());
+	}
+	db_finalize(s);
+	if (rc != DB_DONE || !(s = prepare(r, "SELECT what, n FROM fig_counts WHERE study = ?1 AND what LIKE 'd:%' AND n <> 0"))) {
+		json_decref(full);
+		buf_release(&k);
+		return rc != DB_DONE ? fail(r, "count the dispositions") : -1;
+	}
+	while ((rc = db_step(s)) == DB_ROW) {
+		const char *what = db_column_text(s, 0) + 2, *sep = strchr(what, '\x1f');
+		char code[64];
+		int closed = 0;
+
+		snprintf(code, sizeof code, "%.*s", sep ? (int)(sep - what) : (int)strlen(what), what);
+		cells = sep && sep[1] ? json_loads(sep + 1, 0, NULL) : NULL;
+		json_array_foreach(cells, i, x) {
+			buf_reset(&k);
+			buf_printf(&k, "%s\x1f%s", json_string_value(json_array_get(x, 0)), json_string_value(json_array_get(x, 1)));
+			closed |= json_object_get(full, buf_str(&k)) != NULL;
+		}
+		json_decref(cells);
+		if (closed)
+			snprintf(code, sizeof code, "4.80");
+		x = json_object_get(counts, code);
+		json_object_set_new(counts, code, json_integer((x ? json_integer_value(x) : 0) + db_column_int64(s, 1)));
+	}
+	db_finalize(s);
+	json_decref(full);
+	buf_release(&k);
+	return rc == DB_DONE ? 0 : fail(r, "count the dispositions");
+}
+
+/*
  * Cases per disposition, as README "Calling" says: a complete interview 1.1; else the last
  * call's disposition if its outcome closed the case; else 4.80 for an open case in a full quota
  * cell; else the last contact's code (2.x); else the last call's; else 3.11 not attempted.
@@ -409,6 +533,11 @@ static int dispositions(struct report *r)
 	const double *vals[] = { rates.rr, rates.coop, rates.ref, rates.con };
 	const int nvals[] = { 6, 4, 3, 3 };
 
+	if (r->fig) {
+		if (kept_dispositions(r, counts) < 0)
+			goto fail;
+		goto counted;
+	}
 	buf_init(&sql);
 	buf_puts(&sql, "SELECT code, count(*) FROM (SELECT CASE"
 	               " WHEN EXISTS (SELECT 1 FROM interviews i WHERE i.case_key = c.case_key AND i.status = 'complete') THEN '1.1'"
@@ -436,6 +565,7 @@ static int dispositions(struct report *r)
 		fail(r, "count the dispositions");
 		goto fail;
 	}
+counted:
 	/* in the calls layer's order; codes it does not know last, outside the rates */
 	for (i = 0; i < n; i++) {
 		json_t *x;
@@ -564,6 +694,77 @@ static int answer_code(const struct question *q, const char *v)
 }
 
 /*
+ * The kept results, as results() phase 3 reads its combinations: each kept row is a pseudo
+ * combination, "*" (all respondents: every segment value NULL) or "k\x1fvalue" (segment k's
+ * value; the other segments NULL, and margin[c] set: not added to the question's totals);
+ * respondents and top-2 answers per pseudo combination and question in *counts.
+ */
+static int kept_results(struct report *r, json_t *combos, size_t *ncombo, char ***vals, long **counts, char **margin)
+{
+	struct dbs *s = prepare(r, "SELECT q, combo, n, top FROM fig_results WHERE study = ?1 AND n <> 0");
+	json_t *qi = json_object(), *x;
+	size_t cap = 0, n = 0;
+	int rc, i, k;
+	struct cell {
+		size_t combo;
+		int q;
+		long n, top;
+	} *cells = NULL;
+
+	if (!s) {
+		json_decref(qi);
+		return -1;
+	}
+	for (i = 0; i < r->nq; i++)
+		json_object_set_new(qi, r->q[i].id, json_integer(i));
+	while ((rc = db_step(s)) == DB_ROW) {
+		const char *combo = db_column_text(s, 1);
+		size_t c;
+
+		if (!(x = json_object_get(qi, db_column_text(s, 0))))
+			continue;
+		if ((x = json_object_get(combos, combo))) {
+			c = (size_t)json_integer_value(x);
+		} else {
+			char *end;
+			long seg = strtol(combo, &end, 10);
+
+			if (strcmp(combo, "*") && (*end != '\x1f' || seg < 0 || seg >= r->nseg))
+				continue;
+			c = *ncombo;
+			*vals = xrealloc(*vals, (c + 1) * (size_t)r->nseg * sizeof **vals);
+			*margin = xrealloc(*margin, c + 1);
+			for (k = 0; k < r->nseg; k++)
+				(*vals)[c * (size_t)r->nseg + (size_t)k] = NULL;
+			(*margin)[c] = strcmp(combo, "*") != 0;
+			if ((*margin)[c])
+				(*vals)[c * (size_t)r->nseg + (size_t)seg] = xstrdup(end + 1);
+			json_object_set_new(combos, combo, json_integer((json_int_t)c));
+			(*ncombo)++;
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			cells = xrealloc(cells, cap * sizeof *cells);
+		}
+		cells[n].combo = c;
+		cells[n].q = (int)json_integer_value(json_object_get(qi, db_column_text(s, 0)));
+		cells[n].n = (long)db_column_int64(s, 2);
+		cells[n].top = (long)db_column_int64(s, 3);
+		n++;
+	}
+	db_finalize(s);
+	json_decref(qi);
+	*counts = xcalloc(*ncombo * (size_t)r->nq * 2 + 1, sizeof **counts);
+	while (n--) {
+		long *cell = &(*counts)[(cells[n].combo * (size_t)r->nq + (size_t)cells[n].q) * 2];
+		cell[0] += cells[n].n;
+		cell[1] += cells[n].top;
+	}
+	free(cells);
+	return rc == DB_DONE ? 0 : fail(r, "read the results");
+}
+
+/*
  * Top-2-box results over the non-duplicate completes, in two indexed passes: (1) each
  * complete's segment values (case fields, month), numbered by combination; (2) the valid
  * answers (codes 1-6: don't know, refused and unasked questions are not in n) to the
@@ -578,7 +779,7 @@ static int results(struct report *r)
 	json_t *res = json_object(), *qs = json_array(), *rowsj = json_array(), *segs = json_array();
 	json_t *combos = json_object(), *qids = json_array(), *first = json_object(), **maps = NULL;
 	struct ivseg *ivs = NULL;
-	char **vals = NULL, *qlist = NULL;
+	char **vals = NULL, *qlist = NULL, *margin = NULL;
 	long *counts = NULL;
 	size_t niv = 0, capiv = 0, ncombo = 0, capcombo = 0, c;
 	int i, k, rc = -1, step;
@@ -597,6 +798,11 @@ static int results(struct report *r)
 		goto out;
 	}
 
+	if (r->fig_results) {
+		if (kept_results(r, combos, &ncombo, &vals, &counts, &margin) < 0)
+			goto out;
+		goto counted;
+	}
 	/* 1: segment values; the month is the last segment */
 	buf_puts(&sql, "SELECT i.rowid");
 	for (k = 0; k < r->nseg - 1; k++)
@@ -678,6 +884,7 @@ static int results(struct report *r)
 		goto out;
 	}
 
+counted:
 	/* 3: per question, the totals and each segment's values in order */
 	maps = xcalloc((size_t)r->nseg, sizeof *maps);
 	for (i = 0; i < r->nq; i++) {
@@ -690,10 +897,13 @@ static int results(struct report *r)
 			long *cell = &counts[(c * (size_t)r->nq + (size_t)i) * 2];
 			if (!cell[0])
 				continue;
-			n += cell[0];
-			top += cell[1];
+			if (!margin || !margin[c]) {
+				n += cell[0];
+				top += cell[1];
+			}
 			for (k = 0; k < r->nseg; k++)
-				tally(maps[k], vals[c * (size_t)r->nseg + (size_t)k], cell[0], cell[1]);
+				if (vals[c * (size_t)r->nseg + (size_t)k])
+					tally(maps[k], vals[c * (size_t)r->nseg + (size_t)k], cell[0], cell[1]);
 		}
 		json_object_set_new(x, "id", json_string(r->q[i].id));
 		json_object_set_new(x, "text", json_string(r->q[i].text));
@@ -732,6 +942,7 @@ out:
 	for (c = 0; c < ncombo * (size_t)r->nseg; c++)
 		free(vals[c]);
 	free(vals);
+	free(margin);
 	free(ivs);
 	free(counts);
 	free(maps);
@@ -771,14 +982,131 @@ static int problems(struct report *r)
 		return -1;
 	}
 	buf_reset(&sql);
-	buf_puts(&sql, "SELECT i.uuid, i.case_key, i.interviewer, coalesce(i.ended_at, i.updated_at), ic.quota, ic.cell,"
-	               " coalesce(q.label, '') FROM interview_cells ic JOIN interviews i ON i.uuid = ic.interview"
-	               " LEFT JOIN quota_cells q ON q.study = ic.study AND q.quota = ic.quota AND q.cell = ic.cell"
-	               " WHERE ic.study = ?1 AND ic.over <> 0 ORDER BY 4, 1, 5");
+	if (r->fig)
+		buf_puts(&sql, "SELECT o.interview, i.case_key, i.interviewer, o.at, o.quota, o.cell, coalesce(q.label, '')"
+		               " FROM fig_over o JOIN interviews i ON i.uuid = o.interview"
+		               " LEFT JOIN quota_cells q ON q.study = o.study AND q.quota = o.quota AND q.cell = o.cell"
+		               " WHERE o.study = ?1 ORDER BY o.at, o.interview, o.quota");
+	else
+		buf_puts(&sql, "SELECT i.uuid, i.case_key, i.interviewer, coalesce(i.ended_at, i.updated_at), ic.quota, ic.cell,"
+		               " coalesce(q.label, '') FROM interview_cells ic JOIN interviews i ON i.uuid = ic.interview"
+		               " LEFT JOIN quota_cells q ON q.study = ic.study AND q.quota = ic.quota AND q.cell = ic.cell"
+		               " WHERE ic.study = ?1 AND ic.over <> 0 ORDER BY 4, 1, 5");
 	buf_puts(&sql, limit);
 	s = prepare(r, buf_str(&sql));
 	buf_release(&sql);
 	return s ? rows_into(r, s, okeys, q) : -1;
+}
+
+/*
+ * What the kept figures of a study count, from its form f: the default segments (name and JSON
+ * path; the month is always last and not listed), the satisfaction questions (id, answer's
+ * question, grid item) and the quotas whose cells an open case falls into by its fields (as
+ * quota_full_sql takes them). A string to free.
+ */
+static char *spec_of(struct central *c, const char *study, const struct form *f)
+{
+	struct report t;
+	struct err e;
+	json_t *o = json_object(), *seg = json_array(), *qs = json_array(), *quotas = json_array();
+	int i, k, all, np = 0;
+	char *out;
+
+	memset(&t, 0, sizeof t);
+	err_init(&e);
+	t.c = c;
+	t.study = study;
+	t.f = f;
+	t.e = &e;
+	choose_segments(&t, NULL);
+	choose_questions(&t);
+	for (k = 0; k < t.nseg - 1; k++)
+		json_array_append_new(seg, json_pack("[ss]", t.seg[k].name, t.seg[k].path));
+	for (i = 0; i < t.nq; i++)
+		json_array_append_new(qs, json_pack("[ssi]", t.q[i].id, t.q[i].qid, t.q[i].item));
+	for (i = 0; i < f->nquotas; i++) {
+		const struct form_quota *q = &f->quotas[i];
+		json_t *vars = json_array();
+		for (all = 1, k = 0; k < q->nvars; k++)
+			all &= f->vars[q->vars[k]].kind == FORM_V_CASE;
+		if (!all || !q->nvars || np + q->nvars + 1 > 60) {
+			json_decref(vars);
+			continue;
+		}
+		np += q->nvars + 1;
+		for (k = 0; k < q->nvars; k++)
+			json_array_append_new(vars, json_string(f->vars[q->vars[k]].id));
+		json_array_append_new(quotas, json_pack("[so]", q->id, vars));
+	}
+	json_object_set_new(o, "seg", seg);
+	json_object_set_new(o, "q", qs);
+	json_object_set_new(o, "quotas", quotas);
+	out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	free(t.q);
+	return out;
+}
+
+/* The spec of study's latest form, read in a transaction of its own. */
+char *report_spec(struct central *c, const char *study)
+{
+	struct report r;
+	struct form *f;
+	enum report_rc rc;
+	struct err e;
+	char *spec = NULL;
+
+	memset(&r, 0, sizeof r);
+	err_init(&e);
+	r.c = c;
+	r.study = study;
+	r.e = &e;
+	if (db_begin(c->db, 0) != DB_OK)
+		return NULL;
+	if ((f = load_form(&r, &rc)))
+		spec = spec_of(c, study, f);
+	db_commit(c->db);
+	form_free(f);
+	return spec;
+}
+
+/* Do the study's kept figures follow form f (1), or must the report count (0)? -1 on errors. */
+static int figures_follow(struct report *r, const struct form *f)
+{
+	char *spec = spec_of(r->c, r->study, f);
+	struct dbs *s = prepare(r, "SELECT spec FROM fig_specs WHERE study = ?1");
+	int rc, same = 0;
+
+	if (!s) {
+		free(spec);
+		return -1;
+	}
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		same = !strcmp(db_column_text(s, 0), spec);
+	db_finalize(s);
+	free(spec);
+	return rc == DB_ROW || rc == DB_DONE ? same : fail(r, "read the figures' spec");
+}
+
+/* Are r's segments the form's default ones (those the kept results are counted by)? */
+static int default_segments(struct report *r)
+{
+	struct report t;
+	struct err e;
+	int k, same;
+
+	memset(&t, 0, sizeof t);
+	err_init(&e);
+	t.c = r->c;
+	t.study = r->study;
+	t.f = r->f;
+	t.e = &e;
+	choose_segments(&t, NULL);
+	same = t.nseg == r->nseg;
+	for (k = 0; same && k < r->nseg; k++)
+		same = !strcmp(t.seg[k].name, r->seg[k].name);
+	return same;
 }
 
 enum report_rc central_report(struct central *c, const char *user, enum central_role role, const char *study,
@@ -817,6 +1145,11 @@ enum report_rc central_report(struct central *c, const char *user, enum central_
 		goto rollback;
 	rc = REPORT_ERROR;
 	choose_questions(&r);
+	if (!(o && o->live)) {
+		if ((r.fig = figures_follow(&r, f)) < 0)
+			goto rollback;
+		r.fig_results = r.fig && default_segments(&r);
+	}
 	r.o = json_object();
 	iso_utc(r.now, now);
 	json_object_set_new(r.o, "study", json_string(study));
