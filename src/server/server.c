@@ -32,7 +32,14 @@ struct request {
 /* Faults injected for tests (cati-store serve --faults): what to do to the Nth push. */
 enum fault { FAULT_NONE, FAULT_500, FAULT_DROP, FAULT_SLOW };
 
-#define THREADS 4   /* MHD worker threads, each request on one of as many store connections */
+/* Each connection has a thread of its own, so a request that waits (for the write lock, for a
+   password check) holds up no other connection's handshake or request. Requests share a pool
+   of store connections; password checks (Argon2id: 64 MiB and most of a core each) run a few at
+   a time, waiting before they take a store connection, so a shift's logins all at once neither
+   exhaust memory nor keep the workstations already logged in from their store connections. */
+#define THREADS 16          /* store connections in the pool */
+#define LOGINS_AT_ONCE 2    /* password checks at the same time */
+#define STACK (2 * 1024 * 1024)   /* a connection thread's stack (deep JSON, the form compiler); address space only */
 /* Connections: one address cannot take them all (a flood, slow headers) and idle ones go. */
 #define MAX_CONNECTIONS 1000
 #define MAX_PER_ADDRESS 64   /* the default; serve --connections-per-address */
@@ -52,6 +59,9 @@ struct server {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	pthread_mutex_t write;   /* one writer at a time, in arrival order, rather than SQLite's sleeping retries */
+	pthread_mutex_t login_mu;   /* guards logins */
+	pthread_cond_t login_cv;
+	int logins;                 /* password checks running */
 	pthread_mutex_t watch_mu;   /* guards watched and stopping */
 	pthread_cond_t watch_cv;
 	struct watch *watched;
@@ -732,7 +742,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	struct request *r = *ctx;
 	struct central *c;
 	json_error_t jerr;
-	int slot;
+	int slot, login;
 	json_t *in = NULL;
 	enum MHD_Result rc;
 	int post = !strcmp(method, "POST");
@@ -764,9 +774,23 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			return error(conn, 400, "the body must be a JSON object");
 		}
 	}
+	login = post && !strcmp(url, "/v1/login");
+	if (login) {
+		pthread_mutex_lock(&s->login_mu);
+		while (s->logins >= LOGINS_AT_ONCE)
+			pthread_cond_wait(&s->login_cv, &s->login_mu);
+		s->logins++;
+		pthread_mutex_unlock(&s->login_mu);
+	}
 	c = take(s, &slot);
 	rc = route(s, c, conn, url, method, in);
 	give_back(s, slot);
+	if (login) {
+		pthread_mutex_lock(&s->login_mu);
+		s->logins--;
+		pthread_cond_signal(&s->login_cv);
+		pthread_mutex_unlock(&s->login_mu);
+	}
 	json_decref(in);
 	return rc;
 }
@@ -824,7 +848,7 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *info;
 	/* AUTO: epoll where there is one (select() stops at 1024 descriptors) */
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
 
 	if (!priority)
 		priority = TLS_PRIORITY;
@@ -844,6 +868,8 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 	pthread_mutex_init(&srv.watch_mu, NULL);
 	pthread_cond_init(&srv.watch_cv, NULL);
 	pthread_mutex_init(&srv.write, NULL);
+	pthread_mutex_init(&srv.login_mu, NULL);
+	pthread_cond_init(&srv.login_cv, NULL);
 	pthread_cond_init(&srv.cv, NULL);
 	for (i = 0; i < THREADS; i++)
 		if (!(srv.pool[i] = central_open(db, e)))
@@ -866,7 +892,7 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT,
 	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
 	                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
-	                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS, MHD_OPTION_END)
+	                            MHD_OPTION_THREAD_STACK_SIZE, (size_t)STACK, MHD_OPTION_END)
 	         : MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, &srv,
 	                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 	                            MHD_OPTION_NOTIFY_COMPLETED, completed, &srv,
@@ -874,7 +900,7 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT,
 	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
 	                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
-	                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS, MHD_OPTION_END);
+	                            MHD_OPTION_THREAD_STACK_SIZE, (size_t)STACK, MHD_OPTION_END);
 	if (!d) {
 		err_set(e, "cannot serve on %s:%u (is the port taken, or the certificate bad?)", bind_ip, port);
 		return NULL;
