@@ -193,14 +193,14 @@ fuzz: $(FUZZ_BIN) $(FUZZ_STORE) $(KEYS_MODEL) $(BINDIR)/cati
 
 fuzz-smoke: $(FUZZ_BIN) $(FUZZ_STORE)
 	@mkdir -p build/fuzz/smoke
-	@echo "== fuzz smoke (20 s)"
-	@$(FUZZ_BIN) -max_total_time=20 -timeout=5 -rss_limit_mb=2048 -print_final_stats=0 \
+	@echo "== fuzz smoke (12 s)"
+	@$(FUZZ_BIN) -max_total_time=12 -timeout=5 -rss_limit_mb=2048 -print_final_stats=0 \
 	  build/fuzz/smoke $(wildcard forms tests/forms) 2>build/fuzz/smoke.log || { tail -40 build/fuzz/smoke.log; exit 1; }
 	@grep -E "^Done|DONE" build/fuzz/smoke.log | tail -1
 	@sh tests/fuzz/store-seeds.sh build/fuzz/store-seeds
 	@mkdir -p build/fuzz/store-smoke
-	@echo "== store fuzz smoke (15 s)"
-	@$(FUZZ_STORE) -max_total_time=15 -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \
+	@echo "== store fuzz smoke (10 s)"
+	@$(FUZZ_STORE) -max_total_time=10 -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \
 	  build/fuzz/store-smoke build/fuzz/store-seeds 2>build/fuzz/store-smoke.log || { tail -40 build/fuzz/store-smoke.log; exit 1; }
 	@grep -E "^Done|DONE" build/fuzz/store-smoke.log | tail -1
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Random keys into the whole workstation over every shipped form, with the invariants checked
-# after each key (tests/model/keys_model.c). make test: a 20 s run; make fuzz: a million keys
+# after each key (tests/model/keys_model.c). make test: a 15 s run; make fuzz: a million keys
 # (KEYS_MODEL_KEYS). A failure prints the seed: KEYS_MODEL_SEED=... replays it.
 set -u
 cd "$(dirname "$0")/../.."
@@ -20,7 +20,7 @@ done
 if [ -n "${KEYS_MODEL_KEYS:-}" ]; then
 	limit="--keys $KEYS_MODEL_KEYS"
 else
-	limit="--keys 100000000 --seconds ${KEYS_MODEL_SECONDS:-20}"
+	limit="--keys 100000000 --seconds ${KEYS_MODEL_SECONDS:-15}"
 fi
 # shellcheck disable=SC2086
 "$MODEL" $limit ${KEYS_MODEL_SEED:+--seed $KEYS_MODEL_SEED} "$@"

@@ -4,4 +4,4 @@
 set -u
 cd "$(dirname "$0")/../.."
 : "${CATI:=bin/cati}"
-exec python3 tests/e2e/random-keys.py --cati "$CATI" --keys 100000 --seconds "${RANDOM_KEYS_SECONDS:-15}"
+exec python3 tests/e2e/random-keys.py --cati "$CATI" --keys 100000 --seconds "${RANDOM_KEYS_SECONDS:-12}"
