@@ -65,6 +65,15 @@ static int final_of(const struct call_outcome *o) { return o->final; }
 static int contact_of(const struct call_outcome *o) { return o->contact; }
 static int refusal_of(const struct call_outcome *o) { return !strncmp(o->disposition, "2.11", 4); }
 
+/* The calls layer's outcome lists the figures and the report both use: final as ",a,b,",
+   contact and refusal as JSON arrays. */
+void fig_outcome_lists(struct buf *final, struct buf *contact, struct buf *refusal)
+{
+	outcomes(final, final_of, 1);
+	outcomes(contact, contact_of, 0);
+	outcomes(refusal, refusal_of, 0);
+}
+
 /* A batch's figures: nothing changed yet, the calls layer's outcome lists at hand. */
 struct figures *fig_begin(struct central *c)
 {
@@ -80,9 +89,7 @@ struct figures *fig_begin(struct central *c)
 	buf_init(&f->final);
 	buf_init(&f->contact);
 	buf_init(&f->refusal);
-	outcomes(&f->final, final_of, 1);
-	outcomes(&f->contact, contact_of, 0);
-	outcomes(&f->refusal, refusal_of, 0);
+	fig_outcome_lists(&f->final, &f->contact, &f->refusal);
 	return f;
 }
 

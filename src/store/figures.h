@@ -41,6 +41,8 @@ int fig_rebuild(struct central *c, const char *study, const char *spec);
 /* Rebuild the figures of every study whose spec is missing or no longer its form's (after an
    upgrade or a publication), each in its own write transaction. 0 or -1 with e set. */
 int fig_refresh(struct central *c, struct err *e);
+/* The calls layer's outcome names: final ones as ",a,b,", contacts and refusals as JSON arrays. */
+void fig_outcome_lists(struct buf *final, struct buf *contact, struct buf *refusal);
 /*
  * The spec of study from its latest published form (a string to free), or NULL when it has no
  * form or the form does not compile (report.c).

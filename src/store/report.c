@@ -111,28 +111,6 @@ static int rows_into(struct report *r, struct dbs *s, const char *const *keys, j
 	return rc == DB_DONE ? 0 : fail(r, "read the report");
 }
 
-/* The outcome names of the calls layer that pass keep(), as a JSON array, or as ",a,b," (csv). */
-static void outcome_list(struct buf *b, int (*keep)(const struct call_outcome *), int csv)
-{
-	const struct call_outcome *o;
-	int i, n, k = 0;
-
-	o = calls_outcomes(&n);
-	buf_puts(b, csv ? "," : "[");
-	for (i = 0; i < n; i++)
-		if (!keep(&o[i]))
-			continue;
-		else if (csv)
-			buf_printf(b, "%s,", o[i].name);
-		else
-			buf_printf(b, "%s\"%s\"", k++ ? "," : "", o[i].name);
-	if (!csv)
-		buf_puts(b, "]");
-}
-
-static int is_final(const struct call_outcome *o) { return o->final; }
-static int is_contact(const struct call_outcome *o) { return o->contact; }
-static int is_refusal(const struct call_outcome *o) { return !strncmp(o->disposition, "2.11", 4); }
 
 /* The study's latest form, compiled; NULL when there is none (REPORT_NO_STUDY) or on errors. */
 static struct form *load_form(struct report *r, enum report_rc *rc)
@@ -1131,9 +1109,7 @@ enum report_rc central_report(struct central *c, const char *user, enum central_
 	buf_init(&r.final);
 	buf_init(&r.contact);
 	buf_init(&r.refusal);
-	outcome_list(&r.final, is_final, 1);
-	outcome_list(&r.contact, is_contact, 0);
-	outcome_list(&r.refusal, is_refusal, 0);
+	fig_outcome_lists(&r.final, &r.contact, &r.refusal);
 	if (db_begin(c->db, 0) != DB_OK) {
 		fail(&r, "start the report");
 		goto out;
