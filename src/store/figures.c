@@ -437,12 +437,29 @@ static json_int_t col(struct dbs *s, int i, int *null)
 	return *null ? 0 : (json_int_t)db_column_int64(s, i);
 }
 
+/* A day's row (n, contacts, refusals, ms, completes, min_ms, min_n) into the people columns it
+   adds to: one day, its counts, and whether its ms were known. */
+static void day_row(struct dbs *s, json_int_t *v)
+{
+	int null;
+
+	v[1] = 1;
+	v[2] = col(s, 0, &null);
+	v[3] = col(s, 1, &null);
+	v[4] = col(s, 2, &null);
+	v[5] = col(s, 3, &null);
+	v[6] = !null;
+	v[7] = col(s, 4, &null);
+	v[8] = col(s, 5, &null);
+	v[9] = col(s, 6, &null);
+}
+
 /* Count one interviewer-day again; the difference goes to the interviewer's figures. */
 static int recount_day(struct figures *f, const char *study, const char *who, const char *day)
 {
 	struct dbs *s = NULL, *w = NULL;
 	json_int_t old[NPEOPLE] = { 0 }, now[NPEOPLE] = { 0 }, d[NPEOPLE];
-	int rc, i, null, any = 0, had = 0;
+	int rc, i, any = 0, had = 0;
 
 	if (fig_prepare(f, "SELECT n, contacts, refusals, ms, completes, min_ms, min_n FROM fig_days"
 	                         " WHERE study = ?1 AND interviewer = ?2 AND day = ?3", &s) != DB_OK)
@@ -452,15 +469,7 @@ static int recount_day(struct figures *f, const char *study, const char *who, co
 	db_bind_text(s, 3, day);
 	if ((rc = db_step(s)) == DB_ROW) {
 		had = 1;
-		old[1] = 1;
-		old[2] = col(s, 0, &null);
-		old[3] = col(s, 1, &null);
-		old[4] = col(s, 2, &null);
-		old[5] = col(s, 3, &null);
-		old[6] = !null;
-		old[7] = col(s, 4, &null);
-		old[8] = col(s, 5, &null);
-		old[9] = col(s, 6, &null);
+		day_row(s, old);
 	}
 	fig_done(f, s);
 	s = NULL;
@@ -476,15 +485,7 @@ static int recount_day(struct figures *f, const char *study, const char *who, co
 	rc = db_step(s);
 	if (rc == DB_ROW && db_column_type(s, 0) != DB_NULL) {
 		any = 1;
-		now[1] = 1;
-		now[2] = col(s, 0, &null);
-		now[3] = col(s, 1, &null);
-		now[4] = col(s, 2, &null);
-		now[5] = col(s, 3, &null);
-		now[6] = !null;
-		now[7] = col(s, 4, &null);
-		now[8] = col(s, 5, &null);
-		now[9] = col(s, 6, &null);
+		day_row(s, now);
 	}
 	fig_done(f, s);
 	if (rc != DB_ROW && rc != DB_DONE)
