@@ -7,8 +7,12 @@
  *      through the store's own code (central_cases_put, central_push in big batches, as an admin);
  *   2. runs N live workstations (BENCH_LIVE_N, default "50"; "50 200 500" the issue's set), each its own interviewer with
  *      its own cases and a registered workstation id, syncing every 5 s (random phase) for
- *      BENCH_LIVE_SECONDS (60): push what waits (every fourth sync a complete and a broken-off
- *      case, ~85 records, else an unanswered call or two), then pull with its cursor. Client
+ *      BENCH_LIVE_SECONDS (60): push what waits, then pull with its cursor. What waits:
+ *      BENCH_LIVE_LOAD=trickle (default) the 1-3 records an interviewer at work commits in 5 s
+ *      (calls, then the answers of an interview as they are given, case after case); burst (the
+ *      load of the first version: every fourth sync a complete and a broken-off case, ~124
+ *      records, else an unanswered call or two: a whole interview each 20 s, 30 times a real
+ *      interviewer's pace). Client
  *      BENCH_LIVE_CLIENT=keep (default: one login, token and connection kept, login again on 401)
  *      or relogin (the old workstation: new TLS connection, login and registration every sync);
  *   3. a pull with nothing new at each history size, and 50 workstations pushing a backlog of 40
@@ -35,6 +39,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -87,6 +92,15 @@ static void cleanup(void)
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "bench_live: could not remove %s\n", dir);
+}
+
+/* Stopped by hand (SIGINT, SIGTERM): stop the store and PostgreSQL, remove the files, end. The
+   clean-up is not async-signal-safe, but nothing runs after it. */
+static void on_signal(int sig)
+{
+	(void)sig;
+	cleanup();
+	_exit(130);
 }
 
 static void die(const char *what)
@@ -568,6 +582,8 @@ struct ws {
 	struct body body;
 	char *post;            /* the request body being sent */
 	json_t *pending;       /* the records of this sync, pushed in batches of 500 */
+	json_t *stream;        /* trickle: the records of the case at hand, not yet pushed */
+	size_t streamed;
 	size_t sent;
 	enum step step;
 	long long cursor;
@@ -579,6 +595,8 @@ struct ws {
 /* The whole load: workstations, URL, mode, figures. */
 struct run {
 	CURLM *m;
+	int ep;                /* epoll set of the transfers' sockets */
+	double timer_at;       /* when libcurl wants its timeout call (-1: none) */
 	struct ws *w;
 	int n, relogin;
 	char url[512], cacert[600];
@@ -678,7 +696,30 @@ static void do_push_or_pull(struct run *r, struct ws *w)
 	send_req(r, w, path, NULL, 0, r->relogin);
 }
 
-/* What this sync pushes: every fourth sync a complete and a broken-off case, else a call or two. */
+static int burst;   /* BENCH_LIVE_LOAD=burst: the old load (a whole case every fourth sync) */
+
+/* The next case of a trickling workstation: alternately one that completes and one broken off. */
+static void next_case(struct ws *w, const char *at)
+{
+	char key[64];
+
+	json_array_clear(w->stream);
+	w->streamed = 0;
+	if ((w->ncomplete + w->nopen) % 2 == 0 && w->ncomplete < LIVE_CASES / 2) {
+		int c = w->ncomplete++;
+		snprintf(key, sizeof key, "%s-%02d", w->user, c);
+		add_complete_case(w->stream, key, 9000000 + w->idx * LIVE_CASES + c, w->user, at);
+	} else {
+		int o = LIVE_CASES / 2 + (w->nopen++ % (LIVE_CASES / 2));
+		snprintf(key, sizeof key, "%s-%02d", w->user, o);
+		add_open_case(w->stream, key, 9000000 + w->idx * LIVE_CASES + o, w->user, at);
+	}
+}
+
+/* What this sync pushes. Trickle (the default): what an interviewer at work committed in the last
+   5 s, 1 to 3 records (a call's outcome, answers as they are given: a complete case of ~124
+   records takes ~5 min); burst: every fourth sync a complete and a broken-off case, else a call
+   or two. */
 static void fill_pending(struct ws *w)
 {
 	char key[64], at[32];
@@ -689,6 +730,15 @@ static void fill_pending(struct ws *w)
 	strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
 	json_array_clear(w->pending);
 	w->sent = 0;
+	if (!burst) {
+		int k, take = 1 + (int)(rnd() % 3);
+		for (k = 0; k < take; k++) {
+			if (w->streamed >= json_array_size(w->stream))
+				next_case(w, at);
+			json_array_append(w->pending, json_array_get(w->stream, w->streamed++));
+		}
+		return;
+	}
 	if ((w->syncs + w->idx) % 4 == 3 && w->ncomplete < LIVE_CASES / 2 - 1) {
 		int c = w->ncomplete++, o = LIVE_CASES / 2 + (w->nopen++ % (LIVE_CASES / 2));
 		snprintf(key, sizeof key, "%s-%02d", w->user, c);
@@ -732,6 +782,9 @@ static void finished(struct run *r, struct ws *w, CURLcode cc)
 		/* a broken-off handshake or connection: the workstation tries again (sync.c does) */
 		w->tls_tries++;
 		r->tls_retries++;
+		if (getenv("BENCH_LIVE_DEBUG"))
+			fprintf(stderr, "retry t=%.1f s ws %d step %d: %s\n", (bench_now_us() - r->t_start) / 1e6, w->idx,
+			        (int)w->step, curl_easy_strerror(cc));
 		curl_multi_remove_handle(r->m, w->h);
 		free(w->body.p);
 		w->body.p = NULL;
@@ -801,6 +854,9 @@ static void finished(struct run *r, struct ws *w, CURLcode cc)
 		if (w->measured) {
 			lat_add(&r->pull, ms);
 			lat_add(&r->sync, (bench_now_us() - w->sync_t0) / 1e3);
+			if (getenv("BENCH_LIVE_DEBUG") && bench_now_us() - w->sync_t0 > 1e6)
+				fprintf(stderr, "slow sync t=%.1f s ws %d: %.0f ms\n", (w->sync_t0 - r->t_start) / 1e6, w->idx,
+				        (bench_now_us() - w->sync_t0) / 1e3);
 			r->done++;
 		}
 		w->syncs++;
@@ -827,10 +883,12 @@ static void ws_init(struct run *r, int n, const char *prefix, int backlog)
 		snprintf(w->id, sizeof w->id, "ws-%s-%08x", w->user, (unsigned)(rnd() & 0xffffffff));
 		snprintf(w->iface, sizeof w->iface, "host!127.0.0.%d", 10 + i / PER_ADDRESS);
 		w->pending = json_array();
+		w->stream = json_array();
 		w->backlog = backlog;
 		w->h = curl_easy_init();
 		curl_easy_setopt(w->h, CURLOPT_PRIVATE, w);
 		curl_easy_setopt(w->h, CURLOPT_CAINFO, r->cacert);
+		curl_easy_setopt(w->h, CURLOPT_CAPATH, NULL);   /* as the workstation: the test CA alone */
 		curl_easy_setopt(w->h, CURLOPT_INTERFACE, w->iface);
 		curl_easy_setopt(w->h, CURLOPT_WRITEFUNCTION, collect);
 		curl_easy_setopt(w->h, CURLOPT_WRITEDATA, &w->body);
@@ -854,6 +912,7 @@ static void ws_release(struct run *r)
 		free(w->body.p);
 		free(w->post);
 		json_decref(w->pending);
+		json_decref(w->stream);
 	}
 	free(r->w);
 	free(r->sync.v);
@@ -861,50 +920,135 @@ static void ws_release(struct run *r)
 	free(r->pull.v);
 }
 
-/* Drive the multi handle until every workstation is idle or done, or until deadline. */
+/* libcurl's socket callback: watch the socket in the run's epoll set as libcurl asks. */
+static int sock_cb(CURL *e, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+	struct run *r = userp;
+	struct epoll_event ev;
+
+	(void)e;
+	memset(&ev, 0, sizeof ev);
+	ev.data.fd = fd;
+	if (what == CURL_POLL_REMOVE) {
+		epoll_ctl(r->ep, EPOLL_CTL_DEL, fd, NULL);
+		return 0;
+	}
+	ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+	/* a closed socket left the set by itself; a new one may come with an old number */
+	if (epoll_ctl(r->ep, socketp ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev))
+		epoll_ctl(r->ep, socketp ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ev);
+	curl_multi_assign(r->m, fd, (void *)1);
+	return 0;
+}
+
+/* libcurl's timer callback: when libcurl wants to be called with CURL_SOCKET_TIMEOUT. */
+static int timer_cb(CURLM *m, long ms, void *userp)
+{
+	struct run *r = userp;
+
+	(void)m;
+	r->timer_at = ms < 0 ? -1 : bench_now_us() + (double)ms * 1e3;
+	return 0;
+}
+
+/* A multi handle driven by socket events (epoll): its cost grows with the events, not with the
+   number of workstations, so the generator stays light at 500. */
+static void run_init(struct run *r, long maxconn)
+{
+	r->m = curl_multi_init();
+	r->ep = epoll_create1(EPOLL_CLOEXEC);
+	r->timer_at = -1;
+	if (!r->m || r->ep < 0)
+		die("cannot set up the load generator (curl multi, epoll)");
+	curl_multi_setopt(r->m, CURLMOPT_MAXCONNECTS, maxconn);
+	curl_multi_setopt(r->m, CURLMOPT_SOCKETFUNCTION, sock_cb);
+	curl_multi_setopt(r->m, CURLMOPT_SOCKETDATA, r);
+	curl_multi_setopt(r->m, CURLMOPT_TIMERFUNCTION, timer_cb);
+	curl_multi_setopt(r->m, CURLMOPT_TIMERDATA, r);
+}
+
+static void run_done(struct run *r)
+{
+	curl_multi_cleanup(r->m);
+	close(r->ep);
+}
+
+/* Hand the finished transfers to finished(). */
+static void reap(struct run *r)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(r->m, &left))) {
+		struct ws *w = NULL;
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&w);
+		finished(r, w, msg->data.result);
+	}
+}
+
+/* Drive the transfers until every workstation is idle or done, or until deadline; with schedule,
+   start each workstation's sync when it is due. The workstations are looked at every 2 ms at
+   most, the sockets on each event. */
 static void pump(struct run *r, double deadline_us, int schedule)
 {
-	for (;;) {
-		int running = 0, left, i, busy = 0, numfds;
-		double now = bench_now_us(), next = deadline_us;
-		CURLMsg *msg;
+	double scan_at = 0;
 
-		curl_multi_perform(r->m, &running);
-		while ((msg = curl_multi_info_read(r->m, &left))) {
-			struct ws *w = NULL;
-			if (msg->msg != CURLMSG_DONE)
-				continue;
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&w);
-			finished(r, w, msg->data.result);
+	for (;;) {
+		struct epoll_event ev[128];
+		int running = 0, i, k, busy = 0, wait_ms;
+		double now = bench_now_us(), next = deadline_us;
+
+		if (r->timer_at >= 0 && r->timer_at <= now) {
+			r->timer_at = -1;
+			curl_multi_socket_action(r->m, CURL_SOCKET_TIMEOUT, 0, &running);
+			reap(r);
 		}
-		now = bench_now_us();
-		for (i = 0; i < r->n; i++) {
-			struct ws *w = &r->w[i];
-			if (w->inflight || w->step == ST_PUSH || w->step == ST_LOGIN || w->step == ST_REGISTER ||
-			    w->step == ST_PULL) {
-				busy++;
-				continue;
+		if (now >= scan_at) {
+			for (i = 0; i < r->n; i++) {
+				struct ws *w = &r->w[i];
+				if (w->inflight || w->step == ST_PUSH || w->step == ST_LOGIN || w->step == ST_REGISTER ||
+				    w->step == ST_PULL) {
+					busy++;
+					continue;
+				}
+				if (!schedule || w->step == ST_DONE)
+					continue;
+				if (w->due <= now && w->due < r->t_end) {
+					/* a sync still running at its next turn makes the next one late, not doubled */
+					start_sync(r, w);
+					while (w->due <= now)
+						w->due += PERIOD_S * 1e6;
+					busy++;
+				}
+				if (w->due < r->t_end && w->due < next)
+					next = w->due;
 			}
-			if (!schedule || w->step == ST_DONE)
-				continue;
-			if (w->due <= now && w->due < r->t_end) {
-				/* a sync still running at its next turn makes the next one late, not doubled */
-				start_sync(r, w);
-				while (w->due <= now)
-					w->due += PERIOD_S * 1e6;
-				busy++;
-			} else if (w->due < r->t_end && w->due < next) {
-				next = w->due;
-			}
+			if (now >= deadline_us || (!busy && (!schedule || now >= r->t_end)))
+				return;
+			scan_at = now + 2e3;
+			if (next > scan_at)
+				scan_at = next;
+			if (busy && scan_at > now + 20e3)
+				scan_at = now + 20e3;   /* see soon when the last transfers end */
 		}
-		if (now >= deadline_us || (!busy && (!schedule || now >= r->t_end)))
+		if (now >= deadline_us)
 			return;
-		if (!busy && next > now + 1e5) {
-			struct timespec ts = { 0, 50000000L };   /* idle until the next sync is due */
-			nanosleep(&ts, NULL);
-			continue;
+		next = scan_at < deadline_us ? scan_at : deadline_us;
+		if (r->timer_at >= 0 && r->timer_at < next)
+			next = r->timer_at;
+		wait_ms = next > now ? (int)((next - now) / 1e3) + 1 : 0;
+		k = epoll_wait(r->ep, ev, 128, wait_ms);
+		for (i = 0; i < k; i++) {
+			int flags = (ev[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) | (ev[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
+			            (ev[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
+			curl_multi_socket_action(r->m, ev[i].data.fd, flags, &running);
 		}
-		curl_multi_poll(r->m, NULL, 0, busy ? 20 : 50, &numfds);
+		if (k > 0)
+			reap(r);
+		if (k > 0 && !schedule)
+			scan_at = 0;   /* set-up and backlog: see at once when all are done */
 	}
 }
 
@@ -952,8 +1096,7 @@ static void live(const char *url, pid_t store, int n, int relogin, int seconds, 
 	int i;
 
 	memset(&r, 0, sizeof r);
-	r.m = curl_multi_init();
-	curl_multi_setopt(r.m, CURLMOPT_MAXCONNECTS, (long)n + 16);
+	run_init(&r, (long)n + 16);
 	r.relogin = relogin;
 	snprintf(r.url, sizeof r.url, "%s", url);
 	snprintf(r.cacert, sizeof r.cacert, "%s/ca.pem", dir);
@@ -983,7 +1126,7 @@ static void live(const char *url, pid_t store, int n, int relogin, int seconds, 
 	       r.errors ? " first: " : "", r.first_error, 100 * c0 / wall, 100 * g0 / wall);
 	fflush(stdout);
 	ws_release(&r);
-	curl_multi_cleanup(r.m);
+	run_done(&r);
 }
 
 /* Pulls with nothing new, one workstation, one after another: p50 and p99. */
@@ -994,7 +1137,7 @@ static void idle_pull(const char *url)
 	int i;
 
 	memset(&r, 0, sizeof r);
-	r.m = curl_multi_init();
+	run_init(&r, 16);
 	snprintf(r.url, sizeof r.url, "%s", url);
 	snprintf(r.cacert, sizeof r.cacert, "%s/ca.pem", dir);
 	ws_init(&r, 1, "live", 0);
@@ -1013,7 +1156,7 @@ static void idle_pull(const char *url)
 	printf("    pull with nothing new (1 workstation, %d pulls): p50 %.1f ms, p99 %.1f ms%s%s\n", IDLE_PULLS, med, p99,
 	       r.errors ? "; error: " : "", r.first_error);
 	ws_release(&r);
-	curl_multi_cleanup(r.m);
+	run_done(&r);
 }
 
 /* 50 workstations push 40 interviews each at once (after a login and registration each). */
@@ -1025,8 +1168,7 @@ static void backlog(const char *url, int nlive)
 	int i, k;
 
 	memset(&r, 0, sizeof r);
-	r.m = curl_multi_init();
-	curl_multi_setopt(r.m, CURLMOPT_MAXCONNECTS, (long)BACKLOG_WS + 16);
+	run_init(&r, (long)BACKLOG_WS + 16);
 	snprintf(r.url, sizeof r.url, "%s", url);
 	snprintf(r.cacert, sizeof r.cacert, "%s/ca.pem", dir);
 	ws_init(&r, BACKLOG_WS, "back", 1);
@@ -1048,7 +1190,7 @@ static void backlog(const char *url, int nlive)
 	       " push p50 %.0f ms, p99 %.0f ms; requests tried again %ld; errors %ld%s%s\n", BACKLOG_WS, BACKLOG_EACH, records,
 	       (bench_now_us() - t0) / 1e6, med, p99, r.tls_retries, r.errors, r.errors ? " first: " : "", r.first_error);
 	ws_release(&r);
-	curl_multi_cleanup(r.m);
+	run_done(&r);
 }
 
 /* Read a whole file (free() it), or NULL. */
@@ -1097,7 +1239,9 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	int pg_started = 0;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);   /* figures as they come, into a file too */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);   /* figures as they come, into a file too */
 	if (argc < 2)
 		die("usage: bench_live PATH/TO/cati");
 	if (!(cati = realpath(argv[1], NULL)))
@@ -1114,6 +1258,9 @@ int main(int argc, char **argv)
 	seconds = getenv("BENCH_LIVE_SECONDS") ? atoi(getenv("BENCH_LIVE_SECONDS")) : 60;
 	if (seconds <= 0 || scale <= 0 || !nn || !ny)
 		die("BENCH_LIVE_SECONDS and BENCH_LIVE_SCALE must be positive, BENCH_LIVE_N and BENCH_LIVE_YEARS lists");
+	burst = getenv("BENCH_LIVE_LOAD") && !strcmp(getenv("BENCH_LIVE_LOAD"), "burst");
+	if (getenv("BENCH_LIVE_LOAD") && !burst && strcmp(getenv("BENCH_LIVE_LOAD"), "trickle"))
+		die("BENCH_LIVE_LOAD is trickle or burst");
 	relogin = !strcmp(client, "relogin");
 	if (!relogin && strcmp(client, "keep"))
 		die("BENCH_LIVE_CLIENT is keep or relogin");
@@ -1143,9 +1290,11 @@ int main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	printf("live workstations (%s client: %s), syncing every %.0f s for %d s, cms_jobseeker history at scale %.2f;\n"
 	       "  workstations connect from 127.0.0.10.. (%d per address, under the store's default 64 per address);\n"
-	       "  one template complete = %d records; a complete sync pushes it with 3 unanswered calls and a broken-off case\n",
+	       "  one template complete = %d records; %s\n",
 	       client, relogin ? "new TLS connection, login and registration every sync" : "one login, kept token and connection",
-	       PERIOD_S, seconds, scale, PER_ADDRESS, ntmpl);
+	       PERIOD_S, seconds, scale, PER_ADDRESS, ntmpl,
+	       burst ? "load burst: every fourth sync pushes a complete with 3 unanswered calls and a broken-off case"
+	             : "load trickle: each sync pushes the 1-3 records an interviewer committed in 5 s");
 	fflush(stdout);
 	for (b = 0; b < 2; b++) {
 		const char *name = b ? "pg" : "sqlite";

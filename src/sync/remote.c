@@ -47,8 +47,10 @@ static enum sync_rc request(struct remote *r, const char *path, const char *body
 	curl_easy_setopt(r->curl, CURLOPT_PROTOCOLS_STR, r->s.insecure_http ? "https,http" : "https");
 	curl_easy_setopt(r->curl, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(r->curl, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (r->s.cacert[0])
+	if (r->s.cacert[0]) {   /* the organisation's CA alone: the system's list is neither read nor trusted */
 		curl_easy_setopt(r->curl, CURLOPT_CAINFO, r->s.cacert);
+		curl_easy_setopt(r->curl, CURLOPT_CAPATH, NULL);
+	}
 	curl_easy_setopt(r->curl, CURLOPT_CONNECTTIMEOUT, 5L);
 	curl_easy_setopt(r->curl, CURLOPT_TIMEOUT, (long)(r->s.timeout_s > 0 && r->s.timeout_s < 30 ? r->s.timeout_s : 30));
 	curl_easy_setopt(r->curl, CURLOPT_NOSIGNAL, 1L);

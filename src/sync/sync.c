@@ -160,8 +160,10 @@ static enum sync_rc http(struct client *cl, const char *method, const char *path
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, s->insecure_http ? "https,http" : "https");
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (s->cacert[0])
+	if (s->cacert[0]) {   /* the organisation's CA alone: the system's list is neither read nor trusted */
 		curl_easy_setopt(c, CURLOPT_CAINFO, s->cacert);
+		curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
+	}
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, cl->quick == 1 ? 3L : 10L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, cl->quick == 1 ? 5L : cl->quick == 2 ? 30L
 	                                     : (long)(s->timeout_s > 0 ? s->timeout_s : 120));
