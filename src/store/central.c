@@ -740,7 +740,7 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 	                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(case_key) DO UPDATE SET"
 	                              " interviewer = excluded.interviewer, seq = excluded.seq", &s) != DB_OK)
 		goto out;
-	fig = fig_begin(c);
+	fig = fig_begin(c, 1);   /* begun as DB_WRITE above */
 	json_array_foreach(cases, i, cs) {
 		json_t *fields = json_object_get(cs, "fields");
 		char *fj = fields ? json_dumps(fields, JSON_COMPACT | JSON_SORT_KEYS) : xstrdup("{}");
@@ -842,7 +842,7 @@ struct keep {
 static int keep_prepare(struct central *c, struct keep *k)
 {
 	memset(k, 0, sizeof *k);
-	k->fig = fig_begin(c);
+	k->fig = fig_begin(c, 0);
 	return db_prepare(c->db, "INSERT INTO interviews(uuid, study, case_key, form, version, interviewer, lang, status, outcome,"
 		" started_at, ended_at, updated_at, duplicate, received_at)"
 		" SELECT ?1, c.study, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, CAST(?12 AS INTEGER), CAST(?13 AS BIGINT)"

@@ -75,11 +75,12 @@ void fig_outcome_lists(struct buf *final, struct buf *contact, struct buf *refus
 }
 
 /* A batch's figures: nothing changed yet, the calls layer's outcome lists at hand. */
-struct figures *fig_begin(struct central *c)
+struct figures *fig_begin(struct central *c, int alone)
 {
 	struct figures *f = xcalloc(1, sizeof *f);
 
 	f->c = c;
+	f->alone = alone;
 	f->counts = json_object();
 	f->results = json_object();
 	f->people = json_object();
@@ -958,11 +959,10 @@ int fig_rebuild(struct central *c, const char *study, const char *spec)
 		"DELETE FROM fig_people WHERE study = ?1", "DELETE FROM fig_results WHERE study = ?1",
 		"DELETE FROM fig_over WHERE study = ?1",
 	};
-	struct figures *f = fig_begin(c);
+	struct figures *f = fig_begin(c, 1);
 	struct dbs *s = NULL;
 	json_t *a = NULL, *x;
 
-	f->alone = 1;
 	size_t i;
 	int rc = -1;
 

@@ -14,8 +14,10 @@
 struct figures;
 
 
-/* A push batch's figures, begun in the push's transaction: NULL never (allocation aborts). */
-struct figures *fig_begin(struct central *c);
+/* A batch's figures, begun in its transaction: NULL never (allocation aborts). alone: the
+   transaction waits for every other writer (DB_WRITE), so no day or case needs a lock of its own
+   (a sample of thousands of cases would take thousands, more than PostgreSQL's lock table holds). */
+struct figures *fig_begin(struct central *c, int alone);
 /* Free what fig_begin made (NULL is fine). */
 void fig_free(struct figures *f);
 /*
