@@ -51,8 +51,19 @@ enum sync_rc sync_check_store(struct sync_settings *s, struct err *e);
 enum sync_rc sync_register(struct store *st, const struct sync_settings *s, const char *user,
                            const char *password, struct err *e);
 
+/*
+ * How many records the next push carries, after a push of n records was answered in took_ms: a
+ * busy store (an answer after more than half a second) gets half as many, a quick one (under
+ * 125 ms) twice as many, never fewer than SYNC_BATCH_MIN (or max, if smaller) nor more than max.
+ * When many workstations push a backlog at once, each then waits for the others' short batches,
+ * not for their long ones, and a workstation alone keeps pushing max records at a time.
+ */
+#define SYNC_BATCH_MIN 25
+int sync_batch_next(int n, double took_ms, int max);
+
 struct sync_report {
 	long pushed, stored, conflicts, rejected;
+	long pushes;         /* push requests answered (their size follows sync_batch_next) */
 	long forms, cases, appointments;
 	long requests;       /* HTTP requests made (one connection, kept open) */
 	long logins;         /* logins with the password this sync made (0: the kept token served) */

@@ -30,6 +30,7 @@ struct client {
 	                            or enrolling, where a busy store may take longer to answer (2) */
 	long status;             /* the last request's HTTP status (0: no answer) */
 	long connects;           /* new connections libcurl opened (0: the kept one served) */
+	int batch;               /* records the next push carries (sync_batch_next; 0: not yet known) */
 	CURLcode cc;             /* the last request's libcurl result, */
 	long os_errno;           /* the system's error behind it, */
 	char why[CURL_ERROR_SIZE];   /* and libcurl's words for it */
@@ -504,6 +505,17 @@ enum sync_rc sync_check_store(struct sync_settings *s, struct err *e)
 	return rc;
 }
 
+int sync_batch_next(int n, double took_ms, int max)
+{
+	int lo = max < SYNC_BATCH_MIN ? max : SYNC_BATCH_MIN;
+
+	if (took_ms > 500 && n > lo)
+		n /= 2;
+	else if (took_ms < 125 && n < max)
+		n = n > max / 2 ? max : n * 2;
+	return n < lo ? lo : n > max ? max : n;
+}
+
 struct batch {
 	json_t *records;
 	int64_t ids[BATCH];
@@ -539,10 +551,13 @@ static enum sync_rc push(struct store *st, struct client *s, const char *token,
 		enum sync_rc rc;
 		int k;
 
+		int max = s->s->batch > 0 && s->s->batch < BATCH ? s->s->batch : BATCH;
+
+		if (s->batch <= 0 || s->batch > max)
+			s->batch = max;
 		b.records = json_array();
 		b.n = 0;
-		if (store_outbox_batch(st, s->s->batch > 0 && s->s->batch < BATCH ? s->s->batch : BATCH,
-		                       add_record, &b, e) != STORE_OK) {
+		if (store_outbox_batch(st, s->batch, add_record, &b, e) != STORE_OK) {
 			json_decref(b.records);
 			return SYNC_FAIL;
 		}
@@ -562,6 +577,8 @@ static enum sync_rc push(struct store *st, struct client *s, const char *token,
 			buf_release(&out);
 			return rc;
 		}
+		r->pushes++;
+		s->batch = sync_batch_next(s->batch, s->last_ms, max);
 		o = json_loads(buf_str(&out), 0, NULL);
 		buf_release(&out);
 		results = json_object_get(o, "results");
@@ -864,7 +881,7 @@ enum sync_rc sync_conn_run(struct sync_conn *c, struct store *st, const char *us
 	struct err le;
 	int again;
 
-	r->pushed = r->stored = r->conflicts = r->rejected = r->forms = r->cases = r->requests = 0;
+	r->pushed = r->stored = r->conflicts = r->rejected = r->forms = r->cases = r->requests = r->pushes = 0;
 	r->appointments = r->retries = r->logins = r->connects = 0;
 	r->last_ms = 0;
 	r->retry_why[0] = '\0';
@@ -900,13 +917,15 @@ enum sync_rc sync_conn_run(struct sync_conn *c, struct store *st, const char *us
 	}
 	c->cl.report = NULL;
 	if (rc == SYNC_OK && r->retries)
-		snprintf(line, sizeof line, "sync ok: sent %ld records (%ld stored, %ld conflicts, %ld refused); received %ld forms, %ld cases, %ld appointments;"
-		         " %ld requests tried again (last: %.300s)",
-		         r->pushed, r->stored, r->conflicts, r->rejected, r->forms, r->cases, r->appointments,
-		         r->retries, r->retry_why);
+		snprintf(line, sizeof line, "sync ok: sent %ld records (%ld stored, %ld conflicts, %ld refused) in %ld push%s;"
+		         " received %ld forms, %ld cases, %ld appointments; %ld requests tried again (last: %.300s)",
+		         r->pushed, r->stored, r->conflicts, r->rejected, r->pushes, r->pushes == 1 ? "" : "es",
+		         r->forms, r->cases, r->appointments, r->retries, r->retry_why);
 	else if (rc == SYNC_OK)
-		snprintf(line, sizeof line, "sync ok: sent %ld records (%ld stored, %ld conflicts, %ld refused); received %ld forms, %ld cases, %ld appointments",
-		         r->pushed, r->stored, r->conflicts, r->rejected, r->forms, r->cases, r->appointments);
+		snprintf(line, sizeof line, "sync ok: sent %ld records (%ld stored, %ld conflicts, %ld refused) in %ld push%s;"
+		         " received %ld forms, %ld cases, %ld appointments",
+		         r->pushed, r->stored, r->conflicts, r->rejected, r->pushes, r->pushes == 1 ? "" : "es",
+		         r->forms, r->cases, r->appointments);
 	else
 		snprintf(line, sizeof line, "sync failed after sending %ld records: %.600s", r->pushed, e->msg);
 	/* how this sync reached the store: whether it logged in, whether it opened a connection */

@@ -9,6 +9,7 @@
 
 #include "cati/session.h"
 #include "cati/store.h"
+#include "cati/sync.h"
 
 static char dir[256];
 
@@ -634,6 +635,41 @@ START_TEST(test_busy)
 }
 END_TEST
 
+/* The push size after each answer, over many random answers: always within its bounds; a slow
+   answer never makes it larger, a quick one never smaller; a run of slow answers brings it
+   down to the floor, a run of quick ones back up to the maximum. */
+START_TEST(test_batch_sizes)
+{
+	unsigned x = 12345;
+	int i, k;
+
+	for (i = 0; i < 100000; i++) {
+		int max = 1 + (int)((x = x * 1103515245u + 12345u) >> 16) % 1000;
+		int n = 1 + (int)((x = x * 1103515245u + 12345u) >> 16) % max;
+		double took = (double)(((x = x * 1103515245u + 12345u) >> 16) % 3000);
+		int lo = max < SYNC_BATCH_MIN ? max : SYNC_BATCH_MIN;
+		int next = sync_batch_next(n, took, max);
+
+		ck_assert_int_ge(next, lo);
+		ck_assert_int_le(next, max);
+		if (took > 500)
+			ck_assert(next <= n || next == lo);
+		if (took < 125)
+			ck_assert_int_ge(next, n < lo ? lo : n);
+		if (took >= 125 && took <= 500)
+			ck_assert_int_eq(next, n < lo ? lo : n);
+	}
+	for (k = 500, i = 0; i < 10; i++)
+		k = sync_batch_next(k, 900, 500);
+	ck_assert_int_eq(k, SYNC_BATCH_MIN);
+	for (i = 0; i < 10; i++)
+		k = sync_batch_next(k, 40, 500);
+	ck_assert_int_eq(k, 500);
+	ck_assert_int_eq(sync_batch_next(500, 900, 500), 250);
+	ck_assert_int_eq(sync_batch_next(10, 900, 10), 10);   /* a configured batch under the floor stays */
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -652,6 +688,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_migration_adds_end_attempts);
 	tcase_add_test(tc, test_credentials);
 	tcase_add_test(tc, test_busy);
+	tcase_add_test(tc, test_batch_sizes);
 	suite_add_tcase(s, tc);
 	return s;
 }
