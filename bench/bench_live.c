@@ -682,7 +682,7 @@ static void do_push_or_pull(struct run *r, struct ws *w)
 	if (w->sent < n) {
 		json_t *batch = json_array(), *o;
 		if (w->batch <= 0)
-			w->batch = 500;
+			w->batch = SYNC_BATCH_START;
 		for (k = w->sent; k < n && k < w->sent + (size_t)w->batch; k++)
 			json_array_append(batch, json_array_get(w->pending, k));
 		w->inbatch = (int)(k - w->sent);
@@ -901,6 +901,7 @@ static void ws_init(struct run *r, int n, const char *prefix, int backlog)
 		curl_easy_setopt(w->h, CURLOPT_CONNECTTIMEOUT, 10L);   /* as the workstation's sync */
 		curl_easy_setopt(w->h, CURLOPT_TIMEOUT, 120L);
 		curl_easy_setopt(w->h, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(w->h, CURLOPT_MAXAGE_CONN, 8L);   /* as the workstation (the store closes at 10 s) */
 		/* each workstation is its own program: no TLS sessions shared between them */
 		curl_easy_setopt(w->h, CURLOPT_SSL_SESSIONID_CACHE, 0L);
 	}

@@ -53,17 +53,22 @@ enum sync_rc sync_register(struct store *st, const struct sync_settings *s, cons
 
 /*
  * How many records the next push carries, after a push of n records was answered in took_ms: a
- * busy store (an answer after more than half a second) gets half as many, a quick one (under
- * 125 ms) twice as many, never fewer than SYNC_BATCH_MIN (or max, if smaller) nor more than max.
- * When many workstations push a backlog at once, each then waits for the others' short batches,
- * not for their long ones, and a workstation alone keeps pushing max records at a time.
+ * busy store (an answer after more than SYNC_BATCH_SLOW_MS) gets half as many, a quick one
+ * (under SYNC_BATCH_QUICK_MS) twice as many, never fewer than SYNC_BATCH_MIN (or max, if
+ * smaller) nor more than max. When many workstations push a backlog at once, each then waits for
+ * the others' short batches, not for their long ones, and a workstation alone (a batch of 500
+ * takes about 100 ms) is pushing max records at a time after its first few pushes.
  */
 #define SYNC_BATCH_MIN 25
+#define SYNC_BATCH_START 50   /* a connection's first push: a room back online starts small too */
+#define SYNC_BATCH_SLOW_MS 500
+#define SYNC_BATCH_QUICK_MS 125
 int sync_batch_next(int n, double took_ms, int max);
 
 struct sync_report {
 	long pushed, stored, conflicts, rejected;
 	long pushes;         /* push requests answered (their size follows sync_batch_next) */
+	int batch_min, batch_max;   /* the smallest and largest batch size they were sent with */
 	long forms, cases, appointments;
 	long requests;       /* HTTP requests made (one connection, kept open) */
 	long logins;         /* logins with the password this sync made (0: the kept token served) */

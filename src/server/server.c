@@ -53,12 +53,27 @@ struct watch {
 	struct watch *prev, *next;
 };
 
+/* A lock taken in turn (first come, first served), handed straight to the next in line: under
+   a mutex alone, a thread that has just let go takes it again before the sleeping ones wake, and
+   a room of workstations pushing at once sees some pushes wait many turns. */
+struct turn {
+	pthread_cond_t cv;
+	int ready;
+	struct turn *next;
+};
+
+struct turns {
+	pthread_mutex_t mu;
+	int held;
+	struct turn *head, *tail;
+};
+
 struct server {
-	struct central *pool[THREADS];
+	struct central *pool[THREADS + 1];   /* the last: the SQLite push that has the writer's turn */
 	int busy[THREADS];
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	pthread_mutex_t write;   /* one writer at a time, in arrival order, rather than SQLite's sleeping retries */
+	struct turns write;      /* one writer at a time, in arrival order, rather than SQLite's sleeping retries */
 	pthread_mutex_t login_mu;   /* guards logins */
 	pthread_cond_t login_cv;
 	int logins;                 /* password checks running */
@@ -70,7 +85,52 @@ struct server {
 	enum fault faults[64];   /* by push number, 1-based */
 	unsigned delay_ms;
 	unsigned pushes;
+	int share;               /* pushes go in side by side (PostgreSQL), not one writer at a time */
 };
+
+/* Wait for t's turn: at once when nobody holds it, else after those who came before. */
+static void turn_take(struct turns *t)
+{
+	struct turn me;
+
+	pthread_mutex_lock(&t->mu);
+	if (!t->held && !t->head) {
+		t->held = 1;
+		pthread_mutex_unlock(&t->mu);
+		return;
+	}
+	pthread_cond_init(&me.cv, NULL);
+	me.ready = 0;
+	me.next = NULL;
+	if (t->tail)
+		t->tail->next = &me;
+	else
+		t->head = &me;
+	t->tail = &me;
+	while (!me.ready)
+		pthread_cond_wait(&me.cv, &t->mu);
+	pthread_mutex_unlock(&t->mu);
+	pthread_cond_destroy(&me.cv);
+}
+
+/* Give the turn to the first in line (it stays held), or let it go when nobody waits. */
+static void turn_give(struct turns *t)
+{
+	struct turn *next;
+
+	pthread_mutex_lock(&t->mu);
+	if ((next = t->head)) {
+		t->head = next->next;
+		if (!t->head)
+			t->tail = NULL;
+		next->ready = 1;
+		pthread_cond_signal(&next->cv);
+	} else {
+		t->held = 0;
+	}
+	pthread_mutex_unlock(&t->mu);
+}
+
 
 /* A store connection of the pool for one request (SQLite connections are not shared). */
 static struct central *take(struct server *s, int *slot)
@@ -307,7 +367,7 @@ static enum MHD_Result do_push(struct server *s, struct central *c, struct MHD_C
 	json_t *ws = json_object_get(in, "workstation");
 	enum fault fault;
 	struct err e;
-	int rc, share;
+	int rc;
 
 	if (unknown_field(in, allowed))
 		return error(conn, 400, "unknown field in the request");
@@ -325,13 +385,9 @@ static enum MHD_Result do_push(struct server *s, struct central *c, struct MHD_C
 		return error(conn, 500, "injected fault: nothing was stored");
 	result = json_array();
 	err_init(&e);
-	/* on PostgreSQL batches go in side by side: the store orders what they share */
-	share = central_pushes_share(c);
-	if (!share)
-		pthread_mutex_lock(&s->write);
+	/* on PostgreSQL batches go in side by side: the store orders what they share; on SQLite
+	   the dispatcher took the writer's turn before a store connection (see answer) */
 	rc = central_push(c, user, role, ws ? json_string_value(ws) : NULL, records, result, &e);
-	if (!share)
-		pthread_mutex_unlock(&s->write);
 	if (rc < 0) {
 		json_decref(result);
 		fprintf(stderr, "cati-store: a push by '%s' was not stored: %s\n", user, e.msg);   /* for the operator */
@@ -382,10 +438,10 @@ static enum MHD_Result do_pull(struct server *s, struct central *c, struct MHD_C
 	if (rc == 1) {
 		int share = central_pushes_share(c);
 		if (!share)
-			pthread_mutex_lock(&s->write);
+			turn_take(&s->write);
 		rc = central_quota_renew(c, user, ws && *ws ? ws : user, &e);
 		if (!share)
-			pthread_mutex_unlock(&s->write);
+			turn_give(&s->write);
 		if (rc == 0)
 			rc = central_pull_read(c, user, role, ws, cursor, 0, &out, &e);
 	}
@@ -505,9 +561,9 @@ static enum MHD_Result do_lock(struct server *s, struct central *c, struct MHD_C
 	if (json_object_get(in, "workstation") && (!ws || strlen(ws) > 64))
 		return error(conn, 400, "'workstation' must be a string of at most 64 characters");
 	err_init(&e);
-	pthread_mutex_lock(&s->write);
+	turn_take(&s->write);
 	rc = central_lock(c, user, role, ws ? ws : user, key, (int)json_integer_value(sec), who, sizeof who, &until, &e);
-	pthread_mutex_unlock(&s->write);
+	turn_give(&s->write);
 	if (rc == -2)
 		return fail(conn, 403, &e);
 	if (rc < 0)
@@ -541,9 +597,9 @@ static enum MHD_Result do_retire(struct server *s, struct central *c, struct MHD
 	if (!id || !*id || strlen(id) > 64)
 		return error(conn, 400, "retiring needs 'workstation' (1 to 64 characters)");
 	err_init(&e);
-	pthread_mutex_lock(&s->write);
+	turn_take(&s->write);
 	rc = central_ws_retire(c, id, &e);
-	pthread_mutex_unlock(&s->write);
+	turn_give(&s->write);
 	if (rc == -2)
 		return error(conn, 404, "no such workstation");
 	if (rc < 0)
@@ -580,9 +636,9 @@ static enum MHD_Result do_workstations(struct server *s, struct central *c, stru
 	rc = central_ws_check(c, user, id, &e);
 	if (rc != 0) {
 		err_init(&e);
-		pthread_mutex_lock(&s->write);
+		turn_take(&s->write);
 		rc = central_ws_register(c, user, id, name, &e);
-		pthread_mutex_unlock(&s->write);
+		turn_give(&s->write);
 	}
 	if (rc == -2)
 		return error(conn, 403, e.msg);
@@ -642,10 +698,10 @@ static enum MHD_Result do_quotas(struct server *s, struct central *c, struct MHD
 		return error(conn, 400, "say what to change: 'target', 'closed' or 'allowance'");
 	if (!central_may_manage(c, user, role, study))
 		return error(conn, 403, "this study is not one of your projects");
-	pthread_mutex_lock(&s->write);
+	turn_take(&s->write);
 	n = central_quota_set(c, study, json_string_value(json_object_get(in, "quota")),
 	                      json_string_value(json_object_get(in, "cell")), target, closed, allowance, &e);
-	pthread_mutex_unlock(&s->write);
+	turn_give(&s->write);
 	if (n < 0)
 		return error(conn, strstr(e.msg, "has no") ? 404 : 503, e.msg);
 	x = json_object();
@@ -678,8 +734,9 @@ static enum MHD_Result do_report(struct central *c, struct MHD_Connection *conn,
 	}
 }
 
-/* Note that user made a request (for "logged in" in reports): one write per SEEN_GAP at most. */
-static void seen(struct server *s, struct central *c, const char *user, const char *url)
+/* Note that user made a request (for "logged in" in reports): one write per SEEN_GAP at most;
+   turn: the request holds the writer's turn already. */
+static void seen(struct server *s, struct central *c, const char *user, const char *url, int turn)
 {
 	int64_t now = (int64_t)time(NULL);
 	struct err e;
@@ -687,13 +744,16 @@ static void seen(struct server *s, struct central *c, const char *user, const ch
 	if (!central_seen_due(c, user, now, SEEN_GAP))
 		return;
 	err_init(&e);
-	pthread_mutex_lock(&s->write);
+	if (!turn)
+		turn_take(&s->write);
 	central_seen(c, user, url + 4, now, &e);   /* a failure only makes the user look away longer */
-	pthread_mutex_unlock(&s->write);
+	if (!turn)
+		turn_give(&s->write);
 }
 
+/* Answer one request on store connection c; turn: it holds the writer's turn (an SQLite push). */
 static enum MHD_Result route(struct server *s, struct central *c, struct MHD_Connection *conn,
-                             const char *url, const char *method, json_t *in)
+                             const char *url, const char *method, json_t *in, int turn)
 {
 	int post = !strcmp(method, "POST");
 	enum central_role role;
@@ -703,7 +763,7 @@ static enum MHD_Result route(struct server *s, struct central *c, struct MHD_Con
 		return post ? do_login(c, conn, in) : error(conn, 405, "use POST");
 	if (authenticate(c, conn, user, &role) < 0)
 		return error(conn, 401, "log in first: the token is missing, wrong or expired");
-	seen(s, c, user, url);
+	seen(s, c, user, url, turn);
 	if (!strcmp(url, "/v1/report"))
 		return !strcmp(method, "GET") ? do_report(c, conn, user, role) : error(conn, 405, "use GET");
 	if (!strcmp(url, "/v1/push"))
@@ -742,7 +802,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	struct request *r = *ctx;
 	struct central *c;
 	json_error_t jerr;
-	int slot, login;
+	int slot, login, push_turn;
 	json_t *in = NULL;
 	enum MHD_Result rc;
 	int post = !strcmp(method, "POST");
@@ -782,9 +842,20 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		s->logins++;
 		pthread_mutex_unlock(&s->login_mu);
 	}
-	c = take(s, &slot);
-	rc = route(s, c, conn, url, method, in);
-	give_back(s, slot);
+	/* a push on SQLite waits for the writer's turn before it has a store connection, then uses
+	   the one kept for the turn's holder: the pushes of a room in line hold none of the pool, so
+	   pulls always find one, and a request that holds a pool connection and waits for the turn
+	   (a pull renewing grants) never waits for a push that waits for a connection */
+	push_turn = post && !s->share && !strcmp(url, "/v1/push");
+	if (push_turn) {
+		turn_take(&s->write);
+		rc = route(s, s->pool[THREADS], conn, url, method, in, 1);
+		turn_give(&s->write);
+	} else {
+		c = take(s, &slot);
+		rc = route(s, c, conn, url, method, in, 0);
+		give_back(s, slot);
+	}
 	if (login) {
 		pthread_mutex_lock(&s->login_mu);
 		s->logins--;
@@ -867,13 +938,14 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 	pthread_mutex_init(&srv.mu, NULL);
 	pthread_mutex_init(&srv.watch_mu, NULL);
 	pthread_cond_init(&srv.watch_cv, NULL);
-	pthread_mutex_init(&srv.write, NULL);
+	pthread_mutex_init(&srv.write.mu, NULL);
 	pthread_mutex_init(&srv.login_mu, NULL);
 	pthread_cond_init(&srv.login_cv, NULL);
 	pthread_cond_init(&srv.cv, NULL);
-	for (i = 0; i < THREADS; i++)
+	for (i = 0; i <= THREADS; i++)
 		if (!(srv.pool[i] = central_open(db, e)))
 			return NULL;
+	srv.share = central_pushes_share(srv.pool[0]);
 	memset(&addr, 0, sizeof addr);
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)port);
@@ -923,7 +995,7 @@ void server_stop(struct MHD_Daemon *d)
 	pthread_mutex_unlock(&srv.watch_mu);
 	pthread_join(srv.watchdog, NULL);
 	MHD_stop_daemon(d);
-	for (i = 0; i < THREADS; i++) {
+	for (i = 0; i <= THREADS; i++) {
 		central_close(srv.pool[i]);
 		srv.pool[i] = NULL;
 	}

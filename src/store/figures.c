@@ -1041,6 +1041,10 @@ int fig_refresh(struct central *c, struct err *e)
 			same = db_step(s) == DB_ROW && !strcmp(db_column_text(s, 0), spec);
 			db_finalize(s);
 		}
+		/* PostgreSQL: the figures' tables fill up in this one transaction, where a plan made
+		   for them empty (a scan of the table) would be kept for every lookup after */
+		if (rc == 0 && !same && db_is_pg(c->db))
+			rc = db_exec(c->db, "SET LOCAL plan_cache_mode = force_custom_plan") == DB_OK ? 0 : -1;
 		if (rc == 0 && !same)
 			rc = fig_rebuild(c, study, spec);
 		free(spec);

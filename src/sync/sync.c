@@ -169,6 +169,8 @@ static enum sync_rc http(struct client *cl, const char *method, const char *path
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, cl->quick == 1 ? 5L : cl->quick == 2 ? 30L
 	                                     : (long)(s->timeout_s > 0 ? s->timeout_s : 120));
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	/* the store closes a connection idle for 10 s: one idle 8 s is not sent on, lest the two meet */
+	curl_easy_setopt(c, CURLOPT_MAXAGE_CONN, 8L);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
 	cl->why[0] = '\0';
@@ -509,9 +511,9 @@ int sync_batch_next(int n, double took_ms, int max)
 {
 	int lo = max < SYNC_BATCH_MIN ? max : SYNC_BATCH_MIN;
 
-	if (took_ms > 500 && n > lo)
+	if (took_ms > SYNC_BATCH_SLOW_MS && n > lo)
 		n /= 2;
-	else if (took_ms < 125 && n < max)
+	else if (took_ms < SYNC_BATCH_QUICK_MS && n < max)
 		n = n > max / 2 ? max : n * 2;
 	return n < lo ? lo : n > max ? max : n;
 }
@@ -553,7 +555,9 @@ static enum sync_rc push(struct store *st, struct client *s, const char *token,
 
 		int max = s->s->batch > 0 && s->s->batch < BATCH ? s->s->batch : BATCH;
 
-		if (s->batch <= 0 || s->batch > max)
+		if (s->batch <= 0)
+			s->batch = SYNC_BATCH_START;
+		if (s->batch > max)
 			s->batch = max;
 		b.records = json_array();
 		b.n = 0;
@@ -577,7 +581,10 @@ static enum sync_rc push(struct store *st, struct client *s, const char *token,
 			buf_release(&out);
 			return rc;
 		}
-		r->pushes++;
+		if (!r->pushes++ || s->batch < r->batch_min)
+			r->batch_min = s->batch;
+		if (s->batch > r->batch_max)
+			r->batch_max = s->batch;
 		s->batch = sync_batch_next(s->batch, s->last_ms, max);
 		o = json_loads(buf_str(&out), 0, NULL);
 		buf_release(&out);
@@ -876,12 +883,13 @@ enum sync_rc sync_conn_run(struct sync_conn *c, struct store *st, const char *us
                            struct sync_report *r, struct err *e)
 {
 	const struct sync_settings *s = c->cl.s;
-	char line[768], ws[37];
+	char line[768], ws[37], sizes[80];
 	enum sync_rc rc;
 	struct err le;
 	int again;
 
 	r->pushed = r->stored = r->conflicts = r->rejected = r->forms = r->cases = r->requests = r->pushes = 0;
+	r->batch_min = r->batch_max = 0;
 	r->appointments = r->retries = r->logins = r->connects = 0;
 	r->last_ms = 0;
 	r->retry_why[0] = '\0';
@@ -916,15 +924,19 @@ enum sync_rc sync_conn_run(struct sync_conn *c, struct store *st, const char *us
 		err_init(e);
 	}
 	c->cl.report = NULL;
+	if (r->pushes > 1 && r->batch_min != r->batch_max)
+		snprintf(sizes, sizeof sizes, " in %ld pushes (batches of %d to %d)", r->pushes, r->batch_min, r->batch_max);
+	else
+		snprintf(sizes, sizeof sizes, " in %ld push%s", r->pushes, r->pushes == 1 ? "" : "es");
 	if (rc == SYNC_OK && r->retries)
-		snprintf(line, sizeof line, "sync ok: sent %ld records (%ld stored, %ld conflicts, %ld refused) in %ld push%s;"
+		snprintf(line, sizeof line, "sync ok: sent %ld records (%ld stored, %ld conflicts, %ld refused)%s;"
 		         " received %ld forms, %ld cases, %ld appointments; %ld requests tried again (last: %.300s)",
-		         r->pushed, r->stored, r->conflicts, r->rejected, r->pushes, r->pushes == 1 ? "" : "es",
+		         r->pushed, r->stored, r->conflicts, r->rejected, sizes,
 		         r->forms, r->cases, r->appointments, r->retries, r->retry_why);
 	else if (rc == SYNC_OK)
-		snprintf(line, sizeof line, "sync ok: sent %ld records (%ld stored, %ld conflicts, %ld refused) in %ld push%s;"
+		snprintf(line, sizeof line, "sync ok: sent %ld records (%ld stored, %ld conflicts, %ld refused)%s;"
 		         " received %ld forms, %ld cases, %ld appointments",
-		         r->pushed, r->stored, r->conflicts, r->rejected, r->pushes, r->pushes == 1 ? "" : "es",
+		         r->pushed, r->stored, r->conflicts, r->rejected, sizes,
 		         r->forms, r->cases, r->appointments);
 	else
 		snprintf(line, sizeof line, "sync failed after sending %ld records: %.600s", r->pushed, e->msg);

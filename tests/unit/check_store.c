@@ -652,11 +652,11 @@ START_TEST(test_batch_sizes)
 
 		ck_assert_int_ge(next, lo);
 		ck_assert_int_le(next, max);
-		if (took > 500)
+		if (took > SYNC_BATCH_SLOW_MS)
 			ck_assert(next <= n || next == lo);
-		if (took < 125)
+		if (took < SYNC_BATCH_QUICK_MS)
 			ck_assert_int_ge(next, n < lo ? lo : n);
-		if (took >= 125 && took <= 500)
+		if (took >= SYNC_BATCH_QUICK_MS && took <= SYNC_BATCH_SLOW_MS)
 			ck_assert_int_eq(next, n < lo ? lo : n);
 	}
 	for (k = 500, i = 0; i < 10; i++)
