@@ -142,6 +142,10 @@ static const char *const steps[] = {
 	/* 5 -> 6 (step 8 of the SQLite backend): the report's figures, kept as records arrive;
 	   built from the report tables when the store opens */
 	FIG_SCHEMA,
+
+	/* 6 -> 7 (step 9 of the SQLite backend): an interviewer-day keeps its first and last time */
+	"ALTER TABLE fig_days ADD COLUMN lo text;"
+	"ALTER TABLE fig_days ADD COLUMN hi text;",
 };
 
 int pg_schema_version(void)

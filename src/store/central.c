@@ -145,6 +145,11 @@ static const char *const migrations[] = {
 	/* 7 -> 8: the report's figures, kept as records arrive (figures.c); built from the report
 	   tables when the store opens (fig_refresh) */
 	FIG_SCHEMA,
+
+	/* 8 -> 9: an interviewer-day keeps its first and last time, so what a batch adds to it is
+	   counted alone (rows kept before are counted again the first time they change) */
+	"ALTER TABLE fig_days ADD COLUMN lo TEXT;"
+	"ALTER TABLE fig_days ADD COLUMN hi TEXT;",
 };
 
 static int migrate(struct db *db)

@@ -24,11 +24,13 @@ struct figures {
 	json_t *counts;       /* study SEP what -> delta */
 	json_t *results;      /* study SEP q SEP combo -> [n, top] */
 	json_t *people;       /* study SEP interviewer -> [deltas of the PEOPLE columns] */
-	json_t *days;         /* study SEP interviewer SEP day -> true: count again */
+	json_t *days;         /* study SEP interviewer SEP day -> {"full": count it all again, or "a": the
+	                         calls and "i": the interviews the batch added to it, counted alone} */
 	json_t *cases;        /* case key -> study: count its disposition again */
 	json_t *ivs;          /* interviews of the batch -> study: over-quota flags */
 	json_t *attempt_old;  /* the call being stored, before: [study, interviewer, day] */
 	int attempt_was;
+	int iv_was;           /* the interview being stored was stored before (a change, not a new one) */
 	int alone;            /* in a writer that waits for every other (no locks needed) */
 	struct {
 		const char *sql;  /* a string constant: its address is the key */
@@ -233,15 +235,37 @@ static void person(struct figures *f, const char *study, const char *who, const 
 	buf_release(&k);
 }
 
-/* Remember to count the study's interviewer-day again at the end of the batch. */
-static void touch_day(struct figures *f, const char *study, const char *who, const char *day)
+/* The batch's entry of a study's interviewer-day, made when missing. */
+static json_t *day_entry(struct figures *f, const char *study, const char *who, const char *day)
 {
 	struct buf k;
+	json_t *x;
 
 	buf_init(&k);
 	buf_printf(&k, "%s" SEP "%s" SEP "%s", study, who, day);
-	json_object_set_new(f->days, buf_str(&k), json_true());
+	if (!(x = json_object_get(f->days, buf_str(&k)))) {
+		x = json_pack("{s:b,s:[],s:[]}", "full", 0, "a", "i");
+		json_object_set_new(f->days, buf_str(&k), x);
+	}
 	buf_release(&k);
+	return x;
+}
+
+/* Remember to count the study's interviewer-day again, all of it, at the end of the batch. */
+static void touch_day(struct figures *f, const char *study, const char *who, const char *day)
+{
+	json_object_set_new(day_entry(f, study, who, day), "full", json_true());
+}
+
+/* Remember a call ("a") or interview ("i") the batch added to an interviewer-day: at the end
+   of the batch only the added ones are counted, onto the day's kept figures. */
+static void add_day(struct figures *f, const char *study, const char *who, const char *day,
+                    const char *what, const char *uuid)
+{
+	json_t *x = day_entry(f, study, who, day);
+
+	if (!json_is_true(json_object_get(x, "full")))
+		json_array_append_new(json_object_get(x, what), json_string(uuid));
 }
 
 /* The code of answer text v to question q (item 0: single; k: the grid's k-th), 1-6, or 0. */
@@ -324,8 +348,10 @@ done:
 	return out;
 }
 
-/* What an interview counts, times sign (+1 now, -1 taken away): totals, results, its day. */
-static int interview_counts(struct figures *f, const char *iv, int sign)
+/* What an interview counts, times sign (+1 now, -1 taken away): totals, results, its day
+   (fresh: a new interview, added to its day's figures alone; else the day is counted again).
+   With sign -1, notes in f->iv_was whether the interview was stored. */
+static int interview_counts(struct figures *f, const char *iv, int sign, int fresh)
 {
 	struct dbs *s;
 	int rc, out = 0;
@@ -335,6 +361,8 @@ static int interview_counts(struct figures *f, const char *iv, int sign)
 		return -1;
 	db_bind_text(s, 1, iv);
 	rc = db_step(s);
+	if (sign < 0)
+		f->iv_was = rc == DB_ROW;
 	if (rc == DB_ROW) {
 		char *study = xstrdup(db_column_text(s, 0)), *st = xstrdup(db_column_text(s, 3));
 		int dup = db_column_int(s, 4) != 0, kept = load_spec(f, study);
@@ -348,7 +376,10 @@ static int interview_counts(struct figures *f, const char *iv, int sign)
 			if (db_column_type(s, 5) != DB_NULL) {
 				char day[11];
 				snprintf(day, sizeof day, "%s", db_column_text(s, 5));
-				touch_day(f, study, db_column_text(s, 2), day);
+				if (fresh)
+					add_day(f, study, db_column_text(s, 2), day, "i", iv);
+				else
+					touch_day(f, study, db_column_text(s, 2), day);
 			}
 			if (!strcmp(st, "complete") && !dup)
 				out = results_of(f, study, iv, sign);
@@ -404,8 +435,11 @@ int fig_record(struct figures *f, const char *kind, json_t *d, const char *key, 
 		if (f->attempt_old)
 			touch_day(f, study, json_string_value(json_array_get(f->attempt_old, 1)),
 			          json_string_value(json_array_get(f->attempt_old, 2)));
-		if (now)
+		if (now && f->attempt_old)
 			touch_day(f, study, json_string_value(json_array_get(now, 1)), json_string_value(json_array_get(now, 2)));
+		else if (now)   /* a new call: its day's figures grow by it alone */
+			add_day(f, study, json_string_value(json_array_get(now, 1)), json_string_value(json_array_get(now, 2)),
+			        "a", json_string_value(u));
 		json_decref(now);
 		json_decref(f->attempt_old);
 		f->attempt_old = NULL;
@@ -413,23 +447,35 @@ int fig_record(struct figures *f, const char *kind, json_t *d, const char *key, 
 		return 0;
 	}
 	if (!strcmp(kind, "interview") && json_is_string(iv))
-		return interview_counts(f, json_string_value(iv), after ? 1 : -1);
+		return after ? interview_counts(f, json_string_value(iv), 1, !f->iv_was)
+		             : interview_counts(f, json_string_value(iv), -1, 0);
 	return 0;
 }
 
 /* The counted columns of a (study, interviewer, day): calls and interviews, as report.c reads
-   them (?1 study, ?2 interviewer, ?3 day, ?4 contact outcomes, ?5 refusal outcomes). */
-#define DAY_SQL \
+   them (?1 study, ?2 interviewer, ?3 day, ?4 contact outcomes, ?5 refusal outcomes), then the
+   first and last time of the day; A and I narrow the calls and interviews counted. */
+#define DAY_SQL_OF(A, I) \
 	"SELECT sum(n), sum(contacts), sum(refusals)," \
 	" CAST(round((julianday(max(hi)) - julianday(min(lo))) * 86400000) AS BIGINT), sum(completes), sum(min_ms)," \
-	" sum(min_n) FROM (SELECT count(*) AS n, sum(outcome IN (SELECT value FROM json_each(?4))) AS contacts," \
+	" sum(min_n), min(lo), max(hi) FROM (SELECT count(*) AS n, sum(outcome IN (SELECT value FROM json_each(?4))) AS contacts," \
 	" sum(outcome IN (SELECT value FROM json_each(?5))) AS refusals, min(at) AS lo, max(at) AS hi, 0 AS completes," \
-	" CAST(NULL AS BIGINT) AS min_ms, 0 AS min_n FROM attempts WHERE study = ?1 AND interviewer = ?2 AND substr(at, 1, 10) = ?3" \
+	" CAST(NULL AS BIGINT) AS min_ms, 0 AS min_n FROM attempts WHERE study = ?1 AND interviewer = ?2" \
+	" AND substr(at, 1, 10) = ?3" A \
 	" UNION ALL SELECT 0, 0, 0, min(started_at), max(coalesce(ended_at, started_at)), sum(status = 'complete')," \
 	" sum(CASE WHEN status = 'complete' THEN CAST(round((julianday(ended_at) - julianday(started_at)) * 86400000) AS BIGINT) END)," \
 	" count(CASE WHEN status = 'complete' THEN julianday(ended_at) - julianday(started_at) END)" \
 	" FROM interviews WHERE study = ?1 AND interviewer = ?2 AND started_at IS NOT NULL" \
-	" AND substr(started_at, 1, 10) = ?3) AS u WHERE n > 0 OR lo IS NOT NULL"
+	" AND substr(started_at, 1, 10) = ?3" I ") AS u WHERE n > 0 OR lo IS NOT NULL"
+/* the whole day */
+#define DAY_SQL DAY_SQL_OF("", "")
+/* only the calls ?6 and interviews ?7 (JSON arrays of uuids) */
+#define DAY_ADDED_SQL DAY_SQL_OF(" AND uuid IN (SELECT value FROM json_each(?6))", \
+                                 " AND uuid IN (SELECT value FROM json_each(?7))")
+/* the span of two first and last times (?1, ?2 and ?3, ?4; NULL: none), as DAY_SQL takes it */
+#define SPAN_SQL \
+	"SELECT min(l), max(h), CAST(round((julianday(max(h)) - julianday(min(l))) * 86400000) AS BIGINT)" \
+	" FROM (SELECT CAST(?1 AS TEXT) AS l, CAST(?2 AS TEXT) AS h UNION ALL SELECT CAST(?3 AS TEXT), CAST(?4 AS TEXT)) AS x"
 
 /* Column i as an integer, and whether it is NULL. */
 static json_int_t col(struct dbs *s, int i, int *null)
@@ -455,27 +501,100 @@ static void day_row(struct dbs *s, json_int_t *v)
 	v[9] = col(s, 6, &null);
 }
 
-/* Count one interviewer-day again; the difference goes to the interviewer's figures. */
-static int recount_day(struct figures *f, const char *study, const char *who, const char *day)
+/* Write an interviewer-day's figures (v as day_row makes them, with its first and last time;
+   any 0: it has none, so its row goes when had) and add what changed from old to the
+   interviewer's figures. */
+static int put_day(struct figures *f, const char *study, const char *who, const char *day, int had,
+                   const json_int_t *old, int any, const json_int_t *v, const char *lo, const char *hi)
 {
-	struct dbs *s = NULL, *w = NULL;
-	json_int_t old[NPEOPLE] = { 0 }, now[NPEOPLE] = { 0 }, d[NPEOPLE];
-	int rc, i, any = 0, had = 0;
+	struct dbs *w;
+	json_int_t d[NPEOPLE];
+	int rc, i;
 
-	if (fig_prepare(f, "SELECT n, contacts, refusals, ms, completes, min_ms, min_n FROM fig_days"
+	if (any)
+		rc = fig_prepare(f, "INSERT INTO fig_days(study, interviewer, day, n, contacts, refusals, ms, completes,"
+		                          " min_ms, min_n, lo, hi) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+		                          " ON CONFLICT(study, interviewer, day) DO UPDATE SET n = excluded.n,"
+		                          " contacts = excluded.contacts, refusals = excluded.refusals, ms = excluded.ms,"
+		                          " completes = excluded.completes, min_ms = excluded.min_ms, min_n = excluded.min_n,"
+		                          " lo = excluded.lo, hi = excluded.hi", &w);
+	else if (had)
+		rc = fig_prepare(f, "DELETE FROM fig_days WHERE study = ?1 AND interviewer = ?2 AND day = ?3", &w);
+	else
+		return 0;
+	if (rc != DB_OK)
+		return -1;
+	db_bind_text(w, 1, study);
+	db_bind_text(w, 2, who);
+	db_bind_text(w, 3, day);
+	if (any) {
+		db_bind_int64(w, 4, v[2]);
+		db_bind_int64(w, 5, v[3]);
+		db_bind_int64(w, 6, v[4]);
+		if (v[6])
+			db_bind_int64(w, 7, v[5]);
+		else
+			db_bind_null(w, 7);
+		db_bind_int64(w, 8, v[7]);
+		db_bind_int64(w, 9, v[8]);
+		db_bind_int64(w, 10, v[9]);
+		if (lo)
+			db_bind_text(w, 11, lo);
+		else
+			db_bind_null(w, 11);
+		if (hi)
+			db_bind_text(w, 12, hi);
+		else
+			db_bind_null(w, 12);
+	}
+	rc = db_step(w);
+	fig_done(f, w);
+	if (rc != DB_DONE)
+		return -1;
+	for (i = 0; i < NPEOPLE; i++)
+		d[i] = (any ? v[i] : 0) - old[i];
+	person(f, study, who, d);
+	return 0;
+}
+
+/* An interviewer-day's kept row into old (day_row's columns) and its first and last time (NULL:
+   not kept, a row from before they were): 1, 0 when there is no row, -1. */
+static int old_day(struct figures *f, const char *study, const char *who, const char *day, json_int_t *old,
+                   char **lo, char **hi)
+{
+	struct dbs *s;
+	int rc;
+
+	*lo = *hi = NULL;
+	if (fig_prepare(f, "SELECT n, contacts, refusals, ms, completes, min_ms, min_n, lo, hi FROM fig_days"
 	                         " WHERE study = ?1 AND interviewer = ?2 AND day = ?3", &s) != DB_OK)
 		return -1;
 	db_bind_text(s, 1, study);
 	db_bind_text(s, 2, who);
 	db_bind_text(s, 3, day);
 	if ((rc = db_step(s)) == DB_ROW) {
-		had = 1;
 		day_row(s, old);
+		if (db_column_type(s, 7) != DB_NULL && db_column_type(s, 8) != DB_NULL) {
+			*lo = xstrdup(db_column_text(s, 7));
+			*hi = xstrdup(db_column_text(s, 8));
+		}
 	}
 	fig_done(f, s);
-	s = NULL;
-	if (rc != DB_ROW && rc != DB_DONE)
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+/* Count one interviewer-day again; the difference goes to the interviewer's figures. */
+static int recount_day(struct figures *f, const char *study, const char *who, const char *day)
+{
+	struct dbs *s = NULL;
+	json_int_t old[NPEOPLE] = { 0 }, now[NPEOPLE] = { 0 };
+	char *olo, *ohi, *lo = NULL, *hi = NULL;
+	int rc, any = 0, had;
+
+	if ((had = old_day(f, study, who, day, old, &olo, &ohi)) < 0)
 		return -1;
+	free(olo);
+	free(ohi);
 	if (fig_prepare(f, DAY_SQL, &s) != DB_OK)
 		return -1;
 	db_bind_text(s, 1, study);
@@ -487,45 +606,103 @@ static int recount_day(struct figures *f, const char *study, const char *who, co
 	if (rc == DB_ROW && db_column_type(s, 0) != DB_NULL) {
 		any = 1;
 		day_row(s, now);
+		lo = db_column_type(s, 7) != DB_NULL ? xstrdup(db_column_text(s, 7)) : NULL;
+		hi = db_column_type(s, 8) != DB_NULL ? xstrdup(db_column_text(s, 8)) : NULL;
 	}
 	fig_done(f, s);
-	if (rc != DB_ROW && rc != DB_DONE)
+	rc = rc != DB_ROW && rc != DB_DONE ? -1 : put_day(f, study, who, day, had, old, any, now, lo, hi);
+	free(lo);
+	free(hi);
+	return rc;
+}
+
+/* Add the calls (a) and interviews (i) the batch added to an interviewer-day onto its kept
+   figures, counting them alone; a day kept without its first and last time (from before they
+   were kept) is counted again. */
+static int grow_day(struct figures *f, const char *study, const char *who, const char *day, json_t *a, json_t *i)
+{
+	struct dbs *s = NULL;
+	json_int_t old[NPEOPLE] = { 0 }, add[NPEOPLE] = { 0 }, now[NPEOPLE];
+	char *olo, *ohi, *alo = NULL, *ahi = NULL, *lo = NULL, *hi = NULL, *ja, *ji;
+	int rc, had, k, null = 1;
+
+	if ((had = old_day(f, study, who, day, old, &olo, &ohi)) < 0)
 		return -1;
-	if (any)
-		rc = fig_prepare(f, "INSERT INTO fig_days(study, interviewer, day, n, contacts, refusals, ms, completes,"
-		                          " min_ms, min_n) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-		                          " ON CONFLICT(study, interviewer, day) DO UPDATE SET n = excluded.n,"
-		                          " contacts = excluded.contacts, refusals = excluded.refusals, ms = excluded.ms,"
-		                          " completes = excluded.completes, min_ms = excluded.min_ms, min_n = excluded.min_n", &w);
-	else if (had)
-		rc = fig_prepare(f, "DELETE FROM fig_days WHERE study = ?1 AND interviewer = ?2 AND day = ?3", &w);
-	else
-		return 0;
-	if (rc != DB_OK)
-		return -1;
-	db_bind_text(w, 1, study);
-	db_bind_text(w, 2, who);
-	db_bind_text(w, 3, day);
-	if (any) {
-		db_bind_int64(w, 4, now[2]);
-		db_bind_int64(w, 5, now[3]);
-		db_bind_int64(w, 6, now[4]);
-		if (now[6])
-			db_bind_int64(w, 7, now[5]);
-		else
-			db_bind_null(w, 7);
-		db_bind_int64(w, 8, now[7]);
-		db_bind_int64(w, 9, now[8]);
-		db_bind_int64(w, 10, now[9]);
+	if (had && !olo) {
+		free(ohi);
+		return recount_day(f, study, who, day);
 	}
-	rc = db_step(w);
-	fig_done(f, w);
-	if (rc != DB_DONE)
-		return -1;
-	for (i = 0; i < NPEOPLE; i++)
-		d[i] = now[i] - old[i];
-	person(f, study, who, d);
-	return 0;
+	ja = json_dumps(a, JSON_COMPACT);
+	ji = json_dumps(i, JSON_COMPACT);
+	rc = fig_prepare(f, DAY_ADDED_SQL, &s) == DB_OK ? 0 : -1;
+	if (rc == 0) {
+		db_bind_text(s, 1, study);
+		db_bind_text(s, 2, who);
+		db_bind_text(s, 3, day);
+		db_bind_text(s, 4, buf_str(&f->contact));
+		db_bind_text(s, 5, buf_str(&f->refusal));
+		db_bind_text(s, 6, ja);
+		db_bind_text(s, 7, ji);
+		k = db_step(s);
+		if (k == DB_ROW && db_column_type(s, 0) != DB_NULL) {
+			day_row(s, add);
+			alo = db_column_type(s, 7) != DB_NULL ? xstrdup(db_column_text(s, 7)) : NULL;
+			ahi = db_column_type(s, 8) != DB_NULL ? xstrdup(db_column_text(s, 8)) : NULL;
+		} else if (k != DB_DONE && k != DB_ROW) {
+			rc = -1;
+		}
+		fig_done(f, s);
+	}
+	free(ja);
+	free(ji);
+	if (rc == 0 && !add[1]) {   /* nothing of the day after all */
+		free(olo);
+		free(ohi);
+		return 0;
+	}
+	/* the day's span from its first and last time, old and added, as DAY_SQL takes it */
+	if (rc == 0 && (rc = fig_prepare(f, SPAN_SQL, &s) == DB_OK ? 0 : -1) == 0) {
+		if (olo)
+			db_bind_text(s, 1, olo);
+		else
+			db_bind_null(s, 1);
+		if (ohi)
+			db_bind_text(s, 2, ohi);
+		else
+			db_bind_null(s, 2);
+		if (alo)
+			db_bind_text(s, 3, alo);
+		else
+			db_bind_null(s, 3);
+		if (ahi)
+			db_bind_text(s, 4, ahi);
+		else
+			db_bind_null(s, 4);
+		if (db_step(s) == DB_ROW) {
+			lo = db_column_type(s, 0) != DB_NULL ? xstrdup(db_column_text(s, 0)) : NULL;
+			hi = db_column_type(s, 1) != DB_NULL ? xstrdup(db_column_text(s, 1)) : NULL;
+			null = db_column_type(s, 2) == DB_NULL;
+			now[5] = null ? 0 : (json_int_t)db_column_int64(s, 2);
+		} else {
+			rc = -1;
+		}
+		fig_done(f, s);
+	}
+	if (rc == 0) {
+		for (k = 0; k < NPEOPLE; k++)
+			now[k] = k == 5 ? now[5] : old[k] + add[k];
+		now[0] = 0;
+		now[1] = 1;
+		now[6] = !null;
+		rc = put_day(f, study, who, day, had, old, 1, now, lo, hi);
+	}
+	free(olo);
+	free(ohi);
+	free(alo);
+	free(ahi);
+	free(lo);
+	free(hi);
+	return rc;
 }
 
 /* The key of a case's disposition count: "d" code, then the quota cells of an open case. */
@@ -809,6 +986,7 @@ int fig_finish(struct figures *f)
 	size_t n, i;
 	int rc = -1, j;
 	char *p[3], *copy;
+	json_t *dx;
 
 	if (!f)
 		return 0;
@@ -819,8 +997,10 @@ int fig_finish(struct figures *f)
 	for (i = 0; i < n; i++) {
 		if (!f->alone && fig_lock(f, "fig day ", k[i]) < 0)
 			goto out;
+		dx = json_object_get(f->days, k[i]);
 		copy = split(k[i], p, 3);
-		j = recount_day(f, p[0], p[1], p[2]);
+		j = json_is_true(json_object_get(dx, "full")) ? recount_day(f, p[0], p[1], p[2])
+		    : grow_day(f, p[0], p[1], p[2], json_object_get(dx, "a"), json_object_get(dx, "i"));
 		free(copy);
 		if (j < 0)
 			goto out;
@@ -986,7 +1166,7 @@ int fig_rebuild(struct central *c, const char *study, const char *spec)
 	    !(a = column_of(c, "SELECT uuid FROM interviews WHERE study = ?1", study)))
 		goto out;
 	json_array_foreach(a, i, x)
-		if (interview_counts(f, json_string_value(x), 1) < 0)
+		if (interview_counts(f, json_string_value(x), 1, 0) < 0)
 			goto out;
 	json_decref(a);
 	if (!(a = column_of(c, "SELECT DISTINCT interviewer || '" SEP "' || substr(at, 1, 10) FROM attempts WHERE study = ?1", study)))

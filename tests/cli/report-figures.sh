@@ -174,6 +174,9 @@ while read -r n what; do
 	quota) OUT=$(api POST /v1/quotas "$SUP" "step-$n.json"); expect_out '"changed":' ;;
 	push) OUT=$(api POST /v1/push "$SUP" "step-$n.json"); expect_out '"results":' ;;
 	esac
+	# halfway, the interviewer-days lose their first and last time, as rows kept before the
+	# store kept them (schema 8, PostgreSQL 6): the days are counted again as they change
+	[ "$n" = 15 ] && { sqlite3 central.db "UPDATE fig_days SET lo = NULL, hi = NULL" || fail "cannot clear lo, hi"; }
 	case $((n % 4)) in
 	0) check "step $n ($what)" office ;;
 	1) check "step $n ($what)" region,custtype ;;
