@@ -501,6 +501,15 @@ static void day_row(struct dbs *s, json_int_t *v)
 	v[9] = col(s, 6, &null);
 }
 
+/* Bind text v to parameter i, or NULL when v is NULL. */
+static void bind_or_null(struct dbs *s, int i, const char *v)
+{
+	if (v)
+		db_bind_text(s, i, v);
+	else
+		db_bind_null(s, i);
+}
+
 /* Write an interviewer-day's figures (v as day_row makes them, with its first and last time;
    any 0: it has none, so its row goes when had) and add what changed from old to the
    interviewer's figures. */
@@ -538,14 +547,8 @@ static int put_day(struct figures *f, const char *study, const char *who, const 
 		db_bind_int64(w, 8, v[7]);
 		db_bind_int64(w, 9, v[8]);
 		db_bind_int64(w, 10, v[9]);
-		if (lo)
-			db_bind_text(w, 11, lo);
-		else
-			db_bind_null(w, 11);
-		if (hi)
-			db_bind_text(w, 12, hi);
-		else
-			db_bind_null(w, 12);
+		bind_or_null(w, 11, lo);
+		bind_or_null(w, 12, hi);
 	}
 	rc = db_step(w);
 	fig_done(f, w);
@@ -662,22 +665,10 @@ static int grow_day(struct figures *f, const char *study, const char *who, const
 	}
 	/* the day's span from its first and last time, old and added, as DAY_SQL takes it */
 	if (rc == 0 && (rc = fig_prepare(f, SPAN_SQL, &s) == DB_OK ? 0 : -1) == 0) {
-		if (olo)
-			db_bind_text(s, 1, olo);
-		else
-			db_bind_null(s, 1);
-		if (ohi)
-			db_bind_text(s, 2, ohi);
-		else
-			db_bind_null(s, 2);
-		if (alo)
-			db_bind_text(s, 3, alo);
-		else
-			db_bind_null(s, 3);
-		if (ahi)
-			db_bind_text(s, 4, ahi);
-		else
-			db_bind_null(s, 4);
+		bind_or_null(s, 1, olo);
+		bind_or_null(s, 2, ohi);
+		bind_or_null(s, 3, alo);
+		bind_or_null(s, 4, ahi);
 		if (db_step(s) == DB_ROW) {
 			lo = db_column_type(s, 0) != DB_NULL ? xstrdup(db_column_text(s, 0)) : NULL;
 			hi = db_column_type(s, 1) != DB_NULL ? xstrdup(db_column_text(s, 1)) : NULL;
