@@ -68,11 +68,18 @@ struct turns {
 	struct turn *head, *tail;
 };
 
+/* A request waiting for a store connection of the pool (given straight to it, in turn). */
+struct waiter {
+	pthread_cond_t cv;
+	int slot;                /* the connection given; -1: still waiting */
+	struct waiter *next;
+};
+
 struct server {
 	struct central *pool[THREADS + 1];   /* the last: the SQLite push that has the writer's turn */
 	int busy[THREADS];
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_mutex_t mu;      /* guards busy, the waiting line and pushes */
+	struct waiter *waiting, *waiting_tail;
 	struct turns write;      /* one writer at a time, in arrival order, rather than SQLite's sleeping retries */
 	pthread_mutex_t login_mu;   /* guards logins */
 	pthread_cond_t login_cv;
@@ -132,13 +139,15 @@ static void turn_give(struct turns *t)
 }
 
 
-/* A store connection of the pool for one request (SQLite connections are not shared). */
+/* Take a store connection from the pool: a free one at once, else the next one given back, in
+   the order the requests came (a request that waited longest is served first). */
 static struct central *take(struct server *s, int *slot)
 {
+	struct waiter me;
 	int i;
 
 	pthread_mutex_lock(&s->mu);
-	for (;;) {
+	if (!s->waiting)
 		for (i = 0; i < THREADS; i++)
 			if (!s->busy[i]) {
 				s->busy[i] = 1;
@@ -146,15 +155,37 @@ static struct central *take(struct server *s, int *slot)
 				pthread_mutex_unlock(&s->mu);
 				return s->pool[i];
 			}
-		pthread_cond_wait(&s->cv, &s->mu);
-	}
+	pthread_cond_init(&me.cv, NULL);
+	me.slot = -1;
+	me.next = NULL;
+	if (s->waiting_tail)
+		s->waiting_tail->next = &me;
+	else
+		s->waiting = &me;
+	s->waiting_tail = &me;
+	while (me.slot < 0)
+		pthread_cond_wait(&me.cv, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+	pthread_cond_destroy(&me.cv);
+	*slot = me.slot;
+	return s->pool[me.slot];
 }
 
+/* Give a store connection back: to the request that has waited longest, or to the pool. */
 static void give_back(struct server *s, int slot)
 {
+	struct waiter *w;
+
 	pthread_mutex_lock(&s->mu);
-	s->busy[slot] = 0;
-	pthread_cond_signal(&s->cv);
+	if ((w = s->waiting)) {
+		s->waiting = w->next;
+		if (!s->waiting)
+			s->waiting_tail = NULL;
+		w->slot = slot;
+		pthread_cond_signal(&w->cv);
+	} else {
+		s->busy[slot] = 0;
+	}
 	pthread_mutex_unlock(&s->mu);
 }
 
@@ -941,7 +972,6 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 	pthread_mutex_init(&srv.write.mu, NULL);
 	pthread_mutex_init(&srv.login_mu, NULL);
 	pthread_cond_init(&srv.login_cv, NULL);
-	pthread_cond_init(&srv.cv, NULL);
 	for (i = 0; i <= THREADS; i++)
 		if (!(srv.pool[i] = central_open(db, e)))
 			return NULL;
