@@ -53,26 +53,21 @@ struct watch {
 	struct watch *prev, *next;
 };
 
-/* A lock taken in turn (first come, first served), handed straight to the next in line: under
-   a mutex alone, a thread that has just let go takes it again before the sleeping ones wake, and
-   a room of workstations pushing at once sees some pushes wait many turns. */
-struct turn {
+/* A request waiting in line for a store connection of the pool or for the writer's turn, given
+   straight to it in the order the requests came: under a mutex and condition alone, a thread
+   that has just let go takes it again before the sleeping ones wake, and a room of workstations
+   pushing at once sees some pushes wait many turns. */
+struct waiter {
 	pthread_cond_t cv;
-	int ready;
-	struct turn *next;
+	int slot;                /* what it was given; -1: still waiting */
+	struct waiter *next;
 };
 
+/* The writer's turn (one holder at a time), in line. */
 struct turns {
 	pthread_mutex_t mu;
 	int held;
-	struct turn *head, *tail;
-};
-
-/* A request waiting for a store connection of the pool (given straight to it, in turn). */
-struct waiter {
-	pthread_cond_t cv;
-	int slot;                /* the connection given; -1: still waiting */
-	struct waiter *next;
+	struct waiter *head, *tail;
 };
 
 struct server {
@@ -95,97 +90,85 @@ struct server {
 	int share;               /* pushes go in side by side (PostgreSQL), not one writer at a time */
 };
 
+/* Wait at the end of the line (its mutex mu held) until given something; what was given. */
+static int line_wait(struct waiter **head, struct waiter **tail, pthread_mutex_t *mu)
+{
+	struct waiter me;
+
+	pthread_cond_init(&me.cv, NULL);
+	me.slot = -1;
+	me.next = NULL;
+	if (*tail)
+		(*tail)->next = &me;
+	else
+		*head = &me;
+	*tail = &me;
+	while (me.slot < 0)
+		pthread_cond_wait(&me.cv, mu);
+	pthread_cond_destroy(&me.cv);
+	return me.slot;
+}
+
+/* Give slot to the first in line (its mutex held): 1, or 0 when nobody waits. */
+static int line_hand(struct waiter **head, struct waiter **tail, int slot)
+{
+	struct waiter *w = *head;
+
+	if (!w)
+		return 0;
+	*head = w->next;
+	if (!*head)
+		*tail = NULL;
+	w->slot = slot;
+	pthread_cond_signal(&w->cv);
+	return 1;
+}
+
 /* Wait for t's turn: at once when nobody holds it, else after those who came before. */
 static void turn_take(struct turns *t)
 {
-	struct turn me;
-
 	pthread_mutex_lock(&t->mu);
-	if (!t->held && !t->head) {
+	if (!t->held && !t->head)
 		t->held = 1;
-		pthread_mutex_unlock(&t->mu);
-		return;
-	}
-	pthread_cond_init(&me.cv, NULL);
-	me.ready = 0;
-	me.next = NULL;
-	if (t->tail)
-		t->tail->next = &me;
 	else
-		t->head = &me;
-	t->tail = &me;
-	while (!me.ready)
-		pthread_cond_wait(&me.cv, &t->mu);
+		line_wait(&t->head, &t->tail, &t->mu);
 	pthread_mutex_unlock(&t->mu);
-	pthread_cond_destroy(&me.cv);
 }
 
 /* Give the turn to the first in line (it stays held), or let it go when nobody waits. */
 static void turn_give(struct turns *t)
 {
-	struct turn *next;
-
 	pthread_mutex_lock(&t->mu);
-	if ((next = t->head)) {
-		t->head = next->next;
-		if (!t->head)
-			t->tail = NULL;
-		next->ready = 1;
-		pthread_cond_signal(&next->cv);
-	} else {
+	if (!line_hand(&t->head, &t->tail, 0))
 		t->held = 0;
-	}
 	pthread_mutex_unlock(&t->mu);
 }
 
-
 /* Take a store connection from the pool: a free one at once, else the next one given back, in
-   the order the requests came (a request that waited longest is served first). */
+   the order the requests came. */
 static struct central *take(struct server *s, int *slot)
 {
-	struct waiter me;
 	int i;
 
 	pthread_mutex_lock(&s->mu);
-	if (!s->waiting)
-		for (i = 0; i < THREADS; i++)
-			if (!s->busy[i]) {
-				s->busy[i] = 1;
-				*slot = i;
-				pthread_mutex_unlock(&s->mu);
-				return s->pool[i];
-			}
-	pthread_cond_init(&me.cv, NULL);
-	me.slot = -1;
-	me.next = NULL;
-	if (s->waiting_tail)
-		s->waiting_tail->next = &me;
-	else
-		s->waiting = &me;
-	s->waiting_tail = &me;
-	while (me.slot < 0)
-		pthread_cond_wait(&me.cv, &s->mu);
+	for (i = 0; !s->waiting && i < THREADS; i++)
+		if (!s->busy[i]) {
+			s->busy[i] = 1;
+			*slot = i;
+			pthread_mutex_unlock(&s->mu);
+			return s->pool[i];
+		}
+	*slot = line_wait(&s->waiting, &s->waiting_tail, &s->mu);
 	pthread_mutex_unlock(&s->mu);
-	pthread_cond_destroy(&me.cv);
-	*slot = me.slot;
-	return s->pool[me.slot];
+	return s->pool[*slot];
 }
 
 /* Give a store connection back: to the request that has waited longest, or to the pool. */
 static void give_back(struct server *s, int slot)
 {
-	struct waiter *w;
-
 	pthread_mutex_lock(&s->mu);
-	if ((w = s->waiting)) {
-		s->waiting = w->next;
-		if (!s->waiting)
-			s->waiting_tail = NULL;
-		w->slot = slot;
-		pthread_cond_signal(&w->cv);
-	} else {
+	if (!line_hand(&s->waiting, &s->waiting_tail, slot))
 		s->busy[slot] = 0;
-	}
 	pthread_mutex_unlock(&s->mu);
 }
 
