@@ -22,7 +22,7 @@ struct sync_settings {
 	char cacert[512];    /* a CA file, or "" for the system's */
 	int insecure_http;   /* allow http:// (tests on loopback only) */
 	int timeout_s;       /* give up on a request after this long (0: 120 s) */
-	int batch;           /* records per push (0: 500), smaller for poor networks */
+	int batch;           /* the most records per push (0: 500), smaller for poor networks */
 };
 
 /* $XDG_CONFIG_HOME/cati/settings.json (or ~/.config/cati/settings.json). */

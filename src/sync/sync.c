@@ -551,9 +551,7 @@ static enum sync_rc push(struct store *st, struct client *s, const char *token,
 		long status;
 		size_t i;
 		enum sync_rc rc;
-		int k;
-
-		int max = s->s->batch > 0 && s->s->batch < BATCH ? s->s->batch : BATCH;
+		int k, max = s->s->batch > 0 && s->s->batch < BATCH ? s->s->batch : BATCH;
 
 		if (s->batch <= 0)
 			s->batch = SYNC_BATCH_START;
