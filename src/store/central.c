@@ -836,8 +836,10 @@ struct counted {
 
 /* Statements that keep the report tables as records arrive (one push's transaction). */
 struct keep {
-	struct dbs *iv, *clear, *ans, *att, *cell, *count, *over, *spend, *unlock, *counted, *counts;
+	struct dbs *iv, *clear, *ans, *att, *cell, *count, *over, *spend, *unlock, *counted, *counts, *appt;
 	struct figures *fig;
+	char **appts;                          /* the batch's new appointments, numbered at its end */
+	size_t nappt, aappt;
 	struct tally *tally;
 	size_t ntally, atally;
 	struct counted *counted_keys;
@@ -883,7 +885,8 @@ static int keep_prepare(struct central *c, struct keep *k)
 	    db_prepare(c->db, "INSERT INTO counted(interview, study, status, outcome) VALUES (?, ?, ?, ?)"
 	                              " ON CONFLICT DO NOTHING", &k->counted) != DB_OK ||
 	    db_prepare(c->db, "INSERT INTO counts(study, status, outcome, n, seq) VALUES (?1, ?2, ?3, 1, CAST(?4 AS BIGINT))"
-	                              " ON CONFLICT(study, status, outcome) DO UPDATE SET n = counts.n + 1, seq = excluded.seq", &k->counts) != DB_OK
+	                              " ON CONFLICT(study, status, outcome) DO UPDATE SET n = counts.n + 1, seq = excluded.seq", &k->counts) != DB_OK ||
+	    db_prepare(c->db, "UPDATE records SET seq = ? WHERE uuid = ?", &k->appt) != DB_OK
 	    ? -1 : 0;
 }
 
@@ -900,7 +903,11 @@ static void keep_finalize(struct keep *k)
 	db_finalize(k->unlock);
 	db_finalize(k->counted);
 	db_finalize(k->counts);
+	db_finalize(k->appt);
 	fig_free(k->fig);
+	for (size_t i = 0; i < k->nappt; i++)
+		free(k->appts[i]);
+	free(k->appts);
 	for (size_t i = 0; i < k->ntally; i++)
 		free(k->tally[i].study);
 	free(k->tally);
@@ -1088,21 +1095,31 @@ static int counted_cmp(const void *a, const void *b)
 
 /*
  * Count the batch's finished interviews, and its completes in their quota cells (each interview
- * in each quota once; beyond the target or in a closed cell flagged over quota), and spend the
- * workstation's allowances. What changed takes one change number, at the end of the push so
- * that the counter (a row every writer updates) is held only until the commit. Counts and cells
- * are taken in one sorted order, so two batches stored at once on PostgreSQL wait for each
- * other's rows without ever waiting in a circle.
+ * in each quota once; beyond the target or in a closed cell flagged over quota), spend the
+ * workstation's allowances, and number its appointments. What changed takes one change number,
+ * at the end of the push so that the counter (a row every writer updates) is held only until the
+ * commit; the batch's own interviewer-days and cases are counted again before, so that nothing
+ * heavy runs while it is held. Rows every writer updates are taken in one order (counter,
+ * counts, cells, then the report's figures), each kind sorted, so two batches stored at once on
+ * PostgreSQL wait for each other's rows without ever waiting in a circle.
  */
 static int keep_tally(struct central *c, struct keep *k, const char *holder)
 {
 	int64_t seq = 0;
 	size_t i;
 
-	if (!k->ntally && !k->ncounted)
+	if (fig_settle(k->fig) < 0)
+		return -1;
+	if (!k->ntally && !k->ncounted && !k->nappt)
 		return fig_finish(k->fig);   /* a batch without completes still changes the report's figures */
 	if ((seq = central_next_seq(c)) < 0)
 		return -1;
+	for (i = 0; i < k->nappt; i++) {
+		db_bind_int64(k->appt, 1, seq);
+		db_bind_text(k->appt, 2, k->appts[i]);
+		if (step_done(k->appt) < 0)
+			return -1;
+	}
 	if (k->ncounted)
 		qsort(k->counted_keys, k->ncounted, sizeof *k->counted_keys, counted_cmp);
 	for (i = 0; i < k->ncounted; i++) {
@@ -1414,17 +1431,22 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 		db_bind_text(ins, 6, dump);
 		db_bind_int64(ins, 7, (int64_t)time(NULL));
 		db_bind_int(ins, 8, duplicate);
-		/* appointments travel to the case's other workstations: they get a change number */
-		if (!strcmp(kind, "appointment"))
-			db_bind_int64(ins, 9, central_next_seq(c));
-		else
-			db_bind_null(ins, 9);
+		/* appointments travel to the case's other workstations: they get a change number at
+		   the end of the batch (keep_tally) */
+		db_bind_null(ins, 9);
 		if (db_step(ins) != DB_DONE) {
 			free(dump);
 			goto out;
 		}
 		stored = db_changes(c->db) > 0;
 		db_reset(ins);
+		if (stored && !strcmp(kind, "appointment")) {
+			if (keep.nappt == keep.aappt) {
+				keep.aappt = keep.aappt ? 2 * keep.aappt : 8;
+				keep.appts = xrealloc(keep.appts, keep.aappt * sizeof *keep.appts);
+			}
+			keep.appts[keep.nappt++] = xstrdup(uuid);
+		}
 stored_before:
 		if (!stored) {
 			int same, found;

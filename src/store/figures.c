@@ -969,6 +969,46 @@ static int fig_lock(struct figures *f, const char *prefix, const char *key)
 	return rc;
 }
 
+/* Count the touched interviewer-days and cases again (once; fig_finish calls it too). */
+int fig_settle(struct figures *f)
+{
+	const char **k;
+	size_t n, i;
+	int j = 0;
+	char *p[3], *copy;
+	json_t *dx;
+
+	if (!f)
+		return 0;
+	/* a day or case is counted again from what is committed: two batches stored side by side
+	   on PostgreSQL take turns (locks taken in one sorted order: days, then cases) */
+	k = sorted_keys(f->days, &n);
+	for (i = 0; i < n && j == 0; i++) {
+		if (!f->alone && fig_lock(f, "fig day ", k[i]) < 0) {
+			j = -1;
+			break;
+		}
+		dx = json_object_get(f->days, k[i]);
+		copy = split(k[i], p, 3);
+		j = json_is_true(json_object_get(dx, "full")) ? recount_day(f, p[0], p[1], p[2])
+		    : grow_day(f, p[0], p[1], p[2], json_object_get(dx, "a"), json_object_get(dx, "i"));
+		free(copy);
+	}
+	free(k);
+	if (j < 0)
+		return -1;
+	k = sorted_keys(f->cases, &n);
+	for (i = 0; i < n && j == 0; i++)
+		if ((!f->alone && fig_lock(f, "fig case ", k[i]) < 0) ||
+		    recount_case(f, k[i], json_string_value(json_object_get(f->cases, k[i]))) < 0)
+			j = -1;
+	free(k);
+	/* what they add waits in f->counts and f->people for fig_finish */
+	json_object_clear(f->days);
+	json_object_clear(f->cases);
+	return j;
+}
+
 /* Count the touched days and cases again, then write the batch's changes in sorted order. */
 int fig_finish(struct figures *f)
 {
@@ -977,33 +1017,12 @@ int fig_finish(struct figures *f)
 	size_t n, i;
 	int rc = -1, j;
 	char *p[3], *copy;
-	json_t *dx;
 
 	if (!f)
 		return 0;
 	/* the days and cases first: they add to the counts */
-	/* a day or case is counted again from what is committed: two batches stored side by side
-	   on PostgreSQL take turns (locks taken in one sorted order: days, then cases) */
-	k = sorted_keys(f->days, &n);
-	for (i = 0; i < n; i++) {
-		if (!f->alone && fig_lock(f, "fig day ", k[i]) < 0)
-			goto out;
-		dx = json_object_get(f->days, k[i]);
-		copy = split(k[i], p, 3);
-		j = json_is_true(json_object_get(dx, "full")) ? recount_day(f, p[0], p[1], p[2])
-		    : grow_day(f, p[0], p[1], p[2], json_object_get(dx, "a"), json_object_get(dx, "i"));
-		free(copy);
-		if (j < 0)
-			goto out;
-	}
-	free(k);
-	k = sorted_keys(f->cases, &n);
-	for (i = 0; i < n; i++)
-		if ((!f->alone && fig_lock(f, "fig case ", k[i]) < 0) ||
-		    recount_case(f, k[i], json_string_value(json_object_get(f->cases, k[i]))) < 0)
-			goto out;
-	free(k);
-	k = NULL;
+	if (fig_settle(f) < 0)
+		goto out;
 	if (recount_over(f) < 0)
 		goto out;
 	k = sorted_keys(f->counts, &n);

@@ -26,6 +26,10 @@ void fig_free(struct figures *f);
  * now added. 0, or -1 on database errors.
  */
 int fig_record(struct figures *f, const char *kind, json_t *d, const char *key, const char *study, int after);
+/* Recount the interviewer-days and cases the batch touched: the heavy part of fig_finish, done
+   before the batch takes the rows every writer updates (counts, cells, the change counter).
+   0 or -1. */
+int fig_settle(struct figures *f);
 /* At the end of a push batch: recount the touched cases and interviewer-days, over-quota flags,
    then apply the batch's changes in one sorted order. 0 or -1. */
 int fig_finish(struct figures *f);
