@@ -39,6 +39,11 @@ enum fault { FAULT_NONE, FAULT_500, FAULT_DROP, FAULT_SLOW };
    exhaust memory nor keep the workstations already logged in from their store connections. */
 #define THREADS 16          /* store connections in the pool */
 #define LOGINS_AT_ONCE 2    /* password checks at the same time */
+/* PostgreSQL: pushes in the database at the same time, the others in line. Every batch with a
+   complete ends on rows all writers update (the change counter, counts, cells): with a room's
+   pushes all in at once they wait there in no order, and some wait many turns (50 workstations
+   pushing a backlog: p99 1.1-1.6 s; 4 at a time: 0.66 s, 2: 1.0 s, 8: 0.77 s). */
+#define PUSHES_AT_ONCE 4
 #define STACK (2 * 1024 * 1024)   /* a connection thread's stack (deep JSON, the form compiler); address space only */
 /* Connections: one address cannot take them all (a flood, slow headers) and idle ones go. */
 #define MAX_CONNECTIONS 1000
@@ -63,10 +68,10 @@ struct waiter {
 	struct waiter *next;
 };
 
-/* The writer's turn (one holder at a time), in line. */
+/* Turns at something at most cap requests hold at once (the writer's: one), taken in line. */
 struct turns {
 	pthread_mutex_t mu;
-	int held;
+	int held, cap;
 	struct waiter *head, *tail;
 };
 
@@ -76,6 +81,7 @@ struct server {
 	pthread_mutex_t mu;      /* guards busy, the waiting line and pushes */
 	struct waiter *waiting, *waiting_tail;
 	struct turns write;      /* one writer at a time, in arrival order, rather than SQLite's sleeping retries */
+	struct turns lane;       /* PostgreSQL: a few pushes in the database at once, the others in line */
 	pthread_mutex_t login_mu;   /* guards logins */
 	pthread_cond_t login_cv;
 	int logins;                 /* password checks running */
@@ -124,23 +130,23 @@ static int line_hand(struct waiter **head, struct waiter **tail, int slot)
 	return 1;
 }
 
-/* Wait for t's turn: at once when nobody holds it, else after those who came before. */
+/* Wait for a turn of t: at once when one is free, else after those who came before. */
 static void turn_take(struct turns *t)
 {
 	pthread_mutex_lock(&t->mu);
-	if (!t->held && !t->head)
-		t->held = 1;
+	if (t->held < t->cap && !t->head)
+		t->held++;
 	else
 		line_wait(&t->head, &t->tail, &t->mu);
 	pthread_mutex_unlock(&t->mu);
 }
 
-/* Give the turn to the first in line (it stays held), or let it go when nobody waits. */
+/* Give a turn to the first in line (it stays held), or let it go when nobody waits. */
 static void turn_give(struct turns *t)
 {
 	pthread_mutex_lock(&t->mu);
 	if (!line_hand(&t->head, &t->tail, 0))
-		t->held = 0;
+		t->held--;
 	pthread_mutex_unlock(&t->mu);
 }
 
@@ -860,11 +866,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	   the one kept for the turn's holder: the pushes of a room in line hold none of the pool, so
 	   pulls always find one, and a request that holds a pool connection and waits for the turn
 	   (a pull renewing grants) never waits for a push that waits for a connection */
-	push_turn = post && !s->share && !strcmp(url, "/v1/push");
-	if (push_turn) {
+	push_turn = post && !strcmp(url, "/v1/push");
+	if (push_turn && !s->share) {
 		turn_take(&s->write);
 		rc = route(s, s->pool[THREADS], conn, url, method, in, 1);
 		turn_give(&s->write);
+	} else if (push_turn) {
+		turn_take(&s->lane);
+		c = take(s, &slot);
+		rc = route(s, c, conn, url, method, in, 0);
+		give_back(s, slot);
+		turn_give(&s->lane);
 	} else {
 		c = take(s, &slot);
 		rc = route(s, c, conn, url, method, in, 0);
@@ -953,6 +965,9 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 	pthread_mutex_init(&srv.watch_mu, NULL);
 	pthread_cond_init(&srv.watch_cv, NULL);
 	pthread_mutex_init(&srv.write.mu, NULL);
+	srv.write.cap = 1;
+	pthread_mutex_init(&srv.lane.mu, NULL);
+	srv.lane.cap = PUSHES_AT_ONCE;
 	pthread_mutex_init(&srv.login_mu, NULL);
 	pthread_cond_init(&srv.login_cv, NULL);
 	for (i = 0; i <= THREADS; i++)
