@@ -121,7 +121,7 @@ static void sh(const char *cmd)
 }
 
 /* A fast generator for ids and choices (xorshift64*); not for secrets. */
-static uint64_t rnd_state = 88172645463325252ull;
+static _Thread_local uint64_t rnd_state = 88172645463325252ull;   /* each seeding thread its own */
 static uint64_t rnd(void)
 {
 	rnd_state ^= rnd_state >> 12;
@@ -380,6 +380,53 @@ static void *add_users(void *arg)
 	return NULL;
 }
 
+/* The past cases one seeding thread pushes: every step-th from first, as the admin. */
+struct seeder {
+	const char *where;
+	long first, step, completes, open;
+	int months;
+	uint64_t seed;
+	long total;
+	pthread_t th;
+	char msg[600];
+};
+
+/* Push this thread's share of the past, in batches of 20,000 records. */
+static void *seed_records(void *arg)
+{
+	struct seeder *a = arg;
+	json_t *records = json_array();
+	struct central *c;
+	struct err e;
+	char user[32], key[64], at[32];
+	long i;
+
+	rnd_state ^= a->seed;
+	err_init(&e);
+	if (!(c = central_open(a->where, &e))) {
+		snprintf(a->msg, sizeof a->msg, "%s", e.msg);
+		json_decref(records);
+		return NULL;
+	}
+	for (i = a->first; i < a->completes + a->open; i += a->step) {
+		/* completes and open cases interleaved over the months, as fieldwork goes */
+		int complete = (i * 30) % 55 < 30;
+		snprintf(key, sizeof key, "H%07ld", i);
+		snprintf(user, sizeof user, "hist%02d", (int)(i % HIST_USERS));
+		past_time(a->months - 1 - (int)(i * a->months / (a->completes + a->open)), at);
+		if (complete)
+			add_complete_case(records, key, (int)i, user, at);
+		else
+			add_open_case(records, key, (int)i, user, at);
+		if (json_array_size(records) >= 20000)
+			flush_push(c, records, &a->total);
+	}
+	flush_push(c, records, &a->total);
+	central_close(c);
+	json_decref(records);
+	return NULL;
+}
+
 /*
  * Seed a new store at where: the form and its quotas, the users (admin, past interviewers, nlive
  * live ones, the backlog's), years of history at scale. Prints how long it took.
@@ -390,10 +437,10 @@ static void seed(const char *where, const char *src, int years, double scale, in
 	struct form_diags d;
 	struct form *f;
 	struct err e;
-	json_t *cases = json_array(), *records = json_array();
+	json_t *cases = json_array();
 	long completes = (long)(30000 * years * scale), open = (long)(25000 * years * scale), i, total = 0;
 	double t0 = bench_now_us(), t_users, t_cases;
-	char user[32], key[64], at[32];
+	char user[32], key[64];
 	int k, months = 12 * years;
 
 	err_init(&e);
@@ -438,24 +485,26 @@ static void seed(const char *where, const char *src, int years, double scale, in
 			flush_cases(c, cases);
 	}
 	flush_cases(c, cases);
-	t_cases = (bench_now_us() - t0) / 1e6 - t_users;
-	for (i = 0; i < completes + open; i++) {
-		/* completes and open cases interleaved over the months, as fieldwork goes */
-		int complete = (i * 30) % 55 < 30;
-		snprintf(key, sizeof key, "H%07ld", i);
-		snprintf(user, sizeof user, "hist%02d", (int)(i % HIST_USERS));
-		past_time(months - 1 - (int)(i * months / (completes + open)), at);
-		if (complete)
-			add_complete_case(records, key, (int)i, user, at);
-		else
-			add_open_case(records, key, (int)i, user, at);
-		if (json_array_size(records) >= 20000)
-			flush_push(c, records, &total);
-	}
-	flush_push(c, records, &total);
 	central_close(c);
+	t_cases = (bench_now_us() - t0) / 1e6 - t_users;
+	{
+		/* PostgreSQL takes batches side by side: two threads keep both cores busy (one
+		   formats and hashes while the other's batch is in the database); SQLite has one writer */
+		struct seeder sd[2];
+		int nth = strncmp(where, "postgres", 8) ? 1 : 2;
+		for (k = 0; k < nth; k++) {
+			sd[k] = (struct seeder){ .where = where, .first = k, .step = nth, .completes = completes, .open = open,
+			                         .months = months, .seed = rnd() ^ (uint64_t)(k + 1) * 0x9e3779b97f4a7c15ull };
+			pthread_create(&sd[k].th, NULL, seed_records, &sd[k]);
+		}
+		for (k = 0; k < nth; k++) {
+			pthread_join(sd[k].th, NULL);
+			if (sd[k].msg[0])
+				die(sd[k].msg);
+			total += sd[k].total;
+		}
+	}
 	json_decref(cases);
-	json_decref(records);
 	printf("    seeded %d year%s at scale %.2f: %ld cases, %ld records (%.0f per complete) in %.1f s"
 	       " (users %.1f s, cases %.1f s, records %.1f s: %.0f records/s)\n",
 	       years, years > 1 ? "s" : "", scale, completes + open + (long)(nlive + BACKLOG_WS) * LIVE_CASES, total,
