@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -927,6 +928,21 @@ int server_faults(const char *spec, unsigned delay_ms)
 	return rc;
 }
 
+/* libmicrohttpd's messages (a TLS handshake gone wrong, a connection refused) go to the store's
+   log as its own do, one line each, said to be libmicrohttpd's. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(line, sizeof line, fmt, ap);
+	n = strcspn(line, "\n");
+	line[n] = '\0';
+	if (n)
+		fprintf(stderr, "cati-store: libmicrohttpd: %s\n", line);
+}
+
 /*
  * Start serving db; returns the daemon or NULL (e says why). port 0 picks a free port; priority
  * is a GnuTLS priority string (NULL: TLS_PRIORITY); per_address caps one client address's
@@ -992,7 +1008,8 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT,
 	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
 	                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
-	                            MHD_OPTION_THREAD_STACK_SIZE, (size_t)STACK, MHD_OPTION_END)
+	                            MHD_OPTION_THREAD_STACK_SIZE, (size_t)STACK,
+	                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END)
 	         : MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, &srv,
 	                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 	                            MHD_OPTION_NOTIFY_COMPLETED, completed, &srv,
@@ -1000,7 +1017,8 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT,
 	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
 	                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
-	                            MHD_OPTION_THREAD_STACK_SIZE, (size_t)STACK, MHD_OPTION_END);
+	                            MHD_OPTION_THREAD_STACK_SIZE, (size_t)STACK,
+	                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
 	if (!d) {
 		err_set(e, "cannot serve on %s:%u (is the port taken, or the certificate bad?)", bind_ip, port);
 		return NULL;

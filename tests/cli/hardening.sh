@@ -35,6 +35,9 @@ tls -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256 || fail "TLS 1.2 ECDHE-RSA-AES12
 tls -tls1_2 -cipher ECDHE-RSA-CHACHA20-POLY1305 || fail "TLS 1.2 ECDHE-RSA-CHACHA20-POLY1305 refused"
 tls -tls1_3 || fail "TLS 1.3 refused: $(cat tls.out)"
 stop_store
+# the refused handshakes are in the operator's log, each line the store's own
+grep -q '^cati-store: libmicrohttpd: .' server.out || fail "the refused handshakes are not in the store's log: $(cat server.out)"
+grep -v '^cati-store: ' server.out | grep -v '^https://' | grep -q . && fail "the store's log has lines not its own: $(cat server.out)"
 # the priority string can be given; a bad one is refused at start
 start_store central.db --tls-priority "NORMAL"
 PORT=${URL##*:}
