@@ -44,20 +44,25 @@ ENGINE_SRC := $(wildcard src/engine/*.c)
 CALLS_SRC  := $(wildcard src/calls/*.c)
 REPORT_SRC := $(wildcard src/report/*.c)
 EXPORT_SRC := $(wildcard src/export/*.c)
+DB_SRC     := src/db/db.c
+PG_SRC     := src/db/db-pg.c
 STORE_SRC  := $(wildcard src/store/*.c)
+CENTRAL_SRC := $(wildcard src/central/*.c)
 SYNC_SRC   := $(wildcard src/sync/*.c)
 VIEW_SRC   := $(wildcard src/view/*.c)
 SCREENS_SRC := $(wildcard src/screens/*.c)
 TUI_SRC    := $(wildcard src/tui/*.c)
-SERVER_SRC := $(wildcard src/server/*.c) $(wildcard src/pg/*.c)
+SERVER_SRC := $(wildcard src/server/*.c)
 CLI_SRC    := $(wildcard src/cli/*.c) $(wildcard src/tui/*.c)
-CORE_SRC   := $(UTIL_SRC) $(FORM_SRC) $(ENGINE_SRC) $(CALLS_SRC) $(REPORT_SRC)
-PURE_SRC   := $(CORE_SRC)
-CORE_SRC   += $(EXPORT_SRC)
-CORE_SRC   += $(STORE_SRC) $(VIEW_SRC) $(SYNC_SRC) $(SCREENS_SRC)
+CORE_SRC   := $(UTIL_SRC) $(FORM_SRC) $(CALLS_SRC) $(REPORT_SRC)
+CORE_SRC   += $(EXPORT_SRC) $(DB_SRC)
+# the workstation's own layers, and the central store's
+WS_SRC     := $(CORE_SRC) $(ENGINE_SRC) $(STORE_SRC) $(VIEW_SRC) $(SYNC_SRC) $(SCREENS_SRC)
+CENTRAL_ALL_SRC := $(CORE_SRC) $(CENTRAL_SRC) $(PG_SRC)
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
-CORE_OBJ := $(call obj,$(CORE_SRC))
+# tests and benchmarks reach both programs' layers (not PostgreSQL's driver: see below)
+CORE_OBJ := $(call obj,$(WS_SRC) $(CENTRAL_SRC))
 CLI_OBJ  := $(call obj,$(CLI_SRC))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/check_*.c))
@@ -73,12 +78,12 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
-$(BINDIR)/cati: $(CLI_OBJ) $(CORE_OBJ)
+$(BINDIR)/cati: $(CLI_OBJ) $(call obj,$(WS_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI) $(PKGS_TUI)) -lpthread $(LDLIBS)
 
-# the store needs no sync client and no screen
-$(BINDIR)/cati-store: $(SERVER_OBJ) $(filter-out $(call obj,$(SYNC_SRC) $(VIEW_SRC) $(SCREENS_SRC)),$(CORE_OBJ))
+# the store links none of the workstation's layers
+$(BINDIR)/cati-store: $(SERVER_OBJ) $(call obj,$(CENTRAL_ALL_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_SRV)) -lpthread $(LDLIBS)
 
@@ -86,8 +91,8 @@ $(BUILD)/src/server/%.o: src/server/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $$(pkg-config --cflags $(PKGS_SRV)) $(ALL_CFLAGS) -c $< -o $@
 
-# the PostgreSQL backend: only cati-store links libpq
-$(BUILD)/src/pg/%.o: src/pg/%.c
+# the PostgreSQL driver: only cati-store links libpq
+$(BUILD)/src/db/db-pg.o: src/db/db-pg.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $$(pkg-config --cflags libpq) $(ALL_CFLAGS) -c $< -o $@
 
@@ -112,20 +117,20 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(CORE_OBJ) $(TEST_SUPPORT)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI)) $(LDLIBS)
 
 # the sync and live benchmarks set up stores on PostgreSQL too
-$(BUILD)/bench/bench_sync: $(BUILD)/bench/bench_sync.o $(CORE_OBJ) $(TEST_SUPPORT) $(call obj,$(wildcard src/pg/*.c))
+$(BUILD)/bench/bench_sync: $(BUILD)/bench/bench_sync.o $(CORE_OBJ) $(TEST_SUPPORT) $(call obj,$(PG_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI) libpq) $(LDLIBS)
-$(BUILD)/bench/bench_live: $(BUILD)/bench/bench_live.o $(CORE_OBJ) $(TEST_SUPPORT) $(call obj,$(wildcard src/pg/*.c))
+$(BUILD)/bench/bench_live: $(BUILD)/bench/bench_live.o $(CORE_OBJ) $(TEST_SUPPORT) $(call obj,$(PG_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI) libpq) $(LDLIBS)
 
 # the pull benchmark runs on PostgreSQL too
-$(BUILD)/bench/bench_pull: $(BUILD)/bench/bench_pull.o $(CORE_OBJ) $(TEST_SUPPORT) $(call obj,$(wildcard src/pg/*.c))
+$(BUILD)/bench/bench_pull: $(BUILD)/bench/bench_pull.o $(CORE_OBJ) $(TEST_SUPPORT) $(call obj,$(PG_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI) libpq) $(LDLIBS)
 
 # the report benchmark times the store on PostgreSQL too (BENCH_PG_URL)
-$(BUILD)/bench/bench_report: $(BUILD)/bench/bench_report.o $(CORE_OBJ) $(TEST_SUPPORT) $(call obj,$(wildcard src/pg/*.c))
+$(BUILD)/bench/bench_report: $(BUILD)/bench/bench_report.o $(CORE_OBJ) $(TEST_SUPPORT) $(call obj,$(PG_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI) libpq) $(LDLIBS)
 
@@ -173,8 +178,8 @@ $(FUZZ_BIN): tests/fuzz/fuzz_form.c $(UTIL_SRC) $(FORM_SRC) $(CALLS_SRC)
 
 # The store's handlers (push, pull, login, forms, cases, lock, quotas) on a store in /dev/shm.
 FUZZ_STORE := build/fuzz/fuzz_store
-FUZZ_STORE_SRC := $(UTIL_SRC) $(FORM_SRC) $(ENGINE_SRC) $(CALLS_SRC) $(REPORT_SRC) $(EXPORT_SRC) \
-                  $(STORE_SRC) $(wildcard src/pg/*.c)
+FUZZ_STORE_SRC := $(UTIL_SRC) $(FORM_SRC) $(CALLS_SRC) $(REPORT_SRC) $(EXPORT_SRC) \
+                  $(DB_SRC) $(PG_SRC) $(CENTRAL_SRC)
 $(FUZZ_STORE): tests/fuzz/fuzz_store.c $(FUZZ_STORE_SRC)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -Iinclude $$(pkg-config --cflags $(PKGS_SRV)) \

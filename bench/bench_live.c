@@ -49,6 +49,7 @@
 #include "bench.h"
 #include "cati/central.h"
 #include "cati/form.h"
+#include "cati/db.h"
 #include "cati/pg.h"
 #include "cati/sync.h"
 

@@ -19,6 +19,7 @@
 #include "bench.h"
 #include "cati/central.h"
 #include "cati/form.h"
+#include "cati/db.h"
 #include "cati/pg.h"
 
 #define INTERVIEWERS 20

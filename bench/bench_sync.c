@@ -30,6 +30,7 @@
 
 #include "bench.h"
 #include "cati/central.h"
+#include "cati/db.h"
 #include "cati/pg.h"
 #include "cati/store.h"
 #include "cati/sync.h"

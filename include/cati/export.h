@@ -166,4 +166,18 @@ int exp_write_all(struct exp_data *d, const char *prefix, struct err *e);
 /* The call records as CSV: case, interviewer, at, phone, outcome, disposition and its label. */
 int exp_write_calls(const struct exp_attempt *a, long n, const char *path, struct err *e);
 
+/* Rows of either store's tables (a statement of the SQL drivers, cati/db.h) handed to the
+   export layer: both stores' exports read their interviews and calls through these. */
+struct dbs;
+/*
+ * Step ivs (columns: uuid, case, interviewer, lang, status, outcome, started_at, ended_at, fields
+ * JSON, key) and for each row bind its key to ?1 of ans (columns: qid, iter, state, value) and
+ * hand the interview with its answers to cb. Returns the last step result (DB_DONE when
+ * all went through).
+ */
+int export_interview_rows(struct dbs *ivs, struct dbs *ans,
+                          void (*cb)(void *ctx, const struct exp_interview *iv), void *ctx);
+/* Step s (columns: case, interviewer, at, phone, outcome, disposition), each row to cb. */
+int export_attempt_rows(struct dbs *s, void (*cb)(void *ctx, const struct exp_attempt *at), void *ctx);
+
 #endif

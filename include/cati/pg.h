@@ -1,6 +1,6 @@
 /*
- * pg.h: the central store on PostgreSQL (libpq): its schema, created and moved forward by the
- * store itself. Only cati-store links it.
+ * pg.h: the central store's schema on PostgreSQL, created and moved forward by the store itself
+ * (src/central/schema-pg.c). Only cati-store links it.
  */
 #ifndef CATI_PG_H
 #define CATI_PG_H
@@ -18,13 +18,8 @@ int pg_schema_version(void);
  */
 int pg_migrate(const char *url, int *from, int *to, struct err *e);
 
-/* The same on an open connection (libpq's PGconn). */
-struct pg_conn;
-int pg_migrate_conn(struct pg_conn *conn, int *from, int *to, struct err *e);
-
-/* Let db_open() (src/store/db.h) open postgresql:// URLs: cati-store calls this at start. */
-void db_pg_register(void);
-/* Is s a postgresql:// or postgres:// URL? */
-int db_is_pg_url(const char *s);
+/* The same on an open connection of the PostgreSQL driver (cati/db.h): central_open's. */
+struct db;
+int pg_migrate_db(struct db *db, int *from, int *to, struct err *e);
 
 #endif

@@ -3,7 +3,7 @@
 
 #include "args.h"
 
-const char *store_opt(int argc, char **argv, const char *name)
+const char *srv_opt(int argc, char **argv, const char *name)
 {
 	int i;
 
@@ -13,7 +13,7 @@ const char *store_opt(int argc, char **argv, const char *name)
 	return NULL;
 }
 
-int store_flag(int argc, char **argv, const char *name)
+int srv_flag(int argc, char **argv, const char *name)
 {
 	int i;
 

@@ -3,8 +3,8 @@
 #define CATI_SERVER_ARGS_H
 
 /* The value after --NAME, or NULL. */
-const char *store_opt(int argc, char **argv, const char *name);
+const char *srv_opt(int argc, char **argv, const char *name);
 /* 1 if the flag is given. */
-int store_flag(int argc, char **argv, const char *name);
+int srv_flag(int argc, char **argv, const char *name);
 
 #endif

@@ -8,12 +8,12 @@
 #include "cati/export.h"
 #include "cati/form.h"
 
-int store_cmd_export(struct central *c, int argc, char **argv);
+int srv_cmd_export(struct central *c, int argc, char **argv);
 
-int store_cmd_export(struct central *c, int argc, char **argv)
+int srv_cmd_export(struct central *c, int argc, char **argv)
 {
-	const char *fmt = store_opt(argc, argv, "--format"), *out = store_opt(argc, argv, "--out");
-	const char *lang = store_opt(argc, argv, "--lang"), *calls = store_opt(argc, argv, "--calls");
+	const char *fmt = srv_opt(argc, argv, "--format"), *out = srv_opt(argc, argv, "--out");
+	const char *lang = srv_opt(argc, argv, "--lang"), *calls = srv_opt(argc, argv, "--calls");
 	struct form_diags d;
 	struct exp_data data;
 	struct form *f;

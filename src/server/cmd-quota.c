@@ -6,7 +6,7 @@
 #include "args.h"
 #include "cati/central.h"
 
-int store_cmd_quota(struct central *c, int argc, char **argv);
+int srv_cmd_quota(struct central *c, int argc, char **argv);
 
 /* A whole number from lo to hi, or -1 with a message. */
 static long number(const char *what, const char *s, long lo, long hi)
@@ -56,9 +56,9 @@ static int list(struct central *c, const char *study)
 	return 0;
 }
 
-int store_cmd_quota(struct central *c, int argc, char **argv)
+int srv_cmd_quota(struct central *c, int argc, char **argv)
 {
-	const char *t = store_opt(argc, argv, "--target"), *a = store_opt(argc, argv, "--allowance");
+	const char *t = srv_opt(argc, argv, "--target"), *a = srv_opt(argc, argv, "--allowance");
 	long target = -1, allowance = -1;
 	int closed = -1, n;
 	struct err e;
@@ -73,11 +73,11 @@ int store_cmd_quota(struct central *c, int argc, char **argv)
 	if ((t && (target = number("--target", t, 0, 1000000)) < 0) ||
 	    (a && (allowance = number("--allowance", a, 0, 1000)) < 0))
 		return 2;
-	if (store_flag(argc, argv, "--close") && store_flag(argc, argv, "--open")) {
+	if (srv_flag(argc, argv, "--close") && srv_flag(argc, argv, "--open")) {
 		fputs("cati-store quota: --close or --open, not both\n", stderr);
 		return 2;
 	}
-	closed = store_flag(argc, argv, "--close") ? 1 : store_flag(argc, argv, "--open") ? 0 : -1;
+	closed = srv_flag(argc, argv, "--close") ? 1 : srv_flag(argc, argv, "--open") ? 0 : -1;
 	if (target < 0 && allowance < 0 && closed < 0) {
 		fputs("cati-store quota set: say what to change: --target N, --close, --open or --allowance N\n", stderr);
 		return 2;

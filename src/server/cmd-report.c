@@ -7,7 +7,7 @@
 #include "cati/central.h"
 #include "cati/report.h"
 
-int store_cmd_report(struct central *c, int argc, char **argv);
+int srv_cmd_report(struct central *c, int argc, char **argv);
 
 static const char *const usage =
 	"usage: cati-store report STUDY --db PATH|--pg URL [--format text|csv|json] [--section NAME] [--by FIELD,...] [--width N]\n"
@@ -61,7 +61,7 @@ static int check(struct central *c, const char *study, struct report_opts *o)
 	return bad;
 }
 
-int store_cmd_report(struct central *c, int argc, char **argv)
+int srv_cmd_report(struct central *c, int argc, char **argv)
 {
 	int checking = 0;
 	const char *study = NULL, *format = "text", *section = NULL, *question = NULL;

@@ -6,7 +6,7 @@
 #include "args.h"
 #include "cati/central.h"
 
-int store_cmd_workstation(struct central *c, int argc, char **argv);
+int srv_cmd_workstation(struct central *c, int argc, char **argv);
 
 /* A Unix time as ISO 8601 UTC into out. */
 static void iso(json_t *t, char out[32])
@@ -43,7 +43,7 @@ static int list(struct central *c)
 	return 0;
 }
 
-int store_cmd_workstation(struct central *c, int argc, char **argv)
+int srv_cmd_workstation(struct central *c, int argc, char **argv)
 {
 	struct err e;
 

@@ -8,6 +8,7 @@
 
 #include "args.h"
 #include "cati/central.h"
+#include "cati/db.h"
 #include "cati/pg.h"
 
 struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned port,
@@ -15,10 +16,10 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
                                 unsigned per_address, int *actual_port, struct err *e);
 int server_faults(const char *spec, unsigned delay_ms);
 void server_stop(struct MHD_Daemon *d);
-int store_cmd_quota(struct central *c, int argc, char **argv);
-int store_cmd_export(struct central *c, int argc, char **argv);
-int store_cmd_report(struct central *c, int argc, char **argv);
-int store_cmd_workstation(struct central *c, int argc, char **argv);
+int srv_cmd_quota(struct central *c, int argc, char **argv);
+int srv_cmd_export(struct central *c, int argc, char **argv);
+int srv_cmd_report(struct central *c, int argc, char **argv);
+int srv_cmd_workstation(struct central *c, int argc, char **argv);
 
 static const char *usage =
 	"usage: cati-store serve --db PATH --cert CERT.pem --key KEY.pem [--bind IP] [--port N]\n"
@@ -81,10 +82,10 @@ static int read_password(char *pw, size_t n)
 
 static int serve(int argc, char **argv, const char *db)
 {
-	const char *certf = store_opt(argc, argv, "--cert"), *keyf = store_opt(argc, argv, "--key");
-	const char *bind_ip = store_opt(argc, argv, "--bind"), *ports = store_opt(argc, argv, "--port");
-	const char *per = store_opt(argc, argv, "--connections-per-address");
-	int insecure = store_flag(argc, argv, "--insecure-http"), port, sig;
+	const char *certf = srv_opt(argc, argv, "--cert"), *keyf = srv_opt(argc, argv, "--key");
+	const char *bind_ip = srv_opt(argc, argv, "--bind"), *ports = srv_opt(argc, argv, "--port");
+	const char *per = srv_opt(argc, argv, "--connections-per-address");
+	int insecure = srv_flag(argc, argv, "--insecure-http"), port, sig;
 	long per_address = 0;
 	char *cert = NULL, *key = NULL;
 	struct MHD_Daemon *d;
@@ -122,9 +123,9 @@ static int serve(int argc, char **argv, const char *db)
 			return 2;
 		}
 	}
-	if (store_opt(argc, argv, "--faults")) {
-		const char *ms = store_opt(argc, argv, "--fault-delay-ms");
-		if (server_faults(store_opt(argc, argv, "--faults"), ms ? (unsigned)atoi(ms) : 3000) < 0) {
+	if (srv_opt(argc, argv, "--faults")) {
+		const char *ms = srv_opt(argc, argv, "--fault-delay-ms");
+		if (server_faults(srv_opt(argc, argv, "--faults"), ms ? (unsigned)atoi(ms) : 3000) < 0) {
 			fprintf(stderr, "cati-store: --faults wants KIND@N,... with KIND 500, drop or slow and N from 1 to 63\n");
 			free(cert);
 			free(key);
@@ -138,7 +139,7 @@ static int serve(int argc, char **argv, const char *db)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);   /* the server thread inherits the mask */
 	err_init(&e);
 	d = server_start(db, bind_ip, ports ? (unsigned)atoi(ports) : 0, cert, key,
-	                 store_opt(argc, argv, "--tls-priority"), (unsigned)per_address, &port, &e);
+	                 srv_opt(argc, argv, "--tls-priority"), (unsigned)per_address, &port, &e);
 	if (!d) {
 		fprintf(stderr, "cati-store: %s\n", e.msg);
 		free(cert);
@@ -156,7 +157,7 @@ static int serve(int argc, char **argv, const char *db)
 
 int main(int argc, char **argv)
 {
-	const char *db = store_opt(argc, argv, "--db"), *pg = store_opt(argc, argv, "--pg");
+	const char *db = srv_opt(argc, argv, "--db"), *pg = srv_opt(argc, argv, "--pg");
 	struct central *c;
 	struct err e;
 	char pw[512];
@@ -165,7 +166,7 @@ int main(int argc, char **argv)
 	db_pg_register();
 	if (argc >= 2 && !strcmp(argv[1], "migrate")) {
 		/* the PostgreSQL backend: its schema, set up or moved forward */
-		const char *url = store_opt(argc, argv, "--pg");
+		const char *url = srv_opt(argc, argv, "--pg");
 		int from, to;
 
 		if (!url) {
@@ -212,24 +213,24 @@ int main(int argc, char **argv)
 		c = NULL;
 		rc = serve(argc, argv, db);
 	} else if (!strcmp(argv[1], "export")) {
-		rc = store_cmd_export(c, argc, argv);
+		rc = srv_cmd_export(c, argc, argv);
 	} else if (!strcmp(argv[1], "workstation")) {
-		rc = store_cmd_workstation(c, argc, argv);
+		rc = srv_cmd_workstation(c, argc, argv);
 	} else if (!strcmp(argv[1], "quota")) {
-		rc = store_cmd_quota(c, argc, argv);
-	} else if (!strcmp(argv[1], "check") && store_flag(argc, argv, "--figures")) {
+		rc = srv_cmd_quota(c, argc, argv);
+	} else if (!strcmp(argv[1], "check") && srv_flag(argc, argv, "--figures")) {
 		rc = check_figures(c);
 	} else if (!strcmp(argv[1], "report")) {
-		rc = store_cmd_report(c, argc, argv);
+		rc = srv_cmd_report(c, argc, argv);
 	} else if (!strcmp(argv[1], "user") && argc >= 4) {
 		const char *name = argv[3];
 		if (!strcmp(argv[2], "add")) {
-			const char *role = store_opt(argc, argv, "--role");
+			const char *role = srv_opt(argc, argv, "--role");
 			if (!role || read_password(pw, sizeof pw) < 0)
 				rc = (fputs("cati-store user add: needs --role and a password on stdin\n", stderr), 2);
 			else if (central_user_add(c, name, role, pw, &e) < 0 ||
-			         (store_opt(argc, argv, "--projects") &&
-			          central_user_projects(c, name, store_opt(argc, argv, "--projects"), &e) < 0))
+			         (srv_opt(argc, argv, "--projects") &&
+			          central_user_projects(c, name, srv_opt(argc, argv, "--projects"), &e) < 0))
 				rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
 		} else if (!strcmp(argv[2], "passwd")) {
 			if (read_password(pw, sizeof pw) < 0)

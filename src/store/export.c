@@ -1,7 +1,8 @@
 /* export.c: the workstation's interviews and calls handed to the export layer. */
 #include "store-int.h"
 
-#include "export-rows.h"
+#include "cati/db.h"
+#include "cati/export.h"
 
 enum store_rc store_export(struct store *st, const char *study, int unfinished,
                            void (*cb)(void *ctx, const struct exp_interview *iv), void *ctx,

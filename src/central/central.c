@@ -1,5 +1,7 @@
 /* central.c: the central store's SQLite backend: users, tokens, forms, cases, pushed records. */
 #include "central-int.h"
+
+#include "cati/pg.h"
 #include "figures.h"
 
 #include <sodium.h>
@@ -198,18 +200,20 @@ struct central *central_open(const char *path, struct err *e)
 		free(c);
 		return NULL;
 	}
-	/* a PostgreSQL database gets its schema from the driver, which moves it forward on open */
 	if (!(c->db = db_open(path, e))) {
 		free(c);
 		return NULL;
 	}
 	c->path = xstrdup(c->db->where);
-	if (db_is_pg(c->db) && fig_refresh(c, e) < 0) {
-		central_close(c);
-		return NULL;
-	}
-	if (db_is_pg(c->db))
+	if (db_is_pg(c->db)) {
+		int from, to;
+		/* the store sets its schema up itself: every instance may start first */
+		if (pg_migrate_db(c->db, &from, &to, e) < 0 || fig_refresh(c, e) < 0) {
+			central_close(c);
+			return NULL;
+		}
 		return c;
+	}
 	if (db_exec(c->db, schema) != DB_OK) {
 		central_fail(c, "open the store", e);
 		central_close(c);

@@ -1,5 +1,6 @@
-/* export-rows.c: interviews and call attempts from SQL rows, for both stores' exports. */
-#include "export-rows.h"
+/* rows.c: interviews and call attempts from SQL rows, for both stores' exports. */
+#include "cati/db.h"
+#include "cati/export.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -5,13 +5,13 @@
  * refused and left untouched. The tables are those of the SQLite backend (central.c), in
  * PostgreSQL's types: change numbers from a counter row, times as bigint seconds or ISO text.
  */
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cati/db.h"
 #include "cati/pg.h"
-#include "../store/figures-schema.h"
+#include "figures-schema.h"
 
 #define LOCK_KEY "7260414"   /* pg_advisory_xact_lock key: "cati" migrations */
 
@@ -153,72 +153,61 @@ int pg_schema_version(void)
 	return (int)(sizeof steps / sizeof steps[0]);
 }
 
-/* PostgreSQL's notices ("relation already exists, skipping") are not for the operator. */
-static void quiet(void *arg, const char *message)
+/* The first line of the driver's last message, as "cannot WHAT: ..." into e. */
+static void fail(struct err *e, const char *what, struct db *db)
 {
-	(void)arg;
-	(void)message;
-}
+	const char *m = db_errmsg(db);
 
-/* The message of a failed result, first line only. */
-static void fail(struct err *e, const char *what, PGconn *c, PGresult *r)
-{
-	const char *m = r ? PQresultErrorMessage(r) : PQerrorMessage(c);
-	size_t n = strcspn(m, "\n");
-
-	err_set(e, "cannot %s: %.*s", what, (int)n, m);
+	err_set(e, "cannot %s: %.*s", what, (int)strcspn(m, "\n"), m);
 }
 
 /* Run sql; 0, or -1 with e set. */
-static int exec(PGconn *c, const char *sql, const char *what, struct err *e)
+static int exec(struct db *db, const char *sql, const char *what, struct err *e)
 {
-	PGresult *r = PQexec(c, sql);
-	int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
-
-	if (!ok)
-		fail(e, what, c, r);
-	PQclear(r);
-	return ok ? 0 : -1;
+	if (db_exec(db, sql) == DB_OK)
+		return 0;
+	fail(e, what, db);
+	return -1;
 }
 
 int pg_migrate(const char *url, int *from, int *to, struct err *e)
 {
-	PGconn *c = PQconnectdb(url);
+	struct db *db;
 	int rc;
 
 	*from = *to = -1;
-	if (PQstatus(c) != CONNECTION_OK) {
-		fail(e, "connect to PostgreSQL", c, NULL);
-		PQfinish(c);
+	if (!(db = db_open(url, e)))
 		return -1;
-	}
-	PQsetNoticeProcessor(c, quiet, NULL);
-	rc = pg_migrate_conn(c, from, to, e);
-	PQfinish(c);
+	rc = pg_migrate_db(db, from, to, e);
+	db_close(db);
 	return rc;
 }
 
 /* Lock the schema in a new transaction and read its version into *v; 0 or -1. */
-static int lock_and_read(PGconn *c, int *v, struct err *e)
+static int lock_and_read(struct db *db, int *v, struct err *e)
 {
-	PGresult *r;
+	struct dbs *s;
+	int step;
 
-	if (exec(c, "BEGIN", "start the migration", e) < 0 ||
-	    exec(c, "SELECT pg_advisory_xact_lock(" LOCK_KEY ")", "lock the schema", e) < 0 ||
-	    exec(c, "CREATE TABLE IF NOT EXISTS cati_schema(version integer NOT NULL)", "create the version table", e) < 0)
+	if (exec(db, "BEGIN", "start the migration", e) < 0 ||
+	    exec(db, "SELECT pg_advisory_xact_lock(" LOCK_KEY ")", "lock the schema", e) < 0 ||
+	    exec(db, "CREATE TABLE IF NOT EXISTS cati_schema(version integer NOT NULL)", "create the version table", e) < 0)
 		return -1;
-	r = PQexec(c, "SELECT max(version) FROM cati_schema");
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		fail(e, "read the schema version", c, r);
-		PQclear(r);
+	if (db_prepare(db, "SELECT max(version) FROM cati_schema", &s) != DB_OK) {
+		fail(e, "read the schema version", db);
 		return -1;
 	}
-	*v = PQgetisnull(r, 0, 0) ? 0 : atoi(PQgetvalue(r, 0, 0));
-	PQclear(r);
+	step = db_step(s);
+	*v = step == DB_ROW && db_column_type(s, 0) != DB_NULL ? db_column_int(s, 0) : 0;
+	db_finalize(s);
+	if (step != DB_ROW) {
+		fail(e, "read the schema version", db);
+		return -1;
+	}
 	return 0;
 }
 
-int pg_migrate_conn(PGconn *c, int *from, int *to, struct err *e)
+int pg_migrate_db(struct db *db, int *from, int *to, struct err *e)
 {
 	int v = 0, rc = -1, i, n = pg_schema_version();
 	char sql[128];
@@ -229,7 +218,7 @@ int pg_migrate_conn(PGconn *c, int *from, int *to, struct err *e)
 	 * transactional): a failure leaves the database as it was, and an instance migrating at
 	 * the same time waits, then finds the work done.
 	 */
-	if (lock_and_read(c, &v, e) < 0)
+	if (lock_and_read(db, &v, e) < 0)
 		goto out;
 	*from = v;
 	if (v > n) {
@@ -237,10 +226,10 @@ int pg_migrate_conn(PGconn *c, int *from, int *to, struct err *e)
 		goto out;
 	}
 	for (i = v; i < n; i++)
-		if (exec(c, steps[i], "move the schema forward", e) < 0)
+		if (exec(db, steps[i], "move the schema forward", e) < 0)
 			goto out;
 	snprintf(sql, sizeof sql, "DELETE FROM cati_schema; INSERT INTO cati_schema VALUES (%d)", n);
-	if ((v < n && exec(c, sql, "record the schema version", e) < 0) || exec(c, "COMMIT", "commit the migration", e) < 0)
+	if ((v < n && exec(db, sql, "record the schema version", e) < 0) || exec(db, "COMMIT", "commit the migration", e) < 0)
 		goto out;
 	*to = n;
 	rc = 0;
@@ -248,7 +237,7 @@ out:
 	if (rc < 0) {
 		struct err ignored;
 		err_init(&ignored);
-		exec(c, "ROLLBACK", "roll back", &ignored);
+		exec(db, "ROLLBACK", "roll back", &ignored);
 	}
 	return rc;
 }

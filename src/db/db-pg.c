@@ -1,11 +1,11 @@
 /*
- * db-pg.c: the central store's PostgreSQL driver (db.h), over libpq.
+ * db-pg.c: the PostgreSQL driver (cati/db.h), over libpq.
  *
  * The store's statements are SQLite's dialect; prepare() rewrites each once: ?N and ? become
  * $N, instr() strpos(), two-argument max() and min() greatest() and least(), json_each()
- * cati_each(), CROSS JOIN ... ON a plain JOIN, and the column name user is quoted. The
- * schema (pg.c) defines the SQLite functions PostgreSQL lacks. Statements are prepared on the server once per connection and
- * kept; their results are read whole, so a statement may be stepped while another is open.
+ * cati_each(), CROSS JOIN ... ON a plain JOIN, and the column name user is quoted. The central
+ * store's schema (src/central/schema-pg.c) defines the SQLite functions PostgreSQL lacks.
+ * Statements are prepared on the server once per connection and kept; their results are read whole, so a statement may be stepped while another is open.
  *
  * Writers take one advisory lock per transaction, which every store instance on the database
  * shares: change numbers for pulls are then handed out and committed in one order, and the
@@ -22,8 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../store/db.h"
-#include "cati/pg.h"
+#include "cati/db.h"
 
 #define WRITE_LOCK "7260415"    /* pg_advisory_xact_lock key of the store's writers */
 #define KEY_LOCKS "7260416"     /* first number of the store's locks on keys (db_lock) */
@@ -503,7 +502,6 @@ static char *shown(const char *url)
 static struct db *open_pg(const char *url, struct err *e)
 {
 	struct pg *p = xcalloc(1, sizeof *p);
-	int from, to;
 
 	p->base.ops = &pg_ops;
 	p->base.where = shown(url);
@@ -517,11 +515,6 @@ static struct db *open_pg(const char *url, struct err *e)
 	}
 	PQsetNoticeProcessor(p->c, quiet, NULL);
 	PQclear(PQexec(p->c, "SET TIME ZONE 'UTC'"));
-	/* the store sets its schema up itself: every instance may start first */
-	if (pg_migrate_conn(p->c, &from, &to, e) < 0) {
-		db_close(&p->base);
-		return NULL;
-	}
 	return &p->base;
 }
 

@@ -1,5 +1,5 @@
 /* db.c: the central store's SQL calls, and their SQLite driver. */
-#include "db.h"
+#include "cati/db.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* central-export.c: the central store's interviews and calls handed to the export layer. */
 #include "central-int.h"
-#include "export-rows.h"
+#include "cati/export.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
- * db.h: the central store's SQL, on SQLite or PostgreSQL. The store's queries are written once,
- * in SQLite's dialect with ?N parameters; the PostgreSQL driver (src/pg/db-pg.c, linked into
- * cati-store only) numbers the parameters its way and maps SQLite's functions to its own, and
+ * db.h: the SQL drivers (src/db/), SQLite and PostgreSQL, under the central store and the
+ * workstation's export. The central store's queries are written once, in SQLite's dialect with
+ * ?N parameters; the PostgreSQL driver (src/db/db-pg.c, linked into cati-store only) numbers the parameters its way and maps SQLite's functions to its own, and
  * the schema gives it the few SQLite functions it lacks (json_extract, julianday, ...).
  *
  * The calls follow SQLite's: prepare, bind, step (DB_ROW until DB_DONE), read columns, reset,
@@ -112,5 +112,11 @@ int64_t db_changes(struct db *d);
 const char *db_errmsg(struct db *d);
 /* Did the last statement fail on a unique key? */
 int db_constraint(struct db *d);
+
+/* Let db_open() open postgresql:// URLs (the PostgreSQL driver, db-pg.c): cati-store calls this
+   at start. */
+void db_pg_register(void);
+/* Is s a postgresql:// or postgres:// URL? */
+int db_is_pg_url(const char *s);
 
 #endif

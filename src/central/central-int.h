@@ -3,7 +3,7 @@
 #ifndef CATI_CENTRAL_INT_H
 #define CATI_CENTRAL_INT_H
 
-#include "db.h"
+#include "cati/db.h"
 
 #include "cati/central.h"
 
