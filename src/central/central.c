@@ -705,6 +705,7 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 	size_t i;
 	json_t *cs;
 	int rc = -1;
+	int64_t seq;
 
 	if (!json_is_array(cases)) {
 		err_set(e, "'cases' must be an array");
@@ -745,6 +746,9 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 	}
 	db_finalize(s);
 	s = NULL;
+	/* the import's cases take one change number: a pull brings them all or none */
+	if ((seq = central_next_seq(c)) < 0)
+		goto out;
 	if (db_prepare(c->db, "INSERT INTO cases(case_key, study, phone, name, tz, fields, interviewer, seq)"
 	                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(case_key) DO UPDATE SET"
 	                              " interviewer = excluded.interviewer, seq = excluded.seq", &s) != DB_OK)
@@ -766,7 +770,7 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 		db_bind_text_copy(s, 5, jstr(cs, "tz"));
 		db_bind_text_copy(s, 6, fj);
 		db_bind_text_copy(s, 7, jstr(cs, "interviewer"));
-		db_bind_int64(s, 8, central_next_seq(c));
+		db_bind_int64(s, 8, seq);
 		free(fj);
 		if (db_step(s) != DB_DONE || fig_case(fig, jstr(cs, "id"), form_id, NULL, 1) < 0)
 			goto out;
