@@ -97,6 +97,8 @@ static void setup(struct http *h, const char *url, struct curl_slist *headers, c
 	/* the store closes a connection idle for 10 s: one idle 8 s is not sent on, lest the two meet */
 	curl_easy_setopt(c, CURLOPT_MAXAGE_CONN, 8L);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	/* an answer that says it is larger than the ceiling is refused before it is read */
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)HTTP_MAX_ANSWER);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, k);
 	h->why[0] = '\0';
@@ -115,7 +117,7 @@ static enum sync_rc no_answer(CURLcode cc, long os_errno, const char *why, int t
 {
 	const char *words = why && why[0] ? why : curl_easy_strerror(cc);
 
-	if (too_large) {
+	if (too_large || cc == CURLE_FILESIZE_EXCEEDED) {
 		err_set(e, "the store's answer is larger than %d MiB: refused", HTTP_MAX_ANSWER / (1024 * 1024));
 		return SYNC_FAIL;
 	}
