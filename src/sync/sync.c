@@ -1,4 +1,4 @@
-/* sync.c: the HTTPS client of cati-store (libcurl): login, push, pull. */
+/* sync.c: syncing with cati-store: enroll, register, push, pull, case locks (requests: http.c). */
 #define _XOPEN_SOURCE 700   /* realpath */
 #include "cati/sync.h"
 #include "http.h"
