@@ -14,7 +14,9 @@ enum sync_rc {
 	SYNC_AUTH = -2,     /* wrong user or password, or disabled */
 	SYNC_TLS = -3,      /* the server's certificate was not trusted */
 	SYNC_FAIL = -4,     /* the store refused the request (4xx): retrying will not help */
-	SYNC_TAKEN = -5,    /* a lock: another workstation has the case */
+	SYNC_TAKEN = -5,    /* 409: another holds it (a case in a call at another workstation, or
+	                       just taken by another program of this one) */
+	SYNC_NONE = -6,     /* nothing to take: no case may be called now */
 };
 
 struct sync_settings {
@@ -121,10 +123,12 @@ struct sync_bg;
  * session (NULL: none) is the background sync of user: its token is borrowed for the lock, on a
  * connection of the lock's own, so taking a case costs no login at the store; the password is
  * used only without a token or when the store refuses it (the new token then goes to session).
+ * SYNC_OK with *pick; SYNC_NONE when no case may be called now; SYNC_TAKEN when another program
+ * of this workstation just took it (ask again); SYNC_FAIL when the database failed (e says why).
  */
-enum store_rc sync_take_next(struct store *st, const struct sync_settings *s, const char *user,
-                             const char *password, struct sync_bg *session, const struct call_rules *r,
-                             struct store_next_pick *pick, struct buf *why, int *shared, struct err *e);
+enum sync_rc sync_take_next(struct store *st, const struct sync_settings *s, const char *user,
+                            const char *password, struct sync_bg *session, const struct call_rules *r,
+                            struct store_next_pick *pick, struct buf *why, int *shared, struct err *e);
 
 /* Sync in the background (autosync.c) ----------------------------------------------------------- */
 

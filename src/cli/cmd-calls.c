@@ -31,6 +31,7 @@ int cli_load_rules(int *argc, char **argv, struct call_rules *r)
 	return 0;
 }
 
+/* The interviewer: --interviewer, else $USER, else "interviewer". */
 static const char *interviewer(int *argc, char **argv)
 {
 	const char *who = cli_take(argc, argv, "--interviewer");
@@ -75,7 +76,11 @@ int cmd_next(int argc, char **argv)
 
 		err_init(&se);
 		enrolled = sync_settings_load(&set, &se) == 0 && pw && *pw;
-		rc = sync_take_next(st, enrolled ? &set : NULL, who, pw, NULL, &r, &pick, show_why ? &why : NULL, &shared, &e);
+		enum sync_rc src = sync_take_next(st, enrolled ? &set : NULL, who, pw, NULL, &r, &pick,
+		                                  show_why ? &why : NULL, &shared, &e);
+
+		/* the sync layer's answer in the store's words the rest of this command speaks */
+		rc = src == SYNC_OK ? STORE_OK : src == SYNC_NONE ? STORE_NOTFOUND : src == SYNC_TAKEN ? STORE_BUSY : STORE_ERROR;
 		if (rc == STORE_OK && enrolled && !shared && !show_why)
 			fprintf(stderr, "cati next: %s is locked on this workstation only: the store could not be reached\n", pick.key);
 	} else {
@@ -202,6 +207,7 @@ struct counts {
 	struct buf table;
 };
 
+/* store_disposition_counts' callback: one disposition code's line, and its count in its AAPOR group. */
 static void count(void *ctx, const char *code, long n)
 {
 	struct counts *c = ctx;
@@ -227,7 +233,7 @@ static void rates(const char *family, const double *v, int n)
 	}
 }
 
-/* cati report rates [--e E] */
+/* store_quota_list's callback: one quota cell's line (the header before the first). */
 static void print_cell(void *ctx, const struct store_quota_cell *c)
 {
 	int *n = ctx;
@@ -261,6 +267,7 @@ static int report_quotas(struct store *st, const char *study)
 	return EXIT_OK;
 }
 
+/* cati report rates [--e E] | quotas [--study-id ID]: dispositions and AAPOR rates, or quota cells. */
 int cmd_report(int argc, char **argv)
 {
 	struct store *st = cli_open_store(&argc, argv);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Entering the list: load the cases. */
 static void queue_enter(struct desk *d)
 {
 	desk_load_queue(d);
@@ -14,24 +15,25 @@ static enum desk_screen take_next(struct desk *d)
 {
 	struct store_next_pick p;
 	struct err e;
-	enum store_rc rc;
+	enum sync_rc rc;
 	int shared;
 
 	err_init(&e);
 	rc = sync_take_next(d->st, desk_online(d) ? sync_bg_settings(d->sync) : NULL, d->who,
 	                    sync_bg_password(d->sync), d->sync, &d->rules, &p, NULL, &shared, &e);
-	if (rc == STORE_NOTFOUND) {
+	if (rc == SYNC_NONE) {
 		desk_say(d, "%s", "No case to call now: outside calling hours, waiting for gaps or appointments.");
 		return DESK_QUEUE;
 	}
-	if (rc != STORE_OK) {
-		desk_say(d, "%s", rc == STORE_BUSY ? "That case was just taken; press N again." : e.msg);
+	if (rc != SYNC_OK) {
+		desk_say(d, "%s", rc == SYNC_TAKEN ? "That case was just taken; press N again." : e.msg);
 		return DESK_QUEUE;
 	}
 	desk_load_case(d, p.key);
 	return d->have_case ? DESK_CASE : DESK_QUEUE;
 }
 
+/* A key on the list: move, filter, search, take the next case or open one. */
 static enum desk_screen queue_key(struct desk *d, int k)
 {
 	if (d->filtering) {
@@ -128,6 +130,7 @@ static void row_text(struct buf *b, const char *key, const char *name, const cha
 	buf_printf(b, " %s", appt);
 }
 
+/* Paint the list into the view. */
 static void queue_draw(struct desk *d, struct view *v)
 {
 	long waiting = store_outbox_pending(d->st);

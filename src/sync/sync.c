@@ -1,12 +1,13 @@
-/* sync.c: the HTTPS client of cati-store (libcurl): login, push, pull. */
+/* sync.c: syncing with cati-store: enroll, register, push, pull, case locks (requests: http.c). */
 #define _XOPEN_SOURCE 700   /* realpath */
 #include "cati/sync.h"
+#include "http.h"
 #include "sync-int.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,27 +16,16 @@
 #include <unistd.h>
 
 #define BATCH 500
-#define MAX_RESPONSE (64 * 1024 * 1024)
-#define TRIES 5
 
-/* One sync's connection: libcurl keeps it (and its TLS session) open from batch to batch. */
+/* One sync's client: the one door to the network (its connection kept open from batch to batch),
+   this workstation's id and the size of the next push. */
 struct client {
-	const struct sync_settings *s;
-	CURL *curl;
-	long requests;
-	double last_ms;
-	struct sync_report *report;
+	struct http h;
 	char ws[37];             /* this workstation's id */
-	int quick;               /* one try, short timeouts: someone is waiting at the screen (1),
-	                            or enrolling, where a busy store may take longer to answer (2) */
-	long status;             /* the last request's HTTP status (0: no answer) */
-	long connects;           /* new connections libcurl opened (0: the kept one served) */
 	int batch;               /* records the next push carries (sync_batch_next; 0: not yet known) */
-	CURLcode cc;             /* the last request's libcurl result, */
-	long os_errno;           /* the system's error behind it, */
-	char why[CURL_ERROR_SIZE];   /* and libcurl's words for it */
 };
 
+/* Where the settings live: $XDG_CONFIG_HOME/cati/settings.json, else under $HOME. */
 void sync_settings_path(struct buf *out)
 {
 	const char *x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
@@ -46,6 +36,7 @@ void sync_settings_path(struct buf *out)
 		buf_printf(out, "%s/.config/cati/settings.json", home && *home ? home : ".");
 }
 
+/* Read the enrolled settings; -1 (e says to enroll) when there are none. */
 int sync_settings_load(struct sync_settings *s, struct err *e)
 {
 	struct buf path;
@@ -75,6 +66,7 @@ int sync_settings_load(struct sync_settings *s, struct err *e)
 	return 0;
 }
 
+/* Write the settings whole, readable by this user only. */
 int sync_settings_save(const struct sync_settings *s, struct err *e)
 {
 	struct buf path, tmp;
@@ -127,193 +119,6 @@ int sync_settings_save(const struct sync_settings *s, struct err *e)
 	return rc;
 }
 
-static size_t collect(char *p, size_t size, size_t n, void *ctx)
-{
-	struct buf *b = ctx;
-
-	if (b->len + size * n > MAX_RESPONSE)
-		return 0;
-	buf_add(b, p, size * n);
-	return size * n;
-}
-
-/*
- * One HTTP request. *status is the HTTP status (0 when no answer). Maps failures: network and
- * 5xx/429 are SYNC_RETRY, certificate problems SYNC_TLS, 401 SYNC_AUTH, other 4xx SYNC_FAIL.
- */
-static enum sync_rc http(struct client *cl, const char *method, const char *path,
-                         const char *token, const char *body, struct buf *out, long *status,
-                         struct err *e)
-{
-	const struct sync_settings *s = cl->s;
-	CURL *c = cl->curl;
-	struct curl_slist *h = NULL;
-	struct timespec t0, t1;
-	char url[1024], auth[128];
-	CURLcode cc;
-	enum sync_rc rc = SYNC_OK;
-
-	*status = 0;
-	buf_reset(out);
-	curl_easy_reset(c);   /* keeps the open connection and the TLS session */
-	snprintf(url, sizeof url, "%s%s", s->url, path);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, s->insecure_http ? "https,http" : "https");
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (s->cacert[0]) {   /* the organisation's CA alone: the system's list is neither read nor trusted */
-		curl_easy_setopt(c, CURLOPT_CAINFO, s->cacert);
-		curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
-	}
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, cl->quick == 1 ? 3L : 10L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, cl->quick == 1 ? 5L : cl->quick == 2 ? 30L
-	                                     : (long)(s->timeout_s > 0 ? s->timeout_s : 120));
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	/* the store closes a connection idle for 10 s: one idle 8 s is not sent on, lest the two meet */
-	curl_easy_setopt(c, CURLOPT_MAXAGE_CONN, 8L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
-	cl->why[0] = '\0';
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cl->why);
-	h = curl_slist_append(h, "Content-Type: application/json");
-	if (token) {
-		snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
-		h = curl_slist_append(h, auth);
-	}
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	if (!strcmp(method, "POST")) {
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	cc = curl_easy_perform(c);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	cl->last_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	cl->requests++;
-	cl->cc = cc;
-	cl->os_errno = 0;
-	cl->status = 0;
-	curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &cl->os_errno);
-	{
-		long n = 0;
-		if (curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &n) == CURLE_OK)
-			cl->connects += n;
-	}
-	if (cl->report) {
-		cl->report->requests = cl->requests;
-		cl->report->last_ms = cl->last_ms;
-		cl->report->connects = cl->connects;
-	}
-	if (cc != CURLE_OK) {
-		if (cc == CURLE_SSL_CONNECT_ERROR) {
-			/* a handshake that broke off (a busy store, a dropped packet): try again; a store
-			   whose certificate the CA does not vouch for fails verification instead */
-			err_set(e, "the TLS handshake with the store at %s failed: %s", s->url, curl_easy_strerror(cc));
-			rc = SYNC_RETRY;
-		} else if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE ||
-		           cc == CURLE_SSL_CERTPROBLEM) {
-			err_set(e, "cannot trust the store at %s: %s (is the right --cacert enrolled?)", s->url,
-			        curl_easy_strerror(cc));
-			rc = SYNC_TLS;
-		} else if (cc == CURLE_UNSUPPORTED_PROTOCOL) {
-			err_set(e, "refusing a plain-http store at %s: use https", s->url);
-			rc = SYNC_FAIL;
-		} else {
-			if (cc == CURLE_OPERATION_TIMEDOUT)
-				err_set(e, "the store at %s did not answer within %d s", s->url,
-				        s->timeout_s > 0 ? s->timeout_s : 120);
-			err_set(e, "cannot reach the store at %s: %s", s->url, curl_easy_strerror(cc));
-			rc = SYNC_RETRY;
-		}
-	} else {
-		json_t *o;
-		const char *msg = NULL;
-
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-		cl->status = *status;
-		if (*status >= 400) {
-			o = json_loads(buf_str(out), 0, NULL);
-			msg = o ? json_string_value(json_object_get(o, "error")) : NULL;
-			err_set(e, "the store answered %ld: %s", *status, msg ? msg : "(no message)");
-			json_decref(o);
-			rc = *status == 401 ? SYNC_AUTH : (*status >= 500 || *status == 429) ? SYNC_RETRY : SYNC_FAIL;
-		}
-	}
-	curl_slist_free_all(h);
-	return rc;
-}
-
-/* http() again with exponential backoff and jitter while the answer is "try again". */
-static enum sync_rc http_retry(struct client *s, const char *method, const char *path,
-                               const char *token, const char *body, struct buf *out, long *status,
-                               struct err *e)
-{
-	enum sync_rc rc = SYNC_RETRY;
-	int i;
-	long ms = 200;
-
-	for (i = 0; i < (s->quick ? 1 : TRIES) && rc == SYNC_RETRY; i++) {
-		struct err e1;
-
-		err_init(&e1);
-		rc = http(s, method, path, token, body, out, status, &e1);
-		if (rc == SYNC_OK)
-			return rc;
-		if (rc != SYNC_RETRY || i == TRIES - 1 || s->quick) {
-			err_set(e, "%s", e1.msg);
-			return rc;
-		}
-		if (s->report) {
-			s->report->retries++;
-			snprintf(s->report->retry_why, sizeof s->report->retry_why, "%.299s", e1.msg);
-		}
-		{
-			struct timespec ts;
-			long wait = ms + (long)(rand() % (int)(ms / 2 + 1));
-			ts.tv_sec = wait / 1000;
-			ts.tv_nsec = (wait % 1000) * 1000000L;
-			nanosleep(&ts, NULL);
-			ms *= 2;
-		}
-	}
-	return rc;
-}
-
-/* Log in with the password: a fresh token on SYNC_OK (the only request that carries the password). */
-static enum sync_rc login(struct client *s, const char *user, const char *password,
-                          char token[65], struct err *e)
-{
-	json_t *req = json_object(), *o;
-	char *body;
-	struct buf out;
-	long status;
-	enum sync_rc rc;
-	const char *t;
-
-	json_object_set_new(req, "user", json_string(user));
-	json_object_set_new(req, "password", json_string(password));
-	body = json_dumps(req, JSON_COMPACT);
-	json_decref(req);
-	buf_init(&out);
-	rc = http_retry(s, "POST", "/v1/login", NULL, body, &out, &status, e);
-	/* the body held the password */
-	memset(body, 0, strlen(body));
-	free(body);
-	if (rc == SYNC_OK) {
-		o = json_loads(buf_str(&out), 0, NULL);
-		t = o ? json_string_value(json_object_get(o, "token")) : NULL;
-		if (!t || strlen(t) != 64) {
-			err_set(e, "the store's login answer has no token");
-			rc = SYNC_FAIL;
-		} else {
-			memcpy(token, t, 65);
-		}
-		json_decref(o);
-	}
-	buf_release(&out);
-	return rc;
-}
-
 /* Register this workstation under the logged-in user (the store keeps the first user's; a
    second registration of the same is a no-op): only registered workstations get allowances and locks. */
 static enum sync_rc register_ws(struct client *s, const char *token, struct err *e)
@@ -322,7 +127,6 @@ static enum sync_rc register_ws(struct client *s, const char *token, struct err 
 	char host[256] = "";
 	char *body;
 	struct buf out;
-	long status;
 	enum sync_rc rc;
 
 	if (gethostname(host, sizeof host - 1) < 0)
@@ -332,7 +136,7 @@ static enum sync_rc register_ws(struct client *s, const char *token, struct err 
 	body = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	buf_init(&out);
-	rc = http_retry(s, "POST", "/v1/workstations", token, body, &out, &status, e);
+	rc = http_request_retry(&s->h, "/v1/workstations", token, body, &out, e);
 	free(body);
 	buf_release(&out);
 	return rc;
@@ -427,86 +231,39 @@ static int check_cacert(struct sync_settings *s, struct err *e)
 	return 0;
 }
 
-/* Say in enroll's words why the one request of sync_check_store failed. */
-static enum sync_rc enroll_why(const struct client *cl, const struct sync_settings *s, struct err *e)
-{
-	const char *why = cl->why[0] ? cl->why : curl_easy_strerror(cl->cc);
-
-	switch (cl->cc) {
-	case CURLE_COULDNT_CONNECT:
-		if (cl->os_errno == ECONNREFUSED)
-			err_set(e, "cannot reach the store at %s: connection refused", s->url);
-		else
-			err_set(e, "cannot reach the store at %s: %s", s->url,
-			        cl->os_errno ? strerror((int)cl->os_errno) : why);
-		return SYNC_RETRY;
-	case CURLE_COULDNT_RESOLVE_HOST:
-		err_set(e, "cannot reach the store at %s: no such host", s->url);
-		return SYNC_RETRY;
-	case CURLE_OPERATION_TIMEDOUT:
-		err_set(e, "cannot reach the store at %s: no answer within %d s", s->url,
-		        cl->quick == 1 ? 5 : cl->quick == 2 ? 30 : s->timeout_s > 0 ? s->timeout_s : 120);
-		return SYNC_RETRY;
-	case CURLE_PEER_FAILED_VERIFICATION:
-		if (strstr(why, "subject name") || strstr(why, "does not match"))
-			err_set(e, "the store's certificate is not for %s (%s)", s->url, why);
-		else if (s->cacert[0])
-			err_set(e, "the store's certificate is not trusted by the CA file '%s' (%s)", s->cacert, why);
-		else
-			err_set(e, "the store's certificate is not trusted by this system's CAs (%s): enroll with --cacert CA.pem",
-			        why);
-		return SYNC_TLS;
-	case CURLE_SSL_CACERT_BADFILE:
-		err_set(e, "cannot use the CA file '%s': %s", s->cacert, why);
-		return SYNC_TLS;
-	case CURLE_SSL_CONNECT_ERROR:
-		err_set(e, "cannot make a TLS connection to the store at %s: %s", s->url, why);
-		return SYNC_TLS;
-	default:
-		err_set(e, "cannot reach the store at %s: %s", s->url, why);
-		return SYNC_RETRY;
-	}
-}
-
-/* The CA file, then one request through http(), the one door to the network. */
+/* The CA file, then one request through the one door to the network (http.c). */
 enum sync_rc sync_check_store(struct sync_settings *s, struct err *e)
 {
-	struct client cl;
+	struct http h;
 	struct buf out;
 	struct err e1;
-	long status = 0;
 	enum sync_rc rc;
 
 	if (check_cacert(s, e) < 0)
 		return SYNC_FAIL;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	memset(&cl, 0, sizeof cl);
-	cl.s = s;
-	cl.quick = 2;
-	if (!(cl.curl = curl_easy_init())) {
-		err_set(e, "cannot start libcurl");
+	if (http_init(&h, s, HTTP_ENROLL, e) < 0)
 		return SYNC_FAIL;
-	}
 	buf_init(&out);
 	err_init(&e1);
 	/* the cheapest question a store answers without a password: "use POST" */
-	rc = http(&cl, "GET", "/v1/login", NULL, NULL, &out, &status, &e1);
-	if (!status) {
-		rc = enroll_why(&cl, s, e);
-	} else if (status == 404) {
+	rc = http_request(&h, "/v1/login", NULL, NULL, &out, &e1);
+	if (!h.status) {
+		err_set(e, "%s", e1.msg);   /* no answer: http_result's code and words */
+	} else if (h.status == 404) {
 		err_set(e, "the server at %s is not a cati store (GET /v1/login answered 404)", s->url);
 		rc = SYNC_FAIL;
-	} else if (status >= 500) {
+	} else if (h.status >= 500) {
 		err_set(e, "the store at %s cannot serve now: %s", s->url, e1.msg);
 		rc = SYNC_RETRY;
 	} else {
-		rc = SYNC_OK;
+		rc = SYNC_OK;   /* any other answer comes from a cati store: it is there */
 	}
 	buf_release(&out);
-	curl_easy_cleanup(cl.curl);
+	http_release(&h);
 	return rc;
 }
 
+/* The size of the next push (see sync.h). */
 int sync_batch_next(int n, double took_ms, int max)
 {
 	int lo = max < SYNC_BATCH_MIN ? max : SYNC_BATCH_MIN;
@@ -525,6 +282,7 @@ struct batch {
 	int n;
 };
 
+/* store_outbox_batch's callback: one pending record into the batch. */
 static void add_record(void *ctx, int64_t id, const char *uuid, const char *kind, const char *payload)
 {
 	struct batch *b = ctx;
@@ -548,10 +306,9 @@ static enum sync_rc push(struct store *st, struct client *s, const char *token,
 		struct buf out;
 		json_t *req, *o, *results, *x;
 		char *body;
-		long status;
 		size_t i;
 		enum sync_rc rc;
-		int k, max = s->s->batch > 0 && s->s->batch < BATCH ? s->s->batch : BATCH;
+		int k, max = s->h.s->batch > 0 && s->h.s->batch < BATCH ? s->h.s->batch : BATCH;
 
 		if (s->batch <= 0)
 			s->batch = SYNC_BATCH_START;
@@ -573,7 +330,7 @@ static enum sync_rc push(struct store *st, struct client *s, const char *token,
 		body = json_dumps(req, JSON_COMPACT);
 		json_decref(req);
 		buf_init(&out);
-		rc = http_retry(s, "POST", "/v1/push", token, body, &out, &status, e);
+		rc = http_request_retry(&s->h, "/v1/push", token, body, &out, e);
 		free(body);
 		if (rc != SYNC_OK) {
 			buf_release(&out);
@@ -583,7 +340,7 @@ static enum sync_rc push(struct store *st, struct client *s, const char *token,
 			r->batch_min = s->batch;
 		if (s->batch > r->batch_max)
 			r->batch_max = s->batch;
-		s->batch = sync_batch_next(s->batch, s->last_ms, max);
+		s->batch = sync_batch_next(s->batch, s->h.last_ms, max);
 		o = json_loads(buf_str(&out), 0, NULL);
 		buf_release(&out);
 		results = json_object_get(o, "results");
@@ -663,13 +420,12 @@ static enum sync_rc pull(struct store *st, struct client *s, const char *token,
 	struct buf out;
 	json_t *o, *x;
 	size_t i;
-	long status;
 	enum sync_rc rc;
 
 	snprintf(path, sizeof path, "/v1/pull?cursor=%s&workstation=%s", *cursor ? cursor : "0", s->ws);
 	free(cursor);
 	buf_init(&out);
-	rc = http_retry(s, "GET", path, token, NULL, &out, &status, e);
+	rc = http_request_retry(&s->h, path, token, NULL, &out, e);
 	o = rc == SYNC_OK ? json_loads(buf_str(&out), 0, NULL) : NULL;
 	buf_release(&out);
 	if (rc != SYNC_OK)
@@ -807,25 +563,25 @@ struct sync_conn {
 	int registered;
 };
 
+/* A session with no token yet, on a client at the sync's pace (see sync.h). */
 struct sync_conn *sync_conn_new(const struct sync_settings *s)
 {
 	struct sync_conn *c = xcalloc(1, sizeof *c);
 
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	c->cl.s = s;
-	if (!(c->cl.curl = curl_easy_init())) {
+	if (http_init(&c->cl.h, s, HTTP_SYNC, NULL) < 0) {
 		free(c);
 		return NULL;
 	}
 	return c;
 }
 
+/* Wipe the token and close the connection (see sync.h). */
 void sync_conn_free(struct sync_conn *c)
 {
 	if (!c)
 		return;
-	curl_easy_cleanup(c->cl.curl);
-	memset(c->token, 0, sizeof c->token);
+	http_release(&c->cl.h);
+	sodium_memzero(c->token, sizeof c->token);
 	free(c);
 }
 
@@ -851,7 +607,7 @@ static enum sync_rc conn_sync(struct sync_conn *c, struct store *st, const char 
 	enum sync_rc rc = SYNC_OK;
 
 	if (!c->token[0]) {
-		rc = login(&c->cl, user, password, c->token, e);
+		rc = http_login(&c->cl.h, user, password, c->token, e);
 		if (rc != SYNC_OK) {
 			c->token[0] = '\0';
 			return rc;
@@ -877,10 +633,11 @@ static enum sync_rc conn_sync(struct sync_conn *c, struct store *st, const char 
 	return rc;
 }
 
+/* A sync on a kept session, logging in again or registering again once when refused (see sync.h). */
 enum sync_rc sync_conn_run(struct sync_conn *c, struct store *st, const char *user, const char *password,
                            struct sync_report *r, struct err *e)
 {
-	const struct sync_settings *s = c->cl.s;
+	const struct sync_settings *s = c->cl.h.s;
 	char line[768], ws[37], sizes[80];
 	enum sync_rc rc;
 	struct err le;
@@ -895,10 +652,10 @@ enum sync_rc sync_conn_run(struct sync_conn *c, struct store *st, const char *us
 		err_set(e, "refusing to sync with '%s': the store must be https://", s->url);
 		return SYNC_FAIL;
 	}
-	c->cl.report = r;
-	c->cl.requests = c->cl.connects = 0;
+	c->cl.h.report = r;
+	c->cl.h.requests = c->cl.h.connects = 0;
 	if (store_workstation_id(st, ws, e) != STORE_OK) {
-		c->cl.report = NULL;
+		c->cl.h.report = NULL;
 		return SYNC_FAIL;
 	}
 	if (strcmp(ws, c->cl.ws)) {
@@ -914,14 +671,14 @@ enum sync_rc sync_conn_run(struct sync_conn *c, struct store *st, const char *us
 		if (rc == SYNC_AUTH && c->token[0]) {
 			/* the kept token is no longer good (expired, revoked): log in again, once */
 			memset(c->token, 0, sizeof c->token);
-		} else if (rc == SYNC_FAIL && c->cl.status == 403 && c->registered && strstr(e->msg, "not registered")) {
+		} else if (rc == SYNC_FAIL && c->cl.h.status == 403 && c->registered && strstr(e->msg, "not registered")) {
 			c->registered = 0;   /* the store forgot this workstation: register again, once */
 		} else {
 			break;
 		}
 		err_init(e);
 	}
-	c->cl.report = NULL;
+	c->cl.h.report = NULL;
 	if (r->pushes > 1 && r->batch_min != r->batch_max)
 		snprintf(sizes, sizeof sizes, " in %ld pushes (batches of %d to %d)", r->pushes, r->batch_min, r->batch_max);
 	else
@@ -947,6 +704,7 @@ enum sync_rc sync_conn_run(struct sync_conn *c, struct store *st, const char *us
 	return rc;
 }
 
+/* A sync on a session of its own (see sync.h). */
 enum sync_rc sync_run(struct store *st, const struct sync_settings *s, const char *user,
                       const char *password, struct sync_report *r, struct err *e)
 {
@@ -963,26 +721,16 @@ enum sync_rc sync_run(struct store *st, const struct sync_settings *s, const cha
 }
 
 /*
- * A short-lived client for one request of the workstation's own (register, lock): libcurl set
- * up for quick tries, this workstation's id. cl->curl is NULL when libcurl or the id could not
- * be had; else the caller cleans it up.
+ * A short-lived client for requests of the workstation's own (register, lock): quick tries,
+ * this workstation's id. SYNC_OK, or SYNC_FAIL with e set; the caller http_release()s cl->h
+ * either way.
  */
 static enum sync_rc quick_client(struct store *st, const struct sync_settings *s, struct client *cl,
                                  struct err *e)
 {
 	memset(cl, 0, sizeof *cl);
-	cl->s = s;
-	cl->quick = 1;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (!(cl->curl = curl_easy_init())) {
-		err_set(e, "cannot start libcurl");
+	if (http_init(&cl->h, s, HTTP_QUICK, e) < 0 || store_workstation_id(st, cl->ws, e) != STORE_OK)
 		return SYNC_FAIL;
-	}
-	if (store_workstation_id(st, cl->ws, e) != STORE_OK) {
-		curl_easy_cleanup(cl->curl);
-		cl->curl = NULL;
-		return SYNC_FAIL;
-	}
 	return SYNC_OK;
 }
 
@@ -990,33 +738,26 @@ static enum sync_rc quick_client(struct store *st, const struct sync_settings *s
 static enum sync_rc quick_login(struct client *cl, const char *user, const char *password, char token[65],
                                 struct err *e)
 {
-	enum sync_rc rc = login(cl, user, password, token, e);
+	enum sync_rc rc = http_login(&cl->h, user, password, token, e);
 
 	if (rc == SYNC_OK)
 		rc = register_ws(cl, token, e);
 	return rc;
 }
 
-/* A quick client logged in as user, the workstation registered (see quick_client). */
-static enum sync_rc quick_session(struct store *st, const struct sync_settings *s, const char *user,
-                                  const char *password, struct client *cl, char token[65], struct err *e)
-{
-	enum sync_rc rc = quick_client(st, s, cl, e);
-
-	return rc == SYNC_OK ? quick_login(cl, user, password, token, e) : rc;
-}
-
+/* Log in, register this workstation, then wipe the token (see sync.h). */
 enum sync_rc sync_register(struct store *st, const struct sync_settings *s, const char *user,
                            const char *password, struct err *e)
 {
 	struct client cl;
-	char token[65];
+	char token[65] = "";
 	enum sync_rc rc;
 
-	rc = quick_session(st, s, user, password, &cl, token, e);
-	memset(token, 0, sizeof token);
-	if (cl.curl)
-		curl_easy_cleanup(cl.curl);
+	rc = quick_client(st, s, &cl, e);
+	if (rc == SYNC_OK)
+		rc = quick_login(&cl, user, password, token, e);
+	sodium_memzero(token, sizeof token);
+	http_release(&cl.h);
 	return rc;
 }
 
@@ -1027,7 +768,6 @@ static enum sync_rc lock_request(struct client *cl, const char *token, const cha
 	json_t *req = json_object(), *o;
 	struct buf out;
 	char *body;
-	long status = 0;
 	enum sync_rc rc;
 
 	json_object_set_new(req, "case", json_string(key));
@@ -1036,18 +776,17 @@ static enum sync_rc lock_request(struct client *cl, const char *token, const cha
 	body = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	buf_init(&out);
-	rc = http(cl, "POST", "/v1/lock", token, body, &out, &status, e);
+	rc = http_request(&cl->h, "/v1/lock", token, body, &out, e);
 	free(body);
-	if (status == 409 || rc == SYNC_OK) {
+	if (rc == SYNC_TAKEN || rc == SYNC_OK) {
+		/* the lock's holder: this workstation, or the one in a call with the case (409) */
 		o = json_loads(buf_str(&out), 0, NULL);
 		snprintf(who, nwho, "%s", o && json_string_value(json_object_get(o, "user")) ?
 		         json_string_value(json_object_get(o, "user")) : "?");
 		*until = o ? (int64_t)json_integer_value(json_object_get(o, "until")) : 0;
 		json_decref(o);
-		if (status == 409) {
+		if (rc == SYNC_TAKEN)
 			err_init(e);
-			rc = SYNC_TAKEN;
-		}
 	}
 	buf_release(&out);
 	return rc;
@@ -1067,14 +806,13 @@ static enum sync_rc remote_lock(struct store *st, const struct sync_settings *se
 	enum sync_rc rc;
 	int refused = 0;
 
-	rc = quick_client(st, set, &cl, e);
-	if (!cl.curl)
-		return rc;
+	if ((rc = quick_client(st, set, &cl, e)) != SYNC_OK)
+		goto out;
 	if (sync_bg_token(session, user, lent) == 0) {
 		rc = lock_request(&cl, lent, key, seconds, who, nwho, until, e);
 		/* a revoked or expired token, or a workstation the store forgot: the full way */
 		refused = rc == SYNC_AUTH;
-		if (!refused && !(rc == SYNC_FAIL && cl.status == 403 && strstr(e->msg, "not registered")))
+		if (!refused && !(rc == SYNC_FAIL && cl.h.status == 403 && strstr(e->msg, "not registered")))
 			goto out;
 		err_init(e);
 	}
@@ -1084,17 +822,33 @@ static enum sync_rc remote_lock(struct store *st, const struct sync_settings *se
 	if (rc == SYNC_OK)
 		rc = lock_request(&cl, token, key, seconds, who, nwho, until, e);
 out:
-	memset(token, 0, sizeof token);
-	memset(lent, 0, sizeof lent);
-	curl_easy_cleanup(cl.curl);
+	sodium_memzero(token, sizeof token);
+	sodium_memzero(lent, sizeof lent);
+	http_release(&cl.h);
 	return rc;
 }
 
-enum store_rc sync_take_next(struct store *st, const struct sync_settings *s, const char *user,
-                             const char *password, struct sync_bg *session, const struct call_rules *r,
-                             struct store_next_pick *pick, struct buf *why, int *shared, struct err *e)
+/* The store layer's answer in the sync layer's words: the one place store codes cross over. */
+static enum sync_rc from_store(enum store_rc rc)
 {
-	enum store_rc rc = STORE_NOTFOUND;
+	switch (rc) {
+	case STORE_OK:
+		return SYNC_OK;
+	case STORE_NOTFOUND:
+		return SYNC_NONE;
+	case STORE_BUSY:
+		return SYNC_TAKEN;   /* another program of this workstation just took the case */
+	default:
+		return SYNC_FAIL;    /* the database failed: its message is in e */
+	}
+}
+
+/* Take the next case and lock it here and, when it can be reached, at the store (see sync.h). */
+enum sync_rc sync_take_next(struct store *st, const struct sync_settings *s, const char *user,
+                            const char *password, struct sync_bg *session, const struct call_rules *r,
+                            struct store_next_pick *pick, struct buf *why, int *shared, struct err *e)
+{
+	enum store_rc rc;
 	int tries;
 
 	*shared = 0;
@@ -1106,18 +860,18 @@ enum store_rc sync_take_next(struct store *st, const struct sync_settings *s, co
 
 		rc = store_next(st, r, user, 1, pick, why, e);
 		if (rc != STORE_OK || !s || !password)
-			return rc;
+			return from_store(rc);
 		err_init(&le);
 		lrc = remote_lock(st, s, session, user, password, pick->key, r->lock_minutes * 60, who, sizeof who, &until, &le);
 		if (lrc == SYNC_OK) {
 			*shared = 1;
-			return STORE_OK;
+			return SYNC_OK;
 		}
 		if (lrc != SYNC_TAKEN) {
 			/* offline, or the store would not say: the lock holds on this workstation only */
 			if (why)
 				buf_printf(why, "lock: on this workstation only (%s)\n", le.msg);
-			return STORE_OK;
+			return SYNC_OK;
 		}
 		/* in a call elsewhere: leave it to that workstation until its lock runs out */
 		if (why) {
@@ -1129,7 +883,7 @@ enum store_rc sync_take_next(struct store *st, const struct sync_settings *s, co
 			buf_printf(why, "%s is in a call at another workstation (%s) until %s UTC: the next one\n", pick->key, who, hhmm);
 		}
 		if ((rc = store_case_held(st, pick->key, who, until, e)) != STORE_OK)
-			return rc;
+			return from_store(rc);
 	}
-	return STORE_NOTFOUND;
+	return SYNC_NONE;
 }
