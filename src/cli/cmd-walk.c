@@ -1,4 +1,8 @@
-/* cmd-walk.c: `cati walk` and `cati simulate`: routing tools for researchers. */
+/*
+ * cmd-walk.c: `cati walk`, `cati simulate` and `cati sample example`: routing tools for
+ * researchers. The interviews run in the engine (eng_walk, eng_simulate); here are the options
+ * and the output.
+ */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +153,7 @@ static void walk_print(void *ctx, const struct eng_walk_step *s)
 	}
 }
 
+/* cati walk FORM [--lang L] [--case f=v ...] [--answer q=v ...] [--json]: one route, listed. */
 int cmd_walk(int argc, char **argv)
 {
 	const char *path = NULL, *lang = NULL;
