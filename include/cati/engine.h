@@ -261,4 +261,81 @@ int eng_toggle(const struct eng_screen *sc, int *sel, int n, int cap, int code);
  */
 int eng_grid_codes(const struct eng_screen *sc, const int *cells, int *codes);
 
+/* Researchers' tools: a scripted walk (walk.c) and random interviews (simulate.c) ------------ */
+
+/* An answer given in advance to eng_walk(): name is "q1" (any iteration) or "q1[2]". */
+struct eng_given {
+	const char *name;
+	const char *value;        /* as typed: see eng_answer_text() */
+	int used;                 /* set by eng_walk() when the route asked for it */
+};
+
+enum eng_walk_kind {
+	ENG_WALK_ANSWER,     /* a question was answered: qid, iter, state, value, label */
+	ENG_WALK_INFO,       /* an info screen was passed: qid, iter */
+	ENG_WALK_CHECK,      /* a check was raised: screen (hard, message, revisit); a soft one is
+	                        then confirmed and the walk goes on, a hard one stops it */
+	ENG_WALK_END,        /* the route ended: screen (outcome, complete, call_outcome) */
+	ENG_WALK_NO_ANSWER,  /* stopped: nothing given for the question qid, iter */
+	ENG_WALK_REFUSED,    /* stopped: the answer given was refused: given, message */
+	ENG_WALK_ENDLESS,    /* stopped: the route did not end within a million screens */
+};
+
+/* One step of a walk. Strings and the screen live until the step callback returns. */
+struct eng_walk_step {
+	enum eng_walk_kind kind;
+	const char *qid;
+	int iter;                 /* loop iteration, 0 outside loops */
+	enum form_vstate state;   /* ANSWER: as stored */
+	const char *value;        /* ANSWER: canonical text of the stored answer */
+	const char *label;        /* ANSWER: the chosen choice's label (single, yesno), or "" */
+	const struct eng_screen *screen;   /* CHECK, END: the screen shown; else the last one */
+	const struct eng_given *given;     /* REFUSED: the answer refused */
+	const char *message;      /* REFUSED: why (eng_message()) */
+};
+
+/*
+ * Run one interview of form f for case c in language lang (as eng_new() takes them), answering
+ * each question from given[0..ngiven) and calling step(ctx, s) for every step, until the route
+ * ends or the walk stops. Marks the given answers it used. Returns the kind of the last step:
+ * ENG_WALK_END when the route ended, else why it stopped (CHECK: at a hard check). No I/O;
+ * the caller owns given and prints what it wants from the steps.
+ */
+enum eng_walk_kind eng_walk(const struct form *f, const struct eng_case *c, int lang,
+                            struct eng_given *given, int ngiven,
+                            void (*step)(void *ctx, const struct eng_walk_step *s), void *ctx);
+
+/* What eng_simulate() found over n random interviews; release with eng_sim_release(). */
+struct eng_sim {
+	int nnodes;               /* entries in reached, chosen and raised: the form's nodes */
+	long *reached;            /* per node: interviews that showed the question */
+	long **chosen;            /* per node: per choice of its scale, times chosen; NULL for
+	                             nodes without a scale */
+	long *raised;             /* per node: interviews that raised the check */
+	char **outcomes;          /* the endings met, in order of first meeting */
+	const char **outcome_calls;   /* each ending's call outcome (lives as long as the form) */
+	long *outcome_n;          /* interviews per ending */
+	int noutcomes;
+	long stuck;               /* interviews random answers could not finish (a hard check, or
+	                             twenty answers refused in a row) */
+	int shortest, longest;    /* route lengths in questions; shortest -1 when none ended */
+	uint64_t shortest_seed, longest_seed;   /* the case seeds that gave them */
+};
+
+/*
+ * Run n interviews of form f with random answers (and random case fields), case k with seed
+ * seed * 1000003 + k, reproducibly; soft checks are confirmed, hard checks answered again.
+ * Fills *st (its old contents are not read). The form must outlive *st.
+ */
+void eng_simulate(const struct form *f, long n, uint64_t seed, struct eng_sim *st);
+/* Free what eng_simulate() put into *st. */
+void eng_sim_release(struct eng_sim *st);
+
+/*
+ * Random values for the form's case fields, from their scales and ranges, drawn from the random
+ * state *rng (advanced). names[i] (the form's field names) and values[i] (the caller frees each)
+ * must have room for every case field. Returns the count.
+ */
+int eng_random_case(const struct form *f, uint64_t *rng, const char **names, char **values);
+
 #endif

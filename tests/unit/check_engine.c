@@ -1171,6 +1171,137 @@ START_TEST(test_replay_property_shipped)
 }
 END_TEST
 
+/* Walks collect their steps as one line of text, to compare with what the table expects. */
+struct walk_log {
+	char s[1024];
+	char sat_label[64];
+};
+
+/* Append one walk step to the log. */
+static void walk_log_step(void *ctx, const struct eng_walk_step *st)
+{
+	struct walk_log *l = ctx;
+	size_t n = strlen(l->s);
+
+	switch (st->kind) {
+	case ENG_WALK_ANSWER:
+		if (st->iter)
+			snprintf(l->s + n, sizeof l->s - n, "%s[%d]=%s ", st->qid, st->iter, st->value);
+		else
+			snprintf(l->s + n, sizeof l->s - n, "%s=%s ", st->qid, st->value);
+		if (!strcmp(st->qid, "sat"))
+			snprintf(l->sat_label, sizeof l->sat_label, "%s", st->label);
+		break;
+	case ENG_WALK_INFO:
+		snprintf(l->s + n, sizeof l->s - n, "info:%s ", st->qid);
+		break;
+	case ENG_WALK_CHECK:
+		snprintf(l->s + n, sizeof l->s - n, "check:%s ", st->screen->hard ? "hard" : "soft");
+		break;
+	case ENG_WALK_END:
+		snprintf(l->s + n, sizeof l->s - n, "end:%s", st->screen->outcome);
+		break;
+	case ENG_WALK_NO_ANSWER:
+		snprintf(l->s + n, sizeof l->s - n, "stop:%s", st->qid);
+		break;
+	case ENG_WALK_REFUSED:
+		snprintf(l->s + n, sizeof l->s - n, "refused:%s:%s", st->given->name,
+		         *st->message ? "why" : "");
+		break;
+	case ENG_WALK_ENDLESS:
+		snprintf(l->s + n, sizeof l->s - n, "endless");
+		break;
+	}
+}
+
+/* eng_walk answers from the script, confirms soft checks, and says where and why it stops. */
+START_TEST(test_walk_scripted)
+{
+	static const struct {
+		const char *answers;   /* name=value, space-separated */
+		enum eng_walk_kind last;
+		const char *log;
+	} cases[] = {
+		{ "contact=2", ENG_WALK_END, "contact=2 end:no_contact" },
+		{ "contact=1", ENG_WALK_NO_ANSWER, "contact=1 stop:sat" },
+		{ "contact=1 sat=3 why=slow vq=5 age=20 months=100 kids=2 kage=3 kage[2]=4 total=1",
+		  ENG_WALK_CHECK,
+		  "contact=1 sat=3 why=slow vq=5 age=20 months=100 check:soft kids=2 kage[1]=3 kage[2]=4 "
+		  "total=1 check:hard " },
+		{ "contact=1 sat=1 vq=5 age=40 months=10 kids=0 total=3 ch=98 unused=1", ENG_WALK_END,
+		  "contact=1 sat=1 vq=5 age=40 months=10 kids=0 total=3 ch=98 info:bye end:complete" },
+		{ "contact=1 sat=1 vq=5 age=abc", ENG_WALK_REFUSED,
+		  "contact=1 sat=1 vq=5 refused:age:why" },
+	};
+	static const char *const names[] = { "region", "name" };
+	const char *values[] = { "1", "Anna" };
+	struct eng_case c = { 2, names, values, 1 };
+	struct form *f = load(route_form);
+	size_t k;
+
+	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct eng_given g[16];
+		char buf[256], *p, *save = NULL;
+		struct walk_log l;
+		int n = 0, i;
+
+		memset(g, 0, sizeof g);
+		memset(&l, 0, sizeof l);
+		snprintf(buf, sizeof buf, "%s", cases[k].answers);
+		for (p = strtok_r(buf, " ", &save); p; p = strtok_r(NULL, " ", &save)) {
+			char *eq = strchr(p, '=');
+			*eq = '\0';
+			g[n].name = p;
+			g[n++].value = eq + 1;
+		}
+		ck_assert_int_eq(eng_walk(f, &c, 0, g, n, walk_log_step, &l), cases[k].last);
+		ck_assert_str_eq(l.s, cases[k].log);
+		for (i = 0; i < n; i++)
+			ck_assert_int_eq(g[i].used, strcmp(g[i].name, "unused") != 0);
+		if (k == 2)
+			ck_assert_str_eq(l.sat_label, "not");
+	}
+	form_free(f);
+}
+END_TEST
+
+/* eng_simulate counts every interview once, the same way for the same seed. */
+START_TEST(test_simulate_counts)
+{
+	struct form *f = load(route_form);
+	struct eng_sim a, b;
+	long total;
+	int i, first = f->first;
+	uint64_t rng = 5;
+	const char *names[4];
+	char *values[4];
+
+	eng_simulate(f, 300, 7, &a);
+	eng_simulate(f, 300, 7, &b);
+	ck_assert_int_eq(a.noutcomes, b.noutcomes);
+	total = a.stuck;
+	for (i = 0; i < a.noutcomes; i++) {
+		ck_assert_str_eq(a.outcomes[i], b.outcomes[i]);
+		ck_assert_int_eq(a.outcome_n[i], b.outcome_n[i]);
+		total += a.outcome_n[i];
+	}
+	ck_assert_int_eq(total, 300);
+	ck_assert_int_eq(a.reached[first], 300);
+	ck_assert_int_eq(a.shortest_seed, b.shortest_seed);
+	ck_assert_int_le(a.shortest, a.longest);
+	eng_sim_release(&a);
+	eng_sim_release(&b);
+
+	ck_assert_int_eq(eng_random_case(f, &rng, names, values), 2);
+	ck_assert_str_eq(names[0], "region");
+	ck_assert(!strcmp(values[0], "1") || !strcmp(values[0], "2"));
+	ck_assert_uint_ne(rng, 5);
+	free(values[0]);
+	free(values[1]);
+	form_free(f);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -1193,6 +1324,8 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_events);
 	tcase_add_test(tc, test_replay_property_route_form);
 	tcase_add_test(tc, test_replay_property_generated);
+	tcase_add_test(tc, test_walk_scripted);
+	tcase_add_test(tc, test_simulate_counts);
 	tcase_add_loop_test(tc, test_shipped_routes, 0, (int)(sizeof routes / sizeof routes[0]));
 	tcase_add_loop_test(tc, test_replay_property_shipped, 0, (int)(sizeof shipped / sizeof shipped[0]));
 	suite_add_tcase(s, tc);
