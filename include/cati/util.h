@@ -120,4 +120,23 @@ size_t text_clean(char *s, int keep_newlines);
 void zone_localtime(const char *tz, time_t t, struct tm *out);
 time_t zone_mktime(const char *tz, struct tm *tm);
 
+
+struct option;
+/*
+ * Command-line options, the same way for every command of both programs: call opt_reset()
+ * before the first opt_next(). opt_next() is getopt_long (arguments that are not options may
+ * come anywhere; argv[0] is the command) and returns the option's code, or -1 at the end (the
+ * rest from optind). On --help (code 'h') it prints usage to stdout and returns 'h'; on an
+ * unknown option or one missing its value it prints "PROG: unknown option 'X'" and usage to
+ * stderr and returns '?'.
+ */
+void opt_reset(void);
+int opt_next(int argc, char **argv, const char *shorts, const struct option *longs, const char *prog,
+             const char *usage);
+/*
+ * s as a whole decimal number from lo to hi into *out: 0; otherwise -1 after printing
+ * "PROG: OPT: 's' is not a number from LO to HI" to stderr.
+ */
+int opt_number(const char *prog, const char *opt, const char *s, long lo, long hi, long *out);
+
 #endif
