@@ -17,7 +17,12 @@
 #define CATI_PRINTF(f, a)
 /*
  * Local time in zone tz (an IANA name such as "Europe/Vienna"; NULL or "" for the machine's),
- * and back. They switch the process's TZ for the call: not for use from several threads at once.
+ * and back, as localtime_r and mktime would give them with TZ=tz. Safe from several threads at
+ * once: the process's TZ is never touched; each zone's file under /usr/share/zoneinfo is read
+ * once and kept. A name with ".." or a leading '/' is not looked up as a file; a name that is no
+ * zone is read as a POSIX TZ string ("CET-1CEST,M3.5.0,M10.5.0/3"), else taken as UTC.
+ * zone_mktime normalises *tm (and sets tm_wday, tm_yday, tm_isdst) as mktime does; a local time
+ * that does not exist or exists twice comes out as glibc's mktime gives it in a fresh process.
  */
 void zone_localtime(const char *tz, time_t t, struct tm *out);
 time_t zone_mktime(const char *tz, struct tm *tm);
@@ -115,7 +120,12 @@ size_t text_clean(char *s, int keep_newlines);
 
 /*
  * Local time in zone tz (an IANA name such as "Europe/Vienna"; NULL or "" for the machine's),
- * and back. They switch the process's TZ for the call: not for use from several threads at once.
+ * and back, as localtime_r and mktime would give them with TZ=tz. Safe from several threads at
+ * once: the process's TZ is never touched; each zone's file under /usr/share/zoneinfo is read
+ * once and kept. A name with ".." or a leading '/' is not looked up as a file; a name that is no
+ * zone is read as a POSIX TZ string ("CET-1CEST,M3.5.0,M10.5.0/3"), else taken as UTC.
+ * zone_mktime normalises *tm (and sets tm_wday, tm_yday, tm_isdst) as mktime does; a local time
+ * that does not exist or exists twice comes out as glibc's mktime gives it in a fresh process.
  */
 void zone_localtime(const char *tz, time_t t, struct tm *out);
 time_t zone_mktime(const char *tz, struct tm *tm);

@@ -365,47 +365,6 @@ int utf8_valid(const char *s, size_t n, size_t *bad)
 	return 1;
 }
 
-/* Point the process's time zone at tz (NULL or "": leave it); returns what to restore. */
-static char *zone_enter(const char *tz)
-{
-	char *old = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL;
-
-	if (tz && *tz) {
-		setenv("TZ", tz, 1);
-		tzset();
-	}
-	return old;
-}
-
-static void zone_leave(const char *tz, char *old)
-{
-	if (tz && *tz) {
-		if (old)
-			setenv("TZ", old, 1);
-		else
-			unsetenv("TZ");
-		tzset();
-	}
-	free(old);
-}
-
-void zone_localtime(const char *tz, time_t t, struct tm *out)
-{
-	char *old = zone_enter(tz);
-
-	localtime_r(&t, out);
-	zone_leave(tz, old);
-}
-
-time_t zone_mktime(const char *tz, struct tm *tm)
-{
-	char *old = zone_enter(tz);
-	time_t t = mktime(tm);
-
-	zone_leave(tz, old);
-	return t;
-}
-
 /* O_EXCL: only a file made here gets the mode; an existing one (or a race's winner) is kept. */
 int file_create_private(const char *path)
 {
