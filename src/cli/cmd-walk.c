@@ -84,6 +84,7 @@ static const char *state_name(enum form_vstate s)
 	return s == FORM_S_DK ? "dk" : s == FORM_S_RF ? "rf" : "";
 }
 
+/* cati walk FORM: run the route with the given case fields and answers, printing each step. */
 int cmd_walk(int argc, char **argv)
 {
 	const char *path = NULL, *lang = NULL;
