@@ -17,7 +17,12 @@
 #define CATI_PRINTF(f, a)
 /*
  * Local time in zone tz (an IANA name such as "Europe/Vienna"; NULL or "" for the machine's),
- * and back. They switch the process's TZ for the call: not for use from several threads at once.
+ * and back, as localtime_r and mktime would give them with TZ=tz. Safe from several threads at
+ * once: the process's TZ is never touched; each zone's file under /usr/share/zoneinfo is read
+ * once and kept. A name with ".." or a leading '/' is not looked up as a file; a name that is no
+ * zone is read as a POSIX TZ string ("CET-1CEST,M3.5.0,M10.5.0/3"), else taken as UTC.
+ * zone_mktime normalises *tm (and sets tm_wday, tm_yday, tm_isdst) as mktime does; a local time
+ * that does not exist or exists twice comes out as glibc's mktime gives it in a fresh process.
  */
 void zone_localtime(const char *tz, time_t t, struct tm *out);
 time_t zone_mktime(const char *tz, struct tm *tm);
@@ -115,9 +120,33 @@ size_t text_clean(char *s, int keep_newlines);
 
 /*
  * Local time in zone tz (an IANA name such as "Europe/Vienna"; NULL or "" for the machine's),
- * and back. They switch the process's TZ for the call: not for use from several threads at once.
+ * and back, as localtime_r and mktime would give them with TZ=tz. Safe from several threads at
+ * once: the process's TZ is never touched; each zone's file under /usr/share/zoneinfo is read
+ * once and kept. A name with ".." or a leading '/' is not looked up as a file; a name that is no
+ * zone is read as a POSIX TZ string ("CET-1CEST,M3.5.0,M10.5.0/3"), else taken as UTC.
+ * zone_mktime normalises *tm (and sets tm_wday, tm_yday, tm_isdst) as mktime does; a local time
+ * that does not exist or exists twice comes out as glibc's mktime gives it in a fresh process.
  */
 void zone_localtime(const char *tz, time_t t, struct tm *out);
 time_t zone_mktime(const char *tz, struct tm *tm);
+
+
+struct option;
+/*
+ * Command-line options, the same way for every command of both programs: call opt_reset()
+ * before the first opt_next(). opt_next() is getopt_long (arguments that are not options may
+ * come anywhere; argv[0] is the command) and returns the option's code, or -1 at the end (the
+ * rest from optind). On --help (code 'h') it prints usage to stdout and returns 'h'; on an
+ * unknown option or one missing its value it prints "PROG: unknown option 'X'" and usage to
+ * stderr and returns '?'.
+ */
+void opt_reset(void);
+int opt_next(int argc, char **argv, const char *shorts, const struct option *longs, const char *prog,
+             const char *usage);
+/*
+ * s as a whole decimal number from lo to hi into *out: 0; otherwise -1 after printing
+ * "PROG: OPT: 's' is not a number from LO to HI" to stderr.
+ */
+int opt_number(const char *prog, const char *opt, const char *s, long lo, long hi, long *out);
 
 #endif

@@ -2,6 +2,8 @@
 #ifndef CATI_CLI_H
 #define CATI_CLI_H
 
+#include <getopt.h>
+
 /* Exit statuses shared by the subcommands. */
 #define EXIT_OK 0
 #define EXIT_FAIL 1     /* the command ran and found a problem (form errors, ...) */
@@ -26,22 +28,23 @@ int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_supervise(int argc, char **argv);
 
-/* Take "--NAME VALUE" out of the arguments: the value, or NULL when absent. */
-const char *cli_take(int *argc, char **argv, const char *name);
-/* Take the flag "--NAME" out of the arguments: 1 if it was there. */
-int cli_take_flag(int *argc, char **argv, const char *name);
+/* The options every command that uses the database accepts (in its getopt_long table). */
+#define CLI_OPT_DB { "db", required_argument, NULL, 'D' }
+#define CLI_OPT_HELP { "help", no_argument, NULL, 'h' }
 
 struct form;
 /* Compile a form file, printing every error to stderr; *io set when it could not be read. */
 struct form *cli_load_form(const char *path, int *io);
 
 struct call_rules;
-/* The calling rules: --study FILE (removed from argv), else $CATI_STUDY, else the defaults.
+/* The calling rules: path (--study FILE), else $CATI_STUDY, else the defaults.
    -1 after printing file:line of an error. */
-int cli_load_rules(int *argc, char **argv, struct call_rules *r);
+int cli_load_rules(const char *path, struct call_rules *r);
 
 struct store;
-/* Open the database named by --db (removed from argv), $CATI_DB or the default place. */
-struct store *cli_open_store(int *argc, char **argv);
+/* Open the database db (--db PATH; NULL: $CATI_DB or the default place). With must_exist a
+   missing file is refused ("cannot open database 'x': no such file") and nothing is created.
+   NULL after printing why. */
+struct store *cli_open_store(const char *db, int must_exist);
 
 #endif

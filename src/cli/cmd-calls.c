@@ -1,4 +1,5 @@
 /* cmd-calls.c: call management from the command line: next, call, appointment, report rates. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +10,8 @@
 #include "cli.h"
 
 /* The study's rules: --study FILE, else $CATI_STUDY, else the defaults. */
-int cli_load_rules(int *argc, char **argv, struct call_rules *r)
+int cli_load_rules(const char *path, struct call_rules *r)
 {
-	const char *path = cli_take(argc, argv, "--study");
 	struct err e;
 	char *text;
 	size_t n;
@@ -31,39 +31,50 @@ int cli_load_rules(int *argc, char **argv, struct call_rules *r)
 	return 0;
 }
 
-/* The interviewer: --interviewer, else $USER, else "interviewer". */
-static const char *interviewer(int *argc, char **argv)
+/* The interviewer: --interviewer ID, else $USER, else "interviewer". */
+static const char *interviewer(const char *who)
 {
-	const char *who = cli_take(argc, argv, "--interviewer");
-
 	if (!who)
 		who = getenv("USER");
 	return who && *who ? who : "interviewer";
 }
 
-/* cati next [--interviewer ID] [--study FILE] [--why] [--lock] */
+static const char next_usage[] = "usage: cati next [--interviewer ID] [--study FILE] [--why] [--lock] [--db PATH]\n";
+
+/* cati next [--interviewer ID] [--study FILE] [--why] [--lock]: who to call now, and why. */
 int cmd_next(int argc, char **argv)
 {
-	struct store *st = cli_open_store(&argc, argv);
+	static const struct option longs[] = {
+		{ "interviewer", required_argument, NULL, 'i' }, { "study", required_argument, NULL, 's' },
+		{ "why", no_argument, NULL, 'w' }, { "lock", no_argument, NULL, 'L' }, CLI_OPT_DB, CLI_OPT_HELP, { 0 }
+	};
+	struct store *st;
 	struct call_rules r;
 	struct store_next_pick pick;
 	struct buf why;
 	struct err e;
-	const char *who;
-	int show_why, lock;
+	const char *who = NULL, *study = NULL, *db = NULL;
+	int c, show_why = 0, lock = 0;
 	enum store_rc rc;
 
-	if (!st)
-		return EXIT_USAGE;
-	who = interviewer(&argc, argv);
-	show_why = cli_take_flag(&argc, argv, "--why");
-	lock = cli_take_flag(&argc, argv, "--lock");
-	if (cli_load_rules(&argc, argv, &r) < 0 || argc > 1) {
-		if (argc > 1)
-			fprintf(stderr, "usage: cati next [--interviewer ID] [--study FILE] [--why] [--lock] [--db PATH]\n");
-		store_close(st);
+	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati next", next_usage)) != -1;) {
+		switch (c) {
+		case 'h': return EXIT_OK;
+		case 'i': who = optarg; break;
+		case 's': study = optarg; break;
+		case 'w': show_why = 1; break;
+		case 'L': lock = 1; break;
+		case 'D': db = optarg; break;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fputs(next_usage, stderr);
 		return EXIT_USAGE;
 	}
+	who = interviewer(who);
+	if (cli_load_rules(study, &r) < 0 || !(st = cli_open_store(db, 0)))
+		return EXIT_USAGE;
 	store_set_zone(st, r.tz);
 	buf_init(&why);
 	err_init(&e);
@@ -101,32 +112,43 @@ int cmd_next(int argc, char **argv)
 	return rc == STORE_OK ? EXIT_OK : EXIT_FAIL;
 }
 
-/* cati call --case KEY --outcome OUTCOME [--interviewer ID] */
+static const char call_usage[] = "usage: cati call --case KEY --outcome OUTCOME [--interviewer ID] [--study FILE] [--db PATH]\n";
+
+/* cati call --case KEY --outcome OUTCOME [--interviewer ID]: record a call attempt. */
 int cmd_call(int argc, char **argv)
 {
-	struct store *st = cli_open_store(&argc, argv);
-	const char *key, *outcome, *who;
+	static const struct option longs[] = {
+		{ "case", required_argument, NULL, 'c' }, { "outcome", required_argument, NULL, 'o' },
+		{ "interviewer", required_argument, NULL, 'i' }, { "study", required_argument, NULL, 's' },
+		CLI_OPT_DB, CLI_OPT_HELP, { 0 }
+	};
+	const char *key = NULL, *outcome = NULL, *who = NULL, *study = NULL, *db = NULL;
+	struct store *st;
 	const struct call_outcome *o;
 	struct store_case c;
 	struct call_rules r;
 	struct err e;
-	int i, n;
+	int i, n, ch;
 
-	if (!st)
-		return EXIT_USAGE;
-	key = cli_take(&argc, argv, "--case");
-	outcome = cli_take(&argc, argv, "--outcome");
-	who = interviewer(&argc, argv);
-	if (cli_load_rules(&argc, argv, &r) < 0) {
-		store_close(st);
+	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati call", call_usage)) != -1;) {
+		switch (ch) {
+		case 'h': return EXIT_OK;
+		case 'c': key = optarg; break;
+		case 'o': outcome = optarg; break;
+		case 'i': who = optarg; break;
+		case 's': study = optarg; break;
+		case 'D': db = optarg; break;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (!key || !outcome || optind != argc) {
+		fputs(call_usage, stderr);
 		return EXIT_USAGE;
 	}
+	who = interviewer(who);
+	if (cli_load_rules(study, &r) < 0 || !(st = cli_open_store(db, 0)))
+		return EXIT_USAGE;
 	store_set_zone(st, r.tz);
-	if (!key || !outcome || argc > 1) {
-		fprintf(stderr, "usage: cati call --case KEY --outcome OUTCOME [--interviewer ID] [--db PATH]\n");
-		store_close(st);
-		return EXIT_USAGE;
-	}
 	if (!(o = calls_outcome(outcome))) {
 		const struct call_outcome *all = calls_outcomes(&n);
 		fprintf(stderr, "cati call: '%s' is not a call outcome; one of:", outcome);
@@ -158,27 +180,42 @@ int cmd_call(int argc, char **argv)
 	return EXIT_OK;
 }
 
+static const char appointment_usage[] =
+	"usage: cati appointment --case KEY --at 'YYYY-MM-DD HH:MM' [--soft] [--with NAME] [--interviewer ID] [--db PATH]\n";
+
 /* cati appointment --case KEY --at "YYYY-MM-DD HH:MM" [--soft] [--interviewer ID] [--with NAME] */
 int cmd_appointment(int argc, char **argv)
 {
-	struct store *st = cli_open_store(&argc, argv);
-	const char *key, *at, *who, *with;
+	static const struct option longs[] = {
+		{ "case", required_argument, NULL, 'c' }, { "at", required_argument, NULL, 'a' },
+		{ "with", required_argument, NULL, 'w' }, { "soft", no_argument, NULL, 'S' },
+		{ "interviewer", required_argument, NULL, 'i' }, CLI_OPT_DB, CLI_OPT_HELP, { 0 }
+	};
+	const char *key = NULL, *at = NULL, *who = NULL, *with = NULL, *db = NULL;
+	struct store *st;
 	struct store_case c;
 	struct err e;
-	int soft, y, mo, d, h, mi, len = 0;
+	int ch, soft = 0, y, mo, d, h, mi, len = 0;
 
-	if (!st)
-		return EXIT_USAGE;
-	key = cli_take(&argc, argv, "--case");
-	at = cli_take(&argc, argv, "--at");
-	with = cli_take(&argc, argv, "--with");
-	soft = cli_take_flag(&argc, argv, "--soft");
-	who = interviewer(&argc, argv);
-	if (!key || !at || argc > 1) {
-		fprintf(stderr, "usage: cati appointment --case KEY --at 'YYYY-MM-DD HH:MM' [--soft] [--with NAME] [--interviewer ID] [--db PATH]\n");
-		store_close(st);
+	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati appointment", appointment_usage)) != -1;) {
+		switch (ch) {
+		case 'h': return EXIT_OK;
+		case 'c': key = optarg; break;
+		case 'a': at = optarg; break;
+		case 'w': with = optarg; break;
+		case 'S': soft = 1; break;
+		case 'i': who = optarg; break;
+		case 'D': db = optarg; break;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (!key || !at || optind != argc) {
+		fputs(appointment_usage, stderr);
 		return EXIT_USAGE;
 	}
+	who = interviewer(who);
+	if (!(st = cli_open_store(db, 0)))
+		return EXIT_USAGE;
 	if (sscanf(at, "%4d-%2d-%2d %2d:%2d%n", &y, &mo, &d, &h, &mi, &len) != 5 || at[len] || mo < 1 || mo > 12 ||
 	    d < 1 || d > 31 || h > 23 || mi > 59) {
 		fprintf(stderr, "cati appointment: '%s' is not a time like 2026-03-02 14:30 (the respondent's local time)\n", at);
@@ -267,31 +304,54 @@ static int report_quotas(struct store *st, const char *study)
 	return EXIT_OK;
 }
 
-/* cati report rates [--e E] | quotas [--study-id ID]: dispositions and AAPOR rates, or quota cells. */
+static const char report_usage[] =
+	"usage: cati report rates [--e E (0..1)] [--db PATH]\n"
+	"       cati report quotas [--study-id ID] [--db PATH]\n";
+
+/* cati report rates|quotas: the workstation's response rates, or its quota cells; reads only. */
 int cmd_report(int argc, char **argv)
 {
-	struct store *st = cli_open_store(&argc, argv);
-	const char *es;
+	static const struct option longs[] = { { "e", required_argument, NULL, 'e' },
+		                                { "study-id", required_argument, NULL, 's' }, CLI_OPT_DB,
+		                                CLI_OPT_HELP, { 0 } };
+	const char *es = NULL, *study = NULL, *db = NULL, *what;
+	struct store *st;
 	struct counts c;
 	struct aapor_rates r;
 	struct err e;
 	double ev = -1;
 	char *end;
+	int ch, quotas;
 
-	if (!st)
+	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati report", report_usage)) != -1;) {
+		switch (ch) {
+		case 'h': return EXIT_OK;
+		case 'e': es = optarg; break;
+		case 's': study = optarg; break;
+		case 'D': db = optarg; break;
+		default: return EXIT_USAGE;
+		}
+	}
+	what = optind == argc - 1 ? argv[optind] : "";
+	quotas = !strcmp(what, "quotas");
+	if ((!quotas && strcmp(what, "rates")) || (quotas && es) || (!quotas && study)) {
+		fputs(report_usage, stderr);
 		return EXIT_USAGE;
-	if (argc >= 2 && !strcmp(argv[1], "quotas")) {
-		const char *study = cli_take(&argc, argv, "--study-id");
-		int rc = argc == 2 ? report_quotas(st, study) : (fprintf(stderr, "usage: cati report quotas [--study-id ID] [--db PATH]\n"), EXIT_USAGE);
+	}
+	if (es) {
+		errno = 0;
+		ev = strtod(es, &end);
+		if (!*es || *end || errno || !(ev >= 0 && ev <= 1)) {
+			fprintf(stderr, "cati report: --e: '%s' is not a number from 0 to 1\n", es);
+			return EXIT_USAGE;
+		}
+	}
+	if (!(st = cli_open_store(db, 1)))
+		return EXIT_USAGE;
+	if (quotas) {
+		int rc = report_quotas(st, study);
 		store_close(st);
 		return rc;
-	}
-	es = cli_take(&argc, argv, "--e");
-	if (argc != 2 || strcmp(argv[1], "rates") ||
-	    (es && ((ev = strtod(es, &end)), *end || ev < 0 || ev > 1))) {
-		fprintf(stderr, "usage: cati report rates [--e E (0..1)] [--db PATH]\n");
-		store_close(st);
-		return EXIT_USAGE;
 	}
 	memset(&c, 0, sizeof c);
 	buf_init(&c.table);

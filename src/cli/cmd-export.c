@@ -11,34 +11,47 @@ static const char usage[] =
 	"usage: cati export --study ID --format csv|json|sav|dta|sss|ddi|codebook|all --out FILE\n"
 	"                   [--lang L] [--all] [--calls FILE.csv] [--db PATH]\n";
 
+/* cati export: the interviews of a study in a data set format, and its call records. */
 int cmd_export(int argc, char **argv)
 {
-	struct store *st = cli_open_store(&argc, argv);
-	const char *study, *fmt, *out, *lang, *calls;
+	static const struct option longs[] = {
+		{ "study", required_argument, NULL, 's' }, { "format", required_argument, NULL, 'f' },
+		{ "out", required_argument, NULL, 'o' },   { "lang", required_argument, NULL, 'l' },
+		{ "calls", required_argument, NULL, 'c' }, { "all", no_argument, NULL, 'a' },
+		CLI_OPT_DB, CLI_OPT_HELP, { 0 }
+	};
+	const char *study = NULL, *fmt = NULL, *out = NULL, *lang = NULL, *calls = NULL, *db = NULL;
+	struct store *st;
 	struct form_diags d;
 	struct exp_data data;
 	struct form *f = NULL;
 	char *src = NULL;
 	struct err e;
 	int64_t row;
-	int all, format, rc = EXIT_FAIL;
+	int ch, all = 0, format, rc = EXIT_FAIL;
 
-	if (!st)
-		return EXIT_USAGE;
-	study = cli_take(&argc, argv, "--study");
-	fmt = cli_take(&argc, argv, "--format");
-	out = cli_take(&argc, argv, "--out");
-	lang = cli_take(&argc, argv, "--lang");
-	calls = cli_take(&argc, argv, "--calls");
-	all = cli_take_flag(&argc, argv, "--all");
+	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati export", usage)) != -1;) {
+		switch (ch) {
+		case 'h': return EXIT_OK;
+		case 's': study = optarg; break;
+		case 'f': fmt = optarg; break;
+		case 'o': out = optarg; break;
+		case 'l': lang = optarg; break;
+		case 'c': calls = optarg; break;
+		case 'a': all = 1; break;
+		case 'D': db = optarg; break;
+		default: return EXIT_USAGE;
+		}
+	}
 	format = !fmt ? -1 : !strcmp(fmt, "all") ? 99 : exp_format_of(fmt);
-	if (argc != 1 || !study || !out || format < 0) {
+	if (optind != argc || !study || !out || format < 0) {
 		if (fmt && format < 0)
 			fprintf(stderr, "cati export: unknown format '%s'\n", fmt);
 		fputs(usage, stderr);
-		store_close(st);
 		return EXIT_USAGE;
 	}
+	if (!(st = cli_open_store(db, 1)))
+		return EXIT_USAGE;
 	err_init(&e);
 	if (store_form_latest(st, study, &row, &e) != STORE_OK || store_form_source(st, row, &src, &e) != STORE_OK) {
 		fprintf(stderr, "cati export: no study '%s' in this database: %s\n", study, e.msg);

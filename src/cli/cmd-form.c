@@ -32,24 +32,27 @@ struct form *cli_load_form(const char *path, int *io)
 	return f;
 }
 
+static const char check_usage[] = "usage: cati check [-q|--quiet] FORM...\n";
+
+/* cati check [-q] FORM...: compile every form, printing every error. */
 int cmd_check(int argc, char **argv)
 {
-	int i, io, quiet = 0, failed = 0, broken = 0, files = 0;
+	static const struct option longs[] = { { "quiet", no_argument, NULL, 'q' }, CLI_OPT_HELP, { 0 } };
+	int i, c, io, quiet = 0, failed = 0, broken = 0;
 	struct form *f;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
-			quiet = 1;
-		else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "cati check: unknown option '%s'\nusage: cati check [-q] FORM...\n",
-			        argv[i]);
+	for (opt_reset(); (c = opt_next(argc, argv, "qh", longs, "cati check", check_usage)) != -1;) {
+		if (c == 'h')
+			return EXIT_OK;
+		if (c != 'q')
 			return EXIT_USAGE;
-		}
+		quiet = 1;
 	}
-	for (i = 1; i < argc; i++) {
-		if (argv[i][0] == '-' && argv[i][1])
-			continue;
-		files++;
+	if (optind >= argc) {
+		fputs(check_usage, stderr);
+		return EXIT_USAGE;
+	}
+	for (i = optind; i < argc; i++) {
 		f = cli_load_form(argv[i], &io);
 		if (io)
 			broken = 1;
@@ -60,35 +63,32 @@ int cmd_check(int argc, char **argv)
 			       f->nquestions);
 		form_free(f);
 	}
-	if (!files) {
-		fprintf(stderr, "usage: cati check [-q] FORM...\n");
-		return EXIT_USAGE;
-	}
 	return broken ? EXIT_USAGE : failed ? EXIT_FAIL : EXIT_OK;
 }
 
+static const char show_usage[] = "usage: cati show FORM [--lang L]\n";
+
+/* cati show FORM [--lang L]: the form as a readable script. */
 int cmd_show(int argc, char **argv)
 {
+	static const struct option longs[] = { { "lang", required_argument, NULL, 'l' }, CLI_OPT_HELP, { 0 } };
 	const char *path = NULL, *lang = NULL;
 	struct form *f;
 	struct buf out;
-	int i, io, li = 0;
+	int i, c, io, li = 0;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--lang") && i + 1 < argc)
-			lang = argv[++i];
-		else if (!strncmp(argv[i], "--lang=", 7))
-			lang = argv[i] + 7;
-		else if (argv[i][0] == '-' || path) {
-			fprintf(stderr, "usage: cati show FORM [--lang L]\n");
+	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati show", show_usage)) != -1;) {
+		if (c == 'h')
+			return EXIT_OK;
+		if (c != 'l')
 			return EXIT_USAGE;
-		} else
-			path = argv[i];
+		lang = optarg;
 	}
-	if (!path) {
-		fprintf(stderr, "usage: cati show FORM [--lang L]\n");
+	if (optind != argc - 1) {
+		fputs(show_usage, stderr);
 		return EXIT_USAGE;
 	}
+	path = argv[optind];
 	f = cli_load_form(path, &io);
 	if (!f)
 		return io ? EXIT_USAGE : EXIT_FAIL;

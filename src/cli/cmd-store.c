@@ -3,27 +3,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <errno.h>
+#include <sys/stat.h>
 
 #include "cati/session.h"
 #include "cati/store.h"
 #include "cli.h"
 
-/* Take `--db PATH` out of the arguments; the path, else $CATI_DB, else the default. */
-static void db_path(int *argc, char **argv, struct buf *out)
+/* The database's path: db (--db PATH), else $CATI_DB, else the default place. */
+static void db_path(const char *db, struct buf *out)
 {
-	int i, k;
 	const char *env = getenv("CATI_DB");
 
-	for (i = 1; i < *argc; i++) {
-		if (!strcmp(argv[i], "--db") && i + 1 < *argc) {
-			buf_puts(out, argv[i + 1]);
-			for (k = i; k + 2 <= *argc; k++)
-				argv[k] = argv[k + 2];
-			*argc -= 2;
-			return;
-		}
-	}
-	if (env && *env)
+	if (db)
+		buf_puts(out, db);
+	else if (env && *env)
 		buf_puts(out, env);
 	else
 		store_default_path(out);
@@ -45,18 +39,22 @@ static int64_t fixed_clock(void *ctx)
 	return *(int64_t *)ctx;
 }
 
-struct store *cli_open_store(int *argc, char **argv)
+/* Open the workstation's database; a command that only reads it never creates it. */
+struct store *cli_open_store(const char *db, int must_exist)
 {
 	struct buf path;
-	struct store *st;
+	struct store *st = NULL;
+	struct stat sb;
 	struct err e;
 	enum store_rc rc;
 
 	buf_init(&path);
-	db_path(argc, argv, &path);
+	db_path(db, &path);
 	err_init(&e);
-	st = store_open(buf_str(&path), &rc, &e);
-	if (!st)
+	if (must_exist && stat(buf_str(&path), &sb) < 0)
+		fprintf(stderr, "cati: cannot open database '%s': %s\n", buf_str(&path),
+		        errno == ENOENT ? "no such file" : strerror(errno));
+	else if (!(st = store_open(buf_str(&path), &rc, &e)))
 		fprintf(stderr, "cati: %s\n", e.msg);
 	else if (getenv("CATI_NOW") && *getenv("CATI_NOW")) {
 		/* a fixed clock, for tests and rehearsals: CATI_NOW=2026-03-02T10:00:00Z */
@@ -80,10 +78,16 @@ struct store *cli_open_store(int *argc, char **argv)
 	return st;
 }
 
-/* cati sample import FILE.csv --form FORM */
+static const char sample_usage[] =
+	"usage: cati sample import FILE.csv --form FORM [--db PATH]\n"
+	"       cati sample example FORM [-n N] [--seed S]\n";
+
+/* cati sample import FILE.csv --form FORM: import cases, all or nothing. */
 int cmd_sample(int argc, char **argv)
 {
-	const char *csv = NULL, *form_path = NULL;
+	static const struct option longs[] = { { "form", required_argument, NULL, 'f' }, CLI_OPT_DB, CLI_OPT_HELP,
+		                                { 0 } };
+	const char *csv = NULL, *form_path = NULL, *db = NULL;
 	struct store *st;
 	struct form *f;
 	struct form_diags d;
@@ -93,35 +97,36 @@ int cmd_sample(int argc, char **argv)
 	size_t len;
 	int64_t row;
 	long n = 0;
-	int i, rc;
+	int c, rc;
 
 	if (argc >= 2 && !strcmp(argv[1], "example"))
-		return cmd_sample_example(argc, argv);
-	st = cli_open_store(&argc, argv);
-	if (!st)
-		return EXIT_USAGE;
+		return cmd_sample_example(argc - 1, argv + 1);
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(sample_usage, stdout);
+		return EXIT_OK;
+	}
 	if (argc < 2 || strcmp(argv[1], "import")) {
-		fprintf(stderr, "usage: cati sample import FILE.csv --form FORM [--db PATH]\n"
-		                "       cati sample example FORM [-n N] [--seed S]\n");
-		store_close(st);
+		fputs(sample_usage, stderr);
 		return EXIT_USAGE;
 	}
-	for (i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--form") && i + 1 < argc)
-			form_path = argv[++i];
-		else if (!csv && argv[i][0] != '-')
-			csv = argv[i];
-		else {
-			fprintf(stderr, "usage: cati sample import FILE.csv --form FORM [--db PATH]\n");
-			store_close(st);
-			return EXIT_USAGE;
+	argc--;
+	argv++;
+	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati sample import", sample_usage)) != -1;) {
+		switch (c) {
+		case 'h': return EXIT_OK;
+		case 'f': form_path = optarg; break;
+		case 'D': db = optarg; break;
+		default: return EXIT_USAGE;
 		}
 	}
+	if (optind == argc - 1)
+		csv = argv[optind];
 	if (!csv || !form_path) {
-		fprintf(stderr, "usage: cati sample import FILE.csv --form FORM [--db PATH]\n");
-		store_close(st);
+		fputs(sample_usage, stderr);
 		return EXIT_USAGE;
 	}
+	if (!(st = cli_open_store(db, 0)))
+		return EXIT_USAGE;
 	err_init(&e);
 	source = read_file(form_path, &len, &e);
 	if (!source) {
@@ -166,14 +171,31 @@ int cmd_sample(int argc, char **argv)
 	return rc;
 }
 
+static const char doctor_usage[] = "usage: cati doctor [--db PATH]   check the database's integrity\n";
+
+/* cati doctor: the database's integrity; an absent database is reported, not made. */
 int cmd_doctor(int argc, char **argv)
 {
-	struct store *st = cli_open_store(&argc, argv);
+	static const struct option longs[] = { CLI_OPT_DB, CLI_OPT_HELP, { 0 } };
+	const char *db = NULL;
+	struct store *st;
 	struct buf out;
 	struct err e;
 	enum store_rc rc;
+	int c;
 
-	if (!st)
+	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati doctor", doctor_usage)) != -1;) {
+		if (c == 'h')
+			return EXIT_OK;
+		if (c != 'D')
+			return EXIT_USAGE;
+		db = optarg;
+	}
+	if (optind != argc) {
+		fputs(doctor_usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (!(st = cli_open_store(db, 1)))
 		return EXIT_USAGE;
 	buf_init(&out);
 	err_init(&e);
@@ -240,36 +262,36 @@ static const char *interview_usage =
 	"  c           confirm a soft check             l LANG   switch language\n"
 	"  s REASON    suspend and stop                 q   stop (the interview stays open)\n";
 
+/* cati interview: an interview driven by commands on standard input. */
 int cmd_interview(int argc, char **argv)
 {
-	const char *key = NULL, *who = NULL, *lang = NULL;
+	static const struct option longs[] = {
+		{ "case", required_argument, NULL, 'c' }, { "interviewer", required_argument, NULL, 'i' },
+		{ "lang", required_argument, NULL, 'l' }, CLI_OPT_DB, CLI_OPT_HELP, { 0 }
+	};
+	const char *key = NULL, *who = NULL, *lang = NULL, *db = NULL;
 	struct store *st;
 	struct session *s;
 	struct err e;
 	char line[4096];
-	int i, resumed;
+	int c, resumed;
 
-	st = cli_open_store(&argc, argv);
-	if (!st)
-		return EXIT_USAGE;
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--case") && i + 1 < argc)
-			key = argv[++i];
-		else if (!strcmp(argv[i], "--interviewer") && i + 1 < argc)
-			who = argv[++i];
-		else if (!strcmp(argv[i], "--lang") && i + 1 < argc)
-			lang = argv[++i];
-		else {
-			fputs(interview_usage, stderr);
-			store_close(st);
-			return EXIT_USAGE;
+	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati interview", interview_usage)) != -1;) {
+		switch (c) {
+		case 'h': return EXIT_OK;
+		case 'c': key = optarg; break;
+		case 'i': who = optarg; break;
+		case 'l': lang = optarg; break;
+		case 'D': db = optarg; break;
+		default: return EXIT_USAGE;
 		}
 	}
-	if (!key || !who) {
+	if (!key || !who || optind != argc) {
 		fputs(interview_usage, stderr);
-		store_close(st);
 		return EXIT_USAGE;
 	}
+	if (!(st = cli_open_store(db, 0)))
+		return EXIT_USAGE;
 	err_init(&e);
 	s = session_open(st, key, who, lang, &resumed, &e);
 	if (!s) {

@@ -71,8 +71,14 @@ static int first_line(const char *path, char *out, size_t n)
 	return rc;
 }
 
+/* cati supervise: the supervisor's console on the enrolled store. */
 int cmd_supervise(int argc, char **argv)
 {
+	static const struct option longs[] = {
+		{ "study", required_argument, NULL, 's' }, { "user", required_argument, NULL, 'u' },
+		{ "password-file", required_argument, NULL, 'p' }, { "by", required_argument, NULL, 'b' },
+		{ "every", required_argument, NULL, 'e' }, CLI_OPT_HELP, { 0 }
+	};
 	const char *study = NULL, *pwfile = NULL, *by = NULL;
 	char user[128] = "", pw[512] = "";
 	struct sync_settings s;
@@ -81,30 +87,23 @@ int cmd_supervise(int argc, char **argv)
 	struct err e;
 	json_t *first = NULL;
 	long every = 5;
-	int i, status;
+	int c, status;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--study") && i + 1 < argc)
-			study = argv[++i];
-		else if (!strcmp(argv[i], "--user") && i + 1 < argc)
-			snprintf(user, sizeof user, "%s", argv[++i]);
-		else if (!strcmp(argv[i], "--password-file") && i + 1 < argc)
-			pwfile = argv[++i];
-		else if (!strcmp(argv[i], "--by") && i + 1 < argc)
-			by = argv[++i];
-		else if (!strcmp(argv[i], "--every") && i + 1 < argc) {
-			char *end;
-			every = strtol(argv[++i], &end, 10);
-			if (*end || every < 1 || every > 3600) {
-				fprintf(stderr, "cati supervise: --every wants seconds from 1 to 3600\n");
+	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati supervise", usage)) != -1;) {
+		switch (c) {
+		case 'h': return EXIT_OK;
+		case 's': study = optarg; break;
+		case 'u': snprintf(user, sizeof user, "%s", optarg); break;
+		case 'p': pwfile = optarg; break;
+		case 'b': by = optarg; break;
+		case 'e':
+			if (opt_number("cati supervise", "--every", optarg, 1, 3600, &every) < 0)
 				return EXIT_USAGE;
-			}
-		} else {
-			fputs(usage, stderr);
-			return EXIT_USAGE;
+			break;
+		default: return EXIT_USAGE;
 		}
 	}
-	if (!study) {
+	if (!study || optind != argc) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}

@@ -10,24 +10,35 @@
 
 #define DEMO_HINT "Demo: log in as interviewer 'demo' with password 'demo'."
 
+static const char tui_usage[] =
+	"usage: cati [--db PATH] [--study FILE]   the interviewer's workstation\n"
+	"       cati --version | --help | COMMAND --help\n";
+
+/* cati [--db PATH] [--study FILE]: the interviewer's workstation. */
 int cmd_tui(int argc, char **argv)
 {
-	struct store *st = cli_open_store(&argc, argv);
+	static const struct option longs[] = { { "study", required_argument, NULL, 's' }, CLI_OPT_DB, CLI_OPT_HELP,
+		                                { 0 } };
+	const char *db = NULL, *study = NULL;
+	struct store *st;
 	struct call_rules rules;
 	char *hint;
-	int rc;
+	int c, rc;
 
-	if (!st)
-		return EXIT_USAGE;
-	if (cli_load_rules(&argc, argv, &rules) < 0) {
-		store_close(st);
+	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati", tui_usage)) != -1;) {
+		switch (c) {
+		case 'h': return EXIT_OK;
+		case 's': study = optarg; break;
+		case 'D': db = optarg; break;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fputs(tui_usage, stderr);
 		return EXIT_USAGE;
 	}
-	if (argc > 1) {
-		fprintf(stderr, "usage: cati [--db PATH] [--study FILE]\n");
-		store_close(st);
+	if (cli_load_rules(study, &rules) < 0 || !(st = cli_open_store(db, 0)))
 		return EXIT_USAGE;
-	}
 	hint = store_meta_get(st, "login_hint");
 	rc = tui_run(st, &rules, *hint ? hint : NULL);
 	free(hint);
@@ -84,36 +95,43 @@ out:
 	return rc;
 }
 
+static const char demo_usage[] = "usage: cati demo [--db PATH] [--form FORM] [--sample CSV] [--setup-only]\n";
+
+/* cati demo: the workstation on the demo survey, set up on first use. */
 int cmd_demo(int argc, char **argv)
 {
-	const char *form = "forms/demo.form", *sample = "forms/demo-sample.csv";
-	struct store *st = cli_open_store(&argc, argv);
-	int i, rc;
+	static const struct option longs[] = {
+		{ "form", required_argument, NULL, 'f' }, { "sample", required_argument, NULL, 's' },
+		{ "setup-only", no_argument, NULL, 'S' }, CLI_OPT_DB, CLI_OPT_HELP, { 0 }
+	};
+	const char *form = "forms/demo.form", *sample = "forms/demo-sample.csv", *db = NULL;
+	struct store *st;
+	int c, rc, setup_only = 0;
 
-	if (!st)
-		return EXIT_USAGE;
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--form") && i + 1 < argc)
-			form = argv[++i];
-		else if (!strcmp(argv[i], "--sample") && i + 1 < argc)
-			sample = argv[++i];
-		else if (!strcmp(argv[i], "--setup-only"))
-			continue;
-		else {
-			fprintf(stderr, "usage: cati demo [--db PATH] [--form FORM] [--sample CSV] [--setup-only]\n");
-			store_close(st);
-			return EXIT_USAGE;
+	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati demo", demo_usage)) != -1;) {
+		switch (c) {
+		case 'h': return EXIT_OK;
+		case 'f': form = optarg; break;
+		case 's': sample = optarg; break;
+		case 'S': setup_only = 1; break;
+		case 'D': db = optarg; break;
+		default: return EXIT_USAGE;
 		}
 	}
+	if (optind != argc) {
+		fputs(demo_usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (!(st = cli_open_store(db, 0)))
+		return EXIT_USAGE;
 	if (demo_setup(st, form, sample) < 0) {
 		store_close(st);
 		return EXIT_FAIL;
 	}
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--setup-only")) {
-			store_close(st);
-			return EXIT_OK;
-		}
+	if (setup_only) {
+		store_close(st);
+		return EXIT_OK;
+	}
 	{
 		/* the demo calls around the clock, so that it works at any hour */
 		struct call_rules rules;

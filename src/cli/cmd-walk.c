@@ -4,6 +4,8 @@
  * and the output.
  */
 #include <jansson.h>
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,11 @@ struct given {
 
 static const char *walk_usage =
 	"usage: cati walk FORM [--lang L] [--case field=value ...] [--answer id=value ...] [--json]\n";
+static const struct option walk_longs[] = {
+	{ "json", no_argument, NULL, 'j' },         { "lang", required_argument, NULL, 'l' },
+	{ "case", required_argument, NULL, 'c' },   { "answer", required_argument, NULL, 'a' },
+	CLI_OPT_HELP, { 0 }
+};
 
 /* The name of a missing answer's state in JSON. */
 static const char *state_name(enum form_vstate s)
@@ -159,7 +166,7 @@ int cmd_walk(int argc, char **argv)
 	const char *path = NULL, *lang = NULL;
 	const char **names = NULL, **values = NULL;
 	struct given *given = NULL;
-	int ncase = 0, ngiven = 0, json = 0, i, rc = EXIT_FAIL, li = 0;
+	int ncase = 0, ngiven = 0, json = 0, i, opt, rc = EXIT_FAIL, li = 0;
 	struct form *f;
 	struct eng_case c;
 	struct eng_given *eg;
@@ -170,42 +177,43 @@ int cmd_walk(int argc, char **argv)
 	names = xcalloc((size_t)argc, sizeof *names);
 	values = xcalloc((size_t)argc, sizeof *values);
 	given = xcalloc((size_t)argc, sizeof *given);
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json")) {
+	for (opt_reset(); (opt = opt_next(argc, argv, "h", walk_longs, "cati walk", walk_usage)) != -1;) {
+		if (opt == 'h') {
+			rc = EXIT_OK;
+			goto out;
+		} else if (opt == 'j') {
 			json = 1;
-		} else if (!strcmp(argv[i], "--lang") && i + 1 < argc) {
-			lang = argv[++i];
-		} else if (!strcmp(argv[i], "--case") && i + 1 < argc) {
+		} else if (opt == 'l') {
+			lang = optarg;
+		} else if (opt == 'c') {
 			char name[FORM_MAX_ID + 1];
-			const char *v = split_assign(argv[++i], name, sizeof name);
+			const char *v = split_assign(optarg, name, sizeof name);
 			if (!v) {
-				fprintf(stderr, "cati walk: --case takes field=value, not '%s'\n", argv[i]);
+				fprintf(stderr, "cati walk: --case takes field=value, not '%s'\n", optarg);
 				rc = EXIT_USAGE;
 				goto out;
 			}
 			names[ncase] = xstrdup(name);
 			values[ncase++] = v;
-		} else if (!strcmp(argv[i], "--answer") && i + 1 < argc) {
-			const char *v = split_assign(argv[++i], given[ngiven].name, sizeof given[ngiven].name);
+		} else if (opt == 'a') {
+			const char *v = split_assign(optarg, given[ngiven].name, sizeof given[ngiven].name);
 			if (!v) {
-				fprintf(stderr, "cati walk: --answer takes id=value, not '%s'\n", argv[i]);
+				fprintf(stderr, "cati walk: --answer takes id=value, not '%s'\n", optarg);
 				rc = EXIT_USAGE;
 				goto out;
 			}
 			given[ngiven++].value = v;
-		} else if (argv[i][0] == '-' || path) {
-			fputs(walk_usage, stderr);
+		} else {
 			rc = EXIT_USAGE;
 			goto out;
-		} else {
-			path = argv[i];
 		}
 	}
-	if (!path) {
+	if (optind != argc - 1) {
 		fputs(walk_usage, stderr);
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	path = argv[optind];
 	f = tool_load(path);
 	if (!f) {
 		rc = EXIT_USAGE;
@@ -271,6 +279,25 @@ out:
 
 /* simulate ------------------------------------------------------------------------------- */
 
+static const char simulate_usage[] = "usage: cati simulate FORM [-n COUNT] [--seed S]\n";
+static const struct option count_longs[] = { { "seed", required_argument, NULL, 's' }, CLI_OPT_HELP, { 0 } };
+
+/* A --seed: a whole number from 0 to 2^64-1 into *seed; -1 after a message. */
+static int seed_of(const char *prog, const char *s, uint64_t *seed)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (!*s || *end || errno || *s == '-') {
+		fprintf(stderr, "%s: --seed: '%s' is not a number from 0 to 18446744073709551615\n", prog, s);
+		return -1;
+	}
+	*seed = (uint64_t)v;
+	return 0;
+}
+
 /* cati simulate FORM [-n N] [--seed S]: random interviews, and what they never reached. */
 int cmd_simulate(int argc, char **argv)
 {
@@ -279,33 +306,22 @@ int cmd_simulate(int argc, char **argv)
 	uint64_t seed = 1;
 	struct form *f;
 	struct eng_sim st;
-	int i, j, never;
-	char *end;
+	int i, j, c, never;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-n") && i + 1 < argc) {
-			n = strtol(argv[++i], &end, 10);
-			if (*end || n < 1 || n > 100000000) {
-				fprintf(stderr, "cati simulate: -n takes a count from 1 to 100000000\n");
-				return EXIT_USAGE;
-			}
-		} else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
-			seed = strtoull(argv[++i], &end, 10);
-			if (*end) {
-				fprintf(stderr, "cati simulate: --seed takes a number\n");
-				return EXIT_USAGE;
-			}
-		} else if (argv[i][0] == '-' || path) {
-			fprintf(stderr, "usage: cati simulate FORM [-n COUNT] [--seed S]\n");
-			return EXIT_USAGE;
-		} else {
-			path = argv[i];
-		}
-	}
-	if (!path) {
-		fprintf(stderr, "usage: cati simulate FORM [-n COUNT] [--seed S]\n");
+	for (opt_reset(); (c = opt_next(argc, argv, "n:h", count_longs, "cati simulate", simulate_usage)) != -1;) {
+		if (c == 'h')
+			return EXIT_OK;
+		if (c == 'n' && opt_number("cati simulate", "-n", optarg, 1, 100000000, &n) == 0)
+			continue;
+		if (c == 's' && seed_of("cati simulate", optarg, &seed) == 0)
+			continue;
 		return EXIT_USAGE;
 	}
+	if (optind != argc - 1) {
+		fputs(simulate_usage, stderr);
+		return EXIT_USAGE;
+	}
+	path = argv[optind];
 	f = tool_load(path);
 	if (!f)
 		return EXIT_USAGE;
@@ -364,7 +380,9 @@ int cmd_simulate(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* cati sample example FORM [-n N] [--seed S]: an example sample CSV for a form. */
+static const char example_usage[] = "usage: cati sample example FORM [-n N] [--seed S]\n";
+
+/* cati sample example FORM [-n N] [--seed S]: an example sample CSV for a form (argv[0] "example"). */
 int cmd_sample_example(int argc, char **argv)
 {
 	const char *path = NULL;
@@ -372,29 +390,22 @@ int cmd_sample_example(int argc, char **argv)
 	uint64_t seed = 1;
 	struct form *f;
 	uint64_t r;
-	int i;
-	char *end;
+	int i, c;
 
-	for (i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "-n") && i + 1 < argc) {
-			n = strtol(argv[++i], &end, 10);
-			if (*end || n < 1 || n > 10000000) {
-				fprintf(stderr, "cati sample example: -n takes a count from 1 to 10000000\n");
-				return EXIT_USAGE;
-			}
-		} else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
-			seed = strtoull(argv[++i], NULL, 10);
-		} else if (!path && argv[i][0] != '-') {
-			path = argv[i];
-		} else {
-			fprintf(stderr, "usage: cati sample example FORM [-n N] [--seed S]\n");
-			return EXIT_USAGE;
-		}
-	}
-	if (!path) {
-		fprintf(stderr, "usage: cati sample example FORM [-n N] [--seed S]\n");
+	for (opt_reset(); (c = opt_next(argc, argv, "n:h", count_longs, "cati sample example", example_usage)) != -1;) {
+		if (c == 'h')
+			return EXIT_OK;
+		if (c == 'n' && opt_number("cati sample example", "-n", optarg, 1, 10000000, &n) == 0)
+			continue;
+		if (c == 's' && seed_of("cati sample example", optarg, &seed) == 0)
+			continue;
 		return EXIT_USAGE;
 	}
+	if (optind != argc - 1) {
+		fputs(example_usage, stderr);
+		return EXIT_USAGE;
+	}
+	path = argv[optind];
 	if (!(f = tool_load(path)))
 		return EXIT_USAGE;
 	r = seed;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cati/version.h"
 #include "cli.h"
 
 static const struct {
@@ -28,31 +29,40 @@ static const struct {
 	                              "                           the supervisor's console: quotas, interviewers, rates, results" },
 	{ "export", cmd_export, "export --study ID --format csv|json|sav|dta|sss|ddi|codebook|all --out FILE [--lang L] [--all]\n"
 	                        "       [--calls FILE.csv]   interviews as a data set with labels; call records" },
-	{ "doctor", cmd_doctor, "doctor                   check the database's integrity" },
+	{ "doctor", cmd_doctor, "doctor [--db PATH]       check the database's integrity (never creates one)" },
 	{ "simulate", cmd_simulate, "simulate FORM [-n N] [--seed S]\n"
 	                            "                           random interviews: routing coverage" },
 };
 
+/* The list of commands, to out. */
 static void usage(FILE *out)
 {
 	size_t i;
 
-	fprintf(out, "usage: cati [--db PATH]     the interviewer's workstation\n       cati COMMAND [ARGS]   (commands using the database take --db PATH)\n\ncommands:\n");
+	fprintf(out, "usage: cati [--db PATH] [--study FILE]   the interviewer's workstation\n"
+	             "       cati COMMAND [ARGS]   (commands using the database take --db PATH)\n"
+	             "       cati COMMAND --help   the command's options\n"
+	             "       cati --version\n\ncommands:\n");
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(out, "  cati %s\n", commands[i].help);
 }
 
+/* Dispatch to the command named by argv[1]; options first (or none) open the workstation. */
 int main(int argc, char **argv)
 {
 	size_t i;
 
-	/* no command: the interviewer's workstation */
-	if (argc < 2 || !strcmp(argv[1], "--db"))
-		return cmd_tui(argc, argv);
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+	if (argc >= 2 && !strcmp(argv[1], "--version")) {
+		printf("cati %s\n", CATI_VERSION);
+		return EXIT_OK;
+	}
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))) {
 		usage(stdout);
 		return EXIT_OK;
 	}
+	/* no command: the interviewer's workstation (its own options, e.g. --db, --study) */
+	if (argc < 2 || argv[1][0] == '-')
+		return cmd_tui(argc, argv);
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);

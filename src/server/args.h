@@ -1,10 +1,29 @@
-/* args.h: cati-store's options: "--NAME VALUE" and flags. */
+/* args.h: cati-store's options: the database every command names, and opening it. */
 #ifndef CATI_SERVER_ARGS_H
 #define CATI_SERVER_ARGS_H
 
-/* The value after --NAME, or NULL. */
-const char *srv_opt(int argc, char **argv, const char *name);
-/* 1 if the flag is given. */
-int srv_flag(int argc, char **argv, const char *name);
+#include <getopt.h>
+
+/* The options every command that uses the store accepts (in its getopt_long table). */
+#define SRV_OPT_DB { "db", required_argument, NULL, 'D' }, { "pg", required_argument, NULL, 'P' }
+#define SRV_OPT_HELP { "help", no_argument, NULL, 'h' }
+
+/* The store a command names: --db FILE (SQLite) or --pg URL (PostgreSQL). */
+struct srv_db {
+	const char *db, *pg;
+};
+
+/* Take option code c ('D' or 'P') into d: 1 when it was one of them, else 0. */
+int srv_db_opt(struct srv_db *d, int c, const char *arg);
+
+/*
+ * Open the store d names. With must_exist a missing SQLite file is refused ("cannot open
+ * database 'x': no such file") and nothing is created. NULL after printing why (and usage
+ * when no store is named); the caller exits 2. Close with central_close().
+ */
+struct central *srv_open(const struct srv_db *d, int must_exist, const char *usage);
+
+/* The store's path or URL, after the checks of srv_open; NULL after printing why. */
+const char *srv_db_name(const struct srv_db *d, const char *usage);
 
 #endif

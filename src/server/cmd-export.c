@@ -8,29 +8,56 @@
 #include "cati/export.h"
 #include "cati/form.h"
 
-int srv_cmd_export(struct central *c, int argc, char **argv);
+int srv_cmd_export(int argc, char **argv);
 
-int srv_cmd_export(struct central *c, int argc, char **argv)
+static const char usage[] =
+	"usage: cati-store export STUDY --format csv|json|sav|dta|sss|ddi|codebook|all --out FILE\n"
+	"                         [--lang L] [--calls FILE.csv] --db PATH|--pg URL\n";
+
+/* cati-store export STUDY: the study's interviews as a data set; the store must exist. */
+int srv_cmd_export(int argc, char **argv)
 {
-	const char *fmt = srv_opt(argc, argv, "--format"), *out = srv_opt(argc, argv, "--out");
-	const char *lang = srv_opt(argc, argv, "--lang"), *calls = srv_opt(argc, argv, "--calls");
+	static const struct option longs[] = {
+		{ "format", required_argument, NULL, 'f' }, { "out", required_argument, NULL, 'o' },
+		{ "lang", required_argument, NULL, 'l' },   { "calls", required_argument, NULL, 'c' },
+		SRV_OPT_DB, SRV_OPT_HELP, { 0 }
+	};
+	const char *fmt = NULL, *out = NULL, *lang = NULL, *calls = NULL, *study;
+	struct srv_db db = { NULL, NULL };
+	struct central *c;
 	struct form_diags d;
 	struct exp_data data;
 	struct form *f;
 	char *src = NULL;
 	struct err e;
-	int format = !fmt ? -1 : !strcmp(fmt, "all") ? 99 : exp_format_of(fmt), rc = 1;
+	int ch, format, rc = 1;
 
-	if (argc < 3 || argv[2][0] == '-' || !out || format < 0) {
+	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati-store export", usage)) != -1;) {
+		switch (ch) {
+		case 'h': return 0;
+		case 'f': fmt = optarg; break;
+		case 'o': out = optarg; break;
+		case 'l': lang = optarg; break;
+		case 'c': calls = optarg; break;
+		default:
+			if (!srv_db_opt(&db, ch, optarg))
+				return 2;
+		}
+	}
+	format = !fmt ? -1 : !strcmp(fmt, "all") ? 99 : exp_format_of(fmt);
+	if (optind != argc - 1 || !out || format < 0) {
 		if (fmt && format < 0)
 			fprintf(stderr, "cati-store export: unknown format '%s'\n", fmt);
-		fputs("usage: cati-store export STUDY --format csv|json|sav|dta|sss|ddi|codebook|all --out FILE\n"
-		      "                         [--lang L] [--calls FILE.csv] --db PATH\n", stderr);
+		fputs(usage, stderr);
 		return 2;
 	}
+	study = argv[optind];
+	if (!(c = srv_open(&db, 1, usage)))
+		return 2;
 	err_init(&e);
-	if (central_form_latest(c, argv[2], &src, &e) < 0) {
+	if (central_form_latest(c, study, &src, &e) < 0) {
 		fprintf(stderr, "cati-store: %s\n", e.msg);
+		central_close(c);
 		return 1;
 	}
 	form_diags_init(&d);
@@ -38,16 +65,18 @@ int srv_cmd_export(struct central *c, int argc, char **argv)
 	form_diags_release(&d);
 	free(src);
 	if (!f) {
-		fprintf(stderr, "cati-store: the form of '%s' does not compile\n", argv[2]);
+		fprintf(stderr, "cati-store: the form of '%s' does not compile\n", study);
+		central_close(c);
 		return 1;
 	}
 	if (lang && form_lang(f, lang) < 0) {
 		fprintf(stderr, "cati-store export: the form has no language '%s'\n", lang);
 		form_free(f);
+		central_close(c);
 		return 2;
 	}
 	exp_data_init(&data, f, lang ? form_lang(f, lang) : 0);
-	if (central_export(c, argv[2], exp_data_take, &data, &e) < 0 ||
+	if (central_export(c, study, exp_data_take, &data, &e) < 0 ||
 	    (format == 99 ? exp_write_all(&data, out, &e) : exp_write(&data, (enum exp_format)format, out, &e)) < 0) {
 		fprintf(stderr, "cati-store: %s\n", e.msg);
 		goto out;
@@ -57,7 +86,7 @@ int srv_cmd_export(struct central *c, int argc, char **argv)
 		struct exp_calls cl;
 
 		exp_calls_init(&cl);
-		if (central_export_calls(c, argv[2], exp_calls_take, &cl, &e) < 0 ||
+		if (central_export_calls(c, study, exp_calls_take, &cl, &e) < 0 ||
 		    exp_write_calls(cl.v, cl.n, calls, &e) < 0) {
 			fprintf(stderr, "cati-store: %s\n", e.msg);
 			exp_calls_release(&cl);
@@ -70,5 +99,6 @@ int srv_cmd_export(struct central *c, int argc, char **argv)
 out:
 	exp_data_release(&data);
 	form_free(f);
+	central_close(c);
 	return rc;
 }

@@ -6,21 +6,9 @@
 #include "args.h"
 #include "cati/central.h"
 
-int srv_cmd_quota(struct central *c, int argc, char **argv);
+int srv_cmd_quota(int argc, char **argv);
 
-/* A whole number from lo to hi, or -1 with a message. */
-static long number(const char *what, const char *s, long lo, long hi)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (!*s || *end || v < lo || v > hi) {
-		fprintf(stderr, "cati-store quota: %s must be a whole number from %ld to %ld, not '%s'\n", what, lo, hi, s);
-		return -1;
-	}
-	return v;
-}
-
+/* The quota cells of a study, one line each. */
 static int list(struct central *c, const char *study)
 {
 	json_t *cells, *x;
@@ -56,35 +44,71 @@ static int list(struct central *c, const char *study)
 	return 0;
 }
 
-int srv_cmd_quota(struct central *c, int argc, char **argv)
+static const char usage[] =
+	"usage: cati-store quota list STUDY --db PATH|--pg URL   (cells, targets, counts, allowances)\n"
+	"       cati-store quota set STUDY QUOTA [CELL] [--target N] [--close | --open] [--allowance N] --db PATH|--pg URL\n";
+
+/* cati-store quota list STUDY | set STUDY QUOTA [CELL] ..., on an existing store. */
+int srv_cmd_quota(int argc, char **argv)
 {
-	const char *t = srv_opt(argc, argv, "--target"), *a = srv_opt(argc, argv, "--allowance");
+	static const struct option longs[] = {
+		{ "target", required_argument, NULL, 't' }, { "allowance", required_argument, NULL, 'a' },
+		{ "close", no_argument, NULL, 'c' },         { "open", no_argument, NULL, 'o' },
+		SRV_OPT_DB, SRV_OPT_HELP, { 0 }
+	};
+	struct srv_db d = { NULL, NULL };
 	long target = -1, allowance = -1;
-	int closed = -1, n;
+	int ch, closed = -1, n, npos, set, close_ = 0, open_ = 0, rc;
+	const char *sub;
+	struct central *c;
 	struct err e;
 
-	if (argc >= 4 && !strcmp(argv[2], "list"))
-		return list(c, argv[3]);
-	if (argc < 5 || strcmp(argv[2], "set")) {
-		fputs("usage: cati-store quota list STUDY --db PATH\n"
-		      "       cati-store quota set STUDY QUOTA [CELL] [--target N] [--close | --open] [--allowance N] --db PATH\n", stderr);
+	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati-store quota", usage)) != -1;) {
+		switch (ch) {
+		case 'h': return 0;
+		case 't':
+			if (opt_number("cati-store quota", "--target", optarg, 0, 1000000, &target) < 0)
+				return 2;
+			break;
+		case 'a':
+			if (opt_number("cati-store quota", "--allowance", optarg, 0, 1000, &allowance) < 0)
+				return 2;
+			break;
+		case 'c': close_ = 1; break;
+		case 'o': open_ = 1; break;
+		default:
+			if (!srv_db_opt(&d, ch, optarg))
+				return 2;
+		}
+	}
+	npos = argc - optind;
+	sub = npos ? argv[optind] : "";
+	set = !strcmp(sub, "set");
+	if (!((!strcmp(sub, "list") && npos == 2 && target < 0 && allowance < 0 && !close_ && !open_) ||
+	      (set && (npos == 3 || npos == 4)))) {
+		fputs(usage, stderr);
 		return 2;
 	}
-	if ((t && (target = number("--target", t, 0, 1000000)) < 0) ||
-	    (a && (allowance = number("--allowance", a, 0, 1000)) < 0))
-		return 2;
-	if (srv_flag(argc, argv, "--close") && srv_flag(argc, argv, "--open")) {
+	if (close_ && open_) {
 		fputs("cati-store quota: --close or --open, not both\n", stderr);
 		return 2;
 	}
-	closed = srv_flag(argc, argv, "--close") ? 1 : srv_flag(argc, argv, "--open") ? 0 : -1;
-	if (target < 0 && allowance < 0 && closed < 0) {
+	closed = close_ ? 1 : open_ ? 0 : -1;
+	if (set && target < 0 && allowance < 0 && closed < 0) {
 		fputs("cati-store quota set: say what to change: --target N, --close, --open or --allowance N\n", stderr);
 		return 2;
 	}
+	if (!(c = srv_open(&d, 1, usage)))
+		return 2;
+	if (!set) {
+		rc = list(c, argv[optind + 1]);
+		central_close(c);
+		return rc;
+	}
 	err_init(&e);
-	n = central_quota_set(c, argv[3], argv[4], argc > 5 && argv[5][0] != '-' ? argv[5] : NULL, target, closed,
-	                      allowance, &e);
+	n = central_quota_set(c, argv[optind + 1], argv[optind + 2], npos == 4 ? argv[optind + 3] : NULL, target,
+	                      closed, allowance, &e);
+	central_close(c);
 	if (n < 0) {
 		fprintf(stderr, "cati-store: %s\n", e.msg);
 		return 1;

@@ -4,10 +4,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "args.h"
 #include "cati/central.h"
 #include "cati/report.h"
 
-int srv_cmd_report(struct central *c, int argc, char **argv);
+int srv_cmd_report(int argc, char **argv);
 
 static const char *const usage =
 	"usage: cati-store report STUDY --db PATH|--pg URL [--format text|csv|json] [--section NAME] [--by FIELD,...] [--width N]\n"
@@ -61,46 +62,47 @@ static int check(struct central *c, const char *study, struct report_opts *o)
 	return bad;
 }
 
-int srv_cmd_report(struct central *c, int argc, char **argv)
+/* cati-store report STUDY: the supervisor's report without a screen, on an existing store. */
+int srv_cmd_report(int argc, char **argv)
 {
+	static const struct option longs[] = {
+		{ "format", required_argument, NULL, 'f' }, { "section", required_argument, NULL, 's' },
+		{ "question", required_argument, NULL, 'q' }, { "by", required_argument, NULL, 'b' },
+		{ "check", no_argument, NULL, 'c' },        { "width", required_argument, NULL, 'w' },
+		SRV_OPT_DB, SRV_OPT_HELP, { 0 }
+	};
 	int checking = 0;
 	const char *study = NULL, *format = "text", *section = NULL, *question = NULL;
+	struct srv_db d = { NULL, NULL };
 	struct report_opts o;
+	struct central *c;
 	enum report_rc rc;
 	struct buf out;
 	struct err e;
 	json_t *r;
-	int i, sec = -1, width = 80;
+	int ch, sec = -1, status;
+	long width = 80;
 
 	memset(&o, 0, sizeof o);
-	for (i = 2; i < argc; i++) {
-		if ((!strcmp(argv[i], "--db") || !strcmp(argv[i], "--pg")) && i + 1 < argc)
-			i++;
-		else if (!strcmp(argv[i], "--format") && i + 1 < argc)
-			format = argv[++i];
-		else if (!strcmp(argv[i], "--section") && i + 1 < argc)
-			section = argv[++i];
-		else if (!strcmp(argv[i], "--question") && i + 1 < argc)
-			question = argv[++i];
-		else if (!strcmp(argv[i], "--by") && i + 1 < argc)
-			o.by = argv[++i];
-		else if (!strcmp(argv[i], "--check"))
-			checking = 1;
-		else if (!strcmp(argv[i], "--width") && i + 1 < argc) {
-			char *end;
-			long w = strtol(argv[++i], &end, 10);
-			if (*end || w < 40 || w > 1000) {
-				fprintf(stderr, "cati-store report: --width wants a number from 40 to 1000\n");
+	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati-store report", usage)) != -1;) {
+		switch (ch) {
+		case 'h': return 0;
+		case 'f': format = optarg; break;
+		case 's': section = optarg; break;
+		case 'q': question = optarg; break;
+		case 'b': o.by = optarg; break;
+		case 'c': checking = 1; break;
+		case 'w':
+			if (opt_number("cati-store report", "--width", optarg, 40, 1000, &width) < 0)
 				return 2;
-			}
-			width = (int)w;
-		} else if (!study && argv[i][0] != '-')
-			study = argv[i];
-		else {
-			fputs(usage, stderr);
-			return 2;
+			break;
+		default:
+			if (!srv_db_opt(&d, ch, optarg))
+				return 2;
 		}
 	}
+	if (optind == argc - 1)
+		study = argv[optind];
 	if (!study || (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json"))) {
 		fputs(usage, stderr);
 		return 2;
@@ -110,13 +112,19 @@ int srv_cmd_report(struct central *c, int argc, char **argv)
 		        section);
 		return 2;
 	}
-	if (checking)
-		return check(c, study, &o);
+	if (!(c = srv_open(&d, 1, usage)))
+		return 2;
+	if (checking) {
+		status = check(c, study, &o);
+		central_close(c);
+		return status;
+	}
 	err_init(&e);
 	/* whoever may read the database file sees every study */
 	rc = central_report(c, "cati-store", CENTRAL_ADMIN, study, &o, &r, &e);
 	if (rc != REPORT_OK) {
 		fprintf(stderr, "cati-store: %s\n", e.msg);
+		central_close(c);
 		return rc == REPORT_ERROR ? 1 : rc == REPORT_BAD_BY ? 2 : 1;
 	}
 	buf_init(&out);
@@ -128,10 +136,11 @@ int srv_cmd_report(struct central *c, int argc, char **argv)
 		buf_putc(&out, '\n');
 		free(s);
 	} else {
-		report_text(r, sec, width, question, &out);
+		report_text(r, sec, (int)width, question, &out);
 	}
 	fwrite(buf_str(&out), 1, out.len, stdout);
 	buf_release(&out);
 	json_decref(r);
+	central_close(c);
 	return fflush(stdout) == 0 ? 0 : 1;
 }

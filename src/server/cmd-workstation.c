@@ -6,7 +6,7 @@
 #include "args.h"
 #include "cati/central.h"
 
-int srv_cmd_workstation(struct central *c, int argc, char **argv);
+int srv_cmd_workstation(int argc, char **argv);
 
 /* A Unix time as ISO 8601 UTC into out. */
 static void iso(json_t *t, char out[32])
@@ -43,22 +43,42 @@ static int list(struct central *c)
 	return 0;
 }
 
-int srv_cmd_workstation(struct central *c, int argc, char **argv)
-{
-	struct err e;
+static const char usage[] =
+	"usage: cati-store workstation list --db PATH|--pg URL       (registered workstations, by user)\n"
+	"       cati-store workstation retire ID --db PATH|--pg URL  (no more allowances or locks, for good)\n";
 
-	err_init(&e);
-	if (argc >= 3 && !strcmp(argv[2], "list"))
-		return list(c);
-	if (argc >= 4 && !strcmp(argv[2], "retire") && argv[3][0] != '-') {
-		if (central_ws_retire(c, argv[3], &e) < 0) {
-			fprintf(stderr, "cati-store: %s\n", e.msg);
-			return 1;
-		}
-		printf("workstation %s retired: it gets no more allowances or locks\n", argv[3]);
-		return 0;
+/* cati-store workstation list | retire ID, on an existing store. */
+int srv_cmd_workstation(int argc, char **argv)
+{
+	static const struct option longs[] = { SRV_OPT_DB, SRV_OPT_HELP, { 0 } };
+	struct srv_db d = { NULL, NULL };
+	const char *sub;
+	struct central *c;
+	struct err e;
+	int ch, rc = 0;
+
+	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati-store workstation", usage)) != -1;) {
+		if (ch == 'h')
+			return 0;
+		if (!srv_db_opt(&d, ch, optarg))
+			return 2;
 	}
-	fputs("usage: cati-store workstation list --db PATH\n"
-	      "       cati-store workstation retire ID --db PATH\n", stderr);
-	return 2;
+	sub = optind < argc ? argv[optind] : "";
+	if (!((!strcmp(sub, "list") && optind == argc - 1) || (!strcmp(sub, "retire") && optind == argc - 2))) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (!(c = srv_open(&d, 1, usage)))
+		return 2;
+	err_init(&e);
+	if (!strcmp(sub, "list")) {
+		rc = list(c);
+	} else if (central_ws_retire(c, argv[optind + 1], &e) < 0) {
+		fprintf(stderr, "cati-store: %s\n", e.msg);
+		rc = 1;
+	} else {
+		printf("workstation %s retired: it gets no more allowances or locks\n", argv[optind + 1]);
+	}
+	central_close(c);
+	return rc;
 }

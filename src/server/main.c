@@ -10,19 +10,21 @@
 #include "cati/central.h"
 #include "cati/db.h"
 #include "cati/pg.h"
+#include "cati/version.h"
 
 struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned port,
                                 const char *cert, const char *key, const char *priority,
                                 unsigned per_address, int *actual_port, struct err *e);
 int server_faults(const char *spec, unsigned delay_ms);
 void server_stop(struct MHD_Daemon *d);
-int srv_cmd_quota(struct central *c, int argc, char **argv);
-int srv_cmd_export(struct central *c, int argc, char **argv);
-int srv_cmd_report(struct central *c, int argc, char **argv);
-int srv_cmd_workstation(struct central *c, int argc, char **argv);
+int srv_cmd_quota(int argc, char **argv);
+int srv_cmd_export(int argc, char **argv);
+int srv_cmd_report(int argc, char **argv);
+int srv_cmd_workstation(int argc, char **argv);
 
 static const char *usage =
-	"usage: cati-store serve --db PATH --cert CERT.pem --key KEY.pem [--bind IP] [--port N]\n"
+	"usage: cati-store --version | --help | COMMAND --help\n"
+	"       cati-store serve --db PATH --cert CERT.pem --key KEY.pem [--bind IP] [--port N (0: any free port)]\n"
 	"                       [--tls-priority GNUTLS-PRIORITY]   (default: TLS 1.2/1.3, ECDHE, AEAD only)\n"
 	"                       [--connections-per-address N]      (default 64, of 1000 in all)\n"
 	"       cati-store serve --db PATH --insecure-http [--port N]   (plain HTTP on 127.0.0.1, for tests)\n"
@@ -46,6 +48,25 @@ static const char *usage =
 	"store on PostgreSQL, shared by several cati-store instances (password in ~/.pgpass or PGPASSWORD).\n"
 	"Testing only: serve --faults 500@N,drop@N,slow@N [--fault-delay-ms MS] injects faults into the Nth push.\n";
 
+static const char serve_usage[] =
+	"usage: cati-store serve --db PATH --cert CERT.pem --key KEY.pem [--bind IP] [--port N]\n"
+	"                       [--tls-priority GNUTLS-PRIORITY]   (default: TLS 1.2/1.3, ECDHE, AEAD only)\n"
+	"                       [--connections-per-address N]      (1 to 1000, default 64)\n"
+	"       cati-store serve --db PATH --insecure-http [--port N]   (plain HTTP on 127.0.0.1, for tests)\n"
+	"       --port N: 1 to 65535, or 0 (the default) for any free port; --pg URL instead of --db PATH\n"
+	"Testing only: --faults 500@N,drop@N,slow@N [--fault-delay-ms MS] injects faults into the Nth push.\n";
+static const char migrate_usage[] = "usage: cati-store migrate --pg postgresql://USER@HOST:PORT/DB\n";
+static const char check_usage[] =
+	"usage: cati-store check --figures --db PATH|--pg URL   (the counts pulls send, kept as records arrive,\n"
+	"                                 against a full count from the records; exit 1 if they differ)\n";
+static const char user_usage[] =
+	"usage: cati-store user add NAME --role admin|supervisor|interviewer [--projects STUDY,...] --db PATH\n"
+	"                                                         (password on stdin)\n"
+	"       cati-store user projects NAME STUDY,...|'*' --db PATH   (a supervisor's projects)\n"
+	"       cati-store user passwd NAME --db PATH                                 (password on stdin)\n"
+	"       cati-store user disable NAME --db PATH\n"
+	"       cati-store user delete NAME --db PATH     (ends the user's tokens for good)\n";
+
 /* Print a line of the figures check. */
 static void print_line(void *ctx, const char *line)
 {
@@ -53,22 +74,42 @@ static void print_line(void *ctx, const char *line)
 }
 
 /* cati-store check --figures: the kept counts against a full count; 0 equal, 1 different. */
-static int check_figures(struct central *c)
+static int check_figures(int argc, char **argv)
 {
+	static const struct option longs[] = { { "figures", no_argument, NULL, 'f' }, SRV_OPT_DB, SRV_OPT_HELP,
+		                                { 0 } };
+	struct srv_db d = { NULL, NULL };
+	struct central *c;
 	struct err e;
-	int differ;
+	int ch, differ, figures = 0, rc;
 
+	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati-store check", check_usage)) != -1;) {
+		if (ch == 'h')
+			return 0;
+		if (ch == 'f')
+			figures = 1;
+		else if (!srv_db_opt(&d, ch, optarg))
+			return 2;
+	}
+	if (!figures || optind != argc) {
+		fputs(check_usage, stderr);
+		return 2;
+	}
+	if (!(c = srv_open(&d, 1, check_usage)))
+		return 2;
 	err_init(&e);
 	if (central_figures_check(c, &differ, print_line, stdout, &e) < 0) {
 		fprintf(stderr, "cati-store: %s\n", e.msg);
-		return 2;
-	}
-	if (differ) {
+		rc = 2;
+	} else if (differ) {
 		printf("cati-store: %d of the kept counts differ from a full count\n", differ);
-		return 1;
+		rc = 1;
+	} else {
+		printf("cati-store: the kept counts agree with a full count\n");
+		rc = 0;
 	}
-	printf("cati-store: the kept counts agree with a full count\n");
-	return 0;
+	central_close(c);
+	return rc;
 }
 
 /* The first line of standard input, without its newline. */
@@ -80,55 +121,105 @@ static int read_password(char *pw, size_t n)
 	return pw[0] ? 0 : -1;
 }
 
-static int serve(int argc, char **argv, const char *db)
+/* The settings of cati-store serve, as given. */
+struct serve_opts {
+	struct srv_db d;
+	const char *certf, *keyf, *bind_ip, *priority, *faults;
+	long port, per_address, fault_ms;
+	int insecure;
+};
+
+/* Read serve's options: 0, 1 for --help (done), or 2 after a message. */
+static int serve_args(int argc, char **argv, struct serve_opts *o)
 {
-	const char *certf = srv_opt(argc, argv, "--cert"), *keyf = srv_opt(argc, argv, "--key");
-	const char *bind_ip = srv_opt(argc, argv, "--bind"), *ports = srv_opt(argc, argv, "--port");
-	const char *per = srv_opt(argc, argv, "--connections-per-address");
-	int insecure = srv_flag(argc, argv, "--insecure-http"), port, sig;
-	long per_address = 0;
+	static const struct option longs[] = {
+		{ "cert", required_argument, NULL, 'c' },  { "key", required_argument, NULL, 'k' },
+		{ "bind", required_argument, NULL, 'b' },  { "port", required_argument, NULL, 'p' },
+		{ "tls-priority", required_argument, NULL, 't' },
+		{ "connections-per-address", required_argument, NULL, 'C' },
+		{ "insecure-http", no_argument, NULL, 'I' }, { "faults", required_argument, NULL, 'F' },
+		{ "fault-delay-ms", required_argument, NULL, 'M' }, SRV_OPT_DB, SRV_OPT_HELP, { 0 }
+	};
+	const char *prog = "cati-store";
+	int ch;
+
+	memset(o, 0, sizeof *o);
+	o->bind_ip = "127.0.0.1";
+	o->fault_ms = 3000;
+	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati-store serve", serve_usage)) != -1;) {
+		switch (ch) {
+		case 'h': return 1;
+		case 'c': o->certf = optarg; break;
+		case 'k': o->keyf = optarg; break;
+		case 'b': o->bind_ip = optarg; break;
+		case 't': o->priority = optarg; break;
+		case 'I': o->insecure = 1; break;
+		case 'F': o->faults = optarg; break;
+		case 'p':
+			if (opt_number(prog, "--port", optarg, 0, 65535, &o->port) < 0)
+				return 2;
+			break;
+		case 'C':
+			if (opt_number(prog, "--connections-per-address", optarg, 1, 1000, &o->per_address) < 0)
+				return 2;
+			break;
+		case 'M':
+			if (opt_number(prog, "--fault-delay-ms", optarg, 0, 600000, &o->fault_ms) < 0)
+				return 2;
+			break;
+		default:
+			if (!srv_db_opt(&o->d, ch, optarg))
+				return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "cati-store serve: unexpected '%s'\n%s", argv[optind], serve_usage);
+		return 2;
+	}
+	return 0;
+}
+
+/* cati-store serve: check (and move forward) the store, then serve the API until a signal. */
+static int serve(int argc, char **argv)
+{
+	struct serve_opts o;
+	const char *db;
+	struct central *c;
+	int port, sig, rc = serve_args(argc, argv, &o);
 	char *cert = NULL, *key = NULL;
 	struct MHD_Daemon *d;
 	struct err e;
 	sigset_t set;
 	size_t n;
 
-	if (!bind_ip)
-		bind_ip = "127.0.0.1";
-	if (!certf || !keyf) {
-		if (!insecure) {
+	if (rc)
+		return rc == 1 ? 0 : 2;
+	if (!(db = srv_db_name(&o.d, serve_usage)))
+		return 2;
+	if (!o.certf || !o.keyf) {
+		if (!o.insecure) {
 			fprintf(stderr, "cati-store: refusing to serve plain HTTP: give --cert and --key "
 			                "(or --insecure-http on 127.0.0.1 for tests)\n");
 			return 2;
 		}
-		if (strcmp(bind_ip, "127.0.0.1")) {
+		if (strcmp(o.bind_ip, "127.0.0.1")) {
 			fprintf(stderr, "cati-store: --insecure-http only serves on 127.0.0.1\n");
 			return 2;
 		}
-	} else {
+	}
+	if (o.faults && server_faults(o.faults, (unsigned)o.fault_ms) < 0) {
+		fprintf(stderr, "cati-store: --faults wants KIND@N,... with KIND 500, drop or slow and N from 1 to 63\n");
+		return 2;
+	}
+	/* opened to check the store (and move its schema forward); the server opens its own */
+	if (!(c = srv_open(&o.d, 0, serve_usage)))
+		return 2;
+	central_close(c);
+	if (o.certf && o.keyf) {
 		err_init(&e);
-		if (!(cert = read_file(certf, &n, &e)) || !(key = read_file(keyf, &n, &e))) {
+		if (!(cert = read_file(o.certf, &n, &e)) || !(key = read_file(o.keyf, &n, &e))) {
 			fprintf(stderr, "cati-store: %s\n", e.msg);
 			free(cert);
-			return 2;
-		}
-	}
-	if (per) {
-		char *end;
-		per_address = strtol(per, &end, 10);
-		if (*end || per_address < 1 || per_address > 1000) {
-			fprintf(stderr, "cati-store: --connections-per-address wants a number from 1 to 1000\n");
-			free(cert);
-			free(key);
-			return 2;
-		}
-	}
-	if (srv_opt(argc, argv, "--faults")) {
-		const char *ms = srv_opt(argc, argv, "--fault-delay-ms");
-		if (server_faults(srv_opt(argc, argv, "--faults"), ms ? (unsigned)atoi(ms) : 3000) < 0) {
-			fprintf(stderr, "cati-store: --faults wants KIND@N,... with KIND 500, drop or slow and N from 1 to 63\n");
-			free(cert);
-			free(key);
 			return 2;
 		}
 	}
@@ -138,15 +229,14 @@ static int serve(int argc, char **argv, const char *db)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);   /* the server thread inherits the mask */
 	err_init(&e);
-	d = server_start(db, bind_ip, ports ? (unsigned)atoi(ports) : 0, cert, key,
-	                 srv_opt(argc, argv, "--tls-priority"), (unsigned)per_address, &port, &e);
+	d = server_start(db, o.bind_ip, (unsigned)o.port, cert, key, o.priority, (unsigned)o.per_address, &port, &e);
 	if (!d) {
 		fprintf(stderr, "cati-store: %s\n", e.msg);
 		free(cert);
 		free(key);
 		return 1;
 	}
-	printf("cati-store: listening on %s://%s:%d\n", cert ? "https" : "http", bind_ip, port);
+	printf("cati-store: listening on %s://%s:%d\n", cert ? "https" : "http", o.bind_ip, port);
 	fflush(stdout);
 	sigwait(&set, &sig);
 	server_stop(d);
@@ -155,106 +245,142 @@ static int serve(int argc, char **argv, const char *db)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* cati-store migrate --pg URL: the PostgreSQL backend's schema, set up or moved forward. */
+static int migrate(int argc, char **argv)
 {
-	const char *db = srv_opt(argc, argv, "--db"), *pg = srv_opt(argc, argv, "--pg");
-	struct central *c;
+	static const struct option longs[] = { { "pg", required_argument, NULL, 'P' }, SRV_OPT_HELP, { 0 } };
+	const char *url = NULL;
 	struct err e;
-	char pw[512];
-	int rc = 0;
+	int ch, from, to;
 
-	db_pg_register();
-	if (argc >= 2 && !strcmp(argv[1], "migrate")) {
-		/* the PostgreSQL backend: its schema, set up or moved forward */
-		const char *url = srv_opt(argc, argv, "--pg");
-		int from, to;
-
-		if (!url) {
-			fputs("usage: cati-store migrate --pg postgresql://USER@HOST:PORT/DB\n", stderr);
+	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati-store migrate", migrate_usage)) != -1;) {
+		if (ch == 'h')
+			return 0;
+		if (ch != 'P')
 			return 2;
-		}
-		err_init(&e);
-		if (pg_migrate(url, &from, &to, &e) < 0) {
-			fprintf(stderr, "cati-store: %s\n", e.msg);
-			return 1;
-		}
-		if (from == to)
-			printf("cati-store: the schema is up to date (version %d)\n", to);
-		else
-			printf("cati-store: schema moved from version %d to %d\n", from, to);
-		return 0;
+		url = optarg;
 	}
-	if (db && pg) {
-		fputs("cati-store: give --db (SQLite) or --pg (PostgreSQL), not both\n", stderr);
-		return 2;
-	}
-	if (pg && !db_is_pg_url(pg)) {
-		fprintf(stderr, "cati-store: --pg wants a URL: postgresql://USER@HOST:PORT/DB (not '%s')\n", pg);
-		return 2;
-	}
-	if (!db)
-		db = pg;
-	if (db && !pg && db_is_pg_url(db)) {
-		fputs("cati-store: a PostgreSQL URL goes with --pg, not --db\n", stderr);
-		return 2;
-	}
-	if (argc < 2 || !db) {
-		fputs(usage, stderr);
+	if (!url || optind != argc) {
+		fputs(migrate_usage, stderr);
 		return 2;
 	}
 	err_init(&e);
-	if (!(c = central_open(db, &e))) {
+	if (pg_migrate(url, &from, &to, &e) < 0) {
 		fprintf(stderr, "cati-store: %s\n", e.msg);
+		return 1;
+	}
+	if (from == to)
+		printf("cati-store: the schema is up to date (version %d)\n", to);
+	else
+		printf("cati-store: schema moved from version %d to %d\n", from, to);
+	return 0;
+}
+
+/* cati-store user add|passwd|projects|disable|delete NAME: the store's users. */
+static int user(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "role", required_argument, NULL, 'r' }, { "projects", required_argument, NULL, 'p' },
+		SRV_OPT_DB, SRV_OPT_HELP, { 0 }
+	};
+	const char *role = NULL, *projects = NULL, *sub, *name;
+	struct srv_db d = { NULL, NULL };
+	struct central *c;
+	struct err e;
+	char pw[512];
+	int ch, rc = 0, npos, add;
+
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(user_usage, stdout);
+		return 0;
+	}
+	if (argc < 2 || (strcmp(argv[1], "add") && strcmp(argv[1], "passwd") && strcmp(argv[1], "projects") &&
+	                 strcmp(argv[1], "disable") && strcmp(argv[1], "delete"))) {
+		fputs(user_usage, stderr);
 		return 2;
 	}
-	if (!strcmp(argv[1], "serve")) {
-		/* opened to check the store (and move its schema forward); the server opens its own */
-		central_close(c);
-		c = NULL;
-		rc = serve(argc, argv, db);
-	} else if (!strcmp(argv[1], "export")) {
-		rc = srv_cmd_export(c, argc, argv);
-	} else if (!strcmp(argv[1], "workstation")) {
-		rc = srv_cmd_workstation(c, argc, argv);
-	} else if (!strcmp(argv[1], "quota")) {
-		rc = srv_cmd_quota(c, argc, argv);
-	} else if (!strcmp(argv[1], "check") && srv_flag(argc, argv, "--figures")) {
-		rc = check_figures(c);
-	} else if (!strcmp(argv[1], "report")) {
-		rc = srv_cmd_report(c, argc, argv);
-	} else if (!strcmp(argv[1], "user") && argc >= 4) {
-		const char *name = argv[3];
-		if (!strcmp(argv[2], "add")) {
-			const char *role = srv_opt(argc, argv, "--role");
-			if (!role || read_password(pw, sizeof pw) < 0)
-				rc = (fputs("cati-store user add: needs --role and a password on stdin\n", stderr), 2);
-			else if (central_user_add(c, name, role, pw, &e) < 0 ||
-			         (srv_opt(argc, argv, "--projects") &&
-			          central_user_projects(c, name, srv_opt(argc, argv, "--projects"), &e) < 0))
-				rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
-		} else if (!strcmp(argv[2], "passwd")) {
-			if (read_password(pw, sizeof pw) < 0)
-				rc = (fputs("cati-store user passwd: needs the new password on stdin\n", stderr), 2);
-			else if (central_user_passwd(c, name, pw, &e) < 0)
-				rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
-		} else if (!strcmp(argv[2], "projects") && argc >= 5 && argv[4][0] != '-') {
-			if (central_user_projects(c, name, argv[4], &e) < 0)
-				rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
-		} else if (!strcmp(argv[2], "delete")) {
-			if (central_user_delete(c, name, &e) < 0)
-				rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
-		} else if (!strcmp(argv[2], "disable")) {
-			if (central_user_disable(c, name, &e) < 0)
-				rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
-		} else {
-			fputs(usage, stderr);
-			rc = 2;
+	sub = argv[1];
+	add = !strcmp(sub, "add");
+	for (opt_reset(); (ch = opt_next(argc - 1, argv + 1, "h", longs, "cati-store user", user_usage)) != -1;) {
+		if (ch == 'h')
+			return 0;
+		if (add && ch == 'r')
+			role = optarg;
+		else if (add && ch == 'p')
+			projects = optarg;
+		else if (!srv_db_opt(&d, ch, optarg)) {
+			if (ch != '?')
+				fprintf(stderr, "cati-store user %s: unknown option '%s'\n%s", sub, argv[optind], user_usage);
+			return 2;
 		}
-	} else {
-		fputs(usage, stderr);
-		rc = 2;
+	}
+	npos = argc - 1 - optind;
+	if (npos != (!strcmp(sub, "projects") ? 2 : 1)) {
+		fputs(user_usage, stderr);
+		return 2;
+	}
+	name = argv[1 + optind];
+	if (add && !role) {
+		fputs("cati-store user add: needs --role and a password on stdin\n", stderr);
+		return 2;
+	}
+	/* adding a user may make a new store; the others change an existing one */
+	if (!(c = srv_open(&d, !add, user_usage)))
+		return 2;
+	err_init(&e);
+	memset(pw, 0, sizeof pw);
+	if (add) {
+		if (read_password(pw, sizeof pw) < 0)
+			rc = (fputs("cati-store user add: needs --role and a password on stdin\n", stderr), 2);
+		else if (central_user_add(c, name, role, pw, &e) < 0 ||
+		         (projects && central_user_projects(c, name, projects, &e) < 0))
+			rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
+	} else if (!strcmp(sub, "passwd")) {
+		if (read_password(pw, sizeof pw) < 0)
+			rc = (fputs("cati-store user passwd: needs the new password on stdin\n", stderr), 2);
+		else if (central_user_passwd(c, name, pw, &e) < 0)
+			rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
+	} else if (!strcmp(sub, "projects")) {
+		if (central_user_projects(c, name, argv[2 + optind], &e) < 0)
+			rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
+	} else if (!strcmp(sub, "delete")) {
+		if (central_user_delete(c, name, &e) < 0)
+			rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
+	} else if (central_user_disable(c, name, &e) < 0) {
+		rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
 	}
 	memset(pw, 0, sizeof pw);
 	central_close(c);
 	return rc;
+}
+
+/* cati-store COMMAND ...: each command reads its own options (argv[0] its name). */
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} commands[] = {
+		{ "serve", serve },   { "migrate", migrate },       { "user", user },
+		{ "export", srv_cmd_export }, { "workstation", srv_cmd_workstation },
+		{ "quota", srv_cmd_quota },   { "report", srv_cmd_report }, { "check", check_figures },
+	};
+	size_t i;
+
+	db_pg_register();
+	if (argc >= 2 && !strcmp(argv[1], "--version")) {
+		printf("cati-store %s\n", CATI_VERSION);
+		return 0;
+	}
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	for (i = 0; argc >= 2 && i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	if (argc >= 2)
+		fprintf(stderr, "cati-store: unknown command '%s'\n", argv[1]);
+	fputs(usage, stderr);
+	return 2;
 }

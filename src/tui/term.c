@@ -98,7 +98,7 @@ static int escape_key(void)
 	case 'H': return TK_HOME;
 	case 'F': return TK_END;
 	case '~':
-		switch (atoi(seq + 1)) {
+		switch (strtol(seq + 1, NULL, 10)) {   /* the number before ~; 0 when there is none */
 		case 1: case 7: return TK_HOME;
 		case 4: case 8: return TK_END;
 		case 3: return TK_DEL;

@@ -2,6 +2,7 @@
 #include "cati/util.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -364,47 +365,6 @@ int utf8_valid(const char *s, size_t n, size_t *bad)
 	return 1;
 }
 
-/* Point the process's time zone at tz (NULL or "": leave it); returns what to restore. */
-static char *zone_enter(const char *tz)
-{
-	char *old = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL;
-
-	if (tz && *tz) {
-		setenv("TZ", tz, 1);
-		tzset();
-	}
-	return old;
-}
-
-static void zone_leave(const char *tz, char *old)
-{
-	if (tz && *tz) {
-		if (old)
-			setenv("TZ", old, 1);
-		else
-			unsetenv("TZ");
-		tzset();
-	}
-	free(old);
-}
-
-void zone_localtime(const char *tz, time_t t, struct tm *out)
-{
-	char *old = zone_enter(tz);
-
-	localtime_r(&t, out);
-	zone_leave(tz, old);
-}
-
-time_t zone_mktime(const char *tz, struct tm *tm)
-{
-	char *old = zone_enter(tz);
-	time_t t = mktime(tm);
-
-	zone_leave(tz, old);
-	return t;
-}
-
 /* O_EXCL: only a file made here gets the mode; an existing one (or a race's winner) is kept. */
 int file_create_private(const char *path)
 {
@@ -439,4 +399,51 @@ FILE *file_write_private(const char *path)
 	close(fd);
 	errno = saved;
 	return NULL;
+}
+
+/* Start a new option parse (glibc's full reset, so that a second command parses afresh). */
+void opt_reset(void)
+{
+	optind = 0;
+}
+
+/* getopt_long with the house messages: unknown options and --help print the command's usage. */
+int opt_next(int argc, char **argv, const char *shorts, const struct option *longs, const char *prog,
+             const char *usage)
+{
+	char spec[64];
+	int c;
+
+	/* ':' first: a missing value comes back as ':', and getopt prints nothing itself */
+	snprintf(spec, sizeof spec, ":%s", shorts);
+	opterr = 0;
+	c = getopt_long(argc, argv, spec, longs, NULL);
+	if (c == 'h') {
+		fputs(usage, stdout);
+	} else if (c == ':') {
+		fprintf(stderr, "%s: option '%s' needs a value\n%s", prog, argv[optind - 1], usage);
+		c = '?';
+	} else if (c == '?') {
+		if (optopt && optopt != '?')
+			fprintf(stderr, "%s: unknown option '-%c'\n%s", prog, optopt, usage);
+		else
+			fprintf(stderr, "%s: unknown option '%s'\n%s", prog, argv[optind - 1], usage);
+	}
+	return c;
+}
+
+/* A whole number in [lo, hi] (strtol with an end check), or -1 with a message naming the option. */
+int opt_number(const char *prog, const char *opt, const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v < lo || v > hi) {
+		fprintf(stderr, "%s: %s: '%s' is not a number from %ld to %ld\n", prog, opt, s, lo, hi);
+		return -1;
+	}
+	*out = v;
+	return 0;
 }

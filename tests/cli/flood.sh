@@ -156,5 +156,5 @@ expect_out "third closed"
 expect_out "second open"
 stop_store
 expect_exit 2 "$CATI_STORE" serve --db central.db --cert srv.pem --key srv.key --connections-per-address 0
-expect_out "--connections-per-address wants a number"
+expect_out "--connections-per-address: '0' is not a number from 1 to 1000"
 finish

@@ -214,7 +214,7 @@ expect_out '"cell":"2,1"'
 expect_exit 1 "$CATI_STORE" quota set qstudy rs 9,9 --close --db central.db
 expect_out "study 'qstudy' has no cell '9,9' in quota 'rs'"
 expect_exit 2 "$CATI_STORE" quota set qstudy rs --target x --db central.db
-expect_out "--target must be a whole number"
+expect_out "--target: 'x' is not a number from 0 to 1000000"
 
 # the store's export: every finished interview once, read back by PSPP, values as on the
 # workstations that made them; the call records with their AAPOR codes

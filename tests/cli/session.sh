@@ -46,7 +46,7 @@ wait_lines() {
 
 # five background syncs: one login, one connection, the workstation registered
 expect_exit 2 "$CATI" sync --user anna --db a.db --repeat 0
-expect_out "--repeat N"
+expect_out "--repeat: '0' is not a number from 1 to"
 from=$(next_line)
 expect_exit 0 "$CATI" sync --user anna --db a.db --repeat 5 --every 1
 expect_out "5 syncs, the last one ok"
