@@ -1,5 +1,6 @@
-/* central-int.h: the central store's internals, shared by central.c (records, sync) and the
-   files that read them (report.c). */
+/* central-int.h: the central store's internals, shared by its files: schema.c (open, schema,
+   errors), auth.c (users, logins), cases.c (forms, cases), push.c, pull.c, lock.c, check.c and
+   the files that read what they keep (report.c, figures.c, quota.c). */
 #ifndef CATI_CENTRAL_INT_H
 #define CATI_CENTRAL_INT_H
 
@@ -23,6 +24,15 @@ void central_projects_of(struct central *c, const char *user, enum central_role 
 #define GRANT_TTL "604800"
 /* ... and one half its time gone is renewed by the holder's next pull */
 #define GRANT_RENEW "302400"
+/* The string under key k of JSON object o (owned by o), or NULL when it is none. */
+const char *central_jstr(json_t *o, const char *k);
+/*
+ * May user push records about (or lock) the case that stmt (SELECT interviewer, study ... WHERE
+ * case_key = ?) finds for key? projects as central_projects_of gives. *study is set to the case's
+ * study (free() it), or NULL when there is no such case. 1 yes, 0 no.
+ */
+int central_owns_case(struct dbs *stmt, const char *user, enum central_role role, const char *projects,
+                      const char *key, char **study);
 /* The next change number, for pull cursors (inside a write transaction); -1 on failure. */
 int64_t central_next_seq(struct central *c);
 /*
