@@ -13,11 +13,13 @@
 /* login_failures rows of an address: a key no user name can be (names have no control characters) */
 #define ADDR_KEY "\001addr "
 
+/* The name a role is kept under. */
 static const char *role_name(enum central_role r)
 {
 	return r == CENTRAL_ADMIN ? "admin" : r == CENTRAL_SUPERVISOR ? "supervisor" : "interviewer";
 }
 
+/* The role kept under name s: 0, or -1 for no role. */
 static int role_of(const char *s, enum central_role *r)
 {
 	if (!strcmp(s, "admin"))
@@ -47,6 +49,7 @@ static int run(struct central *c, const char *sql, int n, const char *const *arg
 	return rc;
 }
 
+/* Add a user with a hashed password and a fresh id: 0, or -1 (a bad role or name, a name taken). */
 int central_user_add(struct central *c, const char *name, const char *role, const char *password,
                      struct err *e)
 {
@@ -87,6 +90,7 @@ int central_user_add(struct central *c, const char *name, const char *role, cons
 	return 0;
 }
 
+/* Give a user a new password and end their tokens. */
 int central_user_passwd(struct central *c, const char *name, const char *password, struct err *e)
 {
 	char hash[crypto_pwhash_STRBYTES];
@@ -110,6 +114,7 @@ int central_user_passwd(struct central *c, const char *name, const char *passwor
 	return 0;
 }
 
+/* Delete a user and their tokens for good. */
 int central_user_delete(struct central *c, const char *name, struct err *e)
 {
 	int rc;
@@ -135,6 +140,7 @@ int central_user_delete(struct central *c, const char *name, struct err *e)
 	return 0;
 }
 
+/* Disable a user: their tokens end and they can no longer log in. */
 int central_user_disable(struct central *c, const char *name, struct err *e)
 {
 	if (run(c, "UPDATE users SET disabled = 1 WHERE name = ?", 1, &name) != DB_DONE)
@@ -191,9 +197,10 @@ static long long failures_of(struct central *c, const char *key, int prefix, int
  * Count this attempt against the user and the address before its password is checked, in one
  * transaction that holds both counters: parallel attempts cannot all see room under the limit.
  * Rows past the window go at the same time, so the table holds at most the limits' worth.
- * Returns 0 (counted), -2 (over a limit: not counted) or -1 (the database failed).
+ * CENTRAL_OK (counted), CENTRAL_LIMITED (over a limit: not counted), CENTRAL_BUSY or
+ * CENTRAL_STORAGE.
  */
-static int count_attempt(struct central *c, const char *name, const char *addr, int64_t now,
+static enum central_rc count_attempt(struct central *c, const char *name, const char *addr, int64_t now,
                          char mark[128], struct err *e)
 {
 	char akey[80], at[32], nonce[17];
@@ -208,8 +215,10 @@ static int count_attempt(struct central *c, const char *name, const char *addr, 
 	sodium_bin2hex(nonce, sizeof nonce, raw, sizeof raw);
 	snprintf(mark, 128, "%s\002%s", akey, nonce);
 	snprintf(at, sizeof at, "%lld", (long long)now);
-	if (db_begin(c->db, DB_WRITE_SHARED) != DB_OK)
-		return central_fail(c, "count the login", e);
+	if (db_begin(c->db, DB_WRITE_SHARED) != DB_OK) {
+		central_fail(c, "count the login", e);
+		return central_rc_of(e);
+	}
 	if (db_lock(c->db, "login-user") != DB_OK)
 		goto fail;
 	if (db_prepare(c->db, "DELETE FROM login_failures WHERE at <= ?", &s) != DB_OK)
@@ -229,7 +238,7 @@ static int count_attempt(struct central *c, const char *name, const char *addr, 
 			err_set(e, "too many failed logins for '%s': wait a minute", name);
 		else
 			err_set(e, "too many failed logins from this address: wait a minute");
-		return -2;
+		return CENTRAL_LIMITED;
 	}
 	args[0] = name;
 	args[1] = at;
@@ -240,42 +249,44 @@ static int count_attempt(struct central *c, const char *name, const char *addr, 
 		goto fail;
 	if (db_commit(c->db) != DB_OK)
 		goto fail;
-	return 0;
+	return CENTRAL_OK;
 fail:
 	central_fail(c, "count the login", e);
 	db_rollback(c->db);
-	return -1;
+	return central_rc_of(e);
 }
 
-int central_login(struct central *c, const char *name, const char *password, const char *addr,
-                  int ttl_s, char token[65], enum central_role *role, struct err *e)
+/* Check a user's password, counted against the limits, and hand out a new token. */
+enum central_rc central_login(struct central *c, const char *name, const char *password, const char *addr,
+                              int ttl_s, char token[65], enum central_role *role, struct err *e)
 {
 	struct dbs *s;
 	char hash[crypto_pwhash_STRBYTES] = "", rolebuf[16] = "", th[65], exp[32], id[65] = "";
 	unsigned char raw[32];
 	const char *args[4];
 	int disabled = 1, found = 0, rc;
+	enum central_rc counted;
 	const char *p;
 	char mark[128], lockkey[80];
 	int64_t now;
 
 	if (strlen(name) > CENTRAL_MAX_USER) {
 		err_set(e, "the user name is too long (at most %d bytes)", CENTRAL_MAX_USER);
-		return -3;
+		return CENTRAL_INPUT;
 	}
 	if (strlen(password) > CENTRAL_MAX_PASSWORD) {
 		err_set(e, "the password is too long (at most %d bytes)", CENTRAL_MAX_PASSWORD);
-		return -3;
+		return CENTRAL_INPUT;
 	}
 	for (p = name; *p; p++)
 		if ((unsigned char)*p < 0x20) {
 			err_set(e, "the user name has control characters");
-			return -3;
+			return CENTRAL_INPUT;
 		}
 	now = (int64_t)time(NULL);
-	rc = count_attempt(c, name, addr ? addr : "", now, mark, e);
-	if (rc < 0)
-		return rc;
+	counted = count_attempt(c, name, addr ? addr : "", now, mark, e);
+	if (counted != CENTRAL_OK)
+		return counted;
 	if (db_prepare(c->db, "SELECT hash, role, disabled, id FROM users WHERE name = ?", &s) == DB_OK) {
 		db_bind_text(s, 1, name);
 		if (db_step(s) == DB_ROW && db_column_text(s, 3)) {
@@ -289,7 +300,7 @@ int central_login(struct central *c, const char *name, const char *password, con
 	}
 	if (!found || disabled || crypto_pwhash_str_verify(hash, password, strlen(password)) != 0) {
 		err_set(e, "wrong user name or password");
-		return -1;
+		return CENTRAL_DENIED;
 	}
 	role_of(rolebuf, role);
 	randombytes_buf(raw, sizeof raw);
@@ -299,8 +310,10 @@ int central_login(struct central *c, const char *name, const char *password, con
 	/* one transaction: the new token, the user's expired ones gone (so the table holds at most
 	   the tokens still good), and the failure counts cleared; the user's logins in turn */
 	snprintf(lockkey, sizeof lockkey, "tokens:%s", id);
-	if (db_begin(c->db, DB_WRITE_SHARED) != DB_OK)
-		return central_fail(c, "log in", e);
+	if (db_begin(c->db, DB_WRITE_SHARED) != DB_OK) {
+		central_fail(c, "log in", e);
+		return central_rc_of(e);
+	}
 	if (db_lock(c->db, lockkey) != DB_OK || db_prepare(c->db, "DELETE FROM tokens WHERE user_id = ? AND expires <= ?", &s) != DB_OK)
 		goto fail;
 	db_bind_text(s, 1, id);
@@ -321,13 +334,14 @@ int central_login(struct central *c, const char *name, const char *password, con
 	args[0] = mark;
 	if (run(c, "DELETE FROM login_failures WHERE user = ?", 1, args) != DB_DONE || db_commit(c->db) != DB_OK)
 		goto fail;
-	return 0;
+	return CENTRAL_OK;
 fail:
 	central_fail(c, "log in", e);
 	db_rollback(c->db);
-	return -1;
+	return central_rc_of(e);
 }
 
+/* The user and role of a token that is valid and not expired. */
 int central_auth(struct central *c, const char *token, char user[65], enum central_role *role)
 {
 	struct dbs *s;
@@ -350,6 +364,7 @@ int central_auth(struct central *c, const char *token, char user[65], enum centr
 	return ok;
 }
 
+/* Keep a supervisor's projects as ",a,b," (or "*"), so a study is matched whole. */
 int central_user_projects(struct central *c, const char *name, const char *projects, struct err *e)
 {
 	struct buf norm;
@@ -386,6 +401,7 @@ int central_user_projects(struct central *c, const char *name, const char *proje
 	return 0;
 }
 
+/* The projects a user sees, as central_user_projects keeps them. */
 void central_projects_of(struct central *c, const char *user, enum central_role role, char *out, size_t n)
 {
 	struct dbs *s;
@@ -400,6 +416,7 @@ void central_projects_of(struct central *c, const char *user, enum central_role 
 	db_finalize(s);
 }
 
+/* May the user manage study (admins all, supervisors their projects)? */
 int central_may_manage(struct central *c, const char *user, enum central_role role, const char *study)
 {
 	char p[4096], needle[300];

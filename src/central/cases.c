@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+/* Keep a form's source under its hash, with a change number, once. */
 int central_form_put(struct central *c, const char *form_id, const char *version,
                      const char *source, char hash[65], struct err *e)
 {
@@ -41,12 +42,14 @@ int central_form_put(struct central *c, const char *form_id, const char *version
 	return fig_refresh(c, e);
 }
 
+/* The string under key k of o, or NULL. */
 const char *central_jstr(json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* Add or reassign a study's cases in one transaction, numbered with one change number. */
 int central_cases_put(struct central *c, const char *form_id, json_t *cases, struct err *e)
 {
 	struct figures *fig = NULL;

@@ -15,6 +15,8 @@ struct central {
 
 /* e says the database failed doing what (a busy database as ERR_KIND_BUSY); returns -1. */
 int central_fail(struct central *c, const char *what, struct err *e);
+/* The outcome of a failure recorded in e by central_fail: CENTRAL_BUSY or CENTRAL_STORAGE. */
+enum central_rc central_rc_of(const struct err *e);
 /* The user's projects as ",a,b," or "*" (admins); "" for none. */
 void central_projects_of(struct central *c, const char *user, enum central_role role, char *out, size_t n);
 /* Who sees a study: ?2 is the user's projects (",a,b," or "*"), ?3 the user, ?4 1 for interviewers. */

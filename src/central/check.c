@@ -12,6 +12,7 @@
 	" WHERE r.kind = 'interview' AND r.duplicate = 0 AND json_extract(r.data, '$.status') IN ('complete', 'screenout')" \
 	" AND json_extract(r.data, '$.interview') IS NOT NULL GROUP BY 1, 2, 3"
 
+/* Compare the kept counts of finished interviews with a count from the records. */
 int central_figures_check(struct central *c, int *differ, void (*report)(void *ctx, const char *line),
                           void *ctx, struct err *e)
 {
@@ -50,6 +51,7 @@ int central_figures_check(struct central *c, int *differ, void (*report)(void *c
 	return 0;
 }
 
+/* Count the store's records of one kind (for reports and tests). */
 int central_count(struct central *c, const char *what, int64_t *n)
 {
 	static const struct {

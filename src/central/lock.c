@@ -5,18 +5,22 @@
 #include <stdlib.h>
 #include <time.h>
 
-int central_lock(struct central *c, const char *user, enum central_role role, const char *holder,
-                 const char *key, int seconds, char *who, size_t nwho, int64_t *until, struct err *e)
+/* Lock a case for a call from one workstation, unless another holds it. */
+enum central_rc central_lock(struct central *c, const char *user, enum central_role role, const char *holder,
+                             const char *key, int seconds, char *who, size_t nwho, int64_t *until, struct err *e)
 {
 	struct dbs *s = NULL;
 	char projects[4096];
 	char *study = NULL;
 	int64_t now = (int64_t)time(NULL);
-	int rc = -1, step;
+	enum central_rc rc = CENTRAL_STORAGE, ws;
+	int step;
 
 	central_projects_of(c, user, role, projects, sizeof projects);
-	if (db_begin(c->db, 1) != DB_OK)
-		return central_fail(c, "lock the case", e);
+	if (db_begin(c->db, 1) != DB_OK) {
+		central_fail(c, "lock the case", e);
+		return central_rc_of(e);
+	}
 	if (db_prepare(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", &s) != DB_OK)
 		goto out;
 	if (!central_owns_case(s, user, role, projects, key, &study)) {
@@ -24,15 +28,15 @@ int central_lock(struct central *c, const char *user, enum central_role role, co
 		db_finalize(s);
 		db_rollback(c->db);
 		err_set(e, "case '%s' is not assigned to you", key);
-		return -2;
+		return CENTRAL_FORBIDDEN;
 	}
 	free(study);
 	db_finalize(s);
 	s = NULL;
 	/* an interviewer locks only from a registered workstation of theirs */
-	if (role == CENTRAL_INTERVIEWER && (step = central_ws_check(c, user, holder, e)) < 0) {
+	if (role == CENTRAL_INTERVIEWER && (ws = central_ws_check(c, user, holder, e)) != CENTRAL_OK) {
 		db_rollback(c->db);
-		return step == -2 ? -2 : central_fail(c, "lock the case", e);
+		return ws;
 	}
 	/* someone else's lock that has not run out: taken */
 	if (db_prepare(c->db, "SELECT user, until FROM locks WHERE case_key = ? AND holder <> ? AND until > ?", &s) != DB_OK)
@@ -46,7 +50,7 @@ int central_lock(struct central *c, const char *user, enum central_role role, co
 		*until = db_column_int64(s, 1);
 		db_finalize(s);
 		db_rollback(c->db);
-		return 1;
+		return CENTRAL_HELD;
 	}
 	db_finalize(s);
 	s = NULL;
@@ -62,11 +66,12 @@ int central_lock(struct central *c, const char *user, enum central_role role, co
 	if (db_step(s) != DB_DONE || db_commit(c->db) != DB_OK)
 		goto out;
 	snprintf(who, nwho, "%s", user);
-	rc = 0;
+	rc = CENTRAL_OK;
 out:
-	if (rc < 0) {
+	if (rc != CENTRAL_OK) {
 		central_fail(c, "lock the case", e);
 		db_rollback(c->db);
+		rc = central_rc_of(e);
 	}
 	db_finalize(s);
 	return rc;

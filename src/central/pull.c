@@ -65,6 +65,7 @@ static int grants_expiring(struct central *c, const char *holder)
 	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
+/* Read what changed for the user after cursor, in one read transaction. */
 int central_pull_read(struct central *c, const char *user, enum central_role role, const char *holder,
                       int64_t cursor, int renew, json_t **out, struct err *e)
 {
@@ -166,6 +167,7 @@ out:
 	return 0;
 }
 
+/* Read what changed, working out the holder's quota grants first when they must be. */
 int central_pull(struct central *c, const char *user, enum central_role role, const char *holder,
                  int64_t cursor, json_t **out, struct err *e)
 {

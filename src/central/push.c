@@ -40,6 +40,7 @@ int central_owns_case(struct dbs *stmt, const char *user, enum central_role role
 	return ok;
 }
 
+/* Add a record's outcome (and why, when refused) to the push's result. */
 static void status(json_t *result, const char *uuid, int code, const char *why)
 {
 	json_t *r = json_object();
@@ -75,6 +76,7 @@ struct keep {
 	size_t ncounted, acounted;
 };
 
+/* Prepare the statements that keep the report tables, in the push's transaction: 0, or -1. */
 static int keep_prepare(struct central *c, struct keep *k)
 {
 	memset(k, 0, sizeof *k);
@@ -119,6 +121,7 @@ static int keep_prepare(struct central *c, struct keep *k)
 	    ? -1 : 0;
 }
 
+/* Free the keep's statements and what it gathered. */
 static void keep_finalize(struct keep *k)
 {
 	db_finalize(k->iv);
@@ -148,6 +151,7 @@ static void keep_finalize(struct keep *k)
 	free(k->counted_keys);
 }
 
+/* Step a statement to its end and reset it: 0, or -1. */
 static int step_done(struct dbs *s)
 {
 	int rc = db_step(s);
@@ -157,6 +161,7 @@ static int step_done(struct dbs *s)
 	return rc == DB_DONE || rc == DB_ROW ? 0 : -1;
 }
 
+/* Bind o[k] as text (NULL when it is no string). */
 static void bind_jstr(struct dbs *s, int i, json_t *o, const char *k)
 {
 	const char *v = central_jstr(o, k);
@@ -403,6 +408,7 @@ static int keep_tally(struct central *c, struct keep *k, const char *holder)
 	return fig_finish(k->fig);
 }
 
+/* Compare two strings through their pointers, for qsort. */
 static int str_cmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -555,11 +561,13 @@ mine:
 	return 1;
 }
 
+/* Pushes share the database only where it orders them itself (PostgreSQL). */
 int central_pushes_share(struct central *c)
 {
 	return db_is_pg(c->db);
 }
 
+/* Store a pushed batch in one transaction, each record's outcome into result. */
 int central_push(struct central *c, const char *user, enum central_role role, const char *holder,
                  json_t *records, json_t *result, struct err *e)
 {

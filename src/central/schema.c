@@ -148,6 +148,7 @@ static const char *const migrations[] = {
 	"ALTER TABLE fig_days ADD COLUMN hi TEXT;",
 };
 
+/* Bring an SQLite store's schema up to date one version per transaction: 0, -2 when a newer cati-store wrote it, -1. */
 static int migrate(struct db *db)
 {
 	struct dbs *s;
@@ -174,17 +175,24 @@ static int migrate(struct db *db)
 	return 0;
 }
 
+/* Record in e that the database failed doing what, with the driver's class of the failure. */
 int central_fail(struct central *c, const char *what, struct err *e)
 {
 	const char *m = db_errmsg(c->db);
 
-	if (!e->set)   /* SQLite's "database is locked"; PostgreSQL's lock, serialization and deadlock failures */
-		e->kind = strstr(m, "locked") || strstr(m, "busy") || strstr(m, "could not obtain lock") ||
-		          strstr(m, "could not serialize") || strstr(m, "deadlock") ? ERR_KIND_BUSY : ERR_KIND_STORAGE;
+	if (!e->set)   /* the driver's class: SQLite's busy or locked, PostgreSQL's lock, serialization, deadlock */
+		e->kind = db_errkind(c->db);
 	err_set(e, "cannot %s in '%s': %s", what, c->path, m);
 	return -1;
 }
 
+/* The outcome a recorded database failure stands for. */
+enum central_rc central_rc_of(const struct err *e)
+{
+	return e->kind == ERR_KIND_BUSY ? CENTRAL_BUSY : CENTRAL_STORAGE;
+}
+
+/* Open the store at path (a file or a PostgreSQL URL), its schema set up or upgraded. */
 struct central *central_open(const char *path, struct err *e)
 {
 	struct central *c = xcalloc(1, sizeof *c);
@@ -232,6 +240,7 @@ struct central *central_open(const char *path, struct err *e)
 	return c;
 }
 
+/* Close the store (NULL is fine). */
 void central_close(struct central *c)
 {
 	if (!c)
@@ -241,6 +250,7 @@ void central_close(struct central *c)
 	free(c);
 }
 
+/* Take the next number from the store's change counter. */
 int64_t central_next_seq(struct central *c)
 {
 	struct dbs *s;
