@@ -1,6 +1,6 @@
 /* central-int.h: the central store's internals, shared by its files: schema.c (open, schema,
-   errors), auth.c (users, logins), cases.c (forms, cases), push.c, pull.c, lock.c, check.c and
-   the files that read what they keep (report.c, figures.c, quota.c). */
+   errors), auth.c (users, logins), cases.c (forms, cases), push.c, pull.c, lock.c, check.c,
+   seen.c, workstations.c, quota.c, and the files that read what they keep (report.c, figures.c). */
 #ifndef CATI_CENTRAL_INT_H
 #define CATI_CENTRAL_INT_H
 

@@ -34,7 +34,8 @@ enum central_rc central_lock(struct central *c, const char *user, enum central_r
 	db_finalize(s);
 	s = NULL;
 	/* an interviewer locks only from a registered workstation of theirs */
-	if (role == CENTRAL_INTERVIEWER && (ws = central_ws_check(c, user, holder, e)) != CENTRAL_OK) {
+	ws = role == CENTRAL_INTERVIEWER ? central_ws_check(c, user, holder, e) : CENTRAL_OK;
+	if (ws != CENTRAL_OK) {
 		db_rollback(c->db);
 		return ws;
 	}

@@ -561,6 +561,86 @@ mine:
 	return 1;
 }
 
+/* Why a pushed record cannot be stored as it is (its answer 422), or NULL when it can. */
+static const char *malformed(json_t *r)
+{
+	const char *uuid = central_jstr(r, "uuid"), *kind = central_jstr(r, "kind");
+	json_t *data = json_object_get(r, "data");
+	size_t k;
+
+	if (!json_is_object(r) || !uuid || strlen(uuid) != 36 || !kind || !json_is_object(data))
+		return "a record needs a 36-character 'uuid', a 'kind' and a 'data' object";
+	for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+		if (!strcmp(kind, kinds[k]))
+			break;
+	if (k == sizeof kinds / sizeof kinds[0])
+		return "unknown kind of record";
+	if (!central_jstr(data, "case"))
+		return "the record's data has no 'case'";
+	return NULL;
+}
+
+/* A record's content hash, of its kind and its data's compact JSON (dump), as 64 hex digits. */
+static void content_hash(const char *kind, const char *dump, char hex[65])
+{
+	size_t n = strlen(dump) + strlen(kind) + 2;
+	char *hashed = xmalloc(n);
+	unsigned char h[32];
+
+	snprintf(hashed, n, "%s\n%s", kind, dump);
+	crypto_generichash(h, sizeof h, (const unsigned char *)hashed, strlen(hashed), NULL, 0);
+	sodium_bin2hex(hex, 65, h, sizeof h);
+	free(hashed);
+}
+
+/* Remember a new appointment of the batch: it is numbered at the batch's end (keep_tally). */
+static void keep_appointment(struct keep *k, const char *uuid)
+{
+	if (k->nappt == k->aappt) {
+		k->aappt = k->aappt ? 2 * k->aappt : 8;
+		k->appts = xrealloc(k->appts, k->aappt * sizeof *k->appts);
+	}
+	k->appts[k->nappt++] = xstrdup(uuid);
+}
+
+/*
+ * Answer for a record that did not go in (claimed 0: its interview or call is another's): 200
+ * when its uuid holds the same content, 409 when other content (this one kept aside for the
+ * supervisor), 403 when nothing is stored under it and it was not claimed. 0, or -1 when the
+ * database failed.
+ */
+static int answer_stored(struct dbs *find, struct dbs *conflict, const char *user, const char *uuid,
+                         const char *hex, const char *dump, int claimed, json_t *result)
+{
+	int same, found;
+
+	db_bind_text(find, 1, uuid);
+	found = db_step(find);
+	if (found != DB_ROW) {
+		db_reset(find);
+		if (claimed || found != DB_DONE)
+			return -1;
+		status(result, uuid, 403, "this interview or call belongs to another case, interviewer or"
+		                          " workstation: nothing was changed");
+		return 0;
+	}
+	same = !strcmp(db_column_text(find, 0), hex);
+	db_reset(find);
+	if (same) {
+		status(result, uuid, 200, NULL);
+		return 0;
+	}
+	db_bind_text(conflict, 1, uuid);
+	db_bind_text(conflict, 2, user);
+	db_bind_text(conflict, 3, dump);
+	db_bind_int64(conflict, 4, (int64_t)time(NULL));
+	if (db_step(conflict) != DB_DONE)
+		return -1;
+	db_reset(conflict);
+	status(result, uuid, 409, "a record with this uuid and other content is stored; kept aside for the supervisor");
+	return 0;
+}
+
 /* Pushes share the database only where it orders them itself (PostgreSQL). */
 int central_pushes_share(struct central *c)
 {
@@ -575,7 +655,7 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 	struct keep keep;
 	struct claim cl;
 	char projects[4096], *owned_key = NULL, *study = NULL;
-	size_t i, k;
+	size_t i;
 	json_t *r;
 	int rc = -1, owned = 0;
 
@@ -598,28 +678,17 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 	                              " AND json_extract(data, '$.interview') <> ? LIMIT 1", &dup) != DB_OK)
 		goto out;
 	json_array_foreach(records, i, r) {
-		const char *uuid = central_jstr(r, "uuid"), *kind = central_jstr(r, "kind"), *key, *who;
+		const char *uuid = central_jstr(r, "uuid"), *kind = central_jstr(r, "kind"), *key, *who, *why;
 		json_t *data = json_object_get(r, "data");
-		unsigned char h[32];
-		char hex[65], *dump, *hashed;
+		char hex[65], *dump;
 		int duplicate = 0, stored, claimed;
 
-		if (!json_is_object(r) || !uuid || strlen(uuid) != 36 || !kind || !json_is_object(data)) {
-			status(result, uuid, 422, "a record needs a 36-character 'uuid', a 'kind' and a 'data' object");
-			continue;
-		}
-		for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
-			if (!strcmp(kind, kinds[k]))
-				break;
-		if (k == sizeof kinds / sizeof kinds[0]) {
-			status(result, uuid, 422, "unknown kind of record");
+		why = malformed(r);
+		if (why) {
+			status(result, uuid, 422, why);
 			continue;
 		}
 		key = central_jstr(data, "case");
-		if (!key) {
-			status(result, uuid, 422, "the record's data has no 'case'");
-			continue;
-		}
 		/* a batch holds a case's records one after another: its owner is looked up once */
 		if (!owned_key || strcmp(owned_key, key)) {
 			free(owned_key);
@@ -638,11 +707,7 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 			status(result, uuid, 413, "the record's data is too large (at most 1 MiB)");
 			continue;
 		}
-		hashed = xmalloc(strlen(dump) + strlen(kind) + 2);
-		snprintf(hashed, strlen(dump) + strlen(kind) + 2, "%s\n%s", kind, dump);
-		crypto_generichash(h, sizeof h, (const unsigned char *)hashed, strlen(hashed), NULL, 0);
-		sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-		free(hashed);
+		content_hash(kind, dump, hex);
 		claimed = claim(&cl, kind, data, key, who, holder);
 		if (claimed < 0) {
 			free(dump);
@@ -658,64 +723,33 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 		   uuid is read only when it was there already; a record whose interview or call is
 		   someone else's does not go in */
 		stored = 0;
-		if (!claimed)
-			goto stored_before;
-		db_bind_text(ins, 1, uuid);
-		db_bind_text(ins, 2, kind);
-		db_bind_text(ins, 3, user);
-		db_bind_text(ins, 4, key);
-		db_bind_text(ins, 5, hex);
-		db_bind_text(ins, 6, dump);
-		db_bind_int64(ins, 7, (int64_t)time(NULL));
-		db_bind_int(ins, 8, duplicate);
-		/* appointments travel to the case's other workstations: they get a change number at
-		   the end of the batch (keep_tally) */
-		db_bind_null(ins, 9);
-		if (db_step(ins) != DB_DONE) {
-			free(dump);
-			goto out;
-		}
-		stored = db_changes(c->db) > 0;
-		db_reset(ins);
-		if (stored && !strcmp(kind, "appointment")) {
-			if (keep.nappt == keep.aappt) {
-				keep.aappt = keep.aappt ? 2 * keep.aappt : 8;
-				keep.appts = xrealloc(keep.appts, keep.aappt * sizeof *keep.appts);
-			}
-			keep.appts[keep.nappt++] = xstrdup(uuid);
-		}
-stored_before:
-		if (!stored) {
-			int same, found;
-
-			db_bind_text(find, 1, uuid);
-			found = db_step(find);
-			if (found != DB_ROW) {
-				db_reset(find);
+		if (claimed) {
+			db_bind_text(ins, 1, uuid);
+			db_bind_text(ins, 2, kind);
+			db_bind_text(ins, 3, user);
+			db_bind_text(ins, 4, key);
+			db_bind_text(ins, 5, hex);
+			db_bind_text(ins, 6, dump);
+			db_bind_int64(ins, 7, (int64_t)time(NULL));
+			db_bind_int(ins, 8, duplicate);
+			/* appointments travel to the case's other workstations: they get a change number
+			   at the end of the batch (keep_tally) */
+			db_bind_null(ins, 9);
+			if (db_step(ins) != DB_DONE) {
 				free(dump);
-				if (claimed || found != DB_DONE)
-					goto out;
-				status(result, uuid, 403, "this interview or call belongs to another case, interviewer or"
-				                          " workstation: nothing was changed");
-				continue;
+				goto out;
 			}
-			same = !strcmp(db_column_text(find, 0), hex);
-			db_reset(find);
-			if (same) {
-				status(result, uuid, 200, NULL);
-			} else {
-				db_bind_text(conflict, 1, uuid);
-				db_bind_text(conflict, 2, user);
-				db_bind_text(conflict, 3, dump);
-				db_bind_int64(conflict, 4, (int64_t)time(NULL));
-				if (db_step(conflict) != DB_DONE) {
-					free(dump);
-					goto out;
-				}
-				db_reset(conflict);
-				status(result, uuid, 409, "a record with this uuid and other content is stored; kept aside for the supervisor");
-			}
+			stored = db_changes(c->db) > 0;
+			db_reset(ins);
+			if (stored && !strcmp(kind, "appointment"))
+				keep_appointment(&keep, uuid);
+		}
+		if (!stored) {
+			int answered = answer_stored(find, conflict, user, uuid, hex, dump, claimed, result);
+
 			free(dump);
+			if (answered < 0)
+				goto out;
 			continue;
 		}
 		free(dump);

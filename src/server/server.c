@@ -480,7 +480,8 @@ static enum MHD_Result do_pull(struct server *s, struct central *c, struct MHD_C
 	if (ws && strlen(ws) > 64)
 		return error(conn, 400, "'workstation' has at most 64 characters");
 	/* an interviewer's named workstation must be registered: no allowances for invented names */
-	if (role == CENTRAL_INTERVIEWER && ws && (wrc = central_ws_check(c, user, ws, &e)) != CENTRAL_OK)
+	wrc = role == CENTRAL_INTERVIEWER && ws ? central_ws_check(c, user, ws, &e) : CENTRAL_OK;
+	if (wrc != CENTRAL_OK)
 		return answer_rc(conn, wrc, &e);
 	/* a pull reads in a transaction of its own (readers never wait for writers); only when
 	   the workstation's quota grants must be worked out again is it one of the writers */
