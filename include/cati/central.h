@@ -16,6 +16,23 @@ struct central;
 
 enum central_role { CENTRAL_INTERVIEWER, CENTRAL_SUPERVISOR, CENTRAL_ADMIN };
 
+/*
+ * What a call came to, for the calls whose callers answer differently by outcome (login, lock,
+ * workstations, quota changes). Every outcome but CENTRAL_OK is negative, so rc < 0 is "not
+ * done"; e says why: for the user, except for STORAGE and BUSY (for the operator).
+ */
+enum central_rc {
+	CENTRAL_OK = 0,
+	CENTRAL_STORAGE = -1,     /* the database failed */
+	CENTRAL_BUSY = -2,        /* the database is busy (locked, a serialization failure): try again soon */
+	CENTRAL_INPUT = -3,       /* the request cannot be anyone's (a name or password too long) */
+	CENTRAL_DENIED = -4,      /* wrong user name or password */
+	CENTRAL_FORBIDDEN = -5,   /* not the user's: a case, a workstation (another's, retired, unknown) */
+	CENTRAL_LIMITED = -6,     /* too many failed logins for the user or the address: wait */
+	CENTRAL_HELD = -7,        /* another workstation holds the case's lock */
+	CENTRAL_NOT_FOUND = -8,   /* no such workstation, quota or cell */
+};
+
 struct central *central_open(const char *path, struct err *e);
 void central_close(struct central *c);
 
@@ -39,11 +56,12 @@ int central_may_manage(struct central *c, const char *user, enum central_role ro
 /*
  * Log in from the client address addr: on success a fresh bearer token (64 hex characters) valid
  * for ttl_s seconds. Every attempt counts against the user (5 a minute) and the address (30 a
- * minute) before the password is checked; a success clears the user's count. Returns 0, -1 for
- * wrong credentials or a failing database (e says so; e->kind tells them apart), -2 when over a
- * limit (nothing checked), -3 for a name or password too long to be anyone's.
+ * minute) before the password is checked; a success clears the user's count. CENTRAL_OK;
+ * CENTRAL_DENIED for a wrong name or password (or a disabled user); CENTRAL_LIMITED when over a
+ * limit (nothing checked); CENTRAL_INPUT for a name or password too long to be anyone's;
+ * CENTRAL_BUSY or CENTRAL_STORAGE when the database fails.
  */
-int central_login(struct central *c, const char *name, const char *password, const char *addr,
+enum central_rc central_login(struct central *c, const char *name, const char *password, const char *addr,
                   int ttl_s, char token[65], enum central_role *role, struct err *e);
 /* The user of a valid, unexpired token: 0, or -1. */
 int central_auth(struct central *c, const char *token, char user[65], enum central_role *role);
@@ -109,28 +127,33 @@ int central_figures_check(struct central *c, int *differ, void (*report)(void *c
                           void *ctx, struct err *e);
 
 /*
- * Lock case key for a call from workstation holder (NULL: the user) for seconds: 0 locked (or
- * renewed) until *until; 1 another workstation holds it: who (its user) and *until say until
- * when; -2 not the user's case; -1 on error. A call attempt pushed by the holder ends its lock.
+ * Lock case key for a call from workstation holder (NULL: the user) for seconds: CENTRAL_OK
+ * locked (or renewed) until *until; CENTRAL_HELD another workstation holds it: who (its user) and
+ * *until say until when; CENTRAL_FORBIDDEN not the user's case (or, for an interviewer, not a
+ * registered workstation of theirs); CENTRAL_BUSY or CENTRAL_STORAGE. A call attempt pushed by
+ * the holder ends its lock.
  */
-int central_lock(struct central *c, const char *user, enum central_role role, const char *holder,
+enum central_rc central_lock(struct central *c, const char *user, enum central_role role, const char *holder,
                  const char *key, int seconds, char *who, size_t nwho, int64_t *until, struct err *e);
 
 /* Workstations ---------------------------------------------------------------------------- */
 
 /*
- * Register workstation id (at most 64 characters) under user with a name for people: 0 (also
- * when it is already the user's), -2 it is another user's or retired (e says which), -1 error.
+ * Register workstation id (at most 64 characters) under user with a name for people: CENTRAL_OK
+ * (also when it is already the user's), CENTRAL_FORBIDDEN it is another user's or retired (e says
+ * which), CENTRAL_BUSY or CENTRAL_STORAGE.
  */
-int central_ws_register(struct central *c, const char *user, const char *id, const char *name,
+enum central_rc central_ws_register(struct central *c, const char *user, const char *id, const char *name,
                         struct err *e);
-/* 0 when id is registered to user and not retired; -2 not (e says why, for the user); -1 error. */
-int central_ws_check(struct central *c, const char *user, const char *id, struct err *e);
+/* CENTRAL_OK when id is registered to user and not retired; CENTRAL_FORBIDDEN not (e says why,
+   for the user); CENTRAL_BUSY or CENTRAL_STORAGE. */
+enum central_rc central_ws_check(struct central *c, const char *user, const char *id, struct err *e);
 /* Every workstation: [{workstation, user, name, registered_at, retired_at}] into *out (the
    caller's reference). 0 or -1. */
 int central_ws_list(struct central *c, json_t **out, struct err *e);
-/* Retire id for good: no more allowances or locks; its grants and locks end. 0, -2 unknown, -1. */
-int central_ws_retire(struct central *c, const char *id, struct err *e);
+/* Retire id for good: no more allowances or locks; its grants and locks end. CENTRAL_OK,
+   CENTRAL_NOT_FOUND unknown, CENTRAL_BUSY or CENTRAL_STORAGE. */
+enum central_rc central_ws_retire(struct central *c, const char *id, struct err *e);
 
 /* Export -------------------------------------------------------------------------------- */
 
@@ -152,7 +175,8 @@ int central_quota_seed(struct central *c, const struct form *f, struct err *e);
 /*
  * Change cells of a quota (cell NULL: all its cells): target (< 0 keeps it), closed (1 close,
  * 0 reopen, < 0 keep), allowance per workstation (< 0 keeps it). Returns the number of cells
- * changed, or -1 (e says why: no such quota or cell).
+ * changed, or a negative central_rc: CENTRAL_NOT_FOUND no such quota or cell (e says which),
+ * CENTRAL_BUSY or CENTRAL_STORAGE.
  */
 int central_quota_set(struct central *c, const char *study, const char *quota, const char *cell,
                       long target, int closed, long allowance, struct err *e);

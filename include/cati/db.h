@@ -44,6 +44,7 @@ struct db_ops {
 	int64_t (*changes)(struct db *d);
 	const char *(*errmsg)(struct db *d);
 	int (*constraint)(struct db *d);
+	int (*errkind)(struct db *d);
 	void (*close)(struct db *d);
 };
 
@@ -112,6 +113,13 @@ int64_t db_changes(struct db *d);
 const char *db_errmsg(struct db *d);
 /* Did the last statement fail on a unique key? */
 int db_constraint(struct db *d);
+/*
+ * The class of the last failure, from the driver's own code (SQLite's result code, PostgreSQL's
+ * SQLSTATE), never from the message: ERR_KIND_BUSY (locked, busy, a serialization failure or
+ * deadlock, a lock not available, too many connections: try again), ERR_KIND_FULL (the disk is
+ * full) or ERR_KIND_STORAGE (anything else).
+ */
+int db_errkind(struct db *d);
 
 /* Let db_open() open postgresql:// URLs (the PostgreSQL driver, db-pg.c): cati-store calls this
    at start. */

@@ -45,8 +45,9 @@ struct err {
 	int kind;   /* ERR_KIND_*: what failed, for callers that answer others than the operator */
 	char msg[512];
 };
-/* The database failed (msg names it: for the operator only); busy: try again later. */
-enum { ERR_KIND_INPUT = 0, ERR_KIND_STORAGE = 1, ERR_KIND_BUSY = 2 };
+/* The database failed (msg names it: for the operator only); busy: try again later; full: the
+   disk (or the database's space) is full. */
+enum { ERR_KIND_INPUT = 0, ERR_KIND_STORAGE = 1, ERR_KIND_BUSY = 2, ERR_KIND_FULL = 3 };
 
 void err_init(struct err *e);
 /* Record an error unless one is already recorded. */

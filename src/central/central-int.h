@@ -1,5 +1,6 @@
-/* central-int.h: the central store's internals, shared by central.c (records, sync) and the
-   files that read them (report.c). */
+/* central-int.h: the central store's internals, shared by its files: schema.c (open, schema,
+   errors), auth.c (users, logins), cases.c (forms, cases), push.c, pull.c, lock.c, check.c,
+   seen.c, workstations.c, quota.c, and the files that read what they keep (report.c, figures.c). */
 #ifndef CATI_CENTRAL_INT_H
 #define CATI_CENTRAL_INT_H
 
@@ -14,6 +15,8 @@ struct central {
 
 /* e says the database failed doing what (a busy database as ERR_KIND_BUSY); returns -1. */
 int central_fail(struct central *c, const char *what, struct err *e);
+/* The outcome of a failure recorded in e by central_fail: CENTRAL_BUSY or CENTRAL_STORAGE. */
+enum central_rc central_rc_of(const struct err *e);
 /* The user's projects as ",a,b," or "*" (admins); "" for none. */
 void central_projects_of(struct central *c, const char *user, enum central_role role, char *out, size_t n);
 /* Who sees a study: ?2 is the user's projects (",a,b," or "*"), ?3 the user, ?4 1 for interviewers. */
@@ -23,6 +26,15 @@ void central_projects_of(struct central *c, const char *user, enum central_role 
 #define GRANT_TTL "604800"
 /* ... and one half its time gone is renewed by the holder's next pull */
 #define GRANT_RENEW "302400"
+/* The string under key k of JSON object o (owned by o), or NULL when it is none. */
+const char *central_jstr(json_t *o, const char *k);
+/*
+ * May user push records about (or lock) the case that stmt (SELECT interviewer, study ... WHERE
+ * case_key = ?) finds for key? projects as central_projects_of gives. *study is set to the case's
+ * study (free() it), or NULL when there is no such case. 1 yes, 0 no.
+ */
+int central_owns_case(struct dbs *stmt, const char *user, enum central_role role, const char *projects,
+                      const char *key, char **study);
 /* The next change number, for pull cursors (inside a write transaction); -1 on failure. */
 int64_t central_next_seq(struct central *c);
 /*

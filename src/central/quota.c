@@ -22,6 +22,7 @@ struct seed {
 	int rc;
 };
 
+/* Insert one cell of a form's quota unless the store has it already. */
 static void seed_cell(void *ctx, const int *codes)
 {
 	struct seed *sd = ctx;
@@ -47,6 +48,7 @@ static void seed_cell(void *ctx, const int *codes)
 	db_reset(sd->ins);
 }
 
+/* Set up the quota cells of a published form, keeping cells already there. */
 int central_quota_seed(struct central *c, const struct form *f, struct err *e)
 {
 	struct seed sd;
@@ -110,6 +112,7 @@ static void bind_viewer(struct dbs *s, const char *projects, const char *user, i
 #define HOLDER_REGISTERED \
 	"EXISTS (SELECT 1 FROM workstations w WHERE w.id = ?5 AND w.user = ?3 AND w.retired_at IS NULL)"
 
+/* Must the holder's quota grants be worked out again before its pull? */
 int central_quota_stale(struct central *c, const char *user, const char *holder, const char *projects)
 {
 	struct dbs *s;
@@ -127,6 +130,7 @@ int central_quota_stale(struct central *c, const char *user, const char *holder,
 	return step == DB_ROW ? 1 : step == DB_DONE ? 0 : -1;
 }
 
+/* Work out again what each open cell grants the holder, in one write transaction. */
 int central_quota_renew(struct central *c, const char *user, const char *holder, struct err *e)
 {
 	struct dbs *s = NULL;
@@ -168,6 +172,7 @@ out:
 	return rc;
 }
 
+/* The quota cells that changed for the holder after cursor, into o["quotas"]. */
 int central_quota_rows(struct central *c, const char *user, enum central_role role, const char *holder,
                        const char *projects, int64_t cursor, json_t *o)
 {
@@ -204,6 +209,7 @@ int central_quota_rows(struct central *c, const char *user, enum central_role ro
 	return step == DB_DONE ? 0 : -1;
 }
 
+/* Change a quota's cells (all of them, or one) in one write transaction that numbers them. */
 int central_quota_set(struct central *c, const char *study, const char *quota, const char *cell,
                       long target, int closed, long allowance, struct err *e)
 {
@@ -219,7 +225,7 @@ int central_quota_set(struct central *c, const char *study, const char *quota, c
 	                              " WHERE study = ?1 AND quota = ?2 AND (CAST(?3 AS TEXT) IS NULL OR cell = ?3)", &s) != DB_OK) {
 		central_fail(c, "change the quota", e);
 		db_rollback(c->db);
-		return -1;
+		return central_rc_of(e);
 	}
 	db_bind_text(s, 1, study);
 	db_bind_text(s, 2, quota);
@@ -235,7 +241,7 @@ int central_quota_set(struct central *c, const char *study, const char *quota, c
 	if (rc != DB_DONE || (n && db_commit(c->db) != DB_OK)) {
 		central_fail(c, "change the quota", e);
 		db_rollback(c->db);
-		return -1;
+		return central_rc_of(e);
 	}
 	if (!n) {
 		db_rollback(c->db);
@@ -243,11 +249,12 @@ int central_quota_set(struct central *c, const char *study, const char *quota, c
 			err_set(e, "study '%s' has no cell '%s' in quota '%s'", study, cell, quota);
 		else
 			err_set(e, "study '%s' has no quota '%s'", study, quota);
-		return -1;
+		return CENTRAL_NOT_FOUND;
 	}
 	return n;
 }
 
+/* A study's quota cells with what is granted and over. */
 int central_quota_list(struct central *c, const char *study, json_t **out, struct err *e)
 {
 	struct dbs *s;

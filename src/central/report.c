@@ -57,6 +57,7 @@ struct report {
 
 static const char *const group_names[AAPOR_GROUPS] = { "I", "P", "R", "NC", "O", "UH", "UO", "NE" };
 
+/* Record that the database failed doing what: -1. */
 static int fail(struct report *r, const char *what)
 {
 	return central_fail(r->c, what, r->e);
@@ -83,6 +84,7 @@ static json_t *column(struct dbs *s, int i)
 	}
 }
 
+/* Prepare sql with the study bound as ?1, or NULL (the failure recorded). */
 static struct dbs *prepare(struct report *r, const char *sql)
 {
 	struct dbs *s;
@@ -143,6 +145,7 @@ static struct form *load_form(struct report *r, enum report_rc *rc)
 	return f;
 }
 
+/* Add a case field (and its scale) to segment the results by. */
 static void add_segment(struct report *r, const char *name, const struct form_scale *scale)
 {
 	struct segment *g = &r->seg[r->nseg++];
@@ -598,6 +601,7 @@ struct bin {
 	long n, top;
 };
 
+/* Order result bins by their code, the missing value last. */
 static int bin_by_code(const void *a, const void *b)
 {
 	const struct bin *x = a, *y = b;
@@ -608,6 +612,7 @@ static int bin_by_code(const void *a, const void *b)
 	return cx < cy ? -1 : cx > cy ? 1 : strcmp(x->value, y->value);
 }
 
+/* Order result bins by their text, the missing value last. */
 static int bin_by_text(const void *a, const void *b)
 {
 	const struct bin *x = a, *y = b;
@@ -630,6 +635,7 @@ static void tally(json_t *map, const char *value, long n, long top)
 	json_integer_set(json_array_get(x, 1), json_integer_value(json_array_get(x, 1)) + top);
 }
 
+/* One row of the results: a question under a segment's value, its n, top-2 and share. */
 static json_t *result_row(const char *question, const char *segment, const char *value, const char *label,
                           long n, long top)
 {
@@ -651,6 +657,7 @@ struct ivseg {
 	int combo;
 };
 
+/* Order interviews by the row they were stored in. */
 static int by_rowid(const void *a, const void *b)
 {
 	const struct ivseg *x = a, *y = b;
@@ -1087,6 +1094,7 @@ static int default_segments(struct report *r)
 	return same;
 }
 
+/* The report of a study the user manages, in one read transaction. */
 enum report_rc central_report(struct central *c, const char *user, enum central_role role, const char *study,
                               const struct report_opts *o, json_t **out, struct err *e)
 {
@@ -1154,38 +1162,4 @@ out:
 	buf_release(&r.contact);
 	buf_release(&r.refusal);
 	return rc;
-}
-
-int central_seen_due(struct central *c, const char *user, int64_t now, int gap_s)
-{
-	struct dbs *s;
-	int due = 1;
-
-	if (db_prepare(c->db, "SELECT at FROM seen WHERE user = ?", &s) != DB_OK)
-		return 1;
-	db_bind_text(s, 1, user);
-	if (db_step(s) == DB_ROW)
-		due = db_column_int64(s, 0) + gap_s <= now;
-	db_finalize(s);
-	return due;
-}
-
-int central_seen(struct central *c, const char *user, const char *what, int64_t now, struct err *e)
-{
-	struct dbs *s;
-	int rc;
-
-	if (db_prepare(c->db, "INSERT INTO seen(user, at, what) VALUES (?, ?, ?)"
-	                              " ON CONFLICT(user) DO UPDATE SET at = max(seen.at, excluded.at), what = excluded.what", &s) != DB_OK) {
-		return central_fail(c, "note when a user was seen", e);
-	}
-	db_bind_text(s, 1, user);
-	db_bind_int64(s, 2, now);
-	db_bind_text(s, 3, what ? what : "");
-	rc = db_step(s);
-	db_finalize(s);
-	if (rc != DB_DONE) {
-		return central_fail(c, "note when a user was seen", e);
-	}
-	return 0;
 }

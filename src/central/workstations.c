@@ -29,30 +29,30 @@ static int ws_find(struct central *c, const char *id, char owner[65])
 }
 
 /* Is id the user's registered, not retired workstation? The refusal says what to do. */
-int central_ws_check(struct central *c, const char *user, const char *id, struct err *e)
+enum central_rc central_ws_check(struct central *c, const char *user, const char *id, struct err *e)
 {
 	char owner[65] = "";
 
 	switch (ws_find(c, id, owner)) {
 	case 0:
 		if (!strcmp(owner, user))
-			return 0;
+			return CENTRAL_OK;
 		err_set(e, "workstation %s is registered to another user: run cati enroll", id);
-		return -2;
+		return CENTRAL_FORBIDDEN;
 	case 1:
 		err_set(e, "workstation %s is retired: ask a supervisor", id);
-		return -2;
+		return CENTRAL_FORBIDDEN;
 	case 2:
 		err_set(e, "workstation %s is not registered: run cati enroll", id);
-		return -2;
+		return CENTRAL_FORBIDDEN;
 	default:
-		err_set(e, "cannot read the workstations in '%s': %s", c->path, db_errmsg(c->db));
-		return -1;
+		central_fail(c, "read the workstations", e);
+		return central_rc_of(e);
 	}
 }
 
 /* Register id under user, in one write transaction; the first user's it stays. */
-int central_ws_register(struct central *c, const char *user, const char *id, const char *name,
+enum central_rc central_ws_register(struct central *c, const char *user, const char *id, const char *name,
                         struct err *e)
 {
 	struct dbs *s;
@@ -64,13 +64,13 @@ int central_ws_register(struct central *c, const char *user, const char *id, con
 	rc = ws_find(c, id, owner);
 	if (rc == 0 && !strcmp(owner, user)) {
 		db_rollback(c->db);
-		return 0;
+		return CENTRAL_OK;
 	}
 	if (rc == 0 || rc == 1) {
 		db_rollback(c->db);
 		err_set(e, rc ? "workstation %s is retired: it cannot be registered again"
 		              : "workstation %s is registered to another user", id);
-		return -2;
+		return CENTRAL_FORBIDDEN;
 	}
 	if (rc < 0 || db_prepare(c->db, "INSERT INTO workstations(id, user, name, registered_at) VALUES (?, ?, ?, ?)", &s) != DB_OK)
 		goto fail;
@@ -83,11 +83,11 @@ int central_ws_register(struct central *c, const char *user, const char *id, con
 	/* a change: the workstation's next pull, whatever its cursor, gets its allowances */
 	if (rc != DB_DONE || central_next_seq(c) < 0 || db_commit(c->db) != DB_OK)
 		goto fail;
-	return 0;
+	return CENTRAL_OK;
 fail:
-	err_set(e, "cannot register the workstation in '%s': %s", c->path, db_errmsg(c->db));
+	central_fail(c, "register the workstation", e);
 	db_rollback(c->db);
-	return -1;
+	return central_rc_of(e);
 }
 
 /* Every workstation, by user and the time it was registered. */
@@ -99,8 +99,7 @@ int central_ws_list(struct central *c, json_t **out, struct err *e)
 
 	if (db_prepare(c->db, "SELECT id, user, name, registered_at, retired_at FROM workstations ORDER BY user, registered_at, id", &s) != DB_OK) {
 		json_decref(a);
-		err_set(e, "cannot read the workstations in '%s': %s", c->path, db_errmsg(c->db));
-		return -1;
+		return central_fail(c, "read the workstations", e);
 	}
 	while ((rc = db_step(s)) == DB_ROW) {
 		json_t *x = json_object();
@@ -114,15 +113,14 @@ int central_ws_list(struct central *c, json_t **out, struct err *e)
 	db_finalize(s);
 	if (rc != DB_DONE) {
 		json_decref(a);
-		err_set(e, "cannot read the workstations in '%s': %s", c->path, db_errmsg(c->db));
-		return -1;
+		return central_fail(c, "read the workstations", e);
 	}
 	*out = a;
 	return 0;
 }
 
 /* Retire id and end its grants and locks in one transaction. */
-int central_ws_retire(struct central *c, const char *id, struct err *e)
+enum central_rc central_ws_retire(struct central *c, const char *id, struct err *e)
 {
 	static const char *const sql[] = {
 		"UPDATE workstations SET retired_at = ?2 WHERE id = ?1 AND retired_at IS NULL",
@@ -139,7 +137,7 @@ int central_ws_retire(struct central *c, const char *id, struct err *e)
 	if (rc == 2) {
 		db_rollback(c->db);
 		err_set(e, "no workstation '%s'", id);
-		return -2;
+		return CENTRAL_NOT_FOUND;
 	}
 	if (rc < 0)
 		goto fail;
@@ -157,9 +155,9 @@ int central_ws_retire(struct central *c, const char *id, struct err *e)
 	/* a change: the user's other workstations may be granted what this one held */
 	if (central_next_seq(c) < 0 || db_commit(c->db) != DB_OK)
 		goto fail;
-	return 0;
+	return CENTRAL_OK;
 fail:
-	err_set(e, "cannot retire the workstation in '%s': %s", c->path, db_errmsg(c->db));
+	central_fail(c, "retire the workstation", e);
 	db_rollback(c->db);
-	return -1;
+	return central_rc_of(e);
 }

@@ -42,6 +42,7 @@ struct pg {
 	int ncache, serial;
 	int64_t changes;
 	int constraint;
+	char state[6];      /* the last failure's SQLSTATE, "" when it had none */
 	char err[512];
 };
 
@@ -59,12 +60,14 @@ struct pgs {
 #define P(d) ((struct pg *)(d))
 #define Q(s) ((struct pgs *)(s))
 
+/* Drop PostgreSQL's notices: the store reports what it must itself. */
 static void quiet(void *arg, const char *message)
 {
 	(void)arg;
 	(void)message;
 }
 
+/* Keep the last failure's first line, its SQLSTATE, and whether it broke a unique key. */
 static void set_err(struct pg *p, PGresult *r)
 {
 	const char *m = r ? PQresultErrorMessage(r) : PQerrorMessage(p->c);
@@ -73,6 +76,7 @@ static void set_err(struct pg *p, PGresult *r)
 
 	snprintf(p->err, sizeof p->err, "%.*s", (int)n, m);
 	p->constraint = state && !strcmp(state, "23505");
+	snprintf(p->state, sizeof p->state, "%s", state ? state : "");
 }
 
 /* Is this character part of an identifier? */
@@ -207,6 +211,7 @@ static int alive(struct pg *p)
 	return 0;
 }
 
+/* PostgreSQL: translate sql to PostgreSQL's dialect and prepare it (cached by text). */
 static int pg_prepare(struct db *d, const char *sql, struct dbs **out)
 {
 	struct pg *p = P(d);
@@ -253,6 +258,7 @@ static int pg_prepare(struct db *d, const char *sql, struct dbs **out)
 	return DB_OK;
 }
 
+/* PostgreSQL: bind text (NULL binds NULL); parameters are always copied. */
 static int pg_bind_text(struct dbs *x, int i, const char *v, int copy)
 {
 	struct pgs *s = Q(x);
@@ -265,6 +271,7 @@ static int pg_bind_text(struct dbs *x, int i, const char *v, int copy)
 	return DB_OK;
 }
 
+/* PostgreSQL: bind a whole number as its text. */
 static int pg_bind_int64(struct dbs *x, int i, int64_t v)
 {
 	char n[32];
@@ -273,6 +280,7 @@ static int pg_bind_int64(struct dbs *x, int i, int64_t v)
 	return pg_bind_text(x, i, n, 1);
 }
 
+/* PostgreSQL: bind a real number as its text. */
 static int pg_bind_double(struct dbs *x, int i, double v)
 {
 	char n[64];
@@ -281,11 +289,13 @@ static int pg_bind_double(struct dbs *x, int i, double v)
 	return pg_bind_text(x, i, n, 1);
 }
 
+/* PostgreSQL: bind NULL. */
 static int pg_bind_null(struct dbs *x, int i)
 {
 	return pg_bind_text(x, i, NULL, 0);
 }
 
+/* PostgreSQL: run the statement on its first step, then hand out its rows one by one. */
 static int pg_step(struct dbs *x)
 {
 	struct pgs *s = Q(x);
@@ -317,17 +327,20 @@ static int pg_step(struct dbs *x)
 	return s->row < PQntuples(s->r) ? DB_ROW : DB_DONE;
 }
 
+/* PostgreSQL: the number of columns of the result. */
 static int pg_column_count(struct dbs *x)
 {
 	return Q(x)->r ? PQnfields(Q(x)->r) : 0;
 }
 
+/* Is column i of the current row there and not NULL? */
 static int here(struct pgs *s, int i)
 {
 	return s->r && s->row >= 0 && s->row < PQntuples(s->r) && i >= 0 && i < PQnfields(s->r) &&
 	       !PQgetisnull(s->r, s->row, i);
 }
 
+/* PostgreSQL: a column's type, as a DB_ type, from the result's column type. */
 static int column_type(struct dbs *x, int i)
 {
 	struct pgs *s = Q(x);
@@ -351,6 +364,7 @@ static int column_type(struct dbs *x, int i)
 	}
 }
 
+/* PostgreSQL: a column as text (NULL for NULL), valid until the next step. */
 static const char *column_text(struct dbs *x, int i)
 {
 	struct pgs *s = Q(x);
@@ -364,6 +378,7 @@ static const char *column_text(struct dbs *x, int i)
 	return v;
 }
 
+/* PostgreSQL: a column as a real number. */
 static double column_double(struct dbs *x, int i)
 {
 	const char *v = column_text(x, i);
@@ -371,6 +386,7 @@ static double column_double(struct dbs *x, int i)
 	return v ? strtod(v, NULL) : 0.0;
 }
 
+/* PostgreSQL: a column as a whole number (a real one cut to its whole part). */
 static int64_t column_int64(struct dbs *x, int i)
 {
 	const char *v = column_text(x, i);
@@ -382,6 +398,7 @@ static int64_t column_int64(struct dbs *x, int i)
 	return strtoll(v, NULL, 10);
 }
 
+/* PostgreSQL: drop the result so the statement runs again on its next step. */
 static void pg_reset(struct dbs *x)
 {
 	PQclear(Q(x)->r);
@@ -389,6 +406,7 @@ static void pg_reset(struct dbs *x)
 	Q(x)->row = -1;
 }
 
+/* PostgreSQL: set every parameter back to NULL. */
 static void pg_clear_bindings(struct dbs *x)
 {
 	struct pgs *s = Q(x);
@@ -400,6 +418,7 @@ static void pg_clear_bindings(struct dbs *x)
 	}
 }
 
+/* PostgreSQL: free the statement (the prepared one stays cached on the connection). */
 static void pg_finalize(struct dbs *x)
 {
 	pg_reset(x);
@@ -410,6 +429,7 @@ static void pg_finalize(struct dbs *x)
 	free(x);
 }
 
+/* PostgreSQL: run statements without parameters or results. */
 static int pg_exec(struct db *d, const char *sql)
 {
 	struct pg *p = P(d);
@@ -426,6 +446,7 @@ static int pg_exec(struct db *d, const char *sql)
 	return ok ? DB_OK : DB_ERROR;
 }
 
+/* PostgreSQL: begin a reader's, writer's or shared writer's transaction (see db.h). */
 static int pg_begin(struct db *d, int write)
 {
 	if (write == DB_WRITE_SHARED)
@@ -449,21 +470,41 @@ static int pg_lock(struct db *d, const char *key)
 	return rc;
 }
 
+/* PostgreSQL: the rows the last statement changed. */
 static int64_t pg_changes(struct db *d)
 {
 	return P(d)->changes;
 }
 
+/* PostgreSQL: the last failure's message. */
 static const char *pg_errmsg(struct db *d)
 {
 	return P(d)->err;
 }
 
+/* PostgreSQL: did the last statement fail on a unique key (23505)? */
 static int pg_constraint(struct db *d)
 {
 	return P(d)->constraint;
 }
 
+/*
+ * PostgreSQL's class of the last failure from its SQLSTATE: serialization failure (40001),
+ * deadlock (40P01), lock not available (55P03) and insufficient resources (53xxx) but a full
+ * disk (53100) are worth trying again.
+ */
+static int pg_errkind(struct db *d)
+{
+	const char *st = P(d)->state;
+
+	if (!strcmp(st, "53100"))
+		return ERR_KIND_FULL;
+	if (!strcmp(st, "40001") || !strcmp(st, "40P01") || !strcmp(st, "55P03") || !strncmp(st, "53", 2))
+		return ERR_KIND_BUSY;
+	return ERR_KIND_STORAGE;
+}
+
+/* PostgreSQL: close the connection and free what the driver kept. */
 static void pg_close(struct db *d)
 {
 	struct pg *p = P(d);
@@ -479,7 +520,7 @@ static const struct db_ops pg_ops = {
 	"postgresql", pg_prepare, pg_bind_text, pg_bind_int64, pg_bind_double, pg_bind_null,
 	pg_step, pg_column_count, column_type, column_text, column_int64, column_double,
 	pg_reset, pg_clear_bindings, pg_finalize, pg_exec, pg_begin, pg_lock, pg_changes, pg_errmsg,
-	pg_constraint, pg_close,
+	pg_constraint, pg_errkind, pg_close,
 };
 
 /* The URL for messages: without its password. */
@@ -499,6 +540,7 @@ static char *shown(const char *url)
 	return buf_detach(&b);
 }
 
+/* Connect to url with the driver's settings: NULL with e on failure. */
 static struct db *open_pg(const char *url, struct err *e)
 {
 	struct pg *p = xcalloc(1, sizeof *p);
@@ -518,11 +560,13 @@ static struct db *open_pg(const char *url, struct err *e)
 	return &p->base;
 }
 
+/* Is s a postgresql:// or postgres:// URL? */
 int db_is_pg_url(const char *s)
 {
 	return db_is_url(s);
 }
 
+/* Let db_open() open PostgreSQL URLs. */
 void db_pg_register(void)
 {
 	db_pg_open = open_pg;

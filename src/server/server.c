@@ -194,6 +194,7 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, json_
 	return rc;
 }
 
+/* Answer with status and {"error": msg}. */
 static enum MHD_Result error(struct MHD_Connection *conn, unsigned status, const char *msg)
 {
 	json_t *o = json_object();
@@ -230,6 +231,34 @@ static enum MHD_Result fail(struct MHD_Connection *conn, unsigned status, const 
 	rc = MHD_queue_response(conn, e->kind == ERR_KIND_BUSY ? 503 : 500, r);
 	MHD_destroy_response(r);
 	return rc;
+}
+
+/*
+ * The one place a central_rc becomes an HTTP status: refusals and the user's own mistakes are
+ * answered with e's message; a busy or failing database goes through fail() (503 with
+ * Retry-After, or 500).
+ */
+static enum MHD_Result answer_rc(struct MHD_Connection *conn, enum central_rc rc, const struct err *e)
+{
+	switch (rc) {
+	case CENTRAL_INPUT:
+		return error(conn, 400, e->msg);
+	case CENTRAL_DENIED:
+		return error(conn, 401, e->msg);
+	case CENTRAL_FORBIDDEN:
+		return error(conn, 403, e->msg);
+	case CENTRAL_NOT_FOUND:
+		return error(conn, 404, e->msg);
+	case CENTRAL_HELD:
+		return error(conn, 409, e->msg);
+	case CENTRAL_LIMITED:
+		return error(conn, 429, e->msg);
+	case CENTRAL_OK:
+	case CENTRAL_BUSY:
+	case CENTRAL_STORAGE:
+		break;
+	}
+	return fail(conn, 503, e);
 }
 
 /* Reject fields the endpoint does not know: a typo must not pass silently. */
@@ -274,6 +303,7 @@ static const char *client_address(struct MHD_Connection *conn, char *buf)
 	return buf;
 }
 
+/* POST {user, password}: a token for the user, or why not (through answer_rc). */
 static enum MHD_Result do_login(struct central *c, struct MHD_Connection *conn, json_t *in)
 {
 	static const char *const allowed[] = { "user", "password", NULL };
@@ -282,9 +312,9 @@ static enum MHD_Result do_login(struct central *c, struct MHD_Connection *conn, 
 	const char *bad = unknown_field(in, allowed);
 	char token[65], addr[INET6_ADDRSTRLEN];
 	enum central_role role;
+	enum central_rc rc;
 	struct err e;
 	json_t *o;
-	int rc;
 
 	if (bad)
 		return error(conn, 400, "unknown field in the request");
@@ -294,12 +324,8 @@ static enum MHD_Result do_login(struct central *c, struct MHD_Connection *conn, 
 		return error(conn, 400, "the user name is too long (at most 64 bytes)");
 	err_init(&e);
 	rc = central_login(c, user, pw, client_address(conn, addr), TOKEN_TTL, token, &role, &e);
-	if (rc == -3)
-		return fail(conn, 400, &e);
-	if (rc == -2)
-		return fail(conn, 429, &e);
-	if (rc < 0)
-		return fail(conn, e.kind == ERR_KIND_INPUT ? 401 : 503, &e);   /* a busy store is not a wrong password */
+	if (rc != CENTRAL_OK)   /* a busy store is not a wrong password */
+		return answer_rc(conn, rc, &e);
 	o = json_object();
 	json_object_set_new(o, "token", json_string(token));
 	json_object_set_new(o, "expires_in", json_integer(TOKEN_TTL));
@@ -307,6 +333,7 @@ static enum MHD_Result do_login(struct central *c, struct MHD_Connection *conn, 
 	return reply(conn, 200, o);
 }
 
+/* POST {source, name}: publish a form that compiles, or its errors with their places. */
 static enum MHD_Result do_form(struct central *c, struct MHD_Connection *conn, json_t *in,
                                const char *user, enum central_role role)
 {
@@ -358,6 +385,7 @@ static enum MHD_Result do_form(struct central *c, struct MHD_Connection *conn, j
 	return reply(conn, 200, o);
 }
 
+/* POST {form_id, cases}: add or reassign the cases of a study the user manages. */
 static enum MHD_Result do_cases(struct central *c, struct MHD_Connection *conn, json_t *in,
                                 const char *user, enum central_role role)
 {
@@ -380,6 +408,7 @@ static enum MHD_Result do_cases(struct central *c, struct MHD_Connection *conn, 
 	return reply(conn, 200, o);
 }
 
+/* POST {records, workstation}: store a batch, each record's outcome in the answer. */
 static enum MHD_Result do_push(struct server *s, struct central *c, struct MHD_Connection *conn, json_t *in,
                                const char *user, enum central_role role)
 {
@@ -429,11 +458,13 @@ static enum MHD_Result do_push(struct server *s, struct central *c, struct MHD_C
 	return reply(conn, 200, o);
 }
 
+/* GET ?cursor&workstation: what changed for the user since cursor. */
 static enum MHD_Result do_pull(struct server *s, struct central *c, struct MHD_Connection *conn,
                                const char *user, enum central_role role)
 {
 	const char *cur = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "cursor");
 	const char *ws = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "workstation");
+	enum central_rc wrc;
 	int rc;
 	long long cursor = 0;
 	char *end = NULL;
@@ -449,13 +480,12 @@ static enum MHD_Result do_pull(struct server *s, struct central *c, struct MHD_C
 	if (ws && strlen(ws) > 64)
 		return error(conn, 400, "'workstation' has at most 64 characters");
 	/* an interviewer's named workstation must be registered: no allowances for invented names */
-	rc = role == CENTRAL_INTERVIEWER && ws ? central_ws_check(c, user, ws, &e) : 0;
-	if (rc == -2)
-		return error(conn, 403, e.msg);
+	wrc = role == CENTRAL_INTERVIEWER && ws ? central_ws_check(c, user, ws, &e) : CENTRAL_OK;
+	if (wrc != CENTRAL_OK)
+		return answer_rc(conn, wrc, &e);
 	/* a pull reads in a transaction of its own (readers never wait for writers); only when
 	   the workstation's quota grants must be worked out again is it one of the writers */
-	if (rc == 0)
-		rc = central_pull_read(c, user, role, ws, cursor, 1, &out, &e);
+	rc = central_pull_read(c, user, role, ws, cursor, 1, &out, &e);
 	if (rc == 1) {
 		int share = central_pushes_share(c);
 		if (!share)
@@ -548,6 +578,7 @@ static void *watchdog(void *arg)
 	return NULL;
 }
 
+/* A request ended: free what it gathered; the connection waits for the next one's headers. */
 static void completed(void *cls, struct MHD_Connection *conn, void **ctx,
                       enum MHD_RequestTerminationCode toe)
 {
@@ -572,8 +603,8 @@ static enum MHD_Result do_lock(struct server *s, struct central *c, struct MHD_C
 	json_t *sec = json_object_get(in, "seconds"), *o;
 	char who[80];
 	int64_t until = 0;
+	enum central_rc rc;
 	struct err e;
-	int rc;
 
 	if (unknown_field(in, allowed))
 		return error(conn, 400, "unknown field in the request");
@@ -585,15 +616,13 @@ static enum MHD_Result do_lock(struct server *s, struct central *c, struct MHD_C
 	turn_take(&s->write);
 	rc = central_lock(c, user, role, ws ? ws : user, key, (int)json_integer_value(sec), who, sizeof who, &until, &e);
 	turn_give(&s->write);
-	if (rc == -2)
-		return fail(conn, 403, &e);
-	if (rc < 0)
-		return fail(conn, 503, &e);
+	if (rc != CENTRAL_OK && rc != CENTRAL_HELD)
+		return answer_rc(conn, rc, &e);
 	o = json_object();
 	json_object_set_new(o, "case", json_string(key));
 	json_object_set_new(o, "until", json_integer(until));
 	json_object_set_new(o, "user", json_string(who));
-	if (rc == 1) {
+	if (rc == CENTRAL_HELD) {   /* who holds it, and until when, with the refusal */
 		json_object_set_new(o, "error", json_string("the case is in a call at another workstation"));
 		return reply(conn, 409, o);
 	}
@@ -606,9 +635,9 @@ static enum MHD_Result do_retire(struct server *s, struct central *c, struct MHD
                                  json_t *in, const char *user, enum central_role role)
 {
 	static const char *const allowed[] = { "workstation", NULL };
+	enum central_rc rc;
 	const char *id;
 	struct err e;
-	int rc;
 
 	if (role == CENTRAL_INTERVIEWER)
 		return error(conn, 403, "only supervisors and admins may do this");
@@ -621,10 +650,10 @@ static enum MHD_Result do_retire(struct server *s, struct central *c, struct MHD
 	turn_take(&s->write);
 	rc = central_ws_retire(c, id, &e);
 	turn_give(&s->write);
-	if (rc == -2)
+	if (rc == CENTRAL_NOT_FOUND)
 		return error(conn, 404, "no such workstation");
-	if (rc < 0)
-		return fail(conn, 503, &e);
+	if (rc != CENTRAL_OK)
+		return answer_rc(conn, rc, &e);
 	fprintf(stderr, "cati-store: %s retired workstation %s\n", user, id);   /* for the operator */
 	return reply(conn, 200, json_pack("{s:s,s:b}", "workstation", id, "retired", 1));
 }
@@ -635,16 +664,16 @@ static enum MHD_Result do_workstations(struct server *s, struct central *c, stru
 {
 	static const char *const allowed[] = { "workstation", "name", NULL };
 	const char *id, *name;
+	enum central_rc rc;
 	struct err e;
 	json_t *out;
-	int rc;
 
 	err_init(&e);
 	if (!in) {
 		if (role == CENTRAL_INTERVIEWER)
 			return error(conn, 403, "only supervisors and admins may do this");
 		if (central_ws_list(c, &out, &e) < 0)
-			return error(conn, 503, e.msg);
+			return fail(conn, 503, &e);
 		return reply(conn, 200, json_pack("{s:o}", "workstations", out));
 	}
 	if (unknown_field(in, allowed))
@@ -655,16 +684,14 @@ static enum MHD_Result do_workstations(struct server *s, struct central *c, stru
 		return error(conn, 400, "registering needs 'workstation' (1 to 64 characters) and may give 'name' (at most 200)");
 	/* every sync registers again: already the user's, it takes no writer's turn */
 	rc = central_ws_check(c, user, id, &e);
-	if (rc != 0) {
+	if (rc != CENTRAL_OK) {
 		err_init(&e);
 		turn_take(&s->write);
 		rc = central_ws_register(c, user, id, name, &e);
 		turn_give(&s->write);
 	}
-	if (rc == -2)
-		return error(conn, 403, e.msg);
-	if (rc < 0)
-		return error(conn, 503, e.msg);
+	if (rc != CENTRAL_OK)
+		return answer_rc(conn, rc, &e);
 	return reply(conn, 200, json_pack("{s:s,s:s}", "workstation", id, "user", user));
 }
 
@@ -724,7 +751,7 @@ static enum MHD_Result do_quotas(struct server *s, struct central *c, struct MHD
 	                      json_string_value(json_object_get(in, "cell")), target, closed, allowance, &e);
 	turn_give(&s->write);
 	if (n < 0)
-		return error(conn, strstr(e.msg, "has no") ? 404 : 503, e.msg);
+		return answer_rc(conn, (enum central_rc)n, &e);
 	x = json_object();
 	json_object_set_new(x, "changed", json_integer(n));
 	return reply(conn, 200, x);
@@ -815,6 +842,8 @@ static enum MHD_Result route(struct server *s, struct central *c, struct MHD_Con
 	return error(conn, 404, "no such resource");
 }
 
+/* Every request: gather its body, parse it, take a store connection (and the writer's turn
+   where it needs one) and hand it to its route. */
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **ctx)

@@ -4,6 +4,16 @@
 #include "cati/db.h"
 #include "cati/export.h"
 
+/* SQLite's code for the failure that stopped a read (full disk, I/O, busy ...), SQLITE_ERROR when
+   it left none. */
+static int fault_of(struct store *st)
+{
+	int code = sqlite3_extended_errcode(st->db);
+
+	return (code & 0xff) != SQLITE_OK && (code & 0xff) < SQLITE_ROW ? code : SQLITE_ERROR;
+}
+
+/* Every interview of study (the unfinished ones too when unfinished is set) to cb. */
 enum store_rc store_export(struct store *st, const char *study, int unfinished,
                            void (*cb)(void *ctx, const struct exp_interview *iv), void *ctx,
                            struct err *e)
@@ -11,7 +21,7 @@ enum store_rc store_export(struct store *st, const char *study, int unfinished,
 	/* every interview of the study in the order started, each with its on-route answers */
 	struct db *d = db_wrap_sqlite(st->db, st->path);
 	struct dbs *s = NULL, *a = NULL;
-	int rc = DB_ERROR;
+	int rc = DB_ERROR, code;
 
 	if (db_prepare(d,
 		"SELECT i.uuid, c.case_key, i.interviewer, i.lang, i.status, i.outcome, i.started_at, i.ended_at,"
@@ -22,19 +32,21 @@ enum store_rc store_export(struct store *st, const char *study, int unfinished,
 		db_bind_int(s, 2, unfinished);
 		rc = export_interview_rows(s, a, cb, ctx);
 	}
+	code = fault_of(st);   /* before finalize resets it */
 	db_finalize(s);
 	db_finalize(a);
 	db_close(d);
-	return rc == DB_DONE ? STORE_OK : store_fail(st, SQLITE_ERROR, "read the interviews", e);
+	return rc == DB_DONE ? STORE_OK : store_fail(st, code, "read the interviews", e);
 }
 
+/* Every call attempt of study to cb, in the order made. */
 enum store_rc store_export_calls(struct store *st, const char *study,
                                  void (*cb)(void *ctx, const struct exp_attempt *at), void *ctx,
                                  struct err *e)
 {
 	struct db *d = db_wrap_sqlite(st->db, st->path);
 	struct dbs *s = NULL;
-	int rc = DB_ERROR;
+	int rc = DB_ERROR, code;
 
 	if (db_prepare(d,
 		"SELECT c.case_key, a.interviewer, a.at, a.phone, a.outcome, a.disposition FROM call_attempts a"
@@ -42,7 +54,8 @@ enum store_rc store_export_calls(struct store *st, const char *study,
 		db_bind_text(s, 1, study);
 		rc = export_attempt_rows(s, cb, ctx);
 	}
+	code = fault_of(st);
 	db_finalize(s);
 	db_close(d);
-	return rc == DB_DONE ? STORE_OK : store_fail(st, SQLITE_ERROR, "read the call attempts", e);
+	return rc == DB_DONE ? STORE_OK : store_fail(st, code, "read the call attempts", e);
 }

@@ -16,11 +16,13 @@ struct session {
 	char *who;
 	int replaying;          /* events come from the store: do not write them again */
 	struct err sink_err;    /* the first failure while writing events */
+	enum store_rc sink_rc;  /* ... and its class */
 	json_t *route;          /* "qid#iter" -> on-route flag as last written */
 	enum eng_status last_status;  /* as stored: active (or suspended), complete, screened out */
 	char last_end[2 * FORM_MAX_ID + 8];  /* the stored ending and its call outcome, "" if none */
 };
 
+/* The engine's clock: microseconds of the monotonic clock. */
 static uint64_t mono_us(void *ctx)
 {
 	struct timespec ts;
@@ -37,7 +39,7 @@ static void sink(void *ctx, const struct eng_event *ev)
 
 	if (s->replaying || s->sink_err.set)
 		return;
-	store_event(s->st, s->iv.id, s->who, ev, &s->sink_err);
+	s->sink_rc = store_event(s->st, s->iv.id, s->who, ev, &s->sink_err);
 	if (ev->type == ENG_EV_ANSWER && ev->qid && !ev->info) {
 		char key[FORM_MAX_ID + 16];
 		snprintf(key, sizeof key, "%s#%d", ev->qid, ev->iter);
@@ -65,6 +67,7 @@ struct cells_ctx {
 	enum store_rc rc;
 };
 
+/* Keep one quota cell the interview counts in, unless an earlier one failed. */
 static void add_cell(void *ctx, const struct form_quota *q, const char *cell, int target)
 {
 	struct cells_ctx *c = ctx;
@@ -73,12 +76,14 @@ static void add_cell(void *ctx, const struct form_quota *q, const char *cell, in
 		c->rc = store_cells_add(c->s->st, c->s->iv.id, c->s->cs.study, q->id, cell, target, c->e);
 }
 
+/* Give one stored event back to the engine. */
 static void replay_one(void *ctx, const struct eng_event *ev)
 {
 	struct session *s = ctx;
 	eng_replay(s->eng, ev);
 }
 
+/* Remember an answer's on-route flag as it stands after a replay. */
 static void note_route(void *ctx, const char *qid, int iter, enum form_vstate st,
                        const char *value, int on)
 {
@@ -129,6 +134,7 @@ static void ending_of(struct session *s, char *out, size_t n)
 		snprintf(out, n, "%s", "");
 }
 
+/* Open (or resume) the interview of case key for who, its engine built from its events. */
 struct session *session_open(struct store *st, const char *key, const char *who,
                              const char *lang, int *resumed, struct err *e)
 {
@@ -141,6 +147,7 @@ struct session *session_open(struct store *st, const char *key, const char *who,
 	s->who = xstrdup(who);
 	s->route = json_object();
 	err_init(&s->sink_err);
+	s->sink_rc = STORE_OK;
 	*resumed = 0;
 	if (store_case_get(st, key, &s->cs, e) != STORE_OK)
 		goto fail;
@@ -211,6 +218,7 @@ fail:
 	return NULL;
 }
 
+/* Free the session (NULL is fine); what was stored stays. */
 void session_close(struct session *s)
 {
 	if (!s)
@@ -224,29 +232,35 @@ void session_close(struct session *s)
 	free(s);
 }
 
+/* The session's engine, for the screens to drive. */
 struct eng *session_engine(struct session *s)
 {
 	return s->eng;
 }
 
+/* The form the interview runs. */
 const struct form *session_form(struct session *s)
 {
 	return s->form;
 }
 
+/* The interview as the store keeps it. */
 const struct store_interview *session_interview(struct session *s)
 {
 	return &s->iv;
 }
 
+/* The case the interview is for. */
 const struct store_case *session_case(struct session *s)
 {
 	return &s->cs;
 }
 
+/* Begin the transaction the engine's next events are written in. */
 enum store_rc session_begin(struct session *s, struct err *e)
 {
 	err_init(&s->sink_err);
+	s->sink_rc = STORE_OK;
 	return store_begin(s->st, e);
 }
 
@@ -276,6 +290,7 @@ static void sync_route(void *ctx, const char *qid, int iter, enum form_vstate st
 	json_object_set_new(rs->s->route, key, json_boolean(on));
 }
 
+/* Store the routes and status the events led to, and commit: the class of the first failure. */
 enum store_rc session_commit(struct session *s, struct err *e)
 {
 	struct route_sync rs = { s, e, STORE_OK };
@@ -290,9 +305,7 @@ enum store_rc session_commit(struct session *s, struct err *e)
 
 	if (s->sink_err.set) {
 		err_set(e, "%s", s->sink_err.msg);
-		rc = STORE_ERROR;
-		if (strstr(s->sink_err.msg, "disk is full"))
-			rc = STORE_FULL;
+		rc = s->sink_rc != STORE_OK ? s->sink_rc : STORE_ERROR;
 	}
 	if (rc == STORE_OK) {
 		eng_foreach_answer(s->eng, sync_route, &rs);
@@ -330,6 +343,7 @@ enum store_rc session_commit(struct session *s, struct err *e)
 	return STORE_OK;
 }
 
+/* Mark the interview suspended, in the caller's transaction. */
 enum store_rc session_suspend_tx(struct session *s, const char *reason, struct err *e)
 {
 	enum store_rc rc = store_interview_status(s->st, s->iv.id, "suspended", NULL, reason, e);
@@ -342,6 +356,7 @@ enum store_rc session_suspend_tx(struct session *s, const char *reason, struct e
 	return rc;
 }
 
+/* Mark the interview suspended in a transaction of its own. */
 enum store_rc session_suspend(struct session *s, const char *reason, struct err *e)
 {
 	enum store_rc rc = store_begin(s->st, e);

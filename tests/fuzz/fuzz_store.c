@@ -213,13 +213,8 @@ static void login(json_t *in)
 	if (unknown(in, allowed) || !user || !pw)
 		return;
 	err_init(&e);
-	/* central.h with login limits (CENTRAL_MAX_USER) takes the client's address too */
-#ifdef CENTRAL_MAX_USER
 	rc = central_login(store, user, pw, "127.0.0.1", 3600, token, &role, &e);
-#else
-	rc = central_login(store, user, pw, 3600, token, &role, &e);
-#endif
-	if (rc == 0 && central_auth(store, token, who, &role) < 0)
+	if (rc == CENTRAL_OK && central_auth(store, token, who, &role) < 0)
 		abort();   /* a fresh token must be valid */
 }
 

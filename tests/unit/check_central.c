@@ -1,0 +1,183 @@
+/* check_central.c: unit tests of the central store's outcomes (enum central_rc): logins, locks,
+ * workstations, quotas, and a busy database told by its class, never by its message. */
+#include <check.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cati/central.h"
+#include "cati/db.h"
+
+static char dir[256], path[300];
+static struct central *store;
+
+/* A fresh store in a folder of its own, with an interviewer, a supervisor and an admin. */
+static void setup(void)
+{
+	struct err e;
+
+	snprintf(dir, sizeof dir, "/tmp/cati-central-test-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/central.db", dir);
+	err_init(&e);
+	store = central_open(path, &e);
+	ck_assert_msg(store != NULL, "%s", e.msg);
+	ck_assert_int_eq(central_user_add(store, "iv", "interviewer", "secret", &e), 0);
+	ck_assert_int_eq(central_user_add(store, "iv2", "interviewer", "secret", &e), 0);
+	ck_assert_int_eq(central_user_add(store, "adm", "admin", "secret", &e), 0);
+}
+
+/* Close the store and remove its folder. */
+static void teardown(void)
+{
+	char cmd[300];
+
+	central_close(store);
+	store = NULL;
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Log in as name with password from one address: the outcome, e filled. */
+static enum central_rc login(const char *name, const char *password, struct err *e)
+{
+	enum central_role role;
+	char token[65];
+
+	err_init(e);
+	return central_login(store, name, password, "192.0.2.1", 3600, token, &role, e);
+}
+
+START_TEST(login_outcomes)
+{
+	char longname[CENTRAL_MAX_USER + 2];
+	struct err e;
+	int i;
+
+	ck_assert_int_eq(login("iv", "secret", &e), CENTRAL_OK);
+	ck_assert_int_eq(login("iv", "wrong", &e), CENTRAL_DENIED);
+	ck_assert_int_eq(e.kind, ERR_KIND_INPUT);
+	ck_assert_int_eq(login("nobody", "secret", &e), CENTRAL_DENIED);
+	memset(longname, 'x', sizeof longname - 1);
+	longname[sizeof longname - 1] = '\0';
+	ck_assert_int_eq(login(longname, "secret", &e), CENTRAL_INPUT);
+	ck_assert_int_eq(login("iv\001", "secret", &e), CENTRAL_INPUT);
+	/* four more wrong ones make five in the minute: the sixth is not even checked */
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(login("iv", "wrong", &e), CENTRAL_DENIED);
+	ck_assert_int_eq(login("iv", "secret", &e), CENTRAL_LIMITED);
+	ck_assert_int_eq(e.kind, ERR_KIND_INPUT);
+	/* another user from the same address is not held back */
+	ck_assert_int_eq(login("iv2", "secret", &e), CENTRAL_OK);
+	ck_assert_int_eq(central_user_disable(store, "iv2", &e), 0);
+	ck_assert_int_eq(login("iv2", "secret", &e), CENTRAL_DENIED);
+}
+END_TEST
+
+/* Lock case key as user from holder: the outcome. */
+static enum central_rc lock(const char *user, enum central_role role, const char *holder, const char *key,
+                            char who[80], struct err *e)
+{
+	int64_t until = 0;
+
+	err_init(e);
+	return central_lock(store, user, role, holder, key, 60, who, 80, &until, e);
+}
+
+START_TEST(lock_and_workstation_outcomes)
+{
+	json_t *cases = json_pack("[{s:s,s:s,s:s}]", "id", "c1", "phone", "555", "interviewer", "iv");
+	char who[80];
+	struct err e;
+
+	err_init(&e);
+	ck_assert_int_eq(central_cases_put(store, "demo", cases, &e), 0);
+	json_decref(cases);
+	/* an interviewer locks only from a registered workstation of theirs */
+	ck_assert_int_eq(lock("iv", CENTRAL_INTERVIEWER, "ws-a", "c1", who, &e), CENTRAL_FORBIDDEN);
+	ck_assert_ptr_nonnull(strstr(e.msg, "not registered"));
+	ck_assert_int_eq(central_ws_register(store, "iv", "ws-a", "a", &e), CENTRAL_OK);
+	ck_assert_int_eq(central_ws_register(store, "iv2", "ws-a", "a", &e), CENTRAL_FORBIDDEN);
+	ck_assert_int_eq(lock("iv", CENTRAL_INTERVIEWER, "ws-a", "c1", who, &e), CENTRAL_OK);
+	ck_assert_int_eq(lock("iv2", CENTRAL_INTERVIEWER, "ws-a", "c1", who, &e), CENTRAL_FORBIDDEN);
+	ck_assert_int_eq(lock("adm", CENTRAL_ADMIN, "ws-b", "c1", who, &e), CENTRAL_HELD);
+	ck_assert_str_eq(who, "iv");
+	ck_assert_int_eq(central_ws_retire(store, "ws-x", &e), CENTRAL_NOT_FOUND);
+	ck_assert_int_eq(central_ws_retire(store, "ws-a", &e), CENTRAL_OK);
+	/* the retired workstation's lock is gone */
+	ck_assert_int_eq(lock("adm", CENTRAL_ADMIN, "ws-b", "c1", who, &e), CENTRAL_OK);
+	err_init(&e);
+	ck_assert_int_eq(central_quota_set(store, "demo", "nosuch", NULL, 5, -1, -1, &e), CENTRAL_NOT_FOUND);
+}
+END_TEST
+
+START_TEST(busy_database_is_busy)
+{
+	sqlite3 *other;
+	struct db *d;
+	char who[80];
+	struct err e;
+
+	/* another connection holds the database alone */
+	ck_assert_int_eq(sqlite3_open(path, &other), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(other, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+
+	/* the driver tells the class from SQLite's result code */
+	err_init(&e);
+	d = db_open(path, &e);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_ne(db_begin(d, DB_WRITE), DB_OK);
+	ck_assert_int_eq(db_errkind(d), ERR_KIND_BUSY);
+	db_close(d);
+
+	/* and the store passes it on as CENTRAL_BUSY, with e->kind to match */
+	ck_assert_int_eq(login("iv", "secret", &e), CENTRAL_BUSY);
+	ck_assert_int_eq(e.kind, ERR_KIND_BUSY);
+	ck_assert_int_eq(lock("adm", CENTRAL_ADMIN, "ws-b", "c1", who, &e), CENTRAL_BUSY);
+	ck_assert_int_eq(e.kind, ERR_KIND_BUSY);
+
+	/* let go: the same calls work again */
+	ck_assert_int_eq(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	ck_assert_int_eq(login("iv", "secret", &e), CENTRAL_OK);
+}
+END_TEST
+
+START_TEST(other_failure_is_storage)
+{
+	struct db *d;
+	struct dbs *s;
+	struct err e;
+
+	err_init(&e);
+	d = db_open(path, &e);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_ne(db_prepare(d, "SELECT * FROM no_such_table", &s), DB_OK);
+	ck_assert_int_eq(db_errkind(d), ERR_KIND_STORAGE);
+	db_close(d);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("central");
+	TCase *tc = tcase_create("outcomes");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);   /* a busy database is waited for (5 s) before it is called busy */
+	tcase_add_test(tc, login_outcomes);
+	tcase_add_test(tc, lock_and_workstation_outcomes);
+	tcase_add_test(tc, busy_database_is_busy);
+	tcase_add_test(tc, other_failure_is_storage);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
