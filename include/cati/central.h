@@ -31,6 +31,7 @@ enum central_rc {
 	CENTRAL_LIMITED = -6,     /* too many failed logins for the user or the address: wait */
 	CENTRAL_HELD = -7,        /* another workstation holds the case's lock */
 	CENTRAL_NOT_FOUND = -8,   /* no such workstation, quota or cell */
+	CENTRAL_UNREGISTERED = -9,   /* a workstation the store does not know (forgotten): register it */
 };
 
 struct central *central_open(const char *path, struct err *e);
@@ -145,8 +146,9 @@ enum central_rc central_lock(struct central *c, const char *user, enum central_r
  */
 enum central_rc central_ws_register(struct central *c, const char *user, const char *id, const char *name,
                         struct err *e);
-/* CENTRAL_OK when id is registered to user and not retired; CENTRAL_FORBIDDEN not (e says why,
-   for the user); CENTRAL_BUSY or CENTRAL_STORAGE. */
+/* CENTRAL_OK when id is registered to user and not retired; CENTRAL_UNREGISTERED the store does
+   not know it; CENTRAL_FORBIDDEN another's or retired (e says why, for the user); CENTRAL_BUSY or
+   CENTRAL_STORAGE. */
 enum central_rc central_ws_check(struct central *c, const char *user, const char *id, struct err *e);
 /* Every workstation: [{workstation, user, name, registered_at, retired_at}] into *out (the
    caller's reference). 0 or -1. */

@@ -44,7 +44,7 @@ enum central_rc central_ws_check(struct central *c, const char *user, const char
 		return CENTRAL_FORBIDDEN;
 	case 2:
 		err_set(e, "workstation %s is not registered: run cati enroll", id);
-		return CENTRAL_FORBIDDEN;
+		return CENTRAL_UNREGISTERED;
 	default:
 		central_fail(c, "read the workstations", e);
 		return central_rc_of(e);

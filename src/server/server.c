@@ -247,6 +247,11 @@ static enum MHD_Result answer_rc(struct MHD_Connection *conn, enum central_rc rc
 		return error(conn, 401, e->msg);
 	case CENTRAL_FORBIDDEN:
 		return error(conn, 403, e->msg);
+	case CENTRAL_UNREGISTERED: {
+		/* the workstation registers again when it reads the reason (never the message) */
+		json_t *o = json_pack("{s:s,s:s}", "error", e->msg, "reason", "unregistered");
+		return reply(conn, 403, o);
+	}
 	case CENTRAL_NOT_FOUND:
 		return error(conn, 404, e->msg);
 	case CENTRAL_HELD:

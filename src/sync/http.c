@@ -236,10 +236,23 @@ enum sync_rc http_request(struct http *h, const char *path, const char *token, c
 	}
 	rc = http_result(h->cc, h->os_errno, h->why, h->too_large, h->status, buf_str(out), h->s->url,
 	                 h->s->cacert, request_timeout(h), e);
+	h->reason[0] = '\0';
+	if (h->status >= 400)
+		http_reason(buf_str(out), h->reason, sizeof h->reason);
 	sodium_memzero(auth, sizeof auth);
 	curl_slist_free_all(headers);
 	buf_release(&url);
 	return rc;
+}
+
+/* The refusal's "reason" code from its JSON body (see http.h). */
+void http_reason(const char *body, char *out, size_t n)
+{
+	json_t *o = body ? json_loads(body, 0, NULL) : NULL;
+	const char *r = o ? json_string_value(json_object_get(o, "reason")) : NULL;
+
+	snprintf(out, n, "%s", r ? r : "");
+	json_decref(o);
 }
 
 /* http_request while the answer is "try again", with backoff (see http.h). */

@@ -36,6 +36,7 @@ struct http {
 	long os_errno;                   /* the system's error behind it, */
 	int too_large;                   /* its answer went over HTTP_MAX_ANSWER, */
 	char why[CURL_ERROR_SIZE];       /* and libcurl's own words for it (its error buffer) */
+	char reason[32];                 /* a refusal's "reason" code ("unregistered"), or "" */
 };
 
 /* Set up h for the store of s at pace: 0, or -1 when libcurl cannot start (e says so). */
@@ -64,6 +65,10 @@ enum sync_rc http_request_retry(struct http *h, const char *path, const char *to
  */
 enum sync_rc http_result(CURLcode cc, long os_errno, const char *why, int too_large, long status,
                          const char *body, const char *url, const char *cacert, long timeout_s, struct err *e);
+
+/* The "reason" code of a refusal's body (a machine-readable class, e.g. "unregistered") into out,
+   or "" when it has none. Pure. */
+void http_reason(const char *body, char *out, size_t n);
 
 /*
  * Log in as user: a fresh token (64 characters, kept in memory only) on SYNC_OK, else token "".

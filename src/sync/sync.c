@@ -671,7 +671,7 @@ enum sync_rc sync_conn_run(struct sync_conn *c, struct store *st, const char *us
 		if (rc == SYNC_AUTH && c->token[0]) {
 			/* the kept token is no longer good (expired, revoked): log in again, once */
 			memset(c->token, 0, sizeof c->token);
-		} else if (rc == SYNC_FAIL && c->cl.h.status == 403 && c->registered && strstr(e->msg, "not registered")) {
+		} else if (rc == SYNC_FAIL && c->registered && !strcmp(c->cl.h.reason, "unregistered")) {
 			c->registered = 0;   /* the store forgot this workstation: register again, once */
 		} else {
 			break;
@@ -812,7 +812,7 @@ static enum sync_rc remote_lock(struct store *st, const struct sync_settings *se
 		rc = lock_request(&cl, lent, key, seconds, who, nwho, until, e);
 		/* a revoked or expired token, or a workstation the store forgot: the full way */
 		refused = rc == SYNC_AUTH;
-		if (!refused && !(rc == SYNC_FAIL && cl.h.status == 403 && strstr(e->msg, "not registered")))
+		if (!refused && !(rc == SYNC_FAIL && !strcmp(cl.h.reason, "unregistered")))
 			goto out;
 		err_init(e);
 	}

@@ -56,6 +56,8 @@ while [ $i -lt 100 ]; do
 	i=$((i + 1))
 done
 grep -q "workstation fake-99 is not registered: run cati enroll" pull.out || fail "unclear refusal: $(cat pull.out)"
+# the class travels as a code the workstation reads (it registers again), not in the words
+grep -q '"reason": *"unregistered"' pull.out || fail "an unknown workstation's refusal lacks its reason code: $(cat pull.out)"
 [ "$(held 'fake-%')" = 0 ] || fail "invented workstations hold $(held 'fake-%') places"
 # a lock under an invented workstation is refused too
 printf '{"case":"A1","seconds":600,"workstation":"fake-1"}' >lock.json
@@ -75,6 +77,7 @@ done
 BEN=$(token ben pw-ben)
 code=$(curl -s -o pull.out -w '%{http_code}' --cacert ca.pem -H "Authorization: Bearer $BEN" "$URL/v1/pull?cursor=0&workstation=ann-1")
 [ "$code" = 403 ] || fail "ben should not pull as ann's workstation: $code"
+grep -q '"reason"' pull.out && fail "another's workstation is no reason to register again: $(cat pull.out)"
 
 # ben's workstation, enrolled and synced the ordinary way, gets its place and completes
 XDG_CONFIG_HOME="$TMP/cfg-ben" "$CATI" enroll "$URL" --cacert ca.pem >/dev/null || fail "enroll ben"

@@ -87,6 +87,24 @@ START_TEST(test_mapping)
 END_TEST
 
 /* A message set before (a more specific one, deeper down) is not overwritten. */
+/* A refusal's reason code is read from its body; a body without one (or not JSON) gives "". */
+START_TEST(test_reason)
+{
+	char r[32];
+
+	http_reason("{\"error\":\"workstation w is not registered\",\"reason\":\"unregistered\"}", r, sizeof r);
+	ck_assert_str_eq(r, "unregistered");
+	http_reason("{\"error\":\"workstation w is not registered: run cati enroll\"}", r, sizeof r);
+	ck_assert_str_eq(r, "");
+	http_reason("<html>not registered</html>", r, sizeof r);
+	ck_assert_str_eq(r, "");
+	http_reason(NULL, r, sizeof r);
+	ck_assert_str_eq(r, "");
+	http_reason("{\"reason\":\"a-reason-far-longer-than-the-buffer-holds-by-far\"}", r, sizeof r);
+	ck_assert_uint_eq(strlen(r), sizeof r - 1);
+}
+END_TEST
+
 START_TEST(test_first_message_wins)
 {
 	struct err e;
@@ -106,6 +124,7 @@ static Suite *suite(void)
 
 	tcase_add_loop_test(tc, test_mapping, 0, (int)(sizeof rows / sizeof rows[0]));
 	tcase_add_test(tc, test_first_message_wins);
+	tcase_add_test(tc, test_reason);
 	suite_add_tcase(s, tc);
 	return s;
 }
