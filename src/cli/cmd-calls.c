@@ -73,7 +73,8 @@ int cmd_next(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	who = interviewer(who);
-	if (cli_load_rules(study, &r) < 0 || !(st = cli_open_store(db, 0)))
+	/* next only reads the cases (and locks one): a database that is not there is not made */
+	if (cli_load_rules(study, &r) < 0 || !(st = cli_open_store(db, 1)))
 		return EXIT_USAGE;
 	store_set_zone(st, r.tz);
 	buf_init(&why);

@@ -162,8 +162,8 @@ int cmd_sync(int argc, char **argv)
 		fputs(sync_usage, stderr);
 		return EXIT_USAGE;
 	}
-	/* sync --log makes an empty database as it always did (tests set up workstations that way) */
-	if (!(st = cli_open_store(db, 0)))
+	/* the log only reads: a database that is not there is not made (a sync makes it) */
+	if (!(st = cli_open_store(db, show_log)))
 		return EXIT_USAGE;
 	err_init(&e);
 	if (show_log) {

@@ -42,6 +42,7 @@ wait_lines() {
 	while [ "$(lines "$1" | wc -l)" -lt "$2" ] && [ $n -lt 600 ]; do sleep 0.05; n=$((n + 1)); done
 	[ "$(lines "$1" | wc -l)" -ge "$2" ] || fail "fewer than $2 syncs in 30 s: $(lines "$1")"
 }
+: >a.db   # an empty file: the workstation's first open writes its tables
 "$CATI" sync --log --db a.db >/dev/null || fail "cannot make the workstation's database"
 
 # five background syncs: one login, one connection, the workstation registered
