@@ -290,8 +290,8 @@ static void flow(struct buf *b, const char *item, const char *gap, int width, in
 }
 
 /*
- * The rates part of the dispositions section: the edition, the groups, e (per class under the
- * 10th edition, each estimated or given) and the rates, a family a line, every rate "NAME
+ * The rates part of the dispositions section: the edition, the groups and e, e by class under
+ * the 10th edition (each estimated or given), and the rates, a family a line, every rate "NAME
  * value" with the family's names padded alike and three spaces between rates, so 100.0% never
  * runs into its name; lines break at width.
  */
@@ -323,15 +323,18 @@ static void text_rates(const json_t *rates, int width, struct buf *b)
 		snprintf(t, sizeof t, "%s %ld", groups[i], num(g, groups[i]));
 		flow(b, t, " ", width, &used);
 	}
-	if (edition == 9 || !json_object_get(rates, "e_UH")) {
-		snprintf(t, sizeof t, "e %.3f%s", real(rates, "e", &null),
-		         json_is_true(json_object_get(rates, "e_estimated")) ? " (estimated)" : " (given)");
-		flow(b, t, "; ", width, &used);
-		eol(b);
-	} else {
-		eol(b);
+	/* e over all unknown cases ends the groups' line in both editions (the console reads it there) */
+	for (i = 0, k = 0; edition == 10 && classes[i]; i++) {
+		snprintf(key, sizeof key, "e_%s_estimated", classes[i]);
+		k += json_is_false(json_object_get(rates, key));   /* classes given */
+	}
+	snprintf(t, sizeof t, "e %.3f%s", real(rates, "e", &null),
+	         json_is_true(json_object_get(rates, "e_estimated")) ? " (estimated)" : k && k < 3 ? " (partly given)" : " (given)");
+	flow(b, t, "; ", width, &used);
+	eol(b);
+	if (edition == 10 && json_object_get(rates, "e_UH")) {
 		used = 0;
-		flow(b, "e:", "", width, &used);
+		flow(b, "e by class:", "", width, &used);
 		for (i = 0; classes[i]; i++) {
 			double e;
 			snprintf(key, sizeof key, "e_%s", classes[i]);

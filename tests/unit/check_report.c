@@ -358,7 +358,8 @@ START_TEST(test_rates_layout)
 		ck_assert_ptr_nonnull(strstr(buf_str(&out), "AAPOR Standard Definitions, 10th edition (2023)"));
 		ck_assert_ptr_nonnull(strstr(buf_str(&out), "UH 0.250 (estimated)"));
 		ck_assert_ptr_nonnull(strstr(buf_str(&out), "UR 0.800 (given)"));
-		ck_assert_ptr_nonnull(strstr(buf_str(&out), "groups: I 10 P 0 R 0 NC 0 O 0 UH 0 UR 0 UO 0 NE 0"));
+		ck_assert_ptr_nonnull(strstr(buf_str(&out), "groups: I 10 P 0 R 0 NC 0 O 0 UH 0 UR 0 UO 0 NE 0; e 0.500 (partly given)"));
+		ck_assert_ptr_nonnull(strstr(buf_str(&out), "e by class: UH 0.250 (estimated)  UR 0.800 (given)  UO 1.000 (estimated)"));
 		ck_assert_ptr_nonnull(strstr(buf_str(&out), "RR1 100.0%   RR2 100.0%"));
 		ck_assert_ptr_nonnull(strstr(buf_str(&out), "COOP1 100.0%"));
 		ck_assert_ptr_nonnull(strstr(buf_str(&out), "REF1    n/a"));
@@ -374,6 +375,7 @@ START_TEST(test_rates_layout)
 	report_text(r, REPORT_DISPOSITIONS, 80, NULL, &out);
 	ck_assert_ptr_nonnull(strstr(buf_str(&out), "9th edition (2016)"));
 	ck_assert_ptr_nonnull(strstr(buf_str(&out), "; e 0.500 (given)"));
+	ck_assert_ptr_null(strstr(buf_str(&out), "e by class"));
 	buf_reset(&out);
 	report_csv(r, REPORT_DISPOSITIONS, &out);
 	ck_assert_ptr_nonnull(strstr(buf_str(&out), "rates,edition,9\r\nrates,e,0.5000\r\nrates,e_estimated,0\r\nrates,e_UH,0.2500\r\n"));
