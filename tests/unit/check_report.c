@@ -358,7 +358,9 @@ START_TEST(test_rates_layout)
 		ck_assert_ptr_nonnull(strstr(buf_str(&out), "AAPOR Standard Definitions, 10th edition (2023)"));
 		ck_assert_ptr_nonnull(strstr(buf_str(&out), "UH 0.250 (estimated)"));
 		ck_assert_ptr_nonnull(strstr(buf_str(&out), "UR 0.800 (given)"));
-		ck_assert_ptr_nonnull(strstr(buf_str(&out), "groups: I 10 P 0 R 0 NC 0 O 0 UH 0 UR 0 UO 0 NE 0; e 0.500 (partly given)"));
+		/* at 72 columns e goes to a line of its own */
+		ck_assert_ptr_nonnull(strstr(buf_str(&out), "groups: I 10 P 0 R 0 NC 0 O 0 UH 0 UR 0 UO 0 NE 0"));
+		ck_assert_ptr_nonnull(strstr(buf_str(&out), widths[i] == 80 ? "NE 0; e 0.500 (partly given)\n" : "\ne 0.500 (partly given)\n"));
 		ck_assert_ptr_nonnull(strstr(buf_str(&out), "e by class: UH 0.250 (estimated)  UR 0.800 (given)  UO 1.000 (estimated)"));
 		ck_assert_ptr_nonnull(strstr(buf_str(&out), "RR1 100.0%   RR2 100.0%"));
 		ck_assert_ptr_nonnull(strstr(buf_str(&out), "COOP1 100.0%"));
