@@ -313,6 +313,7 @@ static int parse_e(const char *s, const char *end, double *v)
 	return *stop || errno || !(*v >= 0 && *v <= 1) ? -1 : 0;
 }
 
+/* The edition and the e values given, from an option's or a query parameter's words. */
 int calls_aapor_opts(struct aapor_opts *o, const char *edition, const char *e_spec, struct err *err)
 {
 	static const char *const classes[AAPOR_E_CLASSES] = { "UH", "UR", "UO" };
