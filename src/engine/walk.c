@@ -95,7 +95,8 @@ enum eng_walk_kind eng_walk(const struct form *f, const struct eng_case *c, int 
 			s.kind = last = ENG_WALK_END;
 			if (sc->quota)
 				eng_cells(e, report_cell, &fc);
-			if (fc.quota || !sc->quota)
+			/* reported with its cell above, unless no cell of that quota was found */
+			if (fc.quota == sc->quota)
 				report(step, ctx, &s);
 			break;
 		}
