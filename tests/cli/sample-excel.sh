@@ -112,6 +112,22 @@ expect_out "many.csv:201: region: 'Mars'"
 expect_out "many.csv: 50 more problems not shown (250 in all)"
 printf '%s\n' "$OUT" | grep -q "many.csv:202:" && fail "more than 200 problems listed"
 
+# a value that names two codes (a label of one, the short name of another) is not guessed
+cat >"$TMP/amb.form" <<'FORM'
+form amb
+languages en
+case kind scale kinds
+scale kinds
+  1 "Other" short OT
+  2 "Outside" short other
+yesno contact
+  say "Contact?"
+FORM
+printf 'id,phone,kind\nE1,+43 1 5550401,OTHER\nE2,+43 1 5550402,ot\nE3,+43 1 5550403,outside\n' >"$TMP/amb.csv"
+expect_exit 1 "$CATI" sample import "$TMP/amb.csv" --form "$TMP/amb.form" --db "$DB"
+expect_out "amb.csv:2: kind: 'OTHER' could be code 1 or code 2 of scale 'kinds': give the code"
+printf '%s\n' "$OUT" | grep -q "amb.csv:[34]" && fail "a short name or label that names one code was refused: $OUT"
+
 # short names in the form: checked like any other name
 cat >"$TMP/dup.form" <<'FORM'
 form dup
