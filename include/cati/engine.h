@@ -263,6 +263,26 @@ int eng_grid_codes(const struct eng_screen *sc, const int *cells, int *codes);
 
 /* Researchers' tools: a scripted walk (walk.c) and random interviews (simulate.c) ------------ */
 
+/*
+ * Completes per quota cell for the tools (tally.c), as the store counts them: a cell is full
+ * when its completes reach its target (a cell with target 0 is full from the start). Every
+ * count starts at 0. The form must outlive the tally; free it with eng_tally_free().
+ */
+struct eng_tally;
+struct eng_tally *eng_tally_new(const struct form *f);
+void eng_tally_free(struct eng_tally *t);
+/* Set the completes already made in cell key ("9,1") of quota qi (index into f->quotas). */
+void eng_tally_set(struct eng_tally *t, int qi, const char *key, long completes);
+/* The completes in cell key of quota qi, and the interviews that cell turned away. */
+void eng_tally_get(const struct eng_tally *t, int qi, const char *key, long *completes, long *ended);
+/* The eng_env quota_full hook over a tally (ctx): the cell's completes reach target. */
+int eng_tally_full(void *ctx, const struct form_quota *q, const char *cell, int target);
+/*
+ * Count the interview e if it has ended: a complete counts once in each of its cells, an
+ * interview a full cell ended counts as turned away by that cell.
+ */
+void eng_tally_count(struct eng_tally *t, struct eng *e);
+
 /* An answer given in advance to eng_walk(): name is "q1" (any iteration) or "q1[2]". */
 struct eng_given {
 	const char *name;
@@ -292,17 +312,20 @@ struct eng_walk_step {
 	const struct eng_screen *screen;   /* CHECK, END: the screen shown; else the last one */
 	const struct eng_given *given;     /* REFUSED: the answer refused */
 	const char *message;      /* REFUSED: why (eng_message()) */
+	const char *quota_cell;   /* END at a full quota cell (screen->quota): the cell's key */
+	int quota_target;         /* ... and the form's target for it */
 };
 
 /*
  * Run one interview of form f for case c in language lang (as eng_new() takes them), answering
  * each question from given[0..ngiven) and calling step(ctx, s) for every step, until the route
- * ends or the walk stops. Marks the given answers it used. Returns the kind of the last step:
- * ENG_WALK_END when the route ended, else why it stopped (CHECK: at a hard check). No I/O;
- * the caller owns given and prints what it wants from the steps.
+ * ends or the walk stops. Quota cells are full by the counts in tally (NULL: quotas are not
+ * applied); the walk does not count itself into it. Marks the given answers it used. Returns
+ * the kind of the last step: ENG_WALK_END when the route ended, else why it stopped (CHECK: at
+ * a hard check). No I/O; the caller owns given and prints what it wants from the steps.
  */
 enum eng_walk_kind eng_walk(const struct form *f, const struct eng_case *c, int lang,
-                            struct eng_given *given, int ngiven,
+                            struct eng_tally *tally, struct eng_given *given, int ngiven,
                             void (*step)(void *ctx, const struct eng_walk_step *s), void *ctx);
 
 /* What eng_simulate() found over n random interviews; release with eng_sim_release(). */
@@ -325,9 +348,12 @@ struct eng_sim {
 /*
  * Run n interviews of form f with random answers (and random case fields), case k with seed
  * seed * 1000003 + k, reproducibly; soft checks are confirmed, hard checks answered again.
- * Fills *st (its old contents are not read). The form must outlive *st.
+ * Quota cells are full by the counts in tally, which counts every interview as it ends, so
+ * cells fill up over the run (NULL: quotas are not applied). Fills *st (its old contents are
+ * not read). The form must outlive *st.
  */
-void eng_simulate(const struct form *f, long n, uint64_t seed, struct eng_sim *st);
+void eng_simulate(const struct form *f, long n, uint64_t seed, struct eng_tally *tally,
+                  struct eng_sim *st);
 /* Free what eng_simulate() put into *st. */
 void eng_sim_release(struct eng_sim *st);
 

@@ -74,6 +74,7 @@ struct form_choice {
 	int line;
 	unsigned flags;
 	struct form_text label;
+	const char *short_name;   /* `short NAME`: another name for the code in samples, or NULL */
 };
 
 struct form_scale {
@@ -277,6 +278,21 @@ int form_var_find(const struct form *f, const char *id);
 int form_node_find(const struct form *f, const char *id);
 /* The choice with this code in s, or NULL. */
 const struct form_choice *form_scale_choice(const struct form_scale *s, int code);
+/*
+ * The code of scale s that text names, as people write it in a sample: the code itself (a
+ * whole number is always read as a code), else a label in any of f's languages or the choice's
+ * short name, ignoring case and the spaces around. Returns 1 and sets *code; 0 when nothing
+ * matches; -1 when it names two choices (*code and *other).
+ */
+int form_scale_match(const struct form *f, const struct form_scale *s, const char *text, int *code,
+                     int *other);
+/*
+ * The values of s for a message, labels in language lang: "1 W Wien, 2 NOE Niederösterreich"
+ * (code, short name, label), or with more than max values the first max-1 and
+ * ", ... (9 values)". Appends to out.
+ */
+void form_scale_values(const struct form *f, const struct form_scale *s, int lang, int max,
+                       struct buf *out);
 /* A text in language lang, falling back to the first language; "" if none. */
 const char *form_text_get(const struct form *f, const struct form_text *t, int lang);
 

@@ -43,11 +43,120 @@ struct given {
 	const char *value;
 };
 
+/* The quotas of f for a message: "bysex, byregion", or "none". */
+static void quota_names(const struct form *f, struct buf *out)
+{
+	int i;
+
+	for (i = 0; i < f->nquotas; i++)
+		buf_printf(out, "%s%s", i ? ", " : "", f->quotas[i].id);
+	if (!f->nquotas)
+		buf_puts(out, "none");
+}
+
+/*
+ * Set the completes of one cell in tally t from a --quota-count QUOTA:CELL=N (CELL: the values
+ * of the quota's variables in the order of `by`, joined by commas, each a code, label or short
+ * name). 0, or -1 after a message naming the option and the value.
+ */
+static int quota_count_arg(const char *prog, const struct form *f, struct eng_tally *t, const char *arg)
+{
+	const char *colon = strchr(arg, ':'), *eq = strrchr(arg, '=');
+	char qid[FORM_MAX_ID + 1], *cell = NULL, *part, *save = NULL;
+	int qi = -1, codes[16], nc = 0, rc = -1, code, other;
+	long n;
+	struct buf b;
+
+	buf_init(&b);
+	if (!colon || !eq || eq < colon || colon == arg || (size_t)(colon - arg) > FORM_MAX_ID) {
+		fprintf(stderr, "%s: --quota-count takes QUOTA:CELL=COUNT (e.g. bysex:1=20), not '%s'\n", prog, arg);
+		goto out;
+	}
+	memcpy(qid, arg, (size_t)(colon - arg));
+	qid[colon - arg] = '\0';
+	for (qi = 0; qi < f->nquotas && strcmp(f->quotas[qi].id, qid); qi++)
+		;
+	if (qi == f->nquotas) {
+		quota_names(f, &b);
+		fprintf(stderr, "%s: --quota-count '%s': form '%s' has no quota '%s' (quotas: %s)\n", prog, arg,
+		        f->id, qid, buf_str(&b));
+		goto out;
+	}
+	cell = xstrndup(colon + 1, (size_t)(eq - colon - 1));
+	for (part = strtok_r(cell, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
+		const struct form_quota *q = &f->quotas[qi];
+		int m;
+
+		if (nc == q->nvars) {
+			nc++;
+			break;
+		}
+		m = form_scale_match(f, q->scales[nc], part, &code, &other);
+		if (m != 1) {
+			buf_reset(&b);
+			form_scale_values(f, q->scales[nc], 0, 8, &b);
+			if (m < 0)
+				fprintf(stderr, "%s: --quota-count '%s': '%s' names both %d and %d of %s: give the code\n",
+				        prog, arg, part, code, other, q->var_names[nc]);
+			else
+				fprintf(stderr, "%s: --quota-count '%s': '%s' is not a value of %s (valid: %s)\n", prog,
+				        arg, part, q->var_names[nc], buf_str(&b));
+			goto out;
+		}
+		codes[nc++] = code;
+	}
+	if (nc != f->quotas[qi].nvars) {
+		const struct form_quota *q = &f->quotas[qi];
+		int i;
+
+		buf_reset(&b);
+		for (i = 0; i < q->nvars; i++)
+			buf_printf(&b, "%s%s", i ? "," : "", q->var_names[i]);
+		fprintf(stderr, "%s: --quota-count '%s': a cell of quota '%s' is one value of each of %s, joined by commas\n",
+		        prog, arg, qid, buf_str(&b));
+		goto out;
+	}
+	buf_reset(&b);
+	buf_printf(&b, "--quota-count '%s'", arg);
+	if (opt_number(prog, buf_str(&b), eq + 1, 0, 1000000000, &n) < 0)
+		goto out;
+	buf_reset(&b);
+	form_quota_key(&f->quotas[qi], codes, &b);
+	eng_tally_set(t, qi, buf_str(&b), n);
+	rc = 0;
+out:
+	free(cell);
+	buf_release(&b);
+	return rc;
+}
+
+/* Fill a new tally for f from the --quota-count arguments args[0..n); NULL after a message. */
+static struct eng_tally *tally_of(const char *prog, const struct form *f, char **args, int n)
+{
+	struct eng_tally *t = eng_tally_new(f);
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (quota_count_arg(prog, f, t, args[i]) < 0) {
+			eng_tally_free(t);
+			return NULL;
+		}
+	}
+	return t;
+}
+
 static const char *walk_usage =
-	"usage: cati walk FORM [--lang L] [--case field=value ...] [--answer id=value ...] [--json]\n";
+	"usage: cati walk FORM [--lang L] [--case field=value ...] [--answer id=value ...]\n"
+	"                 [--quota-count QUOTA:CELL=N ...] [--no-quotas] [--json]\n"
+	"  Quotas apply as in an interview: a cell is full when its completes reach its target;\n"
+	"  every cell starts at 0 completes (a cell with target 0 is full). --quota-count sets a\n"
+	"  cell's completes: CELL is one value per variable of the quota, in the order of its 'by',\n"
+	"  joined by commas (code, label or short name), e.g. --quota-count region_type:9,1=1200.\n"
+	"  --no-quotas walks as if no cell were ever full.\n";
 static const struct option walk_longs[] = {
 	{ "json", no_argument, NULL, 'j' },         { "lang", required_argument, NULL, 'l' },
 	{ "case", required_argument, NULL, 'c' },   { "answer", required_argument, NULL, 'a' },
+	{ "quota-count", required_argument, NULL, 'Q' }, { "no-quotas", no_argument, NULL, 'N' },
 	CLI_OPT_HELP, { 0 }
 };
 
@@ -61,6 +170,8 @@ static const char *state_name(enum form_vstate s)
 struct walk_out {
 	int json;
 	json_t *jroute, *jchecks, *jout;
+	const struct form *f;
+	const struct eng_tally *tally;   /* the quota counts walked with */
 };
 
 /* Print one step of `cati walk` (or add it to the JSON document). */
@@ -84,6 +195,21 @@ static void walk_print(void *ctx, const struct eng_walk_step *s)
 			printf("END complete\n");
 		} else {
 			printf("END %s (call outcome %s)\n", sc->outcome, sc->call_outcome);
+		}
+		if (sc->quota && s->quota_cell) {
+			long done, ended;
+			for (i = 0; i < o->f->nquotas && strcmp(o->f->quotas[i].id, sc->quota); i++)
+				;
+			eng_tally_get(o->tally, i, s->quota_cell, &done, &ended);
+			if (o->json) {
+				json_object_set_new(o->jout, "quota", json_string(sc->quota));
+				json_object_set_new(o->jout, "quota_cell", json_string(s->quota_cell));
+				json_object_set_new(o->jout, "quota_completes", json_integer(done));
+				json_object_set_new(o->jout, "quota_target", json_integer(s->quota_target));
+			} else {
+				printf("      quota %s: cell %s is full (%ld completes, target %d)\n", sc->quota,
+				       s->quota_cell, done, s->quota_target);
+			}
 		}
 		break;
 	case ENG_WALK_CHECK: {
@@ -160,13 +286,15 @@ static void walk_print(void *ctx, const struct eng_walk_step *s)
 	}
 }
 
-/* cati walk FORM [--lang L] [--case f=v ...] [--answer q=v ...] [--json]: one route, listed. */
+/* cati walk FORM [--lang L] [--case f=v ...] [--answer q=v ...] [--quota-count ...] [--json]: one route, listed. */
 int cmd_walk(int argc, char **argv)
 {
 	const char *path = NULL, *lang = NULL;
 	const char **names = NULL, **values = NULL;
 	struct given *given = NULL;
-	int ncase = 0, ngiven = 0, json = 0, i, opt, rc = EXIT_FAIL, li = 0;
+	char **counts = NULL, (*case_codes)[16] = NULL;
+	int ncase = 0, ngiven = 0, ncounts = 0, json = 0, i, opt, rc = EXIT_FAIL, li = 0, quotas = 1;
+	struct eng_tally *tally = NULL;
 	struct form *f;
 	struct eng_case c;
 	struct eng_given *eg;
@@ -177,6 +305,8 @@ int cmd_walk(int argc, char **argv)
 	names = xcalloc((size_t)argc, sizeof *names);
 	values = xcalloc((size_t)argc, sizeof *values);
 	given = xcalloc((size_t)argc, sizeof *given);
+	counts = xcalloc((size_t)argc, sizeof *counts);
+	case_codes = xcalloc((size_t)argc, sizeof *case_codes);
 	for (opt_reset(); (opt = opt_next(argc, argv, "h", walk_longs, "cati walk", walk_usage)) != -1;) {
 		if (opt == 'h') {
 			rc = EXIT_OK;
@@ -203,6 +333,10 @@ int cmd_walk(int argc, char **argv)
 				goto out;
 			}
 			given[ngiven++].value = v;
+		} else if (opt == 'Q') {
+			counts[ncounts++] = optarg;
+		} else if (opt == 'N') {
+			quotas = 0;
 		} else {
 			rc = EXIT_USAGE;
 			goto out;
@@ -226,18 +360,52 @@ int cmd_walk(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < ncase; i++) {
-		int k = form_var_find(f, names[i]);
+		int k = form_var_find(f, names[i]), code, other, m;
 		if (k < 0 || f->vars[k].kind != FORM_V_CASE) {
 			fprintf(stderr, "cati walk: '%s' is not a case field of form '%s'\n", names[i], f->id);
 			rc = EXIT_USAGE;
 			form_free(f);
 			goto out;
 		}
+		if (!f->vars[k].scale || !*values[i])
+			continue;
+		/* a coded field takes a code, a label or a short name, as a sample does */
+		m = form_scale_match(f, f->vars[k].scale, values[i], &code, &other);
+		if (m != 1) {
+			struct buf b;
+			buf_init(&b);
+			form_scale_values(f, f->vars[k].scale, li, 8, &b);
+			if (m < 0)
+				fprintf(stderr, "cati walk: --case %s: '%s' names both %d and %d: give the code\n",
+				        names[i], values[i], code, other);
+			else
+				fprintf(stderr, "cati walk: --case %s: '%s' is not a value of scale '%s' (valid: %s)\n",
+				        names[i], values[i], f->vars[k].scale->id, buf_str(&b));
+			buf_release(&b);
+			rc = EXIT_USAGE;
+			form_free(f);
+			goto out;
+		}
+		snprintf(case_codes[i], sizeof case_codes[i], "%d", code);
+		values[i] = case_codes[i];
+	}
+	if (quotas && !(tally = tally_of("cati walk", f, counts, ncounts))) {
+		rc = EXIT_USAGE;
+		form_free(f);
+		goto out;
+	}
+	if (!quotas && ncounts) {
+		fprintf(stderr, "cati walk: --quota-count and --no-quotas do not go together\n");
+		rc = EXIT_USAGE;
+		form_free(f);
+		goto out;
 	}
 	c.n = ncase;
 	c.names = names;
 	c.values = values;
 	c.seed = 1;
+	wo.f = f;
+	wo.tally = tally;
 	wo.json = json;
 	wo.jroute = jroute;
 	wo.jchecks = jchecks;
@@ -247,7 +415,7 @@ int cmd_walk(int argc, char **argv)
 		eg[i].name = given[i].name;
 		eg[i].value = given[i].value;
 	}
-	last = eng_walk(f, &c, li, eg, ngiven, walk_print, &wo);
+	last = eng_walk(f, &c, li, tally, eg, ngiven, walk_print, &wo);
 	rc = last == ENG_WALK_END ? EXIT_OK
 	     : last == ENG_WALK_REFUSED || last == ENG_WALK_ENDLESS ? EXIT_USAGE : EXIT_FAIL;
 	for (i = 0; i < ngiven && rc != EXIT_USAGE; i++)
@@ -264,13 +432,18 @@ int cmd_walk(int argc, char **argv)
 		free(s);
 	}
 	free(eg);
+	eng_tally_free(tally);
+	tally = NULL;
 	form_free(f);
 out:
+	eng_tally_free(tally);
 	for (i = 0; i < ncase; i++)
 		free((char *)names[i]);
 	free(names);
 	free(values);
 	free(given);
+	free(counts);
+	free(case_codes);
 	json_decref(jroute);
 	json_decref(jchecks);
 	json_decref(jout);
@@ -279,8 +452,69 @@ out:
 
 /* simulate ------------------------------------------------------------------------------- */
 
-static const char simulate_usage[] = "usage: cati simulate FORM [-n COUNT] [--seed S]\n";
+static const char simulate_usage[] =
+	"usage: cati simulate FORM [-n COUNT] [--seed S] [--quota-count QUOTA:CELL=N ...] [--no-quotas]\n"
+	"  Quotas apply as in fieldwork: every complete counts in its cells, and once a cell's\n"
+	"  completes reach its target the interviews that fall in it end at the quota's ending.\n"
+	"  Cells start at 0 completes; --quota-count sets a cell's completes at the start (CELL: one\n"
+	"  value per variable of the quota, in the order of its 'by', joined by commas; e.g.\n"
+	"  --quota-count region_type:9,1=1200). --no-quotas: no cell is ever full.\n";
 static const struct option count_longs[] = { { "seed", required_argument, NULL, 's' }, CLI_OPT_HELP, { 0 } };
+static const struct option simulate_longs[] = {
+	{ "seed", required_argument, NULL, 's' }, { "quota-count", required_argument, NULL, 'Q' },
+	{ "no-quotas", no_argument, NULL, 'N' }, CLI_OPT_HELP, { 0 }
+};
+
+/* What print_cell needs to print one quota cell of a simulation. */
+struct cell_print {
+	const struct form *f;
+	int qi;
+	const struct eng_tally *t;
+};
+
+/* Print one cell of a quota after a simulation: its completes, target, and who it turned away. */
+static void print_cell(void *ctx, const int *codes)
+{
+	struct cell_print *cp = ctx;
+	const struct form_quota *q = &cp->f->quotas[cp->qi];
+	int target = form_quota_target(q, codes), i;
+	long done, ended;
+	struct buf key;
+
+	buf_init(&key);
+	form_quota_key(q, codes, &key);
+	eng_tally_get(cp->t, cp->qi, buf_str(&key), &done, &ended);
+	printf("    %-12s %9ld %8d  %-4s %8ld  ", buf_str(&key), done, target, done >= target ? "full" : "open",
+	       ended);
+	for (i = 0; i < q->nvars; i++) {
+		const struct form_choice *ch = form_scale_choice(q->scales[i], codes[i]);
+		printf("%s%s", i ? " / " : "", ch ? form_text_get(cp->f, &ch->label, 0) : "?");
+	}
+	printf("\n");
+	buf_release(&key);
+}
+
+/* The quota section of cati simulate's report: every cell of every quota (unless too many). */
+static void print_quotas(const struct form *f, const struct eng_tally *t)
+{
+	int i;
+
+	if (!f->nquotas)
+		return;
+	printf("\nquota cells (completes at the end, target, interviews the full cell ended):\n");
+	for (i = 0; i < f->nquotas; i++) {
+		struct cell_print cp = { f, i, t };
+		long n = form_quota_ncells(&f->quotas[i]);
+
+		printf("  %s\n", f->quotas[i].id);
+		if (n > 1000) {
+			printf("    (%ld cells: too many to list)\n", n);
+			continue;
+		}
+		printf("    %-12s %9s %8s  %-4s %8s  %s\n", "cell", "completes", "target", "", "ended", "values");
+		form_quota_foreach(&f->quotas[i], print_cell, &cp);
+	}
+}
 
 /* A --seed: a whole number from 0 to 2^64-1 into *seed; -1 after a message. */
 static int seed_of(const char *prog, const char *s, uint64_t *seed)
@@ -298,7 +532,7 @@ static int seed_of(const char *prog, const char *s, uint64_t *seed)
 	return 0;
 }
 
-/* cati simulate FORM [-n N] [--seed S]: random interviews, and what they never reached. */
+/* cati simulate FORM [-n N] [--seed S] [--quota-count ...]: random interviews, and what they never reached. */
 int cmd_simulate(int argc, char **argv)
 {
 	const char *path = NULL;
@@ -306,26 +540,46 @@ int cmd_simulate(int argc, char **argv)
 	uint64_t seed = 1;
 	struct form *f;
 	struct eng_sim st;
-	int i, j, c, never;
+	struct eng_tally *tally = NULL;
+	char **counts = xcalloc((size_t)argc + 1, sizeof *counts);
+	int i, j, c, never, ncounts = 0, quotas = 1;
 
-	for (opt_reset(); (c = opt_next(argc, argv, "n:h", count_longs, "cati simulate", simulate_usage)) != -1;) {
-		if (c == 'h')
-			return EXIT_OK;
+	for (opt_reset(); (c = opt_next(argc, argv, "n:h", simulate_longs, "cati simulate", simulate_usage)) != -1;) {
 		if (c == 'n' && opt_number("cati simulate", "-n", optarg, 1, 100000000, &n) == 0)
 			continue;
 		if (c == 's' && seed_of("cati simulate", optarg, &seed) == 0)
 			continue;
-		return EXIT_USAGE;
+		if (c == 'Q') {
+			counts[ncounts++] = optarg;
+			continue;
+		}
+		if (c == 'N') {
+			quotas = 0;
+			continue;
+		}
+		free(counts);
+		return c == 'h' ? EXIT_OK : EXIT_USAGE;
 	}
 	if (optind != argc - 1) {
 		fputs(simulate_usage, stderr);
+		free(counts);
+		return EXIT_USAGE;
+	}
+	if (!quotas && ncounts) {
+		fprintf(stderr, "cati simulate: --quota-count and --no-quotas do not go together\n");
+		free(counts);
 		return EXIT_USAGE;
 	}
 	path = argv[optind];
 	f = tool_load(path);
-	if (!f)
+	if (!f || (quotas && !(tally = tally_of("cati simulate", f, counts, ncounts)))) {
+		if (f)
+			form_free(f);
+		free(counts);
 		return EXIT_USAGE;
-	eng_simulate(f, n, seed, &st);
+	}
+	free(counts);
+	eng_simulate(f, n, seed, tally, &st);
 
 	printf("simulated %ld interviews of %s (seed %llu)\n\n", n, f->id, (unsigned long long)seed);
 	printf("endings:%*scall outcome\n", 37, "");
@@ -335,6 +589,10 @@ int cmd_simulate(int argc, char **argv)
 	if (st.stuck)
 		printf("  %-24s %8ld  %5.1f%%  (a hard check could not be satisfied by random answers)\n",
 		       "(stuck)", st.stuck, 100.0 * st.stuck / n);
+	if (tally)
+		print_quotas(f, tally);
+	else if (f->nquotas)
+		printf("\nquotas not applied (--no-quotas)\n");
 	printf("\nroute length: shortest %d questions (case seed %llu), longest %d (case seed %llu)\n",
 	       st.shortest < 0 ? 0 : st.shortest, (unsigned long long)st.shortest_seed, st.longest,
 	       (unsigned long long)st.longest_seed);
@@ -376,6 +634,7 @@ int cmd_simulate(int argc, char **argv)
 			printf("  %-24s %8ld  %5.1f%%\n", f->nodes[i].id, st.reached[i], 100.0 * st.reached[i] / n);
 
 	eng_sim_release(&st);
+	eng_tally_free(tally);
 	form_free(f);
 	return EXIT_OK;
 }

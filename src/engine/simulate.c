@@ -142,14 +142,16 @@ static int random_case(struct rng *r, const struct form *f, const char **names, 
 }
 
 /* One random interview; returns its route length, or -1 when it got stuck. */
-static int simulate_one(const struct form *f, uint64_t seed, struct eng_sim *st)
+static int simulate_one(const struct form *f, uint64_t seed, struct eng_tally *tally,
+                        struct eng_sim *st)
 {
+	struct eng_env env = { NULL, NULL, NULL, NULL, eng_tally_full, tally };
 	struct rng r = { seed };
 	const char **names = xcalloc((size_t)f->nvars + 1, sizeof *names);
 	char **values = xcalloc((size_t)f->nvars + 1, sizeof *values);
 	int ncase = random_case(&r, f, names, values), i, len = -1, guard = 0, hard_tries = 0;
 	struct eng_case c = { ncase, names, (const char *const *)values, seed };
-	struct eng *e = eng_new(f, &c, 0, NULL);
+	struct eng *e = eng_new(f, &c, 0, tally ? &env : NULL);
 	int *codes = xmalloc(sizeof(int) * 4096);
 	unsigned char *seen = xcalloc((size_t)f->nnodes + 1, 1);
 
@@ -160,6 +162,8 @@ static int simulate_one(const struct form *f, uint64_t seed, struct eng_sim *st)
 		if (sc->kind == ENG_SCREEN_END) {
 			count_outcome(st, sc->complete ? "complete" : sc->outcome, sc->call_outcome);
 			len = sc->position;
+			if (tally)
+				eng_tally_count(tally, e);
 			break;
 		}
 		if (sc->kind == ENG_SCREEN_CHECK) {
@@ -234,8 +238,9 @@ static int simulate_one(const struct form *f, uint64_t seed, struct eng_sim *st)
 }
 
 
-/* Run n random interviews of f from seed and count what they did into *st. */
-void eng_simulate(const struct form *f, long n, uint64_t seed, struct eng_sim *st)
+/* Run n random interviews of f from seed and count what they did into *st (and tally). */
+void eng_simulate(const struct form *f, long n, uint64_t seed, struct eng_tally *tally,
+                  struct eng_sim *st)
 {
 	long k;
 	int i;
@@ -251,7 +256,7 @@ void eng_simulate(const struct form *f, long n, uint64_t seed, struct eng_sim *s
 	st->shortest = -1;
 	for (k = 0; k < n; k++) {
 		uint64_t s = seed * 1000003ULL + (uint64_t)k;
-		int len = simulate_one(f, s, st);
+		int len = simulate_one(f, s, tally, st);
 		if (len < 0)
 			continue;
 		if (st->shortest < 0 || len < st->shortest) {

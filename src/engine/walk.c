@@ -44,12 +44,34 @@ static void report(void (*step)(void *ctx, const struct eng_walk_step *s), void 
 		step(ctx, s);
 }
 
+/* The END step of a walk a full quota cell ended, on its way to the caller. */
+struct full_cell {
+	struct eng_walk_step *s;
+	const char *quota;        /* the quota that ended it; NULL once reported */
+	void (*step)(void *ctx, const struct eng_walk_step *s);
+	void *ctx;
+};
+
+/* Report the END step with the cell of the quota that ended the walk (eng_cells callback). */
+static void report_cell(void *ctx, const struct form_quota *q, const char *cell, int target)
+{
+	struct full_cell *fc = ctx;
+
+	if (fc->quota && !strcmp(q->id, fc->quota)) {
+		fc->s->quota_cell = cell;
+		fc->s->quota_target = target;
+		report(fc->step, fc->ctx, fc->s);
+		fc->quota = NULL;
+	}
+}
+
 /* Walk form f for case c in language lang, answering from given[0..ngiven), reporting each step. */
 enum eng_walk_kind eng_walk(const struct form *f, const struct eng_case *c, int lang,
-                            struct eng_given *given, int ngiven,
+                            struct eng_tally *tally, struct eng_given *given, int ngiven,
                             void (*step)(void *ctx, const struct eng_walk_step *s), void *ctx)
 {
-	struct eng *e = eng_new(f, c, lang, NULL);
+	struct eng_env env = { NULL, NULL, NULL, NULL, eng_tally_full, tally };
+	struct eng *e = eng_new(f, c, lang, tally ? &env : NULL);
 	enum eng_walk_kind last = ENG_WALK_ENDLESS;
 	char label[512];
 	long steps = 0;
@@ -68,8 +90,14 @@ enum eng_walk_kind eng_walk(const struct form *f, const struct eng_case *c, int 
 			break;
 		}
 		if (sc->kind == ENG_SCREEN_END) {
+			struct full_cell fc = { &s, sc->quota, step, ctx };
+
 			s.kind = last = ENG_WALK_END;
-			report(step, ctx, &s);
+			if (sc->quota)
+				eng_cells(e, report_cell, &fc);
+			/* reported with its cell above, unless no cell of that quota was found */
+			if (fc.quota == sc->quota)
+				report(step, ctx, &s);
 			break;
 		}
 		if (sc->kind == ENG_SCREEN_CHECK) {

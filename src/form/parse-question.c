@@ -4,7 +4,9 @@
  */
 #include "parse-int.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* The question types, in the order parse_qtype() numbers them, and the options each takes. */
 static const struct {
@@ -224,7 +226,43 @@ void parse_scale(struct parser *P)
 	want_eol(P);
 }
 
-/* A choice line: CODE texts [anchor] [exclusive]. */
+/* `short NAME` or `short "NAME"` on a choice line: another name for code c, unique in scale s. */
+static void parse_short(struct parser *P, struct form_scale *s, struct form_choice *c)
+{
+	struct token *kw = tok(P), *t;
+	const char *name;
+	char *end;
+	int i;
+
+	P->i++;
+	t = tok(P);
+	if (t->type != T_IDENT && t->type != T_STR) {
+		expected(P, "the short name after 'short', e.g. 9 en \"Vienna\" short W");
+		return;
+	}
+	name = t->type == T_STR ? t->str : tok_dup(P, t);
+	if (c->short_name) {
+		fail_at(P, kw, "choice %d has two short names", c->code);
+		return;
+	}
+	(void)strtol(name, &end, 10);
+	if (!*name || !*end) {
+		fail_at(P, t, "a short name is a word, not empty or a number (a number is read as a code)");
+		return;
+	}
+	for (i = 0; i < s->n; i++) {
+		const char *other = s->choices[i].short_name;
+		if (&s->choices[i] != c && other && !strcasecmp(other, name)) {
+			fail_at(P, t, "short name '%s' is already used by code %d (line %d)", name,
+			        s->choices[i].code, s->choices[i].line);
+			return;
+		}
+	}
+	c->short_name = name;
+	P->i++;
+}
+
+/* A choice line: CODE texts [anchor] [exclusive] [short NAME]. */
 void parse_choice(struct parser *P)
 {
 	struct token *at = tok(P);
@@ -287,7 +325,10 @@ void parse_choice(struct parser *P)
 			c->flags |= FORM_C_ANCHOR;
 		else if (tok_is(tok(P), "exclusive"))
 			c->flags |= FORM_C_EXCLUSIVE;
-		else
+		else if (tok_is(tok(P), "short")) {
+			parse_short(P, s, c);
+			continue;
+		} else
 			break;
 		P->i++;
 	}

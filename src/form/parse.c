@@ -167,7 +167,7 @@ int parse_texts(struct parser *P, struct form_text *t, const char *what)
 			}
 			lang = 0;
 			P->i++;
-		} else if (l->type == T_IDENT && peek(P, 1)->type == T_STR) {
+		} else if (l->type == T_IDENT && peek(P, 1)->type == T_STR && !tok_is(l, "short")) {
 			lang = lang_of(P, l, 1);
 			if (lang < 0)
 				return -1;

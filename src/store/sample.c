@@ -210,16 +210,38 @@ static void problem(struct buf *out, int *n, const char *path, int line, const c
 {
 	va_list ap;
 
-	if (++*n > MAX_PROBLEMS) {
-		if (*n == MAX_PROBLEMS + 1)
-			buf_printf(out, "%s: more than %d problems; stopping here\n", path, MAX_PROBLEMS);
+	/* past the cap only counted: the end of the list says how many more */
+	if (++*n > MAX_PROBLEMS)
 		return;
-	}
 	buf_printf(out, "%s:%d: ", path, line);
 	va_start(ap, fmt);
 	buf_vprintf(out, fmt, ap);
 	va_end(ap);
 	buf_putc(out, '\n');
+}
+
+/* Check a coded field's value (a code, label or short name); a problem lists the valid ones. */
+static void scale_problem(const struct form *f, const struct form_var *v, const char *val,
+                          struct buf *out, int *n, const char *path, int line)
+{
+	int code, other, i, shorts = 0;
+	int m = form_scale_match(f, v->scale, val, &code, &other);
+	struct buf valid;
+
+	if (m == 1)
+		return;
+	if (m < 0) {
+		problem(out, n, path, line, "%s: '%s' could be code %d or code %d of scale '%s': give the code",
+		        v->id, val, code, other, v->scale->id);
+		return;
+	}
+	for (i = 0; i < v->scale->n; i++)
+		shorts |= v->scale->choices[i].short_name != NULL;
+	buf_init(&valid);
+	form_scale_values(f, v->scale, 0, 8, &valid);
+	problem(out, n, path, line, "%s: '%s' is not a %s of scale '%s' (valid: %s)", v->id, val,
+	        shorts ? "code, label or short name" : "code or label", v->scale->id, buf_str(&valid));
+	buf_release(&valid);
 }
 
 /* Choose the separator from the header line: ',' ';' or tab, whichever occurs most. */
@@ -245,6 +267,7 @@ enum store_rc store_sample_import(struct store *st, const char *path, const stru
 	int ncols = 0, i, k, line, r, nprob = 0, col_id = -1, col_phone = -1, col_name = -1, col_tz = -1;
 	char **header = NULL;
 	int *field_col = NULL;
+	const struct form_scale **col_scale = NULL;   /* per column: the scale of a coded case field */
 	sqlite3_stmt *exists = NULL, *ins = NULL;
 	enum store_rc rc = STORE_ERROR;
 	long rows = 0;
@@ -310,6 +333,7 @@ enum store_rc store_sample_import(struct store *st, const char *path, const stru
 	if (col_phone < 0)
 		problem(problems, &nprob, path, 1, "the header has no 'phone' column");
 	field_col = xcalloc((size_t)f->nvars + 1, sizeof *field_col);
+	col_scale = xcalloc((size_t)ncols + 1, sizeof *col_scale);
 	for (k = 0; k < f->nvars; k++) {
 		field_col[k] = -1;
 		if (f->vars[k].kind != FORM_V_CASE)
@@ -323,9 +347,10 @@ enum store_rc store_sample_import(struct store *st, const char *path, const stru
 			        f->vars[k].id, f->vars[k].id);
 		if (!strcmp(f->vars[k].id, "name"))
 			field_col[k] = col_name;
+		if (field_col[k] >= 0 && f->vars[k].type == FORM_T_NUM && f->vars[k].scale)
+			col_scale[field_col[k]] = f->vars[k].scale;
 	}
-	if (nprob)
-		goto out;
+	/* header problems do not stop the rows' checks: every problem comes in one run */
 
 	exists = store_prepare(st, "SELECT 1 FROM cases WHERE case_key = ?", e);
 	if (!exists)
@@ -344,7 +369,9 @@ enum store_rc store_sample_import(struct store *st, const char *path, const stru
 			problem(problems, &nprob, path, line, "%d fields, but the header has %d", c.n, ncols);
 			continue;
 		}
-		if (!*c.f[col_id]) {
+		if (col_id < 0) {
+			/* no id column: said once, in the header */
+		} else if (!*c.f[col_id]) {
 			problem(problems, &nprob, path, line, "missing id");
 		} else {
 			int first = seen_add(&ids, c.f[col_id], line);
@@ -359,7 +386,7 @@ enum store_rc store_sample_import(struct store *st, const char *path, const stru
 				sqlite3_reset(exists);
 			}
 		}
-		if ((why = phone_problem(c.f[col_phone])) != NULL)
+		if (col_phone >= 0 && (why = phone_problem(c.f[col_phone])) != NULL)
 			problem(problems, &nprob, path, line, "bad phone '%s': %s", c.f[col_phone], why);
 		if (col_tz >= 0 && *c.f[col_tz] && (why = tz_problem(c.f[col_tz])) != NULL)
 			problem(problems, &nprob, path, line, "tz '%s': %s", c.f[col_tz], why);
@@ -374,12 +401,13 @@ enum store_rc store_sample_import(struct store *st, const char *path, const stru
 			val = c.f[field_col[k]];
 			if (!*val)
 				continue;  /* missing: conditions on it are false */
+			if (v->scale) {
+				scale_problem(f, v, val, problems, &nprob, path, line);
+				continue;
+			}
 			x = strtod(val, &end);
 			if (end == val || *end)
 				problem(problems, &nprob, path, line, "%s: '%s' is not a number", v->id, val);
-			else if (v->scale && !form_scale_choice(v->scale, (int)x))
-				problem(problems, &nprob, path, line, "%s: '%s' is not a code of scale '%s'", v->id,
-				        val, v->scale->id);
 			else if (v->has_range && (x < v->lo || x > v->hi))
 				problem(problems, &nprob, path, line, "%s: %s is outside %g..%g", v->id, val, v->lo, v->hi);
 		}
@@ -409,9 +437,20 @@ enum store_rc store_sample_import(struct store *st, const char *path, const stru
 		if (c.n == 0)
 			continue;
 		fields = json_object();
-		for (i = 0; i < ncols; i++)
-			if (i != col_id && i != col_phone && i != col_tz)
+		for (i = 0; i < ncols; i++) {
+			int code, other;
+			char num[16];
+
+			if (i == col_id || i == col_phone || i == col_tz)
+				continue;
+			/* a coded field is kept as its code, however the file wrote it */
+			if (col_scale[i] && *c.f[i] && form_scale_match(f, col_scale[i], c.f[i], &code, &other) == 1) {
+				snprintf(num, sizeof num, "%d", code);
+				json_object_set_new(fields, header[i], json_string(num));
+			} else {
 				json_object_set_new(fields, header[i], json_string(c.f[i]));
+			}
+		}
 		js = json_dumps(fields, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		json_decref(fields);
 		snprintf(src_ref, sizeof src_ref, "%s:%d", path, line);
@@ -446,12 +485,16 @@ enum store_rc store_sample_import(struct store *st, const char *path, const stru
 	if ((rc = store_commit(st, e)) == STORE_OK)
 		*count = rows;
 out:
+	if (nprob > MAX_PROBLEMS)
+		buf_printf(problems, "%s: %d more problems not shown (%d in all)\n", path, nprob - MAX_PROBLEMS,
+		           nprob);
 	sqlite3_finalize(exists);
 	sqlite3_finalize(ins);
 	for (i = 0; i < ncols; i++)
 		free(header[i]);
 	free(header);
 	free(field_col);
+	free(col_scale);
 	seen_free(&ids);
 	buf_release(&c.field);
 	buf_release(&c.store);

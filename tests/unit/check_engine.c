@@ -1214,6 +1214,24 @@ static void walk_log_step(void *ctx, const struct eng_walk_step *st)
 	}
 }
 
+/* A walk's log with the quota and cell that ended it. */
+struct quota_log {
+	struct walk_log l;
+	char quota[32], cell[32];
+};
+
+/* Log one walk step, noting the full quota cell at the end. */
+static void quota_step(void *ctx, const struct eng_walk_step *st)
+{
+	struct quota_log *ql = ctx;
+
+	walk_log_step(&ql->l, st);
+	if (st->kind == ENG_WALK_END && st->screen->quota) {
+		snprintf(ql->quota, sizeof ql->quota, "%s", st->screen->quota);
+		snprintf(ql->cell, sizeof ql->cell, "%s", st->quota_cell ? st->quota_cell : "?");
+	}
+}
+
 /* eng_walk answers from the script, confirms soft checks, and says where and why it stops. */
 START_TEST(test_walk_scripted)
 {
@@ -1254,12 +1272,118 @@ START_TEST(test_walk_scripted)
 			g[n].name = p;
 			g[n++].value = eq + 1;
 		}
-		ck_assert_int_eq(eng_walk(f, &c, 0, g, n, walk_log_step, &l), cases[k].last);
+		ck_assert_int_eq(eng_walk(f, &c, 0, NULL, g, n, walk_log_step, &l), cases[k].last);
 		ck_assert_str_eq(l.s, cases[k].log);
 		for (i = 0; i < n; i++)
 			ck_assert_int_eq(g[i].used, strcmp(g[i].name, "unused") != 0);
 		if (k == 2)
 			ck_assert_str_eq(l.sat_label, "not");
+	}
+	form_free(f);
+}
+END_TEST
+
+/* A quota form for the tools: sex cells of target 3, region 2 closed (target 0). */
+static const char *const tool_quota_form =
+	"form qt\nlanguages en\ncase region scale regions\n"
+	"scale regions\n 1 \"North\"\n 2 \"South\"\n"
+	"quota bysex by sex target 3\n say \"Enough men or women.\"\n"
+	"quota byregion by region target 100 outcome region_full\n cell 2 target 0\n say \"Region full.\"\n"
+	"yesno contact\n say \"Contact?\"\n"
+	"screenout no_contact if contact = no\n"
+	"single sex\n say \"Sex?\"\n 1 \"male\"\n 2 \"female\"\n"
+	"single job\n say \"Job?\"\n 1 \"yes\"\n 2 \"no\"\n";
+
+/* eng_walk ends at a full cell where an interview would, with the quota and cell in the END step. */
+START_TEST(test_walk_quota)
+{
+	static const struct {
+		const char *region;
+		long men;              /* completes already in the men's cell; -1: no tally */
+		enum eng_walk_kind last;
+		const char *log;
+		const char *quota, *cell;
+	} cases[] = {
+		{ "1", 0, ENG_WALK_END, "contact=1 sex=1 job=2 end:complete", NULL, NULL },
+		{ "1", 2, ENG_WALK_END, "contact=1 sex=1 job=2 end:complete", NULL, NULL },
+		{ "1", 3, ENG_WALK_END, "contact=1 sex=1 end:quota_full", "bysex", "1" },
+		{ "1", 9, ENG_WALK_END, "contact=1 sex=1 end:quota_full", "bysex", "1" },
+		{ "2", 0, ENG_WALK_END, "end:region_full", "byregion", "2" },
+		{ "2", -1, ENG_WALK_END, "contact=1 sex=1 job=2 end:complete", NULL, NULL },
+	};
+	static const char *const names[] = { "region" };
+	struct form *f = load(tool_quota_form);
+	size_t k;
+
+	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct eng_given g[] = { { "contact", "yes", 0 }, { "sex", "1", 0 }, { "job", "2", 0 } };
+		const char *values[] = { cases[k].region };
+		struct eng_case c = { 1, names, values, 1 };
+		struct eng_tally *t = cases[k].men < 0 ? NULL : eng_tally_new(f);
+		struct quota_log ql;
+		struct walk_log *l = &ql.l;
+
+		memset(&ql, 0, sizeof ql);
+		if (t)
+			eng_tally_set(t, 0, "1", cases[k].men);
+		ck_assert_int_eq(eng_walk(f, &c, 0, t, g, 3, quota_step, &ql), cases[k].last);
+		ck_assert_str_eq(l->s, cases[k].log);
+		ck_assert_str_eq(ql.quota, cases[k].quota ? cases[k].quota : "");
+		ck_assert_str_eq(ql.cell, cases[k].cell ? cases[k].cell : "");
+		eng_tally_free(t);
+	}
+	form_free(f);
+}
+END_TEST
+
+/*
+ * eng_simulate fills cells as it goes: worked by hand, each sex cell takes exactly 3 completes
+ * (less what was counted before), region 2 turns every case away, and the endings add up.
+ */
+START_TEST(test_simulate_quota)
+{
+	static const struct {
+		long men, women;       /* completes counted before */
+		long completes;        /* expected at the end */
+	} cases[] = { { 0, 0, 6 }, { 2, 0, 4 }, { 3, 3, 0 }, { 5, 1, 2 } };
+	struct form *f = load(tool_quota_form);
+	size_t k;
+
+	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct eng_tally *t = eng_tally_new(f);
+		struct eng_sim st;
+		long done[4], ended[4], byend[4] = { 0, 0, 0, 0 };
+		int i, contact = f->first;
+
+		eng_tally_set(t, 0, "1", cases[k].men);
+		eng_tally_set(t, 0, "2", cases[k].women);
+		eng_simulate(f, 2000, 11, t, &st);
+		eng_tally_get(t, 0, "1", &done[0], &ended[0]);
+		eng_tally_get(t, 0, "2", &done[1], &ended[1]);
+		eng_tally_get(t, 1, "1", &done[2], &ended[2]);
+		eng_tally_get(t, 1, "2", &done[3], &ended[3]);
+		for (i = 0; i < st.noutcomes; i++) {
+			if (!strcmp(st.outcomes[i], "complete"))
+				byend[0] = st.outcome_n[i];
+			else if (!strcmp(st.outcomes[i], "quota_full"))
+				byend[1] = st.outcome_n[i];
+			else if (!strcmp(st.outcomes[i], "region_full"))
+				byend[2] = st.outcome_n[i];
+			else if (!strcmp(st.outcomes[i], "no_contact"))
+				byend[3] = st.outcome_n[i];
+		}
+		/* a cell never goes below what was counted, and fills to its target of 3 */
+		ck_assert_int_eq(done[0], cases[k].men > 3 ? cases[k].men : 3);
+		ck_assert_int_eq(done[1], cases[k].women > 3 ? cases[k].women : 3);
+		ck_assert_int_eq(byend[0], cases[k].completes);
+		ck_assert_int_eq(done[2], cases[k].completes);
+		ck_assert_int_eq(done[3], 0);
+		ck_assert_int_eq(byend[2], ended[3]);
+		ck_assert_int_eq(byend[1], ended[0] + ended[1]);
+		ck_assert_int_eq(st.reached[contact] + ended[3], 2000);
+		ck_assert_int_eq(byend[0] + byend[1] + byend[2] + byend[3] + st.stuck, 2000);
+		eng_sim_release(&st);
+		eng_tally_free(t);
 	}
 	form_free(f);
 }
@@ -1276,8 +1400,8 @@ START_TEST(test_simulate_counts)
 	const char *names[4];
 	char *values[4];
 
-	eng_simulate(f, 300, 7, &a);
-	eng_simulate(f, 300, 7, &b);
+	eng_simulate(f, 300, 7, NULL, &a);
+	eng_simulate(f, 300, 7, NULL, &b);
 	ck_assert_int_eq(a.noutcomes, b.noutcomes);
 	total = a.stuck;
 	for (i = 0; i < a.noutcomes; i++) {
@@ -1326,6 +1450,8 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_replay_property_generated);
 	tcase_add_test(tc, test_walk_scripted);
 	tcase_add_test(tc, test_simulate_counts);
+	tcase_add_test(tc, test_walk_quota);
+	tcase_add_test(tc, test_simulate_quota);
 	tcase_add_loop_test(tc, test_shipped_routes, 0, (int)(sizeof routes / sizeof routes[0]));
 	tcase_add_loop_test(tc, test_replay_property_shipped, 0, (int)(sizeof shipped / sizeof shipped[0]));
 	suite_add_tcase(s, tc);

@@ -221,6 +221,7 @@ static char *import(struct store *st, const struct form *f, const char *csv, enu
 static const struct {
 	const char *csv;
 	const char *want;   /* a fragment, with s.csv:LINE */
+	const char *want2;  /* another, reported in the same run, or NULL */
 } bad_samples[] = {
 	{ "id,phone,region\nK1,+43 1 2345678,1\n", "s.csv:1: form 'study' reads case field 'office', but the file has no column 'office'" },
 	{ "phone,region,office\n+4312345678,1,x\n", "s.csv:1: the header has no 'id' column" },
@@ -229,8 +230,12 @@ static const struct {
 	{ "id,phone,region,office\nK1,12,1,x\n", "s.csv:2: bad phone '12': too few digits" },
 	{ "id,phone,region,office\nK1,+43 1 234 567 890 123 456,1,x\n", "s.csv:2: bad phone '+43 1 234 567 890 123 456': too many digits" },
 	{ "id,phone,region,office\nK1,0043 abc 1234567,1,x\n", "s.csv:2: bad phone" },
-	{ "id,phone,region,office\nK1,+43 1 2345678,7,x\n", "s.csv:2: region: '7' is not a code of scale 'regions'" },
-	{ "id,phone,region,office\nK1,+43 1 2345678,north,x\n", "s.csv:2: region: 'north' is not a number" },
+	{ "id,phone,region,office\nK1,+43 1 2345678,7,x\n", "s.csv:2: region: '7' is not a code or label of scale 'regions' (valid: 1 North, 2 South)" },
+	{ "id,phone,region,office\nK1,+43 1 2345678,east,x\n", "s.csv:2: region: 'east' is not a code or label of scale 'regions' (valid: 1 North, 2 South)" },
+	{ "id,phone,region,office\nK1,+43 1 2345678,1.5,x\n", "s.csv:2: region: '1.5' is not a code or label" },
+	/* a header problem and a row problem in one run */
+	{ "id,phone,region\nK1,+43 1 2345678,east\n", "s.csv:1: form 'study' reads case field 'office', but the file has no column 'office'", "s.csv:2: region: 'east'" },
+	{ "phone,region,office\n12,1,x\n", "s.csv:1: the header has no 'id' column", "s.csv:2: bad phone '12'" },
 	{ "id,phone,region,office\nK1,+43 1 2345678,1\n", "s.csv:2: 3 fields, but the header has 4" },
 	{ "id,phone,region,office,tz\nK1,+43 1 2345678,1,x,Mars/Olympus\n", "s.csv:2: tz 'Mars/Olympus': unknown time zone" },
 	{ "id,phone,region,office\nK1,+43 1 2345678,1,\"x\nK2,+43 1 2345678,1,y\n", "s.csv:2: a quoted field is not closed" },
@@ -251,10 +256,122 @@ START_TEST(test_sample_errors)
 	p = import(st, f, bad_samples[_i].csv, &rc, &n);
 	ck_assert_int_ne(rc, STORE_OK);
 	ck_assert_msg(strstr(p, bad_samples[_i].want) != NULL, "want '%s', got:\n%s", bad_samples[_i].want, p);
+	ck_assert_msg(!bad_samples[_i].want2 || strstr(p, bad_samples[_i].want2), "want '%s', got:\n%s",
+	              bad_samples[_i].want2, p);
 	free(p);
 	store_close(st);
 	/* nothing imported */
 	ck_assert_int_eq(raw_int(in_dir("c.db"), "SELECT count(*) FROM cases"), 0);
+	form_free(f);
+}
+END_TEST
+
+/* A coded field with labels in two languages and short names, as a German sample writes it. */
+static const char *const form_regions =
+	"form ex\nversion 1\nlanguages de en\ncase region scale regions\n"
+	"scale regions\n"
+	" 1 de \"Wien\" en \"Vienna\" short W\n"
+	" 2 de \"Niederösterreich\" en \"Lower Austria\" short NOE\n"
+	" 3 de \"Oberösterreich\" en \"Upper Austria\" short OOE\n"
+	" 4 de \"Kärnten\" en \"Carinthia\" short K\n"
+	" 12 de \"Ausland\" en \"abroad\" short X\n"
+	"yesno q1\n say de \"Ja?\" en \"Yes?\"\n";
+
+/* The next number of a small reproducible random source. */
+static unsigned prop_rnd(unsigned long long *r)
+{
+	*r = *r * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned)(*r >> 33);
+}
+
+/* text with each letter's case drawn at random (ASCII and the umlauts ä ö ü), into out. */
+static void random_case(unsigned long long *r, const char *text, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)text;
+
+	for (; *p; p++) {
+		if (p[0] == 0xC3 && p[1]) {
+			/* ä ö ü (C3 A4 B6 BC) and Ä Ö Ü (C3 84 96 9C) differ by 0x20 */
+			buf_putc(out, (char)p[0]);
+			buf_putc(out, (char)(prop_rnd(r) % 2 ? (p[1] | 0x20) : (p[1] & ~0x20)));
+			p++;
+		} else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
+			buf_putc(out, (char)(prop_rnd(r) % 2 ? (*p | 0x20) : (*p & ~0x20)));
+		} else {
+			buf_putc(out, (char)*p);
+		}
+	}
+}
+
+/*
+ * Property: a file whose coded column mixes codes, German and English labels and short names,
+ * in random case with stray spaces, imports the same codes as the file with the codes alone.
+ */
+START_TEST(test_sample_labels_property)
+{
+	static const int codes[] = { 1, 2, 3, 4, 12 };
+	static const char *const names[][3] = {
+		{ "Wien", "Vienna", "W" }, { "Niederösterreich", "Lower Austria", "NOE" },
+		{ "Oberösterreich", "Upper Austria", "OOE" }, { "Kärnten", "Carinthia", "K" },
+		{ "Ausland", "abroad", "X" },
+	};
+	struct store *st = open_ok(in_dir("p.db"));
+	struct form *f = compile(form_regions);
+	unsigned long long r = 20261202;
+	int trial, row;
+
+	publish(st, f, form_regions);
+	for (trial = 0; trial < 25; trial++) {
+		struct buf pure, mixed;
+		int chosen[40];
+		enum store_rc rc;
+		long n;
+		char *p;
+
+		buf_init(&pure);
+		buf_init(&mixed);
+		buf_puts(&pure, "id,phone,region\n");
+		buf_puts(&mixed, "\xEF\xBB\xBFid;phone;region\r\n");
+		for (row = 0; row < 40; row++) {
+			int k = (int)(prop_rnd(&r) % 5), how = (int)(prop_rnd(&r) % 4);
+			chosen[row] = codes[k];
+			buf_printf(&pure, "P%d_%d,+43 1 555%04d,%d\n", trial, row, row, codes[k]);
+			buf_printf(&mixed, "M%d_%d;+43 1 555%04d;\"%s", trial, row, row, prop_rnd(&r) % 3 ? "" : " ");
+			if (how == 3)
+				buf_printf(&mixed, "%d", codes[k]);
+			else
+				random_case(&r, names[k][how], &mixed);
+			buf_printf(&mixed, "%s\"\r\n", prop_rnd(&r) % 3 ? "" : "  ");
+		}
+		p = import(st, f, buf_str(&pure), &rc, &n);
+		ck_assert_msg(rc == STORE_OK, "trial %d, pure codes: %s", trial, p);
+		free(p);
+		p = import(st, f, buf_str(&mixed), &rc, &n);
+		ck_assert_msg(rc == STORE_OK, "trial %d: %s\nfile:\n%s", trial, p, buf_str(&mixed));
+		ck_assert_int_eq(n, 40);
+		free(p);
+		for (row = 0; row < 40; row++) {
+			struct store_case a, b;
+			struct err e;
+			char key[32];
+
+			err_init(&e);
+			snprintf(key, sizeof key, "P%d_%d", trial, row);
+			ck_assert_int_eq(store_case_get(st, key, &a, &e), STORE_OK);
+			snprintf(key, sizeof key, "M%d_%d", trial, row);
+			ck_assert_int_eq(store_case_get(st, key, &b, &e), STORE_OK);
+			ck_assert_int_eq(a.nfields, 1);
+			ck_assert_int_eq(b.nfields, 1);
+			ck_assert_int_eq(strtol(a.values[0], NULL, 10), chosen[row]);
+			ck_assert_msg(!strcmp(a.values[0], b.values[0]), "trial %d row %d: %s vs %s", trial, row,
+			              a.values[0], b.values[0]);
+			store_case_release(&a);
+			store_case_release(&b);
+		}
+		buf_release(&pure);
+		buf_release(&mixed);
+	}
+	store_close(st);
 	form_free(f);
 }
 END_TEST
@@ -683,6 +800,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_foreign_and_damaged_files);
 	tcase_add_loop_test(tc, test_sample_errors, 0, (int)(sizeof bad_samples / sizeof bad_samples[0]));
 	tcase_add_test(tc, test_sample_ok_and_all_errors_listed);
+	tcase_add_test(tc, test_sample_labels_property);
 	tcase_add_test(tc, test_history_and_pinning);
 	tcase_add_test(tc, test_end_records_attempt);
 	tcase_add_test(tc, test_migration_adds_end_attempts);
