@@ -17,8 +17,11 @@ int exp_out_open(struct exp_out *o, const char *path, struct err *e);
 int exp_out_close(struct exp_out *o, struct err *e);
 /* s escaped for XML text and attributes. */
 void exp_xml_text(FILE *f, const char *s);
-/* A numeric value as text: a date as YYYY-MM-DD, else with the variable's decimals. */
+/* A numeric value as text: a date as YYYY-MM-DD, else as exp_num_plain writes it. */
 void exp_num_text(const struct exp_var *v, double x, char *out, size_t n);
+/* A number written one way: whole numbers without a point, others with as many places as they
+   need, '.' as the point, never an exponent. */
+void exp_num_plain(double x, char *out, size_t n);
 
 int exp_write_csv(struct exp_data *d, const char *path, struct err *e);
 int exp_write_json(struct exp_data *d, const char *path, struct err *e);

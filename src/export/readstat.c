@@ -1,8 +1,9 @@
 /*
  * readstat.c: the data set as SPSS (.sav) and Stata (.dta) files through ReadStat: variable
  * labels from the question texts, value labels from the scales, don't know and refused as
- * declared missing values (SPSS: user-missing -8 and -9; Stata: the extended missing values .a
- * and .b, labelled), dates as dates.
+ * declared missing values (SPSS: user-missing -8 and -9, in texts the strings "dk" and "rf";
+ * Stata: the extended missing values .a and .b, labelled; texts empty, their status variable
+ * says why), dates as dates, measurement levels, all words in the export language.
  */
 #include "export-int.h"
 
@@ -96,8 +97,25 @@ int exp_write_readstat(struct exp_data *d, enum exp_format fmt, const char *path
 			snprintf(fmtbuf, sizeof fmtbuf, "F8.%d", v->decimals);
 			readstat_variable_set_format(x, fmtbuf);
 		}
-		readstat_variable_set_measure(x, v->type == EXP_STR ? READSTAT_MEASURE_NOMINAL
-		                                 : v->nlabels ? READSTAT_MEASURE_NOMINAL : READSTAT_MEASURE_SCALE);
+		readstat_variable_set_measure(x, v->measure == EXP_ORDINAL ? READSTAT_MEASURE_ORDINAL
+		                                 : v->measure == EXP_SCALE ? READSTAT_MEASURE_SCALE : READSTAT_MEASURE_NOMINAL);
+		if (v->type == EXP_STR && v->missing && !dta) {
+			/* SPSS declares string missing values: "dk" and "rf" count as no answer */
+			char setname[40];
+			readstat_label_set_t *ls;
+
+			snprintf(setname, sizeof setname, "l_%d", i + 1);
+			ls = readstat_add_label_set(w, READSTAT_TYPE_STRING, setname);
+			if (v->missing & FORM_F_DK) {
+				readstat_variable_add_missing_string_value(x, "dk");
+				readstat_label_string_value(ls, "dk", exp_word(&d->schema, EXP_W_DK));
+			}
+			if (v->missing & FORM_F_RF) {
+				readstat_variable_add_missing_string_value(x, "rf");
+				readstat_label_string_value(ls, "rf", exp_word(&d->schema, EXP_W_RF));
+			}
+			readstat_variable_set_label_set(x, ls);
+		}
 		if (v->type == EXP_NUM && (v->nlabels || v->missing)) {
 			char setname[40];
 			readstat_label_set_t *ls;
@@ -111,24 +129,26 @@ int exp_write_readstat(struct exp_data *d, enum exp_format fmt, const char *path
 				else
 					readstat_label_double_value(ls, v->labels[k].value, lab);
 			}
-			if (dta) {
+			if (v->src == EXP_S_STATUS) {
+				/* a status variable's codes are all valid: it says why its text or date is empty */
+			} else if (dta) {
 				if (v->missing & FORM_F_DK)
-					readstat_label_tagged_value(ls, 'a', "don't know");
+					readstat_label_tagged_value(ls, 'a', exp_word(&d->schema, EXP_W_DK));
 				if (v->missing & FORM_F_RF)
-					readstat_label_tagged_value(ls, 'b', "refused");
+					readstat_label_tagged_value(ls, 'b', exp_word(&d->schema, EXP_W_RF));
 			} else {
 				if (v->missing & FORM_F_DK) {
 					if (coded(v))
-						readstat_label_int32_value(ls, (int32_t)EXP_DK_CODE, "don't know");
+						readstat_label_int32_value(ls, (int32_t)EXP_DK_CODE, exp_word(&d->schema, EXP_W_DK));
 					else
-						readstat_label_double_value(ls, EXP_DK_CODE, "don't know");
+						readstat_label_double_value(ls, EXP_DK_CODE, exp_word(&d->schema, EXP_W_DK));
 					readstat_variable_add_missing_double_value(x, EXP_DK_CODE);
 				}
 				if (v->missing & FORM_F_RF) {
 					if (coded(v))
-						readstat_label_int32_value(ls, (int32_t)EXP_RF_CODE, "refused");
+						readstat_label_int32_value(ls, (int32_t)EXP_RF_CODE, exp_word(&d->schema, EXP_W_RF));
 					else
-						readstat_label_double_value(ls, EXP_RF_CODE, "refused");
+						readstat_label_double_value(ls, EXP_RF_CODE, exp_word(&d->schema, EXP_W_RF));
 					readstat_variable_add_missing_double_value(x, EXP_RF_CODE);
 				}
 			}
@@ -147,15 +167,19 @@ int exp_write_readstat(struct exp_data *d, enum exp_format fmt, const char *path
 				rc = readstat_insert_missing_value(w, rv[i]);
 				continue;
 			}
+			if (v->type == EXP_STR && x->state && dta) {
+				rc = readstat_insert_string_value(w, rv[i], "");   /* Stata: NAME_st says why */
+				continue;
+			}
 			if (v->type == EXP_STR) {
 				rc = readstat_insert_string_value(w, rv[i], clip(&tmp, x->str ? x->str : "", (size_t)(dta && v->width > STATA_STR_MAX ? STATA_STR_MAX : v->width)));
 				continue;
 			}
-			if (v->missing && (num == EXP_DK_CODE || num == EXP_RF_CODE) && dta) {
+			if (x->state && v->src != EXP_S_STATUS && dta) {
 				rc = readstat_insert_tagged_missing_value(w, rv[i], num == EXP_DK_CODE ? 'a' : 'b');
 				continue;
 			}
-			if (v->is_date && num != EXP_DK_CODE && num != EXP_RF_CODE)
+			if (v->is_date && !x->state)
 				num = dta ? num + STATA_DATE_OFFSET : num * 86400.0 + SPSS_DATE_OFFSET;
 			if (coded(v))
 				rc = readstat_insert_int32_value(w, rv[i], (int32_t)num);
