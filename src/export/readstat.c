@@ -86,6 +86,10 @@ int exp_write_readstat(struct exp_data *d, enum exp_format fmt, const char *path
 		const struct exp_var *v = &d->schema.vars[i];
 		readstat_type_t t = v->type == EXP_STR ? READSTAT_TYPE_STRING : coded(v) ? READSTAT_TYPE_INT32 : READSTAT_TYPE_DOUBLE;
 		int width = v->type == EXP_STR ? (dta && v->width > STATA_STR_MAX ? STATA_STR_MAX : v->width) : 0;
+		/* ReadStat writes a long string's missing values and value labels for its width in
+		   whole 8-byte segments: give it that width, or SPSS and PSPP drop them */
+		if (!dta && v->type == EXP_STR && v->missing && width > 8)
+			width = (width + 7) / 8 * 8;
 		readstat_variable_t *x = readstat_add_variable(w, v->name, t, (size_t)width);
 
 		rv[i] = x;

@@ -205,4 +205,32 @@ for m in bad[:40]:
     print(m)
 sys.exit(1 if bad else 0)
 PY
+
+# a text wider than 8 bytes: SPSS keeps its missing values in the long string missing values
+# record (7/22: name, count, one value length, the values), its value labels in 7/21 at the
+# variable's width. (PSPP 1.6 reads 7/22 the old, buggy way, with a length before each value, so
+# the record is checked here byte by byte against the documented format.)
+printf 'id,phone,name,office\nK5,+43 1 5550005,Flo,Enns\n' >k5.csv
+"$CATI" sample import k5.csv --form decl2.form --db $DB >/dev/null || fail "import K5"
+iv K5 'a 2\na a reason longer than eight bytes, 37 b\na 2\na 0\na 2\na 0\na 1\nq\n'
+expect_exit 0 "$CATI" export --db $DB --study decl --format sav --out long.sav --lang nl
+printf "GET FILE='long.sav'.\nDISPLAY DICTIONARY.\n" >long.sps
+pspp -O format=csv -o long.pspp.csv long.sps >long.err 2>&1
+grep -q "does not match the variable's width" long.pspp.csv long.err && fail "long.sav: PSPP drops why's value labels: $(cat long.err)"
+grep -q '^Waarom?,dk,weet niet' long.pspp.csv || fail "long.sav: why's value labels: $(grep -A3 '^Waarom' long.pspp.csv)"
+python3 - <<'PY' || fail "long.sav: why's long string missing values"
+import struct, sys
+b = open("long.sav", "rb").read()
+i = b.find(struct.pack("<iii", 7, 22, 1))
+if i < 0:
+    print("no long string missing values record"); sys.exit(1)
+count = struct.unpack("<i", b[i + 12:i + 16])[0]
+rec, ofs, found = b[i + 16:i + 16 + count], 0, {}
+while ofs < len(rec):
+    n = struct.unpack("<i", rec[ofs:ofs + 4])[0]; name = rec[ofs + 4:ofs + 4 + n].decode(); ofs += 4 + n
+    k = rec[ofs]; ofs += 1
+    vl = struct.unpack("<i", rec[ofs:ofs + 4])[0]; ofs += 4
+    found[name] = [rec[ofs + j * vl:ofs + (j + 1) * vl].decode().rstrip() for j in range(k)]; ofs += k * vl
+sys.exit(0 if found.get("why") == ["dk", "rf"] and ofs == len(rec) else 1)
+PY
 finish
