@@ -1,7 +1,7 @@
 /*
  * export.h: interviews as a data set researchers open at once: one row per interview, the
  * variables and their labels worked out from the form, written as CSV, JSON, SPSS (.sav),
- * Stata (.dta), Triple-S (XML + data), a DDI Codebook 2.5 XML and a plain codebook, and the
+ * Stata (.dta), SAS (.sas7bdat + a .sas program of formats), Triple-S (XML + data), a DDI Codebook 2.5 XML and a plain codebook, and the
  * call records. No database here: a source (the workstation's or the central store's) hands
  * the interviews over one by one.
  */
@@ -149,7 +149,7 @@ struct exp_attempt {
 	const char *disposition_label;   /* "no answer" ...; NULL: exp_calls_take looks it up */
 };
 
-enum exp_format { EXP_CSV, EXP_JSON, EXP_SAV, EXP_DTA, EXP_SSS, EXP_DDI, EXP_CODEBOOK };
+enum exp_format { EXP_CSV, EXP_JSON, EXP_SAV, EXP_DTA, EXP_SSS, EXP_DDI, EXP_CODEBOOK, EXP_SAS };
 
 /* "csv" -> EXP_CSV ...; -1 for an unknown name. */
 int exp_format_of(const char *name);
@@ -176,7 +176,8 @@ void exp_data_release(struct exp_data *d);
 
 /*
  * Write the data set to path in a format. EXP_SSS writes path (the XML) and path with ".dat"
- * for ".sss" (fixed-width data); the others one file. Returns 0, or -1 with e ("cannot write
+ * for ".sss" (fixed-width data); EXP_SAS path (.sas7bdat) and a SAS program with its value
+ * labels as formats, path with ".sas" for ".sas7bdat"; the others one file. Returns 0, or -1 with e ("cannot write
  * 'x.sav': disk full").
  */
 int exp_write(struct exp_data *d, enum exp_format fmt, const char *path, struct err *e);
@@ -195,8 +196,8 @@ void exp_calls_take(void *ctx, const struct exp_attempt *a);
 void exp_calls_release(struct exp_calls *c);
 
 /*
- * Every format at once, beside each other: PREFIX.csv, .json, .sav, .dta, .sss (+ .dat),
- * .ddi.xml and .codebook.txt. Stops at the first failure.
+ * Every format at once, beside each other: PREFIX.csv, .json, .sav, .dta, .sas7bdat (+
+ * .sas), .sss (+ .dat), .ddi.xml and .codebook.txt. Stops at the first failure.
  */
 int exp_write_all(struct exp_data *d, const char *prefix, struct err *e);
 

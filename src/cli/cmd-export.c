@@ -8,7 +8,7 @@
 #include "cli.h"
 
 static const char usage[] =
-	"usage: cati export --study ID --format csv|json|sav|dta|sss|ddi|codebook|all --out FILE\n"
+	"usage: cati export --study ID --format csv|json|sav|dta|sas|sss|ddi|codebook|all --out FILE\n"
 	"                   [--lang L] [--all] [--calls FILE.csv [--with-phone]] [--db PATH]\n";
 
 /* cati export: the interviews of a study in a data set format, and its call records. */

@@ -587,7 +587,7 @@ void exp_data_release(struct exp_data *d)
 
 int exp_format_of(const char *name)
 {
-	static const char *const names[] = { "csv", "json", "sav", "dta", "sss", "ddi", "codebook" };
+	static const char *const names[] = { "csv", "json", "sav", "dta", "sss", "ddi", "codebook", "sas" };
 	size_t i;
 
 	for (i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -606,6 +606,7 @@ int exp_write(struct exp_data *d, enum exp_format fmt, const char *path, struct 
 		return exp_write_json(d, path, e);
 	case EXP_SAV:
 	case EXP_DTA:
+	case EXP_SAS:
 		return exp_write_readstat(d, fmt, path, e);
 	case EXP_SSS:
 		return exp_write_sss(d, path, e);
@@ -671,7 +672,7 @@ int exp_write_all(struct exp_data *d, const char *prefix, struct err *e)
 		enum exp_format fmt;
 		const char *ext;
 	} all[] = {
-		{ EXP_CSV, ".csv" }, { EXP_JSON, ".json" }, { EXP_SAV, ".sav" }, { EXP_DTA, ".dta" },
+		{ EXP_CSV, ".csv" }, { EXP_JSON, ".json" }, { EXP_SAV, ".sav" }, { EXP_DTA, ".dta" }, { EXP_SAS, ".sas7bdat" },
 		{ EXP_SSS, ".sss" }, { EXP_DDI, ".ddi.xml" }, { EXP_CODEBOOK, ".codebook.txt" },
 	};
 	struct buf path;

@@ -11,7 +11,7 @@
 int srv_cmd_export(int argc, char **argv);
 
 static const char usage[] =
-	"usage: cati-store export STUDY --format csv|json|sav|dta|sss|ddi|codebook|all --out FILE\n"
+	"usage: cati-store export STUDY --format csv|json|sav|dta|sas|sss|ddi|codebook|all --out FILE\n"
 	"                         [--lang L] [--calls FILE.csv [--with-phone]] --db PATH|--pg URL\n";
 
 /* cati-store export STUDY: the study's interviews as a data set; the store must exist. */

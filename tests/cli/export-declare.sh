@@ -72,6 +72,7 @@ for l in en de nl; do
 	printf "GET FILE='%s.sav'.\nDISPLAY DICTIONARY.\nLIST.\n" $l >$l.sps
 	pspp -O format=csv -o $l.pspp.csv $l.sps >/dev/null 2>&1 || fail "pspp cannot read $l.sav: $(cat $l.pspp.csv)"
 	readstat $l.dta $l.dta.csv >/dev/null 2>&1 || fail "readstat cannot read $l.dta"
+	readstat $l.sas7bdat $l.sas.csv >/dev/null 2>&1 || fail "readstat cannot read $l.sas7bdat"
 	extract_metadata $l.dta $l.dta.json >/dev/null 2>&1 || fail "extract_metadata cannot read $l.dta"
 	xmllint --noout $l.sss $l.ddi.xml || fail "$l: Triple-S or DDI not well-formed"
 done
@@ -174,6 +175,17 @@ for lang, dk in (("en", "don't know"), ("de", "weiß nicht")):
     cats = {str(c["code"]): c["label"] for c in M["visit"].get("categories", [])}
     check(cats.get(".a") == dk, "%s.dta: visit's .a label %r" % (lang, cats))
     check("{" not in "".join(v.get("label", "") for v in M.values()), "%s.dta: raw fills in labels" % lang)
+
+# SAS read by ReadStat: texts empty for don't know / refused, the status says which; the formats
+# program in the export language
+S = {r["case"]: r for r in csv.DictReader(open("de.sas.csv", encoding="utf-8", newline=""))}
+for case, n, v in (("K1", "why", ""), ("K1", "why_st", "8"), ("K4", "visit_st", ""), ("K3", "form_version", "2"), ("K2", "overall", "")):
+    got = S.get(case, {}).get(n)
+    got = got if n in ("why", "form_version") or not got else "%g" % float(got)
+    check(got == v, "de.sas7bdat %s %s: %r, want %r" % (case, n, got, v))
+prog = open("de.sas", encoding="utf-8").read()
+for w in ("PROC FORMAT;", ".A = 'weiß nicht'", ".B = 'verweigert'", "'nicht gewählt'", "SET 'de.sas7bdat';", "overall L"):
+    check(w in prog, "de.sas lacks %r" % w)
 
 # Triple-S: text empty for don't know, the status variable coded, the form version
 sss = ET.parse("en.sss").getroot()

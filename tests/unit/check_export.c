@@ -3,9 +3,11 @@
  * language), the values of a row, and numbers written one way. */
 #include <check.h>
 #include <math.h>
+#include <readstat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../src/export/export-int.h"
 #include "cati/export.h"
@@ -165,6 +167,146 @@ START_TEST(test_row_values)
 }
 END_TEST
 
+/* What a ReadStat reader saw of one cell: obs row, variable name. */
+struct seen {
+	int row;
+	const char *name;
+	int found, tagged, sysmis;
+	char tag;
+	double num;
+	char str[64];
+};
+
+/* ReadStat's value callback: keep the cell the test asks about. */
+static int on_value(int obs, readstat_variable_t *var, readstat_value_t value, void *ctx)
+{
+	struct seen *s = ctx;
+
+	if (obs != s->row || strcmp(readstat_variable_get_name(var), s->name))
+		return READSTAT_HANDLER_OK;
+	s->found = 1;
+	s->tagged = readstat_value_is_tagged_missing(value);
+	s->sysmis = readstat_value_is_system_missing(value);
+	s->tag = s->tagged ? readstat_value_tag(value) : 0;
+	if (readstat_value_type(value) == READSTAT_TYPE_STRING)
+		snprintf(s->str, sizeof s->str, "%s", readstat_string_value(value) ? readstat_string_value(value) : "");
+	else if (!s->tagged && !s->sysmis)
+		s->num = readstat_double_value(value);
+	return READSTAT_HANDLER_OK;
+}
+
+/* ReadStat's variable callback: every variable is read. */
+static int on_variable(int index, readstat_variable_t *var, const char *labels, void *ctx)
+{
+	(void)index, (void)var, (void)labels, (void)ctx;
+	return READSTAT_HANDLER_OK;
+}
+
+/* Read cell (row, name) of a .sas7bdat or .dta back with ReadStat's own parser. */
+static struct seen read_cell(const char *path, int sas, int row, const char *name)
+{
+	readstat_parser_t *p = readstat_parser_init();
+	struct seen s;
+	readstat_error_t rc;
+
+	memset(&s, 0, sizeof s);
+	s.row = row;
+	s.name = name;
+	readstat_set_variable_handler(p, on_variable);   /* (ReadStat's Stata reader needs one) */
+	readstat_set_value_handler(p, on_value);
+	rc = sas ? readstat_parse_sas7bdat(p, path, &s) : readstat_parse_dta(p, path, &s);
+	ck_assert_msg(rc == READSTAT_OK, "%s: %s", path, readstat_error_message(rc));
+	readstat_parser_free(p);
+	ck_assert_msg(s.found, "%s: no cell %d %s", path, row, name);
+	return s;
+}
+
+/* SAS and Stata written and read back: don't know and refused as the special missing values .A/.B
+   (.a/.b), not asked system missing, a text's don't know empty with its status beside it. */
+START_TEST(test_sas_and_stata_read_back)
+{
+	static const struct exp_answer k1[] = {
+		{ "rating", 0, FORM_S_DK, "" }, { "why", 0, FORM_S_RF, "" }, { "day", 0, FORM_S_DK, "" },
+		{ "n", 0, FORM_S_OK, "0" },
+	};
+	static const struct exp_answer k2[] = {
+		{ "rating", 0, FORM_S_OK, "2" }, { "why", 0, FORM_S_OK, "fine" }, { "n", 0, FORM_S_OK, "1" },
+		{ "age", 1, FORM_S_OK, "7" },
+	};
+	struct form *f = compile();
+	struct exp_data d;
+	struct exp_interview iv;
+	struct err e;
+	char dir[] = "/tmp/check-export-XXXXXX", path[128], prog[128], *text;
+	size_t k;
+	FILE *fp;
+	long n;
+
+	ck_assert(mkdtemp(dir) != NULL);
+	exp_data_init(&d, f, form_lang(f, "de"));
+	memset(&iv, 0, sizeof iv);
+	iv.uuid = "u1";
+	iv.case_key = "K1";
+	iv.form_version = "3";
+	iv.nanswers = 4;
+	iv.answers = k1;
+	exp_data_add(&d, &iv);
+	iv.uuid = "u2";
+	iv.case_key = "K2";
+	iv.answers = k2;
+	exp_data_add(&d, &iv);
+	for (k = 0; k < 2; k++) {
+		int sas = k == 0;
+		char dk = sas ? 'A' : 'a';
+		struct seen c;
+
+		snprintf(path, sizeof path, "%s/t.%s", dir, sas ? "sas7bdat" : "dta");
+		err_init(&e);
+		ck_assert_msg(exp_write(&d, sas ? EXP_SAS : EXP_DTA, path, &e) == 0, "%s", e.msg);
+		c = read_cell(path, sas, 0, "rating");
+		ck_assert_msg(c.tagged && c.tag == dk, "%s rating: tagged %d '%c'", path, c.tagged, c.tag);
+		c = read_cell(path, sas, 0, "day");
+		ck_assert_msg(c.tagged && c.tag == dk, "%s day: tagged %d '%c'", path, c.tagged, c.tag);
+		c = read_cell(path, sas, 1, "day");   /* not asked */
+		ck_assert_msg(c.sysmis && !c.tagged, "%s day not asked: sysmis %d tagged %d", path, c.sysmis, c.tagged);
+		c = read_cell(path, sas, 0, "why");
+		ck_assert_str_eq(c.str, "");
+		c = read_cell(path, sas, 0, "why_st");
+		ck_assert(c.num == EXP_ST_RF);
+		c = read_cell(path, sas, 0, "day_st");
+		ck_assert(c.num == EXP_ST_DK);
+		c = read_cell(path, sas, 1, "why");
+		ck_assert_str_eq(c.str, "fine");
+		c = read_cell(path, sas, 1, "rating");
+		ck_assert(!c.tagged && c.num == 2);
+		c = read_cell(path, sas, 1, "form_version");
+		ck_assert_str_eq(c.str, "3");
+	}
+	/* the SAS program: the formats in German, .A and .B labelled, applied to the data set */
+	snprintf(prog, sizeof prog, "%s/t.sas", dir);
+	fp = fopen(prog, "r");
+	ck_assert(fp != NULL);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	text = calloc((size_t)n + 1, 1);
+	ck_assert(fread(text, 1, (size_t)n, fp) == (size_t)n);
+	fclose(fp);
+	ck_assert_msg(strstr(text, "    .A = 'weiß nicht'\n    .B = 'verweigert'\n") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "    3 = 'ablehnen'\n") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "  SET 't.sas7bdat';\n") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "rating L") != NULL, "%s", text);
+	free(text);
+	remove(prog);
+	remove(path);
+	snprintf(path, sizeof path, "%s/t.sas7bdat", dir);
+	remove(path);
+	rmdir(dir);
+	exp_data_release(&d);
+	form_free(f);
+}
+END_TEST
+
 START_TEST(test_numbers_one_way)
 {
 	static const struct {
@@ -193,6 +335,7 @@ int main(void)
 
 	tcase_add_test(tc, test_labels_and_levels);
 	tcase_add_test(tc, test_row_values);
+	tcase_add_test(tc, test_sas_and_stata_read_back);
 	tcase_add_test(tc, test_numbers_one_way);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
