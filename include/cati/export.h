@@ -1,9 +1,9 @@
 /*
  * export.h: interviews as a data set researchers open at once: one row per interview, the
  * variables and their labels worked out from the form, written as CSV, JSON, SPSS (.sav),
- * Stata (.dta), SAS (.sas7bdat + a .sas program of formats), Triple-S (XML + data), a DDI Codebook 2.5 XML and a plain codebook, and the
- * call records. No database here: a source (the workstation's or the central store's) hands
- * the interviews over one by one.
+ * Stata (.dta), SAS (.sas7bdat + a .sas program of formats), Triple-S (XML + data), a DDI
+ * Codebook 2.5 XML and a plain codebook, and the call records. No database here: a source (the
+ * workstation's or the central store's) hands the interviews over one by one.
  */
 #ifndef CATI_EXPORT_H
 #define CATI_EXPORT_H

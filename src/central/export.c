@@ -68,7 +68,8 @@ int central_export_calls(struct central *c, const char *study,
 
 	/* the attempt records carry no number: the one dialled is the case's */
 	if (db_prepare(c->db, "SELECT a.case_key, a.interviewer, a.at, c.phone, a.outcome, a.disposition"
-		" FROM attempts a LEFT JOIN cases c ON c.case_key = a.case_key WHERE a.study = ?1 ORDER BY a.at, a.uuid", &s) != DB_OK) {
+		" FROM attempts a LEFT JOIN cases c ON c.case_key = a.case_key"
+		" WHERE a.study = ?1 ORDER BY a.at, a.uuid", &s) != DB_OK) {
 		central_fail(c, "read the call attempts", e);
 		return -1;
 	}

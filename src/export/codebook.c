@@ -24,6 +24,7 @@ static long count_state(const struct exp_data *d, int i, int state)
 	return n;
 }
 
+/* The codebook in the export language: a legend, then every variable. */
 int exp_write_codebook(struct exp_data *d, const char *path, struct err *e)
 {
 	const struct exp_schema *s = &d->schema;
@@ -37,7 +38,8 @@ int exp_write_codebook(struct exp_data *d, const char *path, struct err *e)
 	        exp_word(s, EXP_W_INTERVIEWS), s->nvars, exp_word(s, EXP_W_VARIABLES), exp_word(s, EXP_W_LEGEND));
 	for (i = 0; i < s->nvars; i++) {
 		const struct exp_var *v = &s->vars[i];
-		const char *level = exp_word(s, v->measure == EXP_ORDINAL ? EXP_W_ORDINAL : v->measure == EXP_SCALE ? EXP_W_SCALE : EXP_W_NOMINAL);
+		const char *level = exp_word(s, v->measure == EXP_ORDINAL ? EXP_W_ORDINAL
+		                                : v->measure == EXP_SCALE ? EXP_W_SCALE : EXP_W_NOMINAL);
 
 		for (r = 0, valid = 0; r < d->nrows; r++)
 			valid += d->rows[r][i].present;

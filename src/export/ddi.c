@@ -93,8 +93,10 @@ int exp_write_ddi(struct exp_data *d, const char *path, struct err *e)
 		}
 		fprintf(o.f, "    <var ID=\"V%d\" name=\"", i + 1);
 		exp_xml_text(o.f, v->name);
-		fprintf(o.f, "\" files=\"F1\" intrvl=\"%s\" nature=\"%s\">\n", v->type == EXP_NUM && !v->nlabels ? "contin" : "discrete",
-		        v->measure == EXP_ORDINAL ? "ordinal" : v->measure == EXP_NOMINAL ? "nominal" : v->is_date ? "interval" : "ratio");
+		fprintf(o.f, "\" files=\"F1\" intrvl=\"%s\" nature=\"%s\">\n",
+		        v->type == EXP_NUM && !v->nlabels ? "contin" : "discrete",
+		        v->measure == EXP_ORDINAL ? "ordinal" : v->measure == EXP_NOMINAL ? "nominal"
+		        : v->is_date ? "interval" : "ratio");
 		elem(o.f, "      ", "labl", v->label);
 		if (v->src != EXP_S_META && v->src != EXP_S_CASE) {
 			fputs("      <qstn>\n", o.f);

@@ -149,6 +149,7 @@ static readstat_label_set_t *num_labels(readstat_writer_t *lw, const struct exp_
 	return ls;
 }
 
+/* The data set as .sav, .dta or .sas7bdat (and the SAS program), through a temporary file. */
 int exp_write_readstat(struct exp_data *d, enum exp_format fmt, const char *path, struct err *e)
 {
 	readstat_writer_t *w;

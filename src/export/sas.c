@@ -26,6 +26,7 @@ static int has_format(const struct exp_var *v)
 	return v->type == EXP_NUM && !v->is_date && (v->nlabels || (v->missing && v->src != EXP_S_STATUS));
 }
 
+/* Write PATH.sas beside PATH.sas7bdat: the formats, then a DATA step applying them. */
 int exp_write_sas_formats(struct exp_data *d, const char *data_path, struct err *e)
 {
 	const struct exp_schema *s = &d->schema;

@@ -69,6 +69,7 @@ void exp_num_text(const struct exp_var *v, double x, char *out, size_t n)
 	}
 }
 
+/* A number as CSV writes it: no point in whole numbers, no trailing zeros, no exponent. */
 void exp_num_plain(double x, char *out, size_t n)
 {
 	size_t len;

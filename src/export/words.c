@@ -132,6 +132,7 @@ static const struct {
 	} },
 };
 
+/* The table row of a language code, by its first two letters; English when none matches. */
 int exp_words_of(const char *lang)
 {
 	size_t i;
@@ -142,6 +143,7 @@ int exp_words_of(const char *lang)
 	return 0;
 }
 
+/* The word w in the schema's language ("" for a word the table lacks). */
 const char *exp_word(const struct exp_schema *s, enum exp_word w)
 {
 	int t = s && s->words >= 0 && (size_t)s->words < sizeof table / sizeof table[0] ? s->words : 0;
