@@ -1,9 +1,9 @@
 /*
  * export.h: interviews as a data set researchers open at once: one row per interview, the
  * variables and their labels worked out from the form, written as CSV, JSON, SPSS (.sav),
- * Stata (.dta), Triple-S (XML + data), a DDI Codebook 2.5 XML and a plain codebook, and the
- * call records. No database here: a source (the workstation's or the central store's) hands
- * the interviews over one by one.
+ * Stata (.dta), SAS (.sas7bdat + a .sas program of formats), Triple-S (XML + data), a DDI
+ * Codebook 2.5 XML and a plain codebook, and the call records. No database here: a source (the
+ * workstation's or the central store's) hands the interviews over one by one.
  */
 #ifndef CATI_EXPORT_H
 #define CATI_EXPORT_H
@@ -19,6 +19,31 @@
 
 enum exp_vtype { EXP_NUM, EXP_STR };
 
+/*
+ * Measurement level. Ordinal: a single-choice or grid question on a named scale whose codes run
+ * without gaps (at least three: 1, 2, 3 ...), the way forms declare rating scales; scale:
+ * numbers and dates without value labels; nominal: everything else (texts, yes/no, the options
+ * of a multiple choice, a question's own list of choices, case fields).
+ */
+enum exp_measure { EXP_NOMINAL, EXP_ORDINAL, EXP_SCALE };
+
+/* Codes of the answer status variable NAME_st of a text or date that allows don't know or refused. */
+#define EXP_ST_ANSWERED 1
+#define EXP_ST_DK 8
+#define EXP_ST_RF 9
+
+/* The fixed words of the exports, in the export language (words.c). */
+enum exp_word {
+	EXP_W_DK, EXP_W_RF, EXP_W_CHOSEN, EXP_W_NOT_CHOSEN, EXP_W_NOT_ASKED, EXP_W_ANSWERED,
+	EXP_W_STATUS_OF, EXP_W_MISSING,
+	EXP_W_INTERVIEW, EXP_W_CASE, EXP_W_INTERVIEWER, EXP_W_LANG, EXP_W_STATUS, EXP_W_OUTCOME,
+	EXP_W_STARTED, EXP_W_ENDED, EXP_W_DURATION, EXP_W_VERSION,
+	EXP_W_CODEBOOK, EXP_W_INTERVIEWS, EXP_W_VARIABLES, EXP_W_TEXT, EXP_W_BYTES, EXP_W_DATE,
+	EXP_W_NUMBER, EXP_W_DECIMALS, EXP_W_WITH_VALUE, EXP_W_EMPTY, EXP_W_ASKED_IF,
+	EXP_W_NOMINAL, EXP_W_ORDINAL, EXP_W_SCALE, EXP_W_LEGEND,
+	EXP_W_COUNT
+};
+
 /* Where a variable's value comes from. */
 enum exp_src {
 	EXP_S_META,     /* the interview: id, case, interviewer, lang, status, outcome, times, duration */
@@ -26,6 +51,7 @@ enum exp_src {
 	EXP_S_ANSWER,   /* a question's answer (or one loop iteration of it) */
 	EXP_S_OPTION,   /* one option of a multiple choice: 1 chosen, 0 not */
 	EXP_S_ITEM,     /* one item of a grid */
+	EXP_S_STATUS,   /* the answer status of the variable before it (a text or a date) */
 };
 
 struct exp_label {
@@ -36,14 +62,16 @@ struct exp_label {
 /* One variable (column). Everything points into the schema's arena. */
 struct exp_var {
 	const char *name;         /* unique, at most 32 characters of [A-Za-z0-9_], starts with a letter */
-	const char *label;        /* the question's text (first language, fills as {name}) or a description */
+	const char *label;        /* the question's text in the export language, fills as [name], a
+	                             loop's iteration numbered; or a description */
 	enum exp_vtype type;
 	int width;                /* EXP_STR: bytes (set by exp_widths from the data; at least 1) */
 	int decimals;             /* EXP_NUM: digits after the point */
 	int is_date;              /* EXP_NUM holding days since 1970-01-01 */
 	int nlabels;              /* value labels */
 	struct exp_label *labels;
-	int missing;              /* declared missing values: EXP_DK_CODE and/or EXP_RF_CODE are used */
+	int missing;              /* FORM_F_DK / FORM_F_RF: don't know / refused are declared missing */
+	enum exp_measure measure;
 	const char *route;        /* the condition the question is asked under, as written, or NULL */
 	const char *question;     /* the question id (qid), the case field, or the meta field */
 
@@ -59,6 +87,7 @@ struct exp_schema {
 	int nvars;
 	struct exp_var *vars;
 	struct arena arena;
+	int words;                /* the table of fixed words (exp_word) */
 	/* internal: the first variable of each question node (-1: none) and how many each loop
 	   iteration has */
 	int *node_first, *node_per_iter;
@@ -66,13 +95,19 @@ struct exp_schema {
 
 /*
  * The variables of form f, in this order: interview, case, interviewer, lang, status, outcome,
- * started, ended, duration (seconds); the case fields; then each question in form order (a
- * multiple choice as one 0/1 variable per option, a grid as one variable per item, a question in
- * a loop once per iteration up to the loop's maximum; info screens have none). Texts in language
- * lang. Don't know and refused are EXP_DK_CODE / EXP_RF_CODE, declared missing, in numeric
- * variables; in text variables they are the strings "dk" / "rf".
+ * started, ended, duration (seconds), form_version; the case fields; then each question in form
+ * order (a multiple choice as one 0/1 variable per option, a grid as one variable per item, a
+ * question in a loop once per iteration up to the loop's maximum; info screens have none).
+ * Texts in language lang. Don't know and refused are EXP_DK_CODE / EXP_RF_CODE, declared
+ * missing, in numeric variables and dates; in text variables they are the strings "dk" / "rf"
+ * (value state FORM_S_DK / FORM_S_RF); a text or date that allows them is followed by its answer
+ * status variable NAME_st (EXP_ST_*).
  */
 void exp_schema_build(struct exp_schema *s, const struct form *f, int lang);
+/* The fixed word w in the schema's export language (English when s is NULL). Static text. */
+const char *exp_word(const struct exp_schema *s, enum exp_word w);
+/* The word table of a language code ("de", "nl-BE" ...): English for one it lacks. */
+int exp_words_of(const char *lang);
 void exp_schema_release(struct exp_schema *s);
 
 /* One answer of an interview, as the stores keep it (value: canonical text; state FORM_S_*). */
@@ -87,6 +122,7 @@ struct exp_answer {
 struct exp_interview {
 	const char *uuid, *case_key, *interviewer, *lang, *status, *outcome;
 	const char *started_at, *ended_at;   /* ISO 8601 UTC, or NULL */
+	const char *form_version;            /* the version of the form it ran on, or NULL */
 	const char *fields_json;             /* the case fields, a JSON object of texts */
 	int nanswers;
 	const struct exp_answer *answers;    /* on-route answers only */
@@ -95,6 +131,7 @@ struct exp_interview {
 /* A value of one cell. */
 struct exp_value {
 	int present;              /* 0: empty (system missing: not asked, off route) */
+	int state;                /* FORM_S_DK / FORM_S_RF for don't know / refused, else 0 */
 	double num;
 	const char *str;          /* EXP_STR */
 };
@@ -112,7 +149,7 @@ struct exp_attempt {
 	const char *disposition_label;   /* "no answer" ...; NULL: exp_calls_take looks it up */
 };
 
-enum exp_format { EXP_CSV, EXP_JSON, EXP_SAV, EXP_DTA, EXP_SSS, EXP_DDI, EXP_CODEBOOK };
+enum exp_format { EXP_CSV, EXP_JSON, EXP_SAV, EXP_DTA, EXP_SSS, EXP_DDI, EXP_CODEBOOK, EXP_SAS };
 
 /* "csv" -> EXP_CSV ...; -1 for an unknown name. */
 int exp_format_of(const char *name);
@@ -139,7 +176,8 @@ void exp_data_release(struct exp_data *d);
 
 /*
  * Write the data set to path in a format. EXP_SSS writes path (the XML) and path with ".dat"
- * for ".sss" (fixed-width data); the others one file. Returns 0, or -1 with e ("cannot write
+ * for ".sss" (fixed-width data); EXP_SAS path (.sas7bdat) and a SAS program with its value
+ * labels as formats, path with ".sas" for ".sas7bdat"; the others one file. Returns 0, or -1 with e ("cannot write
  * 'x.sav': disk full").
  */
 int exp_write(struct exp_data *d, enum exp_format fmt, const char *path, struct err *e);
@@ -158,20 +196,23 @@ void exp_calls_take(void *ctx, const struct exp_attempt *a);
 void exp_calls_release(struct exp_calls *c);
 
 /*
- * Every format at once, beside each other: PREFIX.csv, .json, .sav, .dta, .sss (+ .dat),
- * .ddi.xml and .codebook.txt. Stops at the first failure.
+ * Every format at once, beside each other: PREFIX.csv, .json, .sav, .dta, .sas7bdat (+
+ * .sas), .sss (+ .dat), .ddi.xml and .codebook.txt. Stops at the first failure.
  */
 int exp_write_all(struct exp_data *d, const char *prefix, struct err *e);
 
-/* The call records as CSV: case, interviewer, at, phone, outcome, disposition and its label. */
-int exp_write_calls(const struct exp_attempt *a, long n, const char *path, struct err *e);
+/*
+ * The call records as CSV: case, interviewer, at, [phone,] outcome, disposition and its label.
+ * The phone column only when with_phone is set: phone numbers leave the system on request.
+ */
+int exp_write_calls(const struct exp_attempt *a, long n, int with_phone, const char *path, struct err *e);
 
 /* Rows of either store's tables (a statement of the SQL drivers, cati/db.h) handed to the
    export layer: both stores' exports read their interviews and calls through these. */
 struct dbs;
 /*
  * Step ivs (columns: uuid, case, interviewer, lang, status, outcome, started_at, ended_at, fields
- * JSON, key) and for each row bind its key to ?1 of ans (columns: qid, iter, state, value) and
+ * JSON, key, form version) and for each row bind its key to ?1 of ans (columns: qid, iter, state, value) and
  * hand the interview with its answers to cb. Returns the last step result (DB_DONE when
  * all went through).
  */

@@ -37,7 +37,7 @@ int central_export(struct central *c, const char *study,
 	   they were made, each with its on-route answers (by the answers' primary key); the case's
 	   name is a case field too */
 	if (db_prepare(c->db, "SELECT i.uuid, i.case_key, i.interviewer, i.lang, i.status, i.outcome, i.started_at, i.ended_at,"
-		" json_set(c.fields, '$.name', c.name), i.uuid"
+		" json_set(c.fields, '$.name', c.name), i.uuid, i.version"
 		" FROM interviews i JOIN cases c ON c.case_key = i.case_key"
 		" WHERE i.study = ?1 AND i.status IN ('complete', 'screenout') AND i.duplicate = 0"
 		" ORDER BY i.started_at, i.uuid", &s) != DB_OK ||
@@ -66,8 +66,10 @@ int central_export_calls(struct central *c, const char *study,
 	struct dbs *s;
 	int rc;
 
-	if (db_prepare(c->db, "SELECT a.case_key, a.interviewer, a.at, json_extract(r.data, '$.phone'), a.outcome, a.disposition"
-		" FROM attempts a LEFT JOIN records r ON r.uuid = a.uuid WHERE a.study = ?1 ORDER BY a.at, a.uuid", &s) != DB_OK) {
+	/* the attempt records carry no number: the one dialled is the case's */
+	if (db_prepare(c->db, "SELECT a.case_key, a.interviewer, a.at, c.phone, a.outcome, a.disposition"
+		" FROM attempts a LEFT JOIN cases c ON c.case_key = a.case_key"
+		" WHERE a.study = ?1 ORDER BY a.at, a.uuid", &s) != DB_OK) {
 		central_fail(c, "read the call attempts", e);
 		return -1;
 	}

@@ -8,8 +8,8 @@
 #include "cli.h"
 
 static const char usage[] =
-	"usage: cati export --study ID --format csv|json|sav|dta|sss|ddi|codebook|all --out FILE\n"
-	"                   [--lang L] [--all] [--calls FILE.csv] [--db PATH]\n";
+	"usage: cati export --study ID --format csv|json|sav|dta|sas|sss|ddi|codebook|all --out FILE\n"
+	"                   [--lang L] [--all] [--calls FILE.csv [--with-phone]] [--db PATH]\n";
 
 /* cati export: the interviews of a study in a data set format, and its call records. */
 int cmd_export(int argc, char **argv)
@@ -18,6 +18,7 @@ int cmd_export(int argc, char **argv)
 		{ "study", required_argument, NULL, 's' }, { "format", required_argument, NULL, 'f' },
 		{ "out", required_argument, NULL, 'o' },   { "lang", required_argument, NULL, 'l' },
 		{ "calls", required_argument, NULL, 'c' }, { "all", no_argument, NULL, 'a' },
+		{ "with-phone", no_argument, NULL, 'p' },
 		CLI_OPT_DB, CLI_OPT_HELP, { 0 }
 	};
 	const char *study = NULL, *fmt = NULL, *out = NULL, *lang = NULL, *calls = NULL, *db = NULL;
@@ -28,7 +29,7 @@ int cmd_export(int argc, char **argv)
 	char *src = NULL;
 	struct err e;
 	int64_t row;
-	int ch, all = 0, format, rc = EXIT_FAIL;
+	int ch, all = 0, with_phone = 0, format, rc = EXIT_FAIL;
 
 	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati export", usage)) != -1;) {
 		switch (ch) {
@@ -39,11 +40,16 @@ int cmd_export(int argc, char **argv)
 		case 'l': lang = optarg; break;
 		case 'c': calls = optarg; break;
 		case 'a': all = 1; break;
+		case 'p': with_phone = 1; break;
 		case 'D': db = optarg; break;
 		default: return EXIT_USAGE;
 		}
 	}
 	format = !fmt ? -1 : !strcmp(fmt, "all") ? 99 : exp_format_of(fmt);
+	if (with_phone && !calls) {
+		fprintf(stderr, "cati export: --with-phone needs --calls FILE.csv\n%s", usage);
+		return EXIT_USAGE;
+	}
 	if (optind != argc || !study || !out || format < 0) {
 		if (fmt && format < 0)
 			fprintf(stderr, "cati export: unknown format '%s'\n", fmt);
@@ -88,12 +94,13 @@ int cmd_export(int argc, char **argv)
 
 		exp_calls_init(&c);
 		if (store_export_calls(st, study, exp_calls_take, &c, &e) != STORE_OK ||
-		    exp_write_calls(c.v, c.n, calls, &e) < 0) {
+		    exp_write_calls(c.v, c.n, with_phone, calls, &e) < 0) {
 			fprintf(stderr, "cati export: %s\n", e.msg);
 			exp_calls_release(&c);
 			goto out;
 		}
-		printf("exported %ld call attempts to %s\n", c.n, calls);
+		printf("exported %ld call attempts to %s%s\n", c.n, calls,
+		       with_phone ? "" : " (phone numbers left out: --with-phone adds them)");
 		exp_calls_release(&c);
 	}
 	rc = EXIT_OK;

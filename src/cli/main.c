@@ -27,8 +27,8 @@ static const struct {
 	                        "  cati report quotas [--study-id ID]   quota cells: target, counts, allowance, open or full" },
 	{ "supervise", cmd_supervise, "supervise --study STUDY [--user NAME] [--password-file FILE] [--every SECONDS]\n"
 	                              "                           the supervisor's console: quotas, interviewers, rates, results" },
-	{ "export", cmd_export, "export --study ID --format csv|json|sav|dta|sss|ddi|codebook|all --out FILE [--lang L] [--all]\n"
-	                        "       [--calls FILE.csv]   interviews as a data set with labels; call records" },
+	{ "export", cmd_export, "export --study ID --format csv|json|sav|dta|sas|sss|ddi|codebook|all --out FILE [--lang L] [--all]\n"
+	                        "       [--calls FILE.csv [--with-phone]]   interviews as a data set with labels; call records" },
 	{ "doctor", cmd_doctor, "doctor [--db PATH]       check the database's integrity (never creates one)" },
 	{ "simulate", cmd_simulate, "simulate FORM [-n N] [--seed S]\n"
 	                            "                           random interviews: routing coverage" },

@@ -16,20 +16,34 @@ static void elem(FILE *f, const char *indent, const char *tag, const char *text)
 	fprintf(f, "</%s>\n", tag);
 }
 
+/* How many rows hold the valid value x in variable i. */
 static long count_value(const struct exp_data *d, int i, double x)
 {
 	long r, n = 0;
 
 	for (r = 0; r < d->nrows; r++)
-		n += d->rows[r][i].present && d->rows[r][i].num == x;
+		n += d->rows[r][i].present && !d->rows[r][i].state && d->rows[r][i].num == x;
 	return n;
 }
 
-static void category(FILE *f, const struct exp_data *d, int i, double value, const char *label, int missing)
+/* How many rows are don't know (state FORM_S_DK) or refused in variable i. */
+static long count_state(const struct exp_data *d, int i, int state)
 {
-	fprintf(f, "        <catgry%s>\n          <catValu>%g</catValu>\n", missing ? " missing=\"Y\"" : "", value);
+	long r, n = 0;
+
+	for (r = 0; r < d->nrows; r++)
+		n += d->rows[r][i].present && d->rows[r][i].state == state;
+	return n;
+}
+
+/* One <catgry>: its value as written, label and frequency. */
+static void category(FILE *f, const char *value, const char *label, int missing, long freq)
+{
+	fprintf(f, "        <catgry%s>\n          <catValu>", missing ? " missing=\"Y\"" : "");
+	exp_xml_text(f, value);
+	fputs("</catValu>\n", f);
 	elem(f, "          ", "labl", label);
-	fprintf(f, "          <catStat type=\"freq\">%ld</catStat>\n        </catgry>\n", count_value(d, i, value));
+	fprintf(f, "          <catStat type=\"freq\">%ld</catStat>\n        </catgry>\n", freq);
 }
 
 int exp_write_ddi(struct exp_data *d, const char *path, struct err *e)
@@ -66,8 +80,7 @@ int exp_write_ddi(struct exp_data *d, const char *path, struct err *e)
 			int miss;
 			if (!x->present)
 				continue;
-			miss = v->type == EXP_NUM ? (v->missing && (x->num == EXP_DK_CODE || x->num == EXP_RF_CODE))
-			                          : x->str && (!strcmp(x->str, "dk") || !strcmp(x->str, "rf")) && v->src == EXP_S_ANSWER;
+			miss = x->state && v->src != EXP_S_STATUS;
 			if (miss) {
 				invalid++;
 				continue;
@@ -80,7 +93,10 @@ int exp_write_ddi(struct exp_data *d, const char *path, struct err *e)
 		}
 		fprintf(o.f, "    <var ID=\"V%d\" name=\"", i + 1);
 		exp_xml_text(o.f, v->name);
-		fprintf(o.f, "\" files=\"F1\" intrvl=\"%s\">\n", v->type == EXP_NUM && !v->nlabels ? "contin" : "discrete");
+		fprintf(o.f, "\" files=\"F1\" intrvl=\"%s\" nature=\"%s\">\n",
+		        v->type == EXP_NUM && !v->nlabels ? "contin" : "discrete",
+		        v->measure == EXP_ORDINAL ? "ordinal" : v->measure == EXP_NOMINAL ? "nominal"
+		        : v->is_date ? "interval" : "ratio");
 		elem(o.f, "      ", "labl", v->label);
 		if (v->src != EXP_S_META && v->src != EXP_S_CASE) {
 			fputs("      <qstn>\n", o.f);
@@ -93,12 +109,15 @@ int exp_write_ddi(struct exp_data *d, const char *path, struct err *e)
 		if (v->route)
 			elem(o.f, "      ", "universe", v->route);
 		fprintf(o.f, "      <sumStat type=\"vald\">%ld</sumStat>\n      <sumStat type=\"invd\">%ld</sumStat>\n", valid, invalid);
-		for (k = 0; k < v->nlabels; k++)
-			category(o.f, d, i, v->labels[k].value, v->labels[k].label, 0);
-		if (v->type == EXP_NUM && (v->missing & FORM_F_DK))
-			category(o.f, d, i, EXP_DK_CODE, "don't know", 1);
-		if (v->type == EXP_NUM && (v->missing & FORM_F_RF))
-			category(o.f, d, i, EXP_RF_CODE, "refused", 1);
+		for (k = 0; k < v->nlabels; k++) {
+			char num[64];
+			exp_num_plain(v->labels[k].value, num, sizeof num);
+			category(o.f, num, v->labels[k].label, 0, count_value(d, i, v->labels[k].value));
+		}
+		if (v->missing & FORM_F_DK)
+			category(o.f, v->type == EXP_STR ? "dk" : "-8", exp_word(&d->schema, EXP_W_DK), 1, count_state(d, i, FORM_S_DK));
+		if (v->missing & FORM_F_RF)
+			category(o.f, v->type == EXP_STR ? "rf" : "-9", exp_word(&d->schema, EXP_W_RF), 1, count_state(d, i, FORM_S_RF));
 		if (v->is_date)
 			fputs("      <varFormat type=\"numeric\" schema=\"other\" formatname=\"date\">YYYY-MM-DD</varFormat>\n", o.f);
 		else

@@ -70,6 +70,7 @@ static struct exp_var *add(struct builder *b, const char *name, const char *labe
 	return v;
 }
 
+/* Value labels from a scale's choices, in the export language. */
 static void scale_labels(struct builder *b, struct exp_var *v, const struct form_scale *sc)
 {
 	int i;
@@ -84,14 +85,82 @@ static void scale_labels(struct builder *b, struct exp_var *v, const struct form
 	}
 }
 
+/* Two or three value labels from fixed words. */
+static void word_labels(struct builder *b, struct exp_var *v, int n, const double *codes, const enum exp_word *w)
+{
+	int i;
+
+	v->nlabels = n;
+	v->labels = arena_alloc(&b->s->arena, sizeof *v->labels * (size_t)n);
+	for (i = 0; i < n; i++) {
+		v->labels[i].value = codes[i];
+		v->labels[i].label = exp_word(b->s, w[i]);
+	}
+}
+
+/* 0 "not chosen", 1 "chosen" for an option of a multiple choice. */
 static void yes_no_labels(struct builder *b, struct exp_var *v)
 {
-	v->nlabels = 2;
-	v->labels = arena_alloc(&b->s->arena, sizeof *v->labels * 2);
-	v->labels[0].value = 0;
-	v->labels[0].label = "not chosen";
-	v->labels[1].value = 1;
-	v->labels[1].label = "chosen";
+	static const double codes[] = { 0, 1 };
+	static const enum exp_word w[] = { EXP_W_NOT_CHOSEN, EXP_W_CHOSEN };
+
+	word_labels(b, v, 2, codes, w);
+}
+
+/* A rating scale: a named scale with at least three codes that run without gaps. */
+static int ordinal_scale(const struct form_scale *sc)
+{
+	int i;
+
+	if (!sc || !sc->id || sc->n < 3)
+		return 0;
+	for (i = 1; i < sc->n; i++)
+		if (sc->choices[i].code != sc->choices[i - 1].code + 1)
+			return 0;
+	return 1;
+}
+
+/*
+ * A question's text as a variable label: each fill {name} as [name] (a fill of the enclosing
+ * loop's iteration as its number), and in a loop the iteration's number appended when the text
+ * does not show it already.
+ */
+static const char *label_text(struct builder *b, const char *text, int loop, int iter)
+{
+	const struct form *f = b->s->form;
+	struct buf out;
+	const char *p, *q, *r;
+	int shown = 0;
+
+	buf_init(&out);
+	for (p = text; *p; p++) {
+		if ((*p == '{' && p[1] == '{') || (*p == '}' && p[1] == '}')) {
+			buf_putc(&out, *p);
+			p++;
+			continue;
+		}
+		if (*p == '{' && (q = strchr(p, '}')) != NULL) {
+			char name[2 * FORM_MAX_ID + 2];
+			int slot;
+
+			snprintf(name, sizeof name, "%.*s", (int)(q - p - 1), p + 1);
+			slot = form_var_find(f, name);
+			if (iter && slot >= 0 && f->vars[slot].kind == FORM_V_LOOPIDX && f->vars[slot].node == loop) {
+				buf_printf(&out, "%d", iter);
+				shown = 1;
+			} else {
+				buf_printf(&out, "[%s]", name);
+			}
+			p = q;
+			continue;
+		}
+		buf_putc(&out, *p);
+	}
+	if (iter && !shown)
+		buf_printf(&out, " (%d)", iter);
+	r = arena_strdup(&b->s->arena, buf_str(&out));
+	buf_release(&out);
+	return r;
 }
 
 /* The conditions a question is asked under: its own and its groups' and loop's. */
@@ -122,7 +191,7 @@ static void question_vars(struct builder *b, int node, int iter)
 {
 	const struct form *f = b->s->form;
 	const struct form_node *n = &f->nodes[node];
-	const char *text = form_text_get(f, &n->say, b->lang);
+	const char *text = label_text(b, form_text_get(f, &n->say, b->lang), n->loop, iter);
 	unsigned miss = n->flags & (FORM_F_DK | FORM_F_RF);
 	struct buf nm, lb;
 	struct exp_var *v;
@@ -163,6 +232,7 @@ static void question_vars(struct builder *b, int node, int iter)
 			v = add(b, buf_str(&on), buf_str(&lb), EXP_NUM, EXP_S_ITEM);
 			v->item = k;
 			scale_labels(b, v, n->scale);
+			v->measure = ordinal_scale(n->scale) ? EXP_ORDINAL : EXP_NOMINAL;
 			v->missing = (int)miss;
 			buf_release(&on);
 			v->question = n->id;
@@ -175,6 +245,8 @@ static void question_vars(struct builder *b, int node, int iter)
 		v = add(b, buf_str(&nm), text, n->qtype == FORM_Q_TEXT ? EXP_STR : EXP_NUM, EXP_S_ANSWER);
 		if (n->qtype == FORM_Q_SINGLE || n->qtype == FORM_Q_YESNO)
 			scale_labels(b, v, n->scale);
+		v->measure = n->qtype == FORM_Q_TEXT ? EXP_NOMINAL : v->nlabels == 0 ? EXP_SCALE
+		           : n->qtype == FORM_Q_SINGLE && ordinal_scale(n->scale) ? EXP_ORDINAL : EXP_NOMINAL;
 		if (n->qtype == FORM_Q_DECIMAL)
 			v->decimals = n->decimals;
 		v->is_date = n->qtype == FORM_Q_DATE;
@@ -183,6 +255,24 @@ static void question_vars(struct builder *b, int node, int iter)
 		v->iter = iter;
 		v->qtype = n->qtype;
 		v->route = route_of(b, node);
+		if (miss && (n->qtype == FORM_Q_TEXT || n->qtype == FORM_Q_DATE)) {
+			/* Stata and Triple-S cannot declare a text's or a date's don't know: say it beside */
+			static const double codes[] = { EXP_ST_ANSWERED, EXP_ST_DK, EXP_ST_RF };
+			static const enum exp_word w[] = { EXP_W_ANSWERED, EXP_W_DK, EXP_W_RF };
+			const char *of = v->label, *name = v->name;
+
+			buf_reset(&lb);
+			buf_printf(&lb, "%s (%s)", of, exp_word(b->s, EXP_W_STATUS_OF));
+			buf_reset(&nm);
+			buf_printf(&nm, "%s_st", name);
+			v = add(b, buf_str(&nm), buf_str(&lb), EXP_NUM, EXP_S_STATUS);
+			word_labels(b, v, 3, codes, w);
+			v->measure = EXP_NOMINAL;
+			v->question = n->id;
+			v->iter = iter;
+			v->qtype = n->qtype;
+			v->route = route_of(b, node);
+		}
 		break;
 	}
 	buf_release(&nm);
@@ -192,18 +282,20 @@ static void question_vars(struct builder *b, int node, int iter)
 void exp_schema_build(struct exp_schema *s, const struct form *f, int lang)
 {
 	static const struct {
-		const char *name, *label;
+		const char *name;
+		enum exp_word label;
 		enum exp_vtype t;
 	} meta[] = {
-		{ "interview", "interview id", EXP_STR },
-		{ "case", "case id", EXP_STR },
-		{ "interviewer", "interviewer", EXP_STR },
-		{ "lang", "language of the interview", EXP_STR },
-		{ "status", "status (complete, screenout, suspended, active)", EXP_STR },
-		{ "outcome", "outcome (complete or the screen-out's name)", EXP_STR },
-		{ "started", "started (UTC)", EXP_STR },
-		{ "ended", "ended (UTC)", EXP_STR },
-		{ "duration", "duration in seconds", EXP_NUM },
+		{ "interview", EXP_W_INTERVIEW, EXP_STR },
+		{ "case", EXP_W_CASE, EXP_STR },
+		{ "interviewer", EXP_W_INTERVIEWER, EXP_STR },
+		{ "lang", EXP_W_LANG, EXP_STR },
+		{ "status", EXP_W_STATUS, EXP_STR },
+		{ "outcome", EXP_W_OUTCOME, EXP_STR },
+		{ "started", EXP_W_STARTED, EXP_STR },
+		{ "ended", EXP_W_ENDED, EXP_STR },
+		{ "duration", EXP_W_DURATION, EXP_NUM },
+		{ "form_version", EXP_W_VERSION, EXP_STR },
 	};
 	struct builder b;
 	size_t m;
@@ -215,9 +307,11 @@ void exp_schema_build(struct exp_schema *s, const struct form *f, int lang)
 	memset(&b, 0, sizeof b);
 	b.s = s;
 	b.lang = lang >= 0 && lang < f->nlangs ? lang : 0;
+	s->words = exp_words_of(f->nlangs ? f->langs[b.lang] : "en");
 	for (m = 0; m < sizeof meta / sizeof meta[0]; m++) {
-		struct exp_var *v = add(&b, meta[m].name, meta[m].label, meta[m].t, EXP_S_META);
+		struct exp_var *v = add(&b, meta[m].name, exp_word(s, meta[m].label), meta[m].t, EXP_S_META);
 		v->question = meta[m].name;
+		v->measure = meta[m].t == EXP_NUM ? EXP_SCALE : EXP_NOMINAL;
 	}
 	for (i = 0; i < f->nvars; i++) {
 		const struct form_var *fv = &f->vars[i];
@@ -228,6 +322,7 @@ void exp_schema_build(struct exp_schema *s, const struct form *f, int lang)
 		v = add(&b, fv->id, fv->id, fv->type == FORM_T_NUM ? EXP_NUM : EXP_STR, EXP_S_CASE);
 		v->question = fv->id;
 		scale_labels(&b, v, fv->scale);
+		v->measure = fv->type == FORM_T_NUM && !fv->scale ? EXP_SCALE : EXP_NOMINAL;
 		if (fv->type == FORM_T_NUM && !fv->scale && !(fv->has_range && fv->lo == (long)fv->lo && fv->hi == (long)fv->hi))
 			v->decimals = 2;
 	}
@@ -288,9 +383,15 @@ static void set_num(struct exp_value *v, double x)
 	v->num = x;
 }
 
+/* Don't know or refused: "dk" / "rf" in a text, EXP_DK_CODE / EXP_RF_CODE in a number or date. */
 static void set_missing(const struct exp_var *v, struct exp_value *out, int state, struct arena *a)
 {
 	out->present = 1;
+	if (v->src == EXP_S_STATUS) {
+		out->num = state == FORM_S_DK ? EXP_ST_DK : EXP_ST_RF;   /* a valid code of the status */
+		return;
+	}
+	out->state = state;
 	if (v->type == EXP_STR)
 		out->str = arena_strdup(a, state == FORM_S_DK ? "dk" : "rf");
 	else
@@ -357,11 +458,16 @@ static void put_answer(const struct exp_schema *s, const struct exp_answer *an, 
 	case FORM_Q_TEXT:
 		vals[first].present = 1;
 		vals[first].str = arena_strdup(a, an->value);
+		if (per > 1)
+			set_num(&vals[first + 1], EXP_ST_ANSWERED);
 		break;
 	case FORM_Q_DATE: {
 		double days;
-		if (form_date_parse(an->value, strlen(an->value), &days) == 0)
+		if (form_date_parse(an->value, strlen(an->value), &days) == 0) {
 			set_num(&vals[first], days);
+			if (per > 1)
+				set_num(&vals[first + 1], EXP_ST_ANSWERED);
+		}
 		break;
 	}
 	default: {
@@ -377,7 +483,7 @@ static void put_answer(const struct exp_schema *s, const struct exp_answer *an, 
 void exp_row(const struct exp_schema *s, const struct exp_interview *iv, struct exp_value *vals,
              struct arena *a)
 {
-	const char *meta[8];
+	const char *meta[10];
 	json_t *fields = iv->fields_json ? json_loads(iv->fields_json, 0, NULL) : NULL;
 	double t0, t1;
 	int i;
@@ -391,10 +497,12 @@ void exp_row(const struct exp_schema *s, const struct exp_interview *iv, struct 
 	meta[5] = iv->outcome;
 	meta[6] = iv->started_at;
 	meta[7] = iv->ended_at;
+	meta[8] = NULL;   /* duration: worked out below */
+	meta[9] = iv->form_version;
 	for (i = 0; i < s->nvars; i++) {
 		const struct exp_var *v = &s->vars[i];
 
-		if (v->src == EXP_S_META && i < 8) {
+		if (v->src == EXP_S_META && i < 10) {
 			if (meta[i]) {
 				vals[i].present = 1;
 				vals[i].str = arena_strdup(a, meta[i]);
@@ -479,7 +587,7 @@ void exp_data_release(struct exp_data *d)
 
 int exp_format_of(const char *name)
 {
-	static const char *const names[] = { "csv", "json", "sav", "dta", "sss", "ddi", "codebook" };
+	static const char *const names[] = { "csv", "json", "sav", "dta", "sss", "ddi", "codebook", "sas" };
 	size_t i;
 
 	for (i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -498,6 +606,7 @@ int exp_write(struct exp_data *d, enum exp_format fmt, const char *path, struct 
 		return exp_write_json(d, path, e);
 	case EXP_SAV:
 	case EXP_DTA:
+	case EXP_SAS:
 		return exp_write_readstat(d, fmt, path, e);
 	case EXP_SSS:
 		return exp_write_sss(d, path, e);
@@ -563,7 +672,7 @@ int exp_write_all(struct exp_data *d, const char *prefix, struct err *e)
 		enum exp_format fmt;
 		const char *ext;
 	} all[] = {
-		{ EXP_CSV, ".csv" }, { EXP_JSON, ".json" }, { EXP_SAV, ".sav" }, { EXP_DTA, ".dta" },
+		{ EXP_CSV, ".csv" }, { EXP_JSON, ".json" }, { EXP_SAV, ".sav" }, { EXP_DTA, ".dta" }, { EXP_SAS, ".sas7bdat" },
 		{ EXP_SSS, ".sss" }, { EXP_DDI, ".ddi.xml" }, { EXP_CODEBOOK, ".codebook.txt" },
 	};
 	struct buf path;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Column i of the current row copied into a, or NULL. */
 static const char *text(struct dbs *s, int i, struct arena *a)
 {
 	return db_column_text(s, i) ? arena_strdup(a, db_column_text(s, i)) : NULL;
@@ -32,6 +33,7 @@ int export_interview_rows(struct dbs *ivs, struct dbs *ans,
 		iv.started_at = text(ivs, 6, &a);
 		iv.ended_at = text(ivs, 7, &a);
 		iv.fields_json = text(ivs, 8, &a);
+		iv.form_version = text(ivs, 10, &a);
 		db_bind_text_copy(ans, 1, db_column_text(ivs, 9));
 		while ((arc = db_step(ans)) == DB_ROW) {
 			if (iv.nanswers == cap) {

@@ -7,8 +7,9 @@
  * "logical"; numbers "quantity"; dates "date" (YYYYMMDD); texts "character". Triple-S has no
  * declared missing values and codes of single variables are not negative, so don't know and
  * refused get the next two free codes of a single variable (labelled), stay -8 and -9 in a
- * quantity (inside its range), are blank in logical and date variables and "dk" / "rf" in
- * texts. Empty columns: not asked.
+ * quantity (inside its range), are blank in logical, date and character variables; a text or
+ * date that allows them has its answer status variable NAME_st beside it (a single: 1 answered,
+ * 8 don't know, 9 refused). Empty columns otherwise: not asked.
  */
 #include "export-int.h"
 
@@ -30,10 +31,10 @@ static void cell(const struct exp_var *v, const struct col *c, const struct exp_
 	if (!x->present)
 		return;
 	if (v->type == EXP_STR) {
-		snprintf(out, n, "%s", x->str ? x->str : "");
+		snprintf(out, n, "%s", x->str && !x->state ? x->str : "");
 		return;
 	}
-	if (v->missing && (x->num == EXP_DK_CODE || x->num == EXP_RF_CODE)) {
+	if (x->state && v->src != EXP_S_STATUS) {
 		if (!strcmp(c->type, "single") || !strcmp(c->type, "quantity"))
 			snprintf(out, n, "%.*f", v->decimals, x->num == EXP_DK_CODE ? c->dk : c->rf);
 		return;
@@ -83,7 +84,7 @@ int exp_write_sss(struct exp_data *d, const char *path, struct err *e)
 			const struct exp_value *x = &d->rows[r][i];
 			int w;
 			cell(v, c, x, buf, sizeof buf);
-			w = v->type == EXP_STR && x->present && x->str ? (int)strlen(x->str) : (int)strlen(buf);
+			w = v->type == EXP_STR && x->present && x->str && !x->state ? (int)strlen(x->str) : (int)strlen(buf);
 			c->width = w > c->width ? w : c->width;
 			if (x->present && v->type == EXP_NUM && buf[0]) {
 				double y = strtod(buf, NULL);
@@ -131,10 +132,16 @@ int exp_write_sss(struct exp_data *d, const char *path, struct err *e)
 				exp_xml_text(o.f, v->labels[k].label);
 				fputs("</value>\n", o.f);
 			}
-			if (v->missing & FORM_F_DK)
-				fprintf(o.f, "          <value code=\"%.0f\">don't know</value>\n", c->dk);
-			if (v->missing & FORM_F_RF)
-				fprintf(o.f, "          <value code=\"%.0f\">refused</value>\n", c->rf);
+			if (v->missing & FORM_F_DK) {
+				fprintf(o.f, "          <value code=\"%.0f\">", c->dk);
+				exp_xml_text(o.f, exp_word(&d->schema, EXP_W_DK));
+				fputs("</value>\n", o.f);
+			}
+			if (v->missing & FORM_F_RF) {
+				fprintf(o.f, "          <value code=\"%.0f\">", c->rf);
+				exp_xml_text(o.f, exp_word(&d->schema, EXP_W_RF));
+				fputs("</value>\n", o.f);
+			}
 			fputs("        </values>\n", o.f);
 		} else if (!strcmp(c->type, "quantity")) {
 			fprintf(o.f, "        <values>\n          <range from=\"%.*f\" to=\"%.*f\"/>\n        </values>\n",
@@ -160,7 +167,7 @@ int exp_write_sss(struct exp_data *d, const char *path, struct err *e)
 			size_t n;
 
 			if (v->type == EXP_STR) {
-				s = x->present && x->str ? x->str : "";
+				s = x->present && x->str && !x->state ? x->str : "";
 			} else {
 				cell(v, c, x, num, sizeof num);
 				s = num;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,11 +64,31 @@ void exp_num_text(const struct exp_var *v, double x, char *out, size_t n)
 		char d[11];
 		form_date_format(x, d);
 		snprintf(out, n, "%s", d);
-	} else if (v->decimals) {
-		snprintf(out, n, "%.*f", v->decimals, x);
 	} else {
-		snprintf(out, n, "%.0f", x);
+		exp_num_plain(x, out, n);
 	}
+}
+
+/* A number as CSV writes it: no point in whole numbers, no trailing zeros, no exponent. */
+void exp_num_plain(double x, char *out, size_t n)
+{
+	size_t len;
+
+	if (fabs(x) >= 1e15 || x == floor(x)) {
+		snprintf(out, n, "%.0f", x);
+		if (!strcmp(out, "-0"))
+			snprintf(out, n, "0");
+		return;
+	}
+	/* as many places as the value needs (answers have at most a few), no exponent */
+	snprintf(out, n, "%.9f", x);
+	len = strlen(out);
+	while (len > 0 && out[len - 1] == '0')
+		out[--len] = '\0';
+	if (len > 0 && out[len - 1] == '.')
+		out[--len] = '\0';
+	if (!strcmp(out, "-0"))
+		snprintf(out, n, "0");
 }
 
 static void csv_field(FILE *f, const char *s)
@@ -134,6 +155,8 @@ int exp_write_json(struct exp_data *d, const char *path, struct err *e)
 		json_object_set_new(x, "name", json_string(v->name));
 		json_object_set_new(x, "label", json_string(v->label));
 		json_object_set_new(x, "type", json_string(v->is_date ? "date" : v->type == EXP_STR ? "text" : "number"));
+		json_object_set_new(x, "measure", json_string(v->measure == EXP_ORDINAL ? "ordinal"
+		                                              : v->measure == EXP_SCALE ? "scale" : "nominal"));
 		if (v->route)
 			json_object_set_new(x, "route", json_string(v->route));
 		if (v->nlabels) {
@@ -145,12 +168,12 @@ int exp_write_json(struct exp_data *d, const char *path, struct err *e)
 			}
 			json_object_set_new(x, "values", labels);
 		}
-		if (v->missing && v->type == EXP_NUM) {
+		if (v->missing && v->src != EXP_S_STATUS) {
 			miss = json_object();
 			if (v->missing & FORM_F_DK)
-				json_object_set_new(miss, "-8", json_string("don't know"));
+				json_object_set_new(miss, v->type == EXP_STR ? "dk" : "-8", json_string(exp_word(&d->schema, EXP_W_DK)));
 			if (v->missing & FORM_F_RF)
-				json_object_set_new(miss, "-9", json_string("refused"));
+				json_object_set_new(miss, v->type == EXP_STR ? "rf" : "-9", json_string(exp_word(&d->schema, EXP_W_RF)));
 			json_object_set_new(x, "missing", miss);
 		}
 		json_array_append_new(vars, x);
@@ -194,7 +217,7 @@ int exp_write_json(struct exp_data *d, const char *path, struct err *e)
 				val = json_real(x->num);
 			json_object_set_new(row, v->name, val);
 		}
-		txt = json_dumps(row, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		txt = json_dumps(row, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 		if (r)
 			fputc(',', o.f);
 		fputs(txt, o.f);
@@ -205,19 +228,22 @@ int exp_write_json(struct exp_data *d, const char *path, struct err *e)
 	return exp_out_close(&o, e);
 }
 
-int exp_write_calls(const struct exp_attempt *a, long n, const char *path, struct err *e)
+int exp_write_calls(const struct exp_attempt *a, long n, int with_phone, const char *path, struct err *e)
 {
 	struct exp_out o;
 	long i;
 
 	if (exp_out_open(&o, path, e) < 0)
 		return -1;
-	fputs("case,interviewer,at,phone,outcome,disposition,disposition_label\r\n", o.f);
+	fputs(with_phone ? "case,interviewer,at,phone,outcome,disposition,disposition_label\r\n"
+	                 : "case,interviewer,at,outcome,disposition,disposition_label\r\n", o.f);
 	for (i = 0; i < n; i++) {
 		const char *f[6] = { a[i].case_key, a[i].interviewer, a[i].at, a[i].phone, a[i].outcome, a[i].disposition };
 		int k;
 
 		for (k = 0; k < 6; k++) {
+			if (k == 3 && !with_phone)
+				continue;
 			if (k)
 				fputc(',', o.f);
 			csv_field(o.f, f[k] ? f[k] : "");

@@ -11,8 +11,8 @@
 int srv_cmd_export(int argc, char **argv);
 
 static const char usage[] =
-	"usage: cati-store export STUDY --format csv|json|sav|dta|sss|ddi|codebook|all --out FILE\n"
-	"                         [--lang L] [--calls FILE.csv] --db PATH|--pg URL\n";
+	"usage: cati-store export STUDY --format csv|json|sav|dta|sas|sss|ddi|codebook|all --out FILE\n"
+	"                         [--lang L] [--calls FILE.csv [--with-phone]] --db PATH|--pg URL\n";
 
 /* cati-store export STUDY: the study's interviews as a data set; the store must exist. */
 int srv_cmd_export(int argc, char **argv)
@@ -20,6 +20,7 @@ int srv_cmd_export(int argc, char **argv)
 	static const struct option longs[] = {
 		{ "format", required_argument, NULL, 'f' }, { "out", required_argument, NULL, 'o' },
 		{ "lang", required_argument, NULL, 'l' },   { "calls", required_argument, NULL, 'c' },
+		{ "with-phone", no_argument, NULL, 'p' },
 		SRV_OPT_DB, SRV_OPT_HELP, { 0 }
 	};
 	const char *fmt = NULL, *out = NULL, *lang = NULL, *calls = NULL, *study;
@@ -30,7 +31,7 @@ int srv_cmd_export(int argc, char **argv)
 	struct form *f;
 	char *src = NULL;
 	struct err e;
-	int ch, format, rc = 1;
+	int ch, format, with_phone = 0, rc = 1;
 
 	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati-store export", usage)) != -1;) {
 		switch (ch) {
@@ -39,12 +40,17 @@ int srv_cmd_export(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'l': lang = optarg; break;
 		case 'c': calls = optarg; break;
+		case 'p': with_phone = 1; break;
 		default:
 			if (!srv_db_opt(&db, ch, optarg))
 				return 2;
 		}
 	}
 	format = !fmt ? -1 : !strcmp(fmt, "all") ? 99 : exp_format_of(fmt);
+	if (with_phone && !calls) {
+		fprintf(stderr, "cati-store export: --with-phone needs --calls FILE.csv\n%s", usage);
+		return 2;
+	}
 	if (optind != argc - 1 || !out || format < 0) {
 		if (fmt && format < 0)
 			fprintf(stderr, "cati-store export: unknown format '%s'\n", fmt);
@@ -87,12 +93,13 @@ int srv_cmd_export(int argc, char **argv)
 
 		exp_calls_init(&cl);
 		if (central_export_calls(c, study, exp_calls_take, &cl, &e) < 0 ||
-		    exp_write_calls(cl.v, cl.n, calls, &e) < 0) {
+		    exp_write_calls(cl.v, cl.n, with_phone, calls, &e) < 0) {
 			fprintf(stderr, "cati-store: %s\n", e.msg);
 			exp_calls_release(&cl);
 			goto out;
 		}
-		printf("exported %ld call attempts to %s\n", cl.n, calls);
+		printf("exported %ld call attempts to %s%s\n", cl.n, calls,
+		       with_phone ? "" : " (phone numbers left out: --with-phone adds them)");
 		exp_calls_release(&cl);
 	}
 	rc = 0;

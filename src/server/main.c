@@ -36,7 +36,7 @@ static const char *usage =
 	"       cati-store user delete NAME --db PATH     (ends the user's tokens for good)\n"
 	"       cati-store workstation list --db PATH              (registered workstations, by user)\n"
 	"       cati-store workstation retire ID --db PATH         (no more allowances or locks, for good)\n"
-	"       cati-store export STUDY --format csv|json|sav|dta|sss|ddi|codebook --out FILE [--lang L] [--calls FILE.csv] --db PATH\n"
+	"       cati-store export STUDY --format csv|json|sav|dta|sas|sss|ddi|codebook|all --out FILE [--lang L] [--calls FILE.csv [--with-phone]] --db PATH\n"
 	"       cati-store migrate --pg postgresql://USER@HOST:PORT/DB   (the PostgreSQL backend's schema)\n"
 	"       cati-store quota list STUDY --db PATH                 (cells, targets, counts, allowances)\n"
 	"       cati-store quota set STUDY QUOTA [CELL] [--target N] [--close|--open] [--allowance N] --db PATH\n"

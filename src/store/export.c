@@ -25,7 +25,7 @@ enum store_rc store_export(struct store *st, const char *study, int unfinished,
 
 	if (db_prepare(d,
 		"SELECT i.uuid, c.case_key, i.interviewer, i.lang, i.status, i.outcome, i.started_at, i.ended_at,"
-		" c.fields, i.id FROM interviews i JOIN cases c ON c.id = i.case_id JOIN forms f ON f.id = i.form"
+		" c.fields, i.id, f.version FROM interviews i JOIN cases c ON c.id = i.case_id JOIN forms f ON f.id = i.form"
 		" WHERE f.form_id = ?1 AND (?2 OR i.status IN ('complete', 'screenout')) ORDER BY i.id", &s) == DB_OK &&
 	    db_prepare(d, "SELECT qid, iter, state, value FROM answers WHERE interview = ?1 AND on_route = 1", &a) == DB_OK) {
 		db_bind_text(s, 1, study);
