@@ -217,6 +217,30 @@ static void free_lines(char **lines, int n)
 	free(lines);
 }
 
+/* Footnotes: each line of text a note, wrapped to width with the lines after its first indented. */
+static void notes(struct buf *b, const char *text, int width)
+{
+	const char *p, *nl;
+
+	for (p = text; *p; p = *nl ? nl + 1 : nl) {
+		char *one, **lines;
+		int n, i;
+
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		one = xstrndup(p, (size_t)(nl - p));
+		lines = wrap_words(one, width - 2, &n);
+		for (i = 0; i < n; i++) {
+			buf_puts(b, i ? "  " : "");
+			buf_puts(b, lines[i]);
+			eol(b);
+		}
+		free_lines(lines, n);
+		free(one);
+	}
+}
+
 static const char *const quota_filters[REPORT_Q_FILTERS] = { "all", "open", "nearly full", "full" };
 
 const char *report_quota_filter_name(enum report_quota_filter f)
@@ -346,6 +370,7 @@ void report_quotas_text(const json_t *r, int width, enum report_quota_filter fil
 	const json_t *cells = json_object_get(r, "quotas");
 	size_t n = json_array_size(cells), i, from, to;
 	struct qcell *c;
+	struct buf t;
 	long open = 0, empty = 0, nearly = 0, full = 0;
 	int cell_w = 4, label_w, bar_w, rest;
 
@@ -375,11 +400,12 @@ void report_quotas_text(const json_t *r, int width, enum report_quota_filter fil
 	rest = width - 40 - cell_w;
 	bar_w = rest / 4 < 6 ? 6 : rest / 4 > 30 ? 30 : rest / 4;
 	label_w = rest - bar_w > 48 ? 48 : rest - bar_w;
-	buf_printf(b, "%ld cell%s: %ld open with completes (%ld nearly full, >= 90%%), %ld not started, %ld full or closed",
-	           (long)n, n == 1 ? "" : "s", open, nearly, empty, full);
-	eol(b);
-	buf_printf(b, "showing: %s; open cells closest to full first, full cells last", quota_filters[filter]);
-	eol(b);
+	buf_init(&t);
+	buf_printf(&t, "%ld cell%s: %ld open with completes (%ld nearly full, >= 90%%), %ld not started, %ld full or"
+	               " closed\nshowing: %s; open cells closest to full first, full cells last\n",
+	           (long)n, n == 1 ? "" : "s", open, nearly, empty, full, quota_filters[filter]);
+	notes(b, buf_str(&t), width);
+	buf_release(&t);
 	for (from = 0; from < n; from = to) {
 		const char *q = str(c[from].x, "quota");
 		long listed = 0, none = 0;
@@ -410,30 +436,6 @@ void report_quotas_text(const json_t *r, int width, enum report_quota_filter fil
 			empty_cells(b, c + from, to - from, none, width);
 	}
 	free(c);
-}
-
-/* Footnotes: each line of text a note, wrapped to width with the lines after its first indented. */
-static void notes(struct buf *b, const char *text, int width)
-{
-	const char *p, *nl;
-
-	for (p = text; *p; p = *nl ? nl + 1 : nl) {
-		char *one, **lines;
-		int n, i;
-
-		nl = strchr(p, '\n');
-		if (!nl)
-			nl = p + strlen(p);
-		one = xstrndup(p, (size_t)(nl - p));
-		lines = wrap_words(one, width - 2, &n);
-		for (i = 0; i < n; i++) {
-			buf_puts(b, i ? "  " : "");
-			buf_puts(b, lines[i]);
-			eol(b);
-		}
-		free_lines(lines, n);
-		free(one);
-	}
 }
 
 /* An interviewer's refusal rate, marked "*" when fewer than REPORT_SMALL_BASE calls were answered. */
