@@ -243,6 +243,7 @@ static void notes(struct buf *b, const char *text, int width)
 
 static const char *const quota_filters[REPORT_Q_FILTERS] = { "all", "open", "nearly full", "full" };
 
+/* The filter's name, as the key bar and the page's summary show it. */
 const char *report_quota_filter_name(enum report_quota_filter f)
 {
 	return f < REPORT_Q_FILTERS ? quota_filters[f] : "";
@@ -365,6 +366,7 @@ static void empty_cells(struct buf *b, const struct qcell *c, size_t n, long cou
 	buf_release(&t);
 }
 
+/* The quota page: a summary, then per quota the cells the filter shows, closest to full first. */
 void report_quotas_text(const json_t *r, int width, enum report_quota_filter filter, struct buf *b)
 {
 	const json_t *cells = json_object_get(r, "quotas");
@@ -859,6 +861,7 @@ static const char *const legend[][2] = {
 	{ "CON3", "cases in which someone was reached, of known eligible ones" },
 };
 
+/* The legend of the classes and rates, one line each. */
 void report_legend(int width, struct buf *out)
 {
 	size_t i;
