@@ -19,12 +19,12 @@ static void set_clean(struct view *v, int y, enum view_style st, struct buf *b)
 /* The help page (F1): the console's keys, then what each rate and class means. */
 static void help_text(int width, struct buf *out)
 {
-	buf_puts(out, "Keys\n"
-	              "  1-5 Tab      a page; \xE2\x86\x90\xE2\x86\x92 the next page, or the next question on Results\n"
+	buf_printf(out, "Keys\n"
+	              "  1-%d Tab      a page; \xE2\x86\x90\xE2\x86\x92 the next page, or the next question on Results\n"
 	              "  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn  scroll; Home End the top and the bottom\n"
 	              "  f            Quotas: show all cells, the open ones, the nearly full, the full\n"
 	              "  r            fetch the figures now (they refresh by themselves too)\n"
-	              "  F1 ?         this page, and back;  q quit\n\n");
+	              "  F1 ?         this page, and back;  q quit\n\n", REPORT_SECTIONS);
 	report_legend(width, out);
 	buf_puts(out, "\nsmall base: a share or rate of fewer than 30 answers or contacts, marked\n"
 	              "  \"(n=12, small base)\" or \"*\": it can change a lot with the next few cases\n");
@@ -89,17 +89,16 @@ void view_console(struct view *v, const json_t *r, struct view_console *c)
 	set_clean(v, 0, VIEW_BAR, &b);
 	/* the tabs: the current one in brackets */
 	buf_reset(&b);
-	for (s = 0; s < REPORT_SECTIONS; s++) {
+	for (s = 0; s < REPORT_SECTIONS && !c->help; s++) {
 		static const char *const tab[REPORT_SECTIONS] = { "Quotas", "Interviewers", "Dispositions", "Results", "Problems" };
-		if (c->help)
-			buf_printf(&b, " %d %s ", s + 1, tab[s]);
-		else if (s == REPORT_RESULTS && s == c->page && nq)
+		if (s == REPORT_RESULTS && s == c->page && nq)
 			buf_printf(&b, "[%d %s %d/%d]", s + 1, tab[s], c->question + 1, nq);
 		else
 			buf_printf(&b, s == c->page ? "[%d %s]" : " %d %s ", s + 1, tab[s]);
 	}
+	/* the help page stands instead of the tabs: they would not leave room to say so */
 	if (c->help)
-		buf_puts(&b, "[F1 legend]");
+		buf_printf(&b, "[F1 legend]  the keys, and what each rate means; 1-%d or Tab: a page", REPORT_SECTIONS);
 	view_set(v, 1, VIEW_TITLE, buf_str(&b));
 	buf_reset(&b);
 	if (t)
@@ -134,14 +133,16 @@ void view_console(struct view *v, const json_t *r, struct view_console *c)
 	set_clean(v, v->height - 2, c->error ? VIEW_ERROR : VIEW_DIM, &b);
 	buf_reset(&b);
 	if (c->help)
-		buf_puts(&b, " F1 ? Esc back  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn scroll  1-5 Tab page  q quit");
+		buf_printf(&b, " F1 ? Esc back  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn scroll  1-%d Tab page  q quit", REPORT_SECTIONS);
 	else if (c->page == REPORT_RESULTS)
-		buf_puts(&b, " 1-5 Tab page  \xE2\x86\x90\xE2\x86\x92 question  \xE2\x86\x91\xE2\x86\x93 scroll  F1 legend  r refresh  q quit");
+		buf_printf(&b, " 1-%d Tab page  \xE2\x86\x90\xE2\x86\x92 question  \xE2\x86\x91\xE2\x86\x93 scroll  F1 legend  r refresh  q quit",
+		           REPORT_SECTIONS);
 	else if (c->page == REPORT_QUOTAS)
-		buf_printf(&b, " 1-5 Tab \xE2\x86\x90\xE2\x86\x92 page  \xE2\x86\x91\xE2\x86\x93 scroll  f filter: %s  F1 legend  q quit",
-		           report_quota_filter_name((enum report_quota_filter)c->quota_filter));
+		buf_printf(&b, " 1-%d Tab \xE2\x86\x90\xE2\x86\x92 page  \xE2\x86\x91\xE2\x86\x93 scroll  f filter: %s  F1 legend  q quit",
+		           REPORT_SECTIONS, report_quota_filter_name((enum report_quota_filter)c->quota_filter));
 	else
-		buf_puts(&b, " 1-5 Tab \xE2\x86\x90\xE2\x86\x92 page  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn scroll  F1 legend  r refresh  q quit");
+		buf_printf(&b, " 1-%d Tab \xE2\x86\x90\xE2\x86\x92 page  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn scroll  F1 legend  r refresh  q quit",
+		           REPORT_SECTIONS);
 	view_set(v, v->height - 1, VIEW_BAR, buf_str(&b));
 	for (i = 0; i < n; i++)
 		free(lines[i]);
