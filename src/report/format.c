@@ -840,7 +840,7 @@ static void text_problems(const json_t *r, int width, struct buf *b)
 	if (nconf)
 		explain(b, "A workstation sent a record the store already had, under the same id but with other"
 		           " content (a workstation restored from a backup or copied, or a record changed after it"
-		           " was sent). The store keeps the first version, counts only that one, and set the other"
+		           " was sent). The store keeps the first version, counts only that one, and sets the other"
 		           " aside. What to do: ask the interviewer which version is right and tell the operator;"
 		           " the same record sent twice unchanged is harmless and not listed.", width);
 	if (json_array_size(cf)) {
