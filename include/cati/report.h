@@ -26,6 +26,11 @@
 
 /* A user counts as logged in when the store saw a request of theirs this recently. */
 #define REPORT_SEEN_MINUTES 15
+/* Completes per hour are given from this much working time on; below it they are null ("-"):
+   a few minutes say nothing about an hour. */
+#define REPORT_MIN_WORK_MINUTES 30
+/* A share or rate over fewer cases than this is marked as a small base. */
+#define REPORT_SMALL_BASE 30
 
 struct report_opts {
 	/* segments of the results: case fields separated by commas ("region,office"); NULL or "":
@@ -65,7 +70,11 @@ enum report_rc {
  *    results: {segments: [names], questions: [{id, text, n, top2, share}],
  *              rows: [{question, segment, value, label, n, top2, share}]},
  *    problems: {duplicates: [{interview, case, interviewer, at, kept, kept_interviewer}],
- *               over_quota: [{interview, case, interviewer, at, quota, cell, label}]}}
+ *               over_quota: [{interview, case, interviewer, at, quota, cell, label}],
+ *               conflicts: [{uuid, kind, case, interviewer, sent_by, at}], conflicts_total}}
+ * hours: working time as the workstations' calls and interviews show it (per day, first to last);
+ * per_hour: null below REPORT_MIN_WORK_MINUTES of it. conflicts: records sent again under a
+ * stored uuid with other content (kept aside; at: when received), the first MAX_PROBLEMS.
  */
 enum report_rc central_report(struct central *c, const char *user, enum central_role role, const char *study,
                               const struct report_opts *o, json_t **out, struct err *e);
@@ -107,6 +116,25 @@ void report_text(const json_t *r, int section, int width, const char *question, 
  * sections, separated by an empty line. Shares are fractions with 4 decimals. Appends to out.
  */
 void report_csv(const json_t *r, int section, struct buf *out);
+
+/* Which cells the quota page shows: all but those with no completes (listed by code), the open
+   ones, the nearly full (>= 90 %, not full), the full or closed ones. */
+enum report_quota_filter { REPORT_Q_ALL, REPORT_Q_OPEN, REPORT_Q_NEARLY, REPORT_Q_FULL, REPORT_Q_FILTERS };
+
+/* The filter's name for the screen ("nearly full"); "" for none. */
+const char *report_quota_filter_name(enum report_quota_filter f);
+
+/*
+ * The quota section as text width columns wide (0: 80), as report_text prints it with
+ * REPORT_Q_ALL: a summary line, then per quota its cells sorted open ones closest to full first,
+ * full ones last, with labels wrapped (never cut); cells with no completes are listed by code on
+ * one line (ALL and OPEN) instead of a row each. Appends to out.
+ */
+void report_quotas_text(const json_t *r, int width, enum report_quota_filter filter, struct buf *out);
+
+/* What each AAPOR class and rate on the dispositions page means, one line each, width columns
+   wide (at least 40). Appends to out. */
+void report_legend(int width, struct buf *out);
 
 /* The ids of the result questions in order, for paging through them: the count; ids[i] stay
    valid while r lives. At most n are stored. */

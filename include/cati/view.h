@@ -156,13 +156,16 @@ struct view_console {
 	int page;              /* enum report_section */
 	int question;          /* results page: the question shown (index); clamped by the layout */
 	int scroll;            /* first body line shown; clamped by the layout */
+	int quota_filter;      /* quotas page: enum report_quota_filter (f cycles through them) */
+	int help;              /* the F1 page (keys and the legend of the rates) is shown */
 	char status[256];      /* when the figures were fetched and how long it took, or what failed */
 	int error;             /* status is an error */
 };
 
 /*
  * Lay out the console: title bar, page tabs (1-5), the study's totals, the page's section of the
- * report (report_text at the view's width, scrolled), status line, key bar. report may be NULL
+ * report (report_text at the view's width, scrolled; the quotas through c->quota_filter), or the
+ * F1 page (keys and the rates' legend) when c->help, status line, key bar. report may be NULL
  * (not fetched yet).
  */
 void view_console(struct view *v, const struct json_t *report, struct view_console *c);

@@ -402,8 +402,9 @@ static int interviewers(struct report *r)
 		json_object_set_new(x, "avg_minutes", json_is_null(mm) || completes <= 0 ? json_null()
 		                    : json_real((double)json_integer_value(mm) / 60000.0 / (double)completes));
 		json_object_set_new(x, "logged_in", json_boolean(json_integer_value(json_object_get(x, "logged_in"))));
-		/* less than a minute on the phone says nothing about an hour */
-		json_object_set_new(x, "per_hour", hours >= 1.0 / 60 ? json_real((double)completes / hours) : json_null());
+		/* a few minutes worked say nothing about an hour: 5 completes in 6 minutes are not 50 an hour */
+		json_object_set_new(x, "per_hour", hours * 60 >= REPORT_MIN_WORK_MINUTES - 1e-9
+		                    ? json_real((double)completes / hours) : json_null());
 		json_object_set_new(x, "refusal_rate", contacts > 0
 		                    ? json_real((double)json_integer_value(json_object_get(x, "refusals")) / (double)contacts)
 		                    : json_null());
@@ -952,7 +953,49 @@ out:
 	return rc;
 }
 
-/* Duplicate completes (with the complete kept for the case) and completes counted over quota. */
+/*
+ * Records of the study sent again under a stored uuid with other content, kept aside in
+ * conflicts (the study and case from the record stored first): into o's "conflicts", the first
+ * MAX_PROBLEMS by the time they came, and their number as "conflicts_total".
+ */
+static int conflicts(struct report *r, json_t *o)
+{
+	static const char *const keys[] = { "uuid", "kind", "case", "interviewer", "sent_by", "at", NULL };
+	static const char *const from =
+		" FROM conflicts x JOIN records s ON s.uuid = x.uuid JOIN cases c ON c.case_key = s.case_key"
+		" WHERE c.study = ?1";
+	struct buf sql;
+	struct dbs *s;
+	json_t *a = json_array();
+	int rc;
+
+	json_object_set_new(o, "conflicts", a);
+	buf_init(&sql);
+	buf_printf(&sql, "SELECT count(*)%s", from);
+	s = prepare(r, buf_str(&sql));
+	if (!s) {
+		buf_release(&sql);
+		return -1;
+	}
+	rc = db_step(s);
+	json_object_set_new(o, "conflicts_total", json_integer(rc == DB_ROW ? db_column_int64(s, 0) : 0));
+	db_finalize(s);
+	if (rc != DB_ROW) {
+		buf_release(&sql);
+		return fail(r, "count the conflicts");
+	}
+	buf_reset(&sql);
+	buf_printf(&sql, "SELECT x.uuid, s.kind, s.case_key, coalesce(json_extract(s.data, '$.interviewer'),"
+	                 " json_extract(s.data, '$.who'), s.owner), x.owner,"
+	                 " strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', x.received_at, 'unixepoch')%s ORDER BY x.received_at, x.id"
+	                 " LIMIT %d", from, MAX_PROBLEMS);
+	s = prepare(r, buf_str(&sql));
+	buf_release(&sql);
+	return s ? rows_into(r, s, keys, a) : -1;
+}
+
+/* Duplicate completes (with the complete kept for the case), completes counted over quota and
+   conflicting records. */
 static int problems(struct report *r)
 {
 	static const char *const dkeys[] = { "interview", "case", "interviewer", "at", "kept", "kept_interviewer", NULL };
@@ -991,8 +1034,12 @@ static int problems(struct report *r)
 		               " WHERE ic.study = ?1 AND ic.over <> 0 ORDER BY 4, 1, 5");
 	buf_puts(&sql, limit);
 	s = prepare(r, buf_str(&sql));
+	if (!s || rows_into(r, s, okeys, q) < 0) {
+		buf_release(&sql);
+		return -1;
+	}
 	buf_release(&sql);
-	return s ? rows_into(r, s, okeys, q) : -1;
+	return conflicts(r, o);
 }
 
 /*

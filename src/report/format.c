@@ -15,7 +15,7 @@ static const struct {
 	{ "interviewers", "Interviewers" },
 	{ "dispositions", "Dispositions and response rates" },
 	{ "results", "Results: top-2-box" },
-	{ "problems", "Duplicates and over quota" },
+	{ "problems", "Duplicates, conflicts and over quota" },
 };
 
 const char *report_section_name(enum report_section s)
@@ -165,114 +165,364 @@ static void number(char *out, size_t n, const json_t *o, const char *k, const ch
 		snprintf(out, n, fmt, v);
 }
 
-static void text_quotas(const json_t *r, int width, struct buf *b)
+/* Word-wrap text (its control characters removed) to w columns: a new array of *n lines, each
+   and the array to free with free_lines. Breaks after spaces; a word longer than w is broken. */
+static char **wrap_words(const char *text, int w, int *n)
 {
-	const json_t *cells = json_object_get(r, "quotas"), *x;
-	const char *last = NULL;
-	int bar_w = (width - 47) / 3, label_w;
-	size_t i;
+	char **lines = NULL, *s = xstrdup(text), *p;
+	int cap = 0;
 
-	/* label and bar share what the fixed columns leave */
-	if (bar_w > 30)
-		bar_w = 30;
-	label_w = width - 47 - bar_w;
-	if (label_w > 40)
-		label_w = 40;
-	if (!json_array_size(cells)) {
+	text_clean(s, 0);
+	*n = 0;
+	if (w < 1)
+		w = 1;
+	for (p = s; *p == ' '; p++)
+		;
+	while (*p) {
+		size_t take = fit(p, (size_t)w), k = take;
+
+		if (p[take] && p[take] != ' ') {
+			while (k > 0 && p[k - 1] != ' ')
+				k--;
+			if (!k)
+				k = take;
+		}
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 4;
+			lines = xrealloc(lines, (size_t)cap * sizeof *lines);
+		}
+		lines[*n] = xstrndup(p, k);
+		while (k && lines[*n][k - 1] == ' ')
+			lines[*n][--k] = '\0';
+		(*n)++;
+		p += strlen(lines[*n - 1]);
+		while (*p == ' ')
+			p++;
+	}
+	if (!*n) {
+		lines = xrealloc(lines, sizeof *lines);
+		lines[(*n)++] = xstrdup("");
+	}
+	free(s);
+	return lines;
+}
+
+/* Free what wrap_words returned. */
+static void free_lines(char **lines, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
+/* Footnotes: each line of text a note, wrapped to width with the lines after its first indented. */
+static void notes(struct buf *b, const char *text, int width)
+{
+	const char *p, *nl;
+
+	for (p = text; *p; p = *nl ? nl + 1 : nl) {
+		char *one, **lines;
+		int n, i;
+
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		one = xstrndup(p, (size_t)(nl - p));
+		lines = wrap_words(one, width - 2, &n);
+		for (i = 0; i < n; i++) {
+			buf_puts(b, i ? "  " : "");
+			buf_puts(b, lines[i]);
+			eol(b);
+		}
+		free_lines(lines, n);
+		free(one);
+	}
+}
+
+static const char *const quota_filters[REPORT_Q_FILTERS] = { "all", "open", "nearly full", "full" };
+
+/* The filter's name, as the key bar and the page's summary show it. */
+const char *report_quota_filter_name(enum report_quota_filter f)
+{
+	return f < REPORT_Q_FILTERS ? quota_filters[f] : "";
+}
+
+/* Where a quota cell stands: still open with completes, not started, or full (or closed). */
+enum cell_state { CELL_OPEN, CELL_EMPTY, CELL_FULL };
+
+struct qcell {
+	const json_t *x;
+	size_t index;          /* place in the report: quota, then cell */
+	enum cell_state state;
+	int nearly;            /* open, and at least 90 % of the target reached */
+	double share;          /* achieved / target */
+};
+
+/* The state of cell x, filled into c. */
+static void cell_of(struct qcell *c, const json_t *x, size_t index)
+{
+	long target = num(x, "target"), got = num(x, "achieved");
+
+	c->x = x;
+	c->index = index;
+	c->share = target > 0 ? (double)got / (double)target : got > 0;
+	if (json_is_true(json_object_get(x, "closed")) || got >= target)
+		c->state = CELL_FULL;
+	else
+		c->state = got > 0 ? CELL_OPEN : CELL_EMPTY;
+	c->nearly = c->state == CELL_OPEN && got * 10 >= target * 9;
+}
+
+/* Cells of one quota: open ones closest to full first, then those not started, full ones last. */
+static int by_fullness(const void *a, const void *b)
+{
+	const struct qcell *x = a, *y = b;
+
+	if (x->state != y->state)
+		return (int)x->state - (int)y->state;
+	if (x->state == CELL_FULL && num(x->x, "over") != num(y->x, "over"))
+		return num(x->x, "over") < num(y->x, "over") ? 1 : -1;
+	if (x->state == CELL_OPEN && x->share != y->share)
+		return x->share < y->share ? 1 : -1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Does filter f show cell c (empty open cells are listed apart, by their codes)? */
+static int shown(const struct qcell *c, enum report_quota_filter f)
+{
+	switch (f) {
+	case REPORT_Q_OPEN: return c->state == CELL_OPEN;
+	case REPORT_Q_NEARLY: return c->nearly;
+	case REPORT_Q_FULL: return c->state == CELL_FULL;
+	default: return c->state != CELL_EMPTY;
+	}
+}
+
+/* One quota cell's row: numbers on its first line, the label wrapped under itself. */
+static void quota_row(struct buf *b, const struct qcell *c, int cell_w, int label_w, int bar_w)
+{
+	const json_t *x = c->x;
+	char t[32], a[32], o[32], v[32], p[16];
+	long target = num(x, "target"), got = num(x, "achieved");
+	char **label;
+	int n, i;
+
+	snprintf(t, sizeof t, "%ld", target);
+	snprintf(a, sizeof a, "%ld", got);
+	snprintf(o, sizeof o, "%ld", num(x, "open"));
+	snprintf(v, sizeof v, "%ld", num(x, "over"));
+	if (json_is_true(json_object_get(x, "closed")))
+		snprintf(p, sizeof p, "closed");
+	else
+		percent(p, sizeof p, got, target);
+	label = wrap_words(str(x, "label"), label_w, &n);
+	buf_puts(b, "  ");
+	cell(b, str(x, "cell"), cell_w, 0);
+	buf_putc(b, ' ');
+	cell(b, label[0], label_w, 0);
+	buf_putc(b, ' ');
+	cell(b, t, 6, 1);
+	buf_putc(b, ' ');
+	cell(b, a, 8, 1);
+	buf_putc(b, ' ');
+	cell(b, o, 6, 1);
+	buf_putc(b, ' ');
+	cell(b, v, 4, 1);
+	buf_puts(b, "  ");
+	bar(b, c->share, bar_w);
+	buf_putc(b, ' ');
+	cell(b, p, 6, 1);
+	eol(b);
+	for (i = 1; i < n; i++) {
+		cell(b, "", 3 + cell_w, 0);
+		buf_puts(b, label[i]);
+		eol(b);
+	}
+	free_lines(label, n);
+}
+
+/* The codes of a quota's cells with no completes yet, as one wrapped paragraph. */
+static void empty_cells(struct buf *b, const struct qcell *c, size_t n, long count, int width)
+{
+	struct buf t;
+	char **lines;
+	size_t i;
+	int k, nl;
+
+	buf_init(&t);
+	buf_printf(&t, "%ld cell%s with no completes yet:", count, count == 1 ? "" : "s");
+	for (i = 0; i < n; i++)
+		if (c[i].state == CELL_EMPTY)
+			buf_printf(&t, " %s", str(c[i].x, "cell"));
+	lines = wrap_words(buf_str(&t), width - 4, &nl);
+	for (k = 0; k < nl; k++) {
+		buf_puts(b, k ? "    " : "  ");
+		buf_puts(b, lines[k]);
+		eol(b);
+	}
+	free_lines(lines, nl);
+	buf_release(&t);
+}
+
+/* The quota page: a summary, then per quota the cells the filter shows, closest to full first. */
+void report_quotas_text(const json_t *r, int width, enum report_quota_filter filter, struct buf *b)
+{
+	const json_t *cells = json_object_get(r, "quotas");
+	size_t n = json_array_size(cells), i, from, to;
+	struct qcell *c;
+	struct buf t;
+	long open = 0, empty = 0, nearly = 0, full = 0;
+	int cell_w = 4, label_w, bar_w, rest;
+
+	if (width <= 0)
+		width = 80;
+	if (width < 72)
+		width = 72;
+	if (filter >= REPORT_Q_FILTERS)
+		filter = REPORT_Q_ALL;
+	if (!n) {
 		buf_puts(b, "  (this study has no quotas)\n");
 		return;
 	}
-	json_array_foreach(cells, i, x) {
-		char t[32], a[32], o[32], v[32], p[16];
-		long target = num(x, "target"), got = num(x, "achieved");
+	c = xcalloc(n, sizeof *c);
+	for (i = 0; i < n; i++) {
+		cell_of(&c[i], json_array_get(cells, i), i);
+		if ((int)cols(str(c[i].x, "cell")) > cell_w)
+			cell_w = (int)cols(str(c[i].x, "cell"));
+		open += c[i].state == CELL_OPEN;
+		empty += c[i].state == CELL_EMPTY;
+		nearly += c[i].nearly;
+		full += c[i].state == CELL_FULL;
+	}
+	if (cell_w > 12)
+		cell_w = 12;
+	/* the fixed columns take 40 and the cell code; label and bar share the rest */
+	rest = width - 40 - cell_w;
+	bar_w = rest / 4 < 6 ? 6 : rest / 4 > 30 ? 30 : rest / 4;
+	label_w = rest - bar_w > 48 ? 48 : rest - bar_w;
+	buf_init(&t);
+	buf_printf(&t, "%ld cell%s: %ld open with completes (%ld nearly full, >= 90%%), %ld not started, %ld full or"
+	               " closed\nshowing: %s; open cells closest to full first, full cells last\n",
+	           (long)n, n == 1 ? "" : "s", open, nearly, empty, full, quota_filters[filter]);
+	notes(b, buf_str(&t), width);
+	buf_release(&t);
+	for (from = 0; from < n; from = to) {
+		const char *q = str(c[from].x, "quota");
+		long listed = 0, none = 0;
 
-		if (!last || strcmp(last, str(x, "quota"))) {
-			last = str(x, "quota");
-			cell(b, last, width, 0);
-			eol(b);
+		for (to = from; to < n && !strcmp(str(c[to].x, "quota"), q); to++) {
+			listed += shown(&c[to], filter);
+			none += c[to].state == CELL_EMPTY;
+		}
+		qsort(c + from, to - from, sizeof *c, by_fullness);
+		buf_putc(b, '\n');
+		cell(b, q, width, 0);
+		eol(b);
+		if (listed) {
 			buf_puts(b, "  ");
-			cell(b, "cell", 7, 0);
+			cell(b, "cell", cell_w, 0);
 			buf_putc(b, ' ');
 			cell(b, "label", label_w, 0);
-			buf_puts(b, " target achieved   open over  progress");
+			buf_puts(b, " target achieved   open over  ");
+			cell(b, "progress", bar_w + 7, 0);
 			eol(b);
 		}
-		snprintf(t, sizeof t, "%ld", target);
-		snprintf(a, sizeof a, "%ld", got);
-		snprintf(o, sizeof o, "%ld", num(x, "open"));
-		snprintf(v, sizeof v, "%ld", num(x, "over"));
-		if (json_is_true(json_object_get(x, "closed")))
-			snprintf(p, sizeof p, "closed");
-		else
-			percent(p, sizeof p, got, target);
-		buf_puts(b, "  ");
-		cell(b, str(x, "cell"), 7, 0);
-		buf_putc(b, ' ');
-		cell(b, str(x, "label"), label_w, 0);
-		buf_putc(b, ' ');
-		cell(b, t, 6, 1);
-		buf_putc(b, ' ');
-		cell(b, a, 8, 1);
-		buf_putc(b, ' ');
-		cell(b, o, 6, 1);
-		buf_putc(b, ' ');
-		cell(b, v, 4, 1);
-		buf_puts(b, "  ");
-		bar(b, target > 0 ? (double)got / (double)target : got > 0, bar_w);
-		buf_putc(b, ' ');
-		cell(b, p, 6, 1);
-		eol(b);
+		for (i = from; i < to; i++)
+			if (shown(&c[i], filter))
+				quota_row(b, &c[i], cell_w, label_w, bar_w);
+		if (!listed)
+			buf_printf(b, "  (no %s cells)\n", quota_filters[filter]);
+		if (none && (filter == REPORT_Q_ALL || filter == REPORT_Q_OPEN))
+			empty_cells(b, c + from, to - from, none, width);
 	}
+	free(c);
+}
+
+/* An interviewer's refusal rate, marked "*" when fewer than REPORT_SMALL_BASE calls were answered. */
+static void refusal_rate(char *out, size_t n, const json_t *x)
+{
+	int null;
+	long contacts = num(x, "contacts");
+
+	real(x, "refusal_rate", &null);
+	if (null || contacts <= 0) {
+		snprintf(out, n, "-");
+		return;
+	}
+	percent(out, n, num(x, "refusals"), contacts);
+	if (contacts < REPORT_SMALL_BASE)
+		snprintf(out + strlen(out), n - strlen(out), "*");
 }
 
 static void text_interviewers(const json_t *r, int width, struct buf *b)
 {
 	const json_t *a = json_object_get(r, "interviewers"), *x;
-	int name_w = width - 59;
+	int name_w = width - 68, small = 0, k, j;
+	struct buf t;
 	size_t i;
 
 	if (name_w > 24)
 		name_w = 24;
-	cell(b, "interviewer", name_w, 0);
-	buf_puts(b, " online completes  hours per hour attempts avg min refusals");
-	eol(b);
+	buf_init(&t);
+	/* two header lines: each column's name over its unit */
+	for (k = 0; k < 2; k++) {
+		static const char *const head[2][8] = {
+			{ "", "", "", "hours", "completes", "", "minutes", "refusals" },
+			{ "interviewer", "online", "completes", "worked", "per hour", "attempts", "per compl", "per contact" },
+		};
+		static const int w[8] = { 0, 6, 10, 7, 9, 9, 9, 11 };
+		cell(b, head[k][0], name_w, 0);
+		for (j = 1; j < 8; j++) {
+			buf_putc(b, ' ');
+			cell(b, head[k][j], w[j], j > 1);
+		}
+		eol(b);
+	}
 	json_array_foreach(a, i, x) {
 		char c[32], h[32], ph[32], at[32], m[32], rf[32];
-		int null;
 
-		real(x, "refusal_rate", &null);
 		snprintf(c, sizeof c, "%ld", num(x, "completes"));
 		number(h, sizeof h, x, "hours", "%.1f");
 		number(ph, sizeof ph, x, "per_hour", "%.2f");
 		snprintf(at, sizeof at, "%ld", num(x, "attempts"));
 		number(m, sizeof m, x, "avg_minutes", "%.1f");
-		if (null)
-			snprintf(rf, sizeof rf, "-");
-		else
-			percent(rf, sizeof rf, num(x, "refusals"), num(x, "contacts"));
+		refusal_rate(rf, sizeof rf, x);
+		small |= strchr(rf, '*') != NULL;
 		cell(b, str(x, "name"), name_w, 0);
 		buf_putc(b, ' ');
 		cell(b, json_is_true(json_object_get(x, "logged_in")) ? "yes" : "no", 6, 0);
 		buf_putc(b, ' ');
-		cell(b, c, 9, 1);
+		cell(b, c, 10, 1);
 		buf_putc(b, ' ');
-		cell(b, h, 6, 1);
+		cell(b, h, 7, 1);
 		buf_putc(b, ' ');
-		cell(b, ph, 8, 1);
+		cell(b, ph, 9, 1);
 		buf_putc(b, ' ');
-		cell(b, at, 8, 1);
+		cell(b, at, 9, 1);
 		buf_putc(b, ' ');
-		cell(b, m, 7, 1);
+		cell(b, m, 9, 1);
 		buf_putc(b, ' ');
-		cell(b, rf, 8, 1);
+		cell(b, rf, 11, 1);
 		eol(b);
 	}
 	if (!json_array_size(a))
 		buf_puts(b, "  (no interviewers have cases or calls in this study yet)\n");
-	buf_printf(b, "\nonline: seen by the store in the last %ld minutes\n"
-	              "hours: first to last call of each day\n"
-	              "refusals: per call someone answered\n",
-	           num(r, "seen_minutes"));
+	buf_printf(&t, "online: seen by the store in the last %ld minutes\n"
+	               "hours worked: each day from the first to the last call or interview the"
+	               " workstations sent, added up over the days\n"
+	               "completes per hour: completes / hours worked; \"-\" below %d minutes worked"
+	               " (too little time to tell an hourly rate)\n"
+	               "minutes per complete: the average length of a complete interview\n"
+	               "refusals per contact: refusals among the calls someone answered\n",
+	           num(r, "seen_minutes"), REPORT_MIN_WORK_MINUTES);
+	if (small)
+		buf_printf(&t, "* small base: fewer than %d calls answered; the rate can change a lot with the next"
+		               " calls\n", REPORT_SMALL_BASE);
+	buf_putc(b, '\n');
+	notes(b, buf_str(&t), width);
+	buf_release(&t);
 }
 
 /* Append item to the line in b, or first break it when used + item would pass width. */
@@ -406,14 +656,18 @@ static void text_dispositions(const json_t *r, int width, struct buf *b)
 	text_rates(rates, width, b);
 }
 
-/* One line of results: label, bar, share and n; bars line up whatever the indent. */
+/* One line of results: label, bar, share and n; bars line up whatever the indent. A share of
+   fewer than REPORT_SMALL_BASE answers says so beside its n: "(n=12, small base)". */
 static void result_line(struct buf *b, int indent, const char *label, long n, long top, int width)
 {
-	char p[16], ns[32];
-	int label_w = (width > 100 ? 30 : 24) + 4 - indent, bar_w = width - 4 - (width > 100 ? 30 : 24) - 18;
+	char p[16], ns[48];
+	int label_w = (width > 100 ? 30 : 24) + 4 - indent, bar_w = width - 4 - (width > 100 ? 30 : 24) - 28;
 
 	percent(p, sizeof p, top, n);
-	snprintf(ns, sizeof ns, "n=%ld", n);
+	if (n < REPORT_SMALL_BASE)
+		snprintf(ns, sizeof ns, "(n=%ld, small base)", n);
+	else
+		snprintf(ns, sizeof ns, "n=%ld", n);
 	if (bar_w > 50)
 		bar_w = 50;
 	cell(b, "", indent, 0);
@@ -423,8 +677,24 @@ static void result_line(struct buf *b, int indent, const char *label, long n, lo
 	buf_putc(b, ' ');
 	cell(b, p, 6, 1);
 	buf_putc(b, ' ');
-	cell(b, ns, 8, 0);
+	cell(b, ns, 18, 0);
 	eol(b);
+}
+
+/* A question's text with its fills ("{office}") shown as placeholders ("[office]"): a new string. */
+static char *readable_fills(const char *text)
+{
+	char *s = xstrdup(text), *p;
+
+	for (p = s; *p; p++) {
+		char *close;
+		if (*p != '{' || !(close = strchr(p + 1, '}')))
+			continue;
+		*p = '[';
+		*close = ']';
+		p = close;
+	}
+	return s;
 }
 
 static void text_results(const json_t *r, int width, const char *question, struct buf *b)
@@ -432,6 +702,7 @@ static void text_results(const json_t *r, int width, const char *question, struc
 	const json_t *res = json_object_get(r, "results"), *qs = json_object_get(res, "questions");
 	const json_t *rows = json_object_get(res, "rows"), *q, *x;
 	size_t i, j;
+	int small = 0;
 
 	if (!json_array_size(qs)) {
 		buf_puts(b, "  (the form has no single-choice questions on a 6-point scale)\n");
@@ -440,19 +711,30 @@ static void text_results(const json_t *r, int width, const char *question, struc
 	buf_puts(b, "top-2-box: codes 1 and 2 of 6; n: valid answers (no don't know, refused)\n");
 	json_array_foreach(qs, i, q) {
 		const char *id = str(q, "id"), *seg = NULL;
+		char *text = readable_fills(str(q, "text")), **lines;
 		struct buf h;
+		int nl, k;
 
-		if (question && strcmp(question, id))
+		if (question && strcmp(question, id)) {
+			free(text);
 			continue;
+		}
+		/* the whole question, wrapped: a heading cut short hides what was asked */
 		buf_init(&h);
-		buf_printf(&h, "%s  %s", id, str(q, "text"));
+		buf_printf(&h, "%s  %s", id, text);
+		free(text);
 		buf_putc(b, '\n');
-		cell(b, buf_str(&h), width, 0);
-		eol(b);
+		lines = wrap_words(buf_str(&h), width, &nl);
+		for (k = 0; k < nl; k++) {
+			buf_puts(b, lines[k]);
+			eol(b);
+		}
+		free_lines(lines, nl);
 		buf_release(&h);
 		json_array_foreach(rows, j, x) {
 			if (strcmp(str(x, "question"), id))
 				continue;
+			small |= num(x, "n") < REPORT_SMALL_BASE;
 			if (!strcmp(str(x, "segment"), "all")) {
 				result_line(b, 2, str(x, "label"), num(x, "n"), num(x, "top2"), width);
 				continue;
@@ -465,6 +747,15 @@ static void text_results(const json_t *r, int width, const char *question, struc
 			}
 			result_line(b, 4, str(x, "label"), num(x, "n"), num(x, "top2"), width);
 		}
+	}
+	if (small) {
+		struct buf t;
+		buf_init(&t);
+		buf_printf(&t, "small base: fewer than %d answers; a share of so few can change a lot with the next"
+		               " interviews (1 of 1 is 100%%): read it as a hint, not a figure", REPORT_SMALL_BASE);
+		buf_putc(b, '\n');
+		notes(b, buf_str(&t), width);
+		buf_release(&t);
 	}
 }
 
@@ -500,14 +791,35 @@ static void problem_start(struct buf *b, const json_t *x)
 	buf_putc(b, ' ');
 }
 
+/* Paragraph text wrapped to width, each line indented by two spaces. */
+static void explain(struct buf *b, const char *text, int width)
+{
+	char **lines;
+	int n, i;
+
+	lines = wrap_words(text, width - 2, &n);
+	for (i = 0; i < n; i++) {
+		buf_puts(b, "  ");
+		buf_puts(b, lines[i]);
+		eol(b);
+	}
+	free_lines(lines, n);
+}
+
 static void text_problems(const json_t *r, int width, struct buf *b)
 {
 	const json_t *p = json_object_get(r, "problems"), *tot = json_object_get(r, "totals"), *x;
 	const json_t *d = json_object_get(p, "duplicates"), *o = json_object_get(p, "over_quota");
+	const json_t *cf = json_object_get(p, "conflicts");
+	long nconf = num(p, "conflicts_total");
 	size_t i;
 	char kept[9];
 
 	buf_printf(b, "Duplicates: %ld (a case completed again after it was complete)\n", num(tot, "duplicates"));
+	if (num(tot, "duplicates"))
+		explain(b, "Two complete interviews of one case, say from two workstations. The figures count"
+		           " the first complete (kept) only. What to do: ask both interviewers whom they spoke to;"
+		           " if it was the same person, nothing more; if not, the case's sample record is wrong.", width);
 	if (json_array_size(d)) {
 		buf_puts(b, "  interview case         interviewer  ended            kept (by)");
 		eol(b);
@@ -524,7 +836,45 @@ static void text_problems(const json_t *r, int width, struct buf *b)
 	}
 	if ((long)json_array_size(d) < num(tot, "duplicates"))
 		buf_printf(b, "  ... and %ld more\n", num(tot, "duplicates") - (long)json_array_size(d));
+	buf_printf(b, "\nConflicts: %ld (a record sent again with other content)\n", nconf);
+	if (nconf)
+		explain(b, "A workstation sent a record the store already had, under the same id but with other"
+		           " content (a workstation restored from a backup or copied, or a record changed after it"
+		           " was sent). The store keeps the first version, counts only that one, and sets the other"
+		           " aside. What to do: ask the interviewer which version is right and tell the operator;"
+		           " the same record sent twice unchanged is harmless and not listed.", width);
+	if (json_array_size(cf)) {
+		buf_puts(b, "  record    case         interviewer  received         kind (sent by)");
+		eol(b);
+	}
+	json_array_foreach(cf, i, x) {
+		struct buf k;
+		char id[9], at[17];
+
+		short_id(id, str(x, "uuid"));
+		when(at, str(x, "at"));
+		buf_puts(b, "  ");
+		cell(b, id, 9, 0);
+		buf_putc(b, ' ');
+		cell(b, str(x, "case"), 12, 0);
+		buf_putc(b, ' ');
+		cell(b, str(x, "interviewer"), 12, 0);
+		buf_putc(b, ' ');
+		cell(b, at, 16, 0);
+		buf_putc(b, ' ');
+		buf_init(&k);
+		buf_printf(&k, "%s (%s)", str(x, "kind"), str(x, "sent_by"));
+		cell(b, buf_str(&k), width - 56, 0);
+		eol(b);
+		buf_release(&k);
+	}
+	if ((long)json_array_size(cf) < nconf)
+		buf_printf(b, "  ... and %ld more\n", nconf - (long)json_array_size(cf));
 	buf_printf(b, "\nOver quota: %ld (completes beyond the target or in a closed cell)\n", num(tot, "over_quota"));
+	if (num(tot, "over_quota"))
+		explain(b, "Completes that arrived after their quota cell was full or closed (workstations"
+		           " working offline, or a target lowered). They are kept and exported. What to do:"
+		           " decide whether to keep them in the analysis; close or raise the cell's target.", width);
 	if (json_array_size(o)) {
 		buf_puts(b, "  interview case         interviewer  ended            quota cell");
 		eol(b);
@@ -537,6 +887,50 @@ static void text_problems(const json_t *r, int width, struct buf *b)
 		cell(b, buf_str(&q), width - 56, 0);
 		eol(b);
 		buf_release(&q);
+	}
+}
+
+/* What every rate and class of the dispositions page means: one line each, plain words. */
+static const char *const legend[][2] = {
+	{ "I", "complete interviews" },
+	{ "P", "partial interviews (broken off after enough answers)" },
+	{ "R", "refusals and break-offs" },
+	{ "NC", "eligible, never reached the respondent" },
+	{ "O", "other eligible non-interviews (language, illness)" },
+	{ "UH", "unknown if a household: never reached anyone" },
+	{ "UR", "unknown if respondent: a household, eligibility not known" },
+	{ "UO", "unknown, other" },
+	{ "NE", "not eligible (screened out, number not in use)" },
+	{ "e", "share of unknown cases taken as eligible (per class UH, UR, UO)" },
+	{ "RR1", "completes among all eligible and unknown cases (lowest)" },
+	{ "RR2", "as RR1, partials counted as interviews" },
+	{ "RR3", "as RR1, only the share e of unknown cases counted" },
+	{ "RR4", "as RR3, partials counted as interviews" },
+	{ "RR5", "completes among known eligible cases only (highest)" },
+	{ "RR6", "as RR5, partials counted as interviews" },
+	{ "COOP1", "completes among the eligible cases reached" },
+	{ "COOP2", "as COOP1, partials counted as interviews" },
+	{ "COOP3", "completes among those reached who could answer (no O)" },
+	{ "COOP4", "as COOP3, partials counted as interviews" },
+	{ "REF1", "refusals among all eligible and unknown cases" },
+	{ "REF2", "as REF1, only the share e of unknown cases counted" },
+	{ "REF3", "refusals among known eligible cases only" },
+	{ "CON1", "cases in which someone was reached, of all eligible and unknown" },
+	{ "CON2", "as CON1, only the share e of unknown cases counted" },
+	{ "CON3", "cases in which someone was reached, of known eligible ones" },
+};
+
+/* The legend of the classes and rates, one line each. */
+void report_legend(int width, struct buf *out)
+{
+	size_t i;
+
+	buf_puts(out, "What the classes and rates mean (AAPOR Standard Definitions)\n");
+	for (i = 0; i < sizeof legend / sizeof legend[0]; i++) {
+		buf_puts(out, "  ");
+		cell(out, legend[i][0], 6, 0);
+		cell(out, legend[i][1], width - 9, 0);
+		eol(out);
 	}
 }
 
@@ -568,11 +962,16 @@ void report_text(const json_t *r, int section, int width, const char *question, 
 		if (section < 0)
 			buf_printf(out, "\n== %s\n", sections[s].title);
 		switch (s) {
-		case REPORT_QUOTAS: text_quotas(r, width, out); break;
+		case REPORT_QUOTAS: report_quotas_text(r, width, REPORT_Q_ALL, out); break;
 		case REPORT_INTERVIEWERS: text_interviewers(r, width, out); break;
 		case REPORT_DISPOSITIONS: text_dispositions(r, width, out); break;
 		case REPORT_RESULTS: text_results(r, width, question, out); break;
 		case REPORT_PROBLEMS: text_problems(r, width, out); break;
+		}
+		/* the rates' legend goes with them (the console shows it on F1 too) */
+		if (s == REPORT_DISPOSITIONS) {
+			buf_putc(out, '\n');
+			report_legend(width, out);
 		}
 	}
 	/* texts printed outside the table cells too: no control characters reach the terminal */
@@ -659,14 +1058,17 @@ static void csv_table(struct buf *b, const char *section, const char *const *key
 
 void report_csv(const json_t *r, int section, struct buf *out)
 {
-	static const char *const quota_keys[] = { "quota", "cell", "label", "target", "achieved", "open", "closed", "over", NULL };
+	static const char *const quota_keys[] = { "quota", "cell", "label", "target", "achieved", "open", "closed", "over",
+	                                          "state", NULL };
 	static const char *const iv_keys[] = { "name", "logged_in", "last_seen", "completes", "hours", "per_hour", "attempts",
-	                                       "avg_minutes", "contacts", "refusals", "refusal_rate", NULL };
+	                                       "avg_minutes", "contacts", "refusals", "refusal_rate", "small_base", NULL };
 	static const char *const disp_keys[] = { "code", "label", "group", "n", NULL };
 	static const char *const rate_keys[] = { "measure", "value", NULL };
-	static const char *const res_keys[] = { "question", "segment", "value", "label", "n", "top2", "share", NULL };
+	static const char *const res_keys[] = { "question", "segment", "value", "label", "n", "top2", "share", "small_base",
+	                                        NULL };
 	static const char *const prob_keys[] = { "problem", "interview", "case", "interviewer", "at", "quota", "cell", "label",
-	                                         "kept", "kept_interviewer", NULL };
+	                                         "kept", "kept_interviewer", "record", "kind", "sent_by", "meaning", NULL };
+	static const char *const legend_keys[] = { "measure", "meaning", NULL };
 	/* the edition and e per class came with the 10th edition: rows added, none renamed */
 	static const char *const measures[] = { "edition", "e", "e_estimated", "e_UH", "e_UH_estimated", "e_UR",
 	                                        "e_UR_estimated", "e_UO", "e_UO_estimated", "RR1", "RR2", "RR3", "RR4", "RR5", "RR6", "COOP1", "COOP2", "COOP3", "COOP4",
@@ -685,10 +1087,23 @@ void report_csv(const json_t *r, int section, struct buf *out)
 		first = 0;
 		switch (s) {
 		case REPORT_QUOTAS:
-			csv_table(out, "quotas", quota_keys, json_object_get(r, "quotas"));
+			/* each cell's state, as the console's filter tells them apart */
+			rows = json_deep_copy(json_object_get(r, "quotas"));
+			json_array_foreach(rows, i, x) {
+				struct qcell c;
+				cell_of(&c, x, i);
+				json_object_set_new(x, "state", json_string(c.state == CELL_FULL ? "full" : c.nearly ? "nearly full"
+				                                            : c.state == CELL_OPEN ? "open" : "not started"));
+			}
+			csv_table(out, "quotas", quota_keys, rows);
+			json_decref(rows);
 			break;
 		case REPORT_INTERVIEWERS:
-			csv_table(out, "interviewers", iv_keys, json_object_get(r, "interviewers"));
+			rows = json_deep_copy(json_object_get(r, "interviewers"));
+			json_array_foreach(rows, i, x)
+				json_object_set_new(x, "small_base", json_boolean(num(x, "contacts") < REPORT_SMALL_BASE));
+			csv_table(out, "interviewers", iv_keys, rows);
+			json_decref(rows);
 			break;
 		case REPORT_DISPOSITIONS:
 			csv_table(out, "dispositions", disp_keys, json_object_get(r, "dispositions"));
@@ -704,22 +1119,43 @@ void report_csv(const json_t *r, int section, struct buf *out)
 			}
 			csv_table(out, "rates", rate_keys, rows);
 			json_decref(rows);
+			buf_puts(out, "\r\n");
+			rows = json_array();
+			for (i = 0; i < sizeof legend / sizeof legend[0]; i++)
+				json_array_append_new(rows, json_pack("{s:s, s:s}", "measure", legend[i][0], "meaning", legend[i][1]));
+			csv_table(out, "legend", legend_keys, rows);
+			json_decref(rows);
 			break;
 		case REPORT_RESULTS:
-			csv_table(out, "results", res_keys, json_object_get(json_object_get(r, "results"), "rows"));
+			rows = json_deep_copy(json_object_get(json_object_get(r, "results"), "rows"));
+			json_array_foreach(rows, i, x)
+				json_object_set_new(x, "small_base", json_boolean(num(x, "n") < REPORT_SMALL_BASE));
+			csv_table(out, "results", res_keys, rows);
+			json_decref(rows);
 			break;
 		case REPORT_PROBLEMS:
-			/* both lists in one table, told apart by the problem column */
+			/* the lists in one table, told apart by the problem column */
 			rows = json_array();
 			p = json_object_get(r, "problems");
 			json_array_foreach(json_object_get(p, "duplicates"), i, x) {
 				json_t *y = json_deep_copy(x);
 				json_object_set_new(y, "problem", json_string("duplicate"));
+				json_object_set_new(y, "meaning", json_string("the case was completed again after it was complete;"
+				                                              " only the kept complete is counted"));
 				json_array_append_new(rows, y);
 			}
 			json_array_foreach(json_object_get(p, "over_quota"), i, x) {
 				json_t *y = json_deep_copy(x);
 				json_object_set_new(y, "problem", json_string("over_quota"));
+				json_object_set_new(y, "meaning", json_string("a complete beyond its cell's target or in a closed cell"));
+				json_array_append_new(rows, y);
+			}
+			json_array_foreach(json_object_get(p, "conflicts"), i, x) {
+				json_t *y = json_deep_copy(x);
+				json_object_set_new(y, "problem", json_string("conflict"));
+				json_object_set(y, "record", json_object_get(x, "uuid"));
+				json_object_set_new(y, "meaning", json_string("a record sent again with other content; the store kept"
+				                                              " the first version and set this one aside"));
 				json_array_append_new(rows, y);
 			}
 			csv_table(out, "problems", prob_keys, rows);

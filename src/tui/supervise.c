@@ -113,13 +113,32 @@ int tui_supervise(const char *study, const char *user, int every_s,
 		case '1': case '2': case '3': case '4': case '5':
 			c.page = k - '1';
 			c.scroll = 0;
+			c.help = 0;
 			break;
 		case TK_TAB:
 			c.page = (c.page + 1) % REPORT_SECTIONS;
 			c.scroll = 0;
+			c.help = 0;
+			break;
+		case TK_F1:
+		case '?':
+			c.help = !c.help;
+			c.scroll = 0;
+			break;
+		case TK_ESC:
+			c.help = 0;
+			c.scroll = 0;
+			break;
+		case 'f':
+		case 'F':
+			if (c.page == REPORT_QUOTAS && !c.help) {
+				c.quota_filter = (c.quota_filter + 1) % REPORT_Q_FILTERS;
+				c.scroll = 0;
+			}
 			break;
 		case TK_LEFT:
 		case TK_RIGHT:
+			c.help = 0;
 			if (c.page == REPORT_RESULTS) {
 				c.question += k == TK_RIGHT ? 1 : -1;   /* clamped by the layout */
 			} else {

@@ -16,8 +16,22 @@ static void set_clean(struct view *v, int y, enum view_style st, struct buf *b)
 	view_set(v, y, st, buf_str(b));
 }
 
-/* The page's body: the report's section as text at this width, one entry per line. */
-static char **body_lines(const json_t *r, int page, const char *question, int width, int *n)
+/* The help page (F1): the console's keys, then what each rate and class means. */
+static void help_text(int width, struct buf *out)
+{
+	buf_printf(out, "Keys\n"
+	              "  1-%d Tab      a page; \xE2\x86\x90\xE2\x86\x92 the next page, or the next question on Results\n"
+	              "  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn  scroll; Home End the top and the bottom\n"
+	              "  f            Quotas: show all cells, the open ones, the nearly full, the full\n"
+	              "  r            fetch the figures now (they refresh by themselves too)\n"
+	              "  F1 ?         this page, and back;  q quit\n\n", REPORT_SECTIONS);
+	report_legend(width, out);
+	buf_puts(out, "\nsmall base: a share or rate of fewer than 30 answers or contacts, marked\n"
+	              "  \"(n=12, small base)\" or \"*\": it can change a lot with the next few cases\n");
+}
+
+/* The page's body: the report's section (or the help) as text at this width, one entry per line. */
+static char **body_lines(const json_t *r, const struct view_console *c, const char *question, int width, int *n)
 {
 	struct buf text;
 	char **lines = NULL, *p, *nl;
@@ -25,10 +39,14 @@ static char **body_lines(const json_t *r, int page, const char *question, int wi
 
 	*n = 0;
 	buf_init(&text);
-	if (r)
-		report_text(r, page, width, question, &text);
-	else
+	if (c->help)
+		help_text(width, &text);
+	else if (!r)
 		buf_puts(&text, "Fetching the report from the store...\n");
+	else if (c->page == REPORT_QUOTAS)
+		report_quotas_text(r, width, (enum report_quota_filter)c->quota_filter, &text);
+	else
+		report_text(r, c->page, width, question, &text);
 	for (p = text.data; p && *p; p = nl + 1) {
 		nl = strchr(p, '\n');
 		if (!nl)
@@ -57,6 +75,8 @@ void view_console(struct view *v, const json_t *r, struct view_console *c)
 		nq = 256;
 	if (c->page < 0 || c->page >= REPORT_SECTIONS)
 		c->page = 0;
+	if (c->quota_filter < 0 || c->quota_filter >= REPORT_Q_FILTERS)
+		c->quota_filter = 0;
 	if (c->question >= nq)
 		c->question = nq ? nq - 1 : 0;
 	if (c->question < 0)
@@ -69,13 +89,16 @@ void view_console(struct view *v, const json_t *r, struct view_console *c)
 	set_clean(v, 0, VIEW_BAR, &b);
 	/* the tabs: the current one in brackets */
 	buf_reset(&b);
-	for (s = 0; s < REPORT_SECTIONS; s++) {
+	for (s = 0; s < REPORT_SECTIONS && !c->help; s++) {
 		static const char *const tab[REPORT_SECTIONS] = { "Quotas", "Interviewers", "Dispositions", "Results", "Problems" };
 		if (s == REPORT_RESULTS && s == c->page && nq)
 			buf_printf(&b, "[%d %s %d/%d]", s + 1, tab[s], c->question + 1, nq);
 		else
 			buf_printf(&b, s == c->page ? "[%d %s]" : " %d %s ", s + 1, tab[s]);
 	}
+	/* the help page stands instead of the tabs: they would not leave room to say so */
+	if (c->help)
+		buf_printf(&b, "[F1 legend]  the keys, and what each rate means; 1-%d or Tab: a page", REPORT_SECTIONS);
 	view_set(v, 1, VIEW_TITLE, buf_str(&b));
 	buf_reset(&b);
 	if (t)
@@ -88,7 +111,7 @@ void view_console(struct view *v, const json_t *r, struct view_console *c)
 		           (long long)json_integer_value(json_object_get(t, "over_quota")));
 	view_set(v, 2, VIEW_DIM, buf_str(&b));
 
-	lines = body_lines(r, c->page, c->page == REPORT_RESULTS && nq ? ids[c->question] : NULL, v->width - 1, &n);
+	lines = body_lines(r, c, c->page == REPORT_RESULTS && nq ? ids[c->question] : NULL, v->width - 1, &n);
 	rows = v->height - 5;
 	if (c->scroll > n - rows)
 		c->scroll = n - rows;
@@ -97,7 +120,7 @@ void view_console(struct view *v, const json_t *r, struct view_console *c)
 	for (i = 0; i < rows && c->scroll + i < n; i++) {
 		const char *l = lines[c->scroll + i];
 		/* headings (question texts, quota names) stand out; table rows are indented */
-		enum view_style st = (c->page == REPORT_RESULTS || c->page == REPORT_QUOTAS) && *l && *l != ' ' &&
+		enum view_style st = !c->help && (c->page == REPORT_RESULTS || c->page == REPORT_QUOTAS) && *l && *l != ' ' &&
 		                     strncmp(l, "top-2-box:", 10) ? VIEW_TITLE : VIEW_PLAIN;
 		buf_reset(&b);
 		buf_printf(&b, " %s", l);
@@ -108,10 +131,19 @@ void view_console(struct view *v, const json_t *r, struct view_console *c)
 	if (n > rows)
 		buf_printf(&b, "  \xE2\x94\x82 lines %d-%d of %d", c->scroll + 1, c->scroll + rows < n ? c->scroll + rows : n, n);
 	set_clean(v, v->height - 2, c->error ? VIEW_ERROR : VIEW_DIM, &b);
-	view_set(v, v->height - 1, VIEW_BAR,
-	         c->page == REPORT_RESULTS
-	         ? " 1-5 Tab page  \xE2\x86\x90\xE2\x86\x92 question  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn scroll  r refresh  q quit"
-	         : " 1-5 Tab \xE2\x86\x90\xE2\x86\x92 page  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn scroll  r refresh now  q quit");
+	buf_reset(&b);
+	if (c->help)
+		buf_printf(&b, " F1 ? Esc back  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn scroll  1-%d Tab page  q quit", REPORT_SECTIONS);
+	else if (c->page == REPORT_RESULTS)
+		buf_printf(&b, " 1-%d Tab page  \xE2\x86\x90\xE2\x86\x92 question  \xE2\x86\x91\xE2\x86\x93 scroll  F1 legend  r refresh  q quit",
+		           REPORT_SECTIONS);
+	else if (c->page == REPORT_QUOTAS)
+		buf_printf(&b, " 1-%d Tab \xE2\x86\x90\xE2\x86\x92 page  \xE2\x86\x91\xE2\x86\x93 scroll  f filter: %s  F1 legend  q quit",
+		           REPORT_SECTIONS, report_quota_filter_name((enum report_quota_filter)c->quota_filter));
+	else
+		buf_printf(&b, " 1-%d Tab \xE2\x86\x90\xE2\x86\x92 page  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn scroll  F1 legend  r refresh  q quit",
+		           REPORT_SECTIONS);
+	view_set(v, v->height - 1, VIEW_BAR, buf_str(&b));
 	for (i = 0; i < n; i++)
 		free(lines[i]);
 	free(lines);

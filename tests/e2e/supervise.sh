@@ -36,6 +36,13 @@ done
 python3 "$DATA" expect "$(date +%s)"
 [ "$(jq '.over | length' expected.json)" -ge 1 ] && [ "$(jq '.duplicates | length' expected.json)" = 1 ] ||
 	fail "the seed should make over-quota completes and a duplicate"
+# a record sent again with other content (its interview's end moved): a conflict, kept aside and
+# listed on the problems page, not counted
+jq '{records: [.records[] | select(.kind == "interview")][0:1] | map(.data.updated_at = "2026-03-31T23:59:00.000Z")}' push1.json >conflict.json
+api POST /v1/push "$SUP" conflict.json >conflict.out
+[ "$(jq '.results[0].status' conflict.out)" = 409 ] || fail "the changed record was not a conflict: $(cat conflict.out)"
+jq --slurpfile c conflict.json '.conflicts = [$c[0].records[0] | {uuid, case: .data.case, interviewer: .data.interviewer}]' \
+	expected.json >expected.tmp && mv expected.tmp expected.json
 # anna's workstation talks to the store now: she is logged in, ben and cara are not
 ANNA=$(token anna pw-anna)
 api GET "/v1/pull?cursor=0" "$ANNA" >/dev/null
@@ -98,8 +105,29 @@ page() {
 }
 
 page 1 Quotas
+wait_for "f filter: all" 5
 collect quotas.txt
 python3 "$DATA" quotas quotas.txt || fail "the quotas page differs from the raw records"
+# f: the open cells, the nearly full, the full ones, and all again
+for f in open "nearly full" full; do
+	keys f
+	wait_for "f filter: $f" 5
+	collect "quotas-$f.txt"
+	python3 "$DATA" quotas "quotas-$f.txt" "$f" || fail "the quotas page filtered to $f is wrong"
+done
+keys f
+wait_for "f filter: all" 5
+# F1: the legend of every rate, one line each; F1 again goes back
+keys F1
+wait_for "[F1 legend]" 5
+collect legend.txt
+for m in RR1 RR2 RR3 RR4 RR5 RR6 COOP1 COOP2 COOP3 COOP4 REF1 REF2 REF3 CON1 CON2 CON3 e UR; do
+	cut -f2- legend.txt | grep -Eq "^ +$m +[a-z]" || fail "no legend line for $m"
+done
+cut -f2- legend.txt | grep -q "UR +unknown if respondent" || cut -f2- legend.txt | grep -Eq "UR +unknown if respondent" ||
+	fail "UR is not explained as unknown if respondent"
+keys F1
+wait_for "[1 Quotas]" 5
 page 2 Interviewers
 collect interviewers.txt
 python3 "$DATA" interviewers interviewers.txt || fail "the interviewers page differs from the raw records"

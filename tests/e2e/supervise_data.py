@@ -193,7 +193,8 @@ def expect(now):
         contacts = sum(1 for a in calls if OUTCOMES[a["outcome"]][2])
         refusals = sum(1 for a in calls if a["outcome"] in ("refusal", "soft_refusal"))
         ivs[name] = {"completes": len(comp), "attempts": len(calls), "hours": hours,
-                     "per_hour": len(comp) / hours if hours >= 1 / 60 else None,
+                     # completes per hour only from 30 minutes worked on (README "Supervising")
+                     "per_hour": len(comp) / hours if hours >= 0.5 else None,
                      "avg_minutes": sum((ts(iv["ended_at"]) - ts(iv["started_at"])) / 60 for iv in comp) / len(comp)
                      if comp else None,
                      "contacts": contacts, "refusals": refusals}
@@ -249,23 +250,61 @@ def page_lines(path):
     return [lines[i] for i in sorted(lines)]
 
 
-def check_quotas(lines, exp):
-    seen = {}
+def quota_rows(lines):
+    """The cell rows in the order shown, and the cells listed as having no completes yet."""
+    rows, empty, in_empty = [], [], False
     for l in lines:
         m = re.match(r"^\s+(\d,\d)\s.*?\s(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+\[[#.]+\]", l)
         if m:
-            seen[m.group(1)] = [int(x) for x in m.group(2, 3, 4, 5)]
-    check(len(seen) == 36, "quotas: %d cells shown, 36 expected" % len(seen))
-    for cell, got in seen.items():
-        q = exp["quotas"].get(cell, {"target": 1200 if cell == "9,2" else 600, "achieved": 0, "over": 0})
-        want = [q["target"], q["achieved"], max(q["target"] - q["achieved"], 0), q["over"]]
-        check(got == want, "quota cell %s: shown %s, expected %s" % (cell, got, want))
+            rows.append((m.group(1), [int(x) for x in m.group(2, 3, 4, 5)]))
+            in_empty = False
+            continue
+        m = re.match(r"^\s+(\d+) cells? with no completes yet:((?: \d,\d)*)$", l)
+        if m:
+            empty += m.group(2).split()
+            in_empty = True
+            continue
+        if in_empty and re.match(r"^\s+\d,\d( \d,\d)*$", l):
+            empty += l.split()
+        else:
+            in_empty = False
+    return rows, empty
+
+
+def quota_want(exp, cell):
+    q = exp["quotas"].get(cell, {"target": 1200 if cell == "9,2" else 600, "achieved": 0, "over": 0})
+    return [q["target"], q["achieved"], max(q["target"] - q["achieved"], 0), q["over"]]
+
+
+def check_quotas(lines, exp, filt="all"):
+    """The quota page under a filter: the right cells, their figures, open ones closest to full
+    first and full ones last; cells with no completes listed by code (all and open only)."""
+    rows, empty = quota_rows(lines)
+    seen = dict(rows)
+    check(len(seen) == len(rows), "quotas: a cell shown twice")
+    for cell, got in rows:
+        check(got == quota_want(exp, cell), "quota cell %s: shown %s, expected %s" % (cell, got, quota_want(exp, cell)))
+    cells = ["%d,%d" % (r, t) for r in range(1, 10) for t in range(1, 5)]
+    full = [c for c in cells if quota_want(exp, c)[2] == 0]
+    started = [c for c in cells if c not in full and quota_want(exp, c)[1] > 0]
+    nearly = [c for c in started if quota_want(exp, c)[1] * 10 >= quota_want(exp, c)[0] * 9]
+    none = [c for c in cells if c not in full and c not in started]
+    want = {"all": started + full, "open": started, "nearly full": nearly, "full": full}[filt]
+    check(sorted(seen) == sorted(want), "quotas (%s): cells %s shown, %s expected" % (filt, sorted(seen), sorted(want)))
+    check(sorted(empty) == (sorted(none) if filt in ("all", "open") else []),
+          "quotas (%s): %s listed as not started, %s expected" % (filt, sorted(empty), sorted(none)))
+    shares = [(0 if c in full else 1, quota_want(exp, c)[1] / quota_want(exp, c)[0]) for c, _ in rows]
+    opened = [s for f, s in shares if f]
+    check(opened == sorted(opened, reverse=True), "quotas (%s): open cells not closest to full first" % filt)
+    check([f for f, _ in shares] == sorted([f for f, _ in shares], reverse=True), "quotas (%s): full cells not last" % filt)
+    if filt == "all":
+        check(len(rows) + len(empty) == 36, "quotas: %d cells in all, 36 expected" % (len(rows) + len(empty)))
 
 
 def check_interviewers(lines, exp):
     seen = set()
     for l in lines:
-        m = re.match(r"^(\w+)\s+(yes|no)\s+(\d+)\s+([\d.]+|-)\s+([\d.]+|-)\s+(\d+)\s+([\d.]+|-)\s+([\d.]+%|-)$", l)
+        m = re.match(r"^(\w+)\s+(yes|no)\s+(\d+)\s+([\d.]+|-)\s+([\d.]+|-)\s+(\d+)\s+([\d.]+|-)\s+([\d.]+%\*?|-)$", l)
         if not m:
             continue
         name = m.group(1)
@@ -281,8 +320,13 @@ def check_interviewers(lines, exp):
         check(int(m.group(6)) == e["attempts"], "%s attempts %s, expected %d" % (name, m.group(6), e["attempts"]))
         check(near(m.group(7), e["avg_minutes"], 1), "%s avg min %s, expected %s" % (name, m.group(7), e["avg_minutes"]))
         want = "%.1f%%" % (100.0 * e["refusals"] / e["contacts"]) if e["contacts"] else "-"
+        if e["contacts"] and e["contacts"] < 30:
+            want += "*"   # a small base
         check(m.group(8) == want, "%s refusals %s, expected %s" % (name, m.group(8), want))
     check(seen == set(exp["interviewers"]), "interviewers shown %s, expected %s" % (sorted(seen), sorted(exp["interviewers"])))
+    text = "\n".join(lines)
+    for label in ("hours", "worked", "per hour", "attempts", "per compl", "per contact", "completes per hour:"):
+        check(label in text, "interviewers: no '%s' in the header or notes" % label)
 
 
 def check_dispositions(lines, exp):
@@ -306,17 +350,20 @@ def check_results(lines, exp, question):
     want = {(r["segment"], r["label"]): (r["pct"], r["n"]) for r in exp["results"] if r["question"] == question}
     seen, seg = {}, None
     check(any(l.startswith(question + "  ") for l in lines), "results: question %s not shown" % question)
+    check(not any("{" in l for l in lines), "results %s: a raw fill in the heading" % question)
     for l in lines:
         m = re.match(r"^\s+by (\w+)$", l)
         if m:
             seg = m.group(1)
             continue
-        m = re.match(r"^\s+(.+?)\s+\[[#.]+\]\s+([\d.]+%)\s+n=(\d+)$", l)
+        m = re.match(r"^\s+(.+?)\s+\[[#.]+\]\s+([\d.]+%)\s+(?:n=(\d+)|\(n=(\d+), small base\))$", l)
         if m:
             label = m.group(1)
             key = ("all", label) if label == "all respondents" else (seg, label)
             check(key not in seen, "results %s: %s shown twice" % (question, key))
-            seen[key] = (m.group(2), int(m.group(3)))
+            n = int(m.group(3) or m.group(4))
+            check((m.group(4) is not None) == (n < 30), "results %s: %s small-base mark wrong (n=%d)" % (question, key, n))
+            seen[key] = (m.group(2), n)
     check(seen == want, "results %s: shown %s, expected %s" % (question, sorted(seen.items()), sorted(want.items())))
 
 
@@ -330,6 +377,13 @@ def check_problems(lines, exp):
               "over quota %s of %s not shown" % (o["interview"][:8], o["case"]))
     check("Duplicates: %d " % len(exp["duplicates"]) in text, "duplicates count")
     check("Over quota: %d " % len(exp["over"]) in text, "over quota count")
+    conflicts = exp.get("conflicts", [])
+    check("Conflicts: %d " % len(conflicts) in text, "conflicts count")
+    for c in conflicts:
+        check(re.search(r"%s\s+%s\s+%s\s" % (c["uuid"][:8], c["case"], c["interviewer"]), text),
+              "conflict %s of %s not shown" % (c["uuid"][:8], c["case"]))
+    if conflicts:
+        check("What to do:" in text, "conflicts: no word on what to do")
 
 
 def check_csv(path, exp):
@@ -348,6 +402,10 @@ def check_csv(path, exp):
     check(dups == {(d["interview"], d["case"]) for d in exp["duplicates"]}, "csv duplicates %s" % dups)
     over = {(r[2], r[7]) for r in rows if r and r[0] == "problems" and r[1] == "over_quota"}
     check(over == {(o["interview"], o["cell"]) for o in exp["over"]}, "csv over quota %s" % over)
+    conf = {(r[11], r[3]) for r in rows if r and r[0] == "problems" and r[1] == "conflict"}
+    check(conf == {(c["uuid"], c["case"]) for c in exp.get("conflicts", [])}, "csv conflicts %s" % conf)
+    small = {(r[1], r[2], r[4]): r[8] for r in rows if r and r[0] == "results"}
+    check(all(v == ("1" if res[k][0] < 30 else "0") for k, v in small.items()), "csv results: small_base column wrong")
 
 
 if __name__ == "__main__":
@@ -362,6 +420,8 @@ if __name__ == "__main__":
             check_csv(sys.argv[2], exp)
         elif what == "results":
             check_results(page_lines(sys.argv[2]), exp, sys.argv[3])
+        elif what == "quotas" and len(sys.argv) > 3:
+            check_quotas(page_lines(sys.argv[2]), exp, sys.argv[3])
         else:
             globals()["check_" + what](page_lines(sys.argv[2]), exp)
         for p in problems:

@@ -208,13 +208,17 @@ START_TEST(test_dispositions_and_interviewers)
 	ck_assert_int_eq(json_integer_value(json_object_get(x, "completes")), 2);
 	ck_assert_int_eq(json_integer_value(json_object_get(x, "attempts")), 2);
 	NEAR(json_real_value(json_object_get(x, "hours")), 16.0 / 60);
-	NEAR(json_real_value(json_object_get(x, "per_hour")), 7.5);
+	/* 16 minutes worked are too few to tell completes per hour (not 7.5) */
+	ck_assert(json_is_null(json_object_get(x, "per_hour")));
 	NEAR(json_real_value(json_object_get(x, "avg_minutes")), 8.0);
 	ck_assert(!json_is_true(json_object_get(x, "logged_in")));
 	x = json_array_get(json_object_get(r, "interviewers"), 1);
 	ck_assert_str_eq(json_string_value(json_object_get(x, "name")), "ben");
 	ck_assert_int_eq(json_integer_value(json_object_get(x, "completes")), 3);
 	ck_assert_int_eq(json_integer_value(json_object_get(x, "attempts")), 7);
+	/* 9:00 to 11:00 on 5 February and 5 minutes on the 6th: 3 completes in 125 minutes */
+	NEAR(json_real_value(json_object_get(x, "hours")), 125.0 / 60);
+	NEAR(json_real_value(json_object_get(x, "per_hour")), 3 / (125.0 / 60));
 	/* contacts: 2 completes, the appointment, the refusal */
 	ck_assert_int_eq(json_integer_value(json_object_get(x, "contacts")), 4);
 	NEAR(json_real_value(json_object_get(x, "refusal_rate")), 0.25);
@@ -287,14 +291,21 @@ START_TEST(test_format)
 	}
 	buf_reset(&out);
 	report_text(r, REPORT_RESULTS, 80, "overall", &out);
-	ck_assert_ptr_nonnull(strstr(buf_str(&out), "66.7% n=3"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "66.7% (n=3, small base)"));
 	ck_assert_ptr_nonnull(strstr(buf_str(&out), "Vienna"));
 	ck_assert_ptr_null(strstr(buf_str(&out), "adviser.time"));
+	/* anna's 16 minutes give no hourly rate; ben's 4 contacts are a small base */
+	buf_reset(&out);
+	report_text(r, REPORT_INTERVIEWERS, 80, NULL, &out);
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "interviewer  online  completes  worked  per hour  attempts per compl per contact\n"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "\nanna         no              2     0.3         -         2       8.0"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "      25.0%*\n"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "* small base: fewer than 30 calls answered"));
 	buf_reset(&out);
 	report_csv(r, REPORT_RESULTS, &out);
-	ck_assert_ptr_nonnull(strstr(buf_str(&out), "section,question,segment,value,label,n,top2,share\r\n"));
-	ck_assert_ptr_nonnull(strstr(buf_str(&out), "results,overall,office,\"Wien, Mitte\",\"Wien, Mitte\",2,1,0.5000\r\n"));
-	ck_assert_ptr_nonnull(strstr(buf_str(&out), "results,overall,office,\"Linz \"\"Süd\"\"\",\"Linz \"\"Süd\"\"\",1,1,1.0000\r\n"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "section,question,segment,value,label,n,top2,share,small_base\r\n"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "results,overall,office,\"Wien, Mitte\",\"Wien, Mitte\",2,1,0.5000,1\r\n"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "results,overall,office,\"Linz \"\"Süd\"\"\",\"Linz \"\"Süd\"\"\",1,1,1.0000,1\r\n"));
 	buf_reset(&out);
 	report_csv(r, -1, &out);
 	for (i = 0; i < REPORT_SECTIONS; i++) {
@@ -310,16 +321,170 @@ START_TEST(test_format)
 	              "target", 9, "achieved", 3, "open", 6, "closed", 0, "over", 0);
 	buf_reset(&out);
 	report_text(r, REPORT_QUOTAS, 80, NULL, &out);
-	ck_assert_ptr_nonnull(strstr(buf_str(&out), "  1       one                         9        3      6    0  [###......]  33.3%\n"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "  1    one                              9        3      6    0  [##.....]  33.3%\n"));
 	json_decref(r);
 	/* a label pushed with terminal escapes is printed, and measured, without them */
 	r = json_pack("{s:[{s:s, s:s, s:s, s:i, s:i, s:i, s:b, s:i}]}", "quotas", "quota", "q", "cell", "1", "label",
 	              "o\x1b[2Jn\x1b]0;title\x07" "e\xc2\x9b\x7f", "target", 9, "achieved", 3, "open", 6, "closed", 0, "over", 0);
 	buf_reset(&out);
 	report_text(r, REPORT_QUOTAS, 80, NULL, &out);
-	ck_assert_ptr_nonnull(strstr(buf_str(&out), "  1       one                         9        3      6    0  [###......]  33.3%\n"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "  1    one                              9        3      6    0  [##.....]  33.3%\n"));
 	json_decref(r);
 	buf_release(&out);
+}
+END_TEST
+
+/* Where each of five quota cells lands: rows in s, in the order they are printed ("" if not). */
+static void quota_order(const json_t *r, enum report_quota_filter f, char *order, size_t n)
+{
+	struct buf out;
+	const char *p;
+
+	buf_init(&out);
+	report_quotas_text(r, 80, f, &out);
+	order[0] = '\0';
+	/* a row starts "  " and its cell's one-letter code */
+	for (p = buf_str(&out); *p; p = strchr(p, '\n') + 1) {
+		if (p[0] == ' ' && p[1] == ' ' && p[2] >= 'a' && p[2] <= 'z' && p[3] == ' ' && strlen(order) + 1 < n)
+			strncat(order, p + 2, 1);
+		if (!strchr(p, '\n'))
+			break;
+	}
+	buf_release(&out);
+}
+
+/* The quota page sorts open cells closest to full first and full ones last, filters, wraps. */
+START_TEST(test_quota_page)
+{
+	/* a 9 of 10 (nearly full), b 2 of 10, c none, d 10 of 10, e closed at 3, f 12 of 10 (2 over) */
+	json_t *r = json_pack("{s:[{s:s, s:s, s:s, s:i, s:i, s:b, s:i}, {s:s, s:s, s:s, s:i, s:i, s:b, s:i},"
+	                      " {s:s, s:s, s:s, s:i, s:i, s:b, s:i}, {s:s, s:s, s:s, s:i, s:i, s:b, s:i},"
+	                      " {s:s, s:s, s:s, s:i, s:i, s:b, s:i}, {s:s, s:s, s:s, s:i, s:i, s:b, s:i}]}", "quotas",
+	                      "quota", "q", "cell", "b", "label", "Lower Austria / people returning to work after a long break",
+	                      "target", 10, "achieved", 2, "closed", 0, "over", 0,
+	                      "quota", "q", "cell", "c", "label", "none yet", "target", 10, "achieved", 0, "closed", 0, "over", 0,
+	                      "quota", "q", "cell", "d", "label", "full", "target", 10, "achieved", 10, "closed", 0, "over", 0,
+	                      "quota", "q", "cell", "e", "label", "closed", "target", 10, "achieved", 3, "closed", 1, "over", 0,
+	                      "quota", "q", "cell", "a", "label", "nearly", "target", 10, "achieved", 9, "closed", 0, "over", 0,
+	                      "quota", "q", "cell", "f", "label", "over", "target", 10, "achieved", 12, "closed", 0, "over", 2);
+	char order[16];
+	struct buf out;
+	const char *words[] = { "Lower", "Austria", "people", "returning", "work", "after", "long", "break" };
+	size_t i;
+
+	quota_order(r, REPORT_Q_ALL, order, sizeof order);
+	ck_assert_str_eq(order, "abfde");   /* open by share, then full ones (most over first); c only by code */
+	quota_order(r, REPORT_Q_OPEN, order, sizeof order);
+	ck_assert_str_eq(order, "ab");
+	quota_order(r, REPORT_Q_NEARLY, order, sizeof order);
+	ck_assert_str_eq(order, "a");
+	quota_order(r, REPORT_Q_FULL, order, sizeof order);
+	ck_assert_str_eq(order, "fde");
+	ck_assert_str_eq(report_quota_filter_name(REPORT_Q_NEARLY), "nearly full");
+	buf_init(&out);
+	report_quotas_text(r, 80, REPORT_Q_ALL, &out);
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "6 cells: 2 open with completes (1 nearly full, >= 90%), 1 not started,"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "or closed\nshowing: all;"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "  1 cell with no completes yet: c\n"));
+	/* the long label is wrapped at words, none of them cut, no ellipsis */
+	for (i = 0; i < sizeof words / sizeof words[0]; i++)
+		ck_assert_msg(strstr(buf_str(&out), words[i]), "'%s' cut from the label:\n%s", words[i], buf_str(&out));
+	ck_assert_ptr_null(strstr(buf_str(&out), "\xE2\x80\xA6"));
+	buf_reset(&out);
+	report_quotas_text(r, 80, REPORT_Q_NEARLY, &out);
+	ck_assert_ptr_null(strstr(buf_str(&out), "no completes yet"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "showing: nearly full;"));
+	buf_reset(&out);
+	report_csv(r, REPORT_QUOTAS, &out);
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "quotas,q,a,nearly,10,9,,0,0,nearly full\r\n"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "quotas,q,c,none yet,10,0,,0,0,not started\r\n"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "quotas,q,e,closed,10,3,,1,0,full\r\n"));
+	buf_release(&out);
+	json_decref(r);
+}
+END_TEST
+
+/* Small bases are marked, fills read as [name], every rate has a legend line. */
+START_TEST(test_marks_and_legend)
+{
+	static const char *const rates[] = { "RR1", "RR2", "RR3", "RR4", "RR5", "RR6", "COOP1", "COOP2", "COOP3", "COOP4",
+	                                     "REF1", "REF2", "REF3", "CON1", "CON2", "CON3", "e", "UR", NULL };
+	json_t *r = json_pack("{s:{s:[{s:s, s:s}], s:[{s:s, s:s, s:s, s:i, s:i}, {s:s, s:s, s:s, s:i, s:i}]}}", "results",
+	                      "questions", "id", "q1", "text", "How satisfied are you with the {office} office?", "rows",
+	                      "question", "q1", "segment", "all", "label", "all respondents", "n", 30, "top2", 15,
+	                      "question", "q1", "segment", "office", "label", "Graz", "n", 1, "top2", 1);
+	struct buf out;
+	const char *p;
+	int k;
+
+	buf_init(&out);
+	report_text(r, REPORT_RESULTS, 80, NULL, &out);
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "q1  How satisfied are you with the [office] office?\n"));
+	ck_assert_ptr_null(strchr(buf_str(&out), '{'));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), " 50.0% n=30\n"));
+	/* the 100 % of one answer never stands without its mark */
+	p = strstr(buf_str(&out), "100.0%");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(strncmp(p, "100.0% (n=1, small base)\n", 25), 0);
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "small base: fewer than 30 answers"));
+	buf_reset(&out);
+	report_csv(r, REPORT_RESULTS, &out);
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "results,q1,office,,Graz,1,1,,1\r\n"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "results,q1,all,,all respondents,30,15,,0\r\n"));
+	buf_reset(&out);
+	report_legend(80, &out);
+	for (k = 0; rates[k]; k++) {
+		char line[16];
+		snprintf(line, sizeof line, "\n  %-6s", rates[k]);
+		ck_assert_msg(strstr(buf_str(&out), line), "no legend line for %s", rates[k]);
+	}
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "  UR    unknown if respondent"));
+	for (p = buf_str(&out); *p; p += strcspn(p, "\n") + 1)
+		ck_assert_int_le((int)strcspn(p, "\n"), 80);
+	buf_reset(&out);
+	report_csv(r, REPORT_DISPOSITIONS, &out);
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "\r\nlegend,RR1,"));
+	buf_release(&out);
+	json_decref(r);
+}
+END_TEST
+
+/* A record sent again with other content is listed on the problems page and in the CSV. */
+START_TEST(test_conflicts)
+{
+	json_t *recs = json_array(), *result = json_array(), *r, *x;
+	struct buf out;
+	struct err e;
+
+	err_init(&e);
+	/* K3's complete again, with another end */
+	json_array_append_new(recs, interview("K3", "33333333-0000-4000-8000-000000000003", "ben", "2026-02-05", 540, 559,
+	                                      "complete", json_pack("[[s,i,i,s]]", "overall", 0, 1, "3")));
+	ck_assert_int_eq(central_push(store, "admin", CENTRAL_ADMIN, NULL, recs, result, &e), 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(result, 0), "status")), 409);
+	json_decref(recs);
+	json_decref(result);
+	r = report(NULL);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(r, "problems"), "conflicts_total")), 1);
+	x = json_array_get(json_object_get(json_object_get(r, "problems"), "conflicts"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(x, "uuid")), "33333333-0000-4000-8000-000000000003");
+	ck_assert_str_eq(json_string_value(json_object_get(x, "case")), "K3");
+	ck_assert_str_eq(json_string_value(json_object_get(x, "kind")), "interview");
+	ck_assert_str_eq(json_string_value(json_object_get(x, "interviewer")), "ben");
+	ck_assert_str_eq(json_string_value(json_object_get(x, "sent_by")), "admin");
+	/* the figures count the version stored first */
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(r, "totals"), "completes")), 4);
+	buf_init(&out);
+	report_text(r, REPORT_PROBLEMS, 80, NULL, &out);
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "Conflicts: 1 (a record sent again with other content)\n"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "  33333333  K3           ben          "));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "What to do:"));
+	buf_reset(&out);
+	report_csv(r, REPORT_PROBLEMS, &out);
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "\r\nproblems,conflict,,K3,ben,"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), ",33333333-0000-4000-8000-000000000003,interview,admin,"));
+	buf_release(&out);
+	json_decref(r);
 }
 END_TEST
 
@@ -432,6 +597,9 @@ int main(void)
 	tcase_add_test(tc, test_access_and_seen);
 	tcase_add_test(tc, test_format);
 	tcase_add_test(tc, test_text_clean);
+	tcase_add_test(tc, test_quota_page);
+	tcase_add_test(tc, test_marks_and_legend);
+	tcase_add_test(tc, test_conflicts);
 	tcase_add_test(tc, test_rates_layout);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cati/report.h"
 #include "cati/view.h"
 
 struct lines {
@@ -178,8 +179,9 @@ START_TEST(test_interview_80x24)
 	ck_assert_ptr_nonnull(strstr(v.lines[0].text, "02:05"));
 	ck_assert_ptr_nonnull(strstr(v.lines[0].text, "q3 Q 3 of ~10"));
 	ck_assert_ptr_nonnull(strstr(v.lines[0].text, "offline, 7 waiting"));
+	/* nothing on the help page is cut short */
 	for (i = 0; i < v.height; i++)
-		ck_assert_int_le(view_width(v.lines[i].text, strlen(v.lines[i].text)), 80);
+		ck_assert_msg(!strstr(v.lines[i].text, "\xE2\x80\xA6"), "line %d cut: %s", i, v.lines[i].text);
 	/* read-aloud text and instruction are styled apart */
 	r = find(&v, "All in all");
 	ck_assert_int_ge(r, 0);
@@ -577,6 +579,77 @@ START_TEST(test_date_hint)
 }
 END_TEST
 
+/* The whole screen as text, one line each. */
+static void screen_text(const struct view *v, struct buf *out)
+{
+	int i;
+
+	for (i = 0; i < v->height; i++) {
+		buf_puts(out, v->lines[i].text ? v->lines[i].text : "");
+		buf_putc(out, '\n');
+	}
+}
+
+/* The console at 80x24: F1 shows the legend, the quota page names its filter and sorts. */
+START_TEST(test_console_legend_and_filter)
+{
+	json_t *r = json_pack("{s:s, s:s, s:[{s:s, s:s, s:s, s:i, s:i, s:b, s:i}, {s:s, s:s, s:s, s:i, s:i, s:b, s:i}]}",
+	                      "study", "demo", "title", "Demo", "quotas",
+	                      "quota", "q", "cell", "b", "label", "two", "target", 10, "achieved", 2, "closed", 0, "over", 0,
+	                      "quota", "q", "cell", "a", "label", "nine", "target", 10, "achieved", 9, "closed", 0, "over", 0);
+	struct view_console c;
+	struct view v;
+	struct buf t;
+	int i;
+
+	memset(&c, 0, sizeof c);
+	c.study = "demo";
+	c.user = "sup";
+	buf_init(&t);
+	view_init(&v, 80, 24);
+	view_console(&v, r, &c);
+	screen_text(&v, &t);
+	ck_assert_ptr_nonnull(strstr(buf_str(&t), "f filter: all"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&t), "F1 legend"));
+	/* 9 of 10 before 2 of 10 */
+	ck_assert_ptr_nonnull(strstr(buf_str(&t), "  a "));
+	ck_assert(strstr(buf_str(&t), "  a ") < strstr(buf_str(&t), "  b "));
+	c.quota_filter = REPORT_Q_NEARLY;
+	view_release(&v);
+	view_init(&v, 80, 24);
+	view_console(&v, r, &c);
+	buf_reset(&t);
+	screen_text(&v, &t);
+	ck_assert_ptr_nonnull(strstr(buf_str(&t), "f filter: nearly full"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&t), "  a "));
+	ck_assert_ptr_null(strstr(buf_str(&t), "  b "));
+	/* every page's key bar fits 80 columns whole, the longest filter name included */
+	for (i = 0; i < REPORT_SECTIONS; i++) {
+		c.page = i;
+		view_release(&v);
+		view_init(&v, 80, 24);
+		view_console(&v, r, &c);
+		ck_assert_msg(!strstr(v.lines[23].text, "\xE2\x80\xA6"), "key bar cut: %s", v.lines[23].text);
+		ck_assert_ptr_nonnull(strstr(v.lines[23].text, "q quit"));
+	}
+	c.page = REPORT_QUOTAS;
+	c.help = 1;
+	view_release(&v);
+	view_init(&v, 80, 24);
+	view_console(&v, r, &c);
+	buf_reset(&t);
+	screen_text(&v, &t);
+	ck_assert_ptr_nonnull(strstr(buf_str(&t), "[F1 legend]"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&t), "RR1"));
+	/* nothing on the help page is cut short */
+	for (i = 0; i < v.height; i++)
+		ck_assert_msg(!strstr(v.lines[i].text, "\xE2\x80\xA6"), "line %d cut: %s", i, v.lines[i].text);
+	view_release(&v);
+	buf_release(&t);
+	json_decref(r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("view");
@@ -596,6 +669,7 @@ int main(void)
 	tcase_add_test(tc, test_footer_check_and_end);
 	tcase_add_test(tc, test_help_fits);
 	tcase_add_test(tc, test_date_hint);
+	tcase_add_test(tc, test_console_legend_and_filter);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
