@@ -70,7 +70,8 @@ void view_console(struct view *v, const json_t *r, struct view_console *c)
 	/* the tabs: the current one in brackets */
 	buf_reset(&b);
 	for (s = 0; s < REPORT_SECTIONS; s++) {
-		static const char *const tab[REPORT_SECTIONS] = { "Quotas", "Interviewers", "Dispositions", "Results", "Problems" };
+		static const char *const tab[REPORT_SECTIONS] = { "Quotas", "Interviewers", "Dispositions", "Results", "Problems",
+		                                                           "On call" };
 		if (s == REPORT_RESULTS && s == c->page && nq)
 			buf_printf(&b, "[%d %s %d/%d]", s + 1, tab[s], c->question + 1, nq);
 		else
@@ -110,8 +111,8 @@ void view_console(struct view *v, const json_t *r, struct view_console *c)
 	set_clean(v, v->height - 2, c->error ? VIEW_ERROR : VIEW_DIM, &b);
 	view_set(v, v->height - 1, VIEW_BAR,
 	         c->page == REPORT_RESULTS
-	         ? " 1-5 Tab page  \xE2\x86\x90\xE2\x86\x92 question  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn scroll  r refresh  q quit"
-	         : " 1-5 Tab \xE2\x86\x90\xE2\x86\x92 page  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn scroll  r refresh now  q quit");
+	         ? " 1-6 Tab page  \xE2\x86\x90\xE2\x86\x92 question  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn scroll  r refresh  q quit"
+	         : " 1-6 Tab \xE2\x86\x90\xE2\x86\x92 page  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn scroll  r refresh now  q quit");
 	for (i = 0; i < n; i++)
 		free(lines[i]);
 	free(lines);
