@@ -508,7 +508,7 @@ static void text_on_call(const json_t *r, int width, struct buf *b)
 	cell(b, "case", case_w, 0);
 	buf_putc(b, ' ');
 	cell(b, "question", q_w, 0);
-	buf_puts(b, " minutes  started  last seen (UTC)");
+	buf_puts(b, " minutes  started  last seen");
 	eol(b);
 	json_array_foreach(a, i, x) {
 		char m[32], st[16], seen[16];
@@ -531,8 +531,8 @@ static void text_on_call(const json_t *r, int width, struct buf *b)
 	}
 	if (!json_array_size(a))
 		buf_puts(b, "  (nobody is in an interview of this study now)\n");
-	buf_printf(b, "\nfrom the workstations' syncs; left out after %ld minutes without one\n",
-	           num(r, "seen_minutes"));
+	buf_printf(b, "\ntimes in UTC, as the workstations' syncs report them; a workstation not\n"
+	              "heard of for %ld minutes is left out\n", num(r, "seen_minutes"));
 }
 
 void report_text(const json_t *r, int section, int width, const char *question, struct buf *out)
