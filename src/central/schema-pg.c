@@ -148,8 +148,8 @@ static const char *const steps[] = {
 	"ALTER TABLE fig_days ADD COLUMN hi text;",
 
 	/* 7 -> 8 (step 10 of the SQLite backend): who is on a call now, as each workstation's pull
-	   reports it */
-	"CREATE TABLE on_call(interviewer text NOT NULL, workstation text NOT NULL, case_key text NOT NULL,"
+	   reports it (IF NOT EXISTS: a schema version set back by hand runs the step again) */
+	"CREATE TABLE IF NOT EXISTS on_call(interviewer text NOT NULL, workstation text NOT NULL, case_key text NOT NULL,"
 	" question text NOT NULL, started_at bigint NOT NULL, at bigint NOT NULL,"
 	" PRIMARY KEY(interviewer, workstation));",
 };

@@ -148,8 +148,9 @@ static const char *const migrations[] = {
 	"ALTER TABLE fig_days ADD COLUMN hi TEXT;",
 
 	/* 9 -> 10: who is on a call now, as each workstation's pull reports it (now.c): the open
-	   interview's case key and question, when it started and when it was last reported */
-	"CREATE TABLE on_call(interviewer TEXT NOT NULL, workstation TEXT NOT NULL, case_key TEXT NOT NULL,"
+	   interview's case key and question, when it started and when it was last reported (IF NOT
+	   EXISTS: a schema version set back by hand runs the step again) */
+	"CREATE TABLE IF NOT EXISTS on_call(interviewer TEXT NOT NULL, workstation TEXT NOT NULL, case_key TEXT NOT NULL,"
 	" question TEXT NOT NULL, started_at INTEGER NOT NULL, at INTEGER NOT NULL,"
 	" PRIMARY KEY(interviewer, workstation));",
 };
