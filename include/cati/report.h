@@ -4,7 +4,8 @@
  *   quotas        cells with target, achieved, open (what the target still takes), closed, over
  *   interviewers  logged in or not, completes per hour, attempts, average interview length,
  *                 refusal rate
- *   dispositions  cases per AAPOR final disposition, and rates: the AAPOR groups, e and
+ *   dispositions  cases per AAPOR final disposition, and rates: the edition (10th by default,
+ *                 9th on request), the AAPOR groups, e (per class under the 10th) and
  *                 RR1-RR6, COOP1-COOP4, REF1-REF3, CON1-CON3 (calls.h computes them)
  *   results       each satisfaction question's top-2-box share (codes 1 and 2 of a 6-point
  *                 scale) overall, by segment (case fields) and by month, with n respondents
@@ -20,6 +21,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "cati/calls.h"
 #include "cati/central.h"
 #include "cati/util.h"
 
@@ -35,6 +37,8 @@ struct report_opts {
 	/* 1: count everything from the report tables, not from the figures the store keeps as
 	   records arrive (the check that both agree: report_check) */
 	int live;
+	/* the AAPOR edition and e of the rates (calls_aapor_opts); zeroed: 10th edition, e estimated */
+	struct aapor_opts aapor;
 };
 
 enum report_rc {
@@ -56,7 +60,9 @@ enum report_rc {
  *    interviewers: [{name, logged_in, last_seen, completes, hours, per_hour, attempts,
  *                    avg_minutes, contacts, refusals, refusal_rate}],
  *    dispositions: [{code, label, group, n}],
- *    rates: {e, e_estimated, groups: {I, P, R, NC, O, UH, UO, NE}, RR1 ... CON3},
+ *    rates: {edition, e, e_estimated, e_UH, e_UH_estimated, e_UR, e_UR_estimated, e_UO,
+ *            e_UO_estimated, groups: {I, P, R, NC, O, UH, UR, UO, NE}, RR1 ... CON3}
+ *           (9th edition: no UR in groups, no e_UR; e is then the one e of that edition),
  *    results: {segments: [names], questions: [{id, text, n, top2, share}],
  *              rows: [{question, segment, value, label, n, top2, share}]},
  *    problems: {duplicates: [{interview, case, interviewer, at, kept, kept_interviewer}],

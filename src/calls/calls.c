@@ -1,11 +1,16 @@
 /* calls.c: call outcomes, AAPOR dispositions, calling rules, response rates. Pure. */
 #include "cati/calls.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* AAPOR Standard Definitions, final dispositions for telephone surveys (the codes CATI uses). */
+/*
+ * AAPOR Standard Definitions, final dispositions for telephone surveys (the codes CATI uses),
+ * grouped by the 10th edition (2023): 3.1x UH, 3.2x UR, 3.9x UO. The 9th edition (2016) has
+ * 3.2x in UO (calls_group).
+ */
 static const struct disposition dispositions[] = {
 	{ "1.1", "complete", AAPOR_I },
 	{ "1.2", "partial", AAPOR_P },
@@ -27,7 +32,8 @@ static const struct disposition dispositions[] = {
 	{ "3.13", "no answer", AAPOR_UH },
 	{ "3.14", "answering machine, eligibility unknown", AAPOR_UH },
 	{ "3.16", "technical phone problems", AAPOR_UH },
-	{ "3.20", "household, eligibility of respondent unknown", AAPOR_UO },
+	{ "3.20", "household, eligibility of respondent unknown", AAPOR_UR },
+	{ "3.21", "no screener completed", AAPOR_UR },
 	{ "3.90", "other unknown eligibility (wrong number, respondent not traced)", AAPOR_UO },
 	{ "4.10", "out of sample", AAPOR_NE },
 	{ "4.20", "fax or data line", AAPOR_NE },
@@ -72,6 +78,33 @@ const struct disposition *calls_dispositions(int *n)
 {
 	*n = (int)(sizeof dispositions / sizeof dispositions[0]);
 	return dispositions;
+}
+
+/* d's group by edition: the 9th has no UR class and counts its codes as UO. */
+enum aapor_group calls_group(const struct disposition *d, int edition)
+{
+	return edition == AAPOR_EDITION_9 && d->group == AAPOR_UR ? AAPOR_UO : d->group;
+}
+
+/* The group's short name, as the reports print it. */
+const char *calls_group_name(enum aapor_group g)
+{
+	static const char *const names[AAPOR_GROUPS] = { "I", "P", "R", "NC", "O", "UH", "UR", "UO", "NE" };
+
+	return (int)g >= 0 && g < AAPOR_GROUPS ? names[g] : "";
+}
+
+/* Count n cases of code by its group; households screened out are counted apart as well. */
+const struct disposition *calls_count(struct aapor_counts *c, const char *code, double n)
+{
+	const struct disposition *d = calls_disposition(code);
+
+	if (!d)
+		return NULL;
+	c->n[d->group] += n;
+	if (!strncmp(d->code, "4.7", 3) || !strncmp(d->code, "4.8", 3))
+		c->screened_out += n;
+	return d;
 }
 
 const struct call_outcome *calls_outcome(const char *name)
@@ -251,36 +284,189 @@ int calls_rules_parse(struct call_rules *r, const char *name, const char *text, 
 	return 0;
 }
 
+/* "9" or "10" into o->edition. */
+static int parse_edition(struct aapor_opts *o, const char *s, struct err *err)
+{
+	if (!s)
+		o->edition = AAPOR_EDITION;
+	else if (!strcmp(s, "9") || !strcmp(s, "10"))
+		o->edition = s[1] ? AAPOR_EDITION : AAPOR_EDITION_9;
+	else {
+		err_set(err, "'%s' is not an edition of the AAPOR Standard Definitions cati computes (9 or 10)", s);
+		return -1;
+	}
+	return 0;
+}
+
+/* A number from 0 to 1 ending at end (or at the string's end when end is NULL). */
+static int parse_e(const char *s, const char *end, double *v)
+{
+	char buf[64], *stop;
+	size_t len = end ? (size_t)(end - s) : strlen(s);
+
+	if (!len || len >= sizeof buf)
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	errno = 0;
+	*v = strtod(buf, &stop);
+	return *stop || errno || !(*v >= 0 && *v <= 1) ? -1 : 0;
+}
+
+/* The edition and the e values given, from an option's or a query parameter's words. */
+int calls_aapor_opts(struct aapor_opts *o, const char *edition, const char *e_spec, struct err *err)
+{
+	static const char *const classes[AAPOR_E_CLASSES] = { "UH", "UR", "UO" };
+	const char *p = e_spec;
+	double v;
+	int k;
+
+	memset(o, 0, sizeof *o);
+	if (parse_edition(o, edition, err) < 0)
+		return -1;
+	if (!e_spec)
+		return 0;
+	if (!strchr(e_spec, '=')) {
+		if (parse_e(e_spec, NULL, &v) < 0) {
+			err_set(err, "'%s' is not a number from 0 to 1", e_spec);
+			return -1;
+		}
+		for (k = 0; k < AAPOR_E_CLASSES; k++)
+			o->e[k] = v;
+		o->given = (1u << AAPOR_E_CLASSES) - 1;
+		return 0;
+	}
+	if (o->edition == AAPOR_EDITION_9) {
+		err_set(err, "'%s': the 9th edition has one e for every unknown case; give one number, or use the 10th", e_spec);
+		return -1;
+	}
+	while (*p) {
+		const char *eq = strchr(p, '='), *comma = strchr(p, ',');
+		if (!comma)
+			comma = p + strlen(p);
+		for (k = 0; eq && eq < comma && k < AAPOR_E_CLASSES; k++)
+			if ((size_t)(eq - p) == strlen(classes[k]) && !strncmp(p, classes[k], (size_t)(eq - p)))
+				break;
+		if (!eq || eq > comma || k == AAPOR_E_CLASSES) {
+			err_set(err, "'%.*s' is not CLASS=E with a class of unknown eligibility (UH, UR, UO)", (int)(comma - p), p);
+			return -1;
+		}
+		if (o->given & (1u << k)) {
+			err_set(err, "%s is given twice", classes[k]);
+			return -1;
+		}
+		if (parse_e(eq + 1, comma, &v) < 0) {
+			err_set(err, "%s: '%.*s' is not a number from 0 to 1", classes[k], (int)(comma - eq - 1), eq + 1);
+			return -1;
+		}
+		o->e[k] = v;
+		o->given |= 1u << k;
+		p = *comma ? comma + 1 : comma;
+	}
+	return 0;
+}
+
 static double ratio(double num, double den)
 {
 	return den > 0 ? num / den : -1;
 }
 
-void calls_rates(const double n[AAPOR_GROUPS], double e, struct aapor_rates *o)
+/*
+ * The rates of AAPOR's Standard Definitions, section "Calculating outcome rates from final
+ * disposition codes" (response, cooperation, refusal and contact rates), with
+ * known = (I+P) + (R+NC+O):
+ *
+ *   9th edition (2016), one e:              U' = e(UH+UO)                    (3.2x counted in UO)
+ *   10th edition (2023), e per class:       U' = e_UH*UH + e_UR*UR + e_UO*UO
+ *
+ *   RR1 = I / (known + UH+UR+UO)            RR2 = (I+P) / (known + UH+UR+UO)
+ *   RR3 = I / (known + U')                  RR4 = (I+P) / (known + U')
+ *   RR5 = I / known                         RR6 = (I+P) / known
+ *   COOP1 = I / ((I+P)+R+O)                 COOP2 = (I+P) / ((I+P)+R+O)
+ *   COOP3 = I / ((I+P)+R)                   COOP4 = (I+P) / ((I+P)+R)
+ *   REF1 = R / (known + UH+UR+UO)           REF2 = R / (known + U')         REF3 = R / known
+ *   CON1 = ((I+P)+R+O) / (known + UH+UR+UO) CON2 = ((I+P)+R+O) / (known + U')
+ *   CON3 = ((I+P)+R+O) / known
+ *
+ * e not given, the proportional method (the eligible share among the cases whose eligibility
+ * was settled; 0 when none was):
+ *   9th edition: e = known / (known + NE)
+ *   10th edition: e_UH = e_UO = known / (known + NE); e_UR = known / (known + NE_s), NE_s the
+ *   households found without an eligible respondent (4.7x screened out, 4.8x quota filled):
+ *   a UR case is a household, so numbers that are not one (4.1x-4.3x, 4.9x) do not count.
+ */
+void calls_aapor(const struct aapor_counts *c, const struct aapor_opts *o, struct aapor_rates *out)
 {
-	double I = n[AAPOR_I], P = n[AAPOR_P], R = n[AAPOR_R], NC = n[AAPOR_NC], O = n[AAPOR_O];
-	double U = n[AAPOR_UH] + n[AAPOR_UO], NE = n[AAPOR_NE];
-	double known = I + P + R + NC + O;
+	static const enum aapor_group unknown[AAPOR_E_CLASSES] = { AAPOR_UH, AAPOR_UR, AAPOR_UO };
+	const double *n = out->n;
+	double I, P, R, NC, O, U, NE, known, e_all, e_ur, eU;
+	int k, given;
 
-	memcpy(o->n, n, sizeof o->n);
-	o->e_estimated = e < 0;
-	if (e < 0)
-		e = known + NE > 0 ? known / (known + NE) : 0;
-	o->e = e;
-	o->rr[0] = ratio(I, known + U);
-	o->rr[1] = ratio(I + P, known + U);
-	o->rr[2] = ratio(I, known + e * U);
-	o->rr[3] = ratio(I + P, known + e * U);
-	o->rr[4] = ratio(I, known);
-	o->rr[5] = ratio(I + P, known);
-	o->coop[0] = ratio(I, I + P + R + O);
-	o->coop[1] = ratio(I + P, I + P + R + O);
-	o->coop[2] = ratio(I, I + P + R);
-	o->coop[3] = ratio(I + P, I + P + R);
-	o->ref[0] = ratio(R, known + U);
-	o->ref[1] = ratio(R, known + e * U);
-	o->ref[2] = ratio(R, known);
-	o->con[0] = ratio(I + P + R + O, known + U);
-	o->con[1] = ratio(I + P + R + O, known + e * U);
-	o->con[2] = ratio(I + P + R + O, known);
+	memset(out, 0, sizeof *out);
+	memcpy(out->n, c->n, sizeof out->n);
+	out->edition = o && o->edition ? o->edition : AAPOR_EDITION;
+	if (out->edition == AAPOR_EDITION_9) {
+		out->n[AAPOR_UO] += out->n[AAPOR_UR];
+		out->n[AAPOR_UR] = 0;
+	}
+	I = n[AAPOR_I], P = n[AAPOR_P], R = n[AAPOR_R], NC = n[AAPOR_NC], O = n[AAPOR_O];
+	U = n[AAPOR_UH] + n[AAPOR_UR] + n[AAPOR_UO], NE = n[AAPOR_NE];
+	known = I + P + R + NC + O;
+	e_all = known + NE > 0 ? known / (known + NE) : 0;
+	e_ur = known + c->screened_out > 0 ? known / (known + c->screened_out) : 0;
+	out->e_estimated = 1;
+	for (k = 0; k < AAPOR_E_CLASSES; k++) {
+		/* the 9th edition's one e is the one given for UH (calls_aapor_opts gives all or none) */
+		given = o && (o->given & (1u << (out->edition == AAPOR_EDITION_9 ? AAPOR_E_UH : k)));
+		if (given)
+			out->e_class[k] = o->e[out->edition == AAPOR_EDITION_9 ? AAPOR_E_UH : k];
+		else
+			out->e_class[k] = out->edition == AAPOR_EDITION_9 || k != AAPOR_E_UR ? e_all : e_ur;
+		out->e_class_estimated[k] = !given;
+		out->e_estimated &= !given;
+	}
+	if (out->edition == AAPOR_EDITION_9) {
+		out->e = out->e_class[AAPOR_E_UH];
+		eU = out->e * U;   /* as cati computed it before the 10th edition, to the last bit */
+	} else {
+		eU = 0;
+		for (k = 0; k < AAPOR_E_CLASSES; k++)
+			eU += out->e_class[k] * n[unknown[k]];
+		out->e = U > 0 ? eU / U : out->e_class[AAPOR_E_UH];
+	}
+	out->rr[0] = ratio(I, known + U);
+	out->rr[1] = ratio(I + P, known + U);
+	out->rr[2] = ratio(I, known + eU);
+	out->rr[3] = ratio(I + P, known + eU);
+	out->rr[4] = ratio(I, known);
+	out->rr[5] = ratio(I + P, known);
+	out->coop[0] = ratio(I, I + P + R + O);
+	out->coop[1] = ratio(I + P, I + P + R + O);
+	out->coop[2] = ratio(I, I + P + R);
+	out->coop[3] = ratio(I + P, I + P + R);
+	out->ref[0] = ratio(R, known + U);
+	out->ref[1] = ratio(R, known + eU);
+	out->ref[2] = ratio(R, known);
+	out->con[0] = ratio(I + P + R + O, known + U);
+	out->con[1] = ratio(I + P + R + O, known + eU);
+	out->con[2] = ratio(I + P + R + O, known);
+}
+
+/* The 9th edition with one e (e < 0: estimated), from counts by group. */
+void calls_rates(const double n[AAPOR_GROUPS], double e, struct aapor_rates *out)
+{
+	struct aapor_counts c;
+	struct aapor_opts o;
+	int k;
+
+	memset(&c, 0, sizeof c);
+	memcpy(c.n, n, sizeof c.n);
+	memset(&o, 0, sizeof o);
+	o.edition = AAPOR_EDITION_9;
+	if (e >= 0) {
+		for (k = 0; k < AAPOR_E_CLASSES; k++)
+			o.e[k] = e;
+		o.given = (1u << AAPOR_E_CLASSES) - 1;
+	}
+	calls_aapor(&c, &o, out);
 }

@@ -53,9 +53,8 @@ struct report {
 	int fig_results;                  /* ... and the results too (default segments) */
 	/* outcome names from the calls layer: ",a,b," (final), JSON arrays (contact, refusal) */
 	struct buf final, contact, refusal;
+	struct aapor_opts aapor;          /* the edition and e the rates use */
 };
-
-static const char *const group_names[AAPOR_GROUPS] = { "I", "P", "R", "NC", "O", "UH", "UO", "NE" };
 
 /* Record that the database failed doing what: -1. */
 static int fail(struct report *r, const char *what)
@@ -505,8 +504,11 @@ static int dispositions(struct report *r)
 	const char *params[64];
 	int np = 0, rc, i, n;
 	struct dbs *s;
-	double groups[AAPOR_GROUPS] = { 0 };
+	struct aapor_counts groups;
 	struct aapor_rates rates;
+	static const char *const e_keys[AAPOR_E_CLASSES][2] = {
+		{ "e_UH", "e_UH_estimated" }, { "e_UR", "e_UR_estimated" }, { "e_UO", "e_UO_estimated" }
+	};
 	const struct disposition *all = calls_dispositions(&n);
 	json_t *counts = json_object(), *a = json_array(), *rt = json_object(), *g = json_object(), *v;
 	const char *code;
@@ -514,6 +516,7 @@ static int dispositions(struct report *r)
 	const double *vals[] = { rates.rr, rates.coop, rates.ref, rates.con };
 	const int nvals[] = { 6, 4, 3, 3 };
 
+	memset(&groups, 0, sizeof groups);
 	if (r->fig) {
 		if (kept_dispositions(r, counts) < 0)
 			goto fail;
@@ -555,10 +558,10 @@ counted:
 		x = json_object();
 		json_object_set_new(x, "code", json_string(all[i].code));
 		json_object_set_new(x, "label", json_string(all[i].label));
-		json_object_set_new(x, "group", json_string(group_names[all[i].group]));
+		json_object_set_new(x, "group", json_string(calls_group_name(calls_group(&all[i], r->aapor.edition))));
 		json_object_set(x, "n", v);
 		json_array_append_new(a, x);
-		groups[all[i].group] += (double)json_integer_value(v);
+		calls_count(&groups, all[i].code, (double)json_integer_value(v));
 		json_object_del(counts, all[i].code);
 	}
 	json_object_foreach(counts, code, v) {
@@ -569,11 +572,20 @@ counted:
 		json_object_set(x, "n", v);
 		json_array_append_new(a, x);
 	}
-	calls_rates(groups, -1, &rates);
+	calls_aapor(&groups, &r->aapor, &rates);
+	/* added for the 10th edition: edition, e per class; the 9th's object is as it was, plus these */
+	json_object_set_new(rt, "edition", json_integer(rates.edition));
 	json_object_set_new(rt, "e", json_real(rates.e));
 	json_object_set_new(rt, "e_estimated", json_boolean(rates.e_estimated));
+	for (i = 0; i < AAPOR_E_CLASSES; i++) {
+		if (rates.edition == AAPOR_EDITION_9 && i == AAPOR_E_UR)
+			continue;   /* no such class */
+		json_object_set_new(rt, e_keys[i][0], json_real(rates.e_class[i]));
+		json_object_set_new(rt, e_keys[i][1], json_boolean(rates.e_class_estimated[i]));
+	}
 	for (i = 0; i < AAPOR_GROUPS; i++)
-		json_object_set_new(g, group_names[i], json_integer((json_int_t)rates.n[i]));
+		if (!(rates.edition == AAPOR_EDITION_9 && i == AAPOR_UR))
+			json_object_set_new(g, calls_group_name((enum aapor_group)i), json_integer((json_int_t)rates.n[i]));
 	json_object_set_new(rt, "groups", g);
 	for (i = 0; i < 4; i++) {
 		int k;
@@ -1114,6 +1126,10 @@ enum report_rc central_report(struct central *c, const char *user, enum central_
 	r.e = e;
 	r.now = o && o->now ? o->now : (int64_t)time(NULL);
 	r.seen_minutes = o && o->seen_minutes > 0 ? o->seen_minutes : REPORT_SEEN_MINUTES;
+	if (o)
+		r.aapor = o->aapor;
+	if (!r.aapor.edition)
+		r.aapor.edition = AAPOR_EDITION;
 	buf_init(&r.final);
 	buf_init(&r.contact);
 	buf_init(&r.refusal);

@@ -1,5 +1,4 @@
 /* cmd-calls.c: call management from the command line: next, call, appointment, report rates. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,7 +240,7 @@ int cmd_appointment(int argc, char **argv)
 }
 
 struct counts {
-	double n[AAPOR_GROUPS];
+	struct aapor_counts c;
 	struct buf table;
 };
 
@@ -249,11 +248,36 @@ struct counts {
 static void count(void *ctx, const char *code, long n)
 {
 	struct counts *c = ctx;
-	const struct disposition *d = calls_disposition(code);
+	const struct disposition *d = calls_count(&c->c, code, (double)n);
 
 	buf_printf(&c->table, "  %-6s %-62s %6ld\n", code, d ? d->label : "(unknown code)", n);
-	if (d)
-		c->n[d->group] += (double)n;
+}
+
+/* The rates' edition, groups and e as lines; the 9th edition's as cati printed them before. */
+static void print_e(const struct aapor_rates *r)
+{
+	static const char *const how[AAPOR_E_CLASSES] = {
+		"(proportional: (I+P+R+NC+O) / (I+P+R+NC+O+NE))",
+		"(proportional: (I+P+R+NC+O) / (I+P+R+NC+O+NE screened out or quota full, 4.7x 4.8x))",
+		"(proportional: (I+P+R+NC+O) / (I+P+R+NC+O+NE))",
+	};
+	static const char *const names[AAPOR_E_CLASSES] = { "UH", "UR", "UO" };
+	const double *n = r->n;
+	int k;
+
+	if (r->edition == AAPOR_EDITION_9) {
+		printf("rates by AAPOR Standard Definitions, 9th edition (2016)\n");
+		printf("groups: I %.0f  P %.0f  R %.0f  NC %.0f  O %.0f  UH %.0f  UO %.0f  NE %.0f\n", n[AAPOR_I], n[AAPOR_P],
+		       n[AAPOR_R], n[AAPOR_NC], n[AAPOR_O], n[AAPOR_UH], n[AAPOR_UO], n[AAPOR_NE]);
+		printf("e = %.4f (%s)\n", r->e, r->e_estimated ? "proportional: (I+P+R+NC+O) / (I+P+R+NC+O+NE)" : "given");
+		return;
+	}
+	printf("rates by AAPOR Standard Definitions, 10th edition (2023)\n");
+	printf("groups: I %.0f  P %.0f  R %.0f  NC %.0f  O %.0f  UH %.0f  UR %.0f  UO %.0f  NE %.0f\n", n[AAPOR_I],
+	       n[AAPOR_P], n[AAPOR_R], n[AAPOR_NC], n[AAPOR_O], n[AAPOR_UH], n[AAPOR_UR], n[AAPOR_UO], n[AAPOR_NE]);
+	for (k = 0; k < AAPOR_E_CLASSES; k++)
+		printf("e_%s = %.4f %s\n", names[k], r->e_class[k], r->e_class_estimated[k] ? how[k] : "(given)");
+	printf("e = %.4f (over all unknown cases: e_UH*UH + e_UR*UR + e_UO*UO = e * (UH+UR+UO))\n", r->e);
 }
 
 /* RR1..RRn: a line each; "n/a" where the denominator is 0. */
@@ -306,28 +330,29 @@ static int report_quotas(struct store *st, const char *study)
 }
 
 static const char report_usage[] =
-	"usage: cati report rates [--e E (0..1)] [--db PATH]\n"
+	"usage: cati report rates [--aapor 10|9] [--e E|UH=E,UR=E,UO=E (0..1)] [--db PATH]\n"
 	"       cati report quotas [--study-id ID] [--db PATH]\n";
 
 /* cati report rates|quotas: the workstation's response rates, or its quota cells; reads only. */
 int cmd_report(int argc, char **argv)
 {
 	static const struct option longs[] = { { "e", required_argument, NULL, 'e' },
+		                                { "aapor", required_argument, NULL, 'a' },
 		                                { "study-id", required_argument, NULL, 's' }, CLI_OPT_DB,
 		                                CLI_OPT_HELP, { 0 } };
-	const char *es = NULL, *study = NULL, *db = NULL, *what;
+	const char *es = NULL, *ed = NULL, *study = NULL, *db = NULL, *what;
 	struct store *st;
 	struct counts c;
+	struct aapor_opts ao;
 	struct aapor_rates r;
 	struct err e;
-	double ev = -1;
-	char *end;
 	int ch, quotas;
 
 	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati report", report_usage)) != -1;) {
 		switch (ch) {
 		case 'h': return EXIT_OK;
 		case 'e': es = optarg; break;
+		case 'a': ed = optarg; break;
 		case 's': study = optarg; break;
 		case 'D': db = optarg; break;
 		default: return EXIT_USAGE;
@@ -335,17 +360,18 @@ int cmd_report(int argc, char **argv)
 	}
 	what = optind == argc - 1 ? argv[optind] : "";
 	quotas = !strcmp(what, "quotas");
-	if ((!quotas && strcmp(what, "rates")) || (quotas && es) || (!quotas && study)) {
+	if ((!quotas && strcmp(what, "rates")) || (quotas && (es || ed)) || (!quotas && study)) {
 		fputs(report_usage, stderr);
 		return EXIT_USAGE;
 	}
-	if (es) {
-		errno = 0;
-		ev = strtod(es, &end);
-		if (!*es || *end || errno || !(ev >= 0 && ev <= 1)) {
-			fprintf(stderr, "cati report: --e: '%s' is not a number from 0 to 1\n", es);
-			return EXIT_USAGE;
-		}
+	err_init(&e);
+	if (calls_aapor_opts(&ao, ed, NULL, &e) < 0) {
+		fprintf(stderr, "cati report: --aapor: %s\n", e.msg);
+		return EXIT_USAGE;
+	}
+	if (calls_aapor_opts(&ao, ed, es, &e) < 0) {
+		fprintf(stderr, "cati report: --e: %s\n", e.msg);
+		return EXIT_USAGE;
 	}
 	if (!(st = cli_open_store(db, 1)))
 		return EXIT_USAGE;
@@ -363,11 +389,9 @@ int cmd_report(int argc, char **argv)
 		store_close(st);
 		return EXIT_FAIL;
 	}
-	calls_rates(c.n, ev, &r);
+	calls_aapor(&c.c, &ao, &r);
 	printf("cases by AAPOR disposition:\n%s", buf_str(&c.table));
-	printf("groups: I %.0f  P %.0f  R %.0f  NC %.0f  O %.0f  UH %.0f  UO %.0f  NE %.0f\n", c.n[AAPOR_I], c.n[AAPOR_P],
-	       c.n[AAPOR_R], c.n[AAPOR_NC], c.n[AAPOR_O], c.n[AAPOR_UH], c.n[AAPOR_UO], c.n[AAPOR_NE]);
-	printf("e = %.4f (%s)\n", r.e, r.e_estimated ? "proportional: (I+P+R+NC+O) / (I+P+R+NC+O+NE)" : "given");
+	print_e(&r);
 	rates("RR", r.rr, 6);
 	rates("COOP", r.coop, 4);
 	rates("REF", r.ref, 3);

@@ -276,7 +276,27 @@ static void text_interviewers(const json_t *r, int width, struct buf *b)
 	           num(r, "seen_minutes"));
 }
 
-static void text_dispositions(const json_t *r, int width, struct buf *b)
+/* Append item to the line in b, or first break it when used + item would pass width. */
+static void flow(struct buf *b, const char *item, const char *gap, int width, int *used)
+{
+	int n = (int)strlen(item), g = *used ? (int)strlen(gap) : 0;
+
+	if (*used && *used + g + n > width) {
+		eol(b);
+		*used = 0;
+		g = 0;
+	}
+	buf_printf(b, "%s%s", g ? gap : "", item);
+	*used += g + n;
+}
+
+/*
+ * The rates part of the dispositions section: the edition, the groups and e, e by class under
+ * the 10th edition (each estimated or given), and the rates, a family a line, every rate "NAME
+ * value" with the family's names padded alike and three spaces between rates, so 100.0% never
+ * runs into its name; lines break at width.
+ */
+static void text_rates(const json_t *rates, int width, struct buf *b)
 {
 	static const char *const fams[][7] = {
 		{ "RR1", "RR2", "RR3", "RR4", "RR5", "RR6", NULL },
@@ -284,11 +304,74 @@ static void text_dispositions(const json_t *r, int width, struct buf *b)
 		{ "REF1", "REF2", "REF3", NULL },
 		{ "CON1", "CON2", "CON3", NULL },
 	};
-	static const char *const groups[] = { "I", "P", "R", "NC", "O", "UH", "UO", "NE", NULL };
+	static const char *const groups[] = { "I", "P", "R", "NC", "O", "UH", "UR", "UO", "NE", NULL };
+	static const char *const classes[] = { "UH", "UR", "UO", NULL };
+	const json_t *g = json_object_get(rates, "groups");
+	long edition = num(rates, "edition");
+	char t[64], key[32];
+	int null, i, k, used;
+
+	/* a report from before the 10th edition came in has no edition: it is the 9th */
+	if (edition != 10)
+		edition = 9;
+	buf_printf(b, "AAPOR Standard Definitions, %s", edition == 10 ? "10th edition (2023)" : "9th edition (2016)");
+	eol(b);
+	used = 0;
+	flow(b, "groups:", "", width, &used);
+	for (i = 0; groups[i]; i++) {
+		if (!json_object_get(g, groups[i]))
+			continue;
+		snprintf(t, sizeof t, "%s %ld", groups[i], num(g, groups[i]));
+		flow(b, t, " ", width, &used);
+	}
+	/* e over all unknown cases ends the groups' line in both editions (the console reads it there) */
+	for (i = 0, k = 0; edition == 10 && classes[i]; i++) {
+		snprintf(key, sizeof key, "e_%s_estimated", classes[i]);
+		k += json_is_false(json_object_get(rates, key));   /* classes given */
+	}
+	snprintf(t, sizeof t, "e %.3f%s", real(rates, "e", &null),
+	         json_is_true(json_object_get(rates, "e_estimated")) ? " (estimated)" : k && k < 3 ? " (partly given)" : " (given)");
+	flow(b, t, "; ", width, &used);
+	eol(b);
+	if (edition == 10 && json_object_get(rates, "e_UH")) {
+		used = 0;
+		flow(b, "e by class:", "", width, &used);
+		for (i = 0; classes[i]; i++) {
+			double e;
+			snprintf(key, sizeof key, "e_%s", classes[i]);
+			e = real(rates, key, &null);
+			snprintf(key, sizeof key, "e_%s_estimated", classes[i]);
+			snprintf(t, sizeof t, "%s %.3f (%s)", classes[i], e,
+			         json_is_true(json_object_get(rates, key)) ? "estimated" : "given");
+			flow(b, t, i ? "  " : " ", width, &used);
+		}
+		eol(b);
+	}
+	for (i = 0; i < 4; i++) {
+		int name_w = 0;
+		for (k = 0; fams[i][k]; k++)
+			if ((int)strlen(fams[i][k]) > name_w)
+				name_w = (int)strlen(fams[i][k]);
+		used = 0;
+		for (k = 0; fams[i][k]; k++) {
+			double v = real(rates, fams[i][k], &null);
+			char value[16];
+			if (null)
+				snprintf(value, sizeof value, "n/a");
+			else
+				snprintf(value, sizeof value, "%.1f%%", 100.0 * v);
+			snprintf(t, sizeof t, "%-*s %6s", name_w, fams[i][k], value);
+			flow(b, t, "   ", width, &used);
+		}
+		eol(b);
+	}
+}
+
+static void text_dispositions(const json_t *r, int width, struct buf *b)
+{
 	const json_t *a = json_object_get(r, "dispositions"), *rates = json_object_get(r, "rates"), *x;
-	int label_w = width - 24, null, i, k;
+	int label_w = width - 24;
 	long total = 0;
-	double e;
 	size_t j;
 
 	if (label_w > 56)
@@ -321,31 +404,7 @@ static void text_dispositions(const json_t *r, int width, struct buf *b)
 		cell(b, n, 7, 1);
 		eol(b);
 	}
-	e = real(rates, "e", &null);
-	buf_puts(b, "groups:");
-	for (i = 0; groups[i]; i++)
-		buf_printf(b, " %s %ld", groups[i], num(json_object_get(rates, "groups"), groups[i]));
-	buf_printf(b, "; e %.3f%s", e, json_is_true(json_object_get(rates, "e_estimated")) ? " (estimated)" : "");
-	eol(b);
-	for (i = 0; i < 4; i++) {
-		int used = 0;
-		for (k = 0; fams[i][k]; k++) {
-			double v = real(rates, fams[i][k], &null);
-			char t[32];
-			if (null)
-				snprintf(t, sizeof t, "n/a");
-			else
-				snprintf(t, sizeof t, "%.1f%%", 100.0 * v);
-			if (used && used + 13 > width) {   /* each rate takes 11 columns and 2 between */
-				eol(b);
-				used = 0;
-			}
-			buf_printf(b, "%s%-5s", used ? "  " : "", fams[i][k]);
-			cell(b, t, 6, 1);
-			used += used ? 13 : 11;
-		}
-		eol(b);
-	}
+	text_rates(rates, width, b);
 }
 
 /* One line of results: label, bar, share and n; bars line up whatever the indent. */
@@ -664,7 +723,9 @@ void report_csv(const json_t *r, int section, struct buf *out)
 	static const char *const prob_keys[] = { "problem", "interview", "case", "interviewer", "at", "quota", "cell", "label",
 	                                         "kept", "kept_interviewer", NULL };
 	static const char *const call_keys[] = { "user", "case", "question", "started_at", "minutes", "last_seen", NULL };
-	static const char *const measures[] = { "e", "RR1", "RR2", "RR3", "RR4", "RR5", "RR6", "COOP1", "COOP2", "COOP3", "COOP4",
+	/* the edition and e per class came with the 10th edition: rows added, none renamed */
+	static const char *const measures[] = { "edition", "e", "e_estimated", "e_UH", "e_UH_estimated", "e_UR",
+	                                        "e_UR_estimated", "e_UO", "e_UO_estimated", "RR1", "RR2", "RR3", "RR4", "RR5", "RR6", "COOP1", "COOP2", "COOP3", "COOP4",
 	                                        "REF1", "REF2", "REF3", "CON1", "CON2", "CON3", NULL };
 	int s, first = 1, k;
 
@@ -690,6 +751,8 @@ void report_csv(const json_t *r, int section, struct buf *out)
 			buf_puts(out, "\r\n");
 			rows = json_array();
 			for (k = 0; measures[k]; k++) {
+				if (!json_object_get(json_object_get(r, "rates"), measures[k]))
+					continue;   /* e_UR under the 9th edition */
 				x = json_object();
 				json_object_set_new(x, "measure", json_string(measures[k]));
 				json_object_set(x, "value", json_object_get(json_object_get(r, "rates"), measures[k]));

@@ -12,6 +12,7 @@ int srv_cmd_report(int argc, char **argv);
 
 static const char *const usage =
 	"usage: cati-store report STUDY --db PATH|--pg URL [--format text|csv|json] [--section NAME] [--by FIELD,...] [--width N]\n"
+	"                             [--aapor 10|9] [--e E|UH=E,UR=E,UO=E]   (rates: AAPOR edition, e given)\n"
 	"       cati-store report STUDY --db PATH|--pg URL --check [--by FIELD,...]   (the kept figures against a full count)\n"
 	"       sections: quotas, interviewers, dispositions, results, problems, on_call (default: all)\n";
 
@@ -69,10 +70,11 @@ int srv_cmd_report(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' }, { "section", required_argument, NULL, 's' },
 		{ "question", required_argument, NULL, 'q' }, { "by", required_argument, NULL, 'b' },
 		{ "check", no_argument, NULL, 'c' },        { "width", required_argument, NULL, 'w' },
+		{ "aapor", required_argument, NULL, 'a' },  { "e", required_argument, NULL, 'e' },
 		SRV_OPT_DB, SRV_OPT_HELP, { 0 }
 	};
 	int checking = 0;
-	const char *study = NULL, *format = "text", *section = NULL, *question = NULL;
+	const char *study = NULL, *format = "text", *section = NULL, *question = NULL, *edition = NULL, *es = NULL;
 	struct srv_db d = { NULL, NULL };
 	struct report_opts o;
 	struct central *c;
@@ -92,6 +94,8 @@ int srv_cmd_report(int argc, char **argv)
 		case 'q': question = optarg; break;
 		case 'b': o.by = optarg; break;
 		case 'c': checking = 1; break;
+		case 'a': edition = optarg; break;
+		case 'e': es = optarg; break;
 		case 'w':
 			if (opt_number("cati-store report", "--width", optarg, 40, 1000, &width) < 0)
 				return 2;
@@ -105,6 +109,15 @@ int srv_cmd_report(int argc, char **argv)
 		study = argv[optind];
 	if (!study || (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json"))) {
 		fputs(usage, stderr);
+		return 2;
+	}
+	err_init(&e);
+	if (calls_aapor_opts(&o.aapor, edition, NULL, &e) < 0) {
+		fprintf(stderr, "cati-store report: --aapor: %s\n", e.msg);
+		return 2;
+	}
+	if (calls_aapor_opts(&o.aapor, edition, es, &e) < 0) {
+		fprintf(stderr, "cati-store report: --e: %s\n", e.msg);
 		return 2;
 	}
 	if (section && (sec = report_section_find(section)) < 0) {

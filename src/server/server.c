@@ -795,7 +795,7 @@ static enum MHD_Result do_quotas(struct server *s, struct central *c, struct MHD
 	return reply(conn, 200, x);
 }
 
-/* The supervisor's report of a study: GET /v1/report?study=S[&by=FIELD,...]. */
+/* The supervisor's report of a study: GET /v1/report?study=S[&by=FIELD,...][&aapor=9|10][&e=E|UH=E,...]. */
 static enum MHD_Result do_report(struct central *c, struct MHD_Connection *conn, const char *user,
                                  enum central_role role)
 {
@@ -810,6 +810,9 @@ static enum MHD_Result do_report(struct central *c, struct MHD_Connection *conn,
 	memset(&o, 0, sizeof o);
 	o.by = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "by");
 	err_init(&e);
+	if (calls_aapor_opts(&o.aapor, MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "aapor"),
+	                     MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "e"), &e) < 0)
+		return fail(conn, 400, &e);
 	rc = central_report(c, user, role, study, &o, &out, &e);
 	switch (rc) {
 	case REPORT_OK: return reply(conn, 200, out);

@@ -24,7 +24,7 @@ OUT=$("$CATI" report rates --db "$DB")
 expect_out "1.1    complete                                                            2"
 expect_out "4.70   no eligible respondent (screened out)                               2"
 expect_out "3.11   not attempted                                                       4"
-expect_out "groups: I 2  P 0  R 0  NC 0  O 0  UH 4  UO 0  NE 2"
+expect_out "groups: I 2  P 0  R 0  NC 0  O 0  UH 4  UR 0  UO 0  NE 2"
 # every finished interview has exactly one call with its outcome
 n=$(sqlite3 "$DB" "SELECT count(*) FROM interviews i WHERE i.status IN ('complete', 'screenout')
 	AND (SELECT count(*) FROM call_attempts a WHERE a.interview = i.id
@@ -48,7 +48,7 @@ OUT=$(printf 'n\na 2\n' | "$CATI" interview --db "$J" --case cms_jobseeker000001
 expect_out "@ end refused_interview call_outcome=refusal"
 OUT=$("$CATI" report rates --db "$J")
 expect_out "2.112  known-respondent refusal                                            1"
-expect_out "groups: I 0  P 0  R 1  NC 0  O 0  UH 2  UO 0  NE 0"
+expect_out "groups: I 0  P 0  R 1  NC 0  O 0  UH 2  UR 0  UO 0  NE 0"
 n=$(sqlite3 "$J" "SELECT outcome || ' ' || disposition FROM call_attempts")
 [ "$n" = "refusal 2.112" ] || fail "the consent refusal was recorded as '$n'"
 # the case is done: its interview is not started again

@@ -95,7 +95,7 @@ expect_out() {
 $OUT"
 }
 OUT=$("$CATI" report rates --db "$DB")
-expect_out "groups: I 1  P 0  R 1  NC 1  O 0  UH 5  UO 0  NE 0"
+expect_out "groups: I 1  P 0  R 1  NC 1  O 0  UH 5  UR 0  UO 0  NE 0"
 expect_out "e = 1.0000"
 expect_out "RR1    0.1250"
 expect_out "COOP1  0.5000"

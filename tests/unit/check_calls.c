@@ -17,7 +17,7 @@
 static void groups(double *n, double I, double P, double R, double NC, double O, double UH, double UO, double NE)
 {
 	n[AAPOR_I] = I, n[AAPOR_P] = P, n[AAPOR_R] = R, n[AAPOR_NC] = NC;
-	n[AAPOR_O] = O, n[AAPOR_UH] = UH, n[AAPOR_UO] = UO, n[AAPOR_NE] = NE;
+	n[AAPOR_O] = O, n[AAPOR_UH] = UH, n[AAPOR_UR] = 0, n[AAPOR_UO] = UO, n[AAPOR_NE] = NE;
 }
 
 /* I 40, P 10, R 20, NC 15, O 5, UH 8, UO 2, NE 10, worked out on paper from AAPOR's formulas. */
@@ -89,6 +89,205 @@ START_TEST(test_rates_edges)
 }
 END_TEST
 
+/*
+ * One table, both editions, worked out on paper: I 40, P 5, R 20, NC 15, O 5, UH 30, UR 10,
+ * UO 5, NE 20 of which 10 households screened out (4.70), 10 numbers that are no household.
+ *
+ *   known = I+P+R+NC+O = 85; U = UH+UR+UO = 45; known + U = 130
+ *   RR1 = 40/130 = .307692   RR2 = 45/130 = .346154   RR5 = 40/85 = .470588   RR6 = 45/85 = .529412
+ *   COOP1 = 40/(45+20+5) = 40/70 = .571429   COOP2 = 45/70 = .642857
+ *   COOP3 = 40/(45+20) = 40/65 = .615385     COOP4 = 45/65 = .692308
+ *   REF1 = 20/130 = .153846   REF3 = 20/85 = .235294   CON1 = 70/130 = .538462   CON3 = 70/85 = .823529
+ *   (these do not depend on e, nor on the edition)
+ *
+ * 10th edition, e estimated per class:
+ *   e_UH = e_UO = 85/(85+20) = 17/21 = .809524;  e_UR = 85/(85+10) = 17/19 = .894737
+ *   U' = 30*17/21 + 10*17/19 + 5*17/21 = 24.285714 + 8.947368 + 4.047619 = 37.280702
+ *   known + U' = 122.280702;  e (weighted) = 37.280702/45 = .828460
+ *   RR3 = 40/122.280702 = .327116   RR4 = 45/122.280702 = .368006
+ *   REF2 = 20/122.280702 = .163558  CON2 = 70/122.280702 = .572453
+ * 10th edition, e given UH=0.5, UR=0.8, UO=0.3:
+ *   U' = 15 + 8 + 1.5 = 24.5; known + U' = 109.5; e = 24.5/45 = .544444
+ *   RR3 = 40/109.5 = .365297  RR4 = 45/109.5 = .410959  REF2 = 20/109.5 = .182648  CON2 = 70/109.5 = .639269
+ * 10th edition, e given UR=0.8 only: e_UH = e_UO = 17/21 estimated
+ *   U' = 35*17/21 + 8 = 28.333333 + 8 = 36.333333; RR3 = 40/121.333333 = .329670
+ * 9th edition, e estimated: UR counts as UO (UO 15); e = 17/21
+ *   U' = 45*17/21 = 36.428571; known + U' = 121.428571
+ *   RR3 = 40/121.428571 = .329412   RR4 = 45/121.428571 = .370588
+ *   REF2 = 20/121.428571 = .164706  CON2 = 70/121.428571 = .576471
+ * 9th edition, e given 0.5: known + U' = 85 + 22.5 = 107.5; RR3 = 40/107.5 = .372093
+ */
+static void table_10(struct aapor_counts *c)
+{
+	memset(c, 0, sizeof *c);
+	ck_assert_ptr_nonnull(calls_count(c, "1.1", 40));
+	calls_count(c, "1.2", 5);
+	calls_count(c, "2.112", 12);
+	calls_count(c, "2.12", 8);
+	calls_count(c, "2.21", 15);
+	calls_count(c, "2.332", 5);
+	calls_count(c, "3.13", 20);
+	calls_count(c, "3.12", 10);
+	calls_count(c, "3.20", 6);
+	calls_count(c, "3.21", 4);
+	calls_count(c, "3.90", 5);
+	calls_count(c, "4.30", 7);
+	calls_count(c, "4.20", 3);
+	calls_count(c, "4.70", 6);
+	calls_count(c, "4.80", 4);
+	ck_assert_ptr_null(calls_count(c, "3.99", 1000));   /* unknown codes stay outside */
+}
+
+/* The rates that do not depend on e or the edition (see the table above). */
+static void same_in_both(const struct aapor_rates *r)
+{
+	NEAR(r->rr[0], .307692);
+	NEAR(r->rr[1], .346154);
+	NEAR(r->rr[4], .470588);
+	NEAR(r->rr[5], .529412);
+	NEAR(r->coop[0], .571429);
+	NEAR(r->coop[1], .642857);
+	NEAR(r->coop[2], .615385);
+	NEAR(r->coop[3], .692308);
+	NEAR(r->ref[0], .153846);
+	NEAR(r->ref[2], .235294);
+	NEAR(r->con[0], .538462);
+	NEAR(r->con[2], .823529);
+}
+
+START_TEST(test_rates_10th_by_hand)
+{
+	struct aapor_counts c;
+	struct aapor_opts o;
+	struct aapor_rates r;
+	struct err e;
+
+	table_10(&c);
+	NEAR(c.n[AAPOR_UH], 30);
+	NEAR(c.n[AAPOR_UR], 10);
+	NEAR(c.n[AAPOR_UO], 5);
+	NEAR(c.n[AAPOR_NE], 20);
+	NEAR(c.screened_out, 10);
+	/* the default: 10th edition, every e estimated */
+	calls_aapor(&c, NULL, &r);
+	ck_assert_int_eq(r.edition, 10);
+	ck_assert(r.e_estimated && r.e_class_estimated[AAPOR_E_UH] && r.e_class_estimated[AAPOR_E_UR]);
+	NEAR(r.n[AAPOR_UR], 10);
+	NEAR(r.e_class[AAPOR_E_UH], .809524);
+	NEAR(r.e_class[AAPOR_E_UR], .894737);
+	NEAR(r.e_class[AAPOR_E_UO], .809524);
+	NEAR(r.e, .828460);
+	same_in_both(&r);
+	NEAR(r.rr[2], .327116);
+	NEAR(r.rr[3], .368006);
+	NEAR(r.ref[1], .163558);
+	NEAR(r.con[1], .572453);
+	/* e given per class */
+	err_init(&e);
+	ck_assert_int_eq(calls_aapor_opts(&o, NULL, "UH=0.5,UR=0.8,UO=0.3", &e), 0);
+	calls_aapor(&c, &o, &r);
+	ck_assert(!r.e_estimated && !r.e_class_estimated[AAPOR_E_UO]);
+	NEAR(r.e_class[AAPOR_E_UR], .8);
+	NEAR(r.e, .544444);
+	same_in_both(&r);
+	NEAR(r.rr[2], .365297);
+	NEAR(r.rr[3], .410959);
+	NEAR(r.ref[1], .182648);
+	NEAR(r.con[1], .639269);
+	/* one class given, the others estimated */
+	ck_assert_int_eq(calls_aapor_opts(&o, "10", "UR=0.8", &e), 0);
+	calls_aapor(&c, &o, &r);
+	ck_assert(!r.e_estimated && r.e_class_estimated[AAPOR_E_UH] && !r.e_class_estimated[AAPOR_E_UR]);
+	NEAR(r.rr[2], .329670);
+	/* one number: every class */
+	ck_assert_int_eq(calls_aapor_opts(&o, NULL, "0.5", &e), 0);
+	calls_aapor(&c, &o, &r);
+	NEAR(r.e, .5);
+	NEAR(r.rr[2], 40 / 107.5);
+}
+END_TEST
+
+START_TEST(test_rates_9th_by_hand)
+{
+	struct aapor_counts c;
+	struct aapor_opts o;
+	struct aapor_rates r, old;
+	struct err e;
+
+	table_10(&c);
+	err_init(&e);
+	ck_assert_int_eq(calls_aapor_opts(&o, "9", NULL, &e), 0);
+	calls_aapor(&c, &o, &r);
+	ck_assert_int_eq(r.edition, 9);
+	NEAR(r.n[AAPOR_UR], 0);
+	NEAR(r.n[AAPOR_UO], 15);
+	ck_assert(r.e_estimated);
+	NEAR(r.e, .809524);
+	NEAR(r.e_class[AAPOR_E_UR], .809524);
+	same_in_both(&r);
+	NEAR(r.rr[2], .329412);
+	NEAR(r.rr[3], .370588);
+	NEAR(r.ref[1], .164706);
+	NEAR(r.con[1], .576471);
+	/* the same as the 9th-edition call by groups, to the last bit */
+	calls_rates(r.n, -1, &old);
+	ck_assert(old.rr[2] == r.rr[2] && old.con[1] == r.con[1] && old.e == r.e);
+	ck_assert_int_eq(calls_aapor_opts(&o, "9", "0.5", &e), 0);
+	calls_aapor(&c, &o, &r);
+	ck_assert(!r.e_estimated);
+	NEAR(r.rr[2], .372093);
+	/* the 9th edition has one e; the classes are the 10th's */
+	ck_assert_int_eq(calls_aapor_opts(&o, "9", "UH=0.5", &e), -1);
+	ck_assert_msg(strstr(e.msg, "the 9th edition has one e"), "%s", e.msg);
+}
+END_TEST
+
+START_TEST(test_aapor_opts)
+{
+	static const struct {
+		const char *edition, *e, *msg;
+	} bad[] = {
+		{ "11", NULL, "'11' is not an edition of the AAPOR Standard Definitions cati computes (9 or 10)" },
+		{ "", NULL, "is not an edition" },
+		{ NULL, "2", "'2' is not a number from 0 to 1" },
+		{ NULL, "", "'' is not a number from 0 to 1" },
+		{ NULL, "nan", "is not a number from 0 to 1" },
+		{ NULL, "UX=0.5", "'UX=0.5' is not CLASS=E with a class of unknown eligibility (UH, UR, UO)" },
+		{ NULL, "UH=0.5,,UO=1", "'' is not CLASS=E" },
+		{ NULL, "UH=0.5,UH=0.6", "UH is given twice" },
+		{ NULL, "UR=1.5", "UR: '1.5' is not a number from 0 to 1" },
+		{ NULL, "UR=", "UR: '' is not a number" },
+		{ NULL, "UO=0.5,", "" },   /* a trailing comma is fine */
+	};
+	struct aapor_opts o;
+	struct err e;
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		int rc;
+		err_init(&e);
+		rc = calls_aapor_opts(&o, bad[i].edition, bad[i].e, &e);
+		if (!*bad[i].msg) {
+			ck_assert_msg(rc == 0, "%s: %s", bad[i].e, e.msg);
+			continue;
+		}
+		ck_assert_msg(rc == -1, "%s %s accepted", bad[i].edition, bad[i].e);
+		ck_assert_msg(strstr(e.msg, bad[i].msg), "%s: %s", bad[i].e, e.msg);
+	}
+	ck_assert_int_eq(calls_aapor_opts(&o, NULL, NULL, &e), 0);
+	ck_assert_int_eq(o.edition, 10);
+	ck_assert_int_eq(o.given, 0);
+	ck_assert_int_eq(calls_aapor_opts(&o, NULL, "UO=1,UH=0", &e), 0);
+	ck_assert_int_eq(o.given, (1u << AAPOR_E_UO) | (1u << AAPOR_E_UH));
+	NEAR(o.e[AAPOR_E_UO], 1);
+	ck_assert_str_eq(calls_group_name(AAPOR_UR), "UR");
+	ck_assert_int_eq(calls_group(calls_disposition("3.20"), 10), AAPOR_UR);
+	ck_assert_int_eq(calls_group(calls_disposition("3.21"), 9), AAPOR_UO);
+	ck_assert_int_eq(calls_group(calls_disposition("3.13"), 9), AAPOR_UH);
+	ck_assert_int_eq(calls_group(calls_disposition("3.90"), 10), AAPOR_UO);
+}
+END_TEST
+
 START_TEST(test_outcomes_and_dispositions)
 {
 	int n, i;
@@ -99,7 +298,7 @@ START_TEST(test_outcomes_and_dispositions)
 		ck_assert_msg(d != NULL, "%s maps to unknown code %s", o[i].name, o[i].disposition);
 		/* a contact outcome never lands among the unknown-eligibility codes */
 		if (o[i].contact)
-			ck_assert_msg(d->group != AAPOR_UH && d->group != AAPOR_UO, "%s", o[i].name);
+			ck_assert_msg(d->group != AAPOR_UH && d->group != AAPOR_UR && d->group != AAPOR_UO, "%s", o[i].name);
 	}
 	ck_assert_int_eq(calls_disposition("1.1")->group, AAPOR_I);
 	ck_assert_int_eq(calls_disposition("2.112")->group, AAPOR_R);
@@ -390,6 +589,9 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_rates_by_hand);
 	tcase_add_test(tc, test_rates_edges);
+	tcase_add_test(tc, test_rates_10th_by_hand);
+	tcase_add_test(tc, test_rates_9th_by_hand);
+	tcase_add_test(tc, test_aapor_opts);
 	tcase_add_test(tc, test_outcomes_and_dispositions);
 	tcase_add_test(tc, test_rules);
 	tcase_add_test(tc, test_scheduler_day);

@@ -331,6 +331,68 @@ START_TEST(test_format)
 END_TEST
 
 /* Control characters and escape sequences go, text and (when asked) newlines stay. */
+/*
+ * The rates in text: every rate reads "NAME value" with a space between, 100.0% included (it
+ * once printed "COOP1100.0%"), at 80 columns and at the narrowest width (72); the edition and e per
+ * class are said.
+ */
+START_TEST(test_rates_layout)
+{
+	static const int widths[] = { 72, 80 };
+	static const char *const names[] = { "RR1", "RR2", "RR3", "RR4", "RR5", "RR6", "COOP1", "COOP2", "COOP3", "COOP4",
+	                                     "REF1", "REF2", "REF3", "CON1", "CON2", "CON3", NULL };
+	json_t *r = json_pack("{s:[], s:{s:i, s:f, s:b, s:f, s:b, s:f, s:b, s:f, s:b, s:{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}}}",
+	                      "dispositions", "rates", "edition", 10, "e", 0.5, "e_estimated", 0, "e_UH", 0.25,
+	                      "e_UH_estimated", 1, "e_UR", 0.8, "e_UR_estimated", 0, "e_UO", 1.0, "e_UO_estimated", 1,
+	                      "groups", "I", 10, "P", 0, "R", 0, "NC", 0, "O", 0, "UH", 0, "UR", 0, "UO", 0, "NE", 0);
+	json_t *rates = json_object_get(r, "rates");
+	struct buf out;
+	const char *p;
+	char want[32];
+	size_t i, k;
+
+	for (k = 0; names[k]; k++)
+		json_object_set_new(rates, names[k], k == 10 ? json_null() : json_real(k < 10 ? 1.0 : 0.0));
+	buf_init(&out);
+	for (i = 0; i < sizeof widths / sizeof widths[0]; i++) {
+		buf_reset(&out);
+		report_text(r, REPORT_DISPOSITIONS, widths[i], NULL, &out);
+		for (p = buf_str(&out); *p;) {
+			size_t n = strcspn(p, "\n");
+			ck_assert_msg(n <= (size_t)widths[i], "%zu columns at width %d: %.*s", n, widths[i], (int)n, p);
+			p += n + (p[n] == '\n');
+		}
+		ck_assert_ptr_nonnull(strstr(buf_str(&out), "AAPOR Standard Definitions, 10th edition (2023)"));
+		ck_assert_ptr_nonnull(strstr(buf_str(&out), "UH 0.250 (estimated)"));
+		ck_assert_ptr_nonnull(strstr(buf_str(&out), "UR 0.800 (given)"));
+		/* at 72 columns e goes to a line of its own */
+		ck_assert_ptr_nonnull(strstr(buf_str(&out), "groups: I 10 P 0 R 0 NC 0 O 0 UH 0 UR 0 UO 0 NE 0"));
+		ck_assert_ptr_nonnull(strstr(buf_str(&out), widths[i] == 80 ? "NE 0; e 0.500 (partly given)\n" : "\ne 0.500 (partly given)\n"));
+		ck_assert_ptr_nonnull(strstr(buf_str(&out), "e by class: UH 0.250 (estimated)  UR 0.800 (given)  UO 1.000 (estimated)"));
+		ck_assert_ptr_nonnull(strstr(buf_str(&out), "RR1 100.0%   RR2 100.0%"));
+		ck_assert_ptr_nonnull(strstr(buf_str(&out), "COOP1 100.0%"));
+		ck_assert_ptr_nonnull(strstr(buf_str(&out), "REF1    n/a"));
+		ck_assert_ptr_nonnull(strstr(buf_str(&out), "CON3   0.0%"));
+		for (k = 0; names[k]; k++) {
+			snprintf(want, sizeof want, "%s ", names[k]);
+			ck_assert_msg(strstr(buf_str(&out), want), "no '%s' at width %d:\n%s", want, widths[i], buf_str(&out));
+		}
+	}
+	/* a report of the 9th edition: one e */
+	json_object_set_new(rates, "edition", json_integer(9));
+	buf_reset(&out);
+	report_text(r, REPORT_DISPOSITIONS, 80, NULL, &out);
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "9th edition (2016)"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "; e 0.500 (given)"));
+	ck_assert_ptr_null(strstr(buf_str(&out), "e by class"));
+	buf_reset(&out);
+	report_csv(r, REPORT_DISPOSITIONS, &out);
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "rates,edition,9\r\nrates,e,0.5000\r\nrates,e_estimated,0\r\nrates,e_UH,0.2500\r\n"));
+	buf_release(&out);
+	json_decref(r);
+}
+END_TEST
+
 START_TEST(test_text_clean)
 {
 	static const struct {
@@ -377,6 +439,7 @@ int main(void)
 	tcase_add_test(tc, test_access_and_seen);
 	tcase_add_test(tc, test_format);
 	tcase_add_test(tc, test_text_clean);
+	tcase_add_test(tc, test_rates_layout);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
