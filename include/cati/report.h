@@ -89,13 +89,13 @@ int central_seen(struct central *c, const char *user, const char *what, int64_t 
  * central_on_call_due says whether what user's workstation ws reports (case key, question; key
  * NULL or "": no call) differs from what is kept, or what is kept is gap_s seconds old (1), or
  * not (0), reading only; central_on_call keeps it at now (the interview started elapsed_s
- * seconds ago by the workstation's clock), or forgets the call when key is NULL or "".
- * 0, or -1 with e set.
+ * seconds ago by the workstation's clock), or forgets the call when key is NULL or "", or a
+ * case user (of role) may not push records about. 0, or -1 with e set.
  */
 int central_on_call_due(struct central *c, const char *user, const char *ws, const char *key,
                         const char *question, int64_t now, int gap_s);
-int central_on_call(struct central *c, const char *user, const char *ws, const char *key, const char *question,
-                    int64_t elapsed_s, int64_t now, struct err *e);
+int central_on_call(struct central *c, const char *user, enum central_role role, const char *ws, const char *key,
+                    const char *question, int64_t elapsed_s, int64_t now, struct err *e);
 
 /* The report's sections, in the console's page order. */
 enum report_section {

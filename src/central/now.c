@@ -5,6 +5,7 @@
 #include "cati/report.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -31,15 +32,31 @@ int central_on_call_due(struct central *c, const char *user, const char *ws, con
 	return due;
 }
 
+/* May user (of role) say they are in an interview of case key: may they push records about it? */
+static int may_call(struct central *c, const char *user, enum central_role role, const char *key)
+{
+	char projects[4096], *study = NULL;
+	struct dbs *s;
+	int ok;
+
+	central_projects_of(c, user, role, projects, sizeof projects);
+	if (db_prepare(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", &s) != DB_OK)
+		return 0;
+	ok = central_owns_case(s, user, role, projects, key, &study);
+	free(study);
+	db_finalize(s);
+	return ok;
+}
+
 /* Keep what user's workstation ws is doing at now: in the interview of key (question, started
-   elapsed_s seconds ago), or, key NULL or "", on no call. */
-int central_on_call(struct central *c, const char *user, const char *ws, const char *key, const char *question,
-                    int64_t elapsed_s, int64_t now, struct err *e)
+   elapsed_s seconds ago), or, key NULL or "" or a case not the user's, on no call. */
+int central_on_call(struct central *c, const char *user, enum central_role role, const char *ws, const char *key,
+                    const char *question, int64_t elapsed_s, int64_t now, struct err *e)
 {
 	struct dbs *s;
 	int rc;
 
-	if (!key || !*key) {
+	if (!key || !*key || !may_call(c, user, role, key)) {
 		if (db_prepare(c->db, "DELETE FROM on_call WHERE interviewer = ? AND workstation = ?", &s) != DB_OK)
 			return central_fail(c, "note that a call ended", e);
 		db_bind_text(s, 1, user);

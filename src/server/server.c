@@ -466,11 +466,11 @@ static enum MHD_Result do_push(struct server *s, struct central *c, struct MHD_C
 /*
  * A pull's &call=KEY&question=ID&elapsed=SECONDS (call= empty: no interview open): what the
  * workstation is doing now, kept for the report's "on call" (written when it changed or once a
- * SEEN_GAP). Workstations that send no call= are left as they were; a failure only makes the
- * call look older.
+ * SEEN_GAP); a case the user may not push records about counts as no call. Workstations that
+ * send no call= are left as they were; a failure only makes the call look older.
  */
 static void on_call(struct server *s, struct central *c, struct MHD_Connection *conn, const char *user,
-                    const char *ws)
+                    enum central_role role, const char *ws)
 {
 	const char *key = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "call");
 	const char *q = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "question");
@@ -491,7 +491,7 @@ static void on_call(struct server *s, struct central *c, struct MHD_Connection *
 		return;
 	err_init(&e);
 	turn_take(&s->write);
-	central_on_call(c, user, ws, key, q, (int64_t)elapsed, now, &e);
+	central_on_call(c, user, role, ws, key, q, (int64_t)elapsed, now, &e);
 	turn_give(&s->write);
 }
 
@@ -535,7 +535,7 @@ static enum MHD_Result do_pull(struct server *s, struct central *c, struct MHD_C
 	}
 	if (rc < 0)
 		return fail(conn, 503, &e);
-	on_call(s, c, conn, user, ws);
+	on_call(s, c, conn, user, role, ws);
 	return reply(conn, 200, out);
 }
 

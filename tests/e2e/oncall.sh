@@ -85,6 +85,10 @@ got=$(sqlite3 central.db "SELECT interviewer || ' ' || case_key || ' ' || questi
 # a workstation of before this change pulls without call=: the store keeps what it knew
 [ "$(api GET "/v1/pull?cursor=0" "$(token ben pw-ben)" | jq 'has("cursor")')" = true ] || fail "a pull without call="
 [ "$(sqlite3 central.db "SELECT count(*) FROM on_call")" = 1 ] || fail "a pull without call= changed the call"
+# ben saying he is in anna's case J012: not his to call, not kept
+[ "$(api GET "/v1/pull?cursor=0&call=J012&question=contact&elapsed=5" "$(token ben pw-ben)" | jq 'has("cursor")')" = true ] ||
+	fail "a pull with another's case"
+[ "$(sqlite3 central.db "SELECT count(*) FROM on_call WHERE case_key = 'J012'")" = 0 ] || fail "ben's claim of J012 was kept"
 
 # the same on the text and CSV reports
 "$CATI_STORE" report demo --db central.db --section on_call >oncall.txt || fail "cati-store report --section on_call"

@@ -206,14 +206,21 @@ START_TEST(on_call_kept_listed_and_dropped)
 	ck_assert_int_eq(central_on_call_due(store, "iv", "ws1", "", NULL, 1000, 30), 0);
 	ck_assert_int_eq(central_on_call_due(store, "iv", "ws1", NULL, NULL, 1000, 30), 0);
 	/* ben's workstation: J011 at q2, started 125 s ago by its clock */
-	ck_assert_msg(central_on_call(store, "iv", "ws1", "J011", "q2", 125, 1000, &e) == 0, "%s", e.msg);
+	ck_assert_msg(central_on_call(store, "iv", CENTRAL_INTERVIEWER, "ws1", "J011", "q2", 125, 1000, &e) == 0, "%s", e.msg);
 	ck_assert_int_eq(central_on_call_due(store, "iv", "ws1", "J011", "q2", 1010, 30), 0);
 	ck_assert_int_eq(central_on_call_due(store, "iv", "ws1", "J011", "q2", 1030, 30), 1);   /* once a gap */
 	ck_assert_int_eq(central_on_call_due(store, "iv", "ws1", "J011", "q3", 1010, 30), 1);   /* next question */
 	ck_assert_int_eq(central_on_call_due(store, "iv", "ws1", "", NULL, 1010, 30), 1);       /* the call ended */
 	ck_assert_int_eq(central_on_call_due(store, "iv", "ws2", "J011", "q2", 1010, 30), 1);   /* per workstation */
-	/* a case the store does not have, or of another study, is in no report of demo */
-	ck_assert_int_eq(central_on_call(store, "iv2", "ws9", "NOPE", "q1", 0, 1000, &e), 0);
+	/* a case the store does not have, or another interviewer's, is kept as no call */
+	ck_assert_int_eq(central_on_call(store, "iv2", CENTRAL_INTERVIEWER, "ws9", "NOPE", "q1", 0, 1000, &e), 0);
+	ck_assert_int_eq(central_on_call(store, "iv2", CENTRAL_INTERVIEWER, "ws9", "J011", "q1", 0, 1000, &e), 0);
+	ck_assert_int_eq(central_on_call_due(store, "iv2", "ws9", "", NULL, 1000, 30), 0);   /* nothing kept */
+	/* iv2's own case: kept; then iv2 says J011 (not theirs): the call is forgotten */
+	ck_assert_int_eq(central_on_call(store, "iv2", CENTRAL_INTERVIEWER, "ws9", "J012", "q1", 0, 1000, &e), 0);
+	ck_assert_int_eq(central_on_call_due(store, "iv2", "ws9", "", NULL, 1000, 30), 1);
+	ck_assert_int_eq(central_on_call(store, "iv2", CENTRAL_INTERVIEWER, "ws9", "J011", "q1", 0, 1000, &e), 0);
+	ck_assert_int_eq(central_on_call_due(store, "iv2", "ws9", "", NULL, 1000, 30), 0);
 
 	r = report_at(1060);
 	ck_assert_int_eq(json_array_size(json_object_get(r, "on_call")), 1);
@@ -246,11 +253,11 @@ START_TEST(on_call_kept_listed_and_dropped)
 	json_decref(r);
 
 	/* the next question moves it on; the interview's end takes it off */
-	ck_assert_int_eq(central_on_call(store, "iv", "ws1", "J011", "q3", 200, 1075, &e), 0);
+	ck_assert_int_eq(central_on_call(store, "iv", CENTRAL_INTERVIEWER, "ws1", "J011", "q3", 200, 1075, &e), 0);
 	r = report_at(1080);
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(r, "on_call"), 0), "question")), "q3");
 	json_decref(r);
-	ck_assert_int_eq(central_on_call(store, "iv", "ws1", "", NULL, 0, 1090, &e), 0);
+	ck_assert_int_eq(central_on_call(store, "iv", CENTRAL_INTERVIEWER, "ws1", "", NULL, 0, 1090, &e), 0);
 	r = report_at(1095);
 	ck_assert_int_eq(json_array_size(json_object_get(r, "on_call")), 0);
 	json_decref(r);

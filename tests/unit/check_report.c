@@ -277,7 +277,7 @@ START_TEST(test_format)
 
 	/* ben is in K6's interview (every section has rows) */
 	err_init(&e);
-	ck_assert_int_eq(central_on_call(store, "ben", "ws-ben", "K6", "a_rather_long_question_id", 90, (int64_t)time(NULL), &e), 0);
+	ck_assert_int_eq(central_on_call(store, "ben", CENTRAL_INTERVIEWER, "ws-ben", "K6", "a_rather_long_question_id", 90, (int64_t)time(NULL), &e), 0);
 	r = report(NULL);
 
 	buf_init(&out);
