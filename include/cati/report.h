@@ -10,6 +10,7 @@
  *   results       each satisfaction question's top-2-box share (codes 1 and 2 of a 6-point
  *                 scale) overall, by segment (case fields) and by month, with n respondents
  *   problems      duplicate completes and completes counted over quota
+ *   on_call       who is in an interview now: case, question, minutes (from the workstations' syncs)
  *
  * central_report builds it from the central store (src/store/report.c, the only part with SQL);
  * report_text and report_csv print it (src/report/format.c: pure, no database, no terminal).
@@ -71,10 +72,14 @@ enum report_rc {
  *              rows: [{question, segment, value, label, n, top2, share}]},
  *    problems: {duplicates: [{interview, case, interviewer, at, kept, kept_interviewer}],
  *               over_quota: [{interview, case, interviewer, at, quota, cell, label}],
- *               conflicts: [{uuid, kind, case, interviewer, sent_by, at}], conflicts_total}}
+ *               conflicts: [{uuid, kind, case, interviewer, sent_by, at}], conflicts_total},
+ *    on_call: [{user, case, question, started_at, minutes, last_seen}]}
  * hours: working time as the workstations' calls and interviews show it (per day, first to last);
  * per_hour: null below REPORT_MIN_WORK_MINUTES of it. conflicts: records sent again under a
  * stored uuid with other content (kept aside; at: when received), the first MAX_PROBLEMS.
+ * on_call lists the open interviews of the study's cases as the workstations' pulls report them;
+ * one whose workstation has not synced for seen_minutes is left out (it cannot be told from a
+ * workstation switched off mid-call, and its interviewer shows as not online).
  */
 enum report_rc central_report(struct central *c, const char *user, enum central_role role, const char *study,
                               const struct report_opts *o, json_t **out, struct err *e);
@@ -88,6 +93,19 @@ enum report_rc central_report(struct central *c, const char *user, enum central_
 int central_seen_due(struct central *c, const char *user, int64_t now, int gap_s);
 int central_seen(struct central *c, const char *user, const char *what, int64_t now, struct err *e);
 
+/*
+ * Who is on a call now, as each workstation's pull reports it (src/central/now.c):
+ * central_on_call_due says whether what user's workstation ws reports (case key, question; key
+ * NULL or "": no call) differs from what is kept, or what is kept is gap_s seconds old (1), or
+ * not (0), reading only; central_on_call keeps it at now (the interview started elapsed_s
+ * seconds ago by the workstation's clock), or forgets the call when key is NULL or "", or a
+ * case user (of role) may not push records about. 0, or -1 with e set.
+ */
+int central_on_call_due(struct central *c, const char *user, const char *ws, const char *key,
+                        const char *question, int64_t now, int gap_s);
+int central_on_call(struct central *c, const char *user, enum central_role role, const char *ws, const char *key,
+                    const char *question, int64_t elapsed_s, int64_t now, struct err *e);
+
 /* The report's sections, in the console's page order. */
 enum report_section {
 	REPORT_QUOTAS,
@@ -95,6 +113,7 @@ enum report_section {
 	REPORT_DISPOSITIONS,
 	REPORT_RESULTS,
 	REPORT_PROBLEMS,
+	REPORT_ON_CALL,
 	REPORT_SECTIONS
 };
 

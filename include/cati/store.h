@@ -329,4 +329,19 @@ enum store_rc store_count_set(struct store *st, const char *study, const char *s
 enum store_rc store_sync_log(struct store *st, const char *line, struct err *e);
 enum store_rc store_sync_log_read(struct store *st, int limit, struct buf *out, struct err *e);
 
+/* What the interviewer is doing now, for the supervisor's "on a call now" (store_on_call). */
+struct store_on_call {
+	int open;                      /* 1: an interview is open; 0: none (the rest empty) */
+	char case_key[128];
+	char question[128];            /* the question on screen ("" before the first) */
+	int64_t elapsed_s;             /* seconds since the interview started, by this clock */
+};
+
+/*
+ * The newest open (active, not suspended) interview of interviewer who: its case key, the
+ * question last shown and how long ago it started, read from the interviews and events the
+ * workstation committed before each screen. Reading only. STORE_OK (out->open 0 when none).
+ */
+enum store_rc store_on_call(struct store *st, const char *who, struct store_on_call *out, struct err *e);
+
 #endif

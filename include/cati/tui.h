@@ -17,8 +17,8 @@ struct json_t;
 
 /*
  * The supervisor's console: fetch(ctx, &report, e) a report (report.h) now and every every_s
- * seconds (and on r), and show it on pages 1-5 (quotas, interviewers, dispositions and rates,
- * results, duplicates and over quota) until q, Ctrl-C or a signal. fetch returns 0 with a new
+ * seconds (and on r), and show it on pages 1-6 (quotas, interviewers, dispositions and rates,
+ * results, problems, on a call now) until q, Ctrl-C or a signal. fetch returns 0 with a new
  * report (the console frees it), or -1 with e set: the last figures stay, the status line says
  * what failed. The terminal is restored in every case. Returns 0, or 1 if the terminal failed.
  */

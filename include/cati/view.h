@@ -163,7 +163,7 @@ struct view_console {
 };
 
 /*
- * Lay out the console: title bar, page tabs (1-5), the study's totals, the page's section of the
+ * Lay out the console: title bar, page tabs (1-6), the study's totals, the page's section of the
  * report (report_text at the view's width, scrolled; the quotas through c->quota_filter), or the
  * F1 page (keys and the rates' legend) when c->help, status line, key bar. report may be NULL
  * (not fetched yet).

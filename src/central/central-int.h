@@ -50,5 +50,8 @@ int central_quota_stale(struct central *c, const char *user, const char *holder,
  */
 int central_quota_rows(struct central *c, const char *user, enum central_role role, const char *holder,
                        const char *projects, int64_t cursor, json_t *o);
+/* The study's calls in progress for the report's "on_call" (now.c; inside the report's read
+   transaction): *out a new array (json_decref it); 0, or -1 when the database failed. */
+int central_on_call_rows(struct central *c, const char *study, int64_t now, int seen_minutes, json_t **out);
 
 #endif

@@ -1207,6 +1207,14 @@ enum report_rc central_report(struct central *c, const char *user, enum central_
 	if (totals(&r) < 0 || quotas(&r) < 0 || interviewers(&r) < 0 || dispositions(&r) < 0 || results(&r) < 0 ||
 	    problems(&r) < 0)
 		goto rollback;
+	{
+		json_t *calls;
+		if (central_on_call_rows(c, study, r.now, r.seen_minutes, &calls) < 0) {
+			fail(&r, "read who is on a call");
+			goto rollback;
+		}
+		json_object_set_new(r.o, "on_call", calls);
+	}
 	if (db_commit(c->db) != DB_OK) {
 		fail(&r, "finish the report");
 		goto rollback;

@@ -146,6 +146,12 @@ static const char *const steps[] = {
 	/* 6 -> 7 (step 9 of the SQLite backend): an interviewer-day keeps its first and last time */
 	"ALTER TABLE fig_days ADD COLUMN lo text;"
 	"ALTER TABLE fig_days ADD COLUMN hi text;",
+
+	/* 7 -> 8 (step 10 of the SQLite backend): who is on a call now, as each workstation's pull
+	   reports it (IF NOT EXISTS: a schema version set back by hand runs the step again) */
+	"CREATE TABLE IF NOT EXISTS on_call(interviewer text NOT NULL, workstation text NOT NULL, case_key text NOT NULL,"
+	" question text NOT NULL, started_at bigint NOT NULL, at bigint NOT NULL,"
+	" PRIMARY KEY(interviewer, workstation));",
 };
 
 int pg_schema_version(void)

@@ -146,6 +146,13 @@ static const char *const migrations[] = {
 	   counted alone (rows kept before are counted again the first time they change) */
 	"ALTER TABLE fig_days ADD COLUMN lo TEXT;"
 	"ALTER TABLE fig_days ADD COLUMN hi TEXT;",
+
+	/* 9 -> 10: who is on a call now, as each workstation's pull reports it (now.c): the open
+	   interview's case key and question, when it started and when it was last reported (IF NOT
+	   EXISTS: a schema version set back by hand runs the step again) */
+	"CREATE TABLE IF NOT EXISTS on_call(interviewer TEXT NOT NULL, workstation TEXT NOT NULL, case_key TEXT NOT NULL,"
+	" question TEXT NOT NULL, started_at INTEGER NOT NULL, at INTEGER NOT NULL,"
+	" PRIMARY KEY(interviewer, workstation));",
 };
 
 /* Bring an SQLite store's schema up to date one version per transaction: 0, -2 when a newer cati-store wrote it, -1. */

@@ -16,6 +16,7 @@ static const struct {
 	{ "dispositions", "Dispositions and response rates" },
 	{ "results", "Results: top-2-box" },
 	{ "problems", "Duplicates, conflicts and over quota" },
+	{ "on_call", "On a call now" },
 };
 
 const char *report_section_name(enum report_section s)
@@ -934,6 +935,59 @@ void report_legend(int width, struct buf *out)
 	}
 }
 
+/* The time of day of "2026-03-02T09:58:45Z", its first n characters ("09:58" for 5); "" when none. */
+static void clock_of(char out[16], const char *iso, int n)
+{
+	const char *t = strchr(iso, 'T');
+
+	snprintf(out, 16, "%.*s", n, t ? t + 1 : "");
+}
+
+/* Who is in an interview now: interviewer, case, question, minutes in it, when last heard of. */
+static void text_on_call(const json_t *r, int width, struct buf *b)
+{
+	const json_t *a = json_object_get(r, "on_call"), *x;
+	int name_w = (width - 38) / 3, case_w, q_w;
+	size_t i;
+
+	if (name_w > 20)
+		name_w = 20;
+	case_w = name_w;
+	q_w = width - 38 - name_w - case_w;
+	if (q_w > 30)
+		q_w = 30;
+	cell(b, "interviewer", name_w, 0);
+	buf_putc(b, ' ');
+	cell(b, "case", case_w, 0);
+	buf_putc(b, ' ');
+	cell(b, "question", q_w, 0);
+	buf_puts(b, " minutes  started  last seen");
+	eol(b);
+	json_array_foreach(a, i, x) {
+		char m[32], st[16], seen[16];
+
+		snprintf(m, sizeof m, "%ld", num(x, "minutes"));
+		clock_of(st, str(x, "started_at"), 5);
+		clock_of(seen, str(x, "last_seen"), 8);
+		cell(b, str(x, "user"), name_w, 0);
+		buf_putc(b, ' ');
+		cell(b, str(x, "case"), case_w, 0);
+		buf_putc(b, ' ');
+		cell(b, *str(x, "question") ? str(x, "question") : "-", q_w, 0);
+		buf_putc(b, ' ');
+		cell(b, m, 7, 1);
+		buf_putc(b, ' ');
+		cell(b, st, 8, 1);
+		buf_puts(b, "  ");
+		cell(b, seen, 15, 0);
+		eol(b);
+	}
+	if (!json_array_size(a))
+		buf_puts(b, "  (nobody is in an interview of this study now)\n");
+	buf_printf(b, "\ntimes in UTC, as the workstations' syncs report them; a workstation not\n"
+	              "heard of for %ld minutes is left out\n", num(r, "seen_minutes"));
+}
+
 void report_text(const json_t *r, int section, int width, const char *question, struct buf *out)
 {
 	size_t from = out->len;
@@ -967,6 +1021,7 @@ void report_text(const json_t *r, int section, int width, const char *question, 
 		case REPORT_DISPOSITIONS: text_dispositions(r, width, out); break;
 		case REPORT_RESULTS: text_results(r, width, question, out); break;
 		case REPORT_PROBLEMS: text_problems(r, width, out); break;
+		case REPORT_ON_CALL: text_on_call(r, width, out); break;
 		}
 		/* the rates' legend goes with them (the console shows it on F1 too) */
 		if (s == REPORT_DISPOSITIONS) {
@@ -1069,6 +1124,7 @@ void report_csv(const json_t *r, int section, struct buf *out)
 	static const char *const prob_keys[] = { "problem", "interview", "case", "interviewer", "at", "quota", "cell", "label",
 	                                         "kept", "kept_interviewer", "record", "kind", "sent_by", "meaning", NULL };
 	static const char *const legend_keys[] = { "measure", "meaning", NULL };
+	static const char *const call_keys[] = { "user", "case", "question", "started_at", "minutes", "last_seen", NULL };
 	/* the edition and e per class came with the 10th edition: rows added, none renamed */
 	static const char *const measures[] = { "edition", "e", "e_estimated", "e_UH", "e_UH_estimated", "e_UR",
 	                                        "e_UR_estimated", "e_UO", "e_UO_estimated", "RR1", "RR2", "RR3", "RR4", "RR5", "RR6", "COOP1", "COOP2", "COOP3", "COOP4",
@@ -1160,6 +1216,9 @@ void report_csv(const json_t *r, int section, struct buf *out)
 			}
 			csv_table(out, "problems", prob_keys, rows);
 			json_decref(rows);
+			break;
+		case REPORT_ON_CALL:
+			csv_table(out, "on_call", call_keys, json_object_get(r, "on_call"));
 			break;
 		}
 	}

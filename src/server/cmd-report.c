@@ -14,7 +14,7 @@ static const char *const usage =
 	"usage: cati-store report STUDY --db PATH|--pg URL [--format text|csv|json] [--section NAME] [--by FIELD,...] [--width N]\n"
 	"                             [--aapor 10|9] [--e E|UH=E,UR=E,UO=E]   (rates: AAPOR edition, e given)\n"
 	"       cati-store report STUDY --db PATH|--pg URL --check [--by FIELD,...]   (the kept figures against a full count)\n"
-	"       sections: quotas, interviewers, dispositions, results, problems (default: all)\n";
+	"       sections: quotas, interviewers, dispositions, results, problems, on_call (default: all)\n";
 
 /*
  * Build the report from the kept figures and again by counting everything, at one moment, and
@@ -121,7 +121,7 @@ int srv_cmd_report(int argc, char **argv)
 		return 2;
 	}
 	if (section && (sec = report_section_find(section)) < 0) {
-		fprintf(stderr, "cati-store report: no section '%s' (quotas, interviewers, dispositions, results, problems)\n",
+		fprintf(stderr, "cati-store report: no section '%s' (quotas, interviewers, dispositions, results, problems, on_call)\n",
 		        section);
 		return 2;
 	}

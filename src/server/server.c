@@ -463,7 +463,39 @@ static enum MHD_Result do_push(struct server *s, struct central *c, struct MHD_C
 	return reply(conn, 200, o);
 }
 
-/* GET ?cursor&workstation: what changed for the user since cursor. */
+/*
+ * A pull's &call=KEY&question=ID&elapsed=SECONDS (call= empty: no interview open): what the
+ * workstation is doing now, kept for the report's "on call" (written when it changed or once a
+ * SEEN_GAP); a case the user may not push records about counts as no call. Workstations that
+ * send no call= are left as they were; a failure only makes the call look older.
+ */
+static void on_call(struct server *s, struct central *c, struct MHD_Connection *conn, const char *user,
+                    enum central_role role, const char *ws)
+{
+	const char *key = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "call");
+	const char *q = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "question");
+	const char *el = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "elapsed");
+	int64_t now = (int64_t)time(NULL);
+	long long elapsed = 0;
+	char *end = NULL;
+	struct err e;
+
+	if (!key || strlen(key) > 128 || (q && strlen(q) > 128))
+		return;
+	if (el && *el) {
+		elapsed = strtoll(el, &end, 10);
+		if (*end || elapsed < 0 || elapsed > 7 * 86400)
+			elapsed = 0;
+	}
+	if (!central_on_call_due(c, user, ws, key, q, now, SEEN_GAP))
+		return;
+	err_init(&e);
+	turn_take(&s->write);
+	central_on_call(c, user, role, ws, key, q, (int64_t)elapsed, now, &e);
+	turn_give(&s->write);
+}
+
+/* GET ?cursor&workstation[&call&question&elapsed]: what changed for the user since cursor. */
 static enum MHD_Result do_pull(struct server *s, struct central *c, struct MHD_Connection *conn,
                                const char *user, enum central_role role)
 {
@@ -503,6 +535,7 @@ static enum MHD_Result do_pull(struct server *s, struct central *c, struct MHD_C
 	}
 	if (rc < 0)
 		return fail(conn, 503, &e);
+	on_call(s, c, conn, user, role, ws);
 	return reply(conn, 200, out);
 }
 

@@ -412,20 +412,59 @@ static enum store_rc prepare_quotas(struct store *st, const char *study, struct 
 	return rc;
 }
 
-/* Take the forms and cases that changed since the last pull. */
-static enum sync_rc pull(struct store *st, struct client *s, const char *token,
+/* Append text to b percent-encoded for a URL's query (RFC 3986 unreserved characters kept). */
+static void query_escape(struct buf *b, const char *text)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)text; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("-._~", *p))
+			buf_putc(b, (char)*p);
+		else
+			buf_printf(b, "%%%02X", *p);
+	}
+}
+
+/*
+ * Append what who is doing now to a pull's query, for the supervisor's "on a call now":
+ * &call=KEY&question=ID&elapsed=SECONDS for an open interview, &call= for none. Only the case
+ * key and question id leave, never answers or names; when the database cannot say, nothing
+ * (the store keeps what it last heard).
+ */
+static void on_call_query(struct store *st, const char *who, struct buf *b)
+{
+	struct store_on_call oc;
+	struct err e;
+
+	err_init(&e);
+	if (!who || store_on_call(st, who, &oc, &e) != STORE_OK)
+		return;
+	buf_puts(b, "&call=");
+	if (!oc.open)
+		return;
+	query_escape(b, oc.case_key);
+	buf_puts(b, "&question=");
+	query_escape(b, oc.question);
+	buf_printf(b, "&elapsed=%lld", (long long)oc.elapsed_s);
+}
+
+/* Take the forms and cases that changed since the last pull (telling the store what who is doing now). */
+static enum sync_rc pull(struct store *st, struct client *s, const char *token, const char *who,
                          struct sync_report *r, struct err *e)
 {
-	char *cursor = store_meta_get(st, "sync_cursor"), path[128];
-	struct buf out;
+	char *cursor = store_meta_get(st, "sync_cursor");
+	struct buf out, path;
 	json_t *o, *x;
 	size_t i;
 	enum sync_rc rc;
 
-	snprintf(path, sizeof path, "/v1/pull?cursor=%s&workstation=%s", *cursor ? cursor : "0", s->ws);
+	buf_init(&path);
+	buf_printf(&path, "/v1/pull?cursor=%s&workstation=%s", *cursor ? cursor : "0", s->ws);
 	free(cursor);
+	on_call_query(st, who, &path);
 	buf_init(&out);
-	rc = http_request_retry(&s->h, path, token, NULL, &out, e);
+	rc = http_request_retry(&s->h, buf_str(&path), token, NULL, &out, e);
+	buf_release(&path);
 	o = rc == SYNC_OK ? json_loads(buf_str(&out), 0, NULL) : NULL;
 	buf_release(&out);
 	if (rc != SYNC_OK)
@@ -629,7 +668,7 @@ static enum sync_rc conn_sync(struct sync_conn *c, struct store *st, const char 
 	}
 	rc = push(st, &c->cl, c->token, r, e);
 	if (rc == SYNC_OK)
-		rc = pull(st, &c->cl, c->token, r, e);
+		rc = pull(st, &c->cl, c->token, user, r, e);
 	return rc;
 }
 

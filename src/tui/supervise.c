@@ -110,7 +110,7 @@ int tui_supervise(const char *study, const char *user, int every_s,
 		case 'R':
 			due = 0;
 			break;
-		case '1': case '2': case '3': case '4': case '5':
+		case '1': case '2': case '3': case '4': case '5': case '6':
 			c.page = k - '1';
 			c.scroll = 0;
 			c.help = 0;

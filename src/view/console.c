@@ -90,7 +90,8 @@ void view_console(struct view *v, const json_t *r, struct view_console *c)
 	/* the tabs: the current one in brackets */
 	buf_reset(&b);
 	for (s = 0; s < REPORT_SECTIONS && !c->help; s++) {
-		static const char *const tab[REPORT_SECTIONS] = { "Quotas", "Interviewers", "Dispositions", "Results", "Problems" };
+		static const char *const tab[REPORT_SECTIONS] = { "Quotas", "Interviewers", "Dispositions", "Results", "Problems",
+		                                                           "On call" };
 		if (s == REPORT_RESULTS && s == c->page && nq)
 			buf_printf(&b, "[%d %s %d/%d]", s + 1, tab[s], c->question + 1, nq);
 		else

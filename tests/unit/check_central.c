@@ -1,5 +1,6 @@
 /* check_central.c: unit tests of the central store's outcomes (enum central_rc): logins, locks,
- * workstations, quotas, and a busy database told by its class, never by its message. */
+ * workstations, quotas, a busy database told by its class, never by its message, and who is on
+ * a call now as the workstations' pulls report it. */
 #include <check.h>
 #include <jansson.h>
 #include <sqlite3.h>
@@ -10,6 +11,8 @@
 
 #include "cati/central.h"
 #include "cati/db.h"
+#include "cati/form.h"
+#include "cati/report.h"
 
 static char dir[256], path[300];
 static struct central *store;
@@ -161,6 +164,107 @@ START_TEST(other_failure_is_storage)
 }
 END_TEST
 
+/* The report of the demo study at now (as the admin), for its "on_call" section. */
+static json_t *report_at(int64_t now)
+{
+	struct report_opts o = { NULL, 0, now, 0 };
+	struct err e;
+	json_t *r = NULL;
+
+	err_init(&e);
+	ck_assert_msg(central_report(store, "adm", CENTRAL_ADMIN, "demo", &o, &r, &e) == REPORT_OK, "%s", e.msg);
+	return r;
+}
+
+START_TEST(on_call_kept_listed_and_dropped)
+{
+	struct form_diags d;
+	struct form *f;
+	struct err e;
+	struct buf text;
+	char *src, hash[65];
+	size_t len;
+	json_t *cases, *r, *x;
+
+	err_init(&e);
+	form_diags_init(&d);
+	src = read_file("forms/demo.form", &len, &e);
+	ck_assert_ptr_nonnull(src);
+	f = form_compile("demo.form", src, len, &d);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(central_form_put(store, f->id, f->version, src, hash, &e), 0);
+	form_free(f);
+	free(src);
+	form_diags_release(&d);
+	cases = json_pack("[{s:s, s:s, s:{}, s:s}, {s:s, s:s, s:{}, s:s}]", "id", "J011", "phone", "1", "fields",
+	                  "interviewer", "iv", "id", "J012", "phone", "2", "fields", "interviewer", "iv2");
+	ck_assert_int_eq(central_cases_put(store, "demo", cases, &e), 0);
+	json_decref(cases);
+
+	/* nothing kept: a call is news, no call is not */
+	ck_assert_int_eq(central_on_call_due(store, "iv", "ws1", "J011", "q2", 1000, 30), 1);
+	ck_assert_int_eq(central_on_call_due(store, "iv", "ws1", "", NULL, 1000, 30), 0);
+	ck_assert_int_eq(central_on_call_due(store, "iv", "ws1", NULL, NULL, 1000, 30), 0);
+	/* ben's workstation: J011 at q2, started 125 s ago by its clock */
+	ck_assert_msg(central_on_call(store, "iv", CENTRAL_INTERVIEWER, "ws1", "J011", "q2", 125, 1000, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(central_on_call_due(store, "iv", "ws1", "J011", "q2", 1010, 30), 0);
+	ck_assert_int_eq(central_on_call_due(store, "iv", "ws1", "J011", "q2", 1030, 30), 1);   /* once a gap */
+	ck_assert_int_eq(central_on_call_due(store, "iv", "ws1", "J011", "q3", 1010, 30), 1);   /* next question */
+	ck_assert_int_eq(central_on_call_due(store, "iv", "ws1", "", NULL, 1010, 30), 1);       /* the call ended */
+	ck_assert_int_eq(central_on_call_due(store, "iv", "ws2", "J011", "q2", 1010, 30), 1);   /* per workstation */
+	/* a case the store does not have, or another interviewer's, is kept as no call */
+	ck_assert_int_eq(central_on_call(store, "iv2", CENTRAL_INTERVIEWER, "ws9", "NOPE", "q1", 0, 1000, &e), 0);
+	ck_assert_int_eq(central_on_call(store, "iv2", CENTRAL_INTERVIEWER, "ws9", "J011", "q1", 0, 1000, &e), 0);
+	ck_assert_int_eq(central_on_call_due(store, "iv2", "ws9", "", NULL, 1000, 30), 0);   /* nothing kept */
+	/* iv2's own case: kept; then iv2 says J011 (not theirs): the call is forgotten */
+	ck_assert_int_eq(central_on_call(store, "iv2", CENTRAL_INTERVIEWER, "ws9", "J012", "q1", 0, 1000, &e), 0);
+	ck_assert_int_eq(central_on_call_due(store, "iv2", "ws9", "", NULL, 1000, 30), 1);
+	ck_assert_int_eq(central_on_call(store, "iv2", CENTRAL_INTERVIEWER, "ws9", "J011", "q1", 0, 1000, &e), 0);
+	ck_assert_int_eq(central_on_call_due(store, "iv2", "ws9", "", NULL, 1000, 30), 0);
+
+	r = report_at(1060);
+	ck_assert_int_eq(json_array_size(json_object_get(r, "on_call")), 1);
+	x = json_array_get(json_object_get(r, "on_call"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(x, "user")), "iv");
+	ck_assert_str_eq(json_string_value(json_object_get(x, "case")), "J011");
+	ck_assert_str_eq(json_string_value(json_object_get(x, "question")), "q2");
+	ck_assert_str_eq(json_string_value(json_object_get(x, "started_at")), "1970-01-01T00:14:35Z");   /* 1000 - 125 */
+	ck_assert_int_eq(json_integer_value(json_object_get(x, "minutes")), 3);                          /* 185 s */
+	ck_assert_str_eq(json_string_value(json_object_get(x, "last_seen")), "1970-01-01T00:16:40Z");
+	buf_init(&text);
+	report_text(r, REPORT_ON_CALL, 80, NULL, &text);
+	ck_assert_msg(strstr(buf_str(&text), "\niv             J011           q2                   3    00:14  00:16:40\n"),
+	              "%s", buf_str(&text));
+	buf_reset(&text);
+	report_csv(r, REPORT_ON_CALL, &text);
+	ck_assert_str_eq(buf_str(&text), "section,user,case,question,started_at,minutes,last_seen\r\n"
+	                                 "on_call,iv,J011,q2,1970-01-01T00:14:35Z,3,1970-01-01T00:16:40Z\r\n");
+	json_decref(r);
+
+	/* not heard of for the seen minutes (15): still listed at the edge, dropped after it */
+	r = report_at(1000 + 15 * 60);
+	ck_assert_int_eq(json_array_size(json_object_get(r, "on_call")), 1);
+	json_decref(r);
+	r = report_at(1000 + 15 * 60 + 1);
+	ck_assert_int_eq(json_array_size(json_object_get(r, "on_call")), 0);
+	buf_reset(&text);
+	report_text(r, REPORT_ON_CALL, 80, NULL, &text);
+	ck_assert_msg(strstr(buf_str(&text), "(nobody is in an interview of this study now)"), "%s", buf_str(&text));
+	json_decref(r);
+
+	/* the next question moves it on; the interview's end takes it off */
+	ck_assert_int_eq(central_on_call(store, "iv", CENTRAL_INTERVIEWER, "ws1", "J011", "q3", 200, 1075, &e), 0);
+	r = report_at(1080);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(r, "on_call"), 0), "question")), "q3");
+	json_decref(r);
+	ck_assert_int_eq(central_on_call(store, "iv", CENTRAL_INTERVIEWER, "ws1", "", NULL, 0, 1090, &e), 0);
+	r = report_at(1095);
+	ck_assert_int_eq(json_array_size(json_object_get(r, "on_call")), 0);
+	json_decref(r);
+	buf_release(&text);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("central");
@@ -174,6 +278,7 @@ int main(void)
 	tcase_add_test(tc, lock_and_workstation_outcomes);
 	tcase_add_test(tc, busy_database_is_busy);
 	tcase_add_test(tc, other_failure_is_storage);
+	tcase_add_test(tc, on_call_kept_listed_and_dropped);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

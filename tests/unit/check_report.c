@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cati/central.h"
@@ -272,10 +273,16 @@ END_TEST
 START_TEST(test_format)
 {
 	static const int widths[] = { 72, 80, 132 };
-	json_t *r = report(NULL);
+	struct err e;
+	json_t *r;
 	struct buf out;
 	const char *p;
 	size_t i;
+
+	/* ben is in K6's interview (every section has rows) */
+	err_init(&e);
+	ck_assert_int_eq(central_on_call(store, "ben", CENTRAL_INTERVIEWER, "ws-ben", "K6", "a_rather_long_question_id", 90, (int64_t)time(NULL), &e), 0);
+	r = report(NULL);
 
 	buf_init(&out);
 	for (i = 0; i < sizeof widths / sizeof widths[0]; i++) {
