@@ -1,6 +1,7 @@
 /* worktime.c: interviewers' working time as the workstations report it: each pull that says
    what its logged-in interviewer is doing (call=) extends that interviewer's span of work at
-   that workstation, or starts a new one after a gap; the report sums the spans of a study. */
+   that workstation, or starts a new one after a gap; each interviewer's sum per study is kept
+   as the spans change, for the report. */
 #include "central-int.h"
 
 #include "cati/report.h"
@@ -118,12 +119,32 @@ static int span_set(struct central *c, int64_t id, const char *study, int64_t en
 	return rc == DB_DONE ? 0 : -1;
 }
 
+/* Add delta seconds to user's working time on study (kept beside the spans, so that the report
+   reads one row per interviewer, not a year of spans); nothing for the unknown study "". */
+static int total_add(struct central *c, const char *user, const char *study, int64_t delta)
+{
+	struct dbs *s;
+	int rc;
+
+	if (!*study)
+		return 0;
+	if (db_prepare(c->db, "INSERT INTO work_totals(study, interviewer, seconds) VALUES (?, ?, ?) ON CONFLICT(study,"
+	                      " interviewer) DO UPDATE SET seconds = work_totals.seconds + excluded.seconds", &s) != DB_OK)
+		return -1;
+	db_bind_text(s, 1, study);
+	db_bind_text(s, 2, user);
+	db_bind_int64(s, 3, delta);
+	rc = db_step(s);
+	db_finalize(s);
+	return rc == DB_DONE ? 0 : -1;
+}
+
 /* Note that user (of role) was heard working at ws at now, in the interview of key or none. */
 int central_work(struct central *c, const char *user, enum central_role role, const char *ws, const char *key,
                  int64_t now, struct err *e)
 {
 	char *had = NULL, *study = NULL;
-	int64_t id = 0, start = 0, end = 0, midnight = now - now % 86400;
+	int64_t id = 0, start = 0, end = 0, cut, midnight = now - now % 86400;
 	int rc = -1, found;
 
 	if (db_begin(c->db, 1) != DB_OK)
@@ -136,24 +157,26 @@ int central_work(struct central *c, const char *user, enum central_role role, co
 	}
 	study = study_of(c, user, role, key);
 	if (!found || now - end > REPORT_WORK_GAP) {
-		rc = span_add(c, user, ws, study, now, now);
+		rc = span_add(c, user, ws, study, now, now) < 0 || total_add(c, user, study, 0) < 0 ? -1 : 0;
 		goto out;
 	}
-	/* not in an interview, or one of the span's study: the span goes on; time spent before the
-	   first interview of a span whose study was unknown counts for that interview's study */
+	/* spans are split at UTC midnight: each within one day */
 	if (!(key && *key) || !*study || !*had || !strcmp(study, had)) {
+		/* not in an interview, or one of the span's study: the span goes on; time spent before the
+		   first interview of a span whose study was unknown counts for that interview's study */
 		const char *s = *had ? had : study;
-		if (end < midnight)   /* split at UTC midnight: each span within one day */
-			rc = span_set(c, id, s, midnight) < 0 || span_add(c, user, ws, s, midnight, now) < 0 ? -1 : 0;
-		else
-			rc = span_set(c, id, s, now);
+		cut = end < midnight ? midnight : now;
+		rc = span_set(c, id, s, cut) < 0 || (cut < now && span_add(c, user, ws, s, cut, now) < 0) ? -1 : 0;
+		if (rc == 0 && strcmp(had, s))
+			rc = total_add(c, user, s, now - start);   /* had is "": nothing kept to take back */
+		else if (rc == 0)
+			rc = total_add(c, user, s, now - end);
 		goto out;
 	}
 	/* an interview of another study: the span so far was the old one's, the rest the new one's */
-	if (end < midnight)
-		rc = span_set(c, id, had, midnight) < 0 || span_add(c, user, ws, study, midnight, now) < 0 ? -1 : 0;
-	else
-		rc = span_add(c, user, ws, study, end, now);
+	cut = end < midnight ? midnight : end;
+	rc = (cut > end && span_set(c, id, had, cut) < 0) || span_add(c, user, ws, study, cut, now) < 0 ||
+	     total_add(c, user, had, cut - end) < 0 || total_add(c, user, study, now - cut) < 0 ? -1 : 0;
 out:
 	free(had);
 	free(study);
@@ -170,7 +193,7 @@ out:
 	return 0;
 }
 
-/* The study's working time per interviewer, {name: seconds}, from the spans. */
+/* The study's working time per interviewer, {name: seconds}, as kept beside the spans. */
 int central_work_seconds(struct central *c, const char *study, json_t **out)
 {
 	struct dbs *s;
@@ -178,8 +201,7 @@ int central_work_seconds(struct central *c, const char *study, json_t **out)
 	int rc;
 
 	*out = NULL;
-	if (db_prepare(c->db, "SELECT interviewer, CAST(sum(end_at - start_at) AS BIGINT) FROM work_spans WHERE study = ? GROUP BY interviewer",
-	               &s) != DB_OK)
+	if (db_prepare(c->db, "SELECT interviewer, seconds FROM work_totals WHERE study = ?", &s) != DB_OK)
 		return -1;
 	db_bind_text(s, 1, study);
 	o = json_object();

@@ -284,6 +284,26 @@ static void spans_of(const char *user, char *out, size_t n)
 	sqlite3_close(h);
 }
 
+/* Per study and interviewer, the kept sum and the sum of the spans: "study user kept spans;" each. */
+static void totals(char *out, size_t n)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	size_t len = 0;
+
+	out[0] = '\0';
+	ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT t.study, t.interviewer, t.seconds, (SELECT sum(end_at - start_at)"
+	                                       " FROM work_spans s WHERE s.study = t.study AND s.interviewer = t.interviewer)"
+	                                       " FROM work_totals t ORDER BY 1, 2", -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW && len < n)
+		len += (size_t)snprintf(out + len, n - len, "%s %s %lld %lld;", (const char *)sqlite3_column_text(st, 0),
+		                        (const char *)sqlite3_column_text(st, 1), (long long)sqlite3_column_int64(st, 2),
+		                        (long long)sqlite3_column_int64(st, 3));
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+}
+
 /* Note user at ws working at now (in the interview of key or none), failing the test on errors. */
 static void work(const char *user, const char *ws, const char *key, int64_t now)
 {
@@ -365,6 +385,9 @@ START_TEST(working_time_spans)
 	/* half an hour on demo at another workstation, a write every 30 s */
 	for (t = 10000; t <= 10000 + 1800; t += 30)
 		work("iv2", "ws2", "J012", t);
+	/* the sums kept for the report are the spans' sums */
+	totals(got, sizeof got);
+	ck_assert_str_eq(got, "demo iv 330 330;demo iv2 1830 1830;other iv2 90 90;");
 
 	r = report_at(m + 60);
 	ck_assert_int_eq(json_array_size(json_object_get(r, "interviewers")), 3);
