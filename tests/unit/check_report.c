@@ -209,6 +209,8 @@ START_TEST(test_dispositions_and_interviewers)
 	ck_assert_int_eq(json_integer_value(json_object_get(x, "completes")), 2);
 	ck_assert_int_eq(json_integer_value(json_object_get(x, "attempts")), 2);
 	NEAR(json_real_value(json_object_get(x, "hours")), 16.0 / 60);
+	/* no workstation reported her sessions: estimated from her calls and interviews */
+	ck_assert_str_eq(json_string_value(json_object_get(x, "hours_from")), "calls");
 	/* 16 minutes worked are too few to tell completes per hour (not 7.5) */
 	ck_assert(json_is_null(json_object_get(x, "per_hour")));
 	NEAR(json_real_value(json_object_get(x, "avg_minutes")), 8.0);
