@@ -1,7 +1,8 @@
 /*
  * bench_report.c: the supervisor's console refresh against a store holding a year of the
  * jobseeker monitor: 30,000 completes of cms_jobseeker (plus screen-outs, duplicates, over-quota
- * completes), 45,000 cases, 122,500 call attempts, 424,000 answers, 60 interviewers. The store is seeded with SQL
+ * completes), 45,000 cases, 122,500 call attempts, 424,000 answers, 60 interviewers, 31,320 sessions of
+ * working time. The store is seeded with SQL
  * inserts straight into its report tables (what central_push keeps as records arrive), then
  * central_report + report_text + report_csv + the JSON the HTTP answer carries are timed
  * together. Target: under 1 s a refresh.
@@ -161,6 +162,18 @@ static void seed(const char *path)
 	        " JOIN quota_cells q ON q.study = ic.study AND q.quota = ic.quota AND q.cell = ic.cell) WHERE k > target)");
 	run(db, "INSERT INTO seen(user, at, what) SELECT printf('iv%02d', i), unixepoch() - i * 60, 'pull'"
 	        " FROM (WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 59) SELECT i FROM n)");
+	/* working time as the workstations report it: each interviewer two sessions a working day
+	   (8:00-12:00, 13:00-16:30 UTC), 31,320 spans a year, and their sums as the store keeps them */
+	snprintf(sql, sizeof sql,
+		"WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 59),"
+		" d(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM d WHERE k < %d - 1),"
+		" s(a, b) AS (VALUES (28800, 43200), (46800, 59400))"
+		" INSERT INTO work_spans(interviewer, workstation, study, start_at, end_at)"
+		" SELECT printf('iv%%02d', i), printf('ws%%02d', i), 'cms_jobseeker', (unixepoch() / 86400 - k) * 86400 + a,"
+		" (unixepoch() / 86400 - k) * 86400 + b FROM n, d, s WHERE k %% 7 < 5", (int)(SPAN / 86400));
+	run(db, sql);
+	run(db, "INSERT INTO work_totals(study, interviewer, seconds) SELECT study, interviewer, sum(end_at - start_at)"
+	        " FROM work_spans GROUP BY 1, 2");
 	/* the figures the store keeps were not kept by these inserts: the store builds them when it
 	   opens, as after an upgrade */
 	run(db, "DELETE FROM fig_specs");
@@ -250,6 +263,8 @@ static void copy_to_pg(const char *path, const char *url)
 		{ "attempts", "uuid, study, case_key, interviewer, at, outcome, disposition" },
 		{ "interview_cells", "interview, study, quota, cell, over, holder" },
 		{ "seen", "\\\"user\\\", at, what" },
+		{ "work_spans", "interviewer, workstation, study, start_at, end_at" },
+		{ "work_totals", "study, interviewer, seconds" },
 	};
 	char cmd[2048];
 	size_t i;

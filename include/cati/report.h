@@ -30,6 +30,11 @@
 /* Completes per hour are given from this much working time on; below it they are null ("-"):
    a few minutes say nothing about an hour. */
 #define REPORT_MIN_WORK_MINUTES 30
+/* Working time: a workstation whose interviewer is logged in says so on every pull (every 5 s);
+   the store keeps a span of work per interviewer and workstation, written at most every 30 s.
+   Not heard of for this many seconds (a few syncs missed, more than the 30 s between writes),
+   the span has ended: a workstation switched off or logged out is not working time. */
+#define REPORT_WORK_GAP 120
 /* A share or rate over fewer cases than this is marked as a small base. */
 #define REPORT_SMALL_BASE 30
 
@@ -63,7 +68,7 @@ enum report_rc {
  *    totals: {cases, attempts, interviews, completes, screenouts, duplicates, over_quota},
  *    quotas: [{quota, cell, label, target, achieved, open, closed, over}],
  *    interviewers: [{name, logged_in, last_seen, completes, hours, per_hour, attempts,
- *                    avg_minutes, contacts, refusals, refusal_rate}],
+ *                    avg_minutes, contacts, refusals, refusal_rate, hours_from}],
  *    dispositions: [{code, label, group, n}],
  *    rates: {edition, e, e_estimated, e_UH, e_UH_estimated, e_UR, e_UR_estimated, e_UO,
  *            e_UO_estimated, groups: {I, P, R, NC, O, UH, UR, UO, NE}, RR1 ... CON3}
@@ -74,7 +79,9 @@ enum report_rc {
  *               over_quota: [{interview, case, interviewer, at, quota, cell, label}],
  *               conflicts: [{uuid, kind, case, interviewer, sent_by, at}], conflicts_total},
  *    on_call: [{user, case, question, started_at, minutes, last_seen}]}
- * hours: working time as the workstations' calls and interviews show it (per day, first to last);
+ * hours: working time, the sum of the study's spans of work the workstations reported
+ * (central_work), hours_from "sessions"; for an interviewer with no such span, the estimate from
+ * calls and interviews (per day, first to last), hours_from "calls"; null (both) with neither;
  * per_hour: null below REPORT_MIN_WORK_MINUTES of it. conflicts: records sent again under a
  * stored uuid with other content (kept aside; at: when received), the first MAX_PROBLEMS.
  * on_call lists the open interviews of the study's cases as the workstations' pulls report them;
@@ -101,6 +108,19 @@ int central_seen(struct central *c, const char *user, const char *what, int64_t 
  * seconds ago by the workstation's clock), or forgets the call when key is NULL or "", or a
  * case user (of role) may not push records about. 0, or -1 with e set.
  */
+/*
+ * Working time, as each workstation's pull reports its logged-in interviewer (src/central/
+ * worktime.c): central_work_due says whether user's span at workstation ws is missing or was
+ * written gap_s seconds before now or earlier (1) or not (0), reading only; central_work notes
+ * user working at ws at now: it extends the span, or starts one when the last was heard of more
+ * than REPORT_WORK_GAP seconds ago, splits spans at UTC midnight, and keeps each span for the
+ * study of the interview key (a case user of role may push records about), else the study the
+ * span already has, else the one study of all the user's cases, else "". 0, or -1 with e set.
+ */
+int central_work_due(struct central *c, const char *user, const char *ws, int64_t now, int gap_s);
+int central_work(struct central *c, const char *user, enum central_role role, const char *ws, const char *key,
+                 int64_t now, struct err *e);
+
 int central_on_call_due(struct central *c, const char *user, const char *ws, const char *key,
                         const char *question, int64_t now, int gap_s);
 int central_on_call(struct central *c, const char *user, enum central_role role, const char *ws, const char *key,

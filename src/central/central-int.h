@@ -1,6 +1,6 @@
 /* central-int.h: the central store's internals, shared by its files: schema.c (open, schema,
    errors), auth.c (users, logins), cases.c (forms, cases), push.c, pull.c, lock.c, check.c,
-   seen.c, workstations.c, quota.c, and the files that read what they keep (report.c, figures.c). */
+   seen.c, now.c, worktime.c, workstations.c, quota.c, and the files that read what they keep (report.c, figures.c). */
 #ifndef CATI_CENTRAL_INT_H
 #define CATI_CENTRAL_INT_H
 
@@ -53,5 +53,8 @@ int central_quota_rows(struct central *c, const char *user, enum central_role ro
 /* The study's calls in progress for the report's "on_call" (now.c; inside the report's read
    transaction): *out a new array (json_decref it); 0, or -1 when the database failed. */
 int central_on_call_rows(struct central *c, const char *study, int64_t now, int seen_minutes, json_t **out);
+/* The study's working time from the workstations' spans for the report (worktime.c; inside its
+   read transaction): *out a new object {interviewer: seconds} (json_decref it); 0, or -1. */
+int central_work_seconds(struct central *c, const char *study, json_t **out);
 
 #endif

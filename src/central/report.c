@@ -342,8 +342,9 @@ static int quotas(struct report *r)
 
 /*
  * Interviewers of the study (with cases, calls or interviews in it): logged in (seen within
- * seen_minutes), completes, hours (per UTC day, from the first to the last call or interview
- * moment, an interview counting on the day it started; summed), completes per hour, attempts,
+ * seen_minutes), completes, hours (working time: the study's spans the workstations reported,
+ * worktime.c; for one with no span, estimated per UTC day from the first to the last call or
+ * interview moment, an interview counting on the day it started; summed), completes per hour, attempts,
  * average length of their completes, contacts (calls someone answered), refusals (2.11x
  * outcomes) and refusals per contact. One grouped pass over the calls and one over the
  * interviews, by interviewer and day.
@@ -378,7 +379,7 @@ static int interviewers(struct report *r)
 		"  coalesce(per.completes, 0), per.ms, coalesce(per.n, 0), per.min_ms, coalesce(per.contacts, 0),"
 		"  coalesce(per.refusals, 0)"
 		" FROM who w LEFT JOIN per ON per.interviewer = w.name LEFT JOIN seen s ON s.user = w.name ORDER BY w.name");
-	json_t *a = json_array(), *x;
+	json_t *a = json_array(), *x, *worked = NULL;
 	size_t i;
 
 	if (!s) {
@@ -392,13 +393,22 @@ static int interviewers(struct report *r)
 		json_decref(a);
 		return -1;
 	}
+	if (central_work_seconds(r->c, r->study, &worked) < 0) {
+		json_decref(a);
+		return fail(r, "read the working time");
+	}
 	json_array_foreach(a, i, x) {
 		json_t *ms = json_object_get(x, "hours"), *mm = json_object_get(x, "avg_minutes");
+		json_t *w = json_object_get(worked, json_string_value(json_object_get(x, "name")));
 		json_int_t completes = json_integer_value(json_object_get(x, "completes"));
 		json_int_t contacts = json_integer_value(json_object_get(x, "contacts"));
-		double hours = json_is_null(ms) ? 0 : (double)json_integer_value(ms) / 3600000.0;
+		double hours = w ? (double)json_integer_value(w) / 3600.0
+		             : json_is_null(ms) ? 0 : (double)json_integer_value(ms) / 3600000.0;
 
-		json_object_set_new(x, "hours", json_is_null(ms) ? json_null() : json_real(hours));
+		/* the workstations' sessions when they reported any; else the estimate from the calls */
+		json_object_set_new(x, "hours_from", w ? json_string("sessions") : json_is_null(ms) ? json_null()
+		                    : json_string("calls"));
+		json_object_set_new(x, "hours", !w && json_is_null(ms) ? json_null() : json_real(hours));
 		json_object_set_new(x, "avg_minutes", json_is_null(mm) || completes <= 0 ? json_null()
 		                    : json_real((double)json_integer_value(mm) / 60000.0 / (double)completes));
 		json_object_set_new(x, "logged_in", json_boolean(json_integer_value(json_object_get(x, "logged_in"))));
@@ -409,6 +419,7 @@ static int interviewers(struct report *r)
 		                    ? json_real((double)json_integer_value(json_object_get(x, "refusals")) / (double)contacts)
 		                    : json_null());
 	}
+	json_decref(worked);
 	json_object_set_new(r->o, "interviewers", a);
 	return 0;
 }

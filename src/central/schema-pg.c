@@ -152,6 +152,15 @@ static const char *const steps[] = {
 	"CREATE TABLE IF NOT EXISTS on_call(interviewer text NOT NULL, workstation text NOT NULL, case_key text NOT NULL,"
 	" question text NOT NULL, started_at bigint NOT NULL, at bigint NOT NULL,"
 	" PRIMARY KEY(interviewer, workstation));",
+
+	/* 8 -> 9 (step 11 of the SQLite backend): working time, as the workstations' pulls report
+	   an interviewer logged in (worktime.c), in spans within one UTC day */
+	"CREATE TABLE IF NOT EXISTS work_spans(id bigserial PRIMARY KEY, interviewer text NOT NULL,"
+	" workstation text NOT NULL, study text NOT NULL, start_at bigint NOT NULL, end_at bigint NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS work_spans_open ON work_spans(interviewer, workstation, end_at);"
+	"CREATE INDEX IF NOT EXISTS work_spans_study ON work_spans(study, interviewer, start_at, end_at);"
+	"CREATE TABLE IF NOT EXISTS work_totals(study text NOT NULL, interviewer text NOT NULL, seconds bigint NOT NULL,"
+	" PRIMARY KEY(study, interviewer));",
 };
 
 int pg_schema_version(void)

@@ -153,6 +153,17 @@ static const char *const migrations[] = {
 	"CREATE TABLE IF NOT EXISTS on_call(interviewer TEXT NOT NULL, workstation TEXT NOT NULL, case_key TEXT NOT NULL,"
 	" question TEXT NOT NULL, started_at INTEGER NOT NULL, at INTEGER NOT NULL,"
 	" PRIMARY KEY(interviewer, workstation));",
+
+	/* 10 -> 11: working time, as the workstations' pulls report an interviewer logged in
+	   (worktime.c): spans of one interviewer at one workstation for one study ("" when the
+	   store cannot tell which), each within one UTC day; and each interviewer's sum per study,
+	   kept as the spans change, which the report reads */
+	"CREATE TABLE IF NOT EXISTS work_spans(id INTEGER PRIMARY KEY, interviewer TEXT NOT NULL,"
+	" workstation TEXT NOT NULL, study TEXT NOT NULL, start_at INTEGER NOT NULL, end_at INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS work_spans_open ON work_spans(interviewer, workstation, end_at);"
+	"CREATE INDEX IF NOT EXISTS work_spans_study ON work_spans(study, interviewer, start_at, end_at);"
+	"CREATE TABLE IF NOT EXISTS work_totals(study TEXT NOT NULL, interviewer TEXT NOT NULL, seconds INTEGER NOT NULL,"
+	" PRIMARY KEY(study, interviewer));",
 };
 
 /* Bring an SQLite store's schema up to date one version per transaction: 0, -2 when a newer cati-store wrote it, -1. */

@@ -457,10 +457,28 @@ static void refusal_rate(char *out, size_t n, const json_t *x)
 		snprintf(out + strlen(out), n - strlen(out), "*");
 }
 
+/* What the "online" column says of interviewer x: the case key of the one interview they are in
+   now when it fits (else "in call"), or "yes"/"no" for seen by the store lately. */
+static void online(char *out, size_t n, const json_t *r, const json_t *x)
+{
+	const json_t *c, *found = NULL;
+	size_t i, calls = 0;
+
+	json_array_foreach(json_object_get(r, "on_call"), i, c)
+		if (!strcmp(str(c, "user"), str(x, "name"))) {
+			found = c;
+			calls++;
+		}
+	if (calls == 1 && cols(str(found, "case")) <= 7 && *str(found, "case"))
+		snprintf(out, n, "%s", str(found, "case"));
+	else
+		snprintf(out, n, "%s", calls ? "in call" : json_is_true(json_object_get(x, "logged_in")) ? "yes" : "no");
+}
+
 static void text_interviewers(const json_t *r, int width, struct buf *b)
 {
 	const json_t *a = json_object_get(r, "interviewers"), *x;
-	int name_w = width - 68, small = 0, k, j;
+	int name_w = width - 68, small = 0, estimated = 0, k, j;
 	struct buf t;
 	size_t i;
 
@@ -473,7 +491,7 @@ static void text_interviewers(const json_t *r, int width, struct buf *b)
 			{ "", "", "", "hours", "completes", "", "minutes", "refusals" },
 			{ "interviewer", "online", "completes", "worked", "per hour", "attempts", "per compl", "per contact" },
 		};
-		static const int w[8] = { 0, 6, 10, 7, 9, 9, 9, 11 };
+		static const int w[8] = { 0, 7, 9, 7, 9, 9, 9, 11 };
 		cell(b, head[k][0], name_w, 0);
 		for (j = 1; j < 8; j++) {
 			buf_putc(b, ' ');
@@ -482,10 +500,13 @@ static void text_interviewers(const json_t *r, int width, struct buf *b)
 		eol(b);
 	}
 	json_array_foreach(a, i, x) {
-		char c[32], h[32], ph[32], at[32], m[32], rf[32];
+		char c[32], h[32], ph[32], at[32], m[32], rf[32], on[160];
 
 		snprintf(c, sizeof c, "%ld", num(x, "completes"));
-		number(h, sizeof h, x, "hours", "%.1f");
+		/* hours the workstations did not report are estimated from the calls: marked "~" */
+		number(h, sizeof h, x, "hours", !strcmp(str(x, "hours_from"), "calls") ? "~%.1f" : "%.1f");
+		estimated |= *h == '~';
+		online(on, sizeof on, r, x);
 		number(ph, sizeof ph, x, "per_hour", "%.2f");
 		snprintf(at, sizeof at, "%ld", num(x, "attempts"));
 		number(m, sizeof m, x, "avg_minutes", "%.1f");
@@ -493,9 +514,9 @@ static void text_interviewers(const json_t *r, int width, struct buf *b)
 		small |= strchr(rf, '*') != NULL;
 		cell(b, str(x, "name"), name_w, 0);
 		buf_putc(b, ' ');
-		cell(b, json_is_true(json_object_get(x, "logged_in")) ? "yes" : "no", 6, 0);
+		cell(b, on, 7, 0);
 		buf_putc(b, ' ');
-		cell(b, c, 10, 1);
+		cell(b, c, 9, 1);
 		buf_putc(b, ' ');
 		cell(b, h, 7, 1);
 		buf_putc(b, ' ');
@@ -510,14 +531,18 @@ static void text_interviewers(const json_t *r, int width, struct buf *b)
 	}
 	if (!json_array_size(a))
 		buf_puts(b, "  (no interviewers have cases or calls in this study yet)\n");
-	buf_printf(&t, "online: seen by the store in the last %ld minutes\n"
-	               "hours worked: each day from the first to the last call or interview the"
-	               " workstations sent, added up over the days\n"
+	buf_printf(&t, "online: seen by the store in the last %ld minutes; a case number (or \"in call\"):"
+	               " in that interview now\n"
+	               "hours worked: time logged in at a workstation, as its syncs report it (a pause of over"
+	               " %d minutes ends a session)\n"
 	               "completes per hour: completes / hours worked; \"-\" below %d minutes worked"
 	               " (too little time to tell an hourly rate)\n"
 	               "minutes per complete: the average length of a complete interview\n"
 	               "refusals per contact: refusals among the calls someone answered\n",
-	           num(r, "seen_minutes"), REPORT_MIN_WORK_MINUTES);
+	           num(r, "seen_minutes"), REPORT_WORK_GAP / 60, REPORT_MIN_WORK_MINUTES);
+	if (estimated)
+		buf_puts(&t, "~ estimated: no sessions reported (older workstations, earlier data): each day from the"
+		             " first to the last call or interview, added up over the days\n");
 	if (small)
 		buf_printf(&t, "* small base: fewer than %d calls answered; the rate can change a lot with the next"
 		               " calls\n", REPORT_SMALL_BASE);
@@ -1116,7 +1141,7 @@ void report_csv(const json_t *r, int section, struct buf *out)
 	static const char *const quota_keys[] = { "quota", "cell", "label", "target", "achieved", "open", "closed", "over",
 	                                          "state", NULL };
 	static const char *const iv_keys[] = { "name", "logged_in", "last_seen", "completes", "hours", "per_hour", "attempts",
-	                                       "avg_minutes", "contacts", "refusals", "refusal_rate", "small_base", NULL };
+	                                       "avg_minutes", "contacts", "refusals", "refusal_rate", "small_base", "hours_from", NULL };
 	static const char *const disp_keys[] = { "code", "label", "group", "n", NULL };
 	static const char *const rate_keys[] = { "measure", "value", NULL };
 	static const char *const res_keys[] = { "question", "segment", "value", "label", "n", "top2", "share", "small_base",

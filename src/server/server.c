@@ -466,8 +466,9 @@ static enum MHD_Result do_push(struct server *s, struct central *c, struct MHD_C
 /*
  * A pull's &call=KEY&question=ID&elapsed=SECONDS (call= empty: no interview open): what the
  * workstation is doing now, kept for the report's "on call" (written when it changed or once a
- * SEEN_GAP); a case the user may not push records about counts as no call. Workstations that
- * send no call= are left as they were; a failure only makes the call look older.
+ * SEEN_GAP); a case the user may not push records about counts as no call. call= also says the
+ * interviewer is logged in there: working time (its span written once a SEEN_GAP). Workstations
+ * that send no call= are left as they were; a failure only makes the call look older.
  */
 static void on_call(struct server *s, struct central *c, struct MHD_Connection *conn, const char *user,
                     enum central_role role, const char *ws)
@@ -479,6 +480,7 @@ static void on_call(struct server *s, struct central *c, struct MHD_Connection *
 	long long elapsed = 0;
 	char *end = NULL;
 	struct err e;
+	int call_due, work_due;
 
 	if (!key || strlen(key) > 128 || (q && strlen(q) > 128))
 		return;
@@ -487,11 +489,16 @@ static void on_call(struct server *s, struct central *c, struct MHD_Connection *
 		if (*end || elapsed < 0 || elapsed > 7 * 86400)
 			elapsed = 0;
 	}
-	if (!central_on_call_due(c, user, ws, key, q, now, SEEN_GAP))
+	call_due = central_on_call_due(c, user, ws, key, q, now, SEEN_GAP);
+	work_due = central_work_due(c, user, ws, now, SEEN_GAP);
+	if (!call_due && !work_due)
 		return;
 	err_init(&e);
 	turn_take(&s->write);
-	central_on_call(c, user, role, ws, key, q, (int64_t)elapsed, now, &e);
+	if (call_due)
+		central_on_call(c, user, role, ws, key, q, (int64_t)elapsed, now, &e);
+	if (work_due)
+		central_work(c, user, role, ws, key, now, &e);   /* a failure only loses half a minute */
 	turn_give(&s->write);
 }
 

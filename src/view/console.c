@@ -63,11 +63,39 @@ static char **body_lines(const json_t *r, const struct view_console *c, const ch
 	return lines;
 }
 
+/* The page tabs, the current one in brackets, in width columns: the other pages' names give way
+   to their numbers when all the names do not fit (never a name cut in the middle). */
+static void tabs(struct buf *b, const struct view_console *c, int nq, int width)
+{
+	static const char *const tab[REPORT_SECTIONS] = { "Quotas", "Interviewers", "Dispositions", "Results", "Problems",
+	                                                  "On call" };
+	size_t start = b->len;
+	int names, s;
+
+	for (names = 1; names >= 0; names--) {
+		b->len = start;
+		if (b->data)
+			b->data[start] = '\0';
+		for (s = 0; s < REPORT_SECTIONS; s++) {
+			if (s == REPORT_RESULTS && s == c->page && nq)
+				buf_printf(b, "[%d %s %d/%d]", s + 1, tab[s], c->question + 1, nq);
+			else if (s == c->page)
+				buf_printf(b, "[%d %s]", s + 1, tab[s]);
+			else if (names)
+				buf_printf(b, " %d %s ", s + 1, tab[s]);
+			else
+				buf_printf(b, " %d ", s + 1);
+		}
+		if (b->len - start <= (size_t)width)   /* the tabs are ASCII: a byte a column */
+			break;
+	}
+}
+
 void view_console(struct view *v, const json_t *r, struct view_console *c)
 {
 	const json_t *t = json_object_get(r, "totals");
 	const char *ids[256];
-	int nq = r ? report_questions(r, ids, 256) : 0, n = 0, rows, i, s;
+	int nq = r ? report_questions(r, ids, 256) : 0, n = 0, rows, i;
 	char **lines;
 	struct buf b;
 
@@ -87,16 +115,9 @@ void view_console(struct view *v, const json_t *r, struct view_console *c)
 		buf_printf(&b, ": %s", json_string_value(json_object_get(r, "title")));
 	buf_printf(&b, " \xE2\x94\x82 %s", c->user);
 	set_clean(v, 0, VIEW_BAR, &b);
-	/* the tabs: the current one in brackets */
 	buf_reset(&b);
-	for (s = 0; s < REPORT_SECTIONS && !c->help; s++) {
-		static const char *const tab[REPORT_SECTIONS] = { "Quotas", "Interviewers", "Dispositions", "Results", "Problems",
-		                                                           "On call" };
-		if (s == REPORT_RESULTS && s == c->page && nq)
-			buf_printf(&b, "[%d %s %d/%d]", s + 1, tab[s], c->question + 1, nq);
-		else
-			buf_printf(&b, s == c->page ? "[%d %s]" : " %d %s ", s + 1, tab[s]);
-	}
+	if (!c->help)
+		tabs(&b, c, nq, v->width);
 	/* the help page stands instead of the tabs: they would not leave room to say so */
 	if (c->help)
 		buf_printf(&b, "[F1 legend]  the keys, and what each rate means; 1-%d or Tab: a page", REPORT_SECTIONS);

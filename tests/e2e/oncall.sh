@@ -4,7 +4,9 @@
 # (contact); the console (`cati supervise`, another pane at 80x24) shows ben, J011, contact and
 # the minutes in the interview; after the interview ends (screened out) and the next sync, ben is
 # no longer on a call. What the pull carried is checked too: case key and question id, never an
-# answer or a name. A real cati-store on 127.0.0.1 with a test CA; on PostgreSQL too (pg-suites).
+# answer or a name. The interviewers page shows ben's case as where he is, and his hours worked
+# come from the sessions his workstation's syncs reported. A real cati-store on 127.0.0.1 with a
+# test CA; on PostgreSQL too (pg-suites).
 . tests/e2e/lib.sh
 . tests/support/store.sh
 : "${CATI_STORE:=bin/cati-store}"
@@ -81,6 +83,31 @@ screen | grep -q "J012" && fail "anna's case shows as on a call"
 # what the store was told: key and question only
 got=$(sqlite3 central.db "SELECT interviewer || ' ' || case_key || ' ' || question FROM on_call")
 [ "$got" = "ben J011 contact" ] || fail "the store keeps '$got'"
+# the interviewers page says where ben is: J011 in the online column
+keys 2
+wait_for "[2 Interviewers]" 5
+_t=0
+until screen | grep -Eq '^ ben +J011 +[0-9]+ '; do
+	_t=$((_t + 1))
+	[ $_t -lt 100 ] || { fail "ben's online column does not say J011: $(screen)"; break; }
+	sleep 0.05
+done
+keys 6
+wait_for "[6 On call]" 5
+# working time: ben's logged-in workstation's syncs keep a session; moved 40 s back (as if last
+# written then), the next background sync extends it, and the report's hours come from it
+[ "$(sqlite3 central.db "SELECT count(*) FROM work_spans WHERE interviewer = 'ben' AND study = 'demo'")" -ge 1 ] ||
+	fail "ben's syncs kept no session"
+sqlite3 central.db "UPDATE work_spans SET start_at = start_at - 40, end_at = end_at - 40 WHERE interviewer = 'ben'" >/dev/null
+_t=0
+until [ "$(sqlite3 central.db "SELECT seconds FROM work_totals WHERE interviewer = 'ben' AND study = 'demo'")" -gt 0 ] 2>/dev/null; do
+	_t=$((_t + 1))
+	[ $_t -lt 400 ] || { fail "the next sync did not extend ben's session"; break; }
+	sleep 0.05
+done
+"$CATI_STORE" report demo --db central.db --format json |
+	jq -e '.interviewers[] | select(.name == "ben") | .hours_from == "sessions" and .hours > 0' >/dev/null ||
+	fail "ben's hours do not come from his sessions"
 
 # a workstation of before this change pulls without call=: the store keeps what it knew
 [ "$(api GET "/v1/pull?cursor=0" "$(token ben pw-ben)" | jq 'has("cursor")')" = true ] || fail "a pull without call="

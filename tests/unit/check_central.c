@@ -1,6 +1,6 @@
 /* check_central.c: unit tests of the central store's outcomes (enum central_rc): logins, locks,
- * workstations, quotas, a busy database told by its class, never by its message, and who is on
- * a call now as the workstations' pulls report it. */
+ * workstations, quotas, a busy database told by its class, never by its message, who is on
+ * a call now as the workstations' pulls report it, and working time in spans from those pulls. */
 #include <check.h>
 #include <jansson.h>
 #include <sqlite3.h>
@@ -265,6 +265,162 @@ START_TEST(on_call_kept_listed_and_dropped)
 }
 END_TEST
 
+/* The spans of work kept for user, as "study start-end;" each, by start (read with sqlite3). */
+static void spans_of(const char *user, char *out, size_t n)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	size_t len = 0;
+
+	out[0] = '\0';
+	ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT study, start_at, end_at FROM work_spans WHERE interviewer = ?"
+	                                       " ORDER BY start_at, id", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW && len < n)
+		len += (size_t)snprintf(out + len, n - len, "%s %lld-%lld;", (const char *)sqlite3_column_text(st, 0),
+		                        (long long)sqlite3_column_int64(st, 1), (long long)sqlite3_column_int64(st, 2));
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+}
+
+/* Per study and interviewer, the kept sum and the sum of the spans: "study user kept spans;" each. */
+static void totals(char *out, size_t n)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	size_t len = 0;
+
+	out[0] = '\0';
+	ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT t.study, t.interviewer, t.seconds, (SELECT sum(end_at - start_at)"
+	                                       " FROM work_spans s WHERE s.study = t.study AND s.interviewer = t.interviewer)"
+	                                       " FROM work_totals t ORDER BY 1, 2", -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW && len < n)
+		len += (size_t)snprintf(out + len, n - len, "%s %s %lld %lld;", (const char *)sqlite3_column_text(st, 0),
+		                        (const char *)sqlite3_column_text(st, 1), (long long)sqlite3_column_int64(st, 2),
+		                        (long long)sqlite3_column_int64(st, 3));
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+}
+
+/* Note user at ws working at now (in the interview of key or none), failing the test on errors. */
+static void work(const char *user, const char *ws, const char *key, int64_t now)
+{
+	struct err e;
+
+	err_init(&e);
+	ck_assert_msg(central_work(store, user, CENTRAL_INTERVIEWER, ws, key, now, &e) == 0, "%s", e.msg);
+}
+
+START_TEST(working_time_spans)
+{
+	struct form_diags d;
+	struct form *f;
+	struct err e;
+	struct buf text;
+	char *src, hash[65], got[1024];
+	size_t len;
+	int64_t t, m = 2 * 86400;   /* a UTC midnight */
+	json_t *cases, *r, *x;
+
+	err_init(&e);
+	form_diags_init(&d);
+	src = read_file("forms/demo.form", &len, &e);
+	ck_assert_ptr_nonnull(src);
+	f = form_compile("demo.form", src, len, &d);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(central_form_put(store, f->id, f->version, src, hash, &e), 0);
+	form_free(f);
+	free(src);
+	form_diags_release(&d);
+	/* iv works on demo only; iv2 on demo and on another study; iv4 has a case and nothing else */
+	cases = json_pack("[{s:s, s:s, s:{}, s:s}, {s:s, s:s, s:{}, s:s}, {s:s, s:s, s:{}, s:s}]", "id", "J011", "phone",
+	                  "1", "fields", "interviewer", "iv", "id", "J012", "phone", "2", "fields", "interviewer", "iv2",
+	                  "id", "J014", "phone", "4", "fields", "interviewer", "iv4");
+	ck_assert_int_eq(central_cases_put(store, "demo", cases, &e), 0);
+	json_decref(cases);
+	cases = json_pack("[{s:s, s:s, s:{}, s:s}]", "id", "J013", "phone", "3", "fields", "interviewer", "iv2");
+	ck_assert_int_eq(central_cases_put(store, "other", cases, &e), 0);
+	json_decref(cases);
+
+	/* written at most every 30 s per interviewer and workstation */
+	ck_assert_int_eq(central_work_due(store, "iv", "ws1", 1000, 30), 1);
+	work("iv", "ws1", "", 1000);
+	ck_assert_int_eq(central_work_due(store, "iv", "ws1", 1010, 30), 0);
+	ck_assert_int_eq(central_work_due(store, "iv", "ws1", 1029, 30), 0);
+	ck_assert_int_eq(central_work_due(store, "iv", "ws1", 1030, 30), 1);
+	ck_assert_int_eq(central_work_due(store, "iv", "ws2", 1010, 30), 1);   /* per workstation */
+	ck_assert_int_eq(central_work_due(store, "iv2", "ws1", 1010, 30), 1);  /* per interviewer */
+	work("iv", "ws1", "", 1030);
+	work("iv", "ws1", "J011", 1060);
+	work("iv", "ws1", "J011", 1090);
+	work("iv", "ws1", "", 1000);   /* heard of late: what is kept is newer */
+	spans_of("iv", got, sizeof got);
+	ck_assert_str_eq(got, "demo 1000-1090;");
+	/* 121 s unheard of: a new span; 120 s exactly: the same one */
+	work("iv", "ws1", "", 1211);
+	work("iv", "ws1", "", 1271);
+	work("iv", "ws1", "", 1391);
+	spans_of("iv", got, sizeof got);
+	ck_assert_str_eq(got, "demo 1000-1090;demo 1211-1391;");
+	/* across UTC midnight: split there, each span within one day */
+	work("iv", "ws1", "", m - 20);
+	work("iv", "ws1", "", m + 10);
+	work("iv", "ws1", "", m + 40);
+	spans_of("iv", got, sizeof got);
+	ck_assert_str_eq(got, "demo 1000-1090;demo 1211-1391;demo 172780-172800;demo 172800-172840;");
+
+	/* iv2 has cases in two studies: unknown until the first interview, whose study takes the span
+	   so far; an interview of the other study starts a span of its own where the last ended */
+	work("iv2", "ws9", "", 5000);
+	spans_of("iv2", got, sizeof got);
+	ck_assert_str_eq(got, " 5000-5000;");
+	work("iv2", "ws9", "J012", 5030);
+	work("iv2", "ws9", "J013", 5060);
+	work("iv2", "ws9", "", 5090);
+	work("iv2", "ws9", "J011", 5120);   /* not iv2's case: counts as no call */
+	spans_of("iv2", got, sizeof got);
+	ck_assert_str_eq(got, "demo 5000-5030;other 5030-5120;");
+	/* half an hour on demo at another workstation, a write every 30 s */
+	for (t = 10000; t <= 10000 + 1800; t += 30)
+		work("iv2", "ws2", "J012", t);
+	/* the sums kept for the report are the spans' sums */
+	totals(got, sizeof got);
+	ck_assert_str_eq(got, "demo iv 330 330;demo iv2 1830 1830;other iv2 90 90;");
+
+	r = report_at(m + 60);
+	ck_assert_int_eq(json_array_size(json_object_get(r, "interviewers")), 3);
+	/* iv: 90 + 180 + 20 + 40 s */
+	x = json_array_get(json_object_get(r, "interviewers"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(x, "name")), "iv");
+	ck_assert_str_eq(json_string_value(json_object_get(x, "hours_from")), "sessions");
+	ck_assert_double_eq_tol(json_real_value(json_object_get(x, "hours")), 330.0 / 3600, 1e-9);
+	ck_assert(json_is_null(json_object_get(x, "per_hour")));   /* under 30 minutes */
+	/* iv2 on demo: 30 + 1800 s, the other study's 90 s not */
+	x = json_array_get(json_object_get(r, "interviewers"), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(x, "name")), "iv2");
+	ck_assert_str_eq(json_string_value(json_object_get(x, "hours_from")), "sessions");
+	ck_assert_double_eq_tol(json_real_value(json_object_get(x, "hours")), 1830.0 / 3600, 1e-9);
+	ck_assert_double_eq_tol(json_real_value(json_object_get(x, "per_hour")), 0.0, 1e-9);
+	/* iv4: no sessions, no calls */
+	x = json_array_get(json_object_get(r, "interviewers"), 2);
+	ck_assert_str_eq(json_string_value(json_object_get(x, "name")), "iv4");
+	ck_assert(json_is_null(json_object_get(x, "hours_from")));
+	ck_assert(json_is_null(json_object_get(x, "hours")));
+	buf_init(&text);
+	report_text(r, REPORT_INTERVIEWERS, 80, NULL, &text);
+	ck_assert_msg(strstr(buf_str(&text), "\niv2          no              0     0.5      0.00"), "%s", buf_str(&text));
+	ck_assert_msg(!strstr(buf_str(&text), "~"), "%s", buf_str(&text));   /* nothing estimated */
+	buf_reset(&text);
+	report_csv(r, REPORT_INTERVIEWERS, &text);
+	ck_assert_msg(strstr(buf_str(&text), ",small_base,hours_from\r\n"), "%s", buf_str(&text));
+	ck_assert_msg(strstr(buf_str(&text), ",sessions\r\n"), "%s", buf_str(&text));
+	buf_release(&text);
+	json_decref(r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("central");
@@ -279,6 +435,7 @@ int main(void)
 	tcase_add_test(tc, busy_database_is_busy);
 	tcase_add_test(tc, other_failure_is_storage);
 	tcase_add_test(tc, on_call_kept_listed_and_dropped);
+	tcase_add_test(tc, working_time_spans);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

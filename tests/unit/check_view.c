@@ -650,6 +650,66 @@ START_TEST(test_console_legend_and_filter)
 }
 END_TEST
 
+/* The console's tabs fit 80 columns on every page, at every question of 12 on Results: names
+   whole or numbers, never a name cut; the current page always named. */
+START_TEST(test_console_tabs_fit)
+{
+	static const char *const names[REPORT_SECTIONS] = { "Quotas", "Interviewers", "Dispositions", "Results", "Problems",
+	                                                    "On call" };
+	json_t *r = json_pack("{s:s, s:s, s:{s:[]}}", "study", "demo", "title", "Demo", "results", "questions");
+	json_t *qs = json_object_get(json_object_get(r, "results"), "questions");
+	struct view_console c;
+	struct view v;
+	char want[64];
+	int page, q, k;
+
+	for (k = 0; k < 12; k++) {
+		char id[16];
+		snprintf(id, sizeof id, "sat_%02d", k + 1);
+		json_array_append_new(qs, json_pack("{s:s, s:s, s:i, s:i}", "id", id, "text", "How satisfied?", "n", 0, "top2", 0));
+	}
+	memset(&c, 0, sizeof c);
+	c.study = "demo";
+	c.user = "sup";
+	for (page = 0; page < REPORT_SECTIONS; page++)
+		for (q = 0; q < (page == REPORT_RESULTS ? 12 : 1); q++) {
+			const char *tabs;
+			c.page = page;
+			c.question = q;
+			view_init(&v, 80, 24);
+			view_console(&v, r, &c);
+			tabs = v.lines[1].text;
+			ck_assert_msg(!strstr(tabs, "\xE2\x80\xA6") && strlen(tabs) <= 80, "tabs cut: %s", tabs);
+			if (page == REPORT_RESULTS)
+				snprintf(want, sizeof want, "[4 Results %d/12]", q + 1);
+			else
+				snprintf(want, sizeof want, "[%d %s]", page + 1, names[page]);
+			ck_assert_msg(strstr(tabs, want), "no %s in: %s", want, tabs);
+			/* every other page: its whole name or its number alone */
+			for (k = 0; k < REPORT_SECTIONS; k++) {
+				char whole[32], number[8];
+				if (k == page)
+					continue;
+				snprintf(whole, sizeof whole, " %d %s ", k + 1, names[k]);
+				snprintf(number, sizeof number, " %d ", k + 1);
+				ck_assert_msg(strstr(tabs, whole) || strstr(tabs, number), "page %d cut in: %s", k + 1, tabs);
+			}
+			/* the names stay while they fit */
+			if (page != REPORT_RESULTS)
+				ck_assert_msg(strstr(tabs, " 4 Results "), "names dropped though they fit: %s", tabs);
+			view_release(&v);
+		}
+	/* "[4 Results 10/12]" and five names are 86 columns: the others go to numbers */
+	c.page = REPORT_RESULTS;
+	c.question = 9;
+	view_init(&v, 80, 24);
+	view_console(&v, r, &c);
+	ck_assert_str_eq(v.lines[1].text, " 1  2  3 [4 Results 10/12] 5  6 ");
+	view_release(&v);
+	json_decref(r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("view");
@@ -670,6 +730,7 @@ int main(void)
 	tcase_add_test(tc, test_help_fits);
 	tcase_add_test(tc, test_date_hint);
 	tcase_add_test(tc, test_console_legend_and_filter);
+	tcase_add_test(tc, test_console_tabs_fit);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
