@@ -142,6 +142,9 @@ const char *report_section_name(enum report_section s);
 const char *report_section_title(enum report_section s);
 int report_section_find(const char *name);
 
+/* The study's totals in one line, counts with their nouns ("1 duplicate, 3 over quota"). Appends to out. */
+void report_totals(const json_t *totals, struct buf *out);
+
 /*
  * The report as text for a terminal width columns wide (0: 80): aligned tables, bar charts of
  * '#' characters. section < 0 prints every section with its heading; question (results only)

@@ -1013,6 +1013,21 @@ static void text_on_call(const json_t *r, int width, struct buf *b)
 	              "heard of for %ld minutes is left out\n", num(r, "seen_minutes"));
 }
 
+void report_totals(const json_t *t, struct buf *out)
+{
+	static const char *const words[][3] = {
+		{ "cases", "case", "cases" }, { "attempts", "call", "calls" }, { "completes", "complete", "completes" },
+		{ "screenouts", "screen-out", "screen-outs" }, { "duplicates", "duplicate", "duplicates" },
+		{ "over_quota", "over quota", "over quota" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof words / sizeof words[0]; i++) {
+		long n = num(t, words[i][0]);
+		buf_printf(out, "%s%ld %s", i ? ", " : "", n, n == 1 ? words[i][1] : words[i][2]);
+	}
+}
+
 void report_text(const json_t *r, int section, int width, const char *question, struct buf *out)
 {
 	size_t from = out->len;
@@ -1031,9 +1046,8 @@ void report_text(const json_t *r, int section, int width, const char *question, 
 		cell(out, buf_str(&h), width, 0);
 		eol(out);
 		buf_release(&h);
-		buf_printf(out, "%ld cases, %ld calls, %ld completes, %ld screen-outs, %ld duplicates, %ld over quota\n",
-		           num(t, "cases"), num(t, "attempts"), num(t, "completes"), num(t, "screenouts"),
-		           num(t, "duplicates"), num(t, "over_quota"));
+		report_totals(t, out);
+		buf_putc(out, '\n');
 	}
 	for (s = 0; s < REPORT_SECTIONS; s++) {
 		if (section >= 0 && s != section)

@@ -123,14 +123,10 @@ void view_console(struct view *v, const json_t *r, struct view_console *c)
 		buf_printf(&b, "[F1 legend]  the keys, and what each rate means; 1-%d or Tab: a page", REPORT_SECTIONS);
 	view_set(v, 1, VIEW_TITLE, buf_str(&b));
 	buf_reset(&b);
-	if (t)
-		buf_printf(&b, " %lld cases, %lld calls, %lld completes, %lld screen-outs, %lld duplicates, %lld over quota",
-		           (long long)json_integer_value(json_object_get(t, "cases")),
-		           (long long)json_integer_value(json_object_get(t, "attempts")),
-		           (long long)json_integer_value(json_object_get(t, "completes")),
-		           (long long)json_integer_value(json_object_get(t, "screenouts")),
-		           (long long)json_integer_value(json_object_get(t, "duplicates")),
-		           (long long)json_integer_value(json_object_get(t, "over_quota")));
+	if (t) {
+		buf_putc(&b, ' ');
+		report_totals(t, &b);
+	}
 	view_set(v, 2, VIEW_DIM, buf_str(&b));
 
 	lines = body_lines(r, c, c->page == REPORT_RESULTS && nq ? ids[c->question] : NULL, v->width - 1, &n);

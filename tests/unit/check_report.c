@@ -563,6 +563,21 @@ START_TEST(test_rates_layout)
 }
 END_TEST
 
+/* The totals line: a count of one takes the singular ("1 duplicate"), others the plural. */
+START_TEST(test_totals_nouns)
+{
+	json_t *t = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "cases", 2, "attempts", 1, "completes", 0, "screenouts", 1,
+	                      "duplicates", 1, "over_quota", 3);
+	struct buf b;
+
+	buf_init(&b);
+	report_totals(t, &b);
+	ck_assert_str_eq(buf_str(&b), "2 cases, 1 call, 0 completes, 1 screen-out, 1 duplicate, 3 over quota");
+	buf_release(&b);
+	json_decref(t);
+}
+END_TEST
+
 START_TEST(test_text_clean)
 {
 	static const struct {
@@ -613,6 +628,7 @@ int main(void)
 	tcase_add_test(tc, test_marks_and_legend);
 	tcase_add_test(tc, test_conflicts);
 	tcase_add_test(tc, test_rates_layout);
+	tcase_add_test(tc, test_totals_nouns);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
