@@ -94,8 +94,10 @@ $(BUILD)/%.o: %.c
 
 # the one object that knows the installed share directory, built once per value of it (so that
 # make install with another PREFIX rebuilds this file only); the stamp relinks cati when it changes
-SHAREDIR_OBJ := $(BUILD)/sharedir$(sharedir)/sharedir.o
-$(SHAREDIR_OBJ): src/cli/sharedir.c
+# (the default /usr/local/share/cati, also sharedir.c's own, is the ordinary object)
+SHAREDIR_OBJ := $(if $(filter /usr/local/share/cati,$(sharedir)),$(BUILD)/src/cli/sharedir.o,\
+                $(BUILD)/sharedir$(sharedir)/sharedir.o)
+$(BUILD)/sharedir/%/sharedir.o: src/cli/sharedir.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) '-DCATI_SHAREDIR="$(sharedir)"' $(ALL_CFLAGS) -c $< -o $@
 $(BINDIR)/.sharedir: FORCE
