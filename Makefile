@@ -33,7 +33,7 @@ mandir     ?= $(PREFIX)/share/man
 docdir     ?= $(PREFIX)/share/doc/cati
 unitdir    ?= $(PREFIX)/lib/systemd/system
 MANPAGES   := man/cati.1 man/cati-form.5 man/cati-store.8
-DEMO_FILES := $(wildcard forms/*.form) forms/demo-sample.csv forms/README.md
+DEMO_FILES := $(wildcard forms/*.form) forms/demo-sample.csv
 
 PKGS_TEST := check
 PKGS_CLI  := jansson sqlite3 libsodium libcurl
@@ -246,6 +246,7 @@ install: $(BINDIR)/cati $(BINDIR)/cati-store
 	install -m 644 $(DEMO_FILES) $(DESTDIR)$(sharedir)/forms
 	install -m 644 dist/store.conf $(DESTDIR)$(sharedir)/store.conf
 	install -m 644 README.md $(DESTDIR)$(docdir)/README.md
+	install -m 644 forms/README.md $(DESTDIR)$(docdir)/form-language.md
 	install -m 644 man/cati.1 $(DESTDIR)$(mandir)/man1
 	install -m 644 man/cati-form.5 $(DESTDIR)$(mandir)/man5
 	install -m 644 man/cati-store.8 $(DESTDIR)$(mandir)/man8
@@ -257,23 +258,25 @@ install: $(BINDIR)/cati $(BINDIR)/cati-store
 uninstall:
 	rm -f $(DESTDIR)$(bindir)/cati $(DESTDIR)$(bindir)/cati-store \
 	  $(addprefix $(DESTDIR)$(sharedir)/forms/,$(notdir $(DEMO_FILES))) $(DESTDIR)$(sharedir)/store.conf \
-	  $(DESTDIR)$(docdir)/README.md $(DESTDIR)$(unitdir)/cati-store.service \
+	  $(DESTDIR)$(docdir)/README.md $(DESTDIR)$(docdir)/form-language.md $(DESTDIR)$(unitdir)/cati-store.service \
 	  $(DESTDIR)$(mandir)/man1/cati.1 $(DESTDIR)$(mandir)/man5/cati-form.5 $(DESTDIR)$(mandir)/man8/cati-store.8
 	-rmdir $(DESTDIR)$(sharedir)/forms $(DESTDIR)$(sharedir) $(DESTDIR)$(docdir)
 
 # The Debian packages cati and cati-store (dpkg-buildpackage writes them beside the source tree,
-# into ..; they are moved to build/deb/), unsigned, binary only; then what lintian says.
+# into ..; they are moved to $(BUILD)/deb/), unsigned, binary only; then what lintian says. The
+# package builds in debian/build with Debian's flags (debian/rules), whatever this make was given.
 deb:
-	dpkg-buildpackage -b -us -uc -j2
+	env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS dpkg-buildpackage -b -us -uc -j2
 	@mkdir -p $(BUILD)/deb
 	@for f in ../cati_*.deb ../cati-*.deb ../cati_*.buildinfo ../cati_*.changes; do \
 	  if [ -e "$$f" ]; then mv "$$f" $(BUILD)/deb/; fi; done
+	@env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS debian/rules clean >/dev/null
 	@ls $(BUILD)/deb/*.deb
-	-lintian --info $(BUILD)/deb/cati_*.changes
+	-lintian --info --display-info $(BUILD)/deb/cati_*.changes
 
-# Build the package and install it into a throwaway root (tests/cli/deb.sh).
+# The packages built and taken apart in a throwaway root (also part of make test).
 deb-test:
-	CATI_DEB_BUILD=1 sh tests/cli/deb.sh
+	CATI=$(BINDIR)/cati BUILD=$(BUILD) sh tests/cli/deb.sh
 
 clean:
 	rm -rf build bin

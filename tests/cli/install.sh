@@ -22,7 +22,7 @@ D=$TMP/root
 inst PREFIX=/usr DESTDIR="$D" install
 for f in usr/bin/cati usr/bin/cati-store usr/share/cati/forms/demo.form \
 	usr/share/cati/forms/demo-sample.csv usr/share/cati/forms/cms_jobseeker.form \
-	usr/share/cati/forms/README.md usr/share/cati/store.conf usr/share/doc/cati/README.md \
+	usr/share/doc/cati/form-language.md usr/share/cati/store.conf usr/share/doc/cati/README.md \
 	usr/share/man/man1/cati.1 usr/share/man/man8/cati-store.8 usr/share/man/man5/cati-form.5 \
 	usr/lib/systemd/system/cati-store.service; do
 	[ -f "$D/$f" ] || fail "make install did not install /$f"
