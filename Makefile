@@ -1,6 +1,9 @@
 # cati: build, test and run. See README.md.
-#   make          build bin/cati
-#   make run      open the demo (installs missing Debian packages first)
+#   make          build bin/cati and bin/cati-store
+#   make run      open the demo (installs missing Debian packages first: only what building needs)
+#   make install  both programs, forms, demo, man pages, the store's unit (PREFIX, DESTDIR);
+#                 make uninstall removes them
+#   make deb      the Debian packages cati and cati-store in build/deb/, then lintian
 #   make test     build and run every test
 #   make check    the tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench    benchmarks (print figures)
