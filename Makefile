@@ -277,9 +277,10 @@ deb:
 	@ls $(BUILD)/deb/*.deb
 	-lintian --info --display-info $(BUILD)/deb/cati_*.changes
 
-# The packages built and taken apart in a throwaway root (also part of make test).
+# The packages built and taken apart in a throwaway root (as in make test), then, as root on a
+# machine without cati, installed with dpkg -i and purged with dpkg -P.
 deb-test:
-	CATI=$(BINDIR)/cati BUILD=$(BUILD) sh tests/cli/deb.sh
+	CATI=$(BINDIR)/cati BUILD=$(BUILD) CATI_DEB_INSTALL=1 sh tests/cli/deb.sh
 
 clean:
 	rm -rf build bin

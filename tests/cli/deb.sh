@@ -4,6 +4,8 @@
 # no more; unpacked into a throwaway root (dpkg -x: the machine is not changed) the programs
 # run from another directory, the demo's forms are there and the man pages render; lintian
 # reports no error and no warning. About a minute: dpkg-buildpackage builds from scratch.
+# With CATI_DEB_INSTALL=1 (make deb-test), as root, on a machine without cati: dpkg -i both,
+# the installed programs and unit, then dpkg -P, and nothing of ours may be left.
 . tests/cli/lib.sh
 : "${BUILD:=build}"
 SRC=$(pwd)
@@ -85,5 +87,40 @@ if command -v lintian >/dev/null; then
 	out=$(lintian --display-info --pedantic "$WS" "$ST" 2>&1 | grep -v 'running with root privileges')
 	echo "lintian: ${out:-no tags}"
 	printf '%s\n' "$out" | grep -q '^[EW]: ' && fail "lintian: $out"
+fi
+# dpkg -i and dpkg -P on this machine, only when asked to and when nothing of ours is here
+OURS="/usr/bin/cati /usr/bin/cati-store /usr/share/cati /etc/cati /var/lib/cati /var/lib/private/cati
+/lib/systemd/system/cati-store.service /etc/systemd/system/multi-user.target.wants/cati-store.service
+/usr/share/man/man1/cati.1.gz /usr/share/doc/cati /usr/share/doc/cati-store"
+present() {
+	for f in $OURS; do [ -e "$f" ] || [ -L "$f" ] && echo "$f"; done
+	dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' cati cati-store 2>/dev/null | grep -v '^un' | grep -v '^ *$'
+}
+if [ "${CATI_DEB_INSTALL:-0}" != 1 ]; then
+	echo "dpkg -i not tried (make deb-test does, as root)"
+elif [ "$(id -u)" != 0 ]; then
+	echo "dpkg -i not tried: not root"
+elif [ -n "$(present)" ]; then
+	fail "dpkg -i not tried: cati is on this machine already: $(present)"
+else
+	OUT=$(dpkg -i "$WS" "$ST" 2>&1) || fail "dpkg -i failed: $OUT"
+	echo "$OUT" | tail -3
+	cd "$TMP/elsewhere" || exit 1
+	# the installed demo finds its forms in /usr/share/cati, from any directory
+	expect_exit 0 cati demo --setup-only --db "$TMP/sys.db"
+	expect_exit 0 cati-store --help
+	cd "$SRC" || exit 1
+	[ -L /etc/systemd/system/multi-user.target.wants/cati-store.service ] || fail "dpkg -i did not enable cati-store.service"
+	if command -v systemd-analyze >/dev/null; then
+		OUT=$(systemd-analyze verify --recursive-errors=no /lib/systemd/system/cati-store.service 2>&1) ||
+			fail "systemd-analyze verify on the installed unit: $OUT"
+	fi
+	MANWIDTH=80 man cati-store 2>/dev/null | grep -q 'cati-store init' || fail "man cati-store does not show the page"
+	OUT=$(dpkg -P cati cati-store 2>&1) || fail "dpkg -P failed: $OUT"
+	# the package leaves the store's data on purge: none was made here, so none may be left, except
+	# what a cati-store init in postinst made, which this test removes
+	rm -rf /var/lib/cati /var/lib/private/cati
+	left=$(present)
+	[ -z "$left" ] || fail "dpkg -P left: $left"
 fi
 finish
