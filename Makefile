@@ -35,7 +35,6 @@ sharedir   ?= $(PREFIX)/share/cati
 mandir     ?= $(PREFIX)/share/man
 docdir     ?= $(PREFIX)/share/doc/cati
 unitdir    ?= $(PREFIX)/lib/systemd/system
-MANPAGES   := man/cati.1 man/cati-form.5 man/cati-store.8
 DEMO_FILES := $(wildcard forms/*.form) forms/demo-sample.csv
 
 PKGS_TEST := check
@@ -275,7 +274,7 @@ deb:
 	  if [ -e "$$f" ]; then mv "$$f" $(BUILD)/deb/; fi; done
 	@env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS debian/rules clean >/dev/null
 	@ls $(BUILD)/deb/*.deb
-	-lintian --info --display-info $(BUILD)/deb/cati_*.changes
+	-lintian --display-info --pedantic $(BUILD)/deb/cati_*.changes
 
 # The packages built and taken apart in a throwaway root (as in make test), then, as root on a
 # machine without cati, installed with dpkg -i and purged with dpkg -P.
