@@ -74,6 +74,30 @@ else
 	echo "systemd-analyze is missing: the unit was not verified"
 fi
 
+# the store set up and run by the installed programs, from another directory, when cati-store
+# has init (issue 21's set-up): init, serve with its configuration, a workstation enrols and syncs
+if "$D/usr/bin/cati-store" init --help >/dev/null 2>&1; then
+	cd "$TMP/elsewhere" || exit 1
+	PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	expect_exit 0 "$D/usr/bin/cati-store" init st --name 127.0.0.1 --port "$PORT" --bind 127.0.0.1
+	echo pw-anna | "$D/usr/bin/cati-store" user add anna --role interviewer --db st/central.db >/dev/null ||
+		fail "the installed cati-store user add failed"
+	"$D/usr/bin/cati-store" serve --config st/store.conf >serve.out 2>&1 &
+	spid=$!
+	n=0
+	while ! grep -q listening serve.out && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
+	grep -q "listening on https://127.0.0.1:$PORT" serve.out || fail "the installed store did not start: $(cat serve.out)"
+	expect_exit 0 env XDG_CONFIG_HOME="$TMP/cfg" CATI_PASSWORD=pw-anna \
+		"$D/usr/bin/cati" enroll "https://127.0.0.1:$PORT" --cacert st/ca.pem --user anna --db ws.db
+	expect_exit 0 env XDG_CONFIG_HOME="$TMP/cfg" CATI_PASSWORD=pw-anna "$D/usr/bin/cati" sync --user anna --db ws.db
+	kill "$spid" 2>/dev/null
+	wait "$spid" 2>/dev/null
+	cd "$SRC" || exit 1
+	echo "the installed store: init, serve --config, enroll, sync"
+else
+	echo "the installed cati-store has no init: the store's set-up not tried"
+fi
+
 # make uninstall leaves no file behind
 inst PREFIX=/usr DESTDIR="$D" uninstall
 left=$(find "$D" -type f)
