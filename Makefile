@@ -1,6 +1,9 @@
 # cati: build, test and run. See README.md.
-#   make          build bin/cati
-#   make run      open the demo (installs missing Debian packages first)
+#   make          build bin/cati and bin/cati-store
+#   make run      open the demo (installs missing Debian packages first: only what building needs)
+#   make install  both programs, forms, demo, man pages, the store's unit (PREFIX, DESTDIR);
+#                 make uninstall removes them
+#   make deb      the Debian packages cati and cati-store in build/deb/, then lintian
 #   make test     build and run every test
 #   make check    the tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench    benchmarks (print figures)
@@ -14,13 +17,25 @@ BUILD   ?= build
 BINDIR  ?= bin
 SAN     ?=
 
-# Install missing Debian packages before anything needs them (a no-op when all are there).
-ifeq ($(filter clean,$(MAKECMDGOALS)),)
-DEPS_STATUS := $(shell scripts/install-deps >&2 || echo failed)
+# Install missing Debian packages before anything needs them (a no-op when all are there):
+# building and running need only the compiler and the libraries; the test tools (pspp,
+# PostgreSQL, clang, ...) only for the goals that run tests, benchmarks or build the package.
+BUILD_GOALS := all run install uninstall $(BINDIR)/cati $(BINDIR)/cati-store
+DEPS_KIND := $(if $(filter-out $(BUILD_GOALS),$(MAKECMDGOALS)),test,build)
+ifeq ($(filter clean uninstall,$(MAKECMDGOALS)),)
+DEPS_STATUS := $(shell scripts/install-deps $(DEPS_KIND) >&2 || echo failed)
 ifeq ($(DEPS_STATUS),failed)
-$(error missing Debian packages: run scripts/install-deps as root)
+$(error missing Debian packages: run scripts/install-deps $(DEPS_KIND) as root)
 endif
 endif
+
+# Where make install puts things (Debian's package: PREFIX=/usr, see debian/rules).
+bindir     ?= $(PREFIX)/bin
+sharedir   ?= $(PREFIX)/share/cati
+mandir     ?= $(PREFIX)/share/man
+docdir     ?= $(PREFIX)/share/doc/cati
+unitdir    ?= $(PREFIX)/lib/systemd/system
+DEMO_FILES := $(wildcard forms/*.form) forms/demo-sample.csv
 
 PKGS_TEST := check
 PKGS_CLI  := jansson sqlite3 libsodium libcurl
@@ -53,7 +68,7 @@ VIEW_SRC   := $(wildcard src/view/*.c)
 SCREENS_SRC := $(wildcard src/screens/*.c)
 TUI_SRC    := $(wildcard src/tui/*.c)
 SERVER_SRC := $(wildcard src/server/*.c)
-CLI_SRC    := $(wildcard src/cli/*.c) $(wildcard src/tui/*.c)
+CLI_SRC    := $(filter-out src/cli/sharedir.c,$(wildcard src/cli/*.c)) $(wildcard src/tui/*.c)
 CORE_SRC   := $(UTIL_SRC) $(FORM_SRC) $(CALLS_SRC) $(REPORT_SRC)
 CORE_SRC   += $(EXPORT_SRC) $(DB_SRC)
 # the workstation's own layers, and the central store's
@@ -71,14 +86,28 @@ BENCHES := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/bench_*.c))
 
 SERVER_OBJ := $(call obj,$(SERVER_SRC))
 
-.PHONY: all run test unit-test shell-test check bench fuzz fuzz-smoke install clean valgrind
+.PHONY: all run test unit-test shell-test check bench fuzz fuzz-smoke install uninstall deb deb-test clean \
+        valgrind FORCE
 all: $(BINDIR)/cati $(BINDIR)/cati-store
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
-$(BINDIR)/cati: $(CLI_OBJ) $(call obj,$(WS_SRC))
+# the one object that knows the installed share directory, built once per value of it (so that
+# make install with another PREFIX rebuilds this file only); the stamp relinks cati when it changes
+# (the default /usr/local/share/cati, also sharedir.c's own, is the ordinary object)
+SHAREDIR_OBJ := $(if $(filter /usr/local/share/cati,$(sharedir)),$(BUILD)/src/cli/sharedir.o,\
+                $(BUILD)/sharedir$(sharedir)/sharedir.o)
+$(BUILD)/sharedir/%/sharedir.o: src/cli/sharedir.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) '-DCATI_SHAREDIR="$(sharedir)"' $(ALL_CFLAGS) -c $< -o $@
+$(BINDIR)/.sharedir: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(sharedir)' | cmp -s - $@ || echo '$(sharedir)' >$@
+FORCE:
+
+$(BINDIR)/cati: $(CLI_OBJ) $(SHAREDIR_OBJ) $(BINDIR)/.sharedir $(call obj,$(WS_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI) $(PKGS_TUI)) -lpthread $(LDLIBS)
 
@@ -141,7 +170,7 @@ $(BUILD)/bench/%.o: bench/%.c
 # The workstation on the demo survey (a fresh demo database each time).
 run: $(BINDIR)/cati
 	@rm -f build/demo.db build/demo.db-wal build/demo.db-shm
-	$(BINDIR)/cati demo --db build/demo.db
+	$(BINDIR)/cati demo --db build/demo.db --form forms/demo.form --sample forms/demo-sample.csv
 
 # Every test: unit tests (Check), then the command-line tests against the real binary.
 KEYS_MODEL := $(BUILD)/tests/keys_model
@@ -209,9 +238,48 @@ fuzz-smoke: $(FUZZ_BIN) $(FUZZ_STORE)
 	  build/fuzz/store-smoke build/fuzz/store-seeds 2>build/fuzz/store-smoke.log || { tail -40 build/fuzz/store-smoke.log; exit 1; }
 	@grep -E "^Done|DONE" build/fuzz/store-smoke.log | tail -1
 
+# Both programs, the forms and the demo, the man pages, the store's systemd unit and a sample
+# configuration. cati-store goes to bin, not sbin: the operator runs its local commands (init,
+# user, backup, report) without root, and Debian's PATH for users has no sbin.
 install: $(BINDIR)/cati $(BINDIR)/cati-store
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(BINDIR)/cati $(DESTDIR)$(PREFIX)/bin/cati
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(sharedir)/forms $(DESTDIR)$(docdir) $(DESTDIR)$(unitdir) \
+	  $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(mandir)/man8
+	install -m 755 $(BINDIR)/cati $(BINDIR)/cati-store $(DESTDIR)$(bindir)
+	install -m 644 $(DEMO_FILES) $(DESTDIR)$(sharedir)/forms
+	install -m 644 dist/store.conf $(DESTDIR)$(sharedir)/store.conf
+	install -m 644 README.md $(DESTDIR)$(docdir)/README.md
+	install -m 644 forms/README.md $(DESTDIR)$(docdir)/form-language.md
+	install -m 644 man/cati.1 $(DESTDIR)$(mandir)/man1
+	install -m 644 man/cati-form.5 $(DESTDIR)$(mandir)/man5
+	install -m 644 man/cati-store.8 $(DESTDIR)$(mandir)/man8
+	sed 's|/usr/bin/cati-store|$(bindir)/cati-store|' dist/cati-store.service \
+	  >$(DESTDIR)$(unitdir)/cati-store.service
+	chmod 644 $(DESTDIR)$(unitdir)/cati-store.service
+
+# Everything install put there, and the directories that are ours alone.
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/cati $(DESTDIR)$(bindir)/cati-store \
+	  $(addprefix $(DESTDIR)$(sharedir)/forms/,$(notdir $(DEMO_FILES))) $(DESTDIR)$(sharedir)/store.conf \
+	  $(DESTDIR)$(docdir)/README.md $(DESTDIR)$(docdir)/form-language.md $(DESTDIR)$(unitdir)/cati-store.service \
+	  $(DESTDIR)$(mandir)/man1/cati.1 $(DESTDIR)$(mandir)/man5/cati-form.5 $(DESTDIR)$(mandir)/man8/cati-store.8
+	-rmdir $(DESTDIR)$(sharedir)/forms $(DESTDIR)$(sharedir) $(DESTDIR)$(docdir)
+
+# The Debian packages cati and cati-store (dpkg-buildpackage writes them beside the source tree,
+# into ..; they are moved to $(BUILD)/deb/), unsigned, binary only; then what lintian says. The
+# package builds in debian/build with Debian's flags (debian/rules), whatever this make was given.
+deb:
+	env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS dpkg-buildpackage -b -us -uc -j2
+	@mkdir -p $(BUILD)/deb
+	@for f in ../cati_*.deb ../cati-*.deb ../cati_*.buildinfo ../cati_*.changes; do \
+	  if [ -e "$$f" ]; then mv "$$f" $(BUILD)/deb/; fi; done
+	@env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS debian/rules clean >/dev/null
+	@ls $(BUILD)/deb/*.deb
+	-lintian --display-info --pedantic $(BUILD)/deb/cati_*.changes
+
+# The packages built and taken apart in a throwaway root (as in make test), then, as root on a
+# machine without cati, installed with dpkg -i and purged with dpkg -P.
+deb-test:
+	CATI=$(BINDIR)/cati BUILD=$(BUILD) CATI_DEB_INSTALL=1 sh tests/cli/deb.sh
 
 clean:
 	rm -rf build bin

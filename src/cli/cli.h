@@ -3,6 +3,7 @@
 #define CATI_CLI_H
 
 #include <getopt.h>
+#include <stddef.h>
 
 /* Exit statuses shared by the subcommands. */
 #define EXIT_OK 0
@@ -31,6 +32,11 @@ int cmd_supervise(int argc, char **argv);
 /* The options every command that uses the database accepts (in its getopt_long table). */
 #define CLI_OPT_DB { "db", required_argument, NULL, 'D' }
 #define CLI_OPT_HELP { "help", no_argument, NULL, 'h' }
+
+/* The path of a file `cati demo` needs (demo.form, demo-sample.csv): under the installed share
+ * directory (CATI_SHAREDIR/forms) when it is there, else forms/ of the source tree. Returns buf,
+ * which the caller owns (size bytes; PATH_MAX is enough). */
+const char *cli_demo_file(const char *name, char *buf, size_t size);
 
 struct form;
 /* Compile a form file, printing every error to stderr; *io set when it could not be read. */

@@ -104,7 +104,9 @@ int cmd_demo(int argc, char **argv)
 		{ "form", required_argument, NULL, 'f' }, { "sample", required_argument, NULL, 's' },
 		{ "setup-only", no_argument, NULL, 'S' }, CLI_OPT_DB, CLI_OPT_HELP, { 0 }
 	};
-	const char *form = "forms/demo.form", *sample = "forms/demo-sample.csv", *db = NULL;
+	char formbuf[4096], samplebuf[4096];
+	const char *form = cli_demo_file("demo.form", formbuf, sizeof formbuf);
+	const char *sample = cli_demo_file("demo-sample.csv", samplebuf, sizeof samplebuf), *db = NULL;
 	struct store *st;
 	int c, rc, setup_only = 0;
 
