@@ -23,6 +23,7 @@ int srv_cmd_export(int argc, char **argv);
 int srv_cmd_report(int argc, char **argv);
 int srv_cmd_workstation(int argc, char **argv);
 int srv_cmd_init(int argc, char **argv);
+int srv_cmd_backup(int argc, char **argv);
 void server_log_requests(int on);
 
 #define DEFAULT_CONF "/etc/cati/store.conf"   /* serve reads it when it exists and no --config is given */
@@ -35,6 +36,7 @@ static const char *usage =
 	"                       [--tls-priority GNUTLS-PRIORITY]   (default: TLS 1.2/1.3, ECDHE, AEAD only)\n"
 	"                       [--connections-per-address N]      (default 64, of 1000 in all)\n"
 	"       cati-store serve --db PATH --insecure-http [--port N]   (plain HTTP on 127.0.0.1, for tests)\n"
+	"       cati-store serve --config FILE [OPTION...]   (key = value lines, one per option; see serve --help)\n"
 	"       cati-store user add NAME --role admin|supervisor|interviewer [--projects STUDY,...] --db PATH\n"
 	"                                                         (password on stdin)\n"
 	"       cati-store user projects NAME STUDY,...|'*' --db PATH   (a supervisor's projects)\n"
@@ -44,6 +46,8 @@ static const char *usage =
 	"       cati-store workstation list --db PATH              (registered workstations, by user)\n"
 	"       cati-store workstation retire ID --db PATH         (no more allowances or locks, for good)\n"
 	"       cati-store export STUDY --format csv|json|sav|dta|sas|sss|ddi|codebook|all --out FILE [--lang L] [--calls FILE.csv [--with-phone]] --db PATH\n"
+	"       cati-store backup FILE --db PATH | --config FILE.conf   (a consistent copy while the store serves;\n"
+	"                                                         PostgreSQL: pg_dump, see README)\n"
 	"       cati-store migrate --pg postgresql://USER@HOST:PORT/DB   (the PostgreSQL backend's schema)\n"
 	"       cati-store quota list STUDY --db PATH                 (cells, targets, counts, allowances)\n"
 	"       cati-store quota set STUDY QUOTA [CELL] [--target N] [--close|--open] [--allowance N] --db PATH\n"
@@ -445,7 +449,7 @@ int main(int argc, char **argv)
 		{ "serve", serve },   { "migrate", migrate },       { "user", user },
 		{ "export", srv_cmd_export }, { "workstation", srv_cmd_workstation },
 		{ "quota", srv_cmd_quota },   { "report", srv_cmd_report }, { "check", check_figures },
-		{ "init", srv_cmd_init },
+		{ "init", srv_cmd_init }, { "backup", srv_cmd_backup },
 	};
 	size_t i;
 
