@@ -642,8 +642,9 @@ static int tls_hook(gnutls_session_t tls, unsigned type, unsigned when, unsigned
 {
 	struct watch *w;
 
-	(void)when;
 	(void)msg;
+	if (when == GNUTLS_HOOK_PRE && !(incoming && type == GNUTLS_HANDSHAKE_CLIENT_HELLO))
+		return 0;   /* a client hello before it is read (it may be refused); the others once done */
 	pthread_mutex_lock(&srv.watch_mu);
 	for (w = srv.watched; w && w->tls != (void *)tls; w = w->next)
 		;
@@ -670,9 +671,9 @@ static void log_tls_failure(const struct watch *w)
 	else if (w->hello_out)
 		why = "the client broke off the handshake";
 	else if (w->hello_in)
-		why = "the client and this server have no TLS version or cipher in common (TLS 1.2 or 1.3 needed)";
+		why = "the client and this server have no TLS version or cipher in common (an old client?)";
 	else
-		why = "the client sent no TLS handshake (plain HTTP, an old TLS version, or a bare port check)";
+		why = "the client sent no TLS handshake (plain HTTP, or a bare port check?)";
 	snprintf(line, sizeof line, "cati-store: %s TLS handshake with %s failed: %s\n", utc_now(when),
 	         w->addr[0] ? w->addr : "a client", why);
 	fputs(line, stderr);
@@ -695,7 +696,7 @@ static void notify_connection(void *cls, struct MHD_Connection *conn, void **soc
 		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
 		if (ci && ci->tls_session) {
 			w->tls = ci->tls_session;
-			gnutls_handshake_set_hook_function(ci->tls_session, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_POST, tls_hook);
+			gnutls_handshake_set_hook_function(ci->tls_session, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_BOTH, tls_hook);
 		}
 		pthread_mutex_lock(&s->watch_mu);
 		w->next = s->watched;
