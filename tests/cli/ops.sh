@@ -40,13 +40,27 @@ serve_conf() {
 }
 
 PORT=$(free_port)
+# under tests/cli/pg-suites.sh the store is a PostgreSQL database: init --pg, and st/central.db
+# names it for the test's --db and sqlite3 (tests/support/pg-bin)
+INIT_PG=
+if [ -n "${PGBASE:-}" ]; then
+	pgdb() {
+		name=ops$(date +%s%N)$$
+		"$PGBIN/psql" -X -q "${PGBASE}postgres" -c "CREATE DATABASE $name" >/dev/null || fail "cannot create database $name"
+		printf 'cati-pg-store %s%s\n' "$PGBASE" "$name" >"$1"
+	}
+	pgdb store.url
+	INIT_PG=$(sed -n 's/^cati-pg-store //p' store.url)
+fi
 
 # --- init -------------------------------------------------------------------------------
-expect_exit 0 "$CATI_STORE" init st --name 127.0.0.1 --name localhost --port "$PORT"
+expect_exit 0 "$CATI_STORE" init st --name 127.0.0.1 --name localhost --port "$PORT" ${INIT_PG:+--pg "$INIT_PG"}
 INIT=$OUT
+[ -z "$INIT_PG" ] || cp store.url st/central.db
 expect_out "cati-store serve --config $TMP/st/store.conf"
 expect_out "cati enroll https://127.0.0.1:$PORT --cacert $TMP/st/ca.pem"
-for f in ca.pem ca.key store.pem store.key store.conf central.db; do
+for f in ca.pem ca.key store.pem store.key store.conf ${INIT_PG:-central.db}; do
+	[ -n "$INIT_PG" ] && [ "$f" = "$INIT_PG" ] && { grep -q "^pg = $INIT_PG\$" st/store.conf || fail "store.conf lacks pg"; continue; }
 	[ -s "st/$f" ] || fail "init made no st/$f"
 done
 [ "$(stat -c %a st/ca.key)" = 600 ] || fail "ca.key is mode $(stat -c %a st/ca.key), not 600"
@@ -176,8 +190,17 @@ n=0
 while [ "$(wc -l <acked.txt)" -lt 20 ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
 before=$(wc -l <acked.txt)
 [ "$before" -ge 20 ] || fail "the pushes did not start: $(cat push.out)"
-expect_exit 0 "$CATI_STORE" backup "$TMP/backup.db" --config st/store.conf
-expect_out "the copy passes its integrity check"
+if [ -n "$INIT_PG" ]; then
+	# PostgreSQL: cati-store points to pg_dump, which copies the store while it serves
+	expect_exit 2 "$CATI_STORE" backup "$TMP/backup.db" --config st/store.conf
+	expect_out "pg_dump --format=custom --file $TMP/backup.db '$INIT_PG'"
+	"$PGBIN/pg_dump" --format=custom --file pg.dump "$INIT_PG" || fail "pg_dump"
+	pgdb backup.db
+	"$PGBIN/pg_restore" --no-owner --dbname "$(sed -n 's/^cati-pg-store //p' backup.db)" pg.dump || fail "pg_restore"
+else
+	expect_exit 0 "$CATI_STORE" backup "$TMP/backup.db" --config st/store.conf
+	expect_out "the copy passes its integrity check"
+fi
 after=$(wc -l <acked.txt)
 # the pushes go on after the copy, none failed
 n=0
@@ -199,7 +222,7 @@ sqlite3 st/central.db "SELECT uuid FROM records" | sort >all.txt
 expect_exit 0 "$CATI_STORE" check --figures --db backup.db
 expect_out "the kept counts agree with a full count"
 # a store on the copy serves them (and --log quiet leaves out the request lines)
-serve_conf restored.out --config st/store.conf --db backup.db --bind 127.0.0.1 --port 0 --log quiet
+serve_conf restored.out --config st/store.conf --db "$TMP/backup.db" --bind 127.0.0.1 --port 0 --log quiet
 SUP=$(token sup s3cret)
 [ ${#SUP} -eq 64 ] || fail "no login on the restored store"
 api GET "/v1/pull?cursor=0" "$SUP" >pull.json
@@ -215,7 +238,9 @@ server=
 # refusals
 expect_exit 2 "$CATI_STORE" backup x.db --pg postgresql://cati@127.0.0.1:5432/cati
 expect_out "pg_dump --format=custom"
-expect_exit 1 "$CATI_STORE" backup x.db --db nothere.db
-expect_out "cannot open database 'nothere.db': no such file"
+if [ -z "$INIT_PG" ]; then
+	expect_exit 1 "$CATI_STORE" backup x.db --db nothere.db
+	expect_out "cannot open database 'nothere.db': no such file"
+fi
 expect_exit 2 "$CATI_STORE" backup
 finish
