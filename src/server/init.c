@@ -221,7 +221,7 @@ int srv_cmd_init(int argc, char **argv)
 		                               SRV_OPT_HELP, { 0 } };
 	const char *names[MAX_NAMES], *pg = NULL, *bind_ip = "0.0.0.0";
 	char dir[PATH_MAX], path[PATH_MAX], host[256];
-	int ch, nnames = 0;
+	int ch, nnames = 0, v6;
 	size_t n;
 	long port = DEFAULT_PORT;
 	struct central *c;
@@ -305,6 +305,7 @@ int srv_cmd_init(int argc, char **argv)
 		return 1;
 	}
 	central_close(c);
+	v6 = strchr(names[0], ':') != NULL;   /* an IPv6 address goes in brackets in a URL */
 	printf("cati-store: a new store in %s\n"
 	       "  certificate authority: %s/ca.pem (its key ca.key: keep it secret, off this machine if you can)\n"
 	       "  store certificate:     %s/store.pem for %s",
@@ -318,8 +319,8 @@ int srv_cmd_init(int argc, char **argv)
 	       "Start the store:\n"
 	       "  cati-store serve --config %s/store.conf\n"
 	       "On each workstation, with ca.pem copied to %s/ca.pem there:\n"
-	       "  cati enroll https://%s:%ld --cacert %s/ca.pem\n",
+	       "  cati enroll https://%s%s%s:%ld --cacert %s/ca.pem\n",
 	       dir, pg ? pg : dir, pg ? "" : "/central.db", pg ? "--pg" : "--db", pg ? pg : dir,
-	       pg ? "" : "/central.db", dir, dir, names[0], port, dir);
+	       pg ? "" : "/central.db", dir, dir, v6 ? "[" : "", names[0], v6 ? "]" : "", port, dir);
 	return 0;
 }

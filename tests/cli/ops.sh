@@ -145,6 +145,11 @@ wait_for server.out "sup GET /v1/pull?cursor=0 200 "
 grep -Eq '^cati-store: 20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z 127\.0\.0\.1 sup GET /v1/pull\?cursor=0 200 [0-9]+ms [0-9]+B$' server.out ||
 	fail "no request line with time, address, user, method, path, status, ms and bytes: $(cat server.out)"
 grep -q SeCrEtToKeN server.out && fail "a token in the query reached the log"
+# what a client sends cannot forge a line: a newline in the query is written as %0A
+curl -s --cacert st/ca.pem "$URL/v1/pull?x=a%0Acati-store:%20forged%20line&password=hunter2" >/dev/null
+wait_for server.out "- GET /v1/pull?x=a%0Acati-store:%20forged%20line 401 "
+grep -q '^cati-store: forged' server.out && fail "a client forged a log line"
+grep -q hunter2 server.out && fail "a password in the query reached the log"
 grep -Eq ' anna POST /v1/push 200 [0-9]+ms [0-9]+B$' server.out || fail "no line for the workstation's push: $(cat server.out)"
 grep -Eq ' - GET /v1/pull 401 [0-9]+ms [0-9]+B$' server.out || fail "no line for the request without a token"
 printf '{"user":"sup","password":"Wr0ngPassW0rd"}' >badlogin.json
