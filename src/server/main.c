@@ -64,7 +64,8 @@ static const char serve_usage[] =
 	"                       [--tls-priority GNUTLS-PRIORITY]   (default: TLS 1.2/1.3, ECDHE, AEAD only)\n"
 	"                       [--connections-per-address N]      (1 to 1000, default 64)\n"
 	"                       [--log requests|quiet]             (default requests: a line per request)\n"
-	"       cati-store serve --config FILE [OPTION...]   (default /etc/cati/store.conf when it exists)\n"
+	"       cati-store serve --config FILE [OPTION...]   (default /etc/cati/store.conf when it exists\n"
+	"                                                     and neither --db nor --pg is given)\n"
 	"       FILE has `key = value` lines and `#` comment lines; the keys are the options' names:\n"
 	"       db, pg, cert, key, bind, port, tls-priority, connections-per-address, log,\n"
 	"       insecure-http (yes|no), faults, fault-delay-ms. Options on the command line win.\n"
@@ -217,10 +218,12 @@ static int serve_conf_line(void *ctx, const char *key, const char *value, const 
 	return serve_set(ctx, l->val, value, where, key, 0);
 }
 
-/* The configuration file named by --config, else the default one when it exists, else NULL. */
+/* The configuration file named by --config; else the default one when it exists and the
+   command line names no store (a store given in full there is not mixed with the machine's
+   service's settings); else NULL. */
 static const char *serve_conf_path(int argc, char **argv)
 {
-	int i;
+	int i, store = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--"))
@@ -229,8 +232,10 @@ static const char *serve_conf_path(int argc, char **argv)
 			return argv[i + 1];
 		if (!strncmp(argv[i], "--config=", 9))
 			return argv[i] + 9;
+		if (!strncmp(argv[i], "--db", 4) || !strncmp(argv[i], "--pg", 4))
+			store = 1;
 	}
-	return access(DEFAULT_CONF, F_OK) == 0 ? DEFAULT_CONF : NULL;
+	return !store && access(DEFAULT_CONF, F_OK) == 0 ? DEFAULT_CONF : NULL;
 }
 
 /* Read serve's options (the configuration file's, then the command line's over them): 0, 1 for
