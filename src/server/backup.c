@@ -125,7 +125,7 @@ int srv_cmd_backup(int argc, char **argv)
 	struct srv_db d = { NULL, NULL };
 	char tmp[4096], dir[4096], *conf_text = NULL, *slash;
 	const char *file, *conf = NULL;
-	struct stat sb;
+	struct stat sb, to;
 	int ch, pages = 0, rc = 1;
 
 	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati-store backup", backup_usage)) != -1;) {
@@ -158,6 +158,11 @@ int srv_cmd_backup(int argc, char **argv)
 	if (stat(d.db, &sb) < 0) {
 		fprintf(stderr, "cati-store backup: cannot open database '%s': %s\n", d.db,
 		        errno == ENOENT ? "no such file" : strerror(errno));
+		goto out;
+	}
+	if (stat(file, &to) == 0 && to.st_dev == sb.st_dev && to.st_ino == sb.st_ino) {
+		fprintf(stderr, "cati-store backup: '%s' is the store itself: name another file\n", file);
+		rc = 2;
 		goto out;
 	}
 	if (snprintf(tmp, sizeof tmp, "%s.tmp", file) >= (int)sizeof tmp) {

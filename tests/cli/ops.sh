@@ -244,6 +244,8 @@ server=
 expect_exit 2 "$CATI_STORE" backup x.db --pg postgresql://cati@127.0.0.1:5432/cati
 expect_out "pg_dump --format=custom"
 if [ -z "$INIT_PG" ]; then
+	expect_exit 2 "$CATI_STORE" backup st/central.db --config st/store.conf
+	expect_out "is the store itself"
 	expect_exit 1 "$CATI_STORE" backup x.db --db nothere.db
 	expect_out "cannot open database 'nothere.db': no such file"
 fi
