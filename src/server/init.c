@@ -319,7 +319,8 @@ int srv_cmd_init(int argc, char **argv)
 	       "Start the store:\n"
 	       "  cati-store serve --config %s/store.conf\n"
 	       "On each workstation, with ca.pem copied to %s/ca.pem there:\n"
-	       "  cati enroll https://%s%s%s:%ld --cacert %s/ca.pem\n",
+	       "  cati enroll https://%s%s%s:%ld --cacert %s/ca.pem\n"
+	       "  cati sync --user INTERVIEWER        (the password on stdin or in $CATI_PASSWORD)\n",
 	       dir, pg ? pg : dir, pg ? "" : "/central.db", pg ? "--pg" : "--db", pg ? pg : dir,
 	       pg ? "" : "/central.db", dir, dir, v6 ? "[" : "", names[0], v6 ? "]" : "", port, dir);
 	return 0;
