@@ -26,4 +26,16 @@ struct central *srv_open(const struct srv_db *d, int must_exist, const char *usa
 /* The store's path or URL, after the checks of srv_open; NULL after printing why. */
 const char *srv_db_name(const struct srv_db *d, const char *usage);
 
+/* One `key = value` of a configuration file, where = "FILE:LINE": 0, or -1 after a message
+   that starts with where. */
+typedef int (*srv_conf_fn)(void *ctx, const char *key, const char *value, const char *where);
+
+/*
+ * Read the configuration file path: blank lines and lines starting with '#' are skipped, every
+ * other line is `key = value` (blanks around both cut) and goes to set. *text holds the file
+ * (the values point into it): the caller frees it, also after a failure. 0, or -1 after a
+ * message (an unreadable file, a line without '=', or set's own).
+ */
+int srv_conf_read(const char *path, srv_conf_fn set, void *ctx, char **text);
+
 #endif

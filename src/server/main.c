@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "args.h"
 #include "cati/central.h"
@@ -21,13 +22,21 @@ int srv_cmd_quota(int argc, char **argv);
 int srv_cmd_export(int argc, char **argv);
 int srv_cmd_report(int argc, char **argv);
 int srv_cmd_workstation(int argc, char **argv);
+int srv_cmd_init(int argc, char **argv);
+int srv_cmd_backup(int argc, char **argv);
+void server_log_requests(int on);
+
+#define DEFAULT_CONF "/etc/cati/store.conf"   /* serve reads it when it exists and no --config is given */
 
 static const char *usage =
 	"usage: cati-store --version | --help | COMMAND --help\n"
+	"       cati-store init DIR [--name HOST]... [--port N] [--bind IP] [--pg URL]\n"
+	"                       (a private CA, the store's certificate and key, DIR/store.conf, an empty store)\n"
 	"       cati-store serve --db PATH --cert CERT.pem --key KEY.pem [--bind IP] [--port N (0: any free port)]\n"
 	"                       [--tls-priority GNUTLS-PRIORITY]   (default: TLS 1.2/1.3, ECDHE, AEAD only)\n"
 	"                       [--connections-per-address N]      (default 64, of 1000 in all)\n"
 	"       cati-store serve --db PATH --insecure-http [--port N]   (plain HTTP on 127.0.0.1, for tests)\n"
+	"       cati-store serve --config FILE [OPTION...]   (key = value lines, one per option; see serve --help)\n"
 	"       cati-store user add NAME --role admin|supervisor|interviewer [--projects STUDY,...] --db PATH\n"
 	"                                                         (password on stdin)\n"
 	"       cati-store user projects NAME STUDY,...|'*' --db PATH   (a supervisor's projects)\n"
@@ -37,6 +46,8 @@ static const char *usage =
 	"       cati-store workstation list --db PATH              (registered workstations, by user)\n"
 	"       cati-store workstation retire ID --db PATH         (no more allowances or locks, for good)\n"
 	"       cati-store export STUDY --format csv|json|sav|dta|sas|sss|ddi|codebook|all --out FILE [--lang L] [--calls FILE.csv [--with-phone]] --db PATH\n"
+	"       cati-store backup FILE --db PATH | --config FILE.conf   (a consistent copy while the store serves;\n"
+	"                                                         PostgreSQL: pg_dump, see README)\n"
 	"       cati-store migrate --pg postgresql://USER@HOST:PORT/DB   (the PostgreSQL backend's schema)\n"
 	"       cati-store quota list STUDY --db PATH                 (cells, targets, counts, allowances)\n"
 	"       cati-store quota set STUDY QUOTA [CELL] [--target N] [--close|--open] [--allowance N] --db PATH\n"
@@ -52,6 +63,12 @@ static const char serve_usage[] =
 	"usage: cati-store serve --db PATH --cert CERT.pem --key KEY.pem [--bind IP] [--port N]\n"
 	"                       [--tls-priority GNUTLS-PRIORITY]   (default: TLS 1.2/1.3, ECDHE, AEAD only)\n"
 	"                       [--connections-per-address N]      (1 to 1000, default 64)\n"
+	"                       [--log requests|quiet]             (default requests: a line per request)\n"
+	"       cati-store serve --config FILE [OPTION...]   (default /etc/cati/store.conf when it exists\n"
+	"                                                     and neither --db nor --pg is given)\n"
+	"       FILE has `key = value` lines and `#` comment lines; the keys are the options' names:\n"
+	"       db, pg, cert, key, bind, port, tls-priority, connections-per-address, log,\n"
+	"       insecure-http (yes|no), faults, fault-delay-ms. Options on the command line win.\n"
 	"       cati-store serve --db PATH --insecure-http [--port N]   (plain HTTP on 127.0.0.1, for tests)\n"
 	"       --port N: 1 to 65535, or 0 (the default) for any free port; --pg URL instead of --db PATH\n"
 	"Testing only: --faults 500@N,drop@N,slow@N [--fault-delay-ms MS] injects faults into the Nth push.\n";
@@ -126,51 +143,120 @@ struct serve_opts {
 	struct srv_db d;
 	const char *certf, *keyf, *bind_ip, *priority, *faults;
 	long port, per_address, fault_ms;
-	int insecure;
+	int insecure, quiet;
+	char *conf_text;   /* the configuration file, which the values from it point into */
 };
 
-/* Read serve's options: 0, 1 for --help (done), or 2 after a message. */
+/* serve's options; every one but --config and --help is also a key of the configuration file. */
+static const struct option serve_longs[] = {
+	{ "cert", required_argument, NULL, 'c' },  { "key", required_argument, NULL, 'k' },
+	{ "bind", required_argument, NULL, 'b' },  { "port", required_argument, NULL, 'p' },
+	{ "tls-priority", required_argument, NULL, 't' },
+	{ "connections-per-address", required_argument, NULL, 'C' },
+	{ "log", required_argument, NULL, 'L' },
+	{ "insecure-http", no_argument, NULL, 'I' }, { "faults", required_argument, NULL, 'F' },
+	{ "fault-delay-ms", required_argument, NULL, 'M' }, { "config", required_argument, NULL, 'f' },
+	SRV_OPT_DB, SRV_OPT_HELP, { 0 }
+};
+
+/* Apply option ch with arg (from the command line when cli, else from the file at where):
+   0, or -1 after a message that starts with where. */
+static int serve_set(struct serve_opts *o, int ch, const char *arg, const char *where, const char *name, int cli)
+{
+	switch (ch) {
+	case 'c': o->certf = arg; break;
+	case 'k': o->keyf = arg; break;
+	case 'b': o->bind_ip = arg; break;
+	case 't': o->priority = arg; break;
+	case 'I': o->insecure = 1; break;
+	case 'F': o->faults = arg; break;
+	case 'L':
+		if (strcmp(arg, "quiet") && strcmp(arg, "requests")) {
+			fprintf(stderr, "%s: %s: '%s' is not quiet or requests\n", where, name, arg);
+			return -1;
+		}
+		o->quiet = !strcmp(arg, "quiet");
+		break;
+	case 'p': return opt_number(where, name, arg, 0, 65535, &o->port);
+	case 'C': return opt_number(where, name, arg, 1, 1000, &o->per_address);
+	case 'M': return opt_number(where, name, arg, 0, 600000, &o->fault_ms);
+	case 'D':
+	case 'P':
+		/* the command line's store replaces the file's, whichever kind each is */
+		if (cli)
+			o->d.db = o->d.pg = NULL;
+		srv_db_opt(&o->d, ch, arg);
+		break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/* One line of the configuration file: a known key with a good value. */
+static int serve_conf_line(void *ctx, const char *key, const char *value, const char *where)
+{
+	const struct option *l;
+
+	for (l = serve_longs; l->name; l++)
+		if (!strcmp(l->name, key) && strcmp(key, "config") && strcmp(key, "help"))
+			break;
+	if (!l->name) {
+		fprintf(stderr, "%s: unknown key '%s' (see cati-store serve --help)\n", where, key);
+		return -1;
+	}
+	if (l->has_arg == no_argument) {
+		if (strcmp(value, "yes") && strcmp(value, "no")) {
+			fprintf(stderr, "%s: %s: '%s' is not yes or no\n", where, key, value);
+			return -1;
+		}
+		return strcmp(value, "yes") ? 0 : serve_set(ctx, l->val, value, where, key, 0);
+	}
+	if (!*value) {
+		fprintf(stderr, "%s: %s needs a value\n", where, key);
+		return -1;
+	}
+	return serve_set(ctx, l->val, value, where, key, 0);
+}
+
+/* The configuration file named by --config; else the default one when it exists and the
+   command line names no store (a store given in full there is not mixed with the machine's
+   service's settings); else NULL. */
+static const char *serve_conf_path(int argc, char **argv)
+{
+	int i, store = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			return argv[i + 1];
+		if (!strncmp(argv[i], "--config=", 9))
+			return argv[i] + 9;
+		if (!strncmp(argv[i], "--db", 4) || !strncmp(argv[i], "--pg", 4))
+			store = 1;
+	}
+	return !store && access(DEFAULT_CONF, F_OK) == 0 ? DEFAULT_CONF : NULL;
+}
+
+/* Read serve's options (the configuration file's, then the command line's over them): 0, 1 for
+   --help (done), or 2 after a message. */
 static int serve_args(int argc, char **argv, struct serve_opts *o)
 {
-	static const struct option longs[] = {
-		{ "cert", required_argument, NULL, 'c' },  { "key", required_argument, NULL, 'k' },
-		{ "bind", required_argument, NULL, 'b' },  { "port", required_argument, NULL, 'p' },
-		{ "tls-priority", required_argument, NULL, 't' },
-		{ "connections-per-address", required_argument, NULL, 'C' },
-		{ "insecure-http", no_argument, NULL, 'I' }, { "faults", required_argument, NULL, 'F' },
-		{ "fault-delay-ms", required_argument, NULL, 'M' }, SRV_OPT_DB, SRV_OPT_HELP, { 0 }
-	};
-	const char *prog = "cati-store";
+	const char *conf = serve_conf_path(argc, argv);
 	int ch;
 
 	memset(o, 0, sizeof *o);
 	o->bind_ip = "127.0.0.1";
 	o->fault_ms = 3000;
-	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati-store serve", serve_usage)) != -1;) {
-		switch (ch) {
-		case 'h': return 1;
-		case 'c': o->certf = optarg; break;
-		case 'k': o->keyf = optarg; break;
-		case 'b': o->bind_ip = optarg; break;
-		case 't': o->priority = optarg; break;
-		case 'I': o->insecure = 1; break;
-		case 'F': o->faults = optarg; break;
-		case 'p':
-			if (opt_number(prog, "--port", optarg, 0, 65535, &o->port) < 0)
-				return 2;
-			break;
-		case 'C':
-			if (opt_number(prog, "--connections-per-address", optarg, 1, 1000, &o->per_address) < 0)
-				return 2;
-			break;
-		case 'M':
-			if (opt_number(prog, "--fault-delay-ms", optarg, 0, 600000, &o->fault_ms) < 0)
-				return 2;
-			break;
-		default:
-			if (!srv_db_opt(&o->d, ch, optarg))
-				return 2;
-		}
+	if (conf && srv_conf_read(conf, serve_conf_line, o, &o->conf_text) < 0)
+		return 2;
+	for (opt_reset(); (ch = opt_next(argc, argv, "h", serve_longs, "cati-store serve", serve_usage)) != -1;) {
+		if (ch == 'h')
+			return 1;
+		if (ch == 'f')
+			continue;
+		if (ch == '?' || ch == ':' || serve_set(o, ch, optarg, "cati-store", ch == 'p' ? "--port" : ch == 'C' ? "--connections-per-address" : "--fault-delay-ms", 1) < 0)
+			return 2;
 	}
 	if (optind != argc) {
 		fprintf(stderr, "cati-store serve: unexpected '%s'\n%s", argv[optind], serve_usage);
@@ -192,8 +278,11 @@ static int serve(int argc, char **argv)
 	sigset_t set;
 	size_t n;
 
-	if (rc)
+	if (rc) {
+		free(o.conf_text);
 		return rc == 1 ? 0 : 2;
+	}
+	server_log_requests(!o.quiet);
 	if (!(db = srv_db_name(&o.d, serve_usage)))
 		return 2;
 	if (!o.certf || !o.keyf) {
@@ -242,6 +331,7 @@ static int serve(int argc, char **argv)
 	server_stop(d);
 	free(cert);
 	free(key);
+	free(o.conf_text);
 	return 0;
 }
 
@@ -364,6 +454,7 @@ int main(int argc, char **argv)
 		{ "serve", serve },   { "migrate", migrate },       { "user", user },
 		{ "export", srv_cmd_export }, { "workstation", srv_cmd_workstation },
 		{ "quota", srv_cmd_quota },   { "report", srv_cmd_report }, { "check", check_figures },
+		{ "init", srv_cmd_init }, { "backup", srv_cmd_backup },
 	};
 	size_t i;
 

@@ -28,6 +28,8 @@
 struct request {
 	struct buf body;
 	int too_big;
+	struct timespec start;   /* when its headers were in (CLOCK_MONOTONIC) */
+	char line[512];          /* "METHOD PATH?QUERY" for the log, without secrets */
 };
 
 /* Faults injected for tests (cati-store serve --faults): what to do to the Nth push. */
@@ -57,6 +59,14 @@ struct watch {
 	int fd;
 	time_t since;   /* when it began waiting for a request's headers; 0: a request is served */
 	struct watch *prev, *next;
+	/* the request being served, for its log line (a connection serves one at a time) */
+	unsigned status;   /* 0: no answer queued */
+	size_t bytes;
+	char user[CENTRAL_MAX_USER + 1];   /* "": not known */
+	int served;        /* a request came (so the TLS handshake went through) */
+	void *tls;         /* its TLS session (gnutls_session_t), to find it from a handshake hook */
+	int hello_in, hello_out, cert_out, done;   /* handshake messages seen, for a failure's reason */
+	char addr[48];
 };
 
 /* A request waiting in line for a store connection of the pool or for the writer's turn, given
@@ -95,6 +105,7 @@ struct server {
 	unsigned delay_ms;
 	unsigned pushes;
 	int share;               /* pushes go in side by side (PostgreSQL), not one writer at a time */
+	int quiet;               /* no line per request (serve --log quiet) */
 };
 
 /* Wait at the end of the line (its mutex mu held) until given something; what was given. */
@@ -179,6 +190,29 @@ static void give_back(struct server *s, int slot)
 	pthread_mutex_unlock(&s->mu);
 }
 
+/* The connection's entry in the watch list (MHD's socket context); NULL if it has none. */
+static struct watch *watch_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+/* Keep the answer's status and size, or the request's user, for the request's log line. */
+static void note(struct MHD_Connection *conn, unsigned status, size_t bytes, const char *user)
+{
+	struct watch *w = watch_of(conn);
+
+	if (!w)
+		return;
+	if (user)
+		snprintf(w->user, sizeof w->user, "%s", user);
+	else {
+		w->status = status;
+		w->bytes = bytes;
+	}
+}
+
 /* Send a JSON body (reference taken) with a status. */
 static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, json_t *body)
 {
@@ -187,6 +221,7 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, json_
 	enum MHD_Result rc;
 
 	json_decref(body);
+	note(conn, status, strlen(text), NULL);
 	r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(r, "Content-Type", "application/json");
 	rc = MHD_queue_response(conn, status, r);
@@ -224,6 +259,7 @@ static enum MHD_Result fail(struct MHD_Connection *conn, unsigned status, const 
 	                                                                        : "internal error in the store (its log has the detail)"));
 	text = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
+	note(conn, e->kind == ERR_KIND_BUSY ? 503 : 500, strlen(text), NULL);
 	r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(r, "Content-Type", "application/json");
 	if (e->kind == ERR_KIND_BUSY)
@@ -308,6 +344,55 @@ static const char *client_address(struct MHD_Connection *conn, char *buf)
 	return buf;
 }
 
+/* The time now as UTC ISO 8601 with milliseconds, in buf (32 bytes). */
+static const char *utc_now(char *buf)
+{
+	struct timespec ts;
+	struct tm tm;
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	n = strftime(buf, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, 32 - n, ".%03ldZ", ts.tv_nsec / 1000000);
+	return buf;
+}
+
+/* Copy s into out (n bytes) for a log line: blanks, quotes, control and non-ASCII bytes as %XX,
+   so one field stays one word and nothing a client sends can forge a line. */
+static void log_word(char *out, size_t n, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i = 0;
+
+	for (; *s && i + 4 < n; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch <= ' ' || ch >= 0x7f || ch == '"' || ch == '%') {
+			out[i++] = '%';
+			out[i++] = hex[ch >> 4];
+			out[i++] = hex[ch & 15];
+		} else {
+			out[i++] = (char)ch;
+		}
+	}
+	out[i] = '\0';
+}
+
+/* A failed login, for the operator: who, from where, why; never the password. One write. */
+static void log_login_failed(const char *user, const char *addr, enum central_rc rc)
+{
+	char line[400], when[32], who[3 * CENTRAL_MAX_USER + 8];
+
+	log_word(who, sizeof who, user);
+	snprintf(line, sizeof line, "cati-store: %s login failed: user '%s' from %s: %s\n", utc_now(when), who,
+	         addr[0] ? addr : "-",
+	         rc == CENTRAL_LIMITED ? "too many failed logins, refused without checking the password"
+	         : rc == CENTRAL_INPUT ? "the name or password is too long to be anyone's"
+	                               : "wrong user name or password (or a disabled user)");
+	fputs(line, stderr);
+}
+
 /* POST {user, password}: a token for the user, or why not (through answer_rc). */
 static enum MHD_Result do_login(struct central *c, struct MHD_Connection *conn, json_t *in)
 {
@@ -329,8 +414,11 @@ static enum MHD_Result do_login(struct central *c, struct MHD_Connection *conn, 
 		return error(conn, 400, "the user name is too long (at most 64 bytes)");
 	err_init(&e);
 	rc = central_login(c, user, pw, client_address(conn, addr), TOKEN_TTL, token, &role, &e);
+	if (rc == CENTRAL_DENIED || rc == CENTRAL_LIMITED || rc == CENTRAL_INPUT)
+		log_login_failed(user, addr, rc);
 	if (rc != CENTRAL_OK)   /* a busy store is not a wrong password */
 		return answer_rc(conn, rc, &e);
+	note(conn, 0, 0, user);
 	o = json_object();
 	json_object_set_new(o, "token", json_string(token));
 	json_object_set_new(o, "expires_in", json_integer(TOKEN_TTL));
@@ -546,6 +634,51 @@ static enum MHD_Result do_pull(struct server *s, struct central *c, struct MHD_C
 	return reply(conn, 200, out);
 }
 
+static struct server srv;   /* one server per process; lives until exit */
+
+/* GnuTLS calls this after each handshake message: note how far the handshake got, for the
+   reason of a failure (libmicrohttpd says only "received handshake message out of context"). */
+static int tls_hook(gnutls_session_t tls, unsigned type, unsigned when, unsigned incoming, const gnutls_datum_t *msg)
+{
+	struct watch *w;
+
+	(void)msg;
+	if (when == GNUTLS_HOOK_PRE && !(incoming && type == GNUTLS_HANDSHAKE_CLIENT_HELLO))
+		return 0;   /* a client hello before it is read (it may be refused); the others once done */
+	pthread_mutex_lock(&srv.watch_mu);
+	for (w = srv.watched; w && w->tls != (void *)tls; w = w->next)
+		;
+	if (w && incoming && type == GNUTLS_HANDSHAKE_CLIENT_HELLO)
+		w->hello_in = 1;
+	if (w && !incoming && type == GNUTLS_HANDSHAKE_SERVER_HELLO)
+		w->hello_out = 1;
+	if (w && !incoming && type == GNUTLS_HANDSHAKE_CERTIFICATE_PKT)
+		w->cert_out = 1;
+	if (w && incoming && type == GNUTLS_HANDSHAKE_FINISHED)
+		w->done = 1;   /* the client took the certificate */
+	pthread_mutex_unlock(&srv.watch_mu);
+	return 0;
+}
+
+/* A connection that ended without a request: its TLS handshake's failure in plain words. */
+static void log_tls_failure(const struct watch *w)
+{
+	char line[400], when[32];
+	const char *why;
+
+	if (w->cert_out)
+		why = "the client does not trust this server's certificate (give it this store's ca.pem)";
+	else if (w->hello_out)
+		why = "the client broke off the handshake";
+	else if (w->hello_in)
+		why = "the client and this server have no TLS version or cipher in common (an old client?)";
+	else
+		why = "the client sent no TLS handshake (plain HTTP, or a bare port check?)";
+	snprintf(line, sizeof line, "cati-store: %s TLS handshake with %s failed: %s\n", utc_now(when),
+	         w->addr[0] ? w->addr : "a client", why);
+	fputs(line, stderr);
+}
+
 /* Note a connection's start (listed for the watchdog) or its end (unlisted). */
 static void notify_connection(void *cls, struct MHD_Connection *conn, void **sock_ctx,
                               enum MHD_ConnectionNotificationCode code)
@@ -559,6 +692,12 @@ static void notify_connection(void *cls, struct MHD_Connection *conn, void **soc
 		w = xcalloc(1, sizeof *w);
 		w->fd = ci ? ci->connect_fd : -1;
 		w->since = time(NULL);
+		client_address(conn, w->addr);
+		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+		if (ci && ci->tls_session) {
+			w->tls = ci->tls_session;
+			gnutls_handshake_set_hook_function(ci->tls_session, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_BOTH, tls_hook);
+		}
 		pthread_mutex_lock(&s->watch_mu);
 		w->next = s->watched;
 		if (w->next)
@@ -570,6 +709,8 @@ static void notify_connection(void *cls, struct MHD_Connection *conn, void **soc
 	}
 	if (!(w = *sock_ctx))
 		return;
+	if (!w->served && w->tls && !w->done)
+		log_tls_failure(w);
 	pthread_mutex_lock(&s->watch_mu);
 	if (w->prev)
 		w->prev->next = w->next;
@@ -585,14 +726,19 @@ static void notify_connection(void *cls, struct MHD_Connection *conn, void **soc
 /* Mark the connection as serving a request (waiting 0) or waiting for the next one's headers. */
 static void waiting(struct server *s, struct MHD_Connection *conn, int wait)
 {
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	struct watch *w = ci ? ci->socket_context : NULL;
+	struct watch *w = watch_of(conn);
 
 	if (!w)
 		return;
 	pthread_mutex_lock(&s->watch_mu);
 	w->since = wait ? time(NULL) : 0;
 	pthread_mutex_unlock(&s->watch_mu);
+	if (!wait) {   /* a new request: nothing answered yet, nobody known */
+		w->status = 0;
+		w->bytes = 0;
+		w->user[0] = '\0';
+		w->served = 1;
+	}
 }
 
 /*
@@ -623,13 +769,53 @@ static void *watchdog(void *arg)
 	return NULL;
 }
 
-/* A request ended: free what it gathered; the connection waits for the next one's headers. */
+/* The query's arguments appended to the log line, each key=value, leaving out secrets. */
+static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct request *r = cls;
+	size_t n = strlen(r->line);
+	char k[128], v[256];
+
+	(void)kind;
+	if (!strcasecmp(key, "token") || !strcasecmp(key, "password") || !strcasecmp(key, "access_token"))
+		return MHD_YES;
+	log_word(k, sizeof k, key);
+	log_word(v, sizeof v, value ? value : "");
+	snprintf(r->line + n, sizeof r->line - n, "%c%s%s%s", strchr(r->line, '?') ? '&' : '?', k, value ? "=" : "", v);
+	return MHD_YES;
+}
+
+/* One line for the request that ended: time, address, user, method, path, status, ms, bytes.
+   Formatted first and written at once, so lines from many connections never mix. */
+static void log_request(struct MHD_Connection *conn, struct request *r)
+{
+	struct watch *w = watch_of(conn);
+	struct timespec now;
+	char line[800], when[32], status[12];
+	long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long)(now.tv_sec - r->start.tv_sec) * 1000 + (now.tv_nsec - r->start.tv_nsec) / 1000000;
+	if (w && w->status)
+		snprintf(status, sizeof status, "%u", w->status);
+	else
+		snprintf(status, sizeof status, "-");
+	snprintf(line, sizeof line, "cati-store: %s %s %s %s %s %ldms %zuB\n", utc_now(when),
+	         w && w->addr[0] ? w->addr : "-", w && w->user[0] ? w->user : "-", r->line, status, ms,
+	         w ? w->bytes : (size_t)0);
+	fputs(line, stderr);
+}
+
+/* A request ended: log it, free what it gathered; the connection waits for the next one's headers. */
 static void completed(void *cls, struct MHD_Connection *conn, void **ctx,
                       enum MHD_RequestTerminationCode toe)
 {
+	struct server *s = cls;
 	struct request *r = *ctx;
 
 	(void)toe;
+	if (r && !s->quiet)
+		log_request(conn, r);
 	waiting(cls, conn, 1);
 	if (r) {
 		buf_release(&r->body);
@@ -859,6 +1045,7 @@ static enum MHD_Result route(struct server *s, struct central *c, struct MHD_Con
 		return post ? do_login(c, conn, in) : error(conn, 405, "use POST");
 	if (authenticate(c, conn, user, &role) < 0)
 		return error(conn, 401, "log in first: the token is missing, wrong or expired");
+	note(conn, 0, 0, user);
 	seen(s, c, user, url, turn);
 	if (!strcmp(url, "/v1/report"))
 		return !strcmp(method, "GET") ? do_report(c, conn, user, role) : error(conn, 405, "use GET");
@@ -907,9 +1094,18 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 
 	(void)version;
 	if (!r) {
+		char m[16], path[256];
+
 		waiting(s, conn, 0);
 		r = xcalloc(1, sizeof *r);
 		buf_init(&r->body);
+		clock_gettime(CLOCK_MONOTONIC, &r->start);
+		if (!s->quiet) {
+			log_word(m, sizeof m, method);
+			log_word(path, sizeof path, url);
+			snprintf(r->line, sizeof r->line, "%s %s", m, path);
+			MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, query_arg, r);
+		}
 		*ctx = r;
 		return MHD_YES;
 	}
@@ -970,8 +1166,6 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	return rc;
 }
 
-static struct server srv;   /* one server per process; lives until exit */
-
 /*
  * Faults for tests: "500@2,drop@3,slow@4" answers the 2nd push with a 500 (storing nothing),
  * stores the 3rd and closes the connection without an answer, stores the 4th and answers after
@@ -1005,6 +1199,13 @@ int server_faults(const char *spec, unsigned delay_ms)
 	return rc;
 }
 
+/* Log a line per request (on, the default) or only failures (serve --log quiet). */
+void server_log_requests(int on);
+void server_log_requests(int on)
+{
+	srv.quiet = !on;
+}
+
 /* libmicrohttpd's messages (a TLS handshake gone wrong, a connection refused) go to the store's
    log as its own do, one line each, said to be libmicrohttpd's. */
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -1016,6 +1217,9 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	vsnprintf(line, sizeof line, fmt, ap);
 	n = strcspn(line, "\n");
 	line[n] = '\0';
+	/* said in plain words, with the address, when the connection closes (log_tls_failure) */
+	if (strstr(line, "handshake message out of context"))
+		return;
 	if (n)
 		fprintf(stderr, "cati-store: libmicrohttpd: %s\n", line);
 }
@@ -1077,6 +1281,7 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 	if (cert)
 		flags |= MHD_USE_TLS;
 	d = cert ? MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, &srv,
+	                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 	                            MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
 	                            MHD_OPTION_HTTPS_PRIORITIES, priority,
@@ -1085,17 +1290,16 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT,
 	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
 	                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
-	                            MHD_OPTION_THREAD_STACK_SIZE, (size_t)STACK,
-	                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END)
+	                            MHD_OPTION_THREAD_STACK_SIZE, (size_t)STACK, MHD_OPTION_END)
 	         : MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, &srv,
+	                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 	                            MHD_OPTION_NOTIFY_COMPLETED, completed, &srv,
 	                            MHD_OPTION_NOTIFY_CONNECTION, notify_connection, &srv,
 	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT,
 	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
 	                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
-	                            MHD_OPTION_THREAD_STACK_SIZE, (size_t)STACK,
-	                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+	                            MHD_OPTION_THREAD_STACK_SIZE, (size_t)STACK, MHD_OPTION_END);
 	if (!d) {
 		err_set(e, "cannot serve on %s:%u (is the port taken, or the certificate bad?)", bind_ip, port);
 		return NULL;

@@ -68,7 +68,7 @@ run3 "$CATI" sample --help
 # every command of cati-store
 help_ok "cati-store" "$CATI_STORE"
 for c in serve migrate "user add" "user passwd" "user projects" "user disable" "user delete" export workstation \
-	quota report check; do
+	quota report check init backup; do
 	# shellcheck disable=SC2086
 	help_ok "cati-store $c" "$CATI_STORE" $c
 	# shellcheck disable=SC2086
