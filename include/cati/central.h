@@ -188,4 +188,30 @@ int central_quota_list(struct central *c, const char *study, json_t **out, struc
 /* Counts for reports and tests: records by kind, conflicts, duplicates. */
 int central_count(struct central *c, const char *what, int64_t *n);
 
+/* Study management (manage.c) ---------------------------------------------------------- */
+
+/* The forms user may manage, each version: [{form_id, version, hash, published_at}]. 0 or -1. */
+int central_forms_list(struct central *c, const char *user, enum central_role role, json_t **out,
+                       struct err *e);
+/* The cases of study: [{case, status (new, called, active, complete, screenout, ...), interviewer,
+   calls, last_outcome, duplicates}], only those with status and interviewer ("" unassigned) when
+   not NULL. 0 or -1. */
+int central_cases_list(struct central *c, const char *study, const char *status, const char *interviewer,
+                       json_t **out, struct err *e);
+/* Give the cases keys (a JSON array of strings) of study to interviewer (NULL: take them back
+   from whoever has them), all or none. *unknown: the keys that are no case of study (the
+   caller's reference; CENTRAL_NOT_FOUND when any); CENTRAL_OK, CENTRAL_BUSY or CENTRAL_STORAGE. */
+enum central_rc central_cases_assign(struct central *c, const char *study, json_t *keys, const char *interviewer,
+                                     json_t **unknown, struct err *e);
+/* The conflicts of study: [{id, uuid, case, user, stored_at, received_at, stored, theirs}]. 0 or -1. */
+int central_conflicts_list(struct central *c, const char *study, json_t **out, struct err *e);
+/* The study of conflict id into study: 1, 0 no such conflict, -1 the database failed. */
+int central_conflict_study(struct central *c, int64_t id, char *study, size_t n);
+/* Settle conflict id: keep the stored record (take 0) or put the conflicting one in its place
+   (take 1). CENTRAL_OK, CENTRAL_NOT_FOUND, CENTRAL_BUSY or CENTRAL_STORAGE. */
+enum central_rc central_conflict_resolve(struct central *c, int64_t id, int take, struct err *e);
+/* Every workstation with its last sync (seconds since 1970, null: never):
+   [{workstation, user, name, registered_at, retired_at, last_sync}]. 0 or -1. */
+int central_ws_synced(struct central *c, json_t **out, struct err *e);
+
 #endif

@@ -1,0 +1,297 @@
+/* manage.c: what a supervisor reads and changes from their own machine: forms and their
+   versions, a study's cases with status and interviewer, assigning and taking back cases,
+   conflicts and the workstations' last syncs. */
+#include "central-int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Every published form the user manages: [{form_id, version, hash, published_at}]. */
+int central_forms_list(struct central *c, const char *user, enum central_role role, json_t **out,
+                       struct err *e)
+{
+	struct dbs *s;
+	json_t *a = json_array();
+	int rc;
+
+	if (db_prepare(c->db, "SELECT form_id, version, hash, published_at FROM forms ORDER BY form_id, seq", &s) != DB_OK) {
+		json_decref(a);
+		return central_fail(c, "read the forms", e);
+	}
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (!central_may_manage(c, user, role, db_column_text(s, 0)))
+			continue;
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:I}", "form_id", db_column_text(s, 0),
+		                                   "version", db_column_text(s, 1), "hash", db_column_text(s, 2),
+		                                   "published_at", (json_int_t)db_column_int64(s, 3)));
+	}
+	db_finalize(s);
+	if (rc != DB_DONE) {
+		json_decref(a);
+		return central_fail(c, "read the forms", e);
+	}
+	*out = a;
+	return 0;
+}
+
+/* The cases of study with their status, interviewer and number of calls, filtered by status
+   and interviewer (NULL: any; interviewer "" : unassigned). */
+int central_cases_list(struct central *c, const char *study, const char *status, const char *interviewer,
+                       json_t **out, struct err *e)
+{
+	struct dbs *s;
+	json_t *a = json_array();
+	int rc;
+
+	if (db_prepare(c->db, "SELECT c.case_key, c.interviewer,"
+	                      " (SELECT i.status FROM interviews i WHERE i.case_key = c.case_key"
+	                      "  ORDER BY CASE WHEN i.status = 'complete' AND i.duplicate = 0 THEN 0 ELSE 1 END,"
+	                      "  i.updated_at DESC LIMIT 1),"
+	                      " (SELECT count(*) FROM attempts t WHERE t.case_key = c.case_key),"
+	                      " (SELECT t.outcome FROM attempts t WHERE t.case_key = c.case_key ORDER BY t.at DESC LIMIT 1),"
+	                      " (SELECT count(*) FROM interviews i WHERE i.case_key = c.case_key AND i.duplicate <> 0)"
+	                      " FROM cases c WHERE c.study = ?1 ORDER BY c.case_key", &s) != DB_OK) {
+		json_decref(a);
+		return central_fail(c, "read the cases", e);
+	}
+	db_bind_text(s, 1, study);
+	while ((rc = db_step(s)) == DB_ROW) {
+		const char *iv = db_column_text(s, 1), *st = db_column_text(s, 2);
+		int64_t calls = db_column_int64(s, 3);
+		json_t *x;
+
+		if (!st)
+			st = calls > 0 ? "called" : "new";
+		if (status && strcmp(status, st))
+			continue;
+		if (interviewer && strcmp(interviewer, iv ? iv : ""))
+			continue;
+		x = json_pack("{s:s,s:s,s:I}", "case", db_column_text(s, 0), "status", st, "calls", (json_int_t)calls);
+		json_object_set_new(x, "interviewer", iv ? json_string(iv) : json_null());
+		json_object_set_new(x, "last_outcome", db_column_text(s, 4) ? json_string(db_column_text(s, 4)) : json_null());
+		json_object_set_new(x, "duplicates", json_integer(db_column_int64(s, 5)));
+		json_array_append_new(a, x);
+	}
+	db_finalize(s);
+	if (rc != DB_DONE) {
+		json_decref(a);
+		return central_fail(c, "read the cases", e);
+	}
+	*out = a;
+	return 0;
+}
+
+/* Give the cases keys of study to interviewer (NULL: take them back), all or none. */
+enum central_rc central_cases_assign(struct central *c, const char *study, json_t *keys, const char *interviewer,
+                                     json_t **unknown, struct err *e)
+{
+	json_t *cases = json_array(), *k;
+	struct dbs *s;
+	size_t i;
+	int rc;
+
+	*unknown = json_array();
+	if (db_prepare(c->db, "SELECT phone, name, tz, fields FROM cases WHERE case_key = ?1 AND study = ?2", &s) != DB_OK) {
+		json_decref(cases);
+		central_fail(c, "read the cases", e);
+		return central_rc_of(e);
+	}
+	json_array_foreach(keys, i, k) {
+		const char *key = json_string_value(k);
+		json_t *x, *fields;
+
+		db_bind_text(s, 1, key);
+		db_bind_text(s, 2, study);
+		rc = db_step(s);
+		if (rc == DB_DONE) {
+			json_array_append_new(*unknown, json_string(key));
+		} else if (rc == DB_ROW) {
+			fields = json_loads(db_column_text(s, 3), 0, NULL);
+			x = json_pack("{s:s,s:s}", "id", key, "phone", db_column_text(s, 0));
+			if (db_column_text(s, 1))
+				json_object_set_new(x, "name", json_string(db_column_text(s, 1)));
+			if (db_column_text(s, 2))
+				json_object_set_new(x, "tz", json_string(db_column_text(s, 2)));
+			json_object_set_new(x, "fields", json_is_object(fields) ? fields : json_object());
+			if (!json_is_object(fields))
+				json_decref(fields);
+			if (interviewer)
+				json_object_set_new(x, "interviewer", json_string(interviewer));
+			json_array_append_new(cases, x);
+		} else {
+			db_finalize(s);
+			json_decref(cases);
+			central_fail(c, "read the cases", e);
+			return central_rc_of(e);
+		}
+		db_reset(s);
+	}
+	db_finalize(s);
+	if (json_array_size(*unknown)) {
+		json_decref(cases);
+		err_set(e, "no such case in study '%s'", study);
+		return CENTRAL_NOT_FOUND;
+	}
+	/* the same path as an import: one change number, the figures and the reassignment log */
+	rc = central_cases_put(c, study, cases, e);
+	json_decref(cases);
+	return rc < 0 ? central_rc_of(e) : CENTRAL_OK;
+}
+
+/* The conflicts of study: [{id, uuid, case, interviewer, stored_at, received_at, stored, theirs}]. */
+int central_conflicts_list(struct central *c, const char *study, json_t **out, struct err *e)
+{
+	struct dbs *s;
+	json_t *a = json_array();
+	int rc;
+
+	if (db_prepare(c->db, "SELECT x.id, x.uuid, s.case_key, x.owner, s.received_at, x.received_at, s.data, x.data"
+	                      " FROM conflicts x JOIN records s ON s.uuid = x.uuid JOIN cases c ON c.case_key = s.case_key"
+	                      " WHERE c.study = ?1 ORDER BY x.id", &s) != DB_OK) {
+		json_decref(a);
+		return central_fail(c, "read the conflicts", e);
+	}
+	db_bind_text(s, 1, study);
+	while ((rc = db_step(s)) == DB_ROW) {
+		json_t *x = json_pack("{s:I,s:s,s:s,s:s,s:I,s:I}", "id", (json_int_t)db_column_int64(s, 0),
+		                      "uuid", db_column_text(s, 1), "case", db_column_text(s, 2), "user", db_column_text(s, 3),
+		                      "stored_at", (json_int_t)db_column_int64(s, 4), "received_at", (json_int_t)db_column_int64(s, 5));
+		json_object_set_new(x, "stored", json_loads(db_column_text(s, 6), 0, NULL));
+		json_object_set_new(x, "theirs", json_loads(db_column_text(s, 7), 0, NULL));
+		json_array_append_new(a, x);
+	}
+	db_finalize(s);
+	if (rc != DB_DONE) {
+		json_decref(a);
+		return central_fail(c, "read the conflicts", e);
+	}
+	*out = a;
+	return 0;
+}
+
+/* The study of conflict id into study (n bytes): 1, 0 when there is none, -1. */
+int central_conflict_study(struct central *c, int64_t id, char *study, size_t n)
+{
+	struct dbs *s;
+	int rc;
+
+	if (db_prepare(c->db, "SELECT c.study FROM conflicts x JOIN records r ON r.uuid = x.uuid"
+	                      " JOIN cases c ON c.case_key = r.case_key WHERE x.id = ?1", &s) != DB_OK)
+		return -1;
+	db_bind_int64(s, 1, id);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		snprintf(study, n, "%s", db_column_text(s, 0));
+	db_finalize(s);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+/* Settle conflict id: keep the stored record (take 0), or take the conflicting one in its
+   place (take 1: the record's data, and the interview's status and times it carries). */
+enum central_rc central_conflict_resolve(struct central *c, int64_t id, int take, struct err *e)
+{
+	struct dbs *s = NULL, *u = NULL;
+	json_t *d = NULL;
+	int rc;
+
+	if (db_begin(c->db, 1) != DB_OK)
+		goto fail;
+	if (db_prepare(c->db, "SELECT x.uuid, x.data, r.kind FROM conflicts x JOIN records r ON r.uuid = x.uuid"
+	                      " WHERE x.id = ?1", &s) != DB_OK)
+		goto fail;
+	db_bind_int64(s, 1, id);
+	rc = db_step(s);
+	if (rc == DB_DONE) {
+		db_finalize(s);
+		db_rollback(c->db);
+		err_set(e, "no conflict %lld", (long long)id);
+		return CENTRAL_NOT_FOUND;
+	}
+	if (rc != DB_ROW)
+		goto fail;
+	if (take) {
+		char hex[65];
+		const char *iv;
+
+		central_content_hash(db_column_text(s, 2), db_column_text(s, 1), hex);
+		if (db_prepare(c->db, "UPDATE records SET data = ?2, content_hash = ?3 WHERE uuid = ?1", &u) != DB_OK)
+			goto fail;
+		db_bind_text_copy(u, 1, db_column_text(s, 0));
+		db_bind_text_copy(u, 2, db_column_text(s, 1));
+		db_bind_text(u, 3, hex);
+		rc = db_step(u);
+		db_finalize(u);
+		u = NULL;
+		if (rc != DB_DONE)
+			goto fail;
+		/* the interview's latest state follows the record taken (its status, outcome, times) */
+		d = json_loads(db_column_text(s, 1), 0, NULL);
+		iv = central_jstr(d, "interview");
+		if (iv && db_column_text(s, 2) && !strcmp(db_column_text(s, 2), "interview")) {
+			if (db_prepare(c->db, "UPDATE interviews SET status = coalesce(?2, status), outcome = coalesce(?3, outcome),"
+			                      " ended_at = ?4, updated_at = coalesce(?5, updated_at) WHERE uuid = ?1", &u) != DB_OK)
+				goto fail;
+			db_bind_text(u, 1, iv);
+			db_bind_text(u, 2, central_jstr(d, "status"));
+			db_bind_text(u, 3, central_jstr(d, "outcome"));
+			db_bind_text(u, 4, central_jstr(d, "ended_at"));
+			db_bind_text(u, 5, central_jstr(d, "updated_at"));
+			rc = db_step(u);
+			db_finalize(u);
+			u = NULL;
+			if (rc != DB_DONE)
+				goto fail;
+		}
+	}
+	db_finalize(s);
+	s = NULL;
+	if (db_prepare(c->db, "DELETE FROM conflicts WHERE id = ?1", &s) != DB_OK)
+		goto fail;
+	db_bind_int64(s, 1, id);
+	rc = db_step(s);
+	db_finalize(s);
+	s = NULL;
+	if (rc != DB_DONE || db_commit(c->db) != DB_OK)
+		goto fail;
+	json_decref(d);
+	return CENTRAL_OK;
+fail:
+	json_decref(d);
+	db_finalize(s);
+	db_finalize(u);
+	central_fail(c, "resolve the conflict", e);
+	db_rollback(c->db);
+	return central_rc_of(e);
+}
+
+/* Every workstation with when it last synced: the end of its latest working span, else its
+   user's last request ([{workstation, user, name, registered_at, retired_at, last_sync}]). */
+int central_ws_synced(struct central *c, json_t **out, struct err *e)
+{
+	struct dbs *s;
+	json_t *a = json_array();
+	int rc;
+
+	if (db_prepare(c->db, "SELECT w.id, w.user, w.name, w.registered_at, w.retired_at,"
+	                      " coalesce((SELECT max(end_at) FROM work_spans p WHERE p.workstation = w.id),"
+	                      "  (SELECT at FROM seen WHERE seen.user = w.user))"
+	                      " FROM workstations w ORDER BY w.user, w.registered_at, w.id", &s) != DB_OK) {
+		json_decref(a);
+		return central_fail(c, "read the workstations", e);
+	}
+	while ((rc = db_step(s)) == DB_ROW) {
+		json_t *x = json_pack("{s:s,s:s,s:s,s:I}", "workstation", db_column_text(s, 0), "user", db_column_text(s, 1),
+		                      "name", db_column_text(s, 2), "registered_at", (json_int_t)db_column_int64(s, 3));
+		json_object_set_new(x, "retired_at", db_column_type(s, 4) != DB_NULL ? json_integer(db_column_int64(s, 4)) : json_null());
+		json_object_set_new(x, "last_sync", db_column_type(s, 5) != DB_NULL ? json_integer(db_column_int64(s, 5)) : json_null());
+		json_array_append_new(a, x);
+	}
+	db_finalize(s);
+	if (rc != DB_DONE) {
+		json_decref(a);
+		return central_fail(c, "read the workstations", e);
+	}
+	*out = a;
+	return 0;
+}
