@@ -85,6 +85,17 @@ enum store_rc store_form_source(struct store *st, int64_t row, char **source, st
 enum store_rc store_sample_import(struct store *st, const char *path, const struct form *f,
                                   struct buf *problems, long *count, struct err *e);
 
+/*
+ * Read and check a sample (CSV) for form f without importing it: the checks of
+ * store_sample_import, every problem appended to problems as "file:line: message\n" (then
+ * STORE_ERROR and *cases NULL). known (may be NULL) says whether an id is already a case
+ * somewhere (a problem). STORE_OK with *cases a new array (json_decref it) of {id, phone, name,
+ * tz, fields{}, line}; STORE_ERROR with e set when the file cannot be read.
+ */
+struct json_t;
+enum store_rc store_sample_read(const char *path, const struct form *f, int (*known)(void *ctx, const char *key),
+                                void *ctx, struct buf *problems, struct json_t **cases, struct err *e);
+
 struct store_case {
 	int64_t id;
 	char *key;
