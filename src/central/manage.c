@@ -230,7 +230,8 @@ enum central_rc central_conflict_resolve(struct central *c, int64_t id, int take
 		iv = central_jstr(d, "interview");
 		if (iv && db_column_text(s, 2) && !strcmp(db_column_text(s, 2), "interview")) {
 			if (db_prepare(c->db, "UPDATE interviews SET status = coalesce(?2, status), outcome = coalesce(?3, outcome),"
-			                      " ended_at = ?4, updated_at = coalesce(?5, updated_at) WHERE uuid = ?1", &u) != DB_OK)
+			                      " ended_at = ?4, updated_at = coalesce(?5, updated_at)"
+			                      " WHERE uuid = ?1 AND coalesce(?5, '') >= updated_at", &u) != DB_OK)
 				goto fail;
 			db_bind_text(u, 1, iv);
 			db_bind_text(u, 2, central_jstr(d, "status"));

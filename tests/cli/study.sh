@@ -1,0 +1,157 @@
+#!/bin/sh
+# A whole study run by a supervisor from their own machine with `cati study` only (issue 21):
+# publish, import the sample with interviewers, two workstations interview and sync, reassign a
+# case, resolve a conflict, export. Bad input: a broken form (file:line:col), a sample with
+# errors (every problem, nothing imported), unknown case ids; other supervisors and interviewers
+# are refused (403). The real cati-store on 127.0.0.1 with a CA made here.
+. tests/cli/lib.sh
+. tests/support/store.sh
+: "${CATI_STORE:=bin/cati-store}"
+CATI=$(cd "$(dirname "$CATI")" && pwd)/$(basename "$CATI")
+CATI_STORE=$(cd "$(dirname "$CATI_STORE")" && pwd)/$(basename "$CATI_STORE")
+FORMS=$(pwd)/forms
+cd "$TMP" || exit 1
+make_ca
+echo s3cret | "$CATI_STORE" user add sup --role supervisor --projects demo --db central.db >/dev/null || fail "user add"
+echo other-pw | "$CATI_STORE" user add olga --role supervisor --projects other --db central.db >/dev/null
+echo pw-anna | "$CATI_STORE" user add anna --role interviewer --db central.db >/dev/null
+echo pw-ben | "$CATI_STORE" user add ben --role interviewer --db central.db >/dev/null
+start_store central.db
+trap 'stop_store; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+
+# the supervisor's machine is not enrolled: the store and its CA on the command line
+export XDG_CONFIG_HOME="$TMP/cfgS"
+echo s3cret >sup.pw
+study() { "$CATI" study "$@" --store "$URL" --cacert ca.pem --user sup --password-file sup.pw; }
+
+# a broken form: file:line:col, checked here, nothing sent
+printf 'form demo\nlanguages en\nsingel q\n' >bad.form
+expect_exit 1 study publish bad.form
+expect_out "bad.form:3:1: 'singel' is not a statement"
+expect_exit 0 study forms
+printf '%s' "$OUT" | grep -q '^demo ' && fail "a broken form was published"
+expect_exit 0 study publish "$FORMS/demo.form"
+expect_out "published demo version 1"
+expect_exit 0 study forms
+expect_out "demo                 1"
+# another project's supervisor may not publish it, an interviewer may not manage at all
+echo other-pw >olga.pw
+expect_exit 1 "$CATI" study publish "$FORMS/demo.form" --store "$URL" --cacert ca.pem --user olga --password-file olga.pw
+expect_out "this study is not one of your projects"
+echo pw-anna >anna.pw
+expect_exit 1 "$CATI" study cases --study demo --store "$URL" --cacert ca.pem --user anna --password-file anna.pw
+expect_out "only supervisors and admins may do this"
+expect_exit 1 "$CATI" study cases --study demo --store "$URL" --cacert ca.pem --user olga --password-file olga.pw
+expect_out "this study is not one of your projects"
+
+# a sample with errors: every problem as file:line, nothing imported
+cat >bad.csv <<'EOF'
+id,phone,name,tz,office,region
+D1,+43 1 5550001,Person 1,Europe/Vienna,Wien Mitte,9
+D1,+43 1 5550002,Person 2,Europe/Vienna,Wien Mitte,9
+D3,12,Person 3,Europe/Vienna,Wien Mitte,9
+D4,+43 1 5550004,Person 4,Mars/Base,Graz,42
+EOF
+expect_exit 1 study import bad.csv --form "$FORMS/demo.form" --assign anna
+expect_out "bad.csv:3: duplicate id 'D1' (also on line 2)"
+expect_out "bad.csv:4: bad phone '12'"
+expect_out "bad.csv:5: tz 'Mars/Base'"
+expect_out "bad.csv:5: region"
+expect_out "nothing imported"
+[ "$(sqlite3 central.db "SELECT count(*) FROM cases")" = 0 ] || fail "a sample with errors imported cases"
+# by region: Vienna (9) to anna, Styria (6) to ben; a region the map lacks is a problem
+cat >sample.csv <<'EOF'
+id,phone,name,tz,office,region
+D1,+43 1 5550001,Person 1,Europe/Vienna,Wien Mitte,9
+D2,+43 1 5550002,Person 2,Europe/Vienna,Wien Mitte,9
+D3,+43 316 555003,Person 3,Europe/Vienna,Graz,Styria
+D4,+43 316 555004,Person 4,Europe/Vienna,Graz,6
+EOF
+expect_exit 1 study import sample.csv --form "$FORMS/demo.form" --assign-by region --map 9=anna
+expect_out "sample.csv:4: region '6' is not in --map"
+expect_out "sample.csv:5: region '6' is not in --map"
+[ "$(sqlite3 central.db "SELECT count(*) FROM cases")" = 0 ] || fail "an unmapped region imported cases"
+expect_exit 0 study import sample.csv --form "$FORMS/demo.form" --assign-by region --map 9=anna,6=ben
+expect_out "imported 4 cases into demo"
+# round-robin, and from a column
+printf 'id,phone,name,tz,office,region\nE1,+43 1 5550011,E 1,,Linz,4\nE2,+43 1 5550012,E 2,,Linz,4\nE3,+43 1 5550013,E 3,,Linz,4\n' >more.csv
+expect_exit 0 study import more.csv --form "$FORMS/demo.form" --assign anna,ben
+printf 'id,phone,name,tz,office,region,interviewer\nF1,+43 1 5550021,F 1,,Linz,4,ben\n' >col.csv
+expect_exit 0 study import col.csv --form "$FORMS/demo.form" --assign-column interviewer
+expect_exit 0 study cases --study demo
+for want in "D1 anna" "D2 anna" "D3 ben" "D4 ben" "E1 anna" "E2 ben" "E3 anna" "F1 ben"; do
+	printf '%s\n' "$OUT" | awk '{print $1, $3}' | grep -qx "$want" || fail "not assigned: $want; $OUT"
+done
+expect_out "D1               new"
+
+# two workstations interview and sync (anna: D1 complete; ben: D3 complete)
+export XDG_CONFIG_HOME="$TMP/cfgA" CATI_PASSWORD=pw-anna
+expect_exit 0 "$CATI" enroll "$URL" --cacert ca.pem
+expect_exit 0 "$CATI" sync --user anna --db a.db
+expect_out "received 1 forms, 4 cases"
+printf 'n\na 1\na 2026-01-02\na 2\na 2\na 15\na 8\na 1\nq\n' | "$CATI" interview --db a.db --case D1 --interviewer anna >/dev/null
+expect_exit 0 "$CATI" sync --user anna --db a.db
+export XDG_CONFIG_HOME="$TMP/cfgB" CATI_PASSWORD=pw-ben
+expect_exit 0 "$CATI" enroll "$URL" --cacert ca.pem
+expect_exit 0 "$CATI" sync --user ben --db b.db
+expect_out "received 1 forms, 4 cases"
+printf 'n\na 1\na 2026-01-03\na 1\na 2\na 5\na 3\na 2\nq\n' | "$CATI" interview --db b.db --case D3 --interviewer ben >/dev/null
+expect_exit 0 "$CATI" sync --user ben --db b.db
+unset CATI_PASSWORD
+export XDG_CONFIG_HOME="$TMP/cfgS"
+expect_exit 0 study cases --study demo --status complete
+expect_out "D1               complete   anna"
+expect_out "D3               complete   ben"
+printf '%s\n' "$OUT" | grep -q '^D2 ' && fail "the status filter let D2 through"
+expect_exit 0 study workstations
+[ "$(printf '%s\n' "$OUT" | grep -c ' UTC ')" = 2 ] || fail "two workstations with their last sync expected: $OUT"
+
+# reassign: D2 from anna to ben; unknown case ids are named and nothing changes
+expect_exit 1 study assign --study demo --to ben D2 NOPE X9
+expect_out "no case 'NOPE' in study 'demo'"
+expect_out "no case 'X9' in study 'demo'"
+expect_out "nothing changed"
+expect_exit 0 study assign --study demo --to ben D2
+expect_out "gave 1 case of demo to ben"
+expect_exit 0 study cases --study demo --interviewer ben
+expect_out "D2               new        ben"
+printf '%s\n' "$OUT" | grep -q '^D1 ' && fail "the interviewer filter let D1 through"
+export XDG_CONFIG_HOME="$TMP/cfgB"
+CATI_PASSWORD=pw-ben "$CATI" sync --user ben --db b.db >/dev/null || fail "ben's sync after the reassignment"
+[ "$(sqlite3 b.db "SELECT count(*) FROM cases WHERE case_key = 'D2' AND withdrawn_at IS NULL")" = 1 ] || fail "ben did not get D2"
+export XDG_CONFIG_HOME="$TMP/cfgA"
+CATI_PASSWORD=pw-anna "$CATI" sync --user anna --db a.db >/dev/null || fail "anna's sync after the reassignment"
+[ "$(sqlite3 a.db "SELECT count(*) FROM cases WHERE case_key = 'D2' AND withdrawn_at IS NULL")" = 0 ] || fail "anna still has D2"
+export XDG_CONFIG_HOME="$TMP/cfgS"
+expect_exit 0 study take-back --study demo E3
+expect_exit 0 study cases --study demo --interviewer -
+expect_out "E3               new        -"
+
+# a conflict (a record sent again with other content, as tests/e2e/supervise.sh makes one):
+# listed, then the conflicting version taken
+SUP=$(token sup s3cret)
+sqlite3 central.db "SELECT data FROM records WHERE kind = 'interview' AND case_key = 'D1' AND CAST(data AS TEXT) LIKE '%\"status\":\"complete\"%'" >d1.json
+U=$(sqlite3 central.db "SELECT uuid FROM records WHERE kind = 'interview' AND case_key = 'D1' AND CAST(data AS TEXT) LIKE '%\"status\":\"complete\"%'")
+jq -c --arg u "$U" '{records: [{uuid: $u, kind: "interview", data: (. + {updated_at: "2026-03-31T23:59:00.000Z", tampered: true})}]}' d1.json >conflict.json
+[ "$(api POST /v1/push "$SUP" conflict.json | jq '.results[0].status')" = 409 ] || fail "no conflict made"
+expect_exit 0 study conflicts --study demo
+expect_out "conflict 1: case D1, record $U, sent again by sup"
+expect_out '"tampered":true'
+expect_exit 1 study resolve --conflict 99 --keep stored
+expect_out "no such conflict"
+expect_exit 1 "$CATI" study resolve --conflict 1 --keep theirs --store "$URL" --cacert ca.pem --user olga --password-file olga.pw
+expect_out "this study is not one of your projects"
+expect_exit 0 study resolve --conflict 1 --keep theirs
+expect_out "conflict 1 resolved: kept the conflicting record"
+[ "$(sqlite3 central.db "SELECT count(*) FROM conflicts")" = 0 ] || fail "the conflict is still there"
+[ "$(sqlite3 central.db "SELECT count(*) FROM records WHERE uuid = '$U' AND CAST(data AS TEXT) LIKE '%tampered%'")" = 1 ] ||
+	fail "the conflicting record was not taken"
+# the taken record is now the stored one: sent once more it is no conflict
+[ "$(api POST /v1/push "$SUP" conflict.json | jq '.results[0].status')" = 200 ] || fail "the taken record conflicts with itself"
+expect_exit 0 study conflicts --study demo
+expect_out "no conflicts in demo"
+
+# export: the two completes
+expect_exit 0 "$CATI_STORE" export demo --format csv --out demo.csv --db central.db
+expect_out "exported 2 interviews"
+finish
