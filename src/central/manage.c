@@ -211,22 +211,29 @@ enum central_rc central_conflict_resolve(struct central *c, int64_t id, int take
 	if (rc != DB_ROW)
 		goto fail;
 	if (take) {
-		char hex[65];
+		char hex[65], *dump;
 		const char *iv;
 
-		central_content_hash(db_column_text(s, 2), db_column_text(s, 1), hex);
-		if (db_prepare(c->db, "UPDATE records SET data = ?2, content_hash = ?3 WHERE uuid = ?1", &u) != DB_OK)
+		/* hashed as a push hashes it: the compact JSON with sorted keys (PostgreSQL gives
+		   its jsonb back with spaces) */
+		d = json_loads(db_column_text(s, 1), 0, NULL);
+		if (!d || !(dump = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS)))
 			goto fail;
+		central_content_hash(db_column_text(s, 2), dump, hex);
+		if (db_prepare(c->db, "UPDATE records SET data = ?2, content_hash = ?3 WHERE uuid = ?1", &u) != DB_OK) {
+			free(dump);
+			goto fail;
+		}
 		db_bind_text_copy(u, 1, db_column_text(s, 0));
-		db_bind_text_copy(u, 2, db_column_text(s, 1));
+		db_bind_text_copy(u, 2, dump);
 		db_bind_text(u, 3, hex);
 		rc = db_step(u);
+		free(dump);
 		db_finalize(u);
 		u = NULL;
 		if (rc != DB_DONE)
 			goto fail;
 		/* the interview's latest state follows the record taken (its status, outcome, times) */
-		d = json_loads(db_column_text(s, 1), 0, NULL);
 		iv = central_jstr(d, "interview");
 		if (iv && db_column_text(s, 2) && !strcmp(db_column_text(s, 2), "interview")) {
 			if (db_prepare(c->db, "UPDATE interviews SET status = coalesce(?2, status), outcome = coalesce(?3, outcome),"

@@ -130,8 +130,19 @@ expect_out "E3               new        -"
 # a conflict (a record sent again with other content, as tests/e2e/supervise.sh makes one):
 # listed, then the conflicting version taken
 SUP=$(token sup s3cret)
-sqlite3 central.db "SELECT data FROM records WHERE kind = 'interview' AND case_key = 'D1' AND CAST(data AS TEXT) LIKE '%\"status\":\"complete\"%'" >d1.json
-U=$(sqlite3 central.db "SELECT uuid FROM records WHERE kind = 'interview' AND case_key = 'D1' AND CAST(data AS TEXT) LIKE '%\"status\":\"complete\"%'")
+sqlite3 central.db "SELECT uuid || '|' || CAST(data AS TEXT) FROM records WHERE kind = 'interview' AND case_key = 'D1'" >d1.rows
+python3 - d1.rows <<'PY' >d1.json
+import json, sys
+for line in open(sys.argv[1]):
+    u, d = line.split("|", 1)
+    d = json.loads(d)
+    if d.get("status") == "complete":
+        print(u)
+        print(json.dumps(d))
+        break
+PY
+U=$(head -1 d1.json)
+sed -i 1d d1.json
 jq -c --arg u "$U" '{records: [{uuid: $u, kind: "interview", data: (. + {updated_at: "2026-03-31T23:59:00.000Z", tampered: true})}]}' d1.json >conflict.json
 [ "$(api POST /v1/push "$SUP" conflict.json | jq '.results[0].status')" = 409 ] || fail "no conflict made"
 expect_exit 0 study conflicts --study demo
