@@ -210,6 +210,13 @@ int central_conflict_study(struct central *c, int64_t id, char *study, size_t n)
 /* Settle conflict id: keep the stored record (take 0) or put the conflicting one in its place
    (take 1). CENTRAL_OK, CENTRAL_NOT_FOUND, CENTRAL_BUSY or CENTRAL_STORAGE. */
 enum central_rc central_conflict_resolve(struct central *c, int64_t id, int take, struct err *e);
+/* The completes of study's cases completed more than once: [{case, interview, interviewer,
+   ended_at, counts}] (counts true: the one the study counts). 0 or -1. */
+int central_duplicates_list(struct central *c, const char *study, json_t **out, struct err *e);
+/* Make interview (a complete of study) the one its case counts; its other completes become
+   duplicates; counts, quota cells and the report follow. CENTRAL_OK (also when it counted
+   already), CENTRAL_NOT_FOUND no such complete, CENTRAL_BUSY or CENTRAL_STORAGE. */
+enum central_rc central_duplicate_choose(struct central *c, const char *study, const char *interview, struct err *e);
 /* Every workstation with its last sync (seconds since 1970, null: never):
    [{workstation, user, name, registered_at, retired_at, last_sync}]. 0 or -1. */
 int central_ws_synced(struct central *c, json_t **out, struct err *e);

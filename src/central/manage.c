@@ -3,6 +3,8 @@
    conflicts and the workstations' last syncs. */
 #include "central-int.h"
 
+#include "figures.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,14 +189,24 @@ int central_conflict_study(struct central *c, int64_t id, char *study, size_t n)
 	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
+/* Build study's report figures (spec: report_spec's, read before the write transaction began,
+   since it reads in a transaction of its own; NULL: none) again from the report tables. */
+static int refigure(struct central *c, const char *study, const char *spec)
+{
+	return spec ? fig_rebuild(c, study, spec) : 0;
+}
+
 /* Settle conflict id: keep the stored record (take 0), or take the conflicting one in its
    place (take 1: the record's data, and the interview's status and times it carries). */
 enum central_rc central_conflict_resolve(struct central *c, int64_t id, int take, struct err *e)
 {
+	char id_study[300] = "", *spec = NULL;
 	struct dbs *s = NULL, *u = NULL;
 	json_t *d = NULL;
 	int rc;
 
+	if (take && central_conflict_study(c, id, id_study, sizeof id_study) == 1)
+		spec = report_spec(c, id_study);
 	if (db_begin(c->db, 1) != DB_OK)
 		goto fail;
 	if (db_prepare(c->db, "SELECT x.uuid, x.data, r.kind FROM conflicts x JOIN records r ON r.uuid = x.uuid"
@@ -205,6 +217,7 @@ enum central_rc central_conflict_resolve(struct central *c, int64_t id, int take
 	if (rc == DB_DONE) {
 		db_finalize(s);
 		db_rollback(c->db);
+		free(spec);
 		err_set(e, "no conflict %lld", (long long)id);
 		return CENTRAL_NOT_FOUND;
 	}
@@ -260,12 +273,14 @@ enum central_rc central_conflict_resolve(struct central *c, int64_t id, int take
 	rc = db_step(s);
 	db_finalize(s);
 	s = NULL;
-	if (rc != DB_DONE || db_commit(c->db) != DB_OK)
+	if (rc != DB_DONE || (take && refigure(c, id_study, spec) < 0) || db_commit(c->db) != DB_OK)
 		goto fail;
 	json_decref(d);
+	free(spec);
 	return CENTRAL_OK;
 fail:
 	json_decref(d);
+	free(spec);
 	db_finalize(s);
 	db_finalize(u);
 	central_fail(c, "resolve the conflict", e);
@@ -302,4 +317,169 @@ int central_ws_synced(struct central *c, json_t **out, struct err *e)
 	}
 	*out = a;
 	return 0;
+}
+
+/* The completes of study's cases completed more than once: [{case, interview, interviewer,
+   ended_at, counts}] (counts: the one the study counts; the others are duplicates). */
+int central_duplicates_list(struct central *c, const char *study, json_t **out, struct err *e)
+{
+	struct dbs *s;
+	json_t *a = json_array();
+	int rc;
+
+	if (db_prepare(c->db, "SELECT i.case_key, i.uuid, i.interviewer, i.ended_at, i.duplicate FROM interviews i"
+	                      " WHERE i.study = ?1 AND i.status = 'complete' AND i.case_key IN"
+	                      " (SELECT case_key FROM interviews WHERE study = ?1 AND status = 'complete' AND duplicate <> 0)"
+	                      " ORDER BY i.case_key, i.ended_at, i.uuid", &s) != DB_OK) {
+		json_decref(a);
+		return central_fail(c, "read the duplicates", e);
+	}
+	db_bind_text(s, 1, study);
+	while ((rc = db_step(s)) == DB_ROW) {
+		json_t *x = json_pack("{s:s,s:s,s:s,s:b}", "case", db_column_text(s, 0), "interview", db_column_text(s, 1),
+		                      "interviewer", db_column_text(s, 2), "counts", db_column_int(s, 4) == 0);
+		json_object_set_new(x, "ended_at", db_column_text(s, 3) ? json_string(db_column_text(s, 3)) : json_null());
+		json_array_append_new(a, x);
+	}
+	db_finalize(s);
+	if (rc != DB_DONE) {
+		json_decref(a);
+		return central_fail(c, "read the duplicates", e);
+	}
+	*out = a;
+	return 0;
+}
+
+/* Run sql with the text parameters p[0..n) (NULL binds NULL): 0, or -1. */
+static int run(struct central *c, const char *sql, const char *const *p, int n)
+{
+	struct dbs *s;
+	int i, rc;
+
+	if (db_prepare(c->db, sql, &s) != DB_OK)
+		return -1;
+	for (i = 0; i < n; i++)
+		db_bind_text(s, i + 1, p[i]);
+	rc = db_step(s);
+	db_finalize(s);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+/* Make interview the complete its case counts: the case's other completes become duplicates,
+   and the counts, quota cells and report figures follow. */
+enum central_rc central_duplicate_choose(struct central *c, const char *study, const char *interview, struct err *e)
+{
+	struct dbs *s = NULL;
+	char *key = NULL, *old = NULL, *old_outcome = NULL, *new_outcome = NULL, seq[32];
+	char *spec = report_spec(c, study);
+	json_t *d = NULL, *x;
+	const char *quota;
+	int64_t n;
+	int rc;
+
+	if (db_begin(c->db, 1) != DB_OK)
+		goto fail;
+	if (db_prepare(c->db, "SELECT case_key, duplicate, outcome FROM interviews WHERE uuid = ?1 AND study = ?2"
+	                      " AND status = 'complete'", &s) != DB_OK)
+		goto fail;
+	db_bind_text(s, 1, interview);
+	db_bind_text(s, 2, study);
+	rc = db_step(s);
+	if (rc == DB_DONE) {
+		db_finalize(s);
+		db_rollback(c->db);
+		free(spec);
+		err_set(e, "no complete '%s' in study '%s'", interview, study);
+		return CENTRAL_NOT_FOUND;
+	}
+	if (rc != DB_ROW)
+		goto fail;
+	if (!db_column_int(s, 1)) {   /* it counts already */
+		db_finalize(s);
+		db_rollback(c->db);
+		free(spec);
+		return CENTRAL_OK;
+	}
+	key = xstrdup(db_column_text(s, 0));
+	new_outcome = xstrdup(db_column_text(s, 2) ? db_column_text(s, 2) : "");
+	db_finalize(s);
+	if (db_prepare(c->db, "SELECT uuid, outcome FROM interviews WHERE case_key = ?1 AND status = 'complete'"
+	                      " AND duplicate = 0", &s) != DB_OK)
+		goto fail;
+	db_bind_text(s, 1, key);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		old = xstrdup(db_column_text(s, 0));
+		old_outcome = xstrdup(db_column_text(s, 1) ? db_column_text(s, 1) : "");
+	} else if (rc != DB_DONE) {
+		goto fail;
+	}
+	db_finalize(s);
+	s = NULL;
+	if ((n = central_next_seq(c)) < 0)
+		goto fail;
+	snprintf(seq, sizeof seq, "%lld", (long long)n);
+	{
+		const char *p[] = { interview, key, study, old, new_outcome, old_outcome, seq };
+		if (run(c, "UPDATE interviews SET duplicate = CASE WHEN uuid = ?1 THEN 0 ELSE 1 END"
+		           " WHERE case_key = ?2 AND status = 'complete'", p, 2) < 0 ||
+		    run(c, "UPDATE records SET duplicate = CASE WHEN json_extract(data, '$.interview') = ?1 THEN 0 ELSE 1 END"
+		           " WHERE case_key = ?2 AND kind = 'interview' AND json_extract(data, '$.status') = 'complete'", p, 2) < 0 ||
+		    run(c, "INSERT INTO counted(interview, study, status, outcome) VALUES (?1, ?3, 'complete', ?5)"
+		           " ON CONFLICT DO NOTHING", p, 5) < 0 ||
+		    run(c, "INSERT INTO counts(study, status, outcome, n, seq) VALUES (?3, 'complete', ?5, 1, CAST(?7 AS INTEGER))"
+		           " ON CONFLICT(study, status, outcome) DO UPDATE SET n = counts.n + 1, seq = excluded.seq", p, 7) < 0)
+			goto fail;
+		if (old && (run(c, "DELETE FROM counted WHERE interview = ?4 AND status = 'complete'", p, 4) < 0 ||
+		            run(c, "UPDATE counts SET n = n - 1, seq = CAST(?7 AS INTEGER) WHERE study = ?3 AND status = 'complete'"
+		                   " AND outcome = ?6", p, 7) < 0 ||
+		            run(c, "UPDATE quota_cells SET achieved = achieved - 1, seq = CAST(?7 AS INTEGER) WHERE study = ?3 AND"
+		                   " (quota, cell) IN (SELECT quota, cell FROM interview_cells WHERE interview = ?4)"
+		                   "", p, 7) < 0 ||
+		            run(c, "DELETE FROM interview_cells WHERE interview = ?4", p, 4) < 0))
+			goto fail;
+	}
+	/* the cells the chosen complete fell into, from its record */
+	if (db_prepare(c->db, "SELECT data FROM records WHERE case_key = ?1 AND kind = 'interview'"
+	                      " AND json_extract(data, '$.interview') = ?2 AND json_extract(data, '$.status') = 'complete'"
+	                      " ORDER BY received_at DESC LIMIT 1", &s) != DB_OK)
+		goto fail;
+	db_bind_text(s, 1, key);
+	db_bind_text(s, 2, interview);
+	if (db_step(s) == DB_ROW)
+		d = json_loads(db_column_text(s, 0), 0, NULL);
+	db_finalize(s);
+	s = NULL;
+	json_object_foreach(json_object_get(d, "cells"), quota, x) {
+		const char *p[] = { interview, study, quota, json_string_value(x), seq };
+		if (!json_is_string(x))
+			continue;
+		if (run(c, "INSERT INTO interview_cells(interview, study, quota, cell) VALUES (?1, ?2, ?3, ?4)"
+		           " ON CONFLICT DO NOTHING", p, 4) < 0 ||
+		    run(c, "INSERT INTO quota_cells(study, quota, cell, target, achieved, seq) VALUES (?2, ?3, ?4, 0, 1, CAST(?5 AS INTEGER))"
+		           " ON CONFLICT(study, quota, cell) DO UPDATE SET achieved = quota_cells.achieved + 1, seq = excluded.seq", p, 5) < 0 ||
+		    run(c, "UPDATE interview_cells SET over = (SELECT CASE WHEN q.achieved > q.target OR q.closed <> 0 THEN 1 ELSE 0 END"
+		           " FROM quota_cells q WHERE q.study = ?2 AND q.quota = ?3 AND q.cell = ?4) WHERE interview = ?1 AND quota = ?3", p, 4) < 0)
+			goto fail;
+	}
+	/* the report's figures from the tables just changed */
+	if (refigure(c, study, spec) < 0)
+		goto fail;
+	if (db_commit(c->db) != DB_OK)
+		goto fail;
+	rc = CENTRAL_OK;
+	goto out;
+fail:
+	db_finalize(s);
+	central_fail(c, "choose the complete that counts", e);
+	db_rollback(c->db);
+	rc = central_rc_of(e);
+out:
+	json_decref(d);
+	free(key);
+	free(old);
+	free(old_outcome);
+	free(new_outcome);
+	free(spec);
+	return rc;
 }

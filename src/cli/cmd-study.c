@@ -26,6 +26,8 @@ static const char *const usage =
 	"  cati study take-back --study ID CASE...             take cases back (nobody has them)\n"
 	"  cati study conflicts --study ID                     records sent twice with other content\n"
 	"  cati study resolve --conflict N --keep stored|theirs   settle a conflict\n"
+	"  cati study duplicates --study ID                    cases completed more than once\n"
+	"  cati study count --study ID --interview UUID        the complete its case counts\n"
 	"  cati study workstations                   every workstation and when it last synced\n"
 	"  (the store: the one this machine is enrolled with, or --store and --cacert;\n"
 	"   the password: --password-file, $CATI_PASSWORD, or asked for on the terminal)\n";
@@ -33,7 +35,7 @@ static const char *const usage =
 /* The options of every study command. */
 struct study_opts {
 	const char *user, *pwfile, *store, *cacert;
-	const char *form, *study, *status, *interviewer, *to, *keep;
+	const char *form, *study, *status, *interviewer, *to, *keep, *interview;
 	const char *assign_column, *assign, *assign_by, *map;
 	long conflict;
 	char **args;   /* what is left: files, case ids */
@@ -492,6 +494,70 @@ static int resolve(struct study_opts *o)
 	return rc;
 }
 
+/* cati study duplicates --study ID: each case completed more than once, which complete counts. */
+static int duplicates(struct study_opts *o)
+{
+	struct remote *r;
+	struct buf path;
+	json_t *out, *x;
+	size_t i;
+
+	if (!o->study || o->nargs) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (!(r = login(o)))
+		return EXIT_FAIL;
+	buf_init(&path);
+	buf_puts(&path, "/v1/manage/duplicates?study=");
+	remote_escape(o->study, &path);
+	out = get(r, buf_str(&path));
+	remote_close(r);
+	buf_release(&path);
+	if (!out)
+		return EXIT_FAIL;
+	if (!json_array_size(json_object_get(out, "duplicates")))
+		printf("no duplicates in %s\n", o->study);
+	else
+		printf("%-16s %-36s %-16s %-26s %s\n", "CASE", "INTERVIEW", "INTERVIEWER", "ENDED", "");
+	json_array_foreach(json_object_get(out, "duplicates"), i, x)
+		printf("%-16s %-36s %-16s %-26s %s\n", json_string_value(json_object_get(x, "case")),
+		       json_string_value(json_object_get(x, "interview")), json_string_value(json_object_get(x, "interviewer")),
+		       json_is_string(json_object_get(x, "ended_at")) ? json_string_value(json_object_get(x, "ended_at")) : "-",
+		       json_is_true(json_object_get(x, "counts")) ? "counts" : "duplicate");
+	json_decref(out);
+	return EXIT_OK;
+}
+
+/* cati study count --study ID --interview UUID: the complete its case counts. */
+static int count(struct study_opts *o)
+{
+	struct remote *r;
+	struct err e;
+	json_t *in, *out = NULL;
+	long status = 0;
+	int rc = EXIT_FAIL;
+
+	if (!o->study || !o->interview || o->nargs) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (!(r = login(o)))
+		return EXIT_FAIL;
+	in = json_pack("{s:s,s:s}", "study", o->study, "interview", o->interview);
+	err_init(&e);
+	if (remote_post(r, "/v1/manage/count", in, &out, &status, &e) == SYNC_OK) {
+		printf("interview %s counts for its case; the case's other completes are duplicates\n", o->interview);
+		rc = EXIT_OK;
+	} else {
+		fprintf(stderr, "cati study: %s\n", e.msg);
+	}
+	json_decref(in);
+	json_decref(out);
+	remote_close(r);
+	return rc;
+}
+
 /* cati study workstations: each workstation, its interviewer and last sync. */
 static int workstations(struct study_opts *o)
 {
@@ -527,7 +593,8 @@ int cmd_study(int argc, char **argv)
 		{ "to", required_argument, NULL, 'T' }, { "keep", required_argument, NULL, 'k' },
 		{ "assign-column", required_argument, NULL, 'c' }, { "assign", required_argument, NULL, 'a' },
 		{ "assign-by", required_argument, NULL, 'b' }, { "map", required_argument, NULL, 'm' },
-		{ "conflict", required_argument, NULL, 'n' }, CLI_OPT_HELP, { 0 }
+		{ "conflict", required_argument, NULL, 'n' }, { "interview", required_argument, NULL, 'I' },
+		CLI_OPT_HELP, { 0 }
 	};
 	struct study_opts o;
 	const char *cmd;
@@ -556,6 +623,7 @@ int cmd_study(int argc, char **argv)
 		case 'a': o.assign = optarg; break;
 		case 'b': o.assign_by = optarg; break;
 		case 'm': o.map = optarg; break;
+		case 'I': o.interview = optarg; break;
 		case 'n':
 			if (opt_number("cati study", "--conflict", optarg, 1, 1000000000L, &o.conflict) < 0)
 				return EXIT_USAGE;
@@ -581,6 +649,10 @@ int cmd_study(int argc, char **argv)
 		return conflicts(&o);
 	if (!strcmp(cmd, "resolve"))
 		return resolve(&o);
+	if (!strcmp(cmd, "duplicates"))
+		return duplicates(&o);
+	if (!strcmp(cmd, "count"))
+		return count(&o);
 	if (!strcmp(cmd, "workstations"))
 		return workstations(&o);
 	fprintf(stderr, "cati study: unknown command '%s'\n%s", cmd, usage);

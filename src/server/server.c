@@ -830,8 +830,8 @@ static enum MHD_Result do_report(struct central *c, struct MHD_Connection *conn,
 	}
 }
 
-/* Study management (cati study ...): GET /v1/manage/{forms,cases,conflicts,workstations},
-   POST /v1/manage/{assign,resolve}; supervisors of the study's project and admins only. */
+/* Study management (cati study ...): GET /v1/manage/{forms,cases,conflicts,duplicates,workstations},
+   POST /v1/manage/{assign,resolve,count}; supervisors of the study's project and admins only. */
 static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD_Connection *conn,
                                  const char *what, int post, json_t *in, const char *user, enum central_role role)
 {
@@ -882,14 +882,34 @@ static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD
 		return error(conn, 400, "say which study ('study')");
 	if (!central_may_manage(c, user, role, study))
 		return error(conn, 403, "this study is not one of your projects");
-	if (!strcmp(what, "cases") || !strcmp(what, "conflicts")) {
+	if (!strcmp(what, "cases") || !strcmp(what, "conflicts") || !strcmp(what, "duplicates")) {
 		if (post)
 			return error(conn, 405, "use GET");
 		if ((what[1] == 'a' ? central_cases_list(c, study, MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "status"),
 		                                         MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "interviewer"), &out, &e)
-		                    : central_conflicts_list(c, study, &out, &e)) < 0)
+		     : what[1] == 'o' ? central_conflicts_list(c, study, &out, &e)
+		                      : central_duplicates_list(c, study, &out, &e)) < 0)
 			return fail(conn, 503, &e);
 		return reply(conn, 200, json_pack("{s:s,s:o}", "study", study, what, out));
+	}
+	if (!strcmp(what, "count")) {
+		static const char *const allowed[] = { "study", "interview", NULL };
+		const char *iv = json_string_value(json_object_get(in, "interview"));
+
+		if (!post)
+			return error(conn, 405, "use POST");
+		if (unknown_field(in, allowed))
+			return error(conn, 400, "unknown field in the request");
+		if (!iv || !*iv)
+			return error(conn, 400, "say which complete counts: 'interview' (its id)");
+		turn_take(&s->write);
+		rc = central_duplicate_choose(c, study, iv, &e);
+		turn_give(&s->write);
+		if (rc == CENTRAL_NOT_FOUND)
+			return fail(conn, 404, &e);
+		if (rc != CENTRAL_OK)
+			return answer_rc(conn, rc, &e);
+		return reply(conn, 200, json_pack("{s:s,s:s}", "study", study, "counts", iv));
 	}
 	if (!strcmp(what, "assign")) {
 		static const char *const allowed[] = { "study", "cases", "interviewer", NULL };

@@ -90,7 +90,15 @@ expect_exit 0 "$CATI" enroll "$URL" --cacert ca.pem
 expect_exit 0 "$CATI" sync --user anna --db a.db
 expect_out "received 1 forms, 4 cases"
 printf 'n\na 1\na 2026-01-02\na 2\na 2\na 15\na 8\na 1\nq\n' | "$CATI" interview --db a.db --case D1 --interviewer anna >/dev/null
+# anna's second workstation has D1 too and completes it offline: a duplicate once both sync
+export XDG_CONFIG_HOME="$TMP/cfgA2"
+expect_exit 0 "$CATI" enroll "$URL" --cacert ca.pem
+expect_exit 0 "$CATI" sync --user anna --db a2.db
+printf 'n\na 1\na 2026-01-05\na 2\na 2\na 15\na 8\na 1\nq\n' | "$CATI" interview --db a2.db --case D1 --interviewer anna >/dev/null
+export XDG_CONFIG_HOME="$TMP/cfgA"
 expect_exit 0 "$CATI" sync --user anna --db a.db
+export XDG_CONFIG_HOME="$TMP/cfgA2"
+expect_exit 0 "$CATI" sync --user anna --db a2.db
 export XDG_CONFIG_HOME="$TMP/cfgB" CATI_PASSWORD=pw-ben
 expect_exit 0 "$CATI" enroll "$URL" --cacert ca.pem
 expect_exit 0 "$CATI" sync --user ben --db b.db
@@ -104,7 +112,7 @@ expect_out "D1               complete   anna"
 expect_out "D3               complete   ben"
 printf '%s\n' "$OUT" | grep -q '^D2 ' && fail "the status filter let D2 through"
 expect_exit 0 study workstations
-[ "$(printf '%s\n' "$OUT" | grep -c ' UTC ')" = 2 ] || fail "two workstations with their last sync expected: $OUT"
+[ "$(printf '%s\n' "$OUT" | grep -c ' UTC ')" = 3 ] || fail "three workstations with their last sync expected: $OUT"
 
 # reassign: D2 from anna to ben; unknown case ids are named and nothing changes
 expect_exit 1 study assign --study demo --to ben D2 NOPE X9
@@ -162,7 +170,24 @@ expect_out "conflict 1 resolved: kept the conflicting record"
 expect_exit 0 study conflicts --study demo
 expect_out "no conflicts in demo"
 
-# export: the two completes
+# duplicates: D1 completed twice; the later one (visit 2026-01-05) is made the one that counts
+expect_exit 0 study duplicates --study demo
+[ "$(printf '%s\n' "$OUT" | grep -c '^D1 .* anna ')" = 2 ] || fail "D1's two completes not listed: $OUT"
+DUP=$(printf '%s\n' "$OUT" | awk '$1 == "D1" && $NF == "duplicate" {print $2}')
+[ -n "$DUP" ] || fail "no duplicate of D1 listed: $OUT"
+expect_exit 1 study count --study demo --interview no-such-interview
+expect_out "no complete 'no-such-interview' in study 'demo'"
+expect_exit 0 study count --study demo --interview "$DUP"
+expect_exit 0 study duplicates --study demo
+printf '%s\n' "$OUT" | grep -q "^D1 *$DUP .* counts$" || fail "$DUP does not count now: $OUT"
+expect_exit 0 "$CATI_STORE" check --figures --db central.db
+expect_out "the kept counts agree with a full count"
+expect_exit 0 "$CATI_STORE" report demo --check --db central.db
+expect_out "the same as a full count"
+
+# export: the two completes that count, D1's the one chosen
 expect_exit 0 "$CATI_STORE" export demo --format csv --out demo.csv --db central.db
 expect_out "exported 2 interviews"
+grep -q 2026-01-05 demo.csv || fail "the export lacks the complete chosen to count: $(cat demo.csv)"
+grep -q 2026-01-02 demo.csv && fail "the export has the complete made a duplicate"
 finish
