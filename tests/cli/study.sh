@@ -44,6 +44,30 @@ expect_out "only supervisors and admins may do this"
 expect_exit 1 "$CATI" study cases --study demo --store "$URL" --cacert ca.pem --user olga --password-file olga.pw
 expect_out "this study is not one of your projects"
 
+# the API itself: interviewers get 403 on every /v1/manage/ route, another project's supervisor
+# on every route of this study, and sees none of its forms
+ANNA=$(token anna pw-anna)
+OLGA=$(token olga other-pw)
+printf '{"study":"demo","cases":["D1"],"interviewer":"olga"}' >assign.json
+printf '{"study":"demo","interview":"x"}' >count.json
+printf '{"conflict":1,"keep":"stored"}' >resolve.json
+for who in ANNA OLGA; do
+	tok=$(eval echo "\$$who")
+	for r in "GET /v1/manage/cases?study=demo" "GET /v1/manage/conflicts?study=demo" "GET /v1/manage/duplicates?study=demo" \
+	         "POST /v1/manage/assign assign.json" "POST /v1/manage/count count.json"; do
+		set -- $r
+		code=$(curl -s -o /dev/null -w '%{http_code}' --cacert ca.pem -X "$1" -H "Authorization: Bearer $tok" \
+		       ${3:+--data-binary @$3} "$URL$2")
+		[ "$code" = 403 ] || fail "$who: $1 $2 answered $code, not 403"
+	done
+done
+for r in "GET /v1/manage/forms" "GET /v1/manage/workstations"; do
+	set -- $r
+	[ "$(curl -s -o /dev/null -w '%{http_code}' --cacert ca.pem -H "Authorization: Bearer $ANNA" "$URL$2")" = 403 ] ||
+		fail "an interviewer may read $2"
+done
+api GET /v1/manage/forms "$OLGA" | grep -q '"demo"' && fail "another project's supervisor sees the demo form"
+
 # a sample with errors: every problem as file:line, nothing imported
 cat >bad.csv <<'EOF'
 id,phone,name,tz,office,region
