@@ -292,15 +292,45 @@ static int assign(const struct study_opts *o, const char *path, json_t *cases)
 	return problems;
 }
 
-/* cati study import SAMPLE --form FORM: the workstation's checks, interviewers, then one request. */
+/* Is key a case of the study already (ctx: the store's cases by id)? */
+static int known_case(void *ctx, const char *key)
+{
+	return json_object_get(ctx, key) != NULL;
+}
+
+/* The store's cases of study by id (a JSON object), or NULL after saying why. */
+static json_t *cases_of(struct remote *r, const char *study)
+{
+	struct buf path;
+	json_t *out, *by = NULL, *x;
+	size_t i;
+
+	buf_init(&path);
+	buf_puts(&path, "/v1/manage/cases?study=");
+	remote_escape(study, &path);
+	if ((out = get(r, buf_str(&path)))) {
+		by = json_object();
+		json_array_foreach(json_object_get(out, "cases"), i, x)
+			if (json_is_string(json_object_get(x, "case")))
+				json_object_set(by, json_string_value(json_object_get(x, "case")), x);
+	}
+	json_decref(out);
+	buf_release(&path);
+	return by;
+}
+
+/* cati study import SAMPLE --form FORM: the workstation's checks (an id the study has already is
+   a problem, as on the workstation), the interviewers, then one request, all or nothing. */
 static int import(struct study_opts *o)
 {
-	struct remote *r;
+	struct remote *r = NULL;
 	struct buf problems;
 	struct form *f;
 	struct err e;
-	json_t *cases = NULL, *in, *out = NULL;
-	long status = 0;
+	json_t *cases = NULL, *in, *out = NULL, *known = NULL, *lines = NULL, *x;
+	const char *at;
+	long status = 0, k;
+	size_t i;
 	int io, n, rc = EXIT_FAIL;
 
 	if (o->nargs != 1 || !o->form || (!!o->assign_column + !!o->assign + !!o->assign_by) > 1 ||
@@ -312,30 +342,40 @@ static int import(struct study_opts *o)
 		return io ? EXIT_USAGE : EXIT_FAIL;
 	buf_init(&problems);
 	err_init(&e);
-	if (store_sample_read(o->args[0], f, NULL, NULL, &problems, &cases, &e) != STORE_OK) {
+	if (!(r = login(o)) || !(known = cases_of(r, f->id)))
+		goto out;
+	if (store_sample_read(o->args[0], f, known_case, known, &problems, &cases, &e) != STORE_OK) {
 		if (e.set)
 			fprintf(stderr, "cati study: %s\n", e.msg);
 		fputs(buf_str(&problems), stderr);
 		fprintf(stderr, "cati study: nothing imported\n");
 		goto out;
 	}
+	lines = json_array();
+	json_array_foreach(cases, i, x)
+		json_array_append(lines, json_object_get(x, "line"));
 	if ((n = assign(o, o->args[0], cases)) > 0) {
 		fprintf(stderr, "cati study: %d problem%s: nothing imported\n", n, n == 1 ? "" : "s");
 		goto out;
 	}
-	if (!(r = login(o)))
-		goto out;
 	in = json_pack("{s:s,s:O}", "form_id", f->id, "cases", cases);
 	if (remote_post(r, "/v1/cases", in, &out, &status, &e) == SYNC_OK) {
 		printf("imported %zu cases into %s\n", json_array_size(cases), f->id);
 		rc = EXIT_OK;
+	} else if ((at = strstr(e.msg, "case ")) && (k = strtol(at + 5, NULL, 10)) > 0 && (size_t)k <= json_array_size(lines)) {
+		/* the store names the case by its place in the request: the sample's line instead */
+		const char *why = strchr(at, ':');
+		fprintf(stderr, "%s:%d%s\ncati study: nothing imported\n", o->args[0],
+		        (int)json_integer_value(json_array_get(lines, (size_t)k - 1)), why ? why : "");
 	} else {
 		fprintf(stderr, "cati study: %s: nothing imported\n", e.msg);
 	}
 	json_decref(in);
+out:
 	json_decref(out);
 	remote_close(r);
-out:
+	json_decref(known);
+	json_decref(lines);
 	json_decref(cases);
 	buf_release(&problems);
 	form_free(f);

@@ -12,7 +12,7 @@ CATI_STORE=$(cd "$(dirname "$CATI_STORE")" && pwd)/$(basename "$CATI_STORE")
 FORMS=$(pwd)/forms
 cd "$TMP" || exit 1
 make_ca
-echo s3cret | "$CATI_STORE" user add sup --role supervisor --projects demo --db central.db >/dev/null || fail "user add"
+echo s3cret | "$CATI_STORE" user add sup --role supervisor --projects demo,second --db central.db >/dev/null || fail "user add"
 echo other-pw | "$CATI_STORE" user add olga --role supervisor --projects other --db central.db >/dev/null
 echo pw-anna | "$CATI_STORE" user add anna --role interviewer --db central.db >/dev/null
 echo pw-ben | "$CATI_STORE" user add ben --role interviewer --db central.db >/dev/null
@@ -97,6 +97,17 @@ expect_out "sample.csv:5: region '6' is not in --map"
 [ "$(sqlite3 central.db "SELECT count(*) FROM cases")" = 0 ] || fail "an unmapped region imported cases"
 expect_exit 0 study import sample.csv --form "$FORMS/demo.form" --assign-by region --map 9=anna,6=ben
 expect_out "imported 4 cases into demo"
+# imported again: the ids the study has are problems, as on a workstation; an id of another
+# study is named with its line
+expect_exit 1 study import sample.csv --form "$FORMS/demo.form" --assign anna
+expect_out "sample.csv:2: id 'D1' is already in the database"
+expect_out "sample.csv:5: id 'D4' is already in the database"
+sed 's/^form demo/form second/' "$FORMS/demo.form" >second.form
+expect_exit 0 study publish second.form
+printf 'id,phone,name,tz,office,region\nS1,+43 1 5550031,S 1,,Linz,4\nD2,+43 1 5550032,S 2,,Linz,4\n' >second.csv
+expect_exit 1 study import second.csv --form second.form --assign anna
+expect_out "second.csv:3: 'D2' is already a case of study 'demo'"
+expect_out "nothing imported"
 # round-robin, and from a column
 printf 'id,phone,name,tz,office,region\nE1,+43 1 5550011,E 1,,Linz,4\nE2,+43 1 5550012,E 2,,Linz,4\nE3,+43 1 5550013,E 3,,Linz,4\n' >more.csv
 expect_exit 0 study import more.csv --form "$FORMS/demo.form" --assign anna,ben
