@@ -236,12 +236,23 @@ static int assign(const struct study_opts *o, const char *path, json_t *cases)
 	char *list = o->assign ? xstrdup(o->assign) : NULL, *names[512], *p;
 	int problems = 0;
 
-	for (p = list; p && nlist < sizeof names / sizeof names[0];) {
+	for (p = list; p;) {
+		if (nlist == sizeof names / sizeof names[0]) {
+			fprintf(stderr, "cati study: --assign names at most %zu interviewers\n", nlist);
+			free(list);
+			return 1;
+		}
 		names[nlist++] = p;
 		if (!(p = strchr(p, ',')))
 			break;
 		*p++ = '\0';
 	}
+	for (i = 0; i < nlist; i++)
+		if (!*names[i]) {
+			fprintf(stderr, "cati study: --assign has an empty name: say a,b,c\n");
+			free(list);
+			return 1;
+		}
 	json_array_foreach(cases, i, cs) {
 		json_t *fields = json_object_get(cs, "fields");
 		int line = (int)json_integer_value(json_object_get(cs, "line"));
