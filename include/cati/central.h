@@ -96,7 +96,7 @@ int central_pushes_share(struct central *c);
 /*
  * What changed for user after cursor: {cursor, forms: [{hash, form_id, version, source}],
  * cases: [{id, study, phone, name, tz, fields, interviewer}], withdrawn: [{id}] (cases given to
- * someone else), appointments: [{data}] (made by others), counts: [{study, status, outcome, n}]
+ * someone else), reopened: [{id}] (cases a supervisor opened to be called again), appointments: [{data}] (made by others), counts: [{study, status, outcome, n}]
  * (finished interviews: absolute numbers, the keys that changed), quotas: [{study, quota, cell,
  * target, achieved, closed, allowance}] (the cells that changed, or whose allowance for this
  * workstation did; allowance: what the workstation holder, NULL the user, may complete in the
@@ -202,6 +202,12 @@ int central_cases_list(struct central *c, const char *study, const char *status,
    from whoever has them), all or none. *unknown: the keys that are no case of study (the
    caller's reference; CENTRAL_NOT_FOUND when any); CENTRAL_OK, CENTRAL_BUSY or CENTRAL_STORAGE. */
 enum central_rc central_cases_assign(struct central *c, const char *study, json_t *keys, const char *interviewer,
+                                     json_t **unknown, struct err *e);
+/* Open the cases keys of study to be called again (their workstations clear the case's final
+   outcome at their next pull), all or none: CENTRAL_NOT_FOUND with *unknown (the caller's
+   reference) naming the ids that are no case of study, CENTRAL_INPUT a case with a complete or
+   screen-out (e says which), CENTRAL_OK, CENTRAL_BUSY or CENTRAL_STORAGE. */
+enum central_rc central_cases_reopen(struct central *c, const char *study, json_t *keys, const char *user,
                                      json_t **unknown, struct err *e);
 /* The conflicts of study: [{id, uuid, case, user, stored_at, received_at, stored, theirs}]. 0 or -1. */
 int central_conflicts_list(struct central *c, const char *study, json_t **out, struct err *e);

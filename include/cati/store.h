@@ -332,6 +332,9 @@ enum store_rc store_case_put(struct store *st, const char *key, const char *stud
 /* Append a line to the sync log; read the newest lines (newest last) into out. */
 /* A case the central store gave to another interviewer leaves this workstation's list. */
 enum store_rc store_case_withdraw(struct store *st, const char *key, struct err *e);
+/* A case the supervisor reopened (pulled): a case closed by a call's outcome (refused, wrong
+   number, language, closed, to retry) becomes a fresh case to call, its calls kept. */
+enum store_rc store_case_reopen(struct store *st, const char *key, struct err *e);
 /* An appointment made on another workstation (the JSON it was pushed as); not queued again. */
 enum store_rc store_appointment_import(struct store *st, const char *data_json, struct err *e);
 /* The central store's count of finished interviews of a study by status and outcome. */

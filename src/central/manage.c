@@ -5,9 +5,11 @@
 
 #include "figures.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Every published form the user manages: [{form_id, version, hash, published_at}]. */
 int central_forms_list(struct central *c, const char *user, enum central_role role, json_t **out,
@@ -482,4 +484,92 @@ out:
 	free(new_outcome);
 	free(spec);
 	return rc;
+}
+
+/* Open the cases keys of study (not finished) to be called again, all or none: a 'reopen' record
+   for each, sent to the workstations that see the case with their next pull. */
+enum central_rc central_cases_reopen(struct central *c, const char *study, json_t *keys, const char *user,
+                                     json_t **unknown, struct err *e)
+{
+	struct dbs *find = NULL, *ins = NULL;
+	json_t *k;
+	size_t i;
+	int64_t seq, now = (int64_t)time(NULL);
+	int rc;
+
+	*unknown = json_array();
+	if (db_begin(c->db, 1) != DB_OK)
+		goto fail;
+	if (db_prepare(c->db, "SELECT (SELECT i.status FROM interviews i WHERE i.case_key = c.case_key AND i.duplicate = 0"
+	                      " AND i.status IN ('complete', 'screenout') LIMIT 1) FROM cases c WHERE c.case_key = ?1 AND c.study = ?2",
+	               &find) != DB_OK)
+		goto fail;
+	json_array_foreach(keys, i, k) {
+		db_bind_text(find, 1, json_string_value(k));
+		db_bind_text(find, 2, study);
+		rc = db_step(find);
+		if (rc == DB_DONE) {
+			json_array_append(*unknown, k);
+		} else if (rc == DB_ROW && db_column_text(find, 0)) {
+			err_set(e, "case '%s' is finished (%s): reopening it would interview it twice", json_string_value(k),
+			        db_column_text(find, 0));
+			db_finalize(find);
+			db_rollback(c->db);
+			return CENTRAL_INPUT;
+		} else if (rc != DB_ROW) {
+			goto fail;
+		}
+		db_reset(find);
+	}
+	db_finalize(find);
+	find = NULL;
+	if (json_array_size(*unknown)) {
+		db_rollback(c->db);
+		err_set(e, "no such case in study '%s'", study);
+		return CENTRAL_NOT_FOUND;
+	}
+	if ((seq = central_next_seq(c)) < 0 ||
+	    db_prepare(c->db, "INSERT INTO records(uuid, kind, owner, case_key, content_hash, data, received_at, duplicate, seq)"
+	                      " VALUES (?1, 'reopen', ?2, ?3, ?4, ?5, ?6, 0, ?7)", &ins) != DB_OK)
+		goto fail;
+	json_array_foreach(keys, i, k) {
+		unsigned char b[16];
+		char uuid[37], hex[65], *dump;
+
+		randombytes_buf(b, sizeof b);
+		b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+		b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+		snprintf(uuid, sizeof uuid, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+		{
+			json_t *d = json_pack("{s:s,s:s,s:I}", "case", json_string_value(k), "by", user, "at", (json_int_t)now);
+			dump = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+			json_decref(d);
+		}
+		central_content_hash("reopen", dump, hex);
+		db_bind_text(ins, 1, uuid);
+		db_bind_text(ins, 2, user);
+		db_bind_text(ins, 3, json_string_value(k));
+		db_bind_text(ins, 4, hex);
+		db_bind_text_copy(ins, 5, dump);
+		db_bind_int64(ins, 6, now);
+		db_bind_int64(ins, 7, seq);
+		rc = db_step(ins);
+		free(dump);
+		if (rc != DB_DONE)
+			goto fail;
+		db_reset(ins);
+		db_clear_bindings(ins);
+	}
+	db_finalize(ins);
+	ins = NULL;
+	if (db_commit(c->db) != DB_OK)
+		goto fail;
+	return CENTRAL_OK;
+fail:
+	db_finalize(find);
+	db_finalize(ins);
+	central_fail(c, "reopen the cases", e);
+	db_rollback(c->db);
+	return central_rc_of(e);
 }

@@ -24,6 +24,7 @@ static const char *const usage =
 	"  cati study cases --study ID [--status S] [--interviewer NAME|-]   cases, status, interviewer\n"
 	"  cati study assign --study ID --to NAME CASE...      give cases to an interviewer\n"
 	"  cati study take-back --study ID CASE...             take cases back (nobody has them)\n"
+	"  cati study reopen --study ID CASE...                call closed cases (refused, ...) again\n"
 	"  cati study conflicts --study ID                     records sent twice with other content\n"
 	"  cati study resolve --conflict N --keep stored|theirs   settle a conflict\n"
 	"  cati study duplicates --study ID                    cases completed more than once\n"
@@ -476,6 +477,44 @@ static int reassign(struct study_opts *o, int take_back)
 	return rc;
 }
 
+/* cati study reopen --study ID CASE...: closed cases to be called again; unknown ids named. */
+static int reopen(struct study_opts *o)
+{
+	struct remote *r;
+	struct err e;
+	json_t *keys, *in, *out = NULL, *x;
+	long status = 0;
+	size_t i;
+	int k, rc = EXIT_FAIL;
+
+	if (!o->study || !o->nargs) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (!(r = login(o)))
+		return EXIT_FAIL;
+	keys = json_array();
+	for (k = 0; k < o->nargs; k++)
+		json_array_append_new(keys, json_string(o->args[k]));
+	in = json_pack("{s:s,s:o}", "study", o->study, "cases", keys);
+	err_init(&e);
+	if (remote_post(r, "/v1/manage/reopen", in, &out, &status, &e) == SYNC_OK) {
+		printf("reopened %d case%s of %s: called again after the workstations' next sync\n", o->nargs,
+		       o->nargs == 1 ? "" : "s", o->study);
+		rc = EXIT_OK;
+	} else if (status == 404 && json_is_array(json_object_get(out, "unknown"))) {
+		json_array_foreach(json_object_get(out, "unknown"), i, x)
+			fprintf(stderr, "cati study: no case '%s' in study '%s'\n", json_string_value(x), o->study);
+		fprintf(stderr, "cati study: nothing changed\n");
+	} else {
+		fprintf(stderr, "cati study: %s\n", e.msg);
+	}
+	json_decref(in);
+	json_decref(out);
+	remote_close(r);
+	return rc;
+}
+
 /* cati study conflicts --study ID: each conflict, what is stored and what came again. */
 static int conflicts(struct study_opts *o)
 {
@@ -696,6 +735,8 @@ int cmd_study(int argc, char **argv)
 		return reassign(&o, 0);
 	if (!strcmp(cmd, "take-back"))
 		return reassign(&o, 1);
+	if (!strcmp(cmd, "reopen"))
+		return reopen(&o);
 	if (!strcmp(cmd, "conflicts"))
 		return conflicts(&o);
 	if (!strcmp(cmd, "resolve"))

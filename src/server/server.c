@@ -831,7 +831,7 @@ static enum MHD_Result do_report(struct central *c, struct MHD_Connection *conn,
 }
 
 /* Study management (cati study ...): GET /v1/manage/{forms,cases,conflicts,duplicates,workstations},
-   POST /v1/manage/{assign,resolve,count}; supervisors of the study's project and admins only. */
+   POST /v1/manage/{assign,reopen,resolve,count}; supervisors of the study's project and admins only. */
 static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD_Connection *conn,
                                  const char *what, int post, json_t *in, const char *user, enum central_role role)
 {
@@ -910,6 +910,32 @@ static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD
 		if (rc != CENTRAL_OK)
 			return answer_rc(conn, rc, &e);
 		return reply(conn, 200, json_pack("{s:s,s:s}", "study", study, "counts", iv));
+	}
+	if (!strcmp(what, "reopen")) {
+		static const char *const allowed[] = { "study", "cases", NULL };
+		json_t *keys = json_object_get(in, "cases"), *k, *unknown = NULL;
+		size_t i;
+
+		if (!post)
+			return error(conn, 405, "use POST");
+		if (unknown_field(in, allowed))
+			return error(conn, 400, "unknown field in the request");
+		if (!json_is_array(keys) || !json_array_size(keys))
+			return error(conn, 400, "reopening needs 'cases' (case ids)");
+		json_array_foreach(keys, i, k)
+			if (!json_is_string(k))
+				return error(conn, 400, "'cases' must be case ids (strings)");
+		turn_take(&s->write);
+		rc = central_cases_reopen(c, study, keys, user, &unknown, &e);
+		turn_give(&s->write);
+		if (rc == CENTRAL_NOT_FOUND)
+			return reply(conn, 404, json_pack("{s:s,s:o}", "error", e.msg, "unknown", unknown));
+		json_decref(unknown);
+		if (rc == CENTRAL_INPUT)
+			return fail(conn, 409, &e);
+		if (rc != CENTRAL_OK)
+			return answer_rc(conn, rc, &e);
+		return reply(conn, 200, json_pack("{s:s,s:I}", "study", study, "reopened", (json_int_t)json_array_size(keys)));
 	}
 	if (!strcmp(what, "assign")) {
 		static const char *const allowed[] = { "study", "cases", "interviewer", NULL };

@@ -50,11 +50,11 @@ ANNA=$(token anna pw-anna)
 OLGA=$(token olga other-pw)
 printf '{"study":"demo","cases":["D1"],"interviewer":"olga"}' >assign.json
 printf '{"study":"demo","interview":"x"}' >count.json
-printf '{"conflict":1,"keep":"stored"}' >resolve.json
+printf '{"study":"demo","cases":["D1"]}' >reopen.json
 for who in ANNA OLGA; do
 	tok=$(eval echo "\$$who")
 	for r in "GET /v1/manage/cases?study=demo" "GET /v1/manage/conflicts?study=demo" "GET /v1/manage/duplicates?study=demo" \
-	         "POST /v1/manage/assign assign.json" "POST /v1/manage/count count.json"; do
+	         "POST /v1/manage/assign assign.json" "POST /v1/manage/count count.json" "POST /v1/manage/reopen reopen.json"; do
 		set -- $r
 		code=$(curl -s -o /dev/null -w '%{http_code}' --cacert ca.pem -X "$1" -H "Authorization: Bearer $tok" \
 		       ${3:+--data-binary @$3} "$URL$2")
@@ -169,6 +169,34 @@ export XDG_CONFIG_HOME="$TMP/cfgS"
 expect_exit 0 study take-back --study demo E3
 expect_exit 0 study cases --study demo --interviewer -
 expect_out "E3               new        -"
+
+# reopen: D4 refused on ben's workstation is called again after his next sync; a finished case
+# is not reopened, unknown ids are named
+export XDG_CONFIG_HOME="$TMP/cfgB"
+expect_exit 0 "$CATI" call --db b.db --case D4 --outcome refusal --interviewer ben
+CATI_PASSWORD=pw-ben "$CATI" sync --user ben --db b.db >/dev/null || fail "ben's sync after the refusal"
+[ "$(sqlite3 b.db "SELECT status || ' ' || (disposition IS NOT NULL) FROM cases WHERE case_key = 'D4'")" = "refused 1" ] ||
+	fail "D4 not closed as refused: $(sqlite3 b.db "SELECT status, disposition FROM cases WHERE case_key = 'D4'")"
+export XDG_CONFIG_HOME="$TMP/cfgS"
+expect_exit 1 study reopen --study demo D4 NOPE
+expect_out "no case 'NOPE' in study 'demo'"
+expect_exit 1 study reopen --study demo D3
+expect_out "case 'D3' is finished (complete)"
+expect_exit 1 "$CATI" study reopen --study demo D4 --store "$URL" --cacert ca.pem --user olga --password-file olga.pw
+expect_out "this study is not one of your projects"
+export XDG_CONFIG_HOME="$TMP/cfgB"
+CATI_PASSWORD=pw-ben "$CATI" sync --user ben --db b.db >/dev/null || fail "ben's sync"
+[ "$(sqlite3 b.db "SELECT status FROM cases WHERE case_key = 'D4'")" = refused ] || fail "D4 reopened by a refused request"
+export XDG_CONFIG_HOME="$TMP/cfgS"
+expect_exit 0 study reopen --study demo D4
+expect_out "reopened 1 case of demo"
+export XDG_CONFIG_HOME="$TMP/cfgB"
+CATI_PASSWORD=pw-ben "$CATI" sync --user ben --db b.db >/dev/null || fail "ben's sync after the reopening"
+[ "$(sqlite3 b.db "SELECT status || ' ' || (disposition IS NULL) || ' ' || attempts FROM cases WHERE case_key = 'D4'")" = "new 1 0" ] ||
+	fail "D4 not open again: $(sqlite3 b.db "SELECT status, disposition, attempts FROM cases WHERE case_key = 'D4'")"
+[ "$(sqlite3 b.db "SELECT count(*) FROM call_attempts a JOIN cases c ON c.id = a.case_id WHERE c.case_key = 'D4'")" = 1 ] ||
+	fail "the reopened case lost its call"
+export XDG_CONFIG_HOME="$TMP/cfgS"
 
 # a conflict (a record sent again with other content, as tests/e2e/supervise.sh makes one):
 # listed, then the conflicting version taken
