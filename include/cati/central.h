@@ -96,7 +96,7 @@ int central_pushes_share(struct central *c);
 /*
  * What changed for user after cursor: {cursor, forms: [{hash, form_id, version, source}],
  * cases: [{id, study, phone, name, tz, fields, interviewer}], withdrawn: [{id}] (cases given to
- * someone else), appointments: [{data}] (made by others), counts: [{study, status, outcome, n}]
+ * someone else), reopened: [{id}] (cases a supervisor opened to be called again), appointments: [{data}] (made by others), counts: [{study, status, outcome, n}]
  * (finished interviews: absolute numbers, the keys that changed), quotas: [{study, quota, cell,
  * target, achieved, closed, allowance}] (the cells that changed, or whose allowance for this
  * workstation did; allowance: what the workstation holder, NULL the user, may complete in the
@@ -187,5 +187,44 @@ int central_quota_list(struct central *c, const char *study, json_t **out, struc
 
 /* Counts for reports and tests: records by kind, conflicts, duplicates. */
 int central_count(struct central *c, const char *what, int64_t *n);
+
+/* Study management (manage.c) ---------------------------------------------------------- */
+
+/* The forms user may manage, each version: [{form_id, version, hash, published_at}]. 0 or -1. */
+int central_forms_list(struct central *c, const char *user, enum central_role role, json_t **out,
+                       struct err *e);
+/* The cases of study: [{case, status (new, called, active, complete, screenout, ...), interviewer,
+   calls, last_outcome, duplicates}], only those with status and interviewer ("" unassigned) when
+   not NULL. 0 or -1. */
+int central_cases_list(struct central *c, const char *study, const char *status, const char *interviewer,
+                       json_t **out, struct err *e);
+/* Give the cases keys (a JSON array of strings) of study to interviewer (NULL: take them back
+   from whoever has them), all or none. *unknown: the keys that are no case of study (the
+   caller's reference; CENTRAL_NOT_FOUND when any); CENTRAL_OK, CENTRAL_BUSY or CENTRAL_STORAGE. */
+enum central_rc central_cases_assign(struct central *c, const char *study, json_t *keys, const char *interviewer,
+                                     json_t **unknown, struct err *e);
+/* Open the cases keys of study to be called again (their workstations clear the case's final
+   outcome at their next pull), all or none: CENTRAL_NOT_FOUND with *unknown (the caller's
+   reference) naming the ids that are no case of study, CENTRAL_INPUT a case with a complete or
+   screen-out (e says which), CENTRAL_OK, CENTRAL_BUSY or CENTRAL_STORAGE. */
+enum central_rc central_cases_reopen(struct central *c, const char *study, json_t *keys, const char *user,
+                                     json_t **unknown, struct err *e);
+/* The conflicts of study: [{id, uuid, case, user, stored_at, received_at, stored, theirs}]. 0 or -1. */
+int central_conflicts_list(struct central *c, const char *study, json_t **out, struct err *e);
+/* The study of conflict id into study: 1, 0 no such conflict, -1 the database failed. */
+int central_conflict_study(struct central *c, int64_t id, char *study, size_t n);
+/* Settle conflict id: keep the stored record (take 0) or put the conflicting one in its place
+   (take 1). CENTRAL_OK, CENTRAL_NOT_FOUND, CENTRAL_BUSY or CENTRAL_STORAGE. */
+enum central_rc central_conflict_resolve(struct central *c, int64_t id, int take, struct err *e);
+/* The completes of study's cases completed more than once: [{case, interview, interviewer,
+   ended_at, counts}] (counts true: the one the study counts). 0 or -1. */
+int central_duplicates_list(struct central *c, const char *study, json_t **out, struct err *e);
+/* Make interview (a complete of study) the one its case counts; its other completes become
+   duplicates; counts, quota cells and the report follow. CENTRAL_OK (also when it counted
+   already), CENTRAL_NOT_FOUND no such complete, CENTRAL_BUSY or CENTRAL_STORAGE. */
+enum central_rc central_duplicate_choose(struct central *c, const char *study, const char *interview, struct err *e);
+/* Every workstation with its last sync (seconds since 1970, null: never):
+   [{workstation, user, name, registered_at, retired_at, last_sync}]. 0 or -1. */
+int central_ws_synced(struct central *c, json_t **out, struct err *e);
 
 #endif

@@ -29,6 +29,14 @@ struct remote *remote_open(const struct sync_settings *s, const char *user, cons
  */
 enum sync_rc remote_get(struct remote *r, const char *path, json_t **out, double *ms, struct err *e);
 
+/*
+ * POST in (JSON) to path. *out: the answer's JSON (the caller json_decref()s it), also for a
+ * refusal, whose body may say more (a form's errors, unknown case ids); NULL when there is none.
+ * *status: the HTTP status (0: no answer). A 401 logs in again once. SYNC_OK, or an error code
+ * with e set.
+ */
+enum sync_rc remote_post(struct remote *r, const char *path, json_t *in, json_t **out, long *status, struct err *e);
+
 /* Append s escaped for a URL query (RFC 3986 unreserved characters kept) to out. */
 void remote_escape(const char *s, struct buf *out);
 

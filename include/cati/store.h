@@ -85,6 +85,17 @@ enum store_rc store_form_source(struct store *st, int64_t row, char **source, st
 enum store_rc store_sample_import(struct store *st, const char *path, const struct form *f,
                                   struct buf *problems, long *count, struct err *e);
 
+/*
+ * Read and check a sample (CSV) for form f without importing it: the checks of
+ * store_sample_import, every problem appended to problems as "file:line: message\n" (then
+ * STORE_ERROR and *cases NULL). known (may be NULL) says whether an id is already a case
+ * somewhere (a problem). STORE_OK with *cases a new array (json_decref it) of {id, phone, name,
+ * tz, fields{}, line}; STORE_ERROR with e set when the file cannot be read.
+ */
+struct json_t;
+enum store_rc store_sample_read(const char *path, const struct form *f, int (*known)(void *ctx, const char *key),
+                                void *ctx, struct buf *problems, struct json_t **cases, struct err *e);
+
 struct store_case {
 	int64_t id;
 	char *key;
@@ -321,6 +332,9 @@ enum store_rc store_case_put(struct store *st, const char *key, const char *stud
 /* Append a line to the sync log; read the newest lines (newest last) into out. */
 /* A case the central store gave to another interviewer leaves this workstation's list. */
 enum store_rc store_case_withdraw(struct store *st, const char *key, struct err *e);
+/* A case the supervisor reopened (pulled): a case closed by a call's outcome (refused, wrong
+   number, language, closed, to retry) becomes a fresh case to call, its calls kept. */
+enum store_rc store_case_reopen(struct store *st, const char *key, struct err *e);
 /* An appointment made on another workstation (the JSON it was pushed as); not queued again. */
 enum store_rc store_appointment_import(struct store *st, const char *data_json, struct err *e);
 /* The central store's count of finished interviews of a study by status and outcome. */

@@ -56,5 +56,7 @@ int central_on_call_rows(struct central *c, const char *study, int64_t now, int 
 /* The study's working time from the workstations' spans for the report (worktime.c; inside its
    read transaction): *out a new object {interviewer: seconds} (json_decref it); 0, or -1. */
 int central_work_seconds(struct central *c, const char *study, json_t **out);
+/* A record's content hash, of its kind and its data's compact JSON (dump), as 64 hex digits (push.c). */
+void central_content_hash(const char *kind, const char *dump, char hex[65]);
 
 #endif

@@ -85,6 +85,10 @@ int central_pull_read(struct central *c, const char *user, enum central_role rol
 		{ "withdrawn", "SELECT DISTINCT r.case_key, r.seq FROM reassignments r JOIN cases c USING (case_key)"
 		               " WHERE ?4 AND r.from_interviewer = ?3 AND r.seq > ?1 AND c.interviewer IS DISTINCT FROM ?3 ORDER BY r.seq",
 		  { "id", "seq", NULL } },
+		/* cases a supervisor opened to be called again */
+		{ "reopened", "SELECT r.case_key, r.seq FROM records r JOIN cases c USING (case_key)"
+		              " WHERE r.kind = 'reopen' AND r.seq > ?1 AND " SEES_CASE("c") " ORDER BY r.seq",
+		  { "id", "seq", NULL } },
 		/* appointments others made on cases this user sees */
 		{ "appointments", "SELECT r.data, r.seq FROM records r JOIN cases c USING (case_key)"
 		                  " WHERE r.kind = 'appointment' AND r.seq > ?1 AND r.owner <> ?3 AND " SEES_CASE("c") " ORDER BY r.seq",

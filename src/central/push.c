@@ -581,7 +581,7 @@ static const char *malformed(json_t *r)
 }
 
 /* A record's content hash, of its kind and its data's compact JSON (dump), as 64 hex digits. */
-static void content_hash(const char *kind, const char *dump, char hex[65])
+void central_content_hash(const char *kind, const char *dump, char hex[65])
 {
 	size_t n = strlen(dump) + strlen(kind) + 2;
 	char *hashed = xmalloc(n);
@@ -707,7 +707,7 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 			status(result, uuid, 413, "the record's data is too large (at most 1 MiB)");
 			continue;
 		}
-		content_hash(kind, dump, hex);
+		central_content_hash(kind, dump, hex);
 		claimed = claim(&cl, kind, data, key, who, holder);
 		if (claimed < 0) {
 			free(dump);

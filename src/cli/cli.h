@@ -28,6 +28,7 @@ int cmd_appointment(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_supervise(int argc, char **argv);
+int cmd_study(int argc, char **argv);
 
 /* The options every command that uses the database accepts (in its getopt_long table). */
 #define CLI_OPT_DB { "db", required_argument, NULL, 'D' }

@@ -27,6 +27,8 @@ static const struct {
 	                        "  cati report quotas [--study-id ID]   quota cells: target, counts, allowance, open or full" },
 	{ "supervise", cmd_supervise, "supervise --study STUDY [--user NAME] [--password-file FILE] [--every SECONDS]\n"
 	                              "                           the supervisor's console: quotas, interviewers, rates, results" },
+	{ "study", cmd_study, "study publish|forms|import|cases|assign|take-back|conflicts|resolve|workstations ...\n"
+	                      "                           run a study on the store as its supervisor (cati study --help)" },
 	{ "export", cmd_export, "export --study ID --format csv|json|sav|dta|sas|sss|ddi|codebook|all --out FILE [--lang L] [--all]\n"
 	                        "       [--calls FILE.csv [--with-phone]]   interviews as a data set with labels; call records" },
 	{ "doctor", cmd_doctor, "doctor [--db PATH]       check the database's integrity (never creates one)" },

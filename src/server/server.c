@@ -1016,6 +1016,144 @@ static enum MHD_Result do_report(struct central *c, struct MHD_Connection *conn,
 	}
 }
 
+/* Study management (cati study ...): GET /v1/manage/{forms,cases,conflicts,duplicates,workstations},
+   POST /v1/manage/{assign,reopen,resolve,count}; supervisors of the study's project and admins only. */
+static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD_Connection *conn,
+                                 const char *what, int post, json_t *in, const char *user, enum central_role role)
+{
+	const char *study = post ? json_string_value(json_object_get(in, "study"))
+	                         : MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "study");
+	enum central_rc rc;
+	struct err e;
+	json_t *out = NULL;
+
+	err_init(&e);
+	if (role == CENTRAL_INTERVIEWER)
+		return error(conn, 403, "only supervisors and admins may do this");
+	if (!strcmp(what, "forms") || !strcmp(what, "workstations")) {
+		if (post)
+			return error(conn, 405, "use GET");
+		if ((what[0] == 'f' ? central_forms_list(c, user, role, &out, &e) : central_ws_synced(c, &out, &e)) < 0)
+			return fail(conn, 503, &e);
+		return reply(conn, 200, json_pack("{s:o}", what, out));
+	}
+	if (!strcmp(what, "resolve")) {
+		static const char *const allowed[] = { "conflict", "keep", NULL };
+		json_t *id = json_object_get(in, "conflict");
+		const char *keep = json_string_value(json_object_get(in, "keep"));
+		char cs[300];
+		int found;
+
+		if (!post)
+			return error(conn, 405, "use POST");
+		if (unknown_field(in, allowed))
+			return error(conn, 400, "unknown field in the request");
+		if (!json_is_integer(id) || !keep || (strcmp(keep, "stored") && strcmp(keep, "theirs")))
+			return error(conn, 400, "resolving needs 'conflict' (its number) and 'keep' (\"stored\" or \"theirs\")");
+		found = central_conflict_study(c, (int64_t)json_integer_value(id), cs, sizeof cs);
+		if (found < 0)
+			return error(conn, 503, "the store cannot read the conflicts now");
+		if (!found)
+			return error(conn, 404, "no such conflict");
+		if (!central_may_manage(c, user, role, cs))
+			return error(conn, 403, "this study is not one of your projects");
+		turn_take(&s->write);
+		rc = central_conflict_resolve(c, (int64_t)json_integer_value(id), !strcmp(keep, "theirs"), &e);
+		turn_give(&s->write);
+		if (rc != CENTRAL_OK)
+			return rc == CENTRAL_NOT_FOUND ? error(conn, 404, "no such conflict") : answer_rc(conn, rc, &e);
+		return reply(conn, 200, json_pack("{s:O,s:s}", "conflict", id, "kept", keep));
+	}
+	if (!study || !*study)
+		return error(conn, 400, "say which study ('study')");
+	if (!central_may_manage(c, user, role, study))
+		return error(conn, 403, "this study is not one of your projects");
+	if (!strcmp(what, "cases") || !strcmp(what, "conflicts") || !strcmp(what, "duplicates")) {
+		if (post)
+			return error(conn, 405, "use GET");
+		if ((what[1] == 'a' ? central_cases_list(c, study, MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "status"),
+		                                         MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "interviewer"), &out, &e)
+		     : what[1] == 'o' ? central_conflicts_list(c, study, &out, &e)
+		                      : central_duplicates_list(c, study, &out, &e)) < 0)
+			return fail(conn, 503, &e);
+		return reply(conn, 200, json_pack("{s:s,s:o}", "study", study, what, out));
+	}
+	if (!strcmp(what, "count")) {
+		static const char *const allowed[] = { "study", "interview", NULL };
+		const char *iv = json_string_value(json_object_get(in, "interview"));
+
+		if (!post)
+			return error(conn, 405, "use POST");
+		if (unknown_field(in, allowed))
+			return error(conn, 400, "unknown field in the request");
+		if (!iv || !*iv)
+			return error(conn, 400, "say which complete counts: 'interview' (its id)");
+		turn_take(&s->write);
+		rc = central_duplicate_choose(c, study, iv, &e);
+		turn_give(&s->write);
+		if (rc == CENTRAL_NOT_FOUND)
+			return fail(conn, 404, &e);
+		if (rc != CENTRAL_OK)
+			return answer_rc(conn, rc, &e);
+		return reply(conn, 200, json_pack("{s:s,s:s}", "study", study, "counts", iv));
+	}
+	if (!strcmp(what, "reopen")) {
+		static const char *const allowed[] = { "study", "cases", NULL };
+		json_t *keys = json_object_get(in, "cases"), *k, *unknown = NULL;
+		size_t i;
+
+		if (!post)
+			return error(conn, 405, "use POST");
+		if (unknown_field(in, allowed))
+			return error(conn, 400, "unknown field in the request");
+		if (!json_is_array(keys) || !json_array_size(keys))
+			return error(conn, 400, "reopening needs 'cases' (case ids)");
+		json_array_foreach(keys, i, k)
+			if (!json_is_string(k))
+				return error(conn, 400, "'cases' must be case ids (strings)");
+		turn_take(&s->write);
+		rc = central_cases_reopen(c, study, keys, user, &unknown, &e);
+		turn_give(&s->write);
+		if (rc == CENTRAL_NOT_FOUND)
+			return reply(conn, 404, json_pack("{s:s,s:o}", "error", e.msg, "unknown", unknown));
+		json_decref(unknown);
+		if (rc == CENTRAL_INPUT)
+			return fail(conn, 409, &e);
+		if (rc != CENTRAL_OK)
+			return answer_rc(conn, rc, &e);
+		return reply(conn, 200, json_pack("{s:s,s:I}", "study", study, "reopened", (json_int_t)json_array_size(keys)));
+	}
+	if (!strcmp(what, "assign")) {
+		static const char *const allowed[] = { "study", "cases", "interviewer", NULL };
+		json_t *keys = json_object_get(in, "cases"), *k, *unknown = NULL;
+		json_t *iv = json_object_get(in, "interviewer");
+		size_t i;
+
+		if (!post)
+			return error(conn, 405, "use POST");
+		if (unknown_field(in, allowed))
+			return error(conn, 400, "unknown field in the request");
+		if (!json_is_array(keys) || !json_array_size(keys) || (iv && !json_is_null(iv) && !json_is_string(iv)))
+			return error(conn, 400, "assigning needs 'cases' (case ids) and 'interviewer' (a name, or null to take them back)");
+		json_array_foreach(keys, i, k)
+			if (!json_is_string(k))
+				return error(conn, 400, "'cases' must be case ids (strings)");
+		if (json_is_string(iv) && (!*json_string_value(iv) || strlen(json_string_value(iv)) > CENTRAL_MAX_USER))
+			return error(conn, 400, "'interviewer' must be 1 to 64 bytes");
+		turn_take(&s->write);
+		rc = central_cases_assign(c, study, keys, json_string_value(iv), &unknown, &e);
+		turn_give(&s->write);
+		if (rc == CENTRAL_NOT_FOUND)
+			return reply(conn, 404, json_pack("{s:s,s:o}", "error", e.msg, "unknown", unknown));
+		json_decref(unknown);
+		if (rc != CENTRAL_OK)
+			return answer_rc(conn, rc, &e);
+		return reply(conn, 200, json_pack("{s:s,s:I,s:O}", "study", study, "cases", (json_int_t)json_array_size(keys),
+		                                  "interviewer", iv ? iv : json_null()));
+	}
+	return error(conn, 404, "no such resource");
+}
+
 /* Note that user made a request (for "logged in" in reports): one write per SEEN_GAP at most;
    turn: the request holds the writer's turn already. */
 static void seen(struct server *s, struct central *c, const char *user, const char *url, int turn)
@@ -1067,6 +1205,8 @@ static enum MHD_Result route(struct server *s, struct central *c, struct MHD_Con
 			return error(conn, 405, "use GET or POST");
 		return do_quotas(s, c, conn, post ? in : NULL, user, role);
 	}
+	if (!strncmp(url, "/v1/manage/", 11))
+		return do_manage(s, c, conn, url + 11, post, in, user, role);
 	if (!strcmp(url, "/v1/forms") || !strcmp(url, "/v1/cases")) {
 		if (!post)
 			return error(conn, 405, "use POST");

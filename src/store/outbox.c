@@ -76,6 +76,22 @@ enum store_rc store_case_put(struct store *st, const char *key, const char *stud
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "save a case from the central store", e);
 }
 
+/* A case a supervisor reopened: closed by a call's outcome, it is a fresh case again (its calls
+   kept); a finished interview's case, or one still open, stays as it is. */
+enum store_rc store_case_reopen(struct store *st, const char *key, struct err *e)
+{
+	sqlite3_stmt *s = store_prepare(st, "UPDATE cases SET disposition = NULL, attempts = 0, status = 'new'"
+	                                    " WHERE case_key = ?1 AND status IN ('refused', 'wrong_number', 'language', 'closed', 'retry')", e);
+	int rc;
+
+	if (!s)
+		return st->last_rc;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "reopen a case", e);
+}
+
 enum store_rc store_case_withdraw(struct store *st, const char *key, struct err *e)
 {
 	sqlite3_stmt *s = store_prepare(st, "UPDATE cases SET withdrawn_at = ? WHERE case_key = ?", e);

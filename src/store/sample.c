@@ -257,8 +257,51 @@ static char guess_sep(const char *p, const char *end)
 	return tab > comma && tab > semi ? '\t' : semi > comma ? ';' : ',';
 }
 
-enum store_rc store_sample_import(struct store *st, const char *path, const struct form *f,
-                                  struct buf *problems, long *count, struct err *e)
+/* One checked row as a case: {id, phone, name, tz, fields{} (every column but id, phone and tz,
+   a coded field as its code), line}. */
+static json_t *case_of(const struct csv *c, const struct form *f, char **header, int ncols, int col_id,
+                       int col_phone, int col_name, int col_tz, const struct form_scale **col_scale, int line)
+{
+	json_t *fields = json_object(), *o;
+	int i;
+
+	for (i = 0; i < ncols; i++) {
+		int code, other;
+		char num[16];
+
+		if (i == col_id || i == col_phone || i == col_tz)
+			continue;
+		/* a coded field is kept as its code, however the file wrote it */
+		if (col_scale[i] && *c->f[i] && form_scale_match(f, col_scale[i], c->f[i], &code, &other) == 1) {
+			snprintf(num, sizeof num, "%d", code);
+			json_object_set_new(fields, header[i], json_string(num));
+		} else {
+			json_object_set_new(fields, header[i], json_string(c->f[i]));
+		}
+	}
+	o = json_pack("{s:s,s:s,s:o,s:i}", "id", c->f[col_id], "phone", c->f[col_phone], "fields", fields, "line", line);
+	if (col_name >= 0)
+		json_object_set_new(o, "name", json_string(c->f[col_name]));
+	if (col_tz >= 0 && *c->f[col_tz])
+		json_object_set_new(o, "tz", json_string(c->f[col_tz]));
+	return o;
+}
+
+/* Is key already a case of the workstation's database (the known callback of the import)? */
+static int known_locally(void *ctx, const char *key)
+{
+	sqlite3_stmt *exists = ctx;
+	int rc;
+
+	sqlite3_bind_text(exists, 1, key, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(exists) == SQLITE_ROW;
+	sqlite3_reset(exists);
+	return rc;
+}
+
+/* Read and check a sample file for form f into cases, every problem to problems (see store.h). */
+enum store_rc store_sample_read(const char *path, const struct form *f, int (*known)(void *ctx, const char *key),
+                                void *ctx, struct buf *problems, struct json_t **cases, struct err *e)
 {
 	char *src;
 	size_t len, bad;
@@ -268,25 +311,20 @@ enum store_rc store_sample_import(struct store *st, const char *path, const stru
 	char **header = NULL;
 	int *field_col = NULL;
 	const struct form_scale **col_scale = NULL;   /* per column: the scale of a coded case field */
-	sqlite3_stmt *exists = NULL, *ins = NULL;
-	enum store_rc rc = STORE_ERROR;
-	long rows = 0;
-	int64_t form_row;
-	char now[32];
+	json_t *all = json_array();
 
-	*count = 0;
-	if (!(src = read_file(path, &len, e)))
+	*cases = NULL;
+	if (!(src = read_file(path, &len, e))) {
+		json_decref(all);
 		return STORE_ERROR;
+	}
 	if (!utf8_valid(src, len, &bad)) {
 		size_t ln = 1, j;
 		for (j = 0; j < bad; j++)
 			ln += src[j] == '\n';
 		problem(problems, &nprob, path, (int)ln, "invalid UTF-8: save the file as UTF-8 text");
 		free(src);
-		return STORE_ERROR;
-	}
-	if (store_form_latest(st, f->id, &form_row, e) != STORE_OK) {
-		free(src);
+		json_decref(all);
 		return STORE_ERROR;
 	}
 	memset(&c, 0, sizeof c);
@@ -352,9 +390,6 @@ enum store_rc store_sample_import(struct store *st, const char *path, const stru
 	}
 	/* header problems do not stop the rows' checks: every problem comes in one run */
 
-	exists = store_prepare(st, "SELECT 1 FROM cases WHERE case_key = ?", e);
-	if (!exists)
-		goto out;
 	/* check every row before importing any */
 	while ((r = csv_next(&c, &line)) != 0) {
 		const char *why;
@@ -379,12 +414,8 @@ enum store_rc store_sample_import(struct store *st, const char *path, const stru
 				problem(problems, &nprob, path, line, "id '%.20s...' is longer than 64 characters", c.f[col_id]);
 			else if (first)
 				problem(problems, &nprob, path, line, "duplicate id '%s' (also on line %d)", c.f[col_id], first);
-			else {
-				sqlite3_bind_text(exists, 1, c.f[col_id], -1, SQLITE_STATIC);
-				if (sqlite3_step(exists) == SQLITE_ROW)
-					problem(problems, &nprob, path, line, "id '%s' is already in the database", c.f[col_id]);
-				sqlite3_reset(exists);
-			}
+			else if (known && known(ctx, c.f[col_id]))
+				problem(problems, &nprob, path, line, "id '%s' is already in the database", c.f[col_id]);
 		}
 		if (col_phone >= 0 && (why = phone_problem(c.f[col_phone])) != NULL)
 			problem(problems, &nprob, path, line, "bad phone '%s': %s", c.f[col_phone], why);
@@ -411,62 +442,77 @@ enum store_rc store_sample_import(struct store *st, const char *path, const stru
 			else if (v->has_range && (x < v->lo || x > v->hi))
 				problem(problems, &nprob, path, line, "%s: %s is outside %g..%g", v->id, val, v->lo, v->hi);
 		}
-		rows++;
+		if (!nprob)
+			json_array_append_new(all, case_of(&c, f, header, ncols, col_id, col_phone, col_name, col_tz,
+			                                   col_scale, line));
 	}
-	if (nprob)
-		goto out;
+out:
+	if (nprob > MAX_PROBLEMS)
+		buf_printf(problems, "%s: %d more problems not shown (%d in all)\n", path, nprob - MAX_PROBLEMS,
+		           nprob);
+	for (i = 0; i < ncols; i++)
+		free(header[i]);
+	free(header);
+	free(field_col);
+	free(col_scale);
+	seen_free(&ids);
+	buf_release(&c.field);
+	buf_release(&c.store);
+	free(c.f);
+	free(c.offs);
+	free(src);
+	if (nprob) {
+		json_decref(all);
+		return STORE_ERROR;
+	}
+	*cases = all;
+	return STORE_OK;
+}
+
+enum store_rc store_sample_import(struct store *st, const char *path, const struct form *f,
+                                  struct buf *problems, long *count, struct err *e)
+{
+	sqlite3_stmt *exists = NULL, *ins = NULL;
+	enum store_rc rc = STORE_ERROR;
+	json_t *cases = NULL, *cs;
+	int64_t form_row;
+	size_t i;
+	char now[32];
+
+	*count = 0;
+	if (store_form_latest(st, f->id, &form_row, e) != STORE_OK)
+		return STORE_ERROR;
+	if (!(exists = store_prepare(st, "SELECT 1 FROM cases WHERE case_key = ?", e)))
+		return STORE_ERROR;
+	rc = store_sample_read(path, f, known_locally, exists, problems, &cases, e);
+	sqlite3_finalize(exists);
+	if (rc != STORE_OK)
+		return rc;
 
 	/* all good: import in one transaction */
-	c.p = src + ((len >= 3 && !memcmp(src, "\xEF\xBB\xBF", 3)) ? 3 : 0);
-	c.line = 1;
-	csv_next(&c, &line);
 	if (store_begin(st, e) != STORE_OK)
 		goto out;
 	ins = store_prepare(st, "INSERT INTO cases(case_key, study, phone, name, tz, fields, seed, imported_at, source)"
 	                        " VALUES (?,?,?,?,?,?,?,?,?)", e);
 	if (!ins) {
 		store_rollback(st);
+		rc = STORE_ERROR;
 		goto out;
 	}
 	store_now(st, now);
-	while (csv_next(&c, &line) > 0) {
-		json_t *fields;
-		char *js, src_ref[512];
+	json_array_foreach(cases, i, cs) {
+		const char *key = json_string_value(json_object_get(cs, "id"));
+		char *js = json_dumps(json_object_get(cs, "fields"), JSON_COMPACT | JSON_PRESERVE_ORDER), src_ref[512];
 		int src_rc;
 
-		if (c.n == 0)
-			continue;
-		fields = json_object();
-		for (i = 0; i < ncols; i++) {
-			int code, other;
-			char num[16];
-
-			if (i == col_id || i == col_phone || i == col_tz)
-				continue;
-			/* a coded field is kept as its code, however the file wrote it */
-			if (col_scale[i] && *c.f[i] && form_scale_match(f, col_scale[i], c.f[i], &code, &other) == 1) {
-				snprintf(num, sizeof num, "%d", code);
-				json_object_set_new(fields, header[i], json_string(num));
-			} else {
-				json_object_set_new(fields, header[i], json_string(c.f[i]));
-			}
-		}
-		js = json_dumps(fields, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		json_decref(fields);
-		snprintf(src_ref, sizeof src_ref, "%s:%d", path, line);
-		sqlite3_bind_text(ins, 1, c.f[col_id], -1, SQLITE_TRANSIENT);
+		snprintf(src_ref, sizeof src_ref, "%s:%d", path, (int)json_integer_value(json_object_get(cs, "line")));
+		sqlite3_bind_text(ins, 1, key, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(ins, 2, f->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 3, c.f[col_phone], -1, SQLITE_TRANSIENT);
-		if (col_name >= 0)
-			sqlite3_bind_text(ins, 4, c.f[col_name], -1, SQLITE_TRANSIENT);
-		else
-			sqlite3_bind_null(ins, 4);
-		if (col_tz >= 0 && *c.f[col_tz])
-			sqlite3_bind_text(ins, 5, c.f[col_tz], -1, SQLITE_TRANSIENT);
-		else
-			sqlite3_bind_null(ins, 5);
+		sqlite3_bind_text(ins, 3, json_string_value(json_object_get(cs, "phone")), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 4, json_string_value(json_object_get(cs, "name")), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 5, json_string_value(json_object_get(cs, "tz")), -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(ins, 6, js, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(ins, 7, (sqlite3_int64)(fnv(c.f[col_id]) >> 1));
+		sqlite3_bind_int64(ins, 7, (sqlite3_int64)(fnv(key) >> 1));
 		sqlite3_bind_text(ins, 8, now, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 9, src_ref, -1, SQLITE_TRANSIENT);
 		src_rc = sqlite3_step(ins);
@@ -483,26 +529,11 @@ enum store_rc store_sample_import(struct store *st, const char *path, const stru
 		goto out;
 	}
 	if ((rc = store_commit(st, e)) == STORE_OK)
-		*count = rows;
+		*count = (long)json_array_size(cases);
 out:
-	if (nprob > MAX_PROBLEMS)
-		buf_printf(problems, "%s: %d more problems not shown (%d in all)\n", path, nprob - MAX_PROBLEMS,
-		           nprob);
-	sqlite3_finalize(exists);
 	sqlite3_finalize(ins);
-	for (i = 0; i < ncols; i++)
-		free(header[i]);
-	free(header);
-	free(field_col);
-	free(col_scale);
-	seen_free(&ids);
-	buf_release(&c.field);
-	buf_release(&c.store);
-	free(c.f);
-	free(c.offs);
-	free(src);
-	(void)form_row;
-	return nprob ? STORE_ERROR : rc;
+	json_decref(cases);
+	return rc;
 }
 
 void store_case_release(struct store_case *c)

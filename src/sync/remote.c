@@ -67,6 +67,38 @@ enum sync_rc remote_get(struct remote *r, const char *path, json_t **out, double
 	return rc;
 }
 
+/* POST in as JSON to path; the answer's JSON into *out also when the store refused (see remote.h). */
+enum sync_rc remote_post(struct remote *r, const char *path, json_t *in, json_t **out, long *status, struct err *e)
+{
+	char *body = json_dumps(in, JSON_COMPACT);
+	struct buf ans;
+	enum sync_rc rc;
+	struct err e1;
+
+	*out = NULL;
+	buf_init(&ans);
+	err_init(&e1);
+	rc = http_request(&r->h, path, r->token, body, &ans, &e1);
+	if (rc == SYNC_AUTH && r->h.status == 401) {
+		/* the token ran out or the store forgot it: log in again, once */
+		err_init(&e1);
+		if ((rc = http_login(&r->h, r->user, r->password, r->token, &e1)) == SYNC_OK)
+			rc = http_request(&r->h, path, r->token, body, &ans, &e1);
+	}
+	*status = r->h.status;
+	if (rc != SYNC_OK)
+		err_set(e, "%s", e1.msg);
+	if (ans.len)
+		*out = json_loadb(buf_str(&ans), ans.len, 0, NULL);
+	if (rc == SYNC_OK && !*out) {
+		err_set(e, "the store's answer is not JSON");
+		rc = SYNC_FAIL;
+	}
+	free(body);
+	buf_release(&ans);
+	return rc;
+}
+
 /* Escape s for a URL query, RFC 3986's unreserved characters kept (see remote.h). */
 void remote_escape(const char *s, struct buf *out)
 {

@@ -526,6 +526,11 @@ static enum sync_rc pull(struct store *st, struct client *s, const char *token, 
 		if (id && store_case_withdraw(st, id, e) != STORE_OK)
 			goto fail;
 	}
+	json_array_foreach(json_object_get(o, "reopened"), i, x) {
+		const char *id = json_string_value(json_object_get(x, "id"));
+		if (id && store_case_reopen(st, id, e) != STORE_OK)
+			goto fail;
+	}
 	json_array_foreach(json_object_get(o, "appointments"), i, x) {
 		char *dj = json_dumps(json_object_get(x, "data"), JSON_COMPACT);
 		enum store_rc arc = dj ? store_appointment_import(st, dj, e) : STORE_OK;
