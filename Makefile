@@ -179,8 +179,11 @@ $(KEYS_MODEL): $(BUILD)/tests/model/keys_model.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI)) -lpthread $(LDLIBS)
 
 test: $(BINDIR)/cati $(BINDIR)/cati-store $(UNIT_TESTS) $(BUILD)/tests/crash_driver $(KEYS_MODEL)
-	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
-	@CATI=$(BINDIR)/cati CATI_STORE=$(BINDIR)/cati-store BUILD=$(BUILD) tests/run-shell-tests
+	@# the unit tests run beside the shell suites' first minute (one core would idle otherwise)
+	@(for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done) >$(BUILD)/unit-tests.log 2>&1 & u=$$!; \
+	CATI=$(BINDIR)/cati CATI_STORE=$(BINDIR)/cati-store BUILD=$(BUILD) tests/run-shell-tests; s=$$?; \
+	if wait $$u; then grep -E '^(==|[0-9]+%)' $(BUILD)/unit-tests.log; else cat $(BUILD)/unit-tests.log; s=1; fi; \
+	echo "unit tests: see $(BUILD)/unit-tests.log"; exit $$s
 	@$(MAKE) --no-print-directory fuzz-smoke
 
 check:

@@ -3,7 +3,8 @@
 # store, its systemd unit, /etc/cati/store.conf); each depends on the libraries it links and
 # no more; unpacked into a throwaway root (dpkg -x: the machine is not changed) the programs
 # run from another directory, the demo's forms are there and the man pages render; lintian
-# reports no error and no warning. About a minute: dpkg-buildpackage builds from scratch.
+# reports no error and no warning. About a minute: dpkg-buildpackage builds from scratch, so
+# make deb-test runs it, not make test (it would take both cores from the other suites).
 # With CATI_DEB_INSTALL=1 (make deb-test), as root, on a machine without cati: dpkg -i both,
 # the installed programs and unit, then dpkg -P, and nothing of ours may be left.
 . tests/cli/lib.sh
