@@ -115,6 +115,13 @@ static int save_pem(const char *path, gnutls_x509_crt_t crt, gnutls_x509_privkey
 	return rc;
 }
 
+/* DIR/NAME into path (n bytes); init checked first that every such name fits. */
+static void in_dir(char *path, size_t n, const char *dir, const char *name)
+{
+	if (snprintf(path, n, "%s/%s", dir, name) >= (int)n)
+		path[0] = '\0';
+}
+
 /* Make the CA and the store's certificate for names into dir. 0 or -1 after a message. */
 static int make_certs(const char *dir, const char *const *names, int nnames)
 {
@@ -156,16 +163,16 @@ static int make_certs(const char *dir, const char *const *names, int nnames)
 		goto out;
 	}
 	/* the keys first: a failure leaves no certificate without its key */
-	snprintf(path, sizeof path, "%s/ca.key", dir);
+	in_dir(path, sizeof path, dir, "ca.key");
 	if (save_pem(path, NULL, cakey, 0600) < 0)
 		goto out;
-	snprintf(path, sizeof path, "%s/store.key", dir);
+	in_dir(path, sizeof path, dir, "store.key");
 	if (save_pem(path, NULL, key, 0600) < 0)
 		goto out;
-	snprintf(path, sizeof path, "%s/ca.pem", dir);
+	in_dir(path, sizeof path, dir, "ca.pem");
 	if (save_pem(path, ca, NULL, 0644) < 0)
 		goto out;
-	snprintf(path, sizeof path, "%s/store.pem", dir);
+	in_dir(path, sizeof path, dir, "store.pem");
 	if (save_pem(path, crt, NULL, 0644) < 0)
 		goto out;
 	rc = 0;
@@ -207,7 +214,7 @@ static int write_conf(const char *dir, const char *pg, const char *bind_ip, long
 	             port);
 	if (n < 0 || (size_t)n >= sizeof text)
 		return -1;
-	snprintf(path, sizeof path, "%s/store.conf", dir);
+	in_dir(path, sizeof path, dir, "store.conf");
 	return write_new(path, text, (size_t)n, 0640);
 }
 
@@ -284,13 +291,17 @@ int srv_cmd_init(int argc, char **argv)
 	n = strlen(dir);
 	while (n > 1 && dir[n - 1] == '/')
 		dir[--n] = '\0';
-	snprintf(path, sizeof path, "%s/ca.key", dir);
-	if (stat(path, &sb) == 0 || (snprintf(path, sizeof path, "%s/ca.pem", dir), stat(path, &sb) == 0)) {
+	if (n + sizeof "/store.conf" > sizeof path) {   /* the longest name init writes there */
+		fprintf(stderr, "cati-store init: '%s': the path is too long\n", argv[optind]);
+		return 1;
+	}
+	in_dir(path, sizeof path, dir, "ca.key");
+	if (stat(path, &sb) == 0 || (in_dir(path, sizeof path, dir, "ca.pem"), stat(path, &sb) == 0)) {
 		fprintf(stderr, "cati-store init: '%s' already holds a certificate authority (%s): "
 		                "nothing was changed\n", dir, path);
 		return 1;
 	}
-	snprintf(path, sizeof path, "%s/store.conf", dir);
+	in_dir(path, sizeof path, dir, "store.conf");
 	if (stat(path, &sb) == 0) {
 		fprintf(stderr, "cati-store init: '%s' already exists: nothing was changed\n", path);
 		return 1;
@@ -298,7 +309,7 @@ int srv_cmd_init(int argc, char **argv)
 	gnutls_global_init();
 	if (make_certs(dir, names, nnames) < 0 || write_conf(dir, pg, bind_ip, port) < 0)
 		return 1;
-	snprintf(path, sizeof path, "%s/central.db", dir);
+	in_dir(path, sizeof path, dir, "central.db");
 	err_init(&e);
 	if (!(c = central_open(pg ? pg : path, &e))) {
 		fprintf(stderr, "cati-store init: %s\n", e.msg);

@@ -687,7 +687,7 @@ START_TEST(test_console_tabs_fit)
 			ck_assert_msg(strstr(tabs, want), "no %s in: %s", want, tabs);
 			/* every other page: its whole name or its number alone */
 			for (k = 0; k < REPORT_SECTIONS; k++) {
-				char whole[32], number[8];
+				char whole[48], number[16];
 				if (k == page)
 					continue;
 				snprintf(whole, sizeof whole, " %d %s ", k + 1, names[k]);
