@@ -10,6 +10,10 @@
 #define EXIT_FAIL 1     /* the command ran and found a problem (form errors, ...) */
 #define EXIT_USAGE 2    /* bad arguments, or input/output failed */
 
+/* A line from the terminal (echo off when secret) after prompt into out (n bytes); 0, or -1 when
+   there is no terminal or nothing was typed. */
+int cli_ask(const char *prompt, char *out, size_t n, int secret);
+
 int cmd_check(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_walk(int argc, char **argv);

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,34 +42,6 @@ struct study_opts {
 	int nargs;
 };
 
-/* A line from the terminal (echo off for secrets); 0, or -1 when there is none. */
-static int ask(const char *prompt, char *out, size_t n, int secret)
-{
-	FILE *tty = fopen("/dev/tty", "r+");
-	struct termios old, quiet;
-	int hidden = 0, rc = -1;
-
-	if (!tty)
-		return -1;
-	fputs(prompt, tty);
-	fflush(tty);
-	if (secret && tcgetattr(fileno(tty), &old) == 0) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		hidden = tcsetattr(fileno(tty), TCSAFLUSH, &quiet) == 0;
-	}
-	if (fgets(out, (int)n, tty)) {
-		out[strcspn(out, "\r\n")] = '\0';
-		rc = 0;
-	}
-	if (hidden) {
-		tcsetattr(fileno(tty), TCSAFLUSH, &old);
-		fputc('\n', tty);
-	}
-	fclose(tty);
-	return rc;
-}
-
 /* Log in to the store (enrolled, or --store/--cacert) as the supervisor: the connection, or NULL
    after saying why. */
 static struct remote *login(const struct study_opts *o)
@@ -101,7 +72,7 @@ static struct remote *login(const struct study_opts *o)
 		snprintf(user, sizeof user, "%s", o->user);
 	else if (getenv("CATI_USER"))
 		snprintf(user, sizeof user, "%s", getenv("CATI_USER"));
-	else if (ask("Supervisor: ", user, sizeof user, 0) < 0) {
+	else if (cli_ask("Supervisor: ", user, sizeof user, 0) < 0) {
 		fprintf(stderr, "cati study: give --user NAME\n");
 		return NULL;
 	}
@@ -117,7 +88,7 @@ static struct remote *login(const struct study_opts *o)
 		pw[strcspn(pw, "\r\n")] = '\0';
 	} else if (getenv("CATI_PASSWORD")) {
 		snprintf(pw, sizeof pw, "%s", getenv("CATI_PASSWORD"));
-	} else if (ask("Password: ", pw, sizeof pw, 1) < 0) {
+	} else if (cli_ask("Password: ", pw, sizeof pw, 1) < 0) {
 		fprintf(stderr, "cati study: give the password with --password-file, $CATI_PASSWORD or on a terminal\n");
 		return NULL;
 	}

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "cati/remote.h"
@@ -25,34 +24,6 @@ static int fetch_report(void *ctx, struct json_t **out, struct err *e)
 	struct fetch *f = ctx;
 
 	return remote_get(f->r, buf_str(&f->path), out, NULL, e) == SYNC_OK ? 0 : -1;
-}
-
-/* A line from the terminal (echo off for secrets); 0, or -1 when there is none. */
-static int ask(const char *prompt, char *out, size_t n, int secret)
-{
-	FILE *tty = fopen("/dev/tty", "r+");
-	struct termios old, quiet;
-	int hidden = 0, rc = -1;
-
-	if (!tty)
-		return -1;
-	fputs(prompt, tty);
-	fflush(tty);
-	if (secret && tcgetattr(fileno(tty), &old) == 0) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		hidden = tcsetattr(fileno(tty), TCSAFLUSH, &quiet) == 0;
-	}
-	if (fgets(out, (int)n, tty)) {
-		out[strcspn(out, "\r\n")] = '\0';
-		rc = 0;
-	}
-	if (hidden) {
-		tcsetattr(fileno(tty), TCSAFLUSH, &old);
-		fputc('\n', tty);
-	}
-	fclose(tty);
-	return rc;
 }
 
 /* The first line of a file. */
@@ -112,7 +83,7 @@ int cmd_supervise(int argc, char **argv)
 		fprintf(stderr, "cati supervise: %s\n", e.msg);
 		return EXIT_USAGE;
 	}
-	if (!user[0] && ask("Supervisor: ", user, sizeof user, 0) < 0) {
+	if (!user[0] && cli_ask("Supervisor: ", user, sizeof user, 0) < 0) {
 		fprintf(stderr, "cati supervise: give --user NAME\n");
 		return EXIT_USAGE;
 	}
@@ -123,7 +94,7 @@ int cmd_supervise(int argc, char **argv)
 		}
 	} else if (getenv("CATI_PASSWORD")) {
 		snprintf(pw, sizeof pw, "%s", getenv("CATI_PASSWORD"));
-	} else if (ask("Password: ", pw, sizeof pw, 1) < 0) {
+	} else if (cli_ask("Password: ", pw, sizeof pw, 1) < 0) {
 		fprintf(stderr, "cati supervise: give the password with --password-file, $CATI_PASSWORD or on a terminal\n");
 		return EXIT_USAGE;
 	}
