@@ -15,10 +15,6 @@ server=
 pusher=
 trap 'touch stop; [ -n "$pusher" ] && kill $pusher 2>/dev/null; [ -n "$server" ] && kill $server 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # wait_for FILE TEXT: until FILE has TEXT (5 s at most)
 wait_for() {
 	n=0
@@ -26,32 +22,8 @@ wait_for() {
 	grep -qF -- "$2" "$1" || fail "$1 lacks '$2': $(cat "$1")"
 }
 
-# serve_conf LOG ARGS...: serve with ARGS until "listening" (sets $server, $URL)
-serve_conf() {
-	log=$1
-	shift
-	: >"$log"
-	"$CATI_STORE" serve "$@" >"$log" 2>&1 &
-	server=$!
-	n=0
-	while ! grep -q listening "$log" && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
-	URL=$(sed -n 's/.*listening on \(https:[^ ]*\).*/\1/p' "$log")
-	[ -n "$URL" ] || { fail "the store did not start: $(cat "$log")"; finish; exit 1; }
-}
-
+INIT_PG=$(store_pg_url store.url) || fail "no PostgreSQL database for init"
 PORT=$(free_port)
-# under tests/cli/pg-suites.sh the store is a PostgreSQL database: init --pg, and st/central.db
-# names it for the test's --db and sqlite3 (tests/support/pg-bin)
-INIT_PG=
-if [ -n "${PGBASE:-}" ]; then
-	pgdb() {
-		name=ops$(date +%s%N)$$
-		"$PGBIN/psql" -X -q "${PGBASE}postgres" -c "CREATE DATABASE $name" >/dev/null || fail "cannot create database $name"
-		printf 'cati-pg-store %s%s\n' "$PGBASE" "$name" >"$1"
-	}
-	pgdb store.url
-	INIT_PG=$(sed -n 's/^cati-pg-store //p' store.url)
-fi
 
 # --- init -------------------------------------------------------------------------------
 expect_exit 0 "$CATI_STORE" init st --name 127.0.0.1 --name localhost --port "$PORT" ${INIT_PG:+--pg "$INIT_PG"}
@@ -200,7 +172,7 @@ if [ -n "$INIT_PG" ]; then
 	expect_exit 2 "$CATI_STORE" backup "$TMP/backup.db" --config st/store.conf
 	expect_out "pg_dump --format=custom --file $TMP/backup.db '$INIT_PG'"
 	"$PGBIN/pg_dump" --format=custom --file pg.dump "$INIT_PG" || fail "pg_dump"
-	pgdb backup.db
+	store_pg_url backup.db >/dev/null || fail "no PostgreSQL database for the restore"
 	"$PGBIN/pg_restore" --no-owner --dbname "$(sed -n 's/^cati-pg-store //p' backup.db)" pg.dump || fail "pg_restore"
 else
 	expect_exit 0 "$CATI_STORE" backup "$TMP/backup.db" --config st/store.conf

@@ -11,13 +11,20 @@ CATI=$(cd "$(dirname "$CATI")" && pwd)/$(basename "$CATI")
 CATI_STORE=$(cd "$(dirname "$CATI_STORE")" && pwd)/$(basename "$CATI_STORE")
 FORMS=$(pwd)/forms
 cd "$TMP" || exit 1
-make_ca
-echo s3cret | "$CATI_STORE" user add sup --role supervisor --projects demo,second --db central.db >/dev/null || fail "user add"
-echo other-pw | "$CATI_STORE" user add olga --role supervisor --projects other --db central.db >/dev/null
-echo pw-anna | "$CATI_STORE" user add anna --role interviewer --db central.db >/dev/null
-echo pw-ben | "$CATI_STORE" user add ben --role interviewer --db central.db >/dev/null
-start_store central.db
-trap 'stop_store; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+server=
+trap '[ -n "$server" ] && kill $server 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+
+# the store as README's "A store for 50 interviewers" sets it up: init (on PostgreSQL under
+# tests/cli/pg-suites.sh), users, serve from the configuration init wrote
+INIT_PG=$(store_pg_url store.url) || fail "no PostgreSQL database for init"
+expect_exit 0 "$CATI_STORE" init st --name 127.0.0.1 --bind 127.0.0.1 --port "$(free_port)" ${INIT_PG:+--pg "$INIT_PG"}
+[ -z "$INIT_PG" ] || cp store.url st/central.db
+cp st/ca.pem ca.pem
+echo s3cret | "$CATI_STORE" user add sup --role supervisor --projects demo,second --db st/central.db >/dev/null || fail "user add"
+echo other-pw | "$CATI_STORE" user add olga --role supervisor --projects other --db st/central.db >/dev/null
+echo pw-anna | "$CATI_STORE" user add anna --role interviewer --db st/central.db >/dev/null
+echo pw-ben | "$CATI_STORE" user add ben --role interviewer --db st/central.db >/dev/null
+serve_conf server.out --config st/store.conf
 
 # the supervisor's machine is not enrolled: the store and its CA on the command line
 export XDG_CONFIG_HOME="$TMP/cfgS"
@@ -82,7 +89,7 @@ expect_out "bad.csv:4: bad phone '12'"
 expect_out "bad.csv:5: tz 'Mars/Base'"
 expect_out "bad.csv:5: region"
 expect_out "nothing imported"
-[ "$(sqlite3 central.db "SELECT count(*) FROM cases")" = 0 ] || fail "a sample with errors imported cases"
+[ "$(sqlite3 st/central.db "SELECT count(*) FROM cases")" = 0 ] || fail "a sample with errors imported cases"
 # by region: Vienna (9) to anna, Styria (6) to ben; a region the map lacks is a problem
 cat >sample.csv <<'EOF'
 id,phone,name,tz,office,region
@@ -94,7 +101,7 @@ EOF
 expect_exit 1 study import sample.csv --form "$FORMS/demo.form" --assign-by region --map 9=anna
 expect_out "sample.csv:4: region '6' is not in --map"
 expect_out "sample.csv:5: region '6' is not in --map"
-[ "$(sqlite3 central.db "SELECT count(*) FROM cases")" = 0 ] || fail "an unmapped region imported cases"
+[ "$(sqlite3 st/central.db "SELECT count(*) FROM cases")" = 0 ] || fail "an unmapped region imported cases"
 expect_exit 0 study import sample.csv --form "$FORMS/demo.form" --assign-by region --map 9=anna,6=ben
 expect_out "imported 4 cases into demo"
 # imported again: the ids the study has are problems, as on a workstation; an id of another
@@ -201,7 +208,7 @@ export XDG_CONFIG_HOME="$TMP/cfgS"
 # a conflict (a record sent again with other content, as tests/e2e/supervise.sh makes one):
 # listed, then the conflicting version taken
 SUP=$(token sup s3cret)
-sqlite3 central.db "SELECT uuid || '|' || CAST(data AS TEXT) FROM records WHERE kind = 'interview' AND case_key = 'D1'" >d1.rows
+sqlite3 st/central.db "SELECT uuid || '|' || CAST(data AS TEXT) FROM records WHERE kind = 'interview' AND case_key = 'D1'" >d1.rows
 python3 - d1.rows <<'PY' >d1.json
 import json, sys
 for line in open(sys.argv[1]):
@@ -225,8 +232,8 @@ expect_exit 1 "$CATI" study resolve --conflict 1 --keep theirs --store "$URL" --
 expect_out "this study is not one of your projects"
 expect_exit 0 study resolve --conflict 1 --keep theirs
 expect_out "conflict 1 resolved: kept the conflicting record"
-[ "$(sqlite3 central.db "SELECT count(*) FROM conflicts")" = 0 ] || fail "the conflict is still there"
-[ "$(sqlite3 central.db "SELECT count(*) FROM records WHERE uuid = '$U' AND CAST(data AS TEXT) LIKE '%tampered%'")" = 1 ] ||
+[ "$(sqlite3 st/central.db "SELECT count(*) FROM conflicts")" = 0 ] || fail "the conflict is still there"
+[ "$(sqlite3 st/central.db "SELECT count(*) FROM records WHERE uuid = '$U' AND CAST(data AS TEXT) LIKE '%tampered%'")" = 1 ] ||
 	fail "the conflicting record was not taken"
 # the taken record is now the stored one: sent once more it is no conflict
 [ "$(api POST /v1/push "$SUP" conflict.json | jq '.results[0].status')" = 200 ] || fail "the taken record conflicts with itself"
@@ -243,13 +250,13 @@ expect_out "no complete 'no-such-interview' in study 'demo'"
 expect_exit 0 study count --study demo --interview "$DUP"
 expect_exit 0 study duplicates --study demo
 printf '%s\n' "$OUT" | grep -q "^D1 *$DUP .* counts$" || fail "$DUP does not count now: $OUT"
-expect_exit 0 "$CATI_STORE" check --figures --db central.db
+expect_exit 0 "$CATI_STORE" check --figures --db st/central.db
 expect_out "the kept counts agree with a full count"
-expect_exit 0 "$CATI_STORE" report demo --check --db central.db
+expect_exit 0 "$CATI_STORE" report demo --check --db st/central.db
 expect_out "the same as a full count"
 
 # export: the two completes that count, D1's the one chosen
-expect_exit 0 "$CATI_STORE" export demo --format csv --out demo.csv --db central.db
+expect_exit 0 "$CATI_STORE" export demo --format csv --out demo.csv --db st/central.db
 expect_out "exported 2 interviews"
 grep -q 2026-01-05 demo.csv || fail "the export lacks the complete chosen to count: $(cat demo.csv)"
 grep -q 2026-01-02 demo.csv && fail "the export has the complete made a duplicate"

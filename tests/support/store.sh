@@ -65,3 +65,31 @@ differ = [k for k in a if a[k] != b[k]]
 assert not differ, ("content differs", differ[:3])
 PY
 }
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# store_pg_url FILE: under tests/cli/pg-suites.sh (PGBASE set), a fresh PostgreSQL database for
+# `cati-store init --pg`: FILE names it for the test's --db and sqlite3 (tests/support/pg-bin)
+# and its URL is printed; without PostgreSQL nothing is printed (the store is SQLite).
+store_pg_url() {
+	[ -n "${PGBASE:-}" ] || return 0
+	name=init$(date +%s%N)$$
+	"$PGBIN/psql" -X -q "${PGBASE}postgres" -c "CREATE DATABASE $name" >/dev/null || return 1
+	printf 'cati-pg-store %s%s\n' "$PGBASE" "$name" >"$1"
+	printf '%s%s\n' "$PGBASE" "$name"
+}
+
+# serve_conf LOG ARGS...: serve with ARGS until "listening" (sets $server, $URL)
+serve_conf() {
+	log=$1
+	shift
+	: >"$log"
+	"$CATI_STORE" serve "$@" >"$log" 2>&1 &
+	server=$!
+	n=0
+	while ! grep -q listening "$log" && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
+	URL=$(sed -n 's/.*listening on \(https:[^ ]*\).*/\1/p' "$log")
+	[ -n "$URL" ] || { fail "the store did not start: $(cat "$log")"; finish; exit 1; }
+}
