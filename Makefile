@@ -20,7 +20,7 @@ SAN     ?=
 # Install missing Debian packages before anything needs them (a no-op when all are there):
 # building and running need only the compiler and the libraries; the test tools (pspp,
 # PostgreSQL, clang, ...) only for the goals that run tests, benchmarks or build the package.
-BUILD_GOALS := all run install uninstall $(BINDIR)/cati $(BINDIR)/cati-store
+BUILD_GOALS := all run install uninstall pot $(BINDIR)/cati $(BINDIR)/cati-store
 DEPS_KIND := $(if $(filter-out $(BUILD_GOALS),$(MAKECMDGOALS)),test,build)
 ifeq ($(filter clean uninstall,$(MAKECMDGOALS)),)
 DEPS_STATUS := $(shell scripts/install-deps $(DEPS_KIND) >&2 || echo failed)
@@ -35,6 +35,7 @@ sharedir   ?= $(PREFIX)/share/cati
 mandir     ?= $(PREFIX)/share/man
 docdir     ?= $(PREFIX)/share/doc/cati
 unitdir    ?= $(PREFIX)/lib/systemd/system
+localedir  ?= $(PREFIX)/share/locale
 DEMO_FILES := $(wildcard forms/*.form) forms/demo-sample.csv
 
 PKGS_TEST := check
@@ -86,9 +87,29 @@ BENCHES := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/bench_*.c))
 
 SERVER_OBJ := $(call obj,$(SERVER_SRC))
 
+# The message catalogues (po/LL.po, one per language; English is the source texts): compiled
+# for both programs' text domains beside them in $(BINDIR)/locale, where an uncompiled cati finds
+# them, and installed to $(localedir). make pot rewrites po/cati.pot and merges it into each
+# po/LL.po (tests/cli/i18n.sh fails on any text missing from a catalogue).
+.DEFAULT_GOAL := all
+LINGUAS  := de nl
+MO_FILES := $(foreach l,$(LINGUAS),$(BINDIR)/locale/$(l)/LC_MESSAGES/cati.mo \
+                                   $(BINDIR)/locale/$(l)/LC_MESSAGES/cati-store.mo)
+$(BINDIR)/locale/%/LC_MESSAGES/cati.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+$(BINDIR)/locale/%/LC_MESSAGES/cati-store.mo: $(BINDIR)/locale/%/LC_MESSAGES/cati.mo
+	cp $< $@
+XGETTEXT := xgettext --from-code=UTF-8 --language=C -k_ -kN_ -kP_:1,2 --add-comments=TRANSLATORS \
+            --package-name=cati --msgid-bugs-address="the cati team" --no-location --sort-output
+pot:
+	$(XGETTEXT) -o po/cati.pot $$(find src -name '*.c' | sort)
+	for l in $(LINGUAS); do msgmerge --quiet --update --backup=none --no-fuzzy-matching --no-location --sort-output po/$$l.po po/cati.pot && msgattrib --no-obsolete --no-location --sort-output -o po/$$l.po po/$$l.po; done
+
 .PHONY: all run test unit-test shell-test check bench fuzz fuzz-smoke install uninstall deb deb-test clean \
-        valgrind FORCE
-all: $(BINDIR)/cati $(BINDIR)/cati-store
+        valgrind pot FORCE
+all: $(BINDIR)/cati $(BINDIR)/cati-store $(MO_FILES)
+
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -168,7 +189,7 @@ $(BUILD)/bench/%.o: bench/%.c
 	$(CC) $(CPPFLAGS) -Itests/support $(ALL_CFLAGS) -c $< -o $@
 
 # The workstation on the demo survey (a fresh demo database each time).
-run: $(BINDIR)/cati
+run: $(BINDIR)/cati $(MO_FILES)
 	@rm -f build/demo.db build/demo.db-wal build/demo.db-shm
 	$(BINDIR)/cati demo --db build/demo.db --form forms/demo.form --sample forms/demo-sample.csv
 
@@ -178,7 +199,7 @@ $(KEYS_MODEL): $(BUILD)/tests/model/keys_model.o $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI)) -lpthread $(LDLIBS)
 
-test: $(BINDIR)/cati $(BINDIR)/cati-store $(UNIT_TESTS) $(BUILD)/tests/crash_driver $(KEYS_MODEL)
+test: $(BINDIR)/cati $(BINDIR)/cati-store $(MO_FILES) $(UNIT_TESTS) $(BUILD)/tests/crash_driver $(KEYS_MODEL)
 	@# the unit tests run beside the shell suites' first minute (one core would idle otherwise)
 	@(for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done) >$(BUILD)/unit-tests.log 2>&1 & u=$$!; \
 	CATI=$(BINDIR)/cati CATI_STORE=$(BINDIR)/cati-store BUILD=$(BUILD) tests/run-shell-tests; s=$$?; \
@@ -244,9 +265,12 @@ fuzz-smoke: $(FUZZ_BIN) $(FUZZ_STORE)
 # Both programs, the forms and the demo, the man pages, the store's systemd unit and a sample
 # configuration. cati-store goes to bin, not sbin: the operator runs its local commands (init,
 # user, backup, report) without root, and Debian's PATH for users has no sbin.
-install: $(BINDIR)/cati $(BINDIR)/cati-store
+install: $(BINDIR)/cati $(BINDIR)/cati-store $(MO_FILES)
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(sharedir)/forms $(DESTDIR)$(docdir) $(DESTDIR)$(unitdir) \
-	  $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(mandir)/man8
+	  $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(mandir)/man8 \
+	  $(foreach l,$(LINGUAS),$(DESTDIR)$(localedir)/$(l)/LC_MESSAGES)
+	for l in $(LINGUAS); do for d in cati cati-store; do \
+	  install -m 644 $(BINDIR)/locale/$$l/LC_MESSAGES/$$d.mo $(DESTDIR)$(localedir)/$$l/LC_MESSAGES/$$d.mo; done; done
 	install -m 755 $(BINDIR)/cati $(BINDIR)/cati-store $(DESTDIR)$(bindir)
 	install -m 644 $(DEMO_FILES) $(DESTDIR)$(sharedir)/forms
 	install -m 644 dist/store.conf $(DESTDIR)$(sharedir)/store.conf
@@ -265,6 +289,8 @@ uninstall:
 	  $(addprefix $(DESTDIR)$(sharedir)/forms/,$(notdir $(DEMO_FILES))) $(DESTDIR)$(sharedir)/store.conf \
 	  $(DESTDIR)$(docdir)/README.md $(DESTDIR)$(docdir)/form-language.md $(DESTDIR)$(unitdir)/cati-store.service \
 	  $(DESTDIR)$(mandir)/man1/cati.1 $(DESTDIR)$(mandir)/man5/cati-form.5 $(DESTDIR)$(mandir)/man8/cati-store.8
+	rm -f $(foreach l,$(LINGUAS),$(DESTDIR)$(localedir)/$(l)/LC_MESSAGES/cati.mo \
+	  $(DESTDIR)$(localedir)/$(l)/LC_MESSAGES/cati-store.mo)
 	-rmdir $(DESTDIR)$(sharedir)/forms $(DESTDIR)$(sharedir) $(DESTDIR)$(docdir)
 
 # The Debian packages cati and cati-store (dpkg-buildpackage writes them beside the source tree,

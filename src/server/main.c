@@ -10,6 +10,7 @@
 #include "args.h"
 #include "cati/central.h"
 #include "cati/db.h"
+#include "cati/i18n.h"
 #include "cati/pg.h"
 #include "cati/version.h"
 
@@ -458,6 +459,7 @@ int main(int argc, char **argv)
 	};
 	size_t i;
 
+	i18n_init("cati-store", NULL);
 	db_pg_register();
 	if (argc >= 2 && !strcmp(argv[1], "--version")) {
 		printf("cati-store %s\n", CATI_VERSION);

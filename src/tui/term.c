@@ -3,7 +3,6 @@
 #include "term.h"
 
 #include <curses.h>
-#include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +26,7 @@ int term_start(void)
 {
 	struct sigaction sa;
 
-	setlocale(LC_ALL, "");
+	/* the locale (UTF-8 characters, the language) is set once in main: i18n_init */
 	if (!initscr())
 		return -1;
 	active = 1;

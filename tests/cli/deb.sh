@@ -61,7 +61,8 @@ dpkg-deb -x "$ST" "$R"
 for f in usr/bin/cati usr/bin/cati-store etc/cati/store.conf lib/systemd/system/cati-store.service \
 	usr/share/cati/forms/demo.form usr/share/cati/forms/demo-sample.csv \
 	usr/share/man/man1/cati.1.gz usr/share/man/man5/cati-form.5.gz usr/share/man/man8/cati-store.8.gz \
-	usr/share/doc/cati/copyright usr/share/doc/cati-store/copyright; do
+	usr/share/doc/cati/copyright usr/share/doc/cati-store/copyright \
+	usr/share/locale/de/LC_MESSAGES/cati.mo usr/share/locale/nl/LC_MESSAGES/cati-store.mo; do
 	[ -f "$R/$f" ] || fail "the packages hold no /$f"
 done
 keys=$(grep -v '^#' "$R/etc/cati/store.conf" | sed -n 's/^\([a-z-]*\) = .*/\1/p' | tr '\n' ' ')

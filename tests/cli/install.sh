@@ -24,7 +24,9 @@ for f in usr/bin/cati usr/bin/cati-store usr/share/cati/forms/demo.form \
 	usr/share/cati/forms/demo-sample.csv usr/share/cati/forms/cms_jobseeker.form \
 	usr/share/doc/cati/form-language.md usr/share/cati/store.conf usr/share/doc/cati/README.md \
 	usr/share/man/man1/cati.1 usr/share/man/man8/cati-store.8 usr/share/man/man5/cati-form.5 \
-	usr/lib/systemd/system/cati-store.service; do
+	usr/lib/systemd/system/cati-store.service usr/share/locale/de/LC_MESSAGES/cati.mo \
+	usr/share/locale/nl/LC_MESSAGES/cati.mo usr/share/locale/de/LC_MESSAGES/cati-store.mo \
+	usr/share/locale/nl/LC_MESSAGES/cati-store.mo; do
 	[ -f "$D/$f" ] || fail "make install did not install /$f"
 done
 [ -x "$D/usr/bin/cati" ] && [ -x "$D/usr/bin/cati-store" ] || fail "the programs are not executable"
@@ -43,6 +45,11 @@ expect_out "cati-store serve"
 expect_exit 0 "$D/usr/bin/cati" demo --setup-only --db "$TMP/d1.db" \
 	--form "$D/usr/share/cati/forms/demo.form" --sample "$D/usr/share/cati/forms/demo-sample.csv"
 expect_exit 0 "$D/usr/bin/cati" check "$D"/usr/share/cati/forms/*.form
+# the installed catalogues, found beside the installed program (../share/locale)
+expect_exit 0 env LANG=de_AT.UTF-8 "$D/usr/bin/cati" --help
+expect_out "Aufruf: cati"
+expect_exit 0 env LANGUAGE=nl "$D/usr/bin/cati" --help
+expect_out "gebruik: cati"
 cd "$SRC" || exit 1
 
 # every man page renders, with no warning from man or groff

@@ -1,5 +1,9 @@
 # lib.sh: helpers for the command-line tests. Source it; $CATI is the binary under test.
 : "${CATI:=bin/cati}"
+# English unless a test asks for another language (LANGUAGE=de, LANG=nl_NL.UTF-8, ...)
+unset LANGUAGE LC_ALL LC_MESSAGES
+LANG=C.UTF-8
+export LANG
 TMP=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
 failures=0

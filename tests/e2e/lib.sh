@@ -1,6 +1,7 @@
 # lib.sh: drive the real bin/cati inside tmux. Source it; set COLS, ROWS, TERMTYPE first.
 : "${CATI:=bin/cati}"
 : "${COLS:=80}" "${ROWS:=24}" "${TERMTYPE:=xterm-256color}"
+# UI_LANG=de or nl: the interface in that language (English by default)
 TMP=$(mktemp -d)
 SOCK="cati$$"
 failures=0
@@ -27,7 +28,7 @@ start() {
 	done
 	SOCK="cati$$_$(date +%N)"
 	tmux -L "$SOCK" -f /dev/null new-session -d -x "$COLS" -y "$ROWS" \
-		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=$TERMTYPE CATI_STUDY=${CATI_STUDY:-$(pwd)/tests/e2e/allday.study}${ASAN_OPTIONS:+ ASAN_OPTIONS=$ASAN_OPTIONS}${UBSAN_OPTIONS:+ UBSAN_OPTIONS=$UBSAN_OPTIONS} $CATI $*${CATI_STDERR:+ 2>>$CATI_STDERR}; echo EXITED \$?; sleep 30"
+		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE=${UI_LANG:-} TERM=$TERMTYPE CATI_STUDY=${CATI_STUDY:-$(pwd)/tests/e2e/allday.study}${ASAN_OPTIONS:+ ASAN_OPTIONS=$ASAN_OPTIONS}${UBSAN_OPTIONS:+ UBSAN_OPTIONS=$UBSAN_OPTIONS} $CATI $*${CATI_STDERR:+ 2>>$CATI_STDERR}; echo EXITED \$?; sleep 30"
 }
 
 # cati_pid: the pid of the cati this test started (the child of the pane's shell; env execs it).
