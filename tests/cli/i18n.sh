@@ -26,6 +26,47 @@ $(printf '%s\n' "$out" | head -20)"
 	[ "$obsolete" = 0 ] || fail "po/$l.po keeps $obsolete texts no source has (make pot removes them with msgattrib --no-obsolete)"
 done
 
+# texts a person reads, left unmarked: in every file listed in tests/cli/i18n-files.txt (the
+# files whose texts are all translated), a string that reads like words ("no case to call")
+# must be marked for translation, or match a line of tests/cli/i18n-allow.txt (an extended
+# regular expression for a whole string: SQL, JSON keys, formats of files and of the API)
+files=$(grep -v '^#' tests/cli/i18n-files.txt | grep -v '^ *$')
+if [ -n "$files" ]; then
+	xgettext -a --from-code=UTF-8 --language=C --no-wrap -o "$TMP/all.pot" $files 2>/dev/null ||
+		fail "xgettext -a failed on $files"
+	python3 - "$TMP/all.pot" "$TMP/cati.pot" tests/cli/i18n-allow.txt >"$TMP/unmarked" <<'PY2'
+import re, sys
+def entries(path):
+    out, refs, cur, field = [], [], [], None
+    for line in open(path, encoding="utf-8"):
+        line = line.rstrip("\n")
+        if line.startswith("#:"):
+            refs.append(line[3:])
+        elif line.startswith("msgid "):
+            cur, field = [line[6:]], "id"
+        elif line.startswith('"') and field == "id":
+            cur.append(line)
+        elif line.startswith("msgstr") or line.startswith("msgid_plural"):
+            if field == "id":
+                text = "".join(bytes(c[1:-1], "utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8") for c in cur)
+                out.append((text, " ".join(refs)))
+            refs, field = [], None
+    return out
+marked = {t for t, _ in entries(sys.argv[2])}
+allow = [re.compile(l.rstrip("\n")) for l in open(sys.argv[3], encoding="utf-8") if l.strip() and not l.startswith("#")]
+prose = re.compile(r"[A-Za-z]{2,}[,']? [a-z]{2,}")
+for text, refs in entries(sys.argv[1]):
+    if not text or text in marked or not prose.search(text):
+        continue
+    if any(a.fullmatch(text) for a in allow):
+        continue
+    print("%s: %r" % (refs.split(" ")[0], text))
+PY2
+	n=$(wc -l <"$TMP/unmarked")
+	[ "$n" = 0 ] || fail "$n texts a person reads are not marked for translation (or allowed in tests/cli/i18n-allow.txt):
+$(head -40 "$TMP/unmarked")"
+fi
+
 # the language from the environment; a locale not generated here works as well
 expect_exit 0 env LANG=de_AT.UTF-8 "$CATI" --help
 expect_out "Aufruf: cati"
