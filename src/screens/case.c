@@ -130,6 +130,38 @@ static void local_time(const char *tz, time_t now, char *out, size_t n)
 	snprintf(out, n, "%s %02d:%02d", _(wday[tm.tm_wday % 7]), tm.tm_hour, tm.tm_min);
 }
 
+/* The outcome keys on two rows from row, after a heading; a key is never split between rows. */
+static void outcome_keys(struct view *v, int row)
+{
+	static const char *const keys[] = { N_("1 connected"), N_("2 no answer"), N_("3 busy"),
+	                                    N_("4 answering machine"), N_("5 wrong/dead number"),
+	                                    N_("6 appointment"), N_("7 refusal"), N_("8 language barrier") };
+	const char *head = _("Call outcome:");
+	int indent = 2 + view_width(head, strlen(head)), w = indent, i, n = 0;
+	struct buf b;
+
+	buf_init(&b);
+	buf_printf(&b, " %s", head);
+	for (i = 0; i < 8; i++) {
+		const char *k = _(keys[i]);
+		int kw = view_width(k, strlen(k));
+
+		if (n && w + 2 + kw > v->width && row < v->height - 3) {
+			view_set(v, row++, VIEW_PLAIN, buf_str(&b));
+			buf_reset(&b);
+			for (w = 0; w < indent - 1; w++)
+				buf_putc(&b, ' ');
+			n = 0;
+		}
+		buf_puts(&b, n ? "  " : " ");
+		buf_puts(&b, k);
+		w += (n ? 2 : 1) + kw;
+		n++;
+	}
+	view_set(v, row, VIEW_PLAIN, buf_str(&b));
+	buf_release(&b);
+}
+
 static void case_draw(struct desk *d, struct view *v)
 {
 	char lt[32];
@@ -154,8 +186,7 @@ static void case_draw(struct desk *d, struct view *v)
 	row += desk_put_lines(v, row, 4, buf_str(&d->attempts), _("none yet"));
 	desk_put(v, row++, VIEW_TITLE, _(" Notes"));
 	desk_put_lines(v, row, 3, buf_str(&d->notes), _("none"));
-	desk_put(v, v->height - 4, VIEW_PLAIN, _(" Call outcome: 1 connected  2 no answer  3 busy  4 answering machine"));
-	desk_put(v, v->height - 3, VIEW_PLAIN, _("               5 wrong/dead number  6 appointment  7 refusal  8 language barrier"));
+	outcome_keys(v, v->height - 4);
 	desk_put(v, v->height - 2, VIEW_ERROR, "%s", d->message);
 	desk_keys(v, _("1-8 call outcome"), 0, _("^N note"), 2, _("Esc back to the list"), 1, _("F1 help"), 0, (const char *)NULL);
 }
