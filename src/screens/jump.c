@@ -71,6 +71,16 @@ static enum desk_screen jump_key(struct desk *d, int k)
 	return DESK_JUMP;
 }
 
+/* An answer as stored (an ISO date, a decimal point) as the interviewer writes it. */
+static const char *local_value(const char *val, char *out, size_t n)
+{
+	size_t a = strspn(val, "0123456789");
+
+	if (a && val[a] == '.' && val[a + 1] && !val[a + 1 + strspn(val + a + 1, "0123456789")])
+		return i18n_number(out, n, val);
+	return i18n_date(out, n, val);
+}
+
 static void jump_draw(struct desk *d, struct view *v)
 {
 	const char **ids;
@@ -90,7 +100,7 @@ static void jump_draw(struct desk *d, struct view *v)
 		enum form_vstate s;
 		const char *val = "";
 		int on, k = d->top + i;
-		char name[FORM_MAX_ID + 16];
+		char name[FORM_MAX_ID + 16], shown[256];
 
 		if (!eng_get(session_engine(d->sess), ids[k], iters[k], &s, &val, &on))
 			val = _("(not answered)");
@@ -98,6 +108,8 @@ static void jump_draw(struct desk *d, struct view *v)
 			val = _("don't know");
 		else if (s == FORM_S_RF)
 			val = _("refused");
+		else
+			val = local_value(val, shown, sizeof shown);
 		if (iters[k])
 			snprintf(name, sizeof name, "%s[%d]", ids[k], iters[k]);
 		else

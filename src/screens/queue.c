@@ -142,6 +142,7 @@ static void queue_draw(struct desk *d, struct view *v)
 {
 	long waiting = store_outbox_pending(d->st);
 	int i, rows = v->height - 9, idw = 4, namew;
+	const char *search = _(" Search: ");
 	struct buf b;
 
 	desk_put(v, 0, VIEW_BAR, _(" cati \xE2\x94\x82 %s \xE2\x94\x82 case list \xE2\x94\x82 %s, %ld waiting"), d->who,
@@ -150,14 +151,18 @@ static void queue_draw(struct desk *d, struct view *v)
 		desk_put(v, 2, VIEW_TITLE, _(" Next case to call: %s, %s  (N)"), d->next_key, d->next_why);
 	else
 		desk_put(v, 2, VIEW_TITLE, _(" No case to call now."));
-	desk_put(v, 3, d->filtering ? VIEW_INPUT : VIEW_DIM, " Search: %s%s   Status: %s", d->filter,
+	desk_put(v, 3, d->filtering ? VIEW_INPUT : VIEW_DIM, "%s%s%s   %s %s", search, d->filter,
 	         d->filtering ? "" : (d->filter[0] ? "" : _("(press /)")),
-	         d->status_filter ? desk_word(desk_status_filter(d)) : _("all"));
+	         _("Status:"), d->status_filter ? desk_word(desk_status_filter(d)) : _("all"));
 	if (d->hl < d->top)
 		d->top = d->hl;
 	if (d->hl >= d->top + rows)
 		d->top = d->hl - rows + 1;
-	/* ids are never cut: their column is as wide as the widest shown; the name gives way */
+	/* ids are never cut: their column is as wide as the widest shown (and its head); the name
+	 * gives way */
+	idw = view_width(_("case"), strlen(_("case")));
+	if (idw < 4)
+		idw = 4;
 	for (i = 0; i < d->nrows; i++) {
 		int w = view_width(d->rows[i].key, strlen(d->rows[i].key));
 		if (w > idw)
@@ -190,7 +195,7 @@ static void queue_draw(struct desk *d, struct view *v)
 	          _("L sync log"), 5, _("F1 help"), 0, _("q log out"), 2, (const char *)NULL);
 	if (d->filtering) {
 		v->cursor_row = 3;
-		v->cursor_col = 9 + view_width(d->filter, (size_t)d->filter_cursor);
+		v->cursor_col = view_width(search, strlen(search)) + view_width(d->filter, (size_t)d->filter_cursor);
 	}
 }
 
