@@ -162,10 +162,66 @@ static void outcome_keys(struct view *v, int row)
 	buf_release(&b);
 }
 
+/* What the case's history lists hold: each line begins with an ISO date. */
+enum history { H_APPOINTMENTS, H_ATTEMPTS, H_NOTES };
+
+/*
+ * The store's history lines as the interviewer reads them: the date in the local convention,
+ * an attempt's outcome and an appointment's kind in the interface language.
+ */
+static void localize(const char *text, enum history kind, struct buf *out)
+{
+	const char *p = text;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char line[1024], date[1100];
+		const char *rest;
+
+		snprintf(line, sizeof line, "%.*s", (int)len, p);
+		i18n_date(date, sizeof date, line);
+		rest = date;
+		if (kind == H_ATTEMPTS && (rest = strstr(date, "  ")) != NULL) {
+			/* "31.12.2026 14:00  no_answer  (anna)" */
+			const char *end = strstr(rest + 2, "  (");
+			size_t n = end ? (size_t)(end - rest - 2) : strlen(rest + 2);
+			char code[64];
+
+			snprintf(code, sizeof code, "%.*s", (int)n, rest + 2);
+			buf_add(out, date, (size_t)(rest - date) + 2);
+			buf_puts(out, desk_word(code));
+			buf_puts(out, end ? end : "");
+		} else if (kind == H_APPOINTMENTS) {
+			/* "31.12.2026 14:00 (hard) with Anna" */
+			const char *hard = strstr(date, " (hard)"), *around = strstr(date, " (around)");
+			const char *mark = hard ? hard : around, *with;
+
+			if (mark) {
+				buf_add(out, date, (size_t)(mark - date));
+				buf_puts(out, hard ? _(" (hard)") : _(" (around)"));
+				with = mark + (hard ? 7 : 9);
+				if (!strncmp(with, " with ", 6)) {
+					buf_puts(out, _(" with "));
+					with += 6;
+				}
+				buf_puts(out, with);
+			} else {
+				buf_puts(out, date);
+			}
+		} else {
+			buf_puts(out, date);
+		}
+		buf_putc(out, '\n');
+		p = nl ? nl + 1 : p + len;
+	}
+}
+
 static void case_draw(struct desk *d, struct view *v)
 {
 	char lt[32];
 	int row = 2;
+	struct buf shown;
 
 	desk_put(v, 0, VIEW_BAR, _(" cati \xE2\x94\x82 %s \xE2\x94\x82 case %s"), d->who, d->have_case ? d->cs.key : "");
 	if (!d->have_case)
@@ -180,12 +236,19 @@ static void case_draw(struct desk *d, struct view *v)
 	else
 		desk_put(v, row++, VIEW_DIM, _(" Status: %s"), desk_word(d->cs.status));
 	row++;
+	buf_init(&shown);
+	localize(buf_str(&d->appts), H_APPOINTMENTS, &shown);
 	desk_put(v, row++, VIEW_TITLE, _(" Appointments"));
-	row += desk_put_lines(v, row, 2, buf_str(&d->appts), _("none"));
+	row += desk_put_lines(v, row, 2, buf_str(&shown), _("none"));
+	buf_reset(&shown);
+	localize(buf_str(&d->attempts), H_ATTEMPTS, &shown);
 	desk_put(v, row++, VIEW_TITLE, _(" Call attempts"));
-	row += desk_put_lines(v, row, 4, buf_str(&d->attempts), _("none yet"));
+	row += desk_put_lines(v, row, 4, buf_str(&shown), _("none yet"));
+	buf_reset(&shown);
+	localize(buf_str(&d->notes), H_NOTES, &shown);
 	desk_put(v, row++, VIEW_TITLE, _(" Notes"));
-	desk_put_lines(v, row, 3, buf_str(&d->notes), _("none"));
+	desk_put_lines(v, row, 3, buf_str(&shown), _("none"));
+	buf_release(&shown);
 	outcome_keys(v, v->height - 4);
 	desk_put(v, v->height - 2, VIEW_ERROR, "%s", d->message);
 	desk_keys(v, _("1-8 call outcome"), 0, _("^N note"), 2, _("Esc back to the list"), 1, _("F1 help"), 0, (const char *)NULL);

@@ -141,7 +141,7 @@ static void row_text(struct buf *b, const char *key, const char *name, const cha
 static void queue_draw(struct desk *d, struct view *v)
 {
 	long waiting = store_outbox_pending(d->st);
-	int i, rows = v->height - 9, idw = 4, namew;
+	int i, rows = v->height - 9, idw = 4, namew, cdw;
 	const char *search = _(" Search: ");
 	struct buf b;
 
@@ -168,7 +168,19 @@ static void queue_draw(struct desk *d, struct view *v)
 		if (w > idw)
 			idw = w;
 	}
-	namew = v->width - idw - 49;   /* what the other columns and a countdown need */
+	/* the name gives way to the other columns and the widest countdown shown, with a column to
+	 * spare: a line never ends at the screen's edge, where it would look cut */
+	cdw = view_width(_("appointment"), strlen(_("appointment")));
+	for (i = 0; i < rows && d->top + i < d->nrows; i++) {
+		char w[80];
+		int n;
+
+		when(d, &d->rows[d->top + i], v->width, w, sizeof w);
+		n = view_width(w, strlen(w));
+		if (n > cdw)
+			cdw = n;
+	}
+	namew = v->width - idw - 36 - cdw;
 	if (namew > 26)
 		namew = 26;
 	if (namew < 8)

@@ -96,6 +96,8 @@ for UI_LANG in de nl; do
 		BREAK="Interview abbrechen"; WHY="Warum wird unterbrochen"; SUSP="Interview unterbrochen"
 		SYNC="Abgleichsprotokoll"; CUT="Diese Interviews wurden"; DATE=2.5.2026; CONT="Enter weiter"
 		RESUME="Nächster Fall: D001, fortzusetzen"; CASE2="Fall D002"; DEC=7,5
+		CASE3="Fall D003"; NOANSWER="keine Antwort erfasst"; APPT3="Termin für Fall D003"; ADATE=3.3.2026
+		SAVED="Termin für Fall D003 gespeichert"
 	else
 		Q=V; NEXT="Volgend adres: D001"; OUTCOME="Belresultaat:"; APPT="Afspraak voor adres D001"
 		NOTE="Notitie bij het adres"; AGAIN="Nog eens 7"; FIRST="Kies eerst een antwoord"; CHECK="CONTROLE: graag"
@@ -103,6 +105,8 @@ for UI_LANG in de nl; do
 		BREAK="Interview afbreken"; WHY="Waarom wordt onderbroken"; SUSP="Interview onderbroken"
 		SYNC="Synchronisatielog"; CUT="Deze interviews zijn"; DATE=2-5-2026; CONT="Enter verder"
 		RESUME="Volgend adres: D001, te hervatten"; CASE2="adres D002"; DEC=7,5
+		CASE3="adres D003"; NOANSWER="geen gehoor vastgelegd"; APPT3="Afspraak voor adres D003"; ADATE=3-3-2026
+		SAVED="Afspraak voor adres D003 opgeslagen"
 	fi
 	start --db "$DB"
 	ui_login
@@ -172,6 +176,27 @@ for UI_LANG in de nl; do
 	keys L
 	snap synclog "$SYNC"
 	keys x
+	wait_for "$NEXT"
+	# a call and an appointment on D003, with its date typed the local way: the list counts
+	# down to it, the case shows its history in the interviewer's language and convention
+	keys Down Down Enter
+	wait_for "$CASE3"
+	keys 2
+	wait_for "$NOANSWER"
+	keys Enter
+	wait_for "$CASE3"
+	keys 6
+	wait_for "$APPT3"
+	type_text "$ADATE"
+	keys Tab
+	type_text 14:00
+	keys Tab
+	type_text "Frau Moser"
+	keys Enter
+	snap list-appointment "$SAVED"
+	keys Enter
+	snap case-history "$CASE3"
+	keys Escape
 	wait_for "$NEXT"
 	ui_quit
 	# stored as the files keep them: an ISO date, a decimal point
