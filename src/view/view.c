@@ -661,7 +661,7 @@ void view_interview(struct view *v, const struct eng_screen *sc, struct view_inp
 		body_add(&b, title, strlen(title), VIEW_TITLE);
 		if (!sc->complete) {
 			snprintf(line, sizeof line, _("outcome: %s (call recorded as %s)"), sc->outcome,
-			         sc->call_outcome ? sc->call_outcome : "screened_out");
+			         _(sc->call_outcome ? sc->call_outcome : "screened_out"));
 			body_add(&b, line, strlen(line), VIEW_DIM);
 		}
 		body_add(&b, "", 0, VIEW_PLAIN);
