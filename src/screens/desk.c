@@ -87,6 +87,7 @@ static const char *const words[] = { N_("complete"), N_("partial"), N_("breakoff
                                      N_("deceased"), N_("screened_out"), N_("quota_full"),
                                      N_("reopened"), N_("screenout") };
 
+/* A known status or outcome code in the interface language; others as they are. */
 const char *desk_word(const char *code)
 {
 	size_t i;
@@ -128,6 +129,7 @@ static void wrap_line(void *ctx, const char *line, size_t len)
 	c->n++;
 }
 
+/* Wrap text at word boundaries onto at most max rows. */
 int desk_wrap(struct view *v, int row, int max, enum view_style st, const char *text)
 {
 	struct wrap_ctx c = { v, row, max, st, 0, "" };
@@ -136,6 +138,7 @@ int desk_wrap(struct view *v, int row, int max, enum view_style st, const char *
 	return c.n < max ? c.n : max;
 }
 
+/* The footer from (text, rank) pairs, the least important keys left out until it fits. */
 void desk_keys(struct view *v, ...)
 {
 	const char *text[16];

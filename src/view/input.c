@@ -39,6 +39,7 @@ void view_input_reset(struct view_input *in, const struct eng_screen *sc)
 	}
 }
 
+/* A Dutch D-M-YYYY date as D.M.YYYY, which the forms' date input reads. */
 char *view_local_date(const char *typed, char *out, size_t n)
 {
 	size_t a = strspn(typed, "0123456789"), b, c;

@@ -399,6 +399,7 @@ void view_keys(const struct eng_screen *sc, int width, struct buf *out)
 	view_keys_fit(text, rank, n, width, out);
 }
 
+/* Join keys, leaving out the highest ranks until the line fits. */
 void view_keys_fit(const char *const *text, const int *rank, int count, int width, struct buf *out)
 {
 	struct key_entry k[16];
