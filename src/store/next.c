@@ -3,6 +3,7 @@
  * appointments in UTC, the scheduler (who to call next, and why) and the counts behind the
  * response rates.
  */
+#include "cati/i18n.h"
 #include "store-int.h"
 
 #include <stdio.h>
@@ -78,7 +79,7 @@ static enum store_rc fill_utc(struct store *st, const char *default_tz, struct e
 	}
 	sqlite3_finalize(s);
 	sqlite3_finalize(u);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "convert appointment times", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("convert appointment times"), e);
 }
 
 enum store_rc store_attempt_after(struct store *st, int64_t case_id, const char *outcome,
@@ -131,7 +132,7 @@ enum store_rc store_call_after(struct store *st, int64_t case_id, const char *ou
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_fail(st, rc, "update the case after a call", e);
+		return store_fail(st, rc, N_("update the case after a call"), e);
 	/* the call served the appointments that were due */
 	if (fill_utc(st, default_tz ? default_tz : "", e) != STORE_OK)
 		return st->last_rc;
@@ -145,7 +146,7 @@ enum store_rc store_call_after(struct store *st, int64_t case_id, const char *ou
 	sqlite3_bind_text(s, 3, outcome, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "close the appointment", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("close the appointment"), e);
 }
 
 /* A zone's state now: local time, in the calling window or not, its day part. */
@@ -310,19 +311,23 @@ enum store_rc store_next(struct store *st, const struct call_rules *r, const cha
 	free(zones);
 	if (!found) {
 		if (why)
-			buf_printf(why, "no case to call now: every open case is outside its calling window, waiting out its gap after the last call,"
-			                " waiting for an appointment, locked, past %d attempts, or in a full quota cell\n", r->max_attempts);
+			buf_printf(why, _("no case to call now: every open case is outside its calling window, waiting out its gap after the last call,"
+			                " waiting for an appointment, locked, past %d attempts, or in a full quota cell\n"), r->max_attempts);
 		return STORE_NOTFOUND;
 	}
 	if (why) {
-		static const char *const cat[] = { "", "appointment due", "partial interview to resume", "fresh case", "retry" };
-		buf_printf(why, "next: %s (%s", pick->key, cat[pick->category]);
+		static const char *const cat[] = { "", N_("appointment due"), N_("partial interview to resume"), N_("fresh case"),
+			                            N_("retry") };
+		char at[64], local[64];
+
+		buf_printf(why, _("next: %s (%s"), pick->key, _(cat[pick->category]));
+		i18n_date(at, sizeof at, pick->appointment);
 		if (pick->category == 1)
-			buf_printf(why, ", %s appointment at %s", pick->hard ? "hard" : "soft", pick->appointment);
+			buf_printf(why, pick->hard ? _(", hard appointment at %s") : _(", soft appointment at %s"), at);
 		if (pick->category == 4)
-			buf_printf(why, ", %d attempts, last %s, gap of %d min over%s", pick->attempts, pick->last_outcome,
-			           calls_gap(r, pick->last_outcome), pick->new_daypart ? ", not yet tried in this part of the day" : "");
-		buf_printf(why, "; respondent's time %s)\n", pick->local);
+			buf_printf(why, _(", %d attempts, last %s, gap of %d min over%s"), pick->attempts, pick->last_outcome,
+			           calls_gap(r, pick->last_outcome), pick->new_daypart ? _(", not yet tried in this part of the day") : "");
+		buf_printf(why, _("; respondent's time %s)\n"), i18n_date(local, sizeof local, pick->local));
 	}
 	if (lock) {
 		s = store_prepare(st, "UPDATE cases SET locked_by = ?2, locked_until = ?3 WHERE id = ?1"
@@ -336,7 +341,7 @@ enum store_rc store_next(struct store *st, const struct call_rules *r, const cha
 		rc = sqlite3_step(s);
 		sqlite3_finalize(s);
 		if (rc != SQLITE_DONE)
-			return store_fail(st, rc, "lock the case", e);
+			return store_fail(st, rc, N_("lock the case"), e);
 		if (!sqlite3_changes(st->db))
 			return STORE_BUSY;
 	}
@@ -365,7 +370,7 @@ enum store_rc store_disposition_counts(struct store *st, void (*cb)(void *ctx, c
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		cb(ctx, (const char *)sqlite3_column_text(s, 0), (long)sqlite3_column_int64(s, 1));
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "count the dispositions", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("count the dispositions"), e);
 }
 
 enum store_rc store_case_held(struct store *st, const char *key, const char *who, int64_t until,
@@ -382,5 +387,5 @@ enum store_rc store_case_held(struct store *st, const char *key, const char *who
 	sqlite3_bind_int64(s, 3, until);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "mark the case as in a call elsewhere", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("mark the case as in a call elsewhere"), e);
 }
