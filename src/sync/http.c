@@ -173,6 +173,15 @@ static enum sync_rc no_answer(CURLcode cc, long os_errno, const char *why, int t
 }
 
 /* The one mapping of a request's outcome to the sync layer's codes (see http.h). */
+/* The store's refusals a person meets at the workstation (the store writes them in English and
+ * marks them in src/server and src/central): marked here too, so the workstation's catalogue
+ * holds them for http_result's _(msg). */
+static const char *const store_refusals[] = {
+	N_("this study is not one of your projects"),
+	N_("only supervisors and admins may do this"),
+	N_("wrong user name or password"),
+};
+
 enum sync_rc http_result(CURLcode cc, long os_errno, const char *why, int too_large, long status,
                          const char *body, const char *url, const char *cacert, long timeout_s, struct err *e)
 {
@@ -181,6 +190,7 @@ enum sync_rc http_result(CURLcode cc, long os_errno, const char *why, int too_la
 
 	if (cc != CURLE_OK)
 		return no_answer(cc, os_errno, why, too_large, url, cacert, timeout_s, e);
+	(void)store_refusals;
 	if (status < 400)
 		return SYNC_OK;
 	o = body ? json_loads(body, 0, NULL) : NULL;

@@ -50,6 +50,15 @@ expect_exit 1 "$CATI" study cases --study demo --store "$URL" --cacert ca.pem --
 expect_out "only supervisors and admins may do this"
 expect_exit 1 "$CATI" study cases --study demo --store "$URL" --cacert ca.pem --user olga --password-file olga.pw
 expect_out "this study is not one of your projects"
+# the store answers in English; the supervisor reads it in their language (German, Dutch)
+expect_exit 1 env LANGUAGE=de "$CATI" study cases --study demo --store "$URL" --cacert ca.pem --user olga --password-file olga.pw
+expect_out "cati study: der Server antwortete 403: diese Studie gehört nicht zu Ihren Projekten"
+expect_exit 1 env LANGUAGE=nl "$CATI" study cases --study demo --store "$URL" --cacert ca.pem --user anna --password-file anna.pw
+expect_out "cati study: de server antwoordde 403: alleen supervisors en beheerders mogen dit"
+# a usage in German, option names as they are
+expect_exit 0 env LANG=de_AT.UTF-8 "$CATI" study --help
+expect_out "Aufruf: cati study COMMAND"
+expect_out "cati study assign --study ID --to NAME CASE...      Fälle einem Interviewer geben"
 
 # the API itself: interviewers get 403 on every /v1/manage/ route, another project's supervisor
 # on every route of this study, and sees none of its forms
