@@ -292,8 +292,13 @@ static void rates(const char *family, const double *v, int n)
 		snprintf(name, sizeof name, "%s%d", family, i + 1);
 		if (v[i] < 0)
 			printf("  %-6s    n/a\n", name);
-		else
-			printf("  %-6s %6.4f\n", name, v[i]);
+		else {
+			char plain[32], shown[32];
+
+			/* a rate as the interviewer writes numbers (0,4512 in German and Dutch) */
+			snprintf(plain, sizeof plain, "%6.4f", v[i]);
+			printf("  %-6s %s\n", name, i18n_number(shown, sizeof shown, plain));
+		}
 	}
 }
 
