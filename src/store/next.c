@@ -19,8 +19,14 @@ static void local_parts(const char *tz, time_t t, int *wday, int *minute, char *
 	zone_localtime(tz, t, &tm);
 	*wday = tm.tm_wday;
 	*minute = tm.tm_hour * 60 + tm.tm_min;
-	if (text)
-		strftime(text, n, "%a %Y-%m-%d %H:%M", &tm);
+	if (text) {
+		/* for a person: the weekday and the date as the interviewer writes them */
+		static const char *const days[] = { N_("Sun"), N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat") };
+		char iso[32], date[48];
+
+		strftime(iso, sizeof iso, "%Y-%m-%d %H:%M", &tm);
+		snprintf(text, n, "%s %s", _(days[tm.tm_wday % 7]), i18n_date(date, sizeof date, iso));
+	}
 }
 
 /* "YYYY-MM-DD HH:MM" (or with a T) in zone tz as UTC seconds; -1 if malformed. */
@@ -198,8 +204,9 @@ enum store_rc store_next(struct store *st, const struct call_rules *r, const cha
 			buf_add(&open, q, strlen(q));
 		}
 		if (why)
-			buf_printf(why, "zone %s: %s local, %s (window %02d:%02d-%02d:%02d)\n", *tz ? tz : (*r->tz ? r->tz : "local"),
-			           zones[nz].local, zones[nz].open ? "open" : "closed", w->from / 60, w->from % 60,
+			buf_printf(why, zones[nz].open ? _("zone %s: %s local, open (window %02d:%02d-%02d:%02d)\n")
+			                               : _("zone %s: %s local, closed (window %02d:%02d-%02d:%02d)\n"),
+			           *tz ? tz : (*r->tz ? r->tz : _("local")), zones[nz].local, w->from / 60, w->from % 60,
 			           w->to / 60, w->to % 60);
 		nz++;
 	}
@@ -318,7 +325,7 @@ enum store_rc store_next(struct store *st, const struct call_rules *r, const cha
 	if (why) {
 		static const char *const cat[] = { "", N_("appointment due"), N_("partial interview to resume"), N_("fresh case"),
 			                            N_("retry") };
-		char at[64], local[64];
+		char at[64];
 
 		buf_printf(why, _("next: %s (%s"), pick->key, _(cat[pick->category]));
 		i18n_date(at, sizeof at, pick->appointment);
@@ -327,7 +334,7 @@ enum store_rc store_next(struct store *st, const struct call_rules *r, const cha
 		if (pick->category == 4)
 			buf_printf(why, _(", %d attempts, last %s, gap of %d min over%s"), pick->attempts, pick->last_outcome,
 			           calls_gap(r, pick->last_outcome), pick->new_daypart ? _(", not yet tried in this part of the day") : "");
-		buf_printf(why, _("; respondent's time %s)\n"), i18n_date(local, sizeof local, pick->local));
+		buf_printf(why, _("; respondent's time %s)\n"), pick->local);
 	}
 	if (lock) {
 		s = store_prepare(st, "UPDATE cases SET locked_by = ?2, locked_until = ?3 WHERE id = ?1"
