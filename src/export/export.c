@@ -1,6 +1,7 @@
 /* export.c: a form's variables for export, the row of each interview, and the data set. */
-#include "cati/i18n.h"
 #include "export-int.h"
+
+#include "cati/i18n.h"
 
 #include "cati/calls.h"
 

@@ -7,8 +7,9 @@
  * status variable says why), dates as dates, measurement levels (SPSS), all words in the export
  * language.
  */
-#include "cati/i18n.h"
 #include "export-int.h"
+
+#include "cati/i18n.h"
 
 #include <errno.h>
 #include <readstat.h>

@@ -1,6 +1,7 @@
 /* text.c: the data set as CSV (RFC 4180) and as self-describing JSON; the call records. */
-#include "cati/i18n.h"
 #include "export-int.h"
+
+#include "cati/i18n.h"
 
 #include <errno.h>
 #include <jansson.h>

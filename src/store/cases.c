@@ -1,6 +1,7 @@
 /* cases.c: case lists, call attempts, appointments, notes and meta values. */
-#include "cati/i18n.h"
 #include "store-int.h"
+
+#include "cati/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>

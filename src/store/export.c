@@ -1,6 +1,7 @@
 /* export.c: the workstation's interviews and calls handed to the export layer. */
-#include "cati/i18n.h"
 #include "store-int.h"
+
+#include "cati/i18n.h"
 
 #include "cati/db.h"
 #include "cati/export.h"

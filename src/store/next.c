@@ -3,8 +3,9 @@
  * appointments in UTC, the scheduler (who to call next, and why) and the counts behind the
  * response rates.
  */
-#include "cati/i18n.h"
 #include "store-int.h"
+
+#include "cati/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>

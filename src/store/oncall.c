@@ -1,7 +1,8 @@
 /* oncall.c: what the interviewer is doing now (the open interview's case and question), for the
    sync to tell the store; reading only. */
-#include "cati/i18n.h"
 #include "store-int.h"
+
+#include "cati/i18n.h"
 
 #include <stdio.h>
 #include <string.h>

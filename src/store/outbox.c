@@ -1,6 +1,7 @@
 /* outbox.c: records waiting to sync, cases from the central store, the sync log. */
-#include "cati/i18n.h"
 #include "store-int.h"
+
+#include "cati/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,8 +3,9 @@
  * cell (target, its count, closed, this workstation's allowance), the completes made here that
  * it has not counted yet, and the cells cases fall in by their case fields.
  */
-#include "cati/i18n.h"
 #include "store-int.h"
+
+#include "cati/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>

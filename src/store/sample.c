@@ -1,6 +1,7 @@
 /* sample.c: import cases from a CSV file, all or nothing; read cases back. */
-#include "cati/i18n.h"
 #include "store-int.h"
+
+#include "cati/i18n.h"
 
 #include <ctype.h>
 #include <jansson.h>

@@ -1,6 +1,7 @@
 /* session.c: an interview that lives in the store: engine events go to the database. */
-#include "cati/i18n.h"
 #include "cati/session.h"
+
+#include "cati/i18n.h"
 
 #include <jansson.h>
 #include <stdio.h>

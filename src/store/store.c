@@ -1,6 +1,7 @@
 /* store.c: open, migrate and guard the workstation database; forms, interviews, events. */
-#include "cati/i18n.h"
 #include "store-int.h"
+
+#include "cati/i18n.h"
 
 #include <errno.h>
 #include <sodium.h>
