@@ -164,6 +164,11 @@ expect_out "D3               complete   ben"
 printf '%s\n' "$OUT" | grep -q '^D2 ' && fail "the status filter let D2 through"
 expect_exit 0 study workstations
 [ "$(printf '%s\n' "$OUT" | grep -c ' UTC ')" = 3 ] || fail "three workstations with their last sync expected: $OUT"
+# in Dutch: the headings and the dates the supervisor's way, the same three rows
+expect_exit 0 env LANGUAGE=nl "$CATI" study workstations --store "$URL" --cacert ca.pem --user sup --password-file sup.pw
+expect_out "WERKPLEK"
+[ "$(printf '%s\n' "$OUT" | grep -c ' [0-3][0-9]-[01][0-9]-20[0-9][0-9] [0-9][0-9]:[0-9][0-9] UTC ')" = 3 ] ||
+	fail "three workstations with a Dutch date expected: $OUT"
 
 # reassign: D2 from anna to ben; unknown case ids are named and nothing changes
 expect_exit 1 study assign --study demo --to ben D2 NOPE X9
