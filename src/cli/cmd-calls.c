@@ -113,7 +113,8 @@ int cmd_next(int argc, char **argv)
 	return rc == STORE_OK ? EXIT_OK : EXIT_FAIL;
 }
 
-static const char call_usage[] = N_("usage: cati call --case KEY --outcome OUTCOME [--interviewer ID] [--study FILE] [--db PATH]\n");
+static const char call_usage[] =
+	N_("usage: cati call --case KEY --outcome OUTCOME [--interviewer ID] [--study FILE] [--db PATH]\n");
 
 /* cati call --case KEY --outcome OUTCOME [--interviewer ID]: record a call attempt. */
 int cmd_call(int argc, char **argv)
@@ -234,7 +235,8 @@ int cmd_appointment(int argc, char **argv)
 		store_close(st);
 		return EXIT_FAIL;
 	}
-	printf(soft ? _("%s: soft appointment at %s (respondent's time)\n") : _("%s: hard appointment at %s (respondent's time)\n"),
+	printf(soft ? _("%s: soft appointment at %s (respondent's time)\n")
+	            : _("%s: hard appointment at %s (respondent's time)\n"),
 	       key, at);
 	store_case_release(&c);
 	store_close(st);

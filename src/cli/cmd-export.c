@@ -89,7 +89,9 @@ int cmd_export(int argc, char **argv)
 		fprintf(stderr, "cati export: %s\n", e.msg);
 		goto out;
 	}
-	printf(P_("exported %ld interview, %d variables to %s\n", "exported %ld interviews, %d variables to %s\n", data.nrows), data.nrows, data.schema.nvars, out);
+	printf(P_("exported %ld interview, %d variables to %s\n", "exported %ld interviews, %d variables to %s\n",
+	          data.nrows),
+	       data.nrows, data.schema.nvars, out);
 	if (calls) {
 		struct exp_calls c;
 

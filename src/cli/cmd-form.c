@@ -60,7 +60,9 @@ int cmd_check(int argc, char **argv)
 		else if (!f)
 			failed = 1;
 		else if (!quiet)
-			printf(P_("%s: ok (%s, version %s, %d question)\n", "%s: ok (%s, version %s, %d questions)\n", f->nquestions), argv[i], f->id, f->version,
+			printf(P_("%s: ok (%s, version %s, %d question)\n", "%s: ok (%s, version %s, %d questions)\n",
+			          f->nquestions),
+			       argv[i], f->id, f->version,
 			       f->nquestions);
 		form_free(f);
 	}

@@ -163,7 +163,9 @@ int cmd_sample(int argc, char **argv)
 		fprintf(stderr, _("cati: nothing was imported\n"));
 		rc = problems.len ? EXIT_FAIL : EXIT_USAGE;
 	} else if (rc == EXIT_OK) {
-		printf(P_("imported %ld case for %s (version %s) from %s\n", "imported %ld cases for %s (version %s) from %s\n", n), n, f->id, f->version, csv);
+		printf(P_("imported %ld case for %s (version %s) from %s\n", "imported %ld cases for %s (version %s) from %s\n",
+		          n),
+		       n, f->id, f->version, csv);
 	}
 	buf_release(&problems);
 	form_free(f);
@@ -300,7 +302,8 @@ int cmd_interview(int argc, char **argv)
 		store_close(st);
 		return EXIT_FAIL;
 	}
-	printf(resumed ? _("resumed interview %s of case %s\n") : _("started interview %s of case %s\n"), session_interview(s)->uuid, key);
+	printf(resumed ? _("resumed interview %s of case %s\n") : _("started interview %s of case %s\n"),
+	       session_interview(s)->uuid, key);
 	print_screen(session_engine(s));
 	while (fgets(line, sizeof line, stdin)) {
 		struct eng *eng = session_engine(s);

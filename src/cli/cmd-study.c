@@ -345,7 +345,8 @@ static int import(struct study_opts *o)
 	}
 	in = json_pack("{s:s,s:O}", "form_id", f->id, "cases", cases);
 	if (remote_post(r, "/v1/cases", in, &out, &status, &e) == SYNC_OK) {
-		printf(P_("imported %zu case into %s\n", "imported %zu cases into %s\n", json_array_size(cases)), json_array_size(cases), f->id);
+		printf(P_("imported %zu case into %s\n", "imported %zu cases into %s\n", json_array_size(cases)),
+		       json_array_size(cases), f->id);
 		rc = EXIT_OK;
 	} else if ((at = strstr(e.msg, "case ")) && (k = strtol(at + 5, NULL, 10)) > 0 && (size_t)k <= json_array_size(lines)) {
 		/* the store names the case by its place in the request: the sample's line instead */

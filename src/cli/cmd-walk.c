@@ -582,7 +582,8 @@ int cmd_simulate(int argc, char **argv)
 	free(counts);
 	eng_simulate(f, n, seed, tally, &st);
 
-	printf(P_("simulated %ld interview of %s (seed %llu)\n\n", "simulated %ld interviews of %s (seed %llu)\n\n", n), n, f->id, (unsigned long long)seed);
+	printf(P_("simulated %ld interview of %s (seed %llu)\n\n", "simulated %ld interviews of %s (seed %llu)\n\n", n), n,
+	       f->id, (unsigned long long)seed);
 	printf(_("endings:%*scall outcome\n"), 37, "");
 	for (i = 0; i < st.noutcomes; i++)
 		printf("  %-24s %8ld  %5.1f%%  %s\n", st.outcomes[i], st.outcome_n[i], 100.0 * st.outcome_n[i] / n,

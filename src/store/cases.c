@@ -77,7 +77,7 @@ static enum store_rc insert_synced(struct store *st, const char *kind, const cha
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_fail(st, rc, "save", e);
+		return store_fail(st, rc, N_("save"), e);
 	return store_outbox_add(st, kind, sqlite3_last_insert_rowid(st->db), e);
 }
 
@@ -393,7 +393,7 @@ enum store_rc store_meta_set(struct store *st, const char *key, const char *valu
 	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "save a setting", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("save a setting"), e);
 }
 
 enum store_rc store_workstation_id(struct store *st, char out[37], struct err *e)

@@ -91,7 +91,7 @@ enum store_rc store_case_reopen(struct store *st, const char *key, struct err *e
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "reopen a case", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("reopen a case"), e);
 }
 
 enum store_rc store_case_withdraw(struct store *st, const char *key, struct err *e)
@@ -107,7 +107,7 @@ enum store_rc store_case_withdraw(struct store *st, const char *key, struct err 
 	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "withdraw a case", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("withdraw a case"), e);
 }
 
 enum store_rc store_appointment_import(struct store *st, const char *data_json, struct err *e)

@@ -450,7 +450,10 @@ enum store_rc store_sample_read(const char *path, const struct form *f, int (*kn
 	}
 out:
 	if (nprob > MAX_PROBLEMS)
-		buf_printf(problems, P_("%s: %d more problem not shown (%d in all)\n", "%s: %d more problems not shown (%d in all)\n", nprob - MAX_PROBLEMS), path, nprob - MAX_PROBLEMS,
+		buf_printf(problems,
+		           P_("%s: %d more problem not shown (%d in all)\n", "%s: %d more problems not shown (%d in all)\n",
+		              nprob - MAX_PROBLEMS),
+		           path, nprob - MAX_PROBLEMS,
 		           nprob);
 	for (i = 0; i < ncols; i++)
 		free(header[i]);

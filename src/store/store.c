@@ -163,12 +163,21 @@ enum store_rc store_fail(struct store *st, int rc, const char *what, struct err 
 	return r;
 }
 
+/* The action of a store_fail() message in the interviewer's language; "open" is a quota cell's
+ * state as well ("offen"), so the verb has a text of its own in the catalogues. */
+static const char *action(const char *what)
+{
+	if (!strcmp(what, "open") && strcmp(i18n_lang(), "en"))
+		return _("open the database");
+	return _(what);
+}
+
 /* The mapping behind store_fail(). */
 static enum store_rc map_rc(struct store *st, int rc, const char *what, struct err *e)
 {
 	const char *path = st && st->path ? st->path : "?";
 	/* the action is marked where it is named (N_): said here in the interviewer's language */
-	const char *doing = _(what);
+	const char *doing = action(what);
 	const char *detail = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
 	int sys = st && st->db ? sqlite3_system_errno(st->db) : 0;
 
@@ -216,7 +225,7 @@ sqlite3_stmt *store_prepare(struct store *st, const char *sql, struct err *e)
 	int rc = sqlite3_prepare_v3(st->db, sql, -1, 0, &s, NULL);
 
 	if (rc != SQLITE_OK) {
-		store_fail(st, rc, "read", e);
+		store_fail(st, rc, N_("read"), e);
 		return NULL;
 	}
 	return s;
@@ -380,7 +389,7 @@ static struct store *open_raw(const char *path, enum store_rc *rcp, struct err *
 		file_create_private(path);   /* a failure shows when SQLite opens the file */
 	src = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (src != SQLITE_OK) {
-		rc = store_fail(st, src, "open", e);
+		rc = store_fail(st, src, N_("open"), e);
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
@@ -388,7 +397,7 @@ static struct store *open_raw(const char *path, enum store_rc *rcp, struct err *
 	/* reading the schema first tells a damaged or foreign file before we write anything */
 	if ((rc = query_int(st, "SELECT count(*) FROM sqlite_schema", &dummy, e)) != STORE_OK)
 		goto fail;
-	if ((rc = exec(st, "PRAGMA foreign_keys = ON", "configure", e)) != STORE_OK)
+	if ((rc = exec(st, "PRAGMA foreign_keys = ON", N_("configure"), e)) != STORE_OK)
 		goto fail;
 	{
 		sqlite3_stmt *s = store_prepare(st, "PRAGMA journal_mode = WAL", e);
@@ -403,7 +412,7 @@ static struct store *open_raw(const char *path, enum store_rc *rcp, struct err *
 			goto fail;
 		}
 	}
-	if ((rc = exec(st, "PRAGMA synchronous = FULL", "configure", e)) != STORE_OK)
+	if ((rc = exec(st, "PRAGMA synchronous = FULL", N_("configure"), e)) != STORE_OK)
 		goto fail;
 	*rcp = STORE_OK;
 	return st;
@@ -477,7 +486,7 @@ void store_close(struct store *st)
 
 enum store_rc store_begin(struct store *st, struct err *e)
 {
-	enum store_rc rc = exec(st, "BEGIN IMMEDIATE", "start a transaction", e);
+	enum store_rc rc = exec(st, "BEGIN IMMEDIATE", N_("start a transaction"), e);
 
 	st->in_tx = rc == STORE_OK;
 	return rc;
@@ -485,7 +494,7 @@ enum store_rc store_begin(struct store *st, struct err *e)
 
 enum store_rc store_commit(struct store *st, struct err *e)
 {
-	enum store_rc rc = exec(st, "COMMIT", "save", e);
+	enum store_rc rc = exec(st, "COMMIT", N_("save"), e);
 
 	if (rc != STORE_OK)
 		store_rollback(st);
@@ -531,7 +540,7 @@ enum store_rc store_doctor(struct store *st, struct buf *out, struct err *e)
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_fail(st, rc, "check", e);
+		return store_fail(st, rc, N_("check"), e);
 	s = store_prepare(st, "PRAGMA foreign_key_check", e);
 	if (!s)
 		return st->last_rc;
