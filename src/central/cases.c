@@ -1,4 +1,5 @@
 /* cases.c: forms published to the store and cases imported for a study. */
+#include "cati/i18n.h"
 #include "central-int.h"
 
 #include "figures.h"
@@ -60,23 +61,23 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 	int64_t seq;
 
 	if (!json_is_array(cases)) {
-		err_set(e, "'cases' must be an array");
+		err_set(e, _("'cases' must be an array"));
 		return -1;
 	}
 	json_array_foreach(cases, i, cs) {
 		if (!json_is_object(cs) || !central_jstr(cs, "id") || !*central_jstr(cs, "id") || !central_jstr(cs, "phone")) {
-			err_set(e, "case %zu: needs an 'id' and a 'phone' (strings)", i + 1);
+			err_set(e, _("case %zu: needs an 'id' and a 'phone' (strings)"), i + 1);
 			return -1;
 		}
 		if (json_object_get(cs, "fields") && !json_is_object(json_object_get(cs, "fields"))) {
-			err_set(e, "case %zu: 'fields' must be an object", i + 1);
+			err_set(e, _("case %zu: 'fields' must be an object"), i + 1);
 			return -1;
 		}
 		if (strlen(central_jstr(cs, "id")) > CENTRAL_MAX_KEY || strlen(central_jstr(cs, "phone")) > CENTRAL_MAX_KEY ||
 		    (central_jstr(cs, "name") && strlen(central_jstr(cs, "name")) > CENTRAL_MAX_KEY) ||
 		    (central_jstr(cs, "tz") && strlen(central_jstr(cs, "tz")) > CENTRAL_MAX_KEY) ||
 		    (central_jstr(cs, "interviewer") && strlen(central_jstr(cs, "interviewer")) > CENTRAL_MAX_USER)) {
-			err_set(e, "case %zu: 'id', 'phone', 'name' and 'tz' are at most %d bytes, 'interviewer' %d",
+			err_set(e, _("case %zu: 'id', 'phone', 'name' and 'tz' are at most %d bytes, 'interviewer' %d"),
 			        i + 1, CENTRAL_MAX_KEY, CENTRAL_MAX_USER);
 			return -1;
 		}
@@ -88,7 +89,7 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 	json_array_foreach(cases, i, cs) {
 		db_bind_text(s, 1, central_jstr(cs, "id"));
 		if (db_step(s) == DB_ROW && strcmp(db_column_text(s, 0), form_id)) {
-			err_set(e, "case %zu: '%s' is already a case of study '%s'", i + 1, central_jstr(cs, "id"),
+			err_set(e, _("case %zu: '%s' is already a case of study '%s'"), i + 1, central_jstr(cs, "id"),
 			        db_column_text(s, 0));
 			db_finalize(s);
 			db_rollback(c->db);

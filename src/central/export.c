@@ -1,4 +1,5 @@
 /* central-export.c: the central store's interviews and calls handed to the export layer. */
+#include "cati/i18n.h"
 #include "central-int.h"
 #include "cati/export.h"
 
@@ -21,7 +22,7 @@ int central_form_latest(struct central *c, const char *study, char **source, str
 		*source = xstrdup(db_column_text(s, 0));
 	db_finalize(s);
 	if (!*source) {
-		err_set(e, "no study '%s' in the store (publish its form first)", study);
+		err_set(e, _("no study '%s' in the store (publish its form first)"), study);
 		return -1;
 	}
 	return 0;

@@ -1,4 +1,5 @@
 /* lock.c: a case locked for a call from one workstation at a time. */
+#include "cati/i18n.h"
 #include "central-int.h"
 
 #include <stdio.h>
@@ -27,7 +28,7 @@ enum central_rc central_lock(struct central *c, const char *user, enum central_r
 		free(study);
 		db_finalize(s);
 		db_rollback(c->db);
-		err_set(e, "case '%s' is not assigned to you", key);
+		err_set(e, _("case '%s' is not assigned to you"), key);
 		return CENTRAL_FORBIDDEN;
 	}
 	free(study);

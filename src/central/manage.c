@@ -1,6 +1,7 @@
 /* manage.c: what a supervisor reads and changes from their own machine: forms and their
    versions, a study's cases with status and interviewer, assigning and taking back cases,
    conflicts and the workstations' last syncs. */
+#include "cati/i18n.h"
 #include "central-int.h"
 
 #include "figures.h"
@@ -134,7 +135,7 @@ enum central_rc central_cases_assign(struct central *c, const char *study, json_
 	db_finalize(s);
 	if (json_array_size(*unknown)) {
 		json_decref(cases);
-		err_set(e, "no such case in study '%s'", study);
+		err_set(e, _("no such case in study '%s'"), study);
 		return CENTRAL_NOT_FOUND;
 	}
 	/* the same path as an import: one change number, the figures and the reassignment log */
@@ -220,7 +221,7 @@ enum central_rc central_conflict_resolve(struct central *c, int64_t id, int take
 		db_finalize(s);
 		db_rollback(c->db);
 		free(spec);
-		err_set(e, "no conflict %lld", (long long)id);
+		err_set(e, _("no conflict %lld"), (long long)id);
 		return CENTRAL_NOT_FOUND;
 	}
 	if (rc != DB_ROW)
@@ -391,7 +392,7 @@ enum central_rc central_duplicate_choose(struct central *c, const char *study, c
 		db_finalize(s);
 		db_rollback(c->db);
 		free(spec);
-		err_set(e, "no complete '%s' in study '%s'", interview, study);
+		err_set(e, _("no complete '%s' in study '%s'"), interview, study);
 		return CENTRAL_NOT_FOUND;
 	}
 	if (rc != DB_ROW)
@@ -511,7 +512,7 @@ enum central_rc central_cases_reopen(struct central *c, const char *study, json_
 		if (rc == DB_DONE) {
 			json_array_append(*unknown, k);
 		} else if (rc == DB_ROW && db_column_text(find, 0)) {
-			err_set(e, "case '%s' is finished (%s): reopening it would interview it twice", json_string_value(k),
+			err_set(e, _("case '%s' is finished (%s): reopening it would interview it twice"), json_string_value(k),
 			        db_column_text(find, 0));
 			db_finalize(find);
 			db_rollback(c->db);
@@ -525,7 +526,7 @@ enum central_rc central_cases_reopen(struct central *c, const char *study, json_
 	find = NULL;
 	if (json_array_size(*unknown)) {
 		db_rollback(c->db);
-		err_set(e, "no such case in study '%s'", study);
+		err_set(e, _("no such case in study '%s'"), study);
 		return CENTRAL_NOT_FOUND;
 	}
 	if ((seq = central_next_seq(c)) < 0 ||

@@ -3,6 +3,7 @@
  * completes arrive (central.c), changed by supervisors, and the allowances workstations get on
  * each pull so that they can screen out correctly while offline.
  */
+#include "cati/i18n.h"
 #include "central-int.h"
 
 #include <stdio.h>
@@ -246,9 +247,9 @@ int central_quota_set(struct central *c, const char *study, const char *quota, c
 	if (!n) {
 		db_rollback(c->db);
 		if (cell)
-			err_set(e, "study '%s' has no cell '%s' in quota '%s'", study, cell, quota);
+			err_set(e, _("study '%s' has no cell '%s' in quota '%s'"), study, cell, quota);
 		else
-			err_set(e, "study '%s' has no quota '%s'", study, quota);
+			err_set(e, _("study '%s' has no quota '%s'"), study, quota);
 		return CENTRAL_NOT_FOUND;
 	}
 	return n;

@@ -7,6 +7,7 @@
  * reads; results segmented by other fields than the form's default ones are counted here, and
  * report_opts.live counts everything here (the check that both agree).
  */
+#include "cati/i18n.h"
 #include "central-int.h"
 #include "figures.h"
 
@@ -130,10 +131,10 @@ static struct form *load_form(struct report *r, enum report_rc *rc)
 		form_diags_init(&d);
 		f = form_compile(r->study, src, strlen(src), &d);
 		if (!f)
-			err_set(r->e, "the published form of study '%s' does not compile", r->study);
+			err_set(r->e, _("the published form of study '%s' does not compile"), r->study);
 		form_diags_release(&d);
 	} else if (step == DB_DONE) {
-		err_set(r->e, "no study '%s' on this store (publish its form first)", r->study);
+		err_set(r->e, _("no study '%s' on this store (publish its form first)"), r->study);
 		*rc = REPORT_NO_STUDY;
 	} else {
 		fail(r, "read the study's form");
@@ -174,11 +175,11 @@ static enum report_rc choose_segments(struct report *r, const char *by)
 				continue;
 			v = form_var_find(f, name);
 			if (v < 0 || f->vars[v].kind != FORM_V_CASE) {
-				err_set(r->e, "'%s' is not a case field of study '%s'", name, r->study);
+				err_set(r->e, _("'%s' is not a case field of study '%s'"), name, r->study);
 				return REPORT_BAD_BY;
 			}
 			if (r->nseg == MAX_SEGMENTS) {
-				err_set(r->e, "at most %d segments", MAX_SEGMENTS);
+				err_set(r->e, _("at most %d segments"), MAX_SEGMENTS);
 				return REPORT_BAD_BY;
 			}
 			add_segment(r, f->vars[v].id, f->vars[v].scale);
@@ -1175,7 +1176,7 @@ enum report_rc central_report(struct central *c, const char *user, enum central_
 
 	*out = NULL;
 	if (!central_may_manage(c, user, role, study)) {
-		err_set(e, "study '%s' is not one of your projects", study);
+		err_set(e, _("study '%s' is not one of your projects"), study);
 		return REPORT_FORBIDDEN;
 	}
 	memset(&r, 0, sizeof r);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cati/i18n.h"
 #include "cati/db.h"
 #include "cati/pg.h"
 #include "figures-schema.h"
@@ -237,7 +238,7 @@ int pg_migrate_db(struct db *db, int *from, int *to, struct err *e)
 		goto out;
 	*from = v;
 	if (v > n) {
-		err_set(e, "the database was set up by a newer cati-store (schema %d; this one knows %d): upgrade this store (nothing was changed)", v, n);
+		err_set(e, _("the database was set up by a newer cati-store (schema %d; this one knows %d): upgrade this store (nothing was changed)"), v, n);
 		goto out;
 	}
 	for (i = v; i < n; i++)

@@ -1,5 +1,6 @@
 /* schema.c: the central store's SQLite schema and its migrations, opening and closing the
    store, the store's change counter, and how a failing database is reported. */
+#include "cati/i18n.h"
 #include "central-int.h"
 
 #include "cati/pg.h"
@@ -216,7 +217,7 @@ struct central *central_open(const char *path, struct err *e)
 	struct central *c = xcalloc(1, sizeof *c);
 
 	if (sodium_init() < 0) {
-		err_set(e, "cannot initialise libsodium");
+		err_set(e, _("cannot initialise libsodium"));
 		free(c);
 		return NULL;
 	}
@@ -243,7 +244,7 @@ struct central *central_open(const char *path, struct err *e)
 	case 0:
 		break;
 	case -2:
-		err_set(e, "'%s' was written by a newer cati-store: upgrade this one (nothing was changed)", path);
+		err_set(e, _("'%s' was written by a newer cati-store: upgrade this one (nothing was changed)"), path);
 		central_close(c);
 		return NULL;
 	default:

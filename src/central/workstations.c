@@ -3,6 +3,7 @@
  * it; only a registered, not retired workstation of the asking interviewer is given quota
  * allowances and case locks. A retired id stays retired: it cannot be registered again.
  */
+#include "cati/i18n.h"
 #include "central-int.h"
 
 #include <stdio.h>
@@ -37,13 +38,13 @@ enum central_rc central_ws_check(struct central *c, const char *user, const char
 	case 0:
 		if (!strcmp(owner, user))
 			return CENTRAL_OK;
-		err_set(e, "workstation %s is registered to another user: run cati enroll", id);
+		err_set(e, _("workstation %s is registered to another user: run cati enroll"), id);
 		return CENTRAL_FORBIDDEN;
 	case 1:
-		err_set(e, "workstation %s is retired: ask a supervisor", id);
+		err_set(e, _("workstation %s is retired: ask a supervisor"), id);
 		return CENTRAL_FORBIDDEN;
 	case 2:
-		err_set(e, "workstation %s is not registered: run cati enroll", id);
+		err_set(e, _("workstation %s is not registered: run cati enroll"), id);
 		return CENTRAL_UNREGISTERED;
 	default:
 		central_fail(c, "read the workstations", e);
@@ -136,7 +137,7 @@ enum central_rc central_ws_retire(struct central *c, const char *id, struct err 
 	rc = ws_find(c, id, owner);
 	if (rc == 2) {
 		db_rollback(c->db);
-		err_set(e, "no workstation '%s'", id);
+		err_set(e, _("no workstation '%s'"), id);
 		return CENTRAL_NOT_FOUND;
 	}
 	if (rc < 0)
