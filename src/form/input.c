@@ -102,7 +102,7 @@ int form_input_number(const char *s, int whole, double *x, struct err *e)
 	i = t[0] == '-';
 	neg = (int)i;
 	if ((why = number_chars(t + i, n - i, whole)) != NULL) {
-		err_set(e, _("%.*s: %s"), (int)n, t, why);
+		err_set(e, "%.*s: %s", (int)n, t, why);
 		return -1;
 	}
 	for (k = i; k < n; k++)

@@ -46,7 +46,7 @@ void fail_at(struct parser *P, const struct token *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	diag_add(P->d, t->line, t->col, _("%s"), buf_str(&b));
+	diag_add(P->d, t->line, t->col, "%s", buf_str(&b));
 	buf_release(&b);
 	P->bad = 1;
 }
@@ -443,7 +443,7 @@ struct form *form_compile(const char *path, const char *src, size_t len, struct 
 	P.lx.arena = &f->arena;
 	while ((r = lex_line(&P.lx, &P.t, &P.nt, &P.tcap, &emsg, &ecol)) != 0) {
 		if (r < 0) {
-			diag_add(d, P.lx.line, ecol, _("%s"), emsg);
+			diag_add(d, P.lx.line, ecol, "%s", emsg);
 			continue;
 		}
 		if (P.t[0].type == T_EOL)

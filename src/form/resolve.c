@@ -65,8 +65,12 @@ static int check_use(struct resolver *R, int slot, int indexed, int use, int lin
 	if (use < 0)
 		return 0;
 	if (v->node == use) {
-		diag_add(R->d, line, col, _("'%s' %s its own answer: it can only use answers given before it"),
-		         v->id, how);
+		if (strcmp(how, "shows") == 0)
+			diag_add(R->d, line, col, _("'%s' shows its own answer: it can only use answers given before it"),
+			         v->id);
+		else
+			diag_add(R->d, line, col, _("'%s' reads its own answer: it can only use answers given before it"),
+			         v->id);
 		return -1;
 	}
 	if (v->node > use) {
@@ -511,8 +515,12 @@ static void resolve_skip(struct resolver *R, int idx)
 		return;
 	}
 	if (f->nodes[t].loop != n->loop) {
-		diag_add(R->d, x->tline, x->tcol, _("skip to '%s' would jump %s a loop; skips stay within one loop"),
-		         x->target, n->loop >= 0 ? _("out of") : "into");
+		if (n->loop >= 0)
+			diag_add(R->d, x->tline, x->tcol,
+			         _("skip to '%s' would jump out of a loop; skips stay within one loop"), x->target);
+		else
+			diag_add(R->d, x->tline, x->tcol,
+			         _("skip to '%s' would jump into a loop; skips stay within one loop"), x->target);
 		return;
 	}
 	for (a = n->parent; a >= 0; a = f->nodes[a].parent)

@@ -80,7 +80,7 @@ static int copy_store(const char *src, const char *tmp, int *pages)
 	while (step == SQLITE_OK);
 	*pages = sqlite3_backup_pagecount(b);
 	if (sqlite3_backup_finish(b) != SQLITE_OK || step != SQLITE_DONE) {
-		sql_fail(to, "copy into", tmp);
+		sql_fail(to, _("copy into"), tmp);
 		goto out;
 	}
 	sqlite3_exec(from, "COMMIT", NULL, NULL, NULL);

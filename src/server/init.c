@@ -323,7 +323,7 @@ int srv_cmd_init(int argc, char **argv)
 	       "  store certificate:     %s/store.pem for %s"),
 	       dir, dir, dir, names[0]);
 	for (ch = 1; ch < nnames; ch++)
-		printf(_(", %s"), names[ch]);
+		printf(", %s", names[ch]);
 	printf(_("\n  configuration:         %s/store.conf\n"
 	       "  store:                 %s%s\n\n"
 	       "The first supervisor (the password on stdin):\n"
