@@ -29,6 +29,23 @@ expect_out "$TMP/bad.form:8:11: unknown scale 'sat6'"
 expect_out "$TMP/bad.form:10:9: skip to 'q1' goes backwards"
 expect_out "$TMP/bad.form: 5 errors"
 
+# the same errors in German and Dutch for the researcher: file:line:col first, the quoted
+# subject kept; a --help and an option error in the interface language
+expect_exit 1 env LANG=de_AT.UTF-8 "$CATI" check "$TMP/bad.form"
+expect_out "$TMP/bad.form:5:3: doppelter Code 1 in scale 's' (zuerst in Zeile 4)"
+expect_out "$TMP/bad.form:6:1: kein 'de'-Text für den say-Text der Frage 'q1'"
+expect_out "$TMP/bad.form:6:16: 'q2' wird später gefragt (Zeile 8)"
+expect_out "$TMP/bad.form:8:11: unbekannte Skala 'sat6'"
+expect_out "$TMP/bad.form:10:9: Sprung zu 'q1' geht rückwärts"
+expect_exit 1 env LANGUAGE=nl "$CATI" check "$TMP/bad.form"
+expect_out "$TMP/bad.form:8:11: onbekende schaal 'sat6'"
+expect_out "$TMP/bad.form:10:9: sprong naar 'q1' gaat terug"
+printf 'form typo\nlanguages en\nsingel q\n  say en "x"\n' >"$TMP/typo.form"
+expect_exit 1 env LANG=de_DE.UTF-8 "$CATI" check "$TMP/typo.form"
+expect_out "$TMP/typo.form:3:1: 'singel' ist keine Anweisung; meinten Sie 'single'?"
+expect_exit 1 "$CATI" check "$TMP/typo.form"
+expect_out "$TMP/typo.form:3:1: 'singel' is not a statement; did you mean 'single'?"
+
 # several files: exit 1 if any has errors, and the good one is still reported
 expect_exit 1 "$CATI" check forms/demo.form "$TMP/bad.form"
 expect_out "forms/demo.form: ok"
