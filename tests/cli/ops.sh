@@ -81,7 +81,9 @@ expect_out "missing.conf"
 
 # --- the operator's language: init in German, configuration and option errors in Dutch; the
 # file:line and the quoted value stay first, English stays as it was
-expect_exit 0 env LANG=de_AT.UTF-8 "$CATI_STORE" init st-de --name 127.0.0.1 --port "$PORT"
+INIT_PG_DE=$(store_pg_url store-de.url) || fail "no PostgreSQL database for the German init"
+expect_exit 0 env LANG=de_AT.UTF-8 "$CATI_STORE" init st-de --name 127.0.0.1 --port "$PORT" ${INIT_PG_DE:+--pg "$INIT_PG_DE"}
+[ -z "$INIT_PG_DE" ] || cp store-de.url st-de/central.db
 expect_out "cati-store: ein neuer Store in $TMP/st-de"
 expect_out "Zertifizierungsstelle: $TMP/st-de/ca.pem"
 expect_out "Den Store starten:"
