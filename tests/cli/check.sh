@@ -72,6 +72,16 @@ expect_out "ASK IF   overall >= 4"
 expect_out "-> SKIP TO wait IF not (1 in channel)"
 expect_out "CHECK (hard)"
 expect_out "END: screen-out 'no_contact' IF contact = no"
+# the paper script in the researcher's language: labels and notes translated, the form's
+# names, conditions and outcome codes as written
+expect_exit 0 env LANG=de_AT.UTF-8 "$CATI" show forms/demo.form --lang de
+expect_out "Version 1; Sprachen: en de; gezeigt in de; 10 Fragen"
+expect_out "NUR WENN overall >= 4"
+expect_out "-> SPRUNG ZU wait WENN not (1 in channel)"
+expect_out "ENDE: Screen-out 'no_contact' WENN contact = no"
+expect_exit 0 env LANGUAGE=nl "$CATI" show forms/demo.form
+expect_out "EINDE: screen-out 'no_contact' ALS contact = no"
+printf '%s' "$OUT" | grep -q "PRÜFUNG" && fail "German in the Dutch script"
 expect_exit 2 "$CATI" show forms/demo.form --lang xx
 expect_out "the form has no language 'xx'"
 expect_exit 1 "$CATI" show "$TMP/bad.form"
