@@ -85,7 +85,7 @@ int central_user_add(struct central *c, const char *name, const char *role, cons
 		if (db_constraint(c->db))
 			err_set(e, _("user '%s' already exists"), name);
 		else
-			central_fail(c, "add the user", e);
+			central_fail(c, N_("add the user"), e);
 		return -1;
 	}
 	return 0;
@@ -105,7 +105,7 @@ int central_user_passwd(struct central *c, const char *name, const char *passwor
 	args[0] = hash;
 	args[1] = name;
 	if (run(c, "UPDATE users SET hash = ? WHERE name = ?", 2, args) != DB_DONE)
-		return central_fail(c, "change the password", e);
+		return central_fail(c, N_("change the password"), e);
 	if (!db_changes(c->db)) {
 		err_set(e, _("no user '%s'"), name);
 		return -1;
@@ -121,16 +121,16 @@ int central_user_delete(struct central *c, const char *name, struct err *e)
 	int rc;
 
 	if (db_begin(c->db, DB_WRITE) != DB_OK)
-		return central_fail(c, "delete the user", e);
+		return central_fail(c, N_("delete the user"), e);
 	if (run(c, "DELETE FROM tokens WHERE user = ?1 OR user_id IN (SELECT id FROM users WHERE name = ?1)", 1, &name) != DB_DONE ||
 	    run(c, "DELETE FROM users WHERE name = ?", 1, &name) != DB_DONE) {
-		central_fail(c, "delete the user", e);
+		central_fail(c, N_("delete the user"), e);
 		db_rollback(c->db);
 		return -1;
 	}
 	rc = db_changes(c->db) > 0;
 	if (db_commit(c->db) != DB_OK) {
-		central_fail(c, "delete the user", e);
+		central_fail(c, N_("delete the user"), e);
 		db_rollback(c->db);
 		return -1;
 	}
@@ -145,7 +145,7 @@ int central_user_delete(struct central *c, const char *name, struct err *e)
 int central_user_disable(struct central *c, const char *name, struct err *e)
 {
 	if (run(c, "UPDATE users SET disabled = 1 WHERE name = ?", 1, &name) != DB_DONE)
-		return central_fail(c, "disable the user", e);
+		return central_fail(c, N_("disable the user"), e);
 	if (!db_changes(c->db)) {
 		err_set(e, _("no user '%s'"), name);
 		return -1;
@@ -217,7 +217,7 @@ static enum central_rc count_attempt(struct central *c, const char *name, const 
 	snprintf(mark, 128, "%s\002%s", akey, nonce);
 	snprintf(at, sizeof at, "%lld", (long long)now);
 	if (db_begin(c->db, DB_WRITE_SHARED) != DB_OK) {
-		central_fail(c, "count the login", e);
+		central_fail(c, N_("count the login"), e);
 		return central_rc_of(e);
 	}
 	if (db_lock(c->db, "login-user") != DB_OK)
@@ -252,7 +252,7 @@ static enum central_rc count_attempt(struct central *c, const char *name, const 
 		goto fail;
 	return CENTRAL_OK;
 fail:
-	central_fail(c, "count the login", e);
+	central_fail(c, N_("count the login"), e);
 	db_rollback(c->db);
 	return central_rc_of(e);
 }
@@ -312,7 +312,7 @@ enum central_rc central_login(struct central *c, const char *name, const char *p
 	   the tokens still good), and the failure counts cleared; the user's logins in turn */
 	snprintf(lockkey, sizeof lockkey, "tokens:%s", id);
 	if (db_begin(c->db, DB_WRITE_SHARED) != DB_OK) {
-		central_fail(c, "log in", e);
+		central_fail(c, N_("log in"), e);
 		return central_rc_of(e);
 	}
 	if (db_lock(c->db, lockkey) != DB_OK || db_prepare(c->db, "DELETE FROM tokens WHERE user_id = ? AND expires <= ?", &s) != DB_OK)
@@ -337,7 +337,7 @@ enum central_rc central_login(struct central *c, const char *name, const char *p
 		goto fail;
 	return CENTRAL_OK;
 fail:
-	central_fail(c, "log in", e);
+	central_fail(c, N_("log in"), e);
 	db_rollback(c->db);
 	return central_rc_of(e);
 }
@@ -394,7 +394,7 @@ int central_user_projects(struct central *c, const char *name, const char *proje
 	rc = run(c, "UPDATE users SET projects = ? WHERE name = ?", 2, args);
 	buf_release(&norm);
 	if (rc != DB_DONE)
-		return central_fail(c, "set the projects", e);
+		return central_fail(c, N_("set the projects"), e);
 	if (!db_changes(c->db)) {
 		err_set(e, _("no user '%s'"), name);
 		return -1;

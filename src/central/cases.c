@@ -21,11 +21,11 @@ int central_form_put(struct central *c, const char *form_id, const char *version
 	crypto_generichash(h, sizeof h, (const unsigned char *)source, strlen(source), NULL, 0);
 	sodium_bin2hex(hash, 65, h, sizeof h);
 	if (db_begin(c->db, 1) != DB_OK)
-		return central_fail(c, "publish the form", e);
+		return central_fail(c, N_("publish the form"), e);
 	if (db_prepare(c->db, "INSERT INTO forms(hash, form_id, version, source, seq, published_at)"
 	                              " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", &s) != DB_OK) {
 		db_rollback(c->db);
-		return central_fail(c, "publish the form", e);
+		return central_fail(c, N_("publish the form"), e);
 	}
 	db_bind_text(s, 1, hash);
 	db_bind_text(s, 2, form_id);
@@ -36,7 +36,7 @@ int central_form_put(struct central *c, const char *form_id, const char *version
 	rc = db_step(s);
 	db_finalize(s);
 	if (rc != DB_DONE || db_commit(c->db) != DB_OK) {
-		central_fail(c, "publish the form", e);
+		central_fail(c, N_("publish the form"), e);
 		db_rollback(c->db);
 		return -1;
 	}
@@ -83,7 +83,7 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 		}
 	}
 	if (db_begin(c->db, 1) != DB_OK)
-		return central_fail(c, "add the cases", e);
+		return central_fail(c, N_("add the cases"), e);
 	if (db_prepare(c->db, "SELECT study FROM cases WHERE case_key = ?", &s) != DB_OK)
 		goto out;
 	json_array_foreach(cases, i, cs) {
@@ -134,7 +134,7 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 		rc = 0;
 out:
 	if (rc < 0) {
-		central_fail(c, "add the cases", e);
+		central_fail(c, N_("add the cases"), e);
 		db_rollback(c->db);
 	}
 	db_finalize(s);

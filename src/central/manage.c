@@ -22,7 +22,7 @@ int central_forms_list(struct central *c, const char *user, enum central_role ro
 
 	if (db_prepare(c->db, "SELECT form_id, version, hash, published_at FROM forms ORDER BY form_id, seq", &s) != DB_OK) {
 		json_decref(a);
-		return central_fail(c, "read the forms", e);
+		return central_fail(c, N_("read the forms"), e);
 	}
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (!central_may_manage(c, user, role, db_column_text(s, 0)))
@@ -34,7 +34,7 @@ int central_forms_list(struct central *c, const char *user, enum central_role ro
 	db_finalize(s);
 	if (rc != DB_DONE) {
 		json_decref(a);
-		return central_fail(c, "read the forms", e);
+		return central_fail(c, N_("read the forms"), e);
 	}
 	*out = a;
 	return 0;
@@ -58,7 +58,7 @@ int central_cases_list(struct central *c, const char *study, const char *status,
 	                      " (SELECT count(*) FROM interviews i WHERE i.case_key = c.case_key AND i.duplicate <> 0)"
 	                      " FROM cases c WHERE c.study = ?1 ORDER BY c.case_key", &s) != DB_OK) {
 		json_decref(a);
-		return central_fail(c, "read the cases", e);
+		return central_fail(c, N_("read the cases"), e);
 	}
 	db_bind_text(s, 1, study);
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -81,7 +81,7 @@ int central_cases_list(struct central *c, const char *study, const char *status,
 	db_finalize(s);
 	if (rc != DB_DONE) {
 		json_decref(a);
-		return central_fail(c, "read the cases", e);
+		return central_fail(c, N_("read the cases"), e);
 	}
 	*out = a;
 	return 0;
@@ -99,7 +99,7 @@ enum central_rc central_cases_assign(struct central *c, const char *study, json_
 	*unknown = json_array();
 	if (db_prepare(c->db, "SELECT phone, name, tz, fields FROM cases WHERE case_key = ?1 AND study = ?2", &s) != DB_OK) {
 		json_decref(cases);
-		central_fail(c, "read the cases", e);
+		central_fail(c, N_("read the cases"), e);
 		return central_rc_of(e);
 	}
 	json_array_foreach(keys, i, k) {
@@ -127,7 +127,7 @@ enum central_rc central_cases_assign(struct central *c, const char *study, json_
 		} else {
 			db_finalize(s);
 			json_decref(cases);
-			central_fail(c, "read the cases", e);
+			central_fail(c, N_("read the cases"), e);
 			return central_rc_of(e);
 		}
 		db_reset(s);
@@ -155,7 +155,7 @@ int central_conflicts_list(struct central *c, const char *study, json_t **out, s
 	                      " FROM conflicts x JOIN records s ON s.uuid = x.uuid JOIN cases c ON c.case_key = s.case_key"
 	                      " WHERE c.study = ?1 ORDER BY x.id", &s) != DB_OK) {
 		json_decref(a);
-		return central_fail(c, "read the conflicts", e);
+		return central_fail(c, N_("read the conflicts"), e);
 	}
 	db_bind_text(s, 1, study);
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -169,7 +169,7 @@ int central_conflicts_list(struct central *c, const char *study, json_t **out, s
 	db_finalize(s);
 	if (rc != DB_DONE) {
 		json_decref(a);
-		return central_fail(c, "read the conflicts", e);
+		return central_fail(c, N_("read the conflicts"), e);
 	}
 	*out = a;
 	return 0;
@@ -286,7 +286,7 @@ fail:
 	free(spec);
 	db_finalize(s);
 	db_finalize(u);
-	central_fail(c, "resolve the conflict", e);
+	central_fail(c, N_("resolve the conflict"), e);
 	db_rollback(c->db);
 	return central_rc_of(e);
 }
@@ -304,7 +304,7 @@ int central_ws_synced(struct central *c, json_t **out, struct err *e)
 	                      "  (SELECT at FROM seen WHERE seen.user = w.user))"
 	                      " FROM workstations w ORDER BY w.user, w.registered_at, w.id", &s) != DB_OK) {
 		json_decref(a);
-		return central_fail(c, "read the workstations", e);
+		return central_fail(c, N_("read the workstations"), e);
 	}
 	while ((rc = db_step(s)) == DB_ROW) {
 		json_t *x = json_pack("{s:s,s:s,s:s,s:I}", "workstation", db_column_text(s, 0), "user", db_column_text(s, 1),
@@ -316,7 +316,7 @@ int central_ws_synced(struct central *c, json_t **out, struct err *e)
 	db_finalize(s);
 	if (rc != DB_DONE) {
 		json_decref(a);
-		return central_fail(c, "read the workstations", e);
+		return central_fail(c, N_("read the workstations"), e);
 	}
 	*out = a;
 	return 0;
@@ -335,7 +335,7 @@ int central_duplicates_list(struct central *c, const char *study, json_t **out, 
 	                      " (SELECT case_key FROM interviews WHERE study = ?1 AND status = 'complete' AND duplicate <> 0)"
 	                      " ORDER BY i.case_key, i.ended_at, i.uuid", &s) != DB_OK) {
 		json_decref(a);
-		return central_fail(c, "read the duplicates", e);
+		return central_fail(c, N_("read the duplicates"), e);
 	}
 	db_bind_text(s, 1, study);
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -347,7 +347,7 @@ int central_duplicates_list(struct central *c, const char *study, json_t **out, 
 	db_finalize(s);
 	if (rc != DB_DONE) {
 		json_decref(a);
-		return central_fail(c, "read the duplicates", e);
+		return central_fail(c, N_("read the duplicates"), e);
 	}
 	*out = a;
 	return 0;
@@ -474,7 +474,7 @@ enum central_rc central_duplicate_choose(struct central *c, const char *study, c
 	goto out;
 fail:
 	db_finalize(s);
-	central_fail(c, "choose the complete that counts", e);
+	central_fail(c, N_("choose the complete that counts"), e);
 	db_rollback(c->db);
 	rc = central_rc_of(e);
 out:
@@ -570,7 +570,7 @@ enum central_rc central_cases_reopen(struct central *c, const char *study, json_
 fail:
 	db_finalize(find);
 	db_finalize(ins);
-	central_fail(c, "reopen the cases", e);
+	central_fail(c, N_("reopen the cases"), e);
 	db_rollback(c->db);
 	return central_rc_of(e);
 }

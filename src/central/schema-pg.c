@@ -174,7 +174,7 @@ static void fail(struct err *e, const char *what, struct db *db)
 {
 	const char *m = db_errmsg(db);
 
-	err_set(e, "cannot %s: %.*s", what, (int)strcspn(m, "\n"), m);
+	err_set(e, _("cannot %s: %.*s"), _(what), (int)strcspn(m, "\n"), m);
 }
 
 /* Run sql; 0, or -1 with e set. */
@@ -210,14 +210,14 @@ static int lock_and_read(struct db *db, int *v, struct err *e)
 	    exec(db, "CREATE TABLE IF NOT EXISTS cati_schema(version integer NOT NULL)", "create the version table", e) < 0)
 		return -1;
 	if (db_prepare(db, "SELECT max(version) FROM cati_schema", &s) != DB_OK) {
-		fail(e, "read the schema version", db);
+		fail(e, N_("read the schema version"), db);
 		return -1;
 	}
 	step = db_step(s);
 	*v = step == DB_ROW && db_column_type(s, 0) != DB_NULL ? db_column_int(s, 0) : 0;
 	db_finalize(s);
 	if (step != DB_ROW) {
-		fail(e, "read the schema version", db);
+		fail(e, N_("read the schema version"), db);
 		return -1;
 	}
 	return 0;

@@ -201,7 +201,7 @@ int central_fail(struct central *c, const char *what, struct err *e)
 
 	if (!e->set)   /* the driver's class: SQLite's busy or locked, PostgreSQL's lock, serialization, deadlock */
 		e->kind = db_errkind(c->db);
-	err_set(e, "cannot %s in '%s': %s", what, c->path, m);
+	err_set(e, _("cannot %s in '%s': %s"), _(what), c->path, m);
 	return -1;
 }
 
@@ -236,7 +236,7 @@ struct central *central_open(const char *path, struct err *e)
 		return c;
 	}
 	if (db_exec(c->db, schema) != DB_OK) {
-		central_fail(c, "open the store", e);
+		central_fail(c, N_("open the store"), e);
 		central_close(c);
 		return NULL;
 	}
@@ -248,7 +248,7 @@ struct central *central_open(const char *path, struct err *e)
 		central_close(c);
 		return NULL;
 	default:
-		central_fail(c, "upgrade the store's schema", e);
+		central_fail(c, N_("upgrade the store's schema"), e);
 		central_close(c);
 		return NULL;
 	}
