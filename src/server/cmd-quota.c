@@ -26,8 +26,8 @@ static int list(struct central *c, const char *study)
 		json_decref(cells);
 		return 1;
 	}
-	printf("%-12s %-10s %-28s %7s %8s %6s %5s %9s %7s\n", "quota", "cell", "label", "target", "achieved",
-	       "open", "over", "allowance", "granted");
+	printf("%-12s %-10s %-28s %7s %8s %6s %5s %9s %7s\n", _("quota"), _("cell"), _("label"), _("target"),
+	       _("achieved"), _("open"), _("over"), _("allowance"), _("granted"));
 	json_array_foreach(cells, i, x) {
 		long target = (long)json_integer_value(json_object_get(x, "target"));
 		long got = (long)json_integer_value(json_object_get(x, "achieved"));
@@ -36,7 +36,7 @@ static int list(struct central *c, const char *study)
 		printf("%-12s %-10s %-28.28s %7ld %8ld %6s %5lld %9lld %7lld\n",
 		       json_string_value(json_object_get(x, "quota")), json_string_value(json_object_get(x, "cell")),
 		       json_string_value(json_object_get(x, "label")), target, got,
-		       closed ? "closed" : got >= target ? "full" : "open",
+		       closed ? _("closed") : got >= target ? _("full") : _("open"),
 		       (long long)json_integer_value(json_object_get(x, "over")),
 		       (long long)json_integer_value(json_object_get(x, "allowance")),
 		       (long long)json_integer_value(json_object_get(x, "granted")));
@@ -114,6 +114,7 @@ int srv_cmd_quota(int argc, char **argv)
 		fprintf(stderr, "cati-store: %s\n", e.msg);
 		return 1;
 	}
-	printf("cati-store: %d cell%s changed\n", n, n == 1 ? "" : "s");
+	/* two texts, not P_(): German and Dutch count as English does (one, many) */
+	printf(n == 1 ? _("cati-store: %d cell changed\n") : _("cati-store: %d cells changed\n"), n);
 	return 0;
 }

@@ -31,7 +31,7 @@ static int list(struct central *c)
 		fprintf(stderr, "cati-store: %s\n", e.msg);
 		return 1;
 	}
-	printf("%-38s %-16s %-20s %-20s %s\n", "workstation", "user", "registered", "retired", "name");
+	printf("%-38s %-16s %-20s %-20s %s\n", _("workstation"), _("user"), _("registered"), _("retired"), _("name"));
 	json_array_foreach(a, i, x) {
 		char reg[32], ret[32];
 		iso(json_object_get(x, "registered_at"), reg);

@@ -100,6 +100,9 @@ expect_out "cati-store init: --port: '70000' ist keine Zahl von 1 bis 65535"
 expect_exit 2 env LANGUAGE=nl "$CATI_STORE" serve --bogus
 expect_out "cati-store serve: onbekende optie '--bogus'"
 expect_out "gebruik: cati-store serve --db PAD"
+expect_exit 0 env LANGUAGE=de "$CATI_STORE" workstation list --db st/central.db
+expect_out "Arbeitsplatz"
+expect_out "stillgelegt"
 expect_exit 0 env LANG=de_AT.UTF-8 "$CATI_STORE" user --help
 expect_out "Aufruf: cati-store user add NAME"
 expect_exit 2 "$CATI_STORE" serve --bogus
