@@ -426,7 +426,7 @@ static int user(int argc, char **argv)
 	memset(pw, 0, sizeof pw);
 	if (add) {
 		if (read_password(pw, sizeof pw) < 0)
-			rc = (fputs("cati-store user add: needs --role and a password on stdin\n", stderr), 2);
+			rc = (fputs(_("cati-store user add: needs --role and a password on stdin\n"), stderr), 2);
 		else if (central_user_add(c, name, role, pw, &e) < 0 ||
 		         (projects && central_user_projects(c, name, projects, &e) < 0))
 			rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
