@@ -205,9 +205,9 @@ static int lock_and_read(struct db *db, int *v, struct err *e)
 	struct dbs *s;
 	int step;
 
-	if (exec(db, "BEGIN", "start the migration", e) < 0 ||
-	    exec(db, "SELECT pg_advisory_xact_lock(" LOCK_KEY ")", "lock the schema", e) < 0 ||
-	    exec(db, "CREATE TABLE IF NOT EXISTS cati_schema(version integer NOT NULL)", "create the version table", e) < 0)
+	if (exec(db, "BEGIN", N_("start the migration"), e) < 0 ||
+	    exec(db, "SELECT pg_advisory_xact_lock(" LOCK_KEY ")", N_("lock the schema"), e) < 0 ||
+	    exec(db, "CREATE TABLE IF NOT EXISTS cati_schema(version integer NOT NULL)", N_("create the version table"), e) < 0)
 		return -1;
 	if (db_prepare(db, "SELECT max(version) FROM cati_schema", &s) != DB_OK) {
 		fail(e, N_("read the schema version"), db);
@@ -242,10 +242,10 @@ int pg_migrate_db(struct db *db, int *from, int *to, struct err *e)
 		goto out;
 	}
 	for (i = v; i < n; i++)
-		if (exec(db, steps[i], "move the schema forward", e) < 0)
+		if (exec(db, steps[i], N_("move the schema forward"), e) < 0)
 			goto out;
 	snprintf(sql, sizeof sql, "DELETE FROM cati_schema; INSERT INTO cati_schema VALUES (%d)", n);
-	if ((v < n && exec(db, sql, "record the schema version", e) < 0) || exec(db, "COMMIT", "commit the migration", e) < 0)
+	if ((v < n && exec(db, sql, N_("record the schema version"), e) < 0) || exec(db, "COMMIT", N_("commit the migration"), e) < 0)
 		goto out;
 	*to = n;
 	rc = 0;
@@ -253,7 +253,7 @@ out:
 	if (rc < 0) {
 		struct err ignored;
 		err_init(&ignored);
-		exec(db, "ROLLBACK", "roll back", &ignored);
+		exec(db, "ROLLBACK", N_("roll back"), &ignored);
 	}
 	return rc;
 }
