@@ -114,7 +114,7 @@ void view_console(struct view *v, const json_t *r, struct view_console *c)
 	if (c->question < 0)
 		c->question = 0;
 	buf_init(&b);
-	buf_printf(&b, " cati supervise \xE2\x94\x82 %s", c->study);
+	buf_printf(&b, " %s \xE2\x94\x82 %s", "cati supervise", c->study);
 	if (r && json_string_value(json_object_get(r, "title")))
 		buf_printf(&b, ": %s", json_string_value(json_object_get(r, "title")));
 	buf_printf(&b, " \xE2\x94\x82 %s", c->user);
