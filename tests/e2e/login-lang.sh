@@ -49,9 +49,34 @@ keys 1
 wait_for "Good day, Anna Huber"
 keys C-t
 wait_for "Guten Tag, Anna Huber"
-keys C-t
-wait_for "Good day, Anna Huber"
 check_layout
+# suspend it; the next interview keeps the German questions, the interface stays German
+suspend() {
+	keys C-x
+	wait_change "$(screen)"
+	keys 1
+	wait_change "$(screen)"
+	type_text "$1"
+	keys Enter
+	wait_for "Hannes Müller"   # the case list, in any language
+}
+# open ROW: the case on that row of the case list (from the top, Down ROW-1 times), reached:
+# the interview
+open_row() {
+	keys PPage
+	_k=1
+	while [ $_k -lt "$1" ]; do keys Down; _k=$((_k + 1)); done
+	_s=$(screen)
+	keys Enter
+	wait_change "$_s"
+	keys 1
+}
+suspend "back later"
+open_row 2
+wait_for "Guten Tag, Bernhard Gruber"
+[ "$(sql "SELECT value FROM meta WHERE key = 'ui_lang'")" = de ] || fail "the interface language changed with the questions"
+keys C-t
+wait_for "Good day, Bernhard Gruber"
 
 # quit and start again: the login screen in German; another interviewer chooses Dutch
 start --db "$DB"
@@ -73,4 +98,23 @@ wait_for "D001"
 [ "$(sql "SELECT value FROM meta WHERE key = 'ui_lang'")" = de ] || fail "demo's login did not take up German"
 start --db "$DB"
 wait_for "Sprache:     Deutsch"
+
+# the reverse: an English interface (F2 twice) with German questions, kept for the next interview
+keys F2 F2
+wait_for "Language:    English"
+login demo demo
+wait_for "These interviews were cut off"
+keys Escape
+wait_for "Next case to call"
+open_row 3
+wait_for "Good day, Clara Moser"
+keys C-t
+wait_for "Guten Tag, Clara Moser"
+suspend "later please"
+wait_for "Next case to call"
+open_row 4
+wait_for "Guten Tag, Dominik Wagner"
+wait_for "Enter continue"
+check_layout
+[ "$(sql "SELECT ui_lang FROM credentials WHERE interviewer = 'demo'")" = en ] || fail "demo's English not kept"
 finish
