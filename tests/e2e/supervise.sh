@@ -61,6 +61,12 @@ api GET "/v1/pull?cursor=0" "$ANNA" >/dev/null
 python3 "$DATA" csv report.csv || fail "cati-store report --format csv differs from the raw records"
 "$CATI_STORE" report cms_jobseeker --db central.db --section results --question sat_overall >report.txt
 grep -q "^sat_overall  All in all" report.txt || fail "cati-store report --section results"
+# in German: the text report in German words and numbers, the CSV the same bytes as in English
+LANGUAGE=de "$CATI_STORE" report cms_jobseeker --db central.db --section dispositions >report-de.txt
+grep -Eq "^RR1 +[0-9]+,[0-9] %" report-de.txt && grep -q "^Was die Klassen und Raten bedeuten" report-de.txt ||
+	fail "cati-store report in German: $(head -20 report-de.txt)"
+LANGUAGE=de "$CATI_STORE" report cms_jobseeker --db central.db --format csv >report-de.csv
+cmp -s report.csv report-de.csv || fail "the CSV report changed with the language: $(diff report.csv report-de.csv | head -5)"
 OUT=$("$CATI_STORE" report cms_jobseeker --db central.db --section nosuch 2>&1) && fail "a bad section was taken"
 printf '%s' "$OUT" | grep -q "no section 'nosuch'" || fail "bad section message: $OUT"
 
