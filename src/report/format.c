@@ -427,6 +427,8 @@ void report_quotas_text(const json_t *r, int width, enum report_quota_filter fil
 		nearly += c[i].nearly;
 		full += c[i].state == CELL_FULL;
 	}
+	if ((int)cols(_("cell")) > cell_w)
+		cell_w = (int)cols(_("cell"));   /* the head over the codes, whole */
 	if (cell_w > 12)
 		cell_w = 12;
 	/* the fixed columns take 40 and the cell code; label and bar share the rest */

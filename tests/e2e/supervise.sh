@@ -207,6 +207,10 @@ lang_console() {
 				fail "$L legend differs from $GOLDEN/supervise-legend-$L.txt: $(diff -u "$GOLDEN/supervise-legend-$L.txt" "legend-$L.txt" | head -20)"
 			keys F1
 		}
+		screen >"page$p-$L.screen"
+		# the quota tables' column heads, whole
+		[ "$p" = 1 ] && { grep -E "^   (Zelle|cel) " "page1-$L.screen" | grep -q . || fail "$L: no quota table heads"; }
+		[ "$p" = 1 ] && grep -E "^   (Zelle|cel) " "page1-$L.screen" | grep -q "…" && fail "$L: a quota column head is cut"
 		[ "$p" = 3 ] && collect "dispositions-$L.txt"
 		[ "$p" = 5 ] && collect "problems-$L.txt"
 	done
