@@ -33,6 +33,8 @@ static void login_lang(struct desk *d)
 		store_cred_lang_set(d->st, d->who, i18n_lang(), &e);
 	free(kept);
 	store_meta_set(d->st, "ui_lang", i18n_lang(), &e);
+	if (e.set)
+		desk_say(d, _("The language could not be kept: %s"), e.msg);
 }
 
 /* F2: the next interface language, shown at once and kept as this workstation's last choice. */
@@ -49,7 +51,8 @@ static void next_lang(struct desk *d)
 	i18n_use(langs[i]);
 	d->login_lang_chosen = 1;
 	err_init(&e);
-	store_meta_set(d->st, "ui_lang", langs[i], &e);
+	if (store_meta_set(d->st, "ui_lang", langs[i], &e) != STORE_OK)
+		desk_say(d, _("The language could not be kept: %s"), e.msg);
 }
 
 /* Logged in: interrupted interviews first, else the case list. */
