@@ -1,5 +1,6 @@
 /* calls.c: call outcomes, AAPOR dispositions, calling rules, response rates. Pure. */
 #include "cati/calls.h"
+#include "cati/i18n.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -45,23 +46,23 @@ static const struct disposition dispositions[] = {
 
 static const struct call_outcome outcomes[] = {
 	/* name, label, disposition, final, contact, ending */
-	{ "complete", "complete", "1.1", 1, 1, 0 },
-	{ "partial", "partial (study closed)", "1.2", 1, 1, 0 },
-	{ "breakoff", "break-off (resumable)", "2.12", 0, 1, 0 },
-	{ "refusal", "refusal", "2.112", 1, 1, 1 },
-	{ "soft_refusal", "soft refusal (convert later)", "2.112", 0, 1, 0 },
-	{ "appointment", "appointment", "2.21", 0, 1, 0 },
-	{ "no_answer", "no answer", "3.13", 0, 0, 0 },
-	{ "busy", "busy", "3.12", 0, 0, 0 },
-	{ "answering_machine", "answering machine", "3.14", 0, 0, 0 },
-	{ "wrong_number", "wrong number", "3.90", 1, 0, 0 },
-	{ "disconnected", "number not in service", "4.30", 1, 0, 0 },
-	{ "fax", "fax or data line", "4.20", 1, 0, 0 },
-	{ "language_barrier", "language barrier", "2.332", 1, 1, 1 },
-	{ "unable", "unable to do an interview", "2.32", 1, 1, 1 },
-	{ "deceased", "deceased", "2.31", 1, 1, 1 },
-	{ "screened_out", "screened out", "4.70", 1, 1, 1 },
-	{ "quota_full", "quota filled", "4.80", 1, 1, 1 },
+	{ "complete", N_("complete"), "1.1", 1, 1, 0 },
+	{ "partial", N_("partial (study closed)"), "1.2", 1, 1, 0 },
+	{ "breakoff", N_("break-off (resumable)"), "2.12", 0, 1, 0 },
+	{ "refusal", N_("refusal"), "2.112", 1, 1, 1 },
+	{ "soft_refusal", N_("soft refusal (convert later)"), "2.112", 0, 1, 0 },
+	{ "appointment", N_("appointment"), "2.21", 0, 1, 0 },
+	{ "no_answer", N_("no answer"), "3.13", 0, 0, 0 },
+	{ "busy", N_("busy"), "3.12", 0, 0, 0 },
+	{ "answering_machine", N_("answering machine"), "3.14", 0, 0, 0 },
+	{ "wrong_number", N_("wrong number"), "3.90", 1, 0, 0 },
+	{ "disconnected", N_("number not in service"), "4.30", 1, 0, 0 },
+	{ "fax", N_("fax or data line"), "4.20", 1, 0, 0 },
+	{ "language_barrier", N_("language barrier"), "2.332", 1, 1, 1 },
+	{ "unable", N_("unable to do an interview"), "2.32", 1, 1, 1 },
+	{ "deceased", N_("deceased"), "2.31", 1, 1, 1 },
+	{ "screened_out", N_("screened out"), "4.70", 1, 1, 1 },
+	{ "quota_full", N_("quota filled"), "4.80", 1, 1, 1 },
 };
 
 const struct disposition *calls_disposition(const char *code)

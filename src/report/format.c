@@ -399,7 +399,7 @@ void report_quotas_text(const json_t *r, int width, enum report_quota_filter fil
 	struct qcell *c;
 	struct buf t;
 	long open = 0, empty = 0, nearly = 0, full = 0;
-	int cell_w = 4, label_w, bar_w, rest, pct_w = share_cols();
+	int cell_w = 4, label_w, bar_w, rest, pct_w = share_cols() > (int)cols(_("closed")) ? share_cols() : (int)cols(_("closed"));
 	/* the column heads in the reader's language, each as wide as its numbers or wider */
 	const char *h_target = _("target"), *h_achieved = _("achieved"), *h_open = _("open"), *h_over = _("over");
 	int w_target = (int)cols(h_target) > 6 ? (int)cols(h_target) : 6;
