@@ -37,7 +37,9 @@ wait_for "EXITED 0"
 start --db "$DB"
 wait_for "Sprache:     Deutsch"
 login demo demo
-wait_for "D001"
+wait_for "Fallliste"
+wait_for "Nächster Fall: D001"
+check_layout
 [ "$(sql "SELECT ui_lang FROM credentials WHERE interviewer = 'demo'")" = de ] ||
 	fail "demo's language not kept: $(sql "SELECT interviewer, ui_lang FROM credentials")"
 [ "$(sql "SELECT value FROM meta WHERE key = 'ui_lang'")" = de ] || fail "the workstation's last choice not kept"
@@ -85,7 +87,7 @@ wait_for "Tab nächstes Feld"
 keys F2
 wait_for "Taal:        Nederlands"
 login bob demo
-wait_for "D00"
+wait_for "adressenlijst"
 [ "$(sql "SELECT ui_lang FROM credentials WHERE interviewer = 'bob'")" = nl ] ||
 	fail "bob's language not kept: $(sql "SELECT interviewer, ui_lang FROM credentials")"
 
@@ -94,7 +96,7 @@ start --db "$DB"
 wait_for "Taal:        Nederlands"
 check_layout
 login demo demo
-wait_for "D001"
+wait_for "Diese Interviews wurden unterbrochen"
 [ "$(sql "SELECT value FROM meta WHERE key = 'ui_lang'")" = de ] || fail "demo's login did not take up German"
 start --db "$DB"
 wait_for "Sprache:     Deutsch"
