@@ -717,7 +717,7 @@ static void text_dispositions(const json_t *r, int width, struct buf *b)
 		total += num(x, "n");
 		cell(b, str(x, "code"), 7, 0);
 		buf_putc(b, ' ');
-		cell(b, str(x, "label"), label_w, 0);
+		cell(b, _(str(x, "label")), label_w, 0);
 		buf_putc(b, ' ');
 		cell(b, str(x, "group"), 5, 0);
 		buf_putc(b, ' ');
