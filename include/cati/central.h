@@ -173,7 +173,7 @@ int central_export_calls(struct central *c, const char *study,
 /*
  * Keep one line of the audit trail: user (an account, or "local:LOGIN" for a command run on
  * the store's machine) did action ("export", "erase", "assign", "take-back", "reopen", "resolve",
- * "count") on what (the study and what was asked: never a password or the data), now. Part of
+ * "count", "import") on what (the study and what was asked: never a password or the data), now. Part of
  * the caller's open transaction, if any. 0, or -1 when the database failed.
  */
 int central_audit(struct central *c, const char *user, const char *action, const char *what);

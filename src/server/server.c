@@ -497,6 +497,19 @@ static enum MHD_Result do_cases(struct central *c, struct MHD_Connection *conn, 
 	err_init(&e);
 	if (central_cases_put(c, form_id, cases, &e) < 0)
 		return fail(conn, 422, &e);
+	{
+		/* an import that names interviewers changes assignments: the audit trail says how many */
+		size_t i, given = 0;
+		json_t *x;
+		char w[400];
+
+		json_array_foreach(cases, i, x)
+			given += json_is_string(json_object_get(x, "interviewer"));
+		snprintf(w, sizeof w, "study %s: %zu cases imported or updated, %zu of them given to interviewers", form_id,
+		         json_array_size(cases), given);
+		if (central_audit(c, user, "import", w) < 0)
+			fprintf(stderr, "cati-store: cannot write the audit trail: import by %s: %s\n", user, w);
+	}
 	o = json_object();
 	json_object_set_new(o, "cases", json_integer((json_int_t)json_array_size(cases)));
 	return reply(conn, 200, o);

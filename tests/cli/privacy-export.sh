@@ -58,6 +58,8 @@ for study in ("priv", "other"):
     ids = [k for k in people if (k[0] == "O") == (study == "other")]
     cases = [{"id": k, "phone": people[k][1], "name": people[k][0], "interviewer": "anna",
               "fields": {"phone2": people[k][2], "region": "north"}} for k in ids]
+    if study == "priv":   # a case nobody was given or called yet
+        cases.append({"id": "P3", "phone": "+43 1 5559874", "name": "Ulrike Nobody", "fields": {}})
     json.dump({"form_id": study, "cases": cases}, open("cases-%s.json" % study, "w"))
 for n, k in enumerate(sorted(people)):
     t = "2026-03-02T10:0%d:00.000Z" % n
@@ -70,14 +72,19 @@ for n, k in enumerate(sorted(people)):
                  "data": {"uuid": "bbbbbbbb-0000-4000-8000-00000000000%d" % (n + 1), "case": k, "interviewer": "anna",
                           "at": t, "outcome": "complete", "disposition": "1.1"}})
 json.dump({"records": recs, "workstation": "ws-anna"}, open("push.json", "w"))
+# P1's call again with another outcome: a conflict for the supervisor to resolve
+c = json.loads(json.dumps(recs[3]))
+c["data"]["outcome"] = "busy"
+json.dump({"records": [c], "workstation": "ws-anna"}, open("conflict.json", "w"))
 PY
-[ "$(api POST /v1/cases "$SUP" cases-priv.json)" = '{"cases":2}' ] || fail "cases priv"
+[ "$(api POST /v1/cases "$SUP" cases-priv.json)" = '{"cases":3}' ] || fail "cases priv"
 [ "$(api POST /v1/cases "$SUP" cases-other.json)" = '{"cases":1}' ] || fail "cases other"
 api POST /v1/push "$ANNA" push.json >push.out
 [ "$(grep -o '"status":200' push.out | wc -l)" = 6 ] || fail "push: $(cat push.out)"
+api POST /v1/push "$ANNA" conflict.json | grep -q '"status":409' || fail "no conflict"
 
 # personal: names, phone numbers (the case's and a phone case field), text answers
-PERSONAL="Zelda Quixotic|Yorrick|5559871|5559872|7770001|7770002|Xavertine|Quillonby"
+PERSONAL="Zelda Quixotic|Yorrick|Ulrike|5559871|5559872|5559874|7770001|7770002|Xavertine|Quillonby"
 found() { grep -a -l -E "$PERSONAL" "$@" 2>/dev/null; }
 
 # the default: every format, and the calls file, hold nothing personal
@@ -144,16 +151,24 @@ PY
 expect_exit 0 "$CATI_STORE" audit --db central.db
 printf '%s\n' "$OUT" | grep -q "study other, format csv, without identities, pseudonyms" || fail "the pseudonymised export is not in the audit: $OUT"
 
-# assignment changes through `cati study` show up in the audit, with who made them
+# assignment changes through `cati study` (and the imports that named interviewers) show up in
+# the audit, with who made them
 export XDG_CONFIG_HOME="$TMP/cfgS"
 echo s3cret >sup.pw
 study() { "$CATI" study "$@" --store "$URL" --cacert ca.pem --user sup --password-file sup.pw; }
 expect_exit 0 study assign --study priv --to ben P2
 expect_exit 0 study take-back --study priv P1
+expect_exit 0 study reopen --study priv P3
+expect_exit 0 study count --study priv --interview aaaaaaaa-0000-4000-8000-000000000002
+expect_exit 0 study resolve --conflict "$(sqlite3 central.db 'SELECT id FROM conflicts')" --keep stored
 expect_exit 0 "$CATI_STORE" audit --user sup --db central.db
 expect_out "assign"
 printf '%s\n' "$OUT" | grep ' sup ' | grep assign | grep -q "study priv: 1 case (P2) to ben" || fail "assign not audited: $OUT"
 printf '%s\n' "$OUT" | grep ' sup ' | grep -q "take-back  study priv: 1 case (P1)" || fail "take-back not audited: $OUT"
+printf '%s\n' "$OUT" | grep ' sup ' | grep -q "reopen     study priv: 1 case (P3)" || fail "reopen not audited: $OUT"
+printf '%s\n' "$OUT" | grep ' sup ' | grep -q "count      study priv: interview aaaaaaaa-0000-4000-8000-000000000002 is the complete that counts" ||
+	fail "count not audited: $OUT"
+printf '%s\n' "$OUT" | grep ' sup ' | grep -q -E "resolve    study priv: conflict [0-9]+, kept stored" || fail "resolve not audited: $OUT"
 printf '%s\n' "$OUT" | grep -q export && fail "--user sup shows others' entries: $OUT"
 expect_exit 0 "$CATI_STORE" audit --since 2999-01-01 --db central.db
 [ -z "$OUT" ] || fail "--since in the future shows entries: $OUT"
@@ -169,7 +184,8 @@ api GET "/v1/manage/audit?user=sup" "$ROOT" >root.out
 python3 - <<'PY' || fail "the admin's audit: $(cat root.out)"
 import json
 a = json.load(open("root.out"))["audit"]
-assert [x["action"] for x in a] == ["assign", "take-back"], a
+assert [x["action"] for x in a] == ["import", "import", "assign", "take-back", "reopen", "count", "resolve"], a
+assert a[0]["what"] == "study priv: 3 cases imported or updated, 2 of them given to interviewers", a[0]
 assert all(x["user"] == "sup" and x["at"].endswith("Z") for x in a), a
 PY
 [ "$(api GET '/v1/manage/audit?since=nonsense' "$ROOT" | grep -c since)" = 1 ] || fail "a bad since was accepted"
