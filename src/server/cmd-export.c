@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cati/i18n.h"
 #include "args.h"
 #include "cati/central.h"
 #include "cati/export.h"
@@ -14,9 +15,9 @@
 int srv_cmd_export(int argc, char **argv);
 
 static const char usage[] =
-	"usage: cati-store export STUDY --format csv|json|sav|dta|sas|sss|ddi|codebook|all --out FILE\n"
+	N_("usage: cati-store export STUDY --format csv|json|sav|dta|sas|sss|ddi|codebook|all --out FILE\n"
 	"                         [--lang L] [--with-identities] [--pseudonyms]\n"
-	"                         [--calls FILE.csv [--with-phone]] --db PATH|--pg URL\n";
+	"                         [--calls FILE.csv [--with-phone]] --db PATH|--pg URL\n");
 
 /* Who runs a command on the store's machine, for the audit trail: "local:LOGIN". */
 static void local_user(char *out, size_t n)
@@ -71,13 +72,13 @@ int srv_cmd_export(int argc, char **argv)
 	}
 	format = !fmt ? -1 : !strcmp(fmt, "all") ? 99 : exp_format_of(fmt);
 	if (with_phone && !calls) {
-		fprintf(stderr, "cati-store export: --with-phone needs --calls FILE.csv\n%s", usage);
+		fprintf(stderr, _("cati-store export: --with-phone needs --calls FILE.csv\n%s"), _(usage));
 		return 2;
 	}
 	if (optind != argc - 1 || !out || format < 0) {
 		if (fmt && format < 0)
-			fprintf(stderr, "cati-store export: unknown format '%s'\n", fmt);
-		fputs(usage, stderr);
+			fprintf(stderr, _("cati-store export: unknown format '%s'\n"), fmt);
+		fputs(_(usage), stderr);
 		return 2;
 	}
 	study = argv[optind];
@@ -90,16 +91,16 @@ int srv_cmd_export(int argc, char **argv)
 		return 1;
 	}
 	form_diags_init(&d);
-	f = form_compile("(stored form)", src, strlen(src), &d);
+	f = form_compile(_("(stored form)"), src, strlen(src), &d);
 	form_diags_release(&d);
 	free(src);
 	if (!f) {
-		fprintf(stderr, "cati-store: the form of '%s' does not compile\n", study);
+		fprintf(stderr, _("cati-store: the form of '%s' does not compile\n"), study);
 		central_close(c);
 		return 1;
 	}
 	if (lang && form_lang(f, lang) < 0) {
-		fprintf(stderr, "cati-store export: the form has no language '%s'\n", lang);
+		fprintf(stderr, _("cati-store export: the form has no language '%s'\n"), lang);
 		form_free(f);
 		central_close(c);
 		return 2;
@@ -126,7 +127,7 @@ int srv_cmd_export(int argc, char **argv)
 	if (calls)
 		buf_printf(&what, "; calls to %s %s", calls, with_phone ? "with phone numbers" : "without phone numbers");
 	if (central_audit(c, who, "export", buf_str(&what)) < 0) {
-		fprintf(stderr, "cati-store: cannot write the audit trail: nothing was exported\n");
+		fputs(_("cati-store: cannot write the audit trail: nothing was exported\n"), stderr);
 		buf_release(&what);
 		goto out;
 	}
@@ -135,8 +136,9 @@ int srv_cmd_export(int argc, char **argv)
 		fprintf(stderr, "cati-store: %s\n", e.msg);
 		goto out;
 	}
-	printf("exported %ld interviews, %d variables to %s%s\n", data.nrows, data.schema.nvars, out,
-	       opts.identities ? "" : " (names, phone numbers and text answers left out: --with-identities adds them)");
+	printf(_("exported %ld interviews, %d variables to %s\n"), data.nrows, data.schema.nvars, out);
+	if (!opts.identities)
+		puts(_("names, phone numbers and text answers left out: --with-identities adds them"));
 	if (calls) {
 		struct exp_calls cl;
 
@@ -153,8 +155,8 @@ int srv_cmd_export(int argc, char **argv)
 			exp_calls_release(&cl);
 			goto out;
 		}
-		printf("exported %ld call attempts to %s%s\n", cl.n, calls,
-		       with_phone ? "" : " (phone numbers left out: --with-phone adds them)");
+		printf(_("exported %ld call attempts to %s%s\n"), cl.n, calls,
+		       with_phone ? "" : _(" (phone numbers left out: --with-phone adds them)"));
 		exp_calls_release(&cl);
 	}
 	rc = 0;
