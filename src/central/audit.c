@@ -2,6 +2,7 @@
  * audit.c: the store's audit trail (who exported, erased or changed assignments, when and what;
  * never a password or the data itself) and each study's key for the pseudonyms of its case ids.
  */
+#include "cati/i18n.h"
 #include "central-int.h"
 
 #include <sodium.h>
@@ -45,7 +46,7 @@ int central_audit_list(struct central *c, int64_t since, const char *user, json_
 	*out = NULL;
 	if (db_prepare(c->db, "SELECT at, who, action, what FROM audit WHERE at >= ?1 AND (CAST(?2 AS TEXT) IS NULL OR who = ?2)"
 	                      " ORDER BY at, id", &s) != DB_OK)
-		return central_fail(c, "read the audit trail", e);
+		return central_fail(c, N_("read the audit trail"), e);
 	db_bind_int64(s, 1, since);
 	if (user)
 		db_bind_text(s, 2, user);
@@ -63,7 +64,7 @@ int central_audit_list(struct central *c, int64_t since, const char *user, json_
 	if (rc != DB_DONE) {
 		json_decref(*out);
 		*out = NULL;
-		return central_fail(c, "read the audit trail", e);
+		return central_fail(c, N_("read the audit trail"), e);
 	}
 	return 0;
 }
@@ -102,21 +103,21 @@ int central_study_key(struct central *c, const char *study, unsigned char key[EX
 	if (rc == 1)
 		return 0;
 	if (rc < 0)
-		return central_fail(c, "read the study's pseudonym key", e);
+		return central_fail(c, N_("read the study's pseudonym key"), e);
 	randombytes_buf(fresh, sizeof fresh);
 	sodium_bin2hex(hex, sizeof hex, fresh, sizeof fresh);
 	sodium_memzero(fresh, sizeof fresh);
 	/* two first exports at once: the one stored first wins, and both read it back */
 	if (db_prepare(c->db, "INSERT INTO study_keys(study, key) VALUES (?1, ?2) ON CONFLICT DO NOTHING", &s) != DB_OK)
-		return central_fail(c, "keep the study's pseudonym key", e);
+		return central_fail(c, N_("keep the study's pseudonym key"), e);
 	db_bind_text(s, 1, study);
 	db_bind_text(s, 2, hex);
 	rc = db_step(s);
 	db_finalize(s);
 	sodium_memzero(hex, sizeof hex);
 	if (rc != DB_DONE)
-		return central_fail(c, "keep the study's pseudonym key", e);
+		return central_fail(c, N_("keep the study's pseudonym key"), e);
 	if (key_read(c, study, key) != 1)
-		return central_fail(c, "read the study's pseudonym key", e);
+		return central_fail(c, N_("read the study's pseudonym key"), e);
 	return 0;
 }

@@ -4,47 +4,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "cati/i18n.h"
 #include "args.h"
 #include "cati/central.h"
 
 int srv_cmd_audit(int argc, char **argv);
 
 static const char usage[] =
-	"usage: cati-store audit [--since YYYY-MM-DD[THH:MM[:SS]]] [--user NAME] [--json] --db PATH|--pg URL\n"
-	"       (who exported, erased or changed assignments, when and what; times in UTC)\n";
-
-/* A date or time in UTC (YYYY-MM-DD, YYYY-MM-DDTHH:MM, YYYY-MM-DDTHH:MM:SS, a trailing Z) as
-   seconds since 1970 into *t: 0, or -1 when it is none of these. */
-int srv_parse_since(const char *s, int64_t *t)
-{
-	struct tm tm;
-	int n = 0;
-
-	memset(&tm, 0, sizeof tm);
-	if (sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) != 3 || n != 10)
-		return -1;
-	if (s[n] == 'T' || s[n] == ' ') {
-		int m = 0;
-		if (sscanf(s + n + 1, "%2d:%2d%n", &tm.tm_hour, &tm.tm_min, &m) != 2 || m != 5)
-			return -1;
-		n += 1 + m;
-		if (s[n] == ':') {
-			m = 0;
-			if (sscanf(s + n + 1, "%2d%n", &tm.tm_sec, &m) != 1 || m != 2)
-				return -1;
-			n += 1 + m;
-		}
-		if (s[n] == 'Z')
-			n++;
-	}
-	if (s[n] || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
-	    tm.tm_min > 59 || tm.tm_sec > 60)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	*t = (int64_t)zone_mktime("UTC", &tm);
-	return 0;
-}
+	N_("usage: cati-store audit [--since YYYY-MM-DD[THH:MM[:SS]]] [--user NAME] [--json] --db PATH|--pg URL\n"
+	"       (who exported, erased or changed assignments, when and what; times in UTC)\n");
 
 /* cati-store audit: the audit trail, a line per entry (or JSON), oldest first. */
 int srv_cmd_audit(int argc, char **argv)
@@ -68,7 +36,8 @@ int srv_cmd_audit(int argc, char **argv)
 		case 'h': return 0;
 		case 's':
 			if (srv_parse_since(optarg, &since) < 0) {
-				fprintf(stderr, "cati-store audit: '%s' is not a date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM in UTC)\n", optarg);
+				fprintf(stderr, _("cati-store audit: '%s' is not a date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM in UTC)\n"),
+				        optarg);
 				return 2;
 			}
 			break;
@@ -80,7 +49,7 @@ int srv_cmd_audit(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return 2;
 	}
 	if (!(c = srv_open(&d, 1, usage)))

@@ -1,10 +1,8 @@
 /* cmd-export.c: cati-store export: a study's interviews as a data set, and its call records. */
-#include <pwd.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cati/i18n.h"
 #include "args.h"
@@ -18,18 +16,6 @@ static const char usage[] =
 	N_("usage: cati-store export STUDY --format csv|json|sav|dta|sas|sss|ddi|codebook|all --out FILE\n"
 	"                         [--lang L] [--with-identities] [--pseudonyms]\n"
 	"                         [--calls FILE.csv [--with-phone]] --db PATH|--pg URL\n");
-
-/* Who runs a command on the store's machine, for the audit trail: "local:LOGIN". */
-static void local_user(char *out, size_t n)
-{
-	struct passwd pw, *r = NULL;
-	char buf[1024];
-
-	if (getpwuid_r(geteuid(), &pw, buf, sizeof buf, &r) == 0 && r)
-		snprintf(out, n, "local:%s", r->pw_name);
-	else
-		snprintf(out, n, "local:uid %ld", (long)geteuid());
-}
 
 /* cati-store export STUDY: the study's interviews as a data set; the store must exist. */
 int srv_cmd_export(int argc, char **argv)
@@ -119,7 +105,7 @@ int srv_cmd_export(int argc, char **argv)
 		goto out;
 	}
 	/* the audit trail first: an export it cannot record does not happen */
-	local_user(who, sizeof who);
+	srv_local_user(who, sizeof who);
 	buf_init(&what);
 	buf_printf(&what, "study %s, format %s, %s%s, %ld interview%s to %s", study, fmt,
 	           opts.identities ? "with identities" : "without identities", pseudonyms ? ", pseudonyms" : "",
