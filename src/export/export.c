@@ -283,6 +283,7 @@ static void question_vars(struct builder *b, int node, int iter)
 	buf_release(&lb);
 }
 
+/* Does a case field's id say it names or reaches the respondent? */
 int exp_personal_field(const char *id)
 {
 	static const char *const ids[] = {
@@ -298,11 +299,13 @@ int exp_personal_field(const char *id)
 	return !strncasecmp(id, "phone", 5) || !strncasecmp(id, "mobile", 6);
 }
 
+/* Every variable, the ids as they are. */
 void exp_schema_build(struct exp_schema *s, const struct form *f, int lang)
 {
 	exp_schema_build_opts(s, f, lang, NULL);
 }
 
+/* "p" and the first 8 bytes of HMAC-SHA256(key, id) in hex. */
 void exp_pseudonym(const unsigned char *key, const char *id, char out[EXP_PSEUDONYM_LEN + 1])
 {
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
@@ -312,6 +315,7 @@ void exp_pseudonym(const unsigned char *key, const char *id, char out[EXP_PSEUDO
 	sodium_bin2hex(out + 1, EXP_PSEUDONYM_LEN, mac, (EXP_PSEUDONYM_LEN - 1) / 2);
 }
 
+/* The variables of f that o allows, in the order exp_schema_build documents. */
 void exp_schema_build_opts(struct exp_schema *s, const struct form *f, int lang, const struct exp_opts *o)
 {
 	static const struct {
@@ -586,11 +590,13 @@ void exp_row(const struct exp_schema *s, const struct exp_interview *iv, struct 
 	json_decref(fields);
 }
 
+/* An empty data set of every variable of f. */
 void exp_data_init(struct exp_data *d, const struct form *f, int lang)
 {
 	exp_data_init_opts(d, f, lang, NULL);
 }
 
+/* An empty data set of the variables of f that o allows. */
 void exp_data_init_opts(struct exp_data *d, const struct form *f, int lang, const struct exp_opts *o)
 {
 	memset(d, 0, sizeof *d);
@@ -715,6 +721,7 @@ void exp_calls_take(void *ctx, const struct exp_attempt *a)
 	}
 }
 
+/* Each call record's case id replaced with its pseudonym (the strings in c's arena). */
 void exp_calls_pseudonyms(struct exp_calls *c, const unsigned char *key)
 {
 	char p[EXP_PSEUDONYM_LEN + 1];
