@@ -134,6 +134,10 @@ static const char *const migrations[] = {
 	   interview; finished interviews whose call was never recorded get it (migration_code) */
 	"ALTER TABLE call_attempts ADD COLUMN interview INTEGER REFERENCES interviews(id);"
 	"CREATE UNIQUE INDEX call_attempts_interview ON call_attempts(interview) WHERE interview IS NOT NULL;",
+
+	/* 8 -> 9: the interface language each interviewer chose on this workstation (NULL: none yet),
+	   kept beside the cached credential */
+	"ALTER TABLE credentials ADD COLUMN ui_lang TEXT;",
 };
 
 /* Steps that need code as well: migration_code[i] runs after migrations[i], in its transaction. */
@@ -1083,6 +1087,45 @@ enum store_rc store_cred_check(struct store *st, const char *interviewer, const 
 		return STORE_ERROR;
 	}
 	return STORE_OK;
+}
+
+/* Keep an interviewer's interface language beside their cached credential. */
+enum store_rc store_cred_lang_set(struct store *st, const char *interviewer, const char *lang,
+                                  struct err *e)
+{
+	sqlite3_stmt *s = store_prepare(st, "UPDATE credentials SET ui_lang = ? WHERE interviewer = ?", e);
+	int rc;
+
+	if (!s)
+		return st->last_rc;
+	sqlite3_bind_text(s, 1, lang, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, interviewer, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, rc, N_("save the interface language"), e);
+	if (sqlite3_changes(st->db) == 0) {
+		err_set(e, _("unknown interviewer '%s'"), interviewer);
+		return STORE_NOTFOUND;
+	}
+	return STORE_OK;
+}
+
+/* The interface language kept for an interviewer, "" when none. */
+char *store_cred_lang(struct store *st, const char *interviewer)
+{
+	struct err e;
+	sqlite3_stmt *s;
+	char *lang = NULL;
+
+	err_init(&e);
+	if (!(s = store_prepare(st, "SELECT ui_lang FROM credentials WHERE interviewer = ?", &e)))
+		return xstrdup("");
+	sqlite3_bind_text(s, 1, interviewer, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		lang = col_dup(s, 0);
+	sqlite3_finalize(s);
+	return lang ? lang : xstrdup("");
 }
 
 long store_outbox_pending(struct store *st)
