@@ -162,6 +162,13 @@ static const char *const steps[] = {
 	"CREATE INDEX IF NOT EXISTS work_spans_study ON work_spans(study, interviewer, start_at, end_at);"
 	"CREATE TABLE IF NOT EXISTS work_totals(study text NOT NULL, interviewer text NOT NULL, seconds bigint NOT NULL,"
 	" PRIMARY KEY(study, interviewer));",
+
+	/* 9 -> 10 (step 12 of the SQLite backend): the audit trail (audit.c) and each study's key
+	   for the pseudonyms of its case ids */
+	"CREATE TABLE IF NOT EXISTS audit(id bigserial PRIMARY KEY, at bigint NOT NULL, who text NOT NULL,"
+	" action text NOT NULL, what text NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS audit_at ON audit(at);"
+	"CREATE TABLE IF NOT EXISTS study_keys(study text PRIMARY KEY, key text NOT NULL);",
 };
 
 int pg_schema_version(void)

@@ -165,6 +165,13 @@ static const char *const migrations[] = {
 	"CREATE INDEX IF NOT EXISTS work_spans_study ON work_spans(study, interviewer, start_at, end_at);"
 	"CREATE TABLE IF NOT EXISTS work_totals(study TEXT NOT NULL, interviewer TEXT NOT NULL, seconds INTEGER NOT NULL,"
 	" PRIMARY KEY(study, interviewer));",
+
+	/* 11 -> 12: the audit trail (audit.c): who exported, erased or changed assignments, when
+	   (seconds since 1970) and what; and each study's key for the pseudonyms of its case ids */
+	"CREATE TABLE IF NOT EXISTS audit(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, who TEXT NOT NULL,"
+	" action TEXT NOT NULL, what TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS audit_at ON audit(at);"
+	"CREATE TABLE IF NOT EXISTS study_keys(study TEXT PRIMARY KEY, key TEXT NOT NULL);",
 };
 
 /* Bring an SQLite store's schema up to date one version per transaction: 0, -2 when a newer cati-store wrote it, -1. */
