@@ -263,6 +263,12 @@ int calls_rules_parse(struct call_rules *r, const char *name, const char *text, 
 				return -1;
 			}
 			set_gap(r, a, minutes);
+		} else if (!strcmp(key, "retention") && n == 2) {
+			if (parse_duration(a, &minutes) < 0 || minutes == 0) {
+				err_set(e, "%s:%d: '%s' is not a retention like 90d", name, line, a);
+				return -1;
+			}
+			r->retention_minutes = minutes;
 		} else if ((!strcmp(key, "lock") || !strcmp(key, "soft-early")) && n == 2) {
 			if (parse_duration(a, &minutes) < 0) {
 				err_set(e, "%s:%d: '%s' is not a duration like 15m, 3h or 7d", name, line, a);
@@ -276,7 +282,7 @@ int calls_rules_parse(struct call_rules *r, const char *name, const char *text, 
 			}
 			snprintf(r->tz, sizeof r->tz, "%.63s", a);
 		} else {
-			err_set(e, "%s:%d: '%s' is not a rule here (weekdays, weekends, max-attempts, gap, lock, soft-early, timezone)",
+			err_set(e, "%s:%d: '%s' is not a rule here (weekdays, weekends, max-attempts, gap, lock, soft-early, timezone, retention)",
 			        name, line, buf);
 			return -1;
 		}

@@ -656,8 +656,8 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 	struct claim cl;
 	char projects[4096], *owned_key = NULL, *study = NULL;
 	size_t i;
-	json_t *r;
-	int rc = -1, owned = 0;
+	json_t *r, *qids = NULL;
+	int rc = -1, owned = 0, erased = 0;
 
 	central_projects_of(c, user, role, projects, sizeof projects);
 
@@ -683,6 +683,17 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 		char hex[65], *dump;
 		int duplicate = 0, stored, claimed;
 
+		if (kind && !strcmp(kind, "erasure_confirm") && uuid && central_jstr(data, "erasure")) {
+			/* a workstation erased a case as the store asked: noted, not kept as a record */
+			char *rm = json_dumps(json_object_get(data, "removed") ? json_object_get(data, "removed") : json_object(),
+			                      JSON_COMPACT | JSON_SORT_KEYS);
+			int crc = central_erase_confirm(c, central_jstr(data, "erasure"), holder, user, rm);
+			free(rm);
+			if (crc < 0)
+				goto out;
+			status(result, uuid, 200, NULL);
+			continue;
+		}
 		why = malformed(r);
 		if (why) {
 			status(result, uuid, 422, why);
@@ -695,12 +706,22 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 			free(study);
 			owned_key = xstrdup(key);
 			owned = central_owns_case(owner, user, role, projects, key, &study);
+			json_decref(qids);
+			qids = NULL;
+			if (owned && (erased = central_case_erased(c, key)) < 0)
+				goto out;
+			if (owned && erased && !(qids = central_personal_qids(c, study)))
+				goto out;
 		}
 		if (!owned) {
 			status(result, uuid, 403, "this case is not assigned to you");
 			continue;
 		}
 		who = stamp_who(data, kind, user, role);
+		/* an erased case's personal data never comes back with a record sent again (or late):
+		   it is taken out before the record is compared, stored or kept aside */
+		if (erased)
+			central_redact(kind, data, qids);
 		dump = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
 		if (strlen(dump) > CENTRAL_MAX_RECORD) {
 			free(dump);
@@ -777,5 +798,6 @@ out:
 	claim_finalize(&cl);
 	free(owned_key);
 	free(study);
+	json_decref(qids);
 	return rc;
 }

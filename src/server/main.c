@@ -1,10 +1,12 @@
 /* main.c: the cati-store program: serve the API, manage users. */
+#include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "args.h"
@@ -25,6 +27,7 @@ int srv_cmd_report(int argc, char **argv);
 int srv_cmd_workstation(int argc, char **argv);
 int srv_cmd_init(int argc, char **argv);
 int srv_cmd_backup(int argc, char **argv);
+int srv_cmd_erase(int argc, char **argv);
 void server_log_requests(int on);
 
 #define DEFAULT_CONF "/etc/cati/store.conf"   /* serve reads it when it exists and no --config is given */
@@ -56,6 +59,8 @@ static const char *usage =
 	"                                                         (the supervisor's report, without a screen)\n"
 	"       cati-store check --figures --db PATH   (the counts pulls send, kept as records arrive, against a\n"
 	"                                                         full count from the records; exit 1 if they differ)\n"
+	"       cati-store erase --case ID | --phone NUMBER [--reason TEXT] --db PATH   (a person's personal data;\n"
+	"                       --report, --expired, --retention STUDY --rules FILE: see erase --help)\n"
 	"Every --db PATH (an SQLite file) may be --pg postgresql://USER@HOST:PORT/DB instead: the same\n"
 	"store on PostgreSQL, shared by several cati-store instances (password in ~/.pgpass or PGPASSWORD).\n"
 	"Testing only: serve --faults 500@N,drop@N,slow@N [--fault-delay-ms MS] injects faults into the Nth push.\n";
@@ -266,6 +271,35 @@ static int serve_args(int argc, char **argv, struct serve_opts *o)
 	return 0;
 }
 
+/* Erase the closed cases whose study's retention is up (central_erase_expired), saying how many. */
+static void expire(const char *db)
+{
+	struct central *c;
+	json_t *erased = NULL;
+	struct err e;
+
+	err_init(&e);
+	if (!(c = central_open(db, &e)) || central_erase_expired(c, (int64_t)time(NULL), &erased, &e) < 0)
+		fprintf(stderr, "cati-store: retention: %s\n", e.msg);
+	else if (json_array_size(erased))
+		printf("cati-store: retention: erased the personal data of %zu closed case(s)\n", json_array_size(erased));
+	fflush(stdout);
+	json_decref(erased);
+	central_close(c);
+}
+
+/* Wait up to seconds for a signal of set: the signal, or 0 when the time ran out. */
+static int wait_signal(const sigset_t *set, int seconds)
+{
+	struct timespec ts = { seconds, 0 };
+	int sig;
+
+	do
+		sig = sigtimedwait(set, NULL, &ts);
+	while (sig < 0 && errno == EINTR);
+	return sig < 0 ? 0 : sig;
+}
+
 /* cati-store serve: check (and move forward) the store, then serve the API until a signal. */
 static int serve(int argc, char **argv)
 {
@@ -328,7 +362,10 @@ static int serve(int argc, char **argv)
 	}
 	printf("cati-store: listening on %s://%s:%d\n", cert ? "https" : "http", o.bind_ip, port);
 	fflush(stdout);
-	sigwait(&set, &sig);
+	/* personal data whose study's retention is up goes at start and every hour after */
+	do
+		expire(db);
+	while ((sig = wait_signal(&set, 3600)) == 0);
 	server_stop(d);
 	free(cert);
 	free(key);
@@ -455,7 +492,7 @@ int main(int argc, char **argv)
 		{ "serve", serve },   { "migrate", migrate },       { "user", user },
 		{ "export", srv_cmd_export }, { "workstation", srv_cmd_workstation },
 		{ "quota", srv_cmd_quota },   { "report", srv_cmd_report }, { "check", check_figures },
-		{ "init", srv_cmd_init }, { "backup", srv_cmd_backup },
+		{ "init", srv_cmd_init }, { "backup", srv_cmd_backup }, { "erase", srv_cmd_erase },
 	};
 	size_t i;
 

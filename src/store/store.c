@@ -132,6 +132,11 @@ static const char *const migrations[] = {
 	   interview; finished interviews whose call was never recorded get it (migration_code) */
 	"ALTER TABLE call_attempts ADD COLUMN interview INTEGER REFERENCES interviews(id);"
 	"CREATE UNIQUE INDEX call_attempts_interview ON call_attempts(interview) WHERE interview IS NOT NULL;",
+
+	/* 8 -> 9: erasures of personal data the central store asked for (erase.c), each applied once
+	   and confirmed at the next push; cases whose personal data went (erased or retention) */
+	"CREATE TABLE erasures(id TEXT PRIMARY KEY, case_key TEXT NOT NULL, at TEXT NOT NULL);"
+	"ALTER TABLE cases ADD COLUMN cleared_at TEXT;",
 };
 
 /* Steps that need code as well: migration_code[i] runs after migrations[i], in its transaction. */
