@@ -343,8 +343,8 @@ int central_erase(struct central *c, const char *study, const char *key, const c
 		central_fail(c, "erase", e);
 		goto fail;
 	}
-	if (db_prepare(c->db, "SELECT case_key, study, phone FROM cases WHERE (?1 IS NULL OR case_key = ?1)"
-	                      " AND (?2 IS NULL OR study = ?2) AND (?1 IS NOT NULL OR phone <> '')", &s) != DB_OK) {
+	if (db_prepare(c->db, "SELECT case_key, study, phone FROM cases WHERE (CAST(?1 AS TEXT) IS NULL OR case_key = ?1)"
+	                      " AND (CAST(?2 AS TEXT) IS NULL OR study = ?2) AND (CAST(?1 AS TEXT) IS NOT NULL OR phone <> '')", &s) != DB_OK) {
 		central_fail(c, "erase", e);
 		goto rollback;
 	}
@@ -560,7 +560,7 @@ int central_erase_report(struct central *c, const char *id, json_t **out, struct
 	*out = NULL;
 	if (db_begin(c->db, DB_READ) != DB_OK ||
 	    db_prepare(c->db, "SELECT id, case_key, study, at, erased_by, reason, removed FROM erasures"
-	                      " WHERE ?1 IS NULL OR id = ?1 OR case_key = ?1 ORDER BY at, id", &s) != DB_OK) {
+	                      " WHERE CAST(?1 AS TEXT) IS NULL OR id = ?1 OR case_key = ?1 ORDER BY at, id", &s) != DB_OK) {
 		json_decref(a);
 		central_fail(c, "read the erasures", e);
 		db_rollback(c->db);
