@@ -100,7 +100,8 @@ int central_pushes_share(struct central *c);
  * (finished interviews: absolute numbers, the keys that changed), quotas: [{study, quota, cell,
  * target, achieved, closed, allowance}] (the cells that changed, or whose allowance for this
  * workstation did; allowance: what the workstation holder, NULL the user, may complete in the
- * cell before its next pull)}. Cursor 0 gives everything. Interviewers see their own cases and
+ * cell before its next pull), erasures: [{case, erasure}] (personal data erased: see
+ * central_erase), retention: [{study, seconds}]}. Cursor 0 gives everything. Interviewers see their own cases and
  * their studies (all of a study's forms, counts and cells once a case of it comes), supervisors
  * their projects, admins everything. The cursor returned is the store's change counter, so a
  * pull with nothing new reads one row and answers with empty lists.
