@@ -469,16 +469,35 @@ int central_erase_expired(struct central *c, int64_t now, json_t **erased, struc
 		json_decref(list);
 		return central_fail(c, "find the cases whose retention is up", e);
 	}
-	json_array_foreach(due, i, x) {
-		json_t *one = NULL;
-		if (central_erase(c, json_string_value(json_array_get(x, 1)), json_string_value(json_array_get(x, 0)), NULL,
-		                  "retention", "the study's retention is up", &one, e) < 0) {
+	/* one transaction, and one scrub, for all of them */
+	if (json_array_size(due)) {
+		if (!db_is_pg(c->db))
+			db_exec(c->db, "PRAGMA secure_delete = ON");
+		if (db_begin(c->db, DB_WRITE) != DB_OK) {
+			json_decref(due);
+			json_decref(list);
+			return central_fail(c, "erase the cases whose retention is up", e);
+		}
+		json_array_foreach(due, i, x) {
+			const char *key = json_string_value(json_array_get(x, 0));
+			int gone = central_case_erased(c, key);   /* erased meanwhile by another store instance */
+			if (gone < 0 || (!gone && erase_case(c, key, json_string_value(json_array_get(x, 1)), "retention",
+			                                     "the study's retention is up", list) < 0)) {
+				central_fail(c, "erase the cases whose retention is up", e);
+				db_rollback(c->db);
+				json_decref(due);
+				json_decref(list);
+				return -1;
+			}
+		}
+		if (db_commit(c->db) != DB_OK) {
+			central_fail(c, "erase the cases whose retention is up", e);
+			db_rollback(c->db);
 			json_decref(due);
 			json_decref(list);
 			return -1;
 		}
-		json_array_extend(list, one);
-		json_decref(one);
+		scrub(c);
 	}
 	json_decref(due);
 	*erased = list;

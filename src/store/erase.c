@@ -250,6 +250,12 @@ enum store_rc store_erase_case(struct store *st, const char *key, const char *er
 		goto out;
 	if (id && (r = clear_case(st, id, key, study, fields, &removed, e)) != STORE_OK)
 		goto out;
+	/* the person asked to be forgotten: an open case leaves the list, its appointments with it */
+	store_now(st, now);
+	if (id && ((r = change(st, "UPDATE cases SET withdrawn_at = ?2 WHERE id = ?1 AND disposition IS NULL"
+	                           " AND status NOT IN ('complete', 'screenout')", id, now, NULL, e)) != STORE_OK ||
+	           (r = change(st, "UPDATE appointments SET done = 1 WHERE case_id = ?1", id, NULL, NULL, e)) != STORE_OK))
+		goto out;
 	if (!removed)
 		removed = json_object();   /* a case this workstation never had: confirmed all the same */
 	store_now(st, now);

@@ -84,6 +84,8 @@ EID=$(printf '%s' "$OUT" | sed -n 's/.*(erasure \([0-9a-f]*\)).*/\1/p')
 # A syncs: erases locally and confirms; B has not synced since
 export XDG_CONFIG_HOME="$TMP/cfgA"
 expect_exit 0 "$CATI" sync --user anna --db a.db
+[ "$(sqlite3 a.db "SELECT count(*) FROM cases WHERE case_key = 'E1' AND withdrawn_at IS NOT NULL")" = 1 ] ||
+	fail "the erased case (its interview still open) should leave A's list"
 expect_exit 0 "$CATI_STORE" erase --report "$EID" --db central.db
 expect_out "case E1 of study demo"
 expect_out "by dpo: request 2026-17"
