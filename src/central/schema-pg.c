@@ -171,6 +171,7 @@ static const char *const steps[] = {
 	"CREATE TABLE IF NOT EXISTS erasure_confirms(erasure text NOT NULL, workstation text NOT NULL,"
 	" ws_user text NOT NULL, at bigint NOT NULL, removed text NOT NULL DEFAULT '',"
 	" PRIMARY KEY(erasure, workstation));"
+	"CREATE INDEX IF NOT EXISTS conflicts_uuid ON conflicts(uuid);"
 	"CREATE TABLE IF NOT EXISTS retention(study text PRIMARY KEY, seconds bigint NOT NULL, seq bigint NOT NULL);",
 };
 

@@ -167,7 +167,8 @@ static const char *const migrations[] = {
 
 	/* 11 -> 12: erasure on request and retention (erase.c): each erasure of a person's data
 	   (its case, when, by whom, why, what was removed, a change number for the pulls that carry
-	   it to the workstations), the workstations that confirmed it, and each study's retention */
+	   it to the workstations), the workstations that confirmed it, each study's retention, and the
+   conflicts by record (an erasure finds those of its case) */
 	"CREATE TABLE IF NOT EXISTS erasures(id TEXT PRIMARY KEY, case_key TEXT NOT NULL, study TEXT NOT NULL,"
 	" at INTEGER NOT NULL, erased_by TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '', removed TEXT NOT NULL,"
 	" seq INTEGER NOT NULL);"
@@ -176,6 +177,7 @@ static const char *const migrations[] = {
 	"CREATE TABLE IF NOT EXISTS erasure_confirms(erasure TEXT NOT NULL, workstation TEXT NOT NULL,"
 	" ws_user TEXT NOT NULL, at INTEGER NOT NULL, removed TEXT NOT NULL DEFAULT '',"
 	" PRIMARY KEY(erasure, workstation));"
+	"CREATE INDEX IF NOT EXISTS conflicts_uuid ON conflicts(uuid);"
 	"CREATE TABLE IF NOT EXISTS retention(study TEXT PRIMARY KEY, seconds INTEGER NOT NULL, seq INTEGER NOT NULL);",
 };
 
