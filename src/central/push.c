@@ -651,7 +651,7 @@ int central_pushes_share(struct central *c)
 int central_push(struct central *c, const char *user, enum central_role role, const char *holder,
                  json_t *records, json_t *result, struct err *e)
 {
-	struct dbs *find = NULL, *ins = NULL, *conflict = NULL, *dup = NULL, *owner = NULL;
+	struct dbs *find = NULL, *ins = NULL, *conflict = NULL, *dup = NULL, *owner = NULL, *gone = NULL;
 	struct keep keep;
 	struct claim cl;
 	char projects[4096], *owned_key = NULL, *study = NULL;
@@ -670,6 +670,7 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 	if (lock_completed_cases(c, records) < 0 || keep_prepare(c, &keep) < 0 || claim_prepare(c, &cl) < 0 ||
 	    db_prepare(c->db, "SELECT content_hash FROM records WHERE uuid = ?", &find) != DB_OK ||
 	    db_prepare(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", &owner) != DB_OK ||
+	    db_prepare(c->db, "SELECT 1 FROM erasures WHERE case_key = ? LIMIT 1", &gone) != DB_OK ||
 	    db_prepare(c->db, "INSERT INTO records(uuid, kind, owner, case_key, content_hash, data, received_at, duplicate, seq)"
 	                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uuid) DO NOTHING", &ins) != DB_OK ||
 	    db_prepare(c->db, "INSERT INTO conflicts(uuid, owner, data, received_at) VALUES (?, ?, ?, ?)", &conflict) != DB_OK ||
@@ -708,8 +709,15 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 			owned = central_owns_case(owner, user, role, projects, key, &study);
 			json_decref(qids);
 			qids = NULL;
-			if (owned && (erased = central_case_erased(c, key)) < 0)
-				goto out;
+			if (owned) {
+				/* (one indexed row read per case of the batch) */
+				db_bind_text(gone, 1, key);
+				erased = db_step(gone);
+				db_reset(gone);
+				if (erased != DB_ROW && erased != DB_DONE)
+					goto out;
+				erased = erased == DB_ROW;
+			}
 			if (owned && erased && !(qids = central_personal_qids(c, study)))
 				goto out;
 		}
@@ -791,6 +799,7 @@ out:
 	}
 	db_finalize(find);
 	db_finalize(owner);
+	db_finalize(gone);
 	db_finalize(ins);
 	db_finalize(conflict);
 	db_finalize(dup);
