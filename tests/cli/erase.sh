@@ -78,6 +78,15 @@ expect_out "name, phone"
 EID=$(printf '%s' "$OUT" | sed -n 's/.*(erasure \([0-9a-f]*\)).*/\1/p')
 [ ${#EID} -eq 32 ] || fail "no erasure id in: $OUT"
 [ "$(sqlite3 central.db "SELECT count(*) FROM answers WHERE value LIKE '%Fennimore%'")" = 0 ] || fail "the store kept the text answer"
+if grep -q '^cati-pg-store ' central.db; then
+	# PostgreSQL: the old row versions are dead tuples until VACUUM, which the erasure ran
+	n=0
+	while [ "$(sqlite3 central.db "SELECT count(*) FROM pg_stat_user_tables WHERE relname IN ('cases', 'records') AND last_vacuum IS NOT NULL")" != 2 ] && [ $n -lt 40 ]; do
+		sleep 0.05
+		n=$((n + 1))
+	done
+	[ $n -lt 40 ] || fail "the erasure did not vacuum the tables it touched"
+fi
 [ "$(sqlite3 central.db "SELECT count(*) FROM answers a JOIN interviews i ON i.uuid = a.interview WHERE i.case_key = 'E1' AND a.qid = 'overall' AND a.value = '5'")" -ge 1 ] ||
 	fail "the coded answers of the erased case should stay"
 [ "$(sqlite3 central.db "SELECT count(*) FROM cases WHERE case_key = 'E2' AND name = 'Kept Person'")" = 1 ] || fail "another case was erased"
