@@ -284,38 +284,50 @@ out:
 	return rc;
 }
 
-/* Keep only the digits of a phone number (for comparing numbers written differently). */
-static void digits(const char *in, char *out, size_t n)
+/* A phone number's digits into out, and its form: 2 international (+ or 00, the country code
+   among the digits), 1 local (a leading 0, dropped), 0 neither; "(0)" after a country code is
+   left out. */
+static int phone_digits(const char *in, char *out, size_t n)
 {
 	size_t k = 0;
+	int form;
 
-	for (; in && *in && k + 1 < n; in++)
+	while (in && (*in == ' ' || *in == '\t'))
+		in++;
+	if (!in)
+		in = "";
+	form = *in == '+' ? 2 : (in[0] == '0' && in[1] == '0') ? 2 : in[0] == '0' ? 1 : 0;
+	if (form == 2)
+		in += *in == '+' ? 1 : 2;
+	else if (form == 1)
+		in++;
+	for (; *in && k + 1 < n; in++) {
+		if (!strncmp(in, "(0)", 3)) {
+			in += 2;
+			continue;
+		}
 		if (*in >= '0' && *in <= '9')
 			out[k++] = *in;
+	}
 	out[k] = '\0';
+	return form;
 }
 
-/* Is a and b the same number: the same digits, or one the other's local form (0 for +CC)? */
+/* Are a and b the same number: the same digits in the same form, or a local number and an
+   international one that is a country code (1 to 3 digits) and the same digits? */
 static int same_phone(const char *a, const char *b)
 {
 	char x[80], y[80];
-	size_t lx, ly;
+	int fx = phone_digits(a, x, sizeof x), fy = phone_digits(b, y, sizeof y);
+	size_t lx = strlen(x), ly = strlen(y);
 
-	digits(a, x, sizeof x);
-	digits(b, y, sizeof y);
-	lx = strlen(x);
-	ly = strlen(y);
-	if (lx < 6 || ly < 6)
+	if (lx < 5 || ly < 5)
 		return 0;
-	if (!strcmp(x, y))
-		return 1;
-	/* "0664 1234567" and "+43 664 1234567": compare what follows a leading 0 or country code */
-	{
-		const char *sx = x[0] == '0' ? x + 1 : x, *sy = y[0] == '0' ? y + 1 : y;
-		size_t a1 = strlen(sx), b1 = strlen(sy);
-		return a1 >= 6 && b1 >= 6 && (a1 > b1 ? !strcmp(sx + a1 - b1, sy) && a1 - b1 <= 4
-		                                      : !strcmp(sy + b1 - a1, sx) && b1 - a1 <= 4);
-	}
+	if (fx == 1 && fy == 2)   /* x local, y international */
+		return ly > lx && ly - lx <= 3 && !strcmp(y + ly - lx, x);
+	if (fx != 2 || fy != 1)
+		return !strcmp(x, y);
+	return lx > ly && lx - ly <= 3 && !strcmp(x + lx - ly, y);
 }
 
 /* Make the erased bytes go: SQLite's old pages out of the write-ahead log; PostgreSQL's dead

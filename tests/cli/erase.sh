@@ -134,7 +134,10 @@ done
 grep -q -a "Kept Person" b.db b.db-wal || fail "B lost another case's name"
 expect_exit 0 "$CATI_STORE" check --figures --db central.db
 expect_out "agree"
-# an erasure by phone number, written in local notation
+# an erasure by phone number, written in local notation (a number that only begins the same is not it)
+expect_exit 1 "$CATI_STORE" erase --phone "0664 555000" --db central.db
+expect_out "no case with the phone number '0664 555000'"
+expect_exit 1 "$CATI_STORE" erase --phone "+49 664 5550002 9" --db central.db
 expect_exit 0 "$CATI_STORE" erase --phone "0664 5550002" --study demo --db central.db
 expect_out "erased case E2"
 
