@@ -200,7 +200,7 @@ static char *redact_fields(const char *fields, int *n)
 
 /* Erase one case inside the caller's write transaction; the erasure into list. */
 static int erase_case(struct central *c, const char *key, const char *study, const char *by, const char *reason,
-                      json_t *list)
+                      json_t *list, json_t *cache)
 {
 	struct dbs *s = NULL;
 	struct removed r;
@@ -212,8 +212,12 @@ static int erase_case(struct central *c, const char *key, const char *study, con
 	int64_t seq;
 
 	memset(&r, 0, sizeof r);
-	if (!(qids = central_personal_qids(c, study)))
-		return -1;
+	/* the study's personal questions, from its forms once per study (cache: {study: qids}) */
+	if (!(qids = json_object_get(cache, study))) {
+		if (!(qids = central_personal_qids(c, study)))
+			return -1;
+		json_object_set_new(cache, study, qids);
+	}
 	if (db_prepare(c->db, "SELECT name, phone, fields FROM cases WHERE case_key = ?", &s) != DB_OK)
 		goto out;
 	db_bind_text(s, 1, key);
@@ -280,7 +284,6 @@ static int erase_case(struct central *c, const char *key, const char *study, con
 out:
 	db_finalize(s);
 	free(fields);
-	json_decref(qids);
 	return rc;
 }
 
@@ -344,7 +347,7 @@ int central_erase(struct central *c, const char *study, const char *key, const c
                   const char *reason, json_t **erased, struct err *e)
 {
 	struct dbs *s = NULL;
-	json_t *list = json_array(), *found = json_array(), *x;
+	json_t *list = json_array(), *found = json_array(), *cache = json_object(), *x;
 	size_t i;
 	int rc;
 
@@ -378,11 +381,12 @@ int central_erase(struct central *c, const char *study, const char *key, const c
 		db_rollback(c->db);
 		json_decref(list);
 		json_decref(found);
+		json_decref(cache);
 		return CENTRAL_NOT_FOUND;
 	}
 	json_array_foreach(found, i, x) {
 		if (erase_case(c, json_string_value(json_array_get(x, 0)), json_string_value(json_array_get(x, 1)), by,
-		               reason, list) < 0) {
+		               reason, list, cache) < 0) {
 			central_fail(c, "erase", e);
 			goto rollback;
 		}
@@ -393,6 +397,7 @@ int central_erase(struct central *c, const char *study, const char *key, const c
 	}
 	scrub(c);
 	json_decref(found);
+	json_decref(cache);
 	*erased = list;
 	return CENTRAL_OK;
 rollback:
@@ -401,6 +406,7 @@ rollback:
 fail:
 	json_decref(list);
 	json_decref(found);
+	json_decref(cache);
 	return central_rc_of(e);
 }
 
@@ -447,7 +453,7 @@ static int64_t iso_seconds(const char *t)
 int central_erase_expired(struct central *c, int64_t now, json_t **erased, struct err *e)
 {
 	struct dbs *s = NULL;
-	json_t *due = json_array(), *list = json_array(), *x;
+	json_t *due = json_array(), *list = json_array(), *cache = json_object(), *x;
 	size_t i;
 	int rc;
 
@@ -462,6 +468,7 @@ int central_erase_expired(struct central *c, int64_t now, json_t **erased, struc
 	                      " FROM cases c JOIN retention r ON r.study = c.study"
 	                      " WHERE NOT EXISTS (SELECT 1 FROM erasures x WHERE x.case_key = c.case_key)", &s) != DB_OK) {
 		json_decref(due);
+		json_decref(cache);
 		json_decref(list);
 		return central_fail(c, "find the cases whose retention is up", e);
 	}
@@ -478,6 +485,7 @@ int central_erase_expired(struct central *c, int64_t now, json_t **erased, struc
 	db_finalize(s);
 	if (rc != DB_DONE) {
 		json_decref(due);
+		json_decref(cache);
 		json_decref(list);
 		return central_fail(c, "find the cases whose retention is up", e);
 	}
@@ -487,6 +495,7 @@ int central_erase_expired(struct central *c, int64_t now, json_t **erased, struc
 			db_exec(c->db, "PRAGMA secure_delete = ON");
 		if (db_begin(c->db, DB_WRITE) != DB_OK) {
 			json_decref(due);
+			json_decref(cache);
 			json_decref(list);
 			return central_fail(c, "erase the cases whose retention is up", e);
 		}
@@ -494,10 +503,11 @@ int central_erase_expired(struct central *c, int64_t now, json_t **erased, struc
 			const char *key = json_string_value(json_array_get(x, 0));
 			int gone = central_case_erased(c, key);   /* erased meanwhile by another store instance */
 			if (gone < 0 || (!gone && erase_case(c, key, json_string_value(json_array_get(x, 1)), "retention",
-			                                     "the study's retention is up", list) < 0)) {
+			                                     "the study's retention is up", list, cache) < 0)) {
 				central_fail(c, "erase the cases whose retention is up", e);
 				db_rollback(c->db);
 				json_decref(due);
+				json_decref(cache);
 				json_decref(list);
 				return -1;
 			}
@@ -506,12 +516,14 @@ int central_erase_expired(struct central *c, int64_t now, json_t **erased, struc
 			central_fail(c, "erase the cases whose retention is up", e);
 			db_rollback(c->db);
 			json_decref(due);
+			json_decref(cache);
 			json_decref(list);
 			return -1;
 		}
 		scrub(c);
 	}
 	json_decref(due);
+	json_decref(cache);
 	*erased = list;
 	return 0;
 }

@@ -166,21 +166,25 @@ static char *redact_fields(const char *fields)
 }
 
 /* Clear the personal data of case row id (study) everywhere on the workstation, inside the
-   caller's transaction; what went into *removed (a new object). */
+   caller's transaction; what went into *removed (a new object). cache keeps each study's
+   personal questions. */
 static enum store_rc clear_case(struct store *st, int64_t id, const char *key, const char *study, const char *fields,
-                                json_t **removed, struct err *e)
+                                json_t *cache, json_t **removed, struct err *e)
 {
 	int answers = 0, history = 0, events = 0, notes = 0, appts = 0, calls = 0, outbox = 0, cased = 0;
-	json_t *qids = personal_qids(st, study, e), *q;
-	char *f = redact_fields(fields), now[32];
+	json_t *qids = json_object_get(cache, study), *q;
+	char *f, now[32];
 	const char *qid;
 	enum store_rc r;
 
 	*removed = NULL;
+	/* the study's personal questions, from its forms once per study (cache: {study: qids}) */
 	if (!qids) {
-		free(f);
-		return st->last_rc;
+		if (!(qids = personal_qids(st, study, e)))
+			return st->last_rc;
+		json_object_set_new(cache, study, qids);
 	}
+	f = redact_fields(fields);
 	store_now(st, now);
 	/* overwritten, not only unlinked: the old bytes do not stay in the file's free space */
 	sqlite3_exec(st->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL);
@@ -214,7 +218,6 @@ static enum store_rc clear_case(struct store *st, int64_t id, const char *key, c
 	if (r == STORE_OK)
 		*removed = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i}", "case", cased, "answers", answers + history, "events", events,
 		                     "notes", notes, "appointments", appts, "calls", calls, "records", outbox);
-	json_decref(qids);
 	free(f);
 	return r;
 }
@@ -223,7 +226,7 @@ enum store_rc store_erase_case(struct store *st, const char *key, const char *er
 {
 	sqlite3_stmt *s = store_prepare(st, "SELECT (SELECT 1 FROM erasures WHERE id = ?2), c.id, c.study, c.fields"
 	                                    " FROM (SELECT 1) LEFT JOIN cases c ON c.case_key = ?1", e);
-	json_t *removed = NULL, *confirm;
+	json_t *removed = NULL, *confirm, *cache = NULL;
 	char now[32], uuid[37], *dump, *study = NULL, *fields = NULL;
 	enum store_rc r = STORE_OK;
 	int64_t id = 0;
@@ -248,7 +251,8 @@ enum store_rc store_erase_case(struct store *st, const char *key, const char *er
 	}
 	if (seen)
 		goto out;
-	if (id && (r = clear_case(st, id, key, study, fields, &removed, e)) != STORE_OK)
+	cache = json_object();
+	if (id && (r = clear_case(st, id, key, study, fields, cache, &removed, e)) != STORE_OK)
 		goto out;
 	/* the person asked to be forgotten: an open case leaves the list, its appointments with it */
 	store_now(st, now);
@@ -290,6 +294,7 @@ enum store_rc store_erase_case(struct store *st, const char *key, const char *er
 		*applied = 1;
 out:
 	json_decref(removed);
+	json_decref(cache);
 	free(study);
 	free(fields);
 	return r;
@@ -305,7 +310,7 @@ enum store_rc store_erase_closed(struct store *st, int *cleared, struct err *e)
 	                                    " AND (c.disposition IS NOT NULL OR c.status IN ('complete', 'screenout'))"
 	                                    " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.sent_at IS NULL"
 	                                    "  AND json_extract(o.payload, '$.case') = c.case_key)", e);
-	json_t *due, *x;
+	json_t *due, *x, *cache;
 	enum store_rc r = STORE_OK;
 	size_t i;
 	int rc;
@@ -323,16 +328,19 @@ enum store_rc store_erase_closed(struct store *st, int *cleared, struct err *e)
 		json_decref(due);
 		return store_fail(st, rc, "find the closed cases", e);
 	}
+	cache = json_object();
 	json_array_foreach(due, i, x) {
 		json_t *removed = NULL;
 		r = clear_case(st, json_integer_value(json_array_get(x, 0)), json_string_value(json_array_get(x, 1)),
-		               json_string_value(json_array_get(x, 2)), json_string_value(json_array_get(x, 3)), &removed, e);
+		               json_string_value(json_array_get(x, 2)), json_string_value(json_array_get(x, 3)), cache,
+		               &removed, e);
 		json_decref(removed);
 		if (r != STORE_OK)
 			break;
 		(*cleared)++;
 	}
 	json_decref(due);
+	json_decref(cache);
 	return r;
 }
 
