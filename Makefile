@@ -11,6 +11,8 @@
 #                 fuzz the form compiler, then the store's handlers (FUZZ_SECONDS each, default 300)
 
 CC      ?= cc
+# every core for the build (make test on a fresh clone builds everything first)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build

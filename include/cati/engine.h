@@ -190,6 +190,9 @@ enum eng_status eng_status(const struct eng *e);
 int eng_ending(const struct eng *e, const char **outcome, const char **call_outcome);
 /* The last refusal or check message; "" if none. Valid until the next command. */
 const char *eng_message(const struct eng *e);
+/* eng_message() as the interviewer reads it: a refusal in the interface language (the
+ * questionnaire's own texts as they are). Valid until the next command. */
+const char *eng_message_shown(const struct eng *e);
 
 /* Commands ------------------------------------------------------------------------------ */
 

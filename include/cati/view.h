@@ -102,6 +102,9 @@ void view_interview(struct view *v, const struct eng_screen *sc, struct view_inp
  * Appends to out.
  */
 void view_keys(const struct eng_screen *sc, int width, struct buf *out);
+/* A footer of count keys (text[i], rank[i]) joined by two spaces into out, leaving out the
+ * highest ranks first until it fits width; rank 0 always stays. */
+void view_keys_fit(const char *const *text, const int *rank, int count, int width, struct buf *out);
 /* All keys, for the help screen: one per line, none wider than 78 columns. */
 const char *view_help(void);
 
@@ -131,9 +134,13 @@ struct view_cmd {
 	const char *text;
 	const char *qid;
 	int iter;
-	char message[160];    /* why a key did nothing; "" when it did what it says */
+	char message[256];    /* why a key did nothing; "" when it did what it says */
+	char typed[1024];     /* text, when a typed date is rewritten for the engine */
 };
 
+/* A date as typed in the interviewer's convention, for the forms' date input: 31-12-2026
+ * (Dutch) becomes 31.12.2026; other text is copied. Writes at most n bytes; returns out. */
+char *view_local_date(const char *typed, char *out, size_t n);
 /* Set in to show sc's current answer: highlight, selections, cells, line; nothing chosen. */
 void view_input_reset(struct view_input *in, const struct eng_screen *sc);
 /*

@@ -156,55 +156,56 @@ enum eng_rc validate(struct eng *e, const struct form_node *n, const struct eng_
 
 	if (a->state == FORM_S_DK || a->state == FORM_S_RF) {
 		if (n->qtype == FORM_Q_INFO)
-			return refuse(e, ENG_INVALID, "this screen takes no answer");
+			return refuse(e, ENG_INVALID, N_("this screen takes no answer"));
 		if (!(n->flags & (a->state == FORM_S_DK ? FORM_F_DK : FORM_F_RF)))
-			return refuse(e, ENG_INVALID, "%s is not allowed for this question",
+			return refuse(e, ENG_INVALID, N_("%s is not allowed for this question"),
 			              a->state == FORM_S_DK ? "don't know" : "refused");
 		return ENG_OK;
 	}
 	if (a->state != FORM_S_OK)
-		return refuse(e, ENG_INVALID, "no answer given");
+		return refuse(e, ENG_INVALID, N_("no answer given"));
 	switch (n->qtype) {
 	case FORM_Q_SINGLE:
 	case FORM_Q_YESNO:
 		if (a->num != floor(a->num) || !form_scale_choice(n->scale, (int)a->num))
-			return refuse(e, ENG_INVALID, "%g is not one of the choices", a->num);
+			return refuse(e, ENG_INVALID, N_("%g is not one of the choices"), a->num);
 		return ENG_OK;
 	case FORM_Q_MULTI:
 		if (a->ncodes < n->minsel || a->ncodes > n->maxsel) {
 			if (n->minsel == n->maxsel)
-				return refuse(e, ENG_INVALID, "choose exactly %d", n->minsel);
-			return refuse(e, ENG_INVALID, "choose from %d to %d answers", n->minsel, n->maxsel);
+				return refuse(e, ENG_INVALID, N_("choose exactly %d"), n->minsel);
+			return refuse(e, ENG_INVALID, N_("choose from %d to %d answers"), n->minsel, n->maxsel);
 		}
 		for (i = 0; i < a->ncodes; i++) {
 			const struct form_choice *c = form_scale_choice(n->scale, a->codes[i]);
 			if (!c)
-				return refuse(e, ENG_INVALID, "%d is not one of the choices", a->codes[i]);
+				return refuse(e, ENG_INVALID, N_("%d is not one of the choices"), a->codes[i]);
 			for (k = 0; k < i; k++)
 				if (a->codes[k] == a->codes[i])
-					return refuse(e, ENG_INVALID, "%d is chosen twice", a->codes[i]);
+					return refuse(e, ENG_INVALID, N_("%d is chosen twice"), a->codes[i]);
 			if ((c->flags & FORM_C_EXCLUSIVE) && a->ncodes > 1)
-				return refuse(e, ENG_INVALID, "'%s' cannot be combined with other answers",
+				return refuse(e, ENG_INVALID, N_("'%s' cannot be combined with other answers"),
 				              form_text_get(e->f, &c->label, e->lang));
 		}
 		return ENG_OK;
 	case FORM_Q_INTEGER:
 		if (a->num != floor(a->num) || fabs(a->num) > 1e15)
-			return refuse(e, ENG_INVALID, "enter a whole number");
+			return refuse(e, ENG_INVALID, N_("enter a whole number"));
 		/* fall through */
 	case FORM_Q_DECIMAL:
 		if (isnan(a->num) || isinf(a->num))
-			return refuse(e, ENG_INVALID, "enter a number");
+			return refuse(e, ENG_INVALID, N_("enter a number"));
 		if (n->has_range && (a->num < n->lo - 1e-9 || a->num > n->hi + 1e-9)) {
 			int d = n->qtype == FORM_Q_DECIMAL ? n->decimals : 0;
-			return refuse(e, ENG_INVALID, "enter a number from %s to %s",
+			return refuse(e, ENG_INVALID, N_("enter a number from %s to %s"),
 			              fmt_num(lo, sizeof lo, n->lo, d), fmt_num(hi, sizeof hi, n->hi, d));
 		}
 		if (n->qtype == FORM_Q_DECIMAL) {
 			double scaled = a->num * pow(10, n->decimals);
 			if (fabs(scaled - round(scaled)) > 1e-6)
-				return refuse(e, ENG_INVALID, "%.15g: at most %d decimal%s", a->num, n->decimals,
-				              n->decimals == 1 ? "" : "s");
+				return refuse(e, ENG_INVALID, n->decimals == 1 ? N_("%.15g: at most %d decimal")
+				                                              : N_("%.15g: at most %d decimals"),
+				              a->num, n->decimals);
 		}
 		return ENG_OK;
 	case FORM_Q_TEXT: {
@@ -214,34 +215,34 @@ enum eng_rc validate(struct eng *e, const struct form_node *n, const struct eng_
 		while (p && *p && isspace((unsigned char)*p))
 			p++;
 		if (!p || !*p)
-			return refuse(e, ENG_INVALID, "type an answer");
+			return refuse(e, ENG_INVALID, N_("type an answer"));
 		if (!utf8_valid(a->text, len, &bad))
-			return refuse(e, ENG_INVALID, "the text is not valid UTF-8");
+			return refuse(e, ENG_INVALID, N_("the text is not valid UTF-8"));
 		if ((int)utf8_len(a->text, len) > n->maxlen)
-			return refuse(e, ENG_INVALID, "at most %d characters (this is %zu)", n->maxlen,
+			return refuse(e, ENG_INVALID, N_("at most %d characters (this is %zu)"), n->maxlen,
 			              utf8_len(a->text, len));
 		return ENG_OK;
 	}
 	case FORM_Q_DATE:
 		if (a->num != floor(a->num))
-			return refuse(e, ENG_INVALID, "enter a date as YYYY-MM-DD");
+			return refuse(e, ENG_INVALID, N_("enter a date as YYYY-MM-DD"));
 		if (n->has_range && (a->num < n->lo || a->num > n->hi)) {
 			char d1[11], d2[11];
 			form_date_format(n->lo, d1);
 			form_date_format(n->hi, d2);
-			return refuse(e, ENG_INVALID, "enter a date from %s to %s", d1, d2);
+			return refuse(e, ENG_INVALID, N_("enter a date from %s to %s"), d1, d2);
 		}
 		return ENG_OK;
 	case FORM_Q_GRID:
 		if (a->ncodes != n->nitems)
-			return refuse(e, ENG_INVALID, "answer all %d items", n->nitems);
+			return refuse(e, ENG_INVALID, N_("answer all %d items"), n->nitems);
 		for (i = 0; i < a->ncodes; i++) {
 			if (a->codes[i] == ENG_CODE_DK || a->codes[i] == ENG_CODE_RF) {
 				if (!(n->flags & (a->codes[i] == ENG_CODE_DK ? FORM_F_DK : FORM_F_RF)))
-					return refuse(e, ENG_INVALID, "%s is not allowed here",
+					return refuse(e, ENG_INVALID, N_("%s is not allowed here"),
 					              a->codes[i] == ENG_CODE_DK ? "don't know" : "refused");
 			} else if (!form_scale_choice(n->scale, a->codes[i])) {
-				return refuse(e, ENG_INVALID, "%d is not on the scale (item '%s')", a->codes[i],
+				return refuse(e, ENG_INVALID, N_("%d is not on the scale (item '%s')"), a->codes[i],
 				              form_text_get(e->f, &n->items[i].label, e->lang));
 			}
 		}

@@ -18,7 +18,7 @@ enum eng_rc eng_answer(struct eng *e, const struct eng_answer *a)
 
 	e->msg[0] = '\0';
 	if (e->pos < 0)
-		return refuse(e, ENG_DENIED, "there is no question on the screen");
+		return refuse(e, ENG_DENIED, N_("there is no question on the screen"));
 	s = e->trail[e->pos];
 	n = &e->f->nodes[s.node];
 	rc = validate(e, n, a);
@@ -76,15 +76,15 @@ enum eng_rc eng_next(struct eng *e)
 
 	e->msg[0] = '\0';
 	if (e->pos < 0)
-		return refuse(e, ENG_DENIED, e->stop == STOP_CHECK ? "confirm the check or go back to correct an answer"
-		                                                  : "the interview has ended");
+		return refuse(e, ENG_DENIED, e->stop == STOP_CHECK ? N_("confirm the check or go back to correct an answer")
+		                                                  : N_("the interview has ended"));
 	s = e->trail[e->pos];
 	if (e->f->nodes[s.node].qtype == FORM_Q_INFO && !info_seen(e, s.node, s.iter)) {
 		struct eng_answer a = { FORM_S_OK, 0, NULL, 0, NULL };
 		return eng_answer(e, &a);
 	}
 	if (!answered(e, s.node, s.iter))
-		return refuse(e, ENG_INVALID, "this question needs an answer");
+		return refuse(e, ENG_INVALID, N_("this question needs an answer"));
 	advance_from(e, e->pos);
 	announce(e);
 	return e->pos < 0 && e->stop == STOP_CHECK ? ENG_CHECK : ENG_OK;
@@ -98,7 +98,7 @@ enum eng_rc eng_back(struct eng *e)
 	e->msg[0] = '\0';
 	p = prev_question(e, e->pos < 0 ? e->ntrail : e->pos);
 	if (p < 0)
-		return refuse(e, ENG_DENIED, "this is the first question");
+		return refuse(e, ENG_DENIED, N_("this is the first question"));
 	e->pos = p;
 	emit_simple(e, ENG_EV_BACK, e->trail[p].node, e->trail[p].iter);
 	announce(e);
@@ -112,7 +112,7 @@ enum eng_rc eng_jump(struct eng *e, const char *qid, int iter)
 
 	e->msg[0] = '\0';
 	if (node < 0 || e->f->nodes[node].kind != FORM_N_QUESTION)
-		return refuse(e, ENG_DENIED, "there is no question '%s'", qid);
+		return refuse(e, ENG_DENIED, N_("there is no question '%s'"), qid);
 	for (i = 0; i < e->ntrail; i++) {
 		if (e->trail[i].node == node && e->trail[i].iter == iter) {
 			e->pos = i;
@@ -121,7 +121,7 @@ enum eng_rc eng_jump(struct eng *e, const char *qid, int iter)
 			return ENG_OK;
 		}
 	}
-	return refuse(e, ENG_DENIED, "'%s' has not been asked on this route", qid);
+	return refuse(e, ENG_DENIED, N_("'%s' has not been asked on this route"), qid);
 }
 
 /* Show the first unanswered question, raised check or ending. */
@@ -142,9 +142,9 @@ enum eng_rc eng_confirm(struct eng *e)
 
 	e->msg[0] = '\0';
 	if (e->pos >= 0 || e->stop != STOP_CHECK)
-		return refuse(e, ENG_DENIED, "there is no check to confirm");
+		return refuse(e, ENG_DENIED, N_("there is no check to confirm"));
 	if (e->f->nodes[e->stop_node].flags & FORM_F_HARD)
-		return refuse(e, ENG_DENIED, "a hard check cannot be confirmed: correct one of the answers");
+		return refuse(e, ENG_DENIED, N_("a hard check cannot be confirmed: correct one of the answers"));
 	c = find_confirm(e, e->stop_node, e->stop_iter);
 	if (!c) {
 		if (e->nconfs == e->confs_cap) {
@@ -180,7 +180,7 @@ enum eng_rc eng_set_lang(struct eng *e, int lang)
 
 	e->msg[0] = '\0';
 	if (lang < 0 || lang >= e->f->nlangs)
-		return refuse(e, ENG_DENIED, "the form has no such language");
+		return refuse(e, ENG_DENIED, N_("the form has no such language"));
 	e->lang = lang;
 	memset(&ev, 0, sizeof ev);
 	ev.type = ENG_EV_LANG;

@@ -6,6 +6,7 @@
 #define CATI_ENGINE_INT_H
 
 #include "cati/engine.h"
+#include "cati/i18n.h"
 
 /* One stored value of a variable in one iteration. */
 struct ans {
@@ -58,6 +59,8 @@ struct eng {
 	int nconfs, confs_cap;
 
 	char msg[512];
+	char shown[512];        /* msg in the interface language, while msg equals shown_of */
+	char shown_of[512];
 	struct eng_screen screen;
 	struct arena scratch;     /* the screen's strings */
 	const char **route_ids;   /* eng_route()'s answer */

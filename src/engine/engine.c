@@ -169,13 +169,19 @@ const char *eng_message(const struct eng *e)
 	return e->msg;
 }
 
+/* The last message as the interviewer reads it: a refusal in the interface language. */
+const char *eng_message_shown(const struct eng *e)
+{
+	return strcmp(e->msg, e->shown_of) ? e->msg : e->shown;
+}
+
 /* The current text language (index into the form's languages). */
 int eng_lang(const struct eng *e)
 {
 	return e->lang;
 }
 
-/* Set the message from fmt and return rc. */
+/* Set the message from fmt, in English and in the interface language, and return rc. */
 enum eng_rc refuse(struct eng *e, enum eng_rc rc, const char *fmt, ...)
 {
 	va_list ap;
@@ -183,5 +189,10 @@ enum eng_rc refuse(struct eng *e, enum eng_rc rc, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	va_end(ap);
+	/* the screen's copy: fmt is an English text marked with N_() */
+	va_start(ap, fmt);
+	vsnprintf(e->shown, sizeof e->shown, _(fmt), ap);
+	va_end(ap);
+	snprintf(e->shown_of, sizeof e->shown_of, "%s", e->msg);
 	return rc;
 }

@@ -317,7 +317,7 @@ static enum eng_rc answer_typed(struct eng *e, const char *typed, int special)
 
 	e->msg[0] = '\0';
 	if (e->pos < 0)
-		return refuse(e, ENG_DENIED, "there is no question on the screen");
+		return refuse(e, ENG_DENIED, N_("there is no question on the screen"));
 	n = &e->f->nodes[e->trail[e->pos].node];
 	memset(&a, 0, sizeof a);
 	a.state = FORM_S_OK;
@@ -345,7 +345,7 @@ static enum eng_rc answer_typed(struct eng *e, const char *typed, int special)
 		/* fall through */
 	case FORM_Q_SINGLE:
 		if (parse_int(t, &v) < 0)
-			return refuse(e, ENG_INVALID, "enter the code of a choice");
+			return refuse(e, ENG_INVALID, N_("enter the code of a choice"));
 		a.num = (double)v;
 		break;
 	case FORM_Q_INTEGER:
@@ -368,7 +368,7 @@ static enum eng_rc answer_typed(struct eng *e, const char *typed, int special)
 	case FORM_Q_GRID:
 		k = parse_codes(t, codes, (int)(sizeof codes / sizeof codes[0]), n->qtype == FORM_Q_GRID);
 		if (k < 0)
-			return refuse(e, ENG_INVALID, "enter codes separated by commas, e.g. 1,3");
+			return refuse(e, ENG_INVALID, N_("enter codes separated by commas, e.g. 1,3"));
 		a.ncodes = k;
 		a.codes = codes;
 		break;
@@ -393,7 +393,7 @@ enum eng_rc eng_replay(struct eng *e, const struct eng_event *ev)
 			if (e->pos < 0)
 				return ENG_OK;
 			e->pos = e->stop == STOP_QUESTION ? e->ntrail - 1 : -1;
-			return e->pos < 0 ? ENG_OK : refuse(e, ENG_DENIED, "no check or ending to show");
+			return e->pos < 0 ? ENG_OK : refuse(e, ENG_DENIED, N_("no check or ending to show"));
 		}
 		if (e->pos >= 0 && !strcmp(e->f->nodes[e->trail[e->pos].node].id, ev->qid) &&
 		    e->trail[e->pos].iter == ev->iter)

@@ -1,5 +1,6 @@
 /* breakoff.c: breaking an interview off: suspend it with a reason, or make an appointment. */
 #include "desk-int.h"
+#include "cati/i18n.h"
 
 static enum desk_screen break_key(struct desk *d, int k)
 {
@@ -16,11 +17,11 @@ static enum desk_screen break_key(struct desk *d, int k)
 
 static void break_draw(struct desk *d, struct view *v)
 {
-	desk_put(v, 0, VIEW_BAR, " Break off the interview");
-	desk_put(v, 3, VIEW_PLAIN, " 1  suspend it (give a reason; it can be resumed)");
-	desk_put(v, 4, VIEW_PLAIN, " 2  make an appointment to continue");
+	desk_put(v, 0, VIEW_BAR, _(" Break off the interview"));
+	desk_put(v, 3, VIEW_PLAIN, _(" 1  suspend it (give a reason; it can be resumed)"));
+	desk_put(v, 4, VIEW_PLAIN, _(" 2  make an appointment to continue"));
 	desk_put(v, v->height - 2, VIEW_ERROR, "%s", d->message);
-	desk_put(v, v->height - 1, VIEW_BAR, "1 suspend  2 appointment  Esc back to the interview");
+	desk_keys(v, _("1 suspend"), 0, _("2 appointment"), 0, _("Esc back to the interview"), 1, (const char *)NULL);
 }
 
 const struct desk_mode desk_break_mode = {

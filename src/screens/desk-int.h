@@ -39,6 +39,7 @@ struct desk {
 	/* login */
 	char login_id[65], login_pw[128];
 	int login_field, login_cursor;
+	int login_lang_chosen;        /* F2 pressed on this login screen */
 
 	/* lists (case list, interrupted interviews, jump list) */
 	struct store_case_row *rows;
@@ -96,6 +97,15 @@ void desk_field_clear(struct desk_field *f);
 int desk_online(struct desk *d);
 /* Lay a multi-line text out from row, at most max rows; returns the rows used. */
 int desk_put_lines(struct view *v, int row, int max, const char *text, const char *none);
+/* Text on rows row.. (at most max), wrapped at word boundaries with a space in front; a text
+ * longer than max rows ends in "…". Returns the rows used. */
+int desk_wrap(struct view *v, int row, int max, enum view_style st, const char *text);
+/* The footer: pairs of a key's text and its rank, ended by a NULL text; the highest ranks are
+ * left out first until the rest fits the width (rank 0 always stays). */
+void desk_keys(struct view *v, ...);
+/* A status or call outcome code as the interviewer reads it ("no_answer" is "kein Anschluss"
+ * in German); codes cati does not know are shown as they are. */
+const char *desk_word(const char *code);
 /* The status the case list is filtered by ("" for all), and how many filters Tab goes round. */
 const char *desk_status_filter(const struct desk *d);
 int desk_status_filters(void);

@@ -1,5 +1,6 @@
 /* desk.c: the workstation's screens as one machine: the table of screens, keys in, views out. */
 #include "desk-int.h"
+#include "cati/i18n.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -59,7 +60,7 @@ int desk_tx(struct desk *d, enum store_rc (*f)(struct desk *d, struct err *e))
 			store_rollback(d->st);
 	}
 	if (rc != STORE_OK) {
-		desk_say(d, "NOT SAVED: %s", e.msg);
+		desk_say(d, _("NOT SAVED: %s"), e.msg);
 		return -1;
 	}
 	return 0;
@@ -74,8 +75,90 @@ static void row_cb(void *ctx, const struct store_case_row *r)
 		d->rows[d->nrows++] = *r;
 }
 
-static const char *const statuses[] = { "", "new", "active", "suspended", "done", "refused",
-                                         "wrong_number", "language", "closed", "retry" };
+static const char *const statuses[] = { "", N_("new"), N_("active"), N_("suspended"), N_("done"),
+                                         N_("refused"), N_("wrong_number"), N_("language"),
+                                         N_("closed"), N_("retry") };
+
+/* The call outcomes the case list and the case screen may show, beside the statuses. */
+static const char *const words[] = { N_("complete"), N_("partial"), N_("breakoff"), N_("refusal"),
+                                     N_("soft_refusal"), N_("appointment"), N_("no_answer"),
+                                     N_("busy"), N_("answering_machine"), N_("disconnected"),
+                                     N_("fax"), N_("language_barrier"), N_("unable"),
+                                     N_("deceased"), N_("screened_out"), N_("quota_full"),
+                                     N_("reopened"), N_("screenout") };
+
+/* A known status or outcome code in the interface language; others as they are. */
+const char *desk_word(const char *code)
+{
+	size_t i;
+
+	if (!code || !*code)
+		return code ? code : "";
+	for (i = 1; i < sizeof statuses / sizeof statuses[0]; i++)
+		if (!strcmp(code, statuses[i]))
+			return _(code);
+	for (i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (!strcmp(code, words[i]))
+			return _(code);
+	return code;
+}
+
+/* Where desk_wrap puts its lines. */
+struct wrap_ctx {
+	struct view *v;
+	int row, max;
+	enum view_style st;
+	int n;           /* lines given so far */
+	char last[512];  /* the last line shown, to mark it when more follow */
+};
+
+/* One wrapped line: shown while there is room; the last row shown gets a "…" when more follow. */
+static void wrap_line(void *ctx, const char *line, size_t len)
+{
+	struct wrap_ctx *c = ctx;
+
+	if (c->n < c->max) {
+		snprintf(c->last, sizeof c->last, " %.*s", (int)len, line);
+		view_set(c->v, c->row + c->n, c->st, c->last);
+	} else if (c->n == c->max) {
+		char more[520];
+
+		snprintf(more, sizeof more, "%s\xE2\x80\xA6", c->last);  /* … */
+		view_set(c->v, c->row + c->max - 1, c->st, more);
+	}
+	c->n++;
+}
+
+/* Wrap text at word boundaries onto at most max rows. */
+int desk_wrap(struct view *v, int row, int max, enum view_style st, const char *text)
+{
+	struct wrap_ctx c = { v, row, max, st, 0, "" };
+
+	view_wrap(text, v->width - 2, wrap_line, &c);
+	return c.n < max ? c.n : max;
+}
+
+/* The footer from (text, rank) pairs, the least important keys left out until it fits. */
+void desk_keys(struct view *v, ...)
+{
+	const char *text[16];
+	int rank[16], n = 0;
+	va_list ap;
+	struct buf b;
+
+	va_start(ap, v);
+	while (n < 16) {
+		text[n] = va_arg(ap, const char *);
+		if (!text[n])
+			break;
+		rank[n++] = va_arg(ap, int);
+	}
+	va_end(ap);
+	buf_init(&b);
+	view_keys_fit(text, rank, n, v->width, &b);
+	view_set(v, v->height - 1, VIEW_BAR, buf_str(&b));
+	buf_release(&b);
+}
 
 const char *desk_status_filter(const struct desk *d)
 {
@@ -89,17 +172,18 @@ int desk_status_filters(void)
 
 void desk_load_queue(struct desk *d)
 {
-	static const char *const why[] = { "", "appointment due", "partial to resume", "fresh case", "call again" };
+	static const char *const why[] = { "", N_("appointment due"), N_("partial to resume"), N_("fresh case"), N_("call again") };
 	struct store_next_pick p;
 	struct err e;
+	char when[40];
 
 	err_init(&e);
 	d->nrows = 0;
 	if (store_next(d->st, &d->rules, d->who, 0, &p, NULL, &e) == STORE_OK) {
 		snprintf(d->next_key, sizeof d->next_key, "%s", p.key);
 		snprintf(d->next_why, sizeof d->next_why, "%s%s%s",
-		         p.category >= 1 && p.category <= 4 ? why[p.category] : "",
-		         p.category == 1 ? " " : "", p.category == 1 ? p.appointment : "");
+		         p.category >= 1 && p.category <= 4 ? _(why[p.category]) : "",
+		         p.category == 1 ? " " : "", p.category == 1 ? i18n_date(when, sizeof when, p.appointment) : "");
 	} else {
 		d->next_key[0] = '\0';
 	}
@@ -175,7 +259,7 @@ enum desk_screen desk_start_interview(struct desk *d, const char *key, enum desk
 	d->started_ms = store_clock_ms(d->st);
 	d->shown_kind = -1;
 	desk_sync_input(d);
-	desk_say(d, "%s", resumed ? "Resumed where the interview stopped." : "");
+	desk_say(d, "%s", resumed ? _("Resumed where the interview stopped.") : "");
 	return DESK_INTERVIEW;
 }
 

@@ -3,6 +3,7 @@
  * each command is one transaction, so what the screen shows as accepted is on disk.
  */
 #include "desk-int.h"
+#include "cati/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +23,7 @@ static void run(struct desk *d, const struct view_cmd *cmd)
 
 	err_init(&e);
 	if (session_begin(d->sess, &e) != STORE_OK) {
-		desk_say(d, "NOT SAVED: %s", e.msg);
+		desk_say(d, _("NOT SAVED: %s"), e.msg);
 		return;
 	}
 	switch (cmd->kind) {
@@ -44,13 +45,13 @@ static void run(struct desk *d, const struct view_cmd *cmd)
 	default: break;
 	}
 	if (session_commit(d->sess, &e) != STORE_OK) {
-		desk_say(d, "NOT SAVED: %s", e.msg);
+		desk_say(d, _("NOT SAVED: %s"), e.msg);
 		d->shown_kind = -1;   /* the engine was rebuilt from the store: so is the input */
 		desk_sync_input(d);
 		return;
 	}
 	if (rc == ENG_INVALID || rc == ENG_DENIED)
-		desk_say(d, "%s", eng_message(session_engine(d->sess)));
+		desk_say(d, "%s", eng_message_shown(session_engine(d->sess)));
 	desk_sync_input(d);
 }
 
@@ -76,8 +77,8 @@ static enum desk_screen interview_key(struct desk *d, int k)
 		return DESK_BREAK;
 	case VIEW_CMD_FINISH:
 		/* the end and its call were stored with the last answer (session_commit) */
-		desk_say(d, "Interview of case %s recorded: %s.", session_case(d->sess)->key,
-		         sc->complete ? "complete" : sc->outcome);
+		desk_say(d, _("Interview of case %s recorded: %s."), session_case(d->sess)->key,
+		         sc->complete ? _("complete") : sc->outcome);
 		return desk_close_interview(d);
 	default:
 		run(d, &cmd);

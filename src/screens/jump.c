@@ -1,5 +1,6 @@
 /* jump.c: the jump list: the questions asked on this route, to go back to one by arrows or number. */
 #include "desk-int.h"
+#include "cati/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,12 +22,12 @@ static enum desk_screen jump_to(struct desk *d, int i)
 	snprintf(qid, sizeof qid, "%s", ids[i]);
 	err_init(&e);
 	if (session_begin(d->sess, &e) != STORE_OK) {
-		desk_say(d, "NOT SAVED: %s", e.msg);
+		desk_say(d, _("NOT SAVED: %s"), e.msg);
 		return DESK_INTERVIEW;
 	}
 	rc = eng_jump(eng, qid, iters[i]);
 	if (session_commit(d->sess, &e) != STORE_OK)
-		desk_say(d, "NOT SAVED: %s", e.msg);
+		desk_say(d, _("NOT SAVED: %s"), e.msg);
 	else if (rc != ENG_OK && rc != ENG_CHECK)
 		desk_say(d, "%s", eng_message(session_engine(d->sess)));
 	d->shown_kind = -1;
@@ -52,7 +53,7 @@ static enum desk_screen jump_key(struct desk *d, int k)
 			if (v >= 1 && v <= n) {
 				d->hl = (int)v - 1;
 			} else {
-				desk_say(d, "There is no question %s on the route (1 to %d).", d->jump_digits, n);
+				desk_say(d, _("There is no question %s on the route (1 to %d)."), d->jump_digits, n);
 				d->jump_digits[0] = '\0';
 			}
 		}
@@ -70,13 +71,23 @@ static enum desk_screen jump_key(struct desk *d, int k)
 	return DESK_JUMP;
 }
 
+/* An answer as stored (an ISO date, a decimal point) as the interviewer writes it. */
+static const char *local_value(const char *val, char *out, size_t n)
+{
+	size_t a = strspn(val, "0123456789");
+
+	if (a && val[a] == '.' && val[a + 1] && !val[a + 1 + strspn(val + a + 1, "0123456789")])
+		return i18n_number(out, n, val);
+	return i18n_date(out, n, val);
+}
+
 static void jump_draw(struct desk *d, struct view *v)
 {
 	const char **ids;
 	const int *iters;
 	int n = eng_route(session_engine(d->sess), &ids, &iters), i, rows = v->height - 4;
 
-	desk_put(v, 0, VIEW_BAR, " Jump to a question asked on this route");
+	desk_put(v, 0, VIEW_BAR, _(" Jump to a question asked on this route"));
 	if (d->hl >= n)
 		d->hl = n - 1;
 	if (d->hl < 0)
@@ -89,14 +100,16 @@ static void jump_draw(struct desk *d, struct view *v)
 		enum form_vstate s;
 		const char *val = "";
 		int on, k = d->top + i;
-		char name[FORM_MAX_ID + 16];
+		char name[FORM_MAX_ID + 16], shown[256];
 
 		if (!eng_get(session_engine(d->sess), ids[k], iters[k], &s, &val, &on))
-			val = "(not answered)";
+			val = _("(not answered)");
 		else if (s == FORM_S_DK)
-			val = "don't know";
+			val = _("don't know");
 		else if (s == FORM_S_RF)
-			val = "refused";
+			val = _("refused");
+		else
+			val = local_value(val, shown, sizeof shown);
 		if (iters[k])
 			snprintf(name, sizeof name, "%s[%d]", ids[k], iters[k]);
 		else
@@ -104,7 +117,7 @@ static void jump_draw(struct desk *d, struct view *v)
 		desk_put(v, 2 + i, k == d->hl ? VIEW_CURSOR : VIEW_PLAIN, " %3d  %-20s %s", k + 1, name, val);
 	}
 	desk_put(v, v->height - 2, VIEW_ERROR, "%s", d->message);
-	desk_put(v, v->height - 1, VIEW_BAR, "\xE2\x86\x91\xE2\x86\x93 or number  Enter jump  Esc back");
+	desk_keys(v, _("\xE2\x86\x91\xE2\x86\x93 or number"), 2, _("Enter jump"), 0, _("Esc back"), 0, (const char *)NULL);
 }
 
 const struct desk_mode desk_jump_mode = {

@@ -1,5 +1,6 @@
 /* note.c: the one-line editors: a note on the case, and the reason for suspending an interview. */
 #include "desk-int.h"
+#include "cati/i18n.h"
 
 #include <string.h>
 
@@ -43,7 +44,7 @@ static int edit_key(struct desk *d, int k, enum desk_screen self, enum desk_scre
 	} else if (k != TK_ENTER) {
 		view_edit(d->edit.text, sizeof d->edit.text, &d->edit.cursor, k);
 	} else if (blank(d->edit.text)) {
-		desk_say(d, "%s", "Type something first, or Esc to cancel.");
+		desk_say(d, "%s", _("Type something first, or Esc to cancel."));
 	} else if (desk_tx(d, save) == 0) {
 		return 1;
 	}
@@ -56,7 +57,7 @@ static enum desk_screen note_key(struct desk *d, int k)
 
 	if (!edit_key(d, k, DESK_NOTE, d->back_to, save_note, &next))
 		return next;
-	desk_say(d, "%s", "Note saved.");
+	desk_say(d, "%s", _("Note saved."));
 	return d->back_to;
 }
 
@@ -66,7 +67,7 @@ static enum desk_screen reason_key(struct desk *d, int k)
 
 	if (!edit_key(d, k, DESK_REASON, DESK_INTERVIEW, save_breakoff, &next))
 		return next;
-	desk_say(d, "Interview suspended: %s.", d->edit.text);
+	desk_say(d, _("Interview suspended: %s."), d->edit.text);
 	return desk_close_interview(d);
 }
 
@@ -74,10 +75,10 @@ static enum desk_screen reason_key(struct desk *d, int k)
 static void edit_draw(struct desk *d, struct view *v, const char *title, const char *hint)
 {
 	desk_put(v, 0, VIEW_BAR, " %s", title);
-	desk_put(v, 3, VIEW_PLAIN, " %s", hint);
+	desk_wrap(v, 3, 2, VIEW_PLAIN, hint);
 	desk_put(v, 5, VIEW_INPUT, " > %s", d->edit.text);
 	desk_put(v, v->height - 2, VIEW_ERROR, "%s", d->message);
-	desk_put(v, v->height - 1, VIEW_BAR, "Enter save  Esc cancel");
+	desk_keys(v, _("Enter save"), 0, _("Esc cancel"), 0, (const char *)NULL);
 	v->cursor_row = 5;
 	v->cursor_col = 3 + view_width(d->edit.text, (size_t)d->edit.cursor);
 	if (v->cursor_col >= v->width)
@@ -86,12 +87,12 @@ static void edit_draw(struct desk *d, struct view *v, const char *title, const c
 
 static void note_draw(struct desk *d, struct view *v)
 {
-	edit_draw(d, v, "Note on the case", "Type the note (it stays with the case):");
+	edit_draw(d, v, _("Note on the case"), _("Type the note (it stays with the case):"));
 }
 
 static void reason_draw(struct desk *d, struct view *v)
 {
-	edit_draw(d, v, "Break off: suspend the interview", "Why is it suspended? (it can be resumed later)");
+	edit_draw(d, v, _("Break off: suspend the interview"), _("Why is it suspended? (it can be resumed later)"));
 }
 
 const struct desk_mode desk_note_mode = {

@@ -1,5 +1,6 @@
 /* queue.c: the case list: the next case to call, search, status filter, the cases to open. */
 #include "desk-int.h"
+#include "cati/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,11 +23,11 @@ static enum desk_screen take_next(struct desk *d)
 	rc = sync_take_next(d->st, desk_online(d) ? sync_bg_settings(d->sync) : NULL, d->who,
 	                    sync_bg_password(d->sync), d->sync, &d->rules, &p, NULL, &shared, &e);
 	if (rc == SYNC_NONE) {
-		desk_say(d, "%s", "No case to call now: outside calling hours, waiting for gaps or appointments.");
+		desk_say(d, "%s", _("No case to call now: outside calling hours, waiting for gaps or appointments."));
 		return DESK_QUEUE;
 	}
 	if (rc != SYNC_OK) {
-		desk_say(d, "%s", rc == SYNC_TAKEN ? "That case was just taken; press N again." : e.msg);
+		desk_say(d, "%s", rc == SYNC_TAKEN ? _("That case was just taken; press N again.") : e.msg);
 		return DESK_QUEUE;
 	}
 	desk_load_case(d, p.key);
@@ -100,18 +101,24 @@ static void when(const struct desk *d, const struct store_case_row *r, int width
 {
 	long long dt, m;
 	const char *at;
+	char day[40];
 
-	snprintf(out, n, "%s", r->appointment);
+	i18n_date(out, n, r->appointment);
 	if (!r->appointment[0] || !r->appointment_utc)
 		return;
 	dt = (long long)r->appointment_utc - store_clock_ms(d->st) / 1000;
 	m = (dt < 0 ? -dt : dt) / 60;
 	/* on a narrow screen the time of day only */
-	at = width < 100 && strlen(r->appointment) > 11 ? r->appointment + 11 : r->appointment;
-	if (m >= 24 * 60)
-		snprintf(out, n, "%s %s%lldd%lldh%s", at, dt < 0 ? "due " : "in ", m / 1440, m / 60 % 24, dt < 0 ? " ago" : "");
+	at = width < 100 && strlen(r->appointment) > 11 ? r->appointment + 11 : i18n_date(day, sizeof day, r->appointment);
+	/* TRANSLATORS: a countdown to an appointment: "14:00 in 2d3h", "14:00 due 0h05m ago" */
+	if (m >= 24 * 60 && dt < 0)
+		snprintf(out, n, _("%s due %lldd%lldh ago"), at, m / 1440, m / 60 % 24);
+	else if (m >= 24 * 60)
+		snprintf(out, n, _("%s in %lldd%lldh"), at, m / 1440, m / 60 % 24);
+	else if (dt < 0)
+		snprintf(out, n, _("%s due %lldh%02lldm ago"), at, m / 60, m % 60);
 	else
-		snprintf(out, n, "%s %s%lldh%02lldm%s", at, dt < 0 ? "due " : "in ", m / 60, m % 60, dt < 0 ? " ago" : "");
+		snprintf(out, n, _("%s in %lldh%02lldm"), at, m / 60, m % 60);
 }
 
 /* One row of the list, or the header (r NULL), with the columns' widths. */
@@ -134,35 +141,53 @@ static void row_text(struct buf *b, const char *key, const char *name, const cha
 static void queue_draw(struct desk *d, struct view *v)
 {
 	long waiting = store_outbox_pending(d->st);
-	int i, rows = v->height - 9, idw = 4, namew;
+	int i, rows = v->height - 9, idw = 4, namew, cdw;
+	const char *search = _(" Search: ");
 	struct buf b;
 
-	desk_put(v, 0, VIEW_BAR, " cati \xE2\x94\x82 %s \xE2\x94\x82 case list \xE2\x94\x82 %s, %ld waiting", d->who,
-	         desk_online(d) ? "online" : "offline", waiting);
+	desk_put(v, 0, VIEW_BAR, _(" cati \xE2\x94\x82 %s \xE2\x94\x82 case list \xE2\x94\x82 %s, %ld waiting"), d->who,
+	         desk_online(d) ? _("online") : _("offline"), waiting);
 	if (d->next_key[0])
-		desk_put(v, 2, VIEW_TITLE, " Next case to call: %s, %s  (N)", d->next_key, d->next_why);
+		desk_put(v, 2, VIEW_TITLE, _(" Next case to call: %s, %s  (N)"), d->next_key, d->next_why);
 	else
-		desk_put(v, 2, VIEW_TITLE, " No case to call now.");
-	desk_put(v, 3, d->filtering ? VIEW_INPUT : VIEW_DIM, " Search: %s%s   Status: %s", d->filter,
-	         d->filtering ? "" : (d->filter[0] ? "" : "(press /)"),
-	         d->status_filter ? desk_status_filter(d) : "all");
+		desk_put(v, 2, VIEW_TITLE, _(" No case to call now."));
+	desk_put(v, 3, d->filtering ? VIEW_INPUT : VIEW_DIM, "%s%s%s   %s %s", search, d->filter,
+	         d->filtering ? "" : (d->filter[0] ? "" : _("(press /)")),
+	         _("Status:"), d->status_filter ? desk_word(desk_status_filter(d)) : _("all"));
 	if (d->hl < d->top)
 		d->top = d->hl;
 	if (d->hl >= d->top + rows)
 		d->top = d->hl - rows + 1;
-	/* ids are never cut: their column is as wide as the widest shown; the name gives way */
+	/* ids are never cut: their column is as wide as the widest shown (and its head); the name
+	 * gives way */
+	idw = view_width(_("case"), strlen(_("case")));
+	if (idw < 4)
+		idw = 4;
 	for (i = 0; i < d->nrows; i++) {
 		int w = view_width(d->rows[i].key, strlen(d->rows[i].key));
 		if (w > idw)
 			idw = w;
 	}
-	namew = v->width - idw - 49;   /* what the other columns and a countdown need */
+	/* the name gives way to the other columns and the widest countdown shown, with a column to
+	 * spare: a line never ends at the screen's edge, where it would look cut */
+	cdw = view_width(_("appointment"), strlen(_("appointment")));
+	for (i = 0; i < rows && d->top + i < d->nrows; i++) {
+		char w[80];
+		int n;
+
+		when(d, &d->rows[d->top + i], v->width, w, sizeof w);
+		n = view_width(w, strlen(w));
+		if (n > cdw)
+			cdw = n;
+	}
+	namew = v->width - idw - 36 - cdw;
 	if (namew > 26)
 		namew = 26;
 	if (namew < 8)
 		namew = 8;
 	buf_init(&b);
-	row_text(&b, "case", "name", "status", "att", "last outcome", "appointment", idw, namew);
+	/* TRANSLATORS: column heads of the case list; "att" is the number of call attempts */
+	row_text(&b, _("case"), _("name"), _("status"), _("att"), _("last outcome"), _("appointment"), idw, namew);
 	view_set(v, 5, VIEW_DIM, buf_str(&b));
 	for (i = 0; i < rows && d->top + i < d->nrows; i++) {
 		const struct store_case_row *r = &d->rows[d->top + i];
@@ -171,17 +196,18 @@ static void queue_draw(struct desk *d, struct view *v)
 		when(d, r, v->width, w, sizeof w);
 		snprintf(att, sizeof att, "%d", r->attempts);
 		buf_reset(&b);
-		row_text(&b, r->key, r->name, r->status, att, r->last_outcome, w, idw, namew);
+		row_text(&b, r->key, r->name, desk_word(r->status), att, desk_word(r->last_outcome), w, idw, namew);
 		view_set(v, 6 + i, d->top + i == d->hl ? VIEW_CURSOR : VIEW_PLAIN, buf_str(&b));
 	}
 	buf_release(&b);
 	if (d->top + rows < d->nrows)
-		desk_put(v, 6 + rows - 1, VIEW_DIM, "  \xE2\x96\xBC %d more (\xE2\x86\x93)", d->nrows - d->top - rows + 1);
+		desk_put(v, 6 + rows - 1, VIEW_DIM, _("  \xE2\x96\xBC %d more (\xE2\x86\x93)"), d->nrows - d->top - rows + 1);
 	desk_put(v, v->height - 2, VIEW_ERROR, "%s", d->message);
-	desk_put(v, v->height - 1, VIEW_BAR, "N next case  \xE2\x86\x91\xE2\x86\x93 Enter open  / search  Tab status  L sync log  F1 help  q log out");
+	desk_keys(v, _("N next case"), 0, _("\xE2\x86\x91\xE2\x86\x93 Enter open"), 1, _("/ search"), 3, _("Tab status"), 4,
+	          _("L sync log"), 5, _("F1 help"), 0, _("q log out"), 2, (const char *)NULL);
 	if (d->filtering) {
 		v->cursor_row = 3;
-		v->cursor_col = 9 + view_width(d->filter, (size_t)d->filter_cursor);
+		v->cursor_col = view_width(search, strlen(search)) + view_width(d->filter, (size_t)d->filter_cursor);
 	}
 }
 

@@ -1,5 +1,6 @@
 /* resume.c: after login, the interviewer's interrupted interviews, to resume one or go on. */
 #include "desk-int.h"
+#include "cati/i18n.h"
 
 static enum desk_screen resume_key(struct desk *d, int k)
 {
@@ -18,12 +19,12 @@ static void resume_draw(struct desk *d, struct view *v)
 {
 	int i;
 
-	desk_put(v, 0, VIEW_BAR, " cati \xE2\x94\x82 %s \xE2\x94\x82 interrupted interviews", d->who);
-	desk_put(v, 2, VIEW_TITLE, " These interviews were cut off (a crash, a hang-up or a break):");
+	desk_put(v, 0, VIEW_BAR, _(" cati \xE2\x94\x82 %s \xE2\x94\x82 interrupted interviews"), d->who);
+	desk_wrap(v, 2, 1, VIEW_TITLE, _("These interviews were cut off (a crash, a hang-up or a break):"));
 	for (i = 0; i < d->nresume && i < v->height - 7; i++)
-		desk_put(v, 4 + i, i == d->hl ? VIEW_CURSOR : VIEW_PLAIN, "   case %s", d->resume_keys[i]);
+		desk_put(v, 4 + i, i == d->hl ? VIEW_CURSOR : VIEW_PLAIN, _("   case %s"), d->resume_keys[i]);
 	desk_put(v, v->height - 2, VIEW_ERROR, "%s", d->message);
-	desk_put(v, v->height - 1, VIEW_BAR, "\xE2\x86\x91\xE2\x86\x93 choose  Enter resume it  Esc later");
+	desk_keys(v, _("\xE2\x86\x91\xE2\x86\x93 choose"), 2, _("Enter resume it"), 0, _("Esc later"), 1, (const char *)NULL);
 }
 
 const struct desk_mode desk_resume_mode = {

@@ -1,5 +1,6 @@
 /* synclog.c: the sync log: when the workstation last reached the store, and what is waiting. */
 #include "desk-int.h"
+#include "cati/i18n.h"
 
 #include <string.h>
 
@@ -17,8 +18,8 @@ static void synclog_draw(struct desk *d, struct view *v)
 	const char *p;
 	int row, n = 0;
 
-	desk_put(v, 0, VIEW_BAR, " Sync log \xE2\x94\x82 %s", d->sync ? (desk_online(d) ? "online" : "offline")
-	                                                      : "not enrolled: this workstation works offline");
+	desk_put(v, 0, VIEW_BAR, _(" Sync log \xE2\x94\x82 %s"), d->sync ? (desk_online(d) ? _("online") : _("offline"))
+	                                                      : _("not enrolled: this workstation works offline"));
 	buf_init(&out);
 	err_init(&e);
 	store_sync_log_read(d->st, v->height - 4, &out, &e);
@@ -33,9 +34,9 @@ static void synclog_draw(struct desk *d, struct view *v)
 		p = nl ? nl + 1 : p + len;
 	}
 	if (!n)
-		desk_put(v, 2, VIEW_DIM, " No sync yet.");
-	desk_put(v, v->height - 2, VIEW_PLAIN, " %ld records waiting to sync", store_outbox_pending(d->st));
-	desk_put(v, v->height - 1, VIEW_BAR, "any key: back to the case list");
+		desk_put(v, 2, VIEW_DIM, _(" No sync yet."));
+	desk_put(v, v->height - 2, VIEW_PLAIN, _(" %ld records waiting to sync"), store_outbox_pending(d->st));
+	desk_keys(v, _("any key: back to the case list"), 0, (const char *)NULL);
 	buf_release(&out);
 }
 

@@ -1,5 +1,6 @@
 /* workstation.c: the interviewer's workstation on a terminal: read keys, hand them to the desk, paint. */
 #include "cati/desk.h"
+#include "cati/i18n.h"
 #include "cati/tui.h"
 #include "term.h"
 
@@ -14,7 +15,7 @@ int tui_run(struct store *st, const struct call_rules *rules, const char *demo_h
 	int k, sig, lost = 0;
 
 	if (term_start() < 0) {
-		fprintf(stderr, "cati: cannot start the terminal (is TERM set?)\n");
+		fprintf(stderr, "%s", _("cati: cannot start the terminal (is TERM set?)\n"));
 		return 1;
 	}
 	d = desk_new(st, rules, demo_hint, SYNC_EVERY_MS);

@@ -1,4 +1,5 @@
 /* input.c: what a key does on the interview screen, as data: the input state and an engine command. */
+#include "cati/i18n.h"
 #include "cati/keys.h"
 #include "cati/view.h"
 
@@ -27,9 +28,35 @@ void view_input_reset(struct view_input *in, const struct eng_screen *sc)
 	if (sc->answered && sc->state == FORM_S_OK &&
 	    (sc->qtype == FORM_Q_TEXT || sc->qtype == FORM_Q_INTEGER || sc->qtype == FORM_Q_DECIMAL ||
 	     sc->qtype == FORM_Q_DATE)) {
-		snprintf(in->line, sizeof in->line, "%s", sc->value);
+		/* the stored answer (ISO, a point) as the interviewer types it */
+		if (sc->qtype == FORM_Q_DATE)
+			i18n_date(in->line, sizeof in->line, sc->value);
+		else if (sc->qtype == FORM_Q_DECIMAL)
+			i18n_number(in->line, sizeof in->line, sc->value);
+		else
+			snprintf(in->line, sizeof in->line, "%s", sc->value);
 		in->cursor = (int)strlen(in->line);
 	}
+}
+
+/* A Dutch D-M-YYYY date as D.M.YYYY, which the forms' date input reads. */
+char *view_local_date(const char *typed, char *out, size_t n)
+{
+	size_t a = strspn(typed, "0123456789"), b, c;
+
+	snprintf(out, n, "%s", typed);
+	if (!strcmp(i18n_lang(), "en") || a < 1 || a > 2 || typed[a] != '-')
+		return out;
+	b = strspn(typed + a + 1, "0123456789");
+	if (b < 1 || b > 2 || typed[a + 1 + b] != '-')
+		return out;
+	c = strspn(typed + a + 2 + b, "0123456789");
+	/* D-M-YYYY (Dutch): as D.M.YYYY, which the forms' date input reads */
+	if (c == 4 && !typed[a + 2 + b + c] && a + 2 + b + c < n) {
+		out[a] = '.';
+		out[a + 1 + b] = '.';
+	}
+	return out;
 }
 
 /* Encode code point cp as UTF-8 into out; returns its length (0 for what is no character). */
@@ -183,7 +210,7 @@ static void choice_digit(const struct eng_screen *sc, struct view_input *in, int
 	}
 	i = typed_code(sc, in->digits, &longer);
 	if (i == -2) {
-		tell(cmd, "No choice has code %s.", in->digits);
+		tell(cmd, _("No choice has code %s."), in->digits);
 		in->digits[0] = '\0';
 		return;
 	}
@@ -193,7 +220,7 @@ static void choice_digit(const struct eng_screen *sc, struct view_input *in, int
 	if (longer) {
 		if (sc->qtype != FORM_Q_MULTI)
 			in->chosen = i;
-		tell(cmd, "Code %s: press Enter, or type the next digit.", in->digits);
+		tell(cmd, _("Code %s: press Enter, or type the next digit."), in->digits);
 		return;
 	}
 	in->digits[0] = '\0';
@@ -227,7 +254,7 @@ static void choice_enter(const struct eng_screen *sc, struct view_input *in, str
 		if (!in->touched && sc->answered) {
 			cmd->kind = VIEW_CMD_NEXT;
 		} else if (!in->nsel) {
-			tell(cmd, "%s", "Choose an answer first: type its code, or Space on the highlighted one.");
+			tell(cmd, "%s", _("Choose an answer first: type its code, or Space on the highlighted one."));
 		} else {
 			memcpy(cmd->codes, in->sel, sizeof(int) * (size_t)in->nsel);
 			cmd->kind = VIEW_CMD_ANSWER;
@@ -242,7 +269,7 @@ static void choice_enter(const struct eng_screen *sc, struct view_input *in, str
 	else if (sc->answered)
 		cmd->kind = VIEW_CMD_NEXT;   /* Enter on a shown answer keeps it */
 	else
-		tell(cmd, "%s", "Choose an answer first: type its code, or move to it with \xE2\x86\x91\xE2\x86\x93.");
+		tell(cmd, "%s", _("Choose an answer first: type its code, or move to it with \xE2\x86\x91\xE2\x86\x93."));
 }
 
 /* Keys of single, yes/no and multiple choice questions. */
@@ -311,7 +338,7 @@ static void grid_key(const struct eng_screen *sc, struct view_input *in, int k, 
 		char d[2] = { (char)k, 0 };
 		i = typed_code(sc, d, &longer);
 		if (i < 0) {
-			tell(cmd, "%s is not on the scale.", d);
+			tell(cmd, _("%s is not on the scale."), d);
 			return;
 		}
 		in->cells[in->highlight] = sc->choices[i].code;
@@ -326,7 +353,7 @@ static void grid_key(const struct eng_screen *sc, struct view_input *in, int k, 
 		i = eng_grid_codes(sc, in->cells, codes);
 		if (i >= 0) {
 			in->highlight = i;
-			tell(cmd, "'%s' has no answer yet.", sc->items[i].label);
+			tell(cmd, _("'%s' has no answer yet."), sc->items[i].label);
 			return;
 		}
 		memcpy(cmd->codes, codes, sizeof(int) * (size_t)sc->nitems);
@@ -344,10 +371,11 @@ static void line_key(const struct eng_screen *sc, struct view_input *in, int k, 
 		if (!in->line[0] && sc->answered && !in->touched) {
 			cmd->kind = VIEW_CMD_NEXT;
 		} else if (!in->line[0]) {
-			tell(cmd, "%s", "Type an answer first.");
+			tell(cmd, "%s", _("Type an answer first."));
 		} else {
 			cmd->kind = VIEW_CMD_TYPED;
-			cmd->text = in->line;
+			cmd->text = sc->qtype == FORM_Q_DATE ? view_local_date(in->line, cmd->typed, sizeof cmd->typed)
+			                                     : in->line;
 		}
 	} else if (k == TK_UP || k == TK_DOWN) {
 		in->scroll += k == TK_DOWN ? 1 : -1;
@@ -389,7 +417,7 @@ void view_input_key(const struct eng_screen *sc, struct view_input *in, int k,
 			cmd->qid = sc->revisit[k - '1'].qid;
 			cmd->iter = sc->revisit[k - '1'].iter;
 		} else if (k == TK_ENTER) {
-			tell(cmd, "%s", "A hard check must be corrected: press the number of a question.");
+			tell(cmd, "%s", _("A hard check must be corrected: press the number of a question."));
 		}
 		return;
 	}
@@ -397,7 +425,7 @@ void view_input_key(const struct eng_screen *sc, struct view_input *in, int k,
 		enum form_vstate st = k == TK_CTRL_D ? FORM_S_DK : FORM_S_RF;
 		unsigned flag = st == FORM_S_DK ? FORM_F_DK : FORM_F_RF;
 		if (!(sc->allow & flag)) {
-			tell(cmd, "%s is not allowed for this question.", st == FORM_S_DK ? "Don't know" : "Refused");
+			tell(cmd, _("%s is not allowed for this question."), st == FORM_S_DK ? _("Don't know") : _("Refused"));
 			return;
 		}
 		if (sc->qtype == FORM_Q_GRID && sc->nitems) {

@@ -1,6 +1,7 @@
 /* view.c: lay the interviewer's screens out as styled text lines. */
 #define _XOPEN_SOURCE 700  /* wcwidth */
 #include "cati/view.h"
+#include "cati/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,9 +306,9 @@ static const char *cell_text(const struct eng_screen *sc, int code, char *buf, s
 	int i;
 
 	if (code == ENG_CODE_DK)
-		return "don't know";
+		return _("don't know");
 	if (code == ENG_CODE_RF)
-		return "refused";
+		return _("refused");
 	if (!code)
 		return "-";
 	for (i = 0; i < sc->nchoices; i++)
@@ -332,54 +333,54 @@ static int key_entries(const struct eng_screen *sc, struct key_entry *k)
 
 #define KEY(t, r) (k[n].text = (t), k[n].rank = (r), n++)
 	if (sc->kind == ENG_SCREEN_END) {
-		KEY("Enter finish", 1);
-		KEY("PgUp back", 3);
+		KEY(N_("Enter finish"), 1);
+		KEY(N_("PgUp back"), 3);
 	} else if (sc->kind == ENG_SCREEN_CHECK) {
 		if (sc->hard) {
-			KEY("1-9 correct that question", 1);
+			KEY(N_("1-9 correct that question"), 1);
 		} else {
-			KEY("Enter confirm", 1);
-			KEY("1-9 correct a question", 1);
+			KEY(N_("Enter confirm"), 1);
+			KEY(N_("1-9 correct a question"), 1);
 		}
-		KEY("PgUp back", 3);
+		KEY(N_("PgUp back"), 3);
 	} else {
 		switch (sc->qtype) {
 		case FORM_Q_SINGLE:
 		case FORM_Q_YESNO:
-			KEY("0-9 choose", 1);
-			KEY("\xE2\x86\x91\xE2\x86\x93 move", 5);   /* ↑↓ */
-			KEY("Enter ok", 1);
+			KEY(N_("0-9 choose"), 1);
+			KEY(N_("\xE2\x86\x91\xE2\x86\x93 move"), 5);   /* ↑↓ */
+			KEY(N_("Enter ok"), 1);
 			break;
 		case FORM_Q_MULTI:
-			KEY("0-9/Space toggle", 1);
-			KEY("\xE2\x86\x91\xE2\x86\x93 move", 5);
-			KEY("Enter ok", 1);
+			KEY(N_("0-9/Space toggle"), 1);
+			KEY(N_("\xE2\x86\x91\xE2\x86\x93 move"), 5);
+			KEY(N_("Enter ok"), 1);
 			break;
 		case FORM_Q_GRID:
-			KEY("0-9 answer item", 1);
-			KEY("\xE2\x86\x91\xE2\x86\x93 item", 5);
-			KEY("\xE2\x86\x90\xE2\x86\x92 change", 2);  /* ←→ */
-			KEY("Enter ok", 1);
+			KEY(N_("0-9 answer item"), 1);
+			KEY(N_("\xE2\x86\x91\xE2\x86\x93 item"), 5);
+			KEY(N_("\xE2\x86\x90\xE2\x86\x92 change"), 2);  /* ←→ */
+			KEY(N_("Enter ok"), 1);
 			break;
 		case FORM_Q_INFO:
-			KEY("Enter continue", 1);
+			KEY(N_("Enter continue"), 1);
 			break;
 		default:
-			KEY("type, Enter ok", 1);
-			KEY("\xE2\x86\x90\xE2\x86\x92 Home End edit", 7);
+			KEY(N_("type, Enter ok"), 1);
+			KEY(N_("\xE2\x86\x90\xE2\x86\x92 Home End edit"), 7);
 			break;
 		}
 		if (sc->qtype != FORM_Q_INFO && (sc->allow & FORM_F_DK))
-			KEY("^D dk", 2);
+			KEY(N_("^D dk"), 2);
 		if (sc->qtype != FORM_Q_INFO && (sc->allow & FORM_F_RF))
-			KEY("^R rf", 2);
-		KEY("PgUp back", 3);
-		KEY("^G jump", 6);
-		KEY("^T lang", 9);
-		KEY("^N note", 8);
-		KEY("^X break off", 4);
+			KEY(N_("^R rf"), 2);
+		KEY(N_("PgUp back"), 3);
+		KEY(N_("^G jump"), 6);
+		KEY(N_("^T lang"), 9);
+		KEY(N_("^N note"), 8);
+		KEY(N_("^X break off"), 4);
 	}
-	KEY("F1 help", 0);
+	KEY(N_("F1 help"), 0);
 #undef KEY
 	return n;
 }
@@ -388,7 +389,26 @@ static int key_entries(const struct eng_screen *sc, struct key_entry *k)
 void view_keys(const struct eng_screen *sc, int width, struct buf *out)
 {
 	struct key_entry k[16];
-	int n = key_entries(sc, k), i, total, worst;
+	const char *text[16];
+	int rank[16], n = key_entries(sc, k), i;
+
+	for (i = 0; i < n; i++) {
+		text[i] = _(k[i].text);
+		rank[i] = k[i].rank;
+	}
+	view_keys_fit(text, rank, n, width, out);
+}
+
+/* Join keys, leaving out the highest ranks until the line fits. */
+void view_keys_fit(const char *const *text, const int *rank, int count, int width, struct buf *out)
+{
+	struct key_entry k[16];
+	int n = 0, i, total, worst;
+
+	for (i = 0; i < count && n < 16; i++, n++) {
+		k[n].text = text[i];
+		k[n].rank = rank[i];
+	}
 
 	for (;;) {
 		for (i = 0, total = 0, worst = -1; i < n; i++) {
@@ -410,7 +430,7 @@ void view_keys(const struct eng_screen *sc, int width, struct buf *out)
 
 const char *view_help(void)
 {
-	return "On a question\n"
+	return _("On a question\n"
 	       "  0-9          choose by code (Enter needed when a longer code begins with it)\n"
 	       "  Up/Down      move the highlight (Enter takes it); Space toggles in a multi\n"
 	       "  Left/Right   in a grid: change the highlighted item's answer\n"
@@ -429,7 +449,7 @@ const char *view_help(void)
 	       "  Up/Down Enter  open     N  next case     /  search     Tab  by status\n"
 	       "  L  sync log     q  log out (Esc on the login screen quits)\n"
 	       "On a case\n"
-	       "  1-8  the call's outcome; 5, 7 and 8 close the case: press them twice\n";
+	       "  1-8  the call's outcome; 5, 7 and 8 close the case: press them twice\n");
 }
 
 /*
@@ -521,7 +541,7 @@ static void question_body(struct body *b, const struct eng_screen *sc, struct vi
 		}
 		break;
 	case FORM_Q_GRID:
-		body_add(b, "Scale:", 6, VIEW_DIM);
+		body_add(b, _("Scale:"), strlen(_("Scale:")), VIEW_DIM);
 		for (i = 0; i < sc->nchoices; i++) {
 			snprintf(cell, sizeof cell, "  %d %s", sc->choices[i].code, sc->choices[i].label);
 			body_add(b, cell, strlen(cell), VIEW_DIM);
@@ -541,24 +561,31 @@ static void question_body(struct body *b, const struct eng_screen *sc, struct vi
 	case FORM_Q_INFO:
 		break;
 	default: {
-		char hint[128] = "";
-		char lo[16], hi[16];
+		char hint[256] = "";
+		char lo[32], hi[32], num[32];
 
 		if (sc->qtype == FORM_Q_DATE) {
 			if (sc->has_range) {
-				form_date_format(sc->lo, lo);
-				form_date_format(sc->hi, hi);
-				snprintf(hint, sizeof hint, "a date YYYY-MM-DD from %s to %s, or D.M.YYYY", lo, hi);
+				form_date_format(sc->lo, num);
+				i18n_date(lo, sizeof lo, num);
+				form_date_format(sc->hi, num);
+				i18n_date(hi, sizeof hi, num);
+				/* TRANSLATORS: the date as typed in the language (TT.MM.JJJJ, DD-MM-JJJJ) */
+				snprintf(hint, sizeof hint, _("a date YYYY-MM-DD from %s to %s, or D.M.YYYY"), lo, hi);
 			} else {
-				snprintf(hint, sizeof hint, "a date YYYY-MM-DD or D.M.YYYY");
+				snprintf(hint, sizeof hint, "%s", _("a date YYYY-MM-DD or D.M.YYYY"));
 			}
 		} else if (sc->qtype == FORM_Q_TEXT) {
-			snprintf(hint, sizeof hint, "text, up to %d characters", sc->maxlen);
+			snprintf(hint, sizeof hint, _("text, up to %d characters"), sc->maxlen);
 		} else if (sc->has_range) {
 			int d = sc->qtype == FORM_Q_DECIMAL ? sc->decimals : 0;
-			snprintf(hint, sizeof hint, "a number from %.*f to %.*f", d, sc->lo, d, sc->hi);
+			snprintf(num, sizeof num, "%.*f", d, sc->lo);
+			i18n_number(lo, sizeof lo, num);
+			snprintf(num, sizeof num, "%.*f", d, sc->hi);
+			i18n_number(hi, sizeof hi, num);
+			snprintf(hint, sizeof hint, _("a number from %s to %s"), lo, hi);
 		} else {
-			snprintf(hint, sizeof hint, "a number");
+			snprintf(hint, sizeof hint, "%s", _("a number"));
 		}
 		body_add(b, hint, strlen(hint), VIEW_DIM);
 		input_body(b, in, width);
@@ -566,7 +593,7 @@ static void question_body(struct body *b, const struct eng_screen *sc, struct vi
 	}
 	}
 	if (sc->answered && sc->state != FORM_S_OK) {
-		const char *s = sc->state == FORM_S_DK ? "(answered: don't know)" : "(answered: refused)";
+		const char *s = sc->state == FORM_S_DK ? _("(answered: don't know)") : _("(answered: refused)");
 		body_add(b, "", 0, VIEW_PLAIN);
 		body_add(b, s, strlen(s), VIEW_DIM);
 	}
@@ -609,36 +636,40 @@ void view_interview(struct view *v, const struct eng_screen *sc, struct view_inp
 		snprintf(where, sizeof where, "%s[%d] ", st->qid, st->iter);
 	else if (st->qid)
 		snprintf(where, sizeof where, "%s ", st->qid);
-	snprintf(line, sizeof line, " %s \xE2\x94\x82 %s \xE2\x94\x82 %02d:%02ld \xE2\x94\x82 %sQ %d of ~%d \xE2\x94\x82 %s \xE2\x94\x82 %s, %ld waiting",
+	snprintf(line, sizeof line, _(" %s \xE2\x94\x82 %s \xE2\x94\x82 %02d:%02ld \xE2\x94\x82 %sQ %d of ~%d \xE2\x94\x82 %s \xE2\x94\x82 %s, %ld waiting"),
 	         st->case_key, st->interviewer, mins, st->elapsed_s % 60, where, st->position, st->estimate,
-	         st->lang, st->online ? "online" : "offline", st->waiting);
+	         st->lang, st->online ? _("online") : _("offline"), st->waiting);
 	view_set(v, 0, VIEW_BAR, line);
 	v->cursor_row = v->cursor_col = -1;
 
 	if (sc->kind == ENG_SCREEN_QUESTION) {
 		question_body(&b, sc, in, v->width - 2);
 	} else if (sc->kind == ENG_SCREEN_CHECK) {
-		body_add(&b, sc->hard ? "CHECK: this must be corrected" : "CHECK: please confirm", sc->hard ? 29 : 21, VIEW_TITLE);
+		const char *title = sc->hard ? _("CHECK: this must be corrected") : _("CHECK: please confirm");
+
+		body_add(&b, title, strlen(title), VIEW_TITLE);
 		body_add(&b, "", 0, VIEW_PLAIN);
 		body_text(&b, sc->message, v->width - 2, VIEW_READ, "", "");
 		body_add(&b, "", 0, VIEW_PLAIN);
-		body_add(&b, "Questions involved:", 19, VIEW_DIM);
+		body_add(&b, _("Questions involved:"), strlen(_("Questions involved:")), VIEW_DIM);
 		for (i = 0; i < sc->nrevisit && i < 9; i++) {
 			snprintf(line, sizeof line, "%d  %s: ", i + 1, sc->revisit[i].qid);
 			body_text(&b, sc->revisit[i].text, v->width - 2, VIEW_CHOICE, line, "      ");
 		}
 	} else {
-		body_add(&b, sc->complete ? "END OF INTERVIEW: complete" : "END OF INTERVIEW: screened out", sc->complete ? 26 : 30, VIEW_TITLE);
+		const char *title = sc->complete ? _("END OF INTERVIEW: complete") : _("END OF INTERVIEW: screened out");
+
+		body_add(&b, title, strlen(title), VIEW_TITLE);
 		if (!sc->complete) {
-			snprintf(line, sizeof line, "outcome: %s (call recorded as %s)", sc->outcome,
-			         sc->call_outcome ? sc->call_outcome : "screened_out");
+			snprintf(line, sizeof line, _("outcome: %s (call recorded as %s)"), sc->outcome,
+			         _(sc->call_outcome ? sc->call_outcome : "screened_out"));
 			body_add(&b, line, strlen(line), VIEW_DIM);
 		}
 		body_add(&b, "", 0, VIEW_PLAIN);
 		if (sc->end_text && *sc->end_text)
 			body_text(&b, sc->end_text, v->width - 2, VIEW_READ, "", "");
 		body_add(&b, "", 0, VIEW_PLAIN);
-		body_text(&b, "The interview and its call are saved. Enter returns to the case list; PgUp goes back to change an answer.",
+		body_text(&b, _("The interview and its call are saved. Enter returns to the case list; PgUp goes back to change an answer."),
 		          v->width - 2, VIEW_DIM, "", "");
 	}
 
@@ -658,12 +689,12 @@ void view_interview(struct view *v, const struct eng_screen *sc, struct view_inp
 		int last_row = i == rows - 1;
 
 		if (last_row && k < b.n - 1) {
-			snprintf(line, sizeof line, "  \xE2\x96\xBC %d more line%s (\xE2\x86\x93 to scroll)", b.n - k, b.n - k == 1 ? "" : "s");
+			snprintf(line, sizeof line, P_("  \xE2\x96\xBC %d more line (\xE2\x86\x93 to scroll)", "  \xE2\x96\xBC %d more lines (\xE2\x86\x93 to scroll)", b.n - k), b.n - k);
 			view_set(v, top + i, VIEW_DIM, line);
 			continue;
 		}
 		if (i == 0 && first > 0 && k < b.n) {
-			snprintf(line, sizeof line, "  \xE2\x96\xB2 %d line%s above", first, first == 1 ? "" : "s");
+			snprintf(line, sizeof line, P_("  \xE2\x96\xB2 %d line above", "  \xE2\x96\xB2 %d lines above", first), first);
 			view_set(v, top + i, VIEW_DIM, line);
 			continue;
 		}

@@ -47,10 +47,16 @@ def entries(path):
         elif line.startswith('"') and field == "id":
             cur.append(line)
         elif line.startswith("msgstr") or line.startswith("msgid_plural"):
-            if field == "id":
+            if field in ("id", "plural"):
                 text = "".join(bytes(c[1:-1], "utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8") for c in cur)
                 out.append((text, " ".join(refs)))
-            refs, field = [], None
+            if line.startswith("msgid_plural"):
+                # the plural form is marked as well (P_(one, many, n))
+                cur, field = [line[13:]], "plural"
+            else:
+                refs, field = [], None
+        elif line.startswith('"') and field == "plural":
+            cur.append(line)
     return out
 marked = {t for t, _ in entries(sys.argv[2])}
 allow = [re.compile(l.rstrip("\n")) for l in open(sys.argv[3], encoding="utf-8") if l.strip() and not l.startswith("#")]

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cati/engine.h"
+#include "cati/i18n.h"
 #include "cati/form.h"
 #include "genform.h"
 
@@ -407,6 +408,40 @@ START_TEST(test_typed_answers)
 	else
 		ck_assert_str_eq(eng_message(e), typed_answers[_i].want);
 	eng_free(e);
+	form_free(f);
+}
+END_TEST
+
+/* Refusals read in the interface language on screen, and stay English for files and JSON;
+ * answers typed the German way are stored as ISO dates and with a decimal point. */
+START_TEST(test_refusal_languages)
+{
+	struct form *f = load(route_form), *g = load(typed_form);
+	struct eng *e = start(f, "2", 1), *t = eng_new(g, NULL, 0, NULL);
+
+	setenv("CATI_LOCALEDIR", "bin/locale", 1);
+	i18n_init("cati", "de");
+	ck_assert_str_eq(i18n_lang(), "de");
+	ans(e, "maybe", ENG_INVALID);
+	ck_assert_str_eq(eng_message(e), "enter the code of a choice");
+	ck_assert_str_eq(eng_message_shown(e), "den Code einer Antwort eingeben");
+	ans(e, "yes", ENG_OK);
+	ans(e, "2", ENG_OK);
+	ans(e, "14", ENG_INVALID);
+	ck_assert_str_eq(eng_message(e), "enter a number from 15 to 99");
+	ck_assert_str_eq(eng_message_shown(e), "eine Zahl von 15 bis 99 eingeben");
+
+	ans(t, "1", ENG_OK);
+	ans(t, "1", ENG_OK);
+	at(t, "d", 0);
+	ck_assert_int_eq(eng_answer_text(t, "3,5"), ENG_OK);
+	ck_assert_str_eq(val(t, "d", 0, NULL), "3.50");
+	ans(t, "31.12.2024", ENG_OK);
+	ck_assert_str_eq(val(t, "when", 0, NULL), "2024-12-31");
+	i18n_use("en");
+	eng_free(t);
+	eng_free(e);
+	form_free(g);
 	form_free(f);
 }
 END_TEST
@@ -1442,6 +1477,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_soft_check_confirmed_then_invalidated);
 	tcase_add_test(tc, test_hard_check);
 	tcase_add_test(tc, test_validation);
+	tcase_add_test(tc, test_refusal_languages);
 	tcase_add_loop_test(tc, test_typed_answers, 0, (int)(sizeof typed_answers / sizeof typed_answers[0]));
 	tcase_add_test(tc, test_random_choices_reproducible);
 	tcase_add_test(tc, test_random_group_fixed);

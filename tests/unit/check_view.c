@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cati/i18n.h"
+#include "cati/keys.h"
 #include "cati/report.h"
 #include "cati/view.h"
 
@@ -579,6 +581,142 @@ START_TEST(test_date_hint)
 }
 END_TEST
 
+/* The interface languages besides English, with what their screens must show. */
+static const struct {
+	const char *lang, *help, *date_form, *lo, *dec;
+} langs[] = {
+	{ "de", "F1 Hilfe", "TT.MM.JJJJ", "01.01.2024", "0,0" },
+	{ "nl", "F1 hulp", "DD-MM-JJJJ", "01-01-2024", "0,0" },
+};
+
+/* Switch the interface to language l, from the catalogues the build compiles (bin/locale). */
+static void use_lang(const char *l)
+{
+	setenv("CATI_LOCALEDIR", "bin/locale", 1);
+	i18n_init("cati", l);
+	ck_assert_str_eq(i18n_lang(), l);
+}
+
+/* German and Dutch footers fit 80 columns by leaving out keys by rank, never by cutting one. */
+START_TEST(test_lang_footer)
+{
+	struct eng_screen sc;
+	struct eng_choice_view ch[3];
+	struct view_input in;
+	struct view_status st = { "K1", "anna", "q3", 0, 5, 3, 10, "en", 0, 0 };
+	struct view v;
+	unsigned allow;
+	size_t i;
+
+	use_lang(langs[_i].lang);
+	for (i = 0; i < sizeof qtypes / sizeof qtypes[0]; i++) {
+		for (allow = 0; allow <= (FORM_F_DK | FORM_F_RF); allow++) {
+			const char *foot;
+			size_t n, h = strlen(langs[_i].help);
+
+			make_screen(&sc, ch, 3, "Which one?");
+			sc.qtype = qtypes[i];
+			sc.allow = allow;
+			memset(&in, 0, sizeof in);
+			view_init(&v, 80, 24);
+			view_interview(&v, &sc, &in, &st, "");
+			foot = v.lines[v.height - 1].text;
+			n = strlen(foot);
+			ck_assert_msg(view_width(foot, n) <= 80, "%s: '%s' is too wide", langs[_i].lang, foot);
+			ck_assert_msg(!strstr(foot, "\xE2\x80\xA6"), "%s: '%s' is cut", langs[_i].lang, foot);
+			ck_assert_msg(n >= h && !strcmp(foot + n - h, langs[_i].help), "%s: '%s' does not end in %s",
+			              langs[_i].lang, foot, langs[_i].help);
+			ck_assert_msg(!strstr(foot, "PgUp back") && !strstr(foot, "F1 help"), "%s: '%s' is English",
+			              langs[_i].lang, foot);
+			view_release(&v);
+		}
+	}
+	i18n_use("en");
+}
+END_TEST
+
+/* F1 help in German and Dutch: every line fits beside the screen's margin. */
+START_TEST(test_lang_help_fits)
+{
+	const char *p, *nl;
+
+	use_lang(langs[_i].lang);
+	p = view_help();
+	ck_assert_msg(strncmp(p, "On a question", 13), "%s: the help is in English", langs[_i].lang);
+	for (; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		ck_assert_ptr_nonnull(nl);
+		ck_assert_msg(view_width(p, (size_t)(nl - p)) <= 78, "%s: help line too wide: '%.*s'",
+		              langs[_i].lang, (int)(nl - p), p);
+	}
+	i18n_use("en");
+}
+END_TEST
+
+/* Hints show dates and numbers as the interviewer writes them; stored answers come back so. */
+START_TEST(test_lang_local_forms)
+{
+	struct eng_screen sc;
+	struct view_input in;
+	struct view_status st = { "K1", "anna", "q9", 0, 5, 9, 10, "en", 1, 0 };
+	struct view_cmd cmd;
+	struct view v;
+	int r;
+	char out[32];
+
+	use_lang(langs[_i].lang);
+	make_text_screen(&sc, FORM_Q_DATE, 0, "When?");
+	sc.has_range = 1;
+	sc.lo = 19723;    /* 2024-01-01 */
+	sc.hi = 20453;    /* 2025-12-31 */
+	memset(&in, 0, sizeof in);
+	view_init(&v, 80, 24);
+	view_interview(&v, &sc, &in, &st, "");
+	r = find(&v, langs[_i].date_form);
+	ck_assert_msg(r >= 0, "%s: no hint with %s", langs[_i].lang, langs[_i].date_form);
+	ck_assert_ptr_nonnull(strstr(v.lines[r].text, langs[_i].lo));
+	ck_assert_ptr_null(strstr(v.lines[r].text, "2024-01-01"));
+	view_release(&v);
+
+	/* a stored ISO date is offered for editing in the local form */
+	sc.answered = 1;
+	sc.state = FORM_S_OK;
+	sc.value = "2026-12-31";
+	view_input_reset(&in, &sc);
+	ck_assert_str_eq(in.line, !strcmp(langs[_i].lang, "de") ? "31.12.2026" : "31-12-2026");
+	/* typed in the Dutch form, the engine gets a form it reads (and stores as ISO) */
+	memset(&cmd, 0, sizeof cmd);
+	view_input_key(&sc, &in, TK_ENTER, &cmd);
+	ck_assert_int_eq(cmd.kind, VIEW_CMD_TYPED);
+	ck_assert_str_eq(cmd.text, "31.12.2026");
+
+	/* a decimal with a comma */
+	make_text_screen(&sc, FORM_Q_DECIMAL, 0, "How long?");
+	sc.has_range = 1;
+	sc.lo = 0;
+	sc.hi = 240;
+	sc.decimals = 1;
+	memset(&in, 0, sizeof in);
+	view_init(&v, 80, 24);
+	view_interview(&v, &sc, &in, &st, "");
+	ck_assert_int_ge(find(&v, langs[_i].dec), 0);
+	ck_assert_int_lt(find(&v, "0.0"), 0);
+	view_release(&v);
+	sc.answered = 1;
+	sc.state = FORM_S_OK;
+	sc.value = "3.5";
+	view_input_reset(&in, &sc);
+	ck_assert_str_eq(in.line, "3,5");
+
+	ck_assert_str_eq(view_local_date("31-12-2026", out, sizeof out), "31.12.2026");
+	ck_assert_str_eq(view_local_date("2026-12-31", out, sizeof out), "2026-12-31");
+	ck_assert_str_eq(view_local_date("31-12-26", out, sizeof out), "31-12-26");
+	i18n_use("en");
+	/* English stays as it was: a Dutch form is not guessed */
+	ck_assert_str_eq(view_local_date("31-12-2026", out, sizeof out), "31-12-2026");
+}
+END_TEST
+
 /* The whole screen as text, one line each. */
 static void screen_text(const struct view *v, struct buf *out)
 {
@@ -729,6 +867,9 @@ int main(void)
 	tcase_add_test(tc, test_footer_check_and_end);
 	tcase_add_test(tc, test_help_fits);
 	tcase_add_test(tc, test_date_hint);
+	tcase_add_loop_test(tc, test_lang_footer, 0, (int)(sizeof langs / sizeof langs[0]));
+	tcase_add_loop_test(tc, test_lang_help_fits, 0, (int)(sizeof langs / sizeof langs[0]));
+	tcase_add_loop_test(tc, test_lang_local_forms, 0, (int)(sizeof langs / sizeof langs[0]));
 	tcase_add_test(tc, test_console_legend_and_filter);
 	tcase_add_test(tc, test_console_tabs_fit);
 	suite_add_tcase(s, tc);
