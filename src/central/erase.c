@@ -463,8 +463,10 @@ int central_erase_expired(struct central *c, int64_t now, json_t **erased, struc
 	if (db_prepare(c->db, "SELECT c.case_key, c.study, r.seconds,"
 	                      " (SELECT max(i.ended_at) FROM interviews i WHERE i.case_key = c.case_key"
 	                      "  AND i.status IN ('complete', 'screenout')),"
-	                      " (SELECT t.outcome FROM attempts t WHERE t.case_key = c.case_key ORDER BY t.at DESC LIMIT 1),"
-	                      " (SELECT max(t.at) FROM attempts t WHERE t.case_key = c.case_key)"
+	                      /* (by the attempts' index: study, then case) */
+	                      " (SELECT t.outcome FROM attempts t WHERE t.study = c.study AND t.case_key = c.case_key"
+	                      "  ORDER BY t.at DESC LIMIT 1),"
+	                      " (SELECT max(t.at) FROM attempts t WHERE t.study = c.study AND t.case_key = c.case_key)"
 	                      " FROM cases c JOIN retention r ON r.study = c.study"
 	                      " WHERE NOT EXISTS (SELECT 1 FROM erasures x WHERE x.case_key = c.case_key)", &s) != DB_OK) {
 		json_decref(due);
