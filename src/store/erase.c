@@ -103,10 +103,14 @@ static enum store_rc change(struct store *st, const char *sql, int64_t id, const
 	return STORE_OK;
 }
 
-/* The unsent records of the case key redacted; their number into *n. */
-static enum store_rc redact_outbox(struct store *st, const char *key, json_t *qids, int *n, struct err *e)
+/* The records of the case key kept for sync (sent or not) redacted; their number into *n. With
+   indexed, the outbox's case keys were listed once in temp.erase_outbox (store_erase_closed). */
+static enum store_rc redact_outbox(struct store *st, const char *key, json_t *qids, int indexed, int *n,
+                                   struct err *e)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT id, payload FROM outbox WHERE json_extract(payload, '$.case') = ?", e);
+	sqlite3_stmt *s = store_prepare(st, indexed ? "SELECT o.id, o.payload FROM temp.erase_outbox x JOIN outbox o ON o.id = x.id"
+	                                              " WHERE x.case_key = ?"
+	                                            : "SELECT id, payload FROM outbox WHERE json_extract(payload, '$.case') = ?", e);
 	sqlite3_stmt *u;
 	enum store_rc r = STORE_OK;
 	int rc;
@@ -169,7 +173,7 @@ static char *redact_fields(const char *fields)
    caller's transaction; what went into *removed (a new object). cache keeps each study's
    personal questions. */
 static enum store_rc clear_case(struct store *st, int64_t id, const char *key, const char *study, const char *fields,
-                                json_t *cache, json_t **removed, struct err *e)
+                                json_t *cache, int indexed, json_t **removed, struct err *e)
 {
 	int answers = 0, history = 0, events = 0, notes = 0, appts = 0, calls = 0, outbox = 0, cased = 0;
 	json_t *qids = json_object_get(cache, study), *q;
@@ -212,7 +216,7 @@ static enum store_rc clear_case(struct store *st, int64_t id, const char *key, c
 			               " AND interview IN (SELECT id FROM interviews WHERE case_id = ?1)", id, qid, &events, e);
 	}
 	if (r == STORE_OK)
-		r = redact_outbox(st, key, qids, &outbox, e);
+		r = redact_outbox(st, key, qids, indexed, &outbox, e);
 	if (r == STORE_OK)
 		r = change(st, "UPDATE cases SET cleared_at = ?2 WHERE id = ?1", id, now, NULL, e);
 	if (r == STORE_OK)
@@ -252,7 +256,7 @@ enum store_rc store_erase_case(struct store *st, const char *key, const char *er
 	if (seen)
 		goto out;
 	cache = json_object();
-	if (id && (r = clear_case(st, id, key, study, fields, cache, &removed, e)) != STORE_OK)
+	if (id && (r = clear_case(st, id, key, study, fields, cache, 0, &removed, e)) != STORE_OK)
 		goto out;
 	/* the person asked to be forgotten: an open case leaves the list, its appointments with it */
 	store_now(st, now);
@@ -308,8 +312,8 @@ enum store_rc store_erase_closed(struct store *st, int *cleared, struct err *e)
 	                                    " JOIN meta m ON m.key = 'retention:' || c.study AND CAST(m.value AS INTEGER) > 0"
 	                                    " WHERE c.cleared_at IS NULL"
 	                                    " AND (c.disposition IS NOT NULL OR c.status IN ('complete', 'screenout'))"
-	                                    " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.sent_at IS NULL"
-	                                    "  AND json_extract(o.payload, '$.case') = c.case_key)", e);
+	                                    " AND c.case_key NOT IN (SELECT json_extract(o.payload, '$.case') FROM outbox o"
+	                                    "  WHERE o.sent_at IS NULL AND json_extract(o.payload, '$.case') IS NOT NULL)", e);
 	json_t *due, *x, *cache;
 	enum store_rc r = STORE_OK;
 	size_t i;
@@ -328,12 +332,22 @@ enum store_rc store_erase_closed(struct store *st, int *cleared, struct err *e)
 		json_decref(due);
 		return store_fail(st, rc, "find the closed cases", e);
 	}
+	/* the outbox's case keys, read once for all the cases (not once a case) */
+	if (json_array_size(due) &&
+	    sqlite3_exec(st->db, "CREATE TEMP TABLE IF NOT EXISTS erase_outbox(case_key TEXT, id INTEGER);"
+	                         "DELETE FROM temp.erase_outbox;"
+	                         "INSERT INTO temp.erase_outbox SELECT json_extract(payload, '$.case'), id FROM outbox;"
+	                         "CREATE INDEX IF NOT EXISTS temp.erase_outbox_case ON erase_outbox(case_key);",
+	                 NULL, NULL, NULL) != SQLITE_OK) {
+		json_decref(due);
+		return store_fail(st, sqlite3_errcode(st->db), "find the records of the closed cases", e);
+	}
 	cache = json_object();
 	json_array_foreach(due, i, x) {
 		json_t *removed = NULL;
 		r = clear_case(st, json_integer_value(json_array_get(x, 0)), json_string_value(json_array_get(x, 1)),
 		               json_string_value(json_array_get(x, 2)), json_string_value(json_array_get(x, 3)), cache,
-		               &removed, e);
+		               1, &removed, e);
 		json_decref(removed);
 		if (r != STORE_OK)
 			break;
