@@ -343,6 +343,7 @@ static void scrub(struct central *c)
 		db_exec(c->db, "PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
+/* Erase the case key, or every case with the number phone, in one transaction, then scrub. */
 int central_erase(struct central *c, const char *study, const char *key, const char *phone, const char *by,
                   const char *reason, json_t **erased, struct err *e)
 {
@@ -410,6 +411,7 @@ fail:
 	return central_rc_of(e);
 }
 
+/* Keep study's retention (seconds; 0 for ever), numbered for the pulls that carry it. */
 int central_retention_set(struct central *c, const char *study, int64_t seconds, struct err *e)
 {
 	struct dbs *s = NULL;
@@ -450,6 +452,7 @@ static int64_t iso_seconds(const char *t)
 	return (int64_t)zone_mktime("UTC", &tm);
 }
 
+/* Erase, in one transaction, the closed cases whose study's retention is up at now. */
 int central_erase_expired(struct central *c, int64_t now, json_t **erased, struct err *e)
 {
 	struct dbs *s = NULL;
@@ -530,6 +533,7 @@ int central_erase_expired(struct central *c, int64_t now, json_t **erased, struc
 	return 0;
 }
 
+/* Note that workstation (of user) erased as erasure asked, inside the push's transaction. */
 int central_erase_confirm(struct central *c, const char *erasure, const char *workstation, const char *user,
                           const char *removed)
 {
@@ -595,6 +599,7 @@ static int report_workstations(struct central *c, json_t *x)
 	return rc == DB_DONE ? 0 : -1;
 }
 
+/* The erasures (one, a case's, or all) with their confirmations and the workstations waiting. */
 int central_erase_report(struct central *c, const char *id, json_t **out, struct err *e)
 {
 	struct dbs *s;

@@ -9,6 +9,7 @@
 #include "cati/calls.h"
 #include "cati/central.h"
 
+/* cati-store erase: erase on request, the report, the retention, the expired cases. */
 int srv_cmd_erase(int argc, char **argv);
 
 static const char erase_usage[] =

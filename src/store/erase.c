@@ -226,6 +226,7 @@ static enum store_rc clear_case(struct store *st, int64_t id, const char *key, c
 	return r;
 }
 
+/* Apply the store's erasure of case key once and queue its confirmation. */
 enum store_rc store_erase_case(struct store *st, const char *key, const char *erasure, int *applied, struct err *e)
 {
 	sqlite3_stmt *s = store_prepare(st, "SELECT (SELECT 1 FROM erasures WHERE id = ?2), c.id, c.study, c.fields"
@@ -304,6 +305,7 @@ out:
 	return r;
 }
 
+/* Clear the closed, synced cases of the studies with a retention. */
 enum store_rc store_erase_closed(struct store *st, int *cleared, struct err *e)
 {
 	/* closed (a final outcome or a finished interview), not cleared yet, of a study with a
@@ -358,6 +360,7 @@ enum store_rc store_erase_closed(struct store *st, int *cleared, struct err *e)
 	return r;
 }
 
+/* Rewrite the database and empty its log after an erasure. */
 enum store_rc store_erase_scrub(struct store *st, struct err *e)
 {
 	int rc;
