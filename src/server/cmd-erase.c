@@ -9,7 +9,6 @@
 #include "cati/calls.h"
 #include "cati/central.h"
 
-/* cati-store erase: erase on request, the report, the retention, the expired cases. */
 int srv_cmd_erase(int argc, char **argv);
 
 static const char erase_usage[] =
@@ -140,6 +139,7 @@ static int rules_retention(const char *path, int64_t *seconds)
 	return 0;
 }
 
+/* cati-store erase: erase on request, the report, the retention, the expired cases. */
 int srv_cmd_erase(int argc, char **argv)
 {
 	static const struct option longs[] = {
