@@ -59,4 +59,14 @@ int central_work_seconds(struct central *c, const char *study, json_t **out);
 /* A record's content hash, of its kind and its data's compact JSON (dump), as 64 hex digits (push.c). */
 void central_content_hash(const char *kind, const char *dump, char hex[65]);
 
+/* Erasure (erase.c): the personal questions of study's forms as {qid: true} (the caller's; NULL
+   when the database failed); take the personal data out of a record's data in place (1 when
+   anything went); is the case erased (1, 0, -1); note a workstation's confirmation of an
+   erasure, in the push's transaction (0 or -1). */
+json_t *central_personal_qids(struct central *c, const char *study);
+int central_redact(const char *kind, json_t *data, json_t *qids);
+int central_case_erased(struct central *c, const char *key);
+int central_erase_confirm(struct central *c, const char *erasure, const char *workstation, const char *user,
+                          const char *removed);
+
 #endif

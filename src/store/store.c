@@ -138,6 +138,11 @@ static const char *const migrations[] = {
 	/* 8 -> 9: the interface language each interviewer chose on this workstation (NULL: none yet),
 	   kept beside the cached credential */
 	"ALTER TABLE credentials ADD COLUMN ui_lang TEXT;",
+
+	/* 9 -> 10: erasures of personal data the central store asked for (erase.c), each applied once
+	   and confirmed at the next push; cases whose personal data went (erased or retention) */
+	"CREATE TABLE erasures(id TEXT PRIMARY KEY, case_key TEXT NOT NULL, at TEXT NOT NULL);"
+	"ALTER TABLE cases ADD COLUMN cleared_at TEXT;",
 };
 
 /* Steps that need code as well: migration_code[i] runs after migrations[i], in its transaction. */
