@@ -17,7 +17,7 @@
 #include "cati/export.h"
 #include "cati/util.h"
 
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 struct store;
 
@@ -314,11 +314,30 @@ enum store_rc store_cred_set(struct store *st, const char *interviewer, const ch
 enum store_rc store_cred_check(struct store *st, const char *interviewer, const char *password,
                                struct err *e);
 
+/*
+ * Personal data (names, phone numbers, notes, appointments' with-whom, answers and their history,
+ * and records waiting to sync) is sealed with the workstation's key pair, made when the first
+ * interviewer's credential is set (store_cred_set: what was written before is sealed then). Any
+ * connection may write it; reading needs the secret key, which each interviewer's password
+ * unlocks. store_cred_set and store_cred_check unlock the connection too, when they can.
+ */
+/* What a list shows for a personal field while locked. */
+#define STORE_LOCKED_TEXT "(log in to see names)"
+/* Unlock with interviewer's password (making the key pair when the database has none): STORE_OK;
+   STORE_NOTFOUND when the workstation keeps no copy of the key for this interviewer; STORE_ERROR
+   when the password does not open it. */
+enum store_rc store_unlock(struct store *st, const char *interviewer, const char *password, struct err *e);
+/* Forget the secret key (log out): personal data reads as locked again. */
+void store_lock(struct store *st);
+/* 1 when the database holds sealed personal data this connection cannot read. */
+int store_locked(struct store *st);
+
 /* Outbox ----------------------------------------------------------------------------------- */
 
 /* Records waiting to sync. */
 long store_outbox_pending(struct store *st);
-/* The oldest pending records, at most limit: cb(ctx, id, uuid, kind, payload) for each. */
+/* The oldest pending records, at most limit: cb(ctx, id, uuid, kind, payload) for each. Records
+   with personal data this connection cannot read (locked) are left waiting. */
 enum store_rc store_outbox_batch(struct store *st, int limit,
                                  void (*cb)(void *ctx, int64_t id, const char *uuid,
                                             const char *kind, const char *payload),

@@ -27,7 +27,7 @@ enum store_rc store_export(struct store *st, const char *study, int unfinished,
 		"SELECT i.uuid, c.case_key, i.interviewer, i.lang, i.status, i.outcome, i.started_at, i.ended_at,"
 		" c.fields, i.id, f.version FROM interviews i JOIN cases c ON c.id = i.case_id JOIN forms f ON f.id = i.form"
 		" WHERE f.form_id = ?1 AND (?2 OR i.status IN ('complete', 'screenout')) ORDER BY i.id", &s) == DB_OK &&
-	    db_prepare(d, "SELECT qid, iter, state, value FROM answers WHERE interview = ?1 AND on_route = 1", &a) == DB_OK) {
+	    db_prepare(d, "SELECT qid, iter, state, unseal(value) FROM answers WHERE interview = ?1 AND on_route = 1", &a) == DB_OK) {
 		db_bind_text(s, 1, study);
 		db_bind_int(s, 2, unfinished);
 		rc = export_interview_rows(s, a, cb, ctx);
@@ -49,7 +49,7 @@ enum store_rc store_export_calls(struct store *st, const char *study,
 	int rc = DB_ERROR, code;
 
 	if (db_prepare(d,
-		"SELECT c.case_key, a.interviewer, a.at, a.phone, a.outcome, a.disposition FROM call_attempts a"
+		"SELECT c.case_key, a.interviewer, a.at, unseal(a.phone), a.outcome, a.disposition FROM call_attempts a"
 		" JOIN cases c ON c.id = a.case_id WHERE c.study = ?1 ORDER BY a.id", &s) == DB_OK) {
 		db_bind_text(s, 1, study);
 		rc = export_attempt_rows(s, cb, ctx);
