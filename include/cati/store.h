@@ -287,9 +287,10 @@ enum store_rc store_interview_open_for_case(struct store *st, int64_t case_id,
 enum store_rc store_interviews_unfinished(struct store *st,
                                           void (*cb)(void *ctx, const struct store_interview *iv),
                                           void *ctx, struct err *e);
-/* Record an engine event for an interview in the open transaction (answers, history too). */
+/* Record an engine event for an interview in the open transaction (answers, history too).
+   personal: the answer's values are personal data (a text answer), kept sealed. */
 enum store_rc store_event(struct store *st, int64_t interview, const char *who,
-                          const struct eng_event *ev, struct err *e);
+                          const struct eng_event *ev, int personal, struct err *e);
 /* Set an answer's on/off-route flag. */
 enum store_rc store_answer_route(struct store *st, int64_t interview, const char *qid, int iter,
                                  int on_route, struct err *e);
@@ -327,6 +328,13 @@ enum store_rc store_cred_check(struct store *st, const char *interviewer, const 
    STORE_NOTFOUND when the workstation keeps no copy of the key for this interviewer; STORE_ERROR
    when the password does not open it. */
 enum store_rc store_unlock(struct store *st, const char *interviewer, const char *password, struct err *e);
+/* Unlock with the first interviewer's copy of the key that password opens (for commands that have
+   a password but no user): STORE_OK, or STORE_ERROR when none opens. */
+enum store_rc store_unlock_any(struct store *st, const char *password, struct err *e);
+/* Run read-only SQL (statements separated by ';') with the personal columns of every table read
+   unsealed (they fail while locked); each row to out as its columns joined by '|', a line each,
+   as the sqlite3 shell prints them. For tests and support. */
+enum store_rc store_query(struct store *st, const char *sql, struct buf *out, struct err *e);
 /* Forget the secret key (log out): personal data reads as locked again. */
 void store_lock(struct store *st);
 /* 1 when the database holds sealed personal data this connection cannot read. */

@@ -27,6 +27,7 @@ struct seal {
 	unsigned char sk[crypto_box_SECRETKEYBYTES];
 	int64_t write_id;                /* this connection's write key's row (0: none yet) */
 	unsigned data_version;           /* of the file when the public key was last looked for */
+	int opened;                      /* unseal() opened a value since the last seal_read() */
 	unsigned char wk[KEY_BYTES];
 	struct seal_cached *cache;
 	size_t ncache, cap;
@@ -169,6 +170,8 @@ static void unseal_or_peek(sqlite3_context *ctx, sqlite3_value *v, int peek)
 		return;
 	}
 	rc = open_raw(st, sqlite3_value_blob(v), (size_t)sqlite3_value_bytes(v), &t, &len);
+	if (rc == 0 && !peek)
+		st->seal->opened = 1;
 	if (rc == 0)
 		sqlite3_result_text(ctx, t, (int)len, free);
 	else if (peek)
@@ -177,6 +180,20 @@ static void unseal_or_peek(sqlite3_context *ctx, sqlite3_value *v, int peek)
 		sqlite3_result_error(ctx, "personal data is locked: log in with an interviewer's password", -1);
 	else
 		sqlite3_result_error(ctx, "a sealed value is damaged", -1);
+}
+
+/* SQL seal_read(x): x sealed if unseal() opened a personal value since the last call (so a
+   record's JSON is sealed when it holds one), else as it is. */
+static void fn_seal_read(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct store *st = sqlite3_user_data(ctx);
+	int opened = st->seal->opened;
+
+	st->seal->opened = 0;
+	if (opened)
+		fn_seal(ctx, argc, argv);
+	else
+		sqlite3_result_value(ctx, argv[0]);
 }
 
 /* SQL unseal(x). */
@@ -219,6 +236,8 @@ int seal_attach(struct store *st, struct err *e)
 	rc = sqlite3_create_function_v2(st->db, "seal", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, st, fn_seal, NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function_v2(st->db, "unseal", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, st, fn_unseal, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function_v2(st->db, "seal_read", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, st, fn_seal_read, NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function_v2(st->db, "peek", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, st, fn_peek, NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
@@ -481,4 +500,110 @@ int seal_open_bytes(struct store *st, const unsigned char *in, size_t n, char **
 	else if (rc < 0)
 		err_set(e, "a sealed value is damaged");
 	return rc < 0 ? -1 : 0;
+}
+
+enum store_rc store_unlock_any(struct store *st, const char *password, struct err *e)
+{
+	sqlite3_stmt *q;
+	char **who = NULL;
+	size_t n = 0, i;
+	enum store_rc rc = STORE_NOTFOUND;
+
+	if (!store_locked(st))
+		return STORE_OK;
+	if (!(q = store_prepare(st, "SELECT interviewer FROM keyring ORDER BY updated_at DESC", e)))
+		return st->last_rc;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		who = xrealloc(who, (n + 1) * sizeof *who);
+		who[n++] = col_dup(q, 0);
+	}
+	sqlite3_finalize(q);
+	for (i = 0; i < n; i++) {
+		if (rc != STORE_OK) {
+			struct err e1;
+			err_init(&e1);
+			rc = store_unlock(st, who[i], password, &e1);
+		}
+		free(who[i]);
+	}
+	free(who);
+	if (rc != STORE_OK)
+		err_set(e, "the password unlocks no interviewer's copy of this workstation's key");
+	return rc == STORE_OK ? STORE_OK : STORE_ERROR;
+}
+
+/* The personal columns of each table, read unsealed by store_query. */
+static const struct {
+	const char *table, *cols[3];
+} personal_cols[] = {
+	{ "cases", { "name", "phone" } },         { "notes", { "text" } },
+	{ "appointments", { "with_whom" } },      { "call_attempts", { "phone" } },
+	{ "answers", { "value" } },               { "answer_history", { "old_value", "new_value" } },
+	{ "events", { "value", "old_value" } },   { "outbox", { "payload" } },
+};
+
+/* A temporary view named like table that shows its personal columns unsealed. */
+static enum store_rc unsealed_view(struct store *st, size_t t, struct err *e)
+{
+	struct buf sql;
+	sqlite3_stmt *q;
+	char *pragma = sqlite3_mprintf("PRAGMA main.table_info(%Q)", personal_cols[t].table);
+	int rc, k, first = 1;
+
+	buf_init(&sql);
+	buf_printf(&sql, "CREATE TEMP VIEW IF NOT EXISTS \"%s\" AS SELECT ", personal_cols[t].table);
+	q = store_prepare(st, pragma, e);
+	sqlite3_free(pragma);
+	if (!q) {
+		buf_release(&sql);
+		return st->last_rc;
+	}
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *col = (const char *)sqlite3_column_text(q, 1);
+		int sealed = 0;
+		for (k = 0; k < 3 && personal_cols[t].cols[k]; k++)
+			sealed |= !strcmp(col, personal_cols[t].cols[k]);
+		buf_printf(&sql, sealed ? "%sunseal(\"%s\") AS \"%s\"" : "%s\"%s\"", first ? "" : ", ", col, col);
+		first = 0;
+	}
+	sqlite3_finalize(q);
+	buf_printf(&sql, " FROM main.\"%s\"", personal_cols[t].table);
+	rc = sqlite3_exec(st->db, buf_str(&sql), NULL, NULL, NULL);
+	buf_release(&sql);
+	return rc == SQLITE_OK ? STORE_OK : store_fail(st, rc, "set up the query", e);
+}
+
+enum store_rc store_query(struct store *st, const char *sql, struct buf *out, struct err *e)
+{
+	const char *tail = sql;
+	sqlite3_stmt *q;
+	enum store_rc r = STORE_OK;
+	size_t t;
+	int rc, i;
+
+	for (t = 0; t < sizeof personal_cols / sizeof personal_cols[0]; t++)
+		if ((r = unsealed_view(st, t, e)) != STORE_OK)
+			return r;
+	while (r == STORE_OK && tail && *tail) {
+		if ((rc = sqlite3_prepare_v2(st->db, tail, -1, &q, &tail)) != SQLITE_OK)
+			return store_fail(st, rc, "run the query", e);
+		if (!q)
+			break;   /* only blanks or a comment left */
+		if (!sqlite3_stmt_readonly(q)) {
+			sqlite3_finalize(q);
+			err_set(e, "a query may only read the database");
+			return STORE_ERROR;
+		}
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			for (i = 0; i < sqlite3_column_count(q); i++) {
+				const unsigned char *v = sqlite3_column_text(q, i);
+				buf_printf(out, "%s%s", i ? "|" : "", v ? (const char *)v : "");
+			}
+			buf_puts(out, "\n");
+		}
+		if (rc != SQLITE_DONE)
+			r = store_fail(st, rc, "run the query", e);
+		sqlite3_finalize(q);
+	}
+	return r;
 }

@@ -13,7 +13,8 @@
  *
  * SQL functions on the connection: seal(x) (TEXT -> sealed BLOB; NULL and BLOB unchanged; TEXT
  * unchanged while the database has no key yet), unseal(x) (an error while locked), peek(x) (NULL
- * while locked).
+ * while locked), seal_read(x) (x sealed if unseal() opened a value since the last seal_read: a
+ * record's JSON is sealed when it holds personal data).
  */
 #ifndef CATI_STORE_SEAL_H
 #define CATI_STORE_SEAL_H

@@ -706,7 +706,7 @@ enum store_rc store_outbox_add(struct store *st, const char *kind, int64_t ref, 
 	}
 	if (!st->outbox_stmt[k]) {
 		snprintf(sql, sizeof sql, "INSERT INTO outbox(uuid, kind, ref, created_at, payload) VALUES (?2, ?3, ?1, ?4,"
-		         " CASE WHEN ?5 THEN seal((%s)) END)", payloads[k].sql);
+		         " CASE WHEN ?5 THEN seal_read((%s)) END)", payloads[k].sql);
 		if (!(st->outbox_stmt[k] = store_prepare(st, sql, e)))
 			return st->last_rc;
 	}
@@ -747,7 +747,7 @@ enum store_rc store_outbox_fill(struct store *st, struct err *e)
 				break;
 		if (k == sizeof payloads / sizeof payloads[0])
 			continue;
-		snprintf(sql, sizeof sql, "UPDATE outbox SET payload = seal((%s)) WHERE id = ?2", payloads[k].sql);
+		snprintf(sql, sizeof sql, "UPDATE outbox SET payload = seal_read((%s)) WHERE id = ?2", payloads[k].sql);
 		if (!(u = store_prepare(st, sql, e))) {
 			sqlite3_finalize(q);
 			return st->last_rc;
@@ -865,22 +865,24 @@ static void bind_opt_text(sqlite3_stmt *s, int i, const char *t)
 		sqlite3_bind_null(s, i);
 }
 
-/* Bind a personal value, sealed once the database has a key (NULL stays NULL). */
-static void bind_sealed(struct store *st, sqlite3_stmt *s, int i, const char *t)
+/* Bind an answer's value: a personal one sealed once the database has a key (NULL stays NULL). */
+static void bind_value(struct store *st, sqlite3_stmt *s, int i, const char *t, int personal)
 {
 	unsigned char *b;
 	size_t n;
 	struct err e;
 
 	err_init(&e);
-	if (!t || seal_bytes(st, t, &b, &n, &e) < 0)
+	if (!personal)
+		bind_opt_text(s, i, t);
+	else if (!t || seal_bytes(st, t, &b, &n, &e) < 0)
 		bind_opt_text(s, i, seal_keyed(st) ? NULL : t);   /* keyed but no write key: never in clear */
 	else
 		sqlite3_bind_blob(s, i, b, (int)n, free);
 }
 
 enum store_rc store_event(struct store *st, int64_t interview, const char *who,
-                          const struct eng_event *ev, struct err *e)
+                          const struct eng_event *ev, int personal, struct err *e)
 {
 	char now[32];
 	int64_t seq;
@@ -909,10 +911,10 @@ enum store_rc store_event(struct store *st, int64_t interview, const char *who,
 	bind_opt_text(st->ins_event, 6, ev->qid);
 	sqlite3_bind_int(st->ins_event, 7, ev->iter);
 	sqlite3_bind_int(st->ins_event, 8, (int)ev->state);
-	bind_sealed(st, st->ins_event, 9, ev->value);
+	bind_value(st, st->ins_event, 9, ev->value, personal);
 	sqlite3_bind_int(st->ins_event, 10, ev->changed);
 	sqlite3_bind_int(st->ins_event, 11, (int)ev->old_state);
-	bind_sealed(st, st->ins_event, 12, ev->old_value);
+	bind_value(st, st->ins_event, 12, ev->old_value, personal);
 	sqlite3_bind_int(st->ins_event, 13, ev->check);
 	sqlite3_bind_int(st->ins_event, 14, ev->hard);
 	bind_opt_text(st->ins_event, 15, ev->lang);
@@ -935,7 +937,7 @@ enum store_rc store_event(struct store *st, int64_t interview, const char *who,
 		sqlite3_bind_text(st->ups_answer, 2, ev->qid, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(st->ups_answer, 3, ev->iter);
 		sqlite3_bind_int(st->ups_answer, 4, (int)ev->state);
-		bind_sealed(st, st->ups_answer, 5, ev->value ? ev->value : "");
+		bind_value(st, st->ups_answer, 5, ev->value ? ev->value : "", personal);
 		sqlite3_bind_text(st->ups_answer, 6, now, -1, SQLITE_TRANSIENT);
 		rc = sqlite3_step(st->ups_answer);
 		sqlite3_reset(st->ups_answer);
@@ -954,13 +956,13 @@ enum store_rc store_event(struct store *st, int64_t interview, const char *who,
 		sqlite3_bind_int(st->ins_history, 3, ev->iter);
 		if (ev->changed) {
 			sqlite3_bind_int(st->ins_history, 4, (int)ev->old_state);
-			bind_sealed(st, st->ins_history, 5, ev->old_value);
+			bind_value(st, st->ins_history, 5, ev->old_value, personal);
 		} else {
 			sqlite3_bind_null(st->ins_history, 4);
 			sqlite3_bind_null(st->ins_history, 5);
 		}
 		sqlite3_bind_int(st->ins_history, 6, (int)ev->state);
-		bind_sealed(st, st->ins_history, 7, ev->value ? ev->value : "");
+		bind_value(st, st->ins_history, 7, ev->value ? ev->value : "", personal);
 		sqlite3_bind_text(st->ins_history, 8, who, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st->ins_history, 9, now, -1, SQLITE_TRANSIENT);
 		rc = sqlite3_step(st->ins_history);
