@@ -335,6 +335,9 @@ enum store_rc store_unlock_any(struct store *st, const char *password, struct er
    unsealed (they fail while locked); each row to out as its columns joined by '|', a line each,
    as the sqlite3 shell prints them. For tests and support. */
 enum store_rc store_query(struct store *st, const char *sql, struct buf *out, struct err *e);
+/* Write a copy of the database to path (which must not exist) with its personal data in clear
+   and no keys, for support and tests (unlocked only): handle it like the respondents' data. */
+enum store_rc store_plain_copy(struct store *st, const char *path, struct err *e);
 /* Forget the secret key (log out): personal data reads as locked again. */
 void store_lock(struct store *st);
 /* 1 when the database holds sealed personal data this connection cannot read. */

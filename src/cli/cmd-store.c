@@ -192,13 +192,15 @@ int cmd_sample(int argc, char **argv)
 static const char doctor_usage[] =
 	"usage: cati doctor [--db PATH]   check the database's integrity\n"
 	"       cati doctor --sql QUERY [--db PATH]   read the database, personal data unsealed\n"
+	"       cati doctor --plain-copy FILE [--db PATH]   a copy with personal data in clear (handle with care)\n"
 	"       (with the password in $CATI_PASSWORD; the interviewer in $CATI_USER or any)\n";
 
 /* cati doctor: the database's integrity; an absent database is reported, not made. */
 int cmd_doctor(int argc, char **argv)
 {
-	static const struct option longs[] = { { "sql", required_argument, NULL, 'q' }, CLI_OPT_DB, CLI_OPT_HELP, { 0 } };
-	const char *db = NULL, *sql = NULL;
+	static const struct option longs[] = { { "sql", required_argument, NULL, 'q' },
+		                                { "plain-copy", required_argument, NULL, 'P' }, CLI_OPT_DB, CLI_OPT_HELP, { 0 } };
+	const char *db = NULL, *sql = NULL, *plain = NULL;
 	struct store *st;
 	struct buf out;
 	struct err e;
@@ -210,6 +212,8 @@ int cmd_doctor(int argc, char **argv)
 			return EXIT_OK;
 		if (c == 'q')
 			sql = optarg;
+		else if (c == 'P')
+			plain = optarg;
 		else if (c == 'D')
 			db = optarg;
 		else
@@ -223,7 +227,7 @@ int cmd_doctor(int argc, char **argv)
 		return EXIT_USAGE;
 	buf_init(&out);
 	err_init(&e);
-	rc = sql ? store_query(st, sql, &out, &e) : store_doctor(st, &out, &e);
+	rc = plain ? store_plain_copy(st, plain, &e) : sql ? store_query(st, sql, &out, &e) : store_doctor(st, &out, &e);
 	fputs(buf_str(&out), stdout);
 	if (e.set)
 		fprintf(stderr, "cati: %s\n", e.msg);

@@ -607,3 +607,38 @@ enum store_rc store_query(struct store *st, const char *sql, struct buf *out, st
 	}
 	return r;
 }
+
+enum store_rc store_plain_copy(struct store *st, const char *path, struct err *e)
+{
+	char *sql;
+	size_t t;
+	int rc, k;
+
+	if (store_locked(st)) {
+		err_set(e, "personal data is locked: log in with an interviewer's password");
+		return STORE_ERROR;
+	}
+	sql = sqlite3_mprintf("VACUUM INTO %Q; ATTACH %Q AS plain; BEGIN", path, path);
+	rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	sqlite3_free(sql);
+	for (t = 0; rc == SQLITE_OK && t < sizeof personal_cols / sizeof personal_cols[0]; t++) {
+		for (k = 0; rc == SQLITE_OK && k < 3 && personal_cols[t].cols[k]; k++) {
+			sql = sqlite3_mprintf("UPDATE plain.\"%w\" SET \"%w\" = unseal(\"%w\") WHERE typeof(\"%w\") = 'blob'",
+			                      personal_cols[t].table, personal_cols[t].cols[k], personal_cols[t].cols[k],
+			                      personal_cols[t].cols[k]);
+			rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+			sqlite3_free(sql);
+		}
+	}
+	/* as before sealing: the name a case field again, no keys */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(st->db, "UPDATE plain.cases SET fields = json_set(fields, '$.name', name) WHERE name IS NOT NULL;"
+		                          "DELETE FROM plain.keyring; DELETE FROM plain.seal_keys;"
+		                          "DELETE FROM plain.meta WHERE key = 'seal_pk'; COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		store_fail(st, rc, "make a plain copy", e);
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	sqlite3_exec(st->db, "DETACH plain", NULL, NULL, NULL);
+	return rc == SQLITE_OK ? STORE_OK : st->last_rc;
+}
