@@ -479,6 +479,23 @@ enum store_rc seal_grant(struct store *st, const char *interviewer, const char *
 	return wrap_for(st, interviewer, password, e);
 }
 
+enum store_rc seal_grant_missing(struct store *st, const char *interviewer, const char *password, struct err *e)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (!seal_unlocked(st))
+		return store_unlock(st, interviewer, password, e);
+	if (!(q = store_prepare(st, "SELECT 1 FROM keyring WHERE interviewer = ?", e)))
+		return st->last_rc;
+	sqlite3_bind_text(q, 1, interviewer, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? wrap_for(st, interviewer, password, e) : store_fail(st, rc, "read the keys", e);
+}
+
 int seal_bytes(struct store *st, const char *text, unsigned char **out, size_t *n, struct err *e)
 {
 	if (!st->seal->keyed)

@@ -41,6 +41,10 @@ int seal_unlocked(const struct store *st);
    unlocked: a colleague's session); locked, unlock with it instead. */
 enum store_rc seal_grant(struct store *st, const char *interviewer, const char *password, struct err *e);
 
+/* Locked: unlock with interviewer's copy. Unlocked (a colleague's session before): give
+   interviewer a copy if they have none. */
+enum store_rc seal_grant_missing(struct store *st, const char *interviewer, const char *password, struct err *e);
+
 /* For tests: seal text with the connection's write key (*out malloc'd, *n its size); 0 or -1. */
 int seal_bytes(struct store *st, const char *text, unsigned char **out, size_t *n, struct err *e);
 /* For tests: open a sealed value (*text malloc'd); 0, or -1 (locked, damaged, unknown key). */

@@ -843,6 +843,10 @@ START_TEST(test_sealed_personal_data)
 	ck_assert_int_eq(store_unlock(st, "anna", "wrong", &e), STORE_ERROR);
 	ck_assert_int_eq(store_unlock(st, "ben", "pw-ben", &e), STORE_NOTFOUND);
 	ck_assert_int_eq(store_locked(st), 1);
+	/* carl's password stored while locked: he logs in, but gets no copy of the key */
+	ck_assert_int_eq(store_cred_set(st, "carl", "pw-carl", &e), STORE_OK);
+	ck_assert_int_eq(store_cred_check(st, "carl", "pw-carl", &e), STORE_OK);
+	ck_assert_int_eq(store_locked(st), 1);
 	err_init(&e);
 	ck_assert_msg(store_unlock(st, "anna", "pw-anna", &e) == STORE_OK, "%s", e.msg);
 	buf_reset(&names);
@@ -867,6 +871,8 @@ START_TEST(test_sealed_personal_data)
 	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM outbox WHERE kind = 'event' AND typeof(payload) = 'blob'"), 1);
 	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM outbox WHERE kind = 'event' AND CASE WHEN typeof(payload) = 'text' THEN json_extract(payload, '$.value') END = '2'"), 1);
 	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM answers WHERE qid = 'q1' AND value = '2'"), 1);
+	/* carl logs in after anna on the same connection: he gets his copy */
+	ck_assert_int_eq(store_cred_check(st, "carl", "pw-carl", &e), STORE_OK);
 	/* a colleague's session gives ben a copy with his password */
 	ck_assert_int_eq(store_cred_set(st, "ben", "pw-ben", &e), STORE_OK);
 	store_close(st);
@@ -879,6 +885,7 @@ START_TEST(test_sealed_personal_data)
 	free(val);
 	store_lock(st);
 	ck_assert_int_eq(store_locked(st), 1);
+	ck_assert_int_eq(store_unlock(st, "carl", "pw-carl", &e), STORE_OK);
 	store_close(st);
 	ck_assert(!file_has(path, "Hilde"));
 	ck_assert(!file_has(path, "Frau Huber"));
