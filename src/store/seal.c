@@ -228,6 +228,7 @@ static void load_pk(struct store *st)
 	sqlite3_finalize(q);
 }
 
+/* Register seal(), unseal(), seal_read() and peek() on the connection (see seal.h). */
 int seal_attach(struct store *st, struct err *e)
 {
 	int rc = SQLITE_OK;
@@ -271,6 +272,7 @@ static int new_write_key(struct store *st, struct err *e)
 	return 0;
 }
 
+/* The connection's write key, once the database has a key pair (see seal.h). */
 int seal_ready(struct store *st, struct err *e)
 {
 	if (st->seal->keyed && st->seal->write_id)
@@ -281,16 +283,19 @@ int seal_ready(struct store *st, struct err *e)
 	return new_write_key(st, e);
 }
 
+/* Does the database have a key pair? */
 int seal_keyed(const struct store *st)
 {
 	return st->seal && st->seal->keyed;
 }
 
+/* Does this connection hold the secret key? */
 int seal_unlocked(const struct store *st)
 {
 	return st->seal && st->seal->unlocked;
 }
 
+/* Forget the secret key and the write keys opened with it (see store.h). */
 void store_lock(struct store *st)
 {
 	struct seal *s = st->seal;
@@ -304,11 +309,13 @@ void store_lock(struct store *st)
 	s->ncache = 0;
 }
 
+/* Sealed data this connection cannot read? (see store.h) */
 int store_locked(struct store *st)
 {
 	return seal_keyed(st) && !seal_unlocked(st);
 }
 
+/* Wipe the connection's keys and free its sealing state. */
 void seal_detach(struct store *st)
 {
 	if (!st->seal)
@@ -422,6 +429,7 @@ static enum store_rc make_keys(struct store *st, const char *interviewer, const 
 	return STORE_OK;
 }
 
+/* Open interviewer's copy of the secret key with password, or make the key pair (see store.h). */
 enum store_rc store_unlock(struct store *st, const char *interviewer, const char *password, struct err *e)
 {
 	struct seal *s = st->seal;
@@ -472,6 +480,7 @@ enum store_rc store_unlock(struct store *st, const char *interviewer, const char
 	return seal_ready(st, e) < 0 ? st->last_rc : STORE_OK;
 }
 
+/* Wrap a copy for interviewer while unlocked, else unlock with it (see seal.h). */
 enum store_rc seal_grant(struct store *st, const char *interviewer, const char *password, struct err *e)
 {
 	if (!seal_unlocked(st))
@@ -479,6 +488,7 @@ enum store_rc seal_grant(struct store *st, const char *interviewer, const char *
 	return wrap_for(st, interviewer, password, e);
 }
 
+/* A copy for an interviewer who has none, while unlocked; else unlock (see seal.h). */
 enum store_rc seal_grant_missing(struct store *st, const char *interviewer, const char *password, struct err *e)
 {
 	sqlite3_stmt *q;
@@ -496,6 +506,7 @@ enum store_rc seal_grant_missing(struct store *st, const char *interviewer, cons
 	return rc == SQLITE_DONE ? wrap_for(st, interviewer, password, e) : store_fail(st, rc, "read the keys", e);
 }
 
+/* Seal text with the write key, for tests (see seal.h). */
 int seal_bytes(struct store *st, const char *text, unsigned char **out, size_t *n, struct err *e)
 {
 	if (!st->seal->keyed)
@@ -507,6 +518,7 @@ int seal_bytes(struct store *st, const char *text, unsigned char **out, size_t *
 	return 0;
 }
 
+/* Open a sealed value, for tests (see seal.h). */
 int seal_open_bytes(struct store *st, const unsigned char *in, size_t n, char **text, struct err *e)
 {
 	size_t len;
@@ -519,6 +531,7 @@ int seal_open_bytes(struct store *st, const unsigned char *in, size_t n, char **
 	return rc < 0 ? -1 : 0;
 }
 
+/* Unlock with the first copy of the key password opens (see store.h). */
 enum store_rc store_unlock_any(struct store *st, const char *password, struct err *e)
 {
 	sqlite3_stmt *q;
@@ -590,6 +603,7 @@ static enum store_rc unsealed_view(struct store *st, size_t t, struct err *e)
 	return rc == SQLITE_OK ? STORE_OK : store_fail(st, rc, "set up the query", e);
 }
 
+/* Read-only SQL over views that unseal the personal columns (see store.h). */
 enum store_rc store_query(struct store *st, const char *sql, struct buf *out, struct err *e)
 {
 	const char *tail = sql;
@@ -625,6 +639,7 @@ enum store_rc store_query(struct store *st, const char *sql, struct buf *out, st
 	return r;
 }
 
+/* A copy of the database with personal data in clear and no keys (see store.h). */
 enum store_rc store_plain_copy(struct store *st, const char *path, struct err *e)
 {
 	char *sql;

@@ -730,6 +730,7 @@ enum store_rc store_outbox_add(struct store *st, const char *kind, int64_t ref, 
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "queue a record for sync", e);
 }
 
+/* Make the JSON of records queued while locked, where this connection can read it. */
 enum store_rc store_outbox_fill(struct store *st, struct err *e)
 {
 	sqlite3_stmt *q, *u;
