@@ -283,6 +283,12 @@ int seal_ready(struct store *st, struct err *e)
 	return new_write_key(st, e);
 }
 
+/* Start a record's JSON afresh: nothing opened yet (see seal.h). */
+void seal_read_reset(struct store *st)
+{
+	st->seal->opened = 0;
+}
+
 /* Does the database have a key pair? */
 int seal_keyed(const struct store *st)
 {

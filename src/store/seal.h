@@ -45,6 +45,9 @@ enum store_rc seal_grant(struct store *st, const char *interviewer, const char *
    interviewer a copy if they have none. */
 enum store_rc seal_grant_missing(struct store *st, const char *interviewer, const char *password, struct err *e);
 
+/* Forget what unseal() opened before: the next seal_read() seals only for what it reads itself. */
+void seal_read_reset(struct store *st);
+
 /* For tests: seal text with the connection's write key (*out malloc'd, *n its size); 0 or -1. */
 int seal_bytes(struct store *st, const char *text, unsigned char **out, size_t *n, struct err *e);
 /* For tests: open a sealed value (*text malloc'd); 0, or -1 (locked, damaged, unknown key). */

@@ -720,6 +720,7 @@ enum store_rc store_outbox_add(struct store *st, const char *kind, int64_t ref, 
 	/* its JSON, sealed; when a personal field in it cannot be read (locked, and sealed by another
 	   program), the JSON is made when the record is first sent */
 	sqlite3_bind_int(s, 5, 1);
+	seal_read_reset(st);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc == SQLITE_ERROR && store_locked(st)) {
@@ -756,6 +757,7 @@ enum store_rc store_outbox_fill(struct store *st, struct err *e)
 		sqlite3_bind_int64(u, 1, sqlite3_column_int64(q, 2));
 		sqlite3_bind_int64(u, 2, sqlite3_column_int64(q, 0));
 		/* an error here is a personal field this connection cannot read: the record waits */
+		seal_read_reset(st);
 		sqlite3_step(u);
 		sqlite3_finalize(u);
 	}
