@@ -435,22 +435,17 @@ static enum store_rc make_keys(struct store *st, const char *interviewer, const 
 	return STORE_OK;
 }
 
-/* Open interviewer's copy of the secret key with password, or make the key pair (see store.h). */
-enum store_rc store_unlock(struct store *st, const char *interviewer, const char *password, struct err *e)
+/* Open interviewer's copy of the secret key with password into sk (the connection unchanged):
+   STORE_OK, STORE_NOTFOUND (no copy) or STORE_ERROR (it does not open). */
+static enum store_rc open_copy(struct store *st, const char *interviewer, const char *password,
+                               unsigned char sk[crypto_box_SECRETKEYBYTES], struct err *e)
 {
-	struct seal *s = st->seal;
 	unsigned char salt[SALT_BYTES], kek[KEY_BYTES], box[NONCE_BYTES + crypto_box_SECRETKEYBYTES + TAG_BYTES];
 	unsigned char pk[crypto_box_PUBLICKEYBYTES];
 	unsigned long long n;
 	sqlite3_stmt *q;
 	int rc, found = 0, ok;
 
-	load_pk(st);
-	if (!s->keyed) {
-		enum store_rc r = make_keys(st, interviewer, password, e);
-		if (r != STORE_BUSY)
-			return r;
-	}
 	if (!(q = store_prepare(st, "SELECT salt, box FROM keyring WHERE interviewer = ?", e)))
 		return st->last_rc;
 	sqlite3_bind_text(q, 1, interviewer, -1, SQLITE_STATIC);
@@ -472,16 +467,34 @@ enum store_rc store_unlock(struct store *st, const char *interviewer, const char
 		err_set(e, "cannot derive a key from the password: out of memory");
 		return STORE_ERROR;
 	}
-	ok = crypto_aead_xchacha20poly1305_ietf_decrypt(s->sk, &n, NULL, box + NONCE_BYTES, sizeof box - NONCE_BYTES,
+	ok = crypto_aead_xchacha20poly1305_ietf_decrypt(sk, &n, NULL, box + NONCE_BYTES, sizeof box - NONCE_BYTES,
 	                                                (const unsigned char *)interviewer, strlen(interviewer), box,
 	                                                kek) == 0 &&
-	     n == sizeof s->sk && crypto_scalarmult_base(pk, s->sk) == 0 && !sodium_memcmp(pk, s->pk, sizeof pk);
+	     n == crypto_box_SECRETKEYBYTES && crypto_scalarmult_base(pk, sk) == 0 &&
+	     !sodium_memcmp(pk, st->seal->pk, sizeof pk);
 	sodium_memzero(kek, sizeof kek);
 	if (!ok) {
-		store_lock(st);
+		sodium_memzero(sk, crypto_box_SECRETKEYBYTES);
 		err_set(e, "the password of '%s' does not unlock this workstation's personal data", interviewer);
 		return STORE_ERROR;
 	}
+	return STORE_OK;
+}
+
+/* Open interviewer's copy of the secret key with password, or make the key pair (see store.h). */
+enum store_rc store_unlock(struct store *st, const char *interviewer, const char *password, struct err *e)
+{
+	struct seal *s = st->seal;
+	unsigned char sk[crypto_box_SECRETKEYBYTES];
+	enum store_rc r;
+
+	load_pk(st);
+	if (!s->keyed && (r = make_keys(st, interviewer, password, e)) != STORE_BUSY)
+		return r;
+	if ((r = open_copy(st, interviewer, password, sk, e)) != STORE_OK)
+		return r;
+	memcpy(s->sk, sk, sizeof sk);
+	sodium_memzero(sk, sizeof sk);
 	s->unlocked = 1;
 	return seal_ready(st, e) < 0 ? st->last_rc : STORE_OK;
 }
@@ -494,22 +507,22 @@ enum store_rc seal_grant(struct store *st, const char *interviewer, const char *
 	return wrap_for(st, interviewer, password, e);
 }
 
-/* A copy for an interviewer who has none, while unlocked; else unlock (see seal.h). */
+/* A copy for an interviewer who has none (or one an old password wraps), while unlocked; else unlock. */
 enum store_rc seal_grant_missing(struct store *st, const char *interviewer, const char *password, struct err *e)
 {
-	sqlite3_stmt *q;
-	int rc;
+	unsigned char sk[crypto_box_SECRETKEYBYTES];
+	struct err e1;
+	enum store_rc r;
 
 	if (!seal_unlocked(st))
 		return store_unlock(st, interviewer, password, e);
-	if (!(q = store_prepare(st, "SELECT 1 FROM keyring WHERE interviewer = ?", e)))
-		return st->last_rc;
-	sqlite3_bind_text(q, 1, interviewer, -1, SQLITE_STATIC);
-	rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	if (rc == SQLITE_ROW)
+	/* their copy opens with this password: nothing to do; none, or an old password's: a new one */
+	err_init(&e1);
+	r = open_copy(st, interviewer, password, sk, &e1);
+	sodium_memzero(sk, sizeof sk);
+	if (r == STORE_OK)
 		return STORE_OK;
-	return rc == SQLITE_DONE ? wrap_for(st, interviewer, password, e) : store_fail(st, rc, "read the keys", e);
+	return r == STORE_NOTFOUND || r == STORE_ERROR ? wrap_for(st, interviewer, password, e) : r;
 }
 
 /* Seal text with the write key, for tests (see seal.h). */

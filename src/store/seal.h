@@ -42,7 +42,7 @@ int seal_unlocked(const struct store *st);
 enum store_rc seal_grant(struct store *st, const char *interviewer, const char *password, struct err *e);
 
 /* Locked: unlock with interviewer's copy. Unlocked (a colleague's session before): give
-   interviewer a copy if they have none. */
+   interviewer a copy if they have none, or one this password does not open (an old one's). */
 enum store_rc seal_grant_missing(struct store *st, const char *interviewer, const char *password, struct err *e);
 
 /* Forget what unseal() opened before: the next seal_read() seals only for what it reads itself. */

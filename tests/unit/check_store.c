@@ -873,6 +873,9 @@ START_TEST(test_sealed_personal_data)
 	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM answers WHERE qid = 'q1' AND value = '2'"), 1);
 	/* carl logs in after anna on the same connection: he gets his copy */
 	ck_assert_int_eq(store_cred_check(st, "carl", "pw-carl", &e), STORE_OK);
+	/* carl's password changed while locked elsewhere: his old copy no longer opens; logging in
+	   after a colleague gives him a new one */
+	ck_assert_int_eq(store_cred_set(st, "carl", "pw-carl-2", &e), STORE_OK);
 	/* a colleague's session gives ben a copy with his password */
 	ck_assert_int_eq(store_cred_set(st, "ben", "pw-ben", &e), STORE_OK);
 	store_close(st);
@@ -885,7 +888,18 @@ START_TEST(test_sealed_personal_data)
 	free(val);
 	store_lock(st);
 	ck_assert_int_eq(store_locked(st), 1);
-	ck_assert_int_eq(store_unlock(st, "carl", "pw-carl", &e), STORE_OK);
+	ck_assert_int_eq(store_unlock(st, "carl", "pw-carl", &e), STORE_ERROR);
+	ck_assert_int_eq(store_locked(st), 1);
+	ck_assert_int_eq(store_unlock(st, "carl", "pw-carl-2", &e), STORE_OK);
+	store_close(st);
+	/* changed again, stored while locked: the old copy stays until a colleague's session */
+	st = open_ok(path);
+	ck_assert_int_eq(store_cred_set(st, "carl", "pw-carl-3", &e), STORE_OK);
+	ck_assert_int_eq(store_locked(st), 1);
+	ck_assert_int_eq(store_unlock(st, "anna", "pw-anna", &e), STORE_OK);
+	ck_assert_int_eq(store_cred_check(st, "carl", "pw-carl-3", &e), STORE_OK);
+	store_lock(st);
+	ck_assert_int_eq(store_unlock(st, "carl", "pw-carl-3", &e), STORE_OK);
 	store_close(st);
 	ck_assert(!file_has(path, "Hilde"));
 	ck_assert(!file_has(path, "Frau Huber"));
