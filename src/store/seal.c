@@ -385,6 +385,7 @@ static const char seal_plain_sql[] =
 	" WHERE typeof(old_value) = 'text' OR typeof(new_value) = 'text';"
 	"UPDATE events SET value = seal(value), old_value = seal(old_value)"
 	" WHERE typeof(value) = 'text' OR typeof(old_value) = 'text';"
+	"UPDATE interviews SET suspend_reason = seal(suspend_reason) WHERE typeof(suspend_reason) = 'text';"
 	"UPDATE outbox SET payload = seal(payload) WHERE typeof(payload) = 'text';";
 
 /* Make the key pair, the first interviewer's copy and the write key; seal what is plain. */
@@ -589,6 +590,7 @@ static const struct {
 	{ "appointments", { "with_whom" } },      { "call_attempts", { "phone" } },
 	{ "answers", { "value" } },               { "answer_history", { "old_value", "new_value" } },
 	{ "events", { "value", "old_value" } },   { "outbox", { "payload" } },
+	{ "interviews", { "suspend_reason" } },
 };
 
 /* A temporary view named like table that shows its personal columns unsealed. */

@@ -671,7 +671,7 @@ static const struct {
 	{ "interview", "SELECT json_object('interview', i.uuid, 'case', c.case_key, 'form', f.hash,"
 	               " 'form_id', f.form_id, 'version', f.version, 'interviewer', i.interviewer,"
 	               " 'lang', i.lang, 'status', i.status, 'outcome', i.outcome, 'started_at', i.started_at,"
-	               " 'ended_at', i.ended_at, 'updated_at', i.updated_at, 'suspend_reason', i.suspend_reason,"
+	               " 'ended_at', i.ended_at, 'updated_at', i.updated_at, 'suspend_reason', unseal(i.suspend_reason),"
 	               /* a finished interview carries its on-route answers and its quota cells */
 	               " 'answers', json(CASE WHEN i.status IN ('complete', 'screenout') THEN (SELECT json_group_array("
 	               "json_array(a.qid, a.iter, a.state, unseal(a.value))) FROM answers a WHERE a.interview = i.id AND a.on_route) END),"
@@ -1009,7 +1009,8 @@ enum store_rc store_interview_status(struct store *st, int64_t interview, const 
 	int rc, done = !strcmp(status, "complete") || !strcmp(status, "screenout");
 
 	store_now(st, now);
-	s = store_prepare(st, "UPDATE interviews SET status = ?, outcome = ?, suspend_reason = ?, updated_at = ?,"
+	/* the reason a break was taken is free text: sealed */
+	s = store_prepare(st, "UPDATE interviews SET status = ?, outcome = ?, suspend_reason = seal(?3), updated_at = ?,"
 	                      " ended_at = CASE WHEN ? THEN ? ELSE NULL END WHERE id = ?", e);
 	if (!s)
 		return st->last_rc;

@@ -1,10 +1,11 @@
 #!/bin/sh
 # A lost laptop reveals nothing: a copy of the workstation's database taken mid-interview (the
 # interview open, its answers in the WAL) holds none of the sample's names and phone numbers, an
-# appointment's with-whom text or the interview's text answer, searched as bytes in the file and
-# its -wal; the same copy opens for the interviewer with the password (cati interview shows the
-# respondent and resumes, cati doctor --sql reads the answers), and not with a wrong one; without
-# a password cati next and cati report still work, and names read "log in to see names".
+# appointment's with-whom text, a break's reason or the interview's text answer, searched as
+# bytes in the file and its -wal; the same copy opens for the interviewer with the password
+# (cati interview shows the respondent and resumes, cati doctor --sql reads the answers), and not
+# with a wrong one; without a password cati next and cati report still work, and names read
+# "log in to see names".
 . tests/cli/lib.sh
 CATI=$(cd "$(dirname "$CATI")" && pwd)/$(basename "$CATI")
 FORMS=$(pwd)/forms
@@ -27,6 +28,10 @@ wait_for() {
 	grep -qF -- "$2" "$1" || fail "no '$2' in $1: $(cat "$1")"
 }
 
+# an interview broken off, its reason typed in
+secret_reason="Rueckruf ueber Nachbarin Brunhilde"
+expect_exit 0 sh -c "printf 'n\ns %s\n' '$secret_reason' | '$CATI' interview --db ws.db --case D003 --interviewer demo"
+expect_out "suspended"
 # an interview, left open after its text answer
 mkfifo answers
 "$CATI" interview --db ws.db --case D001 --interviewer demo <answers >iv.out 2>&1 &
@@ -46,7 +51,7 @@ secrets=secrets.txt
 tail -n +2 "$FORMS/demo-sample.csv" | while IFS=, read -r id phone name rest; do
 	printf '%s\n%s\n%s\n' "$name" "$phone" "$(printf '%s' "$phone" | tr -d ' +')" >>"$secrets"
 done
-printf '%s\n%s\n%s\n' "$secret_with" "$secret_text" "Obermaier" >>"$secrets"
+printf '%s\n%s\n%s\n%s\n' "$secret_with" "$secret_text" "Obermaier" "$secret_reason" >>"$secrets"
 [ "$(wc -l <"$secrets")" -ge 20 ] || fail "too few secrets to look for: $(cat "$secrets")"
 found=$(python3 - "$secrets" copy/ws.db copy/ws.db-wal <<'PY'
 import sys
@@ -80,9 +85,11 @@ expect_exit 0 sh -c "printf 'b\nq\n' | '$CATI' interview --db copy/ws.db --case 
 expect_out "resumed interview"
 expect_out "respondent: Anna Huber, +43 1 5551001"
 expect_out "@ question why 0 text max=300 answered=$secret_text"
-expect_exit 0 "$CATI" doctor --db copy/ws.db --sql "SELECT value FROM answers WHERE qid = 'why'; SELECT with_whom FROM appointments"
+expect_exit 0 "$CATI" doctor --db copy/ws.db --sql "SELECT value FROM answers WHERE qid = 'why'; SELECT with_whom FROM appointments;
+ SELECT suspend_reason FROM interviews WHERE suspend_reason IS NOT NULL"
 [ "$OUT" = "$secret_text
-$secret_with" ] || fail "the answers read with the password: $OUT"
+$secret_with
+$secret_reason" ] || fail "the answers read with the password: $OUT"
 
 # a wrong password opens nothing
 CATI_PASSWORD=wrong expect_exit 1 "$CATI" doctor --db copy/ws.db --sql "SELECT name FROM cases"
