@@ -32,4 +32,11 @@ int phone_country_known(const char *country);
  */
 int phone_each(const char *field, const char *country, int (*fn)(void *ctx, const char *e164), void *ctx);
 
+/*
+ * A list of numbers, one a line (text is changed in place): blank lines and lines starting with
+ * '#' are skipped, blanks and a CR around each number cut. fn gets each with its line number;
+ * returns how many, or the first negative value fn returned.
+ */
+int phone_lines(char *text, int (*fn)(void *ctx, const char *number, int line), void *ctx);
+
 #endif

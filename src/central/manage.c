@@ -138,7 +138,7 @@ enum central_rc central_cases_assign(struct central *c, const char *study, json_
 		return CENTRAL_NOT_FOUND;
 	}
 	/* the same path as an import: one change number, the figures and the reassignment log */
-	rc = central_cases_put(c, study, cases, e);
+	rc = central_cases_put(c, study, cases, CENTRAL_DNC_NONE, e);
 	json_decref(cases);
 	return rc < 0 ? central_rc_of(e) : CENTRAL_OK;
 }

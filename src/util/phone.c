@@ -164,3 +164,27 @@ int phone_each(const char *field, const char *country, int (*fn)(void *ctx, cons
 	}
 	return n;
 }
+
+int phone_lines(char *text, int (*fn)(void *ctx, const char *number, int line), void *ctx)
+{
+	char *p = text, *next, *end;
+	int line = 0, n = 0, rc;
+
+	for (; p && *p; p = next) {
+		line++;
+		next = strchr(p, '\n');
+		if (next)
+			*next++ = '\0';
+		while (isspace((unsigned char)*p))
+			p++;
+		end = p + strlen(p);
+		while (end > p && isspace((unsigned char)end[-1]))
+			*--end = '\0';
+		if (!*p || *p == '#')
+			continue;
+		if ((rc = fn(ctx, p, line)) < 0)
+			return rc;
+		n++;
+	}
+	return n;
+}
