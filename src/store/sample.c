@@ -523,6 +523,11 @@ enum store_rc store_sample_import(struct store *st, const char *path, const stru
 			store_rollback(st);
 			goto out;
 		}
+		/* its numbers as the do-not-call list writes them */
+		if ((rc = store_case_phones(st, key, e)) != STORE_OK) {
+			store_rollback(st);
+			goto out;
+		}
 	}
 	if ((rc = store_quota_prepare(st, f, e)) != STORE_OK) {
 		store_rollback(st);

@@ -132,12 +132,20 @@ static const char *const migrations[] = {
 	   interview; finished interviews whose call was never recorded get it (migration_code) */
 	"ALTER TABLE call_attempts ADD COLUMN interview INTEGER REFERENCES interviews(id);"
 	"CREATE UNIQUE INDEX call_attempts_interview ON call_attempts(interview) WHERE interview IS NOT NULL;",
+
+	/* 8 -> 9: the do-not-call list as the store sends it (numbers in international form), and
+	   each case's numbers in that form, which the scheduler checks against it (migration_code) */
+	"CREATE TABLE dnc(phone TEXT PRIMARY KEY) WITHOUT ROWID;"
+	"CREATE TABLE case_phones(case_id INTEGER NOT NULL REFERENCES cases(id), phone TEXT NOT NULL,"
+	" PRIMARY KEY(case_id, phone)) WITHOUT ROWID;"
+	"CREATE INDEX case_phones_phone ON case_phones(phone);",
 };
 
 /* Steps that need code as well: migration_code[i] runs after migrations[i], in its transaction. */
 static enum store_rc (*const migration_code[sizeof migrations / sizeof migrations[0]])(struct store *st,
                                                                                       struct err *e) = {
 	[7] = store_end_attempts_repair,
+	[8] = store_case_phones_all,
 };
 
 void store_default_path(struct buf *out)
