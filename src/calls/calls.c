@@ -50,7 +50,6 @@ static const struct call_outcome outcomes[] = {
 	{ "partial", N_("partial (study closed)"), "1.2", 1, 1, 0 },
 	{ "breakoff", N_("break-off (resumable)"), "2.12", 0, 1, 0 },
 	{ "refusal", N_("refusal"), "2.112", 1, 1, 1 },
-	{ "do_not_call", N_("refusal: do not call again"), "2.112", 1, 1, 1 },
 	{ "soft_refusal", N_("soft refusal (convert later)"), "2.112", 0, 1, 0 },
 	{ "appointment", N_("appointment"), "2.21", 0, 1, 0 },
 	{ "no_answer", N_("no answer"), "3.13", 0, 0, 0 },
@@ -64,6 +63,8 @@ static const struct call_outcome outcomes[] = {
 	{ "deceased", N_("deceased"), "2.31", 1, 1, 1 },
 	{ "screened_out", N_("screened out"), "4.70", 1, 1, 1 },
 	{ "quota_full", N_("quota filled"), "4.80", 1, 1, 1 },
+	/* a refusal that also puts the case's numbers on the do-not-call list */
+	{ "do_not_call", N_("refusal: do not call again"), "2.112", 1, 1, 1 },
 };
 
 const struct disposition *calls_disposition(const char *code)
