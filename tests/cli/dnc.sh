@@ -137,6 +137,11 @@ export XDG_CONFIG_HOME="$TMP/cfgA" CATI_PASSWORD=pw-anna
 expect_exit 0 "$CATI" sync --user anna --db a.db
 OUT=$("$CATI" next --why --interviewer anna --db a.db 2>&1)
 expect_out "next: X1"
+# a sample imported on the workstation itself is checked against its list too
+printf 'id,phone,name,tz,office,region\nL1,+43 1 5550123,Fine,Europe/Vienna,Wien,9\nL2,0316 555777,Listed,Europe/Vienna,Graz,6\n' >local.csv
+expect_exit 1 "$CATI" sample import local.csv --form "$FORMS/demo.form" --db a.db
+expect_out "local.csv:3: phone '0316 555777' is on the do-not-call list (as +43316555777)"
+[ "$(sqlite3 a.db "SELECT count(*) FROM cases WHERE case_key LIKE 'L%'")" = 0 ] || fail "a local sample with a listed number was imported"
 # the store's own command reads the same list
 expect_exit 0 "$CATI_STORE" dnc list --db st/central.db
 expect_out "+4315550003       outcome"
