@@ -98,6 +98,7 @@ static int dnc_listed(struct central *c, const char *e164)
 	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
+/* Put numbers on the list or take them off, all or none (see central.h). */
 enum central_rc central_dnc_change(struct central *c, json_t *numbers, int add, const char *source,
                                    const char *reason, const char *user, json_t **out, struct err *e)
 {
@@ -151,6 +152,7 @@ fail:
 	return central_rc_of(e);
 }
 
+/* The list, or every change made to it. */
 int central_dnc_list(struct central *c, int history, json_t **out, struct err *e)
 {
 	struct dbs *s;
@@ -204,6 +206,7 @@ static int add_from_call(void *ctx, const char *e164)
 	return dnc_put(f->c, e164, 1, "outcome", "the respondent asked not to be called again", f->key, f->user, f->seq);
 }
 
+/* A call record's outcome "do not call again" lists its case's numbers. */
 int central_dnc_from_call(struct central *c, json_t *data, const char *key, const char *user)
 {
 	const char *outcome = central_jstr(data, "outcome");
@@ -248,6 +251,7 @@ static int find_listed(void *ctx, const char *e164)
 	return was ? -1 : 0;
 }
 
+/* The cases of an import with a listed number: named (refuse) or collected (flag). */
 int central_dnc_check_cases(struct central *c, json_t *cases, int flag, json_t *listed, struct err *e)
 {
 	char country[8];

@@ -52,6 +52,7 @@ static enum store_rc phones_of(struct store *st, int64_t case_id, const char *ph
 	return rc < 0 ? store_fail(st, sqlite3_errcode(st->db), "keep the case's phone numbers", e) : STORE_OK;
 }
 
+/* Keep one case's numbers in international form. */
 enum store_rc store_case_phones(struct store *st, const char *key, struct err *e)
 {
 	sqlite3_stmt *s = store_prepare(st, "SELECT id, phone FROM cases WHERE case_key = ?", e);
@@ -76,6 +77,7 @@ enum store_rc store_case_phones(struct store *st, const char *key, struct err *e
 	return rc;
 }
 
+/* Keep every case's numbers in international form. */
 enum store_rc store_case_phones_all(struct store *st, struct err *e)
 {
 	sqlite3_stmt *s = store_prepare(st, "SELECT id, phone FROM cases", e);
@@ -94,6 +96,7 @@ enum store_rc store_case_phones_all(struct store *st, struct err *e)
 	return rc;
 }
 
+/* Take the store's default country; the cases' numbers again when it changed. */
 enum store_rc store_country_set(struct store *st, const char *iso, struct err *e)
 {
 	char *now = store_meta_get(st, "country");
@@ -108,6 +111,7 @@ enum store_rc store_country_set(struct store *st, const char *iso, struct err *e
 	return store_case_phones_all(st, e);
 }
 
+/* One number on or off the workstation's list. */
 enum store_rc store_dnc_set(struct store *st, const char *e164, int listed, struct err *e)
 {
 	sqlite3_stmt *s = store_prepare(st, listed ? "INSERT OR IGNORE INTO dnc(phone) VALUES (?)"
@@ -122,6 +126,7 @@ enum store_rc store_dnc_set(struct store *st, const char *e164, int listed, stru
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "keep the do-not-call list", e);
 }
 
+/* Every number of a case on the list. */
 enum store_rc store_dnc_case(struct store *st, int64_t case_id, struct err *e)
 {
 	sqlite3_stmt *s = store_prepare(st, "INSERT OR IGNORE INTO dnc(phone) SELECT phone FROM case_phones WHERE case_id = ?", e);
@@ -135,6 +140,7 @@ enum store_rc store_dnc_case(struct store *st, int64_t case_id, struct err *e)
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "put the case's numbers on the do-not-call list", e);
 }
 
+/* How many open cases a listed number keeps from being offered. */
 long store_dnc_held(struct store *st)
 {
 	struct err e;

@@ -37,6 +37,7 @@ static const struct dialling *dialling_of(const char *country)
 	return NULL;
 }
 
+/* Is country one of the table's? */
 int phone_country_known(const char *country)
 {
 	return dialling_of(country) != NULL;
@@ -55,6 +56,7 @@ static const struct dialling *dialling_by_code(const char *digits)
 	return best;
 }
 
+/* One number in any notation to E.164, or why not (see phone.h). */
 int phone_e164(const char *in, const char *country, char out[PHONE_E164_MAX], const char **why)
 {
 	const struct dialling *home = country && *country ? dialling_of(country) : NULL;
@@ -141,6 +143,7 @@ int phone_e164(const char *in, const char *country, char out[PHONE_E164_MAX], co
 	return 0;
 }
 
+/* Each number of a phone field, normalised, to fn. */
 int phone_each(const char *field, const char *country, int (*fn)(void *ctx, const char *e164), void *ctx)
 {
 	char one[128], e164[PHONE_E164_MAX];
@@ -165,6 +168,7 @@ int phone_each(const char *field, const char *country, int (*fn)(void *ctx, cons
 	return n;
 }
 
+/* Each number of a one-a-line list, with its line, to fn. */
 int phone_lines(char *text, int (*fn)(void *ctx, const char *number, int line), void *ctx)
 {
 	char *p = text, *next, *end;
