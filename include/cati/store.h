@@ -84,6 +84,11 @@ enum store_rc store_form_source(struct store *st, int64_t row, char **source, st
  */
 enum store_rc store_sample_import(struct store *st, const char *path, const struct form *f,
                                   struct buf *problems, long *count, struct err *e);
+/* store_sample_import with a choice for cases with a number on the workstation's do-not-call
+   list: problems (flag 0, as store_sample_import), or imported all the same (flag 1), never to
+   be offered, *listed of them. */
+enum store_rc store_sample_import_dnc(struct store *st, const char *path, const struct form *f, int flag,
+                                      struct buf *problems, long *count, long *listed, struct err *e);
 
 /*
  * Read and check a sample (CSV) for form f without importing it: the checks of

@@ -494,8 +494,8 @@ static int find_listed(void *ctx, const char *e164)
 
 /* Each case of the sample with a number on the do-not-call list is a problem ("file:line:
    phone '...' is on the do-not-call list (as +...)"): STORE_ERROR when there is one. */
-static enum store_rc listed_problems(struct store *st, const char *path, json_t *cases, struct buf *problems,
-                                     struct err *e)
+static enum store_rc listed_problems(struct store *st, const char *path, json_t *cases, int flag, long *listed,
+                                     struct buf *problems, struct err *e)
 {
 	char *country = store_meta_get(st, "country");
 	struct listed l;
@@ -512,7 +512,9 @@ static enum store_rc listed_problems(struct store *st, const char *path, json_t 
 
 		l.e164[0] = '\0';
 		phone_each(phone, country, find_listed, &l);
-		if (l.e164[0])
+		if (l.e164[0] && flag)
+			++*listed;
+		else if (l.e164[0])
 			problem(problems, &n, path, (int)json_integer_value(json_object_get(cs, "line")),
 			        "phone '%s' is on the do-not-call list (as %s)", phone, l.e164);
 	}
@@ -523,8 +525,18 @@ static enum store_rc listed_problems(struct store *st, const char *path, json_t 
 	return n ? STORE_ERROR : STORE_OK;
 }
 
+/* Import a sample, a listed number refused. */
 enum store_rc store_sample_import(struct store *st, const char *path, const struct form *f,
                                   struct buf *problems, long *count, struct err *e)
+{
+	long listed = 0;
+
+	return store_sample_import_dnc(st, path, f, 0, problems, count, &listed, e);
+}
+
+/* Import a sample, a listed number refused or (flag) its case imported, never to be offered. */
+enum store_rc store_sample_import_dnc(struct store *st, const char *path, const struct form *f, int flag,
+                                      struct buf *problems, long *count, long *listed, struct err *e)
 {
 	sqlite3_stmt *exists = NULL, *ins = NULL;
 	enum store_rc rc = STORE_ERROR;
@@ -534,6 +546,7 @@ enum store_rc store_sample_import(struct store *st, const char *path, const stru
 	char now[32];
 
 	*count = 0;
+	*listed = 0;
 	if (store_form_latest(st, f->id, &form_row, e) != STORE_OK)
 		return STORE_ERROR;
 	if (!(exists = store_prepare(st, "SELECT 1 FROM cases WHERE case_key = ?", e)))
@@ -543,7 +556,7 @@ enum store_rc store_sample_import(struct store *st, const char *path, const stru
 	if (rc != STORE_OK)
 		return rc;
 	/* a number on the do-not-call list (as the last sync or a call's outcome left it) */
-	if ((rc = listed_problems(st, path, cases, problems, e)) != STORE_OK) {
+	if ((rc = listed_problems(st, path, cases, flag, listed, problems, e)) != STORE_OK) {
 		json_decref(cases);
 		return rc;
 	}

@@ -156,6 +156,15 @@ printf 'id,phone,name,tz,office,region\nL1,+43 1 5550123,Fine,Europe/Vienna,Wien
 expect_exit 1 "$CATI" sample import local.csv --form "$FORMS/demo.form" --db a.db
 expect_out "local.csv:3: phone '0316 555777' is on the do-not-call list (as +43316555777)"
 [ "$(sqlite3 a.db "SELECT count(*) FROM cases WHERE case_key LIKE 'L%'")" = 0 ] || fail "a local sample with a listed number was imported"
+expect_exit 0 "$CATI" sample import local.csv --form "$FORMS/demo.form" --dnc flag --db a.db
+expect_out "1 of them with a number on the do-not-call list: never offered"
+sqlite3 a.db "UPDATE cases SET status = 'closed', disposition = '2.112' WHERE case_key NOT LIKE 'L%'"
+OUT=$("$CATI" next --why --interviewer anna --db a.db 2>&1)
+expect_out "next: L1"
+sqlite3 a.db "UPDATE cases SET status = 'closed', disposition = '2.112' WHERE case_key = 'L1'"
+OUT=$("$CATI" next --why --interviewer anna --db a.db 2>&1)
+printf '%s' "$OUT" | grep -q "next: L2" && fail "L2 (imported with --dnc flag) was offered"
+expect_out "1 open case is never offered"
 # the store's own command reads the same list
 expect_exit 0 "$CATI_STORE" dnc list --db st/central.db
 expect_out "+4315550003       outcome"
