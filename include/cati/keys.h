@@ -13,7 +13,7 @@ enum {
 	TK_DEL = -12, TK_TAB = -13, TK_F1 = -14, TK_RESIZE = -15, TK_TIMEOUT = -16,
 	TK_CTRL_B = -20, TK_CTRL_D = -21, TK_CTRL_E = -22, TK_CTRL_F = -23, TK_CTRL_G = -24,
 	TK_CTRL_N = -25, TK_CTRL_R = -26, TK_CTRL_T = -27, TK_CTRL_X = -28, TK_CTRL_C = -29,
-	TK_CTRL_L = -30,
+	TK_CTRL_L = -30, TK_F2 = -31,
 };
 
 #endif

@@ -17,7 +17,7 @@
 #include "cati/export.h"
 #include "cati/util.h"
 
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 struct store;
 
@@ -318,6 +318,13 @@ enum store_rc store_cred_set(struct store *st, const char *interviewer, const ch
 /* STORE_OK when the password is right; STORE_NOTFOUND for an unknown interviewer. */
 enum store_rc store_cred_check(struct store *st, const char *interviewer, const char *password,
                                struct err *e);
+
+/* Keep the interface language ("en", "de", "nl") interviewer chose on this workstation with
+   their cached credential; STORE_NOTFOUND when they have none here. */
+enum store_rc store_cred_lang_set(struct store *st, const char *interviewer, const char *lang,
+                                  struct err *e);
+/* The interface language kept for interviewer ("" when none; free() it). */
+char *store_cred_lang(struct store *st, const char *interviewer);
 
 /* Outbox ----------------------------------------------------------------------------------- */
 

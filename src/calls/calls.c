@@ -13,35 +13,35 @@
  * 3.2x in UO (calls_group).
  */
 static const struct disposition dispositions[] = {
-	{ "1.1", "complete", AAPOR_I },
-	{ "1.2", "partial", AAPOR_P },
-	{ "2.11", "refusal", AAPOR_R },
-	{ "2.111", "household-level refusal", AAPOR_R },
-	{ "2.112", "known-respondent refusal", AAPOR_R },
-	{ "2.12", "break-off", AAPOR_R },
-	{ "2.20", "non-contact", AAPOR_NC },
-	{ "2.21", "respondent never available", AAPOR_NC },
-	{ "2.22", "answering machine, message confirms the respondent", AAPOR_NC },
-	{ "2.30", "other eligible non-interview", AAPOR_O },
-	{ "2.31", "dead", AAPOR_O },
-	{ "2.32", "physically or mentally unable", AAPOR_O },
-	{ "2.33", "language", AAPOR_O },
-	{ "2.332", "respondent language problem", AAPOR_O },
-	{ "2.36", "miscellaneous", AAPOR_O },
-	{ "3.11", "not attempted", AAPOR_UH },
-	{ "3.12", "always busy", AAPOR_UH },
-	{ "3.13", "no answer", AAPOR_UH },
-	{ "3.14", "answering machine, eligibility unknown", AAPOR_UH },
-	{ "3.16", "technical phone problems", AAPOR_UH },
-	{ "3.20", "household, eligibility of respondent unknown", AAPOR_UR },
-	{ "3.21", "no screener completed", AAPOR_UR },
-	{ "3.90", "other unknown eligibility (wrong number, respondent not traced)", AAPOR_UO },
-	{ "4.10", "out of sample", AAPOR_NE },
-	{ "4.20", "fax or data line", AAPOR_NE },
-	{ "4.30", "non-working or disconnected number", AAPOR_NE },
-	{ "4.70", "no eligible respondent (screened out)", AAPOR_NE },
-	{ "4.80", "quota filled", AAPOR_NE },
-	{ "4.90", "other not eligible", AAPOR_NE },
+	{ "1.1", N_("complete"), AAPOR_I },
+	{ "1.2", N_("partial"), AAPOR_P },
+	{ "2.11", N_("refusal"), AAPOR_R },
+	{ "2.111", N_("household-level refusal"), AAPOR_R },
+	{ "2.112", N_("known-respondent refusal"), AAPOR_R },
+	{ "2.12", N_("break-off"), AAPOR_R },
+	{ "2.20", N_("non-contact"), AAPOR_NC },
+	{ "2.21", N_("respondent never available"), AAPOR_NC },
+	{ "2.22", N_("answering machine, message confirms the respondent"), AAPOR_NC },
+	{ "2.30", N_("other eligible non-interview"), AAPOR_O },
+	{ "2.31", N_("dead"), AAPOR_O },
+	{ "2.32", N_("physically or mentally unable"), AAPOR_O },
+	{ "2.33", N_("language"), AAPOR_O },
+	{ "2.332", N_("respondent language problem"), AAPOR_O },
+	{ "2.36", N_("miscellaneous"), AAPOR_O },
+	{ "3.11", N_("not attempted"), AAPOR_UH },
+	{ "3.12", N_("always busy"), AAPOR_UH },
+	{ "3.13", N_("no answer"), AAPOR_UH },
+	{ "3.14", N_("answering machine, eligibility unknown"), AAPOR_UH },
+	{ "3.16", N_("technical phone problems"), AAPOR_UH },
+	{ "3.20", N_("household, eligibility of respondent unknown"), AAPOR_UR },
+	{ "3.21", N_("no screener completed"), AAPOR_UR },
+	{ "3.90", N_("other unknown eligibility (wrong number, respondent not traced)"), AAPOR_UO },
+	{ "4.10", N_("out of sample"), AAPOR_NE },
+	{ "4.20", N_("fax or data line"), AAPOR_NE },
+	{ "4.30", N_("non-working or disconnected number"), AAPOR_NE },
+	{ "4.70", N_("no eligible respondent (screened out)"), AAPOR_NE },
+	{ "4.80", N_("quota filled"), AAPOR_NE },
+	{ "4.90", N_("other not eligible"), AAPOR_NE },
 };
 
 static const struct call_outcome outcomes[] = {
@@ -239,47 +239,47 @@ int calls_rules_parse(struct call_rules *r, const char *name, const char *text, 
 		if (n <= 0)
 			continue;
 		if (len >= sizeof buf) {
-			err_set(e, "%s:%d: the line is too long", name, line);
+			err_set(e, _("%s:%d: the line is too long"), name, line);
 			return -1;
 		}
 		if ((!strcmp(key, "weekdays") || !strcmp(key, "weekends")) && n == 2) {
 			if (parse_window(a, key[4] == 'd' ? &r->weekday : &r->weekend) < 0) {
-				err_set(e, "%s:%d: '%s' is not a calling window like 09:00-20:30", name, line, a);
+				err_set(e, _("%s:%d: '%s' is not a calling window like 09:00-20:30"), name, line, a);
 				return -1;
 			}
 		} else if (!strcmp(key, "max-attempts") && n == 2) {
 			char *end;
 			long v = strtol(a, &end, 10);
 			if (*end || v < 1 || v > 1000) {
-				err_set(e, "%s:%d: max-attempts wants a number from 1 to 1000", name, line);
+				err_set(e, _("%s:%d: max-attempts wants a number from 1 to 1000"), name, line);
 				return -1;
 			}
 			r->max_attempts = (int)v;
 		} else if (!strcmp(key, "gap") && n == 3) {
 			if (!calls_outcome(a)) {
-				err_set(e, "%s:%d: '%s' is not a call outcome (busy, no_answer, answering_machine, soft_refusal, ...)",
+				err_set(e, _("%s:%d: '%s' is not a call outcome (busy, no_answer, answering_machine, soft_refusal, ...)"),
 				        name, line, a);
 				return -1;
 			}
 			if (parse_duration(b, &minutes) < 0) {
-				err_set(e, "%s:%d: '%s' is not a duration like 15m, 3h or 7d", name, line, b);
+				err_set(e, _("%s:%d: '%s' is not a duration like 15m, 3h or 7d"), name, line, b);
 				return -1;
 			}
 			set_gap(r, a, minutes);
 		} else if ((!strcmp(key, "lock") || !strcmp(key, "soft-early")) && n == 2) {
 			if (parse_duration(a, &minutes) < 0) {
-				err_set(e, "%s:%d: '%s' is not a duration like 15m, 3h or 7d", name, line, a);
+				err_set(e, _("%s:%d: '%s' is not a duration like 15m, 3h or 7d"), name, line, a);
 				return -1;
 			}
 			*(key[0] == 'l' ? &r->lock_minutes : &r->soft_early) = minutes;
 		} else if (!strcmp(key, "timezone") && n == 2) {
 			if (strlen(a) >= sizeof r->tz) {
-				err_set(e, "%s:%d: the time zone name is too long", name, line);
+				err_set(e, _("%s:%d: the time zone name is too long"), name, line);
 				return -1;
 			}
 			snprintf(r->tz, sizeof r->tz, "%.63s", a);
 		} else {
-			err_set(e, "%s:%d: '%s' is not a rule here (weekdays, weekends, max-attempts, gap, lock, soft-early, timezone)",
+			err_set(e, _("%s:%d: '%s' is not a rule here (weekdays, weekends, max-attempts, gap, lock, soft-early, timezone)"),
 			        name, line, buf);
 			return -1;
 		}
@@ -295,7 +295,7 @@ static int parse_edition(struct aapor_opts *o, const char *s, struct err *err)
 	else if (!strcmp(s, "9") || !strcmp(s, "10"))
 		o->edition = s[1] ? AAPOR_EDITION : AAPOR_EDITION_9;
 	else {
-		err_set(err, "'%s' is not an edition of the AAPOR Standard Definitions cati computes (9 or 10)", s);
+		err_set(err, _("'%s' is not an edition of the AAPOR Standard Definitions cati computes (9 or 10)"), s);
 		return -1;
 	}
 	return 0;
@@ -331,7 +331,7 @@ int calls_aapor_opts(struct aapor_opts *o, const char *edition, const char *e_sp
 		return 0;
 	if (!strchr(e_spec, '=')) {
 		if (parse_e(e_spec, NULL, &v) < 0) {
-			err_set(err, "'%s' is not a number from 0 to 1", e_spec);
+			err_set(err, _("'%s' is not a number from 0 to 1"), e_spec);
 			return -1;
 		}
 		for (k = 0; k < AAPOR_E_CLASSES; k++)
@@ -340,7 +340,7 @@ int calls_aapor_opts(struct aapor_opts *o, const char *edition, const char *e_sp
 		return 0;
 	}
 	if (o->edition == AAPOR_EDITION_9) {
-		err_set(err, "'%s': the 9th edition has one e for every unknown case; give one number, or use the 10th", e_spec);
+		err_set(err, _("'%s': the 9th edition has one e for every unknown case; give one number, or use the 10th"), e_spec);
 		return -1;
 	}
 	while (*p) {
@@ -351,15 +351,15 @@ int calls_aapor_opts(struct aapor_opts *o, const char *edition, const char *e_sp
 			if ((size_t)(eq - p) == strlen(classes[k]) && !strncmp(p, classes[k], (size_t)(eq - p)))
 				break;
 		if (!eq || eq > comma || k == AAPOR_E_CLASSES) {
-			err_set(err, "'%.*s' is not CLASS=E with a class of unknown eligibility (UH, UR, UO)", (int)(comma - p), p);
+			err_set(err, _("'%.*s' is not CLASS=E with a class of unknown eligibility (UH, UR, UO)"), (int)(comma - p), p);
 			return -1;
 		}
 		if (o->given & (1u << k)) {
-			err_set(err, "%s is given twice", classes[k]);
+			err_set(err, _("%s is given twice"), classes[k]);
 			return -1;
 		}
 		if (parse_e(eq + 1, comma, &v) < 0) {
-			err_set(err, "%s: '%.*s' is not a number from 0 to 1", classes[k], (int)(comma - eq - 1), eq + 1);
+			err_set(err, _("%s: '%.*s' is not a number from 0 to 1"), classes[k], (int)(comma - eq - 1), eq + 1);
 			return -1;
 		}
 		o->e[k] = v;

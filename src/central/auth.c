@@ -1,4 +1,5 @@
 /* auth.c: users, their passwords and projects, logins (counted against a limit) and tokens. */
+#include "cati/i18n.h"
 #include "central-int.h"
 
 #include <sodium.h>
@@ -59,16 +60,16 @@ int central_user_add(struct central *c, const char *name, const char *role, cons
 	const char *args[5];
 
 	if (role_of(role, &r) < 0) {
-		err_set(e, "unknown role '%s' (admin, supervisor or interviewer)", role);
+		err_set(e, _("unknown role '%s' (admin, supervisor or interviewer)"), role);
 		return -1;
 	}
 	if (!*name || strlen(name) > 64) {
-		err_set(e, "a user name has 1 to 64 characters");
+		err_set(e, _("a user name has 1 to 64 characters"));
 		return -1;
 	}
 	if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
 	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-		err_set(e, "cannot hash the password");
+		err_set(e, _("cannot hash the password"));
 		return -1;
 	}
 	snprintf(now, sizeof now, "%lld", (long long)time(NULL));
@@ -82,9 +83,9 @@ int central_user_add(struct central *c, const char *name, const char *role, cons
 	args[4] = id;
 	if (run(c, "INSERT INTO users(name, role, hash, created_at, id) VALUES (?, ?, ?, ?, ?)", 5, args) != DB_DONE) {
 		if (db_constraint(c->db))
-			err_set(e, "user '%s' already exists", name);
+			err_set(e, _("user '%s' already exists"), name);
 		else
-			central_fail(c, "add the user", e);
+			central_fail(c, N_("add the user"), e);
 		return -1;
 	}
 	return 0;
@@ -98,15 +99,15 @@ int central_user_passwd(struct central *c, const char *name, const char *passwor
 
 	if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
 	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-		err_set(e, "cannot hash the password");
+		err_set(e, _("cannot hash the password"));
 		return -1;
 	}
 	args[0] = hash;
 	args[1] = name;
 	if (run(c, "UPDATE users SET hash = ? WHERE name = ?", 2, args) != DB_DONE)
-		return central_fail(c, "change the password", e);
+		return central_fail(c, N_("change the password"), e);
 	if (!db_changes(c->db)) {
-		err_set(e, "no user '%s'", name);
+		err_set(e, _("no user '%s'"), name);
 		return -1;
 	}
 	/* a changed password ends the sessions that used the old one */
@@ -120,21 +121,21 @@ int central_user_delete(struct central *c, const char *name, struct err *e)
 	int rc;
 
 	if (db_begin(c->db, DB_WRITE) != DB_OK)
-		return central_fail(c, "delete the user", e);
+		return central_fail(c, N_("delete the user"), e);
 	if (run(c, "DELETE FROM tokens WHERE user = ?1 OR user_id IN (SELECT id FROM users WHERE name = ?1)", 1, &name) != DB_DONE ||
 	    run(c, "DELETE FROM users WHERE name = ?", 1, &name) != DB_DONE) {
-		central_fail(c, "delete the user", e);
+		central_fail(c, N_("delete the user"), e);
 		db_rollback(c->db);
 		return -1;
 	}
 	rc = db_changes(c->db) > 0;
 	if (db_commit(c->db) != DB_OK) {
-		central_fail(c, "delete the user", e);
+		central_fail(c, N_("delete the user"), e);
 		db_rollback(c->db);
 		return -1;
 	}
 	if (!rc) {
-		err_set(e, "no user '%s'", name);
+		err_set(e, _("no user '%s'"), name);
 		return -1;
 	}
 	return 0;
@@ -144,9 +145,9 @@ int central_user_delete(struct central *c, const char *name, struct err *e)
 int central_user_disable(struct central *c, const char *name, struct err *e)
 {
 	if (run(c, "UPDATE users SET disabled = 1 WHERE name = ?", 1, &name) != DB_DONE)
-		return central_fail(c, "disable the user", e);
+		return central_fail(c, N_("disable the user"), e);
 	if (!db_changes(c->db)) {
-		err_set(e, "no user '%s'", name);
+		err_set(e, _("no user '%s'"), name);
 		return -1;
 	}
 	run(c, "DELETE FROM tokens WHERE user = ?", 1, &name);
@@ -216,7 +217,7 @@ static enum central_rc count_attempt(struct central *c, const char *name, const 
 	snprintf(mark, 128, "%s\002%s", akey, nonce);
 	snprintf(at, sizeof at, "%lld", (long long)now);
 	if (db_begin(c->db, DB_WRITE_SHARED) != DB_OK) {
-		central_fail(c, "count the login", e);
+		central_fail(c, N_("count the login"), e);
 		return central_rc_of(e);
 	}
 	if (db_lock(c->db, "login-user") != DB_OK)
@@ -235,9 +236,9 @@ static enum central_rc count_attempt(struct central *c, const char *name, const 
 	if (by_user >= MAX_FAILURES || by_addr >= MAX_ADDR_FAILURES) {
 		db_rollback(c->db);
 		if (by_user >= MAX_FAILURES)
-			err_set(e, "too many failed logins for '%s': wait a minute", name);
+			err_set(e, _("too many failed logins for '%s': wait a minute"), name);
 		else
-			err_set(e, "too many failed logins from this address: wait a minute");
+			err_set(e, _("too many failed logins from this address: wait a minute"));
 		return CENTRAL_LIMITED;
 	}
 	args[0] = name;
@@ -251,7 +252,7 @@ static enum central_rc count_attempt(struct central *c, const char *name, const 
 		goto fail;
 	return CENTRAL_OK;
 fail:
-	central_fail(c, "count the login", e);
+	central_fail(c, N_("count the login"), e);
 	db_rollback(c->db);
 	return central_rc_of(e);
 }
@@ -271,16 +272,16 @@ enum central_rc central_login(struct central *c, const char *name, const char *p
 	int64_t now;
 
 	if (strlen(name) > CENTRAL_MAX_USER) {
-		err_set(e, "the user name is too long (at most %d bytes)", CENTRAL_MAX_USER);
+		err_set(e, _("the user name is too long (at most %d bytes)"), CENTRAL_MAX_USER);
 		return CENTRAL_INPUT;
 	}
 	if (strlen(password) > CENTRAL_MAX_PASSWORD) {
-		err_set(e, "the password is too long (at most %d bytes)", CENTRAL_MAX_PASSWORD);
+		err_set(e, _("the password is too long (at most %d bytes)"), CENTRAL_MAX_PASSWORD);
 		return CENTRAL_INPUT;
 	}
 	for (p = name; *p; p++)
 		if ((unsigned char)*p < 0x20) {
-			err_set(e, "the user name has control characters");
+			err_set(e, _("the user name has control characters"));
 			return CENTRAL_INPUT;
 		}
 	now = (int64_t)time(NULL);
@@ -299,7 +300,7 @@ enum central_rc central_login(struct central *c, const char *name, const char *p
 		db_finalize(s);
 	}
 	if (!found || disabled || crypto_pwhash_str_verify(hash, password, strlen(password)) != 0) {
-		err_set(e, "wrong user name or password");
+		err_set(e, _("wrong user name or password"));
 		return CENTRAL_DENIED;
 	}
 	role_of(rolebuf, role);
@@ -311,7 +312,7 @@ enum central_rc central_login(struct central *c, const char *name, const char *p
 	   the tokens still good), and the failure counts cleared; the user's logins in turn */
 	snprintf(lockkey, sizeof lockkey, "tokens:%s", id);
 	if (db_begin(c->db, DB_WRITE_SHARED) != DB_OK) {
-		central_fail(c, "log in", e);
+		central_fail(c, N_("log in"), e);
 		return central_rc_of(e);
 	}
 	if (db_lock(c->db, lockkey) != DB_OK || db_prepare(c->db, "DELETE FROM tokens WHERE user_id = ? AND expires <= ?", &s) != DB_OK)
@@ -336,7 +337,7 @@ enum central_rc central_login(struct central *c, const char *name, const char *p
 		goto fail;
 	return CENTRAL_OK;
 fail:
-	central_fail(c, "log in", e);
+	central_fail(c, N_("log in"), e);
 	db_rollback(c->db);
 	return central_rc_of(e);
 }
@@ -393,9 +394,9 @@ int central_user_projects(struct central *c, const char *name, const char *proje
 	rc = run(c, "UPDATE users SET projects = ? WHERE name = ?", 2, args);
 	buf_release(&norm);
 	if (rc != DB_DONE)
-		return central_fail(c, "set the projects", e);
+		return central_fail(c, N_("set the projects"), e);
 	if (!db_changes(c->db)) {
-		err_set(e, "no user '%s'", name);
+		err_set(e, _("no user '%s'"), name);
 		return -1;
 	}
 	return 0;

@@ -1,4 +1,5 @@
 /* cases.c: forms published to the store and cases imported for a study. */
+#include "cati/i18n.h"
 #include "central-int.h"
 
 #include "figures.h"
@@ -20,11 +21,11 @@ int central_form_put(struct central *c, const char *form_id, const char *version
 	crypto_generichash(h, sizeof h, (const unsigned char *)source, strlen(source), NULL, 0);
 	sodium_bin2hex(hash, 65, h, sizeof h);
 	if (db_begin(c->db, 1) != DB_OK)
-		return central_fail(c, "publish the form", e);
+		return central_fail(c, N_("publish the form"), e);
 	if (db_prepare(c->db, "INSERT INTO forms(hash, form_id, version, source, seq, published_at)"
 	                              " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", &s) != DB_OK) {
 		db_rollback(c->db);
-		return central_fail(c, "publish the form", e);
+		return central_fail(c, N_("publish the form"), e);
 	}
 	db_bind_text(s, 1, hash);
 	db_bind_text(s, 2, form_id);
@@ -35,7 +36,7 @@ int central_form_put(struct central *c, const char *form_id, const char *version
 	rc = db_step(s);
 	db_finalize(s);
 	if (rc != DB_DONE || db_commit(c->db) != DB_OK) {
-		central_fail(c, "publish the form", e);
+		central_fail(c, N_("publish the form"), e);
 		db_rollback(c->db);
 		return -1;
 	}
@@ -61,23 +62,23 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, enu
 	int64_t seq;
 
 	if (!json_is_array(cases)) {
-		err_set(e, "'cases' must be an array");
+		err_set(e, _("'cases' must be an array"));
 		return -1;
 	}
 	json_array_foreach(cases, i, cs) {
 		if (!json_is_object(cs) || !central_jstr(cs, "id") || !*central_jstr(cs, "id") || !central_jstr(cs, "phone")) {
-			err_set(e, "case %zu: needs an 'id' and a 'phone' (strings)", i + 1);
+			err_set(e, _("case %zu: needs an 'id' and a 'phone' (strings)"), i + 1);
 			return -1;
 		}
 		if (json_object_get(cs, "fields") && !json_is_object(json_object_get(cs, "fields"))) {
-			err_set(e, "case %zu: 'fields' must be an object", i + 1);
+			err_set(e, _("case %zu: 'fields' must be an object"), i + 1);
 			return -1;
 		}
 		if (strlen(central_jstr(cs, "id")) > CENTRAL_MAX_KEY || strlen(central_jstr(cs, "phone")) > CENTRAL_MAX_KEY ||
 		    (central_jstr(cs, "name") && strlen(central_jstr(cs, "name")) > CENTRAL_MAX_KEY) ||
 		    (central_jstr(cs, "tz") && strlen(central_jstr(cs, "tz")) > CENTRAL_MAX_KEY) ||
 		    (central_jstr(cs, "interviewer") && strlen(central_jstr(cs, "interviewer")) > CENTRAL_MAX_USER)) {
-			err_set(e, "case %zu: 'id', 'phone', 'name' and 'tz' are at most %d bytes, 'interviewer' %d",
+			err_set(e, _("case %zu: 'id', 'phone', 'name' and 'tz' are at most %d bytes, 'interviewer' %d"),
 			        i + 1, CENTRAL_MAX_KEY, CENTRAL_MAX_USER);
 			return -1;
 		}
@@ -89,14 +90,14 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, enu
 	}
 	if (db_begin(c->db, 1) != DB_OK) {
 		json_decref(listed);
-		return central_fail(c, "add the cases", e);
+		return central_fail(c, N_("add the cases"), e);
 	}
 	if (db_prepare(c->db, "SELECT study FROM cases WHERE case_key = ?", &s) != DB_OK)
 		goto out;
 	json_array_foreach(cases, i, cs) {
 		db_bind_text(s, 1, central_jstr(cs, "id"));
 		if (db_step(s) == DB_ROW && strcmp(db_column_text(s, 0), form_id)) {
-			err_set(e, "case %zu: '%s' is already a case of study '%s'", i + 1, central_jstr(cs, "id"),
+			err_set(e, _("case %zu: '%s' is already a case of study '%s'"), i + 1, central_jstr(cs, "id"),
 			        db_column_text(s, 0));
 			db_finalize(s);
 			db_rollback(c->db);
@@ -146,7 +147,7 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, enu
 		rc = 0;
 out:
 	if (rc < 0) {
-		central_fail(c, "add the cases", e);
+		central_fail(c, N_("add the cases"), e);
 		db_rollback(c->db);
 	}
 	db_finalize(s);

@@ -1,4 +1,5 @@
 /* check.c: the finished interviews counted again from the records, and counts for tests. */
+#include "cati/i18n.h"
 #include "central-int.h"
 
 #include <stdio.h>
@@ -27,7 +28,7 @@ int central_figures_check(struct central *c, int *differ, void (*report)(void *c
 	                      " UNION ALL SELECT f.study, f.status, f.outcome, 0, f.n FROM (" RECOUNT ") f"
 	                      " WHERE NOT EXISTS (SELECT 1 FROM counts k WHERE k.study = f.study AND k.status = f.status"
 	                      " AND k.outcome = f.outcome)", &s) != DB_OK) {
-		central_fail(c, "count the finished interviews", e);
+		central_fail(c, N_("count the finished interviews"), e);
 		db_rollback(c->db);
 		return -1;
 	}
@@ -47,7 +48,7 @@ int central_figures_check(struct central *c, int *differ, void (*report)(void *c
 	db_finalize(s);
 	db_commit(c->db);
 	if (rc != DB_DONE)
-		return central_fail(c, "count the finished interviews", e);
+		return central_fail(c, N_("count the finished interviews"), e);
 	return 0;
 }
 

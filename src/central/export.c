@@ -1,4 +1,5 @@
 /* central-export.c: the central store's interviews and calls handed to the export layer. */
+#include "cati/i18n.h"
 #include "central-int.h"
 #include "cati/export.h"
 
@@ -12,7 +13,7 @@ int central_form_latest(struct central *c, const char *study, char **source, str
 
 	*source = NULL;
 	if (db_prepare(c->db, "SELECT source FROM forms WHERE form_id = ? ORDER BY seq DESC LIMIT 1", &s) != DB_OK) {
-		central_fail(c, "read the forms", e);
+		central_fail(c, N_("read the forms"), e);
 		return -1;
 	}
 	db_bind_text(s, 1, study);
@@ -21,7 +22,7 @@ int central_form_latest(struct central *c, const char *study, char **source, str
 		*source = xstrdup(db_column_text(s, 0));
 	db_finalize(s);
 	if (!*source) {
-		err_set(e, "no study '%s' in the store (publish its form first)", study);
+		err_set(e, _("no study '%s' in the store (publish its form first)"), study);
 		return -1;
 	}
 	return 0;
@@ -43,7 +44,7 @@ int central_export(struct central *c, const char *study,
 		" ORDER BY i.started_at, i.uuid", &s) != DB_OK ||
 	    db_prepare(c->db, "SELECT qid, iter, state, value FROM answers WHERE interview = ?1", &q) != DB_OK ||
 	    db_begin(c->db, 0) != DB_OK) {
-		central_fail(c, "read the interviews", e);
+		central_fail(c, N_("read the interviews"), e);
 		db_finalize(s);
 		db_finalize(q);
 		return -1;
@@ -54,7 +55,7 @@ int central_export(struct central *c, const char *study,
 	db_finalize(q);
 	db_commit(c->db);
 	if (rc != DB_DONE) {
-		central_fail(c, "read the interviews", e);
+		central_fail(c, N_("read the interviews"), e);
 		return -1;
 	}
 	return 0;
@@ -70,14 +71,14 @@ int central_export_calls(struct central *c, const char *study,
 	if (db_prepare(c->db, "SELECT a.case_key, a.interviewer, a.at, c.phone, a.outcome, a.disposition"
 		" FROM attempts a LEFT JOIN cases c ON c.case_key = a.case_key"
 		" WHERE a.study = ?1 ORDER BY a.at, a.uuid", &s) != DB_OK) {
-		central_fail(c, "read the call attempts", e);
+		central_fail(c, N_("read the call attempts"), e);
 		return -1;
 	}
 	db_bind_text(s, 1, study);
 	rc = export_attempt_rows(s, cb, ctx);
 	db_finalize(s);
 	if (rc != DB_DONE) {
-		central_fail(c, "read the call attempts", e);
+		central_fail(c, N_("read the call attempts"), e);
 		return -1;
 	}
 	return 0;

@@ -6,6 +6,7 @@
  * in memory and written at its end in one sorted order, so that two batches stored side by side
  * on PostgreSQL wait for each other's rows without waiting in a circle.
  */
+#include "cati/i18n.h"
 #include "figures.h"
 
 #include <stdio.h>
@@ -1207,11 +1208,11 @@ int fig_refresh(struct central *c, struct err *e)
 	json_t *x;
 
 	if (db_begin(c->db, DB_READ) != DB_OK)
-		return central_fail(c, "read the studies", e);
+		return central_fail(c, N_("read the studies"), e);
 	studies = column_of(c, "SELECT DISTINCT form_id FROM forms WHERE ?1 = ?1", "");
 	db_commit(c->db);
 	if (!studies)
-		return central_fail(c, "read the studies", e);
+		return central_fail(c, N_("read the studies"), e);
 	json_array_foreach(studies, i, x) {
 		const char *study = json_string_value(x);
 		char *spec = report_spec(c, study);
@@ -1223,7 +1224,7 @@ int fig_refresh(struct central *c, struct err *e)
 		if (db_begin(c->db, DB_WRITE) != DB_OK) {
 			free(spec);
 			json_decref(studies);
-			return central_fail(c, "keep the report's figures", e);
+			return central_fail(c, N_("keep the report's figures"), e);
 		}
 		rc = db_prepare(c->db, "SELECT spec FROM fig_specs WHERE study = ?", &s) == DB_OK ? 0 : -1;
 		if (rc == 0) {
@@ -1239,7 +1240,7 @@ int fig_refresh(struct central *c, struct err *e)
 			rc = fig_rebuild(c, study, spec);
 		free(spec);
 		if (rc < 0 || db_commit(c->db) != DB_OK) {
-			central_fail(c, "build the report's figures", e);
+			central_fail(c, N_("build the report's figures"), e);
 			db_rollback(c->db);
 			json_decref(studies);
 			return -1;

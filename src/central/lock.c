@@ -1,4 +1,5 @@
 /* lock.c: a case locked for a call from one workstation at a time. */
+#include "cati/i18n.h"
 #include "central-int.h"
 
 #include <stdio.h>
@@ -18,7 +19,7 @@ enum central_rc central_lock(struct central *c, const char *user, enum central_r
 
 	central_projects_of(c, user, role, projects, sizeof projects);
 	if (db_begin(c->db, 1) != DB_OK) {
-		central_fail(c, "lock the case", e);
+		central_fail(c, N_("lock the case"), e);
 		return central_rc_of(e);
 	}
 	if (db_prepare(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", &s) != DB_OK)
@@ -27,7 +28,7 @@ enum central_rc central_lock(struct central *c, const char *user, enum central_r
 		free(study);
 		db_finalize(s);
 		db_rollback(c->db);
-		err_set(e, "case '%s' is not assigned to you", key);
+		err_set(e, _("case '%s' is not assigned to you"), key);
 		return CENTRAL_FORBIDDEN;
 	}
 	free(study);
@@ -70,7 +71,7 @@ enum central_rc central_lock(struct central *c, const char *user, enum central_r
 	rc = CENTRAL_OK;
 out:
 	if (rc != CENTRAL_OK) {
-		central_fail(c, "lock the case", e);
+		central_fail(c, N_("lock the case"), e);
 		db_rollback(c->db);
 		rc = central_rc_of(e);
 	}

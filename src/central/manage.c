@@ -1,6 +1,7 @@
 /* manage.c: what a supervisor reads and changes from their own machine: forms and their
    versions, a study's cases with status and interviewer, assigning and taking back cases,
    conflicts and the workstations' last syncs. */
+#include "cati/i18n.h"
 #include "central-int.h"
 
 #include "figures.h"
@@ -21,7 +22,7 @@ int central_forms_list(struct central *c, const char *user, enum central_role ro
 
 	if (db_prepare(c->db, "SELECT form_id, version, hash, published_at FROM forms ORDER BY form_id, seq", &s) != DB_OK) {
 		json_decref(a);
-		return central_fail(c, "read the forms", e);
+		return central_fail(c, N_("read the forms"), e);
 	}
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (!central_may_manage(c, user, role, db_column_text(s, 0)))
@@ -33,7 +34,7 @@ int central_forms_list(struct central *c, const char *user, enum central_role ro
 	db_finalize(s);
 	if (rc != DB_DONE) {
 		json_decref(a);
-		return central_fail(c, "read the forms", e);
+		return central_fail(c, N_("read the forms"), e);
 	}
 	*out = a;
 	return 0;
@@ -57,7 +58,7 @@ int central_cases_list(struct central *c, const char *study, const char *status,
 	                      " (SELECT count(*) FROM interviews i WHERE i.case_key = c.case_key AND i.duplicate <> 0), c.dnc"
 	                      " FROM cases c WHERE c.study = ?1 ORDER BY c.case_key", &s) != DB_OK) {
 		json_decref(a);
-		return central_fail(c, "read the cases", e);
+		return central_fail(c, N_("read the cases"), e);
 	}
 	db_bind_text(s, 1, study);
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -81,7 +82,7 @@ int central_cases_list(struct central *c, const char *study, const char *status,
 	db_finalize(s);
 	if (rc != DB_DONE) {
 		json_decref(a);
-		return central_fail(c, "read the cases", e);
+		return central_fail(c, N_("read the cases"), e);
 	}
 	*out = a;
 	return 0;
@@ -99,7 +100,7 @@ enum central_rc central_cases_assign(struct central *c, const char *study, json_
 	*unknown = json_array();
 	if (db_prepare(c->db, "SELECT phone, name, tz, fields FROM cases WHERE case_key = ?1 AND study = ?2", &s) != DB_OK) {
 		json_decref(cases);
-		central_fail(c, "read the cases", e);
+		central_fail(c, N_("read the cases"), e);
 		return central_rc_of(e);
 	}
 	json_array_foreach(keys, i, k) {
@@ -127,7 +128,7 @@ enum central_rc central_cases_assign(struct central *c, const char *study, json_
 		} else {
 			db_finalize(s);
 			json_decref(cases);
-			central_fail(c, "read the cases", e);
+			central_fail(c, N_("read the cases"), e);
 			return central_rc_of(e);
 		}
 		db_reset(s);
@@ -135,7 +136,7 @@ enum central_rc central_cases_assign(struct central *c, const char *study, json_
 	db_finalize(s);
 	if (json_array_size(*unknown)) {
 		json_decref(cases);
-		err_set(e, "no such case in study '%s'", study);
+		err_set(e, _("no such case in study '%s'"), study);
 		return CENTRAL_NOT_FOUND;
 	}
 	/* the same path as an import: one change number, the figures and the reassignment log */
@@ -155,7 +156,7 @@ int central_conflicts_list(struct central *c, const char *study, json_t **out, s
 	                      " FROM conflicts x JOIN records s ON s.uuid = x.uuid JOIN cases c ON c.case_key = s.case_key"
 	                      " WHERE c.study = ?1 ORDER BY x.id", &s) != DB_OK) {
 		json_decref(a);
-		return central_fail(c, "read the conflicts", e);
+		return central_fail(c, N_("read the conflicts"), e);
 	}
 	db_bind_text(s, 1, study);
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -169,7 +170,7 @@ int central_conflicts_list(struct central *c, const char *study, json_t **out, s
 	db_finalize(s);
 	if (rc != DB_DONE) {
 		json_decref(a);
-		return central_fail(c, "read the conflicts", e);
+		return central_fail(c, N_("read the conflicts"), e);
 	}
 	*out = a;
 	return 0;
@@ -221,7 +222,7 @@ enum central_rc central_conflict_resolve(struct central *c, int64_t id, int take
 		db_finalize(s);
 		db_rollback(c->db);
 		free(spec);
-		err_set(e, "no conflict %lld", (long long)id);
+		err_set(e, _("no conflict %lld"), (long long)id);
 		return CENTRAL_NOT_FOUND;
 	}
 	if (rc != DB_ROW)
@@ -286,7 +287,7 @@ fail:
 	free(spec);
 	db_finalize(s);
 	db_finalize(u);
-	central_fail(c, "resolve the conflict", e);
+	central_fail(c, N_("resolve the conflict"), e);
 	db_rollback(c->db);
 	return central_rc_of(e);
 }
@@ -304,7 +305,7 @@ int central_ws_synced(struct central *c, json_t **out, struct err *e)
 	                      "  (SELECT at FROM seen WHERE seen.user = w.user))"
 	                      " FROM workstations w ORDER BY w.user, w.registered_at, w.id", &s) != DB_OK) {
 		json_decref(a);
-		return central_fail(c, "read the workstations", e);
+		return central_fail(c, N_("read the workstations"), e);
 	}
 	while ((rc = db_step(s)) == DB_ROW) {
 		json_t *x = json_pack("{s:s,s:s,s:s,s:I}", "workstation", db_column_text(s, 0), "user", db_column_text(s, 1),
@@ -316,7 +317,7 @@ int central_ws_synced(struct central *c, json_t **out, struct err *e)
 	db_finalize(s);
 	if (rc != DB_DONE) {
 		json_decref(a);
-		return central_fail(c, "read the workstations", e);
+		return central_fail(c, N_("read the workstations"), e);
 	}
 	*out = a;
 	return 0;
@@ -335,7 +336,7 @@ int central_duplicates_list(struct central *c, const char *study, json_t **out, 
 	                      " (SELECT case_key FROM interviews WHERE study = ?1 AND status = 'complete' AND duplicate <> 0)"
 	                      " ORDER BY i.case_key, i.ended_at, i.uuid", &s) != DB_OK) {
 		json_decref(a);
-		return central_fail(c, "read the duplicates", e);
+		return central_fail(c, N_("read the duplicates"), e);
 	}
 	db_bind_text(s, 1, study);
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -347,7 +348,7 @@ int central_duplicates_list(struct central *c, const char *study, json_t **out, 
 	db_finalize(s);
 	if (rc != DB_DONE) {
 		json_decref(a);
-		return central_fail(c, "read the duplicates", e);
+		return central_fail(c, N_("read the duplicates"), e);
 	}
 	*out = a;
 	return 0;
@@ -392,7 +393,7 @@ enum central_rc central_duplicate_choose(struct central *c, const char *study, c
 		db_finalize(s);
 		db_rollback(c->db);
 		free(spec);
-		err_set(e, "no complete '%s' in study '%s'", interview, study);
+		err_set(e, _("no complete '%s' in study '%s'"), interview, study);
 		return CENTRAL_NOT_FOUND;
 	}
 	if (rc != DB_ROW)
@@ -474,7 +475,7 @@ enum central_rc central_duplicate_choose(struct central *c, const char *study, c
 	goto out;
 fail:
 	db_finalize(s);
-	central_fail(c, "choose the complete that counts", e);
+	central_fail(c, N_("choose the complete that counts"), e);
 	db_rollback(c->db);
 	rc = central_rc_of(e);
 out:
@@ -512,7 +513,7 @@ enum central_rc central_cases_reopen(struct central *c, const char *study, json_
 		if (rc == DB_DONE) {
 			json_array_append(*unknown, k);
 		} else if (rc == DB_ROW && db_column_text(find, 0)) {
-			err_set(e, "case '%s' is finished (%s): reopening it would interview it twice", json_string_value(k),
+			err_set(e, _("case '%s' is finished (%s): reopening it would interview it twice"), json_string_value(k),
 			        db_column_text(find, 0));
 			db_finalize(find);
 			db_rollback(c->db);
@@ -526,7 +527,7 @@ enum central_rc central_cases_reopen(struct central *c, const char *study, json_
 	find = NULL;
 	if (json_array_size(*unknown)) {
 		db_rollback(c->db);
-		err_set(e, "no such case in study '%s'", study);
+		err_set(e, _("no such case in study '%s'"), study);
 		return CENTRAL_NOT_FOUND;
 	}
 	if ((seq = central_next_seq(c)) < 0 ||
@@ -570,7 +571,7 @@ enum central_rc central_cases_reopen(struct central *c, const char *study, json_
 fail:
 	db_finalize(find);
 	db_finalize(ins);
-	central_fail(c, "reopen the cases", e);
+	central_fail(c, N_("reopen the cases"), e);
 	db_rollback(c->db);
 	return central_rc_of(e);
 }

@@ -1,5 +1,6 @@
 /* now.c: who is on a call now: the open interview (case key, question) each workstation's sync
    reports, kept per interviewer and workstation, for the report's "on_call" section. */
+#include "cati/i18n.h"
 #include "central-int.h"
 
 #include "cati/report.h"
@@ -58,7 +59,7 @@ int central_on_call(struct central *c, const char *user, enum central_role role,
 
 	if (!key || !*key || !may_call(c, user, role, key)) {
 		if (db_prepare(c->db, "DELETE FROM on_call WHERE interviewer = ? AND workstation = ?", &s) != DB_OK)
-			return central_fail(c, "note that a call ended", e);
+			return central_fail(c, N_("note that a call ended"), e);
 		db_bind_text(s, 1, user);
 		db_bind_text(s, 2, ws ? ws : "");
 	} else {
@@ -66,7 +67,7 @@ int central_on_call(struct central *c, const char *user, enum central_role role,
 		                      " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(interviewer, workstation) DO UPDATE SET"
 		                      " case_key = excluded.case_key, question = excluded.question,"
 		                      " started_at = excluded.started_at, at = excluded.at", &s) != DB_OK)
-			return central_fail(c, "note who is on a call", e);
+			return central_fail(c, N_("note who is on a call"), e);
 		db_bind_text(s, 1, user);
 		db_bind_text(s, 2, ws ? ws : "");
 		db_bind_text(s, 3, key);
@@ -78,7 +79,7 @@ int central_on_call(struct central *c, const char *user, enum central_role role,
 	rc = db_step(s);
 	db_finalize(s);
 	if (rc != DB_DONE)
-		return central_fail(c, "note who is on a call", e);
+		return central_fail(c, N_("note who is on a call"), e);
 	return 0;
 }
 

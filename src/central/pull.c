@@ -1,4 +1,5 @@
 /* pull.c: what changed for a user since their cursor: forms, cases, appointments, counts, quotas. */
+#include "cati/i18n.h"
 #include "central-int.h"
 
 #include <stdio.h>
@@ -160,7 +161,7 @@ int central_pull_read(struct central *c, const char *user, enum central_role rol
 	rc = 0;
 out:
 	if (rc < 0) {
-		central_fail(c, "read the changes", e);
+		central_fail(c, N_("read the changes"), e);
 		db_rollback(c->db);
 		json_decref(o);
 		return -1;

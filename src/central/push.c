@@ -1,5 +1,6 @@
 /* push.c: a batch of records pushed by a workstation: each kept once by its UUID, claimed by
    its interview's first case, interviewer and workstation, and tallied into counts and quotas. */
+#include "cati/i18n.h"
 #include "central-int.h"
 
 #include "figures.h"
@@ -569,14 +570,14 @@ static const char *malformed(json_t *r)
 	size_t k;
 
 	if (!json_is_object(r) || !uuid || strlen(uuid) != 36 || !kind || !json_is_object(data))
-		return "a record needs a 36-character 'uuid', a 'kind' and a 'data' object";
+		return N_("a record needs a 36-character 'uuid', a 'kind' and a 'data' object");
 	for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
 		if (!strcmp(kind, kinds[k]))
 			break;
 	if (k == sizeof kinds / sizeof kinds[0])
-		return "unknown kind of record";
+		return N_("unknown kind of record");
 	if (!central_jstr(data, "case"))
-		return "the record's data has no 'case'";
+		return N_("the record's data has no 'case'");
 	return NULL;
 }
 
@@ -620,8 +621,8 @@ static int answer_stored(struct dbs *find, struct dbs *conflict, const char *use
 		db_reset(find);
 		if (claimed || found != DB_DONE)
 			return -1;
-		status(result, uuid, 403, "this interview or call belongs to another case, interviewer or"
-		                          " workstation: nothing was changed");
+		status(result, uuid, 403, N_("this interview or call belongs to another case, interviewer or"
+		                             " workstation: nothing was changed"));
 		return 0;
 	}
 	same = !strcmp(db_column_text(find, 0), hex);
@@ -637,7 +638,7 @@ static int answer_stored(struct dbs *find, struct dbs *conflict, const char *use
 	if (db_step(conflict) != DB_DONE)
 		return -1;
 	db_reset(conflict);
-	status(result, uuid, 409, "a record with this uuid and other content is stored; kept aside for the supervisor");
+	status(result, uuid, 409, N_("a record with this uuid and other content is stored; kept aside for the supervisor"));
 	return 0;
 }
 
@@ -666,7 +667,7 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 	memset(&keep, 0, sizeof keep);
 	memset(&cl, 0, sizeof cl);
 	if (db_begin(c->db, DB_WRITE_SHARED) != DB_OK)
-		return central_fail(c, "store the records", e);
+		return central_fail(c, N_("store the records"), e);
 	if (lock_completed_cases(c, records) < 0 || keep_prepare(c, &keep) < 0 || claim_prepare(c, &cl) < 0 ||
 	    db_prepare(c->db, "SELECT content_hash FROM records WHERE uuid = ?", &find) != DB_OK ||
 	    db_prepare(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", &owner) != DB_OK ||
@@ -697,14 +698,14 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 			owned = central_owns_case(owner, user, role, projects, key, &study);
 		}
 		if (!owned) {
-			status(result, uuid, 403, "this case is not assigned to you");
+			status(result, uuid, 403, N_("this case is not assigned to you"));
 			continue;
 		}
 		who = stamp_who(data, kind, user, role);
 		dump = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
 		if (strlen(dump) > CENTRAL_MAX_RECORD) {
 			free(dump);
-			status(result, uuid, 413, "the record's data is too large (at most 1 MiB)");
+			status(result, uuid, 413, N_("the record's data is too large (at most 1 MiB)"));
 			continue;
 		}
 		central_content_hash(kind, dump, hex);
@@ -758,7 +759,7 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 		    (!strcmp(kind, "attempt") && central_dnc_from_call(c, data, key, user) < 0) ||
 		    fig_record(keep.fig, kind, data, key, study, 1) < 0)
 			goto out;
-		status(result, uuid, 200, duplicate ? "stored; another workstation also completed this case: flagged as a duplicate" : NULL);
+		status(result, uuid, 200, duplicate ? N_("stored; another workstation also completed this case: flagged as a duplicate") : NULL);
 	}
 	if (keep_tally(c, &keep, holder) < 0)
 		goto out;
@@ -766,7 +767,7 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 		rc = 0;
 out:
 	if (rc < 0) {
-		central_fail(c, "store the records", e);
+		central_fail(c, N_("store the records"), e);
 		db_rollback(c->db);
 	}
 	db_finalize(find);

@@ -3,6 +3,7 @@
  * completes arrive (central.c), changed by supervisors, and the allowances workstations get on
  * each pull so that they can screen out correctly while offline.
  */
+#include "cati/i18n.h"
 #include "central-int.h"
 
 #include <stdio.h>
@@ -63,7 +64,7 @@ int central_quota_seed(struct central *c, const struct form *f, struct err *e)
 	if (db_begin(c->db, 1) != DB_OK || (sd.seq = central_next_seq(c)) < 0 ||
 	    db_prepare(c->db, "INSERT INTO quota_cells(study, quota, cell, label, target, allowance, seq)"
 	                              " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(study, quota, cell) DO UPDATE SET label = excluded.label", &sd.ins) != DB_OK) {
-		central_fail(c, "set up the quota cells", e);
+		central_fail(c, N_("set up the quota cells"), e);
 		db_rollback(c->db);
 		buf_release(&sd.key);
 		buf_release(&sd.label);
@@ -78,7 +79,7 @@ int central_quota_seed(struct central *c, const struct form *f, struct err *e)
 	buf_release(&sd.key);
 	buf_release(&sd.label);
 	if (sd.rc != DB_DONE || db_commit(c->db) != DB_OK) {
-		central_fail(c, "set up the quota cells", e);
+		central_fail(c, N_("set up the quota cells"), e);
 		db_rollback(c->db);
 		return -1;
 	}
@@ -165,7 +166,7 @@ int central_quota_renew(struct central *c, const char *user, const char *holder,
 	rc = 0;
 out:
 	if (rc < 0) {
-		central_fail(c, "grant quota allowances", e);
+		central_fail(c, N_("grant quota allowances"), e);
 		db_finalize(s);
 		db_rollback(c->db);
 	}
@@ -223,7 +224,7 @@ int central_quota_set(struct central *c, const char *study, const char *quota, c
 	                              " closed = CASE WHEN ?5 >= 0 THEN ?5 ELSE closed END,"
 	                              " allowance = CASE WHEN ?6 >= 0 THEN ?6 ELSE allowance END, seq = CAST(?7 AS BIGINT)"
 	                              " WHERE study = ?1 AND quota = ?2 AND (CAST(?3 AS TEXT) IS NULL OR cell = ?3)", &s) != DB_OK) {
-		central_fail(c, "change the quota", e);
+		central_fail(c, N_("change the quota"), e);
 		db_rollback(c->db);
 		return central_rc_of(e);
 	}
@@ -239,16 +240,16 @@ int central_quota_set(struct central *c, const char *study, const char *quota, c
 	db_finalize(s);
 	n = rc == DB_DONE ? (int)db_changes(c->db) : 0;
 	if (rc != DB_DONE || (n && db_commit(c->db) != DB_OK)) {
-		central_fail(c, "change the quota", e);
+		central_fail(c, N_("change the quota"), e);
 		db_rollback(c->db);
 		return central_rc_of(e);
 	}
 	if (!n) {
 		db_rollback(c->db);
 		if (cell)
-			err_set(e, "study '%s' has no cell '%s' in quota '%s'", study, cell, quota);
+			err_set(e, _("study '%s' has no cell '%s' in quota '%s'"), study, cell, quota);
 		else
-			err_set(e, "study '%s' has no quota '%s'", study, quota);
+			err_set(e, _("study '%s' has no quota '%s'"), study, quota);
 		return CENTRAL_NOT_FOUND;
 	}
 	return n;
@@ -267,7 +268,7 @@ int central_quota_list(struct central *c, const char *study, json_t **out, struc
 		" (SELECT count(*) FROM interview_cells i WHERE i.study = q.study AND i.quota = q.quota AND i.cell = q.cell AND i.over <> 0)"
 		" FROM quota_cells q WHERE q.study = ?1 ORDER BY q.quota, q.cell", &s) != DB_OK) {
 		json_decref(a);
-		central_fail(c, "read the quota cells", e);
+		central_fail(c, N_("read the quota cells"), e);
 		return -1;
 	}
 	db_bind_text(s, 1, study);
@@ -288,7 +289,7 @@ int central_quota_list(struct central *c, const char *study, json_t **out, struc
 	db_finalize(s);
 	if (rc != DB_DONE) {
 		json_decref(a);
-		central_fail(c, "read the quota cells", e);
+		central_fail(c, N_("read the quota cells"), e);
 		return -1;
 	}
 	*out = a;

@@ -7,6 +7,7 @@
  * reads; results segmented by other fields than the form's default ones are counted here, and
  * report_opts.live counts everything here (the check that both agree).
  */
+#include "cati/i18n.h"
 #include "central-int.h"
 #include "figures.h"
 
@@ -89,7 +90,7 @@ static struct dbs *prepare(struct report *r, const char *sql)
 	struct dbs *s;
 
 	if (db_prepare(r->c->db, sql, &s) != DB_OK) {
-		fail(r, "prepare the report");
+		fail(r, N_("prepare the report"));
 		return NULL;
 	}
 	db_bind_text(s, 1, r->study);
@@ -109,7 +110,7 @@ static int rows_into(struct report *r, struct dbs *s, const char *const *keys, j
 		json_array_append_new(into, x);
 	}
 	db_finalize(s);
-	return rc == DB_DONE ? 0 : fail(r, "read the report");
+	return rc == DB_DONE ? 0 : fail(r, N_("read the report"));
 }
 
 
@@ -130,13 +131,13 @@ static struct form *load_form(struct report *r, enum report_rc *rc)
 		form_diags_init(&d);
 		f = form_compile(r->study, src, strlen(src), &d);
 		if (!f)
-			err_set(r->e, "the published form of study '%s' does not compile", r->study);
+			err_set(r->e, _("the published form of study '%s' does not compile"), r->study);
 		form_diags_release(&d);
 	} else if (step == DB_DONE) {
-		err_set(r->e, "no study '%s' on this store (publish its form first)", r->study);
+		err_set(r->e, _("no study '%s' on this store (publish its form first)"), r->study);
 		*rc = REPORT_NO_STUDY;
 	} else {
-		fail(r, "read the study's form");
+		fail(r, N_("read the study's form"));
 	}
 	db_finalize(s);
 	if (f)
@@ -174,11 +175,11 @@ static enum report_rc choose_segments(struct report *r, const char *by)
 				continue;
 			v = form_var_find(f, name);
 			if (v < 0 || f->vars[v].kind != FORM_V_CASE) {
-				err_set(r->e, "'%s' is not a case field of study '%s'", name, r->study);
+				err_set(r->e, _("'%s' is not a case field of study '%s'"), name, r->study);
 				return REPORT_BAD_BY;
 			}
 			if (r->nseg == MAX_SEGMENTS) {
-				err_set(r->e, "at most %d segments", MAX_SEGMENTS);
+				err_set(r->e, _("at most %d segments"), MAX_SEGMENTS);
 				return REPORT_BAD_BY;
 			}
 			add_segment(r, f->vars[v].id, f->vars[v].scale);
@@ -275,7 +276,7 @@ static int totals(struct report *r)
 	json_decref(got);
 	if (rc != DB_DONE) {
 		json_decref(t);
-		return fail(r, "read the report");
+		return fail(r, N_("read the report"));
 	}
 	json_object_set_new(r->o, "totals", t);
 	return 0;
@@ -312,7 +313,7 @@ static int kept_quotas(struct report *r)
 	db_finalize(s);
 	if (rc != DB_DONE) {
 		json_decref(a);
-		return fail(r, "read the quota cells");
+		return fail(r, N_("read the quota cells"));
 	}
 	json_object_set_new(r->o, "quotas", a);
 	return 0;
@@ -395,7 +396,7 @@ static int interviewers(struct report *r)
 	}
 	if (central_work_seconds(r->c, r->study, &worked) < 0) {
 		json_decref(a);
-		return fail(r, "read the working time");
+		return fail(r, N_("read the working time"));
 	}
 	json_array_foreach(a, i, x) {
 		json_t *ms = json_object_get(x, "hours"), *mm = json_object_get(x, "avg_minutes");
@@ -478,7 +479,7 @@ static int kept_dispositions(struct report *r, json_t *counts)
 	if (rc != DB_DONE || !(s = prepare(r, "SELECT what, n FROM fig_counts WHERE study = ?1 AND what LIKE 'd:%' AND n <> 0"))) {
 		json_decref(full);
 		buf_release(&k);
-		return rc != DB_DONE ? fail(r, "count the dispositions") : -1;
+		return rc != DB_DONE ? fail(r, N_("count the dispositions")) : -1;
 	}
 	while ((rc = db_step(s)) == DB_ROW) {
 		const char *what = db_column_text(s, 0) + 2, *sep = strchr(what, '\x1f');
@@ -501,7 +502,7 @@ static int kept_dispositions(struct report *r, json_t *counts)
 	db_finalize(s);
 	json_decref(full);
 	buf_release(&k);
-	return rc == DB_DONE ? 0 : fail(r, "count the dispositions");
+	return rc == DB_DONE ? 0 : fail(r, N_("count the dispositions"));
 }
 
 /*
@@ -558,7 +559,7 @@ static int dispositions(struct report *r)
 		json_object_set_new(counts, db_column_text(s, 0), json_integer(db_column_int64(s, 1)));
 	db_finalize(s);
 	if (rc != DB_DONE) {
-		fail(r, "count the dispositions");
+		fail(r, N_("count the dispositions"));
 		goto fail;
 	}
 counted:
@@ -579,7 +580,7 @@ counted:
 	json_object_foreach(counts, code, v) {
 		json_t *x = json_object();
 		json_object_set_new(x, "code", json_string(code));
-		json_object_set_new(x, "label", json_string("not an AAPOR code cati knows"));
+		json_object_set_new(x, "label", json_string(N_("not an AAPOR code cati knows")));
 		json_object_set_new(x, "group", json_null());
 		json_object_set(x, "n", v);
 		json_array_append_new(a, x);
@@ -770,7 +771,7 @@ static int kept_results(struct report *r, json_t *combos, size_t *ncombo, char *
 		cell[1] += cells[n].top;
 	}
 	free(cells);
-	return rc == DB_DONE ? 0 : fail(r, "read the results");
+	return rc == DB_DONE ? 0 : fail(r, N_("read the results"));
 }
 
 /*
@@ -851,7 +852,7 @@ static int results(struct report *r)
 	db_finalize(s);
 	s = NULL;
 	if (step != DB_DONE) {
-		fail(r, "read the completes' segments");
+		fail(r, N_("read the completes' segments"));
 		goto out;
 	}
 	if (niv)
@@ -889,7 +890,7 @@ static int results(struct report *r)
 	db_finalize(s);
 	s = NULL;
 	if (step != DB_DONE) {
-		fail(r, "read the answers");
+		fail(r, N_("read the answers"));
 		goto out;
 	}
 
@@ -920,7 +921,7 @@ counted:
 		json_object_set_new(x, "top2", json_integer(top));
 		json_object_set_new(x, "share", n ? json_real((double)top / (double)n) : json_null());
 		json_array_append_new(qs, x);
-		json_array_append_new(rowsj, result_row(r->q[i].id, "all", "", "all respondents", n, top));
+		json_array_append_new(rowsj, result_row(r->q[i].id, "all", "", N_("all respondents"), n, top));
 		for (k = 0; k < r->nseg; k++) {
 			size_t nb = json_object_size(maps[k]), j = 0;
 			struct bin *b = xcalloc(nb + 1, sizeof *b);
@@ -993,7 +994,7 @@ static int conflicts(struct report *r, json_t *o)
 	db_finalize(s);
 	if (rc != DB_ROW) {
 		buf_release(&sql);
-		return fail(r, "count the conflicts");
+		return fail(r, N_("count the conflicts"));
 	}
 	buf_reset(&sql);
 	buf_printf(&sql, "SELECT x.uuid, s.kind, s.case_key, coalesce(json_extract(s.data, '$.interviewer'),"
@@ -1141,7 +1142,7 @@ static int figures_follow(struct report *r, const struct form *f)
 		same = !strcmp(db_column_text(s, 0), spec);
 	db_finalize(s);
 	free(spec);
-	return rc == DB_ROW || rc == DB_DONE ? same : fail(r, "read the figures' spec");
+	return rc == DB_ROW || rc == DB_DONE ? same : fail(r, N_("read the figures' spec"));
 }
 
 /* Are r's segments the form's default ones (those the kept results are counted by)? */
@@ -1175,7 +1176,7 @@ enum report_rc central_report(struct central *c, const char *user, enum central_
 
 	*out = NULL;
 	if (!central_may_manage(c, user, role, study)) {
-		err_set(e, "study '%s' is not one of your projects", study);
+		err_set(e, _("study '%s' is not one of your projects"), study);
 		return REPORT_FORBIDDEN;
 	}
 	memset(&r, 0, sizeof r);
@@ -1193,7 +1194,7 @@ enum report_rc central_report(struct central *c, const char *user, enum central_
 	buf_init(&r.refusal);
 	fig_outcome_lists(&r.final, &r.contact, &r.refusal);
 	if (db_begin(c->db, 0) != DB_OK) {
-		fail(&r, "start the report");
+		fail(&r, N_("start the report"));
 		goto out;
 	}
 	if (!(f = load_form(&r, &rc)))
@@ -1221,13 +1222,13 @@ enum report_rc central_report(struct central *c, const char *user, enum central_
 	{
 		json_t *calls;
 		if (central_on_call_rows(c, study, r.now, r.seen_minutes, &calls) < 0) {
-			fail(&r, "read who is on a call");
+			fail(&r, N_("read who is on a call"));
 			goto rollback;
 		}
 		json_object_set_new(r.o, "on_call", calls);
 	}
 	if (db_commit(c->db) != DB_OK) {
-		fail(&r, "finish the report");
+		fail(&r, N_("finish the report"));
 		goto rollback;
 	}
 	*out = r.o;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cati/i18n.h"
 #include "cati/db.h"
 #include "cati/pg.h"
 #include "figures-schema.h"
@@ -183,7 +184,7 @@ static void fail(struct err *e, const char *what, struct db *db)
 {
 	const char *m = db_errmsg(db);
 
-	err_set(e, "cannot %s: %.*s", what, (int)strcspn(m, "\n"), m);
+	err_set(e, _("cannot %s: %.*s"), _(what), (int)strcspn(m, "\n"), m);
 }
 
 /* Run sql; 0, or -1 with e set. */
@@ -214,19 +215,19 @@ static int lock_and_read(struct db *db, int *v, struct err *e)
 	struct dbs *s;
 	int step;
 
-	if (exec(db, "BEGIN", "start the migration", e) < 0 ||
-	    exec(db, "SELECT pg_advisory_xact_lock(" LOCK_KEY ")", "lock the schema", e) < 0 ||
-	    exec(db, "CREATE TABLE IF NOT EXISTS cati_schema(version integer NOT NULL)", "create the version table", e) < 0)
+	if (exec(db, "BEGIN", N_("start the migration"), e) < 0 ||
+	    exec(db, "SELECT pg_advisory_xact_lock(" LOCK_KEY ")", N_("lock the schema"), e) < 0 ||
+	    exec(db, "CREATE TABLE IF NOT EXISTS cati_schema(version integer NOT NULL)", N_("create the version table"), e) < 0)
 		return -1;
 	if (db_prepare(db, "SELECT max(version) FROM cati_schema", &s) != DB_OK) {
-		fail(e, "read the schema version", db);
+		fail(e, N_("read the schema version"), db);
 		return -1;
 	}
 	step = db_step(s);
 	*v = step == DB_ROW && db_column_type(s, 0) != DB_NULL ? db_column_int(s, 0) : 0;
 	db_finalize(s);
 	if (step != DB_ROW) {
-		fail(e, "read the schema version", db);
+		fail(e, N_("read the schema version"), db);
 		return -1;
 	}
 	return 0;
@@ -247,14 +248,14 @@ int pg_migrate_db(struct db *db, int *from, int *to, struct err *e)
 		goto out;
 	*from = v;
 	if (v > n) {
-		err_set(e, "the database was set up by a newer cati-store (schema %d; this one knows %d): upgrade this store (nothing was changed)", v, n);
+		err_set(e, _("the database was set up by a newer cati-store (schema %d; this one knows %d): upgrade this store (nothing was changed)"), v, n);
 		goto out;
 	}
 	for (i = v; i < n; i++)
-		if (exec(db, steps[i], "move the schema forward", e) < 0)
+		if (exec(db, steps[i], N_("move the schema forward"), e) < 0)
 			goto out;
 	snprintf(sql, sizeof sql, "DELETE FROM cati_schema; INSERT INTO cati_schema VALUES (%d)", n);
-	if ((v < n && exec(db, sql, "record the schema version", e) < 0) || exec(db, "COMMIT", "commit the migration", e) < 0)
+	if ((v < n && exec(db, sql, N_("record the schema version"), e) < 0) || exec(db, "COMMIT", N_("commit the migration"), e) < 0)
 		goto out;
 	*to = n;
 	rc = 0;
@@ -262,7 +263,7 @@ out:
 	if (rc < 0) {
 		struct err ignored;
 		err_init(&ignored);
-		exec(db, "ROLLBACK", "roll back", &ignored);
+		exec(db, "ROLLBACK", N_("roll back"), &ignored);
 	}
 	return rc;
 }

@@ -1,5 +1,6 @@
 /* schema.c: the central store's SQLite schema and its migrations, opening and closing the
    store, the store's change counter, and how a failing database is reported. */
+#include "cati/i18n.h"
 #include "central-int.h"
 
 #include "cati/pg.h"
@@ -212,7 +213,7 @@ int central_fail(struct central *c, const char *what, struct err *e)
 
 	if (!e->set)   /* the driver's class: SQLite's busy or locked, PostgreSQL's lock, serialization, deadlock */
 		e->kind = db_errkind(c->db);
-	err_set(e, "cannot %s in '%s': %s", what, c->path, m);
+	err_set(e, _("cannot %s in '%s': %s"), _(what), c->path, m);
 	return -1;
 }
 
@@ -228,7 +229,7 @@ struct central *central_open(const char *path, struct err *e)
 	struct central *c = xcalloc(1, sizeof *c);
 
 	if (sodium_init() < 0) {
-		err_set(e, "cannot initialise libsodium");
+		err_set(e, _("cannot initialise libsodium"));
 		free(c);
 		return NULL;
 	}
@@ -247,7 +248,7 @@ struct central *central_open(const char *path, struct err *e)
 		return c;
 	}
 	if (db_exec(c->db, schema) != DB_OK) {
-		central_fail(c, "open the store", e);
+		central_fail(c, N_("open the store"), e);
 		central_close(c);
 		return NULL;
 	}
@@ -255,11 +256,11 @@ struct central *central_open(const char *path, struct err *e)
 	case 0:
 		break;
 	case -2:
-		err_set(e, "'%s' was written by a newer cati-store: upgrade this one (nothing was changed)", path);
+		err_set(e, _("'%s' was written by a newer cati-store: upgrade this one (nothing was changed)"), path);
 		central_close(c);
 		return NULL;
 	default:
-		central_fail(c, "upgrade the store's schema", e);
+		central_fail(c, N_("upgrade the store's schema"), e);
 		central_close(c);
 		return NULL;
 	}

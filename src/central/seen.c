@@ -1,4 +1,5 @@
 /* seen.c: when each user last made a request, for the report's "logged in". */
+#include "cati/i18n.h"
 #include "central-int.h"
 
 #include "cati/report.h"
@@ -26,7 +27,7 @@ int central_seen(struct central *c, const char *user, const char *what, int64_t 
 
 	if (db_prepare(c->db, "INSERT INTO seen(user, at, what) VALUES (?, ?, ?)"
 	                              " ON CONFLICT(user) DO UPDATE SET at = max(seen.at, excluded.at), what = excluded.what", &s) != DB_OK) {
-		return central_fail(c, "note when a user was seen", e);
+		return central_fail(c, N_("note when a user was seen"), e);
 	}
 	db_bind_text(s, 1, user);
 	db_bind_int64(s, 2, now);
@@ -34,7 +35,7 @@ int central_seen(struct central *c, const char *user, const char *what, int64_t 
 	rc = db_step(s);
 	db_finalize(s);
 	if (rc != DB_DONE) {
-		return central_fail(c, "note when a user was seen", e);
+		return central_fail(c, N_("note when a user was seen"), e);
 	}
 	return 0;
 }

@@ -3,6 +3,7 @@
  * it; only a registered, not retired workstation of the asking interviewer is given quota
  * allowances and case locks. A retired id stays retired: it cannot be registered again.
  */
+#include "cati/i18n.h"
 #include "central-int.h"
 
 #include <stdio.h>
@@ -37,16 +38,16 @@ enum central_rc central_ws_check(struct central *c, const char *user, const char
 	case 0:
 		if (!strcmp(owner, user))
 			return CENTRAL_OK;
-		err_set(e, "workstation %s is registered to another user: run cati enroll", id);
+		err_set(e, _("workstation %s is registered to another user: run cati enroll"), id);
 		return CENTRAL_FORBIDDEN;
 	case 1:
-		err_set(e, "workstation %s is retired: ask a supervisor", id);
+		err_set(e, _("workstation %s is retired: ask a supervisor"), id);
 		return CENTRAL_FORBIDDEN;
 	case 2:
-		err_set(e, "workstation %s is not registered: run cati enroll", id);
+		err_set(e, _("workstation %s is not registered: run cati enroll"), id);
 		return CENTRAL_UNREGISTERED;
 	default:
-		central_fail(c, "read the workstations", e);
+		central_fail(c, N_("read the workstations"), e);
 		return central_rc_of(e);
 	}
 }
@@ -68,8 +69,8 @@ enum central_rc central_ws_register(struct central *c, const char *user, const c
 	}
 	if (rc == 0 || rc == 1) {
 		db_rollback(c->db);
-		err_set(e, rc ? "workstation %s is retired: it cannot be registered again"
-		              : "workstation %s is registered to another user", id);
+		err_set(e, rc ? _("workstation %s is retired: it cannot be registered again")
+		              : _("workstation %s is registered to another user"), id);
 		return CENTRAL_FORBIDDEN;
 	}
 	if (rc < 0 || db_prepare(c->db, "INSERT INTO workstations(id, user, name, registered_at) VALUES (?, ?, ?, ?)", &s) != DB_OK)
@@ -85,7 +86,7 @@ enum central_rc central_ws_register(struct central *c, const char *user, const c
 		goto fail;
 	return CENTRAL_OK;
 fail:
-	central_fail(c, "register the workstation", e);
+	central_fail(c, N_("register the workstation"), e);
 	db_rollback(c->db);
 	return central_rc_of(e);
 }
@@ -99,7 +100,7 @@ int central_ws_list(struct central *c, json_t **out, struct err *e)
 
 	if (db_prepare(c->db, "SELECT id, user, name, registered_at, retired_at FROM workstations ORDER BY user, registered_at, id", &s) != DB_OK) {
 		json_decref(a);
-		return central_fail(c, "read the workstations", e);
+		return central_fail(c, N_("read the workstations"), e);
 	}
 	while ((rc = db_step(s)) == DB_ROW) {
 		json_t *x = json_object();
@@ -113,7 +114,7 @@ int central_ws_list(struct central *c, json_t **out, struct err *e)
 	db_finalize(s);
 	if (rc != DB_DONE) {
 		json_decref(a);
-		return central_fail(c, "read the workstations", e);
+		return central_fail(c, N_("read the workstations"), e);
 	}
 	*out = a;
 	return 0;
@@ -136,7 +137,7 @@ enum central_rc central_ws_retire(struct central *c, const char *id, struct err 
 	rc = ws_find(c, id, owner);
 	if (rc == 2) {
 		db_rollback(c->db);
-		err_set(e, "no workstation '%s'", id);
+		err_set(e, _("no workstation '%s'"), id);
 		return CENTRAL_NOT_FOUND;
 	}
 	if (rc < 0)
@@ -157,7 +158,7 @@ enum central_rc central_ws_retire(struct central *c, const char *id, struct err 
 		goto fail;
 	return CENTRAL_OK;
 fail:
-	central_fail(c, "retire the workstation", e);
+	central_fail(c, N_("retire the workstation"), e);
 	db_rollback(c->db);
 	return central_rc_of(e);
 }

@@ -2,6 +2,7 @@
    what its logged-in interviewer is doing (call=) extends that interviewer's span of work at
    that workstation, or starts a new one after a gap; each interviewer's sum per study is kept
    as the spans change, for the report. */
+#include "cati/i18n.h"
 #include "central-int.h"
 
 #include "cati/report.h"
@@ -148,7 +149,7 @@ int central_work(struct central *c, const char *user, enum central_role role, co
 	int rc = -1, found;
 
 	if (db_begin(c->db, 1) != DB_OK)
-		return central_fail(c, "note working time", e);
+		return central_fail(c, N_("note working time"), e);
 	if ((found = last_span(c, user, ws, &id, &had, &start, &end)) < 0)
 		goto out;
 	if (found && now < end) {   /* heard of out of order: what is kept is newer */
@@ -181,12 +182,12 @@ out:
 	free(had);
 	free(study);
 	if (rc < 0) {
-		central_fail(c, "note working time", e);
+		central_fail(c, N_("note working time"), e);
 		db_rollback(c->db);
 		return -1;
 	}
 	if (db_commit(c->db) != DB_OK) {
-		central_fail(c, "note working time", e);
+		central_fail(c, N_("note working time"), e);
 		db_rollback(c->db);
 		return -1;
 	}

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cati/i18n.h"
 #include "cati/calls.h"
 #include "cati/store.h"
 #include "cati/sync.h"
@@ -38,7 +39,7 @@ static const char *interviewer(const char *who)
 	return who && *who ? who : "interviewer";
 }
 
-static const char next_usage[] = "usage: cati next [--interviewer ID] [--study FILE] [--why] [--lock] [--db PATH]\n";
+static const char next_usage[] = N_("usage: cati next [--interviewer ID] [--study FILE] [--why] [--lock] [--db PATH]\n");
 
 /* cati next [--interviewer ID] [--study FILE] [--why] [--lock]: who to call now, and why. */
 int cmd_next(int argc, char **argv)
@@ -56,7 +57,7 @@ int cmd_next(int argc, char **argv)
 	int c, show_why = 0, lock = 0;
 	enum store_rc rc;
 
-	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati next", next_usage)) != -1;) {
+	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati next", _(next_usage))) != -1;) {
 		switch (c) {
 		case 'h': return EXIT_OK;
 		case 'i': who = optarg; break;
@@ -68,7 +69,7 @@ int cmd_next(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		fputs(next_usage, stderr);
+		fputs(_(next_usage), stderr);
 		return EXIT_USAGE;
 	}
 	who = interviewer(who);
@@ -93,7 +94,7 @@ int cmd_next(int argc, char **argv)
 		/* the sync layer's answer in the store's words the rest of this command speaks */
 		rc = src == SYNC_OK ? STORE_OK : src == SYNC_NONE ? STORE_NOTFOUND : src == SYNC_TAKEN ? STORE_BUSY : STORE_ERROR;
 		if (rc == STORE_OK && enrolled && !shared && !show_why)
-			fprintf(stderr, "cati next: %s is locked on this workstation only: the store could not be reached\n", pick.key);
+			fprintf(stderr, _("cati next: %s is locked on this workstation only: the store could not be reached\n"), pick.key);
 	} else {
 		rc = store_next(st, &r, who, 0, &pick, show_why ? &why : NULL, &e);
 	}
@@ -102,17 +103,18 @@ int cmd_next(int argc, char **argv)
 	if (rc == STORE_OK && !show_why)
 		printf("%s\n", pick.key);
 	else if (rc == STORE_BUSY)
-		fprintf(stderr, "cati next: %s was just taken by another workstation; ask again\n", pick.key);
+		fprintf(stderr, _("cati next: %s was just taken by another workstation; ask again\n"), pick.key);
 	else if (rc != STORE_OK && rc != STORE_NOTFOUND)
 		fprintf(stderr, "cati next: %s\n", e.msg);
 	else if (rc == STORE_NOTFOUND && !show_why)
-		fprintf(stderr, "cati next: no case to call now (--why says why)\n");
+		fprintf(stderr, _("cati next: no case to call now (--why says why)\n"));
 	buf_release(&why);
 	store_close(st);
 	return rc == STORE_OK ? EXIT_OK : EXIT_FAIL;
 }
 
-static const char call_usage[] = "usage: cati call --case KEY --outcome OUTCOME [--interviewer ID] [--study FILE] [--db PATH]\n";
+static const char call_usage[] =
+	N_("usage: cati call --case KEY --outcome OUTCOME [--interviewer ID] [--study FILE] [--db PATH]\n");
 
 /* cati call --case KEY --outcome OUTCOME [--interviewer ID]: record a call attempt. */
 int cmd_call(int argc, char **argv)
@@ -130,7 +132,7 @@ int cmd_call(int argc, char **argv)
 	struct err e;
 	int i, n, ch;
 
-	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati call", call_usage)) != -1;) {
+	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati call", _(call_usage))) != -1;) {
 		switch (ch) {
 		case 'h': return EXIT_OK;
 		case 'c': key = optarg; break;
@@ -142,7 +144,7 @@ int cmd_call(int argc, char **argv)
 		}
 	}
 	if (!key || !outcome || optind != argc) {
-		fputs(call_usage, stderr);
+		fputs(_(call_usage), stderr);
 		return EXIT_USAGE;
 	}
 	who = interviewer(who);
@@ -151,7 +153,7 @@ int cmd_call(int argc, char **argv)
 	store_set_zone(st, r.tz);
 	if (!(o = calls_outcome(outcome))) {
 		const struct call_outcome *all = calls_outcomes(&n);
-		fprintf(stderr, "cati call: '%s' is not a call outcome; one of:", outcome);
+		fprintf(stderr, _("cati call: '%s' is not a call outcome; one of:"), outcome);
 		for (i = 0; i < n; i++)
 			fprintf(stderr, " %s", all[i].name);
 		fputc('\n', stderr);
@@ -173,15 +175,15 @@ int cmd_call(int argc, char **argv)
 		store_close(st);
 		return EXIT_FAIL;
 	}
-	printf("%s: %s (%s %s%s)\n", key, o->label, o->final ? "final disposition" : "for now", o->disposition,
-	       o->final ? "" : ", case stays open");
+	printf("%s: %s (%s %s%s)\n", key, _(o->label), o->final ? _("final disposition") : _("for now"), o->disposition,
+	       o->final ? "" : _(", case stays open"));
 	store_case_release(&c);
 	store_close(st);
 	return EXIT_OK;
 }
 
 static const char appointment_usage[] =
-	"usage: cati appointment --case KEY --at 'YYYY-MM-DD HH:MM' [--soft] [--with NAME] [--interviewer ID] [--db PATH]\n";
+	N_("usage: cati appointment --case KEY --at 'YYYY-MM-DD HH:MM' [--soft] [--with NAME] [--interviewer ID] [--db PATH]\n");
 
 /* cati appointment --case KEY --at "YYYY-MM-DD HH:MM" [--soft] [--interviewer ID] [--with NAME] */
 int cmd_appointment(int argc, char **argv)
@@ -197,7 +199,7 @@ int cmd_appointment(int argc, char **argv)
 	struct err e;
 	int ch, soft = 0, y, mo, d, h, mi, len = 0;
 
-	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati appointment", appointment_usage)) != -1;) {
+	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati appointment", _(appointment_usage))) != -1;) {
 		switch (ch) {
 		case 'h': return EXIT_OK;
 		case 'c': key = optarg; break;
@@ -210,7 +212,7 @@ int cmd_appointment(int argc, char **argv)
 		}
 	}
 	if (!key || !at || optind != argc) {
-		fputs(appointment_usage, stderr);
+		fputs(_(appointment_usage), stderr);
 		return EXIT_USAGE;
 	}
 	who = interviewer(who);
@@ -218,7 +220,7 @@ int cmd_appointment(int argc, char **argv)
 		return EXIT_USAGE;
 	if (sscanf(at, "%4d-%2d-%2d %2d:%2d%n", &y, &mo, &d, &h, &mi, &len) != 5 || at[len] || mo < 1 || mo > 12 ||
 	    d < 1 || d > 31 || h > 23 || mi > 59) {
-		fprintf(stderr, "cati appointment: '%s' is not a time like 2026-03-02 14:30 (the respondent's local time)\n", at);
+		fprintf(stderr, _("cati appointment: '%s' is not a time like 2026-03-02 14:30 (the respondent's local time)\n"), at);
 		store_close(st);
 		return EXIT_USAGE;
 	}
@@ -233,7 +235,9 @@ int cmd_appointment(int argc, char **argv)
 		store_close(st);
 		return EXIT_FAIL;
 	}
-	printf("%s: %s appointment at %s (respondent's time)\n", key, soft ? "soft" : "hard", at);
+	printf(soft ? _("%s: soft appointment at %s (respondent's time)\n")
+	            : _("%s: hard appointment at %s (respondent's time)\n"),
+	       key, at);
 	store_case_release(&c);
 	store_close(st);
 	return EXIT_OK;
@@ -250,34 +254,34 @@ static void count(void *ctx, const char *code, long n)
 	struct counts *c = ctx;
 	const struct disposition *d = calls_count(&c->c, code, (double)n);
 
-	buf_printf(&c->table, "  %-6s %-62s %6ld\n", code, d ? d->label : "(unknown code)", n);
+	buf_printf(&c->table, "  %-6s %-62s %6ld\n", code, d ? _(d->label) : _("(unknown code)"), n);
 }
 
 /* The rates' edition, groups and e as lines; the 9th edition's as cati printed them before. */
 static void print_e(const struct aapor_rates *r)
 {
 	static const char *const how[AAPOR_E_CLASSES] = {
-		"(proportional: (I+P+R+NC+O) / (I+P+R+NC+O+NE))",
-		"(proportional: (I+P+R+NC+O) / (I+P+R+NC+O+NE screened out or quota full, 4.7x 4.8x))",
-		"(proportional: (I+P+R+NC+O) / (I+P+R+NC+O+NE))",
+		N_("(proportional: (I+P+R+NC+O) / (I+P+R+NC+O+NE))"),
+		N_("(proportional: (I+P+R+NC+O) / (I+P+R+NC+O+NE screened out or quota full, 4.7x 4.8x))"),
+		N_("(proportional: (I+P+R+NC+O) / (I+P+R+NC+O+NE))"),
 	};
 	static const char *const names[AAPOR_E_CLASSES] = { "UH", "UR", "UO" };
 	const double *n = r->n;
 	int k;
 
 	if (r->edition == AAPOR_EDITION_9) {
-		printf("rates by AAPOR Standard Definitions, 9th edition (2016)\n");
+		printf(_("rates by AAPOR Standard Definitions, 9th edition (2016)\n"));
 		printf("groups: I %.0f  P %.0f  R %.0f  NC %.0f  O %.0f  UH %.0f  UO %.0f  NE %.0f\n", n[AAPOR_I], n[AAPOR_P],
 		       n[AAPOR_R], n[AAPOR_NC], n[AAPOR_O], n[AAPOR_UH], n[AAPOR_UO], n[AAPOR_NE]);
-		printf("e = %.4f (%s)\n", r->e, r->e_estimated ? "proportional: (I+P+R+NC+O) / (I+P+R+NC+O+NE)" : "given");
+		printf("e = %.4f (%s)\n", r->e, r->e_estimated ? _("proportional: (I+P+R+NC+O) / (I+P+R+NC+O+NE)") : _("given"));
 		return;
 	}
-	printf("rates by AAPOR Standard Definitions, 10th edition (2023)\n");
+	printf(_("rates by AAPOR Standard Definitions, 10th edition (2023)\n"));
 	printf("groups: I %.0f  P %.0f  R %.0f  NC %.0f  O %.0f  UH %.0f  UR %.0f  UO %.0f  NE %.0f\n", n[AAPOR_I],
 	       n[AAPOR_P], n[AAPOR_R], n[AAPOR_NC], n[AAPOR_O], n[AAPOR_UH], n[AAPOR_UR], n[AAPOR_UO], n[AAPOR_NE]);
 	for (k = 0; k < AAPOR_E_CLASSES; k++)
-		printf("e_%s = %.4f %s\n", names[k], r->e_class[k], r->e_class_estimated[k] ? how[k] : "(given)");
-	printf("e = %.4f (over all unknown cases: e_UH*UH + e_UR*UR + e_UO*UO = e * (UH+UR+UO))\n", r->e);
+		printf("e_%s = %.4f %s\n", names[k], r->e_class[k], r->e_class_estimated[k] ? _(how[k]) : _("(given)"));
+	printf(_("e = %.4f (over all unknown cases: e_UH*UH + e_UR*UR + e_UO*UO = e * (UH+UR+UO))\n"), r->e);
 }
 
 /* RR1..RRn: a line each; "n/a" where the denominator is 0. */
@@ -290,8 +294,13 @@ static void rates(const char *family, const double *v, int n)
 		snprintf(name, sizeof name, "%s%d", family, i + 1);
 		if (v[i] < 0)
 			printf("  %-6s    n/a\n", name);
-		else
-			printf("  %-6s %6.4f\n", name, v[i]);
+		else {
+			char plain[32], shown[32];
+
+			/* a rate as the interviewer writes numbers (0,4512 in German and Dutch) */
+			snprintf(plain, sizeof plain, "%6.4f", v[i]);
+			printf("  %-6s %s\n", name, i18n_number(shown, sizeof shown, plain));
+		}
 	}
 }
 
@@ -302,14 +311,14 @@ static void print_cell(void *ctx, const struct store_quota_cell *c)
 	char allow[24];
 
 	if (!(*n)++)
-		printf("%-16s %-12s %-10s %7s %8s %6s %9s  %s\n", "study", "quota", "cell", "target", "store", "here",
-		       "allowance", "state");
+		printf("%-16s %-12s %-10s %7s %8s %6s %9s  %s\n", _("study"), _("quota"), _("cell"), _("target"), _("store"), _("here"),
+		       _("allowance"), _("state"));
 	if (c->allowance < 0)
 		snprintf(allow, sizeof allow, "-");
 	else
 		snprintf(allow, sizeof allow, "%ld", c->allowance);
 	printf("%-16s %-12s %-10s %7ld %8ld %6ld %9s  %s\n", c->study, c->quota, c->cell, c->target, c->achieved,
-	       c->local, allow, c->closed ? "closed" : c->full ? "full" : "open");
+	       c->local, allow, c->closed ? _("closed") : c->full ? _("full") : _("open"));
 }
 
 /* cati report quotas: the quota cells as this workstation sees them. */
@@ -323,15 +332,17 @@ static int report_quotas(struct store *st, const char *study)
 		fprintf(stderr, "cati report: %s\n", e.msg);
 		return EXIT_FAIL;
 	}
-	if (!n)
-		printf("no quota cells%s%s (the forms have no quotas, or no cases were imported or synced)\n",
-		       study ? " in study " : "", study ? study : "");
+	if (!n && study)
+		printf(_("no quota cells in study %s (the forms have no quotas, or no cases were imported or synced)\n"),
+		       study);
+	else if (!n)
+		printf(_("no quota cells (the forms have no quotas, or no cases were imported or synced)\n"));
 	return EXIT_OK;
 }
 
 static const char report_usage[] =
-	"usage: cati report rates [--aapor 10|9] [--e E|UH=E,UR=E,UO=E (0..1)] [--db PATH]\n"
-	"       cati report quotas [--study-id ID] [--db PATH]\n";
+	N_("usage: cati report rates [--aapor 10|9] [--e E|UH=E,UR=E,UO=E (0..1)] [--db PATH]\n"
+	"       cati report quotas [--study-id ID] [--db PATH]\n");
 
 /* cati report rates|quotas: the workstation's response rates, or its quota cells; reads only. */
 int cmd_report(int argc, char **argv)
@@ -348,7 +359,7 @@ int cmd_report(int argc, char **argv)
 	struct err e;
 	int ch, quotas;
 
-	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati report", report_usage)) != -1;) {
+	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati report", _(report_usage))) != -1;) {
 		switch (ch) {
 		case 'h': return EXIT_OK;
 		case 'e': es = optarg; break;
@@ -361,7 +372,7 @@ int cmd_report(int argc, char **argv)
 	what = optind == argc - 1 ? argv[optind] : "";
 	quotas = !strcmp(what, "quotas");
 	if ((!quotas && strcmp(what, "rates")) || (quotas && (es || ed)) || (!quotas && study)) {
-		fputs(report_usage, stderr);
+		fputs(_(report_usage), stderr);
 		return EXIT_USAGE;
 	}
 	err_init(&e);
@@ -390,7 +401,7 @@ int cmd_report(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	calls_aapor(&c.c, &ao, &r);
-	printf("cases by AAPOR disposition:\n%s", buf_str(&c.table));
+	printf(_("cases by AAPOR disposition:\n%s"), buf_str(&c.table));
 	print_e(&r);
 	rates("RR", r.rr, 6);
 	rates("COOP", r.coop, 4);

@@ -3,13 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cati/i18n.h"
 #include "cati/export.h"
 #include "cati/store.h"
 #include "cli.h"
 
 static const char usage[] =
-	"usage: cati export --study ID --format csv|json|sav|dta|sas|sss|ddi|codebook|all --out FILE\n"
-	"                   [--lang L] [--all] [--calls FILE.csv [--with-phone]] [--db PATH]\n";
+	N_("usage: cati export --study ID --format csv|json|sav|dta|sas|sss|ddi|codebook|all --out FILE\n"
+	"                   [--lang L] [--all] [--calls FILE.csv [--with-phone]] [--db PATH]\n");
 
 /* cati export: the interviews of a study in a data set format, and its call records. */
 int cmd_export(int argc, char **argv)
@@ -31,7 +32,7 @@ int cmd_export(int argc, char **argv)
 	int64_t row;
 	int ch, all = 0, with_phone = 0, format, rc = EXIT_FAIL;
 
-	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati export", usage)) != -1;) {
+	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati export", _(usage))) != -1;) {
 		switch (ch) {
 		case 'h': return EXIT_OK;
 		case 's': study = optarg; break;
@@ -47,34 +48,34 @@ int cmd_export(int argc, char **argv)
 	}
 	format = !fmt ? -1 : !strcmp(fmt, "all") ? 99 : exp_format_of(fmt);
 	if (with_phone && !calls) {
-		fprintf(stderr, "cati export: --with-phone needs --calls FILE.csv\n%s", usage);
+		fprintf(stderr, _("cati export: --with-phone needs --calls FILE.csv\n%s"), usage);
 		return EXIT_USAGE;
 	}
 	if (optind != argc || !study || !out || format < 0) {
 		if (fmt && format < 0)
-			fprintf(stderr, "cati export: unknown format '%s'\n", fmt);
-		fputs(usage, stderr);
+			fprintf(stderr, _("cati export: unknown format '%s'\n"), fmt);
+		fputs(_(usage), stderr);
 		return EXIT_USAGE;
 	}
 	if (!(st = cli_open_store(db, 1)))
 		return EXIT_USAGE;
 	err_init(&e);
 	if (store_form_latest(st, study, &row, &e) != STORE_OK || store_form_source(st, row, &src, &e) != STORE_OK) {
-		fprintf(stderr, "cati export: no study '%s' in this database: %s\n", study, e.msg);
+		fprintf(stderr, _("cati export: no study '%s' in this database: %s\n"), study, e.msg);
 		store_close(st);
 		return EXIT_FAIL;
 	}
 	form_diags_init(&d);
-	f = form_compile("(stored form)", src, strlen(src), &d);
+	f = form_compile(_("(stored form)"), src, strlen(src), &d);
 	form_diags_release(&d);
 	free(src);
 	if (!f) {
-		fprintf(stderr, "cati export: the stored form of '%s' does not compile\n", study);
+		fprintf(stderr, _("cati export: the stored form of '%s' does not compile\n"), study);
 		store_close(st);
 		return EXIT_FAIL;
 	}
 	if (lang && form_lang(f, lang) < 0) {
-		fprintf(stderr, "cati export: the form has no language '%s'\n", lang);
+		fprintf(stderr, _("cati export: the form has no language '%s'\n"), lang);
 		form_free(f);
 		store_close(st);
 		return EXIT_USAGE;
@@ -88,7 +89,9 @@ int cmd_export(int argc, char **argv)
 		fprintf(stderr, "cati export: %s\n", e.msg);
 		goto out;
 	}
-	printf("exported %ld interviews, %d variables to %s\n", data.nrows, data.schema.nvars, out);
+	printf(P_("exported %ld interview, %d variables to %s\n", "exported %ld interviews, %d variables to %s\n",
+	          data.nrows),
+	       data.nrows, data.schema.nvars, out);
 	if (calls) {
 		struct exp_calls c;
 
@@ -99,8 +102,8 @@ int cmd_export(int argc, char **argv)
 			exp_calls_release(&c);
 			goto out;
 		}
-		printf("exported %ld call attempts to %s%s\n", c.n, calls,
-		       with_phone ? "" : " (phone numbers left out: --with-phone adds them)");
+		printf(P_("exported %ld call attempt to %s%s\n", "exported %ld call attempts to %s%s\n", c.n), c.n, calls,
+		       with_phone ? "" : _(" (phone numbers left out: --with-phone adds them)"));
 		exp_calls_release(&c);
 	}
 	rc = EXIT_OK;

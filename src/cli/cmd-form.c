@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cati/i18n.h"
 #include "cati/form.h"
 #include "cli.h"
 
@@ -25,14 +26,14 @@ struct form *cli_load_form(const char *path, int *io)
 		buf_init(&out);
 		form_diags_format(&d, path, &out);
 		fputs(buf_str(&out), stderr);
-		fprintf(stderr, "%s: %d error%s\n", path, d.n, d.n == 1 ? "" : "s");
+		fprintf(stderr, P_("%s: %d error\n", "%s: %d errors\n", d.n), path, d.n);
 		buf_release(&out);
 	}
 	form_diags_release(&d);
 	return f;
 }
 
-static const char check_usage[] = "usage: cati check [-q|--quiet] FORM...\n";
+static const char check_usage[] = N_("usage: cati check [-q|--quiet] FORM...\n");
 
 /* cati check [-q] FORM...: compile every form, printing every error. */
 int cmd_check(int argc, char **argv)
@@ -41,7 +42,7 @@ int cmd_check(int argc, char **argv)
 	int i, c, io, quiet = 0, failed = 0, broken = 0;
 	struct form *f;
 
-	for (opt_reset(); (c = opt_next(argc, argv, "qh", longs, "cati check", check_usage)) != -1;) {
+	for (opt_reset(); (c = opt_next(argc, argv, "qh", longs, "cati check", _(check_usage))) != -1;) {
 		if (c == 'h')
 			return EXIT_OK;
 		if (c != 'q')
@@ -49,7 +50,7 @@ int cmd_check(int argc, char **argv)
 		quiet = 1;
 	}
 	if (optind >= argc) {
-		fputs(check_usage, stderr);
+		fputs(_(check_usage), stderr);
 		return EXIT_USAGE;
 	}
 	for (i = optind; i < argc; i++) {
@@ -59,14 +60,16 @@ int cmd_check(int argc, char **argv)
 		else if (!f)
 			failed = 1;
 		else if (!quiet)
-			printf("%s: ok (%s, version %s, %d questions)\n", argv[i], f->id, f->version,
+			printf(P_("%s: ok (%s, version %s, %d question)\n", "%s: ok (%s, version %s, %d questions)\n",
+			          f->nquestions),
+			       argv[i], f->id, f->version,
 			       f->nquestions);
 		form_free(f);
 	}
 	return broken ? EXIT_USAGE : failed ? EXIT_FAIL : EXIT_OK;
 }
 
-static const char show_usage[] = "usage: cati show FORM [--lang L]\n";
+static const char show_usage[] = N_("usage: cati show FORM [--lang L]\n");
 
 /* cati show FORM [--lang L]: the form as a readable script. */
 int cmd_show(int argc, char **argv)
@@ -77,7 +80,7 @@ int cmd_show(int argc, char **argv)
 	struct buf out;
 	int i, c, io, li = 0;
 
-	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati show", show_usage)) != -1;) {
+	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati show", _(show_usage))) != -1;) {
 		if (c == 'h')
 			return EXIT_OK;
 		if (c != 'l')
@@ -85,7 +88,7 @@ int cmd_show(int argc, char **argv)
 		lang = optarg;
 	}
 	if (optind != argc - 1) {
-		fputs(show_usage, stderr);
+		fputs(_(show_usage), stderr);
 		return EXIT_USAGE;
 	}
 	path = argv[optind];
@@ -95,7 +98,7 @@ int cmd_show(int argc, char **argv)
 	if (lang) {
 		li = form_lang(f, lang);
 		if (li < 0) {
-			fprintf(stderr, "cati show: the form has no language '%s' (it has:", lang);
+			fprintf(stderr, _("cati show: the form has no language '%s' (it has:"), lang);
 			for (i = 0; i < f->nlangs; i++)
 				fprintf(stderr, " %s", f->langs[i]);
 			fprintf(stderr, ")\n");

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <sys/stat.h>
 
+#include "cati/i18n.h"
 #include "cati/session.h"
 #include "cati/store.h"
 #include "cli.h"
@@ -52,8 +53,8 @@ struct store *cli_open_store(const char *db, int must_exist)
 	db_path(db, &path);
 	err_init(&e);
 	if (must_exist && stat(buf_str(&path), &sb) < 0)
-		fprintf(stderr, "cati: cannot open database '%s': %s\n", buf_str(&path),
-		        errno == ENOENT ? "no such file" : strerror(errno));
+		fprintf(stderr, _("cati: cannot open database '%s': %s\n"), buf_str(&path),
+		        errno == ENOENT ? _("no such file") : strerror(errno));
 	else if (!(st = store_open(buf_str(&path), &rc, &e)))
 		fprintf(stderr, "cati: %s\n", e.msg);
 	else if (getenv("CATI_NOW") && *getenv("CATI_NOW")) {
@@ -64,7 +65,7 @@ struct store *cli_open_store(const char *db, int must_exist)
 		memset(&tm, 0, sizeof tm);
 		if (sscanf(getenv("CATI_NOW"), "%d-%d-%dT%d:%d:%dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
 		           &tm.tm_min, &tm.tm_sec, &n) != 6 || getenv("CATI_NOW")[n]) {
-			fprintf(stderr, "cati: CATI_NOW must look like 2026-03-02T10:00:00Z\n");
+			fprintf(stderr, _("cati: CATI_NOW must look like 2026-03-02T10:00:00Z\n"));
 			store_close(st);
 			st = NULL;
 		} else {
@@ -79,9 +80,9 @@ struct store *cli_open_store(const char *db, int must_exist)
 }
 
 static const char sample_usage[] =
-	"usage: cati sample import FILE.csv --form FORM [--dnc refuse|flag] [--db PATH]\n"
+	N_("usage: cati sample import FILE.csv --form FORM [--dnc refuse|flag] [--db PATH]\n"
 	"       (a number on the do-not-call list: the import refused, or with flag its case imported, never offered)\n"
-	"       cati sample example FORM [-n N] [--seed S]\n";
+	"       cati sample example FORM [-n N] [--seed S]\n");
 
 /* cati sample import FILE.csv --form FORM: import cases, all or nothing. */
 int cmd_sample(int argc, char **argv)
@@ -103,16 +104,16 @@ int cmd_sample(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "example"))
 		return cmd_sample_example(argc - 1, argv + 1);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		fputs(sample_usage, stdout);
+		fputs(_(sample_usage), stdout);
 		return EXIT_OK;
 	}
 	if (argc < 2 || strcmp(argv[1], "import")) {
-		fputs(sample_usage, stderr);
+		fputs(_(sample_usage), stderr);
 		return EXIT_USAGE;
 	}
 	argc--;
 	argv++;
-	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati sample import", sample_usage)) != -1;) {
+	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati sample import", _(sample_usage))) != -1;) {
 		switch (c) {
 		case 'h': return EXIT_OK;
 		case 'f': form_path = optarg; break;
@@ -124,7 +125,7 @@ int cmd_sample(int argc, char **argv)
 	if (optind == argc - 1)
 		csv = argv[optind];
 	if (!csv || !form_path || (strcmp(dnc, "refuse") && strcmp(dnc, "flag"))) {
-		fputs(sample_usage, stderr);
+		fputs(_(sample_usage), stderr);
 		return EXIT_USAGE;
 	}
 	if (!(st = cli_open_store(db, 0)))
@@ -161,12 +162,15 @@ int cmd_sample(int argc, char **argv)
 		fputs(buf_str(&problems), stderr);
 		if (e.set)
 			fprintf(stderr, "cati: %s\n", e.msg);
-		fprintf(stderr, "cati: nothing was imported\n");
+		fprintf(stderr, _("cati: nothing was imported\n"));
 		rc = problems.len ? EXIT_FAIL : EXIT_USAGE;
 	} else if (rc == EXIT_OK) {
-		printf("imported %ld cases for %s (version %s) from %s\n", n, f->id, f->version, csv);
+		printf(P_("imported %ld case for %s (version %s) from %s\n", "imported %ld cases for %s (version %s) from %s\n",
+		          n),
+		       n, f->id, f->version, csv);
 		if (listed)
-			printf("%ld of them with a number on the do-not-call list: never offered\n", listed);
+			printf(P_("%ld of them with a number on the do-not-call list: never offered\n",
+			          "%ld of them with a number on the do-not-call list: never offered\n", listed), listed);
 	}
 	buf_release(&problems);
 	form_free(f);
@@ -175,7 +179,7 @@ int cmd_sample(int argc, char **argv)
 	return rc;
 }
 
-static const char doctor_usage[] = "usage: cati doctor [--db PATH]   check the database's integrity\n";
+static const char doctor_usage[] = N_("usage: cati doctor [--db PATH]   check the database's integrity\n");
 
 /* cati doctor: the database's integrity; an absent database is reported, not made. */
 int cmd_doctor(int argc, char **argv)
@@ -188,7 +192,7 @@ int cmd_doctor(int argc, char **argv)
 	enum store_rc rc;
 	int c;
 
-	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati doctor", doctor_usage)) != -1;) {
+	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati doctor", _(doctor_usage))) != -1;) {
 		if (c == 'h')
 			return EXIT_OK;
 		if (c != 'D')
@@ -196,7 +200,7 @@ int cmd_doctor(int argc, char **argv)
 		db = optarg;
 	}
 	if (optind != argc) {
-		fputs(doctor_usage, stderr);
+		fputs(_(doctor_usage), stderr);
 		return EXIT_USAGE;
 	}
 	if (!(st = cli_open_store(db, 1)))
@@ -258,13 +262,13 @@ static void print_screen(struct eng *eng)
 }
 
 static const char *interview_usage =
-	"usage: cati interview --case KEY --interviewer ID [--lang L] [--db PATH]\n"
+	N_("usage: cati interview --case KEY --interviewer ID [--lang L] [--db PATH]\n"
 	"commands on standard input, one per line:\n"
 	"  a VALUE     answer the question (a code, 1,3, a number, a date, text, dk, rf)\n"
 	"  n           next (keep the answer shown)     b   back\n"
 	"  j ID [N]    jump to an asked question        r   go to the first unanswered\n"
 	"  c           confirm a soft check             l LANG   switch language\n"
-	"  s REASON    suspend and stop                 q   stop (the interview stays open)\n";
+	"  s REASON    suspend and stop                 q   stop (the interview stays open)\n");
 
 /* cati interview: an interview driven by commands on standard input. */
 int cmd_interview(int argc, char **argv)
@@ -280,7 +284,7 @@ int cmd_interview(int argc, char **argv)
 	char line[4096];
 	int c, resumed;
 
-	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati interview", interview_usage)) != -1;) {
+	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati interview", _(interview_usage))) != -1;) {
 		switch (c) {
 		case 'h': return EXIT_OK;
 		case 'c': key = optarg; break;
@@ -291,7 +295,7 @@ int cmd_interview(int argc, char **argv)
 		}
 	}
 	if (!key || !who || optind != argc) {
-		fputs(interview_usage, stderr);
+		fputs(_(interview_usage), stderr);
 		return EXIT_USAGE;
 	}
 	if (!(st = cli_open_store(db, 0)))
@@ -303,7 +307,8 @@ int cmd_interview(int argc, char **argv)
 		store_close(st);
 		return EXIT_FAIL;
 	}
-	printf("%s interview %s of case %s\n", resumed ? "resumed" : "started", session_interview(s)->uuid, key);
+	printf(resumed ? _("resumed interview %s of case %s\n") : _("started interview %s of case %s\n"),
+	       session_interview(s)->uuid, key);
 	print_screen(session_engine(s));
 	while (fgets(line, sizeof line, stdin)) {
 		struct eng *eng = session_engine(s);
@@ -355,7 +360,7 @@ int cmd_interview(int argc, char **argv)
 		if (session_commit(s, &e) != STORE_OK) {
 			printf("error: %s\n", e.msg);
 		} else if (rc == ENG_INVALID || rc == ENG_DENIED) {
-			printf("error: %s\n", line[0] && strchr("anbrcljqs", line[0]) ? eng_message(eng) : "unknown command");
+			printf("error: %s\n", line[0] && strchr("anbrcljqs", line[0]) ? eng_message(eng) : _("unknown command"));
 		} else {
 			printf("ok\n");
 		}

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cati/i18n.h"
 #include "cati/form.h"
 #include "cati/phone.h"
 #include "cati/remote.h"
@@ -15,7 +16,7 @@
 #include "cli.h"
 
 static const char *const usage =
-	"usage: cati study COMMAND [--user NAME] [--password-file FILE] [--store URL --cacert CA.pem]\n"
+	N_("usage: cati study COMMAND [--user NAME] [--password-file FILE] [--store URL --cacert CA.pem]\n"
 	"  cati study publish FORM.form              publish a form (checked here first)\n"
 	"  cati study forms                          the published forms and their versions\n"
 	"  cati study import SAMPLE.csv --form FORM.form\n"
@@ -36,7 +37,7 @@ static const char *const usage =
 	"  cati study dnc add|remove NUMBER... [--reason TEXT]   numbers on or off the list\n"
 	"  cati study dnc import FILE [--reason TEXT]            numbers from a file, one a line\n"
 	"  (the store: the one this machine is enrolled with, or --store and --cacert;\n"
-	"   the password: --password-file, $CATI_PASSWORD, or asked for on the terminal)\n";
+	"   the password: --password-file, $CATI_PASSWORD, or asked for on the terminal)\n");
 
 /* The options of every study command. */
 struct study_opts {
@@ -72,21 +73,21 @@ static struct remote *login(const struct study_opts *o)
 		fprintf(stderr, "cati study: %s\n", e.msg);
 		return NULL;
 	} else if (!s.url[0]) {
-		fprintf(stderr, "cati study: this machine is not enrolled: give --store https://HOST:PORT --cacert CA.pem\n");
+		fprintf(stderr, _("cati study: this machine is not enrolled: give --store https://HOST:PORT --cacert CA.pem\n"));
 		return NULL;
 	}
 	if (o->user)
 		snprintf(user, sizeof user, "%s", o->user);
 	else if (getenv("CATI_USER"))
 		snprintf(user, sizeof user, "%s", getenv("CATI_USER"));
-	else if (cli_ask("Supervisor: ", user, sizeof user, 0) < 0) {
-		fprintf(stderr, "cati study: give --user NAME\n");
+	else if (cli_ask(_("Supervisor: "), user, sizeof user, 0) < 0) {
+		fprintf(stderr, _("cati study: give --user NAME\n"));
 		return NULL;
 	}
 	if (o->pwfile) {
 		FILE *fp = fopen(o->pwfile, "r");
 		if (!fp || !fgets(pw, sizeof pw, fp)) {
-			fprintf(stderr, "cati study: cannot read a password from '%s'\n", o->pwfile);
+			fprintf(stderr, _("cati study: cannot read a password from '%s'\n"), o->pwfile);
 			if (fp)
 				fclose(fp);
 			return NULL;
@@ -95,8 +96,8 @@ static struct remote *login(const struct study_opts *o)
 		pw[strcspn(pw, "\r\n")] = '\0';
 	} else if (getenv("CATI_PASSWORD")) {
 		snprintf(pw, sizeof pw, "%s", getenv("CATI_PASSWORD"));
-	} else if (cli_ask("Password: ", pw, sizeof pw, 1) < 0) {
-		fprintf(stderr, "cati study: give the password with --password-file, $CATI_PASSWORD or on a terminal\n");
+	} else if (cli_ask(_("Password: "), pw, sizeof pw, 1) < 0) {
+		fprintf(stderr, _("cati study: give the password with --password-file, $CATI_PASSWORD or on a terminal\n"));
 		return NULL;
 	}
 	r = remote_open(&s, user, pw, &rc, &e);
@@ -125,11 +126,12 @@ static const char *when(json_t *t, char *buf, size_t n)
 {
 	time_t s = (time_t)json_integer_value(t);
 	struct tm tm;
+	char iso[32];
 
 	if (!json_is_integer(t) || !gmtime_r(&s, &tm))
-		return "never";
-	strftime(buf, n, "%Y-%m-%d %H:%M UTC", &tm);
-	return buf;
+		return _("never");
+	strftime(iso, sizeof iso, "%Y-%m-%d %H:%M UTC", &tm);
+	return i18n_date(buf, n, iso);
 }
 
 /* cati study publish FORM: compile here (errors as file:line:col), then send the source. */
@@ -145,7 +147,7 @@ static int publish(struct study_opts *o)
 	int io, rc = EXIT_FAIL;
 
 	if (o->nargs != 1) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return EXIT_USAGE;
 	}
 	if (!(f = cli_load_form(o->args[0], &io)))
@@ -163,7 +165,7 @@ static int publish(struct study_opts *o)
 	}
 	in = json_pack("{s:s,s:s}", "source", src, "name", o->args[0]);
 	if (remote_post(r, "/v1/forms", in, &out, &status, &e) == SYNC_OK) {
-		printf("published %s version %s (%s)\n", json_string_value(json_object_get(out, "form_id")),
+		printf(_("published %s version %s (%s)\n"), json_string_value(json_object_get(out, "form_id")),
 		       json_string_value(json_object_get(out, "version")), json_string_value(json_object_get(out, "hash")));
 		rc = EXIT_OK;
 	} else if (json_is_array(json_object_get(out, "errors"))) {
@@ -171,7 +173,7 @@ static int publish(struct study_opts *o)
 		json_array_foreach(json_object_get(out, "errors"), i, x)
 			fprintf(stderr, "%s:%d:%d: %s\n", o->args[0], (int)json_integer_value(json_object_get(x, "line")),
 			        (int)json_integer_value(json_object_get(x, "col")), json_string_value(json_object_get(x, "message")));
-		fprintf(stderr, "cati study: the store refused the form: %s\n", e.msg);
+		fprintf(stderr, _("cati study: the store refused the form: %s\n"), e.msg);
 	} else {
 		fprintf(stderr, "cati study: %s\n", e.msg);
 	}
@@ -197,7 +199,7 @@ static int forms(struct study_opts *o)
 	remote_close(r);
 	if (!out)
 		return EXIT_FAIL;
-	printf("%-20s %-12s %-22s %s\n", "STUDY", "VERSION", "PUBLISHED", "HASH");
+	printf("%-20s %-12s %-22s %s\n", _("STUDY"), _("VERSION"), _("PUBLISHED"), _("HASH"));
 	json_array_foreach(json_object_get(out, "forms"), i, x)
 		printf("%-20s %-12s %-22s %.12s\n", json_string_value(json_object_get(x, "form_id")),
 		       json_string_value(json_object_get(x, "version")), when(json_object_get(x, "published_at"), t, sizeof t),
@@ -217,7 +219,7 @@ static int assign(const struct study_opts *o, const char *path, json_t *cases)
 
 	for (p = list; p;) {
 		if (nlist == sizeof names / sizeof names[0]) {
-			fprintf(stderr, "cati study: --assign names at most %zu interviewers\n", nlist);
+			fprintf(stderr, _("cati study: --assign names at most %zu interviewers\n"), nlist);
 			free(list);
 			return 1;
 		}
@@ -228,7 +230,7 @@ static int assign(const struct study_opts *o, const char *path, json_t *cases)
 	}
 	for (i = 0; i < nlist; i++)
 		if (!*names[i]) {
-			fprintf(stderr, "cati study: --assign has an empty name: say a,b,c\n");
+			fprintf(stderr, _("cati study: --assign has an empty name: say a,b,c\n"));
 			free(list);
 			return 1;
 		}
@@ -240,7 +242,7 @@ static int assign(const struct study_opts *o, const char *path, json_t *cases)
 		char who[128];
 
 		if (col && !v) {
-			fprintf(stderr, "%s:%d: no column '%s'\n", path, line, col);
+			fprintf(stderr, _("%s:%d: no column '%s'\n"), path, line, col);
 			problems++;
 			continue;
 		}
@@ -264,13 +266,13 @@ static int assign(const struct study_opts *o, const char *path, json_t *cases)
 				m = *end ? end + 1 : end;
 			}
 			if (!iv) {
-				fprintf(stderr, "%s:%d: %s '%s' is not in --map\n", path, line, o->assign_by, v);
+				fprintf(stderr, _("%s:%d: %s '%s' is not in --map\n"), path, line, o->assign_by, v);
 				problems++;
 				continue;
 			}
 		}
 		if (iv && !*iv) {
-			fprintf(stderr, "%s:%d: no interviewer in column '%s'\n", path, line, col);
+			fprintf(stderr, _("%s:%d: no interviewer in column '%s'\n"), path, line, col);
 			problems++;
 			continue;
 		}
@@ -325,7 +327,7 @@ static int import(struct study_opts *o)
 
 	if (o->nargs != 1 || !o->form || (!!o->assign_column + !!o->assign + !!o->assign_by) > 1 ||
 	    (!o->assign_by != !o->map) || (o->dnc && strcmp(o->dnc, "refuse") && strcmp(o->dnc, "flag"))) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return EXIT_USAGE;
 	}
 	if (!(f = cli_load_form(o->form, &io)))
@@ -338,21 +340,22 @@ static int import(struct study_opts *o)
 		if (e.set)
 			fprintf(stderr, "cati study: %s\n", e.msg);
 		fputs(buf_str(&problems), stderr);
-		fprintf(stderr, "cati study: nothing imported\n");
+		fprintf(stderr, _("cati study: nothing imported\n"));
 		goto out;
 	}
 	lines = json_array();
 	json_array_foreach(cases, i, x)
 		json_array_append(lines, json_object_get(x, "line"));
 	if ((n = assign(o, o->args[0], cases)) > 0) {
-		fprintf(stderr, "cati study: %d problem%s: nothing imported\n", n, n == 1 ? "" : "s");
+		fprintf(stderr, P_("cati study: %d problem: nothing imported\n", "cati study: %d problems: nothing imported\n", n), n);
 		goto out;
 	}
 	in = json_pack("{s:s,s:O}", "form_id", f->id, "cases", cases);
 	if (o->dnc)
 		json_object_set_new(in, "dnc", json_string(o->dnc));
 	if (remote_post(r, "/v1/cases", in, &out, &status, &e) == SYNC_OK) {
-		printf("imported %zu cases into %s\n", json_array_size(cases), f->id);
+		printf(P_("imported %zu case into %s\n", "imported %zu cases into %s\n", json_array_size(cases)),
+		       json_array_size(cases), f->id);
 		rc = EXIT_OK;
 	} else if ((at = strstr(e.msg, "case ")) && (k = strtol(at + 5, NULL, 10)) > 0 && (size_t)k <= json_array_size(lines)) {
 		/* the store names each case by its place in the request (a line each): the sample's line instead */
@@ -366,9 +369,9 @@ static int import(struct study_opts *o)
 			else
 				fprintf(stderr, "cati study: %.*s\n", len, at);
 		}
-		fprintf(stderr, "cati study: nothing imported\n");
+		fprintf(stderr, "%s", _("cati study: nothing imported\n"));
 	} else {
-		fprintf(stderr, "cati study: %s: nothing imported\n", e.msg);
+		fprintf(stderr, _("cati study: %s: nothing imported\n"), e.msg);
 	}
 	json_decref(in);
 out:
@@ -391,7 +394,7 @@ static int cases(struct study_opts *o)
 	size_t i;
 
 	if (!o->study || o->nargs) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return EXIT_USAGE;
 	}
 	if (!(r = login(o)))
@@ -412,14 +415,14 @@ static int cases(struct study_opts *o)
 	buf_release(&path);
 	if (!out)
 		return EXIT_FAIL;
-	printf("%-16s %-10s %-16s %5s  %s\n", "CASE", "STATUS", "INTERVIEWER", "CALLS", "LAST OUTCOME");
+	printf("%-16s %-10s %-16s %5s  %s\n", _("CASE"), _("STATUS"), _("INTERVIEWER"), _("CALLS"), _("LAST OUTCOME"));
 	json_array_foreach(json_object_get(out, "cases"), i, x) {
 		json_t *iv = json_object_get(x, "interviewer"), *lo = json_object_get(x, "last_outcome");
 		printf("%-16s %-10s %-16s %5lld  %s%s%s\n", json_string_value(json_object_get(x, "case")),
 		       json_string_value(json_object_get(x, "status")), json_is_string(iv) ? json_string_value(iv) : "-",
 		       (long long)json_integer_value(json_object_get(x, "calls")), json_is_string(lo) ? json_string_value(lo) : "-",
-		       json_integer_value(json_object_get(x, "duplicates")) ? " (duplicate completes)" : "",
-		       json_is_true(json_object_get(x, "dnc")) ? " (do not call: imported with a listed number)" : "");
+		       json_integer_value(json_object_get(x, "duplicates")) ? _(" (duplicate completes)") : "",
+		       json_is_true(json_object_get(x, "dnc")) ? _(" (do not call: imported with a listed number)") : "");
 	}
 	json_decref(out);
 	return EXIT_OK;
@@ -436,7 +439,7 @@ static int reassign(struct study_opts *o, int take_back)
 	int k, rc = EXIT_FAIL;
 
 	if (!o->study || !o->nargs || (!take_back && !o->to) || (take_back && o->to)) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return EXIT_USAGE;
 	}
 	if (!(r = login(o)))
@@ -449,14 +452,14 @@ static int reassign(struct study_opts *o, int take_back)
 	err_init(&e);
 	if (remote_post(r, "/v1/manage/assign", in, &out, &status, &e) == SYNC_OK) {
 		if (take_back)
-			printf("took back %d case%s of %s\n", o->nargs, o->nargs == 1 ? "" : "s", o->study);
+			printf(P_("took back %d case of %s\n", "took back %d cases of %s\n", o->nargs), o->nargs, o->study);
 		else
-			printf("gave %d case%s of %s to %s\n", o->nargs, o->nargs == 1 ? "" : "s", o->study, o->to);
+			printf(P_("gave %d case of %s to %s\n", "gave %d cases of %s to %s\n", o->nargs), o->nargs, o->study, o->to);
 		rc = EXIT_OK;
 	} else if (status == 404 && json_is_array(json_object_get(out, "unknown"))) {
 		json_array_foreach(json_object_get(out, "unknown"), i, x)
-			fprintf(stderr, "cati study: no case '%s' in study '%s'\n", json_string_value(x), o->study);
-		fprintf(stderr, "cati study: nothing changed\n");
+			fprintf(stderr, _("cati study: no case '%s' in study '%s'\n"), json_string_value(x), o->study);
+		fprintf(stderr, _("cati study: nothing changed\n"));
 	} else {
 		fprintf(stderr, "cati study: %s\n", e.msg);
 	}
@@ -477,7 +480,7 @@ static int reopen(struct study_opts *o)
 	int k, rc = EXIT_FAIL;
 
 	if (!o->study || !o->nargs) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return EXIT_USAGE;
 	}
 	if (!(r = login(o)))
@@ -488,13 +491,14 @@ static int reopen(struct study_opts *o)
 	in = json_pack("{s:s,s:o}", "study", o->study, "cases", keys);
 	err_init(&e);
 	if (remote_post(r, "/v1/manage/reopen", in, &out, &status, &e) == SYNC_OK) {
-		printf("reopened %d case%s of %s: called again after the workstations' next sync\n", o->nargs,
-		       o->nargs == 1 ? "" : "s", o->study);
+		printf(P_("reopened %d case of %s: called again after the workstations' next sync\n",
+		          "reopened %d cases of %s: called again after the workstations' next sync\n", o->nargs),
+		       o->nargs, o->study);
 		rc = EXIT_OK;
 	} else if (status == 404 && json_is_array(json_object_get(out, "unknown"))) {
 		json_array_foreach(json_object_get(out, "unknown"), i, x)
 			fprintf(stderr, "cati study: no case '%s' in study '%s'\n", json_string_value(x), o->study);
-		fprintf(stderr, "cati study: nothing changed\n");
+		fprintf(stderr, _("cati study: nothing changed\n"));
 	} else {
 		fprintf(stderr, "cati study: %s\n", e.msg);
 	}
@@ -514,7 +518,7 @@ static int conflicts(struct study_opts *o)
 	size_t i;
 
 	if (!o->study || o->nargs) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return EXIT_USAGE;
 	}
 	if (!(r = login(o)))
@@ -530,7 +534,7 @@ static int conflicts(struct study_opts *o)
 	json_array_foreach(json_object_get(out, "conflicts"), i, x) {
 		char *a = json_dumps(json_object_get(x, "stored"), JSON_COMPACT | JSON_SORT_KEYS);
 		char *b = json_dumps(json_object_get(x, "theirs"), JSON_COMPACT | JSON_SORT_KEYS);
-		printf("conflict %lld: case %s, record %s, sent again by %s at %s\n  stored: %s\n  theirs: %s\n",
+		printf(_("conflict %lld: case %s, record %s, sent again by %s at %s\n  stored: %s\n  theirs: %s\n"),
 		       (long long)json_integer_value(json_object_get(x, "id")), json_string_value(json_object_get(x, "case")),
 		       json_string_value(json_object_get(x, "uuid")), json_string_value(json_object_get(x, "user")),
 		       when(json_object_get(x, "received_at"), t, sizeof t), a ? a : "", b ? b : "");
@@ -538,7 +542,7 @@ static int conflicts(struct study_opts *o)
 		free(b);
 	}
 	if (!json_array_size(json_object_get(out, "conflicts")))
-		printf("no conflicts in %s\n", o->study);
+		printf(_("no conflicts in %s\n"), o->study);
 	json_decref(out);
 	return EXIT_OK;
 }
@@ -553,7 +557,7 @@ static int resolve(struct study_opts *o)
 	int rc = EXIT_FAIL;
 
 	if (o->conflict < 1 || !o->keep || (strcmp(o->keep, "stored") && strcmp(o->keep, "theirs")) || o->nargs) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return EXIT_USAGE;
 	}
 	if (!(r = login(o)))
@@ -561,11 +565,12 @@ static int resolve(struct study_opts *o)
 	in = json_pack("{s:I,s:s}", "conflict", (json_int_t)o->conflict, "keep", o->keep);
 	err_init(&e);
 	if (remote_post(r, "/v1/manage/resolve", in, &out, &status, &e) == SYNC_OK) {
-		printf("conflict %ld resolved: kept the %s record\n", o->conflict,
-		       !strcmp(o->keep, "stored") ? "stored" : "conflicting");
+		printf(!strcmp(o->keep, "stored") ? _("conflict %ld resolved: kept the stored record\n")
+		                                  : _("conflict %ld resolved: kept the conflicting record\n"),
+		       o->conflict);
 		rc = EXIT_OK;
 	} else {
-		fprintf(stderr, "cati study: conflict %ld: %s\n", o->conflict, e.msg);
+		fprintf(stderr, _("cati study: conflict %ld: %s\n"), o->conflict, e.msg);
 	}
 	json_decref(in);
 	json_decref(out);
@@ -582,7 +587,7 @@ static int duplicates(struct study_opts *o)
 	size_t i;
 
 	if (!o->study || o->nargs) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return EXIT_USAGE;
 	}
 	if (!(r = login(o)))
@@ -596,14 +601,14 @@ static int duplicates(struct study_opts *o)
 	if (!out)
 		return EXIT_FAIL;
 	if (!json_array_size(json_object_get(out, "duplicates")))
-		printf("no duplicates in %s\n", o->study);
+		printf(_("no duplicates in %s\n"), o->study);
 	else
-		printf("%-16s %-36s %-16s %-26s %s\n", "CASE", "INTERVIEW", "INTERVIEWER", "ENDED", "");
+		printf("%-16s %-36s %-16s %-26s %s\n", _("CASE"), _("INTERVIEW"), _("INTERVIEWER"), _("ENDED"), "");
 	json_array_foreach(json_object_get(out, "duplicates"), i, x)
 		printf("%-16s %-36s %-16s %-26s %s\n", json_string_value(json_object_get(x, "case")),
 		       json_string_value(json_object_get(x, "interview")), json_string_value(json_object_get(x, "interviewer")),
 		       json_is_string(json_object_get(x, "ended_at")) ? json_string_value(json_object_get(x, "ended_at")) : "-",
-		       json_is_true(json_object_get(x, "counts")) ? "counts" : "duplicate");
+		       json_is_true(json_object_get(x, "counts")) ? _("counts") : _("duplicate"));
 	json_decref(out);
 	return EXIT_OK;
 }
@@ -618,7 +623,7 @@ static int count(struct study_opts *o)
 	int rc = EXIT_FAIL;
 
 	if (!o->study || !o->interview || o->nargs) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return EXIT_USAGE;
 	}
 	if (!(r = login(o)))
@@ -626,7 +631,7 @@ static int count(struct study_opts *o)
 	in = json_pack("{s:s,s:s}", "study", o->study, "interview", o->interview);
 	err_init(&e);
 	if (remote_post(r, "/v1/manage/count", in, &out, &status, &e) == SYNC_OK) {
-		printf("interview %s counts for its case; the case's other completes are duplicates\n", o->interview);
+		printf(_("interview %s counts for its case; the case's other completes are duplicates\n"), o->interview);
 		rc = EXIT_OK;
 	} else {
 		fprintf(stderr, "cati study: %s\n", e.msg);
@@ -651,12 +656,12 @@ static int workstations(struct study_opts *o)
 	remote_close(r);
 	if (!out)
 		return EXIT_FAIL;
-	printf("%-34s %-16s %-22s %s\n", "WORKSTATION", "USER", "LAST SYNC", "NAME");
+	printf("%-34s %-16s %-22s %s\n", _("WORKSTATION"), _("USER"), _("LAST SYNC"), _("NAME"));
 	json_array_foreach(json_object_get(out, "workstations"), i, x)
 		printf("%-34s %-16s %-22s %s%s\n", json_string_value(json_object_get(x, "workstation")),
 		       json_string_value(json_object_get(x, "user")), when(json_object_get(x, "last_sync"), t, sizeof t),
 		       json_string_value(json_object_get(x, "name")),
-		       json_is_integer(json_object_get(x, "retired_at")) ? " (retired)" : "");
+		       json_is_integer(json_object_get(x, "retired_at")) ? _(" (retired)") : "");
 	json_decref(out);
 	return EXIT_OK;
 }
@@ -785,12 +790,12 @@ int cmd_study(int argc, char **argv)
 	int c;
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(usage, argc < 2 ? stderr : stdout);
+		fputs(_(usage), argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : EXIT_OK;
 	}
 	cmd = argv[1];
 	memset(&o, 0, sizeof o);
-	for (opt_reset(); (c = opt_next(argc - 1, argv + 1, "h", longs, "cati study", usage)) != -1;) {
+	for (opt_reset(); (c = opt_next(argc - 1, argv + 1, "h", longs, "cati study", _(usage))) != -1;) {
 		switch (c) {
 		case 'h': return EXIT_OK;
 		case 'u': o.user = optarg; break;
@@ -846,6 +851,6 @@ int cmd_study(int argc, char **argv)
 		return workstations(&o);
 	if (!strcmp(cmd, "dnc"))
 		return dnc(&o);
-	fprintf(stderr, "cati study: unknown command '%s'\n%s", cmd, usage);
+	fprintf(stderr, _("cati study: unknown command '%s'\n%s"), cmd, _(usage));
 	return EXIT_USAGE;
 }

@@ -5,13 +5,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cati/i18n.h"
 #include "cati/remote.h"
 #include "cati/tui.h"
 #include "cli.h"
 
-static const char *const usage =
-	"usage: cati supervise --study STUDY [--user NAME] [--password-file FILE] [--every SECONDS] [--by FIELD,...]\n"
-	"       (the password: --password-file, $CATI_PASSWORD, or asked for on the terminal)\n";
+static const char usage[] =
+	N_("usage: cati supervise --study STUDY [--user NAME] [--password-file FILE] [--every SECONDS] [--by FIELD,...]\n"
+	   "       (the password: --password-file, $CATI_PASSWORD, or asked for on the terminal)\n");
 
 /* What the console fetches: the report of one study. */
 struct fetch {
@@ -19,6 +20,7 @@ struct fetch {
 	struct buf path;
 };
 
+/* Fetch the study's report from the store. */
 static int fetch_report(void *ctx, struct json_t **out, struct err *e)
 {
 	struct fetch *f = ctx;
@@ -60,7 +62,7 @@ int cmd_supervise(int argc, char **argv)
 	long every = 5;
 	int c, status;
 
-	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati supervise", usage)) != -1;) {
+	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati supervise", _(usage))) != -1;) {
 		switch (c) {
 		case 'h': return EXIT_OK;
 		case 's': study = optarg; break;
@@ -75,7 +77,7 @@ int cmd_supervise(int argc, char **argv)
 		}
 	}
 	if (!study || optind != argc) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return EXIT_USAGE;
 	}
 	err_init(&e);
@@ -83,19 +85,19 @@ int cmd_supervise(int argc, char **argv)
 		fprintf(stderr, "cati supervise: %s\n", e.msg);
 		return EXIT_USAGE;
 	}
-	if (!user[0] && cli_ask("Supervisor: ", user, sizeof user, 0) < 0) {
-		fprintf(stderr, "cati supervise: give --user NAME\n");
+	if (!user[0] && cli_ask(_("Supervisor: "), user, sizeof user, 0) < 0) {
+		fprintf(stderr, "cati supervise: %s\n", _("give --user NAME"));
 		return EXIT_USAGE;
 	}
 	if (pwfile) {
 		if (first_line(pwfile, pw, sizeof pw) < 0) {
-			fprintf(stderr, "cati supervise: cannot read a password from '%s'\n", pwfile);
+			fprintf(stderr, _("cati supervise: cannot read a password from '%s'\n"), pwfile);
 			return EXIT_USAGE;
 		}
 	} else if (getenv("CATI_PASSWORD")) {
 		snprintf(pw, sizeof pw, "%s", getenv("CATI_PASSWORD"));
-	} else if (cli_ask("Password: ", pw, sizeof pw, 1) < 0) {
-		fprintf(stderr, "cati supervise: give the password with --password-file, $CATI_PASSWORD or on a terminal\n");
+	} else if (cli_ask(_("Password: "), pw, sizeof pw, 1) < 0) {
+		fprintf(stderr, "cati supervise: %s\n", _("give the password with --password-file, $CATI_PASSWORD or on a terminal"));
 		return EXIT_USAGE;
 	}
 	f.r = remote_open(&s, user, pw, &rc, &e);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cati/i18n.h"
 #include "cati/sync.h"
 #include "cli.h"
 
@@ -21,8 +22,8 @@ static const char *password(char *line, size_t n)
 }
 
 static const char enroll_usage[] =
-	"usage: cati enroll https://HOST:PORT [--cacert CA.pem] [--batch RECORDS] [--timeout SECONDS] [--insecure-http]\n"
-	"                  [--user ID [--db PATH]]   (registers the workstation; password in $CATI_PASSWORD or on stdin)\n";
+	N_("usage: cati enroll https://HOST:PORT [--cacert CA.pem] [--batch RECORDS] [--timeout SECONDS] [--insecure-http]\n"
+	"                  [--user ID [--db PATH]]   (registers the workstation; password in $CATI_PASSWORD or on stdin)\n");
 
 /* Save the store's address once it answers; with --user, also register this workstation under that user. */
 int cmd_enroll(int argc, char **argv)
@@ -41,7 +42,7 @@ int cmd_enroll(int argc, char **argv)
 	int c;
 
 	memset(&s, 0, sizeof s);
-	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati enroll", enroll_usage)) != -1;) {
+	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati enroll", _(enroll_usage))) != -1;) {
 		switch (c) {
 		case 'h': return EXIT_OK;
 		case 'u': user = optarg; break;
@@ -62,7 +63,7 @@ int cmd_enroll(int argc, char **argv)
 		}
 	}
 	if (optind < argc - 1) {
-		fputs(enroll_usage, stderr);
+		fputs(_(enroll_usage), stderr);
 		return EXIT_USAGE;
 	}
 	if (optind == argc - 1)
@@ -70,7 +71,7 @@ int cmd_enroll(int argc, char **argv)
 	if (user && !(st = cli_open_store(db, 0)))
 		return EXIT_USAGE;
 	if (!s.url[0]) {
-		fprintf(stderr, "cati enroll: the store's address must be https://HOST:PORT\n");
+		fprintf(stderr, _("cati enroll: the store's address must be https://HOST:PORT\n"));
 		goto usage;
 	}
 	err_init(&e);
@@ -86,11 +87,11 @@ int cmd_enroll(int argc, char **argv)
 	}
 	if (user) {
 		if (!(pw = password(line, sizeof line))) {
-			fprintf(stderr, "cati enroll: give the password on stdin or in $CATI_PASSWORD\n");
+			fprintf(stderr, _("cati enroll: give the password on stdin or in $CATI_PASSWORD\n"));
 			goto usage;
 		}
 		if (sync_register(st, &s, user, pw, &e) != SYNC_OK) {
-			fprintf(stderr, "cati enroll: cannot register this workstation: %s\n", e.msg);
+			fprintf(stderr, _("cati enroll: cannot register this workstation: %s\n"), e.msg);
 			store_close(st);
 			return EXIT_FAIL;
 		}
@@ -100,7 +101,10 @@ int cmd_enroll(int argc, char **argv)
 		goto usage;
 	}
 	store_close(st);
-	printf("enrolled with %s%s%s\n", s.url, user ? ", registered under " : "", user ? user : "");
+	if (user)
+		printf(_("enrolled with %s, registered under %s\n"), s.url, user);
+	else
+		printf(_("enrolled with %s\n"), s.url);
 	return EXIT_OK;
 usage:
 	store_close(st);
@@ -111,17 +115,18 @@ usage:
 static void progress(const struct sync_report *r, long waiting, void *ctx)
 {
 	(void)ctx;
-	fprintf(stderr, "\rsync: %ld records sent (%ld stored, %ld conflicts, %ld refused), %ld waiting, last batch %.0f ms   ",
+	fputc('\r', stderr);
+	fprintf(stderr, _("sync: %ld records sent (%ld stored, %ld conflicts, %ld refused), %ld waiting, last batch %.0f ms   "),
 	        r->pushed, r->stored, r->conflicts, r->rejected, waiting, r->last_ms);
 	fflush(stderr);
 }
 
 static const char sync_usage[] =
-	"usage: cati sync --user ID [--db PATH]   (password in $CATI_PASSWORD or on stdin)\n"
+	N_("usage: cati sync --user ID [--db PATH]   (password in $CATI_PASSWORD or on stdin)\n"
 	"       cati sync --user ID --repeat N [--every SECONDS] [--db PATH]\n"
 	"            (N syncs as the workstation's background sync does them: one login,\n"
 	"             one connection kept open; every 5 s unless told)\n"
-	"       cati sync --log [--db PATH]\n";
+	"       cati sync --log [--db PATH]\n");
 
 /* cati sync: send the records, receive forms and cases; or show the sync log. */
 int cmd_sync(int argc, char **argv)
@@ -141,7 +146,7 @@ int cmd_sync(int argc, char **argv)
 	long repeat = 0, every = 5;
 	enum sync_rc rc;
 
-	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati sync", sync_usage)) != -1;) {
+	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati sync", _(sync_usage))) != -1;) {
 		switch (c) {
 		case 'h': return EXIT_OK;
 		case 'u': user = optarg; break;
@@ -159,7 +164,7 @@ int cmd_sync(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		fputs(sync_usage, stderr);
+		fputs(_(sync_usage), stderr);
 		return EXIT_USAGE;
 	}
 	/* the log only reads: a database that is not there is not made (a sync makes it) */
@@ -170,19 +175,21 @@ int cmd_sync(int argc, char **argv)
 		struct buf out;
 		buf_init(&out);
 		store_sync_log_read(st, 50, &out, &e);
-		printf("%s%ld records waiting to sync\n", buf_str(&out), store_outbox_pending(st));
+		fputs(buf_str(&out), stdout);
+		printf(P_("%ld record waiting to sync\n", "%ld records waiting to sync\n", store_outbox_pending(st)),
+		       store_outbox_pending(st));
 		buf_release(&out);
 		store_close(st);
 		return EXIT_OK;
 	}
 	if (!user || sync_settings_load(&s, &e) < 0) {
-		fprintf(stderr, "cati sync: %s\n", e.set ? e.msg : "needs --user ID");
+		fprintf(stderr, "cati sync: %s\n", e.set ? e.msg : _("needs --user ID"));
 		store_close(st);
 		return EXIT_USAGE;
 	}
 	if (!pw) {
 		if (!fgets(line, sizeof line, stdin)) {
-			fprintf(stderr, "cati sync: give the password on stdin or in $CATI_PASSWORD\n");
+			fprintf(stderr, _("cati sync: give the password on stdin or in $CATI_PASSWORD\n"));
 			store_close(st);
 			return EXIT_USAGE;
 		}
@@ -193,15 +200,15 @@ int cmd_sync(int argc, char **argv)
 		/* the background sync of the workstation's screens, without the screens */
 		struct sync_bg *bg = sync_bg_start_n(store_path(st), user, pw, (int)(every * 1000), repeat);
 		if (!bg) {
-			fprintf(stderr, "cati sync: cannot start the background sync\n");
+			fprintf(stderr, _("cati sync: cannot start the background sync\n"));
 			store_close(st);
 			return EXIT_FAIL;
 		}
 		rc = sync_bg_wait(bg, &e);
 		if (rc == SYNC_OK)
-			printf("sync: %ld syncs, the last one ok; %ld waiting\n", repeat, store_outbox_pending(st));
+			printf(_("sync: %ld syncs, the last one ok; %ld waiting\n"), repeat, store_outbox_pending(st));
 		else
-			fprintf(stderr, "cati sync: %s (%ld still waiting)\n", e.msg, store_outbox_pending(st));
+			fprintf(stderr, _("cati sync: %s (%ld still waiting)\n"), e.msg, store_outbox_pending(st));
 		store_close(st);
 		return rc == SYNC_OK ? EXIT_OK : EXIT_FAIL;
 	}
@@ -212,10 +219,10 @@ int cmd_sync(int argc, char **argv)
 	if (r.progress && r.pushed)
 		fputc('\n', stderr);
 	if (rc == SYNC_OK)
-		printf("sync: sent %ld records (%ld stored, %ld conflicts, %ld refused); received %ld forms, %ld cases; %ld waiting\n",
+		printf(_("sync: sent %ld records (%ld stored, %ld conflicts, %ld refused); received %ld forms, %ld cases; %ld waiting\n"),
 		       r.pushed, r.stored, r.conflicts, r.rejected, r.forms, r.cases, store_outbox_pending(st));
 	else
-		fprintf(stderr, "cati sync: %s (%ld records sent; %ld still waiting)\n", e.msg, r.pushed,
+		fprintf(stderr, _("cati sync: %s (%ld records sent; %ld still waiting)\n"), e.msg, r.pushed,
 		        store_outbox_pending(st));
 	store_close(st);
 	return rc == SYNC_OK ? EXIT_OK : EXIT_FAIL;

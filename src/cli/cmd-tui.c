@@ -6,13 +6,26 @@
 #include "cati/store.h"
 #include "cati/tui.h"
 #include "cati/calls.h"
+#include "cati/i18n.h"
 #include "cli.h"
 
-#define DEMO_HINT "Demo: log in as interviewer 'demo' with password 'demo'."
+/* kept in the database in English; the login screen shows it translated */
+#define DEMO_HINT N_("Demo: log in as interviewer 'demo' with password 'demo'.")
 
 static const char tui_usage[] =
-	"usage: cati [--db PATH] [--study FILE]   the interviewer's workstation\n"
-	"       cati --version | --help | COMMAND --help\n";
+	N_("usage: cati [--db PATH] [--study FILE]   the interviewer's workstation\n"
+	   "       cati --version | --help | COMMAND --help\n");
+
+/* The login screen speaks the interface language last chosen on this workstation, else the
+   one of the environment (i18n_init has set that already). */
+static void last_lang(struct store *st)
+{
+	char *lang = store_meta_get(st, "ui_lang");
+
+	if (*lang && i18n_known(lang))
+		i18n_use(lang);
+	free(lang);
+}
 
 /* cati [--db PATH] [--study FILE]: the interviewer's workstation. */
 int cmd_tui(int argc, char **argv)
@@ -25,7 +38,7 @@ int cmd_tui(int argc, char **argv)
 	char *hint;
 	int c, rc;
 
-	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati", tui_usage)) != -1;) {
+	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati", _(tui_usage))) != -1;) {
 		switch (c) {
 		case 'h': return EXIT_OK;
 		case 's': study = optarg; break;
@@ -34,11 +47,12 @@ int cmd_tui(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		fputs(tui_usage, stderr);
+		fputs(_(tui_usage), stderr);
 		return EXIT_USAGE;
 	}
 	if (cli_load_rules(study, &rules) < 0 || !(st = cli_open_store(db, 0)))
 		return EXIT_USAGE;
+	last_lang(st);
 	hint = store_meta_get(st, "login_hint");
 	rc = tui_run(st, &rules, *hint ? hint : NULL);
 	free(hint);
@@ -95,7 +109,7 @@ out:
 	return rc;
 }
 
-static const char demo_usage[] = "usage: cati demo [--db PATH] [--form FORM] [--sample CSV] [--setup-only]\n";
+static const char demo_usage[] = N_("usage: cati demo [--db PATH] [--form FORM] [--sample CSV] [--setup-only]\n");
 
 /* cati demo: the workstation on the demo survey, set up on first use. */
 int cmd_demo(int argc, char **argv)
@@ -110,7 +124,7 @@ int cmd_demo(int argc, char **argv)
 	struct store *st;
 	int c, rc, setup_only = 0;
 
-	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati demo", demo_usage)) != -1;) {
+	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati demo", _(demo_usage))) != -1;) {
 		switch (c) {
 		case 'h': return EXIT_OK;
 		case 'f': form = optarg; break;
@@ -121,7 +135,7 @@ int cmd_demo(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		fputs(demo_usage, stderr);
+		fputs(_(demo_usage), stderr);
 		return EXIT_USAGE;
 	}
 	if (!(st = cli_open_store(db, 0)))
@@ -134,6 +148,7 @@ int cmd_demo(int argc, char **argv)
 		store_close(st);
 		return EXIT_OK;
 	}
+	last_lang(st);
 	{
 		/* the demo calls around the clock, so that it works at any hour */
 		struct call_rules rules;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cati/i18n.h"
 #include "cati/engine.h"
 #include "cati/form.h"
 #include "cli.h"
@@ -69,7 +70,7 @@ static int quota_count_arg(const char *prog, const struct form *f, struct eng_ta
 
 	buf_init(&b);
 	if (!colon || !eq || eq < colon || colon == arg || (size_t)(colon - arg) > FORM_MAX_ID) {
-		fprintf(stderr, "%s: --quota-count takes QUOTA:CELL=COUNT (e.g. bysex:1=20), not '%s'\n", prog, arg);
+		fprintf(stderr, _("%s: --quota-count takes QUOTA:CELL=COUNT (e.g. bysex:1=20), not '%s'\n"), prog, arg);
 		goto out;
 	}
 	memcpy(qid, arg, (size_t)(colon - arg));
@@ -78,7 +79,7 @@ static int quota_count_arg(const char *prog, const struct form *f, struct eng_ta
 		;
 	if (qi == f->nquotas) {
 		quota_names(f, &b);
-		fprintf(stderr, "%s: --quota-count '%s': form '%s' has no quota '%s' (quotas: %s)\n", prog, arg,
+		fprintf(stderr, _("%s: --quota-count '%s': form '%s' has no quota '%s' (quotas: %s)\n"), prog, arg,
 		        f->id, qid, buf_str(&b));
 		goto out;
 	}
@@ -96,10 +97,10 @@ static int quota_count_arg(const char *prog, const struct form *f, struct eng_ta
 			buf_reset(&b);
 			form_scale_values(f, q->scales[nc], 0, 8, &b);
 			if (m < 0)
-				fprintf(stderr, "%s: --quota-count '%s': '%s' names both %d and %d of %s: give the code\n",
+				fprintf(stderr, _("%s: --quota-count '%s': '%s' names both %d and %d of %s: give the code\n"),
 				        prog, arg, part, code, other, q->var_names[nc]);
 			else
-				fprintf(stderr, "%s: --quota-count '%s': '%s' is not a value of %s (valid: %s)\n", prog,
+				fprintf(stderr, _("%s: --quota-count '%s': '%s' is not a value of %s (valid: %s)\n"), prog,
 				        arg, part, q->var_names[nc], buf_str(&b));
 			goto out;
 		}
@@ -112,7 +113,7 @@ static int quota_count_arg(const char *prog, const struct form *f, struct eng_ta
 		buf_reset(&b);
 		for (i = 0; i < q->nvars; i++)
 			buf_printf(&b, "%s%s", i ? "," : "", q->var_names[i]);
-		fprintf(stderr, "%s: --quota-count '%s': a cell of quota '%s' is one value of each of %s, joined by commas\n",
+		fprintf(stderr, _("%s: --quota-count '%s': a cell of quota '%s' is one value of each of %s, joined by commas\n"),
 		        prog, arg, qid, buf_str(&b));
 		goto out;
 	}
@@ -146,13 +147,13 @@ static struct eng_tally *tally_of(const char *prog, const struct form *f, char *
 }
 
 static const char *walk_usage =
-	"usage: cati walk FORM [--lang L] [--case field=value ...] [--answer id=value ...]\n"
+	N_("usage: cati walk FORM [--lang L] [--case field=value ...] [--answer id=value ...]\n"
 	"                 [--quota-count QUOTA:CELL=N ...] [--no-quotas] [--json]\n"
 	"  Quotas apply as in an interview: a cell is full when its completes reach its target;\n"
 	"  every cell starts at 0 completes (a cell with target 0 is full). --quota-count sets a\n"
 	"  cell's completes: CELL is one value per variable of the quota, in the order of its 'by',\n"
 	"  joined by commas (code, label or short name), e.g. --quota-count region_type:9,1=1200.\n"
-	"  --no-quotas walks as if no cell were ever full.\n";
+	"  --no-quotas walks as if no cell were ever full.\n");
 static const struct option walk_longs[] = {
 	{ "json", no_argument, NULL, 'j' },         { "lang", required_argument, NULL, 'l' },
 	{ "case", required_argument, NULL, 'c' },   { "answer", required_argument, NULL, 'a' },
@@ -184,7 +185,7 @@ static void walk_print(void *ctx, const struct eng_walk_step *s)
 
 	switch (s->kind) {
 	case ENG_WALK_ENDLESS:
-		fprintf(stderr, "cati walk: the route does not end\n");
+		fprintf(stderr, _("cati walk: the route does not end\n"));
 		break;
 	case ENG_WALK_END:
 		if (o->json) {
@@ -192,9 +193,9 @@ static void walk_print(void *ctx, const struct eng_walk_step *s)
 			json_object_set_new(o->jout, "complete", json_boolean(sc->complete));
 			json_object_set_new(o->jout, "call_outcome", json_string(sc->call_outcome));
 		} else if (sc->complete) {
-			printf("END complete\n");
+			printf(_("END complete\n"));
 		} else {
-			printf("END %s (call outcome %s)\n", sc->outcome, sc->call_outcome);
+			printf(_("END %s (call outcome %s)\n"), sc->outcome, sc->call_outcome);
 		}
 		if (sc->quota && s->quota_cell) {
 			long done, ended;
@@ -207,7 +208,7 @@ static void walk_print(void *ctx, const struct eng_walk_step *s)
 				json_object_set_new(o->jout, "quota_completes", json_integer(done));
 				json_object_set_new(o->jout, "quota_target", json_integer(s->quota_target));
 			} else {
-				printf("      quota %s: cell %s is full (%ld completes, target %d)\n", sc->quota,
+				printf(_("      quota %s: cell %s is full (%ld completes, target %d)\n"), sc->quota,
 				       s->quota_cell, done, s->quota_target);
 			}
 		}
@@ -221,7 +222,7 @@ static void walk_print(void *ctx, const struct eng_walk_step *s)
 			printf("CHECK %s: %s\n", sc->hard ? "hard" : "soft", sc->message);
 		if (sc->hard) {
 			if (!o->json) {
-				printf("STOP at a hard check; revisit:");
+				printf(_("STOP at a hard check; revisit:"));
 				for (i = 0; i < sc->nrevisit; i++)
 					printf(" %s", sc->revisit[i].qid);
 				printf("\n");
@@ -248,13 +249,13 @@ static void walk_print(void *ctx, const struct eng_walk_step *s)
 			json_object_set_new(js, "iter", json_integer(s->iter));
 			json_object_set_new(o->jout, "stopped_at", js);
 		} else if (s->iter) {
-			printf("STOP at %s[%d]: no answer given\n", s->qid, s->iter);
+			printf(_("STOP at %s[%d]: no answer given\n"), s->qid, s->iter);
 		} else {
-			printf("STOP at %s: no answer given\n", s->qid);
+			printf(_("STOP at %s: no answer given\n"), s->qid);
 		}
 		break;
 	case ENG_WALK_REFUSED:
-		fprintf(stderr, "cati walk: %s: '%s' is not accepted: %s\n", s->given->name,
+		fprintf(stderr, _("cati walk: %s: '%s' is not accepted: %s\n"), s->given->name,
 		        s->given->value, s->message);
 		break;
 	case ENG_WALK_ANSWER: {
@@ -307,7 +308,7 @@ int cmd_walk(int argc, char **argv)
 	given = xcalloc((size_t)argc, sizeof *given);
 	counts = xcalloc((size_t)argc, sizeof *counts);
 	case_codes = xcalloc((size_t)argc, sizeof *case_codes);
-	for (opt_reset(); (opt = opt_next(argc, argv, "h", walk_longs, "cati walk", walk_usage)) != -1;) {
+	for (opt_reset(); (opt = opt_next(argc, argv, "h", walk_longs, "cati walk", _(walk_usage))) != -1;) {
 		if (opt == 'h') {
 			rc = EXIT_OK;
 			goto out;
@@ -319,7 +320,7 @@ int cmd_walk(int argc, char **argv)
 			char name[FORM_MAX_ID + 1];
 			const char *v = split_assign(optarg, name, sizeof name);
 			if (!v) {
-				fprintf(stderr, "cati walk: --case takes field=value, not '%s'\n", optarg);
+				fprintf(stderr, _("cati walk: --case takes field=value, not '%s'\n"), optarg);
 				rc = EXIT_USAGE;
 				goto out;
 			}
@@ -328,7 +329,7 @@ int cmd_walk(int argc, char **argv)
 		} else if (opt == 'a') {
 			const char *v = split_assign(optarg, given[ngiven].name, sizeof given[ngiven].name);
 			if (!v) {
-				fprintf(stderr, "cati walk: --answer takes id=value, not '%s'\n", optarg);
+				fprintf(stderr, _("cati walk: --answer takes id=value, not '%s'\n"), optarg);
 				rc = EXIT_USAGE;
 				goto out;
 			}
@@ -343,7 +344,7 @@ int cmd_walk(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		fputs(walk_usage, stderr);
+		fputs(_(walk_usage), stderr);
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -354,7 +355,7 @@ int cmd_walk(int argc, char **argv)
 		goto out;
 	}
 	if (lang && (li = form_lang(f, lang)) < 0) {
-		fprintf(stderr, "cati walk: the form has no language '%s'\n", lang);
+		fprintf(stderr, _("cati walk: the form has no language '%s'\n"), lang);
 		rc = EXIT_USAGE;
 		form_free(f);
 		goto out;
@@ -362,7 +363,7 @@ int cmd_walk(int argc, char **argv)
 	for (i = 0; i < ncase; i++) {
 		int k = form_var_find(f, names[i]), code, other, m;
 		if (k < 0 || f->vars[k].kind != FORM_V_CASE) {
-			fprintf(stderr, "cati walk: '%s' is not a case field of form '%s'\n", names[i], f->id);
+			fprintf(stderr, _("cati walk: '%s' is not a case field of form '%s'\n"), names[i], f->id);
 			rc = EXIT_USAGE;
 			form_free(f);
 			goto out;
@@ -376,10 +377,10 @@ int cmd_walk(int argc, char **argv)
 			buf_init(&b);
 			form_scale_values(f, f->vars[k].scale, li, 8, &b);
 			if (m < 0)
-				fprintf(stderr, "cati walk: --case %s: '%s' names both %d and %d: give the code\n",
+				fprintf(stderr, _("cati walk: --case %s: '%s' names both %d and %d: give the code\n"),
 				        names[i], values[i], code, other);
 			else
-				fprintf(stderr, "cati walk: --case %s: '%s' is not a value of scale '%s' (valid: %s)\n",
+				fprintf(stderr, _("cati walk: --case %s: '%s' is not a value of scale '%s' (valid: %s)\n"),
 				        names[i], values[i], f->vars[k].scale->id, buf_str(&b));
 			buf_release(&b);
 			rc = EXIT_USAGE;
@@ -395,7 +396,7 @@ int cmd_walk(int argc, char **argv)
 		goto out;
 	}
 	if (!quotas && ncounts) {
-		fprintf(stderr, "cati walk: --quota-count and --no-quotas do not go together\n");
+		fprintf(stderr, _("cati walk: --quota-count and --no-quotas do not go together\n"));
 		rc = EXIT_USAGE;
 		form_free(f);
 		goto out;
@@ -420,7 +421,7 @@ int cmd_walk(int argc, char **argv)
 	     : last == ENG_WALK_REFUSED || last == ENG_WALK_ENDLESS ? EXIT_USAGE : EXIT_FAIL;
 	for (i = 0; i < ngiven && rc != EXIT_USAGE; i++)
 		if (!eg[i].used && !json)
-			printf("note: %s was given but not asked on this route\n", given[i].name);
+			printf(_("note: %s was given but not asked on this route\n"), given[i].name);
 	if (json) {
 		char *s;
 		json_object_set_new(jout, "form", json_string(f->id));
@@ -453,12 +454,12 @@ out:
 /* simulate ------------------------------------------------------------------------------- */
 
 static const char simulate_usage[] =
-	"usage: cati simulate FORM [-n COUNT] [--seed S] [--quota-count QUOTA:CELL=N ...] [--no-quotas]\n"
+	N_("usage: cati simulate FORM [-n COUNT] [--seed S] [--quota-count QUOTA:CELL=N ...] [--no-quotas]\n"
 	"  Quotas apply as in fieldwork: every complete counts in its cells, and once a cell's\n"
 	"  completes reach its target the interviews that fall in it end at the quota's ending.\n"
 	"  Cells start at 0 completes; --quota-count sets a cell's completes at the start (CELL: one\n"
 	"  value per variable of the quota, in the order of its 'by', joined by commas; e.g.\n"
-	"  --quota-count region_type:9,1=1200). --no-quotas: no cell is ever full.\n";
+	"  --quota-count region_type:9,1=1200). --no-quotas: no cell is ever full.\n");
 static const struct option count_longs[] = { { "seed", required_argument, NULL, 's' }, CLI_OPT_HELP, { 0 } };
 static const struct option simulate_longs[] = {
 	{ "seed", required_argument, NULL, 's' }, { "quota-count", required_argument, NULL, 'Q' },
@@ -501,14 +502,14 @@ static void print_quotas(const struct form *f, const struct eng_tally *t)
 
 	if (!f->nquotas)
 		return;
-	printf("\nquota cells (completes at the end, target, interviews the full cell ended):\n");
+	printf(_("\nquota cells (completes at the end, target, interviews the full cell ended):\n"));
 	for (i = 0; i < f->nquotas; i++) {
 		struct cell_print cp = { f, i, t };
 		long n = form_quota_ncells(&f->quotas[i]);
 
 		printf("  %s\n", f->quotas[i].id);
 		if (n > 1000) {
-			printf("    (%ld cells: too many to list)\n", n);
+			printf(_("    (%ld cells: too many to list)\n"), n);
 			continue;
 		}
 		printf("    %-12s %9s %8s  %-4s %8s  %s\n", "cell", "completes", "target", "", "ended", "values");
@@ -525,7 +526,7 @@ static int seed_of(const char *prog, const char *s, uint64_t *seed)
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (!*s || *end || errno || *s == '-') {
-		fprintf(stderr, "%s: --seed: '%s' is not a number from 0 to 18446744073709551615\n", prog, s);
+		fprintf(stderr, _("%s: --seed: '%s' is not a number from 0 to 18446744073709551615\n"), prog, s);
 		return -1;
 	}
 	*seed = (uint64_t)v;
@@ -544,7 +545,7 @@ int cmd_simulate(int argc, char **argv)
 	char **counts = xcalloc((size_t)argc + 1, sizeof *counts);
 	int i, j, c, never, ncounts = 0, quotas = 1;
 
-	for (opt_reset(); (c = opt_next(argc, argv, "n:h", simulate_longs, "cati simulate", simulate_usage)) != -1;) {
+	for (opt_reset(); (c = opt_next(argc, argv, "n:h", simulate_longs, "cati simulate", _(simulate_usage))) != -1;) {
 		if (c == 'n' && opt_number("cati simulate", "-n", optarg, 1, 100000000, &n) == 0)
 			continue;
 		if (c == 's' && seed_of("cati simulate", optarg, &seed) == 0)
@@ -561,12 +562,12 @@ int cmd_simulate(int argc, char **argv)
 		return c == 'h' ? EXIT_OK : EXIT_USAGE;
 	}
 	if (optind != argc - 1) {
-		fputs(simulate_usage, stderr);
+		fputs(_(simulate_usage), stderr);
 		free(counts);
 		return EXIT_USAGE;
 	}
 	if (!quotas && ncounts) {
-		fprintf(stderr, "cati simulate: --quota-count and --no-quotas do not go together\n");
+		fprintf(stderr, _("cati simulate: --quota-count and --no-quotas do not go together\n"));
 		free(counts);
 		return EXIT_USAGE;
 	}
@@ -581,23 +582,24 @@ int cmd_simulate(int argc, char **argv)
 	free(counts);
 	eng_simulate(f, n, seed, tally, &st);
 
-	printf("simulated %ld interviews of %s (seed %llu)\n\n", n, f->id, (unsigned long long)seed);
-	printf("endings:%*scall outcome\n", 37, "");
+	printf(P_("simulated %ld interview of %s (seed %llu)\n\n", "simulated %ld interviews of %s (seed %llu)\n\n", n), n,
+	       f->id, (unsigned long long)seed);
+	printf(_("endings:%*scall outcome\n"), 37, "");
 	for (i = 0; i < st.noutcomes; i++)
 		printf("  %-24s %8ld  %5.1f%%  %s\n", st.outcomes[i], st.outcome_n[i], 100.0 * st.outcome_n[i] / n,
 		       st.outcome_calls[i]);
 	if (st.stuck)
-		printf("  %-24s %8ld  %5.1f%%  (a hard check could not be satisfied by random answers)\n",
+		printf(_("  %-24s %8ld  %5.1f%%  (a hard check could not be satisfied by random answers)\n"),
 		       "(stuck)", st.stuck, 100.0 * st.stuck / n);
 	if (tally)
 		print_quotas(f, tally);
 	else if (f->nquotas)
-		printf("\nquotas not applied (--no-quotas)\n");
-	printf("\nroute length: shortest %d questions (case seed %llu), longest %d (case seed %llu)\n",
+		printf(_("\nquotas not applied (--no-quotas)\n"));
+	printf(_("\nroute length: shortest %d questions (case seed %llu), longest %d (case seed %llu)\n"),
 	       st.shortest < 0 ? 0 : st.shortest, (unsigned long long)st.shortest_seed, st.longest,
 	       (unsigned long long)st.longest_seed);
 
-	printf("\nquestions never reached:");
+	printf(_("\nquestions never reached:"));
 	never = 0;
 	for (i = 0; i < f->nnodes; i++)
 		if (f->nodes[i].kind == FORM_N_QUESTION && !st.reached[i]) {
@@ -606,7 +608,7 @@ int cmd_simulate(int argc, char **argv)
 		}
 	printf("%s\n", never ? "" : " none");
 
-	printf("choices never chosen:");
+	printf(_("choices never chosen:"));
 	never = 0;
 	for (i = 0; i < f->nnodes; i++) {
 		if (!st.chosen[i] || !st.reached[i])
@@ -619,7 +621,7 @@ int cmd_simulate(int argc, char **argv)
 	}
 	printf("%s\n", never ? "" : " none");
 
-	printf("checks never raised:");
+	printf(_("checks never raised:"));
 	never = 0;
 	for (i = 0; i < f->nnodes; i++)
 		if (f->nodes[i].kind == FORM_N_CHECK && !st.raised[i]) {
@@ -628,7 +630,7 @@ int cmd_simulate(int argc, char **argv)
 		}
 	printf("%s\n", never ? "" : " none");
 
-	printf("\nquestion reach (interviews that reached it):\n");
+	printf(_("\nquestion reach (interviews that reached it):\n"));
 	for (i = 0; i < f->nnodes; i++)
 		if (f->nodes[i].kind == FORM_N_QUESTION)
 			printf("  %-24s %8ld  %5.1f%%\n", f->nodes[i].id, st.reached[i], 100.0 * st.reached[i] / n);
@@ -639,7 +641,7 @@ int cmd_simulate(int argc, char **argv)
 	return EXIT_OK;
 }
 
-static const char example_usage[] = "usage: cati sample example FORM [-n N] [--seed S]\n";
+static const char example_usage[] = N_("usage: cati sample example FORM [-n N] [--seed S]\n");
 
 /* cati sample example FORM [-n N] [--seed S]: an example sample CSV for a form (argv[0] "example"). */
 int cmd_sample_example(int argc, char **argv)
@@ -651,7 +653,7 @@ int cmd_sample_example(int argc, char **argv)
 	uint64_t r;
 	int i, c;
 
-	for (opt_reset(); (c = opt_next(argc, argv, "n:h", count_longs, "cati sample example", example_usage)) != -1;) {
+	for (opt_reset(); (c = opt_next(argc, argv, "n:h", count_longs, "cati sample example", _(example_usage))) != -1;) {
 		if (c == 'h')
 			return EXIT_OK;
 		if (c == 'n' && opt_number("cati sample example", "-n", optarg, 1, 10000000, &n) == 0)
@@ -661,7 +663,7 @@ int cmd_sample_example(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (optind != argc - 1) {
-		fputs(example_usage, stderr);
+		fputs(_(example_usage), stderr);
 		return EXIT_USAGE;
 	}
 	path = argv[optind];

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "cati/db.h"
+#include "cati/i18n.h"
 
 #define WRITE_LOCK "7260415"    /* pg_advisory_xact_lock key of the store's writers */
 #define KEY_LOCKS "7260416"     /* first number of the store's locks on keys (db_lock) */
@@ -551,7 +552,7 @@ static struct db *open_pg(const char *url, struct err *e)
 	p->c = PQconnectdb(url);
 	if (PQstatus(p->c) != CONNECTION_OK) {
 		set_err(p, NULL);
-		err_set(e, "cannot connect to PostgreSQL at '%s': %s", p->base.where, p->err);
+		err_set(e, _("cannot connect to PostgreSQL at '%s': %s"), p->base.where, p->err);
 		db_close(&p->base);
 		return NULL;
 	}

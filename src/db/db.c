@@ -1,5 +1,6 @@
 /* db.c: the central store's SQL calls, and their SQLite driver. */
 #include "cati/db.h"
+#include "cati/i18n.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -225,7 +226,7 @@ struct db *db_open(const char *where, struct err *e)
 
 	if (db_is_url(where)) {
 		if (!db_pg_open) {
-			err_set(e, "this program has no PostgreSQL backend (only cati-store has)");
+			err_set(e, _("this program has no PostgreSQL backend (only cati-store has)"));
 			return NULL;
 		}
 		return db_pg_open(where, e);
@@ -237,7 +238,7 @@ struct db *db_open(const char *where, struct err *e)
 	    sqlite3_busy_timeout(h, 5000) != SQLITE_OK ||
 	    sqlite3_exec(h, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
 	                 NULL, NULL, NULL) != SQLITE_OK) {
-		err_set(e, "cannot open the store '%s': %s", where, h ? sqlite3_errmsg(h) : "out of memory");
+		err_set(e, _("cannot open the store '%s': %s"), where, h ? sqlite3_errmsg(h) : "out of memory");
 		sqlite3_close_v2(h);
 		return NULL;
 	}

@@ -1,6 +1,8 @@
 /* export.c: a form's variables for export, the row of each interview, and the data set. */
 #include "export-int.h"
 
+#include "cati/i18n.h"
+
 #include "cati/calls.h"
 
 #include <jansson.h>
@@ -615,7 +617,7 @@ int exp_write(struct exp_data *d, enum exp_format fmt, const char *path, struct 
 	case EXP_CODEBOOK:
 		return exp_write_codebook(d, path, e);
 	}
-	err_set(e, "unknown export format");
+	err_set(e, _("unknown export format"));
 	return -1;
 }
 

@@ -9,6 +9,8 @@
  */
 #include "export-int.h"
 
+#include "cati/i18n.h"
+
 #include <errno.h>
 #include <readstat.h>
 #include <stdio.h>
@@ -76,7 +78,7 @@ static int outfile_open(struct outfile *o, const char *path, struct err *e)
 	snprintf(o->tmp, n, "%s.tmp", path);
 	o->sk.f = file_write_private(o->tmp);
 	if (!o->sk.f) {
-		err_set(e, "cannot write '%s': %s", path, strerror(errno));
+		err_set(e, _("cannot write '%s': %s"), path, strerror(errno));
 		free(o->tmp);
 		return -1;
 	}
@@ -92,9 +94,9 @@ static int outfile_close(struct outfile *o, readstat_error_t rc, struct err *e)
 		o->sk.failed = 1;
 	if (rc != READSTAT_OK || o->sk.failed || rename(o->tmp, o->path) != 0) {
 		if (rc != READSTAT_OK)
-			err_set(e, "cannot write '%s': %s", o->path, readstat_error_message(rc));
+			err_set(e, _("cannot write '%s': %s"), o->path, readstat_error_message(rc));
 		else
-			err_set(e, "cannot write '%s': %s", o->path, strerror(errno ? errno : EIO));
+			err_set(e, _("cannot write '%s': %s"), o->path, strerror(errno ? errno : EIO));
 		remove(o->tmp);
 		ret = -1;
 	}

@@ -1,6 +1,8 @@
 /* text.c: the data set as CSV (RFC 4180) and as self-describing JSON; the call records. */
 #include "export-int.h"
 
+#include "cati/i18n.h"
+
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
@@ -17,7 +19,7 @@ int exp_out_open(struct exp_out *o, const char *path, struct err *e)
 	snprintf(o->tmp, n, "%s.tmp", path);
 	o->f = file_write_private(o->tmp);   /* answers, names and phone numbers: the owner's only */
 	if (!o->f) {
-		err_set(e, "cannot write '%s': %s", path, strerror(errno));
+		err_set(e, _("cannot write '%s': %s"), path, strerror(errno));
 		free(o->tmp);
 		return -1;
 	}
@@ -30,7 +32,7 @@ int exp_out_close(struct exp_out *o, struct err *e)
 	int rc = fclose(o->f);
 
 	if (bad || rc != 0 || rename(o->tmp, o->path) != 0) {
-		err_set(e, "cannot write '%s': %s", o->path, strerror(errno ? errno : EIO));
+		err_set(e, _("cannot write '%s': %s"), o->path, strerror(errno ? errno : EIO));
 		remove(o->tmp);
 		free(o->tmp);
 		return -1;

@@ -1,4 +1,5 @@
 /* eval.c: evaluate form expressions with three-valued logic for missing answers. */
+#include "cati/i18n.h"
 #include "form-int.h"
 
 #include <math.h>
@@ -313,8 +314,8 @@ const char *form_type_name(enum form_type t)
 	case FORM_T_NUM: return "a number";
 	case FORM_T_TEXT: return "a text";
 	case FORM_T_DATE: return "a date";
-	case FORM_T_SET: return "a multiple-choice answer";
-	case FORM_T_BOOL: return "a condition (true or false)";
+	case FORM_T_SET: return _("a multiple-choice answer");
+	case FORM_T_BOOL: return _("a condition (true or false)");
 	default: return "nothing";
 	}
 }

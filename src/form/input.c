@@ -2,6 +2,7 @@
  * input.c: numbers, dates and times as an interviewer types them, with messages that name
  * what is wrong. The stored forms stay canonical: decimals with a point, dates as ISO days.
  */
+#include "cati/i18n.h"
 #include "cati/form.h"
 
 #include <stdio.h>
@@ -73,12 +74,12 @@ static const char *number_chars(const char *t, size_t n, int whole)
 			other = 1;
 	}
 	if (other)
-		return whole ? "not a whole number; type digits, like 15"
-		             : "not a number; type digits, like 15 or 3,5";
+		return whole ? _("not a whole number; type digits, like 15")
+		             : _("not a number; type digits, like 15 or 3,5");
 	if (exponent)
-		return "type the number in full, without an exponent";
+		return _("type the number in full, without an exponent");
 	if (space)
-		return "type the number without spaces";
+		return _("type the number without spaces");
 	return NULL;
 }
 
@@ -91,11 +92,11 @@ int form_input_number(const char *s, int whole, double *x, struct err *e)
 	double mant = 0, scale = 1;
 
 	if (!n) {
-		err_set(e, whole ? "type a whole number" : "type a number");
+		err_set(e, whole ? _("type a whole number") : "type a number");
 		return -1;
 	}
 	if (t[0] == '+') {
-		err_set(e, "%.*s: type the number without a plus sign", (int)n, t);
+		err_set(e, _("%.*s: type the number without a plus sign"), (int)n, t);
 		return -1;
 	}
 	i = t[0] == '-';
@@ -110,24 +111,24 @@ int form_input_number(const char *s, int whole, double *x, struct err *e)
 				mark = k;
 		}
 	if (n == i || (marks == 1 && n == i + 1) || marks == n - i) {
-		err_set(e, whole ? "%.*s: not a whole number; type digits, like 15"
-		                 : "%.*s: not a number; type digits, like 15 or 3,5", (int)n, t);
+		err_set(e, whole ? _("%.*s: not a whole number; type digits, like 15")
+		                 : _("%.*s: not a number; type digits, like 15 or 3,5"), (int)n, t);
 		return -1;
 	}
 	if (whole && marks) {
-		err_set(e, "%.*s: type a whole number, without decimals or thousands separators", (int)n, t);
+		err_set(e, _("%.*s: type a whole number, without decimals or thousands separators"), (int)n, t);
 		return -1;
 	}
 	if (marks > 1) {
-		err_set(e, "%.*s: type one decimal mark at most, and no thousands separators", (int)n, t);
+		err_set(e, _("%.*s: type one decimal mark at most, and no thousands separators"), (int)n, t);
 		return -1;
 	}
 	if (marks && mark == i) {
-		err_set(e, "%.*s: type it as %s0%.*s", (int)n, t, neg ? "-" : "", (int)(n - i), t + i);
+		err_set(e, _("%.*s: type it as %s0%.*s"), (int)n, t, neg ? "-" : "", (int)(n - i), t + i);
 		return -1;
 	}
 	if (marks && mark == n - 1) {
-		err_set(e, "%.*s: digits must follow the decimal mark", (int)n, t);
+		err_set(e, _("%.*s: digits must follow the decimal mark"), (int)n, t);
 		return -1;
 	}
 	/* significant digits: the integer part without leading zeros, the fraction without trailing */
@@ -146,7 +147,7 @@ int form_input_number(const char *s, int whole, double *x, struct err *e)
 		digits++;
 	}
 	if (digits > MAX_DIGITS) {
-		err_set(e, "%.*s: too many digits (at most %d)", (int)n, t, MAX_DIGITS);
+		err_set(e, _("%.*s: too many digits (at most %d)"), (int)n, t, MAX_DIGITS);
 		return -1;
 	}
 	/* both exact, so the quotient is the correctly rounded value, as strtod would give */
@@ -174,7 +175,7 @@ int form_input_date(const char *s, double *days, struct err *e)
 	char iso[40];
 
 	if (!n) {
-		err_set(e, "type a date, like 15.3.2025");
+		err_set(e, _("type a date, like 15.3.2025"));
 		return -1;
 	}
 	a = read_digits(t, n, 9, &d);
@@ -201,7 +202,7 @@ int form_input_date(const char *s, double *days, struct err *e)
 		if (b < 1 || b > 2)
 			goto bad;
 		if (k == n || (k + 1 == n && t[k] == '.')) {
-			err_set(e, "%.*s: type the year too, like 15.3.2025", (int)n, t);
+			err_set(e, _("%.*s: type the year too, like 15.3.2025"), (int)n, t);
 			return -1;
 		}
 		if (t[k] != '.')
@@ -211,24 +212,24 @@ int form_input_date(const char *s, double *days, struct err *e)
 		if (c < 1 || k + c != n)
 			goto bad;
 		if (c != 4) {
-			err_set(e, "%.*s: type the year with four digits", (int)n, t);
+			err_set(e, _("%.*s: type the year with four digits"), (int)n, t);
 			return -1;
 		}
 	}
 	if (m < 1 || m > 12) {
-		err_set(e, "%.*s: there is no month %d", (int)n, t, m);
+		err_set(e, _("%.*s: there is no month %d"), (int)n, t, m);
 		return -1;
 	}
 	if (d < 1 || d > 31) {
-		err_set(e, "%.*s: there is no day %d", (int)n, t, d);
+		err_set(e, _("%.*s: there is no day %d"), (int)n, t, d);
 		return -1;
 	}
 	if (y < 1900) {
-		err_set(e, "%.*s: the year must be 1900 or later", (int)n, t);
+		err_set(e, _("%.*s: the year must be 1900 or later"), (int)n, t);
 		return -1;
 	}
 	if (d > month_days(y, m)) {
-		err_set(e, "%.*s: %s %d has %d days", (int)n, t, month_names[m - 1], y, month_days(y, m));
+		err_set(e, _("%.*s: %s %d has %d days"), (int)n, t, month_names[m - 1], y, month_days(y, m));
 		return -1;
 	}
 	snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
@@ -236,7 +237,7 @@ int form_input_date(const char *s, double *days, struct err *e)
 		goto bad;
 	return 0;
 bad:
-	err_set(e, "%.*s: not a date; type it like 15.3.2025 or 2025-03-15", (int)n, t);
+	err_set(e, _("%.*s: not a date; type it like 15.3.2025 or 2025-03-15"), (int)n, t);
 	return -1;
 }
 
@@ -248,7 +249,7 @@ int form_input_time(const char *s, int *hh, int *mm, struct err *e)
 	int h, m;
 
 	if (!n) {
-		err_set(e, "type a time, like 9:30");
+		err_set(e, _("type a time, like 9:30"));
 		return -1;
 	}
 	a = read_digits(t, n, 2, &h);
@@ -258,21 +259,21 @@ int form_input_time(const char *s, int *hh, int *mm, struct err *e)
 	if (b < 1 || b > 2 || a + 1 + b != n)
 		goto bad;
 	if (h > 23) {
-		err_set(e, "%.*s: there is no hour %d", (int)n, t, h);
+		err_set(e, _("%.*s: there is no hour %d"), (int)n, t, h);
 		return -1;
 	}
 	if (b == 1) {
-		err_set(e, "%.*s: type the minutes with two digits, like %d:0%d", (int)n, t, h, m);
+		err_set(e, _("%.*s: type the minutes with two digits, like %d:0%d"), (int)n, t, h, m);
 		return -1;
 	}
 	if (m > 59) {
-		err_set(e, "%.*s: there is no minute %d", (int)n, t, m);
+		err_set(e, _("%.*s: there is no minute %d"), (int)n, t, m);
 		return -1;
 	}
 	*hh = h;
 	*mm = m;
 	return 0;
 bad:
-	err_set(e, "%.*s: not a time; type it like 9:30 or 14:05", (int)n, t);
+	err_set(e, _("%.*s: not a time; type it like 9:30 or 14:05"), (int)n, t);
 	return -1;
 }

@@ -1,4 +1,5 @@
 /* lex.c: split form source into lines of tokens. */
+#include "cati/i18n.h"
 #include "form-int.h"
 
 #include <ctype.h>
@@ -97,7 +98,7 @@ static const char *lex_string(struct lexer *lx, const char *eol, struct token *t
 	for (;;) {
 		if (p >= eol) {
 			buf_release(&b);
-			return "unterminated string: add the closing \" on the same line";
+			return _("unterminated string: add the closing \" on the same line");
 		}
 		if (*p == '"')
 			break;
@@ -113,7 +114,7 @@ static const char *lex_string(struct lexer *lx, const char *eol, struct token *t
 			default:
 				buf_release(&b);
 				*pp = p;
-				return "unknown escape in string: use \\\" for a quote, \\\\ for a backslash, \\n for a new line";
+				return _("unknown escape in string: use \\\" for a quote, \\\\ for a backslash, \\n for a new line");
 			}
 			p += 2;
 			continue;
@@ -149,12 +150,12 @@ int lex_line(struct lexer *lx, struct token **toks, int *n, int *cap, const char
 	if (lx->line == 1 && eol - bol >= 3 && memcmp(bol, "\xEF\xBB\xBF", 3) == 0)
 		bol += 3;
 	if (memchr(bol, '\0', (size_t)(eol - bol))) {
-		*emsg = "the line contains a NUL byte: is this a text file?";
+		*emsg = _("the line contains a NUL byte: is this a text file?");
 		*ecol = column(bol, (const char *)memchr(bol, '\0', (size_t)(eol - bol)));
 		return -1;
 	}
 	if (!utf8_valid(bol, (size_t)(eol - bol), &bad)) {
-		*emsg = "invalid UTF-8: save the file as UTF-8 text";
+		*emsg = _("invalid UTF-8: save the file as UTF-8 text");
 		*ecol = column(bol, bol + bad);
 		return -1;
 	}
@@ -179,7 +180,7 @@ int lex_line(struct lexer *lx, struct token **toks, int *n, int *cap, const char
 		} else if (looks_like_date(p, eol)) {
 			t->type = T_DATE;
 			if (form_date_parse(p, 10, &t->num) < 0) {
-				*emsg = "not a valid date: write dates as YYYY-MM-DD, e.g. 2024-01-31";
+				*emsg = _("not a valid date: write dates as YYYY-MM-DD, e.g. 2024-01-31");
 				*ecol = t->col;
 				return -1;
 			}
@@ -199,13 +200,13 @@ int lex_line(struct lexer *lx, struct token **toks, int *n, int *cap, const char
 				t->is_int = 0;
 			}
 			if (p < eol && (isalpha((unsigned char)*p) || *p == '_')) {
-				*emsg = "a name cannot start with a digit";
+				*emsg = _("a name cannot start with a digit");
 				*ecol = t->col;
 				return -1;
 			}
 			len = (size_t)(p - s);
 			if (len >= sizeof num) {
-				*emsg = "number too long";
+				*emsg = _("number too long");
 				*ecol = t->col;
 				return -1;
 			}
@@ -272,8 +273,8 @@ int lex_line(struct lexer *lx, struct token **toks, int *n, int *cap, const char
 				/* fall through */
 			default:
 				*emsg = (unsigned char)*p >= 0x80
-				        ? "unexpected character: text must be inside \"quotes\""
-				        : "unexpected character";
+				        ? _("unexpected character: text must be inside \"quotes\"")
+				        : _("unexpected character");
 				*ecol = t->col;
 				return -1;
 			}

@@ -1,4 +1,5 @@
 /* names.c: the name tables and diagnostics of the form compiler. */
+#include "cati/i18n.h"
 #include "form-int.h"
 
 #include <stdint.h>
@@ -119,7 +120,7 @@ void diag_add(struct form_diags *d, int line, int col, const char *fmt, ...)
 	va_end(ap);
 	if (d->n == MAX_DIAGS - 1) {
 		buf_reset(&b);
-		buf_puts(&b, "too many errors; stopping here");
+		buf_puts(&b, _("too many errors; stopping here"));
 	}
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 16;

@@ -1,4 +1,5 @@
 /* parse-expr.c: expressions (conditions, computed values, loop counts) and `if COND`. */
+#include "cati/i18n.h"
 #include "parse-int.h"
 
 #include <stdlib.h>
@@ -44,7 +45,7 @@ static struct form_expr *parse_ref(struct parser *P)
 		P->i++;
 		if (tok(P)->type != T_IDENT) {
 			buf_release(&b);
-			expected(P, "a grid item name after '.'");
+			expected(P, _("a grid item name after '.'"));
 			return NULL;
 		}
 		buf_putc(&b, '.');
@@ -127,8 +128,8 @@ static struct form_expr *parse_primary(struct parser *P)
 				for (k = 0; k < sizeof functions / sizeof functions[0]; k++)
 					names[k] = functions[k].name;
 				s = suggest(name, names, (int)(sizeof names / sizeof names[0]));
-				fail_at(P, t, "unknown function '%s'%s%s%s", name, s ? "; did you mean '" : "",
-				        s ? s : "", s ? "'?" : " (functions: answered asked dk rf count len abs round)");
+				fail_at(P, t, _("unknown function '%s'%s%s%s"), name, s ? _("; did you mean '") : "",
+				        s ? s : "", s ? "'?" : _(" (functions: answered asked dk rf count len abs round)"));
 				return NULL;
 			}
 			e = mk(P, functions[k].op, t);
@@ -137,19 +138,19 @@ static struct form_expr *parse_primary(struct parser *P)
 			if (!e->a)
 				return NULL;
 			if (tok(P)->type != T_RPAREN) {
-				expected(P, "')' (functions take one argument)");
+				expected(P, _("')' (functions take one argument)"));
 				return NULL;
 			}
 			P->i++;
 			return e;
 		}
 		if (is_keyword(t->p, t->len)) {
-			fail_at(P, t, "expected a value, found the keyword '%.*s'", (int)t->len, t->p);
+			fail_at(P, t, _("expected a value, found the keyword '%.*s'"), (int)t->len, t->p);
 			return NULL;
 		}
 		return parse_ref(P);
 	default:
-		fail_at(P, t, "expected a value, found %s", describe(t, d, sizeof d));
+		fail_at(P, t, _("expected a value, found %s"), describe(t, d, sizeof d));
 		return NULL;
 	}
 }
@@ -162,7 +163,7 @@ static struct form_expr *parse_unary(struct parser *P)
 
 	if (t->type == T_MINUS) {
 		if (++P->edepth > MAX_EXPR_DEPTH) {
-			fail_at(P, t, "too many '-' in a row");
+			fail_at(P, t, _("too many '-' in a row"));
 			P->edepth--;
 			return NULL;
 		}
@@ -239,10 +240,10 @@ static struct form_expr *parse_in(struct parser *P, struct form_expr *l, const s
 			hi = lo;
 			if (tok(P)->type == T_RANGE) {
 				P->i++;
-				if (take_number(P, &hi, 0, "a number after '..'") < 0)
+				if (take_number(P, &hi, 0, _("a number after '..'")) < 0)
 					goto fail;
 				if (hi < lo) {
-					fail_at(P, at, "the range %g..%g is empty: put the smaller number first",
+					fail_at(P, at, _("the range %g..%g is empty: put the smaller number first"),
 					        lo, hi);
 					goto fail;
 				}
@@ -261,7 +262,7 @@ static struct form_expr *parse_in(struct parser *P, struct form_expr *l, const s
 		}
 		if (paren) {
 			if (tok(P)->type != T_RPAREN) {
-				expected(P, "',' or ')' in the list");
+				expected(P, _("',' or ')' in the list"));
 				goto fail;
 			}
 			P->i++;
@@ -319,7 +320,7 @@ static struct form_expr *parse_cmp(struct parser *P)
 	e->b = parse_sum(P);
 	if (e->b && (tok(P)->type == T_EQ || tok(P)->type == T_LT || tok(P)->type == T_GT ||
 	             tok(P)->type == T_LE || tok(P)->type == T_GE || tok(P)->type == T_NE)) {
-		fail_at(P, tok(P), "comparisons cannot be chained: write 'a < b and b < c'");
+		fail_at(P, tok(P), _("comparisons cannot be chained: write 'a < b and b < c'"));
 		return NULL;
 	}
 	return e->b ? e : NULL;
@@ -333,7 +334,7 @@ static struct form_expr *parse_not(struct parser *P)
 
 	if (tok_is(t, "not")) {
 		if (++P->edepth > MAX_EXPR_DEPTH) {
-			fail_at(P, t, "too many 'not's in a row");
+			fail_at(P, t, _("too many 'not's in a row"));
 			P->edepth--;
 			return NULL;
 		}
@@ -370,7 +371,7 @@ static struct form_expr *parse_or(struct parser *P)
 	struct token *t;
 
 	if (++P->edepth > MAX_EXPR_DEPTH) {
-		fail_at(P, tok(P), "the expression is nested too deeply (more than %d levels)",
+		fail_at(P, tok(P), _("the expression is nested too deeply (more than %d levels)"),
 		        MAX_EXPR_DEPTH);
 		P->edepth--;
 		return NULL;
@@ -396,7 +397,7 @@ struct form_expr *parse_expr(struct parser *P, const char **src)
 	struct token *last;
 
 	if (first->type == T_EOL) {
-		expected(P, "a condition or value");
+		expected(P, _("a condition or value"));
 		return NULL;
 	}
 	e = parse_or(P);

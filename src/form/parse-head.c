@@ -1,4 +1,5 @@
 /* parse-head.c: the form's head: form, title, version, languages, and the case fields. */
+#include "cati/i18n.h"
 #include "parse-int.h"
 
 #include <stdlib.h>
@@ -13,7 +14,7 @@ void parse_case(struct parser *P)
 
 	P->i++;
 	if (at_eol(P)) {
-		expected(P, "the name of a case field");
+		expected(P, _("the name of a case field"));
 		return;
 	}
 	/* case ID TYPE... */
@@ -21,14 +22,14 @@ void parse_case(struct parser *P)
 	    (tok_is(peek(P, 1), "scale") || tok_is(peek(P, 1), "number") ||
 	     tok_is(peek(P, 1), "text"))) {
 		t = tok(P);
-		id = take_id(P, "a case field name");
+		id = take_id(P, _("a case field name"));
 		if (!id || !check_fresh(P, id, t))
 			return;
 		slot = new_var(P, id, FORM_V_CASE, FORM_T_TEXT, -1, t->line);
 		if (tok_is(tok(P), "scale")) {
 			P->i++;
 			if (tok(P)->type != T_IDENT) {
-				expected(P, "the name of a scale");
+				expected(P, _("the name of a scale"));
 				return;
 			}
 			P->f->vars[slot].type = FORM_T_NUM;
@@ -47,17 +48,17 @@ void parse_case(struct parser *P)
 			P->f->vars[slot].type = FORM_T_NUM;
 			if (!at_eol(P)) {
 				double lo, hi;
-				if (take_number(P, &lo, 0, "a range like 15..99") < 0)
+				if (take_number(P, &lo, 0, _("a range like 15..99")) < 0)
 					return;
 				if (tok(P)->type != T_RANGE) {
 					expected(P, "'..'");
 					return;
 				}
 				P->i++;
-				if (take_number(P, &hi, 0, "the highest value") < 0)
+				if (take_number(P, &hi, 0, _("the highest value")) < 0)
 					return;
 				if (lo > hi) {
-					fail_at(P, t, "the range is empty: the lowest value must come first");
+					fail_at(P, t, _("the range is empty: the lowest value must come first"));
 					return;
 				}
 				P->f->vars[slot].has_range = 1;
@@ -90,25 +91,25 @@ void parse_header(struct parser *P, const char *kw)
 		char *id;
 
 		if (P->seen_form) {
-			fail_at(P, t, "a file holds one form; this is a second 'form' line");
+			fail_at(P, t, _("a file holds one form; this is a second 'form' line"));
 			return;
 		}
 		if (P->statements > 1)
-			diag_add(P->d, t->line, t->col, "'form' must be the first statement of the file");
+			diag_add(P->d, t->line, t->col, _("'form' must be the first statement of the file"));
 		P->seen_form = 1;
 		(void)idt;
-		id = take_id(P, "the form's name");
+		id = take_id(P, _("the form's name"));
 		if (id)
 			P->f->id = id;
 		want_eol(P);
 	} else if (!strcmp(kw, "title")) {
 		if (P->f->title.s) {
-			fail_at(P, t, "the form has two 'title' lines");
+			fail_at(P, t, _("the form has two 'title' lines"));
 			return;
 		}
 		P->title_line = t->line;
-		if (parse_texts(P, &P->f->title, "the title") == 0 && !P->bad)
-			expected(P, "the title in quotes");
+		if (parse_texts(P, &P->f->title, _("the title")) == 0 && !P->bad)
+			expected(P, _("the title in quotes"));
 		want_eol(P);
 	} else if (!strcmp(kw, "version")) {
 		t = tok(P);
@@ -117,7 +118,7 @@ void parse_header(struct parser *P, const char *kw)
 		else if (t->type == T_NUM || t->type == T_IDENT || t->type == T_DATE)
 			P->f->version = tok_dup(P, t);
 		else {
-			expected(P, "a version number or text");
+			expected(P, _("a version number or text"));
 			return;
 		}
 		P->i++;
@@ -156,7 +157,7 @@ void prescan(struct parser *P, const char *src, size_t len)
 		if (r <= 0 || !tok_is(&t[0], "languages"))
 			continue;
 		if (seen) {
-			diag_add(P->d, t[0].line, t[0].col, "the form has two 'languages' lines");
+			diag_add(P->d, t[0].line, t[0].col, _("the form has two 'languages' lines"));
 			continue;
 		}
 		seen = 1;
@@ -164,11 +165,11 @@ void prescan(struct parser *P, const char *src, size_t len)
 			if (t[i].type != T_IDENT || t[i].len < 2 || t[i].len > 8 ||
 			    is_keyword(t[i].p, t[i].len)) {
 				diag_add(P->d, t[i].line, t[i].col,
-				         "a language is a code of 2 to 8 letters, like en or de");
+				         _("a language is a code of 2 to 8 letters, like en or de"));
 				continue;
 			}
 			if (P->f->nlangs == FORM_MAX_LANGS) {
-				diag_add(P->d, t[i].line, t[i].col, "at most %d languages", FORM_MAX_LANGS);
+				diag_add(P->d, t[i].line, t[i].col, _("at most %d languages"), FORM_MAX_LANGS);
 				break;
 			}
 			for (k = 0; k < P->f->nlangs; k++)
@@ -176,18 +177,18 @@ void prescan(struct parser *P, const char *src, size_t len)
 				    !memcmp(P->f->langs[k], t[i].p, t[i].len))
 					break;
 			if (k < P->f->nlangs) {
-				diag_add(P->d, t[i].line, t[i].col, "language '%.*s' is listed twice",
+				diag_add(P->d, t[i].line, t[i].col, _("language '%.*s' is listed twice"),
 				         (int)t[i].len, t[i].p);
 				continue;
 			}
 			P->f->langs[P->f->nlangs++] = arena_strndup(&P->f->arena, t[i].p, t[i].len);
 		}
 		if (i == 1)
-			diag_add(P->d, t[0].line, t[0].col, "list the form's languages, e.g. languages en de");
+			diag_add(P->d, t[0].line, t[0].col, _("list the form's languages, e.g. languages en de"));
 	}
 	free(t);
 	if (!seen) {
-		diag_add(P->d, 1, 1, "the form has no 'languages' line (e.g. languages en de)");
+		diag_add(P->d, 1, 1, _("the form has no 'languages' line (e.g. languages en de)"));
 	}
 	if (!P->f->nlangs)
 		P->f->langs[P->f->nlangs++] = "en";

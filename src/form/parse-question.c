@@ -2,6 +2,7 @@
  * parse-question.c: questions and what belongs to them: options, scales, choice lines, say,
  * note and item lines.
  */
+#include "cati/i18n.h"
 #include "parse-int.h"
 
 #include <stdlib.h>
@@ -65,35 +66,35 @@ static int parse_range(struct parser *P, struct form_node *n)
 
 	if (n->qtype == FORM_Q_DATE) {
 		if (tok(P)->type != T_DATE) {
-			expected(P, "a date range like 2024-01-01..2024-12-31");
+			expected(P, _("a date range like 2024-01-01..2024-12-31"));
 			return -1;
 		}
 		lo = tok(P)->num;
 		P->i++;
 		if (tok(P)->type != T_RANGE) {
-			expected(P, "'..' in the range");
+			expected(P, _("'..' in the range"));
 			return -1;
 		}
 		P->i++;
 		if (tok(P)->type != T_DATE) {
-			expected(P, "a date after '..'");
+			expected(P, _("a date after '..'"));
 			return -1;
 		}
 		hi = tok(P)->num;
 		P->i++;
 	} else {
-		if (take_number(P, &lo, isint, "the lowest value of the range") < 0)
+		if (take_number(P, &lo, isint, _("the lowest value of the range")) < 0)
 			return -1;
 		if (tok(P)->type != T_RANGE) {
-			expected(P, "'..' in the range (write range 0..120)");
+			expected(P, _("'..' in the range (write range 0..120)"));
 			return -1;
 		}
 		P->i++;
-		if (take_number(P, &hi, isint, "the highest value of the range") < 0)
+		if (take_number(P, &hi, isint, _("the highest value of the range")) < 0)
 			return -1;
 	}
 	if (lo > hi) {
-		fail_at(P, at, "the range is empty: the lowest value must come first");
+		fail_at(P, at, _("the range is empty: the lowest value must come first"));
 		return -1;
 	}
 	n->has_range = 1;
@@ -115,7 +116,7 @@ void parse_question(struct parser *P, int qt)
 
 	P->i++;
 	idt = tok(P);
-	id = take_id(P, "a question name");
+	id = take_id(P, _("a question name"));
 	if (!id || !check_fresh(P, id, idt))
 		return;
 	idx = new_node(P, FORM_N_QUESTION, id, kw);
@@ -132,19 +133,19 @@ void parse_question(struct parser *P, int qt)
 	while (!P->bad && !at_eol(P) && !tok_is(tok(P), "if")) {
 		t = tok(P);
 		if (t->type != T_IDENT) {
-			expected(P, "an option or 'if'");
+			expected(P, _("an option or 'if'"));
 			break;
 		}
 		memcpy(opt, t->p, t->len < 24 ? t->len : 24);
 		opt[t->len < 24 ? t->len : 24] = '\0';
 		if (!is_keyword(t->p, t->len)) {
 			if (!opt_allowed(qt, "scale")) {
-				fail_at(P, t, "unknown option '%s' for %s %s question", opt,
+				fail_at(P, t, _("unknown option '%s' for %s %s question"), opt,
 				        article(qtypes[qt].name), qtypes[qt].name);
 				break;
 			}
 			if (x->scale_name) {
-				fail_at(P, t, "%s question has one scale; '%s' is a second one",
+				fail_at(P, t, _("%s question has one scale; '%s' is a second one"),
 				        qtypes[qt].name, opt);
 				break;
 			}
@@ -155,7 +156,7 @@ void parse_question(struct parser *P, int qt)
 			continue;
 		}
 		if (!opt_allowed(qt, opt)) {
-			fail_at(P, t, "'%s' does not apply to %s %s question", opt,
+			fail_at(P, t, _("'%s' does not apply to %s %s question"), opt,
 			        article(qtypes[qt].name), qtypes[qt].name);
 			break;
 		}
@@ -173,15 +174,15 @@ void parse_question(struct parser *P, int qt)
 		else if (!strcmp(opt, "range"))
 			parse_range(P, n);
 		else if (!strcmp(opt, "decimals")) {
-			if (take_number(P, &v, 1, "the number of decimals") == 0) {
+			if (take_number(P, &v, 1, _("the number of decimals")) == 0) {
 				if (v < 0 || v > 6)
-					fail_at(P, t, "decimals must be from 0 to 6");
+					fail_at(P, t, _("decimals must be from 0 to 6"));
 				n->decimals = (int)v;
 			}
 		} else if (!strcmp(opt, "min") || !strcmp(opt, "max")) {
-			if (take_number(P, &v, 1, "a whole number") == 0) {
+			if (take_number(P, &v, 1, _("a whole number")) == 0) {
 				if (v < 0 || v > 1000000)
-					fail_at(P, t, "'%s' must be from 0 to 1000000", opt);
+					fail_at(P, t, _("'%s' must be from 0 to 1000000"), opt);
 				else if (n->qtype == FORM_Q_TEXT)
 					n->maxlen = (int)v;
 				else if (opt[1] == 'i')
@@ -189,16 +190,16 @@ void parse_question(struct parser *P, int qt)
 				else
 					n->maxsel = (int)v;
 				if (n->qtype == FORM_Q_TEXT && v < 1)
-					fail_at(P, t, "a text question needs max 1 or more");
+					fail_at(P, t, _("a text question needs max 1 or more"));
 			}
 		}
 	}
 	if (P->bad)
 		return;
 	if ((qt == 0 || qt == 1) && n->minsel && n->maxsel && n->minsel > n->maxsel)
-		fail_at(P, kw, "min %d is more than max %d", n->minsel, n->maxsel);
+		fail_at(P, kw, _("min %d is more than max %d"), n->minsel, n->maxsel);
 	if (n->qtype == FORM_Q_GRID && !x->scale_name)
-		fail_at(P, kw, "a grid needs a scale: grid %s SCALE", id);
+		fail_at(P, kw, _("a grid needs a scale: grid %s SCALE"), id);
 	parse_if(P, n);
 	want_eol(P);
 	if (n->qtype == FORM_Q_TEXT)
@@ -217,7 +218,7 @@ void parse_scale(struct parser *P)
 
 	P->i++;
 	idt = tok(P);
-	id = take_id(P, "the scale's name");
+	id = take_id(P, _("the scale's name"));
 	if (!id || !check_fresh(P, id, idt))
 		return;
 	P->scale = new_scale(P, id, t->line);
@@ -237,23 +238,23 @@ static void parse_short(struct parser *P, struct form_scale *s, struct form_choi
 	P->i++;
 	t = tok(P);
 	if (t->type != T_IDENT && t->type != T_STR) {
-		expected(P, "the short name after 'short', e.g. 9 en \"Vienna\" short W");
+		expected(P, _("the short name after 'short', e.g. 9 en \"Vienna\" short W"));
 		return;
 	}
 	name = t->type == T_STR ? t->str : tok_dup(P, t);
 	if (c->short_name) {
-		fail_at(P, kw, "choice %d has two short names", c->code);
+		fail_at(P, kw, _("choice %d has two short names"), c->code);
 		return;
 	}
 	(void)strtol(name, &end, 10);
 	if (!*name || !*end) {
-		fail_at(P, t, "a short name is a word, not empty or a number (a number is read as a code)");
+		fail_at(P, t, _("a short name is a word, not empty or a number (a number is read as a code)"));
 		return;
 	}
 	for (i = 0; i < s->n; i++) {
 		const char *other = s->choices[i].short_name;
 		if (&s->choices[i] != c && other && !strcasecmp(other, name)) {
-			fail_at(P, t, "short name '%s' is already used by code %d (line %d)", name,
+			fail_at(P, t, _("short name '%s' is already used by code %d (line %d)"), name,
 			        s->choices[i].code, s->choices[i].line);
 			return;
 		}
@@ -277,7 +278,7 @@ void parse_choice(struct parser *P)
 		if (q->kind == FORM_N_QUESTION &&
 		    (q->qtype == FORM_Q_SINGLE || q->qtype == FORM_Q_MULTI)) {
 			if (P->extra[P->cur].scale_name) {
-				fail_at(P, at, "question '%s' uses scale '%s'; it cannot also list choices",
+				fail_at(P, at, _("question '%s' uses scale '%s'; it cannot also list choices"),
 				        q->id, P->extra[P->cur].scale_name);
 				return;
 			}
@@ -289,19 +290,19 @@ void parse_choice(struct parser *P)
 		}
 	}
 	if (!s) {
-		fail_at(P, at, "a choice line (code and label) must follow a 'scale' line or a single or multi question");
+		fail_at(P, at, _("a choice line (code and label) must follow a 'scale' line or a single or multi question"));
 		return;
 	}
-	if (take_number(P, &v, 1, "a choice code") < 0)
+	if (take_number(P, &v, 1, _("a choice code")) < 0)
 		return;
 	if (v < 0 || v > FORM_MAX_CODE) {
-		fail_at(P, at, "choice codes are whole numbers from 0 to %d", FORM_MAX_CODE);
+		fail_at(P, at, _("choice codes are whole numbers from 0 to %d"), FORM_MAX_CODE);
 		return;
 	}
 	for (i = 0; i < s->n; i++) {
 		if (s->choices[i].code == (int)v) {
-			fail_at(P, at, "duplicate code %d in %s%s%s (first on line %d)", (int)v,
-			        s->id ? "scale '" : "the choices of '", s->id ? s->id : q->id, "'",
+			fail_at(P, at, _("duplicate code %d in %s%s%s (first on line %d)"), (int)v,
+			        s->id ? "scale '" : _("the choices of '"), s->id ? s->id : q->id, "'",
 			        s->choices[i].line);
 			return;
 		}
@@ -318,7 +319,7 @@ void parse_choice(struct parser *P)
 	c = &s->choices[s->n++];
 	c->code = (int)v;
 	c->line = at->line;
-	if (parse_texts(P, &c->label, "the choice") < 0)
+	if (parse_texts(P, &c->label, _("the choice")) < 0)
 		return;
 	while (!P->bad && tok(P)->type == T_IDENT) {
 		if (tok_is(tok(P), "anchor"))
@@ -333,7 +334,7 @@ void parse_choice(struct parser *P)
 		P->i++;
 	}
 	if (!c->label.s && !P->bad)
-		fail_at(P, tok(P), "choice %d needs a label, e.g. %d %s \"...\"", c->code, c->code,
+		fail_at(P, tok(P), _("choice %d needs a label, e.g. %d %s \"...\""), c->code, c->code,
 		        P->f->nlangs ? P->f->langs[0] : "en");
 	want_eol(P);
 }
@@ -353,15 +354,15 @@ void parse_sub(struct parser *P, const char *what)
 		int k;
 
 		if (!n || n->kind != FORM_N_QUESTION || n->qtype != FORM_Q_GRID) {
-			fail_at(P, kw, "'item' lines belong to a grid question");
+			fail_at(P, kw, _("'item' lines belong to a grid question"));
 			return;
 		}
-		id = take_id(P, "an item name");
+		id = take_id(P, _("an item name"));
 		if (!id)
 			return;
 		for (k = 0; k < n->nitems; k++) {
 			if (!strcmp(n->items[k].id, id)) {
-				fail_at(P, idt, "grid '%s' already has an item '%s'", n->id, id);
+				fail_at(P, idt, _("grid '%s' already has an item '%s'"), n->id, id);
 				return;
 			}
 		}
@@ -377,18 +378,18 @@ void parse_sub(struct parser *P, const char *what)
 		items[n->nitems].var = new_var(P, full, FORM_V_ITEM, FORM_T_NUM, P->cur, idt->line);
 		P->f->vars[items[n->nitems].var].item = n->nitems;
 		n = &P->f->nodes[P->cur];  /* new_var does not move nodes, but be explicit */
-		if (parse_texts(P, &n->items[n->nitems].label, "the item") == 0 && !P->bad)
-			fail_at(P, tok(P), "item '%s' needs a label", id);
+		if (parse_texts(P, &n->items[n->nitems].label, _("the item")) == 0 && !P->bad)
+			fail_at(P, tok(P), _("item '%s' needs a label"), id);
 		n->nitems++;
 		want_eol(P);
 		return;
 	}
 	if (!n) {
-		fail_at(P, kw, "'%s' must follow a question or an ending", what);
+		fail_at(P, kw, _("'%s' must follow a question or an ending"), what);
 		return;
 	}
 	if (n->kind == FORM_N_ENDING && !strcmp(what, "note")) {
-		fail_at(P, kw, "endings have a 'say' text, not a 'note'");
+		fail_at(P, kw, _("endings have a 'say' text, not a 'note'"));
 		return;
 	}
 	if (parse_texts(P, !strcmp(what, "say") ? &n->say : &n->note,

@@ -1,4 +1,5 @@
 /* parse-quota.c: quotas (quota NAME by VAR... target N) and their cell lines. */
+#include "cati/i18n.h"
 #include "parse-int.h"
 
 #include <string.h>
@@ -39,28 +40,28 @@ void parse_quota(struct parser *P)
 	int i, nv = 0, target = -1, allowance = -1;
 
 	if (P->depth) {
-		fail_at(P, kw, "a quota is defined at the top level, not inside a group or loop");
+		fail_at(P, kw, _("a quota is defined at the top level, not inside a group or loop"));
 		return;
 	}
 	P->i++;
 	idt = tok(P);
-	if (!(id = take_id(P, "the quota's name")))
+	if (!(id = take_id(P, _("the quota's name"))))
 		return;
 	for (i = 0; i < P->f->nquotas; i++) {
 		if (!strcmp(P->f->quotas[i].id, id)) {
-			fail_at(P, idt, "quota '%s' is already defined on line %d", id, P->f->quotas[i].line);
+			fail_at(P, idt, _("quota '%s' is already defined on line %d"), id, P->f->quotas[i].line);
 			return;
 		}
 	}
 	if (!tok_is(tok(P), "by")) {
-		expected(P, "'by' and the variables that make its cells, e.g. quota q1 by region custtype target 50");
+		expected(P, _("'by' and the variables that make its cells, e.g. quota q1 by region custtype target 50"));
 		return;
 	}
 	P->i++;
 	while (tok(P)->type == T_IDENT && !tok_is(tok(P), "target") && !tok_is(tok(P), "allowance") &&
 	       !tok_is(tok(P), "outcome")) {
 		if (nv == 16) {
-			fail_at(P, tok(P), "a quota has at most 16 variables");
+			fail_at(P, tok(P), _("a quota has at most 16 variables"));
 			return;
 		}
 		names[nv] = tok_dup(P, tok(P));
@@ -77,17 +78,17 @@ void parse_quota(struct parser *P)
 		nv++;
 	}
 	if (!nv) {
-		expected(P, "the variables that make the quota's cells, e.g. by region custtype");
+		expected(P, _("the variables that make the quota's cells, e.g. by region custtype"));
 		return;
 	}
 	while (!at_eol(P) && !P->bad) {
 		struct token *o = tok(P);
 		if (tok_is(o, "target") || tok_is(o, "allowance")) {
 			P->i++;
-			if (take_number(P, &v, 1, tok_is(o, "target") ? "the target (completes per cell)" : "the allowance") < 0)
+			if (take_number(P, &v, 1, tok_is(o, "target") ? _("the target (completes per cell)") : _("the allowance")) < 0)
 				return;
 			if (v < 0 || v > 1000000) {
-				fail_at(P, o, "the %s must be between 0 and 1000000", tok_is(o, "target") ? "target" : "allowance");
+				fail_at(P, o, _("the %s must be between 0 and 1000000"), tok_is(o, "target") ? "target" : "allowance");
 				return;
 			}
 			if (tok_is(o, "target"))
@@ -97,24 +98,24 @@ void parse_quota(struct parser *P)
 		} else if (tok_is(o, "outcome")) {
 			P->i++;
 			if (tok(P)->type != T_IDENT || is_keyword(tok(P)->p, tok(P)->len)) {
-				expected(P, "the outcome's name, e.g. outcome quota_full");
+				expected(P, _("the outcome's name, e.g. outcome quota_full"));
 				return;
 			}
 			outcome = tok_dup(P, tok(P));
 			if (!strcmp(outcome, "complete")) {
-				fail_at(P, tok(P), "a full quota cell ends the interview as a screen-out, not 'complete'");
+				fail_at(P, tok(P), _("a full quota cell ends the interview as a screen-out, not 'complete'"));
 				return;
 			}
 			P->i++;
 		} else {
 			char d[64];
-			fail_at(P, o, "unexpected %s: a quota line takes 'target N', 'allowance N' and 'outcome NAME'",
+			fail_at(P, o, _("unexpected %s: a quota line takes 'target N', 'allowance N' and 'outcome NAME'"),
 			        describe(o, d, sizeof d));
 			return;
 		}
 	}
 	if (target < 0) {
-		fail_at(P, kw, "quota '%s' needs a target: completes per cell, e.g. target 50", id);
+		fail_at(P, kw, _("quota '%s' needs a target: completes per cell, e.g. target 50"), id);
 		return;
 	}
 	if (P->f->nquotas == P->quotas_cap) {
@@ -151,14 +152,14 @@ void parse_cell(struct parser *P)
 	double v;
 
 	if (P->quota_cur < 0) {
-		fail_at(P, kw, "'cell' lines belong to a quota: put them right below it");
+		fail_at(P, kw, _("'cell' lines belong to a quota: put them right below it"));
 		return;
 	}
 	q = &P->f->quotas[P->quota_cur];
 	P->i++;
 	while (!at_eol(P) && !tok_is(tok(P), "target")) {
 		if (n == q->nvars) {
-			fail_at(P, tok(P), "quota '%s' has %d variable%s: a cell gives one code for each", q->id,
+			fail_at(P, tok(P), _("quota '%s' has %d variable%s: a cell gives one code for each"), q->id,
 			        q->nvars, q->nvars == 1 ? "" : "s");
 			return;
 		}
@@ -167,19 +168,19 @@ void parse_cell(struct parser *P)
 		codes[n++] = (int)v;
 	}
 	if (n != q->nvars) {
-		fail_at(P, kw, "quota '%s' has %d variable%s: a cell gives one code for each", q->id, q->nvars,
+		fail_at(P, kw, _("quota '%s' has %d variable%s: a cell gives one code for each"), q->id, q->nvars,
 		        q->nvars == 1 ? "" : "s");
 		return;
 	}
 	if (!tok_is(tok(P), "target")) {
-		expected(P, "'target N' after the codes");
+		expected(P, _("'target N' after the codes"));
 		return;
 	}
 	P->i++;
-	if (take_number(P, &v, 1, "the cell's target") < 0)
+	if (take_number(P, &v, 1, _("the cell's target")) < 0)
 		return;
 	if (v < 0 || v > 1000000) {
-		fail_at(P, kw, "the target must be between 0 and 1000000");
+		fail_at(P, kw, _("the target must be between 0 and 1000000"));
 		return;
 	}
 	c = arena_alloc(&P->f->arena, sizeof *c * (size_t)(q->ncells + 1));

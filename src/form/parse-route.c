@@ -2,6 +2,7 @@
  * parse-route.c: the statements that shape the route: group, loop, end, skip, compute, check,
  * screenout, complete.
  */
+#include "cati/i18n.h"
 #include "parse-int.h"
 
 #include <string.h>
@@ -18,18 +19,18 @@ void parse_block_start(struct parser *P, int is_loop)
 
 	P->i++;
 	idt = tok(P);
-	id = take_id(P, is_loop ? "a loop name" : "a group name");
+	id = take_id(P, is_loop ? _("a loop name") : _("a group name"));
 	if (!id || !check_fresh(P, id, idt))
 		return;
 	if (P->depth >= MAX_DEPTH) {
-		fail_at(P, kw, "groups are nested too deeply (at most %d)", MAX_DEPTH);
+		fail_at(P, kw, _("groups are nested too deeply (at most %d)"), MAX_DEPTH);
 		return;
 	}
 	if (is_loop) {
 		int k;
 		for (k = 0; k < P->depth; k++) {
 			if (P->f->nodes[P->stack[k]].kind == FORM_N_LOOP) {
-				fail_at(P, kw, "loops cannot be nested: '%s' is inside loop '%s' (line %d)",
+				fail_at(P, kw, _("loops cannot be nested: '%s' is inside loop '%s' (line %d)"),
 				        id, P->f->nodes[P->stack[k]].id, P->f->nodes[P->stack[k]].line);
 				return;
 			}
@@ -44,7 +45,7 @@ void parse_block_start(struct parser *P, int is_loop)
 		n->max_iter = FORM_DEFAULT_LOOP_MAX;
 		new_var(P, id, FORM_V_LOOPIDX, FORM_T_NUM, idx, kw->line);
 		if (!tok_is(tok(P), "times")) {
-			expected(P, "'times' and how often to repeat: loop NAME times EXPR");
+			expected(P, _("'times' and how often to repeat: loop NAME times EXPR"));
 			return;
 		}
 		P->i++;
@@ -54,10 +55,10 @@ void parse_block_start(struct parser *P, int is_loop)
 		if (tok_is(tok(P), "max")) {
 			struct token *mt = tok(P);
 			P->i++;
-			if (take_number(P, &v, 1, "the largest number of repetitions") < 0)
+			if (take_number(P, &v, 1, _("the largest number of repetitions")) < 0)
 				return;
 			if (v < 1 || v > FORM_MAX_LOOP) {
-				fail_at(P, mt, "max must be from 1 to %d", FORM_MAX_LOOP);
+				fail_at(P, mt, _("max must be from 1 to %d"), FORM_MAX_LOOP);
 				return;
 			}
 			n->max_iter = (int)v;
@@ -77,7 +78,7 @@ void parse_end(struct parser *P)
 
 	P->i++;
 	if (!P->depth) {
-		fail_at(P, kw, "'end' without an open group or loop");
+		fail_at(P, kw, _("'end' without an open group or loop"));
 		return;
 	}
 	P->depth--;
@@ -94,12 +95,12 @@ void parse_skip(struct parser *P)
 
 	P->i++;
 	if (!tok_is(tok(P), "to")) {
-		expected(P, "'to': skip to NAME");
+		expected(P, _("'to': skip to NAME"));
 		return;
 	}
 	P->i++;
 	if (tok(P)->type != T_IDENT || is_keyword(tok(P)->p, tok(P)->len)) {
-		expected(P, "the name of a later question or group");
+		expected(P, _("the name of a later question or group"));
 		return;
 	}
 	idx = new_node(P, FORM_N_SKIP, NULL, kw);
@@ -123,7 +124,7 @@ void parse_compute(struct parser *P)
 
 	P->i++;
 	idt = tok(P);
-	id = take_id(P, "the name of the computed variable");
+	id = take_id(P, _("the name of the computed variable"));
 	if (!id || !check_fresh(P, id, idt))
 		return;
 	if (tok(P)->type != T_EQ) {
@@ -152,7 +153,7 @@ void parse_check(struct parser *P)
 	else if (tok_is(tok(P), "soft"))
 		hard = 0;
 	else {
-		expected(P, "'hard' or 'soft' after 'check'");
+		expected(P, _("'hard' or 'soft' after 'check'"));
 		return;
 	}
 	P->i++;
@@ -164,7 +165,7 @@ void parse_check(struct parser *P)
 	if (!n->expr)
 		return;
 	/* the message may follow on the next lines: `en "..."` */
-	if (parse_texts(P, &n->message, "the check") == 0 && !P->bad) {
+	if (parse_texts(P, &n->message, _("the check")) == 0 && !P->bad) {
 		P->last_obj = &n->message;
 		P->last_what = "the check";
 	}
@@ -179,28 +180,28 @@ static void parse_call_outcome(struct parser *P, struct form_node *n, int comple
 	char *name;
 
 	if (complete) {
-		fail_at(P, kw, "a 'complete' ending records the call outcome complete; 'outcome' names the call outcome of a screenout");
+		fail_at(P, kw, _("a 'complete' ending records the call outcome complete; 'outcome' names the call outcome of a screenout"));
 		return;
 	}
 	if (n->call_outcome) {
-		fail_at(P, kw, "'outcome' is given twice");
+		fail_at(P, kw, _("'outcome' is given twice"));
 		return;
 	}
 	P->i++;
 	t = tok(P);
 	if (tok_is(t, "complete")) {
-		fail_at(P, t, "a screen-out cannot record the call outcome 'complete'; use the 'complete' statement");
+		fail_at(P, t, _("a screen-out cannot record the call outcome 'complete'; use the 'complete' statement"));
 		return;
 	}
 	if (t->type != T_IDENT || is_keyword(t->p, t->len)) {
-		expected(P, "the call outcome it records, e.g. outcome refusal");
+		expected(P, _("the call outcome it records, e.g. outcome refusal"));
 		return;
 	}
 	name = tok_dup(P, t);
 	if (!calls_ending_outcome(name)) {
 		buf_init(&valid);
 		calls_ending_outcomes(&valid);
-		fail_at(P, t, "'%s' is not a call outcome an ending can record (%s)", name, buf_str(&valid));
+		fail_at(P, t, _("'%s' is not a call outcome an ending can record (%s)"), name, buf_str(&valid));
 		buf_release(&valid);
 		return;
 	}
@@ -220,12 +221,12 @@ void parse_ending(struct parser *P, int complete)
 	if (!complete) {
 		struct token *t = tok(P);
 		if (t->type != T_IDENT || is_keyword(t->p, t->len)) {
-			expected(P, "the name of the outcome, e.g. screenout not_eligible");
+			expected(P, _("the name of the outcome, e.g. screenout not_eligible"));
 			return;
 		}
 		outcome = tok_dup(P, t);
 		if (!strcmp(outcome, "complete")) {
-			fail_at(P, t, "'complete' is not a screen-out outcome; use the 'complete' statement");
+			fail_at(P, t, _("'complete' is not a screen-out outcome; use the 'complete' statement"));
 			return;
 		}
 		P->i++;

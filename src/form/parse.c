@@ -2,6 +2,7 @@
  * parse.c: form source to nodes, scales and variables: the parser's state, its shared helpers,
  * the statement dispatch (names are resolved later, in resolve.c).
  */
+#include "cati/i18n.h"
 #include "parse-int.h"
 
 #include <stdio.h>
@@ -21,10 +22,10 @@ const char *describe(const struct token *t, char *out, size_t n)
 {
 	switch (t->type) {
 	case T_EOL:
-		snprintf(out, n, "the end of the line");
+		snprintf(out, n, _("the end of the line"));
 		break;
 	case T_STR:
-		snprintf(out, n, "a text in quotes");
+		snprintf(out, n, _("a text in quotes"));
 		break;
 	default:
 		snprintf(out, n, "'%.*s'", (int)(t->len > 40 ? 40 : t->len), t->p);
@@ -54,7 +55,7 @@ void fail_at(struct parser *P, const struct token *t, const char *fmt, ...)
 void expected(struct parser *P, const char *what)
 {
 	char d[64];
-	fail_at(P, tok(P), "expected %s, found %s", what, describe(tok(P), d, sizeof d));
+	fail_at(P, tok(P), _("expected %s, found %s"), what, describe(tok(P), d, sizeof d));
 }
 
 /* A copy of the token's text in the form's arena. */
@@ -70,16 +71,16 @@ char *take_id(struct parser *P, const char *what)
 	char d[64];
 
 	if (t->type != T_IDENT) {
-		fail_at(P, t, "expected %s, found %s", what, describe(t, d, sizeof d));
+		fail_at(P, t, _("expected %s, found %s"), what, describe(t, d, sizeof d));
 		return NULL;
 	}
 	if (is_keyword(t->p, t->len)) {
-		fail_at(P, t, "'%.*s' is a keyword of the form language and cannot be used as %s",
+		fail_at(P, t, _("'%.*s' is a keyword of the form language and cannot be used as %s"),
 		        (int)t->len, t->p, what);
 		return NULL;
 	}
 	if (t->len > FORM_MAX_ID) {
-		fail_at(P, t, "name too long (at most %d characters)", FORM_MAX_ID);
+		fail_at(P, t, _("name too long (at most %d characters)"), FORM_MAX_ID);
 		return NULL;
 	}
 	P->i++;
@@ -102,7 +103,7 @@ int take_number(struct parser *P, double *v, int want_int, const char *what)
 		return -1;
 	}
 	if (want_int && !t->is_int) {
-		fail_at(P, t, "%s must be a whole number", what);
+		fail_at(P, t, _("%s must be a whole number"), what);
 		return -1;
 	}
 	*v = neg ? -t->num : t->num;
@@ -116,7 +117,7 @@ void want_eol(struct parser *P)
 	char d[64];
 
 	if (!P->bad && !at_eol(P))
-		fail_at(P, tok(P), "unexpected %s at the end of the statement",
+		fail_at(P, tok(P), _("unexpected %s at the end of the statement"),
 		        describe(tok(P), d, sizeof d));
 }
 
@@ -134,7 +135,7 @@ static int lang_of(struct parser *P, const struct token *t, int report)
 		buf_init(&b);
 		for (i = 0; i < P->f->nlangs; i++)
 			buf_printf(&b, "%s%s", i ? " " : "", P->f->langs[i]);
-		fail_at(P, t, "'%.*s' is not one of the form's languages (%s)", (int)t->len, t->p,
+		fail_at(P, t, _("'%.*s' is not one of the form's languages (%s)"), (int)t->len, t->p,
 		        buf_str(&b));
 		buf_release(&b);
 	}
@@ -161,7 +162,7 @@ int parse_texts(struct parser *P, struct form_text *t, const char *what)
 		l = tok(P);
 		if (l->type == T_STR) {
 			if (P->f->nlangs != 1) {
-				fail_at(P, l, "say which language this text is in, e.g. %s \"...\"",
+				fail_at(P, l, _("say which language this text is in, e.g. %s \"...\""),
 				        P->f->nlangs ? P->f->langs[0] : "en");
 				return -1;
 			}
@@ -173,7 +174,7 @@ int parse_texts(struct parser *P, struct form_text *t, const char *what)
 				return -1;
 			text_alloc(P, t);
 			if (t->s[lang]) {
-				fail_at(P, l, "%s has two '%s' texts", what, P->f->langs[lang]);
+				fail_at(P, l, _("%s has two '%s' texts"), what, P->f->langs[lang]);
 				return -1;
 			}
 			P->i++;
@@ -181,14 +182,14 @@ int parse_texts(struct parser *P, struct form_text *t, const char *what)
 			P->i++;
 		} else if (l->type == T_IDENT && peek(P, 1)->type != T_STR && lang_of(P, l, 0) >= 0) {
 			P->i++;
-			expected(P, "a text in \"quotes\" after the language");
+			expected(P, _("a text in \"quotes\" after the language"));
 			return -1;
 		} else {
 			break;
 		}
 		text_alloc(P, t);
 		if (t->s[lang]) {
-			fail_at(P, l, "%s has two '%s' texts", what, P->f->langs[lang]);
+			fail_at(P, l, _("%s has two '%s' texts"), what, P->f->langs[lang]);
 			return -1;
 		}
 		t->s[lang] = l->str;
@@ -238,7 +239,7 @@ int new_node(struct parser *P, enum form_kind kind, const char *id, const struct
 	if (id) {
 		int old = hash_put(f->node_names, id, idx);
 		if (old >= 0)
-			diag_add(P->d, at->line, at->col, "'%s' is already defined on line %d", id,
+			diag_add(P->d, at->line, at->col, _("'%s' is already defined on line %d"), id,
 			         f->nodes[old].line);
 	}
 	return idx;
@@ -251,15 +252,15 @@ int check_fresh(struct parser *P, const char *id, const struct token *at)
 	int k;
 
 	if ((k = hash_get(f->var_names, id)) >= 0) {
-		fail_at(P, at, "'%s' is already defined on line %d", id, f->vars[k].line);
+		fail_at(P, at, _("'%s' is already defined on line %d"), id, f->vars[k].line);
 		return 0;
 	}
 	if ((k = hash_get(f->node_names, id)) >= 0) {
-		fail_at(P, at, "'%s' is already defined on line %d", id, f->nodes[k].line);
+		fail_at(P, at, _("'%s' is already defined on line %d"), id, f->nodes[k].line);
 		return 0;
 	}
 	if ((k = hash_get(f->scale_names, id)) >= 0) {
-		fail_at(P, at, "'%s' is already the name of a scale (line %d)", id,
+		fail_at(P, at, _("'%s' is already the name of a scale (line %d)"), id,
 		        f->scales[k]->line);
 		return 0;
 	}
@@ -316,7 +317,7 @@ static void parse_continuation(struct parser *P)
 	struct buf b;
 
 	if (!P->last_text || !*P->last_text) {
-		fail_at(P, t, "a text on its own line must continue the text of the line above");
+		fail_at(P, t, _("a text on its own line must continue the text of the line above"));
 		return;
 	}
 	buf_init(&b);
@@ -356,7 +357,7 @@ static void statement(struct parser *P)
 	if (t->type == T_IDENT && peek(P, 1)->type == T_STR && lang_of(P, t, 0) >= 0) {
 		/* `de "..."` on its own line: more languages for the statement above */
 		if (!P->last_obj) {
-			fail_at(P, t, "a text on its own line must follow a statement with texts");
+			fail_at(P, t, _("a text on its own line must follow a statement with texts"));
 			return;
 		}
 		parse_texts(P, P->last_obj, P->last_what);
@@ -367,7 +368,7 @@ static void statement(struct parser *P)
 	P->last_obj = NULL;
 	if (t->type != T_IDENT) {
 		char d[64];
-		fail_at(P, t, "a statement starts with a keyword, not %s", describe(t, d, sizeof d));
+		fail_at(P, t, _("a statement starts with a keyword, not %s"), describe(t, d, sizeof d));
 		return;
 	}
 	memcpy(word, t->p, t->len > FORM_MAX_ID ? FORM_MAX_ID : t->len);
@@ -409,9 +410,9 @@ static void statement(struct parser *P)
 	else {
 		const char *s = suggest(word, statements, (int)(sizeof statements / sizeof statements[0]));
 		if (s)
-			fail_at(P, t, "'%s' is not a statement; did you mean '%s'?", word, s);
+			fail_at(P, t, _("'%s' is not a statement; did you mean '%s'?"), word, s);
 		else
-			fail_at(P, t, "'%s' is not a statement (a line starts with a keyword such as single, say, group, check)", word);
+			fail_at(P, t, _("'%s' is not a statement (a line starts with a keyword such as single, say, group, check)"), word);
 	}
 }
 
@@ -448,7 +449,7 @@ struct form *form_compile(const char *path, const char *src, size_t len, struct 
 		if (P.t[0].type == T_EOL)
 			continue;
 		if (P.nt > MAX_LINE_TOKENS) {
-			diag_add(d, P.lx.line, 1, "the line is too long (more than %d words and symbols)",
+			diag_add(d, P.lx.line, 1, _("the line is too long (more than %d words and symbols)"),
 			         MAX_LINE_TOKENS);
 			continue;
 		}
@@ -458,10 +459,10 @@ struct form *form_compile(const char *path, const char *src, size_t len, struct 
 		statement(&P);
 	}
 	if (!P.seen_form)
-		diag_add(d, 1, 1, "the file has no 'form NAME' line: is it a form file?");
+		diag_add(d, 1, 1, _("the file has no 'form NAME' line: is it a form file?"));
 	while (P.depth > 0) {
 		struct form_node *n = &f->nodes[P.stack[--P.depth]];
-		diag_add(d, n->line, n->col, "%s '%s' has no 'end'",
+		diag_add(d, n->line, n->col, _("%s '%s' has no 'end'"),
 		         n->kind == FORM_N_LOOP ? "loop" : "group", n->id);
 	}
 	if (!f->version)

@@ -1,4 +1,5 @@
 /* resolve.c: after parsing, bind names, check types, routes, translations and fills. */
+#include "cati/i18n.h"
 #include "form-int.h"
 
 #include <stdio.h>
@@ -52,10 +53,10 @@ static int check_use(struct resolver *R, int slot, int indexed, int use, int lin
 	int split;
 
 	if (v->kind == FORM_V_CASE)
-		return indexed ? (diag_add(R->d, line, col, "'%s' is a case field, not in a loop; remove the [...]", v->id), -1) : 0;
+		return indexed ? (diag_add(R->d, line, col, _("'%s' is a case field, not in a loop; remove the [...]"), v->id), -1) : 0;
 	if (v->kind == FORM_V_LOOPIDX) {
 		if (indexed || !inside_loop(f, use, v->node)) {
-			diag_add(R->d, line, col, "'%s' is the iteration number of loop '%s' and can only be used inside it",
+			diag_add(R->d, line, col, _("'%s' is the iteration number of loop '%s' and can only be used inside it"),
 			         v->id, v->id);
 			return -1;
 		}
@@ -64,29 +65,33 @@ static int check_use(struct resolver *R, int slot, int indexed, int use, int lin
 	if (use < 0)
 		return 0;
 	if (v->node == use) {
-		diag_add(R->d, line, col, "'%s' %s its own answer: it can only use answers given before it",
-		         v->id, how);
+		if (strcmp(how, "shows") == 0)
+			diag_add(R->d, line, col, _("'%s' shows its own answer: it can only use answers given before it"),
+			         v->id);
+		else
+			diag_add(R->d, line, col, _("'%s' reads its own answer: it can only use answers given before it"),
+			         v->id);
 		return -1;
 	}
 	if (v->node > use) {
 		diag_add(R->d, line, col,
-		         "'%s' is asked later (line %d), so it cannot have been answered here", v->id,
+		         _("'%s' is asked later (line %d), so it cannot have been answered here"), v->id,
 		         f->nodes[v->node].line);
 		return -1;
 	}
 	if (v->loop >= 0 && !indexed && !inside_loop(f, use, v->loop)) {
-		diag_add(R->d, line, col, "'%s' is asked in loop '%s'; say which iteration, e.g. %s[1]",
+		diag_add(R->d, line, col, _("'%s' is asked in loop '%s'; say which iteration, e.g. %s[1]"),
 		         v->id, f->nodes[v->loop].id, v->id);
 		return -1;
 	}
 	if (v->loop < 0 && indexed) {
-		diag_add(R->d, line, col, "'%s' is not in a loop; remove the [...]", v->id);
+		diag_add(R->d, line, col, _("'%s' is not in a loop; remove the [...]"), v->id);
 		return -1;
 	}
 	split = random_split(f, v->node, use);
 	if (split >= 0) {
 		diag_add(R->d, line, col,
-		         "'%s' and this statement are in random group '%s': their order changes from case to case, so it cannot depend on '%s'",
+		         _("'%s' and this statement are in random group '%s': their order changes from case to case, so it cannot depend on '%s'"),
 		         v->id, f->nodes[split].id, v->id);
 		return -1;
 	}
@@ -103,24 +108,24 @@ static void unknown_name(struct resolver *R, const char *name, int line, int col
 	if (n >= 0) {
 		const struct form_node *node = &f->nodes[n];
 		if (node->kind == FORM_N_QUESTION && node->qtype == FORM_Q_GRID)
-			diag_add(R->d, line, col, "'%s' is a grid: name one of its items, e.g. %s.%s", name,
+			diag_add(R->d, line, col, _("'%s' is a grid: name one of its items, e.g. %s.%s"), name,
 			         name, node->nitems ? node->items[0].id : "item");
 		else if (node->kind == FORM_N_QUESTION)
-			diag_add(R->d, line, col, "'%s' is an info screen and has no answer", name);
+			diag_add(R->d, line, col, _("'%s' is an info screen and has no answer"), name);
 		else
-			diag_add(R->d, line, col, "'%s' is a %s, not a value", name,
+			diag_add(R->d, line, col, _("'%s' is a %s, not a value"), name,
 			         node->kind == FORM_N_GROUP ? "group" : "loop");
 		return;
 	}
 	if (hash_get(f->scale_names, name) >= 0) {
-		diag_add(R->d, line, col, "'%s' is a scale, not a value", name);
+		diag_add(R->d, line, col, _("'%s' is a scale, not a value"), name);
 		return;
 	}
 	s = suggest(name, R->names, f->nvars);
 	if (s)
-		diag_add(R->d, line, col, "unknown question or field '%s'; did you mean '%s'?", name, s);
+		diag_add(R->d, line, col, _("unknown question or field '%s'; did you mean '%s'?"), name, s);
 	else
-		diag_add(R->d, line, col, "unknown question or field '%s'", name);
+		diag_add(R->d, line, col, _("unknown question or field '%s'"), name);
 }
 
 static const char *tname(enum form_type t)
@@ -153,14 +158,14 @@ static enum form_type resolve_expr(struct resolver *R, struct form_expr *e, int 
 			return e->type = FORM_T_NONE;
 		}
 		if (e->b && resolve_expr(R, e->b, use) != FORM_T_NUM && e->b->type != FORM_T_NONE) {
-			diag_add(R->d, e->b->line, e->b->col, "an iteration number must be a number");
+			diag_add(R->d, e->b->line, e->b->col, _("an iteration number must be a number"));
 			bad = 1;
 		}
 		if (check_use(R, e->var, e->b != NULL, use, e->line, e->col, "reads") < 0 || bad)
 			return e->type = FORM_T_NONE;
 		e->type = f->vars[e->var].type;
 		if (e->type == FORM_T_NONE)
-			diag_add(R->d, e->line, e->col, "'%s' has no value yet: its computation has an error", e->str);
+			diag_add(R->d, e->line, e->col, _("'%s' has no value yet: its computation has an error"), e->str);
 		return e->type;
 	default:
 		break;
@@ -199,7 +204,7 @@ static enum form_type resolve_expr(struct resolver *R, struct form_expr *e, int 
 			return e->type = FORM_T_BOOL;
 		if (a == FORM_T_SET || b == FORM_T_SET) {
 			diag_add(R->d, e->line, e->col,
-			         "a multiple-choice answer holds several codes: test one with 'CODE in %s'",
+			         _("a multiple-choice answer holds several codes: test one with 'CODE in %s'"),
 			         e->a->op == FORM_E_REF ? e->a->str : "question");
 			return e->type = FORM_T_NONE;
 		}
@@ -216,24 +221,24 @@ static enum form_type resolve_expr(struct resolver *R, struct form_expr *e, int 
 		if (a == FORM_T_BOOL && b == FORM_T_BOOL)
 			return e->type = FORM_T_BOOL;
 		diag_add(R->d, e->line, e->col,
-		         "'%s' joins conditions (true or false), but got %s and %s; compare the values, e.g. q1 = 1",
+		         _("'%s' joins conditions (true or false), but got %s and %s; compare the values, e.g. q1 = 1"),
 		         e->op == FORM_E_AND ? "and" : "or", tname(a), tname(b));
 		return e->type = FORM_T_NONE;
 	case FORM_E_NOT:
 		if (a == FORM_T_BOOL)
 			return e->type = FORM_T_BOOL;
-		diag_add(R->d, e->line, e->col, "'not' needs a condition (true or false), but got %s",
+		diag_add(R->d, e->line, e->col, _("'not' needs a condition (true or false), but got %s"),
 		         tname(a));
 		return e->type = FORM_T_NONE;
 	case FORM_E_IN_SET:
 		if (b != FORM_T_SET) {
 			if (e->b->op == FORM_E_REF && b == FORM_T_NUM)
 				diag_add(R->d, e->b->line, e->b->col,
-				         "'%s' has one answer, not several: write %s = CODE or %s in (1, 2)",
+				         _("'%s' has one answer, not several: write %s = CODE or %s in (1, 2)"),
 				         e->b->str, e->b->str, e->b->str);
 			else
 				diag_add(R->d, e->b->line, e->b->col,
-				         "'in' needs a multiple-choice answer or a list like (1, 2, 5..7) on its right, not %s",
+				         _("'in' needs a multiple-choice answer or a list like (1, 2, 5..7) on its right, not %s"),
 				         tname(b));
 			return e->type = FORM_T_NONE;
 		}
@@ -249,14 +254,14 @@ static enum form_type resolve_expr(struct resolver *R, struct form_expr *e, int 
 	case FORM_E_DK:
 	case FORM_E_RF:
 		if (e->a->op != FORM_E_REF) {
-			diag_add(R->d, e->line, e->col, "this function takes the name of a question");
+			diag_add(R->d, e->line, e->col, _("this function takes the name of a question"));
 			return e->type = FORM_T_NONE;
 		}
 		return e->type = FORM_T_BOOL;
 	case FORM_E_COUNT:
 		if (a != FORM_T_SET) {
 			diag_add(R->d, e->line, e->col,
-			         "count() takes a multiple-choice question, not %s", tname(a));
+			         _("count() takes a multiple-choice question, not %s"), tname(a));
 			return e->type = FORM_T_NONE;
 		}
 		return e->type = FORM_T_NUM;
@@ -268,10 +273,10 @@ static enum form_type resolve_expr(struct resolver *R, struct form_expr *e, int 
 		return e->type = FORM_T_NONE;
 	}
 mismatch1:
-	diag_add(R->d, e->line, e->col, "this needs a number, but got %s", tname(a));
+	diag_add(R->d, e->line, e->col, _("this needs a number, but got %s"), tname(a));
 	return e->type = FORM_T_NONE;
 mismatch2:
-	diag_add(R->d, e->line, e->col, "cannot compare or combine %s with %s", tname(a), tname(b));
+	diag_add(R->d, e->line, e->col, _("cannot compare or combine %s with %s"), tname(a), tname(b));
 	return e->type = FORM_T_NONE;
 }
 
@@ -282,7 +287,7 @@ static void resolve_cond(struct resolver *R, struct form_expr *e, int use)
 
 	if (e && t != FORM_T_NONE && t != FORM_T_BOOL)
 		diag_add(R->d, e->line, e->col,
-		         "a condition must be true or false, but this is %s; compare it, e.g. %s = 1",
+		         _("a condition must be true or false, but this is %s; compare it, e.g. %s = 1"),
 		         tname(t), e->op == FORM_E_REF ? e->str : "q1");
 }
 
@@ -308,11 +313,11 @@ static void check_fills(struct resolver *R, const char *s, int use, int line, in
 		}
 		q = strchr(p, '}');
 		if (!q) {
-			diag_add(R->d, line, col, "a text has '{' without '}': write {{ for a literal brace");
+			diag_add(R->d, line, col, _("a text has '{' without '}': write {{ for a literal brace"));
 			return;
 		}
 		if ((size_t)(q - p - 1) >= sizeof name || q == p + 1) {
-			diag_add(R->d, line, col, "'{...}' in a text must name a question or field");
+			diag_add(R->d, line, col, _("'{...}' in a text must name a question or field"));
 			p = q;
 			continue;
 		}
@@ -346,7 +351,7 @@ static void check_text(struct resolver *R, const struct form_text *t, int use, i
 				snprintf(subject, sizeof subject, what, code, name ? name : "");
 			else
 				snprintf(subject, sizeof subject, what, name ? name : "");
-			diag_add(R->d, line, col, "no '%s' text for %s", f->langs[i], subject);
+			diag_add(R->d, line, col, _("no '%s' text for %s"), f->langs[i], subject);
 		} else if (strchr(t->s[i], '{')) {
 			check_fills(R, t->s[i], use, line, col, strict);
 		}
@@ -394,9 +399,9 @@ static const struct form_scale *find_scale(struct resolver *R, const char *name,
 			names[i] = f->scales[i]->id;
 		s = suggest(name, names, f->nscales);
 		if (s)
-			diag_add(R->d, line, col, "unknown scale '%s'; did you mean '%s'?", name, s);
+			diag_add(R->d, line, col, _("unknown scale '%s'; did you mean '%s'?"), name, s);
 		else
-			diag_add(R->d, line, col, "unknown scale '%s'", name);
+			diag_add(R->d, line, col, _("unknown scale '%s'"), name);
 		free(names);
 	}
 	return NULL;
@@ -423,7 +428,7 @@ static const struct form_scale *yesno_scale(struct resolver *R, const struct for
 				break;
 		if (k == (int)(sizeof yes_labels / sizeof yes_labels[0])) {
 			diag_add(R->d, n->line, n->col,
-			         "yesno knows the words for yes and no in en, de, nl and fr, not '%s': use a single question with a scale",
+			         _("yesno knows the words for yes and no in en, de, nl and fr, not '%s': use a single question with a scale"),
 			         f->langs[i]);
 			return s;
 		}
@@ -451,24 +456,24 @@ static void resolve_question(struct resolver *R, int idx)
 	if ((n->qtype == FORM_Q_SINGLE || n->qtype == FORM_Q_MULTI) && !x->scale_name &&
 	    (!n->scale || !n->scale->n))
 		diag_add(R->d, n->line, n->col,
-		         "question '%s' has no choices: name a scale or list the choices below it", n->id);
+		         _("question '%s' has no choices: name a scale or list the choices below it"), n->id);
 	if (n->qtype == FORM_Q_MULTI && n->scale) {
 		if (!n->minsel)
 			n->minsel = 1;
 		if (!n->maxsel)
 			n->maxsel = n->scale->n;
 		if (n->minsel > n->scale->n)
-			diag_add(R->d, n->line, n->col, "min %d is more than the %d choices of '%s'",
+			diag_add(R->d, n->line, n->col, _("min %d is more than the %d choices of '%s'"),
 			         n->minsel, n->scale->n, n->id);
 	}
 	if (n->qtype == FORM_Q_GRID && n->scale && !n->nitems)
-		diag_add(R->d, n->line, n->col, "grid '%s' has no items: add lines like item NAME en \"...\"",
+		diag_add(R->d, n->line, n->col, _("grid '%s' has no items: add lines like item NAME en \"...\""),
 		         n->id);
 	if (n->qtype == FORM_Q_INFO ? !n->say.s && !n->note.s : !n->say.s)
-		diag_add(R->d, n->line, n->col, "question '%s' has no 'say' text to read out", n->id);
+		diag_add(R->d, n->line, n->col, _("question '%s' has no 'say' text to read out"), n->id);
 	resolve_cond(R, n->cond, idx);
-	check_text(R, &n->say, idx, n->line, n->col, "the say of question '%s'", n->id, 0, 1);
-	check_text(R, &n->note, idx, n->line, n->col, "the note of question '%s'", n->id, 0, 1);
+	check_text(R, &n->say, idx, n->line, n->col, _("the say of question '%s'"), n->id, 0, 1);
+	check_text(R, &n->note, idx, n->line, n->col, _("the note of question '%s'"), n->id, 0, 1);
 	if (n->scale && !n->scale->id) {
 		for (i = 0; i < n->scale->n; i++)
 			check_text(R, &n->scale->choices[i].label, idx, n->scale->choices[i].line, 1,
@@ -476,7 +481,7 @@ static void resolve_question(struct resolver *R, int idx)
 	}
 	for (i = 0; i < n->nitems; i++)
 		check_text(R, &n->items[i].label, idx, f->vars[n->items[i].var].line, 1,
-		           "an item of grid '%s'", n->id, 0, 1);
+		           _("an item of grid '%s'"), n->id, 0, 1);
 }
 
 /* Validate a skip's target: forward, within the same loop, not into a group. */
@@ -491,27 +496,31 @@ static void resolve_skip(struct resolver *R, int idx)
 	for (a = n->parent; a >= 0; a = f->nodes[a].parent) {
 		if (f->nodes[a].kind == FORM_N_GROUP && (f->nodes[a].flags & FORM_F_RANDOM)) {
 			diag_add(R->d, n->line, n->col,
-			         "a random group cannot contain skips: the order of its questions changes");
+			         _("a random group cannot contain skips: the order of its questions changes"));
 			return;
 		}
 	}
 	if (t < 0) {
 		if (hash_get(f->var_names, x->target) >= 0)
-			diag_add(R->d, x->tline, x->tcol, "'%s' is a field, not a question or group to skip to",
+			diag_add(R->d, x->tline, x->tcol, _("'%s' is a field, not a question or group to skip to"),
 			         x->target);
 		else
-			diag_add(R->d, x->tline, x->tcol, "unknown question or group '%s' to skip to", x->target);
+			diag_add(R->d, x->tline, x->tcol, _("unknown question or group '%s' to skip to"), x->target);
 		return;
 	}
 	if (t <= idx) {
 		diag_add(R->d, x->tline, x->tcol,
-		         "skip to '%s' goes backwards ('%s' is on line %d): skips only jump forward",
+		         _("skip to '%s' goes backwards ('%s' is on line %d): skips only jump forward"),
 		         x->target, x->target, f->nodes[t].line);
 		return;
 	}
 	if (f->nodes[t].loop != n->loop) {
-		diag_add(R->d, x->tline, x->tcol, "skip to '%s' would jump %s a loop; skips stay within one loop",
-		         x->target, n->loop >= 0 ? "out of" : "into");
+		if (n->loop >= 0)
+			diag_add(R->d, x->tline, x->tcol,
+			         _("skip to '%s' would jump out of a loop; skips stay within one loop"), x->target);
+		else
+			diag_add(R->d, x->tline, x->tcol,
+			         _("skip to '%s' would jump into a loop; skips stay within one loop"), x->target);
 		return;
 	}
 	for (a = n->parent; a >= 0; a = f->nodes[a].parent)
@@ -519,7 +528,7 @@ static void resolve_skip(struct resolver *R, int idx)
 			break;
 	if (f->nodes[t].parent >= 0 && a != f->nodes[t].parent) {
 		diag_add(R->d, x->tline, x->tcol,
-		         "skip to '%s' would jump into group '%s'; skip to the group itself", x->target,
+		         _("skip to '%s' would jump into group '%s'; skip to the group itself"), x->target,
 		         f->nodes[f->nodes[t].parent].id);
 		return;
 	}
@@ -550,19 +559,19 @@ static void resolve_quota(struct resolver *R, struct form_quota *q)
 		else if (v->kind == FORM_V_ITEM)
 			sc = f->nodes[v->node].scale;
 		if (v->loop >= 0) {
-			diag_add(R->d, q->line, q->col, "quota '%s': '%s' is asked in loop '%s'; a quota counts each interview once",
+			diag_add(R->d, q->line, q->col, _("quota '%s': '%s' is asked in loop '%s'; a quota counts each interview once"),
 			         q->id, v->id, f->nodes[v->loop].id);
 			continue;
 		}
 		if (!sc) {
 			diag_add(R->d, q->line, q->col,
-			         "quota '%s': '%s' has no codes; a quota's cells are made of case fields with a scale, single choices, yes/no questions and grid items",
+			         _("quota '%s': '%s' has no codes; a quota's cells are made of case fields with a scale, single choices, yes/no questions and grid items"),
 			         q->id, v->id);
 			continue;
 		}
 		for (k = 0; k < i; k++)
 			if (q->vars[k] == slot)
-				diag_add(R->d, q->line, q->col, "quota '%s' names '%s' twice", q->id, v->id);
+				diag_add(R->d, q->line, q->col, _("quota '%s' names '%s' twice"), q->id, v->id);
 		q->vars[i] = slot;
 		q->scales[i] = sc;
 	}
@@ -570,7 +579,7 @@ static void resolve_quota(struct resolver *R, struct form_quota *q)
 		if (q->vars[i] < 0)
 			return;
 	if (form_quota_ncells(q) > 100000) {
-		diag_add(R->d, q->line, q->col, "quota '%s' would have %ld cells; at most 100000", q->id,
+		diag_add(R->d, q->line, q->col, _("quota '%s' would have %ld cells; at most 100000"), q->id,
 		         form_quota_ncells(q));
 		return;
 	}
@@ -578,14 +587,14 @@ static void resolve_quota(struct resolver *R, struct form_quota *q)
 		const struct form_quota_cell *c = &q->cells[k];
 		for (i = 0; i < q->nvars; i++)
 			if (!form_scale_choice(q->scales[i], c->codes[i]))
-				diag_add(R->d, c->line, 1, "cell: %d is not a code of '%s'", c->codes[i], f->vars[q->vars[i]].id);
+				diag_add(R->d, c->line, 1, _("cell: %d is not a code of '%s'"), c->codes[i], f->vars[q->vars[i]].id);
 		for (j = 0; j < k; j++)
 			if (!memcmp(q->cells[j].codes, c->codes, sizeof(int) * (size_t)q->nvars))
-				diag_add(R->d, c->line, 1, "quota '%s' already has this cell on line %d", q->id, q->cells[j].line);
+				diag_add(R->d, c->line, 1, _("quota '%s' already has this cell on line %d"), q->id, q->cells[j].line);
 	}
 	if (!f->nodes[q->ending].say.s)
 		diag_add(R->d, q->line, q->col,
-		         "quota '%s' needs a text to read when the respondent's cell is full: a 'say' line below it", q->id);
+		         _("quota '%s' needs a text to read when the respondent's cell is full: a 'say' line below it"), q->id);
 }
 
 void form_resolve(struct form *f, const struct resolve_in *in, struct form_diags *d)
@@ -600,15 +609,15 @@ void form_resolve(struct form *f, const struct resolve_in *in, struct form_diags
 	for (i = 0; i < in->ncs; i++)
 		f->vars[in->cs[i].slot].scale = find_scale(&R, in->cs[i].name, in->cs[i].line, in->cs[i].col);
 	if (f->title.s)
-		check_text(&R, &f->title, -1, in->title_line, 1, "the title%s", NULL, 0, 0);
+		check_text(&R, &f->title, -1, in->title_line, 1, _("the title%s"), NULL, 0, 0);
 	for (i = 0; i < f->nscales; i++) {
 		const struct form_scale *s = f->scales[i];
 		if (!s->n)
-			diag_add(d, s->line, 1, "scale '%s' has no choices: list them below it, e.g. 1 %s \"...\"",
+			diag_add(d, s->line, 1, _("scale '%s' has no choices: list them below it, e.g. 1 %s \"...\""),
 			         s->id, f->langs[0]);
 		for (k = 0; k < s->n; k++)
 			check_text(&R, &s->choices[k].label, -1, s->choices[k].line, 1,
-			           "choice %d of scale '%s'", s->id, s->choices[k].code, 0);
+			           _("choice %d of scale '%s'"), s->id, s->choices[k].code, 0);
 	}
 
 	for (i = 0; i < f->nnodes; i++) {
@@ -621,16 +630,16 @@ void form_resolve(struct form *f, const struct resolve_in *in, struct form_diags
 		case FORM_N_GROUP:
 			resolve_cond(&R, n->cond, i);
 			if (n->child < 0)
-				diag_add(d, n->line, n->col, "group '%s' is empty", n->id);
+				diag_add(d, n->line, n->col, _("group '%s' is empty"), n->id);
 			break;
 		case FORM_N_LOOP: {
 			enum form_type t = resolve_expr(&R, n->expr, i);
 			if (n->expr && t != FORM_T_NONE && t != FORM_T_NUM)
 				diag_add(d, n->expr->line, n->expr->col,
-				         "a loop repeats a number of times, but this is %s", tname(t));
+				         _("a loop repeats a number of times, but this is %s"), tname(t));
 			resolve_cond(&R, n->cond, i);
 			if (n->child < 0)
-				diag_add(d, n->line, n->col, "loop '%s' is empty", n->id);
+				diag_add(d, n->line, n->col, _("loop '%s' is empty"), n->id);
 			break;
 		}
 		case FORM_N_SKIP:
@@ -647,8 +656,8 @@ void form_resolve(struct form *f, const struct resolve_in *in, struct form_diags
 			resolve_cond(&R, n->expr, i);
 			if (!n->message.s)
 				diag_add(d, n->line, n->col,
-				         "a check needs a message for the interviewer, e.g. %s \"...\"", f->langs[0]);
-			check_text(&R, &n->message, i, n->line, n->col, "the message of this check%s", NULL, 0, 1);
+				         _("a check needs a message for the interviewer, e.g. %s \"...\""), f->langs[0]);
+			check_text(&R, &n->message, i, n->line, n->col, _("the message of this check%s"), NULL, 0, 1);
 			collect_refs(f, n->expr, refs, &nrefs, 64, 0);
 			n->nrefs = nrefs;
 			n->refs = arena_alloc(&f->arena, sizeof(int) * (size_t)(nrefs ? nrefs : 1));
@@ -657,7 +666,7 @@ void form_resolve(struct form *f, const struct resolve_in *in, struct form_diags
 		}
 		case FORM_N_ENDING:
 			resolve_cond(&R, n->cond, i);
-			check_text(&R, &n->say, i, n->line, n->col, "the say of this ending%s", NULL, 0, 1);
+			check_text(&R, &n->say, i, n->line, n->col, _("the say of this ending%s"), NULL, 0, 1);
 			break;
 		}
 	}

@@ -1,4 +1,5 @@
 /* show.c: print a compiled form as a readable script for proofreading. */
+#include "cati/i18n.h"
 #include "form-int.h"
 
 #include <stdio.h>
@@ -63,9 +64,9 @@ static void choices(const struct form *f, const struct form_scale *s, int lang, 
 		wrap(out, form_text_get(f, &c->label, lang), indent, indent);
 		if (c->flags & (FORM_C_ANCHOR | FORM_C_EXCLUSIVE))
 			buf_printf(out, "%*s(%s%s%s)\n", indent, "",
-			           c->flags & FORM_C_ANCHOR ? "stays in place" : "",
+			           c->flags & FORM_C_ANCHOR ? _("stays in place") : "",
 			           (c->flags & FORM_C_ANCHOR) && (c->flags & FORM_C_EXCLUSIVE) ? ", " : "",
-			           c->flags & FORM_C_EXCLUSIVE ? "only answer" : "");
+			           c->flags & FORM_C_EXCLUSIVE ? _("only answer") : "");
 	}
 }
 
@@ -77,47 +78,47 @@ static void question(const struct form *f, const struct form_node *n, int lang, 
 
 	buf_printf(out, "%*sQ%-4d %s: %s", depth * 2, "", number, n->id, form_qtype_name(n->qtype));
 	if (n->scale && n->scale->id)
-		buf_printf(out, ", scale %s", n->scale->id);
+		buf_printf(out, _(", scale %s"), n->scale->id);
 	if (n->qtype == FORM_Q_MULTI)
-		buf_printf(out, ", %d to %d answers", n->minsel, n->maxsel);
+		buf_printf(out, _(", %d to %d answers"), n->minsel, n->maxsel);
 	if (n->has_range) {
 		if (n->qtype == FORM_Q_DATE) {
 			form_date_format(n->lo, lo);
 			form_date_format(n->hi, hi);
-			buf_printf(out, ", %s to %s", lo, hi);
+			buf_printf(out, _(", %s to %s"), lo, hi);
 		} else {
-			buf_printf(out, ", %.*f to %.*f", n->qtype == FORM_Q_DECIMAL ? n->decimals : 0, n->lo,
+			buf_printf(out, _(", %.*f to %.*f"), n->qtype == FORM_Q_DECIMAL ? n->decimals : 0, n->lo,
 			           n->qtype == FORM_Q_DECIMAL ? n->decimals : 0, n->hi);
 		}
 	}
 	if (n->qtype == FORM_Q_DECIMAL)
-		buf_printf(out, ", %d decimals", n->decimals);
+		buf_printf(out, _(", %d decimals"), n->decimals);
 	if (n->qtype == FORM_Q_TEXT)
-		buf_printf(out, ", up to %d characters", n->maxlen);
+		buf_printf(out, _(", up to %d characters"), n->maxlen);
 	if (n->flags & FORM_F_RANDOM)
-		buf_puts(out, ", random order");
+		buf_puts(out, _(", random order"));
 	if (n->flags & FORM_F_CONFIRM)
-		buf_puts(out, ", confirm with Enter");
+		buf_puts(out, _(", confirm with Enter"));
 	if (n->flags & FORM_F_FIXED)
-		buf_puts(out, ", fixed place");
+		buf_puts(out, _(", fixed place"));
 	if (n->flags & FORM_F_DK)
-		buf_puts(out, ", don't know");
+		buf_puts(out, _(", don't know"));
 	if (n->flags & FORM_F_RF)
-		buf_puts(out, ", refused");
+		buf_puts(out, _(", refused"));
 	buf_putc(out, '\n');
 	if (n->cond_src)
-		labelled(out, depth, "ASK IF", n->cond_src);
+		labelled(out, depth, _("ASK IF"), n->cond_src);
 	if (n->say.s)
-		labelled(out, depth, "READ", form_text_get(f, &n->say, lang));
+		labelled(out, depth, _("READ"), form_text_get(f, &n->say, lang));
 	if (n->note.s)
-		labelled(out, depth, "NOTE", form_text_get(f, &n->note, lang));
+		labelled(out, depth, _("NOTE"), form_text_get(f, &n->note, lang));
 	if (n->qtype == FORM_Q_GRID) {
 		for (i = 0; i < n->nitems; i++) {
 			char head[FORM_MAX_ID + 8];
 			snprintf(head, sizeof head, "%s", n->items[i].id);
 			labelled(out, depth + 1, head, form_text_get(f, &n->items[i].label, lang));
 		}
-		buf_printf(out, "%*son the scale:\n", depth * 2 + 8, "");
+		buf_printf(out, _("%*son the scale:\n"), depth * 2 + 8, "");
 	}
 	if (n->qtype != FORM_Q_INFO)
 		choices(f, n->scale, lang, depth, out);
@@ -137,46 +138,46 @@ static void show_block(const struct form *f, int first, int lang, int depth, int
 			question(f, n, lang, depth, ++*number, out);
 			break;
 		case FORM_N_GROUP:
-			buf_printf(out, "%*sGROUP %s%s%s%s\n", depth * 2, "", n->id,
-			           n->flags & FORM_F_RANDOM ? " (questions in random order)" : "",
-			           n->cond_src ? "  ASK IF " : "", n->cond_src ? n->cond_src : "");
+			buf_printf(out, _("%*sGROUP %s%s%s%s\n"), depth * 2, "", n->id,
+			           n->flags & FORM_F_RANDOM ? _(" (questions in random order)") : "",
+			           n->cond_src ? _("  ASK IF ") : "", n->cond_src ? n->cond_src : "");
 			show_block(f, n->child, lang, depth + 1, number, out);
-			buf_printf(out, "%*sEND GROUP %s\n", depth * 2, "", n->id);
+			buf_printf(out, _("%*sEND GROUP %s\n"), depth * 2, "", n->id);
 			break;
 		case FORM_N_LOOP:
-			buf_printf(out, "%*sLOOP %s: repeat %s times (at most %d)%s%s\n", depth * 2, "",
+			buf_printf(out, _("%*sLOOP %s: repeat %s times (at most %d)%s%s\n"), depth * 2, "",
 			           n->id, n->expr_src ? n->expr_src : "?", n->max_iter,
-			           n->cond_src ? "  ASK IF " : "", n->cond_src ? n->cond_src : "");
+			           n->cond_src ? _("  ASK IF ") : "", n->cond_src ? n->cond_src : "");
 			show_block(f, n->child, lang, depth + 1, number, out);
-			buf_printf(out, "%*sEND LOOP %s\n", depth * 2, "", n->id);
+			buf_printf(out, _("%*sEND LOOP %s\n"), depth * 2, "", n->id);
 			break;
 		case FORM_N_SKIP:
-			buf_printf(out, "%*s-> SKIP TO %s%s%s\n", depth * 2, "",
+			buf_printf(out, _("%*s-> SKIP TO %s%s%s\n"), depth * 2, "",
 			           n->target >= 0 ? f->nodes[n->target].id : "?",
-			           n->cond_src ? " IF " : "", n->cond_src ? n->cond_src : "");
+			           n->cond_src ? _(" IF ") : "", n->cond_src ? n->cond_src : "");
 			break;
 		case FORM_N_COMPUTE:
-			buf_printf(out, "%*sCOMPUTE %s = %s\n", depth * 2, "", n->id,
+			buf_printf(out, _("%*sCOMPUTE %s = %s\n"), depth * 2, "", n->id,
 			           n->expr_src ? n->expr_src : "?");
 			break;
 		case FORM_N_CHECK:
-			buf_printf(out, "%*sCHECK (%s) %s\n", depth * 2, "",
-			           n->flags & FORM_F_HARD ? "hard" : "soft", n->expr_src ? n->expr_src : "?");
-			labelled(out, depth, "MESSAGE", form_text_get(f, &n->message, lang));
+			buf_printf(out, _("%*sCHECK (%s) %s\n"), depth * 2, "",
+			           n->flags & FORM_F_HARD ? _("hard") : _("soft"), n->expr_src ? n->expr_src : "?");
+			labelled(out, depth, _("MESSAGE"), form_text_get(f, &n->message, lang));
 			break;
 		case FORM_N_ENDING:
 			if (n->flags & FORM_F_COMPLETE)
-				buf_printf(out, "%*sEND: complete", depth * 2, "");
+				buf_printf(out, _("%*sEND: complete"), depth * 2, "");
 			else
-				buf_printf(out, "%*sEND: screen-out '%s'", depth * 2, "", n->outcome);
+				buf_printf(out, _("%*sEND: screen-out '%s'"), depth * 2, "", n->outcome);
 			if (n->cond_src)
-				buf_printf(out, " IF %s", n->cond_src);
+				buf_printf(out, _(" IF %s"), n->cond_src);
 			/* a screen-out records screened_out unless it names its call outcome */
 			if (!(n->flags & FORM_F_COMPLETE) && strcmp(n->call_outcome, "screened_out"))
-				buf_printf(out, " (call outcome %s)", n->call_outcome);
+				buf_printf(out, _(" (call outcome %s)"), n->call_outcome);
 			buf_putc(out, '\n');
 			if (n->say.s)
-				labelled(out, depth, "READ", form_text_get(f, &n->say, lang));
+				labelled(out, depth, _("READ"), form_text_get(f, &n->say, lang));
 			break;
 		}
 		buf_putc(out, '\n');
@@ -190,38 +191,38 @@ void form_show(const struct form *f, int lang, struct buf *out)
 	if (lang < 0 || lang >= f->nlangs)
 		lang = 0;
 	buf_printf(out, "%s: %s\n", f->id, form_text_get(f, &f->title, lang));
-	buf_printf(out, "version %s; languages:", f->version);
+	buf_printf(out, _("version %s; languages:"), f->version);
 	for (i = 0; i < f->nlangs; i++)
 		buf_printf(out, " %s", f->langs[i]);
-	buf_printf(out, "; shown in %s; %d questions\n", f->langs[lang], f->nquestions);
+	buf_printf(out, _("; shown in %s; %d questions\n"), f->langs[lang], f->nquestions);
 	for (i = 0; i < f->nvars; i++) {
 		const struct form_var *v = &f->vars[i];
 		if (v->kind != FORM_V_CASE)
 			continue;
-		buf_printf(out, "case field %s: %s", v->id,
-		           v->scale ? "coded" : v->type == FORM_T_NUM ? "number" : "text");
+		buf_printf(out, _("case field %s: %s"), v->id,
+		           v->scale ? _("coded") : v->type == FORM_T_NUM ? _("number") : _("text"));
 		if (v->scale)
-			buf_printf(out, " (scale %s)", v->scale->id);
+			buf_printf(out, _(" (scale %s)"), v->scale->id);
 		buf_putc(out, '\n');
 	}
 	for (i = 0; i < f->nquotas; i++) {
 		const struct form_quota *q = &f->quotas[i];
 		int k, j;
 
-		buf_printf(out, "quota %s by", q->id);
+		buf_printf(out, _("quota %s by"), q->id);
 		for (k = 0; k < q->nvars; k++)
 			buf_printf(out, " %s", q->var_names[k]);
-		buf_printf(out, ": %ld cells, target %d each", form_quota_ncells(q), q->target);
+		buf_printf(out, _(": %ld cells, target %d each"), form_quota_ncells(q), q->target);
 		for (k = 0; k < q->ncells; k++) {
 			buf_puts(out, k ? ", " : " (");
 			for (j = 0; j < q->nvars; j++)
 				buf_printf(out, j ? ",%d" : "%d", q->cells[k].codes[j]);
 			buf_printf(out, ": %d", q->cells[k].target);
 		}
-		buf_printf(out, "%s; full: screen-out '%s'\n      READ     %s\n", q->ncells ? ")" : "",
+		buf_printf(out, _("%s; full: screen-out '%s'\n      READ     %s\n"), q->ncells ? ")" : "",
 		           f->nodes[q->ending].outcome, form_text_get(f, &f->nodes[q->ending].say, lang));
 	}
 	buf_putc(out, '\n');
 	show_block(f, f->first, lang, 0, &number, out);
-	buf_puts(out, "END: complete (end of form)\n");
+	buf_puts(out, _("END: complete (end of form)\n"));
 }

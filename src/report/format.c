@@ -3,6 +3,7 @@
  * '#') and as CSV. Pure: it reads the report's JSON only.
  */
 #include "cati/report.h"
+#include "cati/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +12,12 @@
 static const struct {
 	const char *name, *title;
 } sections[REPORT_SECTIONS] = {
-	{ "quotas", "Quotas" },
-	{ "interviewers", "Interviewers" },
-	{ "dispositions", "Dispositions and response rates" },
-	{ "results", "Results: top-2-box" },
-	{ "problems", "Duplicates, conflicts and over quota" },
-	{ "on_call", "On a call now" },
+	{ "quotas", N_("Quotas") },
+	{ "interviewers", N_("Interviewers") },
+	{ "dispositions", N_("Dispositions and response rates") },
+	{ "results", N_("Results: top-2-box") },
+	{ "problems", N_("Duplicates, conflicts and over quota") },
+	{ "on_call", N_("On a call now") },
 };
 
 const char *report_section_name(enum report_section s)
@@ -26,7 +27,7 @@ const char *report_section_name(enum report_section s)
 
 const char *report_section_title(enum report_section s)
 {
-	return s < REPORT_SECTIONS ? sections[s].title : "";
+	return s < REPORT_SECTIONS ? _(sections[s].title) : "";
 }
 
 int report_section_find(const char *name)
@@ -146,24 +147,46 @@ static void bar(struct buf *b, double share, int w)
 	buf_putc(b, ']');
 }
 
+/* A percentage v as the reader writes it: "62.5%", "62,5 %" in German. */
+static void share_text(char *out, size_t n, double v)
+{
+	char plain[32], local[32];
+
+	snprintf(plain, sizeof plain, "%.1f", v);
+	snprintf(out, n, _("%s%%"), i18n_number(local, sizeof local, plain));
+}
+
+/* Columns a percentage of 100 takes in the reader's language ("100.0%": 6). */
+static int share_cols(void)
+{
+	char t[32];
+
+	share_text(t, sizeof t, 100.0);
+	return (int)cols(t);
+}
+
 /* 100 * top / n as "62.5%" (computed from the counts, so that anyone dividing them agrees). */
 static void percent(char *out, size_t n, long top, long total)
 {
 	if (total > 0)
-		snprintf(out, n, "%.1f%%", 100.0 * (double)top / (double)total);
+		share_text(out, n, 100.0 * (double)top / (double)total);
 	else
-		snprintf(out, n, "n/a");
+		snprintf(out, n, "%s", _("n/a"));
 }
 
+/* A number field with fmt, its decimal sign the reader's; "-" when it is null. */
 static void number(char *out, size_t n, const json_t *o, const char *k, const char *fmt)
 {
+	char plain[64];
 	int null;
 	double v = real(o, k, &null);
 
-	if (null)
+	if (null) {
 		snprintf(out, n, "-");
-	else
-		snprintf(out, n, fmt, v);
+		return;
+	}
+	snprintf(plain, sizeof plain, fmt, v);
+	i18n_number(out, n, plain);
 }
 
 /* Word-wrap text (its control characters removed) to w columns: a new array of *n lines, each
@@ -242,12 +265,12 @@ static void notes(struct buf *b, const char *text, int width)
 	}
 }
 
-static const char *const quota_filters[REPORT_Q_FILTERS] = { "all", "open", "nearly full", "full" };
+static const char *const quota_filters[REPORT_Q_FILTERS] = { N_("all"), N_("open"), N_("nearly full"), N_("full") };
 
 /* The filter's name, as the key bar and the page's summary show it. */
 const char *report_quota_filter_name(enum report_quota_filter f)
 {
-	return f < REPORT_Q_FILTERS ? quota_filters[f] : "";
+	return f < REPORT_Q_FILTERS ? _(quota_filters[f]) : "";
 }
 
 /* Where a quota cell stands: still open with completes, not started, or full (or closed). */
@@ -301,11 +324,12 @@ static int shown(const struct qcell *c, enum report_quota_filter f)
 	}
 }
 
-/* One quota cell's row: numbers on its first line, the label wrapped under itself. */
-static void quota_row(struct buf *b, const struct qcell *c, int cell_w, int label_w, int bar_w)
+/* One quota cell's row: numbers on its first line, the label wrapped under itself; w: the widths
+   of target, achieved, open, over and the percentage. */
+static void quota_row(struct buf *b, const struct qcell *c, int cell_w, int label_w, int bar_w, const int w[5])
 {
 	const json_t *x = c->x;
-	char t[32], a[32], o[32], v[32], p[16];
+	char t[32], a[32], o[32], v[32], p[32];
 	long target = num(x, "target"), got = num(x, "achieved");
 	char **label;
 	int n, i;
@@ -315,7 +339,7 @@ static void quota_row(struct buf *b, const struct qcell *c, int cell_w, int labe
 	snprintf(o, sizeof o, "%ld", num(x, "open"));
 	snprintf(v, sizeof v, "%ld", num(x, "over"));
 	if (json_is_true(json_object_get(x, "closed")))
-		snprintf(p, sizeof p, "closed");
+		snprintf(p, sizeof p, "%s", _("closed"));
 	else
 		percent(p, sizeof p, got, target);
 	label = wrap_words(str(x, "label"), label_w, &n);
@@ -324,17 +348,17 @@ static void quota_row(struct buf *b, const struct qcell *c, int cell_w, int labe
 	buf_putc(b, ' ');
 	cell(b, label[0], label_w, 0);
 	buf_putc(b, ' ');
-	cell(b, t, 6, 1);
+	cell(b, t, w[0], 1);
 	buf_putc(b, ' ');
-	cell(b, a, 8, 1);
+	cell(b, a, w[1], 1);
 	buf_putc(b, ' ');
-	cell(b, o, 6, 1);
+	cell(b, o, w[2], 1);
 	buf_putc(b, ' ');
-	cell(b, v, 4, 1);
+	cell(b, v, w[3], 1);
 	buf_puts(b, "  ");
 	bar(b, c->share, bar_w);
 	buf_putc(b, ' ');
-	cell(b, p, 6, 1);
+	cell(b, p, w[4], 1);
 	eol(b);
 	for (i = 1; i < n; i++) {
 		cell(b, "", 3 + cell_w, 0);
@@ -353,7 +377,7 @@ static void empty_cells(struct buf *b, const struct qcell *c, size_t n, long cou
 	int k, nl;
 
 	buf_init(&t);
-	buf_printf(&t, "%ld cell%s with no completes yet:", count, count == 1 ? "" : "s");
+	buf_printf(&t, P_("%ld cell with no completes yet:", "%ld cells with no completes yet:", count), count);
 	for (i = 0; i < n; i++)
 		if (c[i].state == CELL_EMPTY)
 			buf_printf(&t, " %s", str(c[i].x, "cell"));
@@ -375,7 +399,13 @@ void report_quotas_text(const json_t *r, int width, enum report_quota_filter fil
 	struct qcell *c;
 	struct buf t;
 	long open = 0, empty = 0, nearly = 0, full = 0;
-	int cell_w = 4, label_w, bar_w, rest;
+	int cell_w = 4, label_w, bar_w, rest, pct_w = share_cols() > (int)cols(_("closed")) ? share_cols() : (int)cols(_("closed"));
+	/* the column heads in the reader's language, each as wide as its numbers or wider */
+	const char *h_target = _("target"), *h_achieved = _("achieved"), *h_open = _("open"), *h_over = _("over");
+	int w_target = (int)cols(h_target) > 6 ? (int)cols(h_target) : 6;
+	int w_achieved = (int)cols(h_achieved) > 8 ? (int)cols(h_achieved) : 8;
+	int w_open = (int)cols(h_open) > 6 ? (int)cols(h_open) : 6;
+	int w_over = (int)cols(h_over) > 4 ? (int)cols(h_over) : 4, ws[5];
 
 	if (width <= 0)
 		width = 80;
@@ -384,7 +414,7 @@ void report_quotas_text(const json_t *r, int width, enum report_quota_filter fil
 	if (filter >= REPORT_Q_FILTERS)
 		filter = REPORT_Q_ALL;
 	if (!n) {
-		buf_puts(b, "  (this study has no quotas)\n");
+		buf_printf(b, "  %s\n", _("(this study has no quotas)"));
 		return;
 	}
 	c = xcalloc(n, sizeof *c);
@@ -397,16 +427,26 @@ void report_quotas_text(const json_t *r, int width, enum report_quota_filter fil
 		nearly += c[i].nearly;
 		full += c[i].state == CELL_FULL;
 	}
+	if ((int)cols(_("cell")) > cell_w)
+		cell_w = (int)cols(_("cell"));   /* the head over the codes, whole */
 	if (cell_w > 12)
 		cell_w = 12;
 	/* the fixed columns take 40 and the cell code; label and bar share the rest */
-	rest = width - 40 - cell_w;
+	rest = width - 40 - cell_w - (pct_w - 6) - (w_target - 6) - (w_achieved - 8) - (w_open - 6) - (w_over - 4);
 	bar_w = rest / 4 < 6 ? 6 : rest / 4 > 30 ? 30 : rest / 4;
 	label_w = rest - bar_w > 48 ? 48 : rest - bar_w;
+	ws[0] = w_target;
+	ws[1] = w_achieved;
+	ws[2] = w_open;
+	ws[3] = w_over;
+	ws[4] = pct_w;
 	buf_init(&t);
-	buf_printf(&t, "%ld cell%s: %ld open with completes (%ld nearly full, >= 90%%), %ld not started, %ld full or"
-	               " closed\nshowing: %s; open cells closest to full first, full cells last\n",
-	           (long)n, n == 1 ? "" : "s", open, nearly, empty, full, quota_filters[filter]);
+	buf_printf(&t, P_("%ld cell: %ld open with completes (%ld nearly full, >= 90%%), %ld not started, %ld full or"
+	                  " closed\n",
+	                  "%ld cells: %ld open with completes (%ld nearly full, >= 90%%), %ld not started, %ld full or"
+	                  " closed\n", n),
+	           (long)n, open, nearly, empty, full);
+	buf_printf(&t, _("showing: %s; open cells closest to full first, full cells last\n"), _(quota_filters[filter]));
 	notes(b, buf_str(&t), width);
 	buf_release(&t);
 	for (from = 0; from < n; from = to) {
@@ -423,18 +463,26 @@ void report_quotas_text(const json_t *r, int width, enum report_quota_filter fil
 		eol(b);
 		if (listed) {
 			buf_puts(b, "  ");
-			cell(b, "cell", cell_w, 0);
+			cell(b, _("cell"), cell_w, 0);
 			buf_putc(b, ' ');
-			cell(b, "label", label_w, 0);
-			buf_puts(b, " target achieved   open over  ");
-			cell(b, "progress", bar_w + 7, 0);
+			cell(b, _("label"), label_w, 0);
+			buf_putc(b, ' ');
+			cell(b, h_target, w_target, 1);
+			buf_putc(b, ' ');
+			cell(b, h_achieved, w_achieved, 1);
+			buf_putc(b, ' ');
+			cell(b, h_open, w_open, 1);
+			buf_putc(b, ' ');
+			cell(b, h_over, w_over, 1);
+			buf_puts(b, "  ");
+			cell(b, _("progress"), bar_w + 1 + pct_w, 0);
 			eol(b);
 		}
 		for (i = from; i < to; i++)
 			if (shown(&c[i], filter))
-				quota_row(b, &c[i], cell_w, label_w, bar_w);
+				quota_row(b, &c[i], cell_w, label_w, bar_w, ws);
 		if (!listed)
-			buf_printf(b, "  (no %s cells)\n", quota_filters[filter]);
+			buf_printf(b, _("  (no %s cells)\n"), _(quota_filters[filter]));
 		if (none && (filter == REPORT_Q_ALL || filter == REPORT_Q_OPEN))
 			empty_cells(b, c + from, to - from, none, width);
 	}
@@ -472,7 +520,7 @@ static void online(char *out, size_t n, const json_t *r, const json_t *x)
 	if (calls == 1 && cols(str(found, "case")) <= 7 && *str(found, "case"))
 		snprintf(out, n, "%s", str(found, "case"));
 	else
-		snprintf(out, n, "%s", calls ? "in call" : json_is_true(json_object_get(x, "logged_in")) ? "yes" : "no");
+		snprintf(out, n, "%s", calls ? _("in call") : json_is_true(json_object_get(x, "logged_in")) ? _("yes") : _("no"));
 }
 
 static void text_interviewers(const json_t *r, int width, struct buf *b)
@@ -488,14 +536,15 @@ static void text_interviewers(const json_t *r, int width, struct buf *b)
 	/* two header lines: each column's name over its unit */
 	for (k = 0; k < 2; k++) {
 		static const char *const head[2][8] = {
-			{ "", "", "", "hours", "completes", "", "minutes", "refusals" },
-			{ "interviewer", "online", "completes", "worked", "per hour", "attempts", "per compl", "per contact" },
+			{ "", "", "", N_("hours"), N_("completes"), "", N_("minutes"), N_("refusals") },
+			{ N_("interviewer"), N_("online"), N_("completes"), N_("worked"), N_("per hour"), N_("attempts"),
+			  N_("per compl"), N_("per contact") },
 		};
 		static const int w[8] = { 0, 7, 9, 7, 9, 9, 9, 11 };
-		cell(b, head[k][0], name_w, 0);
+		cell(b, *head[k][0] ? _(head[k][0]) : "", name_w, 0);
 		for (j = 1; j < 8; j++) {
 			buf_putc(b, ' ');
-			cell(b, head[k][j], w[j], j > 1);
+			cell(b, *head[k][j] ? _(head[k][j]) : "", w[j], j > 1);
 		}
 		eol(b);
 	}
@@ -530,22 +579,22 @@ static void text_interviewers(const json_t *r, int width, struct buf *b)
 		eol(b);
 	}
 	if (!json_array_size(a))
-		buf_puts(b, "  (no interviewers have cases or calls in this study yet)\n");
-	buf_printf(&t, "online: seen by the store in the last %ld minutes; a case number (or \"in call\"):"
-	               " in that interview now\n"
-	               "hours worked: time logged in at a workstation, as its syncs report it (a pause of over"
-	               " %d minutes ends a session)\n"
-	               "completes per hour: completes / hours worked; \"-\" below %d minutes worked"
-	               " (too little time to tell an hourly rate)\n"
-	               "minutes per complete: the average length of a complete interview\n"
-	               "refusals per contact: refusals among the calls someone answered\n",
+		buf_printf(b, "  %s\n", _("(no interviewers have cases or calls in this study yet)"));
+	buf_printf(&t, _("online: seen by the store in the last %ld minutes; a case number (or \"in call\"):"
+	                 " in that interview now\n"
+	                 "hours worked: time logged in at a workstation, as its syncs report it (a pause of over"
+	                 " %d minutes ends a session)\n"
+	                 "completes per hour: completes / hours worked; \"-\" below %d minutes worked"
+	                 " (too little time to tell an hourly rate)\n"
+	                 "minutes per complete: the average length of a complete interview\n"
+	                 "refusals per contact: refusals among the calls someone answered\n"),
 	           num(r, "seen_minutes"), REPORT_WORK_GAP / 60, REPORT_MIN_WORK_MINUTES);
 	if (estimated)
-		buf_puts(&t, "~ estimated: no sessions reported (older workstations, earlier data): each day from the"
-		             " first to the last call or interview, added up over the days\n");
+		buf_puts(&t, _("~ estimated: no sessions reported (older workstations, earlier data): each day from the"
+		               " first to the last call or interview, added up over the days\n"));
 	if (small)
-		buf_printf(&t, "* small base: fewer than %d calls answered; the rate can change a lot with the next"
-		               " calls\n", REPORT_SMALL_BASE);
+		buf_printf(&t, _("* small base: fewer than %d calls answered; the rate can change a lot with the next"
+		                 " calls\n"), REPORT_SMALL_BASE);
 	buf_putc(b, '\n');
 	notes(b, buf_str(&t), width);
 	buf_release(&t);
@@ -583,16 +632,16 @@ static void text_rates(const json_t *rates, int width, struct buf *b)
 	static const char *const classes[] = { "UH", "UR", "UO", NULL };
 	const json_t *g = json_object_get(rates, "groups");
 	long edition = num(rates, "edition");
-	char t[64], key[32];
+	char t[96], key[32], num_t[32];
 	int null, i, k, used;
 
 	/* a report from before the 10th edition came in has no edition: it is the 9th */
 	if (edition != 10)
 		edition = 9;
-	buf_printf(b, "AAPOR Standard Definitions, %s", edition == 10 ? "10th edition (2023)" : "9th edition (2016)");
+	buf_printf(b, _("AAPOR Standard Definitions, %s"), edition == 10 ? _("10th edition (2023)") : _("9th edition (2016)"));
 	eol(b);
 	used = 0;
-	flow(b, "groups:", "", width, &used);
+	flow(b, _("groups:"), "", width, &used);
 	for (i = 0; groups[i]; i++) {
 		if (!json_object_get(g, groups[i]))
 			continue;
@@ -604,20 +653,24 @@ static void text_rates(const json_t *rates, int width, struct buf *b)
 		snprintf(key, sizeof key, "e_%s_estimated", classes[i]);
 		k += json_is_false(json_object_get(rates, key));   /* classes given */
 	}
-	snprintf(t, sizeof t, "e %.3f%s", real(rates, "e", &null),
-	         json_is_true(json_object_get(rates, "e_estimated")) ? " (estimated)" : k && k < 3 ? " (partly given)" : " (given)");
+	snprintf(key, sizeof key, "%.3f", real(rates, "e", &null));
+	i18n_number(num_t, sizeof num_t, key);
+	snprintf(t, sizeof t, "e %s %s", num_t,
+	         json_is_true(json_object_get(rates, "e_estimated")) ? _("(estimated)") : k && k < 3 ? _("(partly given)") : _("(given)"));
 	flow(b, t, "; ", width, &used);
 	eol(b);
 	if (edition == 10 && json_object_get(rates, "e_UH")) {
 		used = 0;
-		flow(b, "e by class:", "", width, &used);
+		flow(b, _("e by class:"), "", width, &used);
 		for (i = 0; classes[i]; i++) {
 			double e;
 			snprintf(key, sizeof key, "e_%s", classes[i]);
 			e = real(rates, key, &null);
+			snprintf(key, sizeof key, "%.3f", e);
+			i18n_number(num_t, sizeof num_t, key);
 			snprintf(key, sizeof key, "e_%s_estimated", classes[i]);
-			snprintf(t, sizeof t, "%s %.3f (%s)", classes[i], e,
-			         json_is_true(json_object_get(rates, key)) ? "estimated" : "given");
+			snprintf(t, sizeof t, "%s %s %s", classes[i], num_t,
+			         json_is_true(json_object_get(rates, key)) ? _("(estimated)") : _("(given)"));
 			flow(b, t, i ? "  " : " ", width, &used);
 		}
 		eol(b);
@@ -630,12 +683,12 @@ static void text_rates(const json_t *rates, int width, struct buf *b)
 		used = 0;
 		for (k = 0; fams[i][k]; k++) {
 			double v = real(rates, fams[i][k], &null);
-			char value[16];
+			char value[32];
 			if (null)
-				snprintf(value, sizeof value, "n/a");
+				snprintf(value, sizeof value, "%s", _("n/a"));
 			else
-				snprintf(value, sizeof value, "%.1f%%", 100.0 * v);
-			snprintf(t, sizeof t, "%-*s %6s", name_w, fams[i][k], value);
+				share_text(value, sizeof value, 100.0 * v);
+			snprintf(t, sizeof t, "%-*s %*s", name_w, fams[i][k], share_cols(), value);
 			flow(b, t, "   ", width, &used);
 		}
 		eol(b);
@@ -651,10 +704,12 @@ static void text_dispositions(const json_t *r, int width, struct buf *b)
 
 	if (label_w > 56)
 		label_w = 56;
-	cell(b, "code", 7, 0);
+	cell(b, _("code"), 7, 0);
 	buf_putc(b, ' ');
-	cell(b, "disposition", label_w, 0);
-	buf_puts(b, " group       n");
+	cell(b, _("disposition"), label_w, 0);
+	buf_putc(b, ' ');
+	cell(b, _("group"), 5, 0);
+	buf_puts(b, "       n");
 	eol(b);
 	json_array_foreach(a, j, x) {
 		char n[32];
@@ -662,7 +717,7 @@ static void text_dispositions(const json_t *r, int width, struct buf *b)
 		total += num(x, "n");
 		cell(b, str(x, "code"), 7, 0);
 		buf_putc(b, ' ');
-		cell(b, str(x, "label"), label_w, 0);
+		cell(b, _(str(x, "label")), label_w, 0);
 		buf_putc(b, ' ');
 		cell(b, str(x, "group"), 5, 0);
 		buf_putc(b, ' ');
@@ -674,7 +729,7 @@ static void text_dispositions(const json_t *r, int width, struct buf *b)
 		snprintf(n, sizeof n, "%ld", total);
 		cell(b, "", 7, 0);
 		buf_putc(b, ' ');
-		cell(b, "cases", label_w, 0);
+		cell(b, _("cases"), label_w, 0);
 		buf_puts(b, "       ");
 		cell(b, n, 7, 1);
 		eol(b);
@@ -686,12 +741,13 @@ static void text_dispositions(const json_t *r, int width, struct buf *b)
    fewer than REPORT_SMALL_BASE answers says so beside its n: "(n=12, small base)". */
 static void result_line(struct buf *b, int indent, const char *label, long n, long top, int width)
 {
-	char p[16], ns[48];
-	int label_w = (width > 100 ? 30 : 24) + 4 - indent, bar_w = width - 4 - (width > 100 ? 30 : 24) - 28;
+	char p[32], ns[64];
+	int pct_w = share_cols();
+	int label_w = (width > 100 ? 30 : 24) + 4 - indent, bar_w = width - 4 - (width > 100 ? 30 : 24) - 28 - (pct_w - 6);
 
 	percent(p, sizeof p, top, n);
 	if (n < REPORT_SMALL_BASE)
-		snprintf(ns, sizeof ns, "(n=%ld, small base)", n);
+		snprintf(ns, sizeof ns, _("(n=%ld, small base)"), n);
 	else
 		snprintf(ns, sizeof ns, "n=%ld", n);
 	if (bar_w > 50)
@@ -701,7 +757,7 @@ static void result_line(struct buf *b, int indent, const char *label, long n, lo
 	buf_putc(b, ' ');
 	bar(b, n ? (double)top / (double)n : 0, bar_w);
 	buf_putc(b, ' ');
-	cell(b, p, 6, 1);
+	cell(b, p, pct_w, 1);
 	buf_putc(b, ' ');
 	cell(b, ns, 18, 0);
 	eol(b);
@@ -731,10 +787,10 @@ static void text_results(const json_t *r, int width, const char *question, struc
 	int small = 0;
 
 	if (!json_array_size(qs)) {
-		buf_puts(b, "  (the form has no single-choice questions on a 6-point scale)\n");
+		buf_printf(b, "  %s\n", _("(the form has no single-choice questions on a 6-point scale)"));
 		return;
 	}
-	buf_puts(b, "top-2-box: codes 1 and 2 of 6; n: valid answers (no don't know, refused)\n");
+	buf_puts(b, _("top-2-box: codes 1 and 2 of 6; n: valid answers (no don't know, refused)\n"));
 	json_array_foreach(qs, i, q) {
 		const char *id = str(q, "id"), *seg = NULL;
 		char *text = readable_fills(str(q, "text")), **lines;
@@ -767,8 +823,8 @@ static void text_results(const json_t *r, int width, const char *question, struc
 			}
 			if (!seg || strcmp(seg, str(x, "segment"))) {
 				seg = str(x, "segment");
-				buf_puts(b, "  by ");
-				cell(b, seg, width - 5, 0);
+				buf_printf(b, "  %s ", _("by"));
+				cell(b, seg, width - 4 - (int)cols(_("by")), 0);
 				eol(b);
 			}
 			result_line(b, 4, str(x, "label"), num(x, "n"), num(x, "top2"), width);
@@ -777,8 +833,8 @@ static void text_results(const json_t *r, int width, const char *question, struc
 	if (small) {
 		struct buf t;
 		buf_init(&t);
-		buf_printf(&t, "small base: fewer than %d answers; a share of so few can change a lot with the next"
-		               " interviews (1 of 1 is 100%%): read it as a hint, not a figure", REPORT_SMALL_BASE);
+		buf_printf(&t, _("small base: fewer than %d answers; a share of so few can change a lot with the next"
+		                 " interviews (1 of 1 is 100%%): read it as a hint, not a figure"), REPORT_SMALL_BASE);
 		buf_putc(b, '\n');
 		notes(b, buf_str(&t), width);
 		buf_release(&t);
@@ -791,12 +847,15 @@ static void short_id(char out[9], const char *id)
 	snprintf(out, 9, "%.8s", id);
 }
 
-/* "2026-03-02T09:58:45.000Z" as "2026-03-02 09:58" (UTC). */
+/* "2026-03-02T09:58:45.000Z" as "2026-03-02 09:58" (UTC), the date as the reader writes it. */
 static void when(char out[17], const char *iso)
 {
-	snprintf(out, 17, "%.16s", iso);
-	if (out[10] == 'T')
-		out[10] = ' ';
+	char t[17];
+
+	snprintf(t, sizeof t, "%.16s", iso);
+	if (t[10] == 'T')
+		t[10] = ' ';
+	i18n_date(out, 17, t);
 }
 
 /* The columns both problem lists start with. */
@@ -815,6 +874,22 @@ static void problem_start(struct buf *b, const json_t *x)
 	buf_putc(b, ' ');
 	cell(b, at, 16, 0);
 	buf_putc(b, ' ');
+}
+
+/* The heads of the columns problem_start fills, then of the last one. */
+static void problem_head(struct buf *b, const char *at, const char *last)
+{
+	buf_puts(b, "  ");
+	cell(b, _("interview"), 9, 0);
+	buf_putc(b, ' ');
+	cell(b, _("case"), 12, 0);
+	buf_putc(b, ' ');
+	cell(b, _("interviewer"), 12, 0);
+	buf_putc(b, ' ');
+	cell(b, at, 16, 0);
+	buf_putc(b, ' ');
+	buf_puts(b, last);
+	eol(b);
 }
 
 /* Paragraph text wrapped to width, each line indented by two spaces. */
@@ -841,15 +916,13 @@ static void text_problems(const json_t *r, int width, struct buf *b)
 	size_t i;
 	char kept[9];
 
-	buf_printf(b, "Duplicates: %ld (a case completed again after it was complete)\n", num(tot, "duplicates"));
+	buf_printf(b, _("Duplicates: %ld (a case completed again after it was complete)\n"), num(tot, "duplicates"));
 	if (num(tot, "duplicates"))
-		explain(b, "Two complete interviews of one case, say from two workstations. The figures count"
-		           " the first complete (kept) only. What to do: ask both interviewers whom they spoke to;"
-		           " if it was the same person, nothing more; if not, the case's sample record is wrong.", width);
-	if (json_array_size(d)) {
-		buf_puts(b, "  interview case         interviewer  ended            kept (by)");
-		eol(b);
-	}
+		explain(b, _("Two complete interviews of one case, say from two workstations. The figures count"
+		             " the first complete (kept) only. What to do: ask both interviewers whom they spoke to;"
+		             " if it was the same person, nothing more; if not, the case's sample record is wrong."), width);
+	if (json_array_size(d))
+		problem_head(b, _("ended"), _("kept (by)"));
 	json_array_foreach(d, i, x) {
 		struct buf k;
 		buf_init(&k);
@@ -861,16 +934,25 @@ static void text_problems(const json_t *r, int width, struct buf *b)
 		buf_release(&k);
 	}
 	if ((long)json_array_size(d) < num(tot, "duplicates"))
-		buf_printf(b, "  ... and %ld more\n", num(tot, "duplicates") - (long)json_array_size(d));
-	buf_printf(b, "\nConflicts: %ld (a record sent again with other content)\n", nconf);
+		buf_printf(b, _("  ... and %ld more\n"), num(tot, "duplicates") - (long)json_array_size(d));
+	buf_printf(b, _("\nConflicts: %ld (a record sent again with other content)\n"), nconf);
 	if (nconf)
-		explain(b, "A workstation sent a record the store already had, under the same id but with other"
-		           " content (a workstation restored from a backup or copied, or a record changed after it"
-		           " was sent). The store keeps the first version, counts only that one, and sets the other"
-		           " aside. What to do: ask the interviewer which version is right and tell the operator;"
-		           " the same record sent twice unchanged is harmless and not listed.", width);
+		explain(b, _("A workstation sent a record the store already had, under the same id but with other"
+		             " content (a workstation restored from a backup or copied, or a record changed after it"
+		             " was sent). The store keeps the first version, counts only that one, and sets the other"
+		             " aside. What to do: ask the interviewer which version is right and tell the operator;"
+		             " the same record sent twice unchanged is harmless and not listed."), width);
 	if (json_array_size(cf)) {
-		buf_puts(b, "  record    case         interviewer  received         kind (sent by)");
+		buf_puts(b, "  ");
+		cell(b, _("record"), 9, 0);
+		buf_putc(b, ' ');
+		cell(b, _("case"), 12, 0);
+		buf_putc(b, ' ');
+		cell(b, _("interviewer"), 12, 0);
+		buf_putc(b, ' ');
+		cell(b, _("received"), 16, 0);
+		buf_putc(b, ' ');
+		buf_puts(b, _("kind (sent by)"));
 		eol(b);
 	}
 	json_array_foreach(cf, i, x) {
@@ -895,16 +977,14 @@ static void text_problems(const json_t *r, int width, struct buf *b)
 		buf_release(&k);
 	}
 	if ((long)json_array_size(cf) < nconf)
-		buf_printf(b, "  ... and %ld more\n", nconf - (long)json_array_size(cf));
-	buf_printf(b, "\nOver quota: %ld (completes beyond the target or in a closed cell)\n", num(tot, "over_quota"));
+		buf_printf(b, _("  ... and %ld more\n"), nconf - (long)json_array_size(cf));
+	buf_printf(b, _("\nOver quota: %ld (completes beyond the target or in a closed cell)\n"), num(tot, "over_quota"));
 	if (num(tot, "over_quota"))
-		explain(b, "Completes that arrived after their quota cell was full or closed (workstations"
-		           " working offline, or a target lowered). They are kept and exported. What to do:"
-		           " decide whether to keep them in the analysis; close or raise the cell's target.", width);
-	if (json_array_size(o)) {
-		buf_puts(b, "  interview case         interviewer  ended            quota cell");
-		eol(b);
-	}
+		explain(b, _("Completes that arrived after their quota cell was full or closed (workstations"
+		             " working offline, or a target lowered). They are kept and exported. What to do:"
+		             " decide whether to keep them in the analysis; close or raise the cell's target."), width);
+	if (json_array_size(o))
+		problem_head(b, _("ended"), _("quota cell"));
 	json_array_foreach(o, i, x) {
 		struct buf q;
 		buf_init(&q);
@@ -918,32 +998,32 @@ static void text_problems(const json_t *r, int width, struct buf *b)
 
 /* What every rate and class of the dispositions page means: one line each, plain words. */
 static const char *const legend[][2] = {
-	{ "I", "complete interviews" },
-	{ "P", "partial interviews (broken off after enough answers)" },
-	{ "R", "refusals and break-offs" },
-	{ "NC", "eligible, never reached the respondent" },
-	{ "O", "other eligible non-interviews (language, illness)" },
-	{ "UH", "unknown if a household: never reached anyone" },
-	{ "UR", "unknown if respondent: a household, eligibility not known" },
-	{ "UO", "unknown, other" },
-	{ "NE", "not eligible (screened out, number not in use)" },
-	{ "e", "share of unknown cases taken as eligible (per class UH, UR, UO)" },
-	{ "RR1", "completes among all eligible and unknown cases (lowest)" },
-	{ "RR2", "as RR1, partials counted as interviews" },
-	{ "RR3", "as RR1, only the share e of unknown cases counted" },
-	{ "RR4", "as RR3, partials counted as interviews" },
-	{ "RR5", "completes among known eligible cases only (highest)" },
-	{ "RR6", "as RR5, partials counted as interviews" },
-	{ "COOP1", "completes among the eligible cases reached" },
-	{ "COOP2", "as COOP1, partials counted as interviews" },
-	{ "COOP3", "completes among those reached who could answer (no O)" },
-	{ "COOP4", "as COOP3, partials counted as interviews" },
-	{ "REF1", "refusals among all eligible and unknown cases" },
-	{ "REF2", "as REF1, only the share e of unknown cases counted" },
-	{ "REF3", "refusals among known eligible cases only" },
-	{ "CON1", "cases in which someone was reached, of all eligible and unknown" },
-	{ "CON2", "as CON1, only the share e of unknown cases counted" },
-	{ "CON3", "cases in which someone was reached, of known eligible ones" },
+	{ "I", N_("complete interviews") },
+	{ "P", N_("partial interviews (broken off after enough answers)") },
+	{ "R", N_("refusals and break-offs") },
+	{ "NC", N_("eligible, never reached the respondent") },
+	{ "O", N_("other eligible non-interviews (language, illness)") },
+	{ "UH", N_("unknown if a household: never reached anyone") },
+	{ "UR", N_("unknown if respondent: a household, eligibility not known") },
+	{ "UO", N_("unknown, other") },
+	{ "NE", N_("not eligible (screened out, number not in use)") },
+	{ "e", N_("share of unknown cases taken as eligible (per class UH, UR, UO)") },
+	{ "RR1", N_("completes among all eligible and unknown cases (lowest)") },
+	{ "RR2", N_("as RR1, partials counted as interviews") },
+	{ "RR3", N_("as RR1, only the share e of unknown cases counted") },
+	{ "RR4", N_("as RR3, partials counted as interviews") },
+	{ "RR5", N_("completes among known eligible cases only (highest)") },
+	{ "RR6", N_("as RR5, partials counted as interviews") },
+	{ "COOP1", N_("completes among the eligible cases reached") },
+	{ "COOP2", N_("as COOP1, partials counted as interviews") },
+	{ "COOP3", N_("completes among those reached who could answer (no O)") },
+	{ "COOP4", N_("as COOP3, partials counted as interviews") },
+	{ "REF1", N_("refusals among all eligible and unknown cases") },
+	{ "REF2", N_("as REF1, only the share e of unknown cases counted") },
+	{ "REF3", N_("refusals among known eligible cases only") },
+	{ "CON1", N_("cases in which someone was reached, of all eligible and unknown") },
+	{ "CON2", N_("as CON1, only the share e of unknown cases counted") },
+	{ "CON3", N_("cases in which someone was reached, of known eligible ones") },
 };
 
 /* The legend of the classes and rates, one line each. */
@@ -951,11 +1031,11 @@ void report_legend(int width, struct buf *out)
 {
 	size_t i;
 
-	buf_puts(out, "What the classes and rates mean (AAPOR Standard Definitions)\n");
+	buf_printf(out, "%s\n", _("What the classes and rates mean (AAPOR Standard Definitions)"));
 	for (i = 0; i < sizeof legend / sizeof legend[0]; i++) {
 		buf_puts(out, "  ");
 		cell(out, legend[i][0], 6, 0);
-		cell(out, legend[i][1], width - 9, 0);
+		cell(out, _(legend[i][1]), width - 9, 0);
 		eol(out);
 	}
 }
@@ -981,12 +1061,17 @@ static void text_on_call(const json_t *r, int width, struct buf *b)
 	q_w = width - 38 - name_w - case_w;
 	if (q_w > 30)
 		q_w = 30;
-	cell(b, "interviewer", name_w, 0);
+	cell(b, _("interviewer"), name_w, 0);
 	buf_putc(b, ' ');
-	cell(b, "case", case_w, 0);
+	cell(b, _("case"), case_w, 0);
 	buf_putc(b, ' ');
-	cell(b, "question", q_w, 0);
-	buf_puts(b, " minutes  started  last seen");
+	cell(b, _("question"), q_w, 0);
+	buf_putc(b, ' ');
+	cell(b, _("minutes"), 7, 1);
+	buf_putc(b, ' ');
+	cell(b, _("started"), 8, 1);
+	buf_puts(b, "  ");
+	buf_puts(b, _("last seen"));
 	eol(b);
 	json_array_foreach(a, i, x) {
 		char m[32], st[16], seen[16];
@@ -1008,24 +1093,28 @@ static void text_on_call(const json_t *r, int width, struct buf *b)
 		eol(b);
 	}
 	if (!json_array_size(a))
-		buf_puts(b, "  (nobody is in an interview of this study now)\n");
-	buf_printf(b, "\ntimes in UTC, as the workstations' syncs report them; a workstation not\n"
-	              "heard of for %ld minutes is left out\n", num(r, "seen_minutes"));
+		buf_printf(b, "  %s\n", _("(nobody is in an interview of this study now)"));
+	buf_printf(b, _("\ntimes in UTC, as the workstations' syncs report them; a workstation not\n"
+	                "heard of for %ld minutes is left out\n"), num(r, "seen_minutes"));
 }
 
 void report_totals(const json_t *t, struct buf *out)
 {
-	static const char *const words[][3] = {
-		{ "cases", "case", "cases" }, { "attempts", "call", "calls" }, { "completes", "complete", "completes" },
-		{ "screenouts", "screen-out", "screen-outs" }, { "duplicates", "duplicate", "duplicates" },
-		{ "over_quota", "over quota", "over quota" },
-	};
-	size_t i;
+	long n;
 
-	for (i = 0; i < sizeof words / sizeof words[0]; i++) {
-		long n = num(t, words[i][0]);
-		buf_printf(out, "%s%ld %s", i ? ", " : "", n, n == 1 ? words[i][1] : words[i][2]);
-	}
+	/* one plural a figure, for the languages whose plurals go otherwise than English's */
+	n = num(t, "cases");
+	buf_printf(out, P_("%ld case", "%ld cases", n), n);
+	n = num(t, "attempts");
+	buf_printf(out, P_(", %ld call", ", %ld calls", n), n);
+	n = num(t, "completes");
+	buf_printf(out, P_(", %ld complete", ", %ld completes", n), n);
+	n = num(t, "screenouts");
+	buf_printf(out, P_(", %ld screen-out", ", %ld screen-outs", n), n);
+	n = num(t, "duplicates");
+	buf_printf(out, P_(", %ld duplicate", ", %ld duplicates", n), n);
+	n = num(t, "over_quota");
+	buf_printf(out, P_(", %ld over quota", ", %ld over quota", n), n);
 }
 
 void report_text(const json_t *r, int section, int width, const char *question, struct buf *out)
@@ -1041,7 +1130,7 @@ void report_text(const json_t *r, int section, int width, const char *question, 
 		const json_t *t = json_object_get(r, "totals");
 		struct buf h;
 		buf_init(&h);
-		buf_printf(&h, "%s: %s (version %s), %s", str(r, "study"), str(r, "title"), str(r, "version"),
+		buf_printf(&h, _("%s: %s (version %s), %s"), str(r, "study"), str(r, "title"), str(r, "version"),
 		           str(r, "generated_at"));
 		cell(out, buf_str(&h), width, 0);
 		eol(out);
@@ -1053,7 +1142,7 @@ void report_text(const json_t *r, int section, int width, const char *question, 
 		if (section >= 0 && s != section)
 			continue;
 		if (section < 0)
-			buf_printf(out, "\n== %s\n", sections[s].title);
+			buf_printf(out, "\n== %s\n", _(sections[s].title));
 		switch (s) {
 		case REPORT_QUOTAS: report_quotas_text(r, width, REPORT_Q_ALL, out); break;
 		case REPORT_INTERVIEWERS: text_interviewers(r, width, out); break;

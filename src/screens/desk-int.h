@@ -39,6 +39,7 @@ struct desk {
 	/* login */
 	char login_id[65], login_pw[128];
 	int login_field, login_cursor;
+	int login_lang_chosen;        /* F2 pressed on this login screen */
 
 	/* lists (case list, interrupted interviews, jump list) */
 	struct store_case_row *rows;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cati/i18n.h"
 #include "args.h"
 #include "cati/central.h"
 #include "cati/db.h"
@@ -24,19 +25,19 @@ int srv_db_opt(struct srv_db *d, int c, const char *arg)
 const char *srv_db_name(const struct srv_db *d, const char *usage)
 {
 	if (d->db && d->pg) {
-		fputs("cati-store: give --db (SQLite) or --pg (PostgreSQL), not both\n", stderr);
+		fputs(_("cati-store: give --db (SQLite) or --pg (PostgreSQL), not both\n"), stderr);
 		return NULL;
 	}
 	if (d->pg && !db_is_pg_url(d->pg)) {
-		fprintf(stderr, "cati-store: --pg wants a URL: postgresql://USER@HOST:PORT/DB (not '%s')\n", d->pg);
+		fprintf(stderr, _("cati-store: --pg wants a URL: postgresql://USER@HOST:PORT/DB (not '%s')\n"), d->pg);
 		return NULL;
 	}
 	if (d->db && db_is_pg_url(d->db)) {
-		fputs("cati-store: a PostgreSQL URL goes with --pg, not --db\n", stderr);
+		fputs(_("cati-store: a PostgreSQL URL goes with --pg, not --db\n"), stderr);
 		return NULL;
 	}
 	if (!d->db && !d->pg) {
-		fprintf(stderr, "cati-store: name the store with --db PATH or --pg URL\n%s", usage);
+		fprintf(stderr, _("cati-store: name the store with --db PATH or --pg URL\n%s"), _(usage));
 		return NULL;
 	}
 	return d->db ? d->db : d->pg;
@@ -53,8 +54,8 @@ struct central *srv_open(const struct srv_db *d, int must_exist, const char *usa
 	if (!name)
 		return NULL;
 	if (must_exist && d->db && stat(d->db, &sb) < 0) {
-		fprintf(stderr, "cati-store: cannot open database '%s': %s\n", d->db,
-		        errno == ENOENT ? "no such file" : strerror(errno));
+		fprintf(stderr, _("cati-store: cannot open database '%s': %s\n"), d->db,
+		        errno == ENOENT ? _("no such file") : strerror(errno));
 		return NULL;
 	}
 	err_init(&e);

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cati/i18n.h"
 #include "args.h"
 #include "cati/db.h"
 
@@ -17,10 +18,10 @@
 int srv_cmd_backup(int argc, char **argv);
 
 static const char backup_usage[] =
-	"usage: cati-store backup FILE --db PATH | --config FILE.conf\n"
+	N_("usage: cati-store backup FILE --db PATH | --config FILE.conf\n"
 	"       A consistent copy of the SQLite store in FILE, taken while the store serves (pushes go on);\n"
 	"       written to FILE.tmp, checked (integrity_check), then renamed to FILE.\n"
-	"       A PostgreSQL store is backed up with pg_dump (see README).\n";
+	"       A PostgreSQL store is backed up with pg_dump (see README).\n");
 
 /* The store's name from a configuration file: its db or pg key (others are serve's business). */
 static int conf_store(void *ctx, const char *key, const char *value, const char *where)
@@ -38,7 +39,7 @@ static int conf_store(void *ctx, const char *key, const char *value, const char 
 /* Say why SQLite failed on h doing what; returns -1. */
 static int sql_fail(sqlite3 *h, const char *what, const char *path)
 {
-	fprintf(stderr, "cati-store backup: cannot %s '%s': %s\n", what, path, h ? sqlite3_errmsg(h) : "out of memory");
+	fprintf(stderr, _("cati-store backup: cannot %s '%s': %s\n"), what, path, h ? sqlite3_errmsg(h) : _("out of memory"));
 	return -1;
 }
 
@@ -71,7 +72,7 @@ static int copy_store(const char *src, const char *tmp, int *pages)
 		goto out;
 	}
 	if (!(b = sqlite3_backup_init(to, "main", from, "main"))) {
-		sql_fail(to, "copy into", tmp);
+		sql_fail(to, _("copy into"), tmp);
 		goto out;
 	}
 	do
@@ -79,7 +80,7 @@ static int copy_store(const char *src, const char *tmp, int *pages)
 	while (step == SQLITE_OK);
 	*pages = sqlite3_backup_pagecount(b);
 	if (sqlite3_backup_finish(b) != SQLITE_OK || step != SQLITE_DONE) {
-		sql_fail(to, "copy into", tmp);
+		sql_fail(to, _("copy into"), tmp);
 		goto out;
 	}
 	sqlite3_exec(from, "COMMIT", NULL, NULL, NULL);
@@ -95,7 +96,7 @@ static int copy_store(const char *src, const char *tmp, int *pages)
 	}
 	ok = sqlite3_column_text(st, 0);
 	if (!ok || strcmp((const char *)ok, "ok")) {
-		fprintf(stderr, "cati-store backup: the copy '%s' fails its integrity check: %s\n", tmp, ok ? (const char *)ok : "?");
+		fprintf(stderr, _("cati-store backup: the copy '%s' fails its integrity check: %s\n"), tmp, ok ? (const char *)ok : "?");
 		goto out;
 	}
 	rc = 0;
@@ -137,7 +138,7 @@ int srv_cmd_backup(int argc, char **argv)
 			return 2;
 	}
 	if (optind != argc - 1) {
-		fputs(backup_usage, stderr);
+		fputs(_(backup_usage), stderr);
 		return 2;
 	}
 	file = argv[optind];
@@ -148,25 +149,25 @@ int srv_cmd_backup(int argc, char **argv)
 		goto out;
 	}
 	if (d.pg) {
-		fprintf(stderr, "cati-store backup: the store is on PostgreSQL: back it up with pg_dump, while it serves:\n"
+		fprintf(stderr, _("cati-store backup: the store is on PostgreSQL: back it up with pg_dump, while it serves:\n"
 		                "  pg_dump --format=custom --file %s '%s'\n"
-		                "and restore into an empty database with: pg_restore --dbname URL %s\n",
+		                "and restore into an empty database with: pg_restore --dbname URL %s\n"),
 		        file, d.pg, file);
 		rc = 2;
 		goto out;
 	}
 	if (stat(d.db, &sb) < 0) {
-		fprintf(stderr, "cati-store backup: cannot open database '%s': %s\n", d.db,
+		fprintf(stderr, _("cati-store backup: cannot open database '%s': %s\n"), d.db,
 		        errno == ENOENT ? "no such file" : strerror(errno));
 		goto out;
 	}
 	if (stat(file, &to) == 0 && to.st_dev == sb.st_dev && to.st_ino == sb.st_ino) {
-		fprintf(stderr, "cati-store backup: '%s' is the store itself: name another file\n", file);
+		fprintf(stderr, _("cati-store backup: '%s' is the store itself: name another file\n"), file);
 		rc = 2;
 		goto out;
 	}
 	if (snprintf(tmp, sizeof tmp, "%s.tmp", file) >= (int)sizeof tmp) {
-		fprintf(stderr, "cati-store backup: '%s': the name is too long\n", file);
+		fprintf(stderr, _("cati-store backup: '%s': the name is too long\n"), file);
 		goto out;
 	}
 	unlink(tmp);   /* a copy an earlier backup left half made */
@@ -176,7 +177,7 @@ int srv_cmd_backup(int argc, char **argv)
 	}
 	sync_path(tmp);
 	if (rename(tmp, file) < 0) {
-		fprintf(stderr, "cati-store backup: cannot rename '%s' to '%s': %s\n", tmp, file, strerror(errno));
+		fprintf(stderr, _("cati-store backup: cannot rename '%s' to '%s': %s\n"), tmp, file, strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
@@ -186,7 +187,7 @@ int srv_cmd_backup(int argc, char **argv)
 		*(slash == dir ? slash + 1 : slash) = '\0';
 	sync_path(slash ? dir : ".");
 	stat(file, &sb);
-	printf("cati-store: backed up '%s' to '%s' (%d pages, %lld bytes); the copy passes its integrity check\n", d.db,
+	printf(_("cati-store: backed up '%s' to '%s' (%d pages, %lld bytes); the copy passes its integrity check\n"), d.db,
 	       file, pages, (long long)sb.st_size);
 	rc = 0;
 out:

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cati/i18n.h"
 #include "args.h"
 #include "cati/central.h"
 #include "cati/export.h"
@@ -11,8 +12,8 @@
 int srv_cmd_export(int argc, char **argv);
 
 static const char usage[] =
-	"usage: cati-store export STUDY --format csv|json|sav|dta|sas|sss|ddi|codebook|all --out FILE\n"
-	"                         [--lang L] [--calls FILE.csv [--with-phone]] --db PATH|--pg URL\n";
+	N_("usage: cati-store export STUDY --format csv|json|sav|dta|sas|sss|ddi|codebook|all --out FILE\n"
+	"                         [--lang L] [--calls FILE.csv [--with-phone]] --db PATH|--pg URL\n");
 
 /* cati-store export STUDY: the study's interviews as a data set; the store must exist. */
 int srv_cmd_export(int argc, char **argv)
@@ -48,13 +49,13 @@ int srv_cmd_export(int argc, char **argv)
 	}
 	format = !fmt ? -1 : !strcmp(fmt, "all") ? 99 : exp_format_of(fmt);
 	if (with_phone && !calls) {
-		fprintf(stderr, "cati-store export: --with-phone needs --calls FILE.csv\n%s", usage);
+		fprintf(stderr, _("cati-store export: --with-phone needs --calls FILE.csv\n%s"), _(usage));
 		return 2;
 	}
 	if (optind != argc - 1 || !out || format < 0) {
 		if (fmt && format < 0)
-			fprintf(stderr, "cati-store export: unknown format '%s'\n", fmt);
-		fputs(usage, stderr);
+			fprintf(stderr, _("cati-store export: unknown format '%s'\n"), fmt);
+		fputs(_(usage), stderr);
 		return 2;
 	}
 	study = argv[optind];
@@ -67,16 +68,16 @@ int srv_cmd_export(int argc, char **argv)
 		return 1;
 	}
 	form_diags_init(&d);
-	f = form_compile("(stored form)", src, strlen(src), &d);
+	f = form_compile(_("(stored form)"), src, strlen(src), &d);
 	form_diags_release(&d);
 	free(src);
 	if (!f) {
-		fprintf(stderr, "cati-store: the form of '%s' does not compile\n", study);
+		fprintf(stderr, _("cati-store: the form of '%s' does not compile\n"), study);
 		central_close(c);
 		return 1;
 	}
 	if (lang && form_lang(f, lang) < 0) {
-		fprintf(stderr, "cati-store export: the form has no language '%s'\n", lang);
+		fprintf(stderr, _("cati-store export: the form has no language '%s'\n"), lang);
 		form_free(f);
 		central_close(c);
 		return 2;
@@ -87,7 +88,7 @@ int srv_cmd_export(int argc, char **argv)
 		fprintf(stderr, "cati-store: %s\n", e.msg);
 		goto out;
 	}
-	printf("exported %ld interviews, %d variables to %s\n", data.nrows, data.schema.nvars, out);
+	printf(_("exported %ld interviews, %d variables to %s\n"), data.nrows, data.schema.nvars, out);
 	if (calls) {
 		struct exp_calls cl;
 
@@ -98,8 +99,8 @@ int srv_cmd_export(int argc, char **argv)
 			exp_calls_release(&cl);
 			goto out;
 		}
-		printf("exported %ld call attempts to %s%s\n", cl.n, calls,
-		       with_phone ? "" : " (phone numbers left out: --with-phone adds them)");
+		printf(_("exported %ld call attempts to %s%s\n"), cl.n, calls,
+		       with_phone ? "" : _(" (phone numbers left out: --with-phone adds them)"));
 		exp_calls_release(&cl);
 	}
 	rc = 0;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cati/i18n.h"
 #include "args.h"
 #include "cati/central.h"
 
@@ -21,12 +22,12 @@ static int list(struct central *c, const char *study)
 		return 1;
 	}
 	if (!json_array_size(cells)) {
-		fprintf(stderr, "cati-store quota: study '%s' has no quota cells (publish a form with quotas first)\n", study);
+		fprintf(stderr, _("cati-store quota: study '%s' has no quota cells (publish a form with quotas first)\n"), study);
 		json_decref(cells);
 		return 1;
 	}
-	printf("%-12s %-10s %-28s %7s %8s %6s %5s %9s %7s\n", "quota", "cell", "label", "target", "achieved",
-	       "open", "over", "allowance", "granted");
+	printf("%-12s %-10s %-28s %7s %8s %6s %5s %9s %7s\n", _("quota"), _("cell"), _("label"), _("target"),
+	       _("achieved"), _("open"), _("over"), _("allowance"), _("granted"));
 	json_array_foreach(cells, i, x) {
 		long target = (long)json_integer_value(json_object_get(x, "target"));
 		long got = (long)json_integer_value(json_object_get(x, "achieved"));
@@ -35,7 +36,7 @@ static int list(struct central *c, const char *study)
 		printf("%-12s %-10s %-28.28s %7ld %8ld %6s %5lld %9lld %7lld\n",
 		       json_string_value(json_object_get(x, "quota")), json_string_value(json_object_get(x, "cell")),
 		       json_string_value(json_object_get(x, "label")), target, got,
-		       closed ? "closed" : got >= target ? "full" : "open",
+		       closed ? _("closed") : got >= target ? _("full") : _("open"),
 		       (long long)json_integer_value(json_object_get(x, "over")),
 		       (long long)json_integer_value(json_object_get(x, "allowance")),
 		       (long long)json_integer_value(json_object_get(x, "granted")));
@@ -45,8 +46,8 @@ static int list(struct central *c, const char *study)
 }
 
 static const char usage[] =
-	"usage: cati-store quota list STUDY --db PATH|--pg URL   (cells, targets, counts, allowances)\n"
-	"       cati-store quota set STUDY QUOTA [CELL] [--target N] [--close | --open] [--allowance N] --db PATH|--pg URL\n";
+	N_("usage: cati-store quota list STUDY --db PATH|--pg URL   (cells, targets, counts, allowances)\n"
+	"       cati-store quota set STUDY QUOTA [CELL] [--target N] [--close | --open] [--allowance N] --db PATH|--pg URL\n");
 
 /* cati-store quota list STUDY | set STUDY QUOTA [CELL] ..., on an existing store. */
 int srv_cmd_quota(int argc, char **argv)
@@ -86,16 +87,16 @@ int srv_cmd_quota(int argc, char **argv)
 	set = !strcmp(sub, "set");
 	if (!((!strcmp(sub, "list") && npos == 2 && target < 0 && allowance < 0 && !close_ && !open_) ||
 	      (set && (npos == 3 || npos == 4)))) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return 2;
 	}
 	if (close_ && open_) {
-		fputs("cati-store quota: --close or --open, not both\n", stderr);
+		fputs(_("cati-store quota: --close or --open, not both\n"), stderr);
 		return 2;
 	}
 	closed = close_ ? 1 : open_ ? 0 : -1;
 	if (set && target < 0 && allowance < 0 && closed < 0) {
-		fputs("cati-store quota set: say what to change: --target N, --close, --open or --allowance N\n", stderr);
+		fputs(_("cati-store quota set: say what to change: --target N, --close, --open or --allowance N\n"), stderr);
 		return 2;
 	}
 	if (!(c = srv_open(&d, 1, usage)))
@@ -113,6 +114,7 @@ int srv_cmd_quota(int argc, char **argv)
 		fprintf(stderr, "cati-store: %s\n", e.msg);
 		return 1;
 	}
-	printf("cati-store: %d cell%s changed\n", n, n == 1 ? "" : "s");
+	/* two texts, not P_(): German and Dutch count as English does (one, many) */
+	printf(n == 1 ? _("cati-store: %d cell changed\n") : _("cati-store: %d cells changed\n"), n);
 	return 0;
 }

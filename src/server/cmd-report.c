@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cati/i18n.h"
 #include "args.h"
 #include "cati/central.h"
 #include "cati/report.h"
@@ -11,10 +12,10 @@
 int srv_cmd_report(int argc, char **argv);
 
 static const char *const usage =
-	"usage: cati-store report STUDY --db PATH|--pg URL [--format text|csv|json] [--section NAME] [--by FIELD,...] [--width N]\n"
+	N_("usage: cati-store report STUDY --db PATH|--pg URL [--format text|csv|json] [--section NAME] [--by FIELD,...] [--width N]\n"
 	"                             [--aapor 10|9] [--e E|UH=E,UR=E,UO=E]   (rates: AAPOR edition, e given)\n"
 	"       cati-store report STUDY --db PATH|--pg URL --check [--by FIELD,...]   (the kept figures against a full count)\n"
-	"       sections: quotas, interviewers, dispositions, results, problems, on_call (default: all)\n";
+	"       sections: quotas, interviewers, dispositions, results, problems, on_call (default: all)\n");
 
 /*
  * Build the report from the kept figures and again by counting everything, at one moment, and
@@ -45,7 +46,7 @@ static int check(struct central *c, const char *study, struct report_opts *o)
 		json_t *a = json_object_get(kept, sections[i]), *b = json_object_get(live, sections[i]);
 		if (!json_equal(a, b)) {
 			char *x = json_dumps(a, JSON_COMPACT | JSON_PRESERVE_ORDER), *y = json_dumps(b, JSON_COMPACT | JSON_PRESERVE_ORDER);
-			fprintf(stderr, "cati-store report: the kept figures differ from the full count in %s:\n  kept: %s\n  full: %s\n",
+			fprintf(stderr, _("cati-store report: the kept figures differ from the full count in %s:\n  kept: %s\n  full: %s\n"),
 			        sections[i], x ? x : "null", y ? y : "null");
 			free(x);
 			free(y);
@@ -53,11 +54,11 @@ static int check(struct central *c, const char *study, struct report_opts *o)
 		}
 	}
 	if (!bad && !json_equal(kept, live)) {
-		fprintf(stderr, "cati-store report: the kept figures differ from the full count\n");
+		fprintf(stderr, _("cati-store report: the kept figures differ from the full count\n"));
 		bad = 1;
 	}
 	if (!bad)
-		printf("figures of %s: the same as a full count\n", study);
+		printf(_("figures of %s: the same as a full count\n"), study);
 	json_decref(kept);
 	json_decref(live);
 	return bad;
@@ -108,20 +109,20 @@ int srv_cmd_report(int argc, char **argv)
 	if (optind == argc - 1)
 		study = argv[optind];
 	if (!study || (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json"))) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return 2;
 	}
 	err_init(&e);
 	if (calls_aapor_opts(&o.aapor, edition, NULL, &e) < 0) {
-		fprintf(stderr, "cati-store report: --aapor: %s\n", e.msg);
+		fprintf(stderr, _("cati-store report: --aapor: %s\n"), e.msg);
 		return 2;
 	}
 	if (calls_aapor_opts(&o.aapor, edition, es, &e) < 0) {
-		fprintf(stderr, "cati-store report: --e: %s\n", e.msg);
+		fprintf(stderr, _("cati-store report: --e: %s\n"), e.msg);
 		return 2;
 	}
 	if (section && (sec = report_section_find(section)) < 0) {
-		fprintf(stderr, "cati-store report: no section '%s' (quotas, interviewers, dispositions, results, problems, on_call)\n",
+		fprintf(stderr, _("cati-store report: no section '%s' (quotas, interviewers, dispositions, results, problems, on_call)\n"),
 		        section);
 		return 2;
 	}

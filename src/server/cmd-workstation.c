@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cati/i18n.h"
 #include "args.h"
 #include "cati/central.h"
 
@@ -30,7 +31,7 @@ static int list(struct central *c)
 		fprintf(stderr, "cati-store: %s\n", e.msg);
 		return 1;
 	}
-	printf("%-38s %-16s %-20s %-20s %s\n", "workstation", "user", "registered", "retired", "name");
+	printf("%-38s %-16s %-20s %-20s %s\n", _("workstation"), _("user"), _("registered"), _("retired"), _("name"));
 	json_array_foreach(a, i, x) {
 		char reg[32], ret[32];
 		iso(json_object_get(x, "registered_at"), reg);
@@ -44,8 +45,8 @@ static int list(struct central *c)
 }
 
 static const char usage[] =
-	"usage: cati-store workstation list --db PATH|--pg URL       (registered workstations, by user)\n"
-	"       cati-store workstation retire ID --db PATH|--pg URL  (no more allowances or locks, for good)\n";
+	N_("usage: cati-store workstation list --db PATH|--pg URL       (registered workstations, by user)\n"
+	"       cati-store workstation retire ID --db PATH|--pg URL  (no more allowances or locks, for good)\n");
 
 /* cati-store workstation list | retire ID, on an existing store. */
 int srv_cmd_workstation(int argc, char **argv)
@@ -65,7 +66,7 @@ int srv_cmd_workstation(int argc, char **argv)
 	}
 	sub = optind < argc ? argv[optind] : "";
 	if (!((!strcmp(sub, "list") && optind == argc - 1) || (!strcmp(sub, "retire") && optind == argc - 2))) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return 2;
 	}
 	if (!(c = srv_open(&d, 1, usage)))
@@ -77,7 +78,7 @@ int srv_cmd_workstation(int argc, char **argv)
 		fprintf(stderr, "cati-store: %s\n", e.msg);
 		rc = 1;
 	} else {
-		printf("workstation %s retired: it gets no more allowances or locks\n", argv[optind + 1]);
+		printf(_("workstation %s retired: it gets no more allowances or locks\n"), argv[optind + 1]);
 	}
 	central_close(c);
 	return rc;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cati/i18n.h"
 #include "args.h"
 #include "cati/util.h"
 
@@ -44,7 +45,7 @@ int srv_conf_read(const char *path, srv_conf_fn set, void *ctx, char **text)
 		if (!*line || *line == '#')
 			continue;
 		if (!(eq = strchr(line, '='))) {
-			fprintf(stderr, "%s: expected 'key = value', not '%s'\n", where, line);
+			fprintf(stderr, _("%s: expected 'key = value', not '%s'\n"), where, line);
 			return -1;
 		}
 		*eq = '\0';

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cati/i18n.h"
 #include "args.h"
 #include "cati/central.h"
 #include "cati/db.h"
@@ -26,13 +27,13 @@
 int srv_cmd_init(int argc, char **argv);
 
 static const char init_usage[] =
-	"usage: cati-store init DIR [--name HOST]... [--port N] [--bind IP] [--pg URL]\n"
+	N_("usage: cati-store init DIR [--name HOST]... [--port N] [--bind IP] [--pg URL]\n"
 	"       Makes DIR/ca.pem and ca.key (a private certificate authority), DIR/store.pem and\n"
 	"       store.key (the store's certificate for every --name: host names or IP addresses;\n"
 	"       default this machine's host name and 127.0.0.1), DIR/store.conf (for serve --config)\n"
 	"       and an empty store DIR/central.db (or the PostgreSQL store --pg URL).\n"
 	"       --port N: the port the store will serve on (default 8443); --bind IP (default 0.0.0.0).\n"
-	"       Refuses a DIR that already holds a certificate authority: keys are never overwritten.\n";
+	"       Refuses a DIR that already holds a certificate authority: keys are never overwritten.\n");
 
 /* Write data to path, created new (never over an existing file) with mode. 0, or -1 after a message. */
 static int write_new(const char *path, const void *data, size_t n, mode_t mode)
@@ -41,12 +42,12 @@ static int write_new(const char *path, const void *data, size_t n, mode_t mode)
 	ssize_t w;
 
 	if (fd < 0) {
-		fprintf(stderr, "cati-store init: cannot create '%s': %s\n", path, strerror(errno));
+		fprintf(stderr, _("cati-store init: cannot create '%s': %s\n"), path, strerror(errno));
 		return -1;
 	}
 	w = write(fd, data, n);
 	if (w < 0 || (size_t)w != n || fsync(fd) < 0) {
-		fprintf(stderr, "cati-store init: cannot write '%s': %s\n", path, strerror(errno));
+		fprintf(stderr, _("cati-store init: cannot write '%s': %s\n"), path, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -61,7 +62,7 @@ static gnutls_x509_privkey_t new_key(void)
 	if (gnutls_x509_privkey_init(&k) < 0)
 		return NULL;
 	if (gnutls_x509_privkey_generate(k, GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0) < 0) {
-		fputs("cati-store init: cannot make a key\n", stderr);
+		fputs(_("cati-store init: cannot make a key\n"), stderr);
 		gnutls_x509_privkey_deinit(k);
 		return NULL;
 	}
@@ -107,7 +108,7 @@ static int save_pem(const char *path, gnutls_x509_crt_t crt, gnutls_x509_privkey
 	             : gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_PEM, NULL, GNUTLS_PKCS_PLAIN, &d);
 
 	if (rc < 0) {
-		fprintf(stderr, "cati-store init: cannot encode '%s': %s\n", path, gnutls_strerror(rc));
+		fprintf(stderr, _("cati-store init: cannot encode '%s': %s\n"), path, gnutls_strerror(rc));
 		return -1;
 	}
 	rc = write_new(path, d.data, d.size, mode);
@@ -139,7 +140,7 @@ static int make_certs(const char *dir, const char *const *names, int nnames)
 	    gnutls_x509_crt_set_key_usage(ca, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN) < 0 ||
 	    gnutls_x509_crt_get_key_id(ca, 0, id, &idlen) < 0 || gnutls_x509_crt_set_subject_key_id(ca, id, idlen) < 0 ||
 	    gnutls_x509_crt_sign2(ca, ca, cakey, GNUTLS_DIG_SHA256, 0) < 0) {
-		fputs("cati-store init: cannot make the certificate authority\n", stderr);
+		fputs(_("cati-store init: cannot make the certificate authority\n"), stderr);
 		goto out;
 	}
 	/* the common name is only for people: clients check the subjectAltName */
@@ -150,16 +151,16 @@ static int make_certs(const char *dir, const char *const *names, int nnames)
 	    gnutls_x509_crt_set_key_usage(crt, GNUTLS_KEY_DIGITAL_SIGNATURE) < 0 ||
 	    gnutls_x509_crt_set_key_purpose_oid(crt, GNUTLS_KP_TLS_WWW_SERVER, 0) < 0 ||
 	    gnutls_x509_crt_set_authority_key_id(crt, id, idlen) < 0) {
-		fputs("cati-store init: cannot make the store's certificate\n", stderr);
+		fputs(_("cati-store init: cannot make the store's certificate\n"), stderr);
 		goto out;
 	}
 	for (i = 0; i < nnames; i++)
 		if (add_name(crt, names[i]) < 0) {
-			fprintf(stderr, "cati-store init: '%s' cannot go into a certificate\n", names[i]);
+			fprintf(stderr, _("cati-store init: '%s' cannot go into a certificate\n"), names[i]);
 			goto out;
 		}
 	if (gnutls_x509_crt_sign2(crt, ca, cakey, GNUTLS_DIG_SHA256, 0) < 0) {
-		fputs("cati-store init: cannot sign the store's certificate\n", stderr);
+		fputs(_("cati-store init: cannot sign the store's certificate\n"), stderr);
 		goto out;
 	}
 	/* the keys first: a failure leaves no certificate without its key */
@@ -241,7 +242,7 @@ int srv_cmd_init(int argc, char **argv)
 		case 'h': return 0;
 		case 'n':
 			if (nnames == MAX_NAMES || !*optarg || strlen(optarg) > 253) {
-				fprintf(stderr, "cati-store init: --name wants a host name or address (at most %d)\n", MAX_NAMES);
+				fprintf(stderr, _("cati-store init: --name wants a host name or address (at most %d)\n"), MAX_NAMES);
 				return 2;
 			}
 			names[nnames++] = optarg;
@@ -252,7 +253,7 @@ int srv_cmd_init(int argc, char **argv)
 			break;
 		case 'b':
 			if (inet_pton(AF_INET, optarg, &a) != 1) {
-				fprintf(stderr, "cati-store init: --bind wants an IPv4 address (not '%s')\n", optarg);
+				fprintf(stderr, _("cati-store init: --bind wants an IPv4 address (not '%s')\n"), optarg);
 				return 2;
 			}
 			bind_ip = optarg;
@@ -262,11 +263,11 @@ int srv_cmd_init(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		fputs(init_usage, stderr);
+		fputs(_(init_usage), stderr);
 		return 2;
 	}
 	if (pg && !db_is_pg_url(pg)) {
-		fprintf(stderr, "cati-store init: --pg wants a URL: postgresql://USER@HOST:PORT/DB (not '%s')\n", pg);
+		fprintf(stderr, _("cati-store init: --pg wants a URL: postgresql://USER@HOST:PORT/DB (not '%s')\n"), pg);
 		return 2;
 	}
 	if (!nnames) {
@@ -275,35 +276,35 @@ int srv_cmd_init(int argc, char **argv)
 		names[nnames++] = "127.0.0.1";
 	}
 	if (mkdir(argv[optind], 0750) < 0 && errno != EEXIST) {
-		fprintf(stderr, "cati-store init: cannot make '%s': %s\n", argv[optind], strerror(errno));
+		fprintf(stderr, _("cati-store init: cannot make '%s': %s\n"), argv[optind], strerror(errno));
 		return 1;
 	}
 	/* absolute, so the configuration holds wherever the store is started from */
 	if (argv[optind][0] == '/')
 		snprintf(dir, sizeof dir, "%s", argv[optind]);
 	else if (!getcwd(path, sizeof path)) {
-		fprintf(stderr, "cati-store init: cannot use '%s': %s\n", argv[optind], strerror(errno));
+		fprintf(stderr, _("cati-store init: cannot use '%s': %s\n"), argv[optind], strerror(errno));
 		return 1;
 	} else if (snprintf(dir, sizeof dir, "%s/%s", path, argv[optind]) >= (int)sizeof dir) {
-		fprintf(stderr, "cati-store init: '%s': the path is too long\n", argv[optind]);
+		fprintf(stderr, _("cati-store init: '%s': the path is too long\n"), argv[optind]);
 		return 1;
 	}
 	n = strlen(dir);
 	while (n > 1 && dir[n - 1] == '/')
 		dir[--n] = '\0';
 	if (n + sizeof "/store.conf" > sizeof path) {   /* the longest name init writes there */
-		fprintf(stderr, "cati-store init: '%s': the path is too long\n", argv[optind]);
+		fprintf(stderr, _("cati-store init: '%s': the path is too long\n"), argv[optind]);
 		return 1;
 	}
 	in_dir(path, sizeof path, dir, "ca.key");
 	if (stat(path, &sb) == 0 || (in_dir(path, sizeof path, dir, "ca.pem"), stat(path, &sb) == 0)) {
-		fprintf(stderr, "cati-store init: '%s' already holds a certificate authority (%s): "
-		                "nothing was changed\n", dir, path);
+		fprintf(stderr, _("cati-store init: '%s' already holds a certificate authority (%s): "
+		                "nothing was changed\n"), dir, path);
 		return 1;
 	}
 	in_dir(path, sizeof path, dir, "store.conf");
 	if (stat(path, &sb) == 0) {
-		fprintf(stderr, "cati-store init: '%s' already exists: nothing was changed\n", path);
+		fprintf(stderr, _("cati-store init: '%s' already exists: nothing was changed\n"), path);
 		return 1;
 	}
 	gnutls_global_init();
@@ -312,18 +313,18 @@ int srv_cmd_init(int argc, char **argv)
 	in_dir(path, sizeof path, dir, "central.db");
 	err_init(&e);
 	if (!(c = central_open(pg ? pg : path, &e))) {
-		fprintf(stderr, "cati-store init: %s\n", e.msg);
+		fprintf(stderr, _("cati-store init: %s\n"), e.msg);
 		return 1;
 	}
 	central_close(c);
 	v6 = strchr(names[0], ':') != NULL;   /* an IPv6 address goes in brackets in a URL */
-	printf("cati-store: a new store in %s\n"
+	printf(_("cati-store: a new store in %s\n"
 	       "  certificate authority: %s/ca.pem (its key ca.key: keep it secret, off this machine if you can)\n"
-	       "  store certificate:     %s/store.pem for %s",
+	       "  store certificate:     %s/store.pem for %s"),
 	       dir, dir, dir, names[0]);
 	for (ch = 1; ch < nnames; ch++)
 		printf(", %s", names[ch]);
-	printf("\n  configuration:         %s/store.conf\n"
+	printf(_("\n  configuration:         %s/store.conf\n"
 	       "  store:                 %s%s\n\n"
 	       "The first supervisor (the password on stdin):\n"
 	       "  cati-store user add SUPERVISOR --role supervisor --projects '*' %s %s%s\n"
@@ -331,7 +332,7 @@ int srv_cmd_init(int argc, char **argv)
 	       "  cati-store serve --config %s/store.conf\n"
 	       "On each workstation, with ca.pem copied to %s/ca.pem there:\n"
 	       "  cati enroll https://%s%s%s:%ld --cacert %s/ca.pem\n"
-	       "  cati sync --user INTERVIEWER        (the password on stdin or in $CATI_PASSWORD)\n",
+	       "  cati sync --user INTERVIEWER        (the password on stdin or in $CATI_PASSWORD)\n"),
 	       dir, pg ? pg : dir, pg ? "" : "/central.db", pg ? "--pg" : "--db", pg ? pg : dir,
 	       pg ? "" : "/central.db", dir, dir, v6 ? "[" : "", names[0], v6 ? "]" : "", port, dir);
 	return 0;

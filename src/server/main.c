@@ -31,7 +31,7 @@ void server_log_requests(int on);
 #define DEFAULT_CONF "/etc/cati/store.conf"   /* serve reads it when it exists and no --config is given */
 
 static const char *usage =
-	"usage: cati-store --version | --help | COMMAND --help\n"
+	N_("usage: cati-store --version | --help | COMMAND --help\n"
 	"       cati-store init DIR [--name HOST]... [--port N] [--bind IP] [--pg URL]\n"
 	"                       (a private CA, the store's certificate and key, DIR/store.conf, an empty store)\n"
 	"       cati-store serve --db PATH --cert CERT.pem --key KEY.pem [--bind IP] [--port N (0: any free port)]\n"
@@ -61,10 +61,10 @@ static const char *usage =
 	"                                                         full count from the records; exit 1 if they differ)\n"
 	"Every --db PATH (an SQLite file) may be --pg postgresql://USER@HOST:PORT/DB instead: the same\n"
 	"store on PostgreSQL, shared by several cati-store instances (password in ~/.pgpass or PGPASSWORD).\n"
-	"Testing only: serve --faults 500@N,drop@N,slow@N [--fault-delay-ms MS] injects faults into the Nth push.\n";
+	"Testing only: serve --faults 500@N,drop@N,slow@N [--fault-delay-ms MS] injects faults into the Nth push.\n");
 
 static const char serve_usage[] =
-	"usage: cati-store serve --db PATH --cert CERT.pem --key KEY.pem [--bind IP] [--port N]\n"
+	N_("usage: cati-store serve --db PATH --cert CERT.pem --key KEY.pem [--bind IP] [--port N]\n"
 	"                       [--tls-priority GNUTLS-PRIORITY]   (default: TLS 1.2/1.3, ECDHE, AEAD only)\n"
 	"                       [--connections-per-address N]      (1 to 1000, default 64)\n"
 	"                       [--log requests|quiet]             (default requests: a line per request)\n"
@@ -76,18 +76,18 @@ static const char serve_usage[] =
 	"       insecure-http (yes|no), faults, fault-delay-ms, country. Options on the command line win.\n"
 	"       cati-store serve --db PATH --insecure-http [--port N]   (plain HTTP on 127.0.0.1, for tests)\n"
 	"       --port N: 1 to 65535, or 0 (the default) for any free port; --pg URL instead of --db PATH\n"
-	"Testing only: --faults 500@N,drop@N,slow@N [--fault-delay-ms MS] injects faults into the Nth push.\n";
-static const char migrate_usage[] = "usage: cati-store migrate --pg postgresql://USER@HOST:PORT/DB\n";
+	"Testing only: --faults 500@N,drop@N,slow@N [--fault-delay-ms MS] injects faults into the Nth push.\n");
+static const char migrate_usage[] = N_("usage: cati-store migrate --pg postgresql://USER@HOST:PORT/DB\n");
 static const char check_usage[] =
-	"usage: cati-store check --figures --db PATH|--pg URL   (the counts pulls send, kept as records arrive,\n"
-	"                                 against a full count from the records; exit 1 if they differ)\n";
+	N_("usage: cati-store check --figures --db PATH|--pg URL   (the counts pulls send, kept as records arrive,\n"
+	"                                 against a full count from the records; exit 1 if they differ)\n");
 static const char user_usage[] =
-	"usage: cati-store user add NAME --role admin|supervisor|interviewer [--projects STUDY,...] --db PATH\n"
+	N_("usage: cati-store user add NAME --role admin|supervisor|interviewer [--projects STUDY,...] --db PATH\n"
 	"                                                         (password on stdin)\n"
 	"       cati-store user projects NAME STUDY,...|'*' --db PATH   (a supervisor's projects)\n"
 	"       cati-store user passwd NAME --db PATH                                 (password on stdin)\n"
 	"       cati-store user disable NAME --db PATH\n"
-	"       cati-store user delete NAME --db PATH     (ends the user's tokens for good)\n";
+	"       cati-store user delete NAME --db PATH     (ends the user's tokens for good)\n");
 
 /* Print a line of the figures check. */
 static void print_line(void *ctx, const char *line)
@@ -114,7 +114,7 @@ static int check_figures(int argc, char **argv)
 			return 2;
 	}
 	if (!figures || optind != argc) {
-		fputs(check_usage, stderr);
+		fputs(_(check_usage), stderr);
 		return 2;
 	}
 	if (!(c = srv_open(&d, 1, check_usage)))
@@ -124,10 +124,10 @@ static int check_figures(int argc, char **argv)
 		fprintf(stderr, "cati-store: %s\n", e.msg);
 		rc = 2;
 	} else if (differ) {
-		printf("cati-store: %d of the kept counts differ from a full count\n", differ);
+		printf(_("cati-store: %d of the kept counts differ from a full count\n"), differ);
 		rc = 1;
 	} else {
-		printf("cati-store: the kept counts agree with a full count\n");
+		printf(_("cati-store: the kept counts agree with a full count\n"));
 		rc = 0;
 	}
 	central_close(c);
@@ -178,7 +178,7 @@ static int serve_set(struct serve_opts *o, int ch, const char *arg, const char *
 	case 'K': o->country = arg; break;
 	case 'L':
 		if (strcmp(arg, "quiet") && strcmp(arg, "requests")) {
-			fprintf(stderr, "%s: %s: '%s' is not quiet or requests\n", where, name, arg);
+			fprintf(stderr, _("%s: %s: '%s' is not quiet or requests\n"), where, name, arg);
 			return -1;
 		}
 		o->quiet = !strcmp(arg, "quiet");
@@ -207,18 +207,18 @@ static int serve_conf_line(void *ctx, const char *key, const char *value, const 
 		if (!strcmp(l->name, key) && strcmp(key, "config") && strcmp(key, "help"))
 			break;
 	if (!l->name) {
-		fprintf(stderr, "%s: unknown key '%s' (see cati-store serve --help)\n", where, key);
+		fprintf(stderr, _("%s: unknown key '%s' (see cati-store serve --help)\n"), where, key);
 		return -1;
 	}
 	if (l->has_arg == no_argument) {
 		if (strcmp(value, "yes") && strcmp(value, "no")) {
-			fprintf(stderr, "%s: %s: '%s' is not yes or no\n", where, key, value);
+			fprintf(stderr, _("%s: %s: '%s' is not yes or no\n"), where, key, value);
 			return -1;
 		}
 		return strcmp(value, "yes") ? 0 : serve_set(ctx, l->val, value, where, key, 0);
 	}
 	if (!*value) {
-		fprintf(stderr, "%s: %s needs a value\n", where, key);
+		fprintf(stderr, _("%s: %s needs a value\n"), where, key);
 		return -1;
 	}
 	return serve_set(ctx, l->val, value, where, key, 0);
@@ -265,7 +265,7 @@ static int serve_args(int argc, char **argv, struct serve_opts *o)
 			return 2;
 	}
 	if (optind != argc) {
-		fprintf(stderr, "cati-store serve: unexpected '%s'\n%s", argv[optind], serve_usage);
+		fprintf(stderr, _("cati-store serve: unexpected '%s'\n%s"), argv[optind], _(serve_usage));
 		return 2;
 	}
 	return 0;
@@ -293,17 +293,17 @@ static int serve(int argc, char **argv)
 		return 2;
 	if (!o.certf || !o.keyf) {
 		if (!o.insecure) {
-			fprintf(stderr, "cati-store: refusing to serve plain HTTP: give --cert and --key "
-			                "(or --insecure-http on 127.0.0.1 for tests)\n");
+			fprintf(stderr, _("cati-store: refusing to serve plain HTTP: give --cert and --key "
+			                "(or --insecure-http on 127.0.0.1 for tests)\n"));
 			return 2;
 		}
 		if (strcmp(o.bind_ip, "127.0.0.1")) {
-			fprintf(stderr, "cati-store: --insecure-http only serves on 127.0.0.1\n");
+			fprintf(stderr, _("cati-store: --insecure-http only serves on 127.0.0.1\n"));
 			return 2;
 		}
 	}
 	if (o.faults && server_faults(o.faults, (unsigned)o.fault_ms) < 0) {
-		fprintf(stderr, "cati-store: --faults wants KIND@N,... with KIND 500, drop or slow and N from 1 to 63\n");
+		fprintf(stderr, _("cati-store: --faults wants KIND@N,... with KIND 500, drop or slow and N from 1 to 63\n"));
 		return 2;
 	}
 	/* opened to check the store (and move its schema forward); the server opens its own */
@@ -338,8 +338,12 @@ static int serve(int argc, char **argv)
 		free(key);
 		return 1;
 	}
-	printf("cati-store: listening on %s://%s:%d\n", cert ? "https" : "http", o.bind_ip, port);
+	printf(_("cati-store: listening on %s://%s:%d\n"), cert ? "https" : "http", o.bind_ip, port);
 	fflush(stdout);
+	/* from here on the store talks to clients and to its log: the API's texts and the log's
+	 * lines are English whatever the operator's language (clients translate what they show);
+	 * LANGUAGE exists already, so setenv only swaps its pointer while requests run */
+	i18n_use("en");
 	sigwait(&set, &sig);
 	server_stop(d);
 	free(cert);
@@ -364,7 +368,7 @@ static int migrate(int argc, char **argv)
 		url = optarg;
 	}
 	if (!url || optind != argc) {
-		fputs(migrate_usage, stderr);
+		fputs(_(migrate_usage), stderr);
 		return 2;
 	}
 	err_init(&e);
@@ -373,9 +377,9 @@ static int migrate(int argc, char **argv)
 		return 1;
 	}
 	if (from == to)
-		printf("cati-store: the schema is up to date (version %d)\n", to);
+		printf(_("cati-store: the schema is up to date (version %d)\n"), to);
 	else
-		printf("cati-store: schema moved from version %d to %d\n", from, to);
+		printf(_("cati-store: schema moved from version %d to %d\n"), from, to);
 	return 0;
 }
 
@@ -394,12 +398,12 @@ static int user(int argc, char **argv)
 	int ch, rc = 0, npos, add;
 
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		fputs(user_usage, stdout);
+		fputs(_(user_usage), stdout);
 		return 0;
 	}
 	if (argc < 2 || (strcmp(argv[1], "add") && strcmp(argv[1], "passwd") && strcmp(argv[1], "projects") &&
 	                 strcmp(argv[1], "disable") && strcmp(argv[1], "delete"))) {
-		fputs(user_usage, stderr);
+		fputs(_(user_usage), stderr);
 		return 2;
 	}
 	sub = argv[1];
@@ -413,18 +417,18 @@ static int user(int argc, char **argv)
 			projects = optarg;
 		else if (!srv_db_opt(&d, ch, optarg)) {
 			if (ch != '?')
-				fprintf(stderr, "cati-store user %s: unknown option '%s'\n%s", sub, argv[optind], user_usage);
+				fprintf(stderr, _("cati-store user %s: unknown option '%s'\n%s"), sub, argv[optind], _(user_usage));
 			return 2;
 		}
 	}
 	npos = argc - 1 - optind;
 	if (npos != (!strcmp(sub, "projects") ? 2 : 1)) {
-		fputs(user_usage, stderr);
+		fputs(_(user_usage), stderr);
 		return 2;
 	}
 	name = argv[1 + optind];
 	if (add && !role) {
-		fputs("cati-store user add: needs --role and a password on stdin\n", stderr);
+		fputs(_("cati-store user add: needs --role and a password on stdin\n"), stderr);
 		return 2;
 	}
 	/* adding a user may make a new store; the others change an existing one */
@@ -434,13 +438,13 @@ static int user(int argc, char **argv)
 	memset(pw, 0, sizeof pw);
 	if (add) {
 		if (read_password(pw, sizeof pw) < 0)
-			rc = (fputs("cati-store user add: needs --role and a password on stdin\n", stderr), 2);
+			rc = (fputs(_("cati-store user add: needs --role and a password on stdin\n"), stderr), 2);
 		else if (central_user_add(c, name, role, pw, &e) < 0 ||
 		         (projects && central_user_projects(c, name, projects, &e) < 0))
 			rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
 	} else if (!strcmp(sub, "passwd")) {
 		if (read_password(pw, sizeof pw) < 0)
-			rc = (fputs("cati-store user passwd: needs the new password on stdin\n", stderr), 2);
+			rc = (fputs(_("cati-store user passwd: needs the new password on stdin\n"), stderr), 2);
 		else if (central_user_passwd(c, name, pw, &e) < 0)
 			rc = (fprintf(stderr, "cati-store: %s\n", e.msg), 1);
 	} else if (!strcmp(sub, "projects")) {
@@ -478,14 +482,14 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))) {
-		fputs(usage, stdout);
+		fputs(_(usage), stdout);
 		return 0;
 	}
 	for (i = 0; argc >= 2 && i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
 	if (argc >= 2)
-		fprintf(stderr, "cati-store: unknown command '%s'\n", argv[1]);
-	fputs(usage, stderr);
+		fprintf(stderr, _("cati-store: unknown command '%s'\n"), argv[1]);
+	fputs(_(usage), stderr);
 	return 2;
 }

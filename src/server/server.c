@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "cati/i18n.h"
 #include "cati/central.h"
 #include "cati/form.h"
 #include "cati/report.h"
@@ -255,8 +256,8 @@ static enum MHD_Result fail(struct MHD_Connection *conn, unsigned status, const 
 		return error(conn, status, e->msg);
 	fprintf(stderr, "cati-store: %s\n", e->msg);
 	o = json_object();
-	json_object_set_new(o, "error", json_string(e->kind == ERR_KIND_BUSY ? "the store is busy: try again in a moment"
-	                                                                        : "internal error in the store (its log has the detail)"));
+	json_object_set_new(o, "error", json_string(e->kind == ERR_KIND_BUSY ? N_("the store is busy: try again in a moment")
+	                                                                        : N_("internal error in the store (its log has the detail)")));
 	text = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	note(conn, e->kind == ERR_KIND_BUSY ? 503 : 500, strlen(text), NULL);
@@ -407,11 +408,11 @@ static enum MHD_Result do_login(struct central *c, struct MHD_Connection *conn, 
 	json_t *o;
 
 	if (bad)
-		return error(conn, 400, "unknown field in the request");
+		return error(conn, 400, N_("unknown field in the request"));
 	if (!user || !pw)
-		return error(conn, 400, "login needs 'user' and 'password' (strings)");
+		return error(conn, 400, N_("login needs 'user' and 'password' (strings)"));
 	if (strlen(user) > CENTRAL_MAX_USER)   /* before anything is stored */
-		return error(conn, 400, "the user name is too long (at most 64 bytes)");
+		return error(conn, 400, N_("the user name is too long (at most 64 bytes)"));
 	err_init(&e);
 	rc = central_login(c, user, pw, client_address(conn, addr), TOKEN_TTL, token, &role, &e);
 	if (rc == CENTRAL_DENIED || rc == CENTRAL_LIMITED || rc == CENTRAL_INPUT)
@@ -443,7 +444,7 @@ static enum MHD_Result do_form(struct central *c, struct MHD_Connection *conn, j
 	if (unknown_field(in, allowed))
 		return error(conn, 400, "unknown field in the request");
 	if (!src)
-		return error(conn, 400, "publishing needs the form's 'source' (a string)");
+		return error(conn, 400, N_("publishing needs the form's 'source' (a string)"));
 	form_diags_init(&d);
 	f = form_compile(name ? name : "form", src, strlen(src), &d);
 	if (!f) {
@@ -456,14 +457,14 @@ static enum MHD_Result do_form(struct central *c, struct MHD_Connection *conn, j
 			json_object_set_new(x, "message", json_string(d.v[i].msg));
 			json_array_append_new(errs, x);
 		}
-		json_object_set_new(o, "error", json_string("the form has errors"));
+		json_object_set_new(o, "error", json_string(N_("the form has errors")));
 		json_object_set_new(o, "errors", errs);
 		form_diags_release(&d);
 		return reply(conn, 422, o);
 	}
 	if (!central_may_manage(c, user, role, f->id)) {
 		form_free(f);
-		return error(conn, 403, "this study is not one of your projects");
+		return error(conn, 403, N_("this study is not one of your projects"));
 	}
 	err_init(&e);
 	if (central_form_put(c, f->id, f->version, src, hash, &e) < 0 || central_quota_seed(c, f, &e) < 0) {
@@ -491,9 +492,9 @@ static enum MHD_Result do_cases(struct central *c, struct MHD_Connection *conn, 
 	if (unknown_field(in, allowed))
 		return error(conn, 400, "unknown field in the request");
 	if (!form_id || !json_is_array(cases))
-		return error(conn, 400, "needs 'form_id' (a string) and 'cases' (an array)");
+		return error(conn, 400, N_("needs 'form_id' (a string) and 'cases' (an array)"));
 	if (json_object_get(in, "dnc") && (!dnc || (strcmp(dnc, "refuse") && strcmp(dnc, "flag"))))
-		return error(conn, 400, "'dnc' is \"refuse\" (the default) or \"flag\"");
+		return error(conn, 400, N_("'dnc' is \"refuse\" (the default) or \"flag\""));
 	if (!central_may_manage(c, user, role, form_id))
 		return error(conn, 403, "this study is not one of your projects");
 	err_init(&e);
@@ -518,17 +519,17 @@ static enum MHD_Result do_push(struct server *s, struct central *c, struct MHD_C
 	if (unknown_field(in, allowed))
 		return error(conn, 400, "unknown field in the request");
 	if (!json_is_array(records))
-		return error(conn, 400, "push needs 'records' (an array)");
+		return error(conn, 400, N_("push needs 'records' (an array)"));
 	if (ws && (!json_is_string(ws) || strlen(json_string_value(ws)) > 64))
-		return error(conn, 400, "'workstation' must be a string of at most 64 characters");
+		return error(conn, 400, N_("'workstation' must be a string of at most 64 characters"));
 	if (json_array_size(records) > 5000)
-		return error(conn, 413, "at most 5000 records in one batch");
+		return error(conn, 413, N_("at most 5000 records in one batch"));
 	pthread_mutex_lock(&s->mu);
 	s->pushes++;
 	fault = s->pushes < sizeof s->faults / sizeof s->faults[0] ? s->faults[s->pushes] : FAULT_NONE;
 	pthread_mutex_unlock(&s->mu);
 	if (fault == FAULT_500)
-		return error(conn, 500, "injected fault: nothing was stored");
+		return error(conn, 500, N_("injected fault: nothing was stored"));
 	result = json_array();
 	err_init(&e);
 	/* on PostgreSQL batches go in side by side: the store orders what they share; on SQLite
@@ -539,7 +540,7 @@ static enum MHD_Result do_push(struct server *s, struct central *c, struct MHD_C
 		fprintf(stderr, "cati-store: a push by '%s' was not stored: %s\n", user, e.msg);   /* for the operator */
 		if (e.kind == ERR_KIND_BUSY)
 			return fail(conn, 503, &e);
-		return error(conn, 503, "the store could not save the batch; nothing was stored: try again");
+		return error(conn, 503, N_("the store could not save the batch; nothing was stored: try again"));
 	}
 	if (fault == FAULT_DROP) {
 		json_decref(result);
@@ -609,11 +610,11 @@ static enum MHD_Result do_pull(struct server *s, struct central *c, struct MHD_C
 	if (cur) {
 		cursor = strtoll(cur, &end, 10);
 		if (!*cur || *end || cursor < 0)
-			return error(conn, 400, "'cursor' must be a whole number");
+			return error(conn, 400, N_("'cursor' must be a whole number"));
 	}
 	err_init(&e);
 	if (ws && strlen(ws) > 64)
-		return error(conn, 400, "'workstation' has at most 64 characters");
+		return error(conn, 400, N_("'workstation' has at most 64 characters"));
 	/* an interviewer's named workstation must be registered: no allowances for invented names */
 	wrc = role == CENTRAL_INTERVIEWER && ws ? central_ws_check(c, user, ws, &e) : CENTRAL_OK;
 	if (wrc != CENTRAL_OK)
@@ -843,7 +844,7 @@ static enum MHD_Result do_lock(struct server *s, struct central *c, struct MHD_C
 	if (unknown_field(in, allowed))
 		return error(conn, 400, "unknown field in the request");
 	if (!key || !*key || !json_is_integer(sec) || json_integer_value(sec) < 1 || json_integer_value(sec) > 86400)
-		return error(conn, 400, "a lock needs 'case' (a string) and 'seconds' (1 to 86400)");
+		return error(conn, 400, N_("a lock needs 'case' (a string) and 'seconds' (1 to 86400)"));
 	if (json_object_get(in, "workstation") && (!ws || strlen(ws) > 64))
 		return error(conn, 400, "'workstation' must be a string of at most 64 characters");
 	err_init(&e);
@@ -857,7 +858,7 @@ static enum MHD_Result do_lock(struct server *s, struct central *c, struct MHD_C
 	json_object_set_new(o, "until", json_integer(until));
 	json_object_set_new(o, "user", json_string(who));
 	if (rc == CENTRAL_HELD) {   /* who holds it, and until when, with the refusal */
-		json_object_set_new(o, "error", json_string("the case is in a call at another workstation"));
+		json_object_set_new(o, "error", json_string(N_("the case is in a call at another workstation")));
 		return reply(conn, 409, o);
 	}
 	return reply(conn, 200, o);
@@ -874,18 +875,18 @@ static enum MHD_Result do_retire(struct server *s, struct central *c, struct MHD
 	struct err e;
 
 	if (role == CENTRAL_INTERVIEWER)
-		return error(conn, 403, "only supervisors and admins may do this");
+		return error(conn, 403, N_("only supervisors and admins may do this"));
 	if (unknown_field(in, allowed))
 		return error(conn, 400, "unknown field in the request");
 	id = json_string_value(json_object_get(in, "workstation"));
 	if (!id || !*id || strlen(id) > 64)
-		return error(conn, 400, "retiring needs 'workstation' (1 to 64 characters)");
+		return error(conn, 400, N_("retiring needs 'workstation' (1 to 64 characters)"));
 	err_init(&e);
 	turn_take(&s->write);
 	rc = central_ws_retire(c, id, &e);
 	turn_give(&s->write);
 	if (rc == CENTRAL_NOT_FOUND)
-		return error(conn, 404, "no such workstation");
+		return error(conn, 404, N_("no such workstation"));
 	if (rc != CENTRAL_OK)
 		return answer_rc(conn, rc, &e);
 	fprintf(stderr, "cati-store: %s retired workstation %s\n", user, id);   /* for the operator */
@@ -915,7 +916,7 @@ static enum MHD_Result do_workstations(struct server *s, struct central *c, stru
 	id = json_string_value(json_object_get(in, "workstation"));
 	name = json_string_value(json_object_get(in, "name"));
 	if (!id || !*id || strlen(id) > 64 || (json_object_get(in, "name") && (!name || strlen(name) > 200)))
-		return error(conn, 400, "registering needs 'workstation' (1 to 64 characters) and may give 'name' (at most 200)");
+		return error(conn, 400, N_("registering needs 'workstation' (1 to 64 characters) and may give 'name' (at most 200)"));
 	/* every sync registers again: already the user's, it takes no writer's turn */
 	rc = central_ws_check(c, user, id, &e);
 	if (rc != CENTRAL_OK) {
@@ -944,7 +945,7 @@ static enum MHD_Result do_quotas(struct server *s, struct central *c, struct MHD
 	if (!in) {
 		study = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "study");
 		if (!study)
-			return error(conn, 400, "say which study: /v1/quotas?study=NAME");
+			return error(conn, 400, N_("say which study: /v1/quotas?study=NAME"));
 		if (!central_may_manage(c, user, role, study))
 			return error(conn, 403, "this study is not one of your projects");
 		if (central_quota_list(c, study, &out, &e) < 0)
@@ -958,26 +959,26 @@ static enum MHD_Result do_quotas(struct server *s, struct central *c, struct MHD
 		return error(conn, 400, "unknown field in the request");
 	study = json_string_value(json_object_get(in, "study"));
 	if (!study || !json_is_string(json_object_get(in, "quota")))
-		return error(conn, 400, "changing a quota needs 'study' and 'quota' (strings), and 'cell' for one cell");
+		return error(conn, 400, N_("changing a quota needs 'study' and 'quota' (strings), and 'cell' for one cell"));
 	if (json_object_get(in, "cell") && !json_is_string(json_object_get(in, "cell")))
-		return error(conn, 400, "'cell' must be a string such as \"9,1\"");
+		return error(conn, 400, N_("'cell' must be a string such as \"9,1\""));
 	if ((x = json_object_get(in, "target"))) {
 		if (!json_is_integer(x) || json_integer_value(x) < 0 || json_integer_value(x) > 1000000)
-			return error(conn, 400, "'target' must be a whole number from 0 to 1000000");
+			return error(conn, 400, N_("'target' must be a whole number from 0 to 1000000"));
 		target = (long)json_integer_value(x);
 	}
 	if ((x = json_object_get(in, "allowance"))) {
 		if (!json_is_integer(x) || json_integer_value(x) < 0 || json_integer_value(x) > 1000)
-			return error(conn, 400, "'allowance' must be a whole number from 0 to 1000");
+			return error(conn, 400, N_("'allowance' must be a whole number from 0 to 1000"));
 		allowance = (long)json_integer_value(x);
 	}
 	if ((x = json_object_get(in, "closed"))) {
 		if (!json_is_boolean(x))
-			return error(conn, 400, "'closed' must be true or false");
+			return error(conn, 400, N_("'closed' must be true or false"));
 		closed = json_is_true(x);
 	}
 	if (target < 0 && allowance < 0 && closed < 0)
-		return error(conn, 400, "say what to change: 'target', 'closed' or 'allowance'");
+		return error(conn, 400, N_("say what to change: 'target', 'closed' or 'allowance'"));
 	if (!central_may_manage(c, user, role, study))
 		return error(conn, 403, "this study is not one of your projects");
 	turn_take(&s->write);
@@ -1002,7 +1003,7 @@ static enum MHD_Result do_report(struct central *c, struct MHD_Connection *conn,
 	json_t *out;
 
 	if (!study || !*study)
-		return error(conn, 400, "say which study: /v1/report?study=NAME");
+		return error(conn, 400, N_("say which study: /v1/report?study=NAME"));
 	memset(&o, 0, sizeof o);
 	o.by = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "by");
 	err_init(&e);
@@ -1093,12 +1094,12 @@ static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD
 		if (unknown_field(in, allowed))
 			return error(conn, 400, "unknown field in the request");
 		if (!json_is_integer(id) || !keep || (strcmp(keep, "stored") && strcmp(keep, "theirs")))
-			return error(conn, 400, "resolving needs 'conflict' (its number) and 'keep' (\"stored\" or \"theirs\")");
+			return error(conn, 400, N_("resolving needs 'conflict' (its number) and 'keep' (\"stored\" or \"theirs\")"));
 		found = central_conflict_study(c, (int64_t)json_integer_value(id), cs, sizeof cs);
 		if (found < 0)
-			return error(conn, 503, "the store cannot read the conflicts now");
+			return error(conn, 503, N_("the store cannot read the conflicts now"));
 		if (!found)
-			return error(conn, 404, "no such conflict");
+			return error(conn, 404, N_("no such conflict"));
 		if (!central_may_manage(c, user, role, cs))
 			return error(conn, 403, "this study is not one of your projects");
 		turn_take(&s->write);
@@ -1109,7 +1110,7 @@ static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD
 		return reply(conn, 200, json_pack("{s:O,s:s}", "conflict", id, "kept", keep));
 	}
 	if (!study || !*study)
-		return error(conn, 400, "say which study ('study')");
+		return error(conn, 400, N_("say which study ('study')"));
 	if (!central_may_manage(c, user, role, study))
 		return error(conn, 403, "this study is not one of your projects");
 	if (!strcmp(what, "cases") || !strcmp(what, "conflicts") || !strcmp(what, "duplicates")) {
@@ -1131,7 +1132,7 @@ static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD
 		if (unknown_field(in, allowed))
 			return error(conn, 400, "unknown field in the request");
 		if (!iv || !*iv)
-			return error(conn, 400, "say which complete counts: 'interview' (its id)");
+			return error(conn, 400, N_("say which complete counts: 'interview' (its id)"));
 		turn_take(&s->write);
 		rc = central_duplicate_choose(c, study, iv, &e);
 		turn_give(&s->write);
@@ -1151,10 +1152,10 @@ static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD
 		if (unknown_field(in, allowed))
 			return error(conn, 400, "unknown field in the request");
 		if (!json_is_array(keys) || !json_array_size(keys))
-			return error(conn, 400, "reopening needs 'cases' (case ids)");
+			return error(conn, 400, N_("reopening needs 'cases' (case ids)"));
 		json_array_foreach(keys, i, k)
 			if (!json_is_string(k))
-				return error(conn, 400, "'cases' must be case ids (strings)");
+				return error(conn, 400, N_("'cases' must be case ids (strings)"));
 		turn_take(&s->write);
 		rc = central_cases_reopen(c, study, keys, user, &unknown, &e);
 		turn_give(&s->write);
@@ -1178,12 +1179,12 @@ static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD
 		if (unknown_field(in, allowed))
 			return error(conn, 400, "unknown field in the request");
 		if (!json_is_array(keys) || !json_array_size(keys) || (iv && !json_is_null(iv) && !json_is_string(iv)))
-			return error(conn, 400, "assigning needs 'cases' (case ids) and 'interviewer' (a name, or null to take them back)");
+			return error(conn, 400, N_("assigning needs 'cases' (case ids) and 'interviewer' (a name, or null to take them back)"));
 		json_array_foreach(keys, i, k)
 			if (!json_is_string(k))
 				return error(conn, 400, "'cases' must be case ids (strings)");
 		if (json_is_string(iv) && (!*json_string_value(iv) || strlen(json_string_value(iv)) > CENTRAL_MAX_USER))
-			return error(conn, 400, "'interviewer' must be 1 to 64 bytes");
+			return error(conn, 400, N_("'interviewer' must be 1 to 64 bytes"));
 		turn_take(&s->write);
 		rc = central_cases_assign(c, study, keys, json_string_value(iv), &unknown, &e);
 		turn_give(&s->write);
@@ -1195,7 +1196,7 @@ static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD
 		return reply(conn, 200, json_pack("{s:s,s:I,s:O}", "study", study, "cases", (json_int_t)json_array_size(keys),
 		                                  "interviewer", iv ? iv : json_null()));
 	}
-	return error(conn, 404, "no such resource");
+	return error(conn, 404, N_("no such resource"));
 }
 
 /* Note that user made a request (for "logged in" in reports): one write per SEEN_GAP at most;
@@ -1226,7 +1227,7 @@ static enum MHD_Result route(struct server *s, struct central *c, struct MHD_Con
 	if (!strcmp(url, "/v1/login"))
 		return post ? do_login(c, conn, in) : error(conn, 405, "use POST");
 	if (authenticate(c, conn, user, &role) < 0)
-		return error(conn, 401, "log in first: the token is missing, wrong or expired");
+		return error(conn, 401, N_("log in first: the token is missing, wrong or expired"));
 	note(conn, 0, 0, user);
 	seen(s, c, user, url, turn);
 	if (!strcmp(url, "/v1/report"))
@@ -1239,7 +1240,7 @@ static enum MHD_Result route(struct server *s, struct central *c, struct MHD_Con
 		return post ? do_retire(s, c, conn, in, user, role) : error(conn, 405, "use POST");
 	if (!strcmp(url, "/v1/workstations"))
 		return post || !strcmp(method, "GET") ? do_workstations(s, c, conn, post ? in : NULL, user, role)
-		                                      : error(conn, 405, "use GET or POST");
+		                                      : error(conn, 405, N_("use GET or POST"));
 	if (!strcmp(url, "/v1/lock"))
 		return post ? do_lock(s, c, conn, in, user, role) : error(conn, 405, "use POST");
 	if (!strcmp(url, "/v1/quotas")) {
@@ -1302,14 +1303,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		return MHD_YES;
 	}
 	if (r->too_big)
-		return error(conn, 413, "the request body is too large (at most 8 MiB)");
+		return error(conn, 413, N_("the request body is too large (at most 8 MiB)"));
 	if (strncmp(url, "/v1/", 4))
-		return error(conn, 404, "no such resource: the API is under /v1/");
+		return error(conn, 404, N_("no such resource: the API is under /v1/"));
 	if (post) {
 		in = json_loadb(buf_str(&r->body), r->body.len, JSON_REJECT_DUPLICATES, &jerr);
 		if (!json_is_object(in)) {
 			json_decref(in);
-			return error(conn, 400, "the body must be a JSON object");
+			return error(conn, 400, N_("the body must be a JSON object"));
 		}
 	}
 	login = post && !strcmp(url, "/v1/login");
@@ -1437,7 +1438,7 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 		const char *where = NULL;
 
 		if (gnutls_priority_init(&p, priority, &where) != GNUTLS_E_SUCCESS) {
-			err_set(e, "bad tls priority '%s' (at '%s')", priority, where ? where : "");
+			err_set(e, _("bad tls priority '%s' (at '%s')"), priority, where ? where : "");
 			return NULL;
 		}
 		gnutls_priority_deinit(p);
@@ -1459,7 +1460,7 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)port);
 	if (inet_pton(AF_INET, bind_ip, &addr.sin_addr) != 1) {
-		err_set(e, "'%s' is not an IPv4 address", bind_ip);
+		err_set(e, _("'%s' is not an IPv4 address"), bind_ip);
 		return NULL;
 	}
 	if (cert)
@@ -1485,7 +1486,7 @@ struct MHD_Daemon *server_start(const char *db, const char *bind_ip, unsigned po
 	                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
 	                            MHD_OPTION_THREAD_STACK_SIZE, (size_t)STACK, MHD_OPTION_END);
 	if (!d) {
-		err_set(e, "cannot serve on %s:%u (is the port taken, or the certificate bad?)", bind_ip, port);
+		err_set(e, _("cannot serve on %s:%u (is the port taken, or the certificate bad?)"), bind_ip, port);
 		return NULL;
 	}
 	pthread_create(&srv.watchdog, NULL, watchdog, &srv);

@@ -1,6 +1,8 @@
 /* cases.c: case lists, call attempts, appointments, notes and meta values. */
 #include "store-int.h"
 
+#include "cati/i18n.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +49,7 @@ enum store_rc store_cases_list(struct store *st, const char *filter, const char 
 		cb(ctx, &r);
 	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "list the cases", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("list the cases"), e);
 }
 
 /* Insert a row with a uuid and queue it for sync. */
@@ -75,7 +77,7 @@ static enum store_rc insert_synced(struct store *st, const char *kind, const cha
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_fail(st, rc, "save", e);
+		return store_fail(st, rc, N_("save"), e);
 	return store_outbox_add(st, kind, sqlite3_last_insert_rowid(st->db), e);
 }
 
@@ -119,11 +121,11 @@ enum store_rc store_attempt_end(struct store *st, int64_t interview, const char 
 	}
 	sqlite3_finalize(s);
 	if (rc == SQLITE_DONE) {
-		err_set(e, "cannot record the end of interview %lld: there is no such interview", (long long)interview);
+		err_set(e, _("cannot record the end of interview %lld: there is no such interview"), (long long)interview);
 		return STORE_NOTFOUND;
 	}
 	if (rc != SQLITE_ROW)
-		return store_fail(st, rc, "read the interview's calls", e);
+		return store_fail(st, rc, N_("read the interview's calls"), e);
 	/* back from the ending and finished again in the same call, the same way: nothing new */
 	if (id && same && latest)
 		return STORE_OK;
@@ -154,7 +156,7 @@ enum store_rc store_attempt_end(struct store *st, int64_t interview, const char 
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_fail(st, rc, "record the interview's call", e);
+		return store_fail(st, rc, N_("record the interview's call"), e);
 	if (!id)
 		id = sqlite3_last_insert_rowid(st->db);
 	/* the store gets the attempt again with its new outcome, under the same uuid */
@@ -203,7 +205,7 @@ static enum store_rc repair_one(struct store *st, const struct unrecorded *u, co
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_fail(st, rc, "link an interview to its call", e);
+		return store_fail(st, rc, N_("link an interview to its call"), e);
 	if (sqlite3_changes(st->db) > 0)
 		return STORE_OK;
 	store_uuid(uuid);
@@ -221,7 +223,7 @@ static enum store_rc repair_one(struct store *st, const struct unrecorded *u, co
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_fail(st, rc, "record an interview's call", e);
+		return store_fail(st, rc, N_("record an interview's call"), e);
 	if (store_outbox_add(st, "attempt", sqlite3_last_insert_rowid(st->db), e) != STORE_OK)
 		return st->last_rc;
 	/* the case counts the call; it is its last one and closes it unless a later call came */
@@ -238,7 +240,7 @@ static enum store_rc repair_one(struct store *st, const struct unrecorded *u, co
 	sqlite3_bind_text(s, 4, outcome, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "count an interview's call", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("count an interview's call"), e);
 }
 
 /* Give every finished interview its end attempt (schema step 7 -> 8). */
@@ -275,7 +277,7 @@ enum store_rc store_end_attempts_repair(struct store *st, struct err *e)
 	}
 	sqlite3_finalize(s);
 	if (src != SQLITE_DONE)
-		rc = store_fail(st, src, "find interviews without their call", e);
+		rc = store_fail(st, src, N_("find interviews without their call"), e);
 	for (i = 0; i < n && rc == STORE_OK; i++) {
 		/* a screen-out's call outcome is its ending's (a quota's: quota_full), as its form says */
 		if (u[i].form_row != form_row) {
@@ -289,7 +291,7 @@ enum store_rc store_end_attempts_repair(struct store *st, struct err *e)
 			err_init(&e2);
 			form_diags_init(&d);
 			if (store_form_source(st, form_row, &source, &e2) == STORE_OK)
-				f = form_compile("(stored form)", source, strlen(source), &d);
+				f = form_compile(_("(stored form)"), source, strlen(source), &d);
 			form_diags_release(&d);
 			free(source);
 		}
@@ -341,7 +343,7 @@ static enum store_rc lines(struct store *st, const char *sql, int64_t case_id, s
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		buf_printf(out, "%s\n", (const char *)sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "read the case's history", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("read the case's history"), e);
 }
 
 enum store_rc store_case_history(struct store *st, int64_t case_id, struct buf *attempts,
@@ -391,7 +393,7 @@ enum store_rc store_meta_set(struct store *st, const char *key, const char *valu
 	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "save a setting", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("save a setting"), e);
 }
 
 enum store_rc store_workstation_id(struct store *st, char out[37], struct err *e)

@@ -1,6 +1,8 @@
 /* export.c: the workstation's interviews and calls handed to the export layer. */
 #include "store-int.h"
 
+#include "cati/i18n.h"
+
 #include "cati/db.h"
 #include "cati/export.h"
 
@@ -36,7 +38,7 @@ enum store_rc store_export(struct store *st, const char *study, int unfinished,
 	db_finalize(s);
 	db_finalize(a);
 	db_close(d);
-	return rc == DB_DONE ? STORE_OK : store_fail(st, code, "read the interviews", e);
+	return rc == DB_DONE ? STORE_OK : store_fail(st, code, N_("read the interviews"), e);
 }
 
 /* Every call attempt of study to cb, in the order made. */
@@ -57,5 +59,5 @@ enum store_rc store_export_calls(struct store *st, const char *study,
 	code = fault_of(st);
 	db_finalize(s);
 	db_close(d);
-	return rc == DB_DONE ? STORE_OK : store_fail(st, code, "read the call attempts", e);
+	return rc == DB_DONE ? STORE_OK : store_fail(st, code, N_("read the call attempts"), e);
 }

@@ -5,6 +5,8 @@
  */
 #include "store-int.h"
 
+#include "cati/i18n.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +20,14 @@ static void local_parts(const char *tz, time_t t, int *wday, int *minute, char *
 	zone_localtime(tz, t, &tm);
 	*wday = tm.tm_wday;
 	*minute = tm.tm_hour * 60 + tm.tm_min;
-	if (text)
-		strftime(text, n, "%a %Y-%m-%d %H:%M", &tm);
+	if (text) {
+		/* for a person: the weekday and the date as the interviewer writes them */
+		static const char *const days[] = { N_("Sun"), N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat") };
+		char iso[32], date[48];
+
+		strftime(iso, sizeof iso, "%Y-%m-%d %H:%M", &tm);
+		snprintf(text, n, "%s %s", _(days[tm.tm_wday % 7]), i18n_date(date, sizeof date, iso));
+	}
 }
 
 /* "YYYY-MM-DD HH:MM" (or with a T) in zone tz as UTC seconds; -1 if malformed. */
@@ -78,7 +86,7 @@ static enum store_rc fill_utc(struct store *st, const char *default_tz, struct e
 	}
 	sqlite3_finalize(s);
 	sqlite3_finalize(u);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "convert appointment times", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("convert appointment times"), e);
 }
 
 enum store_rc store_attempt_after(struct store *st, int64_t case_id, const char *outcome,
@@ -131,7 +139,7 @@ enum store_rc store_call_after(struct store *st, int64_t case_id, const char *ou
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_fail(st, rc, "update the case after a call", e);
+		return store_fail(st, rc, N_("update the case after a call"), e);
 	/* "do not call again": the case's numbers on the list at once, not only after the next sync */
 	if (!strcmp(outcome, "do_not_call") && store_dnc_case(st, case_id, e) != STORE_OK)
 		return st->last_rc;
@@ -148,7 +156,7 @@ enum store_rc store_call_after(struct store *st, int64_t case_id, const char *ou
 	sqlite3_bind_text(s, 3, outcome, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "close the appointment", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("close the appointment"), e);
 }
 
 /* A zone's state now: local time, in the calling window or not, its day part. */
@@ -200,8 +208,9 @@ enum store_rc store_next(struct store *st, const struct call_rules *r, const cha
 			buf_add(&open, q, strlen(q));
 		}
 		if (why)
-			buf_printf(why, "zone %s: %s local, %s (window %02d:%02d-%02d:%02d)\n", *tz ? tz : (*r->tz ? r->tz : "local"),
-			           zones[nz].local, zones[nz].open ? "open" : "closed", w->from / 60, w->from % 60,
+			buf_printf(why, zones[nz].open ? _("zone %s: %s local, open (window %02d:%02d-%02d:%02d)\n")
+			                               : _("zone %s: %s local, closed (window %02d:%02d-%02d:%02d)\n"),
+			           *tz ? tz : (*r->tz ? r->tz : _("local")), zones[nz].local, w->from / 60, w->from % 60,
 			           w->to / 60, w->to % 60);
 		nz++;
 	}
@@ -321,19 +330,23 @@ enum store_rc store_next(struct store *st, const struct call_rules *r, const cha
 	}
 	if (!found) {
 		if (why)
-			buf_printf(why, "no case to call now: every open case is outside its calling window, waiting out its gap after the last call,"
-			                " waiting for an appointment, locked, past %d attempts, or in a full quota cell\n", r->max_attempts);
+			buf_printf(why, _("no case to call now: every open case is outside its calling window, waiting out its gap after the last call,"
+			                " waiting for an appointment, locked, past %d attempts, or in a full quota cell\n"), r->max_attempts);
 		return STORE_NOTFOUND;
 	}
 	if (why) {
-		static const char *const cat[] = { "", "appointment due", "partial interview to resume", "fresh case", "retry" };
-		buf_printf(why, "next: %s (%s", pick->key, cat[pick->category]);
+		static const char *const cat[] = { "", N_("appointment due"), N_("partial interview to resume"), N_("fresh case"),
+			                            N_("retry") };
+		char at[64];
+
+		buf_printf(why, _("next: %s (%s"), pick->key, _(cat[pick->category]));
+		i18n_date(at, sizeof at, pick->appointment);
 		if (pick->category == 1)
-			buf_printf(why, ", %s appointment at %s", pick->hard ? "hard" : "soft", pick->appointment);
+			buf_printf(why, pick->hard ? _(", hard appointment at %s") : _(", soft appointment at %s"), at);
 		if (pick->category == 4)
-			buf_printf(why, ", %d attempts, last %s, gap of %d min over%s", pick->attempts, pick->last_outcome,
-			           calls_gap(r, pick->last_outcome), pick->new_daypart ? ", not yet tried in this part of the day" : "");
-		buf_printf(why, "; respondent's time %s)\n", pick->local);
+			buf_printf(why, _(", %d attempts, last %s, gap of %d min over%s"), pick->attempts, pick->last_outcome,
+			           calls_gap(r, pick->last_outcome), pick->new_daypart ? _(", not yet tried in this part of the day") : "");
+		buf_printf(why, _("; respondent's time %s)\n"), pick->local);
 	}
 	if (lock) {
 		s = store_prepare(st, "UPDATE cases SET locked_by = ?2, locked_until = ?3 WHERE id = ?1"
@@ -347,7 +360,7 @@ enum store_rc store_next(struct store *st, const struct call_rules *r, const cha
 		rc = sqlite3_step(s);
 		sqlite3_finalize(s);
 		if (rc != SQLITE_DONE)
-			return store_fail(st, rc, "lock the case", e);
+			return store_fail(st, rc, N_("lock the case"), e);
 		if (!sqlite3_changes(st->db))
 			return STORE_BUSY;
 	}
@@ -376,7 +389,7 @@ enum store_rc store_disposition_counts(struct store *st, void (*cb)(void *ctx, c
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		cb(ctx, (const char *)sqlite3_column_text(s, 0), (long)sqlite3_column_int64(s, 1));
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "count the dispositions", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("count the dispositions"), e);
 }
 
 enum store_rc store_case_held(struct store *st, const char *key, const char *who, int64_t until,
@@ -393,5 +406,5 @@ enum store_rc store_case_held(struct store *st, const char *key, const char *who
 	sqlite3_bind_int64(s, 3, until);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "mark the case as in a call elsewhere", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("mark the case as in a call elsewhere"), e);
 }

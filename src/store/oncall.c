@@ -2,6 +2,8 @@
    sync to tell the store; reading only. */
 #include "store-int.h"
 
+#include "cati/i18n.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -36,5 +38,5 @@ enum store_rc store_on_call(struct store *st, const char *who, struct store_on_c
 			out->elapsed_s = 0;
 	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "read the open interview", e);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("read the open interview"), e);
 }

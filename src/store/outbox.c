@@ -1,6 +1,8 @@
 /* outbox.c: records waiting to sync, cases from the central store, the sync log. */
 #include "store-int.h"
 
+#include "cati/i18n.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +24,7 @@ enum store_rc store_outbox_batch(struct store *st, int limit,
 		   (const char *)sqlite3_column_text(s, 2),
 		   sqlite3_column_text(s, 3) ? (const char *)sqlite3_column_text(s, 3) : "{}");
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "read the outbox", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("read the outbox"), e);
 }
 
 enum store_rc store_outbox_done(struct store *st, int64_t id, const char *result, struct err *e)
@@ -40,7 +42,7 @@ enum store_rc store_outbox_done(struct store *st, int64_t id, const char *result
 	sqlite3_bind_int64(s, 3, id);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "mark a record as sent", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("mark a record as sent"), e);
 }
 
 enum store_rc store_case_put(struct store *st, const char *key, const char *study,
@@ -74,7 +76,7 @@ enum store_rc store_case_put(struct store *st, const char *key, const char *stud
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_fail(st, rc, "save a case from the central store", e);
+		return store_fail(st, rc, N_("save a case from the central store"), e);
 	/* its numbers as the do-not-call list writes them */
 	return store_case_phones(st, key, e);
 }
@@ -92,7 +94,7 @@ enum store_rc store_case_reopen(struct store *st, const char *key, struct err *e
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "reopen a case", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("reopen a case"), e);
 }
 
 enum store_rc store_case_withdraw(struct store *st, const char *key, struct err *e)
@@ -108,7 +110,7 @@ enum store_rc store_case_withdraw(struct store *st, const char *key, struct err 
 	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "withdraw a case", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("withdraw a case"), e);
 }
 
 enum store_rc store_appointment_import(struct store *st, const char *data_json, struct err *e)
@@ -126,7 +128,7 @@ enum store_rc store_appointment_import(struct store *st, const char *data_json, 
 	sqlite3_bind_text(s, 1, data_json, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "save an appointment from the central store", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("save an appointment from the central store"), e);
 }
 
 enum store_rc store_count_set(struct store *st, const char *study, const char *status,
@@ -144,7 +146,7 @@ enum store_rc store_count_set(struct store *st, const char *study, const char *s
 	sqlite3_bind_int64(s, 4, n);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "save the central counts", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("save the central counts"), e);
 }
 
 enum store_rc store_sync_log(struct store *st, const char *line, struct err *e)
@@ -160,7 +162,7 @@ enum store_rc store_sync_log(struct store *st, const char *line, struct err *e)
 	sqlite3_bind_text(s, 2, line, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "write the sync log", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("write the sync log"), e);
 }
 
 enum store_rc store_sync_log_read(struct store *st, int limit, struct buf *out, struct err *e)
@@ -172,9 +174,15 @@ enum store_rc store_sync_log_read(struct store *st, int limit, struct buf *out, 
 	if (!s)
 		return st->last_rc;
 	sqlite3_bind_int(s, 1, limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		buf_printf(out, "%.19s  %s\n", (const char *)sqlite3_column_text(s, 0),
-		           (const char *)sqlite3_column_text(s, 1));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		char iso[20], at[64];
+
+		/* the time in the interviewer's convention (the log keeps ISO 8601) */
+		snprintf(iso, sizeof iso, "%.19s", (const char *)sqlite3_column_text(s, 0));
+		if (strcmp(i18n_lang(), "en") && iso[10] == 'T')
+			iso[10] = ' ';
+		buf_printf(out, "%s  %s\n", i18n_date(at, sizeof at, iso), (const char *)sqlite3_column_text(s, 1));
+	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "read the sync log", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("read the sync log"), e);
 }

@@ -5,6 +5,8 @@
  */
 #include "store-int.h"
 
+#include "cati/i18n.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +81,7 @@ enum store_rc store_quota_prepare(struct store *st, const struct form *f, struct
 	sqlite3_finalize(sd.ins);
 	buf_release(&sd.key);
 	if (sd.rc != SQLITE_DONE)
-		return store_fail(st, sd.rc, "set up the quota cells", e);
+		return store_fail(st, sd.rc, N_("set up the quota cells"), e);
 
 	/* the cells cases fall in by their case fields, worked out in SQL over every case */
 	for (i = 0; i < f->nquotas; i++) {
@@ -116,7 +118,7 @@ enum store_rc store_quota_prepare(struct store *st, const struct form *f, struct
 		rc = sqlite3_step(s);
 		sqlite3_finalize(s);
 		if (rc != SQLITE_DONE)
-			return store_fail(st, rc, "work out the cases' quota cells", e);
+			return store_fail(st, rc, N_("work out the cases' quota cells"), e);
 	}
 	return STORE_OK;
 }
@@ -159,7 +161,7 @@ enum store_rc store_cells_add(struct store *st, int64_t interview, const char *s
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_fail(st, rc, "record the interview's quota cell", e);
+		return store_fail(st, rc, N_("record the interview's quota cell"), e);
 	if (!sqlite3_changes(st->db))
 		return STORE_OK;
 	s = store_prepare(st, "INSERT INTO quota_cells(study, quota, cell, target, local) VALUES (?, ?, ?, ?, 1)"
@@ -172,7 +174,7 @@ enum store_rc store_cells_add(struct store *st, int64_t interview, const char *s
 	sqlite3_bind_int(s, 4, target);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "count the complete in its quota cell", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("count the complete in its quota cell"), e);
 }
 
 enum store_rc store_quota_pulled(struct store *st, const char *study, const char *quota,
@@ -200,7 +202,7 @@ enum store_rc store_quota_pulled(struct store *st, const char *study, const char
 	sqlite3_bind_text(s, 8, now, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "save a quota cell from the central store", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("save a quota cell from the central store"), e);
 }
 
 enum store_rc store_quota_settle(struct store *st, struct err *e)
@@ -219,7 +221,7 @@ enum store_rc store_quota_settle(struct store *st, struct err *e)
 		" AND ic.quota = quota_cells.quota AND ic.cell = quota_cells.cell AND ic.counted = 0);";
 	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 
-	return rc == SQLITE_OK ? STORE_OK : store_fail(st, rc, "settle the quota counts", e);
+	return rc == SQLITE_OK ? STORE_OK : store_fail(st, rc, N_("settle the quota counts"), e);
 }
 
 enum store_rc store_quota_list(struct store *st, const char *study,
@@ -251,5 +253,5 @@ enum store_rc store_quota_list(struct store *st, const char *study,
 		cb(ctx, &c);
 	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "read the quota cells", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("read the quota cells"), e);
 }

@@ -1,6 +1,7 @@
 /* sample.c: import cases from a CSV file, all or nothing; read cases back. */
 #include "store-int.h"
 
+#include "cati/i18n.h"
 #include "cati/phone.h"
 
 #include <ctype.h>
@@ -162,11 +163,11 @@ static const char *phone_problem(const char *s)
 	int digits = 0, numbers = 0;
 
 	if (!*s)
-		return "no phone number";
+		return _("no phone number");
 	for (p = s;; p++) {
 		if (*p == ';' || !*p) {
 			if (digits < 6 || digits > 15)
-				return digits < 6 ? "too few digits" : "too many digits (at most 15)";
+				return digits < 6 ? _("too few digits") : _("too many digits (at most 15)");
 			numbers++;
 			digits = 0;
 			if (!*p)
@@ -179,11 +180,11 @@ static const char *phone_problem(const char *s)
 			digits++;
 		else if (*p == '+') {
 			if (digits)
-				return "'+' must come first";
+				return _("'+' must come first");
 		} else if (!strchr(" -()/.", *p))
-			return "only digits, spaces, + - ( ) / . are allowed";
+			return _("only digits, spaces, + - ( ) / . are allowed");
 	}
-	return numbers ? NULL : "no phone number";
+	return numbers ? NULL : _("no phone number");
 }
 
 /* A time zone name like Europe/Vienna; checked against the system's zone files if present. */
@@ -195,13 +196,13 @@ static const char *tz_problem(const char *tz)
 
 	for (p = tz; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr("/_+-", *p))
-			return "not a time zone name (like Europe/Vienna)";
+			return _("not a time zone name (like Europe/Vienna)");
 	if (strstr(tz, "..") || tz[0] == '/')
-		return "not a time zone name (like Europe/Vienna)";
+		return _("not a time zone name (like Europe/Vienna)");
 	if (stat("/usr/share/zoneinfo", &sb) == 0) {
 		snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
 		if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
-			return "unknown time zone";
+			return _("unknown time zone");
 	}
 	return NULL;
 }
@@ -233,7 +234,7 @@ static void scale_problem(const struct form *f, const struct form_var *v, const 
 	if (m == 1)
 		return;
 	if (m < 0) {
-		problem(out, n, path, line, "%s: '%s' could be code %d or code %d of scale '%s': give the code",
+		problem(out, n, path, line, _("%s: '%s' could be code %d or code %d of scale '%s': give the code"),
 		        v->id, val, code, other, v->scale->id);
 		return;
 	}
@@ -241,8 +242,8 @@ static void scale_problem(const struct form *f, const struct form_var *v, const 
 		shorts |= v->scale->choices[i].short_name != NULL;
 	buf_init(&valid);
 	form_scale_values(f, v->scale, 0, 8, &valid);
-	problem(out, n, path, line, "%s: '%s' is not a %s of scale '%s' (valid: %s)", v->id, val,
-	        shorts ? "code, label or short name" : "code or label", v->scale->id, buf_str(&valid));
+	problem(out, n, path, line, _("%s: '%s' is not a %s of scale '%s' (valid: %s)"), v->id, val,
+	        shorts ? _("code, label or short name") : _("code or label"), v->scale->id, buf_str(&valid));
 	buf_release(&valid);
 }
 
@@ -324,7 +325,7 @@ enum store_rc store_sample_read(const char *path, const struct form *f, int (*kn
 		size_t ln = 1, j;
 		for (j = 0; j < bad; j++)
 			ln += src[j] == '\n';
-		problem(problems, &nprob, path, (int)ln, "invalid UTF-8: save the file as UTF-8 text");
+		problem(problems, &nprob, path, (int)ln, _("invalid UTF-8: save the file as UTF-8 text"));
 		free(src);
 		json_decref(all);
 		return STORE_ERROR;
@@ -342,7 +343,7 @@ enum store_rc store_sample_read(const char *path, const struct form *f, int (*kn
 	/* the header */
 	r = csv_next(&c, &line);
 	if (r <= 0 || c.n == 0 || (c.n == 1 && !*c.f[0])) {
-		problem(problems, &nprob, path, 1, "the file is empty: it needs a header line (id, phone, name, tz and the case fields)");
+		problem(problems, &nprob, path, 1, _("the file is empty: it needs a header line (id, phone, name, tz and the case fields)"));
 		goto out;
 	}
 	ncols = c.n;
@@ -356,9 +357,9 @@ enum store_rc store_sample_read(const char *path, const struct form *f, int (*kn
 			header[i][k - 1] = '\0';
 		for (k = 0; k < i; k++)
 			if (!strcasecmp(header[k], header[i]))
-				problem(problems, &nprob, path, 1, "column '%s' appears twice", header[i]);
+				problem(problems, &nprob, path, 1, _("column '%s' appears twice"), header[i]);
 		if (!*header[i])
-			problem(problems, &nprob, path, 1, "column %d has no name", i + 1);
+			problem(problems, &nprob, path, 1, _("column %d has no name"), i + 1);
 		if (!strcasecmp(header[i], "id"))
 			col_id = i;
 		else if (!strcasecmp(header[i], "phone"))
@@ -369,9 +370,9 @@ enum store_rc store_sample_read(const char *path, const struct form *f, int (*kn
 			col_tz = i;
 	}
 	if (col_id < 0)
-		problem(problems, &nprob, path, 1, "the header has no 'id' column");
+		problem(problems, &nprob, path, 1, _("the header has no 'id' column"));
 	if (col_phone < 0)
-		problem(problems, &nprob, path, 1, "the header has no 'phone' column");
+		problem(problems, &nprob, path, 1, _("the header has no 'phone' column"));
 	field_col = xcalloc((size_t)f->nvars + 1, sizeof *field_col);
 	col_scale = xcalloc((size_t)ncols + 1, sizeof *col_scale);
 	for (k = 0; k < f->nvars; k++) {
@@ -383,7 +384,7 @@ enum store_rc store_sample_read(const char *path, const struct form *f, int (*kn
 				field_col[k] = i;
 		if (field_col[k] < 0 && strcmp(f->vars[k].id, "name"))
 			problem(problems, &nprob, path, 1,
-			        "form '%s' reads case field '%s', but the file has no column '%s'", f->id,
+			        _("form '%s' reads case field '%s', but the file has no column '%s'"), f->id,
 			        f->vars[k].id, f->vars[k].id);
 		if (!strcmp(f->vars[k].id, "name"))
 			field_col[k] = col_name;
@@ -397,30 +398,30 @@ enum store_rc store_sample_read(const char *path, const struct form *f, int (*kn
 		const char *why;
 
 		if (r < 0) {
-			problem(problems, &nprob, path, line, "a quoted field is not closed (missing \")");
+			problem(problems, &nprob, path, line, _("a quoted field is not closed (missing \")"));
 			break;
 		}
 		if (c.n == 0)
 			continue;
 		if (c.n != ncols) {
-			problem(problems, &nprob, path, line, "%d fields, but the header has %d", c.n, ncols);
+			problem(problems, &nprob, path, line, _("%d fields, but the header has %d"), c.n, ncols);
 			continue;
 		}
 		if (col_id < 0) {
 			/* no id column: said once, in the header */
 		} else if (!*c.f[col_id]) {
-			problem(problems, &nprob, path, line, "missing id");
+			problem(problems, &nprob, path, line, _("missing id"));
 		} else {
 			int first = seen_add(&ids, c.f[col_id], line);
 			if (strlen(c.f[col_id]) > 64)
-				problem(problems, &nprob, path, line, "id '%.20s...' is longer than 64 characters", c.f[col_id]);
+				problem(problems, &nprob, path, line, _("id '%.20s...' is longer than 64 characters"), c.f[col_id]);
 			else if (first)
-				problem(problems, &nprob, path, line, "duplicate id '%s' (also on line %d)", c.f[col_id], first);
+				problem(problems, &nprob, path, line, _("duplicate id '%s' (also on line %d)"), c.f[col_id], first);
 			else if (known && known(ctx, c.f[col_id]))
-				problem(problems, &nprob, path, line, "id '%s' is already in the database", c.f[col_id]);
+				problem(problems, &nprob, path, line, _("id '%s' is already in the database"), c.f[col_id]);
 		}
 		if (col_phone >= 0 && (why = phone_problem(c.f[col_phone])) != NULL)
-			problem(problems, &nprob, path, line, "bad phone '%s': %s", c.f[col_phone], why);
+			problem(problems, &nprob, path, line, _("bad phone '%s': %s"), c.f[col_phone], why);
 		if (col_tz >= 0 && *c.f[col_tz] && (why = tz_problem(c.f[col_tz])) != NULL)
 			problem(problems, &nprob, path, line, "tz '%s': %s", c.f[col_tz], why);
 		for (k = 0; k < f->nvars; k++) {
@@ -440,9 +441,9 @@ enum store_rc store_sample_read(const char *path, const struct form *f, int (*kn
 			}
 			x = strtod(val, &end);
 			if (end == val || *end)
-				problem(problems, &nprob, path, line, "%s: '%s' is not a number", v->id, val);
+				problem(problems, &nprob, path, line, _("%s: '%s' is not a number"), v->id, val);
 			else if (v->has_range && (x < v->lo || x > v->hi))
-				problem(problems, &nprob, path, line, "%s: %s is outside %g..%g", v->id, val, v->lo, v->hi);
+				problem(problems, &nprob, path, line, _("%s: %s is outside %g..%g"), v->id, val, v->lo, v->hi);
 		}
 		if (!nprob)
 			json_array_append_new(all, case_of(&c, f, header, ncols, col_id, col_phone, col_name, col_tz,
@@ -450,7 +451,10 @@ enum store_rc store_sample_read(const char *path, const struct form *f, int (*kn
 	}
 out:
 	if (nprob > MAX_PROBLEMS)
-		buf_printf(problems, "%s: %d more problems not shown (%d in all)\n", path, nprob - MAX_PROBLEMS,
+		buf_printf(problems,
+		           P_("%s: %d more problem not shown (%d in all)\n", "%s: %d more problems not shown (%d in all)\n",
+		              nprob - MAX_PROBLEMS),
+		           path, nprob - MAX_PROBLEMS,
 		           nprob);
 	for (i = 0; i < ncols; i++)
 		free(header[i]);
@@ -591,7 +595,7 @@ enum store_rc store_sample_import_dnc(struct store *st, const char *path, const 
 		sqlite3_reset(ins);
 		free(js);
 		if (src_rc != SQLITE_DONE) {
-			rc = store_fail(st, src_rc, "import the cases", e);
+			rc = store_fail(st, src_rc, N_("import the cases"), e);
 			store_rollback(st);
 			goto out;
 		}
@@ -650,10 +654,10 @@ enum store_rc store_case_get(struct store *st, const char *key, struct store_cas
 	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(s);
 		if (rc == SQLITE_DONE) {
-			err_set(e, "no case '%s' in database '%s'", key, st->path);
+			err_set(e, _("no case '%s' in database '%s'"), key, st->path);
 			return STORE_NOTFOUND;
 		}
-		return store_fail(st, rc, "read the case", e);
+		return store_fail(st, rc, N_("read the case"), e);
 	}
 	c->id = sqlite3_column_int64(s, 0);
 	c->key = col_dup(s, 1);

@@ -1,6 +1,8 @@
 /* session.c: an interview that lives in the store: engine events go to the database. */
 #include "cati/session.h"
 
+#include "cati/i18n.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,7 +154,7 @@ struct session *session_open(struct store *st, const char *key, const char *who,
 	if (store_case_get(st, key, &s->cs, e) != STORE_OK)
 		goto fail;
 	if (!strcmp(s->cs.status, "done")) {
-		err_set(e, "case '%s' is already done", key);
+		err_set(e, _("case '%s' is already done"), key);
 		goto fail;
 	}
 	rc = store_interview_open_for_case(st, s->cs.id, &s->iv, e);
@@ -169,9 +171,9 @@ struct session *session_open(struct store *st, const char *key, const char *who,
 	if (store_form_source(st, s->iv.form_row, &source, e) != STORE_OK)
 		goto fail;
 	form_diags_init(&d);
-	s->form = form_compile("(stored form)", source, strlen(source), &d);
+	s->form = form_compile(_("(stored form)"), source, strlen(source), &d);
 	if (!s->form) {
-		err_set(e, "the stored form of case '%s' does not compile: line %d: %s", key,
+		err_set(e, _("the stored form of case '%s' does not compile: line %d: %s"), key,
 		        d.n ? d.v[0].line : 0, d.n ? d.v[0].msg : "?");
 		form_diags_release(&d);
 		goto fail;

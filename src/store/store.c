@@ -1,6 +1,8 @@
 /* store.c: open, migrate and guard the workstation database; forms, interviews, events. */
 #include "store-int.h"
 
+#include "cati/i18n.h"
+
 #include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -133,7 +135,11 @@ static const char *const migrations[] = {
 	"ALTER TABLE call_attempts ADD COLUMN interview INTEGER REFERENCES interviews(id);"
 	"CREATE UNIQUE INDEX call_attempts_interview ON call_attempts(interview) WHERE interview IS NOT NULL;",
 
-	/* 8 -> 9: the do-not-call list as the store sends it (numbers in international form), and
+	/* 8 -> 9: the interface language each interviewer chose on this workstation (NULL: none yet),
+	   kept beside the cached credential */
+	"ALTER TABLE credentials ADD COLUMN ui_lang TEXT;",
+
+	/* 9 -> 10: the do-not-call list as the store sends it (numbers in international form), and
 	   each case's numbers in that form, which the scheduler checks against it (migration_code) */
 	"CREATE TABLE dnc(phone TEXT PRIMARY KEY) WITHOUT ROWID;"
 	"CREATE TABLE case_phones(case_id INTEGER NOT NULL REFERENCES cases(id), phone TEXT NOT NULL,"
@@ -145,7 +151,7 @@ static const char *const migrations[] = {
 static enum store_rc (*const migration_code[sizeof migrations / sizeof migrations[0]])(struct store *st,
                                                                                       struct err *e) = {
 	[7] = store_end_attempts_repair,
-	[8] = store_case_phones_all,
+	[9] = store_case_phones_all,
 };
 
 void store_default_path(struct buf *out)
@@ -169,10 +175,21 @@ enum store_rc store_fail(struct store *st, int rc, const char *what, struct err 
 	return r;
 }
 
+/* The action of a store_fail() message in the interviewer's language; "open" is a quota cell's
+ * state as well ("offen"), so the verb has a text of its own in the catalogues. */
+static const char *action(const char *what)
+{
+	if (!strcmp(what, "open") && strcmp(i18n_lang(), "en"))
+		return _("open the database");
+	return _(what);
+}
+
 /* The mapping behind store_fail(). */
 static enum store_rc map_rc(struct store *st, int rc, const char *what, struct err *e)
 {
 	const char *path = st && st->path ? st->path : "?";
+	/* the action is marked where it is named (N_): said here in the interviewer's language */
+	const char *doing = action(what);
 	const char *detail = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
 	int sys = st && st->db ? sqlite3_system_errno(st->db) : 0;
 
@@ -182,34 +199,34 @@ static enum store_rc map_rc(struct store *st, int rc, const char *what, struct e
 		rc = SQLITE_READONLY;
 	switch (rc & 0xff) {
 	case SQLITE_FULL:
-		err_set(e, "cannot %s in database '%s': the disk is full (nothing stored was lost; free some space and try again)",
-		        what, path);
+		err_set(e, _("cannot %s in database '%s': the disk is full (nothing stored was lost; free some space and try again)"),
+		        doing, path);
 		return STORE_FULL;
 	case SQLITE_READONLY:
 	case SQLITE_PERM:
 	case SQLITE_CANTOPEN:
-		err_set(e, "cannot %s in database '%s': the file or its folder cannot be written (%s)", what,
+		err_set(e, _("cannot %s in database '%s': the file or its folder cannot be written (%s)"), doing,
 		        path, detail);
 		return STORE_READONLY;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		err_set(e, "cannot %s in database '%s': another program is using it; try again", what, path);
+		err_set(e, _("cannot %s in database '%s': another program is using it; try again"), doing, path);
 		return STORE_BUSY;
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
-		err_set(e, "cannot %s in database '%s': the file is damaged or not a cati database (run 'cati doctor')",
-		        what, path);
+		err_set(e, _("cannot %s in database '%s': the file is damaged or not a cati database (run 'cati doctor')"),
+		        doing, path);
 		return STORE_CORRUPT;
 	case SQLITE_IOERR:
 		if (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_TRUNCATE) {
-			err_set(e, "cannot %s in database '%s': writing to the disk failed (%s); is it full?", what,
+			err_set(e, _("cannot %s in database '%s': writing to the disk failed (%s); is it full?"), doing,
 			        path, detail);
 			return STORE_FULL;
 		}
-		err_set(e, "cannot %s in database '%s': input/output error (%s)", what, path, detail);
+		err_set(e, _("cannot %s in database '%s': input/output error (%s)"), doing, path, detail);
 		return STORE_ERROR;
 	default:
-		err_set(e, "cannot %s in database '%s': %s", what, path, detail);
+		err_set(e, _("cannot %s in database '%s': %s"), doing, path, detail);
 		return STORE_ERROR;
 	}
 }
@@ -220,7 +237,7 @@ sqlite3_stmt *store_prepare(struct store *st, const char *sql, struct err *e)
 	int rc = sqlite3_prepare_v3(st->db, sql, -1, 0, &s, NULL);
 
 	if (rc != SQLITE_OK) {
-		store_fail(st, rc, "read", e);
+		store_fail(st, rc, N_("read"), e);
 		return NULL;
 	}
 	return s;
@@ -295,7 +312,7 @@ static enum store_rc query_int(struct store *st, const char *sql, int64_t *out, 
 	if (rc == SQLITE_ROW)
 		*out = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? STORE_OK : store_fail(st, rc, "read the database", e);
+	return rc == SQLITE_ROW ? STORE_OK : store_fail(st, rc, N_("read the database"), e);
 }
 
 /* Make the folder holding path (one level is enough for the default place, but go up). */
@@ -325,8 +342,8 @@ static enum store_rc migrate(struct store *st, int target, struct err *e)
 	if ((rc = query_int(st, "PRAGMA application_id", &app, e)) != STORE_OK)
 		return rc;
 	if (v > (int64_t)(sizeof migrations / sizeof migrations[0])) {
-		err_set(e, "database '%s' was written by a newer cati (schema %lld; this cati knows up to %d): "
-		           "upgrade cati; the file was not changed",
+		err_set(e, _("database '%s' was written by a newer cati (schema %lld; this cati knows up to %d): "
+		           "upgrade cati; the file was not changed"),
 		        st->path, (long long)v, STORE_SCHEMA_VERSION);
 		return STORE_NEWER;
 	}
@@ -335,25 +352,25 @@ static enum store_rc migrate(struct store *st, int target, struct err *e)
 		if ((rc = query_int(st, "SELECT count(*) FROM sqlite_schema", &tables, e)) != STORE_OK)
 			return rc;
 		if (tables > 0 && app != APPLICATION_ID) {
-			err_set(e, "'%s' is an SQLite database of another program, not a cati database", st->path);
+			err_set(e, _("'%s' is an SQLite database of another program, not a cati database"), st->path);
 			return STORE_CORRUPT;
 		}
 	} else if (app != APPLICATION_ID) {
-		err_set(e, "'%s' is not a cati database", st->path);
+		err_set(e, _("'%s' is not a cati database"), st->path);
 		return STORE_CORRUPT;
 	}
 	for (; v < target; v++) {
-		if ((rc = exec(st, "BEGIN IMMEDIATE", "upgrade the schema", e)) != STORE_OK)
+		if ((rc = exec(st, "BEGIN IMMEDIATE", N_("upgrade the schema"), e)) != STORE_OK)
 			return rc;
-		rc = exec(st, migrations[v], "upgrade the schema", e);
+		rc = exec(st, migrations[v], N_("upgrade the schema"), e);
 		if (rc == STORE_OK && migration_code[v])
 			rc = migration_code[v](st, e);
 		snprintf(sql, sizeof sql, "PRAGMA user_version = %d; PRAGMA application_id = %d",
 		         (int)v + 1, APPLICATION_ID);
 		if (rc == STORE_OK)
-			rc = exec(st, sql, "upgrade the schema", e);
+			rc = exec(st, sql, N_("upgrade the schema"), e);
 		if (rc == STORE_OK)
-			rc = exec(st, "COMMIT", "upgrade the schema", e);
+			rc = exec(st, "COMMIT", N_("upgrade the schema"), e);
 		if (rc != STORE_OK) {
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 			return rc;
@@ -371,7 +388,7 @@ static struct store *open_raw(const char *path, enum store_rc *rcp, struct err *
 	int src;
 
 	if (sodium_init() < 0) {
-		err_set(e, "cannot initialise libsodium");
+		err_set(e, _("cannot initialise libsodium"));
 		*rcp = STORE_ERROR;
 		free(st);
 		return NULL;
@@ -384,7 +401,7 @@ static struct store *open_raw(const char *path, enum store_rc *rcp, struct err *
 		file_create_private(path);   /* a failure shows when SQLite opens the file */
 	src = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (src != SQLITE_OK) {
-		rc = store_fail(st, src, "open", e);
+		rc = store_fail(st, src, N_("open"), e);
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
@@ -392,7 +409,7 @@ static struct store *open_raw(const char *path, enum store_rc *rcp, struct err *
 	/* reading the schema first tells a damaged or foreign file before we write anything */
 	if ((rc = query_int(st, "SELECT count(*) FROM sqlite_schema", &dummy, e)) != STORE_OK)
 		goto fail;
-	if ((rc = exec(st, "PRAGMA foreign_keys = ON", "configure", e)) != STORE_OK)
+	if ((rc = exec(st, "PRAGMA foreign_keys = ON", N_("configure"), e)) != STORE_OK)
 		goto fail;
 	{
 		sqlite3_stmt *s = store_prepare(st, "PRAGMA journal_mode = WAL", e);
@@ -403,11 +420,11 @@ static struct store *open_raw(const char *path, enum store_rc *rcp, struct err *
 		src = sqlite3_step(s);
 		sqlite3_finalize(s);
 		if (src != SQLITE_ROW) {
-			rc = store_fail(st, src, "switch to WAL", e);
+			rc = store_fail(st, src, N_("switch to WAL"), e);
 			goto fail;
 		}
 	}
-	if ((rc = exec(st, "PRAGMA synchronous = FULL", "configure", e)) != STORE_OK)
+	if ((rc = exec(st, "PRAGMA synchronous = FULL", N_("configure"), e)) != STORE_OK)
 		goto fail;
 	*rcp = STORE_OK;
 	return st;
@@ -481,7 +498,7 @@ void store_close(struct store *st)
 
 enum store_rc store_begin(struct store *st, struct err *e)
 {
-	enum store_rc rc = exec(st, "BEGIN IMMEDIATE", "start a transaction", e);
+	enum store_rc rc = exec(st, "BEGIN IMMEDIATE", N_("start a transaction"), e);
 
 	st->in_tx = rc == STORE_OK;
 	return rc;
@@ -489,7 +506,7 @@ enum store_rc store_begin(struct store *st, struct err *e)
 
 enum store_rc store_commit(struct store *st, struct err *e)
 {
-	enum store_rc rc = exec(st, "COMMIT", "save", e);
+	enum store_rc rc = exec(st, "COMMIT", N_("save"), e);
 
 	if (rc != STORE_OK)
 		store_rollback(st);
@@ -512,14 +529,14 @@ enum store_rc store_doctor(struct store *st, struct buf *out, struct err *e)
 	static const struct {
 		const char *label, *sql;
 	} counts[] = {
-		{ "forms", "SELECT count(*) FROM forms" },
-		{ "cases", "SELECT count(*) FROM cases" },
-		{ "interviews", "SELECT count(*) FROM interviews" },
-		{ "unfinished interviews", "SELECT count(*) FROM interviews WHERE status IN ('active','suspended')" },
-		{ "answers", "SELECT count(*) FROM answers" },
-		{ "events", "SELECT count(*) FROM events" },
-		{ "records waiting to sync", "SELECT count(*) FROM outbox WHERE sent_at IS NULL" },
-		{ "finished without a call", "SELECT count(*) FROM interviews i WHERE i.status IN ('complete','screenout')"
+		{ N_("forms"), "SELECT count(*) FROM forms" },
+		{ N_("cases"), "SELECT count(*) FROM cases" },
+		{ N_("interviews"), "SELECT count(*) FROM interviews" },
+		{ N_("unfinished interviews"), "SELECT count(*) FROM interviews WHERE status IN ('active','suspended')" },
+		{ N_("answers"), "SELECT count(*) FROM answers" },
+		{ N_("events"), "SELECT count(*) FROM events" },
+		{ N_("records waiting to sync"), "SELECT count(*) FROM outbox WHERE sent_at IS NULL" },
+		{ N_("finished without a call"), "SELECT count(*) FROM interviews i WHERE i.status IN ('complete','screenout')"
 		                             " AND NOT EXISTS (SELECT 1 FROM call_attempts a WHERE a.interview = i.id)" },
 	};
 	size_t i;
@@ -535,21 +552,21 @@ enum store_rc store_doctor(struct store *st, struct buf *out, struct err *e)
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_fail(st, rc, "check", e);
+		return store_fail(st, rc, N_("check"), e);
 	s = store_prepare(st, "PRAGMA foreign_key_check", e);
 	if (!s)
 		return st->last_rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		ok = 0;
-		buf_printf(out, "foreign key: a row of '%s' points to a missing '%s' row\n",
+		buf_printf(out, _("foreign key: a row of '%s' points to a missing '%s' row\n"),
 		           sqlite3_column_text(s, 0), sqlite3_column_text(s, 2));
 	}
 	sqlite3_finalize(s);
-	buf_printf(out, "database %s: schema version %d, integrity %s\n", st->path,
+	buf_printf(out, _("database %s: schema version %d, integrity %s\n"), st->path,
 	           store_schema_version(st), ok ? "ok" : "DAMAGED");
 	for (i = 0; i < sizeof counts / sizeof counts[0]; i++)
 		if (query_int(st, counts[i].sql, &n, e) == STORE_OK)
-			buf_printf(out, "  %-24s %lld\n", counts[i].label, (long long)n);
+			buf_printf(out, "  %-24s %lld\n", _(counts[i].label), (long long)n);
 	return ok ? STORE_OK : STORE_CORRUPT;
 }
 
@@ -588,7 +605,7 @@ enum store_rc store_form_put(struct store *st, const struct form *f, const char 
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_fail(st, rc, "save the form", e);
+		return store_fail(st, rc, N_("save the form"), e);
 	*row = sqlite3_last_insert_rowid(st->db);
 	return STORE_OK;
 }
@@ -610,8 +627,8 @@ enum store_rc store_form_latest(struct store *st, const char *form_id, int64_t *
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW)
-		return store_fail(st, rc, "find the form", e);
-	err_set(e, "no form '%s' in database '%s'", form_id, st->path);
+		return store_fail(st, rc, N_("find the form"), e);
+	err_set(e, _("no form '%s' in database '%s'"), form_id, st->path);
 	return STORE_NOTFOUND;
 }
 
@@ -631,10 +648,10 @@ enum store_rc store_form_source(struct store *st, int64_t row, char **source, st
 	}
 	sqlite3_finalize(s);
 	if (rc == SQLITE_DONE) {
-		err_set(e, "no form row %lld in database '%s'", (long long)row, st->path);
+		err_set(e, _("no form row %lld in database '%s'"), (long long)row, st->path);
 		return STORE_NOTFOUND;
 	}
-	return store_fail(st, rc, "read the form", e);
+	return store_fail(st, rc, N_("read the form"), e);
 }
 
 /* Interviews ------------------------------------------------------------------------------ */
@@ -692,7 +709,7 @@ enum store_rc store_outbox_add(struct store *st, const char *kind, int64_t ref, 
 		if (!strcmp(payloads[k].kind, kind))
 			break;
 	if (k == sizeof payloads / sizeof payloads[0]) {
-		err_set(e, "cannot queue a record of unknown kind '%s'", kind);
+		err_set(e, _("cannot queue a record of unknown kind '%s'"), kind);
 		return STORE_ERROR;
 	}
 	if (!st->outbox_stmt[k]) {
@@ -710,7 +727,7 @@ enum store_rc store_outbox_add(struct store *st, const char *kind, int64_t ref, 
 	sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "queue a record for sync", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("queue a record for sync"), e);
 }
 
 enum store_rc store_interview_create(struct store *st, int64_t case_id, int64_t form_row,
@@ -738,7 +755,7 @@ enum store_rc store_interview_create(struct store *st, int64_t case_id, int64_t 
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_fail(st, rc, "start the interview", e);
+		return store_fail(st, rc, N_("start the interview"), e);
 	iv->id = sqlite3_last_insert_rowid(st->db);
 	iv->case_id = case_id;
 	iv->form_row = form_row;
@@ -746,7 +763,7 @@ enum store_rc store_interview_create(struct store *st, int64_t case_id, int64_t 
 	iv->lang = xstrdup(lang);
 	iv->status = xstrdup("active");
 	if (exec(st, "UPDATE cases SET status = 'active' WHERE id = (SELECT case_id FROM interviews WHERE id = last_insert_rowid())",
-	         "mark the case", e) != STORE_OK)
+	         N_("mark the case"), e) != STORE_OK)
 		return STORE_ERROR;
 	return store_outbox_add(st, "interview", iv->id, e);
 }
@@ -785,7 +802,7 @@ enum store_rc store_interview_open_for_case(struct store *st, int64_t case_id,
 	sqlite3_finalize(s);
 	if (rc == SQLITE_ROW)
 		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOTFOUND : store_fail(st, rc, "find the interview", e);
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : store_fail(st, rc, N_("find the interview"), e);
 }
 
 enum store_rc store_interviews_unfinished(struct store *st,
@@ -805,7 +822,7 @@ enum store_rc store_interviews_unfinished(struct store *st,
 		store_interview_release(&iv);
 	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "list interviews", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("list interviews"), e);
 }
 
 static void bind_opt_text(sqlite3_stmt *s, int i, const char *t)
@@ -832,7 +849,7 @@ enum store_rc store_event(struct store *st, int64_t interview, const char *who,
 	seq = sqlite3_column_int64(st->next_seq, 0);
 	sqlite3_reset(st->next_seq);
 	if (rc != SQLITE_ROW)
-		return store_fail(st, rc, "number the event", e);
+		return store_fail(st, rc, N_("number the event"), e);
 	if (!st->ins_event &&
 	    !(st->ins_event = store_prepare(st, "INSERT INTO events(interview, seq, type, t_us, at, qid, iter, state, value,"
 	                                        " changed, old_state, old_value, check_node, hard, lang, outcome)"
@@ -857,7 +874,7 @@ enum store_rc store_event(struct store *st, int64_t interview, const char *who,
 	rc = sqlite3_step(st->ins_event);
 	sqlite3_reset(st->ins_event);
 	if (rc != SQLITE_DONE)
-		return store_fail(st, rc, "save the event", e);
+		return store_fail(st, rc, N_("save the event"), e);
 	if (store_outbox_add(st, "event", sqlite3_last_insert_rowid(st->db), e) != STORE_OK)
 		return STORE_ERROR;
 
@@ -877,7 +894,7 @@ enum store_rc store_event(struct store *st, int64_t interview, const char *who,
 		rc = sqlite3_step(st->ups_answer);
 		sqlite3_reset(st->ups_answer);
 		if (rc != SQLITE_DONE)
-			return store_fail(st, rc, "save the answer", e);
+			return store_fail(st, rc, N_("save the answer"), e);
 		/* the history keeps changes; the same value entered again is only an event */
 		if (ev->changed && ev->old_state == ev->state &&
 		    !strcmp(ev->old_value ? ev->old_value : "", ev->value ? ev->value : ""))
@@ -903,7 +920,7 @@ enum store_rc store_event(struct store *st, int64_t interview, const char *who,
 		rc = sqlite3_step(st->ins_history);
 		sqlite3_reset(st->ins_history);
 		if (rc != SQLITE_DONE)
-			return store_fail(st, rc, "save the answer's history", e);
+			return store_fail(st, rc, N_("save the answer's history"), e);
 	}
 touched:
 	if (!st->touch_iv &&
@@ -913,7 +930,7 @@ touched:
 	sqlite3_bind_int64(st->touch_iv, 2, interview);
 	rc = sqlite3_step(st->touch_iv);
 	sqlite3_reset(st->touch_iv);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "save the interview", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("save the interview"), e);
 }
 
 enum store_rc store_answer_route(struct store *st, int64_t interview, const char *qid, int iter,
@@ -930,7 +947,7 @@ enum store_rc store_answer_route(struct store *st, int64_t interview, const char
 	sqlite3_bind_int(s, 4, iter);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "mark the answer", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("mark the answer"), e);
 }
 
 enum store_rc store_interview_status(struct store *st, int64_t interview, const char *status,
@@ -955,7 +972,7 @@ enum store_rc store_interview_status(struct store *st, int64_t interview, const 
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_fail(st, rc, "save the interview's status", e);
+		return store_fail(st, rc, N_("save the interview's status"), e);
 	s = store_prepare(st, "UPDATE cases SET status = ? WHERE id = (SELECT case_id FROM interviews WHERE id = ?)", e);
 	if (!s)
 		return st->last_rc;
@@ -964,7 +981,7 @@ enum store_rc store_interview_status(struct store *st, int64_t interview, const 
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_fail(st, rc, "save the case's status", e);
+		return store_fail(st, rc, N_("save the case's status"), e);
 	return store_outbox_add(st, "interview", interview, e);
 }
 
@@ -998,7 +1015,7 @@ enum store_rc store_events_replay(struct store *st, int64_t interview,
 		cb(ctx, &ev);
 	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "read the interview's events", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("read the interview's events"), e);
 }
 
 enum store_rc store_answer_get(struct store *st, int64_t interview, const char *qid, int iter,
@@ -1022,7 +1039,7 @@ enum store_rc store_answer_get(struct store *st, int64_t interview, const char *
 	sqlite3_finalize(s);
 	if (rc == SQLITE_ROW)
 		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOTFOUND : store_fail(st, rc, "read the answer", e);
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : store_fail(st, rc, N_("read the answer"), e);
 }
 
 /* Credentials ----------------------------------------------------------------------------- */
@@ -1036,7 +1053,7 @@ enum store_rc store_cred_set(struct store *st, const char *interviewer, const ch
 
 	if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
 	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-		err_set(e, "cannot hash the password: out of memory");
+		err_set(e, _("cannot hash the password: out of memory"));
 		return STORE_ERROR;
 	}
 	store_now(st, now);
@@ -1049,7 +1066,7 @@ enum store_rc store_cred_set(struct store *st, const char *interviewer, const ch
 	sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "save the password", e);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("save the password"), e);
 }
 
 enum store_rc store_cred_check(struct store *st, const char *interviewer, const char *password,
@@ -1066,18 +1083,57 @@ enum store_rc store_cred_check(struct store *st, const char *interviewer, const 
 	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(s);
 		if (rc == SQLITE_DONE) {
-			err_set(e, "unknown interviewer '%s'", interviewer);
+			err_set(e, _("unknown interviewer '%s'"), interviewer);
 			return STORE_NOTFOUND;
 		}
-		return store_fail(st, rc, "read the credentials", e);
+		return store_fail(st, rc, N_("read the credentials"), e);
 	}
 	snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
 	if (crypto_pwhash_str_verify(hash, password, strlen(password)) != 0) {
-		err_set(e, "wrong password for '%s'", interviewer);
+		err_set(e, _("wrong password for '%s'"), interviewer);
 		return STORE_ERROR;
 	}
 	return STORE_OK;
+}
+
+/* Keep an interviewer's interface language beside their cached credential. */
+enum store_rc store_cred_lang_set(struct store *st, const char *interviewer, const char *lang,
+                                  struct err *e)
+{
+	sqlite3_stmt *s = store_prepare(st, "UPDATE credentials SET ui_lang = ? WHERE interviewer = ?", e);
+	int rc;
+
+	if (!s)
+		return st->last_rc;
+	sqlite3_bind_text(s, 1, lang, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, interviewer, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, rc, N_("save the interface language"), e);
+	if (sqlite3_changes(st->db) == 0) {
+		err_set(e, _("unknown interviewer '%s'"), interviewer);
+		return STORE_NOTFOUND;
+	}
+	return STORE_OK;
+}
+
+/* The interface language kept for an interviewer, "" when none. */
+char *store_cred_lang(struct store *st, const char *interviewer)
+{
+	struct err e;
+	sqlite3_stmt *s;
+	char *lang = NULL;
+
+	err_init(&e);
+	if (!(s = store_prepare(st, "SELECT ui_lang FROM credentials WHERE interviewer = ?", &e)))
+		return xstrdup("");
+	sqlite3_bind_text(s, 1, interviewer, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		lang = col_dup(s, 0);
+	sqlite3_finalize(s);
+	return lang ? lang : xstrdup("");
 }
 
 long store_outbox_pending(struct store *st)

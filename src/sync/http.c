@@ -1,6 +1,7 @@
 /* http.c: the sync layer's one door to the network: set up, request, map the outcome, log in. */
 #include "http.h"
 
+#include "cati/i18n.h"
 #include <errno.h>
 #include <jansson.h>
 #include <sodium.h>
@@ -25,7 +26,7 @@ int http_init(struct http *h, const struct sync_settings *s, enum http_pace pace
 	h->pace = pace;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (!(h->curl = curl_easy_init())) {
-		err_set(e, "cannot start libcurl");
+		err_set(e, _("cannot start libcurl"));
 		return -1;
 	}
 	return 0;
@@ -118,60 +119,69 @@ static enum sync_rc no_answer(CURLcode cc, long os_errno, const char *why, int t
 	const char *words = why && why[0] ? why : curl_easy_strerror(cc);
 
 	if (too_large || cc == CURLE_FILESIZE_EXCEEDED) {
-		err_set(e, "the store's answer is larger than %d MiB: refused", HTTP_MAX_ANSWER / (1024 * 1024));
+		err_set(e, _("the store's answer is larger than %d MiB: refused"), HTTP_MAX_ANSWER / (1024 * 1024));
 		return SYNC_FAIL;
 	}
 	switch (cc) {
 	case CURLE_COULDNT_CONNECT:
 		if (os_errno == ECONNREFUSED)
-			err_set(e, "cannot reach the store at %s: connection refused", url);
+			err_set(e, _("cannot reach the store at %s: connection refused"), url);
 		else
-			err_set(e, "cannot reach the store at %s: %s", url, os_errno ? strerror((int)os_errno) : words);
+			err_set(e, _("cannot reach the store at %s: %s"), url, os_errno ? strerror((int)os_errno) : words);
 		return SYNC_RETRY;
 	case CURLE_COULDNT_RESOLVE_HOST:
-		err_set(e, "cannot reach the store at %s: no such host", url);
+		err_set(e, _("cannot reach the store at %s: no such host"), url);
 		return SYNC_RETRY;
 	case CURLE_OPERATION_TIMEDOUT:
-		err_set(e, "the store at %s did not answer within %ld s", url, timeout_s);
+		err_set(e, _("the store at %s did not answer within %ld s"), url, timeout_s);
 		return SYNC_RETRY;
 	case CURLE_SSL_CONNECT_ERROR:
 		/* a handshake that broke off (a busy store, a dropped packet): try again; a store
 		   whose certificate the CA does not vouch for fails verification instead */
-		err_set(e, "the TLS handshake with the store at %s failed: %s", url, words);
+		err_set(e, _("the TLS handshake with the store at %s failed: %s"), url, words);
 		return SYNC_RETRY;
 	case CURLE_PEER_FAILED_VERIFICATION:
 		if (strstr(words, "subject name") || strstr(words, "does not match"))
-			err_set(e, "cannot trust the store: the store's certificate is not for %s (%s)", url, words);
+			err_set(e, _("cannot trust the store: the store's certificate is not for %s (%s)"), url, words);
 		else if (cacert && cacert[0])
-			err_set(e, "cannot trust the store at %s: the store's certificate is not trusted by the CA file '%s' (%s)",
+			err_set(e, _("cannot trust the store at %s: the store's certificate is not trusted by the CA file '%s' (%s)"),
 			        url, cacert, words);
 		else
-			err_set(e, "cannot trust the store at %s: the store's certificate is not trusted by this system's CAs"
-			        " (%s): enroll with --cacert CA.pem", url, words);
+			err_set(e, _("cannot trust the store at %s: the store's certificate is not trusted by this system's CAs"
+			        " (%s): enroll with --cacert CA.pem"), url, words);
 		return SYNC_TLS;
 	case CURLE_SSL_CACERT_BADFILE:
-		err_set(e, "cannot trust the store at %s: cannot use the CA file '%s' (%s)", url, cacert ? cacert : "", words);
+		err_set(e, _("cannot trust the store at %s: cannot use the CA file '%s' (%s)"), url, cacert ? cacert : "", words);
 		return SYNC_TLS;
 	case CURLE_SSL_CERTPROBLEM:
-		err_set(e, "cannot trust the store at %s: %s (is the right --cacert enrolled?)", url, words);
+		err_set(e, _("cannot trust the store at %s: %s (is the right --cacert enrolled?)"), url, words);
 		return SYNC_TLS;
 	case CURLE_UNSUPPORTED_PROTOCOL:
 		if (strstr(words, "HTTP/0.9")) {
-			err_set(e, "the store at %s does not answer in HTTP: %s", url, words);
+			err_set(e, _("the store at %s does not answer in HTTP: %s"), url, words);
 			return SYNC_FAIL;
 		}
-		err_set(e, "refusing a plain-http store at %s: use https", url);
+		err_set(e, _("refusing a plain-http store at %s: use https"), url);
 		return SYNC_FAIL;
 	case CURLE_WEIRD_SERVER_REPLY:
-		err_set(e, "the store at %s does not answer in HTTP: %s", url, words);
+		err_set(e, _("the store at %s does not answer in HTTP: %s"), url, words);
 		return SYNC_FAIL;
 	default:
-		err_set(e, "cannot reach the store at %s: %s", url, words);
+		err_set(e, _("cannot reach the store at %s: %s"), url, words);
 		return SYNC_RETRY;
 	}
 }
 
 /* The one mapping of a request's outcome to the sync layer's codes (see http.h). */
+/* The store's refusals a person meets at the workstation (the store writes them in English and
+ * marks them in src/server and src/central): marked here too, so the workstation's catalogue
+ * holds them for http_result's _(msg). */
+static const char *const store_refusals[] = {
+	N_("this study is not one of your projects"),
+	N_("only supervisors and admins may do this"),
+	N_("wrong user name or password"),
+};
+
 enum sync_rc http_result(CURLcode cc, long os_errno, const char *why, int too_large, long status,
                          const char *body, const char *url, const char *cacert, long timeout_s, struct err *e)
 {
@@ -180,11 +190,14 @@ enum sync_rc http_result(CURLcode cc, long os_errno, const char *why, int too_la
 
 	if (cc != CURLE_OK)
 		return no_answer(cc, os_errno, why, too_large, url, cacert, timeout_s, e);
+	(void)store_refusals;
 	if (status < 400)
 		return SYNC_OK;
 	o = body ? json_loads(body, 0, NULL) : NULL;
 	msg = o ? json_string_value(json_object_get(o, "error")) : NULL;
-	err_set(e, "the store answered %ld: %s", status, msg ? msg : "(no message)");
+	/* the store writes its messages in English and marks them (N_) for the catalogues: the
+	 * client shows them in the interviewer's language */
+	err_set(e, _("the store answered %ld: %s"), status, msg && *msg ? _(msg) : _("(no message)"));
 	json_decref(o);
 	if (status == 401)
 		return SYNC_AUTH;     /* wrong password, or a token the store no longer takes */
@@ -313,7 +326,7 @@ enum sync_rc http_login(struct http *h, const char *user, const char *password, 
 		if (t && strlen(t) == 64) {
 			memcpy(token, t, 65);
 		} else {
-			err_set(e, "the store's login answer has no token");
+			err_set(e, _("the store's login answer has no token"));
 			rc = SYNC_FAIL;
 		}
 		json_decref(o);

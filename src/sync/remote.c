@@ -2,6 +2,7 @@
 #include "cati/remote.h"
 #include "http.h"
 
+#include "cati/i18n.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,7 +61,7 @@ enum sync_rc remote_get(struct remote *r, const char *path, json_t **out, double
 	if (rc != SYNC_OK) {
 		err_set(e, "%s", e1.msg);
 	} else if (!(*out = json_loadb(buf_str(&body), body.len, 0, &je))) {
-		err_set(e, "the store's answer is not JSON: %s", je.text);
+		err_set(e, _("the store's answer is not JSON: %s"), je.text);
 		rc = SYNC_FAIL;
 	}
 	buf_release(&body);
@@ -91,7 +92,7 @@ enum sync_rc remote_post(struct remote *r, const char *path, json_t *in, json_t 
 	if (ans.len)
 		*out = json_loadb(buf_str(&ans), ans.len, 0, NULL);
 	if (rc == SYNC_OK && !*out) {
-		err_set(e, "the store's answer is not JSON");
+		err_set(e, _("the store's answer is not JSON"));
 		rc = SYNC_FAIL;
 	}
 	free(body);

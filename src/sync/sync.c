@@ -4,6 +4,7 @@
 #include "http.h"
 #include "sync-int.h"
 
+#include "cati/i18n.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -49,7 +50,7 @@ int sync_settings_load(struct sync_settings *s, struct err *e)
 	sync_settings_path(&path);
 	o = json_load_file(buf_str(&path), 0, &je);
 	if (!o) {
-		err_set(e, "this workstation is not enrolled ('%s': %s): run 'cati enroll https://HOST:PORT'",
+		err_set(e, _("this workstation is not enrolled ('%s': %s): run 'cati enroll https://HOST:PORT'"),
 		        buf_str(&path), je.text);
 		buf_release(&path);
 		return -1;
@@ -98,7 +99,7 @@ int sync_settings_save(const struct sync_settings *s, struct err *e)
 	unlink(buf_str(&tmp));
 	fd = open(buf_str(&tmp), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0 || fchmod(fd, 0600) != 0 || !(f = fdopen(fd, "w"))) {
-		err_set(e, "cannot write '%s': %s", buf_str(&tmp), strerror(errno));
+		err_set(e, _("cannot write '%s': %s"), buf_str(&tmp), strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		rc = -1;
@@ -161,21 +162,21 @@ int sync_check_url(struct sync_settings *s, struct err *e)
 		abort();   /* out of memory */
 	uc = curl_url_set(u, CURLUPART_URL, s->url, 0);
 	if (uc != CURLUE_OK) {
-		err_set(e, "cannot parse the store's address '%s': %s", s->url, curl_url_strerror(uc));
+		err_set(e, _("cannot parse the store's address '%s': %s"), s->url, curl_url_strerror(uc));
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || !*host) {
-		err_set(e, "cannot parse the store's address '%s': no host", s->url);
+		err_set(e, _("cannot parse the store's address '%s': no host"), s->url);
 		goto out;
 	}
 	if (s->insecure_http && !loopback(host)) {
-		err_set(e, "--insecure-http is only for a store on this machine (127.0.0.1, ::1 or localhost), not '%s'",
+		err_set(e, _("--insecure-http is only for a store on this machine (127.0.0.1, ::1 or localhost), not '%s'"),
 		        host);
 		goto out;
 	}
 	if (strcmp(scheme, "https") && !(s->insecure_http && !strcmp(scheme, "http"))) {
-		err_set(e, "the store's address must be https://HOST:PORT, not '%s'", s->url);
+		err_set(e, _("the store's address must be https://HOST:PORT, not '%s'"), s->url);
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_USER, &extra, 0) != CURLUE_NO_USER ||
@@ -208,7 +209,7 @@ static int check_cacert(struct sync_settings *s, struct err *e)
 		return 0;
 	abs = realpath(s->cacert, NULL);
 	if (!abs) {
-		err_set(e, "cannot read the CA file '%s': %s", s->cacert, strerror(errno));
+		err_set(e, _("cannot read the CA file '%s': %s"), s->cacert, strerror(errno));
 		return -1;
 	}
 	f = fopen(abs, "r");
@@ -221,7 +222,7 @@ static int check_cacert(struct sync_settings *s, struct err *e)
 	}
 	fclose(f);
 	if (strlen(abs) >= sizeof s->cacert) {
-		err_set(e, "cannot use the CA file '%s': its path is longer than %zu bytes", abs,
+		err_set(e, _("cannot use the CA file '%s': its path is longer than %zu bytes"), abs,
 		        sizeof s->cacert - 1);
 		free(abs);
 		return -1;
@@ -250,10 +251,10 @@ enum sync_rc sync_check_store(struct sync_settings *s, struct err *e)
 	if (!h.status) {
 		err_set(e, "%s", e1.msg);   /* no answer: http_result's code and words */
 	} else if (h.status == 404) {
-		err_set(e, "the server at %s is not a cati store (GET /v1/login answered 404)", s->url);
+		err_set(e, _("the server at %s is not a cati store (GET /v1/login answered 404)"), s->url);
 		rc = SYNC_FAIL;
 	} else if (h.status >= 500) {
-		err_set(e, "the store at %s cannot serve now: %s", s->url, e1.msg);
+		err_set(e, _("the store at %s cannot serve now: %s"), s->url, e1.msg);
 		rc = SYNC_RETRY;
 	} else {
 		rc = SYNC_OK;   /* any other answer comes from a cati store: it is there */
@@ -346,7 +347,7 @@ static enum sync_rc push(struct store *st, struct client *s, const char *token,
 		results = json_object_get(o, "results");
 		if (!json_is_array(results)) {
 			json_decref(o);
-			err_set(e, "the store's answer to a push has no results");
+			err_set(e, _("the store's answer to a push has no results"));
 			return SYNC_FAIL;
 		}
 		if (store_begin(st, e) != STORE_OK) {
@@ -470,7 +471,7 @@ static enum sync_rc pull(struct store *st, struct client *s, const char *token, 
 	if (rc != SYNC_OK)
 		return rc;
 	if (!json_is_object(o)) {
-		err_set(e, "the store's answer to a pull is not JSON");
+		err_set(e, _("the store's answer to a pull is not JSON"));
 		json_decref(o);
 		return SYNC_FAIL;
 	}
@@ -487,7 +488,7 @@ static enum sync_rc pull(struct store *st, struct client *s, const char *token, 
 		if (!src)
 			continue;
 		form_diags_init(&d);
-		f = form_compile("(from the store)", src, strlen(src), &d);
+		f = form_compile(_("(from the store)"), src, strlen(src), &d);
 		form_diags_release(&d);
 		if (!f)
 			continue;   /* the store checked it; a newer language version would land here */
@@ -703,7 +704,7 @@ enum sync_rc sync_conn_run(struct sync_conn *c, struct store *st, const char *us
 	r->last_ms = 0;
 	r->retry_why[0] = '\0';
 	if (!s->insecure_http && strncmp(s->url, "https://", 8)) {
-		err_set(e, "refusing to sync with '%s': the store must be https://", s->url);
+		err_set(e, _("refusing to sync with '%s': the store must be https://"), s->url);
 		return SYNC_FAIL;
 	}
 	c->cl.h.report = r;
@@ -924,7 +925,7 @@ enum sync_rc sync_take_next(struct store *st, const struct sync_settings *s, con
 		if (lrc != SYNC_TAKEN) {
 			/* offline, or the store would not say: the lock holds on this workstation only */
 			if (why)
-				buf_printf(why, "lock: on this workstation only (%s)\n", le.msg);
+				buf_printf(why, _("lock: on this workstation only (%s)\n"), le.msg);
 			return SYNC_OK;
 		}
 		/* in a call elsewhere: leave it to that workstation until its lock runs out */
@@ -934,7 +935,7 @@ enum sync_rc sync_take_next(struct store *st, const struct sync_settings *s, con
 			char hhmm[16];
 			gmtime_r(&t, &tm);
 			strftime(hhmm, sizeof hhmm, "%H:%M", &tm);
-			buf_printf(why, "%s is in a call at another workstation (%s) until %s UTC: the next one\n", pick->key, who, hhmm);
+			buf_printf(why, _("%s is in a call at another workstation (%s) until %s UTC: the next one\n"), pick->key, who, hhmm);
 		}
 		if ((rc = store_case_held(st, pick->key, who, until, e)) != STORE_OK)
 			return from_store(rc);

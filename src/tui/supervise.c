@@ -4,11 +4,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "cati/i18n.h"
 #include "cati/report.h"
 #include "cati/tui.h"
 #include "cati/view.h"
 #include "term.h"
 
+/* Milliseconds on the monotonic clock. */
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -34,7 +36,7 @@ static void refresh(json_t **report, struct view_console *c,
 		localtime_r(&t, &tm);
 		strftime(clock, sizeof clock, "%H:%M:%S", &tm);
 		snprintf(c->status, sizeof c->status, "%s %.200s%s", clock, e.msg,
-		         *report ? " (the figures shown are older)" : "");
+		         *report ? _(" (the figures shown are older)") : "");
 		c->error = 1;
 		return;
 	}
@@ -44,7 +46,7 @@ static void refresh(json_t **report, struct view_console *c,
 	t = time(NULL);
 	localtime_r(&t, &tm);
 	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
-	snprintf(c->status, sizeof c->status, "refreshed %s in %.0f ms", clock, ms);
+	snprintf(c->status, sizeof c->status, _("refreshed %s in %.0f ms"), clock, ms);
 	c->error = 0;
 }
 
@@ -72,11 +74,11 @@ int tui_supervise(const char *study, const char *user, int every_s,
 	memset(&c, 0, sizeof c);
 	c.study = study;
 	c.user = user;
-	snprintf(c.status, sizeof c.status, "connecting...");
+	snprintf(c.status, sizeof c.status, "%s", _("connecting..."));
 	if (every_s < 1)
 		every_s = 5;
 	if (term_start() < 0) {
-		fprintf(stderr, "cati: cannot start the terminal (is TERM set?)\n");
+		fprintf(stderr, "cati: %s\n", _("cannot start the terminal (is TERM set?)"));
 		return 1;
 	}
 	while (!quit && !term_signal()) {

@@ -96,6 +96,7 @@ static int escape_key(void)
 	case 'D': return TK_LEFT;
 	case 'H': return TK_HOME;
 	case 'F': return TK_END;
+	case 'Q': return TK_F2;   /* ESC O Q: F2 where terminfo does not know it */
 	case '~':
 		switch (strtol(seq + 1, NULL, 10)) {   /* the number before ~; 0 when there is none */
 		case 1: case 7: return TK_HOME;
@@ -103,6 +104,7 @@ static int escape_key(void)
 		case 3: return TK_DEL;
 		case 5: return TK_PGUP;
 		case 6: return TK_PGDN;
+		case 12: return TK_F2;
 		default: return TK_NONE;
 		}
 	default:
@@ -133,6 +135,7 @@ int term_key(int timeout_ms)
 		case KEY_DC: return TK_DEL;
 		case KEY_ENTER: return TK_ENTER;
 		case KEY_F(1): return TK_F1;
+		case KEY_F(2): return TK_F2;
 		case KEY_RESIZE: return TK_RESIZE;
 		default: return TK_NONE;
 		}

@@ -1,4 +1,5 @@
 /* util.c: allocation wrappers, error reports, buffers, arenas, file reading, UTF-8. */
+#include "cati/i18n.h"
 #include "cati/util.h"
 
 #include <errno.h>
@@ -15,7 +16,7 @@
 /* Report exhaustion and stop: nothing sensible can continue without memory. */
 static void oom(size_t n)
 {
-	fprintf(stderr, "fatal: out of memory allocating %zu bytes\n", n);
+	fprintf(stderr, _("fatal: out of memory allocating %zu bytes\n"), n);
 	abort();
 }
 
@@ -235,14 +236,14 @@ char *read_file(const char *path, size_t *len, struct err *e)
 	size_t n;
 
 	if (!f) {
-		err_set(e, "cannot open '%s': %s", path, strerror(errno));
+		err_set(e, _("cannot open '%s': %s"), path, strerror(errno));
 		return NULL;
 	}
 	buf_init(&b);
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
 		buf_add(&b, chunk, n);
 	if (ferror(f)) {
-		err_set(e, "cannot read '%s': %s", path, strerror(errno));
+		err_set(e, _("cannot read '%s': %s"), path, strerror(errno));
 		fclose(f);
 		buf_release(&b);
 		return NULL;
@@ -419,15 +420,15 @@ int opt_next(int argc, char **argv, const char *shorts, const struct option *lon
 	opterr = 0;
 	c = getopt_long(argc, argv, spec, longs, NULL);
 	if (c == 'h') {
-		fputs(usage, stdout);
+		fputs(_(usage), stdout);
 	} else if (c == ':') {
-		fprintf(stderr, "%s: option '%s' needs a value\n%s", prog, argv[optind - 1], usage);
+		fprintf(stderr, _("%s: option '%s' needs a value\n%s"), prog, argv[optind - 1], _(usage));
 		c = '?';
 	} else if (c == '?') {
 		if (optopt && optopt != '?')
-			fprintf(stderr, "%s: unknown option '-%c'\n%s", prog, optopt, usage);
+			fprintf(stderr, _("%s: unknown option '-%c'\n%s"), prog, optopt, _(usage));
 		else
-			fprintf(stderr, "%s: unknown option '%s'\n%s", prog, argv[optind - 1], usage);
+			fprintf(stderr, _("%s: unknown option '%s'\n%s"), prog, argv[optind - 1], _(usage));
 	}
 	return c;
 }
@@ -441,7 +442,7 @@ int opt_number(const char *prog, const char *opt, const char *s, long lo, long h
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (!*s || *end || errno || v < lo || v > hi) {
-		fprintf(stderr, "%s: %s: '%s' is not a number from %ld to %ld\n", prog, opt, s, lo, hi);
+		fprintf(stderr, _("%s: %s: '%s' is not a number from %ld to %ld\n"), prog, opt, s, lo, hi);
 		return -1;
 	}
 	*out = v;

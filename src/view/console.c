@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cati/report.h"
+#include "cati/i18n.h"
 
 /* Show b on row y of v without the control characters a pushed text or a message may carry. */
 static void set_clean(struct view *v, int y, enum view_style st, struct buf *b)
@@ -19,15 +20,15 @@ static void set_clean(struct view *v, int y, enum view_style st, struct buf *b)
 /* The help page (F1): the console's keys, then what each rate and class means. */
 static void help_text(int width, struct buf *out)
 {
-	buf_printf(out, "Keys\n"
-	              "  1-%d Tab      a page; \xE2\x86\x90\xE2\x86\x92 the next page, or the next question on Results\n"
-	              "  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn  scroll; Home End the top and the bottom\n"
-	              "  f            Quotas: show all cells, the open ones, the nearly full, the full\n"
-	              "  r            fetch the figures now (they refresh by themselves too)\n"
-	              "  F1 ?         this page, and back;  q quit\n\n", REPORT_SECTIONS);
+	buf_printf(out, _("Keys\n"
+	                "  1-%d Tab      a page; \xE2\x86\x90\xE2\x86\x92 the next page, or the next question on Results\n"
+	                "  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn  scroll; Home End the top and the bottom\n"
+	                "  f            Quotas: show all cells, the open ones, the nearly full, the full\n"
+	                "  r            fetch the figures now (they refresh by themselves too)\n"
+	                "  F1 ?         this page, and back;  q quit\n\n"), REPORT_SECTIONS);
 	report_legend(width, out);
-	buf_puts(out, "\nsmall base: a share or rate of fewer than 30 answers or contacts, marked\n"
-	              "  \"(n=12, small base)\" or \"*\": it can change a lot with the next few cases\n");
+	buf_puts(out, _("\nsmall base: a share or rate of fewer than 30 answers or contacts, marked\n"
+	                "  \"(n=12, small base)\" or \"*\": it can change a lot with the next few cases\n"));
 }
 
 /* The page's body: the report's section (or the help) as text at this width, one entry per line. */
@@ -42,7 +43,7 @@ static char **body_lines(const json_t *r, const struct view_console *c, const ch
 	if (c->help)
 		help_text(width, &text);
 	else if (!r)
-		buf_puts(&text, "Fetching the report from the store...\n");
+		buf_printf(&text, "%s\n", _("Fetching the report from the store..."));
 	else if (c->page == REPORT_QUOTAS)
 		report_quotas_text(r, width, (enum report_quota_filter)c->quota_filter, &text);
 	else
@@ -67,11 +68,14 @@ static char **body_lines(const json_t *r, const struct view_console *c, const ch
    to their numbers when all the names do not fit (never a name cut in the middle). */
 static void tabs(struct buf *b, const struct view_console *c, int nq, int width)
 {
-	static const char *const tab[REPORT_SECTIONS] = { "Quotas", "Interviewers", "Dispositions", "Results", "Problems",
-	                                                  "On call" };
+	static const char *const tabs_en[REPORT_SECTIONS] = { N_("Quotas"), N_("Interviewers"), N_("Dispositions"),
+	                                                      N_("Results"), N_("Problems"), N_("On call") };
+	const char *tab[REPORT_SECTIONS];
 	size_t start = b->len;
 	int names, s;
 
+	for (s = 0; s < REPORT_SECTIONS; s++)
+		tab[s] = _(tabs_en[s]);
 	for (names = 1; names >= 0; names--) {
 		b->len = start;
 		if (b->data)
@@ -86,7 +90,7 @@ static void tabs(struct buf *b, const struct view_console *c, int nq, int width)
 			else
 				buf_printf(b, " %d ", s + 1);
 		}
-		if (b->len - start <= (size_t)width)   /* the tabs are ASCII: a byte a column */
+		if (view_width(b->data + start, b->len - start) <= width)
 			break;
 	}
 }
@@ -110,7 +114,7 @@ void view_console(struct view *v, const json_t *r, struct view_console *c)
 	if (c->question < 0)
 		c->question = 0;
 	buf_init(&b);
-	buf_printf(&b, " cati supervise \xE2\x94\x82 %s", c->study);
+	buf_printf(&b, " %s \xE2\x94\x82 %s", "cati supervise", c->study);
 	if (r && json_string_value(json_object_get(r, "title")))
 		buf_printf(&b, ": %s", json_string_value(json_object_get(r, "title")));
 	buf_printf(&b, " \xE2\x94\x82 %s", c->user);
@@ -120,7 +124,7 @@ void view_console(struct view *v, const json_t *r, struct view_console *c)
 		tabs(&b, c, nq, v->width);
 	/* the help page stands instead of the tabs: they would not leave room to say so */
 	if (c->help)
-		buf_printf(&b, "[F1 legend]  the keys, and what each rate means; 1-%d or Tab: a page", REPORT_SECTIONS);
+		buf_printf(&b, _("[F1 legend]  the keys, and what each rate means; 1-%d or Tab: a page"), REPORT_SECTIONS);
 	view_set(v, 1, VIEW_TITLE, buf_str(&b));
 	buf_reset(&b);
 	if (t) {
@@ -139,7 +143,7 @@ void view_console(struct view *v, const json_t *r, struct view_console *c)
 		const char *l = lines[c->scroll + i];
 		/* headings (question texts, quota names) stand out; table rows are indented */
 		enum view_style st = !c->help && (c->page == REPORT_RESULTS || c->page == REPORT_QUOTAS) && *l && *l != ' ' &&
-		                     strncmp(l, "top-2-box:", 10) ? VIEW_TITLE : VIEW_PLAIN;
+		                     strncmp(l, "top-2-box", 9) ? VIEW_TITLE : VIEW_PLAIN;
 		buf_reset(&b);
 		buf_printf(&b, " %s", l);
 		set_clean(v, 3 + i, st, &b);
@@ -147,19 +151,19 @@ void view_console(struct view *v, const json_t *r, struct view_console *c)
 	buf_reset(&b);
 	buf_printf(&b, " %s", c->status);
 	if (n > rows)
-		buf_printf(&b, "  \xE2\x94\x82 lines %d-%d of %d", c->scroll + 1, c->scroll + rows < n ? c->scroll + rows : n, n);
+		buf_printf(&b, _("  \xE2\x94\x82 lines %d-%d of %d"), c->scroll + 1, c->scroll + rows < n ? c->scroll + rows : n, n);
 	set_clean(v, v->height - 2, c->error ? VIEW_ERROR : VIEW_DIM, &b);
 	buf_reset(&b);
 	if (c->help)
-		buf_printf(&b, " F1 ? Esc back  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn scroll  1-%d Tab page  q quit", REPORT_SECTIONS);
+		buf_printf(&b, _(" F1 ? Esc back  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn scroll  1-%d Tab page  q quit"), REPORT_SECTIONS);
 	else if (c->page == REPORT_RESULTS)
-		buf_printf(&b, " 1-%d Tab page  \xE2\x86\x90\xE2\x86\x92 question  \xE2\x86\x91\xE2\x86\x93 scroll  F1 legend  r refresh  q quit",
+		buf_printf(&b, _(" 1-%d Tab page  \xE2\x86\x90\xE2\x86\x92 question  \xE2\x86\x91\xE2\x86\x93 scroll  F1 legend  r refresh  q quit"),
 		           REPORT_SECTIONS);
 	else if (c->page == REPORT_QUOTAS)
-		buf_printf(&b, " 1-%d Tab \xE2\x86\x90\xE2\x86\x92 page  \xE2\x86\x91\xE2\x86\x93 scroll  f filter: %s  F1 legend  q quit",
+		buf_printf(&b, _(" 1-%d Tab \xE2\x86\x90\xE2\x86\x92 page  \xE2\x86\x91\xE2\x86\x93 scroll  f filter: %s  F1 legend  q quit"),
 		           REPORT_SECTIONS, report_quota_filter_name((enum report_quota_filter)c->quota_filter));
 	else
-		buf_printf(&b, " 1-%d Tab \xE2\x86\x90\xE2\x86\x92 page  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn scroll  F1 legend  r refresh  q quit",
+		buf_printf(&b, _(" 1-%d Tab \xE2\x86\x90\xE2\x86\x92 page  \xE2\x86\x91\xE2\x86\x93 PgUp PgDn scroll  F1 legend  r refresh  q quit"),
 		           REPORT_SECTIONS);
 	view_set(v, v->height - 1, VIEW_BAR, buf_str(&b));
 	for (i = 0; i < n; i++)

@@ -27,6 +27,15 @@ OUT=$("$CATI" next --why --interviewer carl --db "$DB")
 printf '%s' "$OUT" | grep -q "next: $a " && fail "$a offered inside its busy gap"
 OUT=$(CATI_NOW=2026-03-02T09:16:00Z "$CATI" next --why --interviewer anna --db "$DB")
 expect_out "zone Europe/Vienna: Mon 2026-03-02 10:16 local, open"
+# the same reasons in German and Dutch: the respondent's time the interviewer's way
+OUT=$(CATI_NOW=2026-03-02T09:16:00Z LANGUAGE=de "$CATI" next --why --interviewer anna --db "$DB")
+expect_out "Zone Europe/Vienna: Mo 02.03.2026 10:16 Ortszeit, offen (Fenster 09:00-20:30)"
+expect_out "Zeit der befragten Person Mo 02.03.2026 10:16)"
+OUT=$(CATI_NOW=2026-03-02T09:16:00Z LANGUAGE=nl "$CATI" next --why --interviewer anna --db "$DB")
+expect_out "zone Europe/Vienna: ma 02-03-2026 10:16 lokaal, open (venster 09:00-20:30)"
+expect_exit 0 env LANGUAGE=de "$CATI" call --case "$a" --outcome busy --interviewer anna --db "$DB"
+expect_out "$a: "
+expect_out "(vorläufig 3.12, Fall bleibt offen)"
 
 # a break-off by anna, resumed by ben at the question where it stopped
 printf 'n\na 1\na 2026-01-02\ns phone died\n' | "$CATI" interview --db "$DB" --case D005 --interviewer anna >/dev/null

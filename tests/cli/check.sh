@@ -29,6 +29,23 @@ expect_out "$TMP/bad.form:8:11: unknown scale 'sat6'"
 expect_out "$TMP/bad.form:10:9: skip to 'q1' goes backwards"
 expect_out "$TMP/bad.form: 5 errors"
 
+# the same errors in German and Dutch for the researcher: file:line:col first, the quoted
+# subject kept; a --help and an option error in the interface language
+expect_exit 1 env LANG=de_AT.UTF-8 "$CATI" check "$TMP/bad.form"
+expect_out "$TMP/bad.form:5:3: doppelter Code 1 in scale 's' (zuerst in Zeile 4)"
+expect_out "$TMP/bad.form:6:1: kein 'de'-Text für den say-Text der Frage 'q1'"
+expect_out "$TMP/bad.form:6:16: 'q2' wird später gefragt (Zeile 8)"
+expect_out "$TMP/bad.form:8:11: unbekannte Skala 'sat6'"
+expect_out "$TMP/bad.form:10:9: Sprung zu 'q1' geht rückwärts"
+expect_exit 1 env LANGUAGE=nl "$CATI" check "$TMP/bad.form"
+expect_out "$TMP/bad.form:8:11: onbekende schaal 'sat6'"
+expect_out "$TMP/bad.form:10:9: sprong naar 'q1' gaat terug"
+printf 'form typo\nlanguages en\nsingel q\n  say en "x"\n' >"$TMP/typo.form"
+expect_exit 1 env LANG=de_DE.UTF-8 "$CATI" check "$TMP/typo.form"
+expect_out "$TMP/typo.form:3:1: 'singel' ist keine Anweisung; meinten Sie 'single'?"
+expect_exit 1 "$CATI" check "$TMP/typo.form"
+expect_out "$TMP/typo.form:3:1: 'singel' is not a statement; did you mean 'single'?"
+
 # several files: exit 1 if any has errors, and the good one is still reported
 expect_exit 1 "$CATI" check forms/demo.form "$TMP/bad.form"
 expect_out "forms/demo.form: ok"
@@ -55,6 +72,16 @@ expect_out "ASK IF   overall >= 4"
 expect_out "-> SKIP TO wait IF not (1 in channel)"
 expect_out "CHECK (hard)"
 expect_out "END: screen-out 'no_contact' IF contact = no"
+# the paper script in the researcher's language: labels and notes translated, the form's
+# names, conditions and outcome codes as written
+expect_exit 0 env LANG=de_AT.UTF-8 "$CATI" show forms/demo.form --lang de
+expect_out "Version 1; Sprachen: en de; gezeigt in de; 10 Fragen"
+expect_out "NUR WENN overall >= 4"
+expect_out "-> SPRUNG ZU wait WENN not (1 in channel)"
+expect_out "ENDE: Screen-out 'no_contact' WENN contact = no"
+expect_exit 0 env LANGUAGE=nl "$CATI" show forms/demo.form
+expect_out "EINDE: screen-out 'no_contact' ALS contact = no"
+printf '%s' "$OUT" | grep -q "PRÜFUNG" && fail "German in the Dutch script"
 expect_exit 2 "$CATI" show forms/demo.form --lang xx
 expect_out "the form has no language 'xx'"
 expect_exit 1 "$CATI" show "$TMP/bad.form"

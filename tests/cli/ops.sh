@@ -78,6 +78,57 @@ expect_exit 2 "$CATI_STORE" serve --config bad5.conf
 expect_out "bad5.conf:1: insecure-http: 'maybe' is not yes or no"
 expect_exit 2 "$CATI_STORE" serve --config missing.conf
 expect_out "missing.conf"
+
+# --- the operator's language: init in German, configuration and option errors in Dutch; the
+# file:line and the quoted value stay first, English stays as it was
+INIT_PG_DE=$(store_pg_url store-de.url) || fail "no PostgreSQL database for the German init"
+expect_exit 0 env LANG=de_AT.UTF-8 "$CATI_STORE" init st-de --name 127.0.0.1 --port "$PORT" ${INIT_PG_DE:+--pg "$INIT_PG_DE"}
+[ -z "$INIT_PG_DE" ] || cp store-de.url st-de/central.db
+expect_out "cati-store: ein neuer Store in $TMP/st-de"
+expect_out "Zertifizierungsstelle: $TMP/st-de/ca.pem"
+expect_out "Den Store starten:"
+expect_out "cati-store serve --config $TMP/st-de/store.conf"
+grep -q '^# cati-store configuration, written by cati-store init' st-de/store.conf || fail "store.conf is not in English under German: $(head -2 st-de/store.conf)"
+expect_exit 1 env LANG=de_AT.UTF-8 "$CATI_STORE" init st-de --name 127.0.0.1
+expect_out "enthält bereits eine Zertifizierungsstelle"
+expect_exit 2 env LANGUAGE=nl "$CATI_STORE" serve --config bad1.conf
+expect_out "bad1.conf:3: port: 'high' is geen getal van 0 tot 65535"
+expect_exit 2 env LC_ALL=nl_NL.UTF-8 "$CATI_STORE" serve --config bad2.conf
+expect_out "bad2.conf:2: onbekende sleutel 'frobnicate' (zie cati-store serve --help)"
+expect_exit 2 env LANG=de_DE.UTF-8 "$CATI_STORE" init other --port 70000
+expect_out "cati-store init: --port: '70000' ist keine Zahl von 1 bis 65535"
+expect_exit 2 env LANGUAGE=nl "$CATI_STORE" serve --bogus
+expect_out "cati-store serve: onbekende optie '--bogus'"
+expect_out "gebruik: cati-store serve --db PAD"
+expect_exit 0 env LANGUAGE=de "$CATI_STORE" workstation list --db st/central.db
+expect_out "Arbeitsplatz"
+expect_out "stillgelegt"
+expect_exit 0 env LANG=de_AT.UTF-8 "$CATI_STORE" user --help
+expect_out "Aufruf: cati-store user add NAME"
+expect_exit 2 "$CATI_STORE" serve --bogus
+expect_out "cati-store serve: unknown option '--bogus'"
+expect_out "usage: cati-store serve --db PATH"
+# serve's start line in German; what the store sends to clients and writes to its log stays
+# English (clients translate what they show; operators grep the log)
+echo pw-chef | "$CATI_STORE" user add chef --role supervisor --projects '*' --db st-de/central.db || fail "user add chef"
+env LANG=de_AT.UTF-8 "$CATI_STORE" serve --config st-de/store.conf --port 0 --bind 127.0.0.1 >de.out 2>&1 &
+deserver=$!
+wait_for de.out "cati-store: wartet auf https://127.0.0.1:"
+DEURL=$(sed -n 's/.*wartet auf \(https:[^ ]*\).*/\1/p' de.out)
+curl -s --cacert st-de/ca.pem "$DEURL/v1/pull" >de-pull.out
+grep -q '"error":"log in first: the token is missing, wrong or expired"' de-pull.out || fail "the API's error is not English: $(cat de-pull.out)"
+printf '{"user":"chef","password":"nope"}' >de-login.json
+curl -s --cacert st-de/ca.pem --data-binary @de-login.json "$DEURL/v1/login" >de-login.out
+grep -q '"error":"wrong user name or password"' de-login.out || fail "the login error is not English: $(cat de-login.out)"
+wait_for de.out "login failed: user 'chef' from 127.0.0.1: wrong user name or password"
+printf '{"user":"chef","password":"pw-chef"}' >de-login.json
+DETOK=$(curl -s --cacert st-de/ca.pem --data-binary @de-login.json "$DEURL/v1/login" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("token",""))')
+printf '{"source":"form x\\nlanguages en\\nsingel q\\n"}' >de-pub.json
+curl -s --cacert st-de/ca.pem -H "Authorization: Bearer $DETOK" --data-binary @de-pub.json "$DEURL/v1/forms" >de-pub.out
+grep -q '"error":"the form has errors"' de-pub.out && grep -q "'singel' is not a statement; did you mean 'single'?" de-pub.out ||
+	fail "the form's errors are not English on the wire: $(cat de-pub.out)"
+kill "$deserver"
+wait "$deserver" 2>/dev/null
 expect_exit 0 "$CATI_STORE" serve --help
 expect_out "connections-per-address, log"
 # the command line wins over the file: the store from the file, the bind address from here

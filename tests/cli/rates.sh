@@ -78,6 +78,12 @@ api GET "/v1/report?study=demo&aapor=9" "$SUP" >http9.json
 "$CATI_STORE" report demo --db central.db --format json >store10.json || fail "cati-store report"
 api GET "/v1/report?study=demo" "$SUP" >http10.json
 "$CATI" report rates --db w.db >ws10.txt 2>&1 || fail "cati report rates: $(cat ws10.txt)"
+# the same rates in German: its words and a decimal comma, the same figures
+LANGUAGE=de "$CATI" report rates --db w.db >ws10de.txt 2>&1 || fail "cati report rates in German: $(cat ws10de.txt)"
+grep -q '^Raten nach AAPOR Standard Definitions, 10. Ausgabe (2023)$' ws10de.txt || fail "no German heading: $(cat ws10de.txt)"
+grep -q '^  RR1 *0,[0-9]\{4\}$' ws10de.txt || fail "RR1 without a decimal comma in German: $(cat ws10de.txt)"
+[ "$(grep '^  [A-Z]*[0-9] ' ws10.txt | tr . ,)" = "$(grep '^  [A-Z]*[0-9] ' ws10de.txt)" ] ||
+	fail "the German rates differ from the English ones: $(cat ws10de.txt)"
 python3 - "$GOLDEN/rates-9th-store.json" store9.json http9.json store10.json http10.json ws10.txt <<'PY' || fail "the figures differ"
 import json, re, sys
 gold, s9, h9, s10, h10 = (json.load(open(f)) for f in sys.argv[1:6])

@@ -27,6 +27,19 @@ expect_out "imported 2 cases for f"
 expect_exit 1 "$CATI" sample import "$TMP/s.csv" --form "$TMP/f.form" --db "$db"
 expect_out "s.csv:2: id 'K1' is already in the database"
 expect_out "nothing was imported"
+# the same in the interviewer's language: file:line stays, the words are German; an import's
+# summary in Dutch; the database keeps the data as it was (nothing imported)
+expect_exit 1 env LANGUAGE=de "$CATI" sample import "$TMP/s.csv" --form "$TMP/f.form" --db "$db"
+expect_out "s.csv:2: id 'K1' ist schon in der Datenbank"
+expect_out "cati: es wurde nichts importiert"
+printf 'id,phone,name,region\nK3,+43 1 2345670,Cem,3\n' >"$TMP/s3.csv"
+expect_exit 0 env LANG=nl_BE.UTF-8 "$CATI" sample import "$TMP/s3.csv" --form "$TMP/f.form" --db "$TMP/nl.db"
+expect_out "1 adres voor f (versie 1) uit $TMP/s3.csv geïmporteerd"
+expect_exit 0 env LANGUAGE=nl "$CATI" sample import "$TMP/s.csv" --form "$TMP/f.form" --db "$TMP/nl.db"
+expect_out "2 adressen voor f (versie 1) uit $TMP/s.csv geïmporteerd"
+[ "$(sqlite3 "$TMP/nl.db" "SELECT group_concat(case_key) FROM (SELECT case_key FROM cases ORDER BY id)")" = "K3,K1,K2" ] || fail "the Dutch import did not store K3, K1, K2"
+expect_exit 2 env LANGUAGE=de "$CATI" doctor --db "$TMP/none.db"
+expect_out "cati: kann Datenbank '$TMP/none.db' nicht öffnen: keine solche Datei"
 
 # an interview, stopped and resumed where it stopped
 OUT=$(printf 'a one\na two\nq\n' | "$CATI" interview --db "$db" --case K1 --interviewer iv1)
@@ -43,6 +56,9 @@ expect_out "suspended"
 expect_exit 0 "$CATI" doctor --db "$db"
 expect_out "integrity ok"
 expect_out "answers                  4"
+expect_exit 0 env LANGUAGE=de "$CATI" doctor --db "$db"
+expect_out "Schemaversion"
+expect_out "Antworten                4"
 
 # a newer database is refused and left untouched
 cp "$db" "$TMP/newer.db"

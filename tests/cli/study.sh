@@ -50,6 +50,15 @@ expect_exit 1 "$CATI" study cases --study demo --store "$URL" --cacert ca.pem --
 expect_out "only supervisors and admins may do this"
 expect_exit 1 "$CATI" study cases --study demo --store "$URL" --cacert ca.pem --user olga --password-file olga.pw
 expect_out "this study is not one of your projects"
+# the store answers in English; the supervisor reads it in their language (German, Dutch)
+expect_exit 1 env LANGUAGE=de "$CATI" study cases --study demo --store "$URL" --cacert ca.pem --user olga --password-file olga.pw
+expect_out "cati study: der Server antwortete 403: diese Studie gehört nicht zu Ihren Projekten"
+expect_exit 1 env LANGUAGE=nl "$CATI" study cases --study demo --store "$URL" --cacert ca.pem --user anna --password-file anna.pw
+expect_out "cati study: de server antwoordde 403: alleen supervisors en beheerders mogen dit"
+# a usage in German, option names as they are
+expect_exit 0 env LANG=de_AT.UTF-8 "$CATI" study --help
+expect_out "Aufruf: cati study COMMAND"
+expect_out "cati study assign --study ID --to NAME CASE...      Fälle einem Interviewer geben"
 
 # the API itself: interviewers get 403 on every /v1/manage/ route, another project's supervisor
 # on every route of this study, and sees none of its forms
@@ -155,6 +164,11 @@ expect_out "D3               complete   ben"
 printf '%s\n' "$OUT" | grep -q '^D2 ' && fail "the status filter let D2 through"
 expect_exit 0 study workstations
 [ "$(printf '%s\n' "$OUT" | grep -c ' UTC ')" = 3 ] || fail "three workstations with their last sync expected: $OUT"
+# in Dutch: the headings and the dates the supervisor's way, the same three rows
+expect_exit 0 env LANGUAGE=nl "$CATI" study workstations --store "$URL" --cacert ca.pem --user sup --password-file sup.pw
+expect_out "WERKPLEK"
+[ "$(printf '%s\n' "$OUT" | grep -c ' [0-3][0-9]-[01][0-9]-20[0-9][0-9] [0-9][0-9]:[0-9][0-9] UTC ')" = 3 ] ||
+	fail "three workstations with a Dutch date expected: $OUT"
 
 # reassign: D2 from anna to ben; unknown case ids are named and nothing changes
 expect_exit 1 study assign --study demo --to ben D2 NOPE X9

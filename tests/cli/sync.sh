@@ -268,4 +268,11 @@ tmux -L "$sock" kill-server 2>/dev/null
 # the sync log explains itself
 export XDG_CONFIG_HOME="$TMP/cfgA"
 OUT=$("$CATI" sync --log --db a.db); expect_out "sync ok: sent"
+# in German: the times the interviewer's way (the log itself keeps ISO 8601), the count in German
+at=$(printf '%s\n' "$OUT" | sed -n 's/^\([0-9]\{4\}\)-\([0-9][0-9]\)-\([0-9][0-9]\)T\([0-9:]\{8\}\)  sync ok: sent.*/\3.\2.\1 \4/p' | tail -1)
+[ -n "$at" ] || fail "no ISO time before a sync ok line: $OUT"
+OUT=$(LANGUAGE=de "$CATI" sync --log --db a.db)
+expect_out "$at  sync ok: sent"
+expect_out "warten auf Synchronisation"
+sqlite3 a.db "SELECT at FROM sync_log" | grep -qv '^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T' && fail "the sync log holds a time that is not ISO 8601"
 finish

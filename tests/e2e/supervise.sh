@@ -61,6 +61,12 @@ api GET "/v1/pull?cursor=0" "$ANNA" >/dev/null
 python3 "$DATA" csv report.csv || fail "cati-store report --format csv differs from the raw records"
 "$CATI_STORE" report cms_jobseeker --db central.db --section results --question sat_overall >report.txt
 grep -q "^sat_overall  All in all" report.txt || fail "cati-store report --section results"
+# in German: the text report in German words and numbers, the CSV the same bytes as in English
+LANGUAGE=de "$CATI_STORE" report cms_jobseeker --db central.db --section dispositions >report-de.txt
+grep -Eq "^RR1 +[0-9]+,[0-9] %" report-de.txt && grep -q "^Was die Klassen und Raten bedeuten" report-de.txt ||
+	fail "cati-store report in German: $(head -20 report-de.txt)"
+LANGUAGE=de "$CATI_STORE" report cms_jobseeker --db central.db --format csv >report-de.csv
+cmp -s report.csv report-de.csv || fail "the CSV report changed with the language: $(diff report.csv report-de.csv | head -5)"
 OUT=$("$CATI_STORE" report cms_jobseeker --db central.db --section nosuch 2>&1) && fail "a bad section was taken"
 printf '%s' "$OUT" | grep -q "no section 'nosuch'" || fail "bad section message: $OUT"
 
@@ -79,14 +85,14 @@ start supervise --study cms_jobseeker --user sup --password-file sup.pw --every 
 wait_for "refreshed" 10
 
 # collect PAGEFILE: every body line of the page (just switched to, so at its top), scrolling
-# down; 'index<TAB>line' per line
+# down; 'index<TAB>line' per line (the status line's "lines 1-19 of 38" in any language)
 collect() {
 	: >"$1"
 	_last=""
 	_n=0
 	while [ $_n -lt 40 ]; do
 		_s=$(screen)
-		_ind=$(printf '%s\n' "$_s" | sed -n "$((ROWS - 1))p" | sed -n 's/.*lines \([0-9]*\)-\([0-9]*\) of \([0-9]*\).*/\1 \2 \3/p')
+		_ind=$(printf '%s\n' "$_s" | sed -n "$((ROWS - 1))p" | sed -n 's/.*│ [^ ]* \([0-9]*\)-\([0-9]*\) [^ ]* \([0-9]*\) *$/\1 \2 \3/p')
 		set -- "$1" ${_ind:-1 0 0}
 		[ "$_ind" = "$_last" ] && [ -n "$_ind" ] && { sleep 0.05; _n=$((_n + 1)); continue; }
 		printf '%s\n' "$_s" | sed -n "4,$((ROWS - 2))p" | awk -v first="$2" '{ printf "%d\t%s\n", first + NR - 1, $0 }' >>"$1"
@@ -169,4 +175,57 @@ keys r
 wait_for "refreshed" 5
 keys q
 wait_for "EXITED 0" 5
+
+# the console in German and in Dutch at 80x24: every page and the legend fit, no line wider
+# than the terminal, the tab bar, the column heads and the footer whole (not cut: they end as
+# they should, no "…"); rates and shares the same figures as in English, written 62,5 % (de)
+# and 62,5% (nl); the problem lists' dates 31.12.2026 (de) and 31-12-2026 (nl)
+GOLDEN=$(cd "$(dirname "$DATA")" && pwd)/golden
+# whole LINE: the screen row N is not cut
+row() { screen | sed -n "${1}p"; }
+lang_console() {
+	L=$1
+	UI_LANG=$L start supervise --study cms_jobseeker --user sup --password-file sup.pw --every 60
+	wait_for "$2" 10
+	for p in 1 2 3 4 5 6 F1; do
+		keys "$p"
+		case $p in
+		F1) wait_for "$3" 5 ;;
+		*) wait_for "[$p " 5 ;;
+		esac
+		check_layout
+		row 2 | grep -q "…" && fail "$L page $p: the tab bar is cut: $(row 2)"
+		row 24 | grep -q "…" && fail "$L page $p: the footer is cut: $(row 24)"
+		row 24 | grep -Eq "$4\$" || fail "$L page $p: the footer does not end with its last key: $(row 24)"
+		if [ "$p" != F1 ] && row 4 | grep -q "…"; then fail "$L page $p: a column head is cut: $(row 4)"; fi
+		row 3 | grep -q "…" && fail "$L page $p: the totals are cut: $(row 3)"
+		[ "$p" = 4 ] && { row 2 | grep -Eq "^\[1 |^ 1 [A-Z]" || fail "$L: the tab names gave way: $(row 2)"; }
+		[ "$p" = F1 ] && {
+			screen | sed -n '1,22p' >"legend-$L.txt"
+			diff -u "$GOLDEN/supervise-legend-$L.txt" "legend-$L.txt" >/dev/null ||
+				{ [ -n "${UPDATE_GOLDEN:-}" ] && cp "legend-$L.txt" "$GOLDEN/supervise-legend-$L.txt"; } ||
+				fail "$L legend differs from $GOLDEN/supervise-legend-$L.txt: $(diff -u "$GOLDEN/supervise-legend-$L.txt" "legend-$L.txt" | head -20)"
+			keys F1
+		}
+		screen >"page$p-$L.screen"
+		# the quota tables' column heads, whole
+		[ "$p" = 1 ] && { grep -E "^   (Zelle|cel) " "page1-$L.screen" | grep -q . || fail "$L: no quota table heads"; }
+		[ "$p" = 1 ] && grep -E "^   (Zelle|cel) " "page1-$L.screen" | grep -q "…" && fail "$L: a quota column head is cut"
+		[ "$p" = 3 ] && collect "dispositions-$L.txt"
+		[ "$p" = 5 ] && collect "problems-$L.txt"
+	done
+	keys q
+	wait_for "EXITED 0" 5
+}
+lang_console de "erneuert" "[F1 Legende]" "q Ende"
+lang_console nl "vernieuwd" "[F1 legenda]" "q stoppen"
+# the rates: the same figures, each in its language's writing (the lines may break elsewhere)
+rates() { sort -un "$1" | cut -f2- | grep -E "^ (RR|COOP|REF|CON)[0-9]" | sed "s/\([0-9]\),\([0-9]\)$2/\1.\2%/g" | tr -s ' ' '\n' | grep .; }
+# (late.txt: the English page after the late call, as these two saw it)
+[ "$(rates late.txt % | wc -l)" -ge 32 ] || fail "no rates on the English dispositions page"
+[ "$(rates dispositions-de.txt ' %')" = "$(rates late.txt %)" ] || fail "German rates differ: $(rates dispositions-de.txt ' %' | head -4)"
+[ "$(rates dispositions-nl.txt %)" = "$(rates late.txt %)" ] || fail "Dutch rates differ: $(rates dispositions-nl.txt % | head -4)"
+cut -f2- dispositions-de.txt | grep -Eq "^ RR1 +[0-9]+,[0-9] %" || fail "German rates not written 62,5 %"
+cut -f2- problems-de.txt | grep -Eq " [0-3][0-9]\.[01][0-9]\.20[0-9][0-9] [0-2][0-9]:" || fail "German dates not 31.12.2026"
+cut -f2- problems-nl.txt | grep -Eq " [0-3][0-9]-[01][0-9]-20[0-9][0-9] [0-2][0-9]:" || fail "Dutch dates not 31-12-2026"
 finish

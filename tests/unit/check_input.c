@@ -37,7 +37,7 @@ struct t {
 	struct view_input in;
 	char shown[64];
 	int shown_iter, shown_kind;
-	char msg[160];
+	char msg[sizeof ((struct view_cmd *)0)->message];
 };
 
 static void setup(struct t *t)

@@ -122,6 +122,32 @@ START_TEST(test_migration_keeps_data)
 	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM cases WHERE case_key = 'K1'"), 1);
 	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'notes'"), 1);
 	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM pragma_table_info('interviews') WHERE name = 'suspend_reason'"), 1);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM pragma_table_info('credentials') WHERE name = 'ui_lang'"), 1);
+}
+END_TEST
+
+/* Schema 8 -> 9: a cached credential keeps its hash and gains an interface language, none yet. */
+START_TEST(test_migration_adds_ui_lang)
+{
+	const char *path = in_dir("v8.db");
+	struct err e;
+	struct store *st;
+	char *lang;
+
+	err_init(&e);
+	ck_assert_int_eq(store_create_at_version(path, 8, &e), 0);
+	raw_exec(path, "INSERT INTO credentials(interviewer, hash, updated_at) VALUES ('anna', 'h', 'now')");
+	st = open_ok(path);
+	ck_assert_int_eq(store_schema_version(st), STORE_SCHEMA_VERSION);
+	lang = store_cred_lang(st, "anna");
+	ck_assert_str_eq(lang, "");
+	free(lang);
+	ck_assert_int_eq(store_cred_lang_set(st, "anna", "nl", &e), STORE_OK);
+	lang = store_cred_lang(st, "anna");
+	ck_assert_str_eq(lang, "nl");
+	free(lang);
+	store_close(st);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM credentials WHERE interviewer = 'anna' AND hash = 'h'"), 1);
 }
 END_TEST
 
@@ -729,6 +755,37 @@ START_TEST(test_credentials)
 }
 END_TEST
 
+/* The interface language is kept per interviewer, survives a new password, and needs a credential. */
+START_TEST(test_credential_language)
+{
+	struct store *st = open_ok(in_dir("lang.db"));
+	struct err e;
+	char *lang;
+
+	err_init(&e);
+	ck_assert_int_eq(store_cred_set(st, "iv1", "pw", &e), STORE_OK);
+	ck_assert_int_eq(store_cred_set(st, "iv2", "pw", &e), STORE_OK);
+	lang = store_cred_lang(st, "iv1");
+	ck_assert_str_eq(lang, "");
+	free(lang);
+	ck_assert_int_eq(store_cred_lang_set(st, "iv1", "de", &e), STORE_OK);
+	ck_assert_int_eq(store_cred_lang_set(st, "iv2", "nl", &e), STORE_OK);
+	ck_assert_int_eq(store_cred_set(st, "iv1", "new pw", &e), STORE_OK);
+	lang = store_cred_lang(st, "iv1");
+	ck_assert_str_eq(lang, "de");
+	free(lang);
+	lang = store_cred_lang(st, "iv2");
+	ck_assert_str_eq(lang, "nl");
+	free(lang);
+	lang = store_cred_lang(st, "nobody");
+	ck_assert_str_eq(lang, "");
+	free(lang);
+	ck_assert_int_eq(store_cred_lang_set(st, "nobody", "de", &e), STORE_NOTFOUND);
+	ck_assert_str_eq(e.msg, "unknown interviewer 'nobody'");
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_busy)
 {
 	const char *path = in_dir("busy.db");
@@ -858,6 +915,8 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_dnc);
 	tcase_add_test(tc, test_migration_adds_end_attempts);
 	tcase_add_test(tc, test_credentials);
+	tcase_add_test(tc, test_credential_language);
+	tcase_add_test(tc, test_migration_adds_ui_lang);
 	tcase_add_test(tc, test_busy);
 	tcase_add_test(tc, test_batch_sizes);
 	suite_add_tcase(s, tc);
