@@ -367,7 +367,7 @@ static int import(struct study_opts *o)
 				fprintf(stderr, "%s:%d%.*s\n", o->args[0], (int)json_integer_value(json_array_get(lines, (size_t)k - 1)),
 				        (int)(at + len - why), why);
 			else
-				fprintf(stderr, "cati study: %.*s\n", len, at);
+				fprintf(stderr, _("cati study: %.*s\n"), len, at);
 		}
 		fprintf(stderr, "%s", _("cati study: nothing imported\n"));
 	} else {
@@ -708,7 +708,7 @@ static int dnc(struct study_opts *o)
 		phone_lines(text, take_line, two);
 		free(text);
 		if (!json_array_size(numbers)) {
-			fprintf(stderr, "cati study: '%s' holds no numbers (one a line)\n", o->args[1]);
+			fprintf(stderr, _("cati study: '%s' holds no numbers (one a line)\n"), o->args[1]);
 			goto out;
 		}
 	} else {
@@ -720,7 +720,10 @@ static int dnc(struct study_opts *o)
 	if (!strcmp(sub, "list")) {
 		if (!(out = get(r, o->history ? "/v1/manage/dnc?history=1" : "/v1/manage/dnc")))
 			goto out;
-		printf("%-17s %s%-10s %-16s %-20s %s\n", "NUMBER", o->history ? "ACTION  " : "", "SOURCE", "BY", "WHEN", "REASON");
+		printf("%-17s ", _("NUMBER"));
+		if (o->history)
+			printf("%-7s ", _("ACTION"));
+		printf("%-10s %-16s %-20s %s\n", _("SOURCE"), _("BY"), _("WHEN"), _("REASON"));
 		json_array_foreach(json_object_get(out, "dnc"), i, x) {
 			json_t *why = json_object_get(x, "reason"), *cs = json_object_get(x, "case");
 			char t[40];
@@ -745,8 +748,8 @@ static int dnc(struct study_opts *o)
 			if (file)
 				fprintf(stderr, "%s:%d: ", o->args[1], (int)json_integer_value(json_array_get(lines, (size_t)k - 1)));
 			else
-				fprintf(stderr, "cati study: ");
-			fprintf(stderr, "'%s' is no phone number: %s\n", json_string_value(json_object_get(x, "number")),
+				fputs(_("cati study: "), stderr);
+			fprintf(stderr, _("'%s' is no phone number: %s\n"), json_string_value(json_object_get(x, "number")),
 			        json_string_value(json_object_get(x, "why")));
 		}
 		fprintf(stderr, "cati study: %s\n", e.msg);
@@ -755,10 +758,10 @@ static int dnc(struct study_opts *o)
 	json_array_foreach(json_object_get(out, "numbers"), i, x)
 		n += json_is_true(json_object_get(x, "changed"));
 	if (strcmp(sub, "remove"))
-		printf("%zu numbers added to the do-not-call list (%zu were on it already)\n", n,
+		printf(_("%zu numbers added to the do-not-call list (%zu were on it already)\n"), n,
 		       json_array_size(json_object_get(out, "numbers")) - n);
 	else
-		printf("%zu numbers taken off the do-not-call list (%zu were not on it)\n", n,
+		printf(_("%zu numbers taken off the do-not-call list (%zu were not on it)\n"), n,
 		       json_array_size(json_object_get(out, "numbers")) - n);
 	rc = EXIT_OK;
 out:

@@ -1045,9 +1045,9 @@ static enum MHD_Result do_dnc(struct server *s, struct central *c, struct MHD_Co
 	if (!action || (strcmp(action, "add") && strcmp(action, "remove") && strcmp(action, "import")) ||
 	    !json_is_array(numbers) || !json_array_size(numbers) || (reason && !json_is_string(reason)) ||
 	    json_array_size(numbers) > 1000000)
-		return error(conn, 400, "needs 'action' (add, remove or import), 'numbers' (phone numbers) and maybe 'reason' (a text)");
+		return error(conn, 400, N_("needs 'action' (add, remove or import), 'numbers' (phone numbers) and maybe 'reason' (a text)"));
 	if (reason && strlen(json_string_value(reason)) > 500)
-		return error(conn, 400, "'reason' is at most 500 bytes");
+		return error(conn, 400, N_("'reason' is at most 500 bytes"));
 	turn_take(&s->write);
 	rc = central_dnc_change(c, numbers, strcmp(action, "remove") != 0, !strcmp(action, "import") ? "import" : "supervisor",
 	                        json_string_value(reason), user, &out, &e);

@@ -325,8 +325,9 @@ enum store_rc store_next(struct store *st, const struct call_rules *r, const cha
 	if (why) {
 		long held = store_dnc_held(st);
 		if (held > 0)
-			buf_printf(why, "%ld open case%s never offered: a phone number of %s is on the do-not-call list\n", held,
-			           held == 1 ? " is" : "s are", held == 1 ? "it" : "theirs");
+			buf_printf(why, P_("%ld open case is never offered: a phone number of it is on the do-not-call list\n",
+			                   "%ld open cases are never offered: a phone number of theirs is on the do-not-call list\n",
+			                   (unsigned long)held), held);
 	}
 	if (!found) {
 		if (why)

@@ -520,7 +520,7 @@ static enum store_rc listed_problems(struct store *st, const char *path, json_t 
 			++*listed;
 		else if (l.e164[0])
 			problem(problems, &n, path, (int)json_integer_value(json_object_get(cs, "line")),
-			        "phone '%s' is on the do-not-call list (as %s)", phone, l.e164);
+			        _("phone '%s' is on the do-not-call list (as %s)"), phone, l.e164);
 	}
 	sqlite3_finalize(l.find);
 	free(country);
