@@ -90,7 +90,7 @@ expect_exit 2 study import sample.csv --form "$FORMS/demo.form" --assign anna --
 # --dnc flag, a listed case alone: imported, marked, and never offered on anna's workstation
 printf 'id,phone,name,tz,office,region\nX1,0664-1234567,Only One,Europe/Vienna,Wien,9\n' >only.csv
 expect_exit 0 study import only.csv --form "$FORMS/demo.form" --assign anna --dnc flag
-expect_out "imported 1 cases"
+expect_out "imported 1 case into demo"
 expect_exit 0 study cases --study demo
 expect_out "(do not call"
 export XDG_CONFIG_HOME="$TMP/cfgA" CATI_PASSWORD=pw-anna
