@@ -91,9 +91,9 @@ int main(void)
 	    "  CASE i % 3 WHEN 0 THEN 'no_answer' WHEN 1 THEN 'busy' ELSE 'answering_machine' END, '3.13' FROM n;"
 	    "UPDATE cases SET attempts = (SELECT count(*) FROM call_attempts a WHERE a.case_id = cases.id);"
 	    /* each case's number in international form, and 1,000 of them on the do-not-call list */
-	    "INSERT INTO case_phones(case_id, phone) SELECT id, '+431' || (id - 1) FROM cases;"
+	    "INSERT INTO case_phones(case_id, digest) SELECT id, '+431' || (id - 1) FROM cases;"
 	    "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999)"
-	    " INSERT INTO dnc(phone) SELECT '+431' || (i * 97) FROM n;"
+	    " INSERT INTO dnc(digest) SELECT '+431' || (i * 97) FROM n;"
 	    "COMMIT;", db);
 	printf("next case, %d cases and %d attempts (built in %.1f s):\n", CASES, ATTEMPTS, (bench_now_us() - t0) / 1e6);
 

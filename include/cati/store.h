@@ -350,6 +350,8 @@ enum store_rc store_case_phones_all(struct store *st, struct err *e);
 /* The store's default country (ISO code, "" none), as a pull brings it; every case's numbers
    are read again when it changed. */
 enum store_rc store_country_set(struct store *st, const char *iso, struct err *e);
+/* The digest the workstation keeps of a number (E.164) instead of the number: 32 hex digits. */
+void store_phone_digest(const char *e164, char out[33]);
 /* Put a number (E.164) on the workstation's list (listed 1) or take it off (0). */
 enum store_rc store_dnc_set(struct store *st, const char *e164, int listed, struct err *e);
 /* Put every number of the case on the list (the outcome "do not call again"). */

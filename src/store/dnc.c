@@ -6,9 +6,20 @@
 
 #include "cati/phone.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A number's digest (BLAKE2b, 16 bytes, as hex), under the workstation's fixed key. */
+void store_phone_digest(const char *e164, char out[33])
+{
+	static const unsigned char key[crypto_generichash_KEYBYTES] = "cati do-not-call list, v1";
+	unsigned char h[16];
+
+	crypto_generichash(h, sizeof h, (const unsigned char *)e164, strlen(e164), key, sizeof key);
+	sodium_bin2hex(out, 33, h, sizeof h);
+}
 
 /* Where phone_each's callback writes: the statement and the case. */
 struct put_phone {
@@ -20,10 +31,12 @@ struct put_phone {
 static int put_phone(void *ctx, const char *e164)
 {
 	struct put_phone *p = ctx;
+	char digest[33];
 	int rc;
 
+	store_phone_digest(e164, digest);
 	sqlite3_bind_int64(p->ins, 1, p->case_id);
-	sqlite3_bind_text(p->ins, 2, e164, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(p->ins, 2, digest, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(p->ins);
 	sqlite3_reset(p->ins);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -44,7 +57,7 @@ static enum store_rc phones_of(struct store *st, int64_t case_id, const char *ph
 	sqlite3_finalize(del);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, rc, "keep the case's phone numbers", e);
-	if (!(p.ins = store_prepare(st, "INSERT OR IGNORE INTO case_phones(case_id, phone) VALUES (?, ?)", e)))
+	if (!(p.ins = store_prepare(st, "INSERT OR IGNORE INTO case_phones(case_id, digest) VALUES (?, ?)", e)))
 		return st->last_rc;
 	p.case_id = case_id;
 	rc = phone ? phone_each(phone, country, put_phone, &p) : 0;
@@ -114,13 +127,15 @@ enum store_rc store_country_set(struct store *st, const char *iso, struct err *e
 /* One number on or off the workstation's list. */
 enum store_rc store_dnc_set(struct store *st, const char *e164, int listed, struct err *e)
 {
-	sqlite3_stmt *s = store_prepare(st, listed ? "INSERT OR IGNORE INTO dnc(phone) VALUES (?)"
-	                                           : "DELETE FROM dnc WHERE phone = ?", e);
+	sqlite3_stmt *s = store_prepare(st, listed ? "INSERT OR IGNORE INTO dnc(digest) VALUES (?)"
+	                                           : "DELETE FROM dnc WHERE digest = ?", e);
+	char digest[33];
 	int rc;
 
 	if (!s)
 		return st->last_rc;
-	sqlite3_bind_text(s, 1, e164, -1, SQLITE_TRANSIENT);
+	store_phone_digest(e164, digest);
+	sqlite3_bind_text(s, 1, digest, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "keep the do-not-call list", e);
@@ -129,7 +144,7 @@ enum store_rc store_dnc_set(struct store *st, const char *e164, int listed, stru
 /* Every number of a case on the list. */
 enum store_rc store_dnc_case(struct store *st, int64_t case_id, struct err *e)
 {
-	sqlite3_stmt *s = store_prepare(st, "INSERT OR IGNORE INTO dnc(phone) SELECT phone FROM case_phones WHERE case_id = ?", e);
+	sqlite3_stmt *s = store_prepare(st, "INSERT OR IGNORE INTO dnc(digest) SELECT digest FROM case_phones WHERE case_id = ?", e);
 	int rc;
 
 	if (!s)
@@ -149,7 +164,7 @@ long store_dnc_held(struct store *st)
 
 	err_init(&e);
 	s = store_prepare(st, "SELECT count(*) FROM cases c WHERE c.disposition IS NULL AND c.withdrawn_at IS NULL"
-	                                    " AND EXISTS (SELECT 1 FROM case_phones cp JOIN dnc d ON d.phone = cp.phone"
+	                                    " AND EXISTS (SELECT 1 FROM case_phones cp JOIN dnc d ON d.digest = cp.digest"
 	                                    " WHERE cp.case_id = c.id)", &e);
 
 	if (!s)

@@ -240,7 +240,7 @@ enum store_rc store_next(struct store *st, const struct call_rules *r, const cha
 			" AND NOT EXISTS (SELECT 1 FROM case_cells cc JOIN quota_cells q ON q.study = cc.study"
 			" AND q.quota = cc.quota AND q.cell = cc.cell WHERE cc.case_id = c.id AND q.full)"
 			/* nor one with a number on the do-not-call list */
-			" AND NOT EXISTS (SELECT 1 FROM case_phones cp JOIN dnc d ON d.phone = cp.phone WHERE cp.case_id = c.id)";
+			" AND NOT EXISTS (SELECT 1 FROM case_phones cp JOIN dnc d ON d.digest = cp.digest WHERE cp.case_id = c.id)";
 		static const char *const callable =
 			" AND coalesce(c.tz, '') IN (SELECT value FROM json_each(?5))"
 			" AND NOT EXISTS (SELECT 1 FROM appointments p WHERE p.case_id = c.id AND p.done = 0)";

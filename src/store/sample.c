@@ -485,9 +485,11 @@ struct listed {
 static int find_listed(void *ctx, const char *e164)
 {
 	struct listed *l = ctx;
+	char digest[33];
 	int rc;
 
-	sqlite3_bind_text(l->find, 1, e164, -1, SQLITE_TRANSIENT);
+	store_phone_digest(e164, digest);
+	sqlite3_bind_text(l->find, 1, digest, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(l->find);
 	sqlite3_reset(l->find);
 	if (rc != SQLITE_ROW)
@@ -507,7 +509,7 @@ static enum store_rc listed_problems(struct store *st, const char *path, json_t 
 	size_t i;
 	int n = 0;
 
-	if (!(l.find = store_prepare(st, "SELECT 1 FROM dnc WHERE phone = ?", e))) {
+	if (!(l.find = store_prepare(st, "SELECT 1 FROM dnc WHERE digest = ?", e))) {
 		free(country);
 		return st->last_rc;
 	}

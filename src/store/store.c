@@ -139,12 +139,13 @@ static const char *const migrations[] = {
 	   kept beside the cached credential */
 	"ALTER TABLE credentials ADD COLUMN ui_lang TEXT;",
 
-	/* 9 -> 10: the do-not-call list as the store sends it (numbers in international form), and
-	   each case's numbers in that form, which the scheduler checks against it (migration_code) */
-	"CREATE TABLE dnc(phone TEXT PRIMARY KEY) WITHOUT ROWID;"
-	"CREATE TABLE case_phones(case_id INTEGER NOT NULL REFERENCES cases(id), phone TEXT NOT NULL,"
-	" PRIMARY KEY(case_id, phone)) WITHOUT ROWID;"
-	"CREATE INDEX case_phones_phone ON case_phones(phone);",
+	/* 9 -> 10: the do-not-call list as the store sends it, and each case's numbers, which the
+	   scheduler checks against it (migration_code): each number in international form kept as
+	   a digest (store_phone_digest), so that the file holds no number in clear for them */
+	"CREATE TABLE dnc(digest TEXT PRIMARY KEY) WITHOUT ROWID;"
+	"CREATE TABLE case_phones(case_id INTEGER NOT NULL REFERENCES cases(id), digest TEXT NOT NULL,"
+	" PRIMARY KEY(case_id, digest)) WITHOUT ROWID;"
+	"CREATE INDEX case_phones_digest ON case_phones(digest);",
 };
 
 /* Steps that need code as well: migration_code[i] runs after migrations[i], in its transaction. */
