@@ -185,6 +185,26 @@ static int publish(struct study_opts *o)
 	return rc;
 }
 
+/* Print cells on one line, each but the last padded to its width in characters, not bytes
+ * (German heads and names with umlauts stay in their columns), one space between them. */
+static void print_row(const int *widths, size_t n, const char *const *cells)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *c = cells[i] ? cells[i] : "";
+		size_t len = utf8_len(c, strlen(c));
+
+		fputs(c, stdout);
+		if (i + 1 < n) {
+			for (; (int)len < widths[i]; len++)
+				putchar(' ');
+			putchar(' ');
+		}
+	}
+	putchar('\n');
+}
+
 /* cati study forms: each published form and version. */
 static int forms(struct study_opts *o)
 {
@@ -199,7 +219,11 @@ static int forms(struct study_opts *o)
 	remote_close(r);
 	if (!out)
 		return EXIT_FAIL;
-	printf("%-20s %-12s %-22s %s\n", _("STUDY"), _("VERSION"), _("PUBLISHED"), _("HASH"));
+	{
+		static const int w[] = { 20, 12, 22, 0 };
+		const char *head[] = { _("STUDY"), _("VERSION"), _("PUBLISHED"), _("HASH") };
+		print_row(w, 4, head);
+	}
 	json_array_foreach(json_object_get(out, "forms"), i, x)
 		printf("%-20s %-12s %-22s %.12s\n", json_string_value(json_object_get(x, "form_id")),
 		       json_string_value(json_object_get(x, "version")), when(json_object_get(x, "published_at"), t, sizeof t),
@@ -415,14 +439,27 @@ static int cases(struct study_opts *o)
 	buf_release(&path);
 	if (!out)
 		return EXIT_FAIL;
-	printf("%-16s %-10s %-16s %5s  %s\n", _("CASE"), _("STATUS"), _("INTERVIEWER"), _("CALLS"), _("LAST OUTCOME"));
+	{
+		static const int w[] = { 16, 10, 16, 6, 0 }; /* 6: two spaces before the last outcome */
+		const char *head[] = { _("CASE"), _("STATUS"), _("INTERVIEWER"), _("CALLS"), _("LAST OUTCOME") };
+		print_row(w, 5, head);
+	}
 	json_array_foreach(json_object_get(out, "cases"), i, x) {
 		json_t *iv = json_object_get(x, "interviewer"), *lo = json_object_get(x, "last_outcome");
-		printf("%-16s %-10s %-16s %5lld  %s%s%s\n", json_string_value(json_object_get(x, "case")),
-		       json_string_value(json_object_get(x, "status")), json_is_string(iv) ? json_string_value(iv) : "-",
-		       (long long)json_integer_value(json_object_get(x, "calls")), json_is_string(lo) ? json_string_value(lo) : "-",
-		       json_integer_value(json_object_get(x, "duplicates")) ? _(" (duplicate completes)") : "",
-		       json_is_true(json_object_get(x, "dnc")) ? _(" (do not call: imported with a listed number)") : "");
+		static const int w[] = { 16, 10, 16, 6, 0 }; /* 6: two spaces before the last outcome */
+		char calls[24], last[256];
+		const char *row[5];
+
+		snprintf(calls, sizeof calls, "%5lld", (long long)json_integer_value(json_object_get(x, "calls")));
+		snprintf(last, sizeof last, "%s%s%s", json_is_string(lo) ? json_string_value(lo) : "-",
+		         json_integer_value(json_object_get(x, "duplicates")) ? _(" (duplicate completes)") : "",
+		         json_is_true(json_object_get(x, "dnc")) ? _(" (do not call: imported with a listed number)") : "");
+		row[0] = json_string_value(json_object_get(x, "case"));
+		row[1] = json_string_value(json_object_get(x, "status"));
+		row[2] = json_is_string(iv) ? json_string_value(iv) : "-";
+		row[3] = calls;
+		row[4] = last;
+		print_row(w, 5, row);
 	}
 	json_decref(out);
 	return EXIT_OK;
@@ -603,12 +640,20 @@ static int duplicates(struct study_opts *o)
 	if (!json_array_size(json_object_get(out, "duplicates")))
 		printf(_("no duplicates in %s\n"), o->study);
 	else
-		printf("%-16s %-36s %-16s %-26s %s\n", _("CASE"), _("INTERVIEW"), _("INTERVIEWER"), _("ENDED"), "");
-	json_array_foreach(json_object_get(out, "duplicates"), i, x)
-		printf("%-16s %-36s %-16s %-26s %s\n", json_string_value(json_object_get(x, "case")),
-		       json_string_value(json_object_get(x, "interview")), json_string_value(json_object_get(x, "interviewer")),
-		       json_is_string(json_object_get(x, "ended_at")) ? json_string_value(json_object_get(x, "ended_at")) : "-",
-		       json_is_true(json_object_get(x, "counts")) ? _("counts") : _("duplicate"));
+		{
+		static const int w[] = { 16, 36, 16, 26, 0 };
+		const char *head[] = { _("CASE"), _("INTERVIEW"), _("INTERVIEWER"), _("ENDED"), "" };
+		print_row(w, 5, head);
+	}
+	json_array_foreach(json_object_get(out, "duplicates"), i, x) {
+		static const int w[] = { 16, 36, 16, 26, 0 };
+		const char *row[] = { json_string_value(json_object_get(x, "case")),
+			              json_string_value(json_object_get(x, "interview")),
+			              json_string_value(json_object_get(x, "interviewer")),
+			              json_is_string(json_object_get(x, "ended_at")) ? json_string_value(json_object_get(x, "ended_at")) : "-",
+			              json_is_true(json_object_get(x, "counts")) ? _("counts") : _("duplicate") };
+		print_row(w, 5, row);
+	}
 	json_decref(out);
 	return EXIT_OK;
 }
@@ -656,12 +701,24 @@ static int workstations(struct study_opts *o)
 	remote_close(r);
 	if (!out)
 		return EXIT_FAIL;
-	printf("%-34s %-16s %-22s %s\n", _("WORKSTATION"), _("USER"), _("LAST SYNC"), _("NAME"));
-	json_array_foreach(json_object_get(out, "workstations"), i, x)
-		printf("%-34s %-16s %-22s %s%s\n", json_string_value(json_object_get(x, "workstation")),
-		       json_string_value(json_object_get(x, "user")), when(json_object_get(x, "last_sync"), t, sizeof t),
-		       json_string_value(json_object_get(x, "name")),
-		       json_is_integer(json_object_get(x, "retired_at")) ? _(" (retired)") : "");
+	{
+		static const int w[] = { 34, 16, 22, 0 };
+		const char *head[] = { _("WORKSTATION"), _("USER"), _("LAST SYNC"), _("NAME") };
+		print_row(w, 4, head);
+	}
+	json_array_foreach(json_object_get(out, "workstations"), i, x) {
+		static const int w[] = { 34, 16, 22, 0 };
+		char name[512];
+		const char *row[4];
+
+		snprintf(name, sizeof name, "%s%s", json_string_value(json_object_get(x, "name")),
+		         json_is_integer(json_object_get(x, "retired_at")) ? _(" (retired)") : "");
+		row[0] = json_string_value(json_object_get(x, "workstation"));
+		row[1] = json_string_value(json_object_get(x, "user"));
+		row[2] = when(json_object_get(x, "last_sync"), t, sizeof t);
+		row[3] = name;
+		print_row(w, 4, row);
+	}
 	json_decref(out);
 	return EXIT_OK;
 }
@@ -720,21 +777,34 @@ static int dnc(struct study_opts *o)
 	if (!strcmp(sub, "list")) {
 		if (!(out = get(r, o->history ? "/v1/manage/dnc?history=1" : "/v1/manage/dnc")))
 			goto out;
-		printf("%-17s ", _("NUMBER"));
-		if (o->history)
-			printf("%-7s ", _("ACTION"));
-		printf("%-10s %-16s %-20s %s\n", _("SOURCE"), _("BY"), _("WHEN"), _("REASON"));
+		{
+			static const int w[] = { 17, 7, 10, 16, 20, 0 };
+			const char *head[] = { _("NUMBER"), _("ACTION"), _("SOURCE"), _("BY"), _("WHEN"), _("REASON") };
+
+			/* without --history no ACTION column */
+			if (o->history)
+				print_row(w, 6, head);
+			else
+				print_row((const int[]){ 17, 10, 16, 20, 0 }, 5, (const char *const[]){ head[0], head[2], head[3], head[4], head[5] });
+		}
 		json_array_foreach(json_object_get(out, "dnc"), i, x) {
 			json_t *why = json_object_get(x, "reason"), *cs = json_object_get(x, "case");
-			char t[40];
+			char t[40], reason[700];
+			const char *row[6];
 
-			printf("%-17s ", json_string_value(json_object_get(x, "phone")));
+			snprintf(reason, sizeof reason, "%s%s%s%s", json_is_string(why) ? json_string_value(why) : "",
+			         json_is_string(cs) ? " (case " : "", json_is_string(cs) ? json_string_value(cs) : "",
+			         json_is_string(cs) ? ")" : "");
+			row[0] = json_string_value(json_object_get(x, "phone"));
+			row[1] = json_string_value(json_object_get(x, "action"));
+			row[2] = json_string_value(json_object_get(x, "source"));
+			row[3] = json_string_value(json_object_get(x, "by"));
+			row[4] = when(json_object_get(x, "at"), t, sizeof t);
+			row[5] = reason;
 			if (o->history)
-				printf("%-7s ", json_string_value(json_object_get(x, "action")));
-			printf("%-10s %-16s %-20s %s%s%s%s\n", json_string_value(json_object_get(x, "source")),
-			       json_string_value(json_object_get(x, "by")), when(json_object_get(x, "at"), t, sizeof t),
-			       json_is_string(why) ? json_string_value(why) : "", json_is_string(cs) ? " (case " : "",
-			       json_is_string(cs) ? json_string_value(cs) : "", json_is_string(cs) ? ")" : "");
+				print_row((const int[]){ 17, 7, 10, 16, 20, 0 }, 6, row);
+			else
+				print_row((const int[]){ 17, 10, 16, 20, 0 }, 5, (const char *const[]){ row[0], row[2], row[3], row[4], row[5] });
 		}
 		rc = EXIT_OK;
 		goto out;

@@ -109,7 +109,7 @@ stop_store
 "$CATI_STORE" serve --db central.db --insecure-http >server.out 2>&1 &
 server=$!
 n=0
-while ! grep -q listening server.out && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
+while ! grep -q listening server.out && [ $n -lt 600 ]; do sleep 0.05; n=$((n + 1)); done
 HURL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' server.out)
 [ -n "$HURL" ] || fail "the plain-http store did not start: $(cat server.out)"
 expect_exit 0 env XDG_CONFIG_HOME="$TMP/cfg3" "$CATI" enroll "$HURL" --insecure-http

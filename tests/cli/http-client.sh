@@ -21,7 +21,7 @@ make_ca
 python3 "$FAKE" srv.pem srv.key faults requests >fake.out 2>&1 &
 fake=$!
 n=0
-while ! grep -q listening fake.out && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
+while ! grep -q listening fake.out && [ $n -lt 600 ]; do sleep 0.05; n=$((n + 1)); done
 URL=$(sed -n 's/.*listening on \(https:[^ ]*\).*/\1/p' fake.out)
 [ -n "$URL" ] || { fail "the stand-in store did not start: $(cat fake.out)"; finish; }
 

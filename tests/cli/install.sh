@@ -92,7 +92,7 @@ if "$D/usr/bin/cati-store" init --help >/dev/null 2>&1; then
 	"$D/usr/bin/cati-store" serve --config st/store.conf >serve.out 2>&1 &
 	spid=$!
 	n=0
-	while ! grep -q listening serve.out && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
+	while ! grep -q listening serve.out && [ $n -lt 600 ]; do sleep 0.05; n=$((n + 1)); done
 	grep -q "listening on https://127.0.0.1:$PORT" serve.out || fail "the installed store did not start: $(cat serve.out)"
 	expect_exit 0 env XDG_CONFIG_HOME="$TMP/cfg" CATI_PASSWORD=pw-anna \
 		"$D/usr/bin/cati" enroll "https://127.0.0.1:$PORT" --cacert st/ca.pem --user anna --db ws.db

@@ -64,7 +64,7 @@ serve() {
 	eval "server_$1=$!"
 	pids="$pids $!"
 	n=0
-	while ! grep -q listening "server-$1.out" && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
+	while ! grep -q listening "server-$1.out" && [ $n -lt 600 ]; do sleep 0.05; n=$((n + 1)); done
 	eval "port_$1=\$(sed -n 's/.*listening on https:[^ ]*:\([0-9]*\).*/\1/p' server-$1.out)"
 }
 serve a

@@ -170,6 +170,27 @@ expect_out "WERKPLEK"
 [ "$(printf '%s\n' "$OUT" | grep -c ' [0-3][0-9]-[01][0-9]-20[0-9][0-9] [0-9][0-9]:[0-9][0-9] UTC ')" = 3 ] ||
 	fail "three workstations with a Dutch date expected: $OUT"
 
+# in German, with heads of other lengths and umlauts (VERÖFFENTLICHT): every row's columns start
+# where the heads do, counted in characters, not bytes
+aligned() { # N: the first N columns of every row start under their heads; last: the last column
+	printf '%s\n' "$OUT" | python3 -c '
+import sys
+lines = [l.rstrip("\n") for l in sys.stdin if l.strip()]
+starts = lambda l: [i for i in range(len(l)) if l[i] != " " and (i == 0 or l[i - 1] == " ")]
+for l in lines[1:]:
+    if sys.argv[1] == "last":
+        assert starts(l)[-1] == starts(lines[0])[-1], (lines[0], l)
+    else:
+        n = int(sys.argv[1])
+        assert starts(l)[:n] == starts(lines[0])[:n], (lines[0], l)
+' "$1"
+}
+expect_exit 0 env LANGUAGE=de "$CATI" study cases --study demo --status complete --store "$URL" --cacert ca.pem --user sup --password-file sup.pw
+aligned 3 || fail "German case list: the columns do not line up with the heads: $OUT"
+expect_exit 0 env LANGUAGE=de "$CATI" study forms --store "$URL" --cacert ca.pem --user sup --password-file sup.pw
+expect_out "VERÖFFENTLICHT"
+aligned last || fail "German forms list: the columns do not line up with the heads: $OUT"
+
 # reassign: D2 from anna to ben; unknown case ids are named and nothing changes
 expect_exit 1 study assign --study demo --to ben D2 NOPE X9
 expect_out "no case 'NOPE' in study 'demo'"

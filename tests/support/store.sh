@@ -18,7 +18,7 @@ start_store() {
 	"$CATI_STORE" serve --db "$db" --cert srv.pem --key srv.key "$@" >server.out 2>&1 &
 	server=$!
 	n=0
-	while ! grep -q listening server.out && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
+	while ! grep -q listening server.out && [ $n -lt 600 ]; do sleep 0.05; n=$((n + 1)); done
 	URL=$(sed -n 's/.*listening on \(https:[^ ]*\).*/\1/p' server.out)
 	[ -n "$URL" ] || fail "the store did not start: $(cat server.out)"
 }
@@ -89,7 +89,7 @@ serve_conf() {
 	"$CATI_STORE" serve "$@" >"$log" 2>&1 &
 	server=$!
 	n=0
-	while ! grep -q listening "$log" && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
+	while ! grep -q listening "$log" && [ $n -lt 600 ]; do sleep 0.05; n=$((n + 1)); done
 	URL=$(sed -n 's/.*listening on \(https:[^ ]*\).*/\1/p' "$log")
 	[ -n "$URL" ] || { fail "the store did not start: $(cat "$log")"; finish; exit 1; }
 }
