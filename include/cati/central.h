@@ -173,6 +173,22 @@ int central_export(struct central *c, const char *study,
 int central_export_calls(struct central *c, const char *study,
                          void (*cb)(void *ctx, const struct exp_attempt *at), void *ctx, struct err *e);
 
+/* Audit trail (audit.c) --------------------------------------------------------------- */
+
+/*
+ * Keep one line of the audit trail: user (an account, or "local:LOGIN" for a command run on
+ * the store's machine) did action ("export", "erase", "assign", "take-back", "reopen", "resolve",
+ * "count", "import") on what (the study and what was asked: never a password or the data), now. Part of
+ * the caller's open transaction, if any. 0, or -1 when the database failed.
+ */
+int central_audit(struct central *c, const char *user, const char *action, const char *what);
+/* The audit trail from since (seconds since 1970) on, only user's when user is not NULL, oldest
+   first: [{at (ISO 8601 UTC), user, action, what}] into *out (the caller's reference). 0 or -1. */
+int central_audit_list(struct central *c, int64_t since, const char *user, json_t **out, struct err *e);
+/* The key of study's pseudonyms (exp_pseudonym), made at random and kept on first use; it never
+   leaves the store. 0, or -1 with e. */
+int central_study_key(struct central *c, const char *study, unsigned char key[EXP_PSEUDONYM_KEY], struct err *e);
+
 /* Quotas -------------------------------------------------------------------------------- */
 
 struct form;

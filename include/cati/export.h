@@ -82,12 +82,32 @@ struct exp_var {
 	int qtype;                /* enum form_qtype of the question */
 };
 
+/* Bytes of a study's pseudonym key, and characters of a pseudonym ("p" and 16 hex digits). */
+#define EXP_PSEUDONYM_KEY 32
+#define EXP_PSEUDONYM_LEN 17
+
+/*
+ * What an export holds. Without identities it leaves out the respondent's name and phone
+ * numbers (case fields name, phone ...) and the free-text answers (text questions): they leave
+ * the store only when asked for. With a pseudonym key the case and interview ids are keyed
+ * pseudonyms (exp_pseudonym), stable for one key, and the mapping is nowhere in the export.
+ */
+struct exp_opts {
+	int identities;
+	const unsigned char *pseudonym_key;   /* EXP_PSEUDONYM_KEY bytes, or NULL: ids as they are */
+};
+
+/* The pseudonym of id under key: "p" and the first 8 bytes of HMAC-SHA256(key, id) in hex. */
+void exp_pseudonym(const unsigned char *key, const char *id, char out[EXP_PSEUDONYM_LEN + 1]);
+
 struct exp_schema {
 	const struct form *form;
 	int nvars;
 	struct exp_var *vars;
 	struct arena arena;
 	int words;                /* the table of fixed words (exp_word) */
+	int pseudonyms;           /* case and interview ids as pseudonyms under pseudonym_key */
+	unsigned char pseudonym_key[EXP_PSEUDONYM_KEY];
 	/* internal: the first variable of each question node (-1: none) and how many each loop
 	   iteration has */
 	int *node_first, *node_per_iter;
@@ -104,6 +124,10 @@ struct exp_schema {
  * status variable NAME_st (EXP_ST_*).
  */
 void exp_schema_build(struct exp_schema *s, const struct form *f, int lang);
+/* exp_schema_build holding what o allows (NULL: everything, ids as they are). */
+void exp_schema_build_opts(struct exp_schema *s, const struct form *f, int lang, const struct exp_opts *o);
+/* Is case field (or question) id a personal one an export without identities leaves out? */
+int exp_personal_field(const char *id);
 /* The fixed word w in the schema's export language (English when s is NULL). Static text. */
 const char *exp_word(const struct exp_schema *s, enum exp_word w);
 /* The word table of a language code ("de", "nl-BE" ...): English for one it lacks. */
@@ -169,6 +193,8 @@ struct exp_data {
 };
 
 void exp_data_init(struct exp_data *d, const struct form *f, int lang);
+/* exp_data_init holding what o allows (exp_opts; NULL: everything, as exp_data_init). */
+void exp_data_init_opts(struct exp_data *d, const struct form *f, int lang, const struct exp_opts *o);
 void exp_data_add(struct exp_data *d, const struct exp_interview *iv);
 /* Set text widths from the data (the longest value, in bytes, at least 1). */
 void exp_widths(struct exp_data *d);
@@ -194,6 +220,8 @@ struct exp_calls {
 void exp_calls_init(struct exp_calls *c);
 void exp_calls_take(void *ctx, const struct exp_attempt *a);
 void exp_calls_release(struct exp_calls *c);
+/* Replace the case ids of the call records with their pseudonyms under key. */
+void exp_calls_pseudonyms(struct exp_calls *c, const unsigned char *key);
 
 /*
  * Every format at once, beside each other: PREFIX.csv, .json, .sav, .dta, .sas7bdat (+

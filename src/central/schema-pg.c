@@ -163,7 +163,14 @@ static const char *const steps[] = {
 	"CREATE TABLE IF NOT EXISTS work_totals(study text NOT NULL, interviewer text NOT NULL, seconds bigint NOT NULL,"
 	" PRIMARY KEY(study, interviewer));",
 
-	/* 9 -> 10 (step 12 of the SQLite backend): the do-not-call list, its log, the store's
+	/* 9 -> 10 (step 12 of the SQLite backend): the audit trail (audit.c) and each study's key
+	   for the pseudonyms of its case ids */
+	"CREATE TABLE IF NOT EXISTS audit(id bigserial PRIMARY KEY, at bigint NOT NULL, who text NOT NULL,"
+	" action text NOT NULL, what text NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS audit_at ON audit(at);"
+	"CREATE TABLE IF NOT EXISTS study_keys(study text PRIMARY KEY, key text NOT NULL);",
+
+	/* 10 -> 11 (step 13 of the SQLite backend): the do-not-call list, its log, the store's
 	   settings (the default country), cases an import marked do-not-call */
 	"CREATE TABLE IF NOT EXISTS dnc(phone text PRIMARY KEY, listed integer NOT NULL, source text NOT NULL, reason text,"
 	" case_key text, by_user text NOT NULL, at bigint NOT NULL, seq bigint NOT NULL);"

@@ -166,7 +166,14 @@ static const char *const migrations[] = {
 	"CREATE TABLE IF NOT EXISTS work_totals(study TEXT NOT NULL, interviewer TEXT NOT NULL, seconds INTEGER NOT NULL,"
 	" PRIMARY KEY(study, interviewer));",
 
-	/* 11 -> 12: the do-not-call list (dnc.c): each number in international form, listed or
+	/* 11 -> 12: the audit trail (audit.c): who exported, erased or changed assignments, when
+	   (seconds since 1970) and what; and each study's key for the pseudonyms of its case ids */
+	"CREATE TABLE IF NOT EXISTS audit(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, who TEXT NOT NULL,"
+	" action TEXT NOT NULL, what TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS audit_at ON audit(at);"
+	"CREATE TABLE IF NOT EXISTS study_keys(study TEXT PRIMARY KEY, key TEXT NOT NULL);",
+
+	/* 12 -> 13: the do-not-call list (dnc.c): each number in international form, listed or
 	   taken off, who changed it last, when, where from (supervisor, import, outcome) and why,
 	   with a change number for pulls; every change in a log; the store's settings (the default
 	   country for national numbers); cases an import marked do-not-call */

@@ -10,7 +10,7 @@
 
 static const char usage[] =
 	N_("usage: cati export --study ID --format csv|json|sav|dta|sas|sss|ddi|codebook|all --out FILE\n"
-	"                   [--lang L] [--all] [--calls FILE.csv [--with-phone]] [--db PATH]\n");
+	"                   [--lang L] [--all] [--with-identities] [--calls FILE.csv [--with-phone]] [--db PATH]\n");
 
 /* cati export: the interviews of a study in a data set format, and its call records. */
 int cmd_export(int argc, char **argv)
@@ -19,7 +19,7 @@ int cmd_export(int argc, char **argv)
 		{ "study", required_argument, NULL, 's' }, { "format", required_argument, NULL, 'f' },
 		{ "out", required_argument, NULL, 'o' },   { "lang", required_argument, NULL, 'l' },
 		{ "calls", required_argument, NULL, 'c' }, { "all", no_argument, NULL, 'a' },
-		{ "with-phone", no_argument, NULL, 'p' },
+		{ "with-phone", no_argument, NULL, 'p' },  { "with-identities", no_argument, NULL, 'I' },
 		CLI_OPT_DB, CLI_OPT_HELP, { 0 }
 	};
 	const char *study = NULL, *fmt = NULL, *out = NULL, *lang = NULL, *calls = NULL, *db = NULL;
@@ -29,6 +29,7 @@ int cmd_export(int argc, char **argv)
 	struct form *f = NULL;
 	char *src = NULL;
 	struct err e;
+	struct exp_opts opts = { 0, NULL };
 	int64_t row;
 	int ch, all = 0, with_phone = 0, format, rc = EXIT_FAIL;
 
@@ -42,6 +43,7 @@ int cmd_export(int argc, char **argv)
 		case 'c': calls = optarg; break;
 		case 'a': all = 1; break;
 		case 'p': with_phone = 1; break;
+		case 'I': opts.identities = 1; break;
 		case 'D': db = optarg; break;
 		default: return EXIT_USAGE;
 		}
@@ -80,7 +82,7 @@ int cmd_export(int argc, char **argv)
 		store_close(st);
 		return EXIT_USAGE;
 	}
-	exp_data_init(&data, f, lang ? form_lang(f, lang) : 0);
+	exp_data_init_opts(&data, f, lang ? form_lang(f, lang) : 0, &opts);
 	if (store_export(st, study, all, exp_data_take, &data, &e) != STORE_OK) {
 		fprintf(stderr, "cati export: %s\n", e.msg);
 		goto out;
@@ -92,6 +94,8 @@ int cmd_export(int argc, char **argv)
 	printf(P_("exported %ld interview, %d variables to %s\n", "exported %ld interviews, %d variables to %s\n",
 	          data.nrows),
 	       data.nrows, data.schema.nvars, out);
+	if (!opts.identities)
+		puts(_("names, phone numbers and text answers left out: --with-identities adds them"));
 	if (calls) {
 		struct exp_calls c;
 

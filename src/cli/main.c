@@ -31,7 +31,7 @@ static const struct {
 	{ "study", cmd_study, N_("study publish|forms|import|cases|assign|take-back|conflicts|resolve|workstations ...\n"
 	                      "                           run a study on the store as its supervisor (cati study --help)") },
 	{ "export", cmd_export, N_("export --study ID --format csv|json|sav|dta|sas|sss|ddi|codebook|all --out FILE [--lang L] [--all]\n"
-	                        "       [--calls FILE.csv [--with-phone]]   interviews as a data set with labels; call records") },
+	                        "       [--with-identities] [--calls FILE.csv [--with-phone]]   interviews as a data set with labels; call records") },
 	{ "doctor", cmd_doctor, N_("doctor [--db PATH]       check the database's integrity (never creates one)") },
 	{ "simulate", cmd_simulate, N_("simulate FORM [-n N] [--seed S]\n"
 	                            "                           random interviews: routing coverage") },

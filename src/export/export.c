@@ -6,6 +6,7 @@
 #include "cati/calls.h"
 
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@ struct builder {
 	struct exp_schema *s;
 	int cap;
 	int lang;
+	int identities;           /* names, phone numbers and free-text answers too */
 };
 
 /* A name researchers' tools accept: letters, digits, _; starts with a letter; unique. */
@@ -281,7 +283,40 @@ static void question_vars(struct builder *b, int node, int iter)
 	buf_release(&lb);
 }
 
+/* Does a case field's id say it names or reaches the respondent? */
+int exp_personal_field(const char *id)
+{
+	static const char *const ids[] = {
+		"name", "first_name", "firstname", "last_name", "lastname", "surname", "full_name",
+		"phone", "mobile", "tel", "telephone", "email", "e_mail", "address", "street",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof ids / sizeof ids[0]; i++)
+		if (!strcasecmp(id, ids[i]))
+			return 1;
+	/* phone2, phone_work, mobile_private ... */
+	return !strncasecmp(id, "phone", 5) || !strncasecmp(id, "mobile", 6);
+}
+
+/* Every variable, the ids as they are. */
 void exp_schema_build(struct exp_schema *s, const struct form *f, int lang)
+{
+	exp_schema_build_opts(s, f, lang, NULL);
+}
+
+/* "p" and the first 8 bytes of HMAC-SHA256(key, id) in hex. */
+void exp_pseudonym(const unsigned char *key, const char *id, char out[EXP_PSEUDONYM_LEN + 1])
+{
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+
+	crypto_auth_hmacsha256(mac, (const unsigned char *)id, strlen(id), key);
+	out[0] = 'p';
+	sodium_bin2hex(out + 1, EXP_PSEUDONYM_LEN, mac, (EXP_PSEUDONYM_LEN - 1) / 2);
+}
+
+/* The variables of f that o allows, in the order exp_schema_build documents. */
+void exp_schema_build_opts(struct exp_schema *s, const struct form *f, int lang, const struct exp_opts *o)
 {
 	static const struct {
 		const char *name;
@@ -309,6 +344,11 @@ void exp_schema_build(struct exp_schema *s, const struct form *f, int lang)
 	memset(&b, 0, sizeof b);
 	b.s = s;
 	b.lang = lang >= 0 && lang < f->nlangs ? lang : 0;
+	b.identities = !o || o->identities;
+	if (o && o->pseudonym_key) {
+		s->pseudonyms = 1;
+		memcpy(s->pseudonym_key, o->pseudonym_key, EXP_PSEUDONYM_KEY);
+	}
 	s->words = exp_words_of(f->nlangs ? f->langs[b.lang] : "en");
 	for (m = 0; m < sizeof meta / sizeof meta[0]; m++) {
 		struct exp_var *v = add(&b, meta[m].name, exp_word(s, meta[m].label), meta[m].t, EXP_S_META);
@@ -319,7 +359,7 @@ void exp_schema_build(struct exp_schema *s, const struct form *f, int lang)
 		const struct form_var *fv = &f->vars[i];
 		struct exp_var *v;
 
-		if (fv->kind != FORM_V_CASE)
+		if (fv->kind != FORM_V_CASE || (!b.identities && exp_personal_field(fv->id)))
 			continue;
 		v = add(&b, fv->id, fv->id, fv->type == FORM_T_NUM ? EXP_NUM : EXP_STR, EXP_S_CASE);
 		v->question = fv->id;
@@ -337,6 +377,8 @@ void exp_schema_build(struct exp_schema *s, const struct form *f, int lang)
 		s->node_first[i] = -1;
 		if (n->kind != FORM_N_QUESTION || n->qtype == FORM_Q_INFO)
 			continue;
+		if (!b.identities && n->qtype == FORM_Q_TEXT)
+			continue;   /* what a respondent says in their own words may name them */
 		before = s->nvars;
 		s->node_first[i] = before;
 		if (n->loop >= 0) {
@@ -486,6 +528,7 @@ void exp_row(const struct exp_schema *s, const struct exp_interview *iv, struct 
              struct arena *a)
 {
 	const char *meta[10];
+	char pcase[EXP_PSEUDONYM_LEN + 1], piv[EXP_PSEUDONYM_LEN + 1];
 	json_t *fields = iv->fields_json ? json_loads(iv->fields_json, 0, NULL) : NULL;
 	double t0, t1;
 	int i;
@@ -501,6 +544,16 @@ void exp_row(const struct exp_schema *s, const struct exp_interview *iv, struct 
 	meta[7] = iv->ended_at;
 	meta[8] = NULL;   /* duration: worked out below */
 	meta[9] = iv->form_version;
+	if (s->pseudonyms) {
+		if (iv->uuid) {
+			exp_pseudonym(s->pseudonym_key, iv->uuid, piv);
+			meta[0] = piv;
+		}
+		if (iv->case_key) {
+			exp_pseudonym(s->pseudonym_key, iv->case_key, pcase);
+			meta[1] = pcase;
+		}
+	}
 	for (i = 0; i < s->nvars; i++) {
 		const struct exp_var *v = &s->vars[i];
 
@@ -537,10 +590,17 @@ void exp_row(const struct exp_schema *s, const struct exp_interview *iv, struct 
 	json_decref(fields);
 }
 
+/* An empty data set of every variable of f. */
 void exp_data_init(struct exp_data *d, const struct form *f, int lang)
 {
+	exp_data_init_opts(d, f, lang, NULL);
+}
+
+/* An empty data set of the variables of f that o allows. */
+void exp_data_init_opts(struct exp_data *d, const struct form *f, int lang, const struct exp_opts *o)
+{
 	memset(d, 0, sizeof *d);
-	exp_schema_build(&d->schema, f, lang);
+	exp_schema_build_opts(&d->schema, f, lang, o);
 	arena_init(&d->arena);
 	d->title = form_text_get(f, &f->title, lang >= 0 && lang < f->nlangs ? lang : 0);
 	if (!*d->title)
@@ -659,6 +719,19 @@ void exp_calls_take(void *ctx, const struct exp_attempt *a)
 		const struct disposition *d = a->disposition ? calls_disposition(a->disposition) : NULL;
 		x->disposition_label = d ? d->label : NULL;
 	}
+}
+
+/* Each call record's case id replaced with its pseudonym (the strings in c's arena). */
+void exp_calls_pseudonyms(struct exp_calls *c, const unsigned char *key)
+{
+	char p[EXP_PSEUDONYM_LEN + 1];
+	long i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->v[i].case_key) {
+			exp_pseudonym(key, c->v[i].case_key, p);
+			c->v[i].case_key = arena_strdup(&c->arena, p);
+		}
 }
 
 void exp_calls_release(struct exp_calls *c)

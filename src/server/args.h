@@ -3,6 +3,7 @@
 #define CATI_SERVER_ARGS_H
 
 #include <getopt.h>
+#include <stdint.h>
 
 /* The options every command that uses the store accepts (in its getopt_long table). */
 #define SRV_OPT_DB { "db", required_argument, NULL, 'D' }, { "pg", required_argument, NULL, 'P' }
@@ -37,5 +38,12 @@ typedef int (*srv_conf_fn)(void *ctx, const char *key, const char *value, const 
  * message (an unreadable file, a line without '=', or set's own).
  */
 int srv_conf_read(const char *path, srv_conf_fn set, void *ctx, char **text);
+
+/* A date or time in UTC (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z]) as seconds since 1970 into *t,
+   for audit --since and the audit route's ?since=: 0, or -1 when it is none of these. */
+int srv_parse_since(const char *s, int64_t *t);
+/* Who runs a command on the store's machine, for the audit trail (central_audit): "local:LOGIN"
+   (or "local:uid N" when the system has no name for the user) into out. */
+void srv_local_user(char *out, size_t n);
 
 #endif

@@ -69,9 +69,11 @@ static int change(struct central *c, json_t *numbers, json_t *lines, int add, co
 	enum central_rc rc;
 	struct err e;
 	size_t i, n = 0;
+	char who[80], w[700];
 
 	err_init(&e);
-	rc = central_dnc_change(c, numbers, add, source, reason, "(cati-store dnc)", &out, &e);
+	srv_local_user(who, sizeof who);
+	rc = central_dnc_change(c, numbers, add, source, reason, who, &out, &e);
 	if (rc == CENTRAL_INPUT) {
 		json_array_foreach(out, i, x) {
 			json_int_t k = json_integer_value(json_object_get(x, "index"));
@@ -92,6 +94,10 @@ static int change(struct central *c, json_t *numbers, json_t *lines, int add, co
 	}
 	json_array_foreach(out, i, x)
 		n += json_is_true(json_object_get(x, "changed"));
+	snprintf(w, sizeof w, "do-not-call list: %zu numbers, %zu changed%s%.500s", json_array_size(out), n,
+	         reason ? "; reason: " : "", reason ? reason : "");
+	if (central_audit(c, who, add ? "dnc-add" : "dnc-remove", w) < 0)
+		fprintf(stderr, "cati-store: cannot write the audit trail: %s\n", w);
 	if (add)
 		printf("%zu numbers added to the do-not-call list (%zu were on it already)\n", n, json_array_size(out) - n);
 	else

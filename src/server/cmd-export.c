@@ -1,4 +1,5 @@
 /* cmd-export.c: cati-store export: a study's interviews as a data set, and its call records. */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,8 @@ int srv_cmd_export(int argc, char **argv);
 
 static const char usage[] =
 	N_("usage: cati-store export STUDY --format csv|json|sav|dta|sas|sss|ddi|codebook|all --out FILE\n"
-	"                         [--lang L] [--calls FILE.csv [--with-phone]] --db PATH|--pg URL\n");
+	"                         [--lang L] [--with-identities] [--pseudonyms]\n"
+	"                         [--calls FILE.csv [--with-phone]] --db PATH|--pg URL\n");
 
 /* cati-store export STUDY: the study's interviews as a data set; the store must exist. */
 int srv_cmd_export(int argc, char **argv)
@@ -21,7 +23,8 @@ int srv_cmd_export(int argc, char **argv)
 	static const struct option longs[] = {
 		{ "format", required_argument, NULL, 'f' }, { "out", required_argument, NULL, 'o' },
 		{ "lang", required_argument, NULL, 'l' },   { "calls", required_argument, NULL, 'c' },
-		{ "with-phone", no_argument, NULL, 'p' },
+		{ "with-phone", no_argument, NULL, 'p' },  { "with-identities", no_argument, NULL, 'I' },
+		{ "pseudonyms", no_argument, NULL, 'N' },
 		SRV_OPT_DB, SRV_OPT_HELP, { 0 }
 	};
 	const char *fmt = NULL, *out = NULL, *lang = NULL, *calls = NULL, *study;
@@ -32,7 +35,11 @@ int srv_cmd_export(int argc, char **argv)
 	struct form *f;
 	char *src = NULL;
 	struct err e;
-	int ch, format, with_phone = 0, rc = 1;
+	struct exp_opts opts = { 0, NULL };
+	unsigned char key[EXP_PSEUDONYM_KEY];
+	char who[300];
+	struct buf what;
+	int ch, format, with_phone = 0, pseudonyms = 0, rc = 1;
 
 	for (opt_reset(); (ch = opt_next(argc, argv, "h", longs, "cati-store export", usage)) != -1;) {
 		switch (ch) {
@@ -42,6 +49,8 @@ int srv_cmd_export(int argc, char **argv)
 		case 'l': lang = optarg; break;
 		case 'c': calls = optarg; break;
 		case 'p': with_phone = 1; break;
+		case 'I': opts.identities = 1; break;
+		case 'N': pseudonyms = 1; break;
 		default:
 			if (!srv_db_opt(&db, ch, optarg))
 				return 2;
@@ -82,19 +91,52 @@ int srv_cmd_export(int argc, char **argv)
 		central_close(c);
 		return 2;
 	}
-	exp_data_init(&data, f, lang ? form_lang(f, lang) : 0);
-	if (central_export(c, study, exp_data_take, &data, &e) < 0 ||
-	    (format == 99 ? exp_write_all(&data, out, &e) : exp_write(&data, (enum exp_format)format, out, &e)) < 0) {
+	if (pseudonyms && central_study_key(c, study, key, &e) < 0) {
+		fprintf(stderr, "cati-store: %s\n", e.msg);
+		form_free(f);
+		central_close(c);
+		return 1;
+	}
+	opts.pseudonym_key = pseudonyms ? key : NULL;
+	exp_data_init_opts(&data, f, lang ? form_lang(f, lang) : 0, &opts);
+	sodium_memzero(key, sizeof key);
+	if (central_export(c, study, exp_data_take, &data, &e) < 0) {
+		fprintf(stderr, "cati-store: %s\n", e.msg);
+		goto out;
+	}
+	/* the audit trail first: an export it cannot record does not happen */
+	srv_local_user(who, sizeof who);
+	buf_init(&what);
+	buf_printf(&what, "study %s, format %s, %s%s, %ld interview%s to %s", study, fmt,
+	           opts.identities ? "with identities" : "without identities", pseudonyms ? ", pseudonyms" : "",
+	           data.nrows, data.nrows == 1 ? "" : "s", out);
+	if (calls)
+		buf_printf(&what, "; calls to %s %s", calls, with_phone ? "with phone numbers" : "without phone numbers");
+	if (central_audit(c, who, "export", buf_str(&what)) < 0) {
+		fputs(_("cati-store: cannot write the audit trail: nothing was exported\n"), stderr);
+		buf_release(&what);
+		goto out;
+	}
+	buf_release(&what);
+	if ((format == 99 ? exp_write_all(&data, out, &e) : exp_write(&data, (enum exp_format)format, out, &e)) < 0) {
 		fprintf(stderr, "cati-store: %s\n", e.msg);
 		goto out;
 	}
 	printf(_("exported %ld interviews, %d variables to %s\n"), data.nrows, data.schema.nvars, out);
+	if (!opts.identities)
+		puts(_("names, phone numbers and text answers left out: --with-identities adds them"));
 	if (calls) {
 		struct exp_calls cl;
 
 		exp_calls_init(&cl);
-		if (central_export_calls(c, study, exp_calls_take, &cl, &e) < 0 ||
-		    exp_write_calls(cl.v, cl.n, with_phone, calls, &e) < 0) {
+		if (central_export_calls(c, study, exp_calls_take, &cl, &e) < 0) {
+			fprintf(stderr, "cati-store: %s\n", e.msg);
+			exp_calls_release(&cl);
+			goto out;
+		}
+		if (data.schema.pseudonyms)
+			exp_calls_pseudonyms(&cl, data.schema.pseudonym_key);
+		if (exp_write_calls(cl.v, cl.n, with_phone, calls, &e) < 0) {
 			fprintf(stderr, "cati-store: %s\n", e.msg);
 			exp_calls_release(&cl);
 			goto out;

@@ -21,6 +21,7 @@ int server_faults(const char *spec, unsigned delay_ms);
 void server_stop(struct MHD_Daemon *d);
 int srv_cmd_quota(int argc, char **argv);
 int srv_cmd_export(int argc, char **argv);
+int srv_cmd_audit(int argc, char **argv);
 int srv_cmd_report(int argc, char **argv);
 int srv_cmd_workstation(int argc, char **argv);
 int srv_cmd_init(int argc, char **argv);
@@ -47,7 +48,10 @@ static const char *usage =
 	"       cati-store user delete NAME --db PATH     (ends the user's tokens for good)\n"
 	"       cati-store workstation list --db PATH              (registered workstations, by user)\n"
 	"       cati-store workstation retire ID --db PATH         (no more allowances or locks, for good)\n"
-	"       cati-store export STUDY --format csv|json|sav|dta|sas|sss|ddi|codebook|all --out FILE [--lang L] [--calls FILE.csv [--with-phone]] --db PATH\n"
+	"       cati-store export STUDY --format csv|json|sav|dta|sas|sss|ddi|codebook|all --out FILE [--lang L]\n"
+	"                       [--with-identities] [--pseudonyms] [--calls FILE.csv [--with-phone]] --db PATH\n"
+	"       cati-store audit [--since DATE] [--user NAME] [--json] --db PATH   (who exported, erased or\n"
+	"                                                         changed assignments, when and what)\n"
 	"       cati-store backup FILE --db PATH | --config FILE.conf   (a consistent copy while the store serves;\n"
 	"                                                         PostgreSQL: pg_dump, see README)\n"
 	"       cati-store migrate --pg postgresql://USER@HOST:PORT/DB   (the PostgreSQL backend's schema)\n"
@@ -471,7 +475,8 @@ int main(int argc, char **argv)
 		{ "serve", serve },   { "migrate", migrate },       { "user", user },
 		{ "export", srv_cmd_export }, { "workstation", srv_cmd_workstation },
 		{ "quota", srv_cmd_quota },   { "report", srv_cmd_report }, { "check", check_figures },
-		{ "init", srv_cmd_init }, { "backup", srv_cmd_backup }, { "dnc", srv_cmd_dnc },
+		{ "init", srv_cmd_init }, { "backup", srv_cmd_backup }, { "audit", srv_cmd_audit },
+		{ "dnc", srv_cmd_dnc },
 	};
 	size_t i;
 

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "args.h"
 #include "cati/i18n.h"
 #include "cati/central.h"
 #include "cati/form.h"
@@ -500,6 +501,19 @@ static enum MHD_Result do_cases(struct central *c, struct MHD_Connection *conn, 
 	err_init(&e);
 	if (central_cases_put(c, form_id, cases, dnc && !strcmp(dnc, "flag") ? CENTRAL_DNC_FLAG : CENTRAL_DNC_REFUSE, &e) < 0)
 		return fail(conn, 422, &e);
+	{
+		/* an import that names interviewers changes assignments: the audit trail says how many */
+		size_t i, given = 0;
+		json_t *x;
+		char w[400];
+
+		json_array_foreach(cases, i, x)
+			given += json_is_string(json_object_get(x, "interviewer"));
+		snprintf(w, sizeof w, "study %s: %zu cases imported or updated, %zu of them given to interviewers", form_id,
+		         json_array_size(cases), given);
+		if (central_audit(c, user, "import", w) < 0)
+			fprintf(stderr, "cati-store: cannot write the audit trail: import by %s: %s\n", user, w);
+	}
 	o = json_object();
 	json_object_set_new(o, "cases", json_integer((json_int_t)json_array_size(cases)));
 	return reply(conn, 200, o);
@@ -1020,6 +1034,22 @@ static enum MHD_Result do_report(struct central *c, struct MHD_Connection *conn,
 	}
 }
 
+/* Note a change of the do-not-call list in the audit trail: how many numbers, how many changed,
+   why (the numbers themselves are in the list's own history). */
+static void audit_dnc(struct central *c, const char *user, const char *action, json_t *done, const char *reason)
+{
+	size_t i, changed = 0;
+	json_t *x;
+	char w[700];
+
+	json_array_foreach(done, i, x)
+		changed += json_is_true(json_object_get(x, "changed"));
+	snprintf(w, sizeof w, "do-not-call list: %zu numbers, %zu changed%s%.500s", json_array_size(done), changed,
+	         reason ? "; reason: " : "", reason ? reason : "");
+	if (central_audit(c, user, !strcmp(action, "remove") ? "dnc-remove" : "dnc-add", w) < 0)
+		fprintf(stderr, "cati-store: cannot write the audit trail: %s by %s: %s\n", action, user, w);
+}
+
 /* The do-not-call list: GET /v1/manage/dnc[?history=1] the numbers (or every change); POST
    {action: add|remove|import, numbers: [...], reason} changes it, all or none (import: add, the
    source noted as an import); numbers that are none answer 422 with {problems: [{index, number,
@@ -1056,7 +1086,53 @@ static enum MHD_Result do_dnc(struct server *s, struct central *c, struct MHD_Co
 		return reply(conn, 422, json_pack("{s:s,s:o}", "error", e.msg, "problems", out));
 	if (rc != CENTRAL_OK)
 		return answer_rc(conn, rc, &e);
+	audit_dnc(c, user, action, out, json_string_value(reason));
 	return reply(conn, 200, json_pack("{s:s,s:o}", "action", action, "numbers", out));
+}
+
+/* Note in the audit trail that user did action on the cases keys of study (the first 20 named),
+   then tail; a failure is told to the operator's log (the change itself is done). */
+static void audit_cases(struct central *c, const char *user, const char *action, const char *study,
+                        json_t *keys, const char *tail)
+{
+	struct buf w;
+	json_t *k;
+	size_t i;
+
+	buf_init(&w);
+	buf_printf(&w, "study %s: %zu case%s", study, json_array_size(keys), json_array_size(keys) == 1 ? "" : "s");
+	json_array_foreach(keys, i, k) {
+		if (i == 20) {
+			buf_printf(&w, " and %zu more", json_array_size(keys) - 20);
+			break;
+		}
+		buf_printf(&w, "%s%s", i ? ", " : " (", json_string_value(k));
+	}
+	buf_printf(&w, "%s%s", json_array_size(keys) <= 20 ? ")" : "", tail ? tail : "");
+	if (central_audit(c, user, action, buf_str(&w)) < 0)
+		fprintf(stderr, "cati-store: cannot write the audit trail: %s by %s: %s\n", action, user, buf_str(&w));
+	buf_release(&w);
+}
+
+/* GET /v1/manage/audit[?since=DATE&user=NAME] (admins only): the audit trail. */
+static enum MHD_Result do_audit(struct central *c, struct MHD_Connection *conn, int post, enum central_role role)
+{
+	const char *since = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "since");
+	const char *who = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "user");
+	int64_t t = 0;
+	json_t *out;
+	struct err e;
+
+	if (post)
+		return error(conn, 405, "use GET");
+	if (role != CENTRAL_ADMIN)
+		return error(conn, 403, N_("only admins may read the audit trail"));
+	if (since && srv_parse_since(since, &t) < 0)
+		return error(conn, 400, N_("'since' must be a date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM in UTC)"));
+	err_init(&e);
+	if (central_audit_list(c, t, who && *who ? who : NULL, &out, &e) < 0)
+		return fail(conn, 503, &e);
+	return reply(conn, 200, json_pack("{s:o}", "audit", out));
 }
 
 /* Study management (cati study ...): GET /v1/manage/{forms,cases,conflicts,duplicates,workstations},
@@ -1073,6 +1149,8 @@ static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD
 	err_init(&e);
 	if (role == CENTRAL_INTERVIEWER)
 		return error(conn, 403, "only supervisors and admins may do this");
+	if (!strcmp(what, "audit"))
+		return do_audit(c, conn, post, role);
 	if (!strcmp(what, "forms") || !strcmp(what, "workstations")) {
 		if (post)
 			return error(conn, 405, "use GET");
@@ -1104,6 +1182,12 @@ static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD
 			return error(conn, 403, "this study is not one of your projects");
 		turn_take(&s->write);
 		rc = central_conflict_resolve(c, (int64_t)json_integer_value(id), !strcmp(keep, "theirs"), &e);
+		if (rc == CENTRAL_OK) {
+			char w[400];
+			snprintf(w, sizeof w, "study %s: conflict %lld, kept %s", cs, (long long)json_integer_value(id), keep);
+			if (central_audit(c, user, "resolve", w) < 0)
+				fprintf(stderr, "cati-store: cannot write the audit trail: resolve by %s: %s\n", user, w);
+		}
 		turn_give(&s->write);
 		if (rc != CENTRAL_OK)
 			return rc == CENTRAL_NOT_FOUND ? error(conn, 404, "no such conflict") : answer_rc(conn, rc, &e);
@@ -1135,6 +1219,14 @@ static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD
 			return error(conn, 400, N_("say which complete counts: 'interview' (its id)"));
 		turn_take(&s->write);
 		rc = central_duplicate_choose(c, study, iv, &e);
+		if (rc == CENTRAL_OK) {
+			struct buf w;
+			buf_init(&w);
+			buf_printf(&w, "study %s: interview %s is the complete that counts", study, iv);
+			if (central_audit(c, user, "count", buf_str(&w)) < 0)
+				fprintf(stderr, "cati-store: cannot write the audit trail: count by %s: %s\n", user, buf_str(&w));
+			buf_release(&w);
+		}
 		turn_give(&s->write);
 		if (rc == CENTRAL_NOT_FOUND)
 			return fail(conn, 404, &e);
@@ -1158,6 +1250,8 @@ static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD
 				return error(conn, 400, N_("'cases' must be case ids (strings)"));
 		turn_take(&s->write);
 		rc = central_cases_reopen(c, study, keys, user, &unknown, &e);
+		if (rc == CENTRAL_OK)
+			audit_cases(c, user, "reopen", study, keys, NULL);
 		turn_give(&s->write);
 		if (rc == CENTRAL_NOT_FOUND)
 			return reply(conn, 404, json_pack("{s:s,s:o}", "error", e.msg, "unknown", unknown));
@@ -1187,6 +1281,14 @@ static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD
 			return error(conn, 400, N_("'interviewer' must be 1 to 64 bytes"));
 		turn_take(&s->write);
 		rc = central_cases_assign(c, study, keys, json_string_value(iv), &unknown, &e);
+		if (rc == CENTRAL_OK) {
+			struct buf t;
+			buf_init(&t);
+			if (json_is_string(iv))
+				buf_printf(&t, " to %s", json_string_value(iv));
+			audit_cases(c, user, json_is_string(iv) ? "assign" : "take-back", study, keys, buf_str(&t));
+			buf_release(&t);
+		}
 		turn_give(&s->write);
 		if (rc == CENTRAL_NOT_FOUND)
 			return reply(conn, 404, json_pack("{s:s,s:o}", "error", e.msg, "unknown", unknown));

@@ -172,6 +172,12 @@ expect_out "1 open case is never offered"
 expect_exit 0 "$CATI_STORE" dnc list --db st/central.db
 expect_out "+4315550003       outcome"
 printf '%s' "$OUT" | grep -q 436641234567 && fail "a removed number is still listed"
+# the audit trail names each change of the list, its count and reason, not the numbers
+expect_exit 0 "$CATI_STORE" audit --db st/central.db
+expect_out "dnc-add"
+expect_out "do-not-call list: 1 numbers, 1 changed; reason: asked by letter"
+expect_out "dnc-remove"
+printf '%s' "$OUT" | grep -q "664" && fail "the audit trail holds a number"
 expect_exit 0 "$CATI_STORE" dnc country --db st/central.db
 expect_out "default country: AT"
 finish

@@ -67,7 +67,7 @@ iv K3 'a 2\na fine\na 1\na 2026-02-03\na 240\na 2\na 0\na 3\nq\n'
 "$CATI" call --db $DB --case K2 --outcome busy --interviewer anna >/dev/null || fail "call K2"
 
 for l in en de nl; do
-	expect_exit 0 "$CATI" export --db $DB --study decl --format all --out $l --lang $l
+	expect_exit 0 "$CATI" export --db $DB --study decl --format all --out $l --lang $l --with-identities
 	expect_out "exported 4 interviews"
 	printf "GET FILE='%s.sav'.\nDISPLAY DICTIONARY.\nLIST.\n" $l >$l.sps
 	pspp -O format=csv -o $l.pspp.csv $l.sps >/dev/null 2>&1 || fail "pspp cannot read $l.sav: $(cat $l.pspp.csv)"
@@ -225,7 +225,7 @@ PY
 printf 'id,phone,name,office\nK5,+43 1 5550005,Flo,Enns\n' >k5.csv
 "$CATI" sample import k5.csv --form decl2.form --db $DB >/dev/null || fail "import K5"
 iv K5 'a 2\na a reason longer than eight bytes, 37 b\na 2\na 0\na 2\na 0\na 1\nq\n'
-expect_exit 0 "$CATI" export --db $DB --study decl --format sav --out long.sav --lang nl
+expect_exit 0 "$CATI" export --db $DB --study decl --format sav --out long.sav --lang nl --with-identities
 printf "GET FILE='long.sav'.\nDISPLAY DICTIONARY.\n" >long.sps
 pspp -O format=csv -o long.pspp.csv long.sps >long.err 2>&1
 grep -q "does not match the variable's width" long.pspp.csv long.err && fail "long.sav: PSPP drops why's value labels: $(cat long.err)"

@@ -41,7 +41,7 @@ printf 'id,phone,name,size\nK1,+43 1 5550001,Zoë Ñandú,3\nK2,+43 1 5550002,Bo
 iv K1 'a 1\na 2\na 7\na dk\nq\n' anna
 iv K2 'a 2\nq\n' anna
 
-expect_exit 0 "$CATI" export --db $DB --study demo --format all --out all
+expect_exit 0 "$CATI" export --db $DB --study demo --format all --out all --with-identities
 for f in sss ddi.xml; do
 	xmllint --noout all.$f 2>xmllint.out || fail "all.$f is not well-formed XML: $(cat xmllint.out)"
 done
@@ -55,17 +55,21 @@ done
 grep -q "asked if: overall >= 4" all.codebook.txt || fail "the codebook lacks why's route"
 grep -q "^    *-9  refused" all.codebook.txt || fail "the codebook lacks the refused code"
 for f in csv json sav dta; do
-	expect_exit 0 "$CATI" export --db $DB --study demo --format $f --out demo.$f
+	expect_exit 0 "$CATI" export --db $DB --study demo --format $f --out demo.$f --with-identities
 	expect_out "exported 3 interviews"
-	expect_exit 0 "$CATI" export --db $DB --study kids --format $f --out kids.$f --lang de
+	expect_exit 0 "$CATI" export --db $DB --study kids --format $f --out kids.$f --lang de --with-identities
 	expect_out "exported 2 interviews"
 done
-expect_exit 0 "$CATI" export --db $DB --study demo --format csv --out all.csv --all
+expect_exit 0 "$CATI" export --db $DB --study demo --format csv --out all.csv --all --with-identities
 expect_out "exported 4 interviews"
 "$CATI" call --db $DB --case D005 --outcome busy --interviewer anna >/dev/null || fail "call D005"
 "$CATI" call --db $DB --case D006 --outcome refusal --interviewer anna >/dev/null || fail "call D006"
 expect_exit 0 "$CATI" export --db $DB --study demo --format csv --out c.csv --calls calls.csv
 expect_out "exported 5 call attempts"
+# without --with-identities (issue 23): no name and no text answer, the coded answers kept
+expect_out "names, phone numbers and text answers left out: --with-identities adds them"
+head -1 c.csv | grep -q -E '(^|,)(name|why)(,|$)' && fail "a default export has name or why: $(head -1 c.csv)"
+head -1 c.csv | grep -q -E '(^|,)overall(,|$)' || fail "a default export lacks overall: $(head -1 c.csv)"
 # bad input: clear messages, nothing written
 expect_exit 2 "$CATI" export --db $DB --study demo --format xls --out x.xls
 expect_out "unknown format 'xls'"

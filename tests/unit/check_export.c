@@ -326,6 +326,51 @@ START_TEST(test_numbers_one_way)
 }
 END_TEST
 
+/* Without identities personal case fields and the text question go, the rest stays; pseudonyms
+   are stable for a key, differ for another, and replace the case and interview ids of a row. */
+START_TEST(test_identities_and_pseudonyms)
+{
+	static const unsigned char k1[EXP_PSEUDONYM_KEY] = "Jefe";
+	static const unsigned char k2[EXP_PSEUDONYM_KEY] = "Jefe2";
+	struct exp_opts none = { 0, NULL }, ps = { 0, k1 };
+	struct exp_schema s;
+	struct exp_value vals[64];
+	struct exp_interview iv = { "u-1", "CASE-7", "anna", "en", "complete", "complete", NULL, NULL, "1",
+	                            "{\"office\":\"north\"}", 0, NULL };
+	struct arena a;
+	struct form *f = compile();
+	char p1[EXP_PSEUDONYM_LEN + 1], p2[EXP_PSEUDONYM_LEN + 1], again[EXP_PSEUDONYM_LEN + 1];
+	int i;
+
+	ck_assert(exp_personal_field("name") && exp_personal_field("Phone_work") && exp_personal_field("email"));
+	ck_assert(!exp_personal_field("office") && !exp_personal_field("region"));
+	exp_schema_build_opts(&s, f, 0, &none);
+	for (i = 0; i < s.nvars; i++)
+		ck_assert_msg(strcmp(s.vars[i].question, "why"), "the text question is in an export without identities");
+	(void)var(&s, "office");
+	(void)var(&s, "rating");
+	exp_schema_release(&s);
+
+	exp_pseudonym(k1, "CASE-7", p1);
+	exp_pseudonym(k1, "CASE-7", again);
+	exp_pseudonym(k2, "CASE-7", p2);
+	ck_assert_int_eq((int)strlen(p1), EXP_PSEUDONYM_LEN);
+	ck_assert(p1[0] == 'p' && strspn(p1 + 1, "0123456789abcdef") == EXP_PSEUDONYM_LEN - 1);
+	ck_assert_str_eq(p1, again);
+	ck_assert_str_ne(p1, p2);
+
+	exp_schema_build_opts(&s, f, 0, &ps);
+	arena_init(&a);
+	ck_assert_int_le(s.nvars, 64);
+	exp_row(&s, &iv, vals, &a);
+	ck_assert_str_eq(vals[1].str, p1);
+	ck_assert(vals[0].str[0] == 'p' && strcmp(vals[0].str, "u-1"));
+	arena_release(&a);
+	exp_schema_release(&s);
+	form_free(f);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("export");
@@ -337,6 +382,7 @@ int main(void)
 	tcase_add_test(tc, test_row_values);
 	tcase_add_test(tc, test_sas_and_stata_read_back);
 	tcase_add_test(tc, test_numbers_one_way);
+	tcase_add_test(tc, test_identities_and_pseudonyms);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
