@@ -80,6 +80,7 @@ struct call_rules {
 	int lock_minutes;      /* how long a case given to an interviewer stays theirs */
 	int soft_early;        /* a soft appointment comes up this many minutes early */
 	char tz[64];           /* for cases without a time zone; "" for the machine's */
+	int retention_minutes; /* how long personal data of closed cases is kept; 0: for ever */
 };
 
 /* The defaults: Mon-Fri 09:00-20:30, Sat-Sun 09:00-17:00, 10 attempts, busy 15 min, no answer
@@ -95,6 +96,7 @@ void calls_rules_default(struct call_rules *r);
  *   lock 30m
  *   soft-early 15m
  *   timezone Europe/Vienna
+ *   retention 90d       (personal data of closed cases; cati-store erase --retention)
  * Returns 0, or -1 with "file:line: message" in e.
  */
 int calls_rules_parse(struct call_rules *r, const char *name, const char *text, struct err *e);

@@ -105,7 +105,8 @@ int central_pushes_share(struct central *c);
  * (finished interviews: absolute numbers, the keys that changed), quotas: [{study, quota, cell,
  * target, achieved, closed, allowance}] (the cells that changed, or whose allowance for this
  * workstation did; allowance: what the workstation holder, NULL the user, may complete in the
- * cell before its next pull)}. Cursor 0 gives everything. Interviewers see their own cases and
+ * cell before its next pull), erasures: [{case, erasure}] (personal data erased: see
+ * central_erase), retention: [{study, seconds}]}. Cursor 0 gives everything. Interviewers see their own cases and
  * their studies (all of a study's forms, counts and cells once a case of it comes), supervisors
  * their projects, admins everything. The cursor returned is the store's change counter, so a
  * pull with nothing new reads one row and answers with empty lists.
@@ -268,5 +269,29 @@ enum central_rc central_dnc_change(struct central *c, json_t *numbers, int add, 
    ever made [{phone, action (add/remove), source, reason, case, by, at}], into *out (the
    caller's reference): 0 or -1. */
 int central_dnc_list(struct central *c, int history, json_t **out, struct err *e);
+
+/* Personal data (erase.c) -------------------------------------------------------------- */
+
+/*
+ * Erase the personal data of the case key (or of every case whose phone is the number phone,
+ * written in any way), in study when not NULL: its name, phone and personal fields, free-text
+ * answers, notes, appointment and call texts, in cases, records, conflicts and the report's
+ * answers; coded answers stay. One transaction; each case's erasure recorded (by, reason) with
+ * what was removed, and carried to the workstations by their pulls. Then the bytes go: SQLite's
+ * pages are overwritten (secure_delete) and the write-ahead log truncated; PostgreSQL's touched
+ * tables vacuumed. *erased: [{id, case, study, removed}] (the caller's). CENTRAL_OK,
+ * CENTRAL_NOT_FOUND no such case, CENTRAL_BUSY or CENTRAL_STORAGE.
+ */
+int central_erase(struct central *c, const char *study, const char *key, const char *phone, const char *by,
+                  const char *reason, json_t **erased, struct err *e);
+/* Keep the personal data of study's closed cases for seconds after they closed (0: for ever). 0 or -1. */
+int central_retention_set(struct central *c, const char *study, int64_t seconds, struct err *e);
+/* Erase the closed cases whose study's retention is up at now (seconds since 1970), by
+   "retention"; *erased as central_erase gives (the caller's). 0 or -1. */
+int central_erase_expired(struct central *c, int64_t now, json_t **erased, struct err *e);
+/* The erasure report (id, or a case key; NULL: every erasure): [{id, case, study, at, by,
+   reason, removed, confirmed: [{workstation, user, at, removed}], waiting: [{workstation, user,
+   last_sync}]}] into *out (the caller's). 0, CENTRAL_NOT_FOUND, or -1. */
+int central_erase_report(struct central *c, const char *id, json_t **out, struct err *e);
 
 #endif

@@ -259,6 +259,12 @@ struct form *form_load(const char *path, struct form_diags *d, struct err *e);
 
 void form_free(struct form *f);
 
+/* Personal data (form/personal.c), which erasure and retention clear: is node a question whose
+   answer is the respondent's own words (a text question)? Is a case field of this name personal
+   (the name, a phone number, an e-mail or postal address, a birth date)? 1 yes, 0 no. */
+int form_personal_question(const struct form *f, int node);
+int form_personal_field(const char *name);
+
 /*
  * The cell key of quota q for the given codes (one per variable): "9,1". Appends to out.
  * The target of that cell: its cell line's, else the quota's.

@@ -17,7 +17,7 @@
 #include "cati/export.h"
 #include "cati/util.h"
 
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 
 struct store;
 
@@ -386,5 +386,24 @@ struct store_on_call {
  * workstation committed before each screen. Reading only. STORE_OK (out->open 0 when none).
  */
 enum store_rc store_on_call(struct store *st, const char *who, struct store_on_call *out, struct err *e);
+
+/* Personal data (erase.c) ------------------------------------------------------------------ */
+
+/*
+ * Apply the central store's erasure (id erasure) of case key, inside the caller's transaction:
+ * the case's name, phone and personal fields, its free-text answers (and their history and
+ * events), notes, appointment and call texts, and the unsent records' copies of them are
+ * cleared (coded answers stay), and a confirmation (kind erasure_confirm) is queued for the
+ * next push. An erasure applied before is skipped (*applied 0); a case this workstation never
+ * had is confirmed all the same. Call store_erase_scrub after the commit.
+ */
+enum store_rc store_erase_case(struct store *st, const char *key, const char *erasure, int *applied, struct err *e);
+/* Clear the personal data of the closed cases (a final outcome or a finished interview) whose
+   records are all sent, of the studies with a retention (meta "retention:STUDY" > 0, from the
+   pull), inside the caller's transaction; *cleared how many. */
+enum store_rc store_erase_closed(struct store *st, int *cleared, struct err *e);
+/* After an erasure's commit: rewrite the database (VACUUM) and empty its write-ahead log, so no
+   free page or old copy holds what was cleared. */
+enum store_rc store_erase_scrub(struct store *st, struct err *e);
 
 #endif

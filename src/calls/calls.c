@@ -266,6 +266,12 @@ int calls_rules_parse(struct call_rules *r, const char *name, const char *text, 
 				return -1;
 			}
 			set_gap(r, a, minutes);
+		} else if (!strcmp(key, "retention") && n == 2) {
+			if (parse_duration(a, &minutes) < 0 || minutes == 0) {
+				err_set(e, _("%s:%d: '%s' is not a retention like 90d"), name, line, a);
+				return -1;
+			}
+			r->retention_minutes = minutes;
 		} else if ((!strcmp(key, "lock") || !strcmp(key, "soft-early")) && n == 2) {
 			if (parse_duration(a, &minutes) < 0) {
 				err_set(e, _("%s:%d: '%s' is not a duration like 15m, 3h or 7d"), name, line, a);

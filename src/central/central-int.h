@@ -66,4 +66,14 @@ int central_dnc_from_call(struct central *c, json_t *data, const char *key, cons
    do-not-call list (as +...)", a line each); flag 1: 0. -1 when the database failed. */
 int central_dnc_check_cases(struct central *c, json_t *cases, int flag, json_t *listed, struct err *e);
 
+/* Erasure (erase.c): the personal questions of study's forms as {qid: true} (the caller's; NULL
+   when the database failed); take the personal data out of a record's data in place (1 when
+   anything went); is the case erased (1, 0, -1); note a workstation's confirmation of an
+   erasure, in the push's transaction (0 or -1). */
+json_t *central_personal_qids(struct central *c, const char *study);
+int central_redact(const char *kind, json_t *data, json_t *qids);
+int central_case_erased(struct central *c, const char *key);
+int central_erase_confirm(struct central *c, const char *erasure, const char *workstation, const char *user,
+                          const char *removed);
+
 #endif

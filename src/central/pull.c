@@ -1,4 +1,5 @@
-/* pull.c: what changed for a user since their cursor: forms, cases, appointments, counts, quotas. */
+/* pull.c: what changed for a user since their cursor: forms, cases, appointments, counts, quotas,
+   erasures and retention. */
 #include "cati/i18n.h"
 #include "central-int.h"
 
@@ -101,6 +102,18 @@ int central_pull_read(struct central *c, const char *user, enum central_role rol
 		            " WHERE (seq > ?1 OR (?4 AND study IN (SELECT study FROM cases WHERE interviewer = ?3 AND seq > ?1)))"
 		            " AND " SEES_STUDY("study") " ORDER BY study, status, outcome",
 		  { "study", "status", "outcome", "n", NULL } },
+		/* erasures of personal data (erase.c): to every workstation of whoever had the case
+		   (its interviewer, those it was taken from, those who sent records about it), which
+		   erases the case too and confirms; only the case key and the erasure's id travel */
+		{ "erasures", "SELECT x.case_key, x.id, x.seq FROM erasures x WHERE x.seq > ?1 AND CASE WHEN ?4 THEN"
+		              " EXISTS (SELECT 1 FROM cases c WHERE c.case_key = x.case_key AND c.interviewer = ?3)"
+		              " OR EXISTS (SELECT 1 FROM records r WHERE r.case_key = x.case_key AND r.owner = ?3)"
+		              " OR EXISTS (SELECT 1 FROM reassignments g WHERE g.case_key = x.case_key AND g.from_interviewer = ?3)"
+		              " ELSE ?2 = '*' OR instr(?2, ',' || x.study || ',') > 0 END ORDER BY x.seq",
+		  { "case", "erasure", "seq", NULL } },
+		/* how long workstations keep the personal data of closed cases, per study */
+		{ "retention", "SELECT study, seconds, seq FROM retention WHERE seq > ?1 AND " SEES_STUDY("study") " ORDER BY study",
+		  { "study", "seconds", "seq", NULL } },
 		/* the do-not-call list's changes: numbers listed (1) or taken off (0) */
 		{ "dnc", "SELECT phone, listed, seq FROM dnc WHERE seq > ?1 ORDER BY seq",
 		  { "phone", "listed", "seq", NULL } },

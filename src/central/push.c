@@ -652,13 +652,13 @@ int central_pushes_share(struct central *c)
 int central_push(struct central *c, const char *user, enum central_role role, const char *holder,
                  json_t *records, json_t *result, struct err *e)
 {
-	struct dbs *find = NULL, *ins = NULL, *conflict = NULL, *dup = NULL, *owner = NULL;
+	struct dbs *find = NULL, *ins = NULL, *conflict = NULL, *dup = NULL, *owner = NULL, *gone = NULL;
 	struct keep keep;
 	struct claim cl;
 	char projects[4096], *owned_key = NULL, *study = NULL;
 	size_t i;
-	json_t *r;
-	int rc = -1, owned = 0;
+	json_t *r, *qids = NULL;
+	int rc = -1, owned = 0, erased = 0;
 
 	central_projects_of(c, user, role, projects, sizeof projects);
 
@@ -671,6 +671,7 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 	if (lock_completed_cases(c, records) < 0 || keep_prepare(c, &keep) < 0 || claim_prepare(c, &cl) < 0 ||
 	    db_prepare(c->db, "SELECT content_hash FROM records WHERE uuid = ?", &find) != DB_OK ||
 	    db_prepare(c->db, "SELECT interviewer, study FROM cases WHERE case_key = ?", &owner) != DB_OK ||
+	    db_prepare(c->db, "SELECT 1 FROM erasures WHERE case_key = ? LIMIT 1", &gone) != DB_OK ||
 	    db_prepare(c->db, "INSERT INTO records(uuid, kind, owner, case_key, content_hash, data, received_at, duplicate, seq)"
 	                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uuid) DO NOTHING", &ins) != DB_OK ||
 	    db_prepare(c->db, "INSERT INTO conflicts(uuid, owner, data, received_at) VALUES (?, ?, ?, ?)", &conflict) != DB_OK ||
@@ -684,6 +685,17 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 		char hex[65], *dump;
 		int duplicate = 0, stored, claimed;
 
+		if (kind && !strcmp(kind, "erasure_confirm") && uuid && central_jstr(data, "erasure")) {
+			/* a workstation erased a case as the store asked: noted, not kept as a record */
+			char *rm = json_dumps(json_object_get(data, "removed") ? json_object_get(data, "removed") : json_object(),
+			                      JSON_COMPACT | JSON_SORT_KEYS);
+			int crc = central_erase_confirm(c, central_jstr(data, "erasure"), holder, user, rm);
+			free(rm);
+			if (crc < 0)
+				goto out;
+			status(result, uuid, 200, NULL);
+			continue;
+		}
 		why = malformed(r);
 		if (why) {
 			status(result, uuid, 422, why);
@@ -696,12 +708,29 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 			free(study);
 			owned_key = xstrdup(key);
 			owned = central_owns_case(owner, user, role, projects, key, &study);
+			json_decref(qids);
+			qids = NULL;
+			if (owned) {
+				/* (one indexed row read per case of the batch) */
+				db_bind_text(gone, 1, key);
+				erased = db_step(gone);
+				db_reset(gone);
+				if (erased != DB_ROW && erased != DB_DONE)
+					goto out;
+				erased = erased == DB_ROW;
+			}
+			if (owned && erased && !(qids = central_personal_qids(c, study)))
+				goto out;
 		}
 		if (!owned) {
 			status(result, uuid, 403, N_("this case is not assigned to you"));
 			continue;
 		}
 		who = stamp_who(data, kind, user, role);
+		/* an erased case's personal data never comes back with a record sent again (or late):
+		   it is taken out before the record is compared, stored or kept aside */
+		if (erased)
+			central_redact(kind, data, qids);
 		dump = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
 		if (strlen(dump) > CENTRAL_MAX_RECORD) {
 			free(dump);
@@ -772,6 +801,7 @@ out:
 	}
 	db_finalize(find);
 	db_finalize(owner);
+	db_finalize(gone);
 	db_finalize(ins);
 	db_finalize(conflict);
 	db_finalize(dup);
@@ -779,5 +809,6 @@ out:
 	claim_finalize(&cl);
 	free(owned_key);
 	free(study);
+	json_decref(qids);
 	return rc;
 }

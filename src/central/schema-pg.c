@@ -169,8 +169,19 @@ static const char *const steps[] = {
 	" action text NOT NULL, what text NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS audit_at ON audit(at);"
 	"CREATE TABLE IF NOT EXISTS study_keys(study text PRIMARY KEY, key text NOT NULL);",
+	/* 10 -> 11 (step 12 of the SQLite backend): erasure on request and retention (erase.c) */
+	"CREATE TABLE IF NOT EXISTS erasures(id text PRIMARY KEY, case_key text NOT NULL, study text NOT NULL,"
+	" at bigint NOT NULL, erased_by text NOT NULL, reason text NOT NULL DEFAULT '', removed text NOT NULL,"
+	" seq bigint NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS erasures_case ON erasures(case_key);"
+	"CREATE INDEX IF NOT EXISTS erasures_seq ON erasures(seq);"
+	"CREATE TABLE IF NOT EXISTS erasure_confirms(erasure text NOT NULL, workstation text NOT NULL,"
+	" ws_user text NOT NULL, at bigint NOT NULL, removed text NOT NULL DEFAULT '',"
+	" PRIMARY KEY(erasure, workstation));"
+	"CREATE INDEX IF NOT EXISTS conflicts_uuid ON conflicts(uuid);"
+	"CREATE TABLE IF NOT EXISTS retention(study text PRIMARY KEY, seconds bigint NOT NULL, seq bigint NOT NULL);",
 
-	/* 10 -> 11 (step 13 of the SQLite backend): the do-not-call list, its log, the store's
+	/* 11 -> 12 (step 14 of the SQLite backend): the do-not-call list, its log, the store's
 	   settings (the default country), cases an import marked do-not-call */
 	"CREATE TABLE IF NOT EXISTS dnc(phone text PRIMARY KEY, listed integer NOT NULL, source text NOT NULL, reason text,"
 	" case_key text, by_user text NOT NULL, at bigint NOT NULL, seq bigint NOT NULL);"

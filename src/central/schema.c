@@ -172,8 +172,22 @@ static const char *const migrations[] = {
 	" action TEXT NOT NULL, what TEXT NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS audit_at ON audit(at);"
 	"CREATE TABLE IF NOT EXISTS study_keys(study TEXT PRIMARY KEY, key TEXT NOT NULL);",
+	/* 12 -> 13: erasure on request and retention (erase.c): each erasure of a person's data
+	   (its case, when, by whom, why, what was removed, a change number for the pulls that carry
+	   it to the workstations), the workstations that confirmed it, each study's retention, and the
+   conflicts by record (an erasure finds those of its case) */
+	"CREATE TABLE IF NOT EXISTS erasures(id TEXT PRIMARY KEY, case_key TEXT NOT NULL, study TEXT NOT NULL,"
+	" at INTEGER NOT NULL, erased_by TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '', removed TEXT NOT NULL,"
+	" seq INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS erasures_case ON erasures(case_key);"
+	"CREATE INDEX IF NOT EXISTS erasures_seq ON erasures(seq);"
+	"CREATE TABLE IF NOT EXISTS erasure_confirms(erasure TEXT NOT NULL, workstation TEXT NOT NULL,"
+	" ws_user TEXT NOT NULL, at INTEGER NOT NULL, removed TEXT NOT NULL DEFAULT '',"
+	" PRIMARY KEY(erasure, workstation));"
+	"CREATE INDEX IF NOT EXISTS conflicts_uuid ON conflicts(uuid);"
+	"CREATE TABLE IF NOT EXISTS retention(study TEXT PRIMARY KEY, seconds INTEGER NOT NULL, seq INTEGER NOT NULL);",
 
-	/* 12 -> 13: the do-not-call list (dnc.c): each number in international form, listed or
+	/* 13 -> 14: the do-not-call list (dnc.c): each number in international form, listed or
 	   taken off, who changed it last, when, where from (supervisor, import, outcome) and why,
 	   with a change number for pulls; every change in a log; the store's settings (the default
 	   country for national numbers); cases an import marked do-not-call */
@@ -254,7 +268,9 @@ struct central *central_open(const char *path, struct err *e)
 		}
 		return c;
 	}
-	if (db_exec(c->db, schema) != DB_OK) {
+	/* what is deleted or overwritten is zeroed on disk, so an erased person's data leaves no
+	   copy in free space (erase.c) */
+	if (db_exec(c->db, "PRAGMA secure_delete = ON") != DB_OK || db_exec(c->db, schema) != DB_OK) {
 		central_fail(c, N_("open the store"), e);
 		central_close(c);
 		return NULL;

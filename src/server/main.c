@@ -1,10 +1,12 @@
 /* main.c: the cati-store program: serve the API, manage users. */
+#include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "args.h"
@@ -26,6 +28,7 @@ int srv_cmd_report(int argc, char **argv);
 int srv_cmd_workstation(int argc, char **argv);
 int srv_cmd_init(int argc, char **argv);
 int srv_cmd_backup(int argc, char **argv);
+int srv_cmd_erase(int argc, char **argv);
 int srv_cmd_dnc(int argc, char **argv);
 void server_log_requests(int on);
 
@@ -275,6 +278,35 @@ static int serve_args(int argc, char **argv, struct serve_opts *o)
 	return 0;
 }
 
+/* Erase the closed cases whose study's retention is up (central_erase_expired), saying how many. */
+static void expire(const char *db)
+{
+	struct central *c;
+	json_t *erased = NULL;
+	struct err e;
+
+	err_init(&e);
+	if (!(c = central_open(db, &e)) || central_erase_expired(c, (int64_t)time(NULL), &erased, &e) < 0)
+		fprintf(stderr, "cati-store: retention: %s\n", e.msg);
+	else if (json_array_size(erased))
+		printf("cati-store: retention: erased the personal data of %zu closed case(s)\n", json_array_size(erased));
+	fflush(stdout);
+	json_decref(erased);
+	central_close(c);
+}
+
+/* Wait up to seconds for a signal of set: the signal, or 0 when the time ran out. */
+static int wait_signal(const sigset_t *set, int seconds)
+{
+	struct timespec ts = { seconds, 0 };
+	int sig;
+
+	do
+		sig = sigtimedwait(set, NULL, &ts);
+	while (sig < 0 && errno == EINTR);
+	return sig < 0 ? 0 : sig;
+}
+
 /* cati-store serve: check (and move forward) the store, then serve the API until a signal. */
 static int serve(int argc, char **argv)
 {
@@ -348,7 +380,10 @@ static int serve(int argc, char **argv)
 	 * lines are English whatever the operator's language (clients translate what they show);
 	 * LANGUAGE exists already, so setenv only swaps its pointer while requests run */
 	i18n_use("en");
-	sigwait(&set, &sig);
+	/* personal data whose study's retention is up goes at start and every hour after */
+	do
+		expire(db);
+	while ((sig = wait_signal(&set, 3600)) == 0);
 	server_stop(d);
 	free(cert);
 	free(key);
@@ -476,6 +511,7 @@ int main(int argc, char **argv)
 		{ "export", srv_cmd_export }, { "workstation", srv_cmd_workstation },
 		{ "quota", srv_cmd_quota },   { "report", srv_cmd_report }, { "check", check_figures },
 		{ "init", srv_cmd_init }, { "backup", srv_cmd_backup }, { "audit", srv_cmd_audit },
+		{ "erase", srv_cmd_erase },
 		{ "dnc", srv_cmd_dnc },
 	};
 	size_t i;

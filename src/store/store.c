@@ -139,7 +139,12 @@ static const char *const migrations[] = {
 	   kept beside the cached credential */
 	"ALTER TABLE credentials ADD COLUMN ui_lang TEXT;",
 
-	/* 9 -> 10: the do-not-call list as the store sends it, and each case's numbers, which the
+	/* 9 -> 10: erasures of personal data the central store asked for (erase.c), each applied once
+	   and confirmed at the next push; cases whose personal data went (erased or retention) */
+	"CREATE TABLE erasures(id TEXT PRIMARY KEY, case_key TEXT NOT NULL, at TEXT NOT NULL);"
+	"ALTER TABLE cases ADD COLUMN cleared_at TEXT;",
+
+	/* 10 -> 11: the do-not-call list as the store sends it, and each case's numbers, which the
 	   scheduler checks against it (migration_code): each number in international form kept as
 	   a digest (store_phone_digest), so that the file holds no number in clear for them */
 	"CREATE TABLE dnc(digest TEXT PRIMARY KEY) WITHOUT ROWID;"
@@ -152,7 +157,7 @@ static const char *const migrations[] = {
 static enum store_rc (*const migration_code[sizeof migrations / sizeof migrations[0]])(struct store *st,
                                                                                       struct err *e) = {
 	[7] = store_end_attempts_repair,
-	[9] = store_case_phones_all,
+	[10] = store_case_phones_all,
 };
 
 void store_default_path(struct buf *out)

@@ -451,7 +451,7 @@ static void on_call_query(struct store *st, const char *who, struct buf *b)
 
 /* Take the forms and cases that changed since the last pull (telling the store what who is doing now). */
 static enum sync_rc pull(struct store *st, struct client *s, const char *token, const char *who,
-                         struct sync_report *r, struct err *e)
+                         struct sync_report *r, int *erased, struct err *e)
 {
 	char *cursor = store_meta_get(st, "sync_cursor");
 	struct buf out, path;
@@ -549,6 +549,28 @@ static enum sync_rc pull(struct store *st, struct client *s, const char *token, 
 		if (arc != STORE_OK)
 			goto fail;
 		r->appointments++;
+	}
+	/* the store erased a person's data: erased here too, and confirmed at the next push */
+	json_array_foreach(json_object_get(o, "erasures"), i, x) {
+		const char *key = json_string_value(json_object_get(x, "case"));
+		const char *id = json_string_value(json_object_get(x, "erasure"));
+		int applied = 0;
+
+		if (key && id && store_erase_case(st, key, id, &applied, e) != STORE_OK)
+			goto fail;
+		*erased += applied;
+	}
+	/* how long each study keeps personal data of closed cases (after a sync: store_erase_closed) */
+	json_array_foreach(json_object_get(o, "retention"), i, x) {
+		const char *study = json_string_value(json_object_get(x, "study"));
+		char key[300], v[32];
+
+		if (!study)
+			continue;
+		snprintf(key, sizeof key, "retention:%s", study);
+		snprintf(v, sizeof v, "%lld", (long long)json_integer_value(json_object_get(x, "seconds")));
+		if (store_meta_set(st, key, v, e) != STORE_OK)
+			goto fail;
 	}
 	json_array_foreach(json_object_get(o, "counts"), i, x) {
 		const char *study = json_string_value(json_object_get(x, "study"));
@@ -655,11 +677,35 @@ void sync_conn_adopt(struct sync_conn *c, const char *old, const char *fresh)
 	c->registered = 1;   /* the lock's login registered this workstation under it */
 }
 
-/* One try at a sync on the conn: log in unless a token is kept, register unless done, push, pull. */
+/* After a sync: the personal data of closed cases whose records are all sent, of the studies
+   with a retention, cleared (store_erase_closed) and overwritten. */
+static enum sync_rc clear_closed(struct store *st, struct err *e)
+{
+	struct err se;
+	int cleared = 0;
+
+	if (store_begin(st, e) != STORE_OK)
+		return SYNC_FAIL;
+	if (store_erase_closed(st, &cleared, e) != STORE_OK) {
+		store_rollback(st);
+		return SYNC_FAIL;
+	}
+	if (store_commit(st, e) != STORE_OK)
+		return SYNC_FAIL;
+	err_init(&se);
+	if (cleared)
+		store_erase_scrub(st, &se);
+	return SYNC_OK;
+}
+
+/* One try at a sync on the conn: log in unless a token is kept, register unless done, push,
+   pull, and push again the confirmations of erasures the pull brought. */
 static enum sync_rc conn_sync(struct sync_conn *c, struct store *st, const char *user, const char *password,
                               struct sync_report *r, struct err *e)
 {
 	enum sync_rc rc = SYNC_OK;
+	struct err se;
+	int erased = 0;
 
 	if (!c->token[0]) {
 		rc = http_login(&c->cl.h, user, password, c->token, e);
@@ -684,7 +730,16 @@ static enum sync_rc conn_sync(struct sync_conn *c, struct store *st, const char 
 	}
 	rc = push(st, &c->cl, c->token, r, e);
 	if (rc == SYNC_OK)
-		rc = pull(st, &c->cl, c->token, user, r, e);
+		rc = pull(st, &c->cl, c->token, user, r, &erased, e);
+	if (rc == SYNC_OK && erased) {
+		/* the erased bytes overwritten (best effort: the database is consistent either way), and
+		   the confirmations sent at once */
+		err_init(&se);
+		store_erase_scrub(st, &se);
+		rc = push(st, &c->cl, c->token, r, e);
+	}
+	if (rc == SYNC_OK)
+		rc = clear_closed(st, e);
 	return rc;
 }
 

@@ -344,6 +344,17 @@ START_TEST(test_rules)
 	err_init(&e);
 	ck_assert_int_eq(calls_rules_parse(&r, "s.study", "call everyone\n", &e), -1);
 	ck_assert_msg(strstr(e.msg, "s.study:1: 'call everyone' is not a rule") != NULL, "%s", e.msg);
+	/* retention: how long personal data of closed cases is kept; none by default */
+	calls_rules_default(&r);
+	ck_assert_int_eq(r.retention_minutes, 0);
+	err_init(&e);
+	ck_assert_int_eq(calls_rules_parse(&r, "s.study", "retention 90d\n", &e), 0);
+	ck_assert_int_eq(r.retention_minutes, 90 * 1440);
+	err_init(&e);
+	ck_assert_int_eq(calls_rules_parse(&r, "s.study", "retention 0d\n", &e), -1);
+	ck_assert_msg(strstr(e.msg, "s.study:1: '0d' is not a retention like 90d") != NULL, "%s", e.msg);
+	err_init(&e);
+	ck_assert_int_eq(calls_rules_parse(&r, "s.study", "retention forever\n", &e), -1);
 }
 END_TEST
 

@@ -796,6 +796,38 @@ START_TEST(test_garbage_never_crashes)
 }
 END_TEST
 
+/* Personal data: text questions are personal, coded ones not; case fields that name or reach
+   the person are personal, others not. */
+START_TEST(test_personal)
+{
+	static const struct {
+		const char *field;
+		int personal;
+	} fields[] = { { "name", 1 }, { "Surname", 1 }, { "phone2", 1 }, { "mobile", 1 }, { "email", 1 },
+	               { "E_Mail", 1 }, { "address", 1 }, { "street", 1 }, { "birthdate", 1 }, { "region", 0 },
+	               { "office", 0 }, { "age_group", 0 }, { "", 0 } };
+	struct form *f = expect_ok(HDR "text why max 80\n  say en \"w\" de \"w\"\n"
+	                               "single q1\n  say en \"q\" de \"q\"\n  1 en \"a\" de \"a\"\n"
+	                               "integer n range 0..9\n  say en \"n\" de \"n\"\n");
+	int i, texts = 0;
+	size_t k;
+
+	for (k = 0; k < sizeof fields / sizeof fields[0]; k++)
+		ck_assert_msg(form_personal_field(fields[k].field) == fields[k].personal, "field '%s'", fields[k].field);
+	ck_assert_int_eq(form_personal_field(NULL), 0);
+	for (i = 0; i < f->nnodes; i++)
+		if (form_personal_question(f, i)) {
+			ck_assert_str_eq(f->nodes[i].id, "why");
+			texts++;
+		}
+	ck_assert_int_eq(texts, 1);
+	ck_assert_int_eq(form_personal_question(f, -1), 0);
+	ck_assert_int_eq(form_personal_question(f, f->nnodes), 0);
+	ck_assert_int_eq(form_personal_question(NULL, 0), 0);
+	form_free(f);
+}
+END_TEST
+
 static Suite *form_suite(void)
 {
 	Suite *s = suite_create("form");
@@ -820,6 +852,7 @@ static Suite *form_suite(void)
 	tcase_add_test(tc, test_show);
 	tcase_add_test(tc, test_ending_outcomes);
 	tcase_add_test(tc, test_garbage_never_crashes);
+	tcase_add_test(tc, test_personal);
 	suite_add_tcase(s, tc);
 	return s;
 }
