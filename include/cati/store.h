@@ -17,7 +17,7 @@
 #include "cati/export.h"
 #include "cati/util.h"
 
-#define STORE_SCHEMA_VERSION 11
+#define STORE_SCHEMA_VERSION 12
 
 struct store;
 
@@ -292,9 +292,10 @@ enum store_rc store_interview_open_for_case(struct store *st, int64_t case_id,
 enum store_rc store_interviews_unfinished(struct store *st,
                                           void (*cb)(void *ctx, const struct store_interview *iv),
                                           void *ctx, struct err *e);
-/* Record an engine event for an interview in the open transaction (answers, history too). */
+/* Record an engine event for an interview in the open transaction (answers, history too).
+   personal: the answer's values are personal data (a text answer), kept sealed. */
 enum store_rc store_event(struct store *st, int64_t interview, const char *who,
-                          const struct eng_event *ev, struct err *e);
+                          const struct eng_event *ev, int personal, struct err *e);
 /* Set an answer's on/off-route flag. */
 enum store_rc store_answer_route(struct store *st, int64_t interview, const char *qid, int iter,
                                  int on_route, struct err *e);
@@ -325,12 +326,40 @@ enum store_rc store_cred_lang_set(struct store *st, const char *interviewer, con
                                   struct err *e);
 /* The interface language kept for interviewer ("" when none; free() it). */
 char *store_cred_lang(struct store *st, const char *interviewer);
+/*
+ * Personal data (names, phone numbers, notes, appointments' with-whom, answers and their history,
+ * and records waiting to sync) is sealed with the workstation's key pair, made when the first
+ * interviewer's credential is set (store_cred_set: what was written before is sealed then). Any
+ * connection may write it; reading needs the secret key, which each interviewer's password
+ * unlocks. store_cred_set and store_cred_check unlock the connection too, when they can.
+ */
+/* What a list shows for a personal field while locked. */
+#define STORE_LOCKED_TEXT "(log in to see names)"
+/* Unlock with interviewer's password (making the key pair when the database has none): STORE_OK;
+   STORE_NOTFOUND when the workstation keeps no copy of the key for this interviewer; STORE_ERROR
+   when the password does not open it. */
+enum store_rc store_unlock(struct store *st, const char *interviewer, const char *password, struct err *e);
+/* Unlock with the first interviewer's copy of the key that password opens (for commands that have
+   a password but no user): STORE_OK, or STORE_ERROR when none opens. */
+enum store_rc store_unlock_any(struct store *st, const char *password, struct err *e);
+/* Run read-only SQL (statements separated by ';') with the personal columns of every table read
+   unsealed (they fail while locked); each row to out as its columns joined by '|', a line each,
+   as the sqlite3 shell prints them. For tests and support. */
+enum store_rc store_query(struct store *st, const char *sql, struct buf *out, struct err *e);
+/* Write a copy of the database to path (which must not exist) with its personal data in clear
+   and no keys, for support and tests (unlocked only): handle it like the respondents' data. */
+enum store_rc store_plain_copy(struct store *st, const char *path, struct err *e);
+/* Forget the secret key (log out): personal data reads as locked again. */
+void store_lock(struct store *st);
+/* 1 when the database holds sealed personal data this connection cannot read. */
+int store_locked(struct store *st);
 
 /* Outbox ----------------------------------------------------------------------------------- */
 
 /* Records waiting to sync. */
 long store_outbox_pending(struct store *st);
-/* The oldest pending records, at most limit: cb(ctx, id, uuid, kind, payload) for each. */
+/* The oldest pending records, at most limit: cb(ctx, id, uuid, kind, payload) for each. Records
+   with personal data this connection cannot read (locked) are left waiting. */
 enum store_rc store_outbox_batch(struct store *st, int limit,
                                  void (*cb)(void *ctx, int64_t id, const char *uuid,
                                             const char *kind, const char *payload),
@@ -342,9 +371,10 @@ enum store_rc store_case_put(struct store *st, const char *key, const char *stud
                              const char *phone, const char *name, const char *tz,
                              const char *fields_json, struct err *e);
 /* The do-not-call list on the workstation (dnc.c) */
-/* Keep the numbers of case key in international form (the default country from the last pull)
-   for the scheduler's check against the list; after the case's phone changed. */
-enum store_rc store_case_phones(struct store *st, const char *key, struct err *e);
+/* Keep the numbers of case key (phone: its phone field, in clear) in international form (the
+   default country from the last pull) for the scheduler's check against the list; after the
+   case's phone changed. */
+enum store_rc store_case_phones(struct store *st, const char *key, const char *phone, struct err *e);
 /* store_case_phones for every case (the default country changed, an older schema). */
 enum store_rc store_case_phones_all(struct store *st, struct err *e);
 /* The store's default country (ISO code, "" none), as a pull brings it; every case's numbers

@@ -40,6 +40,22 @@ static int64_t fixed_clock(void *ctx)
 	return *(int64_t *)ctx;
 }
 
+/* With a password at hand ($CATI_PASSWORD; the interviewer $CATI_USER, else any whose copy of the
+   key it opens), unlock the database's personal data; without, it stays locked. */
+static void cli_unlock(struct store *st)
+{
+	const char *pw = getenv("CATI_PASSWORD"), *who = getenv("CATI_USER");
+	struct err e;
+
+	if (!pw || !*pw || !store_locked(st))
+		return;
+	err_init(&e);
+	if (who && *who)
+		store_unlock(st, who, pw, &e);
+	else
+		store_unlock_any(st, pw, &e);
+}
+
 /* Open the workstation's database; a command that only reads it never creates it. */
 struct store *cli_open_store(const char *db, int must_exist)
 {
@@ -57,7 +73,9 @@ struct store *cli_open_store(const char *db, int must_exist)
 		        errno == ENOENT ? _("no such file") : strerror(errno));
 	else if (!(st = store_open(buf_str(&path), &rc, &e)))
 		fprintf(stderr, "cati: %s\n", e.msg);
-	else if (getenv("CATI_NOW") && *getenv("CATI_NOW")) {
+	else
+		cli_unlock(st);
+	if (st && getenv("CATI_NOW") && *getenv("CATI_NOW")) {
 		/* a fixed clock, for tests and rehearsals: CATI_NOW=2026-03-02T10:00:00Z */
 		static int64_t fixed;
 		struct tm tm;
@@ -179,13 +197,18 @@ int cmd_sample(int argc, char **argv)
 	return rc;
 }
 
-static const char doctor_usage[] = N_("usage: cati doctor [--db PATH]   check the database's integrity\n");
+static const char doctor_usage[] =
+	N_("usage: cati doctor [--db PATH]   check the database's integrity\n"
+	   "       cati doctor --sql QUERY [--db PATH]   read the database, personal data unsealed\n"
+	   "       cati doctor --plain-copy FILE [--db PATH]   a copy with personal data in clear (handle with care)\n"
+	   "       (with the password in $CATI_PASSWORD; the interviewer in $CATI_USER or any)\n");
 
 /* cati doctor: the database's integrity; an absent database is reported, not made. */
 int cmd_doctor(int argc, char **argv)
 {
-	static const struct option longs[] = { CLI_OPT_DB, CLI_OPT_HELP, { 0 } };
-	const char *db = NULL;
+	static const struct option longs[] = { { "sql", required_argument, NULL, 'q' },
+		                                { "plain-copy", required_argument, NULL, 'P' }, CLI_OPT_DB, CLI_OPT_HELP, { 0 } };
+	const char *db = NULL, *sql = NULL, *plain = NULL;
 	struct store *st;
 	struct buf out;
 	struct err e;
@@ -195,9 +218,14 @@ int cmd_doctor(int argc, char **argv)
 	for (opt_reset(); (c = opt_next(argc, argv, "h", longs, "cati doctor", _(doctor_usage))) != -1;) {
 		if (c == 'h')
 			return EXIT_OK;
-		if (c != 'D')
+		if (c == 'q')
+			sql = optarg;
+		else if (c == 'P')
+			plain = optarg;
+		else if (c == 'D')
+			db = optarg;
+		else
 			return EXIT_USAGE;
-		db = optarg;
 	}
 	if (optind != argc) {
 		fputs(_(doctor_usage), stderr);
@@ -207,7 +235,7 @@ int cmd_doctor(int argc, char **argv)
 		return EXIT_USAGE;
 	buf_init(&out);
 	err_init(&e);
-	rc = store_doctor(st, &out, &e);
+	rc = plain ? store_plain_copy(st, plain, &e) : sql ? store_query(st, sql, &out, &e) : store_doctor(st, &out, &e);
 	fputs(buf_str(&out), stdout);
 	if (e.set)
 		fprintf(stderr, "cati: %s\n", e.msg);
@@ -309,6 +337,15 @@ int cmd_interview(int argc, char **argv)
 	}
 	printf(resumed ? _("resumed interview %s of case %s\n") : _("started interview %s of case %s\n"),
 	       session_interview(s)->uuid, key);
+	{
+		/* who to ask for; locked (no password at hand): said so */
+		struct store_case cs;
+		err_init(&e);
+		if (store_case_get(st, key, &cs, &e) == STORE_OK)
+			printf(_("respondent: %s, %s\n"), cs.name ? cs.name : cs.phone ? "" : _("(log in to see names)"),
+			       cs.phone ? cs.phone : _("(log in to see names)"));
+		store_case_release(&cs);
+	}
 	print_screen(session_engine(s));
 	while (fgets(line, sizeof line, stdin)) {
 		struct eng *eng = session_engine(s);

@@ -18,13 +18,14 @@ enum store_rc store_cases_list(struct store *st, const char *filter, const char 
                                void *ctx, struct err *e)
 {
 	sqlite3_stmt *s = store_prepare(st,
-		"SELECT c.case_key, coalesce(c.name, ''), c.phone, c.status,"
+		"SELECT c.case_key, CASE WHEN c.name IS NULL THEN '' ELSE coalesce(peek(c.name), ?4) END,"
+		" coalesce(peek(c.phone), ?4), c.status,"
 		" (SELECT count(*) FROM call_attempts a WHERE a.case_id = c.id),"
 		" (SELECT outcome FROM call_attempts a WHERE a.case_id = c.id ORDER BY a.id DESC LIMIT 1),"
 		" (SELECT min(at) FROM appointments p WHERE p.case_id = c.id AND p.done = 0),"
 		" (SELECT min(at_utc) FROM appointments p WHERE p.case_id = c.id AND p.done = 0)"
 		" FROM cases c WHERE (?1 IS NULL OR instr(lower(c.case_key), lower(?1)) > 0"
-		"                     OR instr(lower(coalesce(c.name, '')), lower(?1)) > 0)"
+		"                     OR instr(lower(coalesce(peek(c.name), '')), lower(?1)) > 0)"
 		" AND (?2 IS NULL OR c.status = ?2) AND c.withdrawn_at IS NULL ORDER BY c.id LIMIT ?3", e);
 	struct store_case_row r;
 	int rc;
@@ -36,6 +37,7 @@ enum store_rc store_cases_list(struct store *st, const char *filter, const char 
 	if (status && *status)
 		sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 3, limit > 0 ? limit : 1000000);
+	sqlite3_bind_text(s, 4, STORE_LOCKED_TEXT, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		memset(&r, 0, sizeof r);
 		copy_col(s, 0, r.key, sizeof r.key);
@@ -89,7 +91,9 @@ enum store_rc store_attempt_add(struct store *st, int64_t case_id, const char *w
 	enum store_rc rc;
 
 	rc = insert_synced(st, "attempt",
-	                   "INSERT INTO call_attempts(uuid, case_id, at, interviewer, phone, outcome, disposition) VALUES (?,?,?,?,?,?,?)",
+	                   /* no phone given (locked): the case's, sealed as it is */
+	                   "INSERT INTO call_attempts(uuid, case_id, at, interviewer, phone, outcome, disposition)"
+	                   " VALUES (?1, ?2, ?3, ?4, coalesce(seal(?5), (SELECT phone FROM cases WHERE id = ?2)), ?6, ?7)",
 	                   vals, 4, case_id, e);
 	return rc == STORE_OK ? store_attempt_after(st, case_id, outcome, st->default_tz, e) : rc;
 }
@@ -316,7 +320,7 @@ enum store_rc store_appointment_add(struct store *st, int64_t case_id, const cha
 
 	return insert_synced(st, "appointment",
 	                     "INSERT INTO appointments(uuid, case_id, created_at, created_by, at, hard, with_whom, interviewer)"
-	                     " VALUES (?,?,?,?,?,?,?,?)",
+	                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, seal(?7), ?8)",
 	                     vals, 5, case_id, e);
 }
 
@@ -326,7 +330,7 @@ enum store_rc store_note_add(struct store *st, int64_t case_id, const char *who,
 	const char *vals[] = { who, text };
 
 	return insert_synced(st, "note",
-	                     "INSERT INTO notes(uuid, case_id, at, interviewer, text) VALUES (?,?,?,?,?)",
+	                     "INSERT INTO notes(uuid, case_id, at, interviewer, text) VALUES (?1, ?2, ?3, ?4, seal(?5))",
 	                     vals, 2, case_id, e);
 }
 
@@ -355,11 +359,11 @@ enum store_rc store_case_history(struct store *st, int64_t case_id, struct buf *
 		rc = lines(st, "SELECT substr(at, 1, 10) || ' ' || substr(at, 12, 5) || '  ' || outcome || '  (' || interviewer || ')'"
 		               " FROM call_attempts WHERE case_id = ? ORDER BY id DESC", case_id, attempts, e);
 	if (rc == STORE_OK && notes)
-		rc = lines(st, "SELECT substr(at, 1, 10) || ' ' || interviewer || ': ' || text FROM notes"
+		rc = lines(st, "SELECT substr(at, 1, 10) || ' ' || interviewer || ': ' || coalesce(peek(text), '" STORE_LOCKED_TEXT "') FROM notes"
 		               " WHERE case_id = ? ORDER BY id DESC", case_id, notes, e);
 	if (rc == STORE_OK && appointments)
 		rc = lines(st, "SELECT at || CASE hard WHEN 1 THEN ' (hard)' ELSE ' (around)' END ||"
-		               " CASE WHEN with_whom IS NOT NULL AND with_whom <> '' THEN ' with ' || with_whom ELSE '' END"
+		               " CASE WHEN with_whom IS NOT NULL AND with_whom <> '' THEN ' with ' || coalesce(peek(with_whom), '" STORE_LOCKED_TEXT "') ELSE '' END"
 		               " FROM appointments WHERE case_id = ? AND done = 0 ORDER BY at", case_id, appointments, e);
 	return rc;
 }

@@ -65,35 +65,34 @@ static enum store_rc phones_of(struct store *st, int64_t case_id, const char *ph
 	return rc < 0 ? store_fail(st, sqlite3_errcode(st->db), "keep the case's phone numbers", e) : STORE_OK;
 }
 
-/* Keep one case's numbers in international form. */
-enum store_rc store_case_phones(struct store *st, const char *key, struct err *e)
+/* Keep one case's numbers in international form, from its phone field as given (the database
+   holds it sealed). */
+enum store_rc store_case_phones(struct store *st, const char *key, const char *phone, struct err *e)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT id, phone FROM cases WHERE case_key = ?", e);
-	char *country, *phone = NULL;
+	sqlite3_stmt *s = store_prepare(st, "SELECT id FROM cases WHERE case_key = ?", e);
+	char *country;
 	int64_t id = 0;
-	enum store_rc rc = STORE_OK;
+	enum store_rc rc;
 
 	if (!s)
 		return st->last_rc;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	if (sqlite3_step(s) == SQLITE_ROW)
 		id = sqlite3_column_int64(s, 0);
-		phone = col_dup(s, 1);
-	}
 	sqlite3_finalize(s);
 	if (!id)
 		return STORE_OK;
 	country = store_meta_get(st, "country");
 	rc = phones_of(st, id, phone, country, e);
 	free(country);
-	free(phone);
 	return rc;
 }
 
-/* Keep every case's numbers in international form. */
+/* Keep every case's numbers in international form; a case whose phone is sealed while the
+   store is locked keeps the numbers it has. */
 enum store_rc store_case_phones_all(struct store *st, struct err *e)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT id, phone FROM cases", e);
+	sqlite3_stmt *s = store_prepare(st, "SELECT id, peek(phone) FROM cases", e);
 	char *country = store_meta_get(st, "country");
 	enum store_rc rc = STORE_OK;
 	int step;
@@ -103,7 +102,8 @@ enum store_rc store_case_phones_all(struct store *st, struct err *e)
 		return st->last_rc;
 	}
 	while (rc == STORE_OK && (step = sqlite3_step(s)) == SQLITE_ROW)
-		rc = phones_of(st, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1), country, e);
+		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
+			rc = phones_of(st, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1), country, e);
 	sqlite3_finalize(s);
 	free(country);
 	return rc;

@@ -108,16 +108,16 @@ static enum store_rc change(struct store *st, const char *sql, int64_t id, const
 static enum store_rc redact_outbox(struct store *st, const char *key, json_t *qids, int indexed, int *n,
                                    struct err *e)
 {
-	sqlite3_stmt *s = store_prepare(st, indexed ? "SELECT o.id, o.payload FROM temp.erase_outbox x JOIN outbox o ON o.id = x.id"
+	sqlite3_stmt *s = store_prepare(st, indexed ? "SELECT o.id, peek(o.payload) FROM temp.erase_outbox x JOIN outbox o ON o.id = x.id"
 	                                              " WHERE x.case_key = ?"
-	                                            : "SELECT id, payload FROM outbox WHERE json_extract(payload, '$.case') = ?", e);
+	                                            : "SELECT id, p FROM (SELECT id, peek(payload) AS p FROM outbox) WHERE json_extract(p, '$.case') = ?", e);
 	sqlite3_stmt *u;
 	enum store_rc r = STORE_OK;
 	int rc;
 
 	if (!s)
 		return st->last_rc;
-	if (!(u = store_prepare(st, "UPDATE outbox SET payload = ? WHERE id = ?", e))) {
+	if (!(u = store_prepare(st, "UPDATE outbox SET payload = seal(?) WHERE id = ?", e))) {
 		sqlite3_finalize(s);
 		return st->last_rc;
 	}
@@ -317,8 +317,8 @@ enum store_rc store_erase_closed(struct store *st, int *cleared, struct err *e)
 	                                    " JOIN meta m ON m.key = 'retention:' || c.study AND CAST(m.value AS INTEGER) > 0"
 	                                    " WHERE c.cleared_at IS NULL"
 	                                    " AND (c.disposition IS NOT NULL OR c.status IN ('complete', 'screenout'))"
-	                                    " AND c.case_key NOT IN (SELECT json_extract(o.payload, '$.case') FROM outbox o"
-	                                    "  WHERE o.sent_at IS NULL AND json_extract(o.payload, '$.case') IS NOT NULL)", e);
+	                                    " AND c.case_key NOT IN (SELECT json_extract(peek(o.payload), '$.case') FROM outbox o"
+	                                    "  WHERE o.sent_at IS NULL AND json_extract(peek(o.payload), '$.case') IS NOT NULL)", e);
 	json_t *due, *x, *cache;
 	enum store_rc r = STORE_OK;
 	size_t i;
@@ -341,7 +341,7 @@ enum store_rc store_erase_closed(struct store *st, int *cleared, struct err *e)
 	if (json_array_size(due) &&
 	    sqlite3_exec(st->db, "CREATE TEMP TABLE IF NOT EXISTS erase_outbox(case_key TEXT, id INTEGER);"
 	                         "DELETE FROM temp.erase_outbox;"
-	                         "INSERT INTO temp.erase_outbox SELECT json_extract(payload, '$.case'), id FROM outbox;"
+	                         "INSERT INTO temp.erase_outbox SELECT json_extract(peek(payload), '$.case'), id FROM outbox;"
 	                         "CREATE INDEX IF NOT EXISTS temp.erase_outbox_case ON erase_outbox(case_key);",
 	                 NULL, NULL, NULL) != SQLITE_OK) {
 		json_decref(due);

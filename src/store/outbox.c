@@ -12,11 +12,15 @@ enum store_rc store_outbox_batch(struct store *st, int limit,
                                             const char *kind, const char *payload),
                                  void *ctx, struct err *e)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT id, uuid, kind, payload FROM outbox WHERE sent_at IS NULL"
-	                                    " ORDER BY id LIMIT ?", e);
+	sqlite3_stmt *s;
 	int rc;
 
-	if (!s)
+	/* records queued while the personal data was locked get their JSON now */
+	if (store_outbox_fill(st, e) != STORE_OK)
+		return st->last_rc;
+	/* a record this connection cannot read (sealed, locked) waits for an interviewer who can */
+	if (!(s = store_prepare(st, "SELECT id, uuid, kind, p FROM (SELECT id, uuid, kind, peek(payload) AS p FROM outbox"
+	                            " WHERE sent_at IS NULL AND payload IS NOT NULL ORDER BY id) WHERE p IS NOT NULL LIMIT ?", e)))
 		return st->last_rc;
 	sqlite3_bind_int(s, 1, limit);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
@@ -49,8 +53,9 @@ enum store_rc store_case_put(struct store *st, const char *key, const char *stud
                              const char *phone, const char *name, const char *tz,
                              const char *fields_json, struct err *e)
 {
+	/* sealed as they arrive; the name is not a plain case field (store_case_get adds it) */
 	sqlite3_stmt *s = store_prepare(st, "INSERT INTO cases(case_key, study, phone, name, tz, fields, seed, imported_at, source)"
-	                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'central store')"
+	                                    " VALUES (?1, ?2, seal(?3), seal(?4), ?5, json_remove(?6, '$.name'), ?7, ?8, 'central store')"
 	                                    " ON CONFLICT(case_key) DO UPDATE SET phone = excluded.phone, name = excluded.name,"
 	                                    " tz = excluded.tz, fields = excluded.fields, withdrawn_at = NULL", e);
 	uint64_t h = 1469598103934665603ULL;
@@ -78,7 +83,7 @@ enum store_rc store_case_put(struct store *st, const char *key, const char *stud
 	if (rc != SQLITE_DONE)
 		return store_fail(st, rc, N_("save a case from the central store"), e);
 	/* its numbers as the do-not-call list writes them */
-	return store_case_phones(st, key, e);
+	return store_case_phones(st, key, phone, e);
 }
 
 /* A case a supervisor reopened: closed by a call's outcome, it is a fresh case again (its calls
@@ -118,7 +123,7 @@ enum store_rc store_appointment_import(struct store *st, const char *data_json, 
 	sqlite3_stmt *s = store_prepare(st,
 		"INSERT OR IGNORE INTO appointments(uuid, case_id, at, hard, with_whom, interviewer, created_by, created_at)"
 		" SELECT json_extract(?1, '$.uuid'), c.id, json_extract(?1, '$.at'), coalesce(json_extract(?1, '$.hard'), 0),"
-		" json_extract(?1, '$.with'), json_extract(?1, '$.interviewer'), coalesce(json_extract(?1, '$.created_by'), '?'),"
+		" seal(json_extract(?1, '$.with')), json_extract(?1, '$.interviewer'), coalesce(json_extract(?1, '$.created_by'), '?'),"
 		" coalesce(json_extract(?1, '$.created_at'), '') FROM cases c WHERE c.case_key = json_extract(?1, '$.case')"
 		" AND json_extract(?1, '$.uuid') IS NOT NULL AND json_extract(?1, '$.at') IS NOT NULL", e);
 	int rc;

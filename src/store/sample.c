@@ -570,8 +570,9 @@ enum store_rc store_sample_import_dnc(struct store *st, const char *path, const 
 	/* all good: import in one transaction */
 	if (store_begin(st, e) != STORE_OK)
 		goto out;
+	/* the name and phone are sealed; the name leaves the case fields (store_case_get puts it back) */
 	ins = store_prepare(st, "INSERT INTO cases(case_key, study, phone, name, tz, fields, seed, imported_at, source)"
-	                        " VALUES (?,?,?,?,?,?,?,?,?)", e);
+	                        " VALUES (?1, ?2, seal(?3), seal(?4), ?5, ?6, ?7, ?8, ?9)", e);
 	if (!ins) {
 		store_rollback(st);
 		rc = STORE_ERROR;
@@ -579,9 +580,17 @@ enum store_rc store_sample_import_dnc(struct store *st, const char *path, const 
 	}
 	store_now(st, now);
 	json_array_foreach(cases, i, cs) {
-		const char *key = json_string_value(json_object_get(cs, "id"));
-		char *js = json_dumps(json_object_get(cs, "fields"), JSON_COMPACT | JSON_PRESERVE_ORDER), src_ref[512];
+		const char *key = json_string_value(json_object_get(cs, "id")), *fk;
+		json_t *fields = json_object_get(cs, "fields"), *fv;
+		void *tmp;
+		char *js, src_ref[512];
 		int src_rc;
+
+		json_object_foreach_safe(fields, tmp, fk, fv) {
+			if (!strcasecmp(fk, "name"))
+				json_object_del(fields, fk);
+		}
+		js = json_dumps(fields, JSON_COMPACT | JSON_PRESERVE_ORDER);
 
 		snprintf(src_ref, sizeof src_ref, "%s:%d", path, (int)json_integer_value(json_object_get(cs, "line")));
 		sqlite3_bind_text(ins, 1, key, -1, SQLITE_TRANSIENT);
@@ -602,7 +611,7 @@ enum store_rc store_sample_import_dnc(struct store *st, const char *path, const 
 			goto out;
 		}
 		/* its numbers as the do-not-call list writes them */
-		if ((rc = store_case_phones(st, key, e)) != STORE_OK) {
+		if ((rc = store_case_phones(st, key, json_string_value(json_object_get(cs, "phone")), e)) != STORE_OK) {
 			store_rollback(st);
 			goto out;
 		}
@@ -641,7 +650,8 @@ void store_case_release(struct store_case *c)
 enum store_rc store_case_get(struct store *st, const char *key, struct store_case *c,
                              struct err *e)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT id, case_key, study, phone, name, tz, status, seed, fields"
+	/* locked, the name and phone read as NULL */
+	sqlite3_stmt *s = store_prepare(st, "SELECT id, case_key, study, peek(phone), peek(name), tz, status, seed, fields"
 	                                    " FROM cases WHERE case_key = ?", e);
 	json_t *fields;
 	const char *k;
@@ -672,6 +682,9 @@ enum store_rc store_case_get(struct store *st, const char *key, struct store_cas
 	fields = json_loads((const char *)sqlite3_column_text(s, 8), 0, NULL);
 	sqlite3_finalize(s);
 	if (json_is_object(fields)) {
+		/* the name, kept apart from the fields since it is sealed, is a case field again */
+		if (c->name && !json_object_get(fields, "name"))
+			json_object_set_new(fields, "name", json_string(c->name));
 		c->names = xcalloc(json_object_size(fields) + 1, sizeof *c->names);
 		c->values = xcalloc(json_object_size(fields) + 1, sizeof *c->values);
 		json_object_foreach(fields, k, v) {

@@ -34,6 +34,29 @@ static uint64_t mono_us(void *ctx)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+/* Is text personal data by itself: anything but codes, numbers and dates (words: an "other,
+   specify" text)? */
+static int has_words(const char *t)
+{
+	for (; t && *t; t++)
+		if (!strchr("0123456789 .,:;+-/", *t))
+			return 1;
+	return 0;
+}
+
+/* Are an answer event's values personal data: a text question's, or values with words in them? */
+static int personal(const struct form *f, const struct eng_event *ev)
+{
+	int n;
+
+	if (ev->type != ENG_EV_ANSWER || !ev->qid)
+		return 0;
+	n = form_node_find(f, ev->qid);
+	if (n >= 0 && f->nodes[n].kind == FORM_N_QUESTION && f->nodes[n].qtype == FORM_Q_TEXT)
+		return 1;
+	return has_words(ev->value) || has_words(ev->old_value);
+}
+
 /* The engine's events go to the store, inside the open transaction. */
 static void sink(void *ctx, const struct eng_event *ev)
 {
@@ -41,7 +64,7 @@ static void sink(void *ctx, const struct eng_event *ev)
 
 	if (s->replaying || s->sink_err.set)
 		return;
-	s->sink_rc = store_event(s->st, s->iv.id, s->who, ev, &s->sink_err);
+	s->sink_rc = store_event(s->st, s->iv.id, s->who, ev, personal(s->form, ev), &s->sink_err);
 	if (ev->type == ENG_EV_ANSWER && ev->qid && !ev->info) {
 		char key[FORM_MAX_ID + 16];
 		snprintf(key, sizeof key, "%s#%d", ev->qid, ev->iter);

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "cati/store.h"
+#include "seal.h"
 
 struct store {
 	sqlite3 *db;
@@ -16,6 +17,7 @@ struct store {
 	sqlite3_stmt *ins_event, *ups_answer, *ins_history, *touch_iv, *next_seq;
 	sqlite3_stmt *outbox_stmt[8];  /* one per record kind */
 	sqlite3_stmt *done_stmt;       /* marks a record sent */
+	struct seal *seal;             /* the keys of personal fields (seal.c) */
 	char default_tz[64];           /* the study's zone for cases without one ("" the machine's) */
 };
 
@@ -23,6 +25,9 @@ struct store {
 enum store_rc store_fail(struct store *st, int rc, const char *what, struct err *e);
 /* Queue row ref of a kind (event, interview, attempt, appointment, note) for sync. */
 enum store_rc store_outbox_add(struct store *st, const char *kind, int64_t ref, struct err *e);
+/* Records queued while locked (payload NULL): their JSON made now and sealed, if this connection
+   can read their personal fields (else they wait for one that can). */
+enum store_rc store_outbox_fill(struct store *st, struct err *e);
 /* Prepare (or fetch the cached) statement. */
 sqlite3_stmt *store_prepare(struct store *st, const char *sql, struct err *e);
 /* Now, as an ISO 8601 UTC text with milliseconds. */

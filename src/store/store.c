@@ -144,7 +144,14 @@ static const char *const migrations[] = {
 	"CREATE TABLE erasures(id TEXT PRIMARY KEY, case_key TEXT NOT NULL, at TEXT NOT NULL);"
 	"ALTER TABLE cases ADD COLUMN cleared_at TEXT;",
 
-	/* 10 -> 11: the do-not-call list as the store sends it, and each case's numbers, which the
+	/* 10 -> 11: respondents' personal data sealed (seal.c): each interviewer's copy of the
+	   workstation's secret key, and the write keys of connections, sealed to its public key;
+	   the fields stay plain until the first credential makes the key pair */
+	"CREATE TABLE keyring(interviewer TEXT PRIMARY KEY, salt BLOB NOT NULL, box BLOB NOT NULL,"
+	" updated_at TEXT NOT NULL);"
+	"CREATE TABLE seal_keys(id INTEGER PRIMARY KEY, sealed BLOB NOT NULL);",
+
+	/* 11 -> 12: the do-not-call list as the store sends it, and each case's numbers, which the
 	   scheduler checks against it (migration_code): each number in international form kept as
 	   a digest (store_phone_digest), so that the file holds no number in clear for them */
 	"CREATE TABLE dnc(digest TEXT PRIMARY KEY) WITHOUT ROWID;"
@@ -157,7 +164,7 @@ static const char *const migrations[] = {
 static enum store_rc (*const migration_code[sizeof migrations / sizeof migrations[0]])(struct store *st,
                                                                                       struct err *e) = {
 	[7] = store_end_attempts_repair,
-	[10] = store_case_phones_all,
+	[11] = store_case_phones_all,
 };
 
 void store_default_path(struct buf *out)
@@ -412,6 +419,10 @@ static struct store *open_raw(const char *path, enum store_rc *rcp, struct err *
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, 5000);
+	if (seal_attach(st, e) < 0) {
+		rc = STORE_ERROR;
+		goto fail;
+	}
 	/* reading the schema first tells a damaged or foreign file before we write anything */
 	if ((rc = query_int(st, "SELECT count(*) FROM sqlite_schema", &dummy, e)) != STORE_OK)
 		goto fail;
@@ -445,7 +456,8 @@ struct store *store_open(const char *path, enum store_rc *rcp, struct err *e)
 	enum store_rc rc;
 	struct store *st = open_raw(path, &rc, e);
 
-	if (st && (rc = migrate(st, STORE_SCHEMA_VERSION, e)) != STORE_OK) {
+	if (st && ((rc = migrate(st, STORE_SCHEMA_VERSION, e)) != STORE_OK ||
+	           (seal_ready(st, e) < 0 && (rc = st->last_rc ? st->last_rc : STORE_ERROR)))) {
 		store_close(st);
 		st = NULL;
 	}
@@ -496,6 +508,7 @@ void store_close(struct store *st)
 			sqlite3_finalize(st->outbox_stmt[k]);
 		sqlite3_finalize(st->done_stmt);
 	}
+	seal_detach(st);
 	if (st->db)
 		sqlite3_close_v2(st->db);
 	free(st->path);
@@ -504,7 +517,11 @@ void store_close(struct store *st)
 
 enum store_rc store_begin(struct store *st, struct err *e)
 {
-	enum store_rc rc = exec(st, "BEGIN IMMEDIATE", N_("start a transaction"), e);
+	enum store_rc rc;
+
+	if (seal_ready(st, e) < 0)
+		return st->last_rc ? st->last_rc : STORE_ERROR;
+	rc = exec(st, "BEGIN IMMEDIATE", N_("start a transaction"), e);
 
 	st->in_tx = rc == STORE_OK;
 	return rc;
@@ -677,31 +694,31 @@ static const struct {
 } payloads[] = {
 	{ "event", "SELECT json_object('interview', i.uuid, 'case', c.case_key, 'who', i.interviewer,"
 	           " 'seq', e.seq, 'type', e.type, 't_us', e.t_us, 'at', e.at, 'qid', e.qid, 'iter', e.iter,"
-	           " 'state', e.state, 'value', e.value, 'changed', e.changed, 'old_state', e.old_state,"
-	           " 'old_value', e.old_value, 'check', e.check_node, 'hard', e.hard, 'lang', e.lang,"
+	           " 'state', e.state, 'value', unseal(e.value), 'changed', e.changed, 'old_state', e.old_state,"
+	           " 'old_value', unseal(e.old_value), 'check', e.check_node, 'hard', e.hard, 'lang', e.lang,"
 	           " 'outcome', e.outcome)"
 	           " FROM events e JOIN interviews i ON i.id = e.interview JOIN cases c ON c.id = i.case_id"
 	           " WHERE e.id = ?1" },
 	{ "interview", "SELECT json_object('interview', i.uuid, 'case', c.case_key, 'form', f.hash,"
 	               " 'form_id', f.form_id, 'version', f.version, 'interviewer', i.interviewer,"
 	               " 'lang', i.lang, 'status', i.status, 'outcome', i.outcome, 'started_at', i.started_at,"
-	               " 'ended_at', i.ended_at, 'updated_at', i.updated_at, 'suspend_reason', i.suspend_reason,"
+	               " 'ended_at', i.ended_at, 'updated_at', i.updated_at, 'suspend_reason', unseal(i.suspend_reason),"
 	               /* a finished interview carries its on-route answers and its quota cells */
 	               " 'answers', json(CASE WHEN i.status IN ('complete', 'screenout') THEN (SELECT json_group_array("
-	               "json_array(a.qid, a.iter, a.state, a.value)) FROM answers a WHERE a.interview = i.id AND a.on_route) END),"
+	               "json_array(a.qid, a.iter, a.state, unseal(a.value))) FROM answers a WHERE a.interview = i.id AND a.on_route) END),"
 	               " 'cells', json(CASE WHEN i.status = 'complete' THEN (SELECT json_group_object(q.quota, q.cell)"
 	               " FROM interview_cells q WHERE q.interview = i.id) END))"
 	               " FROM interviews i JOIN cases c ON c.id = i.case_id JOIN forms f ON f.id = i.form"
 	               " WHERE i.id = ?1" },
 	{ "attempt", "SELECT json_object('uuid', a.uuid, 'case', c.case_key, 'interviewer', a.interviewer,"
-	             " 'at', a.at, 'phone', a.phone, 'outcome', a.outcome, 'disposition', a.disposition)"
+	             " 'at', a.at, 'phone', unseal(a.phone), 'outcome', a.outcome, 'disposition', a.disposition)"
 	             " FROM call_attempts a JOIN cases c ON c.id = a.case_id WHERE a.id = ?1" },
 	{ "appointment", "SELECT json_object('uuid', p.uuid, 'case', c.case_key, 'at', p.at, 'hard', p.hard,"
-	                 " 'with', p.with_whom, 'interviewer', p.interviewer, 'created_by', p.created_by,"
+	                 " 'with', unseal(p.with_whom), 'interviewer', p.interviewer, 'created_by', p.created_by,"
 	                 " 'created_at', p.created_at)"
 	                 " FROM appointments p JOIN cases c ON c.id = p.case_id WHERE p.id = ?1" },
 	{ "note", "SELECT json_object('uuid', n.uuid, 'case', c.case_key, 'interviewer', n.interviewer,"
-	          " 'at', n.at, 'text', n.text) FROM notes n JOIN cases c ON c.id = n.case_id WHERE n.id = ?1" },
+	          " 'at', n.at, 'text', unseal(n.text)) FROM notes n JOIN cases c ON c.id = n.case_id WHERE n.id = ?1" },
 };
 
 enum store_rc store_outbox_add(struct store *st, const char *kind, int64_t ref, struct err *e)
@@ -719,8 +736,8 @@ enum store_rc store_outbox_add(struct store *st, const char *kind, int64_t ref, 
 		return STORE_ERROR;
 	}
 	if (!st->outbox_stmt[k]) {
-		snprintf(sql, sizeof sql, "INSERT INTO outbox(uuid, kind, ref, created_at, payload) VALUES (?2, ?3, ?1, ?4, (%s))",
-		         payloads[k].sql);
+		snprintf(sql, sizeof sql, "INSERT INTO outbox(uuid, kind, ref, created_at, payload) VALUES (?2, ?3, ?1, ?4,"
+		         " CASE WHEN ?5 THEN seal_read((%s)) END)", payloads[k].sql);
 		if (!(st->outbox_stmt[k] = store_prepare(st, sql, e)))
 			return st->last_rc;
 	}
@@ -731,9 +748,52 @@ enum store_rc store_outbox_add(struct store *st, const char *kind, int64_t ref, 
 	sqlite3_bind_text(s, 2, uuid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
+	/* its JSON, sealed; when a personal field in it cannot be read (locked, and sealed by another
+	   program), the JSON is made when the record is first sent */
+	sqlite3_bind_int(s, 5, 1);
+	seal_read_reset(st);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
+	if (rc == SQLITE_ERROR && store_locked(st)) {
+		sqlite3_bind_int(s, 5, 0);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+	}
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("queue a record for sync"), e);
+}
+
+/* Make the JSON of records queued while locked, where this connection can read it. */
+enum store_rc store_outbox_fill(struct store *st, struct err *e)
+{
+	sqlite3_stmt *q, *u;
+	char sql[2048];
+	size_t k;
+	int rc;
+
+	if (!(q = store_prepare(st, "SELECT id, kind, ref FROM outbox WHERE sent_at IS NULL AND payload IS NULL"
+	                            " ORDER BY id", e)))
+		return st->last_rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(q, 1);
+		for (k = 0; k < sizeof payloads / sizeof payloads[0]; k++)
+			if (kind && !strcmp(payloads[k].kind, kind))
+				break;
+		if (k == sizeof payloads / sizeof payloads[0])
+			continue;
+		snprintf(sql, sizeof sql, "UPDATE outbox SET payload = seal_read((%s)) WHERE id = ?2", payloads[k].sql);
+		if (!(u = store_prepare(st, sql, e))) {
+			sqlite3_finalize(q);
+			return st->last_rc;
+		}
+		sqlite3_bind_int64(u, 1, sqlite3_column_int64(q, 2));
+		sqlite3_bind_int64(u, 2, sqlite3_column_int64(q, 0));
+		/* an error here is a personal field this connection cannot read: the record waits */
+		seal_read_reset(st);
+		sqlite3_step(u);
+		sqlite3_finalize(u);
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("read the outbox"), e);
 }
 
 enum store_rc store_interview_create(struct store *st, int64_t case_id, int64_t form_row,
@@ -839,8 +899,24 @@ static void bind_opt_text(sqlite3_stmt *s, int i, const char *t)
 		sqlite3_bind_null(s, i);
 }
 
+/* Bind an answer's value: a personal one sealed once the database has a key (NULL stays NULL). */
+static void bind_value(struct store *st, sqlite3_stmt *s, int i, const char *t, int personal)
+{
+	unsigned char *b;
+	size_t n;
+	struct err e;
+
+	err_init(&e);
+	if (!personal)
+		bind_opt_text(s, i, t);
+	else if (!t || seal_bytes(st, t, &b, &n, &e) < 0)
+		bind_opt_text(s, i, seal_keyed(st) ? NULL : t);   /* keyed but no write key: never in clear */
+	else
+		sqlite3_bind_blob(s, i, b, (int)n, free);
+}
+
 enum store_rc store_event(struct store *st, int64_t interview, const char *who,
-                          const struct eng_event *ev, struct err *e)
+                          const struct eng_event *ev, int personal, struct err *e)
 {
 	char now[32];
 	int64_t seq;
@@ -869,10 +945,10 @@ enum store_rc store_event(struct store *st, int64_t interview, const char *who,
 	bind_opt_text(st->ins_event, 6, ev->qid);
 	sqlite3_bind_int(st->ins_event, 7, ev->iter);
 	sqlite3_bind_int(st->ins_event, 8, (int)ev->state);
-	bind_opt_text(st->ins_event, 9, ev->value);
+	bind_value(st, st->ins_event, 9, ev->value, personal);
 	sqlite3_bind_int(st->ins_event, 10, ev->changed);
 	sqlite3_bind_int(st->ins_event, 11, (int)ev->old_state);
-	bind_opt_text(st->ins_event, 12, ev->old_value);
+	bind_value(st, st->ins_event, 12, ev->old_value, personal);
 	sqlite3_bind_int(st->ins_event, 13, ev->check);
 	sqlite3_bind_int(st->ins_event, 14, ev->hard);
 	bind_opt_text(st->ins_event, 15, ev->lang);
@@ -895,7 +971,7 @@ enum store_rc store_event(struct store *st, int64_t interview, const char *who,
 		sqlite3_bind_text(st->ups_answer, 2, ev->qid, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(st->ups_answer, 3, ev->iter);
 		sqlite3_bind_int(st->ups_answer, 4, (int)ev->state);
-		sqlite3_bind_text(st->ups_answer, 5, ev->value ? ev->value : "", -1, SQLITE_TRANSIENT);
+		bind_value(st, st->ups_answer, 5, ev->value ? ev->value : "", personal);
 		sqlite3_bind_text(st->ups_answer, 6, now, -1, SQLITE_TRANSIENT);
 		rc = sqlite3_step(st->ups_answer);
 		sqlite3_reset(st->ups_answer);
@@ -914,13 +990,13 @@ enum store_rc store_event(struct store *st, int64_t interview, const char *who,
 		sqlite3_bind_int(st->ins_history, 3, ev->iter);
 		if (ev->changed) {
 			sqlite3_bind_int(st->ins_history, 4, (int)ev->old_state);
-			bind_opt_text(st->ins_history, 5, ev->old_value);
+			bind_value(st, st->ins_history, 5, ev->old_value, personal);
 		} else {
 			sqlite3_bind_null(st->ins_history, 4);
 			sqlite3_bind_null(st->ins_history, 5);
 		}
 		sqlite3_bind_int(st->ins_history, 6, (int)ev->state);
-		sqlite3_bind_text(st->ins_history, 7, ev->value ? ev->value : "", -1, SQLITE_TRANSIENT);
+		bind_value(st, st->ins_history, 7, ev->value ? ev->value : "", personal);
 		sqlite3_bind_text(st->ins_history, 8, who, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st->ins_history, 9, now, -1, SQLITE_TRANSIENT);
 		rc = sqlite3_step(st->ins_history);
@@ -964,7 +1040,8 @@ enum store_rc store_interview_status(struct store *st, int64_t interview, const 
 	int rc, done = !strcmp(status, "complete") || !strcmp(status, "screenout");
 
 	store_now(st, now);
-	s = store_prepare(st, "UPDATE interviews SET status = ?, outcome = ?, suspend_reason = ?, updated_at = ?,"
+	/* the reason a break was taken is free text: sealed */
+	s = store_prepare(st, "UPDATE interviews SET status = ?, outcome = ?, suspend_reason = seal(?3), updated_at = ?,"
 	                      " ended_at = CASE WHEN ? THEN ? ELSE NULL END WHERE id = ?", e);
 	if (!s)
 		return st->last_rc;
@@ -995,7 +1072,7 @@ enum store_rc store_events_replay(struct store *st, int64_t interview,
                                   void (*cb)(void *ctx, const struct eng_event *ev), void *ctx,
                                   struct err *e)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT type, t_us, qid, iter, state, value, changed, old_state, old_value,"
+	sqlite3_stmt *s = store_prepare(st, "SELECT type, t_us, qid, iter, state, unseal(value), changed, old_state, unseal(old_value),"
 	                                    " check_node, hard, lang, outcome FROM events WHERE interview = ? ORDER BY seq", e);
 	struct eng_event ev;
 	int rc;
@@ -1028,7 +1105,7 @@ enum store_rc store_answer_get(struct store *st, int64_t interview, const char *
                                enum form_vstate *state, char **value, int *on_route,
                                struct err *e)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT state, value, on_route FROM answers WHERE interview = ? AND qid = ? AND iter = ?", e);
+	sqlite3_stmt *s = store_prepare(st, "SELECT state, unseal(value), on_route FROM answers WHERE interview = ? AND qid = ? AND iter = ?", e);
 	int rc;
 
 	if (!s)
@@ -1072,7 +1149,17 @@ enum store_rc store_cred_set(struct store *st, const char *interviewer, const ch
 	sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("save the password"), e);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, rc, N_("save the password"), e);
+	/* the interviewer's copy of the workstation's key follows the password (made with the first
+	   credential; given to another interviewer while a colleague's session holds it); without
+	   one the credential still logs in, and personal data stays locked */
+	{
+		struct err ke;
+		err_init(&ke);
+		seal_grant(st, interviewer, password, &ke);
+	}
+	return STORE_OK;
 }
 
 enum store_rc store_cred_check(struct store *st, const char *interviewer, const char *password,
@@ -1099,6 +1186,13 @@ enum store_rc store_cred_check(struct store *st, const char *interviewer, const 
 	if (crypto_pwhash_str_verify(hash, password, strlen(password)) != 0) {
 		err_set(e, _("wrong password for '%s'"), interviewer);
 		return STORE_ERROR;
+	}
+	{
+		/* unlock with the interviewer's copy of the key (none: logged in, data locked); a
+		   colleague's session still open on this connection gives them one */
+		struct err ke;
+		err_init(&ke);
+		seal_grant_missing(st, interviewer, password, &ke);
 	}
 	return STORE_OK;
 }

@@ -55,9 +55,12 @@ sqlite3 b.db "INSERT INTO notes(uuid, case_id, interviewer, at, text) SELECT '11
 	n.at, json_object('uuid', n.uuid, 'case', 'E1', 'interviewer', 'anna', 'at', n.at, 'text', n.text) FROM notes n"
 [ "$(sqlite3 central.db "SELECT count(*) FROM answers WHERE value LIKE '%Fennimore%'")" = 1 ] || fail "the text answer did not reach the store"
 # the records A sent, as they were, for sending again after the erasure
-python3 - a.db <<'PY' >replay.json
-import json, sqlite3, sys
-rows = sqlite3.connect(sys.argv[1]).execute("SELECT uuid, kind, payload FROM outbox ORDER BY id").fetchall()
+# (the workstation seals personal data: read through cati with anna's password)
+"$CATI" doctor --db a.db --sql "SELECT json_array(uuid, kind, payload) FROM outbox ORDER BY id" >outbox.rows ||
+	fail "cati doctor --sql could not read a.db's outbox"
+python3 - outbox.rows <<'PY' >replay.json
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 print(json.dumps({"records": [{"uuid": u, "kind": k, "data": json.loads(p)} for u, k, p in rows]}))
 PY
 grep -q Quigglesworth replay.json || fail "the replayed records should hold the appointment's name"
@@ -131,7 +134,18 @@ for f in $files export.csv export.json calls.csv a.db a.db-wal b.db b.db-wal; do
 		[ "$n" = 0 ] || fail "'$word' is still in $f ($n lines)"
 	done
 done
-grep -q -a "Kept Person" b.db b.db-wal || fail "B lost another case's name"
+"$CATI" doctor --db b.db --sql "SELECT name FROM cases" | grep -q "Kept Person" || fail "B lost another case's name"
+# the workstations' files are sealed, so the search above would pass without the erasure: search
+# their contents unsealed too (a clear copy made with anna's password)
+for w in a b; do
+	rm -f "$w-plain.db"
+	"$CATI" doctor --db "$w.db" --plain-copy "$w-plain.db" >/dev/null || fail "no clear copy of $w.db"
+	for word in Zelda Quigglesworth 7770001 Fennimore Hildegard "prefers evenings" zelda@example; do
+		n=$(grep -c -a -- "$word" "$w-plain.db")
+		[ "$n" = 0 ] || fail "'$word' is still in $w.db, unsealed ($n lines)"
+	done
+done
+grep -q -a "Kept Person" b-plain.db || fail "the clear copy of b.db lacks another case's name (the search is blind)"
 expect_exit 0 "$CATI_STORE" check --figures --db central.db
 expect_out "agree"
 # an erasure by phone number, written in local notation (a number that only begins the same is not it)

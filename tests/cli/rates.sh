@@ -64,8 +64,9 @@ call D20 fax
 call D21 screened_out
 sqlite3 w.db "UPDATE call_attempts SET disposition = '3.20' WHERE case_id IN (SELECT id FROM cases WHERE case_key IN ('D17', 'D18'));
               UPDATE cases SET disposition = '3.20' WHERE case_key IN ('D17', 'D18');
-              UPDATE outbox SET payload = json_set(payload, '\$.disposition', '3.20')
-               WHERE kind = 'attempt' AND json_extract(payload, '\$.case') IN ('D17', 'D18')" || fail "set 3.20"
+              UPDATE outbox SET payload = NULL WHERE kind = 'attempt' AND ref IN (SELECT a.id FROM call_attempts a
+               JOIN cases c ON c.id = a.case_id WHERE c.case_key IN ('D17', 'D18'))" || fail "set 3.20"
+# (the records hold the sealed phone number: emptied, cati makes them again from the rows)
 expect_exit 0 "$CATI" sync --user anna --db w.db
 expect_out "0 conflicts, 0 refused"
 # the 9th edition on request: as cati printed it before the 10th (golden files of that build),

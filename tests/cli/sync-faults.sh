@@ -141,7 +141,7 @@ export XDG_CONFIG_HOME="$TMP/cfgB" CATI_PASSWORD=pw-ben
 "$CATI" enroll "$URL" --cacert ca.pem >/dev/null
 expect_exit 0 "$CATI" sync --user ben --db b.db
 expect_out "received 2 forms, 4 cases"
-[ "$(sqlite3 b.db "SELECT a.at || ' ' || a.hard || ' ' || a.with_whom FROM appointments a JOIN cases c ON c.id = a.case_id WHERE c.case_key = 'F12'")" = "2026-03-05T10:30 1 Frau F" ] ||
+[ "$("$CATI" doctor --db b.db --sql "SELECT a.at || ' ' || a.hard || ' ' || a.with_whom FROM appointments a JOIN cases c ON c.id = a.case_id WHERE c.case_key = 'F12'")" = "2026-03-05T10:30 1 Frau F" ] ||
 	fail "ben's workstation did not get anna's appointment on F12"
 [ "$(sqlite3 b.db "SELECT count(*) FROM outbox")" = 0 ] || fail "an appointment from the store was queued to be sent back"
 [ "$(sqlite3 b.db "SELECT sum(achieved) FROM quota_counts WHERE quota = 'study:demo' AND cell LIKE 'complete:%'")" = "$done" ] ||

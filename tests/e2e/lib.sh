@@ -94,8 +94,10 @@ check_layout() {
 	return 0
 }
 
+# sql QUERY: read $DB as the sqlite3 shell would, through cati, which unseals the respondents'
+# personal data with the interviewer's password ($SQL_PASSWORD, default the demo's)
 sql() {
-	sqlite3 "$DB" "$1"
+	CATI_PASSWORD="${SQL_PASSWORD:-demo}" "$CATI" doctor --db "$DB" --sql "$1"
 }
 
 # login ID PW

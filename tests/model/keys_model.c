@@ -16,6 +16,7 @@
 #include "cati/desk.h"
 #include "cati/keys.h"
 
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@ struct run {
 	struct store *st;
 	struct desk *d;
 	sqlite3 *db;            /* a second connection: what is on disk */
+	struct store *reader;   /* a third, unlocked: the personal data on disk, unsealed */
 	struct call_rules rules;
 	int64_t now_ms;
 	uint64_t rng;
@@ -638,25 +640,71 @@ static void check_changes(struct run *r, int k, int was_qtype, int was_question)
 	}
 }
 
+/* Rows of sql (every column as hex(...)) read unsealed through the reader store: a new array of
+   nrows * ncols decoded texts (free with free_rows), NULL when the query fails. */
+static char **read_rows(struct run *r, const char *sql, int ncols, int *nrows)
+{
+	struct buf out;
+	struct err e;
+	char **cells = NULL, *line, *next;
+	int n = 0, c;
+
+	buf_init(&out);
+	err_init(&e);
+	*nrows = 0;
+	if (store_query(r->reader, sql, &out, &e) != STORE_OK) {
+		fail(r, "cannot read the database: %s", e.msg);
+		buf_release(&out);
+		return NULL;
+	}
+	for (line = (char *)buf_str(&out); *line; line = next) {
+		next = strchr(line, '\n');
+		*next++ = '\0';
+		cells = xrealloc(cells, (size_t)(n + 1) * (size_t)ncols * sizeof *cells);
+		for (c = 0; c < ncols; c++) {
+			char *bar = strchr(line, '|');
+			size_t len;
+			if (bar)
+				*bar = '\0';
+			cells[n * ncols + c] = xcalloc(strlen(line) / 2 + 1, 1);
+			sodium_hex2bin((unsigned char *)cells[n * ncols + c], strlen(line) / 2 + 1, line, strlen(line), NULL, &len, NULL);
+			line = bar ? bar + 1 : line + strlen(line);
+		}
+		n++;
+	}
+	buf_release(&out);
+	*nrows = n;
+	return cells;
+}
+
+/* Free what read_rows returned. */
+static void free_rows(char **cells, int n)
+{
+	int i;
+
+	for (i = 0; cells && i < n; i++)
+		free(cells[i]);
+	free(cells);
+}
+
 /* The database holds exactly the engine's answers. */
 static void check_db(struct run *r)
 {
 	struct session *s = desk_session(r->d);
-	sqlite3_stmt *q;
-	int n = 0, i;
+	char sql[200], **rows;
+	int n = 0, i, nrows;
 
 	if (!s)
 		return;
 	take_snapshot(r);
-	if (sqlite3_prepare_v2(r->db, "SELECT qid, iter, state, value FROM answers WHERE interview = ?", -1, &q, NULL) != SQLITE_OK) {
-		fail(r, "cannot read answers: %s", sqlite3_errmsg(r->db));
+	snprintf(sql, sizeof sql, "SELECT hex(qid), hex(iter), hex(state), hex(value) FROM answers WHERE interview = %lld",
+	         (long long)session_interview(s)->id);
+	if (!(rows = read_rows(r, sql, 4, &nrows)))
 		return;
-	}
-	sqlite3_bind_int64(q, 1, session_interview(s)->id);
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		const char *qid = (const char *)sqlite3_column_text(q, 0);
-		int iter = sqlite3_column_int(q, 1), state = sqlite3_column_int(q, 2);
-		const char *value = (const char *)sqlite3_column_text(q, 3);
+	for (i = 0; i < nrows; i++) {
+		const char *qid = rows[4 * i];
+		int iter = atoi(rows[4 * i + 1]), state = atoi(rows[4 * i + 2]);
+		const char *value = rows[4 * i + 3];
 		const struct snap *e = find_snap(r, qid, iter);
 
 		if (state == FORM_S_MISSING)
@@ -667,8 +715,7 @@ static void check_db(struct run *r)
 		else if (e->state != state || strcmp(e->value, value))
 			fail(r, "%s[%d]: database %d '%s', engine %d '%s'", qid, iter, state, value, e->state, e->value);
 	}
-	sqlite3_finalize(q);
-	(void)i;
+	free_rows(rows, 4 * nrows);
 	if (n != r->nsnap)
 		fail(r, "the database holds %d answers, the engine %d", n, r->nsnap);
 	r->checks++;
@@ -838,12 +885,14 @@ static void check_dialogs(struct run *r, int k, enum desk_screen was)
 	long a = count_rows(r, "SELECT count(*) FROM appointments"), n = count_rows(r, "SELECT count(*) FROM notes");
 
 	if (a > r->appt_rows && was == DESK_APPT && k == TK_ENTER) {
-		sqlite3_stmt *q;
+		char **row;
+		int nrow;
 		r->appts++;
-		if (sqlite3_prepare_v2(r->db, "SELECT at, coalesce(with_whom, '') FROM appointments ORDER BY id DESC LIMIT 1", -1, &q, NULL) == SQLITE_OK) {
-			if (sqlite3_step(q) == SQLITE_ROW) {
-				const char *at = (const char *)sqlite3_column_text(q, 0);
-				const char *with = (const char *)sqlite3_column_text(q, 1);
+		if ((row = read_rows(r, "SELECT hex(at), hex(coalesce(with_whom, '')) FROM appointments ORDER BY id DESC LIMIT 1", 2,
+		                     &nrow))) {
+			if (nrow == 1) {
+				const char *at = row[0];
+				const char *with = row[1];
 				if (!strstr(r->shown_with, "\xE2\x80\xA6") && strcmp(with, r->shown_with))
 					fail(r, "appointment with '%s' saved, the dialog showed '%s'", with, r->shown_with);
 				int hh, mm;
@@ -862,19 +911,19 @@ static void check_dialogs(struct run *r, int k, enum desk_screen was)
 						fail(r, "appointment at '%s' saved, the dialog showed date '%s'", at, r->shown_date);
 				}
 			}
-			sqlite3_finalize(q);
+			free_rows(row, 2 * nrow);
 		}
 	} else if (a > r->appt_rows) {
 		fail(r, "an appointment was saved by key %d on screen %d", k, (int)was);
 	}
 	if (n > r->note_rows && was == DESK_NOTE && k == TK_ENTER) {
-		sqlite3_stmt *q;
+		char **row;
+		int nrow;
 		r->notes++;
-		if (sqlite3_prepare_v2(r->db, "SELECT text FROM notes ORDER BY id DESC LIMIT 1", -1, &q, NULL) == SQLITE_OK) {
-			if (sqlite3_step(q) == SQLITE_ROW && !strstr(r->shown_note, "\xE2\x80\xA6") &&
-			    strcmp((const char *)sqlite3_column_text(q, 0), r->shown_note))
-				fail(r, "note '%s' saved, the dialog showed '%s'", sqlite3_column_text(q, 0), r->shown_note);
-			sqlite3_finalize(q);
+		if ((row = read_rows(r, "SELECT hex(text) FROM notes ORDER BY id DESC LIMIT 1", 1, &nrow))) {
+			if (nrow == 1 && !strstr(r->shown_note, "\xE2\x80\xA6") && strcmp(row[0], r->shown_note))
+				fail(r, "note '%s' saved, the dialog showed '%s'", row[0], r->shown_note);
+			free_rows(row, nrow);
 		}
 	} else if (n > r->note_rows) {
 		fail(r, "a note was saved by key %d on screen %d", k, (int)was);
@@ -922,6 +971,11 @@ static int setup(struct run *r, const char *dir, const char *form, const char *s
 	store_set_clock(r->st, clock_ms, r);
 	if (sqlite3_open_v2(buf_str(&path), &r->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		return -1;
+	/* personal data is sealed on disk: the checks read it unlocked with the demo's password */
+	if (!(r->reader = store_open(buf_str(&path), &src, &e)) || store_unlock(r->reader, "demo", "demo", &e) != STORE_OK) {
+		fprintf(stderr, "keys_model: %s\n", e.msg);
+		return -1;
+	}
 	sqlite3_busy_timeout(r->db, 2000);
 	buf_release(&path);
 	return 0;
@@ -1048,6 +1102,7 @@ int main(int argc, char **argv)
 		failed += r->failed;
 		desk_free(r->d);
 		sqlite3_close(r->db);
+		store_close(r->reader);
 		store_close(r->st);
 		free(r->snap);
 		free(r->old);

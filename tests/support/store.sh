@@ -46,8 +46,10 @@ token() {
 
 # same_records WORKSTATION.db CENTRAL.db: every record queued on the workstation is in the store
 # exactly once with the same content (the store may hold other workstations' records too).
+# (Records with personal data are sealed in the workstation's file: read through cati, with the
+# interviewer's password in $CATI_PASSWORD.)
 same_records() {
-	sqlite3 "$1" "SELECT uuid || ' ' || payload FROM outbox ORDER BY uuid" >local.txt
+	"${CATI:-bin/cati}" doctor --db "$1" --sql "SELECT uuid || ' ' || payload FROM outbox ORDER BY uuid" >local.txt
 	sqlite3 "$2" "SELECT uuid || ' ' || data FROM records ORDER BY uuid" >central.txt
 	python3 - local.txt central.txt <<'PY'
 import json, sys

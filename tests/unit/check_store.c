@@ -786,6 +786,213 @@ START_TEST(test_credential_language)
 }
 END_TEST
 
+/* Payloads of the outbox batch, joined. */
+static void outbox_texts(void *ctx, int64_t id, const char *uuid, const char *kind, const char *payload)
+{
+	(void)id;
+	(void)uuid;
+	buf_printf(ctx, "%s %s\n", kind, payload);
+}
+
+/* Does the file (path, then path-wal) hold needle anywhere, as bytes? */
+static int file_has(const char *path, const char *needle)
+{
+	char wal[600];
+	const char *paths[2] = { path, wal };
+	size_t n = strlen(needle);
+	int k, found = 0;
+
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	for (k = 0; k < 2 && !found; k++) {
+		FILE *f = fopen(paths[k], "rb");
+		char *b;
+		long len;
+		if (!f)
+			continue;
+		fseek(f, 0, SEEK_END);
+		len = ftell(f);
+		rewind(f);
+		b = xmalloc((size_t)len + 1);
+		ck_assert_int_eq((long)fread(b, 1, (size_t)len, f), len);
+		fclose(f);
+		for (long i = 0; i + (long)n <= len && !found; i++)
+			found = !memcmp(b + i, needle, n);
+		free(b);
+	}
+	return found;
+}
+
+/* Names seen by store_cases_list, joined by '|'. */
+static void list_names(void *ctx, const struct store_case_row *r)
+{
+	buf_printf(ctx, "%s %s|", r->name, r->phone);
+}
+
+/* Personal data is sealed: plain before the first credential, sealed by it (and out of the
+   file's bytes); a reopened database is locked until an interviewer's password unlocks it;
+   anyone may write sealed data; a colleague's session gives a new interviewer a copy. */
+START_TEST(test_sealed_personal_data)
+{
+	const char *path = in_dir("seal.db");
+	struct store *st = open_ok(path);
+	struct form *f = compile(form_v1);
+	struct store_case c;
+	struct session *s;
+	struct buf names;
+	struct err e;
+	enum store_rc rc;
+	enum form_vstate state;
+	char *p, *val;
+	long n;
+	int resumed, on;
+	int64_t iv;
+
+	publish(st, f, form_v1);
+	p = import(st, f, "id,phone,name,region,office\nK1,+43 1 2345678,Erika Muster,1,Wien\nK2,+43 1 2345679,Max Probe,2,Graz\n",
+	           &rc, &n);
+	ck_assert_int_eq(rc, STORE_OK);
+	free(p);
+	ck_assert_int_eq(store_locked(st), 0);   /* no key yet: plain */
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM cases WHERE typeof(name) = 'text'"), 2);
+	err_init(&e);
+	ck_assert_int_eq(store_cred_set(st, "anna", "pw-anna", &e), STORE_OK);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM cases WHERE typeof(name) = 'blob' AND typeof(phone) = 'blob'"), 2);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM cases WHERE fields LIKE '%Erika%'"), 0);
+	ck_assert(!file_has(path, "Erika Muster"));
+	ck_assert(!file_has(path, "2345678"));
+	/* an interview: its text answer sealed in answers, history, events and the outbox */
+	s = session_open(st, "K1", "anna", NULL, &resumed, &e);
+	ck_assert_msg(s != NULL, "%s", e.msg);
+	act(s, "2");
+	act(s, "the counsellor Frau Huber was rude");
+	iv = session_interview(s)->id;
+	session_close(s);
+	ck_assert(!file_has(path, "Frau Huber"));
+	ck_assert_int_eq(store_answer_get(st, iv, "q2", 0, &state, &val, &on, &e), STORE_OK);
+	ck_assert_str_eq(val, "the counsellor Frau Huber was rude");
+	free(val);
+	ck_assert_int_eq(store_note_add(st, 1, "anna", "call after six, ask for Erika", &e), STORE_OK);
+	store_close(st);
+	ck_assert(!file_has(path, "after six"));
+
+	/* reopened: locked; lists say so; the password unlocks */
+	st = open_ok(path);
+	ck_assert_int_eq(store_locked(st), 1);
+	buf_init(&names);
+	ck_assert_int_eq(store_cases_list(st, NULL, NULL, 0, list_names, &names, &e), STORE_OK);
+	ck_assert_str_eq(buf_str(&names), STORE_LOCKED_TEXT " " STORE_LOCKED_TEXT "|" STORE_LOCKED_TEXT " " STORE_LOCKED_TEXT "|");
+	ck_assert_int_eq(store_case_get(st, "K1", &c, &e), STORE_OK);
+	ck_assert_ptr_null(c.name);
+	store_case_release(&c);
+	err_init(&e);
+	ck_assert_int_eq(store_answer_get(st, iv, "q2", 0, &state, &val, &on, &e), STORE_ERROR);
+	ck_assert_ptr_nonnull(strstr(e.msg, "locked"));
+	/* a locked connection writes sealed data all the same */
+	err_init(&e);
+	ck_assert_int_eq(store_case_put(st, "K9", "study", "+43 1 9999999", "Hilde Neu", NULL, "{\"name\":\"Hilde Neu\"}", &e),
+	                 STORE_OK);
+	ck_assert_int_eq(store_note_add(st, 2, "anna", "locked note about Max", &e), STORE_OK);
+	/* a call copies the case's phone, sealed by another connection: its JSON waits for a key */
+	ck_assert_int_eq(store_attempt_add(st, 2, "anna", NULL, "no_answer", &e), STORE_OK);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM outbox WHERE payload IS NULL AND kind = 'attempt'"), 1);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM outbox WHERE payload IS NULL"), 1);
+	err_init(&e);
+	ck_assert_int_eq(store_unlock(st, "anna", "wrong", &e), STORE_ERROR);
+	ck_assert_int_eq(store_unlock(st, "ben", "pw-ben", &e), STORE_NOTFOUND);
+	ck_assert_int_eq(store_locked(st), 1);
+	/* carl's password stored while locked: he logs in, but gets no copy of the key */
+	ck_assert_int_eq(store_cred_set(st, "carl", "pw-carl", &e), STORE_OK);
+	ck_assert_int_eq(store_cred_check(st, "carl", "pw-carl", &e), STORE_OK);
+	ck_assert_int_eq(store_locked(st), 1);
+	err_init(&e);
+	ck_assert_msg(store_unlock(st, "anna", "pw-anna", &e) == STORE_OK, "%s", e.msg);
+	buf_reset(&names);
+	ck_assert_int_eq(store_cases_list(st, "erika", NULL, 0, list_names, &names, &e), STORE_OK);
+	ck_assert_str_eq(buf_str(&names), "Erika Muster +43 1 2345678|");
+	ck_assert_int_eq(store_case_get(st, "K9", &c, &e), STORE_OK);
+	ck_assert_str_eq(c.name, "Hilde Neu");
+	ck_assert_str_eq(c.phone, "+43 1 9999999");
+	store_case_release(&c);
+	ck_assert_int_eq(store_case_get(st, "K1", &c, &e), STORE_OK);
+	ck_assert_str_eq(c.name, "Erika Muster");
+	store_case_release(&c);
+	/* the record queued while locked gets its JSON when sent */
+	buf_reset(&names);
+	ck_assert_int_eq(store_outbox_batch(st, 1000, outbox_texts, &names, &e), STORE_OK);
+	ck_assert_ptr_nonnull(strstr(buf_str(&names), "locked note about Max"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&names), "Frau Huber"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&names), "\"phone\":\"+43 1 2345679\""));
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM outbox WHERE payload IS NULL"), 0);
+	/* records with personal data are sealed; the others (a coded answer) stay readable */
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM outbox WHERE kind IN ('note', 'attempt') AND typeof(payload) <> 'blob'"), 0);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM outbox WHERE kind = 'event' AND typeof(payload) = 'blob'"), 1);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM outbox WHERE kind = 'event' AND CASE WHEN typeof(payload) = 'text' THEN json_extract(payload, '$.value') END = '2'"), 1);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM answers WHERE qid = 'q1' AND value = '2'"), 1);
+	/* carl logs in after anna on the same connection: he gets his copy */
+	ck_assert_int_eq(store_cred_check(st, "carl", "pw-carl", &e), STORE_OK);
+	/* carl's password changed while locked elsewhere: his old copy no longer opens; logging in
+	   after a colleague gives him a new one */
+	ck_assert_int_eq(store_cred_set(st, "carl", "pw-carl-2", &e), STORE_OK);
+	/* a colleague's session gives ben a copy with his password */
+	ck_assert_int_eq(store_cred_set(st, "ben", "pw-ben", &e), STORE_OK);
+	store_close(st);
+	st = open_ok(path);
+	err_init(&e);
+	ck_assert_msg(store_cred_check(st, "ben", "pw-ben", &e) == STORE_OK, "%s", e.msg);
+	ck_assert_int_eq(store_locked(st), 0);
+	ck_assert_int_eq(store_answer_get(st, iv, "q2", 0, &state, &val, &on, &e), STORE_OK);
+	ck_assert_str_eq(val, "the counsellor Frau Huber was rude");
+	free(val);
+	store_lock(st);
+	ck_assert_int_eq(store_locked(st), 1);
+	ck_assert_int_eq(store_unlock(st, "carl", "pw-carl", &e), STORE_ERROR);
+	ck_assert_int_eq(store_locked(st), 1);
+	ck_assert_int_eq(store_unlock(st, "carl", "pw-carl-2", &e), STORE_OK);
+	store_close(st);
+	/* changed again, stored while locked: the old copy stays until a colleague's session */
+	st = open_ok(path);
+	ck_assert_int_eq(store_cred_set(st, "carl", "pw-carl-3", &e), STORE_OK);
+	ck_assert_int_eq(store_locked(st), 1);
+	ck_assert_int_eq(store_unlock(st, "anna", "pw-anna", &e), STORE_OK);
+	ck_assert_int_eq(store_cred_check(st, "carl", "pw-carl-3", &e), STORE_OK);
+	store_lock(st);
+	ck_assert_int_eq(store_unlock(st, "carl", "pw-carl-3", &e), STORE_OK);
+	store_close(st);
+	ck_assert(!file_has(path, "Hilde"));
+	ck_assert(!file_has(path, "Frau Huber"));
+	ck_assert(!file_has(path, "Max"));
+	/* a damaged sealed value is refused, not shown */
+	{
+		sqlite3 *db;
+		sqlite3_stmt *q;
+		unsigned char blob[512];
+		int len;
+
+		ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT value FROM answers WHERE qid = 'q2'", -1, &q, NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
+		len = sqlite3_column_bytes(q, 0);
+		ck_assert(len > 60 && len < (int)sizeof blob);
+		memcpy(blob, sqlite3_column_blob(q, 0), (size_t)len);
+		sqlite3_finalize(q);
+		blob[40] ^= 1;
+		ck_assert_int_eq(sqlite3_prepare_v2(db, "UPDATE answers SET value = ? WHERE qid = 'q2'", -1, &q, NULL), SQLITE_OK);
+		sqlite3_bind_blob(q, 1, blob, len, SQLITE_STATIC);
+		ck_assert_int_eq(sqlite3_step(q), SQLITE_DONE);
+		sqlite3_finalize(q);
+		sqlite3_close(db);
+	}
+	st = open_ok(path);
+	ck_assert_int_eq(store_unlock(st, "anna", "pw-anna", &e), STORE_OK);
+	err_init(&e);
+	ck_assert_int_eq(store_answer_get(st, iv, "q2", 0, &state, &val, &on, &e), STORE_ERROR);
+	ck_assert_ptr_nonnull(strstr(e.msg, "damaged"));
+	store_close(st);
+	buf_release(&names);
+	form_free(f);
+}
+END_TEST
+
 START_TEST(test_busy)
 {
 	const char *path = in_dir("busy.db");
@@ -923,6 +1130,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_credentials);
 	tcase_add_test(tc, test_credential_language);
 	tcase_add_test(tc, test_migration_adds_ui_lang);
+	tcase_add_test(tc, test_sealed_personal_data);
 	tcase_add_test(tc, test_busy);
 	tcase_add_test(tc, test_batch_sizes);
 	suite_add_tcase(s, tc);
