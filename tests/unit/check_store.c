@@ -1103,6 +1103,17 @@ START_TEST(test_dnc)
 	ck_assert_int_eq(store_dnc_set(st, "+436641234567", 0, &e), STORE_OK);
 	ck_assert_int_eq(store_next(st, &r, "iv", 0, &pick, NULL, &e), STORE_OK);
 	ck_assert_str_eq(pick.key, "K1");
+	/* sealed phones: a country change reads them while unlocked, and keeps the digests while locked */
+	ck_assert_int_eq(store_cred_set(st, "anna", "pw-anna", &e), STORE_OK);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM cases WHERE typeof(phone) = 'blob'"), 2);
+	store_lock(st);
+	ck_assert_int_eq(store_country_set(st, "DE", &e), STORE_OK);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM case_phones"), 3);
+	ck_assert_int_eq(store_unlock(st, "anna", "pw-anna", &e), STORE_OK);
+	ck_assert_int_eq(store_country_set(st, "AT", &e), STORE_OK);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM case_phones"), 3);
+	ck_assert_int_eq(store_dnc_set(st, "+436641234567", 1, &e), STORE_OK);
+	ck_assert_int_eq(store_next(st, &r, "iv", 0, &pick, NULL, &e), STORE_NOTFOUND);
 	buf_release(&why);
 	form_free(f);
 	store_close(st);
