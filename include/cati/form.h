@@ -59,6 +59,7 @@ enum form_kind {
 #define FORM_F_FIXED    0x10u  /* keeps its place in a random group */
 #define FORM_F_HARD     0x20u  /* check: hard (must be corrected) */
 #define FORM_F_COMPLETE 0x40u  /* ending: complete rather than screen-out */
+#define FORM_F_PERSONAL 0x80u  /* question: its answer is personal data (erasure, exports, sealing) */
 
 /* Choice flags. */
 #define FORM_C_ANCHOR    0x01u  /* keeps its place when choices are randomized */

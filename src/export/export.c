@@ -377,7 +377,7 @@ void exp_schema_build_opts(struct exp_schema *s, const struct form *f, int lang,
 		s->node_first[i] = -1;
 		if (n->kind != FORM_N_QUESTION || n->qtype == FORM_Q_INFO)
 			continue;
-		if (!b.identities && n->qtype == FORM_Q_TEXT)
+		if (!b.identities && (n->qtype == FORM_Q_TEXT || (n->flags & FORM_F_PERSONAL)))
 			continue;   /* what a respondent says in their own words may name them */
 		before = s->nvars;
 		s->node_first[i] = before;

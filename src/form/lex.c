@@ -13,14 +13,14 @@ static const char *const keywords[] = {
 	"end", "skip", "to", "compute", "check", "hard", "soft", "screenout", "complete", "if",
 	"and", "or", "not", "in", "mod", "dk", "rf", "random", "confirm", "fixed", "anchor",
 	"exclusive", "min", "max", "range", "decimals", "times", "yes", "no", "true", "false",
-	"number",
+	"number", "personal",
 };
 
 /* Is s[0..n) one of the keywords? A bitmask of first letters rules most names out at once. */
 int is_keyword(const char *s, size_t n)
 {
 	/* the first letters of the keywords above, one bit each (a = bit 0) */
-	const unsigned firsts = 0x12e79fdu;
+	const unsigned firsts = 0x12ef9fdu;
 	size_t i;
 
 	if (n < 2 || n > 9 || s[0] < 'a' || s[0] > 'z')

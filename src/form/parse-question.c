@@ -15,14 +15,14 @@ static const struct {
 	enum form_qtype type;
 	const char *opts;   /* options allowed, space-separated */
 } qtypes[] = {
-	{ "single", FORM_Q_SINGLE, " scale dk rf random confirm fixed " },
-	{ "multi", FORM_Q_MULTI, " scale min max dk rf random fixed " },
-	{ "integer", FORM_Q_INTEGER, " range dk rf fixed " },
-	{ "decimal", FORM_Q_DECIMAL, " range decimals dk rf fixed " },
-	{ "text", FORM_Q_TEXT, " max dk rf fixed " },
-	{ "date", FORM_Q_DATE, " range dk rf fixed " },
-	{ "yesno", FORM_Q_YESNO, " dk rf confirm fixed " },
-	{ "grid", FORM_Q_GRID, " scale dk rf random fixed " },
+	{ "single", FORM_Q_SINGLE, " scale dk rf random confirm fixed personal " },
+	{ "multi", FORM_Q_MULTI, " scale min max dk rf random fixed personal " },
+	{ "integer", FORM_Q_INTEGER, " range dk rf fixed personal " },
+	{ "decimal", FORM_Q_DECIMAL, " range decimals dk rf fixed personal " },
+	{ "text", FORM_Q_TEXT, " max dk rf fixed personal " },
+	{ "date", FORM_Q_DATE, " range dk rf fixed personal " },
+	{ "yesno", FORM_Q_YESNO, " dk rf confirm fixed personal " },
+	{ "grid", FORM_Q_GRID, " scale dk rf random fixed personal " },
 	{ "info", FORM_Q_INFO, " fixed " },
 };
 
@@ -171,6 +171,8 @@ void parse_question(struct parser *P, int qt)
 			n->flags |= FORM_F_CONFIRM;
 		else if (!strcmp(opt, "fixed"))
 			n->flags |= FORM_F_FIXED;
+		else if (!strcmp(opt, "personal"))
+			n->flags |= FORM_F_PERSONAL;
 		else if (!strcmp(opt, "range"))
 			parse_range(P, n);
 		else if (!strcmp(opt, "decimals")) {

@@ -5,7 +5,8 @@
 #include <ctype.h>
 #include <string.h>
 
-/* Is node a question whose answer is the respondent's own words (a text question)? */
+/* Is node a question whose answer is personal data: the respondent's own words (a text
+   question), or a question the form marks `personal`? */
 int form_personal_question(const struct form *f, int node)
 {
 	const struct form_node *n;
@@ -13,7 +14,7 @@ int form_personal_question(const struct form *f, int node)
 	if (!f || node < 0 || node >= f->nnodes)
 		return 0;
 	n = &f->nodes[node];
-	return n->kind == FORM_N_QUESTION && n->qtype == FORM_Q_TEXT && n->id;
+	return n->kind == FORM_N_QUESTION && (n->qtype == FORM_Q_TEXT || (n->flags & FORM_F_PERSONAL)) && n->id;
 }
 
 /* Does the lower-cased name contain word? */

@@ -44,7 +44,8 @@ static int has_words(const char *t)
 	return 0;
 }
 
-/* Are an answer event's values personal data: a text question's, or values with words in them? */
+/* Are an answer event's values personal data: a text or `personal` question's, or values with
+   words in them? */
 static int personal(const struct form *f, const struct eng_event *ev)
 {
 	int n;
@@ -52,7 +53,7 @@ static int personal(const struct form *f, const struct eng_event *ev)
 	if (ev->type != ENG_EV_ANSWER || !ev->qid)
 		return 0;
 	n = form_node_find(f, ev->qid);
-	if (n >= 0 && f->nodes[n].kind == FORM_N_QUESTION && f->nodes[n].qtype == FORM_Q_TEXT)
+	if (form_personal_question(f, n))
 		return 1;
 	return has_words(ev->value) || has_words(ev->old_value);
 }

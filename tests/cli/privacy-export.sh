@@ -28,7 +28,7 @@ single happy
   2 en "no"
 text why max 200 rf
   say en "Why?"
-integer age range 16..99
+integer age range 16..99 personal
   say en "Age?"
 FORM
 done
@@ -101,7 +101,8 @@ bad=$(found def.* def-calls.csv) && fail "a default export holds personal data: 
 # ... but the coded answers and the non-personal case field are there
 grep -q '^"\{0,1\}interview' def.csv || fail "def.csv has no header: $(head -1 def.csv)"
 head -1 def.csv | grep -q 'region' || fail "the region (not personal) is missing: $(head -1 def.csv)"
-head -1 def.csv | grep -q -E '(^|,)"?(name|phone2|why)"?(,|$)' && fail "personal columns in def.csv: $(head -1 def.csv)"
+head -1 def.csv | tr -d '\r' | grep -q -E '(^|,)"?(name|phone2|why|age)"?(,|$)' && fail "personal columns in def.csv: $(head -1 def.csv)"
+# (age: a question the form marks personal)
 grep -q -E '(^|,)P1,' def.csv || fail "case ids without --pseudonyms expected: $(cat def.csv)"
 for fmt in csv json sav dta sas sss; do
 	expect_exit 0 "$CATI_STORE" export priv --format $fmt --out one.$fmt --db central.db
@@ -117,6 +118,7 @@ for f in id.csv id.json id.sav id.dta id.sas7bdat id.dat; do
 	grep -a -q "7770001" "$f" || fail "--with-identities: no phone field in $f"
 done
 grep -a -q "5559871" id-calls.csv || fail "--with-phone: no number in the calls"
+head -1 id.csv | tr -d '\r' | grep -q -E '(^|,)"?age"?(,|$)' || fail "--with-identities: no column of the personal question age: $(head -1 id.csv)"
 me=$(id -un)
 expect_exit 0 "$CATI_STORE" audit --db central.db
 expect_out "local:$me"

@@ -248,6 +248,25 @@ START_TEST(test_deep_nesting)
 }
 END_TEST
 
+/* `personal` marks a question's answer as personal data (erasure, exports, sealing); text
+   questions are personal without it; an info screen has no answer to mark. */
+START_TEST(test_personal_questions)
+{
+	struct form *f = expect_ok(HDR "integer age range 0..120 personal\n say en \"a\" de \"b\"\n"
+	                               "integer kids range 0..20\n say en \"a\" de \"b\"\n"
+	                               "text why max 50\n say en \"a\" de \"b\"\n"
+	                               "single who personal dk\n 1 en \"x\" de \"y\"\n 2 en \"x2\" de \"y2\"\n say en \"a\" de \"b\"\n");
+
+	ck_assert(form_personal_question(f, form_node_find(f, "age")));
+	ck_assert(!form_personal_question(f, form_node_find(f, "kids")));
+	ck_assert(form_personal_question(f, form_node_find(f, "why")));
+	ck_assert(form_personal_question(f, form_node_find(f, "who")));
+	ck_assert(f->nodes[form_node_find(f, "who")].flags & FORM_F_DK);
+	form_free(f);
+	expect_error(HDR "info hello personal\n say en \"a\" de \"b\"\n", 3, 12, "'personal' does not apply to an info question");
+}
+END_TEST
+
 START_TEST(test_full_form)
 {
 	const char *src =
@@ -839,6 +858,7 @@ static Suite *form_suite(void)
 	tcase_add_test(tc, test_utf8_columns);
 	tcase_add_test(tc, test_deep_nesting);
 	tcase_add_test(tc, test_full_form);
+	tcase_add_test(tc, test_personal_questions);
 	tcase_add_loop_test(tc, test_expr_answered, 0,
 	                    (int)(sizeof answered_cases / sizeof answered_cases[0]));
 	tcase_add_loop_test(tc, test_expr_missing, 0,
