@@ -332,7 +332,7 @@ static void flush_cases(struct central *c, json_t *cases)
 	struct err e;
 
 	err_init(&e);
-	if (central_cases_put(c, STUDY, cases, &e) < 0)
+	if (central_cases_put(c, STUDY, cases, CENTRAL_DNC_NONE, &e) < 0)
 		die(e.msg);
 	json_array_clear(cases);
 }

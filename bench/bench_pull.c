@@ -89,7 +89,7 @@ static void seed(struct central *c, long nrec)
 		json_array_append_new(cases, json_pack("{s:s,s:s,s:s,s:{s:s}}", "id", key, "phone", "+43 1 0",
 		                                       "interviewer", user, "fields", "region", i % 2 ? "1" : "2"));
 		if (json_array_size(cases) == 5000 || i == ncase - 1) {
-			if (central_cases_put(c, "benchpull", cases, &e) < 0)
+			if (central_cases_put(c, "benchpull", cases, CENTRAL_DNC_NONE, &e) < 0)
 				die(e.msg);
 			json_array_clear(cases);
 		}

@@ -310,7 +310,7 @@ static void setup_store(const char *where, const char *src, int with_solo)
 			json_array_append_new(cases, o);
 		}
 	}
-	if (central_cases_put(c, "benchsync", cases, &e) < 0)
+	if (central_cases_put(c, "benchsync", cases, CENTRAL_DNC_NONE, &e) < 0)
 		die(e.msg);
 	json_decref(cases);
 	central_close(c);

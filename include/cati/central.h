@@ -71,11 +71,16 @@ int central_auth(struct central *c, const char *token, char user[65], enum centr
 int central_form_put(struct central *c, const char *form_id, const char *version,
                      const char *source, char hash[65], struct err *e);
 
+/* What an import does with a case whose phone number is on the do-not-call list: refuse the
+   import (naming the case and the number), import it marked do-not-call (never offered), or no
+   check (cases already in the store, reassigned). */
+enum central_dnc { CENTRAL_DNC_REFUSE, CENTRAL_DNC_FLAG, CENTRAL_DNC_NONE };
+
 /*
  * Add cases for study form_id from a JSON array of objects {id, phone, name, tz, fields{},
  * interviewer}; all or nothing. Existing ids are reassigned to the given interviewer.
  */
-int central_cases_put(struct central *c, const char *form_id, json_t *cases, struct err *e);
+int central_cases_put(struct central *c, const char *form_id, json_t *cases, enum central_dnc dnc, struct err *e);
 
 /*
  * Store a batch of records pushed by user: a JSON array of {uuid, kind, data}. For each record
@@ -243,6 +248,27 @@ enum central_rc central_duplicate_choose(struct central *c, const char *study, c
 /* Every workstation with its last sync (seconds since 1970, null: never):
    [{workstation, user, name, registered_at, retired_at, last_sync}]. 0 or -1. */
 int central_ws_synced(struct central *c, json_t **out, struct err *e);
+
+/* Do not call (dnc.c) ----------------------------------------------------------------------- */
+
+/* The store's default country for national numbers (an ISO code like "AT"; "" when none is
+   set) into out: 0, or -1 when the database failed. */
+int central_country(struct central *c, char out[8]);
+/* Set the default country (one phone_e164 knows, or "" for none): 0, or -1 with e set. */
+int central_country_set(struct central *c, const char *iso, struct err *e);
+/*
+ * Put numbers (a JSON array of strings, in any notation) on the do-not-call list (add 1) or take
+ * them off (add 0), all or none, by user, with source ("supervisor", "import") and reason (may be
+ * NULL). CENTRAL_OK and *out [{number, phone (E.164), changed}]; CENTRAL_INPUT when some are no
+ * phone numbers: *out [{index (from 1), number, why}] and nothing changed; CENTRAL_BUSY or
+ * CENTRAL_STORAGE. *out is the caller's reference.
+ */
+enum central_rc central_dnc_change(struct central *c, json_t *numbers, int add, const char *source,
+                                   const char *reason, const char *user, json_t **out, struct err *e);
+/* The numbers on the list [{phone, source, reason, case, by, at}], or with history every change
+   ever made [{phone, action (add/remove), source, reason, case, by, at}], into *out (the
+   caller's reference): 0 or -1. */
+int central_dnc_list(struct central *c, int history, json_t **out, struct err *e);
 
 /* Personal data (erase.c) -------------------------------------------------------------- */
 

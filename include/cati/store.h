@@ -17,7 +17,7 @@
 #include "cati/export.h"
 #include "cati/util.h"
 
-#define STORE_SCHEMA_VERSION 11
+#define STORE_SCHEMA_VERSION 12
 
 struct store;
 
@@ -84,6 +84,11 @@ enum store_rc store_form_source(struct store *st, int64_t row, char **source, st
  */
 enum store_rc store_sample_import(struct store *st, const char *path, const struct form *f,
                                   struct buf *problems, long *count, struct err *e);
+/* store_sample_import with a choice for cases with a number on the workstation's do-not-call
+   list: problems (flag 0, as store_sample_import), or imported all the same (flag 1), never to
+   be offered, *listed of them. */
+enum store_rc store_sample_import_dnc(struct store *st, const char *path, const struct form *f, int flag,
+                                      struct buf *problems, long *count, long *listed, struct err *e);
 
 /*
  * Read and check a sample (CSV) for form f without importing it: the checks of
@@ -365,6 +370,24 @@ enum store_rc store_outbox_done(struct store *st, int64_t id, const char *result
 enum store_rc store_case_put(struct store *st, const char *key, const char *study,
                              const char *phone, const char *name, const char *tz,
                              const char *fields_json, struct err *e);
+/* The do-not-call list on the workstation (dnc.c) */
+/* Keep the numbers of case key (phone: its phone field, in clear) in international form (the
+   default country from the last pull) for the scheduler's check against the list; after the
+   case's phone changed. */
+enum store_rc store_case_phones(struct store *st, const char *key, const char *phone, struct err *e);
+/* store_case_phones for every case (the default country changed, an older schema). */
+enum store_rc store_case_phones_all(struct store *st, struct err *e);
+/* The store's default country (ISO code, "" none), as a pull brings it; every case's numbers
+   are read again when it changed. */
+enum store_rc store_country_set(struct store *st, const char *iso, struct err *e);
+/* The digest the workstation keeps of a number (E.164) instead of the number: 32 hex digits. */
+void store_phone_digest(const char *e164, char out[33]);
+/* Put a number (E.164) on the workstation's list (listed 1) or take it off (0). */
+enum store_rc store_dnc_set(struct store *st, const char *e164, int listed, struct err *e);
+/* Put every number of the case on the list (the outcome "do not call again"). */
+enum store_rc store_dnc_case(struct store *st, int64_t case_id, struct err *e);
+/* How many open cases the scheduler passes over as a number of theirs is on the list; -1. */
+long store_dnc_held(struct store *st);
 /* Append a line to the sync log; read the newest lines (newest last) into out. */
 /* A case the central store gave to another interviewer leaves this workstation's list. */
 enum store_rc store_case_withdraw(struct store *st, const char *key, struct err *e);

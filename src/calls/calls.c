@@ -63,6 +63,8 @@ static const struct call_outcome outcomes[] = {
 	{ "deceased", N_("deceased"), "2.31", 1, 1, 1 },
 	{ "screened_out", N_("screened out"), "4.70", 1, 1, 1 },
 	{ "quota_full", N_("quota filled"), "4.80", 1, 1, 1 },
+	/* a refusal that also puts the case's numbers on the do-not-call list */
+	{ "do_not_call", N_("refusal: do not call again"), "2.112", 1, 1, 1 },
 };
 
 const struct disposition *calls_disposition(const char *code)

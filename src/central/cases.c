@@ -51,11 +51,12 @@ const char *central_jstr(json_t *o, const char *k)
 }
 
 /* Add or reassign a study's cases in one transaction, numbered with one change number. */
-int central_cases_put(struct central *c, const char *form_id, json_t *cases, struct err *e)
+int central_cases_put(struct central *c, const char *form_id, json_t *cases, enum central_dnc dnc, struct err *e)
 {
+	json_t *listed = json_array();
 	struct figures *fig = NULL;
 	struct dbs *s = NULL;
-	size_t i;
+	size_t i, k;
 	json_t *cs;
 	int rc = -1;
 	int64_t seq;
@@ -82,8 +83,15 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 			return -1;
 		}
 	}
-	if (db_begin(c->db, 1) != DB_OK)
+	/* a number on the do-not-call list: the import refused, or its case marked */
+	if (dnc != CENTRAL_DNC_NONE && central_dnc_check_cases(c, cases, dnc == CENTRAL_DNC_FLAG, listed, e) != 0) {
+		json_decref(listed);
+		return -1;
+	}
+	if (db_begin(c->db, 1) != DB_OK) {
+		json_decref(listed);
 		return central_fail(c, N_("add the cases"), e);
+	}
 	if (db_prepare(c->db, "SELECT study FROM cases WHERE case_key = ?", &s) != DB_OK)
 		goto out;
 	json_array_foreach(cases, i, cs) {
@@ -93,6 +101,7 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 			        db_column_text(s, 0));
 			db_finalize(s);
 			db_rollback(c->db);
+			json_decref(listed);
 			return -1;
 		}
 		db_reset(s);
@@ -102,8 +111,8 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 	/* the import's cases take one change number: a pull brings them all or none */
 	if ((seq = central_next_seq(c)) < 0)
 		goto out;
-	if (db_prepare(c->db, "INSERT INTO cases(case_key, study, phone, name, tz, fields, interviewer, seq)"
-	                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(case_key) DO UPDATE SET"
+	if (db_prepare(c->db, "INSERT INTO cases(case_key, study, phone, name, tz, fields, interviewer, seq, dnc)"
+	                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(case_key) DO UPDATE SET"
 	                              " interviewer = excluded.interviewer, seq = excluded.seq", &s) != DB_OK)
 		goto out;
 	fig = fig_begin(c, 1);   /* begun as DB_WRITE above */
@@ -124,6 +133,10 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, str
 		db_bind_text_copy(s, 6, fj);
 		db_bind_text_copy(s, 7, central_jstr(cs, "interviewer"));
 		db_bind_int64(s, 8, seq);
+		db_bind_int(s, 9, 0);
+		for (k = 0; k < json_array_size(listed); k++)
+			if (!strcmp(json_string_value(json_array_get(listed, k)), central_jstr(cs, "id")))
+				db_bind_int(s, 9, 1);
 		free(fj);
 		if (db_step(s) != DB_DONE || fig_case(fig, central_jstr(cs, "id"), form_id, NULL, 1) < 0)
 			goto out;
@@ -139,5 +152,6 @@ out:
 	}
 	db_finalize(s);
 	fig_free(fig);
+	json_decref(listed);
 	return rc;
 }

@@ -58,6 +58,13 @@ int central_on_call_rows(struct central *c, const char *study, int64_t now, int 
 int central_work_seconds(struct central *c, const char *study, json_t **out);
 /* A record's content hash, of its kind and its data's compact JSON (dump), as 64 hex digits (push.c). */
 void central_content_hash(const char *kind, const char *dump, char hex[65]);
+/* A pushed call record (data) of case key: when its outcome is "do not call again", put the
+   case's numbers on the do-not-call list (inside the push's transaction): 0, or -1. */
+int central_dnc_from_call(struct central *c, json_t *data, const char *key, const char *user);
+/* Before an import: the ids of cases (as posted) with a number on the do-not-call list appended
+   to listed. flag 0: 1 when there are any, e naming them ("case N: phone '...' is on the
+   do-not-call list (as +...)", a line each); flag 1: 0. -1 when the database failed. */
+int central_dnc_check_cases(struct central *c, json_t *cases, int flag, json_t *listed, struct err *e);
 
 /* Erasure (erase.c): the personal questions of study's forms as {qid: true} (the caller's; NULL
    when the database failed); take the personal data out of a record's data in place (1 when

@@ -55,7 +55,7 @@ int central_cases_list(struct central *c, const char *study, const char *status,
 	                      "  i.updated_at DESC LIMIT 1),"
 	                      " (SELECT count(*) FROM attempts t WHERE t.case_key = c.case_key),"
 	                      " (SELECT t.outcome FROM attempts t WHERE t.case_key = c.case_key ORDER BY t.at DESC LIMIT 1),"
-	                      " (SELECT count(*) FROM interviews i WHERE i.case_key = c.case_key AND i.duplicate <> 0)"
+	                      " (SELECT count(*) FROM interviews i WHERE i.case_key = c.case_key AND i.duplicate <> 0), c.dnc"
 	                      " FROM cases c WHERE c.study = ?1 ORDER BY c.case_key", &s) != DB_OK) {
 		json_decref(a);
 		return central_fail(c, N_("read the cases"), e);
@@ -76,6 +76,7 @@ int central_cases_list(struct central *c, const char *study, const char *status,
 		json_object_set_new(x, "interviewer", iv ? json_string(iv) : json_null());
 		json_object_set_new(x, "last_outcome", db_column_text(s, 4) ? json_string(db_column_text(s, 4)) : json_null());
 		json_object_set_new(x, "duplicates", json_integer(db_column_int64(s, 5)));
+		json_object_set_new(x, "dnc", json_boolean(db_column_int64(s, 6) != 0));
 		json_array_append_new(a, x);
 	}
 	db_finalize(s);
@@ -139,7 +140,7 @@ enum central_rc central_cases_assign(struct central *c, const char *study, json_
 		return CENTRAL_NOT_FOUND;
 	}
 	/* the same path as an import: one change number, the figures and the reassignment log */
-	rc = central_cases_put(c, study, cases, e);
+	rc = central_cases_put(c, study, cases, CENTRAL_DNC_NONE, e);
 	json_decref(cases);
 	return rc < 0 ? central_rc_of(e) : CENTRAL_OK;
 }

@@ -114,9 +114,12 @@ int central_pull_read(struct central *c, const char *user, enum central_role rol
 		/* how long workstations keep the personal data of closed cases, per study */
 		{ "retention", "SELECT study, seconds, seq FROM retention WHERE seq > ?1 AND " SEES_STUDY("study") " ORDER BY study",
 		  { "study", "seconds", "seq", NULL } },
+		/* the do-not-call list's changes: numbers listed (1) or taken off (0) */
+		{ "dnc", "SELECT phone, listed, seq FROM dnc WHERE seq > ?1 ORDER BY seq",
+		  { "phone", "listed", "seq", NULL } },
 	};
 	json_t *o = json_object();
-	char projects[4096];
+	char projects[4096], country[8];
 	int64_t top = 0, ignored = 0;
 	int interviewer = role == CENTRAL_INTERVIEWER, rc = -1;
 	size_t i;
@@ -125,8 +128,10 @@ int central_pull_read(struct central *c, const char *user, enum central_role rol
 		holder = user;
 	*out = NULL;
 	/* one read transaction: every change up to the counter's value is in its view */
-	if (db_begin(c->db, 0) != DB_OK || counter_top(c, &top) < 0)
+	if (db_begin(c->db, 0) != DB_OK || counter_top(c, &top) < 0 || central_country(c, country) < 0)
 		goto out;
+	/* the default country, for the numbers the workstation checks against the list */
+	json_object_set_new(o, "country", json_string(country));
 	if (cursor > 0 && top <= cursor) {
 		int expiring = interviewer ? grants_expiring(c, holder) : 0;
 		if (expiring < 0)

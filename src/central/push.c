@@ -785,6 +785,7 @@ int central_push(struct central *c, const char *user, enum central_role role, co
 		free(dump);
 		if (fig_record(keep.fig, kind, data, key, study, 0) < 0 ||
 		    keep_record(&keep, kind, data, key, study, holder, duplicate) < 0 ||
+		    (!strcmp(kind, "attempt") && central_dnc_from_call(c, data, key, user) < 0) ||
 		    fig_record(keep.fig, kind, data, key, study, 1) < 0)
 			goto out;
 		status(result, uuid, 200, duplicate ? N_("stored; another workstation also completed this case: flagged as a duplicate") : NULL);

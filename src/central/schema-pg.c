@@ -180,6 +180,16 @@ static const char *const steps[] = {
 	" PRIMARY KEY(erasure, workstation));"
 	"CREATE INDEX IF NOT EXISTS conflicts_uuid ON conflicts(uuid);"
 	"CREATE TABLE IF NOT EXISTS retention(study text PRIMARY KEY, seconds bigint NOT NULL, seq bigint NOT NULL);",
+
+	/* 11 -> 12 (step 14 of the SQLite backend): the do-not-call list, its log, the store's
+	   settings (the default country), cases an import marked do-not-call */
+	"CREATE TABLE IF NOT EXISTS dnc(phone text PRIMARY KEY, listed integer NOT NULL, source text NOT NULL, reason text,"
+	" case_key text, by_user text NOT NULL, at bigint NOT NULL, seq bigint NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS dnc_seq ON dnc(seq);"
+	"CREATE TABLE IF NOT EXISTS dnc_log(id bigserial PRIMARY KEY, phone text NOT NULL, action text NOT NULL,"
+	" source text NOT NULL, reason text, case_key text, by_user text NOT NULL, at bigint NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS store_settings(key text PRIMARY KEY, value text NOT NULL);"
+	"ALTER TABLE cases ADD COLUMN IF NOT EXISTS dnc integer NOT NULL DEFAULT 0;",
 };
 
 int pg_schema_version(void)

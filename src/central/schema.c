@@ -186,6 +186,18 @@ static const char *const migrations[] = {
 	" PRIMARY KEY(erasure, workstation));"
 	"CREATE INDEX IF NOT EXISTS conflicts_uuid ON conflicts(uuid);"
 	"CREATE TABLE IF NOT EXISTS retention(study TEXT PRIMARY KEY, seconds INTEGER NOT NULL, seq INTEGER NOT NULL);",
+
+	/* 13 -> 14: the do-not-call list (dnc.c): each number in international form, listed or
+	   taken off, who changed it last, when, where from (supervisor, import, outcome) and why,
+	   with a change number for pulls; every change in a log; the store's settings (the default
+	   country for national numbers); cases an import marked do-not-call */
+	"CREATE TABLE IF NOT EXISTS dnc(phone TEXT PRIMARY KEY, listed INTEGER NOT NULL, source TEXT NOT NULL, reason TEXT,"
+	" case_key TEXT, by_user TEXT NOT NULL, at INTEGER NOT NULL, seq INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS dnc_seq ON dnc(seq);"
+	"CREATE TABLE IF NOT EXISTS dnc_log(id INTEGER PRIMARY KEY, phone TEXT NOT NULL, action TEXT NOT NULL,"
+	" source TEXT NOT NULL, reason TEXT, case_key TEXT, by_user TEXT NOT NULL, at INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS store_settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"ALTER TABLE cases ADD COLUMN dnc INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* Bring an SQLite store's schema up to date one version per transaction: 0, -2 when a newer cati-store wrote it, -1. */

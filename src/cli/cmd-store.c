@@ -98,15 +98,16 @@ struct store *cli_open_store(const char *db, int must_exist)
 }
 
 static const char sample_usage[] =
-	N_("usage: cati sample import FILE.csv --form FORM [--db PATH]\n"
+	N_("usage: cati sample import FILE.csv --form FORM [--dnc refuse|flag] [--db PATH]\n"
+	"       (a number on the do-not-call list: the import refused, or with flag its case imported, never offered)\n"
 	"       cati sample example FORM [-n N] [--seed S]\n");
 
 /* cati sample import FILE.csv --form FORM: import cases, all or nothing. */
 int cmd_sample(int argc, char **argv)
 {
-	static const struct option longs[] = { { "form", required_argument, NULL, 'f' }, CLI_OPT_DB, CLI_OPT_HELP,
-		                                { 0 } };
-	const char *csv = NULL, *form_path = NULL, *db = NULL;
+	static const struct option longs[] = { { "form", required_argument, NULL, 'f' },
+		                                { "dnc", required_argument, NULL, 'd' }, CLI_OPT_DB, CLI_OPT_HELP, { 0 } };
+	const char *csv = NULL, *form_path = NULL, *db = NULL, *dnc = "refuse";
 	struct store *st;
 	struct form *f;
 	struct form_diags d;
@@ -115,7 +116,7 @@ int cmd_sample(int argc, char **argv)
 	char *source;
 	size_t len;
 	int64_t row;
-	long n = 0;
+	long n = 0, listed = 0;
 	int c, rc;
 
 	if (argc >= 2 && !strcmp(argv[1], "example"))
@@ -134,13 +135,14 @@ int cmd_sample(int argc, char **argv)
 		switch (c) {
 		case 'h': return EXIT_OK;
 		case 'f': form_path = optarg; break;
+		case 'd': dnc = optarg; break;
 		case 'D': db = optarg; break;
 		default: return EXIT_USAGE;
 		}
 	}
 	if (optind == argc - 1)
 		csv = argv[optind];
-	if (!csv || !form_path) {
+	if (!csv || !form_path || (strcmp(dnc, "refuse") && strcmp(dnc, "flag"))) {
 		fputs(_(sample_usage), stderr);
 		return EXIT_USAGE;
 	}
@@ -174,7 +176,7 @@ int cmd_sample(int argc, char **argv)
 		rc = EXIT_USAGE;
 	}
 	buf_init(&problems);
-	if (rc == EXIT_OK && store_sample_import(st, csv, f, &problems, &n, &e) != STORE_OK) {
+	if (rc == EXIT_OK && store_sample_import_dnc(st, csv, f, !strcmp(dnc, "flag"), &problems, &n, &listed, &e) != STORE_OK) {
 		fputs(buf_str(&problems), stderr);
 		if (e.set)
 			fprintf(stderr, "cati: %s\n", e.msg);
@@ -184,6 +186,9 @@ int cmd_sample(int argc, char **argv)
 		printf(P_("imported %ld case for %s (version %s) from %s\n", "imported %ld cases for %s (version %s) from %s\n",
 		          n),
 		       n, f->id, f->version, csv);
+		if (listed)
+			printf(P_("%ld of them with a number on the do-not-call list: never offered\n",
+			          "%ld of them with a number on the do-not-call list: never offered\n", listed), listed);
 	}
 	buf_release(&problems);
 	form_free(f);

@@ -10,6 +10,7 @@
 
 #include "cati/i18n.h"
 #include "cati/form.h"
+#include "cati/phone.h"
 #include "cati/remote.h"
 #include "cati/store.h"
 #include "cli.h"
@@ -20,7 +21,9 @@ static const char *const usage =
 	"  cati study forms                          the published forms and their versions\n"
 	"  cati study import SAMPLE.csv --form FORM.form\n"
 	"         [--assign-column COLUMN | --assign a,b,c | --assign-by COLUMN --map VALUE=NAME,...]\n"
-	"                                            import cases with their interviewers (all or nothing)\n"
+	"         [--dnc refuse|flag]                import cases with their interviewers (all or nothing);\n"
+	"                                            a number on the do-not-call list refuses the import,\n"
+	"                                            or (flag) its case is imported but never called\n"
 	"  cati study cases --study ID [--status S] [--interviewer NAME|-]   cases, status, interviewer\n"
 	"  cati study assign --study ID --to NAME CASE...      give cases to an interviewer\n"
 	"  cati study take-back --study ID CASE...             take cases back (nobody has them)\n"
@@ -30,6 +33,9 @@ static const char *const usage =
 	"  cati study duplicates --study ID                    cases completed more than once\n"
 	"  cati study count --study ID --interview UUID        the complete its case counts\n"
 	"  cati study workstations                   every workstation and when it last synced\n"
+	"  cati study dnc list [--history]           the do-not-call list (or every change to it)\n"
+	"  cati study dnc add|remove NUMBER... [--reason TEXT]   numbers on or off the list\n"
+	"  cati study dnc import FILE [--reason TEXT]            numbers from a file, one a line\n"
 	"  (the store: the one this machine is enrolled with, or --store and --cacert;\n"
 	"   the password: --password-file, $CATI_PASSWORD, or asked for on the terminal)\n");
 
@@ -37,7 +43,8 @@ static const char *const usage =
 struct study_opts {
 	const char *user, *pwfile, *store, *cacert;
 	const char *form, *study, *status, *interviewer, *to, *keep, *interview;
-	const char *assign_column, *assign, *assign_by, *map;
+	const char *assign_column, *assign, *assign_by, *map, *dnc, *reason;
+	int history;
 	long conflict;
 	char **args;   /* what is left: files, case ids */
 	int nargs;
@@ -343,7 +350,7 @@ static int import(struct study_opts *o)
 	int io, n, rc = EXIT_FAIL;
 
 	if (o->nargs != 1 || !o->form || (!!o->assign_column + !!o->assign + !!o->assign_by) > 1 ||
-	    (!o->assign_by != !o->map)) {
+	    (!o->assign_by != !o->map) || (o->dnc && strcmp(o->dnc, "refuse") && strcmp(o->dnc, "flag"))) {
 		fputs(_(usage), stderr);
 		return EXIT_USAGE;
 	}
@@ -368,15 +375,25 @@ static int import(struct study_opts *o)
 		goto out;
 	}
 	in = json_pack("{s:s,s:O}", "form_id", f->id, "cases", cases);
+	if (o->dnc)
+		json_object_set_new(in, "dnc", json_string(o->dnc));
 	if (remote_post(r, "/v1/cases", in, &out, &status, &e) == SYNC_OK) {
 		printf(P_("imported %zu case into %s\n", "imported %zu cases into %s\n", json_array_size(cases)),
 		       json_array_size(cases), f->id);
 		rc = EXIT_OK;
 	} else if ((at = strstr(e.msg, "case ")) && (k = strtol(at + 5, NULL, 10)) > 0 && (size_t)k <= json_array_size(lines)) {
-		/* the store names the case by its place in the request: the sample's line instead */
-		const char *why = strchr(at, ':');
-		fprintf(stderr, _("%s:%d%s\ncati study: nothing imported\n"), o->args[0],
-		        (int)json_integer_value(json_array_get(lines, (size_t)k - 1)), why ? why : "");
+		/* the store names each case by its place in the request (a line each): the sample's line instead */
+		for (at = e.msg; *at; at += strcspn(at, "\n"), at += *at == '\n') {
+			int len = (int)strcspn(at, "\n");
+			const char *cs = strstr(at, "case "), *why = cs ? strchr(cs, ':') : NULL;
+
+			if (cs && why && why < at + len && (k = strtol(cs + 5, NULL, 10)) > 0 && (size_t)k <= json_array_size(lines))
+				fprintf(stderr, "%s:%d%.*s\n", o->args[0], (int)json_integer_value(json_array_get(lines, (size_t)k - 1)),
+				        (int)(at + len - why), why);
+			else
+				fprintf(stderr, _("cati study: %.*s\n"), len, at);
+		}
+		fprintf(stderr, "%s", _("cati study: nothing imported\n"));
 	} else {
 		fprintf(stderr, _("cati study: %s: nothing imported\n"), e.msg);
 	}
@@ -434,8 +451,9 @@ static int cases(struct study_opts *o)
 		const char *row[5];
 
 		snprintf(calls, sizeof calls, "%5lld", (long long)json_integer_value(json_object_get(x, "calls")));
-		snprintf(last, sizeof last, "%s%s", json_is_string(lo) ? json_string_value(lo) : "-",
-		         json_integer_value(json_object_get(x, "duplicates")) ? _(" (duplicate completes)") : "");
+		snprintf(last, sizeof last, "%s%s%s", json_is_string(lo) ? json_string_value(lo) : "-",
+		         json_integer_value(json_object_get(x, "duplicates")) ? _(" (duplicate completes)") : "",
+		         json_is_true(json_object_get(x, "dnc")) ? _(" (do not call: imported with a listed number)") : "");
 		row[0] = json_string_value(json_object_get(x, "case"));
 		row[1] = json_string_value(json_object_get(x, "status"));
 		row[2] = json_is_string(iv) ? json_string_value(iv) : "-";
@@ -705,6 +723,126 @@ static int workstations(struct study_opts *o)
 	return EXIT_OK;
 }
 
+/* phone_lines' callback for cati study dnc import: keep the number and its line. */
+static int take_line(void *ctx, const char *number, int line)
+{
+	json_t **two = ctx;
+
+	json_array_append_new(two[0], json_string(number));
+	json_array_append_new(two[1], json_integer(line));
+	return 0;
+}
+
+/* cati study dnc list [--history] | add|remove NUMBER... | import FILE [--reason TEXT]: the
+   store-wide do-not-call list; changes all or none, numbers that are none named (with their
+   line in a file). */
+static int dnc(struct study_opts *o)
+{
+	const char *sub = o->nargs ? o->args[0] : "";
+	json_t *numbers = json_array(), *lines = json_array(), *in = NULL, *out = NULL, *x;
+	struct remote *r = NULL;
+	long status = 0;
+	struct err e;
+	size_t i, n = 0;
+	int k, rc = EXIT_FAIL, file = !strcmp(sub, "import");
+
+	err_init(&e);
+	if (!((!strcmp(sub, "list") && o->nargs == 1) || ((!strcmp(sub, "add") || !strcmp(sub, "remove")) && o->nargs > 1) ||
+	      (file && o->nargs == 2))) {
+		fputs(usage, stderr);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (file) {
+		json_t *two[2] = { numbers, lines };
+		size_t len;
+		char *text = read_file(o->args[1], &len, &e);
+
+		if (!text) {
+			fprintf(stderr, "cati study: %s\n", e.msg);
+			goto out;
+		}
+		phone_lines(text, take_line, two);
+		free(text);
+		if (!json_array_size(numbers)) {
+			fprintf(stderr, _("cati study: '%s' holds no numbers (one a line)\n"), o->args[1]);
+			goto out;
+		}
+	} else {
+		for (k = 1; k < o->nargs; k++)
+			json_array_append_new(numbers, json_string(o->args[k]));
+	}
+	if (!(r = login(o)))
+		goto out;
+	if (!strcmp(sub, "list")) {
+		if (!(out = get(r, o->history ? "/v1/manage/dnc?history=1" : "/v1/manage/dnc")))
+			goto out;
+		{
+			static const int w[] = { 17, 7, 10, 16, 20, 0 };
+			const char *head[] = { _("NUMBER"), _("ACTION"), _("SOURCE"), _("BY"), _("WHEN"), _("REASON") };
+
+			/* without --history no ACTION column */
+			if (o->history)
+				print_row(w, 6, head);
+			else
+				print_row((const int[]){ 17, 10, 16, 20, 0 }, 5, (const char *const[]){ head[0], head[2], head[3], head[4], head[5] });
+		}
+		json_array_foreach(json_object_get(out, "dnc"), i, x) {
+			json_t *why = json_object_get(x, "reason"), *cs = json_object_get(x, "case");
+			char t[40], reason[700];
+			const char *row[6];
+
+			snprintf(reason, sizeof reason, "%s%s%s%s", json_is_string(why) ? json_string_value(why) : "",
+			         json_is_string(cs) ? " (case " : "", json_is_string(cs) ? json_string_value(cs) : "",
+			         json_is_string(cs) ? ")" : "");
+			row[0] = json_string_value(json_object_get(x, "phone"));
+			row[1] = json_string_value(json_object_get(x, "action"));
+			row[2] = json_string_value(json_object_get(x, "source"));
+			row[3] = json_string_value(json_object_get(x, "by"));
+			row[4] = when(json_object_get(x, "at"), t, sizeof t);
+			row[5] = reason;
+			if (o->history)
+				print_row((const int[]){ 17, 7, 10, 16, 20, 0 }, 6, row);
+			else
+				print_row((const int[]){ 17, 10, 16, 20, 0 }, 5, (const char *const[]){ row[0], row[2], row[3], row[4], row[5] });
+		}
+		rc = EXIT_OK;
+		goto out;
+	}
+	in = json_pack("{s:s,s:O}", "action", sub, "numbers", numbers);
+	if (o->reason)
+		json_object_set_new(in, "reason", json_string(o->reason));
+	if (remote_post(r, "/v1/manage/dnc", in, &out, &status, &e) != SYNC_OK) {
+		json_array_foreach(json_object_get(out, "problems"), i, x) {
+			k = (int)json_integer_value(json_object_get(x, "index"));
+			if (file)
+				fprintf(stderr, "%s:%d: ", o->args[1], (int)json_integer_value(json_array_get(lines, (size_t)k - 1)));
+			else
+				fputs(_("cati study: "), stderr);
+			fprintf(stderr, _("'%s' is no phone number: %s\n"), json_string_value(json_object_get(x, "number")),
+			        json_string_value(json_object_get(x, "why")));
+		}
+		fprintf(stderr, "cati study: %s\n", e.msg);
+		goto out;
+	}
+	json_array_foreach(json_object_get(out, "numbers"), i, x)
+		n += json_is_true(json_object_get(x, "changed"));
+	if (strcmp(sub, "remove"))
+		printf(_("%zu numbers added to the do-not-call list (%zu were on it already)\n"), n,
+		       json_array_size(json_object_get(out, "numbers")) - n);
+	else
+		printf(_("%zu numbers taken off the do-not-call list (%zu were not on it)\n"), n,
+		       json_array_size(json_object_get(out, "numbers")) - n);
+	rc = EXIT_OK;
+out:
+	remote_close(r);
+	json_decref(in);
+	json_decref(out);
+	json_decref(numbers);
+	json_decref(lines);
+	return rc;
+}
+
 /* cati study COMMAND ...: parse the options every command shares, then run the command. */
 int cmd_study(int argc, char **argv)
 {
@@ -717,7 +855,8 @@ int cmd_study(int argc, char **argv)
 		{ "assign-column", required_argument, NULL, 'c' }, { "assign", required_argument, NULL, 'a' },
 		{ "assign-by", required_argument, NULL, 'b' }, { "map", required_argument, NULL, 'm' },
 		{ "conflict", required_argument, NULL, 'n' }, { "interview", required_argument, NULL, 'I' },
-		CLI_OPT_HELP, { 0 }
+		{ "dnc", required_argument, NULL, 'd' }, { "reason", required_argument, NULL, 'r' },
+		{ "history", no_argument, NULL, 'H' }, CLI_OPT_HELP, { 0 }
 	};
 	struct study_opts o;
 	const char *cmd;
@@ -747,6 +886,9 @@ int cmd_study(int argc, char **argv)
 		case 'b': o.assign_by = optarg; break;
 		case 'm': o.map = optarg; break;
 		case 'I': o.interview = optarg; break;
+		case 'd': o.dnc = optarg; break;
+		case 'r': o.reason = optarg; break;
+		case 'H': o.history = 1; break;
 		case 'n':
 			if (opt_number("cati study", "--conflict", optarg, 1, 1000000000L, &o.conflict) < 0)
 				return EXIT_USAGE;
@@ -780,6 +922,8 @@ int cmd_study(int argc, char **argv)
 		return count(&o);
 	if (!strcmp(cmd, "workstations"))
 		return workstations(&o);
+	if (!strcmp(cmd, "dnc"))
+		return dnc(&o);
 	fprintf(stderr, _("cati study: unknown command '%s'\n%s"), cmd, _(usage));
 	return EXIT_USAGE;
 }

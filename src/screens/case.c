@@ -9,9 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The outcome of each key 2-8 (1 connects, 6 makes an appointment). */
+/* The outcome of each key 2-9 (1 connects, 6 makes an appointment). */
 static const char *const outcomes[] = { NULL, NULL, N_("no_answer"), N_("busy"), N_("answering_machine"),
-                                        N_("wrong_number"), NULL, N_("refusal"), N_("language_barrier") };
+                                        N_("wrong_number"), NULL, N_("refusal"), N_("language_barrier"),
+                                        N_("do_not_call") };
 
 /* A case whose status no call may change without reopening it. */
 static int closed(const struct store_case *c)
@@ -49,7 +50,7 @@ static const char *label(int k)
 	return o ? _(o->label) : _(outcomes[k - '0']);
 }
 
-/* Keys 1-8 once confirmed (or not needing it); returns the next screen. */
+/* Keys 1-9 once confirmed (or not needing it); returns the next screen. */
 static enum desk_screen act(struct desk *d, int k)
 {
 	if (k == '1') {
@@ -93,7 +94,7 @@ static enum desk_screen case_key(struct desk *d, int k)
 		d->back_to = DESK_CASE;
 		return DESK_NOTE;
 	}
-	if (k < '1' || k > '8')
+	if (k < '1' || k > '9')
 		return DESK_CASE;
 	if (closed(&d->cs)) {
 		if (!strcmp(d->cs.status, "done")) {
@@ -135,14 +136,15 @@ static void outcome_keys(struct view *v, int row)
 {
 	static const char *const keys[] = { N_("1 connected"), N_("2 no answer"), N_("3 busy"),
 	                                    N_("4 answering machine"), N_("5 wrong/dead number"),
-	                                    N_("6 appointment"), N_("7 refusal"), N_("8 language barrier") };
+	                                    N_("6 appointment"), N_("7 refusal"), N_("8 language barrier"),
+	                                    N_("9 do not call again") };
 	const char *head = _("Call outcome:");
 	int indent = 2 + view_width(head, strlen(head)), w = indent, i, n = 0;
 	struct buf b;
 
 	buf_init(&b);
 	buf_printf(&b, " %s", head);
-	for (i = 0; i < 8; i++) {
+	for (i = 0; i < 9; i++) {
 		const char *k = _(keys[i]);
 		int kw = view_width(k, strlen(k));
 
@@ -249,9 +251,9 @@ static void case_draw(struct desk *d, struct view *v)
 	desk_put(v, row++, VIEW_TITLE, _(" Notes"));
 	desk_put_lines(v, row, 3, buf_str(&shown), _("none"));
 	buf_release(&shown);
-	outcome_keys(v, v->height - 4);
+	outcome_keys(v, v->height - 5);
 	desk_put(v, v->height - 2, VIEW_ERROR, "%s", d->message);
-	desk_keys(v, _("1-8 call outcome"), 0, _("^N note"), 2, _("Esc back to the list"), 1, _("F1 help"), 0, (const char *)NULL);
+	desk_keys(v, _("1-9 call outcome"), 0, _("^N note"), 2, _("Esc back to the list"), 1, _("F1 help"), 0, (const char *)NULL);
 }
 
 const struct desk_mode desk_case_mode = {

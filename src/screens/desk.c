@@ -85,7 +85,7 @@ static const char *const words[] = { N_("complete"), N_("partial"), N_("breakoff
                                      N_("busy"), N_("answering_machine"), N_("disconnected"),
                                      N_("fax"), N_("language_barrier"), N_("unable"),
                                      N_("deceased"), N_("screened_out"), N_("quota_full"),
-                                     N_("reopened"), N_("screenout") };
+                                     N_("reopened"), N_("screenout"), N_("do_not_call") };
 
 /* A known status or outcome code in the interface language; others as they are. */
 const char *desk_word(const char *code)

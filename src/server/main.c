@@ -29,6 +29,7 @@ int srv_cmd_workstation(int argc, char **argv);
 int srv_cmd_init(int argc, char **argv);
 int srv_cmd_backup(int argc, char **argv);
 int srv_cmd_erase(int argc, char **argv);
+int srv_cmd_dnc(int argc, char **argv);
 void server_log_requests(int on);
 
 #define DEFAULT_CONF "/etc/cati/store.conf"   /* serve reads it when it exists and no --config is given */
@@ -61,6 +62,8 @@ static const char *usage =
 	"       cati-store quota set STUDY QUOTA [CELL] [--target N] [--close|--open] [--allowance N] --db PATH\n"
 	"       cati-store report STUDY --db PATH [--format text|csv|json] [--section NAME] [--by FIELD,...]\n"
 	"                                                         (the supervisor's report, without a screen)\n"
+	"       cati-store dnc list|add NUMBER...|remove NUMBER...|import FILE|country [CC] --db PATH\n"
+	"                                                         (the do-not-call list; see dnc --help)\n"
 	"       cati-store check --figures --db PATH   (the counts pulls send, kept as records arrive, against a\n"
 	"                                                         full count from the records; exit 1 if they differ)\n"
 	"Every --db PATH (an SQLite file) may be --pg postgresql://USER@HOST:PORT/DB instead: the same\n"
@@ -72,11 +75,12 @@ static const char serve_usage[] =
 	"                       [--tls-priority GNUTLS-PRIORITY]   (default: TLS 1.2/1.3, ECDHE, AEAD only)\n"
 	"                       [--connections-per-address N]      (1 to 1000, default 64)\n"
 	"                       [--log requests|quiet]             (default requests: a line per request)\n"
+	"                       [--country CC]   (the default country of national phone numbers, like AT; kept)\n"
 	"       cati-store serve --config FILE [OPTION...]   (default /etc/cati/store.conf when it exists\n"
 	"                                                     and neither --db nor --pg is given)\n"
 	"       FILE has `key = value` lines and `#` comment lines; the keys are the options' names:\n"
 	"       db, pg, cert, key, bind, port, tls-priority, connections-per-address, log,\n"
-	"       insecure-http (yes|no), faults, fault-delay-ms. Options on the command line win.\n"
+	"       insecure-http (yes|no), faults, fault-delay-ms, country. Options on the command line win.\n"
 	"       cati-store serve --db PATH --insecure-http [--port N]   (plain HTTP on 127.0.0.1, for tests)\n"
 	"       --port N: 1 to 65535, or 0 (the default) for any free port; --pg URL instead of --db PATH\n"
 	"Testing only: --faults 500@N,drop@N,slow@N [--fault-delay-ms MS] injects faults into the Nth push.\n");
@@ -149,7 +153,7 @@ static int read_password(char *pw, size_t n)
 /* The settings of cati-store serve, as given. */
 struct serve_opts {
 	struct srv_db d;
-	const char *certf, *keyf, *bind_ip, *priority, *faults;
+	const char *certf, *keyf, *bind_ip, *priority, *faults, *country;
 	long port, per_address, fault_ms;
 	int insecure, quiet;
 	char *conf_text;   /* the configuration file, which the values from it point into */
@@ -164,7 +168,7 @@ static const struct option serve_longs[] = {
 	{ "log", required_argument, NULL, 'L' },
 	{ "insecure-http", no_argument, NULL, 'I' }, { "faults", required_argument, NULL, 'F' },
 	{ "fault-delay-ms", required_argument, NULL, 'M' }, { "config", required_argument, NULL, 'f' },
-	SRV_OPT_DB, SRV_OPT_HELP, { 0 }
+	{ "country", required_argument, NULL, 'K' }, SRV_OPT_DB, SRV_OPT_HELP, { 0 }
 };
 
 /* Apply option ch with arg (from the command line when cli, else from the file at where):
@@ -178,6 +182,7 @@ static int serve_set(struct serve_opts *o, int ch, const char *arg, const char *
 	case 't': o->priority = arg; break;
 	case 'I': o->insecure = 1; break;
 	case 'F': o->faults = arg; break;
+	case 'K': o->country = arg; break;
 	case 'L':
 		if (strcmp(arg, "quiet") && strcmp(arg, "requests")) {
 			fprintf(stderr, _("%s: %s: '%s' is not quiet or requests\n"), where, name, arg);
@@ -340,6 +345,13 @@ static int serve(int argc, char **argv)
 	/* opened to check the store (and move its schema forward); the server opens its own */
 	if (!(c = srv_open(&o.d, 0, serve_usage)))
 		return 2;
+	err_init(&e);
+	/* the default country for national phone numbers (the do-not-call list), kept in the store */
+	if (o.country && central_country_set(c, o.country, &e) < 0) {
+		fprintf(stderr, "cati-store: --country: %s\n", e.msg);
+		central_close(c);
+		return 2;
+	}
 	central_close(c);
 	if (o.certf && o.keyf) {
 		err_init(&e);
@@ -500,6 +512,7 @@ int main(int argc, char **argv)
 		{ "quota", srv_cmd_quota },   { "report", srv_cmd_report }, { "check", check_figures },
 		{ "init", srv_cmd_init }, { "backup", srv_cmd_backup }, { "audit", srv_cmd_audit },
 		{ "erase", srv_cmd_erase },
+		{ "dnc", srv_cmd_dnc },
 	};
 	size_t i;
 

@@ -484,8 +484,9 @@ static enum MHD_Result do_form(struct central *c, struct MHD_Connection *conn, j
 static enum MHD_Result do_cases(struct central *c, struct MHD_Connection *conn, json_t *in,
                                 const char *user, enum central_role role)
 {
-	static const char *const allowed[] = { "form_id", "cases", NULL };
+	static const char *const allowed[] = { "form_id", "cases", "dnc", NULL };
 	const char *form_id = json_string_value(json_object_get(in, "form_id"));
+	const char *dnc = json_string_value(json_object_get(in, "dnc"));
 	json_t *cases = json_object_get(in, "cases"), *o;
 	struct err e;
 
@@ -493,10 +494,12 @@ static enum MHD_Result do_cases(struct central *c, struct MHD_Connection *conn, 
 		return error(conn, 400, "unknown field in the request");
 	if (!form_id || !json_is_array(cases))
 		return error(conn, 400, N_("needs 'form_id' (a string) and 'cases' (an array)"));
+	if (json_object_get(in, "dnc") && (!dnc || (strcmp(dnc, "refuse") && strcmp(dnc, "flag"))))
+		return error(conn, 400, N_("'dnc' is \"refuse\" (the default) or \"flag\""));
 	if (!central_may_manage(c, user, role, form_id))
 		return error(conn, 403, "this study is not one of your projects");
 	err_init(&e);
-	if (central_cases_put(c, form_id, cases, &e) < 0)
+	if (central_cases_put(c, form_id, cases, dnc && !strcmp(dnc, "flag") ? CENTRAL_DNC_FLAG : CENTRAL_DNC_REFUSE, &e) < 0)
 		return fail(conn, 422, &e);
 	{
 		/* an import that names interviewers changes assignments: the audit trail says how many */
@@ -1031,6 +1034,62 @@ static enum MHD_Result do_report(struct central *c, struct MHD_Connection *conn,
 	}
 }
 
+/* Note a change of the do-not-call list in the audit trail: how many numbers, how many changed,
+   why (the numbers themselves are in the list's own history). */
+static void audit_dnc(struct central *c, const char *user, const char *action, json_t *done, const char *reason)
+{
+	size_t i, changed = 0;
+	json_t *x;
+	char w[700];
+
+	json_array_foreach(done, i, x)
+		changed += json_is_true(json_object_get(x, "changed"));
+	snprintf(w, sizeof w, "do-not-call list: %zu numbers, %zu changed%s%.500s", json_array_size(done), changed,
+	         reason ? "; reason: " : "", reason ? reason : "");
+	if (central_audit(c, user, !strcmp(action, "remove") ? "dnc-remove" : "dnc-add", w) < 0)
+		fprintf(stderr, "cati-store: cannot write the audit trail: %s by %s: %s\n", action, user, w);
+}
+
+/* The do-not-call list: GET /v1/manage/dnc[?history=1] the numbers (or every change); POST
+   {action: add|remove|import, numbers: [...], reason} changes it, all or none (import: add, the
+   source noted as an import); numbers that are none answer 422 with {problems: [{index, number,
+   why}]}. */
+static enum MHD_Result do_dnc(struct server *s, struct central *c, struct MHD_Connection *conn, int post,
+                              json_t *in, const char *user)
+{
+	static const char *const allowed[] = { "action", "numbers", "reason", NULL };
+	const char *action = json_string_value(json_object_get(in, "action"));
+	json_t *numbers = json_object_get(in, "numbers"), *reason = json_object_get(in, "reason"), *out = NULL;
+	enum central_rc rc;
+	struct err e;
+
+	err_init(&e);
+	if (!post) {
+		const char *h = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "history");
+		if (central_dnc_list(c, h && !strcmp(h, "1"), &out, &e) < 0)
+			return fail(conn, 503, &e);
+		return reply(conn, 200, json_pack("{s:o}", "dnc", out));
+	}
+	if (unknown_field(in, allowed))
+		return error(conn, 400, "unknown field in the request");
+	if (!action || (strcmp(action, "add") && strcmp(action, "remove") && strcmp(action, "import")) ||
+	    !json_is_array(numbers) || !json_array_size(numbers) || (reason && !json_is_string(reason)) ||
+	    json_array_size(numbers) > 1000000)
+		return error(conn, 400, N_("needs 'action' (add, remove or import), 'numbers' (phone numbers) and maybe 'reason' (a text)"));
+	if (reason && strlen(json_string_value(reason)) > 500)
+		return error(conn, 400, N_("'reason' is at most 500 bytes"));
+	turn_take(&s->write);
+	rc = central_dnc_change(c, numbers, strcmp(action, "remove") != 0, !strcmp(action, "import") ? "import" : "supervisor",
+	                        json_string_value(reason), user, &out, &e);
+	turn_give(&s->write);
+	if (rc == CENTRAL_INPUT)
+		return reply(conn, 422, json_pack("{s:s,s:o}", "error", e.msg, "problems", out));
+	if (rc != CENTRAL_OK)
+		return answer_rc(conn, rc, &e);
+	audit_dnc(c, user, action, out, json_string_value(reason));
+	return reply(conn, 200, json_pack("{s:s,s:o}", "action", action, "numbers", out));
+}
+
 /* Note in the audit trail that user did action on the cases keys of study (the first 20 named),
    then tail; a failure is told to the operator's log (the change itself is done). */
 static void audit_cases(struct central *c, const char *user, const char *action, const char *study,
@@ -1099,6 +1158,8 @@ static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD
 			return fail(conn, 503, &e);
 		return reply(conn, 200, json_pack("{s:o}", what, out));
 	}
+	if (!strcmp(what, "dnc"))
+		return do_dnc(s, c, conn, post, in, user);
 	if (!strcmp(what, "resolve")) {
 		static const char *const allowed[] = { "conflict", "keep", NULL };
 		json_t *id = json_object_get(in, "conflict");

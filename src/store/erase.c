@@ -200,6 +200,9 @@ static enum store_rc clear_case(struct store *st, int64_t id, const char *key, c
 		           &appts, e);
 	if (r == STORE_OK)
 		r = change(st, "UPDATE call_attempts SET phone = NULL WHERE case_id = ?1 AND phone IS NOT NULL", id, NULL, &calls, e);
+	/* the digests of its numbers the do-not-call check kept (the list itself keeps a listed one) */
+	if (r == STORE_OK)
+		r = change(st, "DELETE FROM case_phones WHERE case_id = ?1", id, NULL, NULL, e);
 	if (r == STORE_OK)
 		r = change(st, "UPDATE interviews SET suspend_reason = NULL WHERE case_id = ?1 AND suspend_reason IS NOT NULL", id,
 		           NULL, NULL, e);

@@ -118,7 +118,7 @@ enum store_rc store_call_after(struct store *st, int64_t case_id, const char *ou
 	   try again */
 	s = store_prepare(st, "UPDATE cases SET attempts = attempts + ?6, last_attempt = ?2, last_outcome = ?3,"
 	                      " dayparts = dayparts | ?4, disposition = ?5, locked_by = NULL, locked_until = NULL,"
-	                      " status = CASE WHEN ?7 THEN status ELSE CASE ?3 WHEN 'refusal' THEN 'refused'"
+	                      " status = CASE WHEN ?7 THEN status ELSE CASE ?3 WHEN 'refusal' THEN 'refused' WHEN 'do_not_call' THEN 'refused'"
 	                      "  WHEN 'wrong_number' THEN 'wrong_number'"
 	                      "  WHEN 'language_barrier' THEN 'language' WHEN 'complete' THEN status WHEN 'screened_out' THEN status"
 	                      "  WHEN 'quota_full' THEN CASE status WHEN 'done' THEN status ELSE 'closed' END"
@@ -140,6 +140,9 @@ enum store_rc store_call_after(struct store *st, int64_t case_id, const char *ou
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, rc, N_("update the case after a call"), e);
+	/* "do not call again": the case's numbers on the list at once, not only after the next sync */
+	if (!strcmp(outcome, "do_not_call") && store_dnc_case(st, case_id, e) != STORE_OK)
+		return st->last_rc;
 	/* the call served the appointments that were due */
 	if (fill_utc(st, default_tz ? default_tz : "", e) != STORE_OK)
 		return st->last_rc;
@@ -235,7 +238,9 @@ enum store_rc store_next(struct store *st, const struct call_rules *r, const cha
 			" AND (c.locked_until IS NULL OR c.locked_until <= ?1 OR c.locked_by = ?2) AND c.attempts < ?3"
 			/* a case whose quota cell (by its case fields) is full is not called */
 			" AND NOT EXISTS (SELECT 1 FROM case_cells cc JOIN quota_cells q ON q.study = cc.study"
-			" AND q.quota = cc.quota AND q.cell = cc.cell WHERE cc.case_id = c.id AND q.full)";
+			" AND q.quota = cc.quota AND q.cell = cc.cell WHERE cc.case_id = c.id AND q.full)"
+			/* nor one with a number on the do-not-call list */
+			" AND NOT EXISTS (SELECT 1 FROM case_phones cp JOIN dnc d ON d.digest = cp.digest WHERE cp.case_id = c.id)";
 		static const char *const callable =
 			" AND coalesce(c.tz, '') IN (SELECT value FROM json_each(?5))"
 			" AND NOT EXISTS (SELECT 1 FROM appointments p WHERE p.case_id = c.id AND p.done = 0)";
@@ -317,6 +322,13 @@ enum store_rc store_next(struct store *st, const struct call_rules *r, const cha
 	buf_release(&gaps);
 	buf_release(&open);
 	free(zones);
+	if (why) {
+		long held = store_dnc_held(st);
+		if (held > 0)
+			buf_printf(why, P_("%ld open case is never offered: a phone number of it is on the do-not-call list\n",
+			                   "%ld open cases are never offered: a phone number of theirs is on the do-not-call list\n",
+			                   (unsigned long)held), held);
+	}
 	if (!found) {
 		if (why)
 			buf_printf(why, _("no case to call now: every open case is outside its calling window, waiting out its gap after the last call,"

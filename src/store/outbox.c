@@ -80,7 +80,10 @@ enum store_rc store_case_put(struct store *st, const char *key, const char *stud
 	sqlite3_bind_text(s, 8, now, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, N_("save a case from the central store"), e);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, rc, N_("save a case from the central store"), e);
+	/* its numbers as the do-not-call list writes them */
+	return store_case_phones(st, key, phone, e);
 }
 
 /* A case a supervisor reopened: closed by a call's outcome, it is a fresh case again (its calls

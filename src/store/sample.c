@@ -2,6 +2,7 @@
 #include "store-int.h"
 
 #include "cati/i18n.h"
+#include "cati/phone.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -474,8 +475,74 @@ out:
 	return STORE_OK;
 }
 
+/* What listed_problems' callback needs: the lookup and the first listed number found. */
+struct listed {
+	sqlite3_stmt *find;
+	char e164[PHONE_E164_MAX];
+};
+
+/* Stop at a number on the workstation's do-not-call list (phone_each's callback). */
+static int find_listed(void *ctx, const char *e164)
+{
+	struct listed *l = ctx;
+	char digest[33];
+	int rc;
+
+	store_phone_digest(e164, digest);
+	sqlite3_bind_text(l->find, 1, digest, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(l->find);
+	sqlite3_reset(l->find);
+	if (rc != SQLITE_ROW)
+		return 0;
+	snprintf(l->e164, sizeof l->e164, "%s", e164);
+	return -1;
+}
+
+/* Each case of the sample with a number on the do-not-call list is a problem ("file:line:
+   phone '...' is on the do-not-call list (as +...)"): STORE_ERROR when there is one. */
+static enum store_rc listed_problems(struct store *st, const char *path, json_t *cases, int flag, long *listed,
+                                     struct buf *problems, struct err *e)
+{
+	char *country = store_meta_get(st, "country");
+	struct listed l;
+	json_t *cs;
+	size_t i;
+	int n = 0;
+
+	if (!(l.find = store_prepare(st, "SELECT 1 FROM dnc WHERE digest = ?", e))) {
+		free(country);
+		return st->last_rc;
+	}
+	json_array_foreach(cases, i, cs) {
+		const char *phone = json_string_value(json_object_get(cs, "phone"));
+
+		l.e164[0] = '\0';
+		phone_each(phone, country, find_listed, &l);
+		if (l.e164[0] && flag)
+			++*listed;
+		else if (l.e164[0])
+			problem(problems, &n, path, (int)json_integer_value(json_object_get(cs, "line")),
+			        _("phone '%s' is on the do-not-call list (as %s)"), phone, l.e164);
+	}
+	sqlite3_finalize(l.find);
+	free(country);
+	if (n > MAX_PROBLEMS)
+		buf_printf(problems, "%s: %d more problems not shown (%d in all)\n", path, n - MAX_PROBLEMS, n);
+	return n ? STORE_ERROR : STORE_OK;
+}
+
+/* Import a sample, a listed number refused. */
 enum store_rc store_sample_import(struct store *st, const char *path, const struct form *f,
                                   struct buf *problems, long *count, struct err *e)
+{
+	long listed = 0;
+
+	return store_sample_import_dnc(st, path, f, 0, problems, count, &listed, e);
+}
+
+/* Import a sample, a listed number refused or (flag) its case imported, never to be offered. */
+enum store_rc store_sample_import_dnc(struct store *st, const char *path, const struct form *f, int flag,
+                                      struct buf *problems, long *count, long *listed, struct err *e)
 {
 	sqlite3_stmt *exists = NULL, *ins = NULL;
 	enum store_rc rc = STORE_ERROR;
@@ -485,6 +552,7 @@ enum store_rc store_sample_import(struct store *st, const char *path, const stru
 	char now[32];
 
 	*count = 0;
+	*listed = 0;
 	if (store_form_latest(st, f->id, &form_row, e) != STORE_OK)
 		return STORE_ERROR;
 	if (!(exists = store_prepare(st, "SELECT 1 FROM cases WHERE case_key = ?", e)))
@@ -493,6 +561,11 @@ enum store_rc store_sample_import(struct store *st, const char *path, const stru
 	sqlite3_finalize(exists);
 	if (rc != STORE_OK)
 		return rc;
+	/* a number on the do-not-call list (as the last sync or a call's outcome left it) */
+	if ((rc = listed_problems(st, path, cases, flag, listed, problems, e)) != STORE_OK) {
+		json_decref(cases);
+		return rc;
+	}
 
 	/* all good: import in one transaction */
 	if (store_begin(st, e) != STORE_OK)
@@ -534,6 +607,11 @@ enum store_rc store_sample_import(struct store *st, const char *path, const stru
 		free(js);
 		if (src_rc != SQLITE_DONE) {
 			rc = store_fail(st, src_rc, N_("import the cases"), e);
+			store_rollback(st);
+			goto out;
+		}
+		/* its numbers as the do-not-call list writes them */
+		if ((rc = store_case_phones(st, key, json_string_value(json_object_get(cs, "phone")), e)) != STORE_OK) {
 			store_rollback(st);
 			goto out;
 		}

@@ -150,12 +150,21 @@ static const char *const migrations[] = {
 	"CREATE TABLE keyring(interviewer TEXT PRIMARY KEY, salt BLOB NOT NULL, box BLOB NOT NULL,"
 	" updated_at TEXT NOT NULL);"
 	"CREATE TABLE seal_keys(id INTEGER PRIMARY KEY, sealed BLOB NOT NULL);",
+
+	/* 11 -> 12: the do-not-call list as the store sends it, and each case's numbers, which the
+	   scheduler checks against it (migration_code): each number in international form kept as
+	   a digest (store_phone_digest), so that the file holds no number in clear for them */
+	"CREATE TABLE dnc(digest TEXT PRIMARY KEY) WITHOUT ROWID;"
+	"CREATE TABLE case_phones(case_id INTEGER NOT NULL REFERENCES cases(id), digest TEXT NOT NULL,"
+	" PRIMARY KEY(case_id, digest)) WITHOUT ROWID;"
+	"CREATE INDEX case_phones_digest ON case_phones(digest);",
 };
 
 /* Steps that need code as well: migration_code[i] runs after migrations[i], in its transaction. */
 static enum store_rc (*const migration_code[sizeof migrations / sizeof migrations[0]])(struct store *st,
                                                                                       struct err *e) = {
 	[7] = store_end_attempts_repair,
+	[11] = store_case_phones_all,
 };
 
 void store_default_path(struct buf *out)

@@ -499,6 +499,10 @@ static enum sync_rc pull(struct store *st, struct client *s, const char *token, 
 		form_free(f);
 		r->forms++;
 	}
+	/* the default country first: the cases' national numbers are read with it */
+	if (json_is_string(json_object_get(o, "country")) &&
+	    store_country_set(st, json_string_value(json_object_get(o, "country")), e) != STORE_OK)
+		goto fail;
 	json_array_foreach(json_object_get(o, "cases"), i, x) {
 		json_t *fields = json_object_get(x, "fields");
 		char *fj = json_dumps(json_is_object(fields) ? fields : json_object(), JSON_COMPACT);
@@ -521,6 +525,12 @@ static enum sync_rc pull(struct store *st, struct client *s, const char *token, 
 		if (src != STORE_OK)
 			goto fail;
 		r->cases++;
+	}
+	/* the do-not-call list's changes */
+	json_array_foreach(json_object_get(o, "dnc"), i, x) {
+		const char *phone = json_string_value(json_object_get(x, "phone"));
+		if (phone && store_dnc_set(st, phone, json_integer_value(json_object_get(x, "listed")) != 0, e) != STORE_OK)
+			goto fail;
 	}
 	json_array_foreach(json_object_get(o, "withdrawn"), i, x) {
 		const char *id = json_string_value(json_object_get(x, "id"));

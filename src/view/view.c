@@ -449,7 +449,7 @@ const char *view_help(void)
 	       "  Up/Down Enter  open     N  next case     /  search     Tab  by status\n"
 	       "  L  sync log     q  log out (Esc on the login screen quits)\n"
 	       "On a case\n"
-	       "  1-8  the call's outcome; 5, 7 and 8 close the case: press them twice\n");
+	       "  1-9  the call's outcome; 5, 7, 8 and 9 close the case: press them twice\n");
 }
 
 /*

@@ -38,7 +38,7 @@ OUT=$("$CATI" walk forms/cms_jobseeker.form --case region=9 --case custtype=1 --
 expect_out "END refused_interview (call outcome refusal)"
 printf 'form f\nlanguages en\nyesno ok\n say "Go on?"\nscreenout stop if ok = no outcome refusl\n say "Bye."\n' >"$TMP/bad.form"
 expect_exit 1 "$CATI" check "$TMP/bad.form"
-expect_out "bad.form:5:35: 'refusl' is not a call outcome an ending can record (refusal, language_barrier, unable, deceased, screened_out, quota_full)"
+expect_out "bad.form:5:35: 'refusl' is not a call outcome an ending can record (refusal, language_barrier, unable, deceased, screened_out, quota_full, do_not_call)"
 
 # cms_jobseeker: refusing consent ends the interview as a refusal (AAPOR 2.112), not a screen-out
 J="$TMP/j.db"

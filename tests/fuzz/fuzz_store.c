@@ -144,7 +144,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	                   "{\"id\":\"C2\",\"phone\":\"2\",\"fields\":{\"region\":\"9\",\"office\":\"W\",\"custtype\":\"2\",\"age\":\"40\"},\"interviewer\":\"anna\"},"
 	                   "{\"id\":\"C3\",\"phone\":\"3\",\"fields\":{},\"interviewer\":\"sup\"},"
 	                   "{\"id\":\"C4\",\"phone\":\"4\",\"fields\":{}}]", 0, NULL);
-	if (!cases || central_cases_put(store, "cms_jobseeker", cases, &e) < 0) {
+	if (!cases || central_cases_put(store, "cms_jobseeker", cases, CENTRAL_DNC_NONE, &e) < 0) {
 		fprintf(stderr, "fuzz_store: cases: %s\n", e.msg);
 		exit(1);
 	}
@@ -230,7 +230,7 @@ static void cases(const char *user, enum central_role role, json_t *in)
 	if (!central_may_manage(store, user, role, form_id))
 		return;
 	err_init(&e);
-	central_cases_put(store, form_id, list, &e);
+	central_cases_put(store, form_id, list, CENTRAL_DNC_NONE, &e);
 }
 
 static void lock(const char *user, enum central_role role, json_t *in)

@@ -97,7 +97,7 @@ START_TEST(lock_and_workstation_outcomes)
 	struct err e;
 
 	err_init(&e);
-	ck_assert_int_eq(central_cases_put(store, "demo", cases, &e), 0);
+	ck_assert_int_eq(central_cases_put(store, "demo", cases, CENTRAL_DNC_NONE, &e), 0);
 	json_decref(cases);
 	/* an interviewer locks only from a registered workstation of theirs */
 	ck_assert_int_eq(lock("iv", CENTRAL_INTERVIEWER, "ws-a", "c1", who, &e), CENTRAL_UNREGISTERED);
@@ -198,7 +198,7 @@ START_TEST(on_call_kept_listed_and_dropped)
 	form_diags_release(&d);
 	cases = json_pack("[{s:s, s:s, s:{}, s:s}, {s:s, s:s, s:{}, s:s}]", "id", "J011", "phone", "1", "fields",
 	                  "interviewer", "iv", "id", "J012", "phone", "2", "fields", "interviewer", "iv2");
-	ck_assert_int_eq(central_cases_put(store, "demo", cases, &e), 0);
+	ck_assert_int_eq(central_cases_put(store, "demo", cases, CENTRAL_DNC_NONE, &e), 0);
 	json_decref(cases);
 
 	/* nothing kept: a call is news, no call is not */
@@ -338,10 +338,10 @@ START_TEST(working_time_spans)
 	cases = json_pack("[{s:s, s:s, s:{}, s:s}, {s:s, s:s, s:{}, s:s}, {s:s, s:s, s:{}, s:s}]", "id", "J011", "phone",
 	                  "1", "fields", "interviewer", "iv", "id", "J012", "phone", "2", "fields", "interviewer", "iv2",
 	                  "id", "J014", "phone", "4", "fields", "interviewer", "iv4");
-	ck_assert_int_eq(central_cases_put(store, "demo", cases, &e), 0);
+	ck_assert_int_eq(central_cases_put(store, "demo", cases, CENTRAL_DNC_NONE, &e), 0);
 	json_decref(cases);
 	cases = json_pack("[{s:s, s:s, s:{}, s:s}]", "id", "J013", "phone", "3", "fields", "interviewer", "iv2");
-	ck_assert_int_eq(central_cases_put(store, "other", cases, &e), 0);
+	ck_assert_int_eq(central_cases_put(store, "other", cases, CENTRAL_DNC_NONE, &e), 0);
 	json_decref(cases);
 
 	/* written at most every 30 s per interviewer and workstation */

@@ -175,7 +175,7 @@ static const struct {
 	{ HDR "screenout\n", 3, 10, "name of the outcome" },
 	/* the call outcome an ending records */
 	{ HDR "yesno y\n say en \"a\" de \"b\"\nscreenout nope if y = no outcome refusl\n say en \"a\" de \"b\"\n", 5, 34,
-	  "'refusl' is not a call outcome an ending can record (refusal, language_barrier, unable, deceased, screened_out, quota_full)" },
+	  "'refusl' is not a call outcome an ending can record (refusal, language_barrier, unable, deceased, screened_out, quota_full, do_not_call)" },
 	{ HDR "yesno y\n say en \"a\" de \"b\"\nscreenout nope if y = no outcome busy\n say en \"a\" de \"b\"\n", 5, 34,
 	  "'busy' is not a call outcome an ending can record" },
 	{ HDR "yesno y\n say en \"a\" de \"b\"\nscreenout nope outcome complete if y = no\n say en \"a\" de \"b\"\n", 5, 24,

@@ -84,7 +84,7 @@ static void setup(void)
 	                  "id", "K6", "phone", "6", "fields", "region", "3", "office", "Linz \"Süd\"", "interviewer", "ben",
 	                  "id", "K7", "phone", "7", "fields", "region", "3", "office", "Linz \"Süd\"", "interviewer", "ben",
 	                  "id", "K8", "phone", "8", "fields", "region", "3", "office", "Linz \"Süd\"", "interviewer", "ben");
-	ck_assert_int_eq(central_cases_put(store, "demo", cases, &e), 0);
+	ck_assert_int_eq(central_cases_put(store, "demo", cases, CENTRAL_DNC_NONE, &e), 0);
 	json_decref(cases);
 	recs = json_array();
 	json_array_append_new(recs, interview("K1", "11111111-0000-4000-8000-000000000001", "anna", "2026-01-10", 600, 610,

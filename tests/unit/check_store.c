@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cati/calls.h"
 #include "cati/session.h"
 #include "cati/store.h"
 #include "cati/sync.h"
@@ -1051,6 +1052,74 @@ START_TEST(test_batch_sizes)
 }
 END_TEST
 
+
+/* The do-not-call list: a case any of whose numbers is listed (in any notation, once the
+   default country reads its national ones) is never offered; the outcome do_not_call lists the
+   case's numbers at once; a number taken off the list is offered again. */
+START_TEST(test_dnc)
+{
+	const char *path = in_dir("dnc.db");
+	struct store *st = open_ok(path);
+	struct form *f = compile(form_end);
+	struct store_next_pick pick;
+	struct call_rules r;
+	struct buf why;
+	struct err e;
+	enum store_rc rc;
+	long n;
+	char *p;
+
+	test_now_ms = 1772445600000LL;   /* 2026-03-02T10:00:00Z: Monday 11:00 in Vienna */
+	store_set_clock(st, test_clock, NULL);
+	publish(st, f, form_end);
+	p = import(st, f, "id,phone,region,office\nK1,0664 1234567,1,Wien\nK2,+43 1 2345679; 01 2345670,2,Graz\n", &rc, &n);
+	ck_assert_int_eq(rc, STORE_OK);
+	free(p);
+	err_init(&e);
+	calls_rules_default(&r);
+	buf_init(&why);
+	ck_assert_int_eq(store_dnc_set(st, "+436641234567", 1, &e), STORE_OK);
+	/* without a default country K1's national number cannot be matched: offered */
+	ck_assert_int_eq(store_next(st, &r, "iv", 0, &pick, NULL, &e), STORE_OK);
+	ck_assert_str_eq(pick.key, "K1");
+	ck_assert_int_eq(store_country_set(st, "AT", &e), STORE_OK);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM case_phones"), 3);
+	ck_assert_int_eq(store_next(st, &r, "iv", 0, &pick, &why, &e), STORE_OK);
+	ck_assert_str_eq(pick.key, "K2");
+	ck_assert_ptr_nonnull(strstr(buf_str(&why), "1 open case is never offered"));
+	/* do not call again on K2: both its numbers listed, nothing left to offer */
+	ck_assert_int_eq(store_attempt_add(st, raw_int(path, "SELECT id FROM cases WHERE case_key = 'K2'"), "iv", "+43 1 2345679",
+	                                   "do_not_call", &e), STORE_OK);
+	{
+		char a[33], b[33], sql[200];
+		store_phone_digest("+4312345679", a);
+		store_phone_digest("+4312345670", b);
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM dnc WHERE digest IN ('%s', '%s')", a, b);
+		ck_assert_int_eq(raw_int(path, sql), 2);
+	}
+	ck_assert_int_eq(raw_int(path, "SELECT status = 'refused' AND disposition = '2.112' FROM cases WHERE case_key = 'K2'"), 1);
+	ck_assert_int_eq(store_next(st, &r, "iv", 0, &pick, NULL, &e), STORE_NOTFOUND);
+	/* taken off the list: K1 is offered again */
+	ck_assert_int_eq(store_dnc_set(st, "+436641234567", 0, &e), STORE_OK);
+	ck_assert_int_eq(store_next(st, &r, "iv", 0, &pick, NULL, &e), STORE_OK);
+	ck_assert_str_eq(pick.key, "K1");
+	/* sealed phones: a country change reads them while unlocked, and keeps the digests while locked */
+	ck_assert_int_eq(store_cred_set(st, "anna", "pw-anna", &e), STORE_OK);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM cases WHERE typeof(phone) = 'blob'"), 2);
+	store_lock(st);
+	ck_assert_int_eq(store_country_set(st, "DE", &e), STORE_OK);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM case_phones"), 3);
+	ck_assert_int_eq(store_unlock(st, "anna", "pw-anna", &e), STORE_OK);
+	ck_assert_int_eq(store_country_set(st, "AT", &e), STORE_OK);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM case_phones"), 3);
+	ck_assert_int_eq(store_dnc_set(st, "+436641234567", 1, &e), STORE_OK);
+	ck_assert_int_eq(store_next(st, &r, "iv", 0, &pick, NULL, &e), STORE_NOTFOUND);
+	buf_release(&why);
+	form_free(f);
+	store_close(st);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -1067,6 +1136,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_sample_labels_property);
 	tcase_add_test(tc, test_history_and_pinning);
 	tcase_add_test(tc, test_end_records_attempt);
+	tcase_add_test(tc, test_dnc);
 	tcase_add_test(tc, test_migration_adds_end_attempts);
 	tcase_add_test(tc, test_credentials);
 	tcase_add_test(tc, test_credential_language);
@@ -1077,6 +1147,7 @@ static Suite *store_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
 
 int main(void)
 {
