@@ -53,7 +53,7 @@ const char *central_jstr(json_t *o, const char *k)
 /* Add or reassign a study's cases in one transaction, numbered with one change number. */
 int central_cases_put(struct central *c, const char *form_id, json_t *cases, enum central_dnc dnc, struct err *e)
 {
-	json_t *listed = json_array();
+	json_t *listed;
 	struct figures *fig = NULL;
 	struct dbs *s = NULL;
 	size_t i, k;
@@ -83,6 +83,7 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, enu
 			return -1;
 		}
 	}
+	listed = json_array();
 	/* a number on the do-not-call list: the import refused, or its case marked */
 	if (dnc != CENTRAL_DNC_NONE && central_dnc_check_cases(c, cases, dnc == CENTRAL_DNC_FLAG, listed, e) != 0) {
 		json_decref(listed);
