@@ -307,23 +307,22 @@ static int wait_signal(const sigset_t *set, int seconds)
 	return sig < 0 ? 0 : sig;
 }
 
-/* cati-store serve: check (and move forward) the store, then serve the API until a signal. */
-static int serve(int argc, char **argv)
+/* Check (and move forward) the store, then serve the API until a signal, with the options read
+   (rc: serve_args' answer); the configuration's text is the caller's. */
+static int serve_with(struct serve_opts *op, int rc)
 {
-	struct serve_opts o;
+	struct serve_opts o = *op;
 	const char *db;
 	struct central *c;
-	int port, sig, rc = serve_args(argc, argv, &o);
+	int port, sig;
 	char *cert = NULL, *key = NULL;
 	struct MHD_Daemon *d;
 	struct err e;
 	sigset_t set;
 	size_t n;
 
-	if (rc) {
-		free(o.conf_text);
+	if (rc)
 		return rc == 1 ? 0 : 2;
-	}
 	server_log_requests(!o.quiet);
 	if (!(db = srv_db_name(&o.d, serve_usage)))
 		return 2;
@@ -387,8 +386,18 @@ static int serve(int argc, char **argv)
 	server_stop(d);
 	free(cert);
 	free(key);
-	free(o.conf_text);
 	return 0;
+}
+
+/* cati-store serve: read the options, serve, and free the configuration's text on every way out. */
+static int serve(int argc, char **argv)
+{
+	struct serve_opts o;
+	int rc = serve_args(argc, argv, &o);
+
+	rc = serve_with(&o, rc);
+	free(o.conf_text);
+	return rc;
 }
 
 /* cati-store migrate --pg URL: the PostgreSQL backend's schema, set up or moved forward. */

@@ -158,10 +158,11 @@ done
 expect_exit 1 env PATH="$TMP/path" sh scripts/install-deps build
 expect_out "sudo apt-get install gcc "
 # the goals that only build or install ask for the build packages; the others for the test tools
+# (a make of its own: not the variables of the make that runs this suite, make check's BINDIR)
 for goal in run all install bin/cati bin/cati-store test check bench deb; do
 	case $goal in run | all | install | bin/*) want=build ;; *) want=test ;; esac
 	got=$(echo '$(info deps=$(DEPS_KIND))' |
-		make -n -s --no-print-directory BUILD="$BUILD" -f Makefile -f - "$goal" 2>/dev/null |
+		env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS -u BINDIR -u BUILD -u SAN make -n -s --no-print-directory -f Makefile -f - "$goal" 2>/dev/null |
 		sed -n 's/^deps=//p')
 	[ "$got" = "$want" ] || fail "make $goal installs the $got packages, expected $want"
 done
