@@ -249,4 +249,11 @@ int export_interview_rows(struct dbs *ivs, struct dbs *ans,
 /* Step s (columns: case, interviewer, at, phone, outcome, disposition), each row to cb. */
 int export_attempt_rows(struct dbs *s, void (*cb)(void *ctx, const struct exp_attempt *at), void *ctx);
 
+/* exp_redact_record: take a respondent's personal data out of a synced record's data (JSON
+ * object) in place: name, phone, with, text, suspend_reason, and the values of the questions in
+ * qids (an object whose keys are the personal questions' ids). Returns 1 when anything was taken,
+ * else 0; redacting twice gives the same. Used by the store and the workstation alike. */
+struct json_t;
+int exp_redact_record(struct json_t *data, struct json_t *qids);
+
 #endif

@@ -3,6 +3,7 @@
    texts, in cases, records, conflicts and the report's answers; coded answers stay. Each
    erasure is recorded and travels to the workstations, which confirm it. */
 #include "central-int.h"
+#include "cati/export.h"
 
 #include "cati/calls.h"
 #include "cati/form.h"
@@ -63,41 +64,8 @@ json_t *central_personal_qids(struct central *c, const char *study)
    was taken, else 0. The same data redacted twice is the same. */
 int central_redact(const char *kind, json_t *data, json_t *qids)
 {
-	static const char *const keys[] = { "name", "phone", "with", "text", "suspend_reason" };
-	const char *qid = central_jstr(data, "qid");
-	size_t i;
-	json_t *a;
-	int n = 0;
-
 	(void)kind;
-	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		json_t *v = json_object_get(data, keys[i]);
-		if (v && !json_is_null(v) && !(json_is_string(v) && !*json_string_value(v))) {
-			json_object_set_new(data, keys[i], json_null());
-			n = 1;
-		}
-	}
-	/* an event: the answer given and the one it replaced */
-	if (qid && json_object_get(qids, qid)) {
-		const char *vk[] = { "value", "old_value" };
-		for (i = 0; i < 2; i++) {
-			json_t *v = json_object_get(data, vk[i]);
-			if (v && !json_is_null(v)) {
-				json_object_set_new(data, vk[i], json_null());
-				n = 1;
-			}
-		}
-	}
-	/* an interview: its answers [qid, iter, state, value] */
-	json_array_foreach(json_object_get(data, "answers"), i, a) {
-		json_t *q = json_array_get(a, 0), *v = json_array_get(a, 3);
-		if (json_is_string(q) && json_object_get(qids, json_string_value(q)) && json_is_string(v) &&
-		    *json_string_value(v)) {
-			json_array_set_new(a, 3, json_string(""));
-			n = 1;
-		}
-	}
-	return n;
+	return exp_redact_record(data, qids);
 }
 
 /* Is the case erased (its personal data gone for good)? 1 yes, 0 no, -1 the database failed. */

@@ -1,6 +1,7 @@
 /* erase.c: a respondent's personal data cleared on the workstation: when the central store's
    pull carries an erasure (applied once, confirmed at the next push), and for the closed,
    synced cases of a study with a retention. Coded answers stay; the bytes are overwritten. */
+#include "cati/export.h"
 #include "store-int.h"
 
 #include "cati/form.h"
@@ -44,43 +45,6 @@ static json_t *personal_qids(struct store *st, const char *study, struct err *e)
 	return q;
 }
 
-/* Take the personal data out of a record's JSON as it is synced, in place: 1 when anything went.
-   (The central store does the same to what it keeps: src/central/erase.c.) */
-static int redact_payload(json_t *data, json_t *qids)
-{
-	static const char *const keys[] = { "name", "phone", "with", "text", "suspend_reason" };
-	const char *qid = json_string_value(json_object_get(data, "qid"));
-	size_t i;
-	json_t *a;
-	int n = 0;
-
-	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		json_t *v = json_object_get(data, keys[i]);
-		if (v && !json_is_null(v) && !(json_is_string(v) && !*json_string_value(v))) {
-			json_object_set_new(data, keys[i], json_null());
-			n = 1;
-		}
-	}
-	if (qid && json_object_get(qids, qid)) {
-		const char *vk[] = { "value", "old_value" };
-		for (i = 0; i < 2; i++) {
-			json_t *v = json_object_get(data, vk[i]);
-			if (v && !json_is_null(v)) {
-				json_object_set_new(data, vk[i], json_null());
-				n = 1;
-			}
-		}
-	}
-	json_array_foreach(json_object_get(data, "answers"), i, a) {
-		json_t *q = json_array_get(a, 0), *v = json_array_get(a, 3);
-		if (json_is_string(q) && json_object_get(qids, json_string_value(q)) && json_is_string(v) &&
-		    *json_string_value(v)) {
-			json_array_set_new(a, 3, json_string(""));
-			n = 1;
-		}
-	}
-	return n;
-}
 
 /* Run one statement with the case row id (?1) and text t (?2, may be NULL); the rows changed
    are added to *n. STORE_OK or the failure. */
@@ -126,7 +90,7 @@ static enum store_rc redact_outbox(struct store *st, const char *key, json_t *qi
 		json_t *d = json_loads((const char *)sqlite3_column_text(s, 1), 0, NULL);
 		char *dump;
 
-		if (json_is_object(d) && redact_payload(d, qids)) {
+		if (json_is_object(d) && exp_redact_record(d, qids)) {
 			/* the key order the payload's SQL gave it is kept: the JSON is only smaller */
 			dump = json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER);
 			sqlite3_bind_text(u, 1, dump, -1, SQLITE_TRANSIENT);
