@@ -476,7 +476,7 @@ d4() {
 	_san=${CATI_SAN:-build/san/bin/cati}
 	if [ "$_san" = "$CATI" ]; then
 		:   # the run above was under the sanitizer already
-	elif [ -x "$_san" ]; then
+	elif [ -x "$_san" ] && ! [ "$CATI" -nt "$_san" ]; then   # (not a sanitizer build older than the binary under test)
 		_cati=$CATI
 		_err=$CATI_STDERR
 		CATI=$_san
