@@ -144,7 +144,7 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, enu
 		db_reset(s);
 		db_clear_bindings(s);
 	}
-	if (fig_finish(fig) == 0 && db_commit(c->db) == DB_OK)
+	if (fig_finish(fig) == 0 && central_audit_pending(c, e) == 0 && db_commit(c->db) == DB_OK)
 		rc = 0;
 out:
 	if (rc < 0) {
