@@ -239,7 +239,7 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, enu
 	json_array_foreach(cases, i, cs)
 		if (fig_case_written(fig, central_jstr(cs, "id"), form_id) < 0)
 			goto out;
-	if (fig_finish(fig) == 0 && db_commit(c->db) == DB_OK)
+	if (fig_finish(fig) == 0 && central_audit_pending(c, e) == 0 && db_commit(c->db) == DB_OK)
 		rc = 0;
 out:
 	if (rc < 0) {

@@ -11,10 +11,19 @@
 struct central {
 	struct db *db;
 	char *path;
+	/* the audit line the next change writes in its own transaction (central_audit_next) */
+	struct {
+		int set;
+		char user[128], action[32], what[8192];
+	} audit;
 };
 
 /* e says the database failed doing what (a busy database as ERR_KIND_BUSY); returns -1. */
 int central_fail(struct central *c, const char *what, struct err *e);
+/* Write the pending audit line (central_audit_next), if any, inside the open write transaction,
+   just before its commit, and drop it. 0 (also when none is pending), or -1 with e (kind
+   ERR_KIND_AUDIT, or ERR_KIND_BUSY): the caller rolls the change back. */
+int central_audit_pending(struct central *c, struct err *e);
 /* The outcome of a failure recorded in e by central_fail: CENTRAL_BUSY or CENTRAL_STORAGE. */
 enum central_rc central_rc_of(const struct err *e);
 /* The user's projects as ",a,b," or "*" (admins); "" for none. */
