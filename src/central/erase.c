@@ -3,6 +3,7 @@
    texts, in cases, records, conflicts and the report's answers; coded answers stay. Each
    erasure is recorded and travels to the workstations, which confirm it. */
 #include "central-int.h"
+#include "cati/phone.h"
 #include "cati/export.h"
 
 #include "cati/calls.h"
@@ -310,6 +311,33 @@ static int same_phone(const char *a, const char *b)
 	return lx > ly && lx - ly <= 3 && !strcmp(x + lx - ly, y);
 }
 
+/* Is the number asked for one of the numbers of a case's phone field ("number; number; ...")?
+   In international form where both normalise (asked_e164 "" when the asked one does not: a
+   national number and no default country); else by their digits (same_phone). */
+static int field_has(const char *field, const char *asked, const char *asked_e164, const char *country)
+{
+	char one[128], e164[PHONE_E164_MAX];
+	const char *p = field, *end, *why;
+
+	while (p && *p) {
+		end = strchr(p, ';');
+		if (!end)
+			end = p + strlen(p);
+		if ((size_t)(end - p) < sizeof one) {
+			memcpy(one, p, (size_t)(end - p));
+			one[end - p] = '\0';
+			if (*asked_e164 && phone_e164(one, country, e164, &why) == 0) {
+				if (!strcmp(e164, asked_e164))
+					return 1;
+			} else if (same_phone(one, asked)) {
+				return 1;
+			}
+		}
+		p = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
 /* Make the erased bytes go: SQLite's old pages out of the write-ahead log; PostgreSQL's dead
    rows vacuumed from the tables erasures touch. */
 static void scrub(struct central *c)
@@ -326,6 +354,8 @@ int central_erase(struct central *c, const char *study, const char *key, const c
 {
 	struct dbs *s = NULL;
 	json_t *list = json_array(), *found = json_array(), *cache = json_object(), *x;
+	char country[8] = "", asked[PHONE_E164_MAX] = "";
+	const char *why;
 	size_t i;
 	int rc;
 
@@ -341,10 +371,13 @@ int central_erase(struct central *c, const char *study, const char *key, const c
 		central_fail(c, "erase", e);
 		goto rollback;
 	}
+	/* a number asked for in national notation is the store's country's */
+	if (!key && (central_country(c, country) < 0 || phone_e164(phone, country, asked, &why) < 0))
+		*asked = '\0';
 	db_bind_text(s, 1, key);
 	db_bind_text(s, 2, study);
 	while ((rc = db_step(s)) == DB_ROW)
-		if (key || same_phone(db_column_text(s, 2), phone))
+		if (key || field_has(db_column_text(s, 2), phone, asked, country))
 			json_array_append_new(found, json_pack("[ss]", db_column_text(s, 0), db_column_text(s, 1)));
 	db_finalize(s);
 	s = NULL;

@@ -154,6 +154,23 @@ expect_out "no case with the phone number '0664 555000'"
 expect_exit 1 "$CATI_STORE" erase --phone "+49 664 5550002 9" --db central.db
 expect_exit 0 "$CATI_STORE" erase --phone "0664 5550002" --study demo --db central.db
 expect_out "erased case E2"
+# with the store's country set, a national number is that country's: the Austrian whose case
+# holds it as its second number is erased, not the German with the same digits after +49
+cat >more.json <<'EOF2'
+{"form_id": "demo", "cases": [
+ {"id": "E3", "phone": "+43 1 2223334; 0043 664 8880003", "name": "Austrian Twonumbers"},
+ {"id": "E4", "phone": "+49 664 8880003", "name": "German Samedigits"}]}
+EOF2
+OUT=$(api POST /v1/cases "$SUP" more.json)
+expect_out '"cases":2'
+expect_exit 0 "$CATI_STORE" dnc country AT --db central.db
+expect_exit 0 "$CATI_STORE" erase --phone "0664 888 00 03" --db central.db
+expect_out "erased case E3"
+case $OUT in *E4*) fail "the German with the same national digits was erased too: $OUT" ;; esac
+[ "$(sqlite3 central.db "SELECT count(*) FROM cases WHERE case_key = 'E4' AND name = 'German Samedigits'")" = 1 ] ||
+	fail "E4 was erased by another country's number"
+expect_exit 0 "$CATI_STORE" erase --phone "+49 (0)664 8880003" --db central.db
+expect_out "erased case E4"
 
 # retention: R1 refused 100 days ago, R2 today; the study keeps personal data 90 days
 export XDG_CONFIG_HOME="$TMP/cfgA"
