@@ -201,14 +201,14 @@ static const char *const migrations[] = {
 };
 
 /* Bring an SQLite store's schema up to date one version per transaction: 0, -2 when a newer cati-store wrote it, -1. */
-static int migrate(struct db *db)
+static int migrate(struct central *c, struct err *e)
 {
 	struct dbs *s;
 	int v = 0;
 	size_t i;
 
-	if (db_prepare(db, "PRAGMA user_version", &s) != DB_OK)
-		return -1;
+	if (db_prepare(c->db, "PRAGMA user_version", &s) != DB_OK)
+		return central_fail(c, N_("read the store's schema version"), e);
 	if (db_step(s) == DB_ROW)
 		v = db_column_int(s, 0);
 	db_finalize(s);
@@ -217,10 +217,14 @@ static int migrate(struct db *db)
 	for (i = (size_t)v; i < sizeof migrations / sizeof migrations[0]; i++) {
 		char pragma[64];
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %zu;", i + 1);
-		if (db_begin(db, 1) != DB_OK)
-			return -1;
-		if (db_exec(db, migrations[i]) != DB_OK || db_exec(db, pragma) != DB_OK || db_commit(db) != DB_OK) {
-			db_rollback(db);
+		if (db_begin(c->db, 1) != DB_OK)
+			return central_fail(c, N_("upgrade the store's schema"), e);
+		if (db_exec(c->db, migrations[i]) != DB_OK || db_exec(c->db, pragma) != DB_OK || db_commit(c->db) != DB_OK) {
+			/* the driver's message read before the rollback clears it */
+			err_set(e, _("cannot upgrade the store's schema in '%s' from version %zu to %zu: %s (that step "
+			             "changed nothing)"), c->path, i, i + 1, db_errmsg(c->db));
+			e->kind = db_errkind(c->db);
+			db_rollback(c->db);
 			return -1;
 		}
 	}
@@ -275,7 +279,7 @@ struct central *central_open(const char *path, struct err *e)
 		central_close(c);
 		return NULL;
 	}
-	switch (migrate(c->db)) {
+	switch (migrate(c, e)) {
 	case 0:
 		break;
 	case -2:
@@ -283,7 +287,6 @@ struct central *central_open(const char *path, struct err *e)
 		central_close(c);
 		return NULL;
 	default:
-		central_fail(c, N_("upgrade the store's schema"), e);
 		central_close(c);
 		return NULL;
 	}

@@ -226,4 +226,13 @@ expect_exit 0 "$CATI_STORE" report fig --db central.db --check
 expect_out "the same as a full count"
 [ "$(sqlite3 central.db "SELECT count(*) FROM fig_specs")" = 1 ] || fail "no figures after the upgrade"
 check "after the upgrade" office,region,custtype
+# a step of the upgrade that fails says which and why (SQLite: the do-not-call list, step 13 to
+# 14, meets a column of that name), and the store is left at the version before it
+if ! grep -q '^cati-pg-store ' central.db 2>/dev/null; then
+	cp central.db stuck.db
+	sqlite3 stuck.db "PRAGMA user_version = 13;"
+	expect_exit 2 "$CATI_STORE" report fig --db stuck.db
+	expect_out "cannot upgrade the store's schema in 'stuck.db' from version 13 to 14: duplicate column name: dnc (that step changed nothing)"
+	[ "$(sqlite3 stuck.db "PRAGMA user_version")" = 13 ] || fail "a failed step changed the schema version"
+fi
 finish
