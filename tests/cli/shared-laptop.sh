@@ -49,6 +49,27 @@ WS=$(sqlite3 ws.db "SELECT value FROM meta WHERE key = 'workstation_id'")
 CATI_PASSWORD=pw-anna expect_exit 0 "$CATI" sync --user anna --db ws.db
 [ "$(grep -c 'POST /v1/workstations/key' server.out)" = 1 ] || fail "the key was not sent once: $(grep workstations/key server.out)"
 
+# nobody else replaces the kept key: a colleague's other key pair is refused, and so is a
+# "pair" whose public key the secret does not make
+openssl genpkey -algorithm X25519 -out other.pem 2>/dev/null || fail "openssl X25519"
+openssl pkey -in other.pem -text -noout | python3 -c '
+import base64, json, re, sys
+t = sys.stdin.read()
+hexes = [bytes.fromhex(re.sub(r"[^0-9a-f]", "", b)) for b in re.findall(r"(?:priv|pub):\n((?:\s+[0-9a-f:]+\n)+)", t)]
+b64 = [base64.b64encode(h).decode() for h in hexes]
+json.dump({"workstation": sys.argv[1], "key": b64[0], "public": b64[1]}, open("other.json", "w"))
+json.dump({"workstation": sys.argv[1], "key": b64[0], "public": base64.b64encode(bytes(32)).decode()}, open("bad.json", "w"))
+' "$WS" || fail "the other key pair"
+CY=$(token cy pw-cy)
+OUT=$(curl -s -w ' %{http_code}' --cacert ca.pem -H "Authorization: Bearer $CY" --data-binary @other.json "$URL/v1/workstations/key")
+expect_out "only its registered user may replace it"
+expect_out " 403"
+OUT=$(curl -s -w ' %{http_code}' --cacert ca.pem -H "Authorization: Bearer $CY" --data-binary @bad.json "$URL/v1/workstations/key")
+expect_out "not a key pair"
+expect_out " 400"
+sqlite3 central.db "SELECT public FROM workstation_keys" >kept.txt
+grep -qF "$(python3 -c 'import json; print(json.load(open("other.json"))["public"])')" kept.txt && fail "a colleague replaced the laptop's key"
+
 # the next shift: ben, in a process of his own, anna nowhere logged in. (The store keeps the
 # laptop registered to anna, so it refuses ben's registration and his pull, 403, as it did
 # before: workstations.sh. His login and the key exchange happen all the same.)
