@@ -181,6 +181,11 @@ $(BUILD)/bench/bench_pull: $(BUILD)/bench/bench_pull.o $(CORE_OBJ) $(TEST_SUPPOR
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI) libpq) $(LDLIBS)
 
+# the import benchmark times a year's sample on PostgreSQL too
+$(BUILD)/bench/bench_import: $(BUILD)/bench/bench_import.o $(CORE_OBJ) $(TEST_SUPPORT) $(call obj,$(PG_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI) libpq) $(LDLIBS)
+
 # the report benchmark times the store on PostgreSQL too (BENCH_PG_URL)
 $(BUILD)/bench/bench_report: $(BUILD)/bench/bench_report.o $(CORE_OBJ) $(TEST_SUPPORT) $(call obj,$(PG_SRC))
 	@mkdir -p $(dir $@)

@@ -201,6 +201,15 @@ int central_export_calls(struct central *c, const char *study,
  * the caller's open transaction, if any. 0, or -1 when the database failed.
  */
 int central_audit(struct central *c, const char *user, const char *action, const char *what);
+/*
+ * The line of the audit trail (as central_audit) that the next change of assignments on c
+ * writes in its own transaction: central_cases_put (and so central_cases_assign),
+ * central_cases_reopen, central_conflict_resolve, central_duplicate_choose. The change and its
+ * line are stored together or neither: a line that cannot be written fails the change (e->kind
+ * ERR_KIND_AUDIT, or ERR_KIND_BUSY). A later call replaces the line; action NULL drops it.
+ * The strings are copied (what cut at 8 KiB).
+ */
+void central_audit_next(struct central *c, const char *user, const char *action, const char *what);
 /* The audit trail from since (seconds since 1970) on, only user's when user is not NULL, oldest
    first: [{at (ISO 8601 UTC), user, action, what}] into *out (the caller's reference). 0 or -1. */
 int central_audit_list(struct central *c, int64_t since, const char *user, json_t **out, struct err *e);

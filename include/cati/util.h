@@ -46,8 +46,9 @@ struct err {
 	char msg[512];
 };
 /* The database failed (msg names it: for the operator only); busy: try again later; full: the
-   disk (or the database's space) is full. */
-enum { ERR_KIND_INPUT = 0, ERR_KIND_STORAGE = 1, ERR_KIND_BUSY = 2, ERR_KIND_FULL = 3 };
+   disk (or the database's space) is full; audit: the store's audit trail could not be written,
+   so the change it belonged to was not made. */
+enum { ERR_KIND_INPUT = 0, ERR_KIND_STORAGE = 1, ERR_KIND_BUSY = 2, ERR_KIND_FULL = 3, ERR_KIND_AUDIT = 4 };
 
 void err_init(struct err *e);
 /* Record an error unless one is already recorded. */

@@ -27,6 +27,33 @@ int central_audit(struct central *c, const char *user, const char *action, const
 	return rc == DB_DONE ? 0 : -1;
 }
 
+/* Keep the line the next change of assignments writes with it (copied); action NULL: none. */
+void central_audit_next(struct central *c, const char *user, const char *action, const char *what)
+{
+	c->audit.set = action != NULL;
+	snprintf(c->audit.user, sizeof c->audit.user, "%s", action && user ? user : "");
+	snprintf(c->audit.action, sizeof c->audit.action, "%s", action ? action : "");
+	snprintf(c->audit.what, sizeof c->audit.what, "%s", action && what ? what : "");
+}
+
+/* Write the pending line in the caller's open transaction, then drop it; its failure is the
+   change's: the caller rolls back. */
+int central_audit_pending(struct central *c, struct err *e)
+{
+	int rc;
+
+	if (!c->audit.set)
+		return 0;
+	c->audit.set = 0;
+	rc = central_audit(c, c->audit.user, c->audit.action, c->audit.what);
+	if (rc == 0)
+		return 0;
+	central_fail(c, N_("write the audit trail (nothing was changed)"), e);
+	if (e->kind != ERR_KIND_BUSY)   /* busy: asking again may work, as for any change */
+		e->kind = ERR_KIND_AUDIT;
+	return -1;
+}
+
 /* Seconds since 1970 as ISO 8601 UTC ("2026-03-02T10:00:00Z"). */
 static void iso_utc(int64_t t, char out[32])
 {

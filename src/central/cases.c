@@ -50,13 +50,107 @@ const char *central_jstr(json_t *o, const char *k)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* Add or reassign a study's cases in one transaction, numbered with one change number. */
+/* Append "?from, ..., ?from+n-1" (see central-int.h). */
+void central_placeholders(struct buf *sql, int from, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		buf_printf(sql, i ? ", ?%d" : "?%d", from + i);
+}
+
+/* Append "(VALUES (?from), ...) AS k" (see central-int.h). */
+void central_key_rows(struct buf *sql, int from, int n)
+{
+	int i;
+
+	buf_puts(sql, "(VALUES ");
+	for (i = 0; i < n; i++)
+		buf_printf(sql, i ? ", (?%d)" : "(?%d)", from + i);
+	buf_puts(sql, ") AS k");
+}
+
+/* The cases of the import the store has already, as known {id: [study, interviewer or null]}:
+   CENTRAL_KEYS ids a query. 0 or -1. */
+static int known_cases(struct central *c, json_t *cases, json_t *known)
+{
+	size_t i, j, m, n = json_array_size(cases);
+	struct buf sql;
+	struct dbs *s;
+	int rc = DB_DONE;
+
+	buf_init(&sql);
+	for (i = 0; i < n && rc == DB_DONE; i += m) {
+		m = n - i < CENTRAL_KEYS ? n - i : CENTRAL_KEYS;
+		buf_reset(&sql);
+		buf_puts(&sql, "SELECT c.case_key, c.study, c.interviewer FROM ");
+		central_key_rows(&sql, 1, (int)m);
+		buf_puts(&sql, " JOIN cases c ON c.case_key = k.column1");
+		if (db_prepare(c->db, buf_str(&sql), &s) != DB_OK) {
+			rc = DB_ERROR;
+			break;
+		}
+		for (j = 0; j < m; j++)
+			db_bind_text(s, (int)j + 1, central_jstr(json_array_get(cases, i + j), "id"));
+		while ((rc = db_step(s)) == DB_ROW)
+			json_object_set_new(known, db_column_text(s, 0),
+			                    json_pack("[ss?]", db_column_text(s, 1), db_column_text(s, 2)));
+		db_finalize(s);
+	}
+	buf_release(&sql);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+/* Write cases[from, from + m) in one statement (m at most CENTRAL_ROWS), with change number seq;
+   listed: the ids on the do-not-call list. 0 or -1. */
+static int write_cases(struct central *c, const char *form_id, json_t *cases, size_t from, size_t m, int64_t seq,
+                       json_t *listed)
+{
+	struct buf sql;
+	struct dbs *s;
+	size_t j;
+	int rc;
+
+	buf_init(&sql);
+	buf_puts(&sql, "INSERT INTO cases(case_key, study, phone, name, tz, fields, interviewer, seq, dnc) VALUES ");
+	for (j = 0; j < m; j++) {
+		buf_puts(&sql, j ? ", (" : "(");
+		central_placeholders(&sql, 9 * (int)j + 1, 9);
+		buf_puts(&sql, ")");
+	}
+	buf_puts(&sql, " ON CONFLICT(case_key) DO UPDATE SET interviewer = excluded.interviewer, seq = excluded.seq");
+	rc = db_prepare(c->db, buf_str(&sql), &s);
+	buf_release(&sql);
+	if (rc != DB_OK)
+		return -1;
+	for (j = 0; j < m; j++) {
+		json_t *cs = json_array_get(cases, from + j), *fields = json_object_get(cs, "fields");
+		char *fj = fields ? json_dumps(fields, JSON_COMPACT | JSON_SORT_KEYS) : xstrdup("{}");
+		int p = 9 * (int)j;
+
+		db_bind_text(s, p + 1, central_jstr(cs, "id"));
+		db_bind_text(s, p + 2, form_id);
+		db_bind_text(s, p + 3, central_jstr(cs, "phone"));
+		db_bind_text(s, p + 4, central_jstr(cs, "name"));
+		db_bind_text(s, p + 5, central_jstr(cs, "tz"));
+		db_bind_text_copy(s, p + 6, fj);
+		db_bind_text(s, p + 7, central_jstr(cs, "interviewer"));
+		db_bind_int64(s, p + 8, seq);
+		db_bind_int(s, p + 9, json_object_get(listed, central_jstr(cs, "id")) != NULL);
+		free(fj);
+	}
+	rc = db_step(s);
+	db_finalize(s);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+/* Add or reassign a study's cases in one transaction, numbered with one change number: a few
+   statements for many cases (a year's sample of 20,000 in one request), not a few for each. */
 int central_cases_put(struct central *c, const char *form_id, json_t *cases, enum central_dnc dnc, struct err *e)
 {
-	json_t *listed;
+	json_t *listed, *ids, *known = NULL, *dncs, *k;
 	struct figures *fig = NULL;
-	struct dbs *s = NULL;
-	size_t i, k;
+	size_t i, m;
 	json_t *cs;
 	int rc = -1;
 	int64_t seq;
@@ -65,13 +159,18 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, enu
 		err_set(e, _("'cases' must be an array"));
 		return -1;
 	}
+	ids = json_object();
 	json_array_foreach(cases, i, cs) {
+		json_t *twice;
+
 		if (!json_is_object(cs) || !central_jstr(cs, "id") || !*central_jstr(cs, "id") || !central_jstr(cs, "phone")) {
 			err_set(e, _("case %zu: needs an 'id' and a 'phone' (strings)"), i + 1);
+			json_decref(ids);
 			return -1;
 		}
 		if (json_object_get(cs, "fields") && !json_is_object(json_object_get(cs, "fields"))) {
 			err_set(e, _("case %zu: 'fields' must be an object"), i + 1);
+			json_decref(ids);
 			return -1;
 		}
 		if (strlen(central_jstr(cs, "id")) > CENTRAL_MAX_KEY || strlen(central_jstr(cs, "phone")) > CENTRAL_MAX_KEY ||
@@ -80,79 +179,75 @@ int central_cases_put(struct central *c, const char *form_id, json_t *cases, enu
 		    (central_jstr(cs, "interviewer") && strlen(central_jstr(cs, "interviewer")) > CENTRAL_MAX_USER)) {
 			err_set(e, _("case %zu: 'id', 'phone', 'name' and 'tz' are at most %d bytes, 'interviewer' %d"),
 			        i + 1, CENTRAL_MAX_KEY, CENTRAL_MAX_USER);
+			json_decref(ids);
 			return -1;
 		}
+		if ((twice = json_object_get(ids, central_jstr(cs, "id")))) {
+			err_set(e, _("case %zu: '%s' is in the request twice (also case %lld)"), i + 1, central_jstr(cs, "id"),
+			        (long long)json_integer_value(twice));
+			json_decref(ids);
+			return -1;
+		}
+		json_object_set_new(ids, central_jstr(cs, "id"), json_integer((json_int_t)i + 1));
 	}
-	listed = json_array();
+	json_decref(ids);
+	listed = json_object();
 	/* a number on the do-not-call list: the import refused, or its case marked */
-	if (dnc != CENTRAL_DNC_NONE && central_dnc_check_cases(c, cases, dnc == CENTRAL_DNC_FLAG, listed, e) != 0) {
+	dncs = json_array();
+	if (dnc != CENTRAL_DNC_NONE && central_dnc_check_cases(c, cases, dnc == CENTRAL_DNC_FLAG, dncs, e) != 0) {
+		json_decref(dncs);
 		json_decref(listed);
 		return -1;
 	}
+	json_array_foreach(dncs, i, k)
+		json_object_set_new(listed, json_string_value(k), json_true());
+	json_decref(dncs);
 	if (db_begin(c->db, 1) != DB_OK) {
 		json_decref(listed);
 		return central_fail(c, N_("add the cases"), e);
 	}
-	if (db_prepare(c->db, "SELECT study FROM cases WHERE case_key = ?", &s) != DB_OK)
+	known = json_object();
+	if (known_cases(c, cases, known) < 0)
 		goto out;
 	json_array_foreach(cases, i, cs) {
-		db_bind_text(s, 1, central_jstr(cs, "id"));
-		if (db_step(s) == DB_ROW && strcmp(db_column_text(s, 0), form_id)) {
-			err_set(e, _("case %zu: '%s' is already a case of study '%s'"), i + 1, central_jstr(cs, "id"),
-			        db_column_text(s, 0));
-			db_finalize(s);
+		const char *study = json_string_value(json_array_get(json_object_get(known, central_jstr(cs, "id")), 0));
+
+		if (study && strcmp(study, form_id)) {
+			err_set(e, _("case %zu: '%s' is already a case of study '%s'"), i + 1, central_jstr(cs, "id"), study);
 			db_rollback(c->db);
+			json_decref(known);
 			json_decref(listed);
 			return -1;
 		}
-		db_reset(s);
 	}
-	db_finalize(s);
-	s = NULL;
 	/* the import's cases take one change number: a pull brings them all or none */
 	if ((seq = central_next_seq(c)) < 0)
 		goto out;
-	if (db_prepare(c->db, "INSERT INTO cases(case_key, study, phone, name, tz, fields, interviewer, seq, dnc)"
-	                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(case_key) DO UPDATE SET"
-	                              " interviewer = excluded.interviewer, seq = excluded.seq", &s) != DB_OK)
-		goto out;
 	fig = fig_begin(c, 1);   /* begun as DB_WRITE above */
 	json_array_foreach(cases, i, cs) {
-		json_t *fields = json_object_get(cs, "fields");
-		char *fj = fields ? json_dumps(fields, JSON_COMPACT | JSON_SORT_KEYS) : xstrdup("{}");
+		json_t *was = json_object_get(known, central_jstr(cs, "id"));
 
-		if (fig_case(fig, central_jstr(cs, "id"), form_id, central_jstr(cs, "interviewer"), 0) < 0) {
-			free(fj);
+		if (fig_case(fig, central_jstr(cs, "id"), form_id, central_jstr(cs, "interviewer"), was != NULL,
+		             json_string_value(json_array_get(was, 1))) < 0)
 			goto out;
-		}
-
-		db_bind_text_copy(s, 1, central_jstr(cs, "id"));
-		db_bind_text_copy(s, 2, form_id);
-		db_bind_text_copy(s, 3, central_jstr(cs, "phone"));
-		db_bind_text_copy(s, 4, central_jstr(cs, "name"));
-		db_bind_text_copy(s, 5, central_jstr(cs, "tz"));
-		db_bind_text_copy(s, 6, fj);
-		db_bind_text_copy(s, 7, central_jstr(cs, "interviewer"));
-		db_bind_int64(s, 8, seq);
-		db_bind_int(s, 9, 0);
-		for (k = 0; k < json_array_size(listed); k++)
-			if (!strcmp(json_string_value(json_array_get(listed, k)), central_jstr(cs, "id")))
-				db_bind_int(s, 9, 1);
-		free(fj);
-		if (db_step(s) != DB_DONE || fig_case(fig, central_jstr(cs, "id"), form_id, NULL, 1) < 0)
-			goto out;
-		db_reset(s);
-		db_clear_bindings(s);
 	}
-	if (fig_finish(fig) == 0 && db_commit(c->db) == DB_OK)
+	for (i = 0; i < json_array_size(cases); i += m) {
+		m = json_array_size(cases) - i < CENTRAL_ROWS ? json_array_size(cases) - i : CENTRAL_ROWS;
+		if (write_cases(c, form_id, cases, i, m, seq, listed) < 0)
+			goto out;
+	}
+	json_array_foreach(cases, i, cs)
+		if (fig_case_written(fig, central_jstr(cs, "id"), form_id) < 0)
+			goto out;
+	if (fig_finish(fig) == 0 && central_audit_pending(c, e) == 0 && db_commit(c->db) == DB_OK)
 		rc = 0;
 out:
 	if (rc < 0) {
 		central_fail(c, N_("add the cases"), e);
 		db_rollback(c->db);
 	}
-	db_finalize(s);
 	fig_free(fig);
+	json_decref(known);
 	json_decref(listed);
 	return rc;
 }

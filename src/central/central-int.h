@@ -11,10 +11,19 @@
 struct central {
 	struct db *db;
 	char *path;
+	/* the audit line the next change writes in its own transaction (central_audit_next) */
+	struct {
+		int set;
+		char user[128], action[32], what[8192];
+	} audit;
 };
 
 /* e says the database failed doing what (a busy database as ERR_KIND_BUSY); returns -1. */
 int central_fail(struct central *c, const char *what, struct err *e);
+/* Write the pending audit line (central_audit_next), if any, inside the open write transaction,
+   just before its commit, and drop it. 0 (also when none is pending), or -1 with e (kind
+   ERR_KIND_AUDIT, or ERR_KIND_BUSY): the caller rolls the change back. */
+int central_audit_pending(struct central *c, struct err *e);
 /* The outcome of a failure recorded in e by central_fail: CENTRAL_BUSY or CENTRAL_STORAGE. */
 enum central_rc central_rc_of(const struct err *e);
 /* The user's projects as ",a,b," or "*" (admins); "" for none. */
@@ -37,6 +46,16 @@ int central_owns_case(struct dbs *stmt, const char *user, enum central_role role
                       const char *key, char **study);
 /* The next change number, for pull cursors (inside a write transaction); -1 on failure. */
 int64_t central_next_seq(struct central *c);
+/* Rows in one multi-row statement, and keys in one IN (...): PostgreSQL's driver takes 1,024
+   parameters, and one statement for many rows saves a round trip each. */
+#define CENTRAL_ROWS 100
+#define CENTRAL_KEYS 500
+/* Append "?from, ?from+1, ..., ?from+n-1" to sql (a row of values). */
+void central_placeholders(struct buf *sql, int from, int n);
+/* Append "(VALUES (?from), ..., (?from+n-1)) AS k" to sql: n keys as rows (column k.column1) to
+   join to a table. Not IN (...): PostgreSQL that has not yet counted the rows a big import just
+   added would scan them all for an IN list, once per statement; a join uses the index. */
+void central_key_rows(struct buf *sql, int from, int n);
 /*
  * Inside a pull's read transaction: does the interviewer's workstation holder need its grants
  * worked out again (one missing, half its time gone, a closed cell still granted, or what an

@@ -231,48 +231,92 @@ int central_dnc_from_call(struct central *c, json_t *data, const char *key, cons
 	return rc < 0 ? -1 : 0;
 }
 
+/* Collect a number of an import's case (phone_each's callback): numbers {e164: false}. */
+static int collect_number(void *ctx, const char *e164)
+{
+	json_object_set_new(ctx, e164, json_false());
+	return 0;
+}
+
+/* Mark the numbers on the list true: CENTRAL_KEYS numbers a query. 0 or -1. */
+static int mark_listed(struct central *c, json_t *numbers)
+{
+	const char **batch = xcalloc(CENTRAL_KEYS, sizeof *batch);
+	struct buf sql;
+	struct dbs *s;
+	const char *e164;
+	json_t *v;
+	void *it = json_object_iter(numbers);
+	int rc = DB_DONE, n, i;
+
+	buf_init(&sql);
+	while (it && rc == DB_DONE) {
+		for (n = 0; it && n < CENTRAL_KEYS; it = json_object_iter_next(numbers, it))
+			batch[n++] = json_object_iter_key(it);
+		buf_reset(&sql);
+		buf_puts(&sql, "SELECT d.phone FROM ");
+		central_key_rows(&sql, 1, n);
+		buf_puts(&sql, " JOIN dnc d ON d.phone = k.column1 WHERE d.listed = 1");
+		if (db_prepare(c->db, buf_str(&sql), &s) != DB_OK) {
+			rc = DB_ERROR;
+			break;
+		}
+		for (i = 0; i < n; i++)
+			db_bind_text(s, i + 1, batch[i]);
+		while ((rc = db_step(s)) == DB_ROW)
+			if ((v = json_object_get(numbers, (e164 = db_column_text(s, 0)))))
+				json_object_set_new(numbers, e164, json_true());
+		db_finalize(s);
+	}
+	buf_release(&sql);
+	free(batch);
+	return rc == DB_DONE ? 0 : -1;
+}
+
 /* What the import's check looks for: the first listed number of one case. */
 struct hit {
-	struct central *c;
+	json_t *numbers;
 	char e164[PHONE_E164_MAX];
-	int failed;
 };
 
 /* Stop at the first listed number (phone_each's callback). */
 static int find_listed(void *ctx, const char *e164)
 {
 	struct hit *h = ctx;
-	int was = dnc_listed(h->c, e164);
 
-	if (was < 0)
-		h->failed = 1;
-	if (was == 1)
-		snprintf(h->e164, sizeof h->e164, "%s", e164);
-	return was ? -1 : 0;
+	if (!json_is_true(json_object_get(h->numbers, e164)))
+		return 0;
+	snprintf(h->e164, sizeof h->e164, "%s", e164);
+	return -1;
 }
 
 /* The cases of an import with a listed number: named (refuse) or collected (flag). */
 int central_dnc_check_cases(struct central *c, json_t *cases, int flag, json_t *listed, struct err *e)
 {
+	json_t *numbers = json_object(), *cs;
 	char country[8];
 	struct buf msg;
-	json_t *cs;
 	size_t i;
 	int n = 0;
 
-	if (central_country(c, country) < 0)
+	if (central_country(c, country) < 0) {
+		json_decref(numbers);
 		return central_fail(c, "read the default country", e);
+	}
+	/* every number of the import, then which are on the list: a query for many numbers */
+	json_array_foreach(cases, i, cs)
+		phone_each(central_jstr(cs, "phone"), country, collect_number, numbers);
+	if (mark_listed(c, numbers) < 0) {
+		json_decref(numbers);
+		return central_fail(c, "read the do-not-call list", e);
+	}
 	buf_init(&msg);
 	json_array_foreach(cases, i, cs) {
 		struct hit h;
 
 		memset(&h, 0, sizeof h);
-		h.c = c;
+		h.numbers = numbers;
 		phone_each(central_jstr(cs, "phone"), country, find_listed, &h);
-		if (h.failed) {
-			buf_release(&msg);
-			return central_fail(c, "read the do-not-call list", e);
-		}
 		if (!*h.e164)
 			continue;
 		json_array_append_new(listed, json_string(central_jstr(cs, "id")));
@@ -280,6 +324,7 @@ int central_dnc_check_cases(struct central *c, json_t *cases, int flag, json_t *
 			buf_printf(&msg, "%scase %zu: phone '%s' is on the do-not-call list (as %s)", n > 1 ? "\n" : "", i + 1,
 			           central_jstr(cs, "phone"), h.e164);
 	}
+	json_decref(numbers);
 	if (!flag && n) {
 		if (n > 6)
 			buf_printf(&msg, "\nand %d more cases with a number on the do-not-call list", n - 6);

@@ -736,108 +736,149 @@ static void disposition_key(json_t *spec, const char *code, int open, const char
 	json_decref(fj);
 }
 
-/* Count a case's disposition again (as report.c's dispositions() would find it). */
-static int recount_case(struct figures *f, const char *key, const char *study)
+/* Count n cases' dispositions again (as report.c's dispositions() would find them), the cases
+   all of study: a few statements for many cases, not a few for each. */
+static int recount_cases(struct figures *f, const char *const *keys, int n, const char *study)
 {
+	json_t *old = json_object(), *now = json_object();
 	struct dbs *s = NULL;
-	struct buf k;
-	char *old = NULL;
-	int rc, kept;
+	struct buf sql, k;
+	int rc = -1, kept, i, m, rows;
 
-	if ((kept = load_spec(f, study)) <= 0)
+	if ((kept = load_spec(f, study)) <= 0) {
+		json_decref(old);
+		json_decref(now);
 		return kept;
+	}
+	buf_init(&sql);
 	buf_init(&k);
-	if (fig_prepare(f, "SELECT what FROM fig_cases WHERE case_key = ?", &s) != DB_OK)
-		goto fail;
-	db_bind_text(s, 1, key);
-	if ((rc = db_step(s)) == DB_ROW)
-		old = xstrdup(db_column_text(s, 0));
-	fig_done(f, s);
+	/* what each was counted as, and what it is now */
+	buf_puts(&sql, "SELECT f.case_key, f.what FROM ");
+	central_key_rows(&sql, 1, n);
+	buf_puts(&sql, " JOIN fig_cases f ON f.case_key = k.column1");
+	if (db_prepare(f->c->db, buf_str(&sql), &s) != DB_OK)
+		goto out;
+	for (i = 0; i < n; i++)
+		db_bind_text(s, i + 1, keys[i]);
+	while ((m = db_step(s)) == DB_ROW)
+		json_object_set_new(old, db_column_text(s, 0), json_string(db_column_text(s, 1) ? db_column_text(s, 1) : ""));
+	db_finalize(s);
 	s = NULL;
-	if (rc != DB_ROW && rc != DB_DONE)
-		goto fail;
-	if (fig_prepare(f, "SELECT CASE"
-		" WHEN EXISTS (SELECT 1 FROM interviews i WHERE i.case_key = ?2 AND i.status = 'complete') THEN '1.1'"
-		" WHEN (SELECT instr(?3, ',' || a.outcome || ',') > 0 FROM attempts a WHERE a.study = ?1"
-		"  AND a.case_key = ?2 ORDER BY a.at DESC, a.rowid DESC LIMIT 1)"
-		" THEN (SELECT a.disposition FROM attempts a WHERE a.study = ?1 AND a.case_key = ?2"
+	if (m != DB_DONE)
+		goto out;
+	buf_reset(&sql);
+	buf_puts(&sql, "SELECT c.case_key, CASE"
+		" WHEN EXISTS (SELECT 1 FROM interviews i WHERE i.case_key = c.case_key AND i.status = 'complete') THEN '1.1'"
+		" WHEN (SELECT instr(?2, ',' || a.outcome || ',') > 0 FROM attempts a WHERE a.study = ?1"
+		"  AND a.case_key = c.case_key ORDER BY a.at DESC, a.rowid DESC LIMIT 1)"
+		" THEN (SELECT a.disposition FROM attempts a WHERE a.study = ?1 AND a.case_key = c.case_key"
 		"  ORDER BY a.at DESC, a.rowid DESC LIMIT 1)"
-		" ELSE coalesce((SELECT a.disposition FROM attempts a WHERE a.study = ?1 AND a.case_key = ?2"
+		" ELSE coalesce((SELECT a.disposition FROM attempts a WHERE a.study = ?1 AND a.case_key = c.case_key"
 		"  AND a.disposition LIKE '2.%' ORDER BY a.at DESC, a.rowid DESC LIMIT 1),"
-		" (SELECT a.disposition FROM attempts a WHERE a.study = ?1 AND a.case_key = ?2"
+		" (SELECT a.disposition FROM attempts a WHERE a.study = ?1 AND a.case_key = c.case_key"
 		"  AND a.disposition IS NOT NULL ORDER BY a.at DESC, a.rowid DESC LIMIT 1), '3.11') END,"
-		" CASE WHEN EXISTS (SELECT 1 FROM interviews i WHERE i.case_key = ?2) THEN 0"
-		" WHEN (SELECT instr(?3, ',' || a.outcome || ',') > 0 FROM attempts a WHERE a.study = ?1"
-		"  AND a.case_key = ?2 ORDER BY a.at DESC, a.rowid DESC LIMIT 1) THEN 0 ELSE 1 END, c.fields"
-		" FROM cases c WHERE c.case_key = ?2 AND c.study = ?1", &s) != DB_OK)
-		goto fail;
+		" CASE WHEN EXISTS (SELECT 1 FROM interviews i WHERE i.case_key = c.case_key) THEN 0"
+		" WHEN (SELECT instr(?2, ',' || a.outcome || ',') > 0 FROM attempts a WHERE a.study = ?1"
+		"  AND a.case_key = c.case_key ORDER BY a.at DESC, a.rowid DESC LIMIT 1) THEN 0 ELSE 1 END, c.fields"
+		" FROM ");
+	central_key_rows(&sql, 3, n);
+	buf_puts(&sql, " JOIN cases c ON c.case_key = k.column1 WHERE c.study = ?1");
+	if (db_prepare(f->c->db, buf_str(&sql), &s) != DB_OK)
+		goto out;
 	db_bind_text(s, 1, study);
-	db_bind_text(s, 2, key);
-	db_bind_text(s, 3, buf_str(&f->final));
-	rc = db_step(s);
-	if (rc == DB_ROW && db_column_type(s, 0) != DB_NULL)
-		disposition_key(f->spec, db_column_text(s, 0), db_column_int(s, 1), db_column_text(s, 2), &k);
-	fig_done(f, s);
+	db_bind_text(s, 2, buf_str(&f->final));
+	for (i = 0; i < n; i++)
+		db_bind_text(s, i + 3, keys[i]);
+	while ((m = db_step(s)) == DB_ROW) {
+		buf_reset(&k);
+		if (db_column_type(s, 1) != DB_NULL)
+			disposition_key(f->spec, db_column_text(s, 1), db_column_int(s, 2), db_column_text(s, 3), &k);
+		json_object_set_new(now, db_column_text(s, 0), json_string(buf_str(&k)));
+	}
+	db_finalize(s);
 	s = NULL;
-	if (rc != DB_ROW && rc != DB_DONE)
-		goto fail;
-	if (old && !strcmp(old, buf_str(&k)))
-		goto same;
-	if (old)
-		count(f, study, old, -1);
-	if (k.len)
-		count(f, study, buf_str(&k), 1);
-	if (fig_prepare(f, "INSERT INTO fig_cases(case_key, study, what) VALUES (?1, ?2, ?3)"
-	                         " ON CONFLICT(case_key) DO UPDATE SET what = excluded.what", &s) != DB_OK)
-		goto fail;
-	db_bind_text(s, 1, key);
-	db_bind_text(s, 2, study);
-	db_bind_text(s, 3, buf_str(&k));
-	rc = db_step(s);
-	fig_done(f, s);
-	if (rc != DB_DONE)
-		goto fail;
-same:
-	free(old);
+	if (m != DB_DONE)
+		goto out;
+	/* the changes counted, and the cases' new keys kept, many rows a statement */
+	for (i = 0; i < n; i += rows) {
+		int j, p = 0, w;
+
+		buf_reset(&sql);
+		buf_puts(&sql, "INSERT INTO fig_cases(case_key, study, what) VALUES ");
+		for (j = i, rows = 0; j < n && rows < CENTRAL_ROWS; j++, rows++) {
+			buf_puts(&sql, rows ? ", (" : "(");
+			central_placeholders(&sql, 3 * rows + 1, 3);
+			buf_puts(&sql, ")");
+		}
+		buf_puts(&sql, " ON CONFLICT(case_key) DO UPDATE SET what = excluded.what");
+		if (db_prepare(f->c->db, buf_str(&sql), &s) != DB_OK)
+			goto out;
+		for (j = i; j < i + rows; j++) {
+			const char *was = json_string_value(json_object_get(old, keys[j]));
+			const char *is = json_string_value(json_object_get(now, keys[j]));
+
+			if (!is)
+				is = "";
+			if (was && !strcmp(was, is)) {
+				/* unchanged: written again as it is (the statement's rows are all bound) */
+			} else {
+				if (was)
+					count(f, study, was, -1);
+				if (*is)
+					count(f, study, is, 1);
+			}
+			w = 3 * p++;
+			db_bind_text(s, w + 1, keys[j]);
+			db_bind_text(s, w + 2, study);
+			db_bind_text(s, w + 3, is);
+		}
+		m = db_step(s);
+		db_finalize(s);
+		s = NULL;
+		if (m != DB_DONE)
+			goto out;
+	}
+	rc = 0;
+out:
+	db_finalize(s);
+	buf_release(&sql);
 	buf_release(&k);
-	return 0;
-fail:
-	fig_done(f, s);
-	free(old);
-	buf_release(&k);
-	return -1;
+	json_decref(old);
+	json_decref(now);
+	return rc;
 }
 
-/* Count a case imported, move it between interviewers, or count its disposition again. */
-int fig_case(struct figures *f, const char *key, const char *study, const char *interviewer, int after)
+/* Count a case imported and move it between interviewers (see figures.h). */
+int fig_case(struct figures *f, const char *key, const char *study, const char *interviewer, int existed,
+             const char *was)
 {
-	struct dbs *s;
 	json_int_t d[NPEOPLE] = { 0 };
-	int rc, kept;
+	int kept;
 
+	(void)key;
 	if ((kept = load_spec(f, study)) <= 0)
 		return kept;
-	if (after) {
-		json_object_set_new(f->cases, key, json_string(study));
-		return 0;
-	}
-	if (fig_prepare(f, "SELECT interviewer FROM cases WHERE case_key = ?", &s) != DB_OK)
-		return -1;
-	db_bind_text(s, 1, key);
-	rc = db_step(s);
-	if (rc == DB_DONE)
+	if (!existed)
 		count(f, study, "cases", 1);
-	if (rc == DB_ROW && db_column_type(s, 0) != DB_NULL) {
+	if (was) {
 		d[0] = -1;
-		person(f, study, db_column_text(s, 0), d);
+		person(f, study, was, d);
 	}
-	fig_done(f, s);
-	if (rc != DB_ROW && rc != DB_DONE)
-		return -1;
 	if (interviewer) {
 		d[0] = 1;
 		person(f, study, interviewer, d);
 	}
+	return 0;
+}
+
+/* A case the import wrote: its disposition is counted again at fig_settle. */
+int fig_case_written(struct figures *f, const char *key, const char *study)
+{
+	int kept;
+
+	if ((kept = load_spec(f, study)) <= 0)
+		return kept;
+	json_object_set_new(f->cases, key, json_string(study));
 	return 0;
 }
 
@@ -975,7 +1016,7 @@ int fig_settle(struct figures *f)
 {
 	const char **k;
 	size_t n, i;
-	int j = 0;
+	int j = 0, m = 1;
 	char *p[3], *copy;
 	json_t *dx;
 
@@ -1000,9 +1041,17 @@ int fig_settle(struct figures *f)
 		return -1;
 	k = sorted_keys(f->cases, &n);
 	for (i = 0; i < n && j == 0; i++)
-		if ((!f->alone && fig_lock(f, "fig case ", k[i]) < 0) ||
-		    recount_case(f, k[i], json_string_value(json_object_get(f->cases, k[i]))) < 0)
+		if (!f->alone && fig_lock(f, "fig case ", k[i]) < 0)
 			j = -1;
+	/* the locked cases counted again, a study's cases CENTRAL_KEYS at a time */
+	for (i = 0; i < n && j == 0; i += (size_t)m) {
+		const char *study = json_string_value(json_object_get(f->cases, k[i]));
+
+		for (m = 1; i + (size_t)m < n && m < CENTRAL_KEYS &&
+		            !strcmp(study, json_string_value(json_object_get(f->cases, k[i + (size_t)m]))); m++)
+			;
+		j = recount_cases(f, k + i, m, study);
+	}
 	free(k);
 	/* what they add waits in f->counts and f->people for fig_finish */
 	json_object_clear(f->days);

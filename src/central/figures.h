@@ -34,11 +34,14 @@ int fig_settle(struct figures *f);
    then apply the batch's changes in one sorted order. 0 or -1. */
 int fig_finish(struct figures *f);
 /*
- * A case being imported or reassigned (before it is written): counts it when new and moves it
- * between interviewers; after = 1 once written recounts its disposition. In the import's
- * transaction. 0 or -1.
+ * A case being imported or reassigned (before it is written): counts it when new (existed 0) and
+ * moves it from interviewer was (NULL: nobody's) to interviewer. In the import's transaction,
+ * without a query: the import read what it needs of the cases it has. 0 or -1.
  */
-int fig_case(struct figures *f, const char *key, const char *study, const char *interviewer, int after);
+int fig_case(struct figures *f, const char *key, const char *study, const char *interviewer, int existed,
+             const char *was);
+/* A case written by the import: its disposition is counted again at fig_settle. 0 or -1. */
+int fig_case_written(struct figures *f, const char *key, const char *study);
 /*
  * Build study's figures afresh from the report tables for spec (report_spec's string), in the
  * caller's write transaction. 0 or -1.

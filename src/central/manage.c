@@ -277,7 +277,8 @@ enum central_rc central_conflict_resolve(struct central *c, int64_t id, int take
 	rc = db_step(s);
 	db_finalize(s);
 	s = NULL;
-	if (rc != DB_DONE || (take && refigure(c, id_study, spec) < 0) || db_commit(c->db) != DB_OK)
+	if (rc != DB_DONE || (take && refigure(c, id_study, spec) < 0) || central_audit_pending(c, e) < 0 ||
+	    db_commit(c->db) != DB_OK)
 		goto fail;
 	json_decref(d);
 	free(spec);
@@ -398,9 +399,11 @@ enum central_rc central_duplicate_choose(struct central *c, const char *study, c
 	}
 	if (rc != DB_ROW)
 		goto fail;
-	if (!db_column_int(s, 1)) {   /* it counts already */
+	if (!db_column_int(s, 1)) {   /* it counts already: nothing changes, but the trail says who asked */
 		db_finalize(s);
-		db_rollback(c->db);
+		s = NULL;
+		if (central_audit_pending(c, e) < 0 || db_commit(c->db) != DB_OK)
+			goto fail;
 		free(spec);
 		return CENTRAL_OK;
 	}
@@ -469,7 +472,7 @@ enum central_rc central_duplicate_choose(struct central *c, const char *study, c
 	/* the report's figures from the tables just changed */
 	if (refigure(c, study, spec) < 0)
 		goto fail;
-	if (db_commit(c->db) != DB_OK)
+	if (central_audit_pending(c, e) < 0 || db_commit(c->db) != DB_OK)
 		goto fail;
 	rc = CENTRAL_OK;
 	goto out;
@@ -565,7 +568,7 @@ enum central_rc central_cases_reopen(struct central *c, const char *study, json_
 	}
 	db_finalize(ins);
 	ins = NULL;
-	if (db_commit(c->db) != DB_OK)
+	if (central_audit_pending(c, e) < 0 || db_commit(c->db) != DB_OK)
 		goto fail;
 	return CENTRAL_OK;
 fail:

@@ -188,6 +188,7 @@ static struct central *take(struct server *s, int *slot)
 static void give_back(struct server *s, int slot)
 {
 	pthread_mutex_lock(&s->mu);
+	central_audit_next(s->pool[slot], NULL, NULL, NULL);   /* a request's audit line ends with it */
 	if (!line_hand(&s->waiting, &s->waiting_tail, slot))
 		s->busy[slot] = 0;
 	pthread_mutex_unlock(&s->mu);
@@ -257,6 +258,8 @@ static enum MHD_Result fail(struct MHD_Connection *conn, unsigned status, const 
 	if (e->kind == ERR_KIND_INPUT)
 		return error(conn, status, e->msg);
 	fprintf(stderr, "cati-store: %s\n", e->msg);
+	if (e->kind == ERR_KIND_AUDIT)
+		return error(conn, 503, N_("the store cannot write its audit trail, so nothing was changed: tell its operator"));
 	o = json_object();
 	json_object_set_new(o, "error", json_string(e->kind == ERR_KIND_BUSY ? N_("the store is busy: try again in a moment")
 	                                                                        : N_("internal error in the store (its log has the detail)")));
@@ -499,9 +502,6 @@ static enum MHD_Result do_cases(struct central *c, struct MHD_Connection *conn, 
 		return error(conn, 400, N_("'dnc' is \"refuse\" (the default) or \"flag\""));
 	if (!central_may_manage(c, user, role, form_id))
 		return error(conn, 403, "this study is not one of your projects");
-	err_init(&e);
-	if (central_cases_put(c, form_id, cases, dnc && !strcmp(dnc, "flag") ? CENTRAL_DNC_FLAG : CENTRAL_DNC_REFUSE, &e) < 0)
-		return fail(conn, 422, &e);
 	{
 		/* an import that names interviewers changes assignments: the audit trail says how many */
 		size_t i, given = 0;
@@ -512,9 +512,11 @@ static enum MHD_Result do_cases(struct central *c, struct MHD_Connection *conn, 
 			given += json_is_string(json_object_get(x, "interviewer"));
 		snprintf(w, sizeof w, "study %s: %zu cases imported or updated, %zu of them given to interviewers", form_id,
 		         json_array_size(cases), given);
-		if (central_audit(c, user, "import", w) < 0)
-			fprintf(stderr, "cati-store: cannot write the audit trail: import by %s: %s\n", user, w);
+		central_audit_next(c, user, "import", w);
 	}
+	err_init(&e);
+	if (central_cases_put(c, form_id, cases, dnc && !strcmp(dnc, "flag") ? CENTRAL_DNC_FLAG : CENTRAL_DNC_REFUSE, &e) < 0)
+		return fail(conn, 422, &e);
 	o = json_object();
 	json_object_set_new(o, "cases", json_integer((json_int_t)json_array_size(cases)));
 	return reply(conn, 200, o);
@@ -1134,8 +1136,8 @@ static enum MHD_Result do_dnc(struct server *s, struct central *c, struct MHD_Co
 	return reply(conn, 200, json_pack("{s:s,s:o}", "action", action, "numbers", out));
 }
 
-/* Note in the audit trail that user did action on the cases keys of study (the first 20 named),
-   then tail; a failure is told to the operator's log (the change itself is done). */
+/* The audit line of the next change (central_audit_next): user did action on the cases keys of
+   study (the first 20 named), then tail. */
 static void audit_cases(struct central *c, const char *user, const char *action, const char *study,
                         json_t *keys, const char *tail)
 {
@@ -1153,8 +1155,7 @@ static void audit_cases(struct central *c, const char *user, const char *action,
 		buf_printf(&w, "%s%s", i ? ", " : " (", json_string_value(k));
 	}
 	buf_printf(&w, "%s%s", json_array_size(keys) <= 20 ? ")" : "", tail ? tail : "");
-	if (central_audit(c, user, action, buf_str(&w)) < 0)
-		fprintf(stderr, "cati-store: cannot write the audit trail: %s by %s: %s\n", action, user, buf_str(&w));
+	central_audit_next(c, user, action, buf_str(&w));
 	buf_release(&w);
 }
 
@@ -1224,14 +1225,13 @@ static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD
 			return error(conn, 404, N_("no such conflict"));
 		if (!central_may_manage(c, user, role, cs))
 			return error(conn, 403, "this study is not one of your projects");
-		turn_take(&s->write);
-		rc = central_conflict_resolve(c, (int64_t)json_integer_value(id), !strcmp(keep, "theirs"), &e);
-		if (rc == CENTRAL_OK) {
+		{
 			char w[400];
 			snprintf(w, sizeof w, "study %s: conflict %lld, kept %s", cs, (long long)json_integer_value(id), keep);
-			if (central_audit(c, user, "resolve", w) < 0)
-				fprintf(stderr, "cati-store: cannot write the audit trail: resolve by %s: %s\n", user, w);
+			central_audit_next(c, user, "resolve", w);
 		}
+		turn_take(&s->write);
+		rc = central_conflict_resolve(c, (int64_t)json_integer_value(id), !strcmp(keep, "theirs"), &e);
 		turn_give(&s->write);
 		if (rc != CENTRAL_OK)
 			return rc == CENTRAL_NOT_FOUND ? error(conn, 404, "no such conflict") : answer_rc(conn, rc, &e);
@@ -1261,16 +1261,15 @@ static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD
 			return error(conn, 400, "unknown field in the request");
 		if (!iv || !*iv)
 			return error(conn, 400, N_("say which complete counts: 'interview' (its id)"));
-		turn_take(&s->write);
-		rc = central_duplicate_choose(c, study, iv, &e);
-		if (rc == CENTRAL_OK) {
+		{
 			struct buf w;
 			buf_init(&w);
 			buf_printf(&w, "study %s: interview %s is the complete that counts", study, iv);
-			if (central_audit(c, user, "count", buf_str(&w)) < 0)
-				fprintf(stderr, "cati-store: cannot write the audit trail: count by %s: %s\n", user, buf_str(&w));
+			central_audit_next(c, user, "count", buf_str(&w));
 			buf_release(&w);
 		}
+		turn_take(&s->write);
+		rc = central_duplicate_choose(c, study, iv, &e);
 		turn_give(&s->write);
 		if (rc == CENTRAL_NOT_FOUND)
 			return fail(conn, 404, &e);
@@ -1292,10 +1291,9 @@ static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD
 		json_array_foreach(keys, i, k)
 			if (!json_is_string(k))
 				return error(conn, 400, N_("'cases' must be case ids (strings)"));
+		audit_cases(c, user, "reopen", study, keys, NULL);
 		turn_take(&s->write);
 		rc = central_cases_reopen(c, study, keys, user, &unknown, &e);
-		if (rc == CENTRAL_OK)
-			audit_cases(c, user, "reopen", study, keys, NULL);
 		turn_give(&s->write);
 		if (rc == CENTRAL_NOT_FOUND)
 			return reply(conn, 404, json_pack("{s:s,s:o}", "error", e.msg, "unknown", unknown));
@@ -1323,9 +1321,7 @@ static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD
 				return error(conn, 400, "'cases' must be case ids (strings)");
 		if (json_is_string(iv) && (!*json_string_value(iv) || strlen(json_string_value(iv)) > CENTRAL_MAX_USER))
 			return error(conn, 400, N_("'interviewer' must be 1 to 64 bytes"));
-		turn_take(&s->write);
-		rc = central_cases_assign(c, study, keys, json_string_value(iv), &unknown, &e);
-		if (rc == CENTRAL_OK) {
+		{
 			struct buf t;
 			buf_init(&t);
 			if (json_is_string(iv))
@@ -1333,6 +1329,8 @@ static enum MHD_Result do_manage(struct server *s, struct central *c, struct MHD
 			audit_cases(c, user, json_is_string(iv) ? "assign" : "take-back", study, keys, buf_str(&t));
 			buf_release(&t);
 		}
+		turn_take(&s->write);
+		rc = central_cases_assign(c, study, keys, json_string_value(iv), &unknown, &e);
 		turn_give(&s->write);
 		if (rc == CENTRAL_NOT_FOUND)
 			return reply(conn, 404, json_pack("{s:s,s:o}", "error", e.msg, "unknown", unknown));

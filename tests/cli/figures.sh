@@ -233,6 +233,15 @@ st, body = call("POST", "/v1/cases", "sup", {"form_id": "fig", "cases": sample})
 if st != 200 or body.get("cases") != 20000:
     raise SystemExit("a sample of 20,000 cases in one request: %s %s" % (st, body))
 check("sample")
+# a case twice in one request: refused, naming both places, and nothing of the request kept
+st, body = call("POST", "/v1/cases", "sup", {"form_id": "fig", "cases": [
+    {"id": "T1", "phone": "+43 1 1", "interviewer": "ann"}, {"id": "T2", "phone": "+43 1 2"},
+    {"id": "T1", "phone": "+43 1 3", "interviewer": "ben"}]})
+if st != 422 or "case 3: 'T1' is in the request twice (also case 1)" not in json.dumps(body):
+    raise SystemExit("a case twice in one request: %s %s" % (st, body))
+if "T1" in full(pull("ann", "ws-ann", 0))["cases"]:
+    raise SystemExit("a refused request kept cases")
+check("twice")
 print("figures: %d steps, %d batches, %d interviews" % (steps, len(pushed), len(interviews)))
 PY
 

@@ -3,8 +3,9 @@
 # respondent's name, phone number or free-text answer (the files searched as bytes);
 # --with-identities does, and the audit trail says who asked; --pseudonyms gives keyed case ids,
 # stable across two exports and different across studies, with no mapping in the export;
-# assignment changes through `cati study` show up in `cati-store audit`; only admins read the
-# audit trail (supervisors get 403). The real cati-store on 127.0.0.1 with a CA made here.
+# assignment changes through `cati study` show up in `cati-store audit`, and a change whose
+# audit line cannot be written is refused and not made; only admins read the audit trail
+# (supervisors get 403). The real cati-store on 127.0.0.1 with a CA made here.
 . tests/cli/lib.sh
 . tests/support/store.sh
 : "${CATI_STORE:=bin/cati-store}"
@@ -191,4 +192,71 @@ assert a[0]["what"] == "study priv: 3 cases imported or updated, 2 of them given
 assert all(x["user"] == "sup" and x["at"].endswith("Z") for x in a), a
 PY
 [ "$(api GET '/v1/manage/audit?since=nonsense' "$ROOT" | grep -c since)" = 1 ] || fail "a bad since was accepted"
+
+# a change of assignments and its audit line are stored together or neither: while the audit
+# trail takes no line (a trigger refuses them, as a full disk would), an import, an assignment,
+# a take-back, a reopening, a count and a resolution are refused (503, a clear message) and
+# change nothing; after, the same requests go through, each with its line
+if grep -q '^cati-pg-store ' central.db 2>/dev/null; then
+	block='CREATE FUNCTION no_audit() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RAISE EXCEPTION '"'audit full'"'; END $f$;
+	       CREATE TRIGGER no_audit BEFORE INSERT ON audit FOR EACH ROW EXECUTE FUNCTION no_audit()'
+	unblock='DROP TRIGGER no_audit ON audit; DROP FUNCTION no_audit()'
+else
+	block="CREATE TRIGGER no_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit full'); END"
+	unblock='DROP TRIGGER no_audit'
+fi
+q() { sqlite3 central.db "$1"; }
+state() {   # what the refused requests must leave as it was
+	q "SELECT case_key || ':' || coalesce(interviewer, '-') FROM cases WHERE study = 'priv' ORDER BY case_key"
+	q "SELECT count(*) FROM records WHERE kind = 'reopen'"
+	q "SELECT count(*) FROM conflicts"
+	q "SELECT count(*) FROM audit"
+}
+python3 - <<'PY'
+import json
+r = [x for x in json.load(open("push.json"))["records"] if x["kind"] == "attempt" and x["data"]["case"] == "O1"][0]
+r["data"]["outcome"] = "busy"   # O1 (of study other) is still anna's: her second call conflicts
+json.dump({"records": [r], "workstation": "ws-anna"}, open("conflict2.json", "w"))
+PY
+api POST /v1/push "$ANNA" conflict2.json >conflict2.out; grep -q "\"status\":409" conflict2.out || fail "no second conflict: $(cat conflict2.out)"
+CONFLICT=$(q 'SELECT id FROM conflicts')
+[ -n "$CONFLICT" ] || fail "no conflict to resolve"
+printf '{"form_id": "priv", "cases": [{"id": "P4", "phone": "+43 1 5559875", "interviewer": "anna"}]}' >p4.json
+q "$block" || fail "cannot block the audit trail"
+before=$(state)
+expect_exit 1 study assign --study priv --to anna P2
+expect_out "the store answered 503: the store cannot write its audit trail, so nothing was changed"
+expect_exit 1 study take-back --study priv P2
+expect_out "cannot write its audit trail"
+expect_exit 1 study reopen --study priv P3
+expect_out "cannot write its audit trail"
+expect_exit 1 study count --study priv --interview aaaaaaaa-0000-4000-8000-000000000002
+expect_exit 1 study resolve --conflict "$CONFLICT" --keep theirs
+code=$(curl -s -o imp.out -w '%{http_code}' --cacert ca.pem -H "Authorization: Bearer $SUP" --data-binary @p4.json "$URL/v1/cases")
+[ "$code" = 503 ] && grep -q "cannot write its audit trail, so nothing was changed" imp.out ||
+	fail "an import without its audit line: $code $(cat imp.out)"
+[ "$(state)" = "$before" ] || fail "changed without an audit line: $before -> $(state)"
+[ -z "$(q "SELECT case_key FROM cases WHERE case_key = 'P4'")" ] || fail "P4 imported without an audit line"
+[ "$(q "SELECT interviewer FROM cases WHERE case_key = 'P2'")" = ben ] || fail "P2 is no longer ben's"
+grep -q "cannot write the audit trail" server.out || fail "the store's log does not say why: $(cat server.out)"
+q "$unblock" || fail "cannot unblock the audit trail"
+expect_exit 0 study assign --study priv --to anna P2
+[ "$(q "SELECT interviewer FROM cases WHERE case_key = 'P2'")" = anna ] || fail "P2 not given to anna"
+expect_exit 0 study take-back --study priv P2
+expect_exit 0 study reopen --study priv P3
+expect_exit 0 study count --study priv --interview aaaaaaaa-0000-4000-8000-000000000002
+expect_exit 0 study resolve --conflict "$CONFLICT" --keep theirs
+code=$(curl -s -o imp.out -w '%{http_code}' --cacert ca.pem -H "Authorization: Bearer $SUP" --data-binary @p4.json "$URL/v1/cases")
+[ "$code" = 200 ] || fail "the import after: $code $(cat imp.out)"
+[ "$(q "SELECT interviewer FROM cases WHERE case_key = 'P4'")" = anna ] || fail "P4 not imported for anna"
+api GET "/v1/manage/audit?user=sup" "$ROOT" >root.out
+python3 - "$CONFLICT" <<'PY' || fail "the lines after the refusals: $(cat root.out)"
+import json, sys
+a = [(x["action"], x["what"]) for x in json.load(open("root.out"))["audit"]][7:]
+assert a == [("assign", "study priv: 1 case (P2) to anna"), ("take-back", "study priv: 1 case (P2)"),
+             ("reopen", "study priv: 1 case (P3)"),
+             ("count", "study priv: interview aaaaaaaa-0000-4000-8000-000000000002 is the complete that counts"),
+             ("resolve", "study other: conflict %s, kept theirs" % sys.argv[1]),
+             ("import", "study priv: 1 cases imported or updated, 1 of them given to interviewers")], a
+PY
 finish

@@ -1,6 +1,7 @@
 /* check_central.c: unit tests of the central store's outcomes (enum central_rc): logins, locks,
  * workstations, quotas, a busy database told by its class, never by its message, who is on
- * a call now as the workstations' pulls report it, and working time in spans from those pulls. */
+ * a call now as the workstations' pulls report it, working time in spans from those pulls, and
+ * a change of assignments stored with its audit line or not at all. */
 #include <check.h>
 #include <jansson.h>
 #include <sqlite3.h>
@@ -421,6 +422,76 @@ START_TEST(working_time_spans)
 }
 END_TEST
 
+/* Run sql on the store's file through a connection of its own (as an operator's sqlite3 would). */
+static void sql_beside(const char *sql)
+{
+	sqlite3 *h;
+
+	ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+}
+
+/* The interviewer case key is given to ("-" nobody), and the audit trail's number of lines. */
+static void assignment(const char *key, char *who, size_t n, size_t *lines)
+{
+	json_t *cases, *x, *audit;
+	struct err e;
+	size_t i;
+
+	err_init(&e);
+	ck_assert_msg(central_cases_list(store, "demo", NULL, NULL, &cases, &e) == 0, "%s", e.msg);
+	snprintf(who, n, "?");
+	json_array_foreach(cases, i, x)
+		if (!strcmp(json_string_value(json_object_get(x, "case")), key))
+			snprintf(who, n, "%s", *json_string_value(json_object_get(x, "interviewer")) ?
+			                       json_string_value(json_object_get(x, "interviewer")) : "-");
+	json_decref(cases);
+	ck_assert_msg(central_audit_list(store, 0, NULL, &audit, &e) == 0, "%s", e.msg);
+	*lines = json_array_size(audit);
+	json_decref(audit);
+}
+
+START_TEST(audit_line_with_its_change)
+{
+	json_t *cases = json_pack("[{s:s,s:s,s:s}]", "id", "c1", "phone", "555", "interviewer", "iv");
+	json_t *keys = json_pack("[s]", "c1"), *unknown = NULL;
+	char who[80];
+	size_t lines;
+	struct err e;
+
+	/* the import and its line */
+	err_init(&e);
+	central_audit_next(store, "adm", "import", "study demo: 1 cases");
+	ck_assert_msg(central_cases_put(store, "demo", cases, CENTRAL_DNC_NONE, &e) == 0, "%s", e.msg);
+	assignment("c1", who, sizeof who, &lines);
+	ck_assert_str_eq(who, "iv");
+	ck_assert_uint_eq(lines, 1);
+	/* the trail takes no line: the assignment is refused and not made */
+	sql_beside("CREATE TRIGGER no_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit full'); END");
+	central_audit_next(store, "adm", "assign", "study demo: 1 case (c1) to iv2");
+	ck_assert_int_eq(central_cases_assign(store, "demo", keys, "iv2", &unknown, &e), CENTRAL_STORAGE);
+	json_decref(unknown);
+	ck_assert_int_eq(e.kind, ERR_KIND_AUDIT);
+	ck_assert_ptr_nonnull(strstr(e.msg, "audit full"));
+	assignment("c1", who, sizeof who, &lines);
+	ck_assert_str_eq(who, "iv");
+	ck_assert_uint_eq(lines, 1);
+	/* the refused line is not left for the next change, nor is a dropped one */
+	sql_beside("DROP TRIGGER no_audit");
+	central_audit_next(store, "adm", "take-back", "dropped");
+	central_audit_next(store, NULL, NULL, NULL);
+	err_init(&e);
+	ck_assert_int_eq(central_cases_assign(store, "demo", keys, "iv2", &unknown, &e), CENTRAL_OK);
+	json_decref(unknown);
+	assignment("c1", who, sizeof who, &lines);
+	ck_assert_str_eq(who, "iv2");
+	ck_assert_uint_eq(lines, 1);
+	json_decref(cases);
+	json_decref(keys);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("central");
@@ -436,6 +507,7 @@ int main(void)
 	tcase_add_test(tc, other_failure_is_storage);
 	tcase_add_test(tc, on_call_kept_listed_and_dropped);
 	tcase_add_test(tc, working_time_spans);
+	tcase_add_test(tc, audit_line_with_its_change);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
