@@ -162,6 +162,24 @@ int central_ws_list(struct central *c, json_t **out, struct err *e);
 /* Retire id for good: no more allowances or locks; its grants and locks end. CENTRAL_OK,
    CENTRAL_NOT_FOUND unknown, CENTRAL_BUSY or CENTRAL_STORAGE. */
 enum central_rc central_ws_retire(struct central *c, const char *id, struct err *e);
+/*
+ * Keep workstation id's secret key (base64 of its 32 bytes) with its public key (base64), sent
+ * by user from that workstation. The store checks that the secret makes the public key. Kept
+ * only for a registered, not retired workstation, sent by its registered user or, while the
+ * store keeps none for it, by anyone; the same key again changes nothing. CENTRAL_OK;
+ * CENTRAL_INPUT not a key pair; CENTRAL_UNREGISTERED, CENTRAL_FORBIDDEN (retired, or another's
+ * key kept already); CENTRAL_BUSY or CENTRAL_STORAGE.
+ */
+enum central_rc central_ws_key_put(struct central *c, const char *user, const char *id, const char *secret,
+                                   const char *pub, struct err *e);
+/*
+ * Workstation id's secret and public key (base64, into secret and pub) for user, logged in to
+ * log in there: given only for a registered, not retired workstation, and written into the
+ * audit trail (action "key"). CENTRAL_OK; CENTRAL_UNREGISTERED unknown; CENTRAL_FORBIDDEN
+ * retired; CENTRAL_NOT_FOUND no key kept yet; CENTRAL_BUSY or CENTRAL_STORAGE (e says why).
+ */
+enum central_rc central_ws_key_get(struct central *c, const char *user, const char *id, char secret[64],
+                                   char pub[64], struct err *e);
 
 /* Export -------------------------------------------------------------------------------- */
 
@@ -179,7 +197,7 @@ int central_export_calls(struct central *c, const char *study,
 /*
  * Keep one line of the audit trail: user (an account, or "local:LOGIN" for a command run on
  * the store's machine) did action ("export", "erase", "assign", "take-back", "reopen", "resolve",
- * "count", "import") on what (the study and what was asked: never a password or the data), now. Part of
+ * "count", "import", "key") on what (the study and what was asked: never a password or the data), now. Part of
  * the caller's open transaction, if any. 0, or -1 when the database failed.
  */
 int central_audit(struct central *c, const char *user, const char *action, const char *what);

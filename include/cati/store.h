@@ -349,6 +349,18 @@ enum store_rc store_query(struct store *st, const char *sql, struct buf *out, st
 /* Write a copy of the database to path (which must not exist) with its personal data in clear
    and no keys, for support and tests (unlocked only): handle it like the respondents' data. */
 enum store_rc store_plain_copy(struct store *st, const char *path, struct err *e);
+/* Bytes of the workstation's secret and public key (X25519). */
+#define STORE_KEY_BYTES 32
+/* The workstation's secret and public key into sk and pk, for the store to keep (unlocked only):
+   STORE_OK, or STORE_NOTFOUND when this connection holds no secret key (locked, or no key yet). */
+enum store_rc store_key_export(struct store *st, unsigned char sk[STORE_KEY_BYTES],
+                               unsigned char pk[STORE_KEY_BYTES]);
+/* Unlock with sk, a secret key the store sent, once it is checked against the workstation's
+   public key, and wrap a copy for interviewer with password so the next login opens it offline:
+   STORE_OK; STORE_ERROR when sk is not this workstation's key (nothing changes) or the copy
+   cannot be kept. */
+enum store_rc store_key_import(struct store *st, const unsigned char sk[STORE_KEY_BYTES], const char *interviewer,
+                               const char *password, struct err *e);
 /* Forget the secret key (log out): personal data reads as locked again. */
 void store_lock(struct store *st);
 /* 1 when the database holds sealed personal data this connection cannot read. */

@@ -78,6 +78,7 @@ struct sync_report {
 	double last_ms;      /* how long the last request took */
 	long retries;        /* requests tried again (network, 5xx, 429) */
 	char retry_why[300]; /* why the last one was */
+	char key_why[300];   /* why a locked workstation's key could not be had from the store, or "" */
 	/* Optional, set by the caller: called after each pushed batch is recorded. */
 	void (*progress)(const struct sync_report *r, long waiting, void *ctx);
 	void *ctx;

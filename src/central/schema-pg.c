@@ -190,6 +190,10 @@ static const char *const steps[] = {
 	" source text NOT NULL, reason text, case_key text, by_user text NOT NULL, at bigint NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS store_settings(key text PRIMARY KEY, value text NOT NULL);"
 	"ALTER TABLE cases ADD COLUMN IF NOT EXISTS dnc integer NOT NULL DEFAULT 0;",
+
+	/* 12 -> 13 (step 15 of the SQLite backend): each workstation's secret key (workstations.c) */
+	"CREATE TABLE IF NOT EXISTS workstation_keys(workstation text PRIMARY KEY, public text NOT NULL,"
+	" secret text NOT NULL, at bigint NOT NULL);",
 };
 
 int pg_schema_version(void)

@@ -198,6 +198,12 @@ static const char *const migrations[] = {
 	" source TEXT NOT NULL, reason TEXT, case_key TEXT, by_user TEXT NOT NULL, at INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS store_settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 	"ALTER TABLE cases ADD COLUMN dnc INTEGER NOT NULL DEFAULT 0;",
+
+	/* 14 -> 15: each workstation's secret key (workstations.c), sent once by a workstation that
+	   holds it, given to an interviewer logging in there for the first time; forgotten when the
+	   workstation is retired */
+	"CREATE TABLE IF NOT EXISTS workstation_keys(workstation TEXT PRIMARY KEY, public TEXT NOT NULL,"
+	" secret TEXT NOT NULL, at INTEGER NOT NULL);",
 };
 
 /* Bring an SQLite store's schema up to date one version per transaction: 0, -2 when a newer cati-store wrote it, -1. */

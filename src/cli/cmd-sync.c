@@ -218,6 +218,8 @@ int cmd_sync(int argc, char **argv)
 	rc = sync_run(st, &s, user, pw, &r, &e);
 	if (r.progress && r.pushed)
 		fputc('\n', stderr);
+	if (r.key_why[0])
+		fprintf(stderr, _("cati sync: personal data stays locked: %s\n"), r.key_why);
 	if (rc == SYNC_OK)
 		printf(_("sync: sent %ld records (%ld stored, %ld conflicts, %ld refused); received %ld forms, %ld cases; %ld waiting\n"),
 		       r.pushed, r.stored, r.conflicts, r.rejected, r.forms, r.cases, store_outbox_pending(st));

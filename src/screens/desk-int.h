@@ -35,6 +35,7 @@ struct desk {
 	char message[512];
 	int sync_every_ms;
 	struct sync_bg *sync;
+	int unlock_refused;           /* the interviewer's copy of the key did not open: not tried again */
 
 	/* login */
 	char login_id[65], login_pw[128];

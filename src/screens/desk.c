@@ -336,9 +336,33 @@ void desk_free(struct desk *d)
 	free(d);
 }
 
+/* Logged in but locked (no copy of the key of theirs at login): once the background sync got
+   the key from the store and wrapped their copy, open it with the password the sync holds, and
+   show the names. Cheap while there is no copy (no key is derived). */
+static void unlock_later(struct desk *d)
+{
+	struct err e;
+	enum store_rc rc;
+
+	if (!d->who[0] || !d->sync || d->unlock_refused || !store_locked(d->st))
+		return;
+	err_init(&e);
+	rc = store_unlock(d->st, d->who, sync_bg_password(d->sync), &e);
+	if (rc == STORE_ERROR)
+		d->unlock_refused = 1;
+	if (rc != STORE_OK)
+		return;
+	if (d->screen == DESK_QUEUE)
+		desk_load_queue(d);
+	else if (d->screen == DESK_CASE && d->have_case)
+		desk_load_case(d, d->cs.key);
+}
+
 void desk_key(struct desk *d, int k)
 {
 	enum desk_screen next, was = d->screen;
+
+	unlock_later(d);
 
 	if (d->screen == DESK_QUIT || k == TK_NONE || k == TK_TIMEOUT || k == TK_RESIZE || k == TK_CTRL_L)
 		return;   /* a resize or redraw only lays the screen out again */

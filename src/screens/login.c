@@ -75,6 +75,7 @@ static enum desk_screen try_login(struct desk *d)
 	err_init(&e);
 	if (store_cred_check(d->st, d->login_id, d->login_pw, &e) == STORE_OK) {
 		snprintf(d->who, sizeof d->who, "%s", d->login_id);
+		d->unlock_refused = 0;
 		login_lang(d);
 		if (d->sync_every_ms > 0 && !d->sync)
 			d->sync = sync_bg_start(store_path(d->st), d->login_id, d->login_pw, d->sync_every_ms);

@@ -5,6 +5,7 @@
 #include <microhttpd.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -909,6 +910,49 @@ static enum MHD_Result do_retire(struct server *s, struct central *c, struct MHD
 	return reply(conn, 200, json_pack("{s:s,s:b}", "workstation", id, "retired", 1));
 }
 
+/* POST {workstation, key, public}: keep a workstation's secret key, sent once from it; GET
+   ?workstation=ID: give it to the logged-in user, who logs in there without a copy of it (in the
+   audit trail). Only for a registered workstation that is not retired. */
+static enum MHD_Result do_ws_key(struct server *s, struct central *c, struct MHD_Connection *conn, json_t *in,
+                                 const char *user)
+{
+	static const char *const allowed[] = { "workstation", "key", "public", NULL };
+	char secret[64], pub[64];
+	enum central_rc rc;
+	const char *id;
+	struct err e;
+	json_t *o;
+
+	err_init(&e);
+	if (in) {
+		if (unknown_field(in, allowed))
+			return error(conn, 400, "unknown field in the request");
+		id = json_string_value(json_object_get(in, "workstation"));
+		if (!id || !*id || strlen(id) > 64 || !json_is_string(json_object_get(in, "key")) ||
+		    !json_is_string(json_object_get(in, "public")))
+			return error(conn, 400, N_("keeping a key needs 'workstation' (1 to 64 characters), 'key' and 'public' (base64)"));
+		turn_take(&s->write);
+		rc = central_ws_key_put(c, user, id, json_string_value(json_object_get(in, "key")),
+		                        json_string_value(json_object_get(in, "public")), &e);
+		turn_give(&s->write);
+		if (rc != CENTRAL_OK)
+			return answer_rc(conn, rc, &e);
+		return reply(conn, 200, json_pack("{s:s,s:b}", "workstation", id, "kept", 1));
+	}
+	id = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "workstation");
+	if (!id || !*id || strlen(id) > 64)
+		return error(conn, 400, N_("'workstation' (1 to 64 characters) is needed"));
+	turn_take(&s->write);
+	rc = central_ws_key_get(c, user, id, secret, pub, &e);
+	turn_give(&s->write);
+	if (rc != CENTRAL_OK)
+		return answer_rc(conn, rc, &e);
+	fprintf(stderr, "cati-store: %s got the key of workstation %s\n", user, id);   /* for the operator */
+	o = json_pack("{s:s,s:s,s:s}", "workstation", id, "key", secret, "public", pub);
+	sodium_memzero(secret, sizeof secret);
+	return reply(conn, 200, o);
+}
+
 /* POST: register {workstation, name} under the user; GET (supervisors, admins): list them all. */
 static enum MHD_Result do_workstations(struct server *s, struct central *c, struct MHD_Connection *conn,
                                        json_t *in, const char *user, enum central_role role)
@@ -1338,6 +1382,9 @@ static enum MHD_Result route(struct server *s, struct central *c, struct MHD_Con
 		return !strcmp(method, "GET") ? do_pull(s, c, conn, user, role) : error(conn, 405, "use GET");
 	if (!strcmp(url, "/v1/workstations/retire"))
 		return post ? do_retire(s, c, conn, in, user, role) : error(conn, 405, "use POST");
+	if (!strcmp(url, "/v1/workstations/key"))
+		return post || !strcmp(method, "GET") ? do_ws_key(s, c, conn, post ? in : NULL, user)
+		                                      : error(conn, 405, "use GET or POST");
 	if (!strcmp(url, "/v1/workstations"))
 		return post || !strcmp(method, "GET") ? do_workstations(s, c, conn, post ? in : NULL, user, role)
 		                                      : error(conn, 405, N_("use GET or POST"));

@@ -2,6 +2,7 @@
  * seal(), unseal() and peek() that keep respondents' personal fields sealed (see seal.h). */
 #include "store-int.h"
 #include "seal.h"
+#include "cati/i18n.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -524,6 +525,40 @@ enum store_rc seal_grant_missing(struct store *st, const char *interviewer, cons
 	if (r == STORE_OK)
 		return STORE_OK;
 	return r == STORE_NOTFOUND || r == STORE_ERROR ? wrap_for(st, interviewer, password, e) : r;
+}
+
+/* The secret and public key, while unlocked (see store.h). */
+enum store_rc store_key_export(struct store *st, unsigned char sk[STORE_KEY_BYTES], unsigned char pk[STORE_KEY_BYTES])
+{
+	if (!seal_unlocked(st))
+		return STORE_NOTFOUND;
+	memcpy(sk, st->seal->sk, STORE_KEY_BYTES);
+	memcpy(pk, st->seal->pk, STORE_KEY_BYTES);
+	return STORE_OK;
+}
+
+/* Unlock with a secret key the store sent, checked against the public key, and keep the
+   interviewer's copy (see store.h). */
+enum store_rc store_key_import(struct store *st, const unsigned char sk[STORE_KEY_BYTES], const char *interviewer,
+                               const char *password, struct err *e)
+{
+	struct seal *s = st->seal;
+	unsigned char pk[crypto_box_PUBLICKEYBYTES];
+
+	_Static_assert(STORE_KEY_BYTES == crypto_box_SECRETKEYBYTES && STORE_KEY_BYTES == crypto_box_PUBLICKEYBYTES,
+	               "the store's key size is libsodium's");
+	load_pk(st);
+	if (!s->keyed || crypto_scalarmult_base(pk, sk) != 0 || sodium_memcmp(pk, s->pk, sizeof pk)) {
+		err_set(e, _("the key the store sent is not this workstation's (it does not match its public key): refused"));
+		return STORE_ERROR;
+	}
+	if (!s->unlocked) {
+		memcpy(s->sk, sk, sizeof s->sk);
+		s->unlocked = 1;
+	}
+	if (seal_ready(st, e) < 0)
+		return st->last_rc ? st->last_rc : STORE_ERROR;
+	return seal_grant_missing(st, interviewer, password, e);
 }
 
 /* Seal text with the write key, for tests (see seal.h). */

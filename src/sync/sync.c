@@ -698,6 +698,87 @@ static enum sync_rc clear_closed(struct store *st, struct err *e)
 	return SYNC_OK;
 }
 
+/* Send the workstation's key to the store once (meta 'seal_escrow' names the public key it
+   sent): only a connection that holds it unlocked can. Best effort: it is sent at a later login. */
+static void key_send(struct store *st, struct client *cl, const char *token)
+{
+	unsigned char sk[STORE_KEY_BYTES], pk[STORE_KEY_BYTES];
+	char skb[64], pkb[64], pkhex[2 * STORE_KEY_BYTES + 1], *sent, *body;
+	struct buf out;
+	struct err e1;
+	json_t *req;
+
+	if (store_key_export(st, sk, pk) != STORE_OK)
+		return;
+	sodium_bin2hex(pkhex, sizeof pkhex, pk, sizeof pk);
+	sent = store_meta_get(st, "seal_escrow");
+	if (!strcmp(sent, pkhex)) {
+		free(sent);
+		sodium_memzero(sk, sizeof sk);
+		return;
+	}
+	free(sent);
+	sodium_bin2base64(skb, sizeof skb, sk, sizeof sk, sodium_base64_VARIANT_ORIGINAL);
+	sodium_bin2base64(pkb, sizeof pkb, pk, sizeof pk, sodium_base64_VARIANT_ORIGINAL);
+	sodium_memzero(sk, sizeof sk);
+	req = json_pack("{s:s,s:s,s:s}", "workstation", cl->ws, "key", skb, "public", pkb);
+	sodium_memzero(skb, sizeof skb);
+	body = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	buf_init(&out);
+	err_init(&e1);
+	if (http_request(&cl->h, "/v1/workstations/key", token, body, &out, &e1) == SYNC_OK)
+		store_meta_set(st, "seal_escrow", pkhex, &e1);
+	sodium_memzero(body, strlen(body));
+	free(body);
+	buf_release(&out);
+}
+
+/* A workstation locked for user (no copy of its key of theirs): its key from the store, checked
+   against its public key, unlocks it and wraps user's copy. Why not, into r->key_why. */
+static void key_fetch(struct store *st, struct client *cl, const char *token, const char *user,
+                      const char *password, struct sync_report *r)
+{
+	unsigned char sk[STORE_KEY_BYTES];
+	struct buf path, out;
+	struct err e1;
+	json_t *o = NULL;
+	const char *b64;
+	size_t n = 0;
+
+	if (!store_locked(st))
+		return;
+	buf_init(&path);
+	buf_init(&out);
+	err_init(&e1);
+	buf_printf(&path, "/v1/workstations/key?workstation=");
+	query_escape(&path, cl->ws);
+	if (http_request(&cl->h, buf_str(&path), token, NULL, &out, &e1) != SYNC_OK)
+		goto out;
+	o = json_loads(buf_str(&out), 0, NULL);
+	b64 = json_string_value(json_object_get(o, "key"));
+	if (!b64 || sodium_base642bin(sk, sizeof sk, b64, strlen(b64), NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    n != sizeof sk) {
+		err_set(&e1, _("the store's answer holds no key"));
+		goto out;
+	}
+	store_key_import(st, sk, user, password, &e1);
+out:
+	sodium_memzero(sk, sizeof sk);
+	if (o) {
+		json_t *k = json_object_get(o, "key");
+		if (json_is_string(k))
+			sodium_memzero((char *)json_string_value(k), strlen(json_string_value(k)));
+		json_decref(o);
+	}
+	if (out.data)
+		sodium_memzero(out.data, out.len);
+	buf_release(&out);
+	buf_release(&path);
+	if (e1.set)
+		snprintf(r->key_why, sizeof r->key_why, "%.299s", e1.msg);
+}
+
 /* One try at a sync on the conn: log in unless a token is kept, register unless done, push,
    pull, and push again the confirmations of erasures the pull brought. */
 static enum sync_rc conn_sync(struct sync_conn *c, struct store *st, const char *user, const char *password,
@@ -724,6 +805,12 @@ static enum sync_rc conn_sync(struct sync_conn *c, struct store *st, const char 
 	}
 	if (!c->registered) {
 		rc = register_ws(&c->cl, c->token, e);
+		/* once per login, the store answering: the key goes to the store, or comes from it for an
+		   interviewer without a copy (a laptop registered to a colleague too) */
+		if (rc == SYNC_OK || c->cl.h.status == 403) {
+			key_send(st, &c->cl, c->token);
+			key_fetch(st, &c->cl, c->token, user, password, r);
+		}
 		if (rc != SYNC_OK)
 			return rc;
 		c->registered = 1;
@@ -748,7 +835,7 @@ enum sync_rc sync_conn_run(struct sync_conn *c, struct store *st, const char *us
                            struct sync_report *r, struct err *e)
 {
 	const struct sync_settings *s = c->cl.h.s;
-	char line[768], ws[37], sizes[80];
+	char line[1100], ws[37], sizes[80];
 	enum sync_rc rc;
 	struct err le;
 	int again;
@@ -757,7 +844,7 @@ enum sync_rc sync_conn_run(struct sync_conn *c, struct store *st, const char *us
 	r->batch_min = r->batch_max = 0;
 	r->appointments = r->retries = r->logins = r->connects = 0;
 	r->last_ms = 0;
-	r->retry_why[0] = '\0';
+	r->retry_why[0] = r->key_why[0] = '\0';
 	if (!s->insecure_http && strncmp(s->url, "https://", 8)) {
 		err_set(e, _("refusing to sync with '%s': the store must be https://"), s->url);
 		return SYNC_FAIL;
@@ -805,6 +892,8 @@ enum sync_rc sync_conn_run(struct sync_conn *c, struct store *st, const char *us
 		         r->forms, r->cases, r->appointments);
 	else
 		snprintf(line, sizeof line, "sync failed after sending %ld records: %.600s", r->pushed, e->msg);
+	if (r->key_why[0])
+		snprintf(line + strlen(line), sizeof line - strlen(line), "; personal data stays locked: %.300s", r->key_why);
 	/* how this sync reached the store: whether it logged in, whether it opened a connection */
 	snprintf(line + strlen(line), sizeof line - strlen(line), " [%s, %s]",
 	         r->logins ? "logged in" : "token kept",

@@ -6,7 +6,7 @@
 . tests/cli/lib.sh
 . tests/support/pg.sh
 : "${CATI_STORE:=bin/cati-store}"
-: "${PG_SUITES:=tests/cli/sync.sh tests/cli/figures.sh tests/cli/sync-faults.sh tests/cli/locks.sh tests/cli/quotas.sh tests/cli/identity.sh tests/cli/hostile.sh tests/cli/hardening.sh tests/cli/flood.sh tests/cli/workstations.sh tests/e2e/supervise.sh tests/e2e/session-lock.sh tests/cli/report-figures.sh tests/cli/export-store.sh tests/e2e/oncall.sh tests/cli/worktime.sh tests/cli/rates.sh tests/cli/ops.sh tests/cli/study.sh tests/cli/privacy-export.sh tests/cli/erase.sh tests/cli/dnc.sh}"
+: "${PG_SUITES:=tests/cli/sync.sh tests/cli/figures.sh tests/cli/sync-faults.sh tests/cli/locks.sh tests/cli/quotas.sh tests/cli/identity.sh tests/cli/hostile.sh tests/cli/hardening.sh tests/cli/flood.sh tests/cli/workstations.sh tests/e2e/supervise.sh tests/e2e/session-lock.sh tests/cli/report-figures.sh tests/cli/export-store.sh tests/e2e/oncall.sh tests/cli/worktime.sh tests/cli/rates.sh tests/cli/ops.sh tests/cli/study.sh tests/cli/privacy-export.sh tests/cli/erase.sh tests/cli/dnc.sh tests/cli/shared-laptop.sh}"
 # PG_PART=K/N: only every N-th of them, from the K-th (run-shell-tests runs the halves side by side,
 # each with a server of its own)
 if [ -n "${PG_PART:-}" ]; then

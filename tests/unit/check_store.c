@@ -993,6 +993,56 @@ START_TEST(test_sealed_personal_data)
 }
 END_TEST
 
+/* The workstation's key from the store: exported only while unlocked; a key that does not match
+   the public key (a fake store's) is refused and changes nothing; the right one unlocks and
+   wraps the interviewer's copy, which opens offline after. */
+START_TEST(test_key_from_store)
+{
+	const char *path = in_dir("keys.db");
+	struct store *st = open_ok(path);
+	unsigned char sk[STORE_KEY_BYTES], pk[STORE_KEY_BYTES], fake[STORE_KEY_BYTES], pk2[STORE_KEY_BYTES];
+	struct store_case c;
+	struct err e;
+
+	err_init(&e);
+	ck_assert_int_eq(store_key_export(st, sk, pk), STORE_NOTFOUND);   /* no key yet */
+	ck_assert_int_eq(store_case_put(st, "K1", "study", "+43 1 2345678", "Erika Muster", NULL, "{}", &e), STORE_OK);
+	ck_assert_int_eq(store_cred_set(st, "anna", "pw-anna", &e), STORE_OK);
+	ck_assert_int_eq(store_key_export(st, sk, pk), STORE_OK);
+	store_close(st);
+
+	/* ben's password cached while locked: no copy; the key export needs the secret */
+	st = open_ok(path);
+	ck_assert_int_eq(store_key_export(st, fake, pk2), STORE_NOTFOUND);
+	ck_assert_int_eq(store_cred_set(st, "ben", "pw-ben", &e), STORE_OK);
+	ck_assert_int_eq(store_locked(st), 1);
+	/* a fake store's key: random, or the public key sent as the secret */
+	memset(fake, 0x5a, sizeof fake);
+	err_init(&e);
+	ck_assert_int_eq(store_key_import(st, fake, "ben", "pw-ben", &e), STORE_ERROR);
+	ck_assert_ptr_nonnull(strstr(e.msg, "public key"));
+	err_init(&e);
+	ck_assert_int_eq(store_key_import(st, pk, "ben", "pw-ben", &e), STORE_ERROR);
+	ck_assert_int_eq(store_locked(st), 1);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM keyring WHERE interviewer = 'ben'"), 0);
+	/* the right key: unlocked, and ben's copy kept */
+	err_init(&e);
+	ck_assert_msg(store_key_import(st, sk, "ben", "pw-ben", &e) == STORE_OK, "%s", e.msg);
+	ck_assert_int_eq(store_locked(st), 0);
+	ck_assert_int_eq(store_case_get(st, "K1", &c, &e), STORE_OK);
+	ck_assert_str_eq(c.name, "Erika Muster");
+	store_case_release(&c);
+	ck_assert_int_eq(store_key_export(st, fake, pk2), STORE_OK);
+	ck_assert(!memcmp(fake, sk, sizeof sk) && !memcmp(pk2, pk, sizeof pk));
+	store_close(st);
+	/* offline, later: ben's own password opens it */
+	st = open_ok(path);
+	ck_assert_int_eq(store_unlock(st, "ben", "pw-ben", &e), STORE_OK);
+	ck_assert_int_eq(store_locked(st), 0);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_busy)
 {
 	const char *path = in_dir("busy.db");
@@ -1142,6 +1192,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_credential_language);
 	tcase_add_test(tc, test_migration_adds_ui_lang);
 	tcase_add_test(tc, test_sealed_personal_data);
+	tcase_add_test(tc, test_key_from_store);
 	tcase_add_test(tc, test_busy);
 	tcase_add_test(tc, test_batch_sizes);
 	suite_add_tcase(s, tc);
