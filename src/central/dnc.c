@@ -105,8 +105,9 @@ enum central_rc central_dnc_change(struct central *c, json_t *numbers, int add, 
 	char country[8], e164[PHONE_E164_MAX];
 	json_t *bad = json_array(), *done = json_array(), *x;
 	const char *why;
+	char w[700];
 	int64_t seq;
-	size_t i;
+	size_t i, changed = 0;
 	int was;
 
 	*out = NULL;
@@ -140,8 +141,13 @@ enum central_rc central_dnc_change(struct central *c, json_t *numbers, int add, 
 			goto fail;
 		json_array_append_new(done, json_pack("{s:s,s:s,s:b}", "number", json_string_value(x), "phone", e164,
 		                                      "changed", was != add));
+		changed += was != add;
 	}
-	if (db_commit(c->db) != DB_OK)
+	/* the change's line in the audit trail, in its transaction: both or neither */
+	snprintf(w, sizeof w, "do-not-call list: %zu numbers, %zu changed%s%.500s", json_array_size(done), changed,
+	         reason ? "; reason: " : "", reason ? reason : "");
+	central_audit_next(c, user, add ? "dnc-add" : "dnc-remove", w);
+	if (central_audit_pending(c, e) < 0 || db_commit(c->db) != DB_OK)
 		goto fail;
 	*out = done;
 	return CENTRAL_OK;

@@ -69,7 +69,7 @@ static int change(struct central *c, json_t *numbers, json_t *lines, int add, co
 	enum central_rc rc;
 	struct err e;
 	size_t i, n = 0;
-	char who[80], w[700];
+	char who[80];
 
 	err_init(&e);
 	srv_local_user(who, sizeof who);
@@ -94,10 +94,6 @@ static int change(struct central *c, json_t *numbers, json_t *lines, int add, co
 	}
 	json_array_foreach(out, i, x)
 		n += json_is_true(json_object_get(x, "changed"));
-	snprintf(w, sizeof w, "do-not-call list: %zu numbers, %zu changed%s%.500s", json_array_size(out), n,
-	         reason ? "; reason: " : "", reason ? reason : "");
-	if (central_audit(c, who, add ? "dnc-add" : "dnc-remove", w) < 0)
-		fprintf(stderr, "cati-store: cannot write the audit trail: %s\n", w);
 	if (add)
 		printf("%zu numbers added to the do-not-call list (%zu were on it already)\n", n, json_array_size(out) - n);
 	else

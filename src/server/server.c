@@ -1080,22 +1080,6 @@ static enum MHD_Result do_report(struct central *c, struct MHD_Connection *conn,
 	}
 }
 
-/* Note a change of the do-not-call list in the audit trail: how many numbers, how many changed,
-   why (the numbers themselves are in the list's own history). */
-static void audit_dnc(struct central *c, const char *user, const char *action, json_t *done, const char *reason)
-{
-	size_t i, changed = 0;
-	json_t *x;
-	char w[700];
-
-	json_array_foreach(done, i, x)
-		changed += json_is_true(json_object_get(x, "changed"));
-	snprintf(w, sizeof w, "do-not-call list: %zu numbers, %zu changed%s%.500s", json_array_size(done), changed,
-	         reason ? "; reason: " : "", reason ? reason : "");
-	if (central_audit(c, user, !strcmp(action, "remove") ? "dnc-remove" : "dnc-add", w) < 0)
-		fprintf(stderr, "cati-store: cannot write the audit trail: %s by %s: %s\n", action, user, w);
-}
-
 /* The do-not-call list: GET /v1/manage/dnc[?history=1] the numbers (or every change); POST
    {action: add|remove|import, numbers: [...], reason} changes it, all or none (import: add, the
    source noted as an import); numbers that are none answer 422 with {problems: [{index, number,
@@ -1132,7 +1116,6 @@ static enum MHD_Result do_dnc(struct server *s, struct central *c, struct MHD_Co
 		return reply(conn, 422, json_pack("{s:s,s:o}", "error", e.msg, "problems", out));
 	if (rc != CENTRAL_OK)
 		return answer_rc(conn, rc, &e);
-	audit_dnc(c, user, action, out, json_string_value(reason));
 	return reply(conn, 200, json_pack("{s:s,s:o}", "action", action, "numbers", out));
 }
 

@@ -172,6 +172,24 @@ expect_out "1 open case is never offered"
 expect_exit 0 "$CATI_STORE" dnc list --db st/central.db
 expect_out "+4315550003       outcome"
 printf '%s' "$OUT" | grep -q 436641234567 && fail "a removed number is still listed"
+# a change of the list and its audit line are stored together or neither: while the trail
+# takes no line (a trigger refuses it, as a full disk would), adding is refused over the API and
+# on the store's machine, and the number stays off the list
+if grep -q '^cati-pg-store ' st/central.db 2>/dev/null; then
+	sqlite3 st/central.db 'CREATE FUNCTION no_audit() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RAISE EXCEPTION '"'audit full'"'; END $f$;
+	       CREATE TRIGGER no_audit BEFORE INSERT ON audit FOR EACH ROW EXECUTE FUNCTION no_audit()'
+	unblock='DROP TRIGGER no_audit ON audit; DROP FUNCTION no_audit()'
+else
+	sqlite3 st/central.db "CREATE TRIGGER no_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit full'); END"
+	unblock='DROP TRIGGER no_audit'
+fi
+expect_exit 1 study dnc add "+43 1 5550999" --reason "unseen"
+expect_out "cannot write its audit trail, so nothing was changed"
+expect_exit 1 "$CATI_STORE" dnc add "+43 1 5550999" --db st/central.db
+expect_out "audit"
+[ "$(sqlite3 st/central.db "SELECT count(*) FROM dnc WHERE phone = '+4315550999'")" = 0 ] ||
+	fail "a number was listed without its audit line"
+sqlite3 st/central.db "$unblock"
 # the audit trail names each change of the list, its count and reason, not the numbers
 expect_exit 0 "$CATI_STORE" audit --db st/central.db
 expect_out "dnc-add"
