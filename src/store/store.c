@@ -408,6 +408,18 @@ static struct store *open_raw(const char *path, enum store_rc *rcp, struct err *
 	}
 	st->path = xstrdup(path);
 	st->now_ms = wall_ms;
+	{
+		/* a device, a directory or a pipe is no database: said so, not "the disk is full" */
+		struct stat sb;
+		if (*path && strcmp(path, ":memory:") && strncmp(path, "file:", 5) && stat(path, &sb) == 0 &&
+		    !S_ISREG(sb.st_mode)) {
+			err_set(e, _("'%s' is not a database file (a directory or a device): give the path of one"), path);
+			*rcp = STORE_ERROR;
+			free(st->path);
+			free(st);
+			return NULL;
+		}
+	}
 	make_parent(path);
 	/* SQLite gives the -wal, -shm and journal files the database file's mode: make that 0600 */
 	if (*path && strcmp(path, ":memory:") && strncmp(path, "file:", 5))

@@ -60,6 +60,13 @@ expect_exit 0 env LANGUAGE=de "$CATI" doctor --db "$db"
 expect_out "Schemaversion"
 expect_out "Antworten                4"
 
+# a device or a directory is no database: said so (not "the disk is full"), for every command
+for not in /dev/null "$TMP"; do
+	expect_exit 2 "$CATI" report rates --db "$not"
+	expect_out "'$not' is not a database file (a directory or a device)"
+	expect_exit 2 "$CATI" next --db "$not"
+	expect_out "is not a database file"
+done
 # a newer database is refused and left untouched
 cp "$db" "$TMP/newer.db"
 sqlite3 "$TMP/newer.db" "PRAGMA user_version = 42"
