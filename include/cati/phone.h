@@ -39,4 +39,12 @@ int phone_each(const char *field, const char *country, int (*fn)(void *ctx, cons
  */
 int phone_lines(char *text, int (*fn)(void *ctx, const char *number, int line), void *ctx);
 
+/*
+ * Can a list of numbers read from a file (len bytes) be read as text? NULL yes (a UTF-8 byte
+ * order mark, as Excel and Notepad write it, is fine: phone_lines skips it); else what is wrong
+ * (a static English text, marked for translation), and *line the line at fault: UTF-16 (Excel's
+ * "Unicode text"), a NUL byte, invalid UTF-8.
+ */
+const char *phone_text_problem(const char *text, size_t len, int *line);
+
 #endif

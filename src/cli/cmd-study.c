@@ -758,8 +758,17 @@ static int dnc(struct study_opts *o)
 		size_t len;
 		char *text = read_file(o->args[1], &len, &e);
 
+		const char *bad;
+		int at;
+
 		if (!text) {
 			fprintf(stderr, "cati study: %s\n", e.msg);
+			goto out;
+		}
+		if ((bad = phone_text_problem(text, len, &at))) {
+			fprintf(stderr, "%s:%d: %s\n", o->args[1], at, _(bad));
+			fprintf(stderr, "%s", _("cati study: nothing changed\n"));
+			free(text);
 			goto out;
 		}
 		phone_lines(text, take_line, two);

@@ -7,6 +7,7 @@
 
 #include "args.h"
 #include "cati/central.h"
+#include "cati/i18n.h"
 #include "cati/phone.h"
 
 int srv_cmd_dnc(int argc, char **argv);
@@ -149,6 +150,15 @@ int srv_cmd_dnc(int argc, char **argv)
 
 		if (!text) {
 			fprintf(stderr, "cati-store: %s\n", e.msg);
+			return 1;
+		}
+		const char *bad;
+		int at;
+
+		if ((bad = phone_text_problem(text, n, &at))) {
+			fprintf(stderr, "%s:%d: %s\n", argv[1 + optind], at, _(bad));
+			fprintf(stderr, "%s", _("cati-store: nothing changed\n"));
+			free(text);
 			return 1;
 		}
 		numbers = two[0] = json_array();

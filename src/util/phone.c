@@ -1,5 +1,7 @@
 /* phone.c: telephone numbers to international form (E.164) for the do-not-call list. Pure. */
 #include "cati/phone.h"
+#include "cati/i18n.h"
+#include "cati/util.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -174,6 +176,9 @@ int phone_lines(char *text, int (*fn)(void *ctx, const char *number, int line), 
 	char *p = text, *next, *end;
 	int line = 0, n = 0, rc;
 
+	if (p && !strncmp(p, "\xEF\xBB\xBF", 3))
+		p += 3;   /* the byte order mark Excel and Notepad write */
+
 	for (; p && *p; p = next) {
 		line++;
 		next = strchr(p, '\n');
@@ -191,4 +196,27 @@ int phone_lines(char *text, int (*fn)(void *ctx, const char *number, int line), 
 		n++;
 	}
 	return n;
+}
+
+/* Whether a file's text can be read as a list of numbers (see phone.h). */
+const char *phone_text_problem(const char *text, size_t len, int *line)
+{
+	size_t bad = 0, i;
+
+	*line = 1;
+	if (len >= 2 && (((unsigned char)text[0] == 0xFF && (unsigned char)text[1] == 0xFE) ||
+	                 ((unsigned char)text[0] == 0xFE && (unsigned char)text[1] == 0xFF)))
+		return N_("the file is UTF-16 (Excel's \"Unicode text\"): save it as \"CSV UTF-8\" or plain text");
+	for (i = 0; i < len; i++) {
+		if (!text[i])
+			return N_("the file holds a NUL byte: it is not text (save it as \"CSV UTF-8\" or plain text)");
+		*line += text[i] == '\n';
+	}
+	*line = 1;
+	if (!utf8_valid(text, len, &bad)) {
+		for (i = 0; i < bad; i++)
+			*line += text[i] == '\n';
+		return N_("invalid UTF-8: save the file as UTF-8 text");
+	}
+	return NULL;
 }
