@@ -207,15 +207,13 @@ $(KEYS_MODEL): $(BUILD)/tests/model/keys_model.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $$(pkg-config --libs $(PKGS_CLI)) -lpthread $(LDLIBS)
 
 test: $(BINDIR)/cati $(BINDIR)/cati-store $(MO_FILES) $(UNIT_TESTS) $(BUILD)/tests/crash_driver $(KEYS_MODEL)
-	@# the unit tests, then the fuzzers' smoke runs, beside the shell suites (whose terminal and
-	@# network suites leave a core waiting much of the time)
+	@# the unit tests run beside the shell suites' first minute (one core would idle otherwise)
 	@(for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done) >$(BUILD)/unit-tests.log 2>&1 & u=$$!; \
-	$(MAKE) --no-print-directory fuzz-smoke >$(BUILD)/fuzz-smoke.log 2>&1 & f=$$!; \
 	CATI=$(BINDIR)/cati CATI_STORE=$(BINDIR)/cati-store BUILD=$(BUILD) tests/run-shell-tests; s=$$?; \
 	if wait $$u; then grep -E '^(==|[0-9]+%)' $(BUILD)/unit-tests.log; else cat $(BUILD)/unit-tests.log; s=1; fi; \
-	echo "unit tests: see $(BUILD)/unit-tests.log"; \
-	if wait $$f; then grep -E '^(==|Done)' $(BUILD)/fuzz-smoke.log; else tail -60 $(BUILD)/fuzz-smoke.log; s=1; fi; \
-	exit $$s
+	echo "unit tests: see $(BUILD)/unit-tests.log"; exit $$s
+	@# (the fuzz smoke not beside them: a recipe line that calls make runs even under make -n, as install.sh uses it)
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 check:
 	$(MAKE) BUILD=build/san BINDIR=build/san/bin SAN=1 test

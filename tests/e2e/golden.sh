@@ -9,34 +9,12 @@ export CATI_NOW=2026-03-02T08:00:00Z
 DB="$TMP/golden.db"
 "$CATI" demo --db "$DB" --setup-only || { fail "demo setup"; finish; }
 
-# stable: until two captures 100 ms apart are the same (the screen is drawn whole)
-stable() {
-	_t=0
-	_a=$(screen)
-	while [ $_t -lt 50 ]; do
-		sleep 0.1
-		_b=$(screen)
-		[ "$_a" = "$_b" ] && return 0
-		_a=$_b
-		_t=$((_t + 1))
-	done
-}
-
 # snap NAME TEXT: once TEXT shows, the screen must equal the golden capture NAME
 snap() {
 	wait_for "$2" 5 || return 0
 	stable
 	check_layout
-	screen >"$TMP/$1.txt"
-	if [ -n "${GOLDEN_UPDATE:-}" ]; then
-		cp "$TMP/$1.txt" "$GOLDEN/$1.txt"
-		echo "wrote $GOLDEN/$1.txt"
-	elif ! diff -u "$GOLDEN/$1.txt" "$TMP/$1.txt" >"$TMP/$1.diff"; then
-		fail "screen $1 differs from $GOLDEN/$1.txt:"
-		cat "$TMP/$1.diff"
-	else
-		echo "same: $1"
-	fi
+	golden "$1"
 }
 
 start --db "$DB"

@@ -10,19 +10,6 @@
 GOLDEN=tests/e2e/golden
 export CATI_NOW=2026-03-02T08:00:00Z
 
-# stable: until two captures 100 ms apart are the same (the screen is drawn whole)
-stable() {
-	_t=0
-	_a=$(screen)
-	while [ $_t -lt 50 ]; do
-		sleep 0.1
-		_b=$(screen)
-		[ "$_a" = "$_b" ] && return 0
-		_a=$_b
-		_t=$((_t + 1))
-	done
-}
-
 # uncut [MARKS]: no line wider than the terminal, none of full width ending inside a word
 # (the footer, row 24, is whole keys by construction: left out by rank, never split), none
 # whose text was cut with "…" at its end (translations must fit, or wrap at a word) unless
@@ -51,17 +38,7 @@ snap() {
 	wait_for "$2" 5 || return 0
 	stable
 	uncut "${3:-}"
-	_n="$UI_LANG-ui-$1"
-	screen >"$TMP/$_n.txt"
-	if [ -n "${GOLDEN_UPDATE:-}" ]; then
-		cp "$TMP/$_n.txt" "$GOLDEN/$_n.txt"
-		echo "wrote $GOLDEN/$_n.txt"
-	elif ! diff -u "$GOLDEN/$_n.txt" "$TMP/$_n.txt" >"$TMP/$_n.diff"; then
-		fail "screen $_n differs from $GOLDEN/$_n.txt:"
-		cat "$TMP/$_n.diff"
-	else
-		echo "same: $_n"
-	fi
+	golden "$UI_LANG-ui-$1"
 }
 
 # the login screen is the login helper's: wait for its demo hint, which names 'demo' in any language

@@ -62,6 +62,34 @@ wait_for() {
 	return 1
 }
 
+# stable: until two captures 100 ms apart are the same (the screen is drawn whole)
+stable() {
+	_t=0
+	_a=$(screen)
+	while [ $_t -lt 50 ]; do
+		sleep 0.1
+		_b=$(screen)
+		[ "$_a" = "$_b" ] && return 0
+		_a=$_b
+		_t=$((_t + 1))
+	done
+}
+
+# golden NAME: the screen must equal the capture $GOLDEN/NAME.txt (tmux's regress/ style);
+# GOLDEN_UPDATE=1 writes the capture anew instead (look at the diff before committing it)
+golden() {
+	screen >"$TMP/$1.txt"
+	if [ -n "${GOLDEN_UPDATE:-}" ]; then
+		cp "$TMP/$1.txt" "$GOLDEN/$1.txt"
+		echo "wrote $GOLDEN/$1.txt"
+	elif ! diff -u "$GOLDEN/$1.txt" "$TMP/$1.txt" >"$TMP/$1.diff"; then
+		fail "screen $1 differs from $GOLDEN/$1.txt:"
+		cat "$TMP/$1.diff"
+	else
+		echo "same: $1"
+	fi
+}
+
 # wait_gone TEXT [SECONDS]: poll until TEXT is no longer on the screen.
 wait_gone() {
 	_t=0

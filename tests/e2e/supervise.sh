@@ -203,7 +203,7 @@ lang_console() {
 		[ "$p" = F1 ] && {
 			screen | sed -n '1,22p' >"legend-$L.txt"
 			diff -u "$GOLDEN/supervise-legend-$L.txt" "legend-$L.txt" >/dev/null ||
-				{ [ -n "${UPDATE_GOLDEN:-}" ] && cp "legend-$L.txt" "$GOLDEN/supervise-legend-$L.txt"; } ||
+				{ [ -n "${GOLDEN_UPDATE:-}" ] && cp "legend-$L.txt" "$GOLDEN/supervise-legend-$L.txt"; } ||
 				fail "$L legend differs from $GOLDEN/supervise-legend-$L.txt: $(diff -u "$GOLDEN/supervise-legend-$L.txt" "legend-$L.txt" | head -20)"
 			keys F1
 		}
