@@ -32,6 +32,10 @@ int phone_country_known(const char *country);
  */
 int phone_each(const char *field, const char *country, int (*fn)(void *ctx, const char *e164), void *ctx);
 
+/* Split a case's phone field ("number; number; ...") and call fn with each number as written
+   (one shorter than 128 bytes). Returns how many fn saw, or the first negative value it returned. */
+int phone_split(const char *field, int (*fn)(void *ctx, const char *one), void *ctx);
+
 /*
  * A list of numbers, one a line (text is changed in place): blank lines and lines starting with
  * '#' are skipped, blanks and a CR around each number cut. fn gets each with its line number;

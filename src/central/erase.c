@@ -311,31 +311,31 @@ static int same_phone(const char *a, const char *b)
 	return lx > ly && lx - ly <= 3 && !strcmp(x + lx - ly, y);
 }
 
-/* Is the number asked for one of the numbers of a case's phone field ("number; number; ...")?
-   In international form where both normalise (asked_e164 "" when the asked one does not: a
-   national number and no default country); else by their digits (same_phone). */
+/* The number asked for, in international form where it normalises ("" when not: a national
+   number and no default country), and the store's country. */
+struct asked {
+	const char *phone, *e164, *country;
+};
+
+/* Is one number of a case's field the one asked for (phone_split's callback: -1 stops, yes)?
+   In international form where both normalise, else by their digits (same_phone). */
+static int is_asked(void *ctx, const char *one)
+{
+	const struct asked *a = ctx;
+	char e164[PHONE_E164_MAX];
+	const char *why;
+
+	if (*a->e164 && phone_e164(one, a->country, e164, &why) == 0)
+		return strcmp(e164, a->e164) ? 0 : -1;
+	return same_phone(one, a->phone) ? -1 : 0;
+}
+
+/* Is the number asked for one of the numbers of a case's phone field ("number; number; ...")? */
 static int field_has(const char *field, const char *asked, const char *asked_e164, const char *country)
 {
-	char one[128], e164[PHONE_E164_MAX];
-	const char *p = field, *end, *why;
+	struct asked a = { asked, asked_e164, country };
 
-	while (p && *p) {
-		end = strchr(p, ';');
-		if (!end)
-			end = p + strlen(p);
-		if ((size_t)(end - p) < sizeof one) {
-			memcpy(one, p, (size_t)(end - p));
-			one[end - p] = '\0';
-			if (*asked_e164 && phone_e164(one, country, e164, &why) == 0) {
-				if (!strcmp(e164, asked_e164))
-					return 1;
-			} else if (same_phone(one, asked)) {
-				return 1;
-			}
-		}
-		p = *end ? end + 1 : end;
-	}
-	return 0;
+	return phone_split(field, is_asked, &a) < 0;
 }
 
 /* Make the erased bytes go: SQLite's old pages out of the write-ahead log; PostgreSQL's dead

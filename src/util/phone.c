@@ -145,11 +145,11 @@ int phone_e164(const char *in, const char *country, char out[PHONE_E164_MAX], co
 	return 0;
 }
 
-/* Each number of a phone field, normalised, to fn. */
-int phone_each(const char *field, const char *country, int (*fn)(void *ctx, const char *e164), void *ctx)
+/* Each number of a phone field as written, to fn (see phone.h). */
+int phone_split(const char *field, int (*fn)(void *ctx, const char *one), void *ctx)
 {
-	char one[128], e164[PHONE_E164_MAX];
-	const char *p = field, *end, *why;
+	char one[128];
+	const char *p = field, *end;
 	int n = 0, rc;
 
 	while (p && *p) {
@@ -159,15 +159,46 @@ int phone_each(const char *field, const char *country, int (*fn)(void *ctx, cons
 		if ((size_t)(end - p) < sizeof one) {
 			memcpy(one, p, (size_t)(end - p));
 			one[end - p] = '\0';
-			if (phone_e164(one, country, e164, &why) == 0) {
-				if ((rc = fn(ctx, e164)) < 0)
-					return rc;
-				n++;
-			}
+			if ((rc = fn(ctx, one)) < 0)
+				return rc;
+			n++;
 		}
 		p = *end ? end + 1 : end;
 	}
 	return n;
+}
+
+/* What phone_each's split hands on: the country, and fn with its context. */
+struct each {
+	const char *country;
+	int (*fn)(void *ctx, const char *e164);
+	void *ctx;
+	int n;
+};
+
+/* Normalise one number of the field and hand it on when it is one (phone_split's callback). */
+static int each_one(void *ctx, const char *one)
+{
+	struct each *x = ctx;
+	char e164[PHONE_E164_MAX];
+	const char *why;
+	int rc;
+
+	if (phone_e164(one, x->country, e164, &why) != 0)
+		return 0;
+	if ((rc = x->fn(x->ctx, e164)) < 0)
+		return rc;
+	x->n++;
+	return 0;
+}
+
+/* Each number of a phone field, normalised, to fn. */
+int phone_each(const char *field, const char *country, int (*fn)(void *ctx, const char *e164), void *ctx)
+{
+	struct each x = { country, fn, ctx, 0 };
+	int rc = phone_split(field, each_one, &x);
+
+	return rc < 0 ? rc : x.n;
 }
 
 /* Each number of a one-a-line list, with its line, to fn. */
