@@ -289,8 +289,11 @@ enum central_rc central_ws_key_get(struct central *c, const char *user, const ch
 		err_set(e, _("the store keeps no key of workstation %s yet: an interviewer with a copy must sync there first"), id);
 		return CENTRAL_NOT_FOUND;
 	}
+	/* its line in the audit trail by the one mechanism every change uses: a line that cannot be
+	   written refuses the key with the audit trail's own message */
 	snprintf(what, sizeof what, "workstation %s", id);
-	if (step != DB_ROW || central_audit(c, user, "key", what) < 0 || db_commit(c->db) != DB_OK)
+	central_audit_next(c, user, "key", what);
+	if (step != DB_ROW || central_audit_pending(c, e) < 0 || db_commit(c->db) != DB_OK)
 		goto fail;
 	return CENTRAL_OK;
 fail:
